@@ -1,0 +1,1 @@
+"""Spreadsheets and public data formats in, canonical validated tables out. No Streamlit here."""

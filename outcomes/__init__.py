@@ -1,0 +1,1 @@
+"""The outcomes framework: the domain, the store and the command line. No Streamlit here."""

@@ -1,0 +1,5 @@
+import sys
+
+from outcomes.cli import main
+
+sys.exit(main())

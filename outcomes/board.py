@@ -1,0 +1,291 @@
+"""What the board sees: the plan on a page, a priority, an indicator. Queries and shaping only.
+
+Pages call these and render the result; none of them needs SQL of its own. The latest status
+of each indicator comes from the ``indicator_rating`` view (the same one analysts query), and
+each point of an indicator's history is rated here with the rules in ``outcomes.status``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from outcomes import periods, status
+
+UNIT_LABELS = {"count": "count", "percent": "%", "rate_per_1000": "rate per 1,000", "score": "score"}
+POLARITY_LABELS = {"higher": "Higher is better", "lower": "Lower is better", "none": "No judgement (context only)"}
+LEVEL_LABELS = {"outcome": "Outcome measure", "output": "Output PI"}
+FREQUENCY_LABELS = {"monthly": "Monthly", "quarterly": "Quarterly", "annual": "Annual"}
+
+
+def format_value(value: Any, unit: str, decimals: int = 0) -> str:
+    """A figure as the board reads it.
+
+    >>> format_value(1234.0, "count")
+    '1,234'
+    >>> format_value(76.25, "percent", 1)
+    '76.2%'
+    >>> format_value(0.613, "rate_per_1000", 2)
+    '0.61 per 1,000'
+    >>> format_value(None, "count")
+    '–'
+    """
+    if value is None or pd.isna(value):
+        return "–"
+    text = f"{float(value):,.{int(decimals)}f}"
+    if unit == "percent":
+        return f"{text}%"
+    if unit == "rate_per_1000":
+        return f"{text} per 1,000"
+    return text
+
+
+def partnership(cur: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    row = cur.execute("SELECT * FROM partnership WHERE id = 1").df()
+    return row.iloc[0].to_dict() if not row.empty else {}
+
+
+def partners(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return cur.execute("SELECT code, name, sector FROM partner ORDER BY sort_order").df()
+
+
+def tiers(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return cur.execute("SELECT code, label, description FROM tier ORDER BY sort_order").df()
+
+
+def as_at(cur: duckdb.DuckDBPyConnection) -> Any:
+    return cur.execute("SELECT as_at FROM reporting_horizon").fetchone()[0]
+
+
+def indicator_ratings(cur: duckdb.DuckDBPyConnection, priority_id: str | None = None) -> pd.DataFrame:
+    """Latest status of each indicator, with what a reader needs beside it."""
+    frame = cur.execute(
+        """
+        SELECT r.*, i.definition, i.accountable_role, i.decimals, i.by_area,
+               i.small_number_threshold, p.name AS source_name, i.source_partner
+        FROM indicator_rating r
+        JOIN indicator i ON i.code = r.indicator_code
+        JOIN partner p ON p.code = i.source_partner
+        JOIN priority pr ON pr.id = r.priority_id
+        WHERE ? IS NULL OR r.priority_id = ?
+        ORDER BY pr.sort_order, r.sort_order
+        """,
+        [priority_id, priority_id],
+    ).df()
+    frame["direction"] = [
+        status.direction_of_travel(_num(v), _num(p), pol)
+        for v, p, pol in zip(frame["value"], frame["previous_value"], frame["polarity"], strict=True)
+    ]
+    frame["reason"] = [_reason(row) for row in frame.to_dict("records")]
+    return frame
+
+
+def _num(value: Any) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _reason(row: dict[str, Any]) -> str:
+    """The same words the status rules give, from the view's verdict."""
+    return status.rate(
+        _num(row["value"]),
+        polarity=row["polarity"],
+        target=_num(row["target"]),
+        baseline=_num(row["baseline_value"]),
+        method=row["status_method"],
+        tolerance=_num(row["tolerance"]),
+        tolerance_kind=row["tolerance_kind"],
+        stale=bool(row["stale"]) if row["stale"] is not None and not pd.isna(row["stale"]) else False,
+    ).reason
+
+
+def priority_summary(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One row per priority: its tier, lead, rolled-up status, indicators counted by status."""
+    priorities = cur.execute(
+        """
+        SELECT pr.id, pr.title, pr.aim, pr.tier_code, t.label AS tier, t.sort_order AS tier_order,
+               pr.sort_order, pr.lead_role, pa.name AS lead_partner, pa.sector AS lead_sector,
+               coalesce(pr.roll_up, pp.roll_up) AS roll_up
+        FROM priority pr
+        JOIN tier t ON t.code = pr.tier_code
+        JOIN partner pa ON pa.code = pr.lead_partner
+        CROSS JOIN partnership pp
+        ORDER BY t.sort_order, pr.sort_order
+        """
+    ).df()
+    ratings = indicator_ratings(cur)
+    rows = []
+    for p in priorities.to_dict("records"):
+        own = ratings[ratings["priority_id"] == p["id"]]
+        counts = status.count_by_status(own["status"])
+        latest = _latest_period(own["period"])
+        rows.append(
+            {
+                **p,
+                "status": status.roll_up(own["status"], p["roll_up"], own["level"]),
+                "indicators": len(own),
+                **{f"n_{k.replace(' ', '_')}": v for k, v in counts.items()},
+                "latest_period": latest,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _latest_period(codes: pd.Series) -> str | None:
+    parsed = [periods.parse_code(c) for c in codes.dropna()]
+    # Mixed frequencies: the period that ends last is the most recent news.
+    return max(parsed, key=lambda p: (p.end, -p.months)).code if parsed else None
+
+
+def priority(cur: duckdb.DuckDBPyConnection, priority_id: str) -> dict[str, Any] | None:
+    frame = cur.execute(
+        """
+        SELECT pr.*, t.label AS tier, pa.name AS lead_partner_name
+        FROM priority pr JOIN tier t ON t.code = pr.tier_code JOIN partner pa ON pa.code = pr.lead_partner
+        WHERE pr.id = ?
+        """,
+        [priority_id],
+    ).df()
+    return frame.iloc[0].to_dict() if not frame.empty else None
+
+
+def indicator(cur: duckdb.DuckDBPyConnection, code: str) -> dict[str, Any] | None:
+    frame = cur.execute(
+        """
+        SELECT i.*, pr.title AS priority_title, pa.name AS source_name
+        FROM indicator i JOIN priority pr ON pr.id = i.priority_id JOIN partner pa ON pa.code = i.source_partner
+        WHERE i.code = ?
+        """,
+        [code],
+    ).df()
+    return frame.iloc[0].to_dict() if not frame.empty else None
+
+
+def indicator_choices(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return cur.execute(
+        """
+        SELECT i.code, i.name, i.priority_id FROM indicator i JOIN priority pr ON pr.id = i.priority_id
+        JOIN tier t ON t.code = pr.tier_code ORDER BY t.sort_order, pr.sort_order, i.sort_order
+        """
+    ).df()
+
+
+def history(cur: duckdb.DuckDBPyConnection, code: str, area: str = "all") -> pd.DataFrame:
+    """Every current figure of one indicator in period order, each rated against its target."""
+    ind = indicator(cur, code)
+    if ind is None:
+        return pd.DataFrame()
+    frame = cur.execute(
+        """
+        SELECT d.period, d.period_start, d.period_end, d.value, d.note, d.revision, d.upload_id,
+               coalesce(t.target, i.target) AS target,
+               u.file_name, u.uploaded_by, u.uploaded_at
+        FROM observation_current_detail d
+        JOIN indicator i ON i.code = d.indicator_code
+        JOIN upload u ON u.id = d.upload_id
+        LEFT JOIN indicator_target t ON t.indicator_code = d.indicator_code AND t.period = d.period
+        WHERE d.indicator_code = ? AND d.area = ?
+        ORDER BY d.period_start
+        """,
+        [code, area],
+    ).df()
+    ratings = [
+        status.rate(
+            _num(v),
+            polarity=ind["polarity"],
+            target=_num(t),
+            baseline=_num(ind["baseline_value"]),
+            method=ind["status_method"],
+            tolerance=_num(ind["tolerance"]),
+            tolerance_kind=ind["tolerance_kind"],
+        )
+        for v, t in zip(frame["value"], frame["target"], strict=True)
+    ]
+    frame["status"] = [r.status for r in ratings]
+    frame["reason"] = [r.reason for r in ratings]
+    frame["label"] = [periods.parse_code(p).short_label for p in frame["period"]]
+    return frame
+
+
+def areas_latest(cur: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
+    """The latest period's figure for each area of an indicator reported by area."""
+    return cur.execute(
+        """
+        WITH latest AS (
+            SELECT max(period_start) AS start FROM observation_current_detail
+            WHERE indicator_code = ? AND area <> 'all')
+        SELECT a.name AS area, d.period, d.value
+        FROM observation_current_detail d JOIN area a ON a.code = d.area, latest
+        WHERE d.indicator_code = ? AND d.area <> 'all' AND d.period_start = latest.start
+        ORDER BY a.sort_order
+        """,
+        [code, code],
+    ).df()
+
+
+def area_history(cur: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
+    return cur.execute(
+        """
+        SELECT d.period, d.period_start, a.name AS area, d.value
+        FROM observation_current_detail d JOIN area a ON a.code = d.area
+        WHERE d.indicator_code = ? AND d.area <> 'all'
+        ORDER BY d.period_start, a.sort_order
+        """,
+        [code],
+    ).df()
+
+
+def revisions(cur: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
+    """Every revision ever recorded for an indicator, for the audit trail."""
+    return cur.execute(
+        """
+        SELECT o.period, o.area, o.revision, o.value, o.note, u.id AS upload_id, u.file_name,
+               u.uploaded_by, u.uploaded_at, u.state
+        FROM observation o JOIN upload u ON u.id = o.upload_id
+        WHERE o.indicator_code = ?
+          AND (o.indicator_code, o.period, o.area) IN (
+              SELECT indicator_code, period, area FROM observation
+              WHERE indicator_code = ? GROUP BY ALL HAVING count(*) > 1)
+        ORDER BY o.period_start, o.area, o.revision
+        """,
+        [code, code],
+    ).df()
+
+
+def status_rows(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """The ``indicator_status`` view as plain dicts (for the CLI and JSON)."""
+    frame = cur.execute(
+        """
+        SELECT s.* FROM indicator_status s
+        JOIN indicator i ON i.code = s.indicator_code JOIN priority pr ON pr.id = s.priority_id
+        JOIN tier t ON t.code = pr.tier_code
+        ORDER BY t.sort_order, pr.sort_order, i.sort_order
+        """
+    ).df()
+    return [{k: (None if v is None or (isinstance(v, float) and pd.isna(v)) else v) for k, v in r.items()} for r in frame.to_dict("records")]
+
+
+@dataclass(frozen=True)
+class Filters:
+    tiers: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    leads: tuple[str, ...] = ()
+
+
+def filter_priorities(summary: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """The overview's filters; an empty choice means no filter."""
+    keep = pd.Series(True, index=summary.index)
+    if filters.tiers:
+        keep &= summary["tier"].isin(filters.tiers)
+    if filters.statuses:
+        keep &= summary["status"].isin(filters.statuses)
+    if filters.leads:
+        keep &= summary["lead_partner"].isin(filters.leads)
+    return summary[keep]
+
+
+def data_version(cur: duckdb.DuckDBPyConnection) -> int:
+    """Grows with every change (each writes the audit log), so caches keyed on it stay true."""
+    return int(cur.execute("SELECT coalesce(max(id), 0) FROM audit_log").fetchone()[0])

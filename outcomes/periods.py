@@ -1,0 +1,533 @@
+"""Reporting periods: calendar months, financial quarters and financial years.
+
+UK public bodies report by financial year, April to March: quarter 1 of 2024/25 is
+April–June 2024 and quarter 4 is January–March 2025. Every period has one canonical
+string form, its *code*: ``2024-04`` (month), ``2024/25 Q1`` (quarter), ``2024/25`` (year).
+
+:func:`parse_period` reads the many ways people type periods into spreadsheets and refuses,
+with a message saying what to write instead, anything it would otherwise have to guess.
+
+What differs between kinds of period lives in one table (``_SPECS``) and the spellings
+``parse_period`` reads in another (``_RULES``); a new kind, such as ONS "year ending"
+periods, is an entry in each.
+"""
+
+from __future__ import annotations
+
+import numbers
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+
+class PeriodError(ValueError):
+    """Raised for unreadable or ambiguous period input; str(e) is a plain-English message
+    that says what is wrong and how to write it instead."""
+
+
+KINDS = ("month", "quarter", "year")
+FREQUENCY_KIND = {"monthly": "month", "quarterly": "quarter", "annual": "year"}
+
+_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_FULL = ("January", "February", "March", "April", "May", "June", "July", "August",
+         "September", "October", "November", "December")  # fmt: skip
+
+
+def _index(d: date) -> int:
+    """Months since year 0, so that month arithmetic is plain integer arithmetic."""
+    return d.year * 12 + d.month - 1
+
+
+def _first_day(index: int) -> date:
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _fy_code(fy: int) -> str:
+    return f"{fy}/{(fy + 1) % 100:02d}"
+
+
+def _span(p: Period) -> str:
+    return f"{_FULL[p.start.month - 1]}–{_FULL[p.end.month - 1]} {p.end.year}"
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """What varies between kinds of period. A new kind (e.g. "year ending") is a new entry."""
+
+    months: int
+    anchor_month: int  # calendar month in which one period of this kind starts
+    noun: str
+    example: str
+    code: Callable[[Period], str]
+    label: Callable[[Period], str]
+    short_label: Callable[[Period], str]
+
+
+def _quarter_no(p: Period) -> int:
+    return (p.start.month - 4) % 12 // 3 + 1
+
+
+_SPECS: dict[str, _Kind] = {
+    "month": _Kind(
+        months=1,
+        anchor_month=1,
+        noun="a month",
+        example="2024-04 or Apr 2024",
+        code=lambda p: f"{p.start.year:04d}-{p.start.month:02d}",
+        label=lambda p: f"{_FULL[p.start.month - 1]} {p.start.year}",
+        short_label=lambda p: f"{_ABBR[p.start.month - 1]} {p.start.year}",
+    ),
+    "quarter": _Kind(
+        months=3,
+        anchor_month=4,
+        noun="a financial quarter",
+        example="2024/25 Q1 or Apr-Jun 2024",
+        code=lambda p: f"{_fy_code(p.financial_year)} Q{_quarter_no(p)}",
+        label=lambda p: (
+            f"{_ABBR[p.start.month - 1]}–{_ABBR[p.end.month - 1]} {p.end.year} ({p.code})"
+        ),
+        short_label=lambda p: p.code,
+    ),
+    "year": _Kind(
+        months=12,
+        anchor_month=4,
+        noun="a financial year",
+        example="2024/25",
+        code=lambda p: _fy_code(p.financial_year),
+        label=lambda p: f"Financial year {p.code} (Apr {p.start.year}–Mar {p.end.year})",
+        short_label=lambda p: p.code,
+    ),
+}
+
+
+def _bounds(d: date, kind: str) -> tuple[date, date]:
+    spec = _SPECS[kind]
+    i = _index(d)
+    first = i - (i - (spec.anchor_month - 1)) % spec.months
+    return _first_day(first), _first_day(first + spec.months) - timedelta(days=1)
+
+
+@dataclass(frozen=True, order=True, repr=False)
+class Period:
+    """One reporting period. Periods sort by start date, then end date, so a month sorts
+    before the quarter that starts with it. Build them with :func:`month`, :func:`quarter`,
+    :func:`financial_year` or :func:`parse_period` rather than directly."""
+
+    start: date
+    end: date
+    kind: str
+
+    def __post_init__(self) -> None:
+        # Refuse hand-built periods that do not line up, so every Period has exactly one code.
+        if self.kind not in _SPECS:
+            raise ValueError(f"unknown period kind {self.kind!r}; expected one of {KINDS}")
+        if type(self.start) is not date or (self.start, self.end) != _bounds(self.start, self.kind):
+            raise ValueError(f"{self.start} to {self.end} is not a whole {self.kind}")
+
+    @property
+    def code(self) -> str:
+        """Canonical form: ``2024-04``, ``2024/25 Q1`` or ``2024/25``."""
+        return _SPECS[self.kind].code(self)
+
+    @property
+    def label(self) -> str:
+        """For people: ``April 2024``, ``Apr–Jun 2024 (2024/25 Q1)``, ``Financial year ...``."""
+        return _SPECS[self.kind].label(self)
+
+    @property
+    def short_label(self) -> str:
+        """For chart axes: ``Apr 2024``, ``2024/25 Q1``, ``2024/25``."""
+        return _SPECS[self.kind].short_label(self)
+
+    @property
+    def months(self) -> int:
+        return _SPECS[self.kind].months
+
+    @property
+    def financial_year(self) -> int:
+        """Year in which the April-to-March financial year containing this period starts."""
+        return self.start.year if self.start.month >= 4 else self.start.year - 1
+
+    def __str__(self) -> str:
+        return self.code
+
+    def __repr__(self) -> str:
+        return f"<Period {self.code}>"
+
+    def next(self, n: int = 1) -> Period:
+        """The period ``n`` steps later (earlier when ``n`` is negative), of the same kind.
+
+        >>> quarter(2024, 4).next()
+        <Period 2025/26 Q1>
+        >>> month(2025, 3).next(), month(2025, 3).next(-3)
+        (<Period 2025-04>, <Period 2024-12>)
+        """
+        return period_containing(_first_day(_index(self.start) + self.months * n), self.kind)
+
+    def previous(self, n: int = 1) -> Period:
+        """The period ``n`` steps earlier: ``quarter(2024, 1).previous()`` is 2023/24 Q4."""
+        return self.next(-n)
+
+    def contains(self, d: date) -> bool:
+        return self.start <= date(d.year, d.month, d.day) <= self.end
+
+
+def month(year: int, month: int) -> Period:
+    if not 1 <= month <= 12:
+        raise PeriodError(f"Month {month} is not between 1 and 12.")
+    return period_containing(date(year, month, 1), "month")
+
+
+def quarter(fy_start_year: int, q: int) -> Period:
+    """Financial quarter ``q`` of the financial year starting in April ``fy_start_year``.
+
+    >>> quarter(2024, 1).label
+    'Apr–Jun 2024 (2024/25 Q1)'
+    >>> quarter(2024, 4).label
+    'Jan–Mar 2025 (2024/25 Q4)'
+    """
+    if not 1 <= q <= 4:
+        raise PeriodError(f"Quarter {q} is not between 1 (April–June) and 4 (January–March).")
+    return period_containing(_first_day(fy_start_year * 12 + 3 + 3 * (q - 1)), "quarter")
+
+
+def financial_year(fy_start_year: int) -> Period:
+    return period_containing(date(fy_start_year, 4, 1), "year")
+
+
+def period_containing(d: date, kind: str) -> Period:
+    if kind not in _SPECS:
+        raise ValueError(f"unknown period kind {kind!r}; expected one of {KINDS}")
+    return Period(*_bounds(d, kind), kind)
+
+
+def period_range(first: Period, last: Period) -> list[Period]:
+    """Every period from ``first`` to ``last`` inclusive; empty when ``last`` is earlier.
+
+    >>> len(period_range(quarter(2021, 1), quarter(2024, 4)))
+    16
+    >>> period_range(month(2025, 2), month(2025, 4))
+    [<Period 2025-02>, <Period 2025-03>, <Period 2025-04>]
+    >>> period_range(month(2025, 4), month(2025, 2))
+    []
+    """
+    if first.kind != last.kind:
+        raise PeriodError(
+            f"Cannot list the periods from {first.code} to {last.code}: one is {first.kind} "
+            f"and the other a {last.kind}; both ends must be the same kind of period."
+        )
+    count = months_apart(first.start, last.start) // first.months + 1
+    return [first.next(i) for i in range(max(count, 0))]
+
+
+def months_apart(earlier_end: date, later_end: date) -> int:
+    return _index(later_end) - _index(earlier_end)
+
+
+def is_stale(latest: Period, as_at: date, allowed_lag_periods: int = 1) -> bool:
+    """Whether an indicator whose latest figure is for ``latest`` is out of date at ``as_at``.
+
+    Figures are published after the period ends, so ``allowed_lag_periods`` whole periods
+    of lag are allowed: the figure is stale when more than ``latest.months *
+    allowed_lag_periods`` months separate the month ``latest`` ends in and the month of
+    ``as_at``. At 31 March 2025, February is the latest month that is still current, Q3
+    (October–December) the latest quarter and 2023/24 the latest financial year:
+
+    >>> as_at = date(2025, 3, 31)
+    >>> is_stale(month(2025, 2), as_at), is_stale(month(2025, 1), as_at)
+    (False, True)
+    >>> is_stale(quarter(2024, 3), as_at), is_stale(quarter(2024, 2), as_at)
+    (False, True)
+    >>> is_stale(financial_year(2023), as_at), is_stale(financial_year(2022), as_at)
+    (False, True)
+    """
+    return months_apart(latest.end, as_at) > latest.months * allowed_lag_periods
+
+
+# --- Reading periods people have typed -------------------------------------------------
+
+_REPORTED = {"monthly": "monthly", "quarterly": "quarterly", "annual": "annually"}
+_GENERAL = (
+    "a month such as 2024-04, a financial quarter such as 2024/25 Q1, "
+    "or a financial year such as 2024/25"
+)
+_MONTHS = {n.lower(): i + 1 for i, f in enumerate(_FULL) for n in (f, f[:3])} | {"sept": 9}
+_FY = r"(?:fy|financial year)?\s*(?P<fy>\d{4})\s*[/-]\s*(?P<fy2>\d{4}|\d{2})"
+_Q = r"(?:quarter|qtr|q)\s*(?P<q>\d+)"
+_YEAR = r"(?P<year>\d{4}|\d{2})"
+_TIME = r"(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"  # str() of an Excel/pandas datetime
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212", "-"))
+
+
+def _mon(group: str) -> str:
+    return f"(?P<{group}>{'|'.join(sorted(_MONTHS, key=len, reverse=True))})"
+
+
+def _quote(value: object) -> str:
+    if isinstance(value, Period):
+        return f"'{value.code}'"
+    return f"'{value}'" if isinstance(value, str) else repr(value)
+
+
+def _wanted(frequency: str | None) -> str:
+    if frequency is None:
+        return _GENERAL
+    spec = _SPECS[FREQUENCY_KIND[frequency]]
+    return f"{spec.noun} such as {spec.example}"
+
+
+def _full_year(digits: str) -> int:
+    return int(digits) + 2000 if len(digits) == 2 else int(digits)
+
+
+def _fy_start(raw: str, g: dict[str, str]) -> int:
+    start, second = int(g["fy"]), g["fy2"]
+    if int(second) != (start + 1 if len(second) == 4 else (start + 1) % 100):
+        as_month = f"; for a month, write {start}-{second}" if 1 <= int(second) <= 12 else ""
+        raise PeriodError(
+            f"{_quote(raw)} is not a financial year: the two years must be consecutive, as in "
+            f"{_fy_code(start)} (April {start}–March {start + 1}){as_month}."
+        )
+    return start
+
+
+def _checked_quarter(raw: str, fy: int, q: int) -> Period:
+    if not 1 <= q <= 4:
+        raise PeriodError(
+            f"{_quote(raw)} has quarter {q}, but financial quarters run from Q1 (April–June) "
+            f"to Q4 (January–March): write a quarter such as {_fy_code(fy)} Q1."
+        )
+    return quarter(fy, q)
+
+
+def _for_date(d: date, frequency: str | None) -> Period:
+    return period_containing(d, FREQUENCY_KIND[frequency] if frequency else "month")
+
+
+# Rule handlers: each gets the regex groups, the value as given (for messages) and frequency.
+
+
+def _iso_date(g: dict[str, str], raw: str, frequency: str | None) -> Period:
+    try:
+        d = date(int(g["year"]), int(g["m"]), int(g["day"]))
+    except ValueError:
+        raise PeriodError(
+            f"{_quote(raw)} is not a real date: write a date as YYYY-MM-DD, such as 2024-06-30."
+        ) from None
+    return _for_date(d, frequency)
+
+
+def _year_dash_two_digits(g: dict[str, str], raw: str, frequency: str | None) -> Period:
+    year, nn = int(g["year"]), int(g["m"])
+    is_fy, is_month = nn == (year + 1) % 100, 1 <= nn <= 12
+    # 2000-01 ... 2011-12 read both ways; the canonical month form wins unless reported annually.
+    if is_fy and (not is_month or frequency == "annual"):
+        return financial_year(year)
+    if is_month:
+        return month(year, nn)
+    raise PeriodError(
+        f"{_quote(raw)} is neither a month (months run 01 to 12, as in {year}-04) nor a "
+        f"financial year (the years must be consecutive, as in {_fy_code(year)})."
+    )
+
+
+def _fy_quarter(g: dict[str, str], raw: str, frequency: str | None) -> Period:
+    return _checked_quarter(raw, _fy_start(raw, g), int(g["q"]))
+
+
+def _fy(g: dict[str, str], raw: str, frequency: str | None) -> Period:
+    return financial_year(_fy_start(raw, g))
+
+
+def _month(g: dict[str, str], raw: str, frequency: str | None) -> Period:
+    year, m = _full_year(g["year"]), _MONTHS.get(g["m"]) or int(g["m"])
+    if not 1 <= m <= 12:
+        raise PeriodError(
+            f"{_quote(raw)} has month {m}, but months run from 1 to 12: "
+            f"write a month such as {year}-04 or Apr {year}."
+        )
+    return month(year, m)
+
+
+def _month_range(g: dict[str, str], raw: str, frequency: str | None) -> Period:
+    first, last, year = _MONTHS[g["m"]], _MONTHS[g["last"]], _full_year(g["year"])
+    nearest = period_containing(date(year, first, 1), "quarter")
+    if first % 3 == 1 and last == first + 2:
+        return nearest
+    raise PeriodError(
+        f"{_quote(raw)} is not a financial quarter: quarters run Apr-Jun, Jul-Sep, Oct-Dec and "
+        f"Jan-Mar. Write a quarter such as {nearest.code} ({_span(nearest)})."
+    )
+
+
+def _calendar_quarter(g: dict[str, str], raw: str, frequency: str | None) -> Period:
+    year, q = int(g["year"]), int(g["q"])
+    fin = _checked_quarter(raw, year, q)
+    cal = period_containing(date(year, 3 * q - 2, 1), "quarter")
+    raise PeriodError(
+        f"{_quote(raw)} does not say whether {year} is a calendar or financial year: "
+        f"write {fin.code} for {_span(fin)}, or {cal.code} for {_span(cal)}."
+    )
+
+
+def _year_only(g: dict[str, str], raw: str, frequency: str | None) -> Period:
+    raise _bare_year(raw, int(g["year"]))
+
+
+def _bare_year(raw: object, year: int) -> PeriodError:
+    return PeriodError(
+        f"{_quote(raw)} could be calendar year {year} or financial year {_fy_code(year)}: "
+        f"write the financial year, such as {_fy_code(year)} (April {year}–March {year + 1}) "
+        f"or {_fy_code(year - 1)} (April {year - 1}–March {year})."
+    )
+
+
+def _day_month_year(g: dict[str, str], raw: str, frequency: str | None) -> Period:
+    raise PeriodError(
+        f"{_quote(raw)} is ambiguous: day-first and month-first dates cannot be told apart. "
+        "Write the date year-first, such as 2024-05-04, or write the period itself: "
+        f"{_wanted(frequency)}."
+    )
+
+
+# Tried in order against the tidied, lower-cased text; the first full match decides.
+_RULES: tuple[tuple[re.Pattern[str], Callable[..., Period]], ...] = tuple(
+    (re.compile(pattern), handler)
+    for pattern, handler in (
+        (rf"(?P<year>\d{{4}})-(?P<m>\d{{1,2}})-(?P<day>\d{{1,2}}){_TIME}", _iso_date),
+        (r"(?P<year>\d{4})\s*-\s*(?P<m>\d{2})", _year_dash_two_digits),
+        (rf"{_FY}[\s,-]*{_Q}", _fy_quarter),
+        (rf"{_Q}[\s,-]*(?:of\s*)?{_FY}", _fy_quarter),
+        (rf"{_FY}(?:\s*(?:fy|financial year))?", _fy),
+        (rf"{_mon('m')}[\s-]*{_YEAR}", _month),
+        (rf"{_mon('m')}(?:\s*-\s*|\s+to\s+){_mon('last')}[\s-]*{_YEAR}", _month_range),
+        (r"(?P<m>\d{1,2})\s*[/-]\s*(?P<year>\d{4})", _month),
+        # Refused: each has two plausible readings, and a wrong guess would misplace a figure.
+        (rf"{_Q}[\s-]*(?P<year>\d{{4}})", _calendar_quarter),
+        (rf"(?P<year>\d{{4}})[\s-]*{_Q}", _calendar_quarter),
+        (r"(?:fy|financial year)?\s*(?P<year>\d{4})", _year_only),
+        (rf"\d{{1,2}}[/.-]\d{{1,2}}[/.-](?:\d{{4}}|\d{{2}}){_TIME}", _day_month_year),
+    )
+)
+
+
+def _read_text(raw: str, frequency: str | None) -> Period:
+    text = " ".join(raw.translate(_DASHES).lower().split())
+    if not text:
+        raise PeriodError(f"The period is blank ({_quote(raw)}): write {_wanted(frequency)}.")
+    for pattern, handler in _RULES:
+        if match := pattern.fullmatch(text):
+            return handler(match.groupdict(), raw, frequency)
+    raise PeriodError(
+        f"{_quote(raw)} is not a period this dashboard can read: write {_wanted(frequency)}."
+    )
+
+
+def _is_missing(value: object) -> bool:
+    try:
+        return bool(value != value)  # NaN and pandas NaT are the values unequal to themselves
+    except TypeError:
+        return True  # pandas NA will not say whether it equals itself
+    except ValueError:
+        return False
+
+
+def _read(value: object, frequency: str | None) -> Period:
+    if isinstance(value, Period):
+        return value
+    if isinstance(value, str):
+        return _read_text(value, frequency)
+    if isinstance(value, bool):
+        raise PeriodError(
+            f"{_quote(value)} is a yes/no value, not a period: write {_wanted(frequency)}."
+        )
+    if value is None or _is_missing(value):
+        raise PeriodError(f"The period is blank ({_quote(value)}): write {_wanted(frequency)}.")
+    if isinstance(value, numbers.Real):
+        if float(value).is_integer() and 1900 <= value <= 2100:
+            raise _bare_year(value, int(value))
+        if 0 < value < 2958466:  # Excel's serial numbers for 1900-01-01 to 9999-12-31
+            raise PeriodError(
+                f"{_quote(value)} looks like an Excel date serial number; format the cell as a "
+                f"date or type {_wanted(frequency)}."
+            )
+        raise PeriodError(f"{_quote(value)} is a number, not a period: write {_wanted(frequency)}.")
+    if all(hasattr(value, part) for part in ("year", "month", "day")):
+        # date, datetime and pandas Timestamp alike, without importing pandas.
+        return _for_date(date(value.year, value.month, value.day), frequency)
+    raise PeriodError(
+        f"{_quote(value)} ({type(value).__name__}) is not a period: write {_wanted(frequency)}."
+    )
+
+
+def parse_period(value: object, frequency: str | None = None) -> Period:
+    """Read a period from a spreadsheet cell, form field or file name.
+
+    Accepts, ignoring case, surrounding spaces and the kind of dash:
+
+    * months: ``2024-04``, ``Apr 2024``, ``April 2024``, ``Apr-24``, ``04/2024``;
+    * financial quarters: ``2024/25 Q1``, ``Q1 2024-25``, ``FY2024/25 Q1``,
+      ``Quarter 1 2024/25``, ``Apr-Jun 2024``, ``April to June 2024``;
+    * financial years: ``2024/25``, ``2024-25``, ``2024/2025``, ``FY 2024-25``,
+      ``2024/25 financial year``;
+    * dates (``date``, ``datetime``, pandas ``Timestamp`` or ``2024-06-30``), which become the
+      period of the indicator's ``frequency`` ("monthly", "quarterly" or "annual") that contains
+      them, or the month containing them when no frequency is given;
+    * a :class:`Period`, returned as it is.
+
+    >>> parse_period("Apr-Jun 2024")
+    <Period 2024/25 Q1>
+    >>> parse_period(" january–march 2025 ")
+    <Period 2024/25 Q4>
+    >>> parse_period("FY 2024-25").label
+    'Financial year 2024/25 (Apr 2024–Mar 2025)'
+    >>> parse_period(date(2024, 6, 30), frequency="quarterly")
+    <Period 2024/25 Q1>
+
+    Anything with two plausible readings is refused rather than guessed, with a
+    :class:`PeriodError` explaining what to write instead; so is a period of the wrong kind
+    for ``frequency``:
+
+    >>> try:  # doctest: +ELLIPSIS
+    ...     parse_period("Q1 2024")
+    ... except PeriodError as error:
+    ...     print(error)
+    'Q1 2024' does not say whether 2024 is a calendar or financial year: write 2024/25 Q1 ...
+    >>> try:
+    ...     parse_period("2024-04", frequency="quarterly")
+    ... except PeriodError as error:
+    ...     print(error)
+    '2024-04' is a month, but this indicator is reported quarterly: write a financial quarter such as 2024/25 Q1.
+    """
+    if frequency is not None and frequency.strip().lower() not in FREQUENCY_KIND:
+        raise ValueError(f"frequency must be one of {sorted(FREQUENCY_KIND)}, not {frequency!r}")
+    frequency = frequency and frequency.strip().lower()
+    period = _read(value, frequency)
+    wanted = FREQUENCY_KIND[frequency] if frequency else period.kind
+    if period.kind != wanted:
+        example = period_containing(period.start, wanted)
+        raise PeriodError(
+            f"{_quote(value)} is {_SPECS[period.kind].noun}, but this indicator is reported "
+            f"{_REPORTED[frequency]}: write {_SPECS[wanted].noun} such as {example.code}."
+        )
+    return period
+
+
+def parse_code(code: str) -> Period:
+    """Read a canonical code (``2024-04``, ``2024/25 Q1`` or ``2024/25``) and nothing else.
+
+    >>> parse_code("2024/25 Q1") == quarter(2024, 1)
+    True
+    """
+    try:
+        period = parse_period(code) if isinstance(code, str) else None
+    except PeriodError:
+        period = None
+    # Every spelling parse_period accepts other than the code itself is refused here.
+    if period is None or period.code != code:
+        raise PeriodError(
+            f"{_quote(code)} is not a period code: write 2024-04 (a month), "
+            "2024/25 Q1 (a financial quarter) or 2024/25 (a financial year)."
+        )
+    return period

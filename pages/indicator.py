@@ -1,0 +1,98 @@
+"""One indicator: its definition, source and targets, the full history and the chart."""
+
+from html import escape
+
+import streamlit as st
+
+from outcomes import board, charts, periods, status
+from ui import components as ui
+from ui import data
+from ui.state import cursor
+
+version = data.version()
+choices = board.indicator_choices(cursor())
+names = dict(zip(choices["code"], choices["name"], strict=True))
+
+code = st.selectbox(
+    "Indicator",
+    list(names),
+    format_func=lambda c: f"{c}: {names[c]}",
+    key="indicator",
+    bind="query-params",
+)
+ind = board.indicator(cursor(), code)
+ratings = data.indicator_ratings(version)
+rating = ratings.set_index("indicator_code").loc[code].to_dict()
+unit, dp = ind["unit"], int(ind["decimals"])
+
+st.title(f"{code}: {ind['name']}")
+ui.md(ui.badge(rating["status"], big=True) + f" &nbsp; <span class='muted'>{escape(rating['reason'])}</span>")
+st.page_link(
+    "pages/priority.py",
+    label=f"Priority: {ind['priority_title']}",
+    icon=":material/arrow_back:",
+    query_params={"priority": ind["priority_id"]},
+)
+st.markdown(f"> {ind['definition']}")
+
+target_text = board.format_value(ind["target"], unit, dp)
+if ind["status_method"] == "baseline":
+    target_text = "judged against the baseline"
+tolerance = f"{ind['tolerance']:g}%" if ind["tolerance_kind"] == "percent" else f"{ind['tolerance']:g} ({board.UNIT_LABELS[unit]})"
+facts = [
+    ("Level", board.LEVEL_LABELS[ind["level"]]),
+    ("Unit", board.UNIT_LABELS[unit]),
+    ("Polarity", board.POLARITY_LABELS[ind["polarity"]]),
+    ("Frequency", board.FREQUENCY_LABELS[ind["frequency"]]),
+    ("Target", target_text),
+    ("Tolerance (amber band)", tolerance),
+    ("Baseline", f"{board.format_value(ind['baseline_value'], unit, dp)} ({ind['baseline_period'] or 'no period'})"),
+    ("Source", ind["source_name"]),
+    ("Accountable", ind["accountable_role"]),
+]
+if ind["small_number_threshold"] is not None and str(ind["small_number_threshold"]) != "<NA>":
+    facts.append(("Small-number threshold", f"{ind['small_number_threshold']}"))
+cols = st.columns(3)
+for i, (label, value) in enumerate(facts):
+    cols[i % 3].markdown(f"**{label}**  \n{value}")
+
+history = data.history(version, code)
+st.header("Trend", divider="gray")
+if history.empty:
+    st.info("No figures have been reported for this indicator yet.")
+else:
+    st.plotly_chart(charts.trend(history, ind, height=440), key="trend", config={"displayModeBar": False})
+
+if bool(ind["by_area"]):
+    by_area = board.area_history(cursor(), code)
+    if not by_area.empty:
+        st.header("By area", divider="gray")
+        by_area["label"] = [periods.parse_code(p).short_label for p in by_area["period"]]
+        st.plotly_chart(charts.areas(by_area, ind), key="areas", config={"displayModeBar": False})
+
+st.header("Full history", divider="gray")
+if not history.empty:
+    table = history.assign(
+        Period=history["period"],
+        Value=[board.format_value(v, unit, dp) for v in history["value"]],
+        Target=[board.format_value(t, unit, dp) for t in history["target"]],
+        Status=[status.badge_text(s) for s in history["status"]],
+        Why=history["reason"],
+        Note=history["note"].fillna(""),
+        Revision=history["revision"],
+        Source=history["file_name"],
+    )[["Period", "Value", "Target", "Status", "Why", "Note", "Revision", "Source"]]
+    st.dataframe(table.iloc[::-1], hide_index=True, width="stretch")
+    st.download_button(
+        "Download the history (CSV)",
+        history[["period", "value", "target", "status", "note", "revision"]].to_csv(index=False),
+        file_name=f"{code}-history.csv",
+        mime="text/csv",
+        icon=":material/download:",
+    )
+
+revised = board.revisions(cursor(), code)
+if not revised.empty:
+    st.header("Corrections", divider="gray")
+    st.caption("Figures that were revised after they were first reported. Earlier revisions are kept.")
+    st.dataframe(revised, hide_index=True, width="stretch")

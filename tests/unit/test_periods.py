@@ -1,0 +1,701 @@
+"""Tests for outcomes.periods: financial-year periods and how typed periods are read."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import pytest
+
+from outcomes.periods import (
+    FREQUENCY_KIND,
+    KINDS,
+    Period,
+    PeriodError,
+    financial_year,
+    is_stale,
+    month,
+    months_apart,
+    parse_code,
+    parse_period,
+    period_containing,
+    period_range,
+    quarter,
+)
+
+
+def quoted(value: object) -> str:
+    """How a message quotes the value it was given."""
+    return f"'{value}'" if isinstance(value, str) else repr(value)
+
+
+def error_for(value: object, frequency: str | None = None) -> str:
+    with pytest.raises(PeriodError) as caught:
+        parse_period(value, frequency)
+    return str(caught.value)
+
+
+# --- Constants and constructors ---------------------------------------------------------
+
+
+def test_constants():
+    assert KINDS == ("month", "quarter", "year")
+    assert FREQUENCY_KIND == {"monthly": "month", "quarterly": "quarter", "annual": "year"}
+    assert issubclass(PeriodError, ValueError)
+
+
+@pytest.mark.parametrize(
+    ("period", "start", "end", "kind", "months"),
+    [
+        (month(2024, 4), date(2024, 4, 1), date(2024, 4, 30), "month", 1),
+        (month(2024, 2), date(2024, 2, 1), date(2024, 2, 29), "month", 1),  # leap year
+        (month(2025, 2), date(2025, 2, 1), date(2025, 2, 28), "month", 1),
+        (month(2024, 12), date(2024, 12, 1), date(2024, 12, 31), "month", 1),
+        (quarter(2024, 1), date(2024, 4, 1), date(2024, 6, 30), "quarter", 3),
+        (quarter(2024, 2), date(2024, 7, 1), date(2024, 9, 30), "quarter", 3),
+        (quarter(2024, 3), date(2024, 10, 1), date(2024, 12, 31), "quarter", 3),
+        (quarter(2024, 4), date(2025, 1, 1), date(2025, 3, 31), "quarter", 3),
+        (financial_year(2024), date(2024, 4, 1), date(2025, 3, 31), "year", 12),
+    ],
+)
+def test_constructors(period, start, end, kind, months):
+    assert (period.start, period.end, period.kind, period.months) == (start, end, kind, months)
+
+
+@pytest.mark.parametrize(
+    ("period", "fy"),
+    [
+        (month(2024, 4), 2024),
+        (month(2025, 3), 2024),
+        (month(2025, 1), 2024),
+        (month(2024, 12), 2024),
+        (quarter(2024, 4), 2024),
+        (quarter(2024, 1), 2024),
+        (financial_year(2023), 2023),
+    ],
+)
+def test_financial_year_property(period, fy):
+    assert period.financial_year == fy
+
+
+@pytest.mark.parametrize(
+    ("call", "text"),
+    [
+        (lambda: month(2024, 13), "13"),
+        (lambda: month(2024, 0), "0"),
+        (lambda: quarter(2024, 5), "5"),
+        (lambda: quarter(2024, 0), "0"),
+    ],
+)
+def test_constructors_reject_out_of_range(call, text):
+    with pytest.raises(PeriodError, match=text):
+        call()
+
+
+@pytest.mark.parametrize(
+    ("d", "kind", "code"),
+    [
+        (date(2024, 4, 1), "month", "2024-04"),
+        (date(2024, 3, 31), "quarter", "2023/24 Q4"),
+        (date(2024, 4, 1), "quarter", "2024/25 Q1"),
+        (date(2024, 12, 25), "quarter", "2024/25 Q3"),
+        (date(2025, 2, 14), "quarter", "2024/25 Q4"),
+        (date(2025, 3, 31), "year", "2024/25"),
+        (date(2025, 4, 1), "year", "2025/26"),
+        (datetime(2024, 6, 30, 23, 59), "quarter", "2024/25 Q1"),
+    ],
+)
+def test_period_containing(d, kind, code):
+    period = period_containing(d, kind)
+    assert period.code == code
+    assert period.contains(d)
+
+
+def test_period_containing_unknown_kind_is_a_programming_error():
+    with pytest.raises(ValueError, match="fortnight") as caught:
+        period_containing(date(2024, 4, 1), "fortnight")
+    assert not isinstance(caught.value, PeriodError)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "kind"),
+    [
+        (date(2024, 4, 2), date(2024, 4, 30), "month"),
+        (date(2024, 4, 1), date(2024, 5, 31), "month"),
+        (date(2024, 1, 1), date(2024, 3, 31), "year"),
+        (date(2024, 5, 1), date(2024, 7, 31), "quarter"),
+        (date(2024, 4, 1), date(2024, 4, 30), "week"),
+        (datetime(2024, 4, 1), date(2024, 4, 30), "month"),
+    ],
+)
+def test_period_refuses_inconsistent_fields(start, end, kind):
+    with pytest.raises(ValueError):
+        Period(start, end, kind)
+
+
+def test_period_built_directly_equals_constructor():
+    assert Period(date(2024, 4, 1), date(2024, 6, 30), "quarter") == quarter(2024, 1)
+
+
+def test_contains():
+    q = quarter(2024, 4)
+    assert q.contains(date(2025, 1, 1))
+    assert q.contains(date(2025, 3, 31))
+    assert q.contains(datetime(2025, 3, 31, 23, 59))
+    assert not q.contains(date(2024, 12, 31))
+    assert not q.contains(date(2025, 4, 1))
+
+
+# --- Codes and labels -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("period", "code", "label", "short_label"),
+    [
+        (month(2024, 4), "2024-04", "April 2024", "Apr 2024"),
+        (month(2025, 1), "2025-01", "January 2025", "Jan 2025"),
+        (month(2024, 9), "2024-09", "September 2024", "Sep 2024"),
+        (quarter(2024, 1), "2024/25 Q1", "Apr–Jun 2024 (2024/25 Q1)", "2024/25 Q1"),
+        (quarter(2024, 3), "2024/25 Q3", "Oct–Dec 2024 (2024/25 Q3)", "2024/25 Q3"),
+        (quarter(2024, 4), "2024/25 Q4", "Jan–Mar 2025 (2024/25 Q4)", "2024/25 Q4"),
+        (quarter(2099, 4), "2099/00 Q4", "Jan–Mar 2100 (2099/00 Q4)", "2099/00 Q4"),
+        (
+            financial_year(2024),
+            "2024/25",
+            "Financial year 2024/25 (Apr 2024–Mar 2025)",
+            "2024/25",
+        ),
+        (financial_year(2009), "2009/10", "Financial year 2009/10 (Apr 2009–Mar 2010)", "2009/10"),
+        (financial_year(2099), "2099/00", "Financial year 2099/00 (Apr 2099–Mar 2100)", "2099/00"),
+    ],
+)
+def test_code_and_labels(period, code, label, short_label):
+    assert period.code == code
+    assert str(period) == code
+    assert period.label == label
+    assert period.short_label == short_label
+    assert repr(period) == f"<Period {code}>"
+
+
+def _many_periods():
+    months = [month(y, m) for y in range(1999, 2032) for m in range(1, 13)]
+    quarters = [quarter(y, q) for y in range(1999, 2032) for q in range(1, 5)]
+    years = [financial_year(y) for y in [*range(1999, 2032), 2099]]
+    return months + quarters + years
+
+
+def test_code_round_trip_for_many_periods():
+    periods = _many_periods()
+    assert len(periods) == 33 * 12 + 33 * 4 + 34
+    for period in periods:
+        assert parse_code(period.code) == period
+        assert parse_period(period.code, _frequency_of(period)) == period
+
+
+def _frequency_of(period: Period) -> str:
+    return {kind: freq for freq, kind in FREQUENCY_KIND.items()}[period.kind]
+
+
+def test_codes_are_unique():
+    periods = _many_periods()
+    assert len({p.code for p in periods}) == len(periods)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "Apr 2024",
+        "2024/25 q1",
+        "Q1 2024/25",
+        "2024-25",
+        "2024/2025",
+        " 2024-04",
+        "2024-04 ",
+        "2024-4",
+        "2024-04-01",
+        "2024/25 Q5",
+        "2024/26",
+        "2024-13",
+        "banana",
+        "",
+        None,
+        2024,
+        quarter(2024, 1),
+    ],
+)
+def test_parse_code_is_strict(code):
+    with pytest.raises(PeriodError) as caught:
+        parse_code(code)
+    message = str(caught.value)
+    assert "is not a period code" in message
+    assert "2024/25 Q1" in message
+    if isinstance(code, str):
+        assert f"'{code}'" in message
+
+
+def test_parse_code_ambiguous_dash_form_is_the_month():
+    # 2011-12 is also how some people write financial year 2011/12; as a code it is a month.
+    assert parse_code("2011-12") == month(2011, 12)
+
+
+# --- Arithmetic, ranges and ordering ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("period", "n", "expected"),
+    [
+        (quarter(2024, 4), 1, quarter(2025, 1)),
+        (quarter(2024, 1), -1, quarter(2023, 4)),
+        (quarter(2024, 3), 2, quarter(2025, 1)),
+        (quarter(2024, 1), 8, quarter(2026, 1)),
+        (quarter(2024, 1), 0, quarter(2024, 1)),
+        (month(2025, 3), 1, month(2025, 4)),
+        (month(2024, 12), 1, month(2025, 1)),
+        (month(2025, 1), -1, month(2024, 12)),
+        (month(2024, 4), 12, month(2025, 4)),
+        (month(2024, 4), -25, month(2022, 3)),
+        (financial_year(2024), 1, financial_year(2025)),
+        (financial_year(2024), -3, financial_year(2021)),
+        (financial_year(2099), 1, financial_year(2100)),
+    ],
+)
+def test_next_and_previous(period, n, expected):
+    assert period.next(n) == expected
+    assert expected.previous(n) == period
+    assert period.next(n).kind == period.kind
+
+
+def test_next_and_previous_default_to_one_step():
+    assert quarter(2024, 4).next() == quarter(2025, 1)
+    assert quarter(2024, 1).previous() == quarter(2023, 4)
+    assert month(2025, 3).next() == month(2025, 4)
+    assert parse_code("2024/25 Q4").next().code == "2025/26 Q1"
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "count"),
+    [
+        (quarter(2021, 1), quarter(2024, 4), 16),
+        (month(2021, 4), month(2025, 3), 48),
+        (financial_year(2015), financial_year(2024), 10),
+        (month(2024, 4), month(2024, 4), 1),
+        (quarter(2024, 2), quarter(2024, 1), 0),
+        (month(2025, 3), month(2024, 3), 0),
+    ],
+)
+def test_period_range_counts(first, last, count):
+    periods = period_range(first, last)
+    assert len(periods) == count
+    if count:
+        assert periods[0] == first
+        assert periods[-1] == last
+        assert periods == sorted(set(periods))
+        assert all(b == a.next() for a, b in zip(periods, periods[1:], strict=False))
+
+
+def test_period_range_requires_one_kind():
+    with pytest.raises(PeriodError) as caught:
+        period_range(month(2024, 4), quarter(2024, 4))
+    message = str(caught.value)
+    assert "2024-04" in message
+    assert "2024/25 Q4" in message
+    assert "same kind" in message
+
+
+def test_ordering_and_sorting():
+    shuffled = [quarter(2024, 4), quarter(2023, 4), quarter(2024, 1), quarter(2024, 3)]
+    assert [p.code for p in sorted(shuffled)] == [
+        "2023/24 Q4",
+        "2024/25 Q1",
+        "2024/25 Q3",
+        "2024/25 Q4",
+    ]
+    assert month(2025, 1) > month(2024, 12)
+    assert financial_year(2023) < financial_year(2024)
+    assert max([month(2024, 4), month(2025, 3), month(2024, 12)]) == month(2025, 3)
+    # Mixed kinds sort by start then end: a month comes before the quarter it opens.
+    assert sorted([quarter(2024, 1), financial_year(2024), month(2024, 4)]) == [
+        month(2024, 4),
+        quarter(2024, 1),
+        financial_year(2024),
+    ]
+
+
+def test_equality_and_hashing():
+    assert quarter(2024, 1) == parse_period("Apr-Jun 2024")
+    assert quarter(2024, 1) != month(2024, 4)
+    assert len({quarter(2024, 1), parse_code("2024/25 Q1"), parse_period("Q1 2024-25")}) == 1
+    assert {month(2024, 4): "x"}[parse_period("Apr-24")] == "x"
+
+
+def test_periods_are_immutable():
+    with pytest.raises(AttributeError):
+        month(2024, 4).kind = "quarter"  # type: ignore[misc]
+
+
+# --- Staleness --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("earlier", "later", "expected"),
+    [
+        (date(2025, 2, 28), date(2025, 3, 31), 1),
+        (date(2024, 12, 31), date(2025, 3, 1), 3),
+        (date(2024, 3, 31), date(2025, 3, 31), 12),
+        (date(2025, 3, 31), date(2025, 3, 1), 0),
+        (date(2025, 4, 30), date(2025, 3, 31), -1),
+    ],
+)
+def test_months_apart(earlier, later, expected):
+    assert months_apart(earlier, later) == expected
+
+
+AS_AT = date(2025, 3, 31)
+
+
+@pytest.mark.parametrize(
+    ("latest", "as_at", "lag", "stale"),
+    [
+        (month(2025, 2), AS_AT, 1, False),
+        (month(2025, 1), AS_AT, 1, True),
+        (month(2025, 3), AS_AT, 1, False),
+        (month(2025, 1), date(2025, 3, 1), 1, True),  # only months count, not days
+        (month(2025, 1), AS_AT, 2, False),
+        (quarter(2024, 3), AS_AT, 1, False),
+        (quarter(2024, 2), AS_AT, 1, True),
+        (quarter(2024, 3), date(2025, 4, 1), 1, True),  # a quarter ending Dec is stale in Apr
+        (quarter(2024, 2), AS_AT, 2, False),
+        (financial_year(2023), AS_AT, 1, False),
+        (financial_year(2022), AS_AT, 1, True),
+        (financial_year(2023), date(2025, 4, 1), 1, True),
+        (financial_year(2022), AS_AT, 2, False),
+        (month(2025, 6), AS_AT, 1, False),  # a period after as_at is not stale
+        (month(2025, 2), datetime(2025, 3, 31, 9, 0), 1, False),
+    ],
+)
+def test_is_stale(latest, as_at, lag, stale):
+    assert is_stale(latest, as_at, allowed_lag_periods=lag) is stale
+
+
+def test_is_stale_defaults_to_one_period_of_lag():
+    assert not is_stale(quarter(2024, 3), AS_AT)
+    assert is_stale(quarter(2024, 2), AS_AT)
+
+
+# --- parse_period: accepted spellings ---------------------------------------------------
+
+ACCEPTED = [
+    # canonical codes
+    ("2024-04", "2024-04"),
+    ("2024/25 Q1", "2024/25 Q1"),
+    ("2024/25", "2024/25"),
+    # months
+    ("Apr 2024", "2024-04"),
+    ("April 2024", "2024-04"),
+    ("Apr-24", "2024-04"),
+    ("April-2024", "2024-04"),
+    ("apr 24", "2024-04"),
+    ("APRIL 2024", "2024-04"),
+    ("Sept 2024", "2024-09"),
+    ("September 2024", "2024-09"),
+    ("Jun 2024", "2024-06"),
+    ("June 2024", "2024-06"),
+    ("May-25", "2025-05"),
+    ("Dec 2024", "2024-12"),
+    ("04/2024", "2024-04"),
+    ("4/2024", "2024-04"),
+    ("12/2024", "2024-12"),
+    ("2024-04-01", "2024-04"),
+    ("2024-4-1", "2024-04"),
+    ("2024-12-31", "2024-12"),
+    ("2025-01-15 00:00:00", "2025-01"),
+    ("2025-01-15T10:30:00", "2025-01"),
+    ("2011-12", "2011-12"),  # canonical month form wins the 2000-2011 ambiguity
+    # quarters
+    ("Q1 2024/25", "2024/25 Q1"),
+    ("2024-25 Q1", "2024/25 Q1"),
+    ("Q1 2024-25", "2024/25 Q1"),
+    ("2024/2025 Q1", "2024/25 Q1"),
+    ("FY2024/25 Q1", "2024/25 Q1"),
+    ("FY 2024/25 Q2", "2024/25 Q2"),
+    ("2024/25 Quarter 1", "2024/25 Q1"),
+    ("Quarter 1 2024/25", "2024/25 Q1"),
+    ("Quarter 3 of 2024/25", "2024/25 Q3"),
+    ("q4 2024/25", "2024/25 Q4"),
+    ("2024/25 q4", "2024/25 Q4"),
+    ("2024/25Q4", "2024/25 Q4"),
+    ("2024/25 - Q3", "2024/25 Q3"),
+    ("2011-12 Q1", "2011/12 Q1"),
+    ("Apr-Jun 2024", "2024/25 Q1"),
+    ("April to June 2024", "2024/25 Q1"),
+    ("Jul-Sep 2024", "2024/25 Q2"),
+    ("July to September 2024", "2024/25 Q2"),
+    ("Oct-Dec 2024", "2024/25 Q3"),
+    ("Jan-Mar 2025", "2024/25 Q4"),
+    ("January-March 2025", "2024/25 Q4"),
+    ("Apr - Jun 2024", "2024/25 Q1"),
+    ("Apr-Jun 24", "2024/25 Q1"),
+    # financial years
+    ("2024-25", "2024/25"),
+    ("2024/2025", "2024/25"),
+    ("2024-2025", "2024/25"),
+    ("FY2024/25", "2024/25"),
+    ("FY 2024-25", "2024/25"),
+    ("fy2024-25", "2024/25"),
+    ("2024/25 financial year", "2024/25"),
+    ("Financial year 2024/25", "2024/25"),
+    ("2024 / 25", "2024/25"),
+    ("2099/00", "2099/00"),
+    ("2099/2100", "2099/00"),
+    ("1999/00", "1999/00"),
+    ("2009/10", "2009/10"),
+]
+
+
+@pytest.mark.parametrize(("text", "code"), ACCEPTED)
+def test_parse_period_accepts(text, code):
+    assert parse_period(text).code == code
+
+
+@pytest.mark.parametrize(("text", "code"), ACCEPTED)
+def test_parse_period_ignores_case_and_surrounding_space(text, code):
+    assert parse_period(f"  {text.upper()}\t").code == code
+    assert parse_period(f"\n{text.lower()} ").code == code
+
+
+@pytest.mark.parametrize("dash", ["\u2013", "\u2014", "\u2212"])
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Apr-Jun 2024", "2024/25 Q1"),
+        ("Jan - Mar 2025", "2024/25 Q4"),
+        ("2024-25", "2024/25"),
+        ("Q1 2024-25", "2024/25 Q1"),
+        ("Apr-24", "2024-04"),
+        ("FY 2024-25", "2024/25"),
+    ],
+)
+def test_parse_period_treats_long_dashes_as_hyphens(dash, text, code):
+    assert parse_period(text.replace("-", dash)).code == code
+
+
+def test_parse_period_collapses_inner_whitespace():
+    assert parse_period("April   to\u00a0June  2024").code == "2024/25 Q1"
+    assert parse_period("2024/25   financial   year").code == "2024/25"
+
+
+@pytest.mark.parametrize(
+    ("text", "frequency", "code"),
+    [
+        ("2024-06-30", None, "2024-06"),
+        ("2024-06-30", "monthly", "2024-06"),
+        ("2024-06-30", "quarterly", "2024/25 Q1"),
+        ("2024-06-30", "annual", "2024/25"),
+        ("2025-03-31", "quarterly", "2024/25 Q4"),
+        ("2025-03-31", "annual", "2024/25"),
+        ("2025-04-01", "annual", "2025/26"),
+        ("2011-12", "annual", "2011/12"),
+        ("2011-12", "monthly", "2011-12"),
+        ("2024-25", "annual", "2024/25"),
+        ("Apr-Jun 2024", "quarterly", "2024/25 Q1"),
+        ("Apr 2024", "monthly", "2024-04"),
+        ("2024/25", "Annual", "2024/25"),  # frequency names are not case-sensitive
+    ],
+)
+def test_parse_period_with_frequency(text, frequency, code):
+    assert parse_period(text, frequency).code == code
+
+
+@dataclass
+class FakeTimestamp:
+    """Stands in for a pandas Timestamp: parse_period duck-types on year, month and day."""
+
+    year: int
+    month: int
+    day: int
+
+
+@pytest.mark.parametrize(
+    ("value", "frequency", "code"),
+    [
+        (date(2024, 6, 30), None, "2024-06"),
+        (date(2024, 6, 30), "monthly", "2024-06"),
+        (date(2024, 6, 30), "quarterly", "2024/25 Q1"),
+        (date(2024, 6, 30), "annual", "2024/25"),
+        (date(2025, 1, 1), "quarterly", "2024/25 Q4"),
+        (date(2024, 3, 31), "annual", "2023/24"),
+        (datetime(2025, 1, 31, 12, 0), None, "2025-01"),
+        (datetime(2025, 1, 31, 12, 0), "quarterly", "2024/25 Q4"),
+        (FakeTimestamp(2024, 10, 1), "quarterly", "2024/25 Q3"),
+        (FakeTimestamp(2024, 10, 1), None, "2024-10"),
+    ],
+)
+def test_parse_period_dates(value, frequency, code):
+    assert parse_period(value, frequency).code == code
+
+
+def test_parse_period_pandas_values():
+    pd = pytest.importorskip("pandas")
+    np = pytest.importorskip("numpy")
+    assert parse_period(pd.Timestamp("2024-06-30"), "quarterly").code == "2024/25 Q1"
+    assert parse_period(pd.Timestamp("2025-02-01 13:45")).code == "2025-02"
+    for blank in (pd.NaT, pd.NA, np.nan):
+        assert "blank" in error_for(blank)
+    assert "Excel date serial number" in error_for(np.int64(45000))
+    assert "Excel date serial number" in error_for(np.float64(45000.0))
+
+
+def test_parse_period_returns_a_period_as_is():
+    q = quarter(2024, 1)
+    assert parse_period(q) is q
+    assert parse_period(q, "quarterly") is q
+
+
+# --- parse_period: refusals -------------------------------------------------------------
+
+# (value, frequency, phrases the message must contain besides the quoted value)
+REJECTED = [
+    (
+        "Q1 2024",
+        None,
+        [
+            "calendar or financial",
+            "2024/25 Q1 for April–June 2024",
+            "2023/24 Q4 for January–March 2024",
+        ],
+    ),
+    (
+        "2024 Q1",
+        None,
+        [
+            "calendar or financial",
+            "2024/25 Q1 for April–June 2024",
+            "2023/24 Q4 for January–March 2024",
+        ],
+    ),
+    ("2024Q1", "quarterly", ["calendar or financial", "2024/25 Q1", "2023/24 Q4"]),
+    (
+        "q3 2024",
+        None,
+        ["2024/25 Q3 for October–December 2024", "2024/25 Q2 for July–September 2024"],
+    ),
+    (
+        "Quarter 4 2024",
+        None,
+        ["2024/25 Q4 for January–March 2025", "2024/25 Q3 for October–December 2024"],
+    ),
+    ("2024", None, ["calendar year 2024", "financial year 2024/25", "write the financial year"]),
+    ("FY2024", None, ["calendar year 2024", "2024/25", "2023/24"]),
+    ("04/05/2024", None, ["ambiguous", "day-first", "month-first", "2024-05-04"]),
+    ("4/5/24", None, ["ambiguous", "year-first"]),
+    ("31/05/2024", None, ["ambiguous", "year-first"]),
+    ("04.05.2024", "quarterly", ["ambiguous", "2024/25 Q1"]),
+    ("2024/26", None, ["consecutive", "2024/25"]),
+    ("2024/2026", None, ["consecutive", "2024/25"]),
+    ("2024-26", None, ["consecutive", "2024/25"]),
+    ("2024/23", None, ["consecutive"]),
+    ("2024/04", None, ["consecutive", "for a month, write 2024-04"]),
+    ("2024/26 Q1", None, ["consecutive", "2024/25"]),
+    ("Q2 2024/2026", None, ["consecutive"]),
+    (
+        "May-Jul 2024",
+        None,
+        ["not a financial quarter", "Apr-Jun, Jul-Sep, Oct-Dec and Jan-Mar", "2024/25 Q1"],
+    ),
+    ("Apr-May 2024", None, ["not a financial quarter", "Apr-Jun"]),
+    ("Nov-Jan 2025", None, ["not a financial quarter"]),
+    ("Jun-Apr 2024", None, ["not a financial quarter"]),
+    ("Q5 2024/25", None, ["quarter 5", "Q1 (April–June) to Q4 (January–March)", "2024/25 Q1"]),
+    ("2024/25 Q0", None, ["quarter 0", "2024/25 Q1"]),
+    ("Q5 2024", None, ["quarter 5", "Q1"]),
+    ("13/2024", None, ["month 13", "1 to 12", "2024-04"]),
+    ("0/2024", None, ["month 0", "1 to 12"]),
+    ("2024-13", None, ["neither a month", "01 to 12", "consecutive"]),
+    ("2024-00", None, ["neither a month"]),
+    ("2024-02-30", None, ["not a real date", "YYYY-MM-DD"]),
+    ("2024-13-01", None, ["not a real date"]),
+    ("", None, ["blank", "2024-04", "2024/25 Q1", "2024/25"]),
+    ("   ", None, ["blank"]),
+    (None, None, ["blank", "2024/25 Q1"]),
+    (None, "quarterly", ["blank", "a financial quarter such as 2024/25 Q1"]),
+    (math.nan, None, ["blank"]),
+    (
+        45000,
+        None,
+        ["looks like an Excel date serial number", "format the cell as a date", "2024/25 Q1"],
+    ),
+    (
+        45000.0,
+        "quarterly",
+        ["Excel date serial number", "format the cell as a date or type", "2024/25 Q1"],
+    ),
+    (45292.5, None, ["Excel date serial number"]),
+    (2024, None, ["calendar year 2024", "2024/25"]),
+    (-3, None, ["is a number, not a period"]),
+    (True, None, ["yes/no", "2024/25 Q1"]),
+    (False, "monthly", ["yes/no", "2024-04"]),
+    ("banana", None, ["not a period this dashboard can read", "2024-04", "2024/25 Q1", "2024/25"]),
+    (
+        "banana",
+        "annual",
+        ["not a period this dashboard can read", "a financial year such as 2024/25"],
+    ),
+    ("Aprl 2024", None, ["can read"]),
+    ("next quarter", None, ["can read"]),
+    ("2024/25 Q1 2025", None, ["can read"]),
+    ([2024, 4], None, ["list", "not a period"]),
+]
+
+
+@pytest.mark.parametrize(("value", "frequency", "phrases"), REJECTED)
+def test_parse_period_refuses_with_reason_and_remedy(value, frequency, phrases):
+    message = error_for(value, frequency)
+    assert quoted(value) in message
+    for phrase in phrases:
+        assert phrase in message, f"{phrase!r} missing from {message!r}"
+
+
+def test_refusals_quote_the_input_exactly_as_given():
+    assert "'  q1 2024 '" in error_for("  q1 2024 ")
+    assert "'Apr–May 2024'" in error_for("Apr–May 2024")
+
+
+@pytest.mark.parametrize(
+    ("value", "frequency", "phrases"),
+    [
+        (
+            "2024-04",
+            "quarterly",
+            [
+                "'2024-04' is a month, but this indicator is reported quarterly: "
+                "write a financial quarter such as 2024/25 Q1."
+            ],
+        ),
+        ("2024/25", "quarterly", ["is a financial year", "reported quarterly", "2024/25 Q1"]),
+        (
+            "Apr-Jun 2024",
+            "monthly",
+            ["is a financial quarter", "reported monthly", "a month such as 2024-04"],
+        ),
+        (
+            "2024/25 Q3",
+            "annual",
+            ["is a financial quarter", "reported annually", "a financial year such as 2024/25"],
+        ),
+        ("Jan 2025", "annual", ["is a month", "a financial year such as 2024/25"]),
+        ("2019-07", "quarterly", ["such as 2019/20 Q2"]),
+        (quarter(2024, 1), "monthly", ["'2024/25 Q1' is a financial quarter"]),
+    ],
+)
+def test_parse_period_refuses_the_wrong_kind_for_the_frequency(value, frequency, phrases):
+    message = error_for(value, frequency)
+    for phrase in phrases:
+        assert phrase in message, f"{phrase!r} missing from {message!r}"
+
+
+@pytest.mark.parametrize("frequency", ["weekly", "quarter", ""])
+def test_unknown_frequency_is_a_programming_error(frequency):
+    with pytest.raises(ValueError, match="frequency must be one of") as caught:
+        parse_period("2024-04", frequency)
+    assert not isinstance(caught.value, PeriodError)

@@ -1,0 +1,84 @@
+"""Status badges, the page style, and small pieces the pages share.
+
+Every piece of text from the database goes through ``html.escape`` before it is placed in HTML:
+framework wording and commentary are typed by people.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+import streamlit as st
+
+from outcomes import periods, status
+
+CSS = """
+<style>
+  .block-container { padding-top: 2.2rem; max-width: 1400px; }
+  .badge { display: inline-block; padding: 0.12em 0.6em; border-radius: 0.4em; font-weight: 700;
+           white-space: nowrap; border: 2px solid #1F2328; line-height: 1.5; }
+  .badge.big { font-size: 1.25rem; padding: 0.2em 0.75em; }
+  .badge.notrated { border-style: dashed; }
+  .muted { color: #4B5563; }
+  .vision { border-left: 6px solid #004488; background: #F2F4F7; padding: 0.8rem 1.1rem;
+            font-size: 1.15rem; border-radius: 0.3rem; margin-bottom: 0.6rem; }
+  .partners span { display: inline-block; border: 1px solid #9CA3AF; border-radius: 1rem;
+                   padding: 0.05rem 0.7rem; margin: 0.15rem 0.25rem 0.15rem 0; background: #FFFFFF; }
+  .counts { font-size: 1rem; }
+  .counts span { margin-right: 0.8rem; white-space: nowrap; }
+  .fourcol h4 { font-size: 0.95rem; letter-spacing: 0.04em; color: #004488; margin: 0 0 0.3rem 0; }
+  .fourcol p { font-size: 1.08rem; margin: 0; }
+  table.ind { width: 100%; border-collapse: collapse; font-size: 1rem; }
+  table.ind th { text-align: left; border-bottom: 2px solid #1F2328; padding: 0.4rem; }
+  table.ind td { border-bottom: 1px solid #D1D5DB; padding: 0.45rem 0.4rem; vertical-align: top; }
+  .scroll { overflow-x: auto; }
+  .tile { border: 1px solid #D1D5DB; border-radius: 0.5rem; padding: 0.5rem 0.8rem; text-align: center; }
+  .tile .n { font-size: 2rem; font-weight: 800; display: block; }
+</style>
+"""
+
+
+def inject_css() -> None:
+    st.html(CSS)
+
+
+def badge(state: str, big: bool = False, label: str | None = None) -> str:
+    """A status as HTML: symbol and word on the status colour (never colour alone)."""
+    style = status.style(state)
+    classes = "badge" + (" big" if big else "") + (" notrated" if state == status.NOT_RATED else "")
+    text = escape(label if label is not None else f"{style.symbol} {style.word}")
+    return (
+        f'<span class="{classes}" style="background:{style.colour};color:{style.text_colour}" '
+        f'title="{escape(style.meaning)}">{text}</span>'
+    )
+
+
+def counts_html(row: dict[str, Any]) -> str:
+    parts = []
+    for state in status.STATUSES:
+        n = int(row[f"n_{state.replace(' ', '_')}"])
+        s = status.style(state)
+        parts.append(f"<span>{s.symbol} {n} {escape(s.word)}</span>")
+    return f'<div class="counts">{"".join(parts)}</div>'
+
+
+def period_label(code: str | None) -> str:
+    if not code:
+        return "no figures yet"
+    return periods.parse_code(code).label
+
+
+def direction_text(direction: str) -> str:
+    symbol = status.DIRECTION_SYMBOLS.get(direction, "")
+    return f"{symbol} {direction}".strip()
+
+
+def lead_text(role: str, organisation: str) -> str:
+    """The lead's role, naming the organisation only when the role does not already."""
+    return role if organisation.lower() in role.lower() else f"{role} ({organisation})"
+
+
+def md(text: str) -> None:
+    """Trusted HTML built by this module (all user text inside is escaped)."""
+    st.markdown(text, unsafe_allow_html=True)

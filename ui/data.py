@@ -1,0 +1,41 @@
+"""Cached reads for the pages. Each is keyed on the data version, so a new upload or framework
+import shows at once while reruns of an unchanged database cost nothing."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from outcomes import board
+from ui.state import cursor
+
+
+def version() -> int:
+    # Passed to each cached read as an argument so it becomes part of the cache key.
+    return board.data_version(cursor())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def priority_summary(data_version: int) -> pd.DataFrame:
+    return board.priority_summary(cursor())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def indicator_ratings(data_version: int) -> pd.DataFrame:
+    return board.indicator_ratings(cursor())
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def history(data_version: int, code: str, area: str = "all") -> pd.DataFrame:
+    return board.history(cursor(), code, area)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def basics(data_version: int) -> dict:
+    cur = cursor()
+    return {
+        "partnership": board.partnership(cur),
+        "partners": board.partners(cur),
+        "tiers": board.tiers(cur),
+        "as_at": board.as_at(cur),
+    }

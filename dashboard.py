@@ -13,9 +13,17 @@ st.set_page_config(
 components.inject_css()
 
 pages = [
-    st.Page("pages/overview.py", title="Plan on a page", icon=":material/dashboard:", url_path="overview", default=True),
+    st.Page(
+        "pages/overview.py",
+        title="Plan on a page",
+        icon=":material/dashboard:",
+        url_path="overview",
+        default=True,
+    ),
     st.Page("pages/priority.py", title="Priority", icon=":material/flag:", url_path="priority"),
-    st.Page("pages/indicator.py", title="Indicator", icon=":material/show_chart:", url_path="indicator"),
+    st.Page(
+        "pages/indicator.py", title="Indicator", icon=":material/show_chart:", url_path="indicator"
+    ),
 ]
 page = st.navigation(pages)
 
@@ -24,6 +32,8 @@ with st.sidebar:
     st.markdown(f"**{basics['partnership'].get('name', 'Outcomes framework')}**")
     if basics["as_at"] is not None:
         st.caption(f"Figures up to {basics['as_at']:%d %B %Y}. Statuses are judged at that date.")
-    st.caption("Status key: ✔ Green on target · ▲ Amber within tolerance · ✖ Red off target · ○ Not rated")
+    st.caption(
+        "Status key: ✔ Green on target · ▲ Amber within tolerance · ✖ Red off target · ○ Not rated"
+    )
 
 page.run()

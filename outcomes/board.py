@@ -15,8 +15,17 @@ import pandas as pd
 
 from outcomes import periods, status
 
-UNIT_LABELS = {"count": "count", "percent": "%", "rate_per_1000": "rate per 1,000", "score": "score"}
-POLARITY_LABELS = {"higher": "Higher is better", "lower": "Lower is better", "none": "No judgement (context only)"}
+UNIT_LABELS = {
+    "count": "count",
+    "percent": "%",
+    "rate_per_1000": "rate per 1,000",
+    "score": "score",
+}
+POLARITY_LABELS = {
+    "higher": "Higher is better",
+    "lower": "Lower is better",
+    "none": "No judgement (context only)",
+}
 LEVEL_LABELS = {"outcome": "Outcome measure", "output": "Output PI"}
 FREQUENCY_LABELS = {"monthly": "Monthly", "quarterly": "Quarterly", "annual": "Annual"}
 
@@ -60,7 +69,9 @@ def as_at(cur: duckdb.DuckDBPyConnection) -> Any:
     return cur.execute("SELECT as_at FROM reporting_horizon").fetchone()[0]
 
 
-def indicator_ratings(cur: duckdb.DuckDBPyConnection, priority_id: str | None = None) -> pd.DataFrame:
+def indicator_ratings(
+    cur: duckdb.DuckDBPyConnection, priority_id: str | None = None
+) -> pd.DataFrame:
     """Latest status of each indicator, with what a reader needs beside it."""
     frame = cur.execute(
         """
@@ -77,10 +88,13 @@ def indicator_ratings(cur: duckdb.DuckDBPyConnection, priority_id: str | None = 
     ).df()
     frame["direction"] = [
         status.direction_of_travel(_num(v), _num(p), pol)
-        for v, p, pol in zip(frame["value"], frame["previous_value"], frame["polarity"], strict=True)
+        for v, p, pol in zip(
+            frame["value"], frame["previous_value"], frame["polarity"], strict=True
+        )
     ]
     frame["reason"] = [_reason(row) for row in frame.to_dict("records")]
-    return frame
+    # Pages test "is there a baseline?" with plain truthiness; NaN would pass for a value.
+    return frame.astype(object).where(frame.notna(), None)
 
 
 def _num(value: Any) -> float | None:
@@ -97,7 +111,9 @@ def _reason(row: dict[str, Any]) -> str:
         method=row["status_method"],
         tolerance=_num(row["tolerance"]),
         tolerance_kind=row["tolerance_kind"],
-        stale=bool(row["stale"]) if row["stale"] is not None and not pd.isna(row["stale"]) else False,
+        stale=bool(row["stale"])
+        if row["stale"] is not None and not pd.isna(row["stale"])
+        else False,
     ).reason
 
 
@@ -264,7 +280,13 @@ def status_rows(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
         ORDER BY t.sort_order, pr.sort_order, i.sort_order
         """
     ).df()
-    return [{k: (None if v is None or (isinstance(v, float) and pd.isna(v)) else v) for k, v in r.items()} for r in frame.to_dict("records")]
+    return [
+        {
+            k: (None if v is None or (isinstance(v, float) and pd.isna(v)) else v)
+            for k, v in r.items()
+        }
+        for r in frame.to_dict("records")
+    ]
 
 
 @dataclass(frozen=True)

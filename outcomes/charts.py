@@ -24,55 +24,115 @@ AREA_COLOURS = ("#004488", "#BB5566", "#DDAA33", "#000000", "#6699CC")
 def _band_edges(targets: pd.Series, indicator: dict[str, Any]) -> pd.Series:
     """Where amber ends: the tolerance band sits on the worse side of the target."""
     widths = [
-        None if pd.isna(t) else status.tolerance_band(float(t), _opt(indicator.get("tolerance")), indicator["tolerance_kind"])
+        None
+        if pd.isna(t)
+        else status.tolerance_band(
+            float(t), _opt(indicator.get("tolerance")), indicator["tolerance_kind"]
+        )
         for t in targets
     ]
     sign = -1 if indicator["polarity"] == "higher" else 1
-    return pd.Series([None if w is None else t + sign * w for t, w in zip(targets, widths, strict=True)], index=targets.index)
+    return pd.Series(
+        [None if w is None else t + sign * w for t, w in zip(targets, widths, strict=True)],
+        index=targets.index,
+    )
 
 
 def _marker(state: str) -> dict[str, Any]:
     style = status.style(state)
     if state == status.NOT_RATED:
         # An open circle is drawn in its marker colour, so it needs a dark one to show.
-        return {"symbol": style.marker, "size": 13, "color": BASELINE_COLOUR, "line": {"width": 2.5}}
-    return {"symbol": style.marker, "size": 13, "color": style.colour, "line": {"color": INK, "width": 1.2}}
+        return {
+            "symbol": style.marker,
+            "size": 13,
+            "color": BASELINE_COLOUR,
+            "line": {"width": 2.5},
+        }
+    return {
+        "symbol": style.marker,
+        "size": 13,
+        "color": style.colour,
+        "line": {"color": INK, "width": 1.2},
+    }
 
 
 def _opt(value: Any) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
-def trend(history: pd.DataFrame, indicator: dict[str, Any], *, height: int = 380, font_size: int = 15) -> go.Figure:
+def trend(
+    history: pd.DataFrame, indicator: dict[str, Any], *, height: int = 380, font_size: int = 15
+) -> go.Figure:
     """An indicator's history: values marked by status, target with its amber band, baseline."""
     unit, decimals = indicator["unit"], int(indicator.get("decimals") or 0)
     fig = go.Figure()
     x = list(history["label"]) if not history.empty else []
-    has_target = indicator["status_method"] == "target" and history["target"].notna().any() if not history.empty else False
+    has_target = (
+        indicator["status_method"] == "target" and history["target"].notna().any()
+        if not history.empty
+        else False
+    )
     if has_target and indicator["polarity"] != "none":
         edges = _band_edges(history["target"], indicator)
         fig.add_trace(
-            go.Scatter(x=x, y=history["target"], mode="lines", line={"color": TARGET_COLOUR, "width": 2.5, "dash": "dash", "shape": "hv"}, name="Target", hovertemplate="Target %{y}<extra></extra>")
+            go.Scatter(
+                x=x,
+                y=history["target"],
+                mode="lines",
+                line={"color": TARGET_COLOUR, "width": 2.5, "dash": "dash", "shape": "hv"},
+                name="Target",
+                hovertemplate="Target %{y}<extra></extra>",
+            )
         )
         fig.add_trace(
             go.Scatter(
-                x=x, y=edges, mode="lines", line={"width": 0, "shape": "hv"}, fill="tonexty", fillcolor=BAND_FILL,
-                name="Amber tolerance band", hoverinfo="skip",
+                x=x,
+                y=edges,
+                mode="lines",
+                line={"width": 0, "shape": "hv"},
+                fill="tonexty",
+                fillcolor=BAND_FILL,
+                name="Amber tolerance band",
+                hoverinfo="skip",
             )
         )
     elif has_target:
-        fig.add_trace(go.Scatter(x=x, y=history["target"], mode="lines", line={"color": TARGET_COLOUR, "dash": "dash"}, name="Target"))
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=history["target"],
+                mode="lines",
+                line={"color": TARGET_COLOUR, "dash": "dash"},
+                name="Target",
+            )
+        )
     baseline = _opt(indicator.get("baseline_value"))
     if baseline is not None and x:
         label = f"Baseline {format_value(baseline, unit, decimals)}"
         if indicator.get("baseline_period"):
             label += f" ({indicator['baseline_period']})"
         fig.add_trace(
-            go.Scatter(x=[x[0], x[-1]], y=[baseline, baseline], mode="lines", line={"color": BASELINE_COLOUR, "width": 2, "dash": "dot"}, name=label, hoverinfo="skip")
+            go.Scatter(
+                x=[x[0], x[-1]],
+                y=[baseline, baseline],
+                mode="lines",
+                line={"color": BASELINE_COLOUR, "width": 2, "dash": "dot"},
+                name=label,
+                hoverinfo="skip",
+            )
         )
     if x:
         fig.add_trace(
-            go.Scatter(x=x, y=history["value"], mode="lines", line={"color": INK, "width": 2}, name="Figure", showlegend=False, hoverinfo="skip", connectgaps=False)
+            go.Scatter(
+                x=x,
+                y=history["value"],
+                mode="lines",
+                line={"color": INK, "width": 2},
+                name="Figure",
+                showlegend=False,
+                hoverinfo="skip",
+                connectgaps=False,
+            )
         )
     for st_name in status.STATUSES:
         points = history[history["status"] == st_name] if not history.empty else history
@@ -81,13 +141,19 @@ def trend(history: pd.DataFrame, indicator: dict[str, Any], *, height: int = 380
         style = status.style(st_name)
         hover = [
             f"{lab}: {format_value(v, unit, decimals)}<br>{style.symbol} {style.word}: {reason}"
-            for lab, v, reason in zip(points["label"], points["value"], points["reason"], strict=True)
+            for lab, v, reason in zip(
+                points["label"], points["value"], points["reason"], strict=True
+            )
         ]
         fig.add_trace(
             go.Scatter(
-                x=list(points["label"]), y=points["value"], mode="markers", name=f"{style.symbol} {style.word}",
+                x=list(points["label"]),
+                y=points["value"],
+                mode="markers",
+                name=f"{style.symbol} {style.word}",
                 marker=_marker(st_name),
-                hovertext=hover, hoverinfo="text",
+                hovertext=hover,
+                hoverinfo="text",
             )
         )
     suffix = "%" if unit == "percent" else ""
@@ -99,27 +165,52 @@ def trend(history: pd.DataFrame, indicator: dict[str, Any], *, height: int = 380
         paper_bgcolor="#FFFFFF",
         legend={"orientation": "h", "yanchor": "top", "y": -0.18, "xanchor": "left", "x": 0},
         hovermode="closest",
-        xaxis={"type": "category", "categoryorder": "array", "categoryarray": x, "showgrid": False, "tickangle": -45 if len(x) > 8 else 0, "nticks": 12},
-        yaxis={"gridcolor": "#E5E7EB", "zeroline": False, "ticksuffix": suffix, "rangemode": "tozero" if unit == "count" else "normal"},
+        xaxis={
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": x,
+            "showgrid": False,
+            "tickangle": -45 if len(x) > 8 else 0,
+            "nticks": 12,
+        },
+        yaxis={
+            "gridcolor": "#E5E7EB",
+            "zeroline": False,
+            "ticksuffix": suffix,
+            "rangemode": "tozero" if unit == "count" else "normal",
+        },
     )
     return fig
 
 
-def areas(area_history: pd.DataFrame, indicator: dict[str, Any], *, height: int = 340, font_size: int = 15) -> go.Figure:
+def areas(
+    area_history: pd.DataFrame, indicator: dict[str, Any], *, height: int = 340, font_size: int = 15
+) -> go.Figure:
     """One line per area, each with its own dash pattern as well as colour."""
     fig = go.Figure()
     dashes = ("solid", "dash", "dot", "dashdot", "longdash")
     for i, (name, rows) in enumerate(area_history.groupby("area", sort=False)):
         fig.add_trace(
             go.Scatter(
-                x=rows["label"], y=rows["value"], mode="lines+markers", name=name,
-                line={"color": AREA_COLOURS[i % len(AREA_COLOURS)], "dash": dashes[i % len(dashes)], "width": 2.5},
+                x=rows["label"],
+                y=rows["value"],
+                mode="lines+markers",
+                name=name,
+                line={
+                    "color": AREA_COLOURS[i % len(AREA_COLOURS)],
+                    "dash": dashes[i % len(dashes)],
+                    "width": 2.5,
+                },
             )
         )
     fig.update_layout(
-        height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10}, font={"size": font_size, "color": INK},
-        plot_bgcolor="#FFFFFF", paper_bgcolor="#FFFFFF",
+        height=height,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        font={"size": font_size, "color": INK},
+        plot_bgcolor="#FFFFFF",
+        paper_bgcolor="#FFFFFF",
         legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
-        xaxis={"type": "category", "showgrid": False}, yaxis={"gridcolor": "#E5E7EB", "rangemode": "tozero"},
+        xaxis={"type": "category", "showgrid": False},
+        yaxis={"gridcolor": "#E5E7EB", "rangemode": "tozero"},
     )
     return fig

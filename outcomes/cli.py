@@ -43,6 +43,9 @@ def _open(db: str | None):
 
 def cmd_init(args: argparse.Namespace) -> int:
     path = resolve_db_path(args.db)
+    # Read the framework before touching the database, so a bad file changes nothing.
+    source = Path(args.framework) if args.framework else DEMO_FRAMEWORK
+    fw = framework.read_file(source)
     if args.replace and path.exists():
         path.unlink()
         Path(f"{path}.wal").unlink(missing_ok=True)
@@ -58,11 +61,11 @@ def cmd_init(args: argparse.Namespace) -> int:
                 f"{path} already holds a framework and figures. Use --replace to delete it and "
                 "start again, or `python -m outcomes framework import FILE` to update the framework."
             )
-        source = Path(args.framework) if args.framework else DEMO_FRAMEWORK
-        fw = framework.read_file(source)
         if args.demo:
             counts = build_demo(cur, fw)
-            print(f"{path}: demo built from {source.name}: {counts['observations']:,} figures, {counts['revisions']} correction.")
+            print(
+                f"{path}: demo built from {source.name}: {counts['observations']:,} figures, {counts['revisions']} correction."
+            )
         else:
             framework.import_framework(cur, fw)
             print(f"{path}: framework imported from {source.name} (no figures yet).")
@@ -133,18 +136,34 @@ def cmd_framework_import(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m outcomes", description="Outcomes framework dashboard: data commands.")
+    parser = argparse.ArgumentParser(
+        prog="python -m outcomes", description="Outcomes framework dashboard: data commands."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("init", help="create the database and import the framework (optionally the demo figures)")
+    p = sub.add_parser(
+        "init", help="create the database and import the framework (optionally the demo figures)"
+    )
     _db_argument(p)
-    p.add_argument("--demo", action="store_true", help="also build the demo figures (2021/22 Q1 to 2024/25 Q4)")
-    p.add_argument("--framework", metavar="FILE", help="framework file, .yaml or .xlsx (default: data/framework.yaml)")
-    p.add_argument("--if-empty", action="store_true", help="do nothing if the database is already set up")
-    p.add_argument("--replace", action="store_true", help="delete the database file first and start again")
+    p.add_argument(
+        "--demo", action="store_true", help="also build the demo figures (2021/22 Q1 to 2024/25 Q4)"
+    )
+    p.add_argument(
+        "--framework",
+        metavar="FILE",
+        help="framework file, .yaml or .xlsx (default: data/framework.yaml)",
+    )
+    p.add_argument(
+        "--if-empty", action="store_true", help="do nothing if the database is already set up"
+    )
+    p.add_argument(
+        "--replace", action="store_true", help="delete the database file first and start again"
+    )
     p.set_defaults(func=cmd_init)
 
-    p = sub.add_parser("status", help="the latest status of every indicator (the indicator_status view)")
+    p = sub.add_parser(
+        "status", help="the latest status of every indicator (the indicator_status view)"
+    )
     _db_argument(p)
     p.add_argument("--json", action="store_true", help="print a JSON list of objects")
     p.set_defaults(func=cmd_status)
@@ -155,10 +174,17 @@ def build_parser() -> argparse.ArgumentParser:
     _db_argument(e)
     e.add_argument("--out", required=True, metavar="FILE")
     e.set_defaults(func=cmd_framework_export)
-    i = fsub.add_parser("import", help="replace the framework from .xlsx or .yaml (figures are kept)")
+    i = fsub.add_parser(
+        "import", help="replace the framework from .xlsx or .yaml (figures are kept)"
+    )
     _db_argument(i)
     i.add_argument("file", metavar="FILE")
-    i.add_argument("--by", default="administrator", metavar="NAME", help="who is importing, for the audit trail")
+    i.add_argument(
+        "--by",
+        default="administrator",
+        metavar="NAME",
+        help="who is importing, for the audit trail",
+    )
     i.set_defaults(func=cmd_framework_import)
     return parser
 

@@ -81,7 +81,9 @@ def _periods_for(frequency: str) -> list[periods.Period]:
     return periods.period_range(first, last)
 
 
-def _series(code: str, plan: Plan, frequency: str, decimals: int, unit: str) -> list[tuple[str, float | None, str | None]]:
+def _series(
+    code: str, plan: Plan, frequency: str, decimals: int, unit: str
+) -> list[tuple[str, float | None, str | None]]:
     rng = random.Random(zlib.crc32(code.encode()))
     span = _periods_for(frequency)
     if plan.last_period:
@@ -119,8 +121,18 @@ def demo_observations(framework: Framework) -> pd.DataFrame:
         plan = PLANS.get(ind.code)
         if plan is None:
             continue
-        for period, value, note in _series(ind.code, plan, ind.frequency, int(ind.decimals), ind.unit):
-            records.append({"indicator_code": ind.code, "period": period, "area": "all", "value": value, "note": note})
+        for period, value, note in _series(
+            ind.code, plan, ind.frequency, int(ind.decimals), ind.unit
+        ):
+            records.append(
+                {
+                    "indicator_code": ind.code,
+                    "period": period,
+                    "area": "all",
+                    "value": value,
+                    "note": note,
+                }
+            )
             if ind.by_area and value is not None:
                 records.extend(_split_by_area(ind.code, period, value))
     return pd.DataFrame.from_records(records)
@@ -133,10 +145,15 @@ def _split_by_area(code: str, period: str, total: float) -> list[dict]:
     left = int(round(total)) - sum(floors.values())
     for area in sorted(raw, key=lambda a: raw[a] - floors[a], reverse=True)[:left]:
         floors[area] += 1
-    return [{"indicator_code": code, "period": period, "area": a, "value": float(v), "note": None} for a, v in floors.items()]
+    return [
+        {"indicator_code": code, "period": period, "area": a, "value": float(v), "note": None}
+        for a, v in floors.items()
+    ]
 
 
-def build_demo(cur: duckdb.DuckDBPyConnection, framework: Framework | None = None) -> dict[str, int]:
+def build_demo(
+    cur: duckdb.DuckDBPyConnection, framework: Framework | None = None
+) -> dict[str, int]:
     """Import the demo framework and record its figures as two uploads (data, then a correction)."""
     framework = framework or from_yaml(DEMO_FRAMEWORK)
     import_framework(cur, framework, who="demo generator")
@@ -148,7 +165,10 @@ def build_demo(cur: duckdb.DuckDBPyConnection, framework: Framework | None = Non
         file_name="demo data 2021-22 to 2024-25 (generated)",
         source_format="demo",
     )
-    correction = frame[(frame["indicator_code"] == CORRECTION["indicator_code"]) & (frame["period"] == CORRECTION["period"])].copy()
+    correction = frame[
+        (frame["indicator_code"] == CORRECTION["indicator_code"])
+        & (frame["period"] == CORRECTION["period"])
+    ].copy()
     correction["value"] = CORRECTION["value"]
     correction["note"] = "Corrected: late survey returns added"
     second = record_upload(

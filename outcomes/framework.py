@@ -23,7 +23,7 @@ import yaml
 
 from outcomes import periods
 from outcomes.status import POLARITIES, ROLL_UPS, TOLERANCE_KINDS
-from outcomes.store import insert_frame
+from outcomes.store import insert_frame, registered
 
 LEVELS = ("outcome", "output")
 UNITS = ("count", "percent", "rate_per_1000", "score")
@@ -154,7 +154,15 @@ TABLES: dict[str, Table] = {
 }
 
 # Parents before children, for inserting; the reverse for deleting.
-IMPORT_ORDER = ("partnership", "partner", "tier", "area", "priority", "indicator", "indicator_target")
+IMPORT_ORDER = (
+    "partnership",
+    "partner",
+    "tier",
+    "area",
+    "priority",
+    "indicator",
+    "indicator_target",
+)
 
 
 class FrameworkError(ValueError):
@@ -254,10 +262,18 @@ def _coerce_value(value: Any, column: Column) -> Any:
     raise AssertionError(f"unknown column kind {column.kind}")
 
 
-_DTYPES = {"text": "object", "number": "float64", "integer": "Int64", "bool": "bool", "date": "object"}
+_DTYPES = {
+    "text": "object",
+    "number": "float64",
+    "integer": "Int64",
+    "bool": "bool",
+    "date": "object",
+}
 
 
-def coerce_table(rows: list[dict[str, Any]], table: Table, problems: list[str], where: str) -> pd.DataFrame:
+def coerce_table(
+    rows: list[dict[str, Any]], table: Table, problems: list[str], where: str
+) -> pd.DataFrame:
     """Rows of one table to a typed DataFrame; problems are appended, not raised."""
     known = set(table.column_names)
     clean = []
@@ -265,7 +281,9 @@ def coerce_table(rows: list[dict[str, Any]], table: Table, problems: list[str], 
         label = _row_label(table, row, number, where)
         extra = sorted(k for k in row if k not in known)
         if extra:
-            problems.append(f"{label}: unknown field(s) {', '.join(extra)}; expected some of {', '.join(table.column_names)}")
+            problems.append(
+                f"{label}: unknown field(s) {', '.join(extra)}; expected some of {', '.join(table.column_names)}"
+            )
         out = {}
         for column in table.columns:
             try:
@@ -282,7 +300,9 @@ def coerce_table(rows: list[dict[str, Any]], table: Table, problems: list[str], 
         if column.kind == "bool":
             frame[column.name] = frame[column.name].fillna(False).astype(bool)
         elif column.kind == "text":
-            frame[column.name] = frame[column.name].astype(object).where(frame[column.name].notna(), None)
+            frame[column.name] = (
+                frame[column.name].astype(object).where(frame[column.name].notna(), None)
+            )
         else:
             frame[column.name] = frame[column.name].astype(dtype)
     return frame
@@ -302,14 +322,18 @@ def validate(framework: Framework, problems: list[str] | None = None) -> list[st
     for name, table in TABLES.items():
         if table.key and not t[name].empty:
             dupes = t[name][t[name].duplicated(list(table.key), keep=False)]
-            for key in sorted({" / ".join(map(str, r)) for r in dupes[list(table.key)].itertuples(index=False)}):
+            for key in sorted(
+                {" / ".join(map(str, r)) for r in dupes[list(table.key)].itertuples(index=False)}
+            ):
                 problems.append(f"{name} {key}: appears more than once; each must be unique")
 
     def refs(child: str, column: str, parent: str, parent_key: str) -> None:
         allowed = set(t[parent][parent_key])
         for key, value in zip(t[child][TABLES[child].key[0]], t[child][column], strict=True):
             if value is not None and value not in allowed:
-                problems.append(f"{child} {key}: {column} '{value}' is not a known {parent} ({', '.join(sorted(allowed))})")
+                problems.append(
+                    f"{child} {key}: {column} '{value}' is not a known {parent} ({', '.join(sorted(allowed))})"
+                )
 
     refs("priority", "tier_code", "tier", "code")
     refs("priority", "lead_partner", "partner", "code")
@@ -323,19 +347,23 @@ def validate(framework: Framework, problems: list[str] | None = None) -> list[st
     for row in t["indicator"].itertuples(index=False):
         if row.baseline_period:
             try:
-                t["indicator"].loc[t["indicator"]["code"] == row.code, "baseline_period"] = periods.parse_period(
-                    row.baseline_period, row.frequency
-                ).code
+                t["indicator"].loc[t["indicator"]["code"] == row.code, "baseline_period"] = (
+                    periods.parse_period(row.baseline_period, row.frequency).code
+                )
             except periods.PeriodError as err:
                 problems.append(f"indicator {row.code}: baseline period {err}")
         if row.status_method == "baseline" and pd.isna(row.baseline_value):
-            problems.append(f"indicator {row.code}: status method is baseline but no baseline value is given")
+            problems.append(
+                f"indicator {row.code}: status method is baseline but no baseline value is given"
+            )
     for index, row in t["indicator_target"].iterrows():
         freq = frequency.get(row["indicator_code"])
         if freq is None:
             continue
         try:
-            t["indicator_target"].loc[index, "period"] = periods.parse_period(row["period"], freq).code
+            t["indicator_target"].loc[index, "period"] = periods.parse_period(
+                row["period"], freq
+            ).code
         except periods.PeriodError as err:
             problems.append(f"indicator_target {row['indicator_code']}: trajectory period {err}")
     return problems
@@ -353,7 +381,12 @@ def from_yaml(path: str | Path) -> Framework:
     except yaml.YAMLError as err:
         raise FrameworkError([f"not valid YAML: {err}"], str(path)) from None
     if not isinstance(doc, dict):
-        raise FrameworkError(["the file should be a mapping with partnership, partners, tiers, areas and priorities"], str(path))
+        raise FrameworkError(
+            [
+                "the file should be a mapping with partnership, partners, tiers, areas and priorities"
+            ],
+            str(path),
+        )
     return from_nested(doc, source=str(path))
 
 
@@ -368,7 +401,14 @@ def from_nested(doc: dict[str, Any], source: str = "framework") -> Framework:
         for order, item in enumerate(doc.get(section) or [], start=1):
             rows[table].append({"sort_order": order, **item})
     if not rows["area"]:
-        rows["area"] = [{"code": "all", "name": doc["partnership"].get("name", "Partnership"), "kind": "partnership", "sort_order": 1}]
+        rows["area"] = [
+            {
+                "code": "all",
+                "name": doc["partnership"].get("name", "Partnership"),
+                "kind": "partnership",
+                "sort_order": 1,
+            }
+        ]
     for p_order, item in enumerate(doc["priorities"] or [], start=1):
         item = dict(item)
         indicators = item.pop("indicators", None) or []
@@ -383,7 +423,9 @@ def from_nested(doc: dict[str, Any], source: str = "framework") -> Framework:
             ind["baseline_period"] = baseline.get("period")
             rows["indicator"].append({"priority_id": item.get("id"), "sort_order": i_order, **ind})
             for period, target in trajectory.items():
-                rows["indicator_target"].append({"indicator_code": ind.get("code"), "period": period, "target": target})
+                rows["indicator_target"].append(
+                    {"indicator_code": ind.get("code"), "period": period, "target": target}
+                )
     tables = {name: coerce_table(rows[name], TABLES[name], problems, "") for name in TABLES}
     framework = Framework(tables)
     validate(framework, problems)
@@ -409,9 +451,15 @@ def to_nested(framework: Framework) -> dict[str, Any]:
 
     t = framework.tables
     doc: dict[str, Any] = {"partnership": plain(framework.partnership)}
-    doc["partners"] = [plain(r, ("sort_order",)) for r in t["partner"].sort_values("sort_order").to_dict("records")]
-    doc["tiers"] = [plain(r, ("sort_order",)) for r in t["tier"].sort_values("sort_order").to_dict("records")]
-    doc["areas"] = [plain(r, ("sort_order",)) for r in t["area"].sort_values("sort_order").to_dict("records")]
+    doc["partners"] = [
+        plain(r, ("sort_order",)) for r in t["partner"].sort_values("sort_order").to_dict("records")
+    ]
+    doc["tiers"] = [
+        plain(r, ("sort_order",)) for r in t["tier"].sort_values("sort_order").to_dict("records")
+    ]
+    doc["areas"] = [
+        plain(r, ("sort_order",)) for r in t["area"].sort_values("sort_order").to_dict("records")
+    ]
     doc["priorities"] = []
     for p in t["priority"].sort_values("sort_order").to_dict("records"):
         item = plain(p, ("sort_order",))
@@ -421,34 +469,53 @@ def to_nested(framework: Framework) -> dict[str, Any]:
         for ind in inds.to_dict("records"):
             entry = plain(ind, ("sort_order", "priority_id", "baseline_value", "baseline_period"))
             if not _blank(ind["baseline_value"]):
-                entry["baseline"] = plain({"value": ind["baseline_value"], "period": ind["baseline_period"]})
+                entry["baseline"] = plain(
+                    {"value": ind["baseline_value"], "period": ind["baseline_period"]}
+                )
             traj = t["indicator_target"][t["indicator_target"]["indicator_code"] == ind["code"]]
             if not traj.empty:
-                entry["trajectory"] = {r.period: plain({"t": r.target})["t"] for r in traj.itertuples()}
+                entry["trajectory"] = {
+                    r.period: plain({"t": r.target})["t"] for r in traj.itertuples()
+                }
             item["indicators"].append(entry)
         doc["priorities"].append(item)
     return doc
 
 
 def to_yaml(framework: Framework, path: str | Path) -> None:
-    Path(path).write_text(yaml.safe_dump(to_nested(framework), sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")
+    Path(path).write_text(
+        yaml.safe_dump(to_nested(framework), sort_keys=False, allow_unicode=True, width=100),
+        encoding="utf-8",
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # Excel
 
 _ABOUT = [
-    ("What this is", "The outcomes framework: one sheet per table. Edit and import it back with "
-     "`python -m outcomes framework import FILE.xlsx`."),
-    ("Keys", "partner.code, tier.code, area.code, priority.id and indicator.code must be unique; "
-     "indicators name their priority in priority_id."),
+    (
+        "What this is",
+        "The outcomes framework: one sheet per table. Edit and import it back with "
+        "`python -m outcomes framework import FILE.xlsx`.",
+    ),
+    (
+        "Keys",
+        "partner.code, tier.code, area.code, priority.id and indicator.code must be unique; "
+        "indicators name their priority in priority_id.",
+    ),
     ("level", "outcome (outcome measure) or output (output PI)"),
     ("unit", ", ".join(UNITS)),
     ("polarity", "higher (higher is better), lower (lower is better) or none (no judgement)"),
     ("frequency", ", ".join(FREQUENCIES)),
-    ("tolerance", "the amber band: percent of the target, or an absolute amount when tolerance_kind is absolute"),
+    (
+        "tolerance",
+        "the amber band: percent of the target, or an absolute amount when tolerance_kind is absolute",
+    ),
     ("status_method", "target (default) or baseline"),
-    ("indicator_target", "optional per-period targets (a trajectory) that override indicator.target"),
+    (
+        "indicator_target",
+        "optional per-period targets (a trajectory) that override indicator.target",
+    ),
     ("Periods", "months 2024-04, financial quarters 2024/25 Q1, financial years 2024/25"),
 ]
 
@@ -456,14 +523,18 @@ _ABOUT = [
 def to_xlsx(framework: Framework, path: str | Path) -> None:
     """One sheet per table, headers are the column names, plus an About sheet."""
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        pd.DataFrame(_ABOUT, columns=["Topic", "Notes"]).to_excel(writer, sheet_name="About", index=False)
+        pd.DataFrame(_ABOUT, columns=["Topic", "Notes"]).to_excel(
+            writer, sheet_name="About", index=False
+        )
         for name in IMPORT_ORDER:
             frame = framework[name].copy()
             frame.to_excel(writer, sheet_name=name, index=False)
             sheet = writer.sheets[name]
             for idx, column in enumerate(frame.columns, start=1):
                 longest = max([len(str(column))] + [len(str(v)) for v in frame[column].head(200)])
-                sheet.column_dimensions[sheet.cell(1, idx).column_letter].width = min(60, max(10, longest + 2))
+                sheet.column_dimensions[sheet.cell(1, idx).column_letter].width = min(
+                    60, max(10, longest + 2)
+                )
             sheet.freeze_panes = "A2"
         about = writer.sheets["About"]
         about.column_dimensions["A"].width = 18
@@ -480,11 +551,17 @@ def from_xlsx(path: str | Path) -> Framework:
     problems: list[str] = []
     missing = [name for name in TABLES if name not in sheets]
     if missing:
-        raise FrameworkError([f"missing sheet(s): {', '.join(missing)}; export a framework to see the layout"], str(path))
+        raise FrameworkError(
+            [f"missing sheet(s): {', '.join(missing)}; export a framework to see the layout"],
+            str(path),
+        )
     tables = {}
     for name, table in TABLES.items():
         frame = sheets[name].dropna(how="all")
-        rows = [{k: v for k, v in r.items() if not str(k).startswith("Unnamed")} for r in frame.to_dict("records")]
+        rows = [
+            {k: v for k, v in r.items() if not str(k).startswith("Unnamed")}
+            for r in frame.to_dict("records")
+        ]
         tables[name] = coerce_table(rows, table, problems, f"sheet {name}:")
     framework = Framework(tables)
     validate(framework, problems)
@@ -507,7 +584,9 @@ def read_file(path: str | Path) -> Framework:
 # Database
 
 
-def import_framework(cur: duckdb.DuckDBPyConnection, framework: Framework, who: str = "administrator") -> dict[str, int]:
+def import_framework(
+    cur: duckdb.DuckDBPyConnection, framework: Framework, who: str = "administrator"
+) -> dict[str, int]:
     """Make the database's framework equal to ``framework``, in one transaction.
 
     Rows are upserted rather than deleted and re-inserted, so observations keep pointing at
@@ -524,15 +603,14 @@ def import_framework(cur: duckdb.DuckDBPyConnection, framework: Framework, who: 
                 cur.execute("DELETE FROM indicator_target")
             elif table.key:
                 keep = list(framework[name][table.key[0]])
-                cur.execute(f"DELETE FROM {name} WHERE NOT list_contains(?, {table.key[0]})", [keep])
+                cur.execute(
+                    f"DELETE FROM {name} WHERE NOT list_contains(?, {table.key[0]})", [keep]
+                )
         for name in IMPORT_ORDER:
             frame = framework[name].copy()
             if name == "partnership":
                 frame.insert(0, "id", 1)
-            columns = ", ".join(frame.columns)
-            cur.register("_framework_rows", frame)
-            cur.execute(f"INSERT OR REPLACE INTO {name} ({columns}) SELECT {columns} FROM _framework_rows")
-            cur.unregister("_framework_rows")
+            _upsert(cur, name, frame, ("id",) if name == "partnership" else TABLES[name].key)
             counts[name] = len(frame)
         cur.execute(
             "INSERT INTO audit_log (who, entity, entity_key, change, after) VALUES (?, 'framework', 'all', 'imported', ?)",
@@ -545,6 +623,27 @@ def import_framework(cur: duckdb.DuckDBPyConnection, framework: Framework, who: 
     return counts
 
 
+def _upsert(
+    cur: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame, key: tuple[str, ...]
+) -> None:
+    # UPDATE then INSERT, not INSERT OR REPLACE: DuckDB replaces by delete-and-insert, which
+    # its foreign keys refuse while indicators and figures still point at the row.
+    columns = list(frame.columns)
+    with registered(cur, "_framework_rows", frame):
+        match = " AND ".join(f"t.{k} = f.{k}" for k in key)
+        settable = [c for c in columns if c not in key]
+        if settable:
+            assignments = ", ".join(f"{c} = f.{c}" for c in settable)
+            cur.execute(
+                f"UPDATE {name} AS t SET {assignments} FROM _framework_rows AS f WHERE {match}"
+            )
+        listed = ", ".join(columns)
+        cur.execute(
+            f"INSERT INTO {name} ({listed}) SELECT {listed} FROM _framework_rows AS f "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {name} AS t WHERE {match})"
+        )
+
+
 def _refuse_dropping_used(cur: duckdb.DuckDBPyConnection, framework: Framework) -> None:
     keep = list(framework["indicator"]["code"])
     used = cur.execute(
@@ -554,7 +653,10 @@ def _refuse_dropping_used(cur: duckdb.DuckDBPyConnection, framework: Framework) 
     ).fetchall()
     if used:
         raise FrameworkError(
-            [f"indicator {code} has {n} recorded figure(s); keep it in the framework (its history would be lost)" for code, n in used]
+            [
+                f"indicator {code} has {n} recorded figure(s); keep it in the framework (its history would be lost)"
+                for code, n in used
+            ]
         )
 
 
@@ -563,7 +665,9 @@ def read_framework(cur: duckdb.DuckDBPyConnection) -> Framework:
     tables = {}
     for name, table in TABLES.items():
         order = "sort_order" if "sort_order" in table.column_names else ", ".join(table.key) or "1"
-        frame = cur.execute(f"SELECT {', '.join(table.column_names)} FROM {name} ORDER BY {order}").df()
+        frame = cur.execute(
+            f"SELECT {', '.join(table.column_names)} FROM {name} ORDER BY {order}"
+        ).df()
         rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
         tables[name] = coerce_table(rows, table, [], "")
     return Framework(tables)

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from outcomes import periods
-from outcomes.store import insert_frame
+from outcomes.store import insert_frame, registered
 
 OBSERVATION_COLUMNS = [
     "indicator_code",
@@ -63,7 +63,11 @@ def normalise(frame: pd.DataFrame) -> pd.DataFrame:
 
 def content_hash(frame: pd.DataFrame) -> str:
     """A stable SHA-256 of a frame's rows, for uploads that did not come from a file."""
-    payload = frame[OBSERVATION_COLUMNS].sort_values(["indicator_code", "period", "area"]).to_json(orient="values")
+    payload = (
+        frame[OBSERVATION_COLUMNS]
+        .sort_values(["indicator_code", "period", "area"])
+        .to_json(orient="values")
+    )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -73,8 +77,9 @@ def classify(cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFram
     Adds ``change``, ``old_value``, ``old_note`` and ``revision`` (the number it would get).
     """
     incoming = normalise(frame)
-    cur.register("_incoming_keys", incoming[["indicator_code", "period", "area"]].drop_duplicates())
-    try:
+    with registered(
+        cur, "_incoming_keys", incoming[["indicator_code", "period", "area"]].drop_duplicates()
+    ):
         current = cur.execute(
             """
             SELECT k.indicator_code, k.period, k.area, c.value AS old_value, c.note AS old_note,
@@ -89,8 +94,6 @@ def classify(cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFram
               ON c.indicator_code = k.indicator_code AND c.period = k.period AND c.area = k.area
             """
         ).df()
-    finally:
-        cur.unregister("_incoming_keys")
     merged = incoming.merge(current, on=["indicator_code", "period", "area"], how="left")
     same = (
         _same(merged["value"], merged["old_value"])
@@ -153,7 +156,11 @@ def record_upload(
             )
             cur.execute(
                 "INSERT INTO audit_log (who, entity, entity_key, change, after) VALUES (?, 'upload', ?, 'committed', ?)",
-                [uploaded_by, str(upload_id), json.dumps({"file_name": file_name, **result_counts})],
+                [
+                    uploaded_by,
+                    str(upload_id),
+                    json.dumps({"file_name": file_name, **result_counts}),
+                ],
             )
         if not in_transaction:
             cur.execute("COMMIT")

@@ -12,7 +12,7 @@ import os
 import re
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,7 +68,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(path.read_text(encoding="utf-8"))
-            con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [number, name])
+            con.execute(
+                "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [number, name]
+            )
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
@@ -121,16 +123,26 @@ def open_store(path: str | os.PathLike | None = None) -> Store:
     return Store(path=Path(str(target)), con=con)
 
 
+@contextmanager
+def registered(cur: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> Iterator[str]:
+    """A DataFrame visible to SQL as ``name`` for the length of the block."""
+    cur.register(name, frame)
+    try:
+        yield name
+    finally:
+        # In a transaction that has already failed, unregistering fails too and would hide
+        # the error that matters; the name is simply re-registered next time.
+        with suppress(duckdb.Error):
+            cur.unregister(name)
+
+
 def insert_frame(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> int:
     """Bulk insert a DataFrame by column name (row-by-row inserts run at ~1,000 rows/s)."""
     if frame.empty:
         return 0
     columns = ", ".join(f'"{c}"' for c in frame.columns)
-    cur.register("_incoming_frame", frame)
-    try:
+    with registered(cur, "_incoming_frame", frame):
         cur.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _incoming_frame")
-    finally:
-        cur.unregister("_incoming_frame")
     return len(frame)
 
 

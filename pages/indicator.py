@@ -7,26 +7,25 @@ import streamlit as st
 from outcomes import board, charts, periods, status
 from ui import components as ui
 from ui import data
+from ui.router import require_router
 from ui.state import cursor
 
+require_router()
 version = data.version()
 choices = board.indicator_choices(cursor())
 names = dict(zip(choices["code"], choices["name"], strict=True))
 
-code = st.selectbox(
-    "Indicator",
-    list(names),
-    format_func=lambda c: f"{c}: {names[c]}",
-    key="indicator",
-    bind="query-params",
-)
+code = ui.choose("Indicator", list(names), "indicator", lambda c: f"{c}: {names[c]}")
 ind = board.indicator(cursor(), code)
 ratings = data.indicator_ratings(version)
 rating = ratings.set_index("indicator_code").loc[code].to_dict()
 unit, dp = ind["unit"], int(ind["decimals"])
 
 st.title(f"{code}: {ind['name']}")
-ui.md(ui.badge(rating["status"], big=True) + f" &nbsp; <span class='muted'>{escape(rating['reason'])}</span>")
+ui.md(
+    ui.badge(rating["status"], big=True)
+    + f" &nbsp; <span class='muted'>{escape(rating['reason'])}</span>"
+)
 st.page_link(
     "pages/priority.py",
     label=f"Priority: {ind['priority_title']}",
@@ -38,7 +37,11 @@ st.markdown(f"> {ind['definition']}")
 target_text = board.format_value(ind["target"], unit, dp)
 if ind["status_method"] == "baseline":
     target_text = "judged against the baseline"
-tolerance = f"{ind['tolerance']:g}%" if ind["tolerance_kind"] == "percent" else f"{ind['tolerance']:g} ({board.UNIT_LABELS[unit]})"
+tolerance = (
+    f"{ind['tolerance']:g}%"
+    if ind["tolerance_kind"] == "percent"
+    else f"{ind['tolerance']:g} ({board.UNIT_LABELS[unit]})"
+)
 facts = [
     ("Level", board.LEVEL_LABELS[ind["level"]]),
     ("Unit", board.UNIT_LABELS[unit]),
@@ -46,7 +49,10 @@ facts = [
     ("Frequency", board.FREQUENCY_LABELS[ind["frequency"]]),
     ("Target", target_text),
     ("Tolerance (amber band)", tolerance),
-    ("Baseline", f"{board.format_value(ind['baseline_value'], unit, dp)} ({ind['baseline_period'] or 'no period'})"),
+    (
+        "Baseline",
+        f"{board.format_value(ind['baseline_value'], unit, dp)} ({ind['baseline_period'] or 'no period'})",
+    ),
     ("Source", ind["source_name"]),
     ("Accountable", ind["accountable_role"]),
 ]
@@ -61,7 +67,9 @@ st.header("Trend", divider="gray")
 if history.empty:
     st.info("No figures have been reported for this indicator yet.")
 else:
-    st.plotly_chart(charts.trend(history, ind, height=440), key="trend", config={"displayModeBar": False})
+    st.plotly_chart(
+        charts.trend(history, ind, height=440), key="trend", config={"displayModeBar": False}
+    )
 
 if bool(ind["by_area"]):
     by_area = board.area_history(cursor(), code)
@@ -94,5 +102,7 @@ if not history.empty:
 revised = board.revisions(cursor(), code)
 if not revised.empty:
     st.header("Corrections", divider="gray")
-    st.caption("Figures that were revised after they were first reported. Earlier revisions are kept.")
+    st.caption(
+        "Figures that were revised after they were first reported. Earlier revisions are kept."
+    )
     st.dataframe(revised, hide_index=True, width="stretch")

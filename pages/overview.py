@@ -7,7 +7,9 @@ import streamlit as st
 from outcomes import board, status
 from ui import components as ui
 from ui import data
+from ui.router import require_router
 
+require_router()
 version = data.version()
 basics = data.basics(version)
 p = basics["partnership"]
@@ -16,7 +18,9 @@ ratings = data.indicator_ratings(version)
 
 st.title(f"{p['name']}: our plan")
 ui.md(f'<div class="vision"><strong>Our vision.</strong> {escape(p["vision"])}</div>')
-partners = "".join(f"<span>{escape(s)}</span>" for s in basics["partners"]["sector"].drop_duplicates())
+partners = "".join(
+    f"<span>{escape(s)}</span>" for s in basics["partners"]["sector"].drop_duplicates()
+)
 ui.md(
     f'<div class="partners"><strong>Who we are:</strong> {partners} '
     f'<span class="muted" style="border:none">{escape(p.get("working_together") or "")}</span></div>'
@@ -32,13 +36,21 @@ for col, state in zip(tiles, status.STATUSES, strict=True):
         f'<span class="n">{counts[state]}</span>{ui.badge(state)}<br>'
         f'<span class="muted">{escape(s.meaning)}</span></div>'
     )
-st.caption(f"{len(ratings)} indicators across {len(summary)} priorities. Latest figures up to {basics['as_at']:%d %B %Y}." if basics["as_at"] else "")
+st.caption(
+    f"{len(ratings)} indicators across {len(summary)} priorities. Latest figures up to {basics['as_at']:%d %B %Y}."
+    if basics["as_at"]
+    else ""
+)
 
 with st.expander("Filter priorities", expanded=False):
     f1, f2, f3 = st.columns(3)
     tiers = f1.multiselect("Tier", list(basics["tiers"]["label"]), key="f_tier")
-    statuses = f2.multiselect("Status", list(status.STATUSES), format_func=status.badge_text, key="f_status")
-    leads = f3.multiselect("Lead organisation", sorted(summary["lead_partner"].unique()), key="f_lead")
+    statuses = f2.multiselect(
+        "Status", list(status.STATUSES), format_func=status.badge_text, key="f_status"
+    )
+    leads = f3.multiselect(
+        "Lead organisation", sorted(summary["lead_partner"].unique()), key="f_lead"
+    )
 shown = board.filter_priorities(summary, board.Filters(tuple(tiers), tuple(statuses), tuple(leads)))
 if shown.empty:
     st.info("No priority matches these filters. Clear a filter to see more.")

@@ -7,18 +7,17 @@ import streamlit as st
 from outcomes import board, charts, status
 from ui import components as ui
 from ui import data
+from ui.router import require_router
 from ui.state import cursor
 
+require_router()
 version = data.version()
 summary = data.priority_summary(version)
 titles = dict(zip(summary["id"], summary["title"], strict=True))
 
-chosen = st.selectbox(
-    "Priority",
-    list(titles),
-    format_func=lambda pid: f"{summary.set_index('id').at[pid, 'tier']}: {titles[pid]}",
-    key="priority",
-    bind="query-params",
+tier_of = dict(zip(summary["id"], summary["tier"], strict=True))
+chosen = ui.choose(
+    "Priority", list(titles), "priority", lambda pid: f"{tier_of[pid]}: {titles[pid]}"
 )
 row = summary.set_index("id").loc[chosen].to_dict()
 detail = board.priority(cursor(), chosen)
@@ -77,7 +76,11 @@ for r in own.to_dict("records"):
         if history.empty:
             st.info("No figures have been reported for this indicator yet.")
         else:
-            st.plotly_chart(charts.trend(history, ind), key=f"chart_{r['indicator_code']}", config={"displayModeBar": False})
+            st.plotly_chart(
+                charts.trend(history, ind),
+                key=f"chart_{r['indicator_code']}",
+                config={"displayModeBar": False},
+            )
     with right:
         ui.md(ui.badge(r["status"], big=True))
         st.markdown(

@@ -74,6 +74,22 @@ def direction_text(direction: str) -> str:
     return f"{symbol} {direction}".strip()
 
 
+def choose(label: str, options: list[str], param: str, format_func) -> str:
+    """A selectbox that follows and sets ``?param=value`` so every screen has its own URL.
+
+    Not ``bind="query-params"``: that writes the displayed label into the URL, and a board
+    member's bookmark should read ``?priority=street-violence``, not a sentence.
+    """
+    wanted = st.query_params.get(param)
+    index = options.index(wanted) if wanted in options else 0
+    # No key: the index is part of the widget's identity, so a link to another item
+    # builds a fresh selectbox showing it.
+    chosen = st.selectbox(label, options, index=index, format_func=format_func)
+    if st.query_params.get(param) != chosen:
+        st.query_params[param] = chosen
+    return chosen
+
+
 def lead_text(role: str, organisation: str) -> str:
     """The lead's role, naming the organisation only when the role does not already."""
     return role if organisation.lower() in role.lower() else f"{role} ({organisation})"

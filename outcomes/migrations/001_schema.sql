@@ -1,5 +1,10 @@
 -- 001: the whole domain model of the outcomes framework (DESIGN.md section 3).
 -- Tables are documented column by column in docs/schema.md; keep the two in step.
+--
+-- Foreign keys point only from figures, commentary and actions to the framework. DuckDB
+-- applies an UPDATE of a foreign-key column as delete-and-insert, which it then refuses while
+-- other rows point at the row; so priority and indicator carry no foreign keys of their own
+-- and outcomes/framework.py checks their references before every import.
 
 CREATE TABLE partnership (
     id               INTEGER PRIMARY KEY CHECK (id = 1),   -- one partnership per database
@@ -30,7 +35,7 @@ CREATE TABLE tier (
 
 CREATE TABLE priority (
     id               VARCHAR PRIMARY KEY,
-    tier_code        VARCHAR NOT NULL REFERENCES tier (code),
+    tier_code        VARCHAR NOT NULL,                     -- tier.code
     sort_order       INTEGER NOT NULL,
     title            VARCHAR NOT NULL,
     aim              VARCHAR NOT NULL,                     -- WE WILL
@@ -38,7 +43,7 @@ CREATE TABLE priority (
     outcomes         VARCHAR NOT NULL,                     -- AND ULTIMATELY...
     success_measures VARCHAR NOT NULL,                     -- WITH SUCCESS MEASURED BY...
     lead_role        VARCHAR NOT NULL,
-    lead_partner     VARCHAR NOT NULL REFERENCES partner (code),
+    lead_partner     VARCHAR NOT NULL,                     -- partner.code
     roll_up          VARCHAR CHECK (roll_up IN ('worst', 'majority', 'outcomes_worst'))
 );
 
@@ -51,7 +56,7 @@ CREATE TABLE area (
 
 CREATE TABLE indicator (
     code                   VARCHAR PRIMARY KEY,
-    priority_id            VARCHAR NOT NULL REFERENCES priority (id),
+    priority_id            VARCHAR NOT NULL,             -- priority.id
     sort_order             INTEGER NOT NULL,
     name                   VARCHAR NOT NULL,
     definition             VARCHAR NOT NULL,
@@ -59,7 +64,7 @@ CREATE TABLE indicator (
     unit                   VARCHAR NOT NULL CHECK (unit IN ('count', 'percent', 'rate_per_1000', 'score')),
     polarity               VARCHAR NOT NULL CHECK (polarity IN ('higher', 'lower', 'none')),
     frequency              VARCHAR NOT NULL CHECK (frequency IN ('monthly', 'quarterly', 'annual')),
-    source_partner         VARCHAR NOT NULL REFERENCES partner (code),
+    source_partner         VARCHAR NOT NULL,             -- partner.code
     accountable_role       VARCHAR NOT NULL,
     target                 DOUBLE,
     tolerance              DOUBLE NOT NULL DEFAULT 5 CHECK (tolerance >= 0),

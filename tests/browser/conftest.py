@@ -1,0 +1,284 @@
+"""Fixtures for the browser tests: a real dashboard server on a demo database, and headless Chromium.
+
+Chromium is Debian's package at /usr/bin/chromium (``make test`` installs it); Playwright's own
+browser download is never used. Without Chromium the tests skip, except under ``CI=true`` where
+they fail, so a CI run cannot go green without having driven the dashboard.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
+STARTUP_TIMEOUT_S = 60
+TIMEOUT_MS = 25_000
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # pyproject.toml declares the marker too; registering it here keeps this folder self-contained.
+    config.addinivalue_line("markers", "browser: drives the real dashboard in headless Chromium")
+
+
+def _unavailable(reason: str) -> None:
+    """Fail under CI (the browser tests must run there), otherwise skip with the reason."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI=true, so the browser tests must run)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        _unavailable("Playwright is not installed: run make test to install the dev requirements")
+    if not CHROMIUM.exists():
+        _unavailable("Chromium not installed: run make test to install Debian's chromium")
+    return str(CHROMIUM)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200 and response.read().strip() == b"ok"
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return False
+
+
+@pytest.fixture(scope="session")
+def app_server(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The dashboard served by Streamlit on a free port, over a freshly built demo database."""
+    work = tmp_path_factory.mktemp("browser-app")
+    db = work / "outcomes.duckdb"
+    env = {**os.environ, "OUTCOMES_DB": str(db)}
+    built = subprocess.run(
+        [sys.executable, "-m", "outcomes", "init", "--demo", "--db", str(db)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if built.returncode != 0:
+        pytest.fail(
+            f"could not build the demo database:\n{built.stdout}\n{built.stderr}", pytrace=False
+        )
+
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    log_out = (work / "streamlit.stdout").open("w")
+    log_err = (work / "streamlit.stderr").open("w")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(REPO / "dashboard.py"),
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=log_out,
+        stderr=log_err,
+    )
+
+    def server_output() -> str:
+        log_out.flush()
+        log_err.flush()
+        out = (work / "streamlit.stdout").read_text(errors="replace")[-4000:]
+        err = (work / "streamlit.stderr").read_text(errors="replace")[-4000:]
+        return f"--- stdout ---\n{out}\n--- stderr ---\n{err}"
+
+    def stop() -> None:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+        log_out.close()
+        log_err.close()
+
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while True:
+        if proc.poll() is not None:
+            output = server_output()
+            stop()
+            pytest.fail(
+                f"streamlit exited with code {proc.returncode} before it was healthy\n{output}",
+                pytrace=False,
+            )
+        if _healthy(f"{base}/_stcore/health"):
+            break
+        if time.monotonic() > deadline:
+            output = server_output()
+            stop()
+            pytest.fail(
+                f"streamlit was not healthy after {STARTUP_TIMEOUT_S} s\n{output}", pytrace=False
+            )
+        time.sleep(0.25)
+
+    try:
+        yield base
+    finally:
+        stop()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(
+            executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    tab = context.new_page()
+    try:
+        yield tab
+    finally:
+        context.close()
+
+
+# --- helpers, handed to the tests as fixtures (no imports from conftest.py) --------------------
+
+_IDLE_JS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app) return false;
+  const state = app.getAttribute('data-test-script-state');
+  if (state !== null && state !== 'notRunning') return false;
+  const widget = document.querySelector('[data-testid="stStatusWidget"]');
+  if (widget && widget.offsetParent !== null && /running/i.test(widget.innerText)) return false;
+  if (document.querySelector('[data-testid="stStatusWidgetRunningIcon"]')) return false;
+  return document.querySelectorAll('[data-stale="true"]').length === 0;
+}"""
+
+
+def _wait_for_app(
+    page: Any, h1: str | re.Pattern[str] | None = None, timeout_ms: int = TIMEOUT_MS
+) -> None:
+    """Wait until Streamlit has drawn the page (its h1, optionally with this text) and is idle.
+
+    Fails with the exception's text if the page shows a Streamlit exception box.
+    """
+    from playwright.sync_api import expect
+
+    heading = page.locator("h1").first
+    # Whichever comes first: the page's title, or Streamlit's box for an uncaught exception.
+    heading.or_(page.locator('[data-testid="stException"]')).first.wait_for(
+        state="visible", timeout=timeout_ms
+    )
+    _fail_on_exception(page)
+    if h1 is not None:
+        expect(heading).to_have_text(h1, timeout=timeout_ms)
+    try:
+        page.wait_for_function(_IDLE_JS, timeout=timeout_ms, polling=100)
+    except Exception as exc:  # playwright's TimeoutError; checked for an exception box below first
+        _fail_on_exception(page)
+        raise AssertionError(
+            f"the dashboard was still running after {timeout_ms} ms at {page.url}"
+        ) from exc
+    _fail_on_exception(page)
+
+
+def _fail_on_exception(page: Any) -> None:
+    boxes = page.locator('[data-testid="stException"]')
+    if boxes.count():
+        texts = "\n\n".join(boxes.nth(i).inner_text() for i in range(boxes.count()))
+        pytest.fail(f"the dashboard shows an exception at {page.url}:\n{texts}", pytrace=False)
+
+
+def _screenshot(page: Any, name: str, full_height: bool = True) -> Path:
+    """Save a PNG under test-artifacts/screenshots/. Streamlit scrolls inside stMain, so for the
+    whole page the viewport is first stretched to the main container's height (capped at 9000)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    original = page.viewport_size
+    if full_height and original:
+        height = page.evaluate(
+            """() => { const m = document.querySelector('[data-testid="stMain"]');
+                      return m ? m.scrollHeight : document.documentElement.scrollHeight; }"""
+        )
+        height = max(original["height"], min(int(height), 9000))
+        if height != original["height"]:
+            page.set_viewport_size({"width": original["width"], "height": height})
+            # Plotly and Streamlit's columns re-lay out on resize: give them a moment, bounded.
+            with contextlib.suppress(Exception):
+                page.wait_for_function(_IDLE_JS, timeout=5_000, polling=100)
+            page.wait_for_timeout(300)
+    try:
+        page.screenshot(path=str(path))
+    finally:
+        if full_height and original and page.viewport_size != original:
+            page.set_viewport_size(original)
+    return path
+
+
+@pytest.fixture(scope="session")
+def wait_for_app() -> Any:
+    """``wait_for_app(page, h1=None)``: the page's h1 is drawn (with this text) and Streamlit is idle."""
+    return _wait_for_app
+
+
+@pytest.fixture(scope="session")
+def screenshot() -> Any:
+    """``screenshot(page, name, full_height=True)``: a PNG in test-artifacts/screenshots/."""
+    return _screenshot
+
+
+@pytest.fixture(scope="session")
+def expect(chromium_path: str) -> Any:
+    """Playwright's ``expect``, imported only once Chromium and Playwright are known to be there."""
+    from playwright.sync_api import expect as playwright_expect
+
+    playwright_expect.set_options(timeout=TIMEOUT_MS)
+    return playwright_expect

@@ -1,0 +1,178 @@
+"""Every page through the real router with Streamlit's AppTest, on the demo database.
+
+Assertions are about what a board member reads: titles, statuses, figures.
+"""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from outcomes.store import PROJECT_ROOT
+from tests.unit.test_framework import SEVEN
+
+PRIORITY_STATUS = {
+    "Victims who are most vulnerable": "▲ Amber",
+    "Reoffenders who cause the most harm": "✖ Red",
+    "Violent street crime in Stonehouse, Devonport and the City Centre": "✔ Green",
+    "Hate incidents against minority ethnic and faith communities": "▲ Amber",
+    "Safety in people's homes": "✔ Green",
+    "Unknown scale of modern slavery": "✖ Red",
+    "Need to increase awareness about domestic abuse": "▲ Amber",
+}
+
+
+@pytest.fixture
+def app(demo_db_file, monkeypatch):
+    monkeypatch.setenv("OUTCOMES_DB", str(demo_db_file))
+    at = AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60)
+    yield at
+    # Each test opens the file afresh, so the process-wide store must not outlive it.
+    import streamlit as st
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def _text(at: AppTest) -> str:
+    parts = (
+        [m.value for m in at.markdown]
+        + [h.value for h in at.header]
+        + [c.value for c in at.caption]
+    )
+    parts += [t.value for t in at.title] + [s.value for s in at.subheader]
+    parts += [e.proto.body for e in at.get("html")]
+    return "\n".join(parts)
+
+
+def _run(at: AppTest, page: str | None = None, **params: str) -> AppTest:
+    if page:
+        at.switch_page(page)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_overview_shows_the_plan_on_a_page(app):
+    at = _run(app)
+    text = _text(at)
+    assert at.title[0].value == "Safer Plymouth Partnership: our plan"
+    assert "We want a community where people feel safe and secure." in text
+    assert [h.value for h in at.header] == ["Individuals", "Communities", "Issues"]
+    for title in SEVEN:
+        assert f"### {title}" in text, title
+    # the tiles: 21 indicators, counted by status
+    assert "21 indicators across 7 priorities" in text
+    for fragment in ('class="n">13<', 'class="n">3<', 'class="n">2<'):
+        assert fragment in text
+
+
+def test_overview_card_statuses_and_counts(app):
+    at = _run(app)
+    text = _text(at)
+    # each card: its badge, then its title; check the badge precedes the title
+    for title, badge in PRIORITY_STATUS.items():
+        at_title = text.index(f"### {title}")
+        assert badge in text[max(0, at_title - 400) : at_title], title
+    assert "✔ 0 Green" in text and "✖ 1 Red" in text and "○ 2 Not rated" in text  # modern slavery
+
+
+def test_overview_filters_by_status_tier_and_lead(app):
+    at = _run(app)
+    at.multiselect(key="f_status").set_value(["red"]).run()
+    titles = [m.value for m in at.markdown if m.value.startswith("### ")]
+    assert titles == [
+        "### Reoffenders who cause the most harm",
+        "### Unknown scale of modern slavery",
+    ]
+    at.multiselect(key="f_status").set_value([]).run()
+    at.multiselect(key="f_tier").set_value(["Issues"]).run()
+    assert len([m for m in at.markdown if m.value.startswith("### ")]) == 2
+    at.multiselect(key="f_tier").set_value([]).run()
+    at.multiselect(key="f_lead").set_value(["Devon and Somerset Fire and Rescue Service"]).run()
+    assert [m.value for m in at.markdown if m.value.startswith("### ")] == [
+        "### Safety in people's homes"
+    ]
+    at.multiselect(key="f_lead").set_value(["Devon and Somerset Fire and Rescue Service"]).run()
+    at.multiselect(key="f_status").set_value(["red"]).run()
+    assert any("No priority matches these filters" in i.value for i in at.info)
+    assert not at.exception
+
+
+def test_priority_page_four_columns_and_indicators(app):
+    at = _run(app, "pages/priority.py", priority="harmful-reoffending")
+    text = _text(at)
+    assert at.title[0].value == "Reoffenders who cause the most harm"
+    for heading in (
+        "WE WILL (aim)",
+        "SO THAT… (outputs)",
+        "AND ULTIMATELY… (outcomes)",
+        "WITH SUCCESS MEASURED BY… (indicators)",
+    ):
+        assert heading in text
+    assert "Reduce reoffending amongst those likely to cause the most harm." in text
+    assert "High harm reoffending falls." in text
+    assert "✖ Red" in text
+    # the indicators table: RO01 at 21.0% against a target of 18.0%, worsening
+    assert "<strong>21.0%</strong>" in text and "18.0%" in text and "↘ worsening" in text
+    assert "more than 5% worse than target" in text
+    assert [s.value for s in at.subheader] == [
+        "RO01: High harm reoffending rate",
+        "RO02: Previous offenders with a positive attitude to avoiding reoffending",
+        "RO03: High harm offenders engaged with Integrated Offender Management",
+    ]
+    assert len(at.get("plotly_chart")) == 3
+    assert "Head of Probation Delivery Unit, Plymouth" in text
+
+
+def test_priority_page_follows_the_selectbox(app):
+    at = _run(app, "pages/priority.py", priority="safety-in-homes")
+    assert at.title[0].value == "Safety in people's homes"
+    at.selectbox[0].set_value("modern-slavery").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Unknown scale of modern slavery"
+    text = _text(at)
+    assert "latest figure is out of date" in text  # MS02
+    assert "no target set" in text  # MS03
+
+
+def test_unknown_priority_in_the_url_falls_back_to_the_first(app):
+    at = _run(app, "pages/priority.py", priority="no-such-priority")
+    assert at.title[0].value == "Victims who are most vulnerable"
+
+
+def test_indicator_page_definition_history_and_chart(app):
+    at = _run(app, "pages/indicator.py", indicator="VV01")
+    text = _text(at)
+    assert at.title[0].value == "VV01: Vulnerable victims who say they feel safer and happier"
+    assert "Higher is better" in text and "Quarterly" in text and "75.0%" in text
+    assert "66.0% (2021/22 Q1)" in text
+    history = at.dataframe[0].value
+    assert len(history) == 16
+    assert history.iloc[0]["Period"] == "2024/25 Q4" and history.iloc[0]["Status"] == "✔ Green"
+    assert len(at.get("plotly_chart")) == 1
+    # the demo's correction is visible with the revision kept
+    corrections = at.dataframe[1].value
+    assert list(corrections["value"]) == [73.8, 74.1]
+
+
+def test_indicator_page_context_only_and_by_area(app):
+    at = _run(app, "pages/indicator.py", indicator="HC03")
+    text = _text(at)
+    assert "○ Not rated" in text and "No judgement (context only)" in text
+    at = _run(app, "pages/indicator.py", indicator="SV01")
+    assert "By area" in [h.value for h in at.header]
+    assert len(at.get("plotly_chart")) == 2
+
+
+def test_every_priority_and_indicator_page_renders(app, demo_framework):
+    """No page of the demo raises, and each shows its own title and a status word."""
+    for row in demo_framework["priority"].itertuples():
+        at = _run(app, "pages/priority.py", priority=row.id)
+        assert at.title[0].value == row.title
+    for row in demo_framework["indicator"].itertuples():
+        at = _run(app, "pages/indicator.py", indicator=row.code)
+        assert at.title[0].value == f"{row.code}: {row.name}"
+        assert any(word in _text(at) for word in ("✔ Green", "▲ Amber", "✖ Red", "○ Not rated"))

@@ -1,0 +1,106 @@
+"""The command line, run as a user would: a real process on a real database file."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from outcomes.store import PROJECT_ROOT
+
+
+def outcomes(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "outcomes", *args],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("cli") / "demo.duckdb"
+    done = outcomes("init", "--demo", "--db", str(path))
+    assert done.returncode == 0, done.stderr
+    assert "demo built" in done.stdout
+    return path
+
+
+def test_status_json_has_exactly_the_view_columns_and_agrees_with_targets(demo_db):
+    done = outcomes("status", "--db", str(demo_db), "--json")
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout)
+    assert len(rows) == 21
+    assert all(
+        list(r)
+        == ["priority_id", "indicator_code", "period", "value", "target", "polarity", "status"]
+        for r in rows
+    )
+    for r in rows:
+        if r["status"] in ("green", "amber", "red") and r["indicator_code"] != "FS03":
+            better_or_equal = (
+                r["value"] >= r["target"]
+                if r["polarity"] == "higher"
+                else r["value"] <= r["target"]
+            )
+            assert better_or_equal == (r["status"] == "green"), r
+        if r["polarity"] == "none" or r["target"] is None and r["indicator_code"] != "FS03":
+            assert r["status"] == "not rated", r
+
+
+def test_status_table_reads_in_words(demo_db):
+    done = outcomes("status", "--db", str(demo_db))
+    assert done.returncode == 0
+    assert "✖ Red" in done.stdout and "○ Not rated" in done.stdout and "RO01" in done.stdout
+
+
+def test_init_refuses_to_overwrite_and_if_empty_is_quiet(demo_db):
+    again = outcomes("init", "--demo", "--db", str(demo_db))
+    assert again.returncode == 2
+    assert "already holds a framework" in again.stderr and "--replace" in again.stderr
+    quiet = outcomes("init", "--if-empty", "--demo", "--db", str(demo_db))
+    assert quiet.returncode == 0 and "nothing to do" in quiet.stdout
+
+
+def test_db_comes_from_the_environment(demo_db, tmp_path):
+    import os
+
+    env = {**os.environ, "OUTCOMES_DB": str(demo_db)}
+    done = outcomes("status", "--json", env=env)
+    assert done.returncode == 0 and len(json.loads(done.stdout)) == 21
+
+
+def test_framework_export_and_import_through_xlsx(demo_db, tmp_path):
+    out = tmp_path / "plan.xlsx"
+    done = outcomes("framework", "export", "--db", str(demo_db), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    fresh = tmp_path / "fresh.duckdb"
+    assert outcomes("init", "--db", str(fresh), "--framework", str(out)).returncode == 0
+    status = json.loads(outcomes("status", "--db", str(fresh), "--json").stdout)
+    assert len(status) == 21 and {r["status"] for r in status} == {"not rated"}  # no figures yet
+
+
+def test_bad_framework_file_is_explained_and_writes_nothing(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "partnership: {name: X}\npartners: []\ntiers: []\npriorities: []\n", encoding="utf-8"
+    )
+    db = tmp_path / "new.duckdb"
+    done = outcomes("init", "--db", str(db), "--framework", str(bad))
+    assert done.returncode == 2
+    assert "area_name is required" in done.stderr and "vision is required" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not db.exists()
+
+
+def test_replace_with_a_bad_framework_keeps_the_old_database(demo_db, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("not: [valid", encoding="utf-8")
+    done = outcomes("init", "--replace", "--db", str(demo_db), "--framework", str(bad))
+    assert done.returncode == 2 and "not valid YAML" in done.stderr
+    assert len(json.loads(outcomes("status", "--db", str(demo_db), "--json").stdout)) == 21

@@ -1,0 +1,176 @@
+"""The framework file: the seven priorities, validation, and the xlsx/YAML round trips."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from outcomes import framework
+from outcomes.demo import DEMO_FRAMEWORK
+
+SEVEN = [
+    "Victims who are most vulnerable",
+    "Reoffenders who cause the most harm",
+    "Violent street crime in Stonehouse, Devonport and the City Centre",
+    "Hate incidents against minority ethnic and faith communities",
+    "Safety in people's homes",
+    "Unknown scale of modern slavery",
+    "Need to increase awareness about domestic abuse",
+]
+
+
+def test_demo_framework_has_the_plan_on_a_page(demo_framework):
+    p = demo_framework.partnership
+    assert p["name"] == "Safer Plymouth Partnership"
+    assert p["vision"].startswith("We want a community where people feel safe and secure.")
+    assert list(demo_framework["tier"]["label"]) == ["Individuals", "Communities", "Issues"]
+    assert sorted(demo_framework["priority"]["title"]) == sorted(SEVEN)
+    sectors = list(demo_framework["partner"]["sector"])
+    assert sectors == [
+        "Council",
+        "Police",
+        "Health",
+        "Probation",
+        "Fire",
+        "Universities",
+        "Communities",
+    ]
+
+
+def test_every_priority_has_an_outcome_measure_and_an_output_pi(demo_framework):
+    ind = demo_framework["indicator"]
+    for pid in demo_framework["priority"]["id"]:
+        levels = set(ind[ind["priority_id"] == pid]["level"])
+        assert levels == {"outcome", "output"} or {"outcome", "output"} <= levels, pid
+
+
+def test_every_indicator_is_fully_defined(demo_framework):
+    ind = demo_framework["indicator"]
+    for column in (
+        "definition",
+        "unit",
+        "polarity",
+        "frequency",
+        "source_partner",
+        "accountable_role",
+    ):
+        assert ind[column].notna().all(), column
+    # Role titles, not the names of people from the minutes.
+    for name in ("Pete Aley", "Andy Boulting", "Bronwyn", "Tim Broom"):
+        assert not ind["accountable_role"].str.contains(name).any()
+    # Every indicator that is judged has a target or (for the baseline method) a baseline,
+    # apart from the two the demo deliberately leaves without one.
+    judged = ind[(ind["polarity"] != "none") & (ind["status_method"] == "target")]
+    assert set(judged[judged["target"].isna()]["code"]) == {"MS03"}
+    assert ind["baseline_value"].notna().sum() >= 19
+
+
+def test_fire_service_priority_is_present(demo_framework):
+    pr = demo_framework["priority"].set_index("id")
+    assert pr.at["safety-in-homes", "lead_partner"] == "fire"
+
+
+def test_baseline_periods_are_stored_canonical(demo_framework):
+    ind = demo_framework["indicator"].set_index("code")
+    assert ind.at["VV01", "baseline_period"] == "2021/22 Q1"
+    assert ind.at["RO03", "baseline_period"] == "2021-04"
+    assert ind.at["SV02", "baseline_period"] == "2021/22"
+
+
+def test_xlsx_round_trip_loses_nothing(demo_framework, tmp_path):
+    path = tmp_path / "plan.xlsx"
+    framework.to_xlsx(demo_framework, path)
+    back = framework.from_xlsx(path)
+    assert back.equals(demo_framework)
+
+
+def test_database_round_trip_loses_nothing(store, demo_framework, tmp_path):
+    cur = store.cursor()
+    framework.import_framework(cur, demo_framework)
+    from_db = framework.read_framework(cur)
+    assert from_db.equals(demo_framework)
+    # and through a workbook, back into a second database
+    framework.to_xlsx(from_db, tmp_path / "plan.xlsx")
+    framework.import_framework(cur, framework.from_xlsx(tmp_path / "plan.xlsx"))
+    assert framework.read_framework(cur).equals(demo_framework)
+
+
+def test_yaml_round_trip_loses_nothing(demo_framework, tmp_path):
+    framework.to_yaml(demo_framework, tmp_path / "plan.yaml")
+    assert framework.from_yaml(tmp_path / "plan.yaml").equals(demo_framework)
+
+
+def _doc():
+    return yaml.safe_load(DEMO_FRAMEWORK.read_text(encoding="utf-8"))
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    doc = _doc()
+    first = doc["priorities"][0]
+    first["tier"] = "neighbourhoods"
+    first["indicators"][0]["polarity"] = "up"
+    first["indicators"][1]["target"] = "lots"
+    first["indicators"][2]["code"] = first["indicators"][0]["code"]
+    del doc["priorities"][1]["aim"]
+    doc["priorities"][2]["indicators"][0]["baseline"]["period"] = "Q1 2021"
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    with pytest.raises(framework.FrameworkError) as caught:
+        framework.from_yaml(path)
+    text = str(caught.value)
+    assert "tier_code 'neighbourhoods' is not a known tier" in text
+    assert "polarity 'up' is not one of higher, lower, none" in text
+    assert "target 'lots' is not a number" in text
+    assert "indicator VV01: appears more than once" in text
+    assert "aim is required" in text
+    assert "baseline period" in text and "Q1 2021" in text
+    assert len(caught.value.problems) >= 6
+
+
+def test_unknown_fields_are_named(tmp_path):
+    doc = _doc()
+    doc["priorities"][0]["indicators"][0]["polarity_typo"] = "higher"
+    path = tmp_path / "typo.yaml"
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    with pytest.raises(framework.FrameworkError, match="unknown field\\(s\\) polarity_typo"):
+        framework.from_yaml(path)
+
+
+def test_a_partners_missing_priority_can_be_added(store, demo_framework, tmp_path):
+    cur = store.cursor()
+    framework.import_framework(cur, demo_framework)
+    doc = framework.to_nested(demo_framework)
+    doc["priorities"].append(
+        {
+            "id": "night-time-economy",
+            "tier": "issues",
+            "title": "Safety in the night-time economy",
+            "aim": "Make the city centre at night safer.",
+            "outputs": "More venues trained.",
+            "outcomes": "Fewer assaults at night.",
+            "success_measures": "Night-time violence.",
+            "lead_role": "Licensing Service Manager, Plymouth City Council",
+            "lead_partner": "council",
+            "indicators": [],
+        }
+    )
+    path = tmp_path / "plus.yaml"
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    framework.import_framework(cur, framework.from_yaml(path))
+    assert cur.execute("SELECT count(*) FROM priority").fetchone()[0] == 8
+
+
+def test_dropping_an_indicator_with_figures_is_refused_and_changes_nothing(
+    demo_store, demo_framework
+):
+    cur = demo_store.cursor()
+    smaller = framework.Framework({k: v.copy() for k, v in demo_framework.tables.items()})
+    smaller.tables["indicator"] = smaller["indicator"][smaller["indicator"]["code"] != "VV02"]
+    with pytest.raises(framework.FrameworkError, match="indicator VV02 has .* recorded figure"):
+        framework.import_framework(cur, smaller)
+    assert cur.execute("SELECT count(*) FROM indicator").fetchone()[0] == 21
+
+
+def test_unsupported_file_type_is_explained(tmp_path):
+    with pytest.raises(framework.FrameworkError, match="use .yaml or .xlsx"):
+        framework.read_file(tmp_path / "plan.docx")

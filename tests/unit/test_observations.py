@@ -1,0 +1,131 @@
+"""Figures are never overwritten: revisions, unchanged re-loads, atomic uploads."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from outcomes import framework
+from outcomes.observations import record_upload
+
+
+@pytest.fixture
+def framed(store, demo_framework):
+    framework.import_framework(store.cursor(), demo_framework)
+    return store
+
+
+def _rows(*values):
+    return pd.DataFrame(
+        [{"indicator_code": "VV02", "period": p, "area": "all", "value": v} for p, v in values]
+    )
+
+
+def _current(cur, period):
+    return cur.execute(
+        "SELECT value FROM observations_current WHERE indicator_code='VV02' AND period=?", [period]
+    ).fetchone()
+
+
+def test_new_then_identical_then_revised(framed):
+    cur = framed.cursor()
+    first = record_upload(
+        cur,
+        _rows(("2024/25 Q1", 400), ("2024/25 Q2", 410)),
+        uploaded_by="lead",
+        file_name="a.xlsx",
+        source_format="return",
+    )
+    assert (first.rows_new, first.rows_revised, first.rows_unchanged) == (2, 0, 0)
+    again = record_upload(
+        cur,
+        _rows(("2024/25 Q1", 400), ("2024/25 Q2", 410)),
+        uploaded_by="lead",
+        file_name="a.xlsx",
+        source_format="return",
+    )
+    assert again.upload_id is None and again.rows_unchanged == 2 and not again.changed
+    fixed = record_upload(
+        cur,
+        _rows(("2024/25 Q1", 400), ("2024/25 Q2", 415)),
+        uploaded_by="lead",
+        file_name="b.xlsx",
+        source_format="return",
+    )
+    assert (fixed.rows_new, fixed.rows_revised, fixed.rows_unchanged) == (0, 1, 1)
+    assert _current(cur, "2024/25 Q2") == (415.0,)
+    # the old figure is still there, as revision 1
+    kept = cur.execute(
+        "SELECT revision, value FROM observation WHERE indicator_code='VV02' AND period='2024/25 Q2' ORDER BY revision"
+    ).fetchall()
+    assert kept == [(1, 410.0), (2, 415.0)]
+    assert cur.execute("SELECT count(*) FROM upload").fetchone()[0] == 2
+
+
+def test_rolling_back_makes_the_earlier_revision_current(framed):
+    cur = framed.cursor()
+    record_upload(
+        cur, _rows(("2024/25 Q1", 400)), uploaded_by="lead", file_name="a", source_format="return"
+    )
+    second = record_upload(
+        cur, _rows(("2024/25 Q1", 999)), uploaded_by="lead", file_name="b", source_format="return"
+    )
+    cur.execute("UPDATE upload SET state='rolled back' WHERE id=?", [second.upload_id])
+    assert _current(cur, "2024/25 Q1") == (400.0,)
+    # a new correction after the rollback takes the next revision number, never reusing one
+    third = record_upload(
+        cur, _rows(("2024/25 Q1", 401)), uploaded_by="lead", file_name="c", source_format="return"
+    )
+    assert third.rows_revised == 1
+    assert (
+        cur.execute("SELECT max(revision) FROM observation WHERE indicator_code='VV02'").fetchone()[
+            0
+        ]
+        == 3
+    )
+
+
+def test_missing_value_with_note_is_a_figure_not_a_zero(framed):
+    cur = framed.cursor()
+    frame = pd.DataFrame(
+        [
+            {
+                "indicator_code": "VV02",
+                "period": "2024/25 Q1",
+                "area": "all",
+                "value": None,
+                "note": "[x] not available",
+            }
+        ]
+    )
+    record_upload(cur, frame, uploaded_by="lead", file_name="a", source_format="return")
+    assert cur.execute("SELECT value, note FROM observations_current").fetchone() == (
+        None,
+        "[x] not available",
+    )
+
+
+def test_a_failure_part_way_leaves_the_database_as_it_was(framed):
+    cur = framed.cursor()
+    record_upload(
+        cur, _rows(("2024/25 Q1", 400)), uploaded_by="lead", file_name="a", source_format="return"
+    )
+    before = (
+        cur.execute("SELECT count(*) FROM observation").fetchone()[0],
+        cur.execute("SELECT count(*) FROM upload").fetchone()[0],
+    )
+    bad = pd.concat(
+        [
+            _rows(("2024/25 Q2", 1)),
+            pd.DataFrame(
+                [{"indicator_code": "NOPE", "period": "2024/25 Q2", "area": "all", "value": 1}]
+            ),
+        ]
+    )
+    with pytest.raises(Exception, match="foreign key"):
+        record_upload(cur, bad, uploaded_by="lead", file_name="bad", source_format="return")
+    after = (
+        cur.execute("SELECT count(*) FROM observation").fetchone()[0],
+        cur.execute("SELECT count(*) FROM upload").fetchone()[0],
+    )
+    assert after == before

@@ -163,15 +163,24 @@ def trend(
         font={"size": font_size, "color": INK},
         plot_bgcolor="#FFFFFF",
         paper_bgcolor="#FFFFFF",
-        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "xanchor": "left", "x": 0},
+        legend={
+            "orientation": "h",
+            "yanchor": "bottom",
+            "y": 1.02,
+            "xanchor": "left",
+            "x": 0,
+            "font": {"size": font_size - 2},
+        },
         hovermode="closest",
+        # A few level labels: a board member reads "2023/24 Q1" at a glance, not a slanted crowd.
         xaxis={
             "type": "category",
             "categoryorder": "array",
             "categoryarray": x,
             "showgrid": False,
-            "tickangle": -45 if len(x) > 8 else 0,
-            "nticks": 12,
+            "tickangle": 0,
+            "nticks": 6,
+            "automargin": True,
         },
         yaxis={
             "gridcolor": "#E5E7EB",

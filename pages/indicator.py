@@ -64,12 +64,11 @@ for i, (label, value) in enumerate(facts):
 
 history = data.history(version, code)
 st.header("Trend", divider="gray")
-if history.empty:
+figure = data.trend(version, code, height=440)
+if figure is None:
     st.info("No figures have been reported for this indicator yet.")
 else:
-    st.plotly_chart(
-        charts.trend(history, ind, height=440), key="trend", config={"displayModeBar": False}
-    )
+    st.plotly_chart(figure, key="trend", config={"displayModeBar": False})
 
 if bool(ind["by_area"]):
     by_area = board.area_history(cursor(), code)

@@ -28,14 +28,13 @@ ui.md(
 
 # The whole partnership in one line of tiles: how many indicators stand at each status.
 counts = status.count_by_status(ratings["status"])
-tiles = st.columns(4)
-for col, state in zip(tiles, status.STATUSES, strict=True):
-    s = status.style(state)
-    col.html(
-        f'<div class="tile" style="border-top:8px solid {s.colour}">'
-        f'<span class="n">{counts[state]}</span>{ui.badge(state)}<br>'
-        f'<span class="muted">{escape(s.meaning)}</span></div>'
-    )
+tiles = "".join(
+    f'<div class="tile" style="border-top:8px solid {status.style(state).colour}">'
+    f'<span class="n">{counts[state]}</span>{ui.badge(state)}<br>'
+    f'<span class="muted">{escape(status.style(state).meaning)}</span></div>'
+    for state in status.STATUSES
+)
+ui.md(f'<div class="tiles">{tiles}</div>')
 st.caption(
     f"{len(ratings)} indicators across {len(summary)} priorities. Latest figures up to {basics['as_at']:%d %B %Y}."
     if basics["as_at"]
@@ -66,11 +65,13 @@ for tier in basics["tiers"].itertuples(index=False):
     for i, row in enumerate(in_tier.to_dict("records")):
         with cols[i % len(cols)].container(border=True):
             ui.md(ui.badge(row["status"], big=True))
-            st.markdown(f"### {row['title']}")
+            st.markdown(f"#### {row['title']}")
             st.markdown(f"**We will:** {row['aim']}")
             ui.md(ui.counts_html(row))
-            st.caption(f"Latest figures: {ui.period_label(row['latest_period'])}")
-            st.caption(f"Lead: {ui.lead_text(row['lead_role'], row['lead_partner'])}")
+            st.markdown(
+                f"**Latest figures:** {ui.period_label(row['latest_period'])}  \n"
+                f"**Lead:** {ui.lead_text(row['lead_role'], row['lead_partner'])}"
+            )
             st.page_link(
                 "pages/priority.py",
                 label="Open this priority",

@@ -4,7 +4,7 @@ from html import escape
 
 import streamlit as st
 
-from outcomes import board, charts, status
+from outcomes import board, status
 from ui import components as ui
 from ui import data
 from ui.router import require_router
@@ -68,16 +68,15 @@ ui.md(
 )
 
 for r in own.to_dict("records"):
-    ind = board.indicator(cursor(), r["indicator_code"])
     st.subheader(f"{r['indicator_code']}: {r['name']}", anchor=r["indicator_code"].lower())
     left, right = st.columns([3, 2])
     with left:
-        history = data.history(version, r["indicator_code"])
-        if history.empty:
+        figure = data.trend(version, r["indicator_code"])
+        if figure is None:
             st.info("No figures have been reported for this indicator yet.")
         else:
             st.plotly_chart(
-                charts.trend(history, ind),
+                figure,
                 key=f"chart_{r['indicator_code']}",
                 config={"displayModeBar": False},
             )

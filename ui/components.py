@@ -27,13 +27,15 @@ CSS = """
                    padding: 0.05rem 0.7rem; margin: 0.15rem 0.25rem 0.15rem 0; background: #FFFFFF; }
   .counts { font-size: 1rem; }
   .counts span { margin-right: 0.8rem; white-space: nowrap; }
-  .fourcol h4 { font-size: 0.95rem; letter-spacing: 0.04em; color: #004488; margin: 0 0 0.3rem 0; }
+  .fourcol h4 { font-size: 1.05rem; letter-spacing: 0.04em; color: #004488; margin: 0 0 0.3rem 0; }
   .fourcol p { font-size: 1.08rem; margin: 0; }
   table.ind { width: 100%; border-collapse: collapse; font-size: 1rem; }
   table.ind th { text-align: left; border-bottom: 2px solid #1F2328; padding: 0.4rem; }
   table.ind td { border-bottom: 1px solid #D1D5DB; padding: 0.45rem 0.4rem; vertical-align: top; }
   .scroll { overflow-x: auto; }
-  .tile { border: 1px solid #D1D5DB; border-radius: 0.5rem; padding: 0.5rem 0.8rem; text-align: center; }
+  .tiles { display: flex; flex-wrap: wrap; gap: 0.6rem; margin: 0.4rem 0; }
+  .tile { flex: 1 1 10rem; border: 1px solid #D1D5DB; border-radius: 0.5rem; padding: 0.4rem 0.6rem;
+          text-align: center; }
   .tile .n { font-size: 2rem; font-weight: 800; display: block; }
 </style>
 """

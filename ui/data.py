@@ -4,9 +4,10 @@ import shows at once while reruns of an unchanged database cost nothing."""
 from __future__ import annotations
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from outcomes import board
+from outcomes import board, charts
 from ui.state import cursor
 
 
@@ -39,3 +40,12 @@ def basics(data_version: int) -> dict:
         "tiers": board.tiers(cur),
         "as_at": board.as_at(cur),
     }
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def trend(data_version: int, code: str, height: int = 380) -> go.Figure | None:
+    """The indicator's trend chart; building plotly figures is most of a priority page's time."""
+    frame = history(data_version, code)
+    if frame.empty:
+        return None
+    return charts.trend(frame, board.indicator(cursor(), code), height=height)

@@ -199,7 +199,16 @@ _IDLE_JS = """() => {
   const widget = document.querySelector('[data-testid="stStatusWidget"]');
   if (widget && widget.offsetParent !== null && /running/i.test(widget.innerText)) return false;
   if (document.querySelector('[data-testid="stStatusWidgetRunningIcon"]')) return false;
-  return document.querySelectorAll('[data-stale="true"]').length === 0;
+  if (document.querySelector('[data-stale="true"]')) return false;
+  // Lazily loaded elements show a skeleton first; tables and charts draw after their code arrives.
+  if (document.querySelector('[data-testid="stSkeleton"]')) return false;
+  for (const grid of document.querySelectorAll('[data-testid="stDataFrame"]')) {
+    if (!grid.querySelector('[role="grid"], table')) return false;
+  }
+  for (const chart of document.querySelectorAll('[data-testid="stPlotlyChart"]')) {
+    if (!chart.querySelector('.main-svg')) return false;
+  }
+  return true;
 }"""
 
 

@@ -49,6 +49,22 @@ def fact(page: Any, label: str) -> Any:
     return page.locator("p").filter(has=page.locator("strong", has_text=re.compile(rf"^{label}$")))
 
 
+def test_deep_link_to_a_context_only_indicator(page, app_server, wait_for_app, screenshot, expect):
+    """First in this file on purpose: with the session's fresh server, this bookmark is the first
+    page anyone opens, the case where Streamlit's legacy ``pages/`` mode could bypass the router."""
+    page.goto(f"{app_server}/indicator?indicator=HC03")
+    wait_for_app(page, h1=re.compile(r"^HC03: "))
+    expect(page.locator(".badge.big").first).to_have_text("○ Not rated")
+    # Served through the router in dashboard.py: its sidebar and its style are there too.
+    expect(page.locator('[data-testid="stSidebar"]')).to_contain_text("Status key:")
+    expect(page.locator(".badge.big").first).to_have_css("border-top-width", "2px")
+    assert re.search(r"[?&]indicator=HC03(&|$)", page.url), page.url
+    expect(fact(page, "Polarity")).to_have_text(
+        re.compile(r"^Polarity\s*No judgement \(context only\)$")
+    )
+    screenshot(page, "indicator-HC03-deep-link-1280x720")
+
+
 def test_overview_shows_every_priority_with_its_status(
     page, app_server, wait_for_app, screenshot, expect
 ):
@@ -95,19 +111,10 @@ def test_journey_overview_to_priority_to_indicator(
         re.compile(r"^Polarity\s*(Higher|Lower) is better$")
     )
     expect(page.locator("h2").filter(has_text="Full history")).to_be_visible()
+    expect(page.locator('[data-testid="stDataFrame"]').first).to_contain_text("2024/25 Q4")
     expect(page.locator("h2").filter(has_text="Trend")).to_be_visible()
     expect(page.locator(PLOTLY).first).to_be_visible()
     screenshot(page, "indicator-RO01-1280x720")
-
-
-def test_deep_link_to_a_context_only_indicator(page, app_server, wait_for_app, screenshot, expect):
-    page.goto(f"{app_server}/indicator?indicator=HC03")
-    wait_for_app(page, h1=re.compile(r"^HC03: "))
-    expect(page.locator(".badge.big").first).to_have_text("○ Not rated")
-    expect(fact(page, "Polarity")).to_have_text(
-        re.compile(r"^Polarity\s*No judgement \(context only\)$")
-    )
-    screenshot(page, "indicator-HC03-deep-link-1280x720")
 
 
 def test_overview_fits_a_phone(page, app_server, wait_for_app, screenshot, expect):

@@ -62,7 +62,7 @@ def test_overview_shows_the_plan_on_a_page(app):
     assert "We want a community where people feel safe and secure." in text
     assert [h.value for h in at.header] == ["Individuals", "Communities", "Issues"]
     for title in SEVEN:
-        assert f"### {title}" in text, title
+        assert f"#### {title}" in text, title
     # the tiles: 21 indicators, counted by status
     assert "21 indicators across 7 priorities" in text
     for fragment in ('class="n">13<', 'class="n">3<', 'class="n">2<'):
@@ -74,7 +74,7 @@ def test_overview_card_statuses_and_counts(app):
     text = _text(at)
     # each card: its badge, then its title; check the badge precedes the title
     for title, badge in PRIORITY_STATUS.items():
-        at_title = text.index(f"### {title}")
+        at_title = text.index(f"#### {title}")
         assert badge in text[max(0, at_title - 400) : at_title], title
     assert "✔ 0 Green" in text and "✖ 1 Red" in text and "○ 2 Not rated" in text  # modern slavery
 
@@ -82,18 +82,18 @@ def test_overview_card_statuses_and_counts(app):
 def test_overview_filters_by_status_tier_and_lead(app):
     at = _run(app)
     at.multiselect(key="f_status").set_value(["red"]).run()
-    titles = [m.value for m in at.markdown if m.value.startswith("### ")]
+    titles = [m.value for m in at.markdown if m.value.startswith("#### ")]
     assert titles == [
-        "### Reoffenders who cause the most harm",
-        "### Unknown scale of modern slavery",
+        "#### Reoffenders who cause the most harm",
+        "#### Unknown scale of modern slavery",
     ]
     at.multiselect(key="f_status").set_value([]).run()
     at.multiselect(key="f_tier").set_value(["Issues"]).run()
-    assert len([m for m in at.markdown if m.value.startswith("### ")]) == 2
+    assert len([m for m in at.markdown if m.value.startswith("#### ")]) == 2
     at.multiselect(key="f_tier").set_value([]).run()
     at.multiselect(key="f_lead").set_value(["Devon and Somerset Fire and Rescue Service"]).run()
-    assert [m.value for m in at.markdown if m.value.startswith("### ")] == [
-        "### Safety in people's homes"
+    assert [m.value for m in at.markdown if m.value.startswith("#### ")] == [
+        "#### Safety in people's homes"
     ]
     at.multiselect(key="f_lead").set_value(["Devon and Somerset Fire and Rescue Service"]).run()
     at.multiselect(key="f_status").set_value(["red"]).run()

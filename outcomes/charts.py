@@ -56,6 +56,36 @@ def _marker(state: str) -> dict[str, Any]:
     }
 
 
+def _layout(height: int, font_size: int, x: list[str]) -> dict[str, Any]:
+    """What every chart shares: white ground, large type, legend on top, level period labels."""
+    return {
+        "height": height,
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "font": {"size": font_size, "color": INK},
+        "plot_bgcolor": "#FFFFFF",
+        "paper_bgcolor": "#FFFFFF",
+        "legend": {
+            "orientation": "h",
+            "yanchor": "bottom",
+            "y": 1.02,
+            "xanchor": "left",
+            "x": 0,
+            "font": {"size": font_size - 2},
+        },
+        "hovermode": "closest",
+        # A few level labels: a board member reads "2023/24 Q1" at a glance, not a slanted crowd.
+        "xaxis": {
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": x,
+            "showgrid": False,
+            "tickangle": 0,
+            "nticks": 6,
+            "automargin": True,
+        },
+    }
+
+
 def _opt(value: Any) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
@@ -158,30 +188,7 @@ def trend(
         )
     suffix = "%" if unit == "percent" else ""
     fig.update_layout(
-        height=height,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        font={"size": font_size, "color": INK},
-        plot_bgcolor="#FFFFFF",
-        paper_bgcolor="#FFFFFF",
-        legend={
-            "orientation": "h",
-            "yanchor": "bottom",
-            "y": 1.02,
-            "xanchor": "left",
-            "x": 0,
-            "font": {"size": font_size - 2},
-        },
-        hovermode="closest",
-        # A few level labels: a board member reads "2023/24 Q1" at a glance, not a slanted crowd.
-        xaxis={
-            "type": "category",
-            "categoryorder": "array",
-            "categoryarray": x,
-            "showgrid": False,
-            "tickangle": 0,
-            "nticks": 6,
-            "automargin": True,
-        },
+        **_layout(height, font_size, x),
         yaxis={
             "gridcolor": "#E5E7EB",
             "zeroline": False,
@@ -212,14 +219,8 @@ def areas(
                 },
             )
         )
+    x = list(dict.fromkeys(area_history["label"]))
     fig.update_layout(
-        height=height,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        font={"size": font_size, "color": INK},
-        plot_bgcolor="#FFFFFF",
-        paper_bgcolor="#FFFFFF",
-        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
-        xaxis={"type": "category", "showgrid": False},
-        yaxis={"gridcolor": "#E5E7EB", "rangemode": "tozero"},
+        **_layout(height, font_size, x), yaxis={"gridcolor": "#E5E7EB", "rangemode": "tozero"}
     )
     return fig

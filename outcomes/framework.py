@@ -291,6 +291,7 @@ def coerce_table(
             except ValueError as err:
                 problems.append(f"{label}: {column.name} {err}")
                 out[column.name] = column.default
+                continue  # one message per cell: "not a number" already says it all
             if column.required and _blank(out[column.name]):
                 problems.append(f"{label}: {column.name} is required")
         clean.append(out)
@@ -352,6 +353,11 @@ def validate(framework: Framework, problems: list[str] | None = None) -> list[st
                 )
             except periods.PeriodError as err:
                 problems.append(f"indicator {row.code}: baseline period {err}")
+        if not pd.isna(row.tolerance) and row.tolerance < 0:
+            problems.append(
+                f"indicator {row.code}: tolerance {row.tolerance:g} is negative; "
+                "give the width of the amber band as 0 or more"
+            )
         if row.status_method == "baseline" and pd.isna(row.baseline_value):
             problems.append(
                 f"indicator {row.code}: status method is baseline but no baseline value is given"
@@ -417,10 +423,22 @@ def from_nested(doc: dict[str, Any], source: str = "framework") -> Framework:
         rows["priority"].append({"sort_order": p_order, **item})
         for i_order, ind in enumerate(indicators, start=1):
             ind = dict(ind)
-            baseline = ind.pop("baseline", None) or {}
             trajectory = ind.pop("trajectory", None) or {}
-            ind["baseline_value"] = baseline.get("value")
-            ind["baseline_period"] = baseline.get("period")
+            if "baseline" in ind:
+                baseline = ind.pop("baseline") or {}
+                if not isinstance(baseline, dict) or set(baseline) - {"value", "period"}:
+                    problems.append(
+                        f"indicator {ind.get('code')}: baseline should be "
+                        "{value: NUMBER, period: PERIOD}"
+                    )
+                    baseline = {}
+                if "baseline_value" in ind or "baseline_period" in ind:
+                    problems.append(
+                        f"indicator {ind.get('code')}: give the baseline once, either as "
+                        "baseline: {value, period} or as baseline_value and baseline_period"
+                    )
+                ind["baseline_value"] = baseline.get("value")
+                ind["baseline_period"] = baseline.get("period")
             rows["indicator"].append({"priority_id": item.get("id"), "sort_order": i_order, **ind})
             for period, target in trajectory.items():
                 rows["indicator_target"].append(

@@ -174,3 +174,32 @@ def test_dropping_an_indicator_with_figures_is_refused_and_changes_nothing(
 def test_unsupported_file_type_is_explained(tmp_path):
     with pytest.raises(framework.FrameworkError, match="use .yaml or .xlsx"):
         framework.read_file(tmp_path / "plan.docx")
+
+
+def test_flat_baseline_fields_are_kept_and_negative_tolerance_is_refused(tmp_path):
+    doc = _doc()
+    ind = doc["priorities"][0]["indicators"][0]
+    del ind["baseline"]
+    ind["baseline_value"] = 60
+    ind["baseline_period"] = "Q1 2021/22"
+    path = tmp_path / "flat.yaml"
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    fw = framework.from_yaml(path)
+    row = fw["indicator"].set_index("code").loc["VV01"]
+    assert (row["baseline_value"], row["baseline_period"]) == (60.0, "2021/22 Q1")
+    ind["tolerance"] = -5
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    with pytest.raises(framework.FrameworkError, match="tolerance -5 is negative"):
+        framework.from_yaml(path)
+
+
+def test_a_bad_choice_is_reported_once(tmp_path):
+    doc = _doc()
+    doc["priorities"][0]["indicators"][0]["polarity"] = "up"
+    path = tmp_path / "once.yaml"
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    with pytest.raises(framework.FrameworkError) as caught:
+        framework.from_yaml(path)
+    assert [p for p in caught.value.problems if "polarity" in p] == [
+        "indicator VV01: polarity 'up' is not one of higher, lower, none"
+    ]

@@ -131,10 +131,13 @@ def priority_summary(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         ORDER BY t.sort_order, pr.sort_order
         """
     ).df()
-    ratings = indicator_ratings(cur)
+    ratings = indicator_ratings(cur)[["priority_id", "status", "level", "period"]]
+    # One pass to split the ratings; filtering per priority copies the table every time.
+    by_priority = {pid: group for pid, group in ratings.groupby("priority_id", sort=False)}
+    empty = ratings.iloc[0:0]
     rows = []
     for p in priorities.to_dict("records"):
-        own = ratings[ratings["priority_id"] == p["id"]]
+        own = by_priority.get(p["id"], empty)
         counts = status.count_by_status(own["status"])
         latest = _latest_period(own["period"])
         rows.append(

@@ -1,0 +1,177 @@
+"""police.uk street-level crime CSVs in, monthly counts per crime type out (no database writes).
+
+police.uk publishes one row per recorded crime or anti-social behaviour (ASB) incident, with the
+columns in :data:`POLICE_UK_COLUMNS`. ``Month`` is ``YYYY-MM``; ASB rows have an empty
+``Crime ID``; the location is snapped to an anonymised point and carries the Lower layer Super
+Output Area (LSOA) it falls in, e.g. ``E01015025`` / ``Plymouth 001A``.
+
+Counting rules, applied row by row:
+
+* **In the area** — the ``LSOA name`` starts with ``area_name`` and a space (``Plymouth 001A``
+  is in Plymouth; ``Plymouth`` alone or ``Plymouthshire 001A`` is not). These rows are counted,
+  per crime type and month, for their LSOA (``area`` = the LSOA code) and for the partnership
+  as a whole (``area`` = ``"all"``).
+* **Outside the area** — the row has an LSOA but it belongs to another area (force-wide files
+  cover every district the force polices). Counted in ``rows_outside_area`` and left out.
+* **Without location** — the ``LSOA code`` is empty: police.uk could not place the crime, so
+  nothing says it happened in the area. Such rows are counted in ``rows_without_location`` and
+  reported, but *not* added to ``"all"``: adding them would credit the partnership with crimes
+  that may have happened anywhere in the force area, and ``"all"`` would then no longer equal
+  the sum of its LSOAs.
+
+So, for every month, ``rows_in_area + rows_outside_area + rows_without_location`` is the number
+of rows read, and the ``"all"`` values summed over crime types equal ``rows_in_area``.
+
+Nothing is raised for bad input. A file whose header is not the police.uk header is skipped with
+a problem naming the missing and unexpected columns; a row whose ``Month`` cannot be read is
+skipped with a problem naming the file, the spreadsheet line number and the value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from outcomes.periods import PeriodError, parse_period
+
+POLICE_UK_COLUMNS = (
+    "Crime ID",
+    "Month",
+    "Reported by",
+    "Falls within",
+    "Longitude",
+    "Latitude",
+    "Location",
+    "LSOA code",
+    "LSOA name",
+    "Crime type",
+    "Last outcome category",
+    "Context",
+)
+SERIES_COLUMNS = ("indicator_code", "period", "area", "value", "note")
+ALL_AREAS = "all"
+CODE_PREFIX = "police_uk."
+_HEADER_LINES = 1  # data row i (0-based) is spreadsheet line i + 1 + _HEADER_LINES
+
+
+@dataclass(frozen=True)
+class PoliceUkResult:
+    series: pd.DataFrame  # indicator_code, period, area, value, note — monthly counts
+    rows_read: int
+    rows_in_area: int
+    rows_outside_area: int  # have an LSOA, but its name does not start with the area name
+    rows_without_location: int  # no LSOA: cannot be placed; counted, left out of "all"
+    months: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def series_code(crime_type: str) -> str:
+    """The indicator code for a police.uk crime type.
+
+    >>> series_code("Violence and sexual offences")
+    'police_uk.violence-and-sexual-offences'
+    >>> series_code("Anti-social behaviour")
+    'police_uk.anti-social-behaviour'
+    >>> series_code("  Theft from the person / other  ")
+    'police_uk.theft-from-the-person-other'
+    """
+    slug = re.sub(r"[^a-z0-9]+", "-", str(crime_type).lower()).strip("-")
+    return CODE_PREFIX + slug
+
+
+def _header_problem(path: Path, columns: list[str]) -> str | None:
+    missing = [c for c in POLICE_UK_COLUMNS if c not in columns]
+    extra = [c for c in columns if c not in POLICE_UK_COLUMNS]
+    if not missing and not extra:
+        return None
+    parts = []
+    if missing:
+        parts.append("missing columns: " + ", ".join(missing))
+    if extra:
+        parts.append("unexpected columns: " + ", ".join(extra))
+    return f"{path.name}: not a police.uk street-level file ({'; '.join(parts)}); file skipped"
+
+
+def _month_codes(path: Path, months: pd.Series, problems: list[str]) -> pd.Series:
+    """Canonical month code per row, None where the value cannot be read (reported)."""
+    cache: dict[str, str | None] = {}
+    for value in months.unique():
+        try:
+            cache[value] = parse_period(value, "monthly").code
+        except PeriodError:
+            cache[value] = None
+    codes = months.map(cache)
+    for position in codes.index[codes.isna()]:
+        line = int(position) + 1 + _HEADER_LINES
+        problems.append(
+            f"{path.name} line {line}: Month {months.loc[position]!r} is not a month "
+            "(expected YYYY-MM); row skipped"
+        )
+    return codes
+
+
+def _empty_series() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in SERIES_COLUMNS}).astype(
+        {"value": float}
+    )
+
+
+def read_police_uk(paths: Iterable[str | Path], area_name: str = "Plymouth") -> PoliceUkResult:
+    """Read police.uk street-level CSVs (one month or many each) and count crimes in
+    ``area_name`` per crime type, month and LSOA, plus the partnership total (``"all"``)."""
+    problems: list[str] = []
+    frames: list[pd.DataFrame] = []
+    rows_read = 0
+    for raw in paths:
+        path = Path(raw)
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        frame.columns = [str(c).strip() for c in frame.columns]
+        problem = _header_problem(path, list(frame.columns))
+        if problem:
+            problems.append(problem)
+            continue
+        rows_read += len(frame)
+        frame = frame.reset_index(drop=True)
+        frame["period"] = _month_codes(path, frame["Month"].str.strip(), problems)
+        frames.append(frame[["period", "LSOA code", "LSOA name", "Crime type"]])
+
+    if not frames:
+        return PoliceUkResult(_empty_series(), rows_read, 0, 0, 0, [], problems)
+
+    rows = pd.concat(frames, ignore_index=True)
+    rows = rows[rows["period"].notna()]
+    code = rows["LSOA code"].str.strip()
+    name = rows["LSOA name"].str.strip()
+    without_location = code == ""
+    in_area = ~without_location & name.str.startswith(area_name + " ")
+    outside = ~without_location & ~in_area
+
+    placed = rows[in_area].assign(area=code[in_area])
+    by_lsoa = placed.groupby(["Crime type", "period", "area"]).size().rename("value").reset_index()
+    totals = placed.groupby(["Crime type", "period"]).size().rename("value").reset_index()
+    totals["area"] = ALL_AREAS
+    series = pd.concat([by_lsoa, totals], ignore_index=True)
+    series["indicator_code"] = series["Crime type"].map(series_code)
+    series["value"] = series["value"].astype(float)
+    series["note"] = None
+    series = (
+        series[list(SERIES_COLUMNS)]
+        .sort_values(["indicator_code", "period", "area"])
+        .reset_index(drop=True)
+    )
+    if series.empty:
+        series = _empty_series()
+
+    return PoliceUkResult(
+        series=series,
+        rows_read=rows_read,
+        rows_in_area=int(in_area.sum()),
+        rows_outside_area=int(outside.sum()),
+        rows_without_location=int(without_location.sum()),
+        months=sorted(rows["period"].unique().tolist()),
+        problems=problems,
+    )

@@ -176,3 +176,33 @@ def test_every_priority_and_indicator_page_renders(app, demo_framework):
         at = _run(app, "pages/indicator.py", indicator=row.code)
         assert at.title[0].value == f"{row.code}: {row.name}"
         assert any(word in _text(at) for word in ("✔ Green", "▲ Amber", "✖ Red", "○ Not rated"))
+
+
+def test_typed_text_is_escaped_before_it_reaches_html(tmp_path, monkeypatch, demo_framework):
+    """Framework wording is typed by people; it must never run as markup in the page."""
+    from outcomes.demo import build_demo
+    from outcomes.store import open_store
+
+    path = tmp_path / "typed.duckdb"
+    s = open_store(path)
+    build_demo(s.cursor(), demo_framework)
+    s.cursor().execute(
+        "UPDATE partnership SET vision = '<img src=x onerror=alert(1)> Safe & sound'"
+    )
+    s.cursor().execute(
+        "UPDATE priority SET aim = '<script>alert(2)</script>' WHERE id = 'street-violence'"
+    )
+    s.close()
+    monkeypatch.setenv("OUTCOMES_DB", str(path))
+    at = AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60)
+    try:
+        text = _text(_run(at))
+        assert "&lt;img src=x onerror=alert(1)&gt; Safe &amp; sound" in text
+        assert "<img src=x" not in text
+        text = _text(_run(at, "pages/priority.py", priority="street-violence"))
+        assert "&lt;script&gt;alert(2)&lt;/script&gt;" in text and "<script>alert" not in text
+    finally:
+        import streamlit as st
+
+        st.cache_resource.clear()
+        st.cache_data.clear()

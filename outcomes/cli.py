@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
 from collections.abc import Sequence
@@ -135,6 +136,185 @@ def cmd_framework_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_template(args: argparse.Namespace) -> int:
+    from outcomes.template import TemplateError, write_template
+
+    store = _open(args.db)
+    try:
+        rows = write_template(
+            store.cursor(), args.out, args.period, priority_id=args.priority, lead=args.lead
+        )
+    except TemplateError as err:
+        raise CommandError(str(err)) from None
+    finally:
+        store.close()
+    if rows == 0:
+        print(
+            f"{args.out}: nothing is due for {args.period} from that selection (the sheet has only its header)."
+        )
+    else:
+        print(f"{args.out}: return template with {rows} row(s) for {args.period}.")
+    return 0
+
+
+class _ProgressBar:
+    """A one-line bar on stderr for long loads; silent when stderr is not a terminal."""
+
+    def __init__(self, total: int):
+        self.total, self.done = total, 0
+        self.live = sys.stderr.isatty()
+
+    def __call__(self, fraction: float, message: str) -> None:
+        if not self.live:
+            return
+        overall = (self.done + fraction) / max(1, self.total)
+        filled = int(overall * 30)
+        print(
+            f"\r[{'#' * filled}{'-' * (30 - filled)}] {overall:4.0%} {message[:40]:<40}",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    def next_file(self) -> None:
+        self.done += 1
+        if self.live and self.done == self.total:
+            print(file=sys.stderr)
+
+
+def _problem_dict(p) -> dict:
+    return {
+        k: getattr(p, k)
+        for k in ("code", "severity", "message", "file", "sheet", "row", "column", "value")
+    }
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from outcomes import uploads
+
+    missing = [f for f in args.files if not Path(f).is_file()]
+    if missing:
+        raise CommandError(f"no such file: {', '.join(missing)}")
+    store = _open(args.db)
+    refused = None
+    try:
+        cur = store.cursor()
+        bar = _ProgressBar(len(args.files))
+        prepared = []
+        for name in args.files:
+            bar(0.1, f"Reading {Path(name).name}")
+            prepared.append(uploads.prepare(cur, name, fmt=args.format))
+            bar.next_file()
+        try:
+            bar = _ProgressBar(1)
+            results = uploads.commit_all(
+                cur,
+                prepared,
+                uploaded_by=args.by,
+                accept_warnings=args.accept_warnings,
+                progress=bar,
+            )
+            bar.next_file()
+        except uploads.UploadRefused as err:
+            refused, results = str(err), [None] * len(prepared)
+    finally:
+        store.close()
+    report = []
+    for prep, result in zip(prepared, results, strict=True):
+        entry = {
+            "file": prep.file_name,
+            "format": prep.source_format,
+            "summary": prep.summary,
+            "problems": [_problem_dict(p) for p in prep.problems],
+            "result": None,
+        }
+        if result is not None:
+            entry["result"] = {
+                "upload_id": result.upload_id,
+                "new": result.rows_new,
+                "revised": result.rows_revised,
+                "unchanged": result.rows_unchanged,
+                "already_loaded_as": prep.already_loaded,
+            }
+        report.append(entry)
+    if args.json:
+        print(
+            json.dumps(
+                {"ok": refused is None, "refused": refused, "files": report},
+                default=_json_default,
+                indent=2,
+            )
+        )
+    else:
+        for entry in report:
+            print(f"{entry['file']} ({entry['format']})")
+            for key, value in entry["summary"].items():
+                print(f"  {key}: {value}")
+            for p in entry["problems"]:
+                where = ", ".join(
+                    x
+                    for x in (
+                        p["sheet"] and f"sheet {p['sheet']}",
+                        p["row"] and f"row {p['row']}",
+                        p["column"] and f"column {p['column']}",
+                    )
+                    if x
+                )
+                print(f"  {p['severity'].upper():8} {where + ': ' if where else ''}{p['message']}")
+            result = entry["result"]
+            if result and result["already_loaded_as"] is not None:
+                print(f"  already loaded as upload {result['already_loaded_as']}: nothing changed")
+            elif result and result["upload_id"] is None:
+                print(
+                    f"  every figure is the same as the current one: nothing changed ({result['unchanged']} unchanged)"
+                )
+            elif result:
+                print(
+                    f"  loaded as upload {result['upload_id']}: {result['new']} new, {result['revised']} revised, {result['unchanged']} unchanged"
+                )
+    if refused:
+        print(f"Nothing was written: {refused}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_uploads(args: argparse.Namespace) -> int:
+    from outcomes import uploads
+
+    store = _open(args.db)
+    try:
+        frame = uploads.uploads(store.cursor())
+    finally:
+        store.close()
+    if args.json:
+        print(
+            json.dumps(
+                frame.astype(object).where(frame.notna(), None).to_dict("records"),
+                default=_json_default,
+                indent=2,
+            )
+        )
+        return 0
+    for r in frame.itertuples():
+        print(
+            f"{r.id:>4}  {r.uploaded_at:%Y-%m-%d %H:%M}  {r.state:<11}  {r.rows_new:>6} new {r.rows_revised:>5} revised  {r.file_name}  ({r.uploaded_by})"
+        )
+    return 0
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    from outcomes import uploads
+
+    store = _open(args.db)
+    try:
+        print(uploads.rollback(store.cursor(), args.upload_id, by=args.by))
+    except uploads.UploadRefused as err:
+        raise CommandError(str(err)) from None
+    finally:
+        store.close()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m outcomes", description="Outcomes framework dashboard: data commands."
@@ -186,6 +366,50 @@ def build_parser() -> argparse.ArgumentParser:
         help="who is importing, for the audit trail",
     )
     i.set_defaults(func=cmd_framework_import)
+
+    p = sub.add_parser(
+        "template", help="write a pre-filled return workbook for a priority or a lead"
+    )
+    _db_argument(p)
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--priority", metavar="ID", help="priority id, e.g. street-violence")
+    who.add_argument(
+        "--lead", metavar="NAME", help="a lead's or accountable person's role, or part of it"
+    )
+    p.add_argument("--period", required=True, help='the return period, e.g. "2024/25 Q3"')
+    p.add_argument("--out", required=True, metavar="FILE.xlsx")
+    p.set_defaults(func=cmd_template)
+
+    p = sub.add_parser("load", help="check and load returns or public data files (all or nothing)")
+    _db_argument(p)
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument(
+        "--by",
+        default=getpass.getuser(),
+        metavar="NAME",
+        help="who is loading, for the audit trail (default: your login name)",
+    )
+    p.add_argument(
+        "--format", default="auto", choices=["auto", "return", "police-uk", "ons-csp", "fingertips"]
+    )
+    p.add_argument(
+        "--accept-warnings",
+        action="store_true",
+        help="load despite warnings (big changes, small numbers, revisions of figures the board saw)",
+    )
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(func=cmd_load)
+
+    p = sub.add_parser("uploads", help="list uploads, newest first")
+    _db_argument(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_uploads)
+
+    p = sub.add_parser("rollback", help="undo an upload: the figures it replaced are current again")
+    _db_argument(p)
+    p.add_argument("upload_id", type=int, metavar="UPLOAD_ID")
+    p.add_argument("--by", default="administrator", metavar="NAME")
+    p.set_defaults(func=cmd_rollback)
     return parser
 
 

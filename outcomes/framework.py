@@ -29,6 +29,9 @@ LEVELS = ("outcome", "output")
 UNITS = ("count", "percent", "rate_per_1000", "score")
 FREQUENCIES = ("monthly", "quarterly", "annual")
 STATUS_METHODS = ("target", "baseline")
+AGGREGATES = ("sum", "mean")
+# Sheets an older export may lack; read as empty rather than refused.
+OPTIONAL_SHEETS = ("indicator_derivation",)
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,16 @@ TABLES: dict[str, Table] = {
             ),
         ),
         Table(
+            "indicator_derivation",
+            ("indicator_code",),
+            (
+                Column("indicator_code", required=True),
+                Column("series_code", required=True),
+                Column("aggregate", choices=AGGREGATES, default="sum"),
+                Column("areas"),
+            ),
+        ),
+        Table(
             "indicator_target",
             ("indicator_code", "period"),
             (
@@ -162,7 +175,10 @@ IMPORT_ORDER = (
     "priority",
     "indicator",
     "indicator_target",
+    "indicator_derivation",
 )
+# Rows that hang off an indicator and are simply replaced on every import.
+REPLACED_WHOLE = ("indicator_target", "indicator_derivation")
 
 
 class FrameworkError(ValueError):
@@ -341,6 +357,7 @@ def validate(framework: Framework, problems: list[str] | None = None) -> list[st
     refs("indicator", "priority_id", "priority", "id")
     refs("indicator", "source_partner", "partner", "code")
     refs("indicator_target", "indicator_code", "indicator", "code")
+    refs("indicator_derivation", "indicator_code", "indicator", "code")
     if "all" not in set(t["area"]["code"]):
         problems.append("area: the list of areas must include 'all', the whole partnership")
 
@@ -424,6 +441,25 @@ def from_nested(doc: dict[str, Any], source: str = "framework") -> Framework:
         for i_order, ind in enumerate(indicators, start=1):
             ind = dict(ind)
             trajectory = ind.pop("trajectory", None) or {}
+            derived = ind.pop("derived_from", None)
+            if derived is not None:
+                if not isinstance(derived, dict) or "series" not in derived:
+                    problems.append(
+                        f"indicator {ind.get('code')}: derived_from should be "
+                        "{series: CODE, aggregate: sum, areas: [AREA, ...]}"
+                    )
+                else:
+                    areas = derived.get("areas") or []
+                    rows["indicator_derivation"].append(
+                        {
+                            "indicator_code": ind.get("code"),
+                            "series_code": derived["series"],
+                            "aggregate": derived.get("aggregate"),
+                            "areas": ";".join(map(str, areas))
+                            if isinstance(areas, list)
+                            else areas,
+                        }
+                    )
             if "baseline" in ind:
                 baseline = ind.pop("baseline") or {}
                 if not isinstance(baseline, dict) or set(baseline) - {"value", "period"}:
@@ -490,6 +526,13 @@ def to_nested(framework: Framework) -> dict[str, Any]:
                 entry["baseline"] = plain(
                     {"value": ind["baseline_value"], "period": ind["baseline_period"]}
                 )
+            derived = t["indicator_derivation"][
+                t["indicator_derivation"]["indicator_code"] == ind["code"]
+            ]
+            for d in derived.itertuples():
+                entry["derived_from"] = plain({"series": d.series_code, "aggregate": d.aggregate})
+                if d.areas:
+                    entry["derived_from"]["areas"] = d.areas.split(";")
             traj = t["indicator_target"][t["indicator_target"]["indicator_code"] == ind["code"]]
             if not traj.empty:
                 entry["trajectory"] = {
@@ -567,6 +610,8 @@ def from_xlsx(path: str | Path) -> Framework:
     except Exception as err:  # calamine raises its own types for corrupt or non-xlsx files
         raise FrameworkError([f"could not read the workbook: {err}"], str(path)) from None
     problems: list[str] = []
+    for name in OPTIONAL_SHEETS:
+        sheets.setdefault(name, pd.DataFrame(columns=TABLES[name].column_names))
     missing = [name for name in TABLES if name not in sheets]
     if missing:
         raise FrameworkError(
@@ -617,8 +662,8 @@ def import_framework(
         _refuse_dropping_used(cur, framework)
         for name in reversed(IMPORT_ORDER):
             table = TABLES[name]
-            if name == "indicator_target":
-                cur.execute("DELETE FROM indicator_target")
+            if name in REPLACED_WHOLE:
+                cur.execute(f"DELETE FROM {name}")
             elif table.key:
                 keep = list(framework[name][table.key[0]])
                 cur.execute(

@@ -3,6 +3,9 @@
 A figure that differs from the current one becomes the next revision; an identical figure is
 counted as unchanged and not stored again. Rolling an upload back marks it, so the revisions
 it replaced are current again (the views only read committed uploads).
+
+Framework indicators' figures (``observation``) and public data series (``series_value``) follow
+the same rules; a :class:`Target` says which table, view and columns a batch goes to.
 """
 
 from __future__ import annotations
@@ -33,6 +36,39 @@ _NUMERIC = ["value", "numerator", "denominator", "lower_ci", "upper_ci"]
 
 
 @dataclass(frozen=True)
+class Target:
+    """Where a batch of figures is recorded: the table, its current-revision view, the columns."""
+
+    table: str
+    current_view: str
+    key: str  # the column naming what the figure is of
+    numeric: tuple[str, ...]
+
+    @property
+    def columns(self) -> list[str]:
+        return [self.key, "period", "area", *self.numeric, "note"]
+
+
+OBSERVATIONS = Target(
+    "observation", "observation_current_detail", "indicator_code", tuple(_NUMERIC)
+)
+SERIES = Target(
+    "series_value",
+    "series_current",
+    "series_code",
+    (
+        "value",
+        "numerator",
+        "denominator",
+        "lower_ci_95",
+        "upper_ci_95",
+        "lower_ci_998",
+        "upper_ci_998",
+    ),
+)
+
+
+@dataclass(frozen=True)
 class UploadResult:
     upload_id: int | None  # None when nothing changed and no upload was recorded
     rows_new: int
@@ -44,15 +80,15 @@ class UploadResult:
         return bool(self.rows_new or self.rows_revised)
 
 
-def normalise(frame: pd.DataFrame) -> pd.DataFrame:
-    """The canonical observation frame: every column present, typed, periods canonical."""
+def normalise(frame: pd.DataFrame, target: Target = OBSERVATIONS) -> pd.DataFrame:
+    """The canonical frame: every column present, typed, periods canonical."""
     out = frame.copy()
-    for column in OBSERVATION_COLUMNS:
+    for column in target.columns:
         if column not in out:
             out[column] = None
-    out = out[OBSERVATION_COLUMNS]
+    out = out[target.columns]
     out["area"] = out["area"].fillna("all").astype(str)
-    for column in _NUMERIC:
+    for column in target.numeric:
         out[column] = pd.to_numeric(out[column], errors="raise").astype("float64")
     out["note"] = out["note"].astype(object).where(out["note"].notna(), None)
     parsed = {code: periods.parse_code(code) for code in out["period"].unique()}
@@ -61,48 +97,42 @@ def normalise(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def content_hash(frame: pd.DataFrame) -> str:
+def content_hash(frame: pd.DataFrame, target: Target = OBSERVATIONS) -> str:
     """A stable SHA-256 of a frame's rows, for uploads that did not come from a file."""
     payload = (
-        frame[OBSERVATION_COLUMNS]
-        .sort_values(["indicator_code", "period", "area"])
-        .to_json(orient="values")
+        frame[target.columns].sort_values([target.key, "period", "area"]).to_json(orient="values")
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def classify(cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:
+def classify(
+    cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame, target: Target = OBSERVATIONS
+) -> pd.DataFrame:
     """Each incoming row marked new, revised or unchanged against the current revision.
 
-    Adds ``change``, ``old_value``, ``old_note`` and ``revision`` (the number it would get).
+    Adds ``change``, ``old_<column>`` for each figure column and the note, and ``revision``
+    (the number the row would get).
     """
-    incoming = normalise(frame)
-    with registered(
-        cur, "_incoming_keys", incoming[["indicator_code", "period", "area"]].drop_duplicates()
-    ):
+    incoming = normalise(frame, target)
+    keys = [target.key, "period", "area"]
+    olds = ", ".join(f"c.{c} AS old_{c}" for c in (*target.numeric, "note"))
+    with registered(cur, "_incoming_keys", incoming[keys].drop_duplicates()):
         current = cur.execute(
-            """
-            SELECT k.indicator_code, k.period, k.area, c.value AS old_value, c.note AS old_note,
-                   c.numerator AS old_numerator, c.denominator AS old_denominator,
-                   c.lower_ci AS old_lower_ci, c.upper_ci AS old_upper_ci,
-                   c.indicator_code IS NOT NULL AS has_current,
-                   (SELECT coalesce(max(o.revision), 0) FROM observation o
-                     WHERE o.indicator_code = k.indicator_code AND o.period = k.period
+            f"""
+            SELECT k.{target.key}, k.period, k.area, {olds},
+                   c.{target.key} IS NOT NULL AS has_current,
+                   (SELECT coalesce(max(o.revision), 0) FROM {target.table} o
+                     WHERE o.{target.key} = k.{target.key} AND o.period = k.period
                        AND o.area = k.area) AS max_revision
             FROM _incoming_keys k
-            LEFT JOIN observation_current_detail c
-              ON c.indicator_code = k.indicator_code AND c.period = k.period AND c.area = k.area
+            LEFT JOIN {target.current_view} c
+              ON c.{target.key} = k.{target.key} AND c.period = k.period AND c.area = k.area
             """
         ).df()
-    merged = incoming.merge(current, on=["indicator_code", "period", "area"], how="left")
-    same = (
-        _same(merged["value"], merged["old_value"])
-        & _same(merged["numerator"], merged["old_numerator"])
-        & _same(merged["denominator"], merged["old_denominator"])
-        & _same(merged["lower_ci"], merged["old_lower_ci"])
-        & _same(merged["upper_ci"], merged["old_upper_ci"])
-        & (merged["note"].fillna("") == merged["old_note"].fillna(""))
-    )
+    merged = incoming.merge(current, on=keys, how="left")
+    same = merged["note"].fillna("") == merged["old_note"].fillna("")
+    for column in target.numeric:
+        same &= _same(merged[column], merged[f"old_{column}"])
     has_current = merged["has_current"].fillna(False).astype(bool)
     merged["change"] = np.where(~has_current, "new", np.where(same, "unchanged", "revised"))
     merged["revision"] = merged["max_revision"].fillna(0).astype(int) + 1
@@ -110,9 +140,79 @@ def classify(cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFram
 
 
 def _same(a: pd.Series, b: pd.Series) -> pd.Series:
+    a, b = a.astype("float64"), b.astype("float64")
     both_missing = a.isna() & b.isna()
     close = np.isclose(a.fillna(0).to_numpy(), b.fillna(0).to_numpy(), rtol=1e-12, atol=1e-12)
     return both_missing | (close & a.notna() & b.notna())
+
+
+class UploadWriter:
+    """One upload that may write to several targets (a public file's series and the indicators
+    computed from them), so that rolling it back undoes all of it. Call inside a transaction."""
+
+    def __init__(
+        self,
+        cur: duckdb.DuckDBPyConnection,
+        *,
+        uploaded_by: str,
+        file_name: str,
+        source_format: str,
+        sha256: str,
+    ):
+        self.cur = cur
+        self.meta = {
+            "uploaded_by": uploaded_by,
+            "file_name": file_name,
+            "source_format": source_format,
+            "sha256": sha256,
+        }
+        self.upload_id: int | None = None
+        self.counts = {"new": 0, "revised": 0, "unchanged": 0}
+
+    def add(self, frame: pd.DataFrame, target: Target = OBSERVATIONS) -> dict[str, int]:
+        if frame.empty:
+            return {"new": 0, "revised": 0, "unchanged": 0}
+        classified = classify(self.cur, frame, target)
+        tally = classified["change"].value_counts()
+        counts = {k: int(tally.get(k, 0)) for k in self.counts}
+        for k, v in counts.items():
+            self.counts[k] += v
+        rows = classified[classified["change"] != "unchanged"].copy()
+        if not rows.empty:
+            if self.upload_id is None:
+                m = self.meta
+                self.upload_id = self.cur.execute(
+                    "INSERT INTO upload (uploaded_by, file_name, sha256, source_format) VALUES (?, ?, ?, ?) RETURNING id",
+                    [m["uploaded_by"], m["file_name"], m["sha256"], m["source_format"]],
+                ).fetchone()[0]
+            rows["upload_id"] = self.upload_id
+            insert_frame(
+                self.cur,
+                target.table,
+                rows[[*target.columns, "period_start", "period_end", "revision", "upload_id"]],
+            )
+        return counts
+
+    def finish(self) -> UploadResult:
+        if self.upload_id is not None:
+            self.cur.execute(
+                "UPDATE upload SET rows_new = ?, rows_revised = ?, rows_unchanged = ? WHERE id = ?",
+                [
+                    self.counts["new"],
+                    self.counts["revised"],
+                    self.counts["unchanged"],
+                    self.upload_id,
+                ],
+            )
+            self.cur.execute(
+                "INSERT INTO audit_log (who, entity, entity_key, change, after) VALUES (?, 'upload', ?, 'committed', ?)",
+                [
+                    self.meta["uploaded_by"],
+                    str(self.upload_id),
+                    json.dumps({"file_name": self.meta["file_name"], **self.counts}),
+                ],
+            )
+        return UploadResult(self.upload_id, **{f"rows_{k}": v for k, v in self.counts.items()})
 
 
 def record_upload(
@@ -124,48 +224,30 @@ def record_upload(
     source_format: str,
     sha256: str | None = None,
     in_transaction: bool = False,
+    target: Target = OBSERVATIONS,
 ) -> UploadResult:
     """Store the new and revised rows of ``frame`` as one upload, atomically.
 
     When nothing differs from the current figures no upload is recorded and ``upload_id`` is
     None: loading the same figures twice changes nothing.
     """
-    sha256 = sha256 or content_hash(normalise(frame))
+    sha256 = sha256 or content_hash(normalise(frame, target), target)
     if not in_transaction:
         cur.execute("BEGIN TRANSACTION")
     try:
-        classified = classify(cur, frame)
-        counts = classified["change"].value_counts()
-        result_counts = {k: int(counts.get(k, 0)) for k in ("new", "revised", "unchanged")}
-        upload_id = None
-        if result_counts["new"] or result_counts["revised"]:
-            upload_id = cur.execute(
-                """
-                INSERT INTO upload (uploaded_by, file_name, sha256, source_format,
-                                    rows_new, rows_revised, rows_unchanged)
-                VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id
-                """,
-                [uploaded_by, file_name, sha256, source_format, *result_counts.values()],
-            ).fetchone()[0]
-            rows = classified[classified["change"] != "unchanged"].copy()
-            rows["upload_id"] = upload_id
-            insert_frame(
-                cur,
-                "observation",
-                rows[[*OBSERVATION_COLUMNS, "period_start", "period_end", "revision", "upload_id"]],
-            )
-            cur.execute(
-                "INSERT INTO audit_log (who, entity, entity_key, change, after) VALUES (?, 'upload', ?, 'committed', ?)",
-                [
-                    uploaded_by,
-                    str(upload_id),
-                    json.dumps({"file_name": file_name, **result_counts}),
-                ],
-            )
+        writer = UploadWriter(
+            cur,
+            uploaded_by=uploaded_by,
+            file_name=file_name,
+            source_format=source_format,
+            sha256=sha256,
+        )
+        writer.add(frame, target)
+        result = writer.finish()
         if not in_transaction:
             cur.execute("COMMIT")
     except Exception:
         if not in_transaction:
             cur.execute("ROLLBACK")
         raise
-    return UploadResult(upload_id, **{f"rows_{k}": v for k, v in result_counts.items()})
+    return result

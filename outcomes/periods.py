@@ -1,15 +1,33 @@
-"""Reporting periods: calendar months, financial quarters and financial years.
+"""Reporting periods: calendar months, financial quarters and financial years, plus the
+"year ending" and calendar-year periods that published statistics come in.
 
 UK public bodies report by financial year, April to March: quarter 1 of 2024/25 is
 April–June 2024 and quarter 4 is January–March 2025. Every period has one canonical
 string form, its *code*: ``2024-04`` (month), ``2024/25 Q1`` (quarter), ``2024/25`` (year).
 
+Two more kinds exist for figures read from published statistics; indicators are not
+*reported* in them (they are not in :data:`FREQUENCY_KIND`), so ``parse_period(x,
+frequency=...)`` refuses them like any other period of the wrong kind:
+
+* ``year_ending``: the twelve months ending with a given month, as in the Office for National
+  Statistics' (ONS) "year ending December 2022" (January–December 2022). Code ``YE 2022-12``.
+  ONS publishes a new edition every quarter (years ending March, June, September, December),
+  but figures are compared with the *same* year ending a year earlier, and consecutive
+  editions overlap by nine months; so :meth:`Period.next` and :meth:`Period.previous` step by
+  twelve months (``YE 2022-12`` follows ``YE 2021-12``), and every step is a period that
+  shares no month with the last.
+* ``calendar_year``: January to December, as in a Fingertips "2015". Code ``CY 2015``. A bare
+  ``2015`` is still refused as ambiguous; write ``CY 2015`` or ``calendar year 2015``.
+
+A year ending March covers the same months as a financial year, and a year ending December
+the same months as a calendar year, but they are different kinds, so they are not equal:
+each keeps the code it was published under.
+
 :func:`parse_period` reads the many ways people type periods into spreadsheets and refuses,
 with a message saying what to write instead, anything it would otherwise have to guess.
 
 What differs between kinds of period lives in one table (``_SPECS``) and the spellings
-``parse_period`` reads in another (``_RULES``); a new kind, such as ONS "year ending"
-periods, is an entry in each.
+``parse_period`` reads in another (``_RULES``); a new kind is an entry in each.
 """
 
 from __future__ import annotations
@@ -26,7 +44,8 @@ class PeriodError(ValueError):
     that says what is wrong and how to write it instead."""
 
 
-KINDS = ("month", "quarter", "year")
+KINDS = ("month", "quarter", "year")  # the kinds indicators are reported in
+ALL_KINDS = (*KINDS, "year_ending", "calendar_year")  # plus those published figures come in
 FREQUENCY_KIND = {"monthly": "month", "quarterly": "quarter", "annual": "year"}
 
 _ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -56,7 +75,7 @@ class _Kind:
     """What varies between kinds of period. A new kind (e.g. "year ending") is a new entry."""
 
     months: int
-    anchor_month: int  # calendar month in which one period of this kind starts
+    anchor_month: int | None  # month in which one period of this kind starts; None: any month
     noun: str
     example: str
     code: Callable[[Period], str]
@@ -98,13 +117,34 @@ _SPECS: dict[str, _Kind] = {
         label=lambda p: f"Financial year {p.code} (Apr {p.start.year}–Mar {p.end.year})",
         short_label=lambda p: p.code,
     ),
+    "year_ending": _Kind(
+        months=12,
+        anchor_month=None,
+        noun="a year ending in a given month",
+        example="YE 2024-12 or year ending December 2024",
+        code=lambda p: f"YE {p.end.year:04d}-{p.end.month:02d}",
+        label=lambda p: f"Year ending {_FULL[p.end.month - 1]} {p.end.year}",
+        short_label=lambda p: f"YE {_ABBR[p.end.month - 1]} {p.end.year}",
+    ),
+    "calendar_year": _Kind(
+        months=12,
+        anchor_month=1,
+        noun="a calendar year",
+        example="CY 2024",
+        code=lambda p: f"CY {p.start.year:04d}",
+        label=lambda p: f"Calendar year {p.start.year}",
+        short_label=lambda p: p.code,
+    ),
 }
 
 
 def _bounds(d: date, kind: str) -> tuple[date, date]:
+    """First and last day of the period of ``kind`` containing ``d``; for a kind that can
+    start in any month (``year_ending``), of the one *starting* in ``d``'s month."""
     spec = _SPECS[kind]
     i = _index(d)
-    first = i - (i - (spec.anchor_month - 1)) % spec.months
+    anchor = d.month if spec.anchor_month is None else spec.anchor_month
+    first = i - (i - (anchor - 1)) % spec.months
     return _first_day(first), _first_day(first + spec.months) - timedelta(days=1)
 
 
@@ -112,7 +152,8 @@ def _bounds(d: date, kind: str) -> tuple[date, date]:
 class Period:
     """One reporting period. Periods sort by start date, then end date, so a month sorts
     before the quarter that starts with it. Build them with :func:`month`, :func:`quarter`,
-    :func:`financial_year` or :func:`parse_period` rather than directly."""
+    :func:`financial_year`, :func:`year_ending`, :func:`calendar_year` or
+    :func:`parse_period` rather than directly."""
 
     start: date
     end: date
@@ -121,23 +162,25 @@ class Period:
     def __post_init__(self) -> None:
         # Refuse hand-built periods that do not line up, so every Period has exactly one code.
         if self.kind not in _SPECS:
-            raise ValueError(f"unknown period kind {self.kind!r}; expected one of {KINDS}")
+            raise ValueError(f"unknown period kind {self.kind!r}; expected one of {ALL_KINDS}")
         if type(self.start) is not date or (self.start, self.end) != _bounds(self.start, self.kind):
             raise ValueError(f"{self.start} to {self.end} is not a whole {self.kind}")
 
     @property
     def code(self) -> str:
-        """Canonical form: ``2024-04``, ``2024/25 Q1`` or ``2024/25``."""
+        """Canonical form: ``2024-04``, ``2024/25 Q1``, ``2024/25``, ``YE 2022-12``, ``CY 2015``."""
         return _SPECS[self.kind].code(self)
 
     @property
     def label(self) -> str:
-        """For people: ``April 2024``, ``Apr–Jun 2024 (2024/25 Q1)``, ``Financial year ...``."""
+        """For people: ``April 2024``, ``Apr–Jun 2024 (2024/25 Q1)``, ``Financial year ...``,
+        ``Year ending December 2022``, ``Calendar year 2015``."""
         return _SPECS[self.kind].label(self)
 
     @property
     def short_label(self) -> str:
-        """For chart axes: ``Apr 2024``, ``2024/25 Q1``, ``2024/25``."""
+        """For chart axes: ``Apr 2024``, ``2024/25 Q1``, ``2024/25``, ``YE Dec 2022``,
+        ``CY 2015``."""
         return _SPECS[self.kind].short_label(self)
 
     @property
@@ -162,8 +205,15 @@ class Period:
         <Period 2025/26 Q1>
         >>> month(2025, 3).next(), month(2025, 3).next(-3)
         (<Period 2025-04>, <Period 2024-12>)
+
+        Twelve-month kinds step a whole year, so a year ending steps to the comparable year
+        ending a year later, not to the next quarterly edition:
+
+        >>> year_ending(2022, 12).previous(), calendar_year(2015).next()
+        (<Period YE 2021-12>, <Period CY 2016>)
         """
-        return period_containing(_first_day(_index(self.start) + self.months * n), self.kind)
+        first = _first_day(_index(self.start) + self.months * n)
+        return Period(*_bounds(first, self.kind), self.kind)
 
     def previous(self, n: int = 1) -> Period:
         """The period ``n`` steps earlier: ``quarter(2024, 1).previous()`` is 2023/24 Q4."""
@@ -196,9 +246,35 @@ def financial_year(fy_start_year: int) -> Period:
     return period_containing(date(fy_start_year, 4, 1), "year")
 
 
+def year_ending(year: int, month: int) -> Period:
+    """The twelve months ending with ``month`` of ``year`` (ONS "year ending").
+
+    >>> year_ending(2022, 12).label, year_ending(2022, 12).start
+    ('Year ending December 2022', datetime.date(2022, 1, 1))
+    >>> year_ending(2023, 3).short_label, year_ending(2023, 3).start
+    ('YE Mar 2023', datetime.date(2022, 4, 1))
+    """
+    if not 1 <= month <= 12:
+        raise PeriodError(f"Month {month} is not between 1 and 12.")
+    return Period(*_bounds(_first_day(year * 12 + month - 12), "year_ending"), "year_ending")
+
+
+def calendar_year(year: int) -> Period:
+    """January to December of ``year``.
+
+    >>> calendar_year(2015).code, calendar_year(2015).label
+    ('CY 2015', 'Calendar year 2015')
+    """
+    return period_containing(date(year, 1, 1), "calendar_year")
+
+
 def period_containing(d: date, kind: str) -> Period:
     if kind not in _SPECS:
-        raise ValueError(f"unknown period kind {kind!r}; expected one of {KINDS}")
+        raise ValueError(f"unknown period kind {kind!r}; expected one of {ALL_KINDS}")
+    if _SPECS[kind].anchor_month is None:
+        raise ValueError(
+            f"a date lies in twelve different {kind} periods; build one with {kind}(year, month)"
+        )
     return Period(*_bounds(d, kind), kind)
 
 
@@ -217,7 +293,13 @@ def period_range(first: Period, last: Period) -> list[Period]:
             f"Cannot list the periods from {first.code} to {last.code}: one is {first.kind} "
             f"and the other a {last.kind}; both ends must be the same kind of period."
         )
-    count = months_apart(first.start, last.start) // first.months + 1
+    gap = months_apart(first.start, last.start)
+    if gap % first.months:
+        raise PeriodError(
+            f"Cannot list the periods from {first.code} to {last.code}: they end in different "
+            "months, so one cannot be reached from the other in whole years."
+        )
+    count = gap // first.months + 1
     return [first.next(i) for i in range(max(count, 0))]
 
 
@@ -250,12 +332,15 @@ def is_stale(latest: Period, as_at: date, allowed_lag_periods: int = 1) -> bool:
 _REPORTED = {"monthly": "monthly", "quarterly": "quarterly", "annual": "annually"}
 _GENERAL = (
     "a month such as 2024-04, a financial quarter such as 2024/25 Q1, "
-    "or a financial year such as 2024/25"
+    "a financial year such as 2024/25, a year ending such as YE 2024-12 "
+    "or a calendar year such as CY 2024"
 )
 _MONTHS = {n.lower(): i + 1 for i, f in enumerate(_FULL) for n in (f, f[:3])} | {"sept": 9}
 _FY = r"(?:fy|financial year)?\s*(?P<fy>\d{4})\s*[/-]\s*(?P<fy2>\d{4}|\d{2})"
 _Q = r"(?:quarter|qtr|q)\s*(?P<q>\d+)"
 _YEAR = r"(?P<year>\d{4}|\d{2})"
+_YE = r"(?:ye|year ending|year to|12 months to|12 months ending|twelve months to)"
+_CY = r"(?:cy|calendar year)"
 _TIME = r"(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"  # str() of an Excel/pandas datetime
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212", "-"))
 
@@ -372,15 +457,38 @@ def _calendar_quarter(g: dict[str, str], raw: str, frequency: str | None) -> Per
 
 
 def _year_only(g: dict[str, str], raw: str, frequency: str | None) -> Period:
-    raise _bare_year(raw, int(g["year"]))
+    raise _bare_year(raw, int(g["year"]), frequency)
 
 
-def _bare_year(raw: object, year: int) -> PeriodError:
+def _bare_year(raw: object, year: int, frequency: str | None = None) -> PeriodError:
+    calendar = f", or CY {year} for January–December {year}" if frequency is None else ""
     return PeriodError(
         f"{_quote(raw)} could be calendar year {year} or financial year {_fy_code(year)}: "
         f"write the financial year, such as {_fy_code(year)} (April {year}–March {year + 1}) "
-        f"or {_fy_code(year - 1)} (April {year - 1}–March {year})."
+        f"or {_fy_code(year - 1)} (April {year - 1}–March {year}){calendar}."
     )
+
+
+def _year_ending(g: dict[str, str], raw: str, frequency: str | None) -> Period:
+    year, m = _full_year(g["year"]), _MONTHS.get(g["m"]) or int(g["m"])
+    if not 1 <= m <= 12:
+        raise PeriodError(
+            f"{_quote(raw)} has month {m}, but months run from 1 to 12: write a year ending "
+            f"such as YE {year}-12 or year ending December {year}."
+        )
+    return year_ending(year, m)
+
+
+def _year_ending_without_month(g: dict[str, str], raw: str, frequency: str | None) -> Period:
+    year = int(g["year"])
+    raise PeriodError(
+        f"{_quote(raw)} does not say which month the year ends in: write, for example, "
+        f"YE {year}-12 (year ending December {year}) or YE {year}-03 (year ending March {year})."
+    )
+
+
+def _calendar_year(g: dict[str, str], raw: str, frequency: str | None) -> Period:
+    return calendar_year(int(g["year"]))
 
 
 def _day_month_year(g: dict[str, str], raw: str, frequency: str | None) -> Period:
@@ -403,10 +511,15 @@ _RULES: tuple[tuple[re.Pattern[str], Callable[..., Period]], ...] = tuple(
         (rf"{_mon('m')}[\s-]*{_YEAR}", _month),
         (rf"{_mon('m')}(?:\s*-\s*|\s+to\s+){_mon('last')}[\s-]*{_YEAR}", _month_range),
         (r"(?P<m>\d{1,2})\s*[/-]\s*(?P<year>\d{4})", _month),
+        (rf"{_YE}\s*(?P<year>\d{{4}})\s*-\s*(?P<m>\d{{1,2}})", _year_ending),
+        (rf"{_YE}[\s,]*{_mon('m')}[\s,-]*{_YEAR}", _year_ending),
+        (rf"{_CY}\s*(?P<year>\d{{4}})", _calendar_year),
+        (rf"(?P<year>\d{{4}})\s*{_CY}", _calendar_year),
         # Refused: each has two plausible readings, and a wrong guess would misplace a figure.
         (rf"{_Q}[\s-]*(?P<year>\d{{4}})", _calendar_quarter),
         (rf"(?P<year>\d{{4}})[\s-]*{_Q}", _calendar_quarter),
         (r"(?:fy|financial year)?\s*(?P<year>\d{4})", _year_only),
+        (rf"{_YE}\s*(?P<year>\d{{4}})", _year_ending_without_month),
         (rf"\d{{1,2}}[/.-]\d{{1,2}}[/.-](?:\d{{4}}|\d{{2}}){_TIME}", _day_month_year),
     )
 )
@@ -446,7 +559,7 @@ def _read(value: object, frequency: str | None) -> Period:
         raise PeriodError(f"The period is blank ({_quote(value)}): write {_wanted(frequency)}.")
     if isinstance(value, numbers.Real):
         if float(value).is_integer() and 1900 <= value <= 2100:
-            raise _bare_year(value, int(value))
+            raise _bare_year(value, int(value), frequency)
         if 0 < value < 2958466:  # Excel's serial numbers for 1900-01-01 to 9999-12-31
             raise PeriodError(
                 f"{_quote(value)} looks like an Excel date serial number; format the cell as a "
@@ -471,6 +584,9 @@ def parse_period(value: object, frequency: str | None = None) -> Period:
       ``Quarter 1 2024/25``, ``Apr-Jun 2024``, ``April to June 2024``;
     * financial years: ``2024/25``, ``2024-25``, ``2024/2025``, ``FY 2024-25``,
       ``2024/25 financial year``;
+    * years ending in a month (ONS): ``YE 2022-12``, ``YE Dec 2022``,
+      ``year ending December 2022``, ``12 months to December 2022``;
+    * calendar years: ``CY 2015``, ``calendar year 2015`` (never a bare ``2015``);
     * dates (``date``, ``datetime``, pandas ``Timestamp`` or ``2024-06-30``), which become the
       period of the indicator's ``frequency`` ("monthly", "quarterly" or "annual") that contains
       them, or the month containing them when no frequency is given;
@@ -484,6 +600,8 @@ def parse_period(value: object, frequency: str | None = None) -> Period:
     'Financial year 2024/25 (Apr 2024–Mar 2025)'
     >>> parse_period(date(2024, 6, 30), frequency="quarterly")
     <Period 2024/25 Q1>
+    >>> parse_period("year ending Dec 2022"), parse_period("Calendar year 2015")
+    (<Period YE 2022-12>, <Period CY 2015>)
 
     Anything with two plausible readings is refused rather than guessed, with a
     :class:`PeriodError` explaining what to write instead; so is a period of the wrong kind
@@ -515,9 +633,12 @@ def parse_period(value: object, frequency: str | None = None) -> Period:
 
 
 def parse_code(code: str) -> Period:
-    """Read a canonical code (``2024-04``, ``2024/25 Q1`` or ``2024/25``) and nothing else.
+    """Read a canonical code (``2024-04``, ``2024/25 Q1``, ``2024/25``, ``YE 2022-12`` or
+    ``CY 2015``) and nothing else.
 
     >>> parse_code("2024/25 Q1") == quarter(2024, 1)
+    True
+    >>> parse_code("YE 2022-12") == year_ending(2022, 12)
     True
     """
     try:
@@ -528,6 +649,7 @@ def parse_code(code: str) -> Period:
     if period is None or period.code != code:
         raise PeriodError(
             f"{_quote(code)} is not a period code: write 2024-04 (a month), "
-            "2024/25 Q1 (a financial quarter) or 2024/25 (a financial year)."
+            "2024/25 Q1 (a financial quarter), 2024/25 (a financial year), "
+            "YE 2024-12 (a year ending December 2024) or CY 2024 (a calendar year)."
         )
     return period

@@ -63,9 +63,9 @@ def test_overview_shows_the_plan_on_a_page(app):
     assert [h.value for h in at.header] == ["Individuals", "Communities", "Issues"]
     for title in SEVEN:
         assert f"#### {title}" in text, title
-    # the tiles: 21 indicators, counted by status
-    assert "21 indicators across 7 priorities" in text
-    for fragment in ('class="n">13<', 'class="n">3<', 'class="n">2<'):
+    # the tiles: 22 indicators, counted by status
+    assert "22 indicators across 7 priorities" in text
+    for fragment in ('class="n">13<', 'class="n">3<', 'class="n">2<', 'class="n">4<'):
         assert fragment in text
 
 
@@ -77,6 +77,7 @@ def test_overview_card_statuses_and_counts(app):
         at_title = text.index(f"#### {title}")
         assert badge in text[max(0, at_title - 400) : at_title], title
     assert "✔ 0 Green" in text and "✖ 1 Red" in text and "○ 2 Not rated" in text  # modern slavery
+    assert "✔ 3 Green" in text and "○ 1 Not rated" in text  # street violence: SV04 awaits police.uk
 
 
 def test_overview_filters_by_status_tier_and_lead(app):

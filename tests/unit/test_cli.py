@@ -35,7 +35,7 @@ def test_status_json_has_exactly_the_view_columns_and_agrees_with_targets(demo_d
     done = outcomes("status", "--db", str(demo_db), "--json")
     assert done.returncode == 0, done.stderr
     rows = json.loads(done.stdout)
-    assert len(rows) == 21
+    assert len(rows) == 22
     assert all(
         list(r)
         == ["priority_id", "indicator_code", "period", "value", "target", "polarity", "status"]
@@ -72,7 +72,7 @@ def test_db_comes_from_the_environment(demo_db, tmp_path):
 
     env = {**os.environ, "OUTCOMES_DB": str(demo_db)}
     done = outcomes("status", "--json", env=env)
-    assert done.returncode == 0 and len(json.loads(done.stdout)) == 21
+    assert done.returncode == 0 and len(json.loads(done.stdout)) == 22
 
 
 def test_framework_export_and_import_through_xlsx(demo_db, tmp_path):
@@ -82,7 +82,7 @@ def test_framework_export_and_import_through_xlsx(demo_db, tmp_path):
     fresh = tmp_path / "fresh.duckdb"
     assert outcomes("init", "--db", str(fresh), "--framework", str(out)).returncode == 0
     status = json.loads(outcomes("status", "--db", str(fresh), "--json").stdout)
-    assert len(status) == 21 and {r["status"] for r in status} == {"not rated"}  # no figures yet
+    assert len(status) == 22 and {r["status"] for r in status} == {"not rated"}  # no figures yet
 
 
 def test_bad_framework_file_is_explained_and_writes_nothing(tmp_path):
@@ -103,4 +103,4 @@ def test_replace_with_a_bad_framework_keeps_the_old_database(demo_db, tmp_path):
     bad.write_text("not: [valid", encoding="utf-8")
     done = outcomes("init", "--replace", "--db", str(demo_db), "--framework", str(bad))
     assert done.returncode == 2 and "not valid YAML" in done.stderr
-    assert len(json.loads(outcomes("status", "--db", str(demo_db), "--json").stdout)) == 21
+    assert len(json.loads(outcomes("status", "--db", str(demo_db), "--json").stdout)) == 22

@@ -63,6 +63,8 @@ def test_every_indicator_is_fully_defined(demo_framework):
     judged = ind[(ind["polarity"] != "none") & (ind["status_method"] == "target")]
     assert set(judged[judged["target"].isna()]["code"]) == {"MS03"}
     assert ind["baseline_value"].notna().sum() >= 19
+    derived = demo_framework["indicator_derivation"].set_index("indicator_code")
+    assert derived.at["SV04", "series_code"] == "police_uk.violence-and-sexual-offences"
 
 
 def test_fire_service_priority_is_present(demo_framework):
@@ -168,7 +170,7 @@ def test_dropping_an_indicator_with_figures_is_refused_and_changes_nothing(
     smaller.tables["indicator"] = smaller["indicator"][smaller["indicator"]["code"] != "VV02"]
     with pytest.raises(framework.FrameworkError, match="indicator VV02 has .* recorded figure"):
         framework.import_framework(cur, smaller)
-    assert cur.execute("SELECT count(*) FROM indicator").fetchone()[0] == 21
+    assert cur.execute("SELECT count(*) FROM indicator").fetchone()[0] == 22
 
 
 def test_unsupported_file_type_is_explained(tmp_path):

@@ -9,10 +9,12 @@ from datetime import date, datetime
 import pytest
 
 from outcomes.periods import (
+    ALL_KINDS,
     FREQUENCY_KIND,
     KINDS,
     Period,
     PeriodError,
+    calendar_year,
     financial_year,
     is_stale,
     month,
@@ -22,6 +24,7 @@ from outcomes.periods import (
     period_containing,
     period_range,
     quarter,
+    year_ending,
 )
 
 
@@ -699,3 +702,230 @@ def test_unknown_frequency_is_a_programming_error(frequency):
     with pytest.raises(ValueError, match="frequency must be one of") as caught:
         parse_period("2024-04", frequency)
     assert not isinstance(caught.value, PeriodError)
+
+
+# --- Year ending (ONS) and calendar year (Fingertips) -----------------------------------
+
+
+def test_all_kinds_adds_the_published_kinds_but_not_frequencies():
+    assert ALL_KINDS == ("month", "quarter", "year", "year_ending", "calendar_year")
+    assert set(FREQUENCY_KIND.values()) == set(KINDS)
+
+
+@pytest.mark.parametrize(
+    ("period", "start", "end", "kind", "code", "label", "short_label"),
+    [
+        (
+            year_ending(2022, 12),
+            date(2022, 1, 1),
+            date(2022, 12, 31),
+            "year_ending",
+            "YE 2022-12",
+            "Year ending December 2022",
+            "YE Dec 2022",
+        ),
+        (
+            year_ending(2023, 3),
+            date(2022, 4, 1),
+            date(2023, 3, 31),
+            "year_ending",
+            "YE 2023-03",
+            "Year ending March 2023",
+            "YE Mar 2023",
+        ),
+        (
+            year_ending(2024, 2),
+            date(2023, 3, 1),
+            date(2024, 2, 29),  # leap year
+            "year_ending",
+            "YE 2024-02",
+            "Year ending February 2024",
+            "YE Feb 2024",
+        ),
+        (
+            year_ending(2022, 1),
+            date(2021, 2, 1),
+            date(2022, 1, 31),
+            "year_ending",
+            "YE 2022-01",
+            "Year ending January 2022",
+            "YE Jan 2022",
+        ),
+        (
+            calendar_year(2015),
+            date(2015, 1, 1),
+            date(2015, 12, 31),
+            "calendar_year",
+            "CY 2015",
+            "Calendar year 2015",
+            "CY 2015",
+        ),
+    ],
+)
+def test_published_kinds_constructors_codes_and_labels(
+    period, start, end, kind, code, label, short_label
+):
+    assert (period.start, period.end, period.kind, period.months) == (start, end, kind, 12)
+    assert (period.code, str(period), period.label, period.short_label) == (
+        code,
+        code,
+        label,
+        short_label,
+    )
+    assert repr(period) == f"<Period {code}>"
+    assert parse_code(code) == period
+    assert parse_period(code) == period
+
+
+@pytest.mark.parametrize("m", [0, 13, -1])
+def test_year_ending_rejects_out_of_range_months(m):
+    with pytest.raises(PeriodError, match=str(m)):
+        year_ending(2022, m)
+
+
+def test_published_kinds_built_directly():
+    assert Period(date(2022, 1, 1), date(2022, 12, 31), "year_ending") == year_ending(2022, 12)
+    assert Period(date(2015, 1, 1), date(2015, 12, 31), "calendar_year") == calendar_year(2015)
+    for start, end, kind in [
+        (date(2022, 1, 2), date(2023, 1, 1), "year_ending"),
+        (date(2022, 1, 1), date(2022, 11, 30), "year_ending"),
+        (date(2015, 4, 1), date(2016, 3, 31), "calendar_year"),
+    ]:
+        with pytest.raises(ValueError):
+            Period(start, end, kind)
+
+
+def test_period_containing_refuses_year_ending_but_not_calendar_year():
+    with pytest.raises(ValueError, match="twelve") as caught:
+        period_containing(date(2022, 6, 1), "year_ending")
+    assert not isinstance(caught.value, PeriodError)
+    assert period_containing(date(2015, 6, 30), "calendar_year") == calendar_year(2015)
+
+
+@pytest.mark.parametrize(
+    ("period", "n", "expected"),
+    [
+        # A year ending steps to the comparable year a year away, not the next quarterly edition.
+        (year_ending(2022, 12), 1, year_ending(2023, 12)),
+        (year_ending(2022, 12), -1, year_ending(2021, 12)),
+        (year_ending(2023, 3), -2, year_ending(2021, 3)),
+        (year_ending(2022, 9), 0, year_ending(2022, 9)),
+        (calendar_year(2015), 1, calendar_year(2016)),
+        (calendar_year(2015), -15, calendar_year(2000)),
+    ],
+)
+def test_published_kinds_next_and_previous(period, n, expected):
+    assert period.next(n) == expected
+    assert expected.previous(n) == period
+    assert period.next(n).kind == period.kind
+
+
+def test_published_kinds_ranges():
+    assert [p.code for p in period_range(year_ending(2020, 12), year_ending(2022, 12))] == [
+        "YE 2020-12",
+        "YE 2021-12",
+        "YE 2022-12",
+    ]
+    assert len(period_range(calendar_year(2015), calendar_year(2017))) == 3
+    with pytest.raises(PeriodError, match="different months"):
+        period_range(year_ending(2021, 12), year_ending(2022, 6))
+
+
+def test_published_kinds_are_distinct_from_financial_and_each_other():
+    # Same months, different kinds: each keeps the code it was published under.
+    assert year_ending(2023, 3) != financial_year(2022)
+    assert year_ending(2015, 12) != calendar_year(2015)
+    assert len({year_ending(2015, 12).code, calendar_year(2015).code, "2015/16"}) == 3
+    assert sorted([calendar_year(2016), year_ending(2015, 12), month(2015, 1)])[0] == month(2015, 1)
+
+
+def test_published_kinds_codes_round_trip_and_are_unique():
+    periods = [year_ending(y, m) for y in range(1999, 2032) for m in range(1, 13)]
+    periods += [calendar_year(y) for y in range(1999, 2032)]
+    periods += _many_periods()
+    assert len({p.code for p in periods}) == len(periods)
+    for period in periods:
+        assert parse_code(period.code) == period
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("year ending December 2022", "YE 2022-12"),
+        ("year ending Dec 2022", "YE 2022-12"),
+        ("Year Ending December 2022", "YE 2022-12"),
+        ("YE Dec 2022", "YE 2022-12"),
+        ("YE 2022-12", "YE 2022-12"),
+        ("ye 2022-3", "YE 2022-03"),
+        ("YE Dec-22", "YE 2022-12"),
+        ("year ending Sept 2023", "YE 2023-09"),
+        ("year ending, March 2023", "YE 2023-03"),
+        ("12 months to December 2022", "YE 2022-12"),
+        ("12 months ending June 2021", "YE 2021-06"),
+        ("year to March 2024", "YE 2024-03"),
+        ("  year   ending\u00a0december 2022 ", "YE 2022-12"),
+        ("CY 2015", "CY 2015"),
+        ("cy2015", "CY 2015"),
+        ("calendar year 2015", "CY 2015"),
+        ("Calendar Year 2015", "CY 2015"),
+        ("2015 calendar year", "CY 2015"),
+    ],
+)
+def test_parse_period_accepts_published_kinds(text, code):
+    assert parse_period(text).code == code
+    assert parse_period(text.upper()).code == code
+
+
+@pytest.mark.parametrize(
+    ("value", "phrases"),
+    [
+        ("2015", ["calendar year 2015", "financial year 2015/16", "CY 2015"]),
+        (2015, ["calendar year 2015", "CY 2015"]),
+        ("year ending 2022", ["which month", "YE 2022-12", "YE 2022-03"]),
+        ("YE 2022-13", ["month 13", "1 to 12", "YE 2022-12"]),
+        ("YE 2022-00", ["month 0"]),
+        ("CY 15", ["can read", "CY 2024"]),
+        ("YE", ["can read"]),
+        ("year ending Decembr 2022", ["can read"]),
+    ],
+)
+def test_parse_period_refuses_bad_published_kinds(value, phrases):
+    message = error_for(value)
+    assert quoted(value) in message
+    for phrase in phrases:
+        assert phrase in message, f"{phrase!r} missing from {message!r}"
+
+
+@pytest.mark.parametrize(
+    ("value", "frequency", "phrases"),
+    [
+        (
+            "YE 2022-12",
+            "quarterly",
+            ["'YE 2022-12' is a year ending", "reported quarterly", "a financial quarter such as"],
+        ),
+        ("year ending March 2023", "annual", ["is a year ending", "a financial year such as"]),
+        ("YE Dec 2022", "monthly", ["is a year ending", "a month such as 2022-01"]),
+        ("CY 2015", "annual", ["'CY 2015' is a calendar year", "reported annually"]),
+        ("calendar year 2015", "quarterly", ["is a calendar year", "a financial quarter"]),
+        ("2015", "annual", ["could be calendar year 2015", "2015/16"]),
+    ],
+)
+def test_published_kinds_are_not_frequencies(value, frequency, phrases):
+    message = error_for(value, frequency)
+    for phrase in phrases:
+        assert phrase in message, f"{phrase!r} missing from {message!r}"
+
+
+def test_bare_year_with_a_frequency_does_not_suggest_a_calendar_year():
+    assert "CY 2015" not in error_for("2015", "annual")
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["YE Dec 2022", "ye 2022-12", "YE 2022-1", "YE  2022-12", "CY2015", "cy 2015", "2015"],
+)
+def test_parse_code_is_strict_for_published_kinds(code):
+    with pytest.raises(PeriodError, match="is not a period code") as caught:
+        parse_code(code)
+    assert "YE 2024-12" in str(caught.value) and "CY 2024" in str(caught.value)

@@ -13,7 +13,7 @@ from outcomes.observations import record_upload
 DEMO_STATUSES = {
     "VV01": "green", "VV02": "amber", "VV03": "green",
     "RO01": "red", "RO02": "green", "RO03": "green",
-    "SV01": "green", "SV02": "green", "SV03": "green",
+    "SV01": "green", "SV02": "green", "SV03": "green", "SV04": "not rated",
     "HC01": "green", "HC02": "amber", "HC03": "not rated",
     "MS01": "red", "MS02": "not rated", "MS03": "not rated",
     "DA01": "green", "DA02": "amber", "DA03": "green",
@@ -47,6 +47,7 @@ def test_demo_shows_every_status(demo_store):
     assert reasons["HC03"] == "no judgement"
     assert reasons["MS02"] == "stale data"
     assert reasons["MS03"] == "no target"
+    assert reasons["SV04"] == "no data"  # computed from police.uk files, none loaded in the demo
 
 
 def test_trajectory_target_applies_to_its_period(demo_store):

@@ -1,0 +1,521 @@
+"""A lead's quarterly return (xlsx or CSV) in, raw rows and located problems out.
+
+The layout -- which columns a return has and how leads spell them -- is declared as data in
+:mod:`loaders.layouts`; this reader is generic over it. Nothing is raised for bad input and the
+database is not touched: every difficulty becomes a :class:`Problem` naming the file, sheet,
+row (as Excel numbers it; for CSV the line) and column header, in a sentence the lead can act on.
+
+How a return is read:
+
+* **Format** from the file name's extension: ``.xlsx``/``.xlsm``/``.xls``/``.ods`` through
+  python-calamine, ``.csv`` as UTF-8 (with or without BOM), falling back to Windows-1252 (what
+  Excel's plain "CSV" writes). Anything else, or a file that will not open, is an
+  ``unreadable-file`` problem.
+* **Sheet**: sheets named in ``layout.preferred_sheets`` are tried first, then the rest in
+  workbook order; the first whose top ``layout.header_search_rows`` rows hold a row naming every
+  required column is read. Other sheets that also hold one get an ``other-sheet`` note.
+* **Header**: the first such row. Columns are matched by their accepted spellings, so they may
+  be renamed and in any order; unknown headers are ``extra-column`` notes (ignored, not errors).
+  If no row names every required column, the row naming the most known columns is reported as
+  one ``missing-column`` error listing all the missing ones (no rows are read); if no row names
+  two known columns, a ``no-header`` error lists each missing column and its accepted spellings.
+* **Rows** under the header, with cells kept as typed (numbers stay numbers, dates stay
+  datetimes, text is stripped; blank is ``None``; values are parsed later, with the unit):
+
+  - blank rows are skipped;
+  - a row with an indicator code is a row of figures (if the code does not look like a code,
+    e.g. ``Notes``, the row also needs a period, value, target or previous value);
+  - a row with a value but no indicator code is a ``blank-code`` error and is left out;
+  - any other row with text (a heading or a note) is a *note under the table* if no row of
+    figures follows it, and goes to ``notes_below``; if figures follow, it was a heading inside
+    the table and is skipped with a ``skipped-row`` note;
+  - after two or more blank rows the table has ended: everything below goes to
+    ``notes_below`` (an ``after-table`` warning names any row there that looks like figures).
+
+  The two-blank-row rule applies only once a row of figures has been seen, so a gap between the
+  header and the first row of figures does not lose the table.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from os import PathLike
+from pathlib import Path
+from typing import IO
+
+import pandas as pd
+
+from loaders.layouts import RETURN_LAYOUT, Layout
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+CSV_SUFFIXES = (".csv",)
+ROW_COLUMNS = (
+    "indicator_code",
+    "indicator_name",
+    "period_raw",
+    "area",
+    "unit",
+    "previous_value_raw",
+    "target_raw",
+    "value_raw",
+    "commentary",
+    "blockage_raw",
+    "source_row",
+)
+# canonical column -> column in ReturnRows.rows (raw cells parsed later get a _raw suffix)
+_ROW_NAME = {
+    "period": "period_raw",
+    "previous_value": "previous_value_raw",
+    "target": "target_raw",
+    "value": "value_raw",
+    "blockage": "blockage_raw",
+}
+_TEXT = ("indicator_code", "indicator_name", "area", "unit", "commentary")
+_FIGURES = ("period", "value", "target", "previous_value")
+_CODE_LIKE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_./-]*[A-Za-z0-9])?")
+_GAP_ENDS_TABLE = 2  # this many blank rows in a row end the table
+_MIN_KNOWN_FOR_HEADER = 2  # a row naming fewer known columns is not a header attempt
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str  # unreadable-file, empty, no-header, missing-column, blank-code, ...
+    severity: str  # "error" | "warning" | "info"
+    message: str  # a sentence the lead can act on
+    file: str
+    sheet: str | None = None
+    row: int | None = None  # as Excel numbers it (1-based); for CSV the line number
+    column: str | None = None  # the header text as it appears in the file
+    value: str | None = None
+
+    def location(self) -> str:
+        """Where the problem is, as the lead would look for it.
+
+        >>> Problem("blank-code", "error", "...", "returns.xlsx", "Return", 7, "Value").location()
+        'returns.xlsx, sheet Return, row 7, column Value'
+        >>> Problem("blank-code", "error", "...", "returns.csv", None, 7).location()
+        'returns.csv, line 7'
+        """
+        parts = [self.file]
+        if self.sheet is not None:
+            parts.append(f"sheet {self.sheet}")
+        if self.row is not None:
+            parts.append(f"{'row' if self.sheet is not None else 'line'} {self.row}")
+        if self.column is not None:
+            parts.append(f"column {self.column}")
+        return ", ".join(parts)
+
+
+@dataclass
+class ReturnRows:
+    rows: pd.DataFrame  # ROW_COLUMNS; source_row is the spreadsheet row (CSV: line) number
+    file: str
+    sheet: str | None
+    header_row: int  # 1-based; 0 when no header was found
+    columns: dict[str, str] = field(default_factory=dict)  # canonical -> header text found
+    problems: list[Problem] = field(default_factory=list)
+    notes_below: list[str] = field(default_factory=list)  # free text found under the table
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+@dataclass
+class _Grid:
+    """One sheet (or the CSV) as cleaned cells, with the row number each row has in the file."""
+
+    sheet: str | None
+    cells: list[list[object]]
+    numbers: list[int]
+
+
+@dataclass
+class _Header:
+    index: int  # position in _Grid.cells
+    found: dict[str, tuple[int, str]]  # canonical -> (column position, header text)
+
+
+def _clean(cell: object) -> object:
+    """A cell as the reader keeps it: None for blank, stripped text, plain Python numbers."""
+    if cell is None or cell is pd.NaT or cell is pd.NA:
+        return None
+    if isinstance(cell, float) and cell != cell:
+        return None
+    if isinstance(cell, str):
+        return cell.strip() or None
+    if isinstance(cell, pd.Timestamp):
+        return cell.to_pydatetime()
+    if hasattr(cell, "item") and not isinstance(cell, datetime | date):  # numpy scalars
+        return cell.item()
+    return cell
+
+
+def _text(cell: object) -> str:
+    """A cell as text for messages and notes (12.0 -> '12')."""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell)
+
+
+def _empty_rows() -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.Series(dtype=object) for c in ROW_COLUMNS})
+    return frame.astype({"source_row": "int64"})
+
+
+def _excel_grids(data: bytes) -> list[_Grid]:
+    sheets = pd.read_excel(
+        io.BytesIO(data),
+        sheet_name=None,
+        header=None,
+        engine="calamine",
+        dtype=object,
+        keep_default_na=False,  # keep "n/a", "NA" as typed: they are markers, not blanks
+    )
+    grids = []
+    for name, frame in sheets.items():
+        cells = [[_clean(c) for c in row] for row in frame.itertuples(index=False)]
+        grids.append(_Grid(str(name), cells, list(range(1, len(cells) + 1))))
+    return grids
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if b"\x00" in data:
+        raise UnicodeDecodeError("utf-8", data, 0, 1, "binary data (NUL bytes)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252")
+
+
+def _csv_grid(text: str, delimiter: str) -> _Grid:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    cells, numbers, line = [], [], 0
+    for record in reader:
+        numbers.append(line + 1)  # the line the record starts on
+        line = reader.line_num
+        cells.append([_clean(c) for c in record])
+    return _Grid(None, cells, numbers)
+
+
+def _find_header(grid: _Grid, layout: Layout) -> tuple[_Header | None, _Header | None]:
+    """(the first row naming every required column, the row naming the most known columns)."""
+    best: _Header | None = None
+    for index, row in enumerate(grid.cells[: layout.header_search_rows]):
+        found: dict[str, tuple[int, str]] = {}
+        for position, cell in enumerate(row):
+            if isinstance(cell, str):
+                canonical = layout.canonical(cell)
+                if canonical is not None and canonical not in found:
+                    found[canonical] = (position, cell)
+        header = _Header(index, found)
+        if all(c in found for c in layout.required):
+            return header, header
+        if len(found) >= _MIN_KNOWN_FOR_HEADER and (best is None or len(found) > len(best.found)):
+            best = header
+    return None, best
+
+
+def _headed(layout: Layout, canonical: str) -> str:
+    """The accepted headings for a column, for messages: 'Value' (or 'Figure', ...)."""
+    first, *others = layout.spellings(canonical)
+    return f"'{first}'" + (f" (or {', '.join(repr(s) for s in others)})" if others else "")
+
+
+def _label(canonical: str) -> str:
+    return canonical.replace("_", " ")
+
+
+def _ordered(grids: list[_Grid], layout: Layout) -> list[_Grid]:
+    preferred = [s.strip().lower() for s in layout.preferred_sheets]
+
+    def rank(grid: _Grid) -> int:
+        name = (grid.sheet or "").strip().lower()
+        return preferred.index(name) if name in preferred else len(preferred)
+
+    return sorted(grids, key=rank)  # stable: workbook order within each rank
+
+
+def _looks_like_code(text: str) -> bool:
+    """A short token with a digit or separator, e.g. ``VV01``, ``ASB.2`` (not ``Notes``)."""
+    return (
+        len(text) <= 40
+        and _CODE_LIKE.fullmatch(text) is not None
+        and any(ch.isdigit() or ch in "_./-" for ch in text)
+    )
+
+
+def _cell(row: Sequence[object], found: dict[str, tuple[int, str]], canonical: str) -> object:
+    if canonical not in found:
+        return None
+    position = found[canonical][0]
+    return row[position] if position < len(row) else None
+
+
+def _read_rows(
+    grid: _Grid, header: _Header, layout: Layout, file: str
+) -> tuple[list[dict], list[Problem], list[str]]:
+    found = header.found
+    problems: list[Problem] = []
+    records: list[dict] = []
+    notes: list[str] = []
+    pending: list[tuple[int, str]] = []  # text rows not yet known to be headings or notes
+    blank_run = 0
+    data_seen = False
+    in_notes = False
+
+    def problem(code, severity, message, row, canonical=None, value=None):
+        column = found[canonical][1] if canonical in found else None
+        problems.append(Problem(code, severity, message, file, grid.sheet, row, column, value))
+
+    def headings() -> None:
+        for number, text in pending:
+            problem(
+                "skipped-row",
+                "info",
+                f"Row {number} ('{text}') has no indicator code, so it was read as a heading "
+                "inside the table and skipped.",
+                number,
+                "indicator_code",
+            )
+        pending.clear()
+
+    for row, number in zip(
+        grid.cells[header.index + 1 :], grid.numbers[header.index + 1 :], strict=True
+    ):
+        if all(c is None for c in row):
+            blank_run += 1
+            continue
+        gap, blank_run = blank_run, 0
+        if not in_notes and data_seen and gap >= _GAP_ENDS_TABLE:
+            in_notes = True
+            notes.extend(text for _, text in pending)
+            pending.clear()
+        text = " ".join(_text(c) for c in row if c is not None)
+        code = _cell(row, found, "indicator_code")
+        value = _cell(row, found, "value")
+
+        if in_notes:
+            notes.append(text)
+            if code is not None and value is not None:
+                problem(
+                    "after-table",
+                    "warning",
+                    f"Row {number} looks like a row of figures but comes after blank rows that "
+                    "end the table, so it was read as a note and not imported. If it belongs "
+                    "to the return, delete the blank rows above it.",
+                    number,
+                    "indicator_code",
+                    _text(code),
+                )
+            continue
+
+        if code is None and value is not None:
+            data_seen = True
+            headings()
+            problem(
+                "blank-code",
+                "error",
+                f"Row {number} has a value ({_text(value)}) but no indicator code: add the "
+                "code, or delete the row if it is a total or a note.",
+                number,
+                "indicator_code",
+                _text(value),
+            )
+            continue
+
+        figures = any(_cell(row, found, c) is not None for c in _FIGURES)
+        if code is not None and (figures or _looks_like_code(_text(code))):
+            data_seen = True
+            headings()
+            record: dict[str, object] = {c: None for c in ROW_COLUMNS}
+            for canonical in found:
+                cell = _cell(row, found, canonical)
+                if canonical in _TEXT and cell is not None:
+                    cell = _text(cell)
+                record[_ROW_NAME.get(canonical, canonical)] = cell
+            record["source_row"] = number
+            records.append(record)
+            continue
+
+        pending.append((number, text))
+
+    notes.extend(text for _, text in pending)
+    return records, problems, notes
+
+
+def _source(path: str | PathLike | IO[bytes], file_name: str | None) -> tuple[str, bytes]:
+    if isinstance(path, str | PathLike):
+        return file_name or Path(path).name, Path(path).read_bytes()
+    name = file_name or Path(str(getattr(path, "name", "return"))).name
+    return name, path.read()
+
+
+def read_return(
+    path: str | PathLike | IO[bytes],
+    *,
+    file_name: str | None = None,
+    layout: Layout = RETURN_LAYOUT,
+) -> ReturnRows:
+    """Read a lead's return: a path, or an open binary file (e.g. an upload) with
+    ``file_name`` giving the name it was sent as (used for the format and in messages)."""
+    shown = file_name or (Path(path).name if isinstance(path, str | PathLike) else "return")
+
+    def failed(code: str, message: str, sheet: str | None = None, row: int = 0) -> ReturnRows:
+        problem = Problem(code, "error", message, shown, sheet)
+        return ReturnRows(_empty_rows(), shown, sheet, row, {}, [problem], [])
+
+    try:
+        shown, data = _source(path, file_name)
+    except OSError as error:
+        return failed("unreadable-file", f"{shown} could not be opened ({error}).")
+    suffix = Path(shown).suffix.lower()
+
+    if suffix in EXCEL_SUFFIXES:
+        try:
+            grids = _excel_grids(data)
+        except Exception as error:  # calamine, zip and xml errors: all mean "not a workbook"
+            return failed(
+                "unreadable-file",
+                f"{shown} could not be read as a spreadsheet ({type(error).__name__}: "
+                f"{error}). Open it in Excel and save it again as .xlsx.",
+            )
+    elif suffix in CSV_SUFFIXES:
+        try:
+            text = _decode(data)
+        except UnicodeDecodeError:
+            return failed(
+                "unreadable-file",
+                f"{shown} is not a text CSV file. Save the return from Excel as .xlsx or as "
+                "CSV (comma delimited).",
+            )
+        grids = [_csv_grid(text, ",")]
+        if _find_header(grids[0], layout)[0] is None:  # saved as tab- or semicolon-separated?
+            for delimiter in ("\t", ";"):
+                other = _csv_grid(text, delimiter)
+                if _find_header(other, layout)[0] is not None:
+                    grids = [other]
+                    break
+    else:
+        return failed(
+            "unreadable-file",
+            f"{shown} is not a spreadsheet this dashboard reads: send the return as an Excel "
+            "workbook (.xlsx) or a CSV file.",
+        )
+
+    if not any(any(c is not None for c in row) for grid in grids for row in grid.cells):
+        return failed("empty", f"{shown} is empty: there is nothing in any cell.")
+
+    problems: list[Problem] = []
+    chosen: tuple[_Grid, _Header] | None = None
+    partial: tuple[_Grid, _Header] | None = None
+    for grid in _ordered(grids, layout):
+        full, best = _find_header(grid, layout)
+        if full is not None and chosen is None:
+            chosen = (grid, full)
+        elif full is not None:
+            problems.append(
+                Problem(
+                    "other-sheet",
+                    "info",
+                    f"Sheet {grid.sheet} also looks like a return but only sheet "
+                    f"{chosen[0].sheet} was read: put all the figures on one sheet.",
+                    shown,
+                    grid.sheet,
+                    grid.numbers[full.index],
+                )
+            )
+        elif best is not None and (partial is None or len(best.found) > len(partial[1].found)):
+            partial = (grid, best)
+
+    if chosen is None and partial is not None:
+        grid, header = partial
+        number = grid.numbers[header.index]
+        missing = [c for c in layout.required if c not in header.found]
+        noun = "column" if len(missing) == 1 else "columns"
+        needs = " and ".join(_headed(layout, c) for c in missing)
+        problem = Problem(
+            "missing-column",
+            "error",
+            f"The header on row {number} has no {' or '.join(_label(c) for c in missing)} "
+            f"{noun}. Add {'a column' if len(missing) == 1 else 'columns'} headed {needs}.",
+            shown,
+            grid.sheet,
+            number,
+            None,
+            ", ".join(missing),
+        )
+        columns = {c: text for c, (_, text) in header.found.items()}
+        return ReturnRows(_empty_rows(), shown, grid.sheet, number, columns, [problem], [])
+
+    if chosen is None:
+        sheets = [g.sheet for g in grids if g.sheet]
+        where = f"sheet{'s' if len(sheets) > 1 else ''} {', '.join(sheets)}" if sheets else shown
+        needs = "; ".join(f"{_label(c)}: {_headed(layout, c)}" for c in layout.required)
+        return failed(
+            "no-header",
+            f"No header row found in the first {layout.header_search_rows} rows of {where}. "
+            f"The return needs a row of column headings including: {needs}.",
+            grids[0].sheet if len(grids) == 1 else None,
+        )
+
+    grid, header = chosen
+    number = grid.numbers[header.index]
+    header_cells = grid.cells[header.index]
+    for position, cell in enumerate(header_cells):
+        if cell is None:
+            continue
+        canonical = layout.canonical(cell) if isinstance(cell, str) else None
+        if canonical is None:
+            problems.append(
+                Problem(
+                    "extra-column",
+                    "info",
+                    f"Column '{_text(cell)}' is not part of the return and was ignored.",
+                    shown,
+                    grid.sheet,
+                    number,
+                    _text(cell),
+                )
+            )
+        elif header.found[canonical][0] != position:
+            first = header.found[canonical][1]
+            problems.append(
+                Problem(
+                    "duplicate-column",
+                    "warning",
+                    f"Column '{cell}' means the same as column '{first}', so it was ignored: "
+                    "keep one of them.",
+                    shown,
+                    grid.sheet,
+                    number,
+                    str(cell),
+                )
+            )
+
+    records, row_problems, notes = _read_rows(grid, header, layout, shown)
+    problems.extend(row_problems)
+    if not records and not any(p.code == "blank-code" for p in row_problems):
+        problems.append(
+            Problem(
+                "empty",
+                "error",
+                f"There are no rows of figures under the header on row {number}.",
+                shown,
+                grid.sheet,
+                number,
+            )
+        )
+    rows = _empty_rows()
+    if records:  # dtype=object: no inference, so 12 stays 12 and None stays None
+        rows = pd.DataFrame(records, columns=list(ROW_COLUMNS), dtype=object)
+        rows["source_row"] = rows["source_row"].astype("int64")
+    columns = {c: text for c, (_, text) in header.found.items()}
+    return ReturnRows(rows, shown, grid.sheet, number, columns, problems, notes)

@@ -1,0 +1,298 @@
+"""Returns and public files through prepare -> preview -> commit -> rollback, on real databases."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from outcomes import uploads
+from outcomes.template import RETURN_HEADER
+
+TODAY = date(2026, 11, 22)
+HEADER = list(RETURN_HEADER)
+
+
+def workbook(path, rows, header=HEADER, title_rows=0):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Return"
+    for _ in range(title_rows):
+        ws.append(["Safer Plymouth quarterly return"])
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def row(code, period, value, commentary=None, blockage=None, area=None):
+    return [code, "", period, "", None, None, value, commentary, blockage] + (
+        [area] if area is not None else []
+    )
+
+
+def snapshot(cur):
+    tables = ("observation", "upload", "commentary", "audit_log", "series_value", "series")
+    return {t: cur.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables}
+
+
+def prepare(cur, path, **kw):
+    return uploads.prepare(cur, path, today=TODAY, **kw)
+
+
+@pytest.mark.parametrize(
+    ("bad_row", "code", "words"),
+    [
+        (row("XX99", "2025/26 Q1", 5), "unknown-indicator", "'XX99' is not an indicator code"),
+        (row("VV0l", "2025/26 Q1", 5), "unknown-indicator", "Did you mean VV01?"),
+        (row("VV02", "2025-05", 5), "period-wrong-frequency", "reported quarterly"),
+        (row("VV02", "Q1 2025", 5), "period-unreadable", "2025/26 Q1"),
+        (row("VV02", "banana", 5), "period-unreadable", "banana"),
+        (row("VV02", "2025/26 Q1", "lots"), "value-not-numeric", "lots"),
+        (row("VV01", "2025/26 Q1", 104), "value-out-of-range", "between 0 and 100"),
+        (row("VV02", "2025/26 Q1", -3), "value-out-of-range", "negative"),
+        (row("VV02", "2026/27 Q4", 5), "period-future", "has not finished yet"),
+        (row("SV01", "2025/26 Q1", 5, area="Mars"), "unknown-area", "'Mars' is not one of"),
+        (
+            row("VV02", "2025/26 Q1", 5, area="stonehouse"),
+            "area-not-reported",
+            "whole partnership only",
+        ),
+        (row("VV02", "2025/26 Q1", 5, blockage="maybe"), "blockage-invalid", "Y or N"),
+    ],
+)
+def test_each_rule_names_the_cell_and_writes_nothing(demo_store, tmp_path, bad_row, code, words):
+    cur = demo_store.cursor()
+    header = HEADER + (["Area"] if len(bad_row) > len(HEADER) else [])
+    path = workbook(tmp_path / "bad.xlsx", [row("VV01", "2025/26 Q1", 70), bad_row], header=header)
+    before = snapshot(cur)
+    prepared = prepare(cur, path)
+    found = [p for p in prepared.errors if p.code == code]
+    assert found, [(p.code, p.message) for p in prepared.problems]
+    p = found[0]
+    assert words in p.message
+    assert (p.file, p.sheet, p.row) == ("bad.xlsx", "Return", 3)
+    assert p.column
+    with pytest.raises(uploads.UploadRefused, match="error"):
+        uploads.commit(cur, prepared, uploaded_by="lead")
+    assert snapshot(cur) == before
+
+
+def test_a_workbook_with_many_faults_reports_every_one(demo_store, tmp_path):
+    cur = demo_store.cursor()
+    rows = [
+        row("XX99", "2025/26 Q1", 5),
+        row("VV01", "Q1 2025", 5),
+        row("VV02", "2025/26 Q1", "lots"),
+        row("VV03", "2025/26 Q1", 140),
+        row("RO01", "2025/26 Q1", 20),
+        row("RO01", "2025/26 Q1", 21),
+        row("FS02", "2027/28 Q1", 30),
+    ]
+    prepared = prepare(cur, workbook(tmp_path / "many.xlsx", rows))
+    codes = sorted(p.code for p in prepared.errors)
+    assert codes == sorted(
+        [
+            "unknown-indicator",
+            "period-unreadable",
+            "value-not-numeric",
+            "value-out-of-range",
+            "duplicate",
+            "duplicate",
+            "period-future",
+        ]
+    )
+    assert {p.row for p in prepared.errors} == {2, 3, 4, 5, 6, 7, 8}
+
+
+def test_messy_return_header_lower_down_renamed_columns_markers_and_notes(demo_store, tmp_path):
+    cur = demo_store.cursor()
+    header = ["Code", "Quarter", "Actual", "Comments"]
+    path = tmp_path / "messy.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Figures"
+    ws.append(["Victim Support return"])
+    ws.append([])
+    ws.append(header)
+    ws.append(["VV01", "Q1 2025/26", "77.5%", "Good quarter"])
+    ws.append([])
+    ws.append(["VV02", "Apr-Jun 2025", "1,204", None])
+    ws.append(["VV03", "2025-26 Q1", "n/a", "Survey not run"])
+    ws.append([])
+    ws.append([])
+    ws.append(["Note: figures are provisional"])
+    wb.save(path)
+    prepared = prepare(cur, path)
+    assert not prepared.errors, [p.message for p in prepared.errors]
+    obs = prepared.observations.set_index("indicator_code")
+    assert obs.at["VV01", "value"] == 77.5
+    assert obs.at["VV02", "value"] == 1204 and obs.at["VV02", "period"] == "2025/26 Q1"
+    assert pd.isna(obs.at["VV03", "value"]) and "n/a" in obs.at["VV03", "note"]
+
+
+def test_csv_return_loads_too(demo_store, tmp_path):
+    cur = demo_store.cursor()
+    path = tmp_path / "return.csv"
+    path.write_text(
+        'Indicator code,Period,Value\nVV01,2025/26 Q1,0.78\nVV02,2025/26 Q1,"1,210"\n',
+        encoding="utf-8",
+    )
+    prepared = prepare(cur, path)
+    assert not prepared.errors
+    assert sorted(prepared.observations["value"]) == [78.0, 1210.0]
+
+
+def test_preview_then_commit_then_identical_file_then_rollback(demo_store, tmp_path):
+    cur = demo_store.cursor()
+    path = workbook(
+        tmp_path / "vv.xlsx",
+        [
+            row("VV01", "2024/25 Q4", 70.0, "Survey changed", "Y"),
+            row("VV02", "2024/25 Q4", 405),
+            row("VV03", "2025/26 Q1", 22),
+        ],
+    )
+    prepared = prepare(cur, path)
+    assert not prepared.errors and not prepared.warnings
+    before = snapshot(cur)
+    shown = uploads.preview(cur, prepared)
+    assert snapshot(cur) == before  # a preview writes nothing
+    changes = shown.rows.set_index("what")["change"].to_dict()
+    assert changes == {"VV01": "revised", "VV02": "unchanged", "VV03": "new"}
+    assert shown.rows.set_index("what").at["VV01", "old_value"] == 76.2
+    status = shown.statuses.set_index("indicator_code")
+    assert (status.at["VV01", "before"], status.at["VV01", "after"]) == ("green", "red")
+
+    result = uploads.commit(cur, prepared, uploaded_by="Service Manager, Victim Support (Devon)")
+    assert (result.rows_new, result.rows_revised, result.rows_unchanged) == (1, 1, 1)
+    current = dict(cur.execute("SELECT indicator_code, status FROM indicator_status").fetchall())
+    assert current["VV01"] == "red"
+    upload = cur.execute(
+        "SELECT uploaded_by, file_name, sha256, rows_new, rows_revised, rows_unchanged FROM upload WHERE id = ?",
+        [result.upload_id],
+    ).fetchone()
+    assert (
+        upload[:2] == ("Service Manager, Victim Support (Devon)", "vv.xlsx")
+        and len(upload[2]) == 64
+        and upload[3:] == (1, 1, 1)
+    )
+    note = cur.execute(
+        "SELECT narrative, blockage, upload_id FROM commentary WHERE indicator_code = 'VV01'"
+    ).fetchone()
+    assert note == ("Survey changed", True, result.upload_id)
+
+    again = prepare(cur, path)
+    assert again.already_loaded == result.upload_id
+    unchanged = snapshot(cur)
+    repeat = uploads.commit(cur, again, uploaded_by="someone")
+    assert repeat.upload_id is None and snapshot(cur) == unchanged
+
+    message = uploads.rollback(cur, result.upload_id, by="administrator")
+    assert "rolled back" in message
+    value = cur.execute(
+        "SELECT value FROM observations_current WHERE indicator_code='VV01' AND period='2024/25 Q4'"
+    ).fetchone()[0]
+    assert value == 76.2  # the earlier revision is current again, and the correction is kept
+    assert (
+        cur.execute(
+            "SELECT count(*) FROM observation WHERE indicator_code='VV01' AND period='2024/25 Q4'"
+        ).fetchone()[0]
+        == 2
+    )
+    with pytest.raises(uploads.UploadRefused, match="already rolled back"):
+        uploads.rollback(cur, result.upload_id, by="administrator")
+    with pytest.raises(uploads.UploadRefused, match="no upload 999"):
+        uploads.rollback(cur, 999, by="administrator")
+
+
+def test_warnings_need_a_yes(demo_store, tmp_path):
+    cur = demo_store.cursor()
+    meeting = cur.execute(
+        "INSERT INTO meeting (meeting_date, recorded_by) VALUES (DATE '2025-05-15', 'clerk') RETURNING id"
+    ).fetchone()[0]
+    cur.execute(
+        "INSERT INTO meeting_status VALUES (?, 'DA02', 'domestic-abuse', '2024/25 Q4', 29.1, 28, 'amber')",
+        [meeting],
+    )
+    path = workbook(
+        tmp_path / "w.xlsx",
+        [
+            row("VV02", "2025/26 Q1", 1500),
+            row("FS02", "2025/26 Q1", 4),
+            row("DA02", "2024/25 Q4", 27.0),
+        ],
+    )
+    prepared = prepare(cur, path)
+    # VV02 is up by more than half; FS02's 4 is both a big fall and a small number
+    assert sorted(p.code for p in prepared.warnings) == [
+        "big-change",
+        "big-change",
+        "revises-shown-figure",
+        "small-number",
+    ]
+    shown = next(p for p in prepared.warnings if p.code == "revises-shown-figure")
+    assert "15 May 2025" in shown.message and "29.1" in shown.message
+    before = snapshot(cur)
+    with pytest.raises(uploads.UploadRefused, match="warning"):
+        uploads.commit(cur, prepared, uploaded_by="lead")
+    assert snapshot(cur) == before
+    assert uploads.commit(cur, prepared, uploaded_by="lead", accept_warnings=True).rows_new == 2
+
+
+def test_a_failure_in_the_middle_of_a_commit_leaves_the_database_exactly_as_it_was(
+    demo_store, tmp_path, monkeypatch
+):
+    cur = demo_store.cursor()
+    path = workbook(
+        tmp_path / "ok.xlsx",
+        [row("VV01", "2025/26 Q1", 70, "note", "Y"), row("VV02", "2025/26 Q1", 420)],
+    )
+    prepared = prepare(cur, path)
+    before = snapshot(cur)
+    original = uploads.UploadWriter.finish
+
+    def explode(self):
+        original(self)  # the figures and the upload row are written by now
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(uploads.UploadWriter, "finish", explode)
+    with pytest.raises(RuntimeError, match="disk full"):
+        uploads.commit(cur, prepared, uploaded_by="lead")
+    assert snapshot(cur) == before
+
+
+def test_police_uk_file_loads_series_and_recomputes_the_derived_indicator(demo_store, tmp_path):
+    cur = demo_store.cursor()
+    header = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context\n"
+    lines = []
+    for month, n in (("2019-04", 3), ("2019-05", 2), ("2019-06", 4), ("2019-07", 5)):
+        lines += [
+            f"x,{month},P,P,0,0,On or near X,E01015025,Plymouth 001A,Violence and sexual offences,,\n"
+        ] * n
+    lines.append(
+        "x,2019-04,P,P,0,0,On or near X,E01000001,Torbay 001A,Violence and sexual offences,,\n"
+    )
+    lines.append(",2019-04,P,P,,,No location,,,Anti-social behaviour,,\n")
+    path = tmp_path / "street.csv"
+    path.write_text(header + "".join(lines), encoding="utf-8")
+    prepared = prepare(cur, path)
+    assert prepared.source_format == "police-uk" and not prepared.errors
+    assert prepared.summary["rows outside the area (not counted)"] == 1
+    assert prepared.summary["rows without a location (not counted)"] == 1
+    result = uploads.commit(cur, prepared, uploaded_by="analyst")
+    sv04 = cur.execute(
+        "SELECT period, value FROM observations_current WHERE indicator_code = 'SV04'"
+    ).fetchall()
+    assert sv04 == [("2019/20 Q1", 9.0)]  # July alone is not a whole quarter yet
+    uploads.rollback(cur, result.upload_id, by="analyst")
+    assert (
+        cur.execute(
+            "SELECT count(*) FROM observations_current WHERE indicator_code = 'SV04'"
+        ).fetchone()[0]
+        == 0
+    )
+    assert cur.execute("SELECT count(*) FROM series_current").fetchone()[0] == 0

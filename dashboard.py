@@ -24,6 +24,9 @@ pages = [
     st.Page(
         "pages/indicator.py", title="Indicator", icon=":material/show_chart:", url_path="indicator"
     ),
+    st.Page(
+        "pages/upload.py", title="Quarterly return", icon=":material/upload_file:", url_path="upload"
+    ),
 ]
 page = st.navigation(pages)
 

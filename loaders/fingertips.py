@@ -55,7 +55,7 @@ from loaders.series import (
     slug,
     values_frame,
 )
-from outcomes.periods import PeriodError, Period, calendar_year, parse_period
+from outcomes.periods import Period, PeriodError, calendar_year, parse_period
 
 SOURCE = "OHID Fingertips"
 CODE_PREFIX = "fingertips."
@@ -273,8 +273,7 @@ def read_fingertips(path: str | Path) -> SeriesLoad:
             number = _number(row.get(column, ""))
             if number is None:
                 problems.append(
-                    f"{path.name} line {line}: {column} {row[column]!r} is not a number; "
-                    "left empty"
+                    f"{path.name} line {line}: {column} {row[column]!r} is not a number; left empty"
                 )
                 number = float("nan")
             record[target] = number
@@ -289,9 +288,7 @@ def read_fingertips(path: str | Path) -> SeriesLoad:
         unit = _unit(name, value_type)
         if unit == "other" and value_type:
             name = f"{name} [{value_type}]"
-        series.append(
-            {"code": record["series_code"], "name": name, "source": SOURCE, "unit": unit}
-        )
+        series.append({"code": record["series_code"], "name": name, "source": SOURCE, "unit": unit})
 
     wanted = "; ".join(description for _, description, _ in PERIOD_FORMS)
     for text, count in unsupported.items():

@@ -33,7 +33,8 @@ Rules, applied sheet by sheet:
 * **C5 holds rates per 1,000 as they are** — cells such as ``8.5970034284849686E-3`` look like
   per-person fractions, but they are small rates: Avon and Somerset's 15 homicides in the year
   ending December 2022 over its 1,744,800 people are 0.0086 per 1,000. Every C5 rate equals
-  C3's count / C5's population x 1,000, so nothing is converted.
+  C3's count / C5's population x 1,000 (to within the rounding of the population
+  to the nearest 100), so nothing is converted.
 * **Areas** — ``area`` is the CSP code (``E22...`` in England, ``W...`` in Wales; Plymouth is
   ``E22000056``). Rows left out, and counted in ``skipped`` by reason: force subtotals (no CSP
   code or name), "Unassigned ..." rows (crimes not placed in any CSP; reported as a problem too
@@ -111,7 +112,7 @@ HOUSEHOLD_RATE_ALIASES: dict[str, list[str]] = {
         "Residential burglary (per 1,000 households)",
     ],
 }
-# Extra series in the rate table: canonical column -> (series code suffix, unit).
+# Context columns of the rate table (counts): canonical column -> series code after "ons_csp.".
 CONTEXT_SERIES = {"population": "population", "households": "households"}
 
 
@@ -328,7 +329,14 @@ def read_ons_csp(path: str | Path) -> SeriesLoad:
     problems: list[str] = []
     skipped: Counter[str] = Counter()
     try:
-        book = pd.read_excel(path, sheet_name=None, header=None, engine="calamine", dtype=object)
+        book = pd.read_excel(
+            path,
+            sheet_name=None,
+            header=None,
+            engine="calamine",
+            dtype=object,
+            keep_default_na=False,  # "n/a", "NA" and the like are text to report, not blanks
+        )
     except Exception as error:  # unreadable or missing file: report, never raise
         problems.append(f"{path.name}: could not be read as a workbook ({error}); file skipped")
         return _empty(problems)

@@ -54,6 +54,7 @@ CHECKS: dict[str, tuple[str, str]] = {
     "area-not-reported": ("error", "the indicator is reported for the whole partnership only"),
     "blockage-invalid": ("error", "the blockage column takes Y or N"),
     "no-figure": ("info", "no figure was given, so nothing is recorded for this row"),
+    "value-read-as-percent": ("info", "a fraction in a percentage cell was read as a percentage"),
     "big-change": ("warning", "the figure changed by more than half since the previous period"),
     "small-number": ("warning", "the count is below the indicator's small-number threshold"),
     "revises-shown-figure": ("warning", "the figure was already shown to the board"),
@@ -292,6 +293,16 @@ def _prepare_return(cur, path: Path, file_name: str, sha: str, today: date) -> P
                 )
             )
             continue
+        if getattr(parsed, "warning", None):
+            problems.append(
+                problem(
+                    "value-read-as-percent",
+                    f"{code} {period.code}: {parsed.warning}",
+                    column=col.get("value"),
+                    value=row.get("value_raw"),
+                    **at,
+                )
+            )
         if parsed.value is None and parsed.note is None:
             problems.append(
                 problem(

@@ -1,0 +1,223 @@
+"""Quarterly returns: who you are, the template, upload, the report, preview, confirm, history."""
+
+import tempfile
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from outcomes import periods, status, uploads
+from outcomes.template import TemplateError, write_template
+from ui import components as ui
+from ui import data
+from ui.router import require_router
+from ui.state import cursor
+
+require_router()
+version = data.version()
+summary = data.priority_summary(version)
+titles = dict(zip(summary["id"], summary["title"], strict=True))
+
+st.title("Quarterly return")
+st.caption(
+    "Download your return, fill in the figures, upload it, check the report and the preview, "
+    "then confirm. Nothing is written until you confirm, and every upload can be undone."
+)
+
+# 1. Who you are ------------------------------------------------------------------------------
+st.header("1. Who you are", divider="gray")
+left, right = st.columns(2)
+who = left.text_input(
+    "Your name or role",
+    key="who",
+    placeholder="e.g. Service Manager, Victim Support (Devon)",
+    help="Recorded with the upload for the audit trail.",
+)
+priority_id = right.selectbox(
+    "Your priority", list(titles), format_func=lambda pid: titles[pid], key="upload_priority"
+)
+
+# 2. The template ----------------------------------------------------------------------------
+st.header("2. Download your return", divider="gray")
+last_quarter = periods.period_containing(date.today(), "quarter").previous()
+choices = [last_quarter.previous(n).code for n in range(0, 12)]
+# The return most likely wanted: the quarter after the latest figures the board has.
+horizon = data.basics(version)["as_at"]
+due = periods.period_containing(horizon, "quarter").next().code if horizon else choices[0]
+period = st.selectbox(
+    "Return period",
+    choices,
+    index=choices.index(due) if due in choices else 0,
+    format_func=lambda c: periods.parse_code(c).label,
+    key="upload_period",
+    help="Starts at the quarter after the latest figures; finished quarters only.",
+)
+buffer = BytesIO()
+try:
+    rows = write_template(cursor(), buffer, period, priority_id=priority_id)
+except TemplateError as err:
+    rows = 0
+    st.error(str(err))
+if rows:
+    st.download_button(
+        f"Download the return for {period} ({rows} rows)",
+        buffer.getvalue(),
+        file_name=f"return-{priority_id}-{period.replace('/', '-').replace(' ', '-')}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+        key="template_download",
+    )
+else:
+    st.info("Nothing is due from this priority in that period.")
+
+# 3. Upload and check -------------------------------------------------------------------------
+st.header("3. Upload and check", divider="gray")
+uploaded = st.file_uploader(
+    "Your filled-in return (.xlsx or .csv). Public data files (police.uk, ONS, Fingertips) load here too.",
+    type=["xlsx", "csv"],
+    key="upload_file",
+)
+
+
+@st.cache_data(show_spinner="Checking the file…", max_entries=8)
+def _prepare(data_version: int, name: str, content: bytes) -> uploads.Prepared:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_bytes(content)
+        return uploads.prepare(cursor(), path, file_name=name)
+
+
+def _problem_table(problems: list) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "Where": p.location(),
+                "Value": p.value or "",
+                "What to do": p.message,
+            }
+            for p in problems
+        ]
+    )
+
+
+if uploaded is not None:
+    prepared = _prepare(version, uploaded.name, uploaded.getvalue())
+    facts = " · ".join(f"{k}: {v}" for k, v in prepared.summary.items())
+    st.markdown(f"**{uploaded.name}** ({prepared.source_format}) · {facts}")
+    if prepared.already_loaded is not None:
+        st.info(
+            f"This exact file was already loaded as upload {prepared.already_loaded}. "
+            "Loading it again changes nothing."
+        )
+    if prepared.errors:
+        st.error(
+            f"{len(prepared.errors)} problem(s) to fix in the file before it can be loaded. "
+            "Nothing has been written."
+        )
+        st.dataframe(_problem_table(prepared.errors), hide_index=True, width="stretch")
+    if prepared.warnings:
+        st.warning(f"{len(prepared.warnings)} warning(s): check each figure below.")
+        st.dataframe(_problem_table(prepared.warnings), hide_index=True, width="stretch")
+    infos = [p for p in prepared.problems if p.severity == "info"]
+    if infos:
+        with st.expander(f"{len(infos)} note(s)"):
+            st.dataframe(_problem_table(infos), hide_index=True, width="stretch")
+
+    if not prepared.errors and prepared.already_loaded is None:
+        st.header("4. Preview", divider="gray")
+        shown = uploads.preview(cursor(), prepared)
+        counts = shown.counts
+        st.markdown(
+            f"**{counts['new']} new**, **{counts['revised']} revised**, "
+            f"**{counts['unchanged']} unchanged** figure(s)."
+        )
+        changes = shown.rows.assign(
+            Change=shown.rows["change"],
+            Was=[None if pd.isna(v) else v for v in shown.rows["old_value"]],
+            Now=shown.rows["value"],
+        ).rename(columns={"what": "Indicator or series", "period": "Period", "area": "Area"})
+        st.dataframe(
+            changes[["Indicator or series", "Period", "Area", "Change", "Was", "Now"]],
+            hide_index=True,
+            width="stretch",
+        )
+        if not shown.statuses.empty:
+            st.markdown("**Status before → after**")
+            lines = [
+                f"<li><strong>{ui.escape(r.indicator_code)}</strong> {ui.escape(r.name)}: "
+                f"{ui.badge(r.before)} → {ui.badge(r.after)}</li>"
+                for r in shown.statuses.itertuples()
+            ]
+            ui.md(f"<ul>{''.join(lines)}</ul>")
+        accepted = True
+        if prepared.warnings:
+            accepted = st.checkbox(
+                "I have checked the warnings and these figures are right", key="accept_warnings"
+            )
+        ready = bool(who.strip()) and accepted
+        if not who.strip():
+            st.info("Fill in your name or role (step 1) to confirm.")
+        if st.button("Confirm and load", type="primary", disabled=not ready, key="confirm"):
+            bar = st.progress(0.0, text="Loading…")
+            try:
+                result = uploads.commit(
+                    cursor(),
+                    prepared,
+                    uploaded_by=who,
+                    accept_warnings=accepted,
+                    progress=lambda f, m: bar.progress(min(1.0, f), text=m),
+                )
+            except uploads.UploadRefused as err:
+                st.error(str(err))
+            else:
+                st.success(
+                    f"Loaded as upload {result.upload_id}: {result.rows_new} new, "
+                    f"{result.rows_revised} revised, {result.rows_unchanged} unchanged. "
+                    "The dashboard shows the new figures now."
+                )
+                st.page_link(
+                    "pages/overview.py", label="See the plan on a page", icon=":material/dashboard:"
+                )
+
+# 5. History ----------------------------------------------------------------------------------
+st.header("5. Uploads so far", divider="gray")
+history = uploads.uploads(cursor())
+st.dataframe(
+    history.rename(
+        columns={
+            "id": "Upload",
+            "uploaded_at": "When",
+            "uploaded_by": "Who",
+            "file_name": "File",
+            "source_format": "Kind",
+            "rows_new": "New",
+            "rows_revised": "Revised",
+            "rows_unchanged": "Unchanged",
+            "state": "State",
+        }
+    )[["Upload", "When", "Who", "File", "Kind", "New", "Revised", "Unchanged", "State"]],
+    hide_index=True,
+    width="stretch",
+)
+committed = history[history["state"] == "committed"]
+if not committed.empty:
+    with st.form("undo"):
+        st.markdown(
+            "**Undo an upload.** The figures it replaced become current again; nothing is deleted."
+        )
+        target = st.selectbox(
+            "Upload to undo",
+            list(committed["id"]),
+            format_func=lambda i: f"{i}: {committed.set_index('id').at[i, 'file_name']}",
+        )
+        if st.form_submit_button("Undo this upload"):
+            if not who.strip():
+                st.error("Fill in your name or role (step 1) first: undoing is recorded too.")
+            else:
+                try:
+                    st.success(uploads.rollback(cursor(), int(target), by=who))
+                except uploads.UploadRefused as err:
+                    st.error(str(err))
+st.caption(" ".join(f"{status.badge_text(s)}: {status.style(s).meaning}." for s in status.STATUSES))

@@ -25,7 +25,10 @@ pages = [
         "pages/indicator.py", title="Indicator", icon=":material/show_chart:", url_path="indicator"
     ),
     st.Page(
-        "pages/upload.py", title="Quarterly return", icon=":material/upload_file:", url_path="upload"
+        "pages/upload.py",
+        title="Quarterly return",
+        icon=":material/upload_file:",
+        url_path="upload",
     ),
 ]
 page = st.navigation(pages)

@@ -59,6 +59,8 @@ CHECKS: dict[str, tuple[str, str]] = {
     "small-number": ("warning", "the count is below the indicator's small-number threshold"),
     "revises-shown-figure": ("warning", "the figure was already shown to the board"),
     "already-loaded": ("info", "this exact file was loaded before"),
+    "loader-note": ("info", "a row or sheet of a public file was skipped, as its layout requires"),
+    "nothing-readable": ("error", "nothing in the file could be read as figures"),
 }
 
 
@@ -565,11 +567,19 @@ def _prepare_series(
             from loaders.fingertips import read_fingertips as reader
         result = reader(path)
         values, meta = result.values, result.series.copy()
-        problems = [problem("unreadable", p, **where) for p in result.problems]
+        problems = [problem("loader-note", p, **where) for p in result.problems]
         summary = {
             "rows read": result.rows_read,
             **{f"skipped: {k}": v for k, v in result.skipped.items()},
         }
+    if values.empty:
+        problems.append(
+            problem(
+                "nothing-readable",
+                f"Nothing in {file_name} could be read as {fmt} figures: check it is the right file, and the notes above.",
+                **where,
+            )
+        )
     return Prepared(
         file_name=file_name,
         sha256=sha,
@@ -675,10 +685,11 @@ def _write(
         derived = derived_figures(cur)
         if not derived.empty:
             part = classify(cur, derived, OBSERVATIONS)
-            classified.append(
-                part[part["change"] != "unchanged"].rename(columns={"indicator_code": "what"})
-            )
-            writer.add(derived, OBSERVATIONS)
+            changed = (part["change"] != "unchanged").to_numpy()
+            classified.append(part[changed].rename(columns={"indicator_code": "what"}))
+            # Only what the new series changed counts towards this upload (a left merge keeps
+            # the rows in order, so the mask lines up with ``derived``).
+            writer.add(derived[changed], OBSERVATIONS)
     if not prepared.observations.empty:
         tell(0.5, "Recording the figures")
         figures = prepared.observations[["indicator_code", "period", "area", "value", "note"]]

@@ -1,0 +1,190 @@
+"""The quarterly return page (``/upload``) through the real router with Streamlit's AppTest.
+
+AppTest cannot drive ``st.file_uploader``, so the upload itself is covered by the browser tests
+(tests/browser/test_upload_journey.py); here: the steps, the template button, the history and
+undoing an upload. Tests that write build their own database file; the shared demo file is
+only read.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from outcomes.store import PROJECT_ROOT
+
+UPLOAD_PAGE = "pages/upload.py"
+CORRECTION_FILE = "VV return 2024-25 Q3 (corrected).xlsx"
+DEMO_FILE = "demo data 2021-22 to 2024-25 (generated)"
+STEPS_BEFORE_A_FILE = [
+    "1. Who you are",
+    "2. Download your return",
+    "3. Upload and check",
+    "5. Uploads so far",
+]
+
+
+def _clear_caches() -> None:
+    import streamlit as st
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+@pytest.fixture
+def app(demo_db_file, monkeypatch):
+    """The dashboard on the shared demo database: read only."""
+    monkeypatch.setenv("OUTCOMES_DB", str(demo_db_file))
+    at = AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60)
+    yield at
+    _clear_caches()
+
+
+@pytest.fixture
+def fresh_db(tmp_path, monkeypatch, demo_framework):
+    """A demo database of this test's own, for tests that write."""
+    from outcomes.demo import build_demo
+    from outcomes.store import open_store
+
+    path = tmp_path / "upload-page.duckdb"
+    s = open_store(path)
+    build_demo(s.cursor(), demo_framework)
+    s.close()
+    monkeypatch.setenv("OUTCOMES_DB", str(path))
+    yield path
+    _clear_caches()
+
+
+@pytest.fixture
+def fresh_app(fresh_db):
+    return AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60)
+
+
+def _open(at: AppTest) -> AppTest:
+    at.switch_page(UPLOAD_PAGE)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _download_label(at: AppTest) -> str:
+    buttons = at.get("download_button")
+    assert len(buttons) == 1, buttons
+    return buttons[0].proto.label
+
+
+def _history(at: AppTest):
+    """The uploads table (the page's only dataframe until a file is uploaded)."""
+    assert len(at.dataframe) == 1
+    return at.dataframe[0].value
+
+
+def _query(path, sql: str, params: list | None = None):
+    """Read the database file the page wrote, once the page's connection is let go."""
+    _clear_caches()
+    con = duckdb.connect(str(path))
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def test_upload_page_renders_its_steps_template_and_history(app):
+    at = _open(app)
+    assert [t.value for t in at.title] == ["Quarterly return"]
+    # Step 4 (the preview) appears only once a file is uploaded.
+    assert [h.value for h in at.header] == STEPS_BEFORE_A_FILE
+    assert at.text_input(key="who").label == "Your name or role"
+    assert at.selectbox(key="upload_priority").value == "vulnerable-victims"
+    # The return due is the quarter after the latest figures (2024/25 Q4).
+    assert at.selectbox(key="upload_period").value == "2025/26 Q1"
+    assert _download_label(at) == "Download the return for 2025/26 Q1 (3 rows)"
+    assert [b.label for b in at.button] == ["Undo this upload"]
+
+    history = _history(at)
+    assert list(history.columns) == [
+        "Upload",
+        "When",
+        "Who",
+        "File",
+        "Kind",
+        "New",
+        "Revised",
+        "Unchanged",
+        "State",
+    ]
+    assert list(history["Upload"]) == [2, 1]  # newest first
+    assert list(history["File"]) == [CORRECTION_FILE, DEMO_FILE]
+    assert list(history["State"]) == ["committed", "committed"]
+    assert list(history["Revised"]) == [1, 0]
+    assert history.iloc[1]["New"] == 496
+    # the undo form offers both committed uploads
+    undo = next(s for s in at.selectbox if s.label == "Upload to undo")
+    assert undo.options == [f"2: {CORRECTION_FILE}", f"1: {DEMO_FILE}"]
+
+
+def test_choosing_another_priority_changes_the_return(app):
+    at = _open(app)
+    assert _download_label(at) == "Download the return for 2025/26 Q1 (3 rows)"
+    at.selectbox(key="upload_priority").set_value("street-violence").run()
+    assert not at.exception, [e.value for e in at.exception]
+    label = _download_label(at)
+    assert label.startswith("Download the return for 2025/26 Q1 (")
+    rows = int(label.rsplit("(", 1)[1].split(" ")[0])
+    assert rows > 3, label  # SV01 is reported by area too
+
+
+def test_undo_an_upload_restores_the_figure_it_replaced(fresh_app, fresh_db):
+    at = _open(fresh_app)
+    at.text_input(key="who").input("Performance officer (test)")
+    undo = next(s for s in at.selectbox if s.label == "Upload to undo")
+    undo.select(2)
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    messages = [s.value for s in at.success]
+    assert len(messages) == 1 and "rolled back" in messages[0], messages
+    assert messages[0].startswith(f"Upload 2 ({CORRECTION_FILE}) rolled back")
+
+    # On the next run the history says so and the undo form no longer offers upload 2.
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    history = _history(at).set_index("Upload")
+    assert history.at[2, "State"] == "rolled back"
+    assert history.at[1, "State"] == "committed"
+    undo = next(s for s in at.selectbox if s.label == "Upload to undo")
+    assert undo.options == [f"1: {DEMO_FILE}"]
+
+    state, by = _query(fresh_db, "SELECT state, rolled_back_by FROM upload WHERE id = 2")[0]
+    assert (state, by) == ("rolled back", "Performance officer (test)")
+    value = _query(
+        fresh_db,
+        "SELECT value FROM observation_current_detail "
+        "WHERE indicator_code = 'VV01' AND period = '2024/25 Q3' AND area = 'all'",
+    )
+    assert value == [(73.8,)]  # the first figure, before the correction to 74.1
+
+
+def test_undo_without_a_name_asks_for_it_and_changes_nothing(fresh_app, fresh_db):
+    at = _open(fresh_app)
+    undo = next(s for s in at.selectbox if s.label == "Upload to undo")
+    undo.select(2)
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.success
+    errors = [e.value for e in at.error]
+    assert errors == ["Fill in your name or role (step 1) first: undoing is recorded too."]
+
+    at.run()
+    assert list(_history(at)["State"]) == ["committed", "committed"]
+    assert _query(fresh_db, "SELECT id, state FROM upload ORDER BY id") == [
+        (1, "committed"),
+        (2, "committed"),
+    ]
+    value = _query(
+        fresh_db,
+        "SELECT value FROM observation_current_detail "
+        "WHERE indicator_code = 'VV01' AND period = '2024/25 Q3' AND area = 'all'",
+    )
+    assert value == [(74.1,)]

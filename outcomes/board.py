@@ -76,10 +76,13 @@ def indicator_ratings(
     frame = cur.execute(
         """
         SELECT r.*, i.definition, i.accountable_role, i.decimals, i.by_area,
-               i.small_number_threshold, p.name AS source_name, i.source_partner
+               i.small_number_threshold, p.name AS source_name, i.source_partner,
+               o.status_override, o.override_reason, o.author AS override_by,
+               coalesce(o.status_override, r.status) AS effective_status
         FROM indicator_rating r
         JOIN indicator i ON i.code = r.indicator_code
         JOIN partner p ON p.code = i.source_partner
+        LEFT JOIN current_override o ON o.indicator_code = r.indicator_code AND o.period = r.period
         JOIN priority pr ON pr.id = r.priority_id
         WHERE ? IS NULL OR r.priority_id = ?
         ORDER BY pr.sort_order, r.sort_order
@@ -131,7 +134,9 @@ def priority_summary(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         ORDER BY t.sort_order, pr.sort_order
         """
     ).df()
-    ratings = indicator_ratings(cur)[["priority_id", "status", "level", "period"]]
+    # The board's status for a priority honours its accountable people's overrides.
+    ratings = indicator_ratings(cur)[["priority_id", "effective_status", "level", "period"]]
+    ratings = ratings.rename(columns={"effective_status": "status"})
     # One pass to split the ratings; filtering per priority copies the table every time.
     by_priority = {pid: group for pid, group in ratings.groupby("priority_id", sort=False)}
     empty = ratings.iloc[0:0]

@@ -315,6 +315,60 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_meeting_add(args: argparse.Namespace) -> int:
+    from outcomes import meetings
+
+    store = _open(args.db)
+    try:
+        cur = store.cursor()
+        meeting_id = meetings.record_meeting(cur, args.date, by=args.by, title=args.title)
+        frozen = cur.execute(
+            "SELECT count(*) FROM meeting_status WHERE meeting_id = ?", [meeting_id]
+        ).fetchone()[0]
+    except meetings.MeetingError as err:
+        raise CommandError(str(err)) from None
+    finally:
+        store.close()
+    print(
+        f"meeting {args.date} recorded; {frozen} indicator statuses frozen as the board saw them."
+    )
+    return 0
+
+
+def cmd_meeting_list(args: argparse.Namespace) -> int:
+    from outcomes import meetings
+
+    store = _open(args.db)
+    try:
+        frame = meetings.meetings(store.cursor())
+    finally:
+        store.close()
+    for r in frame.itertuples():
+        print(f"{r.meeting_date:%Y-%m-%d}  {r.title or ''}  (recorded by {r.recorded_by})")
+    return 0
+
+
+def cmd_actions(args: argparse.Namespace) -> int:
+    from outcomes import meetings
+
+    store = _open(args.db)
+    try:
+        cur = store.cursor()
+        if args.action == "export":
+            n = meetings.export_actions(cur, args.file)
+            print(f"{n} action(s) written to {args.file}")
+        else:
+            counts = meetings.import_actions(cur, args.file, by=args.by)
+            print(
+                f"actions imported from {args.file}: {counts['added']} added, {counts['changed']} changed, {counts['unchanged']} unchanged"
+            )
+    except meetings.MeetingError as err:
+        raise CommandError(str(err)) from None
+    finally:
+        store.close()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m outcomes", description="Outcomes framework dashboard: data commands."
@@ -410,6 +464,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("upload_id", type=int, metavar="UPLOAD_ID")
     p.add_argument("--by", default="administrator", metavar="NAME")
     p.set_defaults(func=cmd_rollback)
+
+    p = sub.add_parser("meeting", help="record board meetings (freezes the statuses the board saw)")
+    msub = p.add_subparsers(dest="meeting_action", required=True)
+    a = msub.add_parser("add", help="record a meeting: DATE as 2025-03-13")
+    _db_argument(a)
+    a.add_argument("date", metavar="DATE")
+    a.add_argument("--title", default=None)
+    a.add_argument("--by", default=getpass.getuser(), metavar="NAME")
+    a.set_defaults(func=cmd_meeting_add)
+    a = msub.add_parser("list", help="the meetings recorded, newest first")
+    _db_argument(a)
+    a.set_defaults(func=cmd_meeting_list)
+
+    p = sub.add_parser("actions", help="export the actions log to xlsx, or import it back")
+    p.add_argument("action", choices=["export", "import"])
+    p.add_argument("file", metavar="FILE.xlsx")
+    _db_argument(p)
+    p.add_argument("--by", default=getpass.getuser(), metavar="NAME")
+    p.set_defaults(func=cmd_actions)
     return parser
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import duckdb
 import pytest
+from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from outcomes.store import PROJECT_ROOT
@@ -30,6 +31,24 @@ def _clear_caches() -> None:
 
     st.cache_resource.clear()
     st.cache_data.clear()
+
+
+@pytest.fixture(autouse=True)
+def router_already_running(monkeypatch):
+    """Run as a server does once any session has passed through the router.
+
+    AppTest resets ``PagesManager.uses_pages_directory`` before every run, so each run starts in
+    Streamlit's legacy ``pages/`` mode and ``ui.router.require_router`` reruns it. That rerun
+    spends the click of a button, so a submitted form would never see its button pressed.
+    Leaving the flag off, as ``st.navigation`` does in a live server, keeps the click.
+    """
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
 
 
 @pytest.fixture
@@ -139,8 +158,8 @@ def test_undo_an_upload_restores_the_figure_it_replaced(fresh_app, fresh_db):
     at = _open(fresh_app)
     at.text_input(key="who").input("Performance officer (test)")
     undo = next(s for s in at.selectbox if s.label == "Upload to undo")
-    undo.select(2)
-    at.button[0].click().run()
+    undo.set_value(2)
+    at.button(key="FormSubmitter:undo-Undo this upload").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
     messages = [s.value for s in at.success]
@@ -169,8 +188,8 @@ def test_undo_an_upload_restores_the_figure_it_replaced(fresh_app, fresh_db):
 def test_undo_without_a_name_asks_for_it_and_changes_nothing(fresh_app, fresh_db):
     at = _open(fresh_app)
     undo = next(s for s in at.selectbox if s.label == "Upload to undo")
-    undo.select(2)
-    at.button[0].click().run()
+    undo.set_value(2)
+    at.button(key="FormSubmitter:undo-Undo this upload").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.success
     errors = [e.value for e in at.error]

@@ -1,0 +1,620 @@
+"""Board meetings, commentary, overrides and the actions log: the board's audit trail.
+
+* Recording a meeting freezes every indicator's status as it stood (``meeting_status``), so a
+  later revision never rewrites what the board was shown.
+* "Since the last meeting" is the board's agenda by exception: statuses that got better or worse,
+  new figures, returns overdue, blockages escalated by leads and actions overdue.
+* Commentary is the story behind the curve, per indicator and period. The accountable person
+  may override a computed status only with a reason; both statuses are kept and shown.
+* Every change to commentary and actions writes the audit log with what it was before.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from outcomes import periods, status
+
+ACTION_STATUSES = ("open", "done")
+_SEVERITY = {status.GREEN: 0, status.AMBER: 1, status.RED: 2}
+
+
+class MeetingError(ValueError):
+    """A request the board's records cannot take, in plain English."""
+
+
+def _audit(
+    cur, who: str, entity: str, key: str, change: str, before: Any = None, after: Any = None
+) -> None:
+    cur.execute(
+        "INSERT INTO audit_log (who, entity, entity_key, change, before, after) VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            who,
+            entity,
+            str(key),
+            change,
+            None if before is None else json.dumps(before, default=str),
+            None if after is None else json.dumps(after, default=str),
+        ],
+    )
+
+
+def _date(value: Any, what: str) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise MeetingError(f"{what} '{value}' is not a date: write it as 2025-03-13.") from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Meetings
+
+
+def record_meeting(
+    cur: duckdb.DuckDBPyConnection, meeting_date: Any, *, by: str, title: str | None = None
+) -> int:
+    """Record a meeting and freeze every indicator's status as it stands now."""
+    when = _date(meeting_date, "The meeting date")
+    if cur.execute("SELECT count(*) FROM meeting WHERE meeting_date = ?", [when]).fetchone()[0]:
+        raise MeetingError(
+            f"A meeting on {when:%d %B %Y} is already recorded; its statuses stay as they were frozen."
+        )
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        meeting_id = cur.execute(
+            "INSERT INTO meeting (meeting_date, title, recorded_by) VALUES (?, ?, ?) RETURNING id",
+            [when, title, by],
+        ).fetchone()[0]
+        cur.execute(
+            """
+            INSERT INTO meeting_status (meeting_id, indicator_code, priority_id, period, value, target, status)
+            SELECT ?, s.indicator_code, s.priority_id, s.period, s.value, s.target,
+                   coalesce(o.status_override, s.status)
+            FROM indicator_status s LEFT JOIN current_override o USING (indicator_code, period)
+            """,
+            [meeting_id],
+        )
+        _audit(
+            cur,
+            by,
+            "meeting",
+            meeting_id,
+            "recorded",
+            after={"date": when.isoformat(), "title": title},
+        )
+        cur.execute("COMMIT")
+    except Exception:
+        cur.execute("ROLLBACK")
+        raise
+    return meeting_id
+
+
+def meetings(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return cur.execute(
+        "SELECT id, meeting_date, title, recorded_by, recorded_at FROM meeting ORDER BY meeting_date DESC"
+    ).df()
+
+
+def last_meeting(cur: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
+    frame = meetings(cur)
+    return frame.iloc[0].to_dict() if not frame.empty else None
+
+
+@dataclass
+class Exceptions:
+    """The board's agenda by exception since ``meeting`` (None: no meeting recorded yet)."""
+
+    meeting: dict[str, Any] | None
+    changed: pd.DataFrame  # indicator_code, name, priority_id, was, now, direction (better/worse), period_was, period_now
+    new_data: pd.DataFrame  # indicator_code, name, priority_id, period_was, period_now, value
+    overdue_returns: (
+        pd.DataFrame
+    )  # indicator_code, name, priority_id, latest_period, due_period, accountable_role
+    blockages: (
+        pd.DataFrame
+    )  # indicator_code, name, priority_id, period, narrative, blockage_detail, author, created_at
+    overdue_actions: pd.DataFrame  # reference, text, owner, due_date, priority_id
+
+    @property
+    def count(self) -> int:
+        return sum(
+            len(f)
+            for f in (self.changed, self.overdue_returns, self.blockages, self.overdue_actions)
+        )
+
+
+def since_last_meeting(cur: duckdb.DuckDBPyConnection, today: date | None = None) -> Exceptions:
+    today = today or date.today()
+    meeting = last_meeting(cur)
+    now = cur.execute(
+        """
+        SELECT r.indicator_code, r.name, r.priority_id, r.period, r.value, r.frequency,
+               coalesce(o.status_override, r.status) AS status, i.accountable_role, r.as_at
+        FROM indicator_rating r JOIN indicator i ON i.code = r.indicator_code
+        LEFT JOIN current_override o ON o.indicator_code = r.indicator_code AND o.period = r.period
+        """
+    ).df()
+    if meeting is not None:
+        then = cur.execute(
+            "SELECT indicator_code, period AS period_was, status AS was FROM meeting_status WHERE meeting_id = ?",
+            [meeting["id"]],
+        ).df()
+        both = now.merge(then, on="indicator_code", how="left")
+        both["now"] = both["status"]
+        changed = both[both["was"].notna() & (both["was"] != both["now"])].copy()
+        changed["direction"] = [
+            _direction(w, n) for w, n in zip(changed["was"], changed["now"], strict=True)
+        ]
+        fresh = both[both["period"].notna() & (both["period"] != both["period_was"])].copy()
+        fresh = fresh.rename(columns={"period": "period_now"})
+        since = meeting["meeting_date"]
+    else:
+        changed = pd.DataFrame(
+            columns=[
+                "indicator_code",
+                "name",
+                "priority_id",
+                "was",
+                "now",
+                "direction",
+                "period_was",
+                "period",
+            ]
+        )
+        fresh = pd.DataFrame(
+            columns=["indicator_code", "name", "priority_id", "period_was", "period_now", "value"]
+        )
+        since = None
+    overdue = _overdue_returns(now)
+    blockages = cur.execute(
+        """
+        SELECT c.indicator_code, i.name, i.priority_id, c.period, c.narrative, c.blockage_detail, c.author, c.created_at
+        FROM commentary c JOIN indicator i ON i.code = c.indicator_code
+        WHERE c.blockage AND (? IS NULL OR c.created_at >= ?)
+        ORDER BY c.created_at DESC
+        """,
+        [since, since],
+    ).df()
+    overdue_actions = actions(cur, today=today)
+    overdue_actions = overdue_actions[overdue_actions["overdue"]]
+    return Exceptions(
+        meeting,
+        changed[
+            [
+                "indicator_code",
+                "name",
+                "priority_id",
+                "was",
+                "now",
+                "direction",
+                "period_was",
+                "period",
+            ]
+        ].reset_index(drop=True),
+        fresh[
+            ["indicator_code", "name", "priority_id", "period_was", "period_now", "value"]
+        ].reset_index(drop=True),
+        overdue,
+        blockages,
+        overdue_actions[["reference", "text", "owner", "due_date", "priority_id"]].reset_index(
+            drop=True
+        ),
+    )
+
+
+def _direction(was: str, now: str) -> str:
+    """Better or worse, from one status to another; a move to or from not rated is "changed".
+
+    >>> _direction("amber", "red"), _direction("red", "green"), _direction("green", "not rated")
+    ('worse', 'better', 'changed')
+    """
+    if was in _SEVERITY and now in _SEVERITY:
+        return "worse" if _SEVERITY[now] > _SEVERITY[was] else "better"
+    return "changed"
+
+
+def _overdue_returns(now: pd.DataFrame) -> pd.DataFrame:
+    """Indicators with no figure for a period that is due: more than one of their periods
+    behind the reporting horizon (the rule that makes a figure stale)."""
+    rows = []
+    for r in now.itertuples():
+        if r.as_at is None or pd.isna(r.as_at):
+            continue
+        kind = periods.FREQUENCY_KIND[r.frequency]
+        horizon = periods.period_containing(pd.Timestamp(r.as_at).date(), kind)
+        due = horizon if horizon.end <= pd.Timestamp(r.as_at).date() else horizon.previous()
+        latest = periods.parse_code(r.period) if isinstance(r.period, str) else None
+        if latest is None or latest < due.previous():
+            rows.append(
+                {
+                    "indicator_code": r.indicator_code,
+                    "name": r.name,
+                    "priority_id": r.priority_id,
+                    "latest_period": latest.code if latest else None,
+                    "due_period": due.code,
+                    "accountable_role": r.accountable_role,
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "indicator_code",
+            "name",
+            "priority_id",
+            "latest_period",
+            "due_period",
+            "accountable_role",
+        ],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Commentary and overrides
+
+
+def add_commentary(
+    cur: duckdb.DuckDBPyConnection,
+    indicator_code: str,
+    period: str,
+    *,
+    author: str,
+    narrative: str | None = None,
+    actions_taken: str | None = None,
+    blockage: bool = False,
+    blockage_detail: str | None = None,
+    status_override: str | None = None,
+    override_reason: str | None = None,
+) -> int:
+    """Add commentary for an indicator's period; the newest entry is the current one."""
+    if not author or not author.strip():
+        raise MeetingError(
+            "Say who is writing (your name or role): commentary is part of the audit trail."
+        )
+    if (
+        cur.execute("SELECT count(*) FROM indicator WHERE code = ?", [indicator_code]).fetchone()[0]
+        == 0
+    ):
+        raise MeetingError(f"There is no indicator {indicator_code}.")
+    try:
+        period = periods.parse_code(period).code
+    except periods.PeriodError as err:
+        raise MeetingError(str(err)) from None
+    if status_override is not None:
+        if status_override not in status.STATUSES:
+            raise MeetingError(
+                f"'{status_override}' is not a status: use one of {', '.join(status.STATUSES)}."
+            )
+        if not override_reason or not override_reason.strip():
+            raise MeetingError(
+                "A status can only be overridden with a reason: say why the computed status is wrong."
+            )
+    if (
+        not any(x and str(x).strip() for x in (narrative, actions_taken, blockage_detail))
+        and not blockage
+        and status_override is None
+    ):
+        raise MeetingError(
+            "Nothing to record: write the commentary, mark a blockage or override the status."
+        )
+    before = latest_commentary(cur, indicator_code, period)
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        new_id = cur.execute(
+            """
+            INSERT INTO commentary (indicator_code, period, narrative, actions_taken, blockage, blockage_detail,
+                                    status_override, override_reason, author)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+            """,
+            [
+                indicator_code,
+                period,
+                narrative,
+                actions_taken,
+                bool(blockage),
+                blockage_detail,
+                status_override,
+                override_reason,
+                author.strip(),
+            ],
+        ).fetchone()[0]
+        after = {
+            "narrative": narrative,
+            "actions_taken": actions_taken,
+            "blockage": bool(blockage),
+            "status_override": status_override,
+            "override_reason": override_reason,
+        }
+        _audit(
+            cur,
+            author.strip(),
+            "commentary",
+            f"{indicator_code} {period}",
+            "override" if status_override else "added",
+            before=before,
+            after=after,
+        )
+        cur.execute("COMMIT")
+    except Exception:
+        cur.execute("ROLLBACK")
+        raise
+    return new_id
+
+
+def latest_commentary(
+    cur: duckdb.DuckDBPyConnection, indicator_code: str, period: str | None = None
+) -> dict[str, Any] | None:
+    """The newest commentary for an indicator (for one period, or its latest period)."""
+    frame = cur.execute(
+        """
+        SELECT id, period, narrative, actions_taken, blockage, blockage_detail, status_override,
+               override_reason, author, created_at
+        FROM commentary WHERE indicator_code = ? AND (? IS NULL OR period = ?)
+        ORDER BY created_at DESC, id DESC LIMIT 1
+        """,
+        [indicator_code, period, period],
+    ).df()
+    if frame.empty:
+        return None
+    return {
+        k: (None if v is None or (not isinstance(v, str) and pd.isna(v)) else v)
+        for k, v in frame.iloc[0].to_dict().items()
+    }
+
+
+def commentary_history(cur: duckdb.DuckDBPyConnection, indicator_code: str) -> pd.DataFrame:
+    return cur.execute(
+        "SELECT period, narrative, actions_taken, blockage, status_override, override_reason, author, created_at "
+        "FROM commentary WHERE indicator_code = ? ORDER BY created_at DESC, id DESC",
+        [indicator_code],
+    ).df()
+
+
+# ---------------------------------------------------------------------------------------------
+# Actions
+
+
+ACTION_COLUMNS = ["reference", "text", "owner", "due_date", "status", "meeting_date", "priority_id"]
+
+
+def actions(cur: duckdb.DuckDBPyConnection, today: date | None = None) -> pd.DataFrame:
+    """The actions log; ``overdue`` is derived: open and past its due date."""
+    today = today or date.today()
+    frame = cur.execute(
+        """
+        SELECT a.id, a.reference, a.text, a.owner, a.due_date, a.status, m.meeting_date, a.priority_id,
+               pr.title AS priority_title, a.created_at, a.closed_at,
+               a.status = 'open' AND a.due_date IS NOT NULL AND a.due_date < ? AS overdue
+        FROM action a LEFT JOIN meeting m ON m.id = a.meeting_id LEFT JOIN priority pr ON pr.id = a.priority_id
+        ORDER BY a.status = 'done', a.due_date NULLS LAST, a.reference
+        """,
+        [today],
+    ).df()
+    frame["overdue"] = frame["overdue"].fillna(False).astype(bool)
+    return frame
+
+
+def _action_row(cur, reference: str) -> dict[str, Any] | None:
+    frame = cur.execute(
+        "SELECT a.reference, a.text, a.owner, a.due_date, a.status, m.meeting_date, a.priority_id "
+        "FROM action a LEFT JOIN meeting m ON m.id = a.meeting_id WHERE a.reference = ?",
+        [reference],
+    ).df()
+    if frame.empty:
+        return None
+    return {
+        k: (None if v is None or (not isinstance(v, str) and pd.isna(v)) else v)
+        for k, v in frame.iloc[0].to_dict().items()
+    }
+
+
+def _meeting_id(cur, meeting_date: Any) -> int | None:
+    if (
+        meeting_date is None
+        or (not isinstance(meeting_date, str) and pd.isna(meeting_date))
+        or str(meeting_date).strip() == ""
+    ):
+        return None
+    when = _date(meeting_date, "The meeting date")
+    row = cur.execute("SELECT id FROM meeting WHERE meeting_date = ?", [when]).fetchone()
+    if row is None:
+        raise MeetingError(
+            f"No meeting on {when:%d %B %Y} is recorded: record it first, or leave the meeting blank."
+        )
+    return row[0]
+
+
+def save_action(
+    cur: duckdb.DuckDBPyConnection,
+    *,
+    by: str,
+    reference: str,
+    text: str,
+    owner: str,
+    due_date: Any = None,
+    status_: str = "open",
+    meeting_date: Any = None,
+    priority_id: str | None = None,
+    in_transaction: bool = False,
+) -> str:
+    """Add an action or change one (by its reference); returns 'added', 'changed' or 'unchanged'."""
+    reference, text, owner = (str(x or "").strip() for x in (reference, text, owner))
+    problems = [
+        m
+        for m, bad in (
+            ("a reference", not reference),
+            ("the action", not text),
+            ("an owner", not owner),
+        )
+        if bad
+    ]
+    if problems:
+        raise MeetingError(f"An action needs {', '.join(problems)}.")
+    if status_ not in ACTION_STATUSES:
+        raise MeetingError(f"Action status '{status_}' should be open or done.")
+    due = (
+        None
+        if due_date in (None, "") or (not isinstance(due_date, str) and pd.isna(due_date))
+        else _date(due_date, "The due date")
+    )
+    if (
+        priority_id
+        and cur.execute("SELECT count(*) FROM priority WHERE id = ?", [priority_id]).fetchone()[0]
+        == 0
+    ):
+        raise MeetingError(f"There is no priority '{priority_id}'.")
+    meeting_id = _meeting_id(cur, meeting_date)
+    before = _action_row(cur, reference)
+    after = {
+        "reference": reference,
+        "text": text,
+        "owner": owner,
+        "due_date": due,
+        "status": status_,
+        "meeting_date": None if meeting_id is None else _date(meeting_date, "The meeting date"),
+        "priority_id": priority_id or None,
+    }
+    if before is not None and all(_same(before.get(k), after.get(k)) for k in after):
+        return "unchanged"
+    if not in_transaction:
+        cur.execute("BEGIN TRANSACTION")
+    try:
+        if before is None:
+            cur.execute(
+                "INSERT INTO action (reference, text, owner, due_date, status, meeting_id, priority_id, closed_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, CASE WHEN ? = 'done' THEN current_localtimestamp() END)",
+                [reference, text, owner, due, status_, meeting_id, priority_id or None, status_],
+            )
+        else:
+            cur.execute(
+                "UPDATE action SET text = ?, owner = ?, due_date = ?, status = ?, meeting_id = ?, priority_id = ?, "
+                "closed_at = CASE WHEN ? = 'done' THEN coalesce(closed_at, current_localtimestamp()) END WHERE reference = ?",
+                [text, owner, due, status_, meeting_id, priority_id or None, status_, reference],
+            )
+        _audit(
+            cur,
+            by,
+            "action",
+            reference,
+            "added"
+            if before is None
+            else ("closed" if status_ == "done" and before["status"] != "done" else "changed"),
+            before=before,
+            after=after,
+        )
+        if not in_transaction:
+            cur.execute("COMMIT")
+    except Exception:
+        if not in_transaction:
+            cur.execute("ROLLBACK")
+        raise
+    return "added" if before is None else "changed"
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    # A date read back through pandas is a Timestamp (a datetime); compare the day only.
+    a = a.date() if isinstance(a, datetime) else a
+    b = b.date() if isinstance(b, datetime) else b
+    return a == b
+
+
+def close_action(cur: duckdb.DuckDBPyConnection, reference: str, *, by: str) -> str:
+    row = _action_row(cur, reference)
+    if row is None:
+        raise MeetingError(f"There is no action {reference}.")
+    return save_action(
+        cur,
+        by=by,
+        **{
+            **{
+                k: row[k]
+                for k in ("reference", "text", "owner", "due_date", "meeting_date", "priority_id")
+            },
+            "status_": "done",
+        },
+    )
+
+
+def export_actions(cur: duckdb.DuckDBPyConnection, out) -> int:
+    """The actions log as a workbook that imports back (``import_actions``)."""
+    frame = actions(cur)
+    sheet = frame[[*ACTION_COLUMNS, "overdue"]].rename(
+        columns={"overdue": "overdue (derived; ignored on import)"}
+    )
+    with pd.ExcelWriter(out, engine="openpyxl") as writer:
+        sheet.to_excel(writer, sheet_name="Actions", index=False)
+        ws = writer.sheets["Actions"]
+        for letter, width in zip("ABCDEFGH", (12, 60, 30, 12, 8, 14, 20, 14), strict=True):
+            ws.column_dimensions[letter].width = width
+        ws.freeze_panes = "A2"
+    return len(frame)
+
+
+def import_actions(cur: duckdb.DuckDBPyConnection, path, *, by: str) -> dict[str, int]:
+    """Add or update actions from a workbook, all or nothing; every problem listed at once."""
+    try:
+        frame = pd.read_excel(path, sheet_name="Actions", engine="calamine", dtype=object)
+    except Exception as err:  # a missing sheet or a broken file: say so plainly
+        raise MeetingError(f"Could not read the Actions sheet: {err}") from None
+    missing = [c for c in ("reference", "text", "owner") if c not in frame.columns]
+    if missing:
+        raise MeetingError(
+            f"The Actions sheet is missing column(s): {', '.join(missing)} (export the log to see the layout)."
+        )
+    counts = {"added": 0, "changed": 0, "unchanged": 0}
+    problems = []
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        for number, row in enumerate(frame.to_dict("records"), start=2):
+            if all(v is None or (not isinstance(v, str) and pd.isna(v)) for v in row.values()):
+                continue
+            clean = {
+                k: (None if v is None or (not isinstance(v, str) and pd.isna(v)) else v)
+                for k, v in row.items()
+            }
+            try:
+                outcome = save_action(
+                    cur,
+                    by=by,
+                    reference=clean.get("reference"),
+                    text=clean.get("text"),
+                    owner=clean.get("owner"),
+                    due_date=clean.get("due_date"),
+                    status_=str(clean.get("status") or "open").strip().lower(),
+                    meeting_date=clean.get("meeting_date"),
+                    priority_id=clean.get("priority_id"),
+                    in_transaction=True,
+                )
+                counts[outcome] += 1
+            except MeetingError as err:
+                problems.append(f"row {number}: {err}")
+        if problems:
+            raise MeetingError(
+                "Nothing was imported. Fix these rows:\n" + "\n".join(f"  - {p}" for p in problems)
+            )
+        cur.execute("COMMIT")
+    except Exception:
+        cur.execute("ROLLBACK")
+        raise
+    return counts
+
+
+def audit_trail(
+    cur: duckdb.DuckDBPyConnection, entity: str | None = None, limit: int = 200
+) -> pd.DataFrame:
+    return cur.execute(
+        "SELECT changed_at, who, entity, entity_key, change, before, after FROM audit_log "
+        "WHERE ? IS NULL OR entity = ? ORDER BY id DESC LIMIT ?",
+        [entity, entity, limit],
+    ).df()

@@ -1,0 +1,326 @@
+"""A priority lead's quarterly return, end to end in headless Chromium: download the template,
+fill it in, upload it, read the preview, confirm, and see the plan on a page change; and a
+faulty workbook that is refused with every problem listed.
+
+These tests write to the database, so they run on a server and a demo database of their own
+(``upload_server``), leaving the session's shared ``app_server`` untouched for the other tests.
+Screenshots land in test-artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+STARTUP_TIMEOUT_S = 60
+UPLOAD_TITLE = "Quarterly return"
+OVERVIEW_TITLE = "Safer Plymouth Partnership: our plan"
+VICTIMS = "Victims who are most vulnerable"
+WHO = "Service Manager, Victim Support (Devon)"
+# The lead's figures for 2025/26 Q1: VV01 falls well below its target of 75.
+FIGURES = {"VV01": 61, "VV02": 400, "VV03": 22.5}
+COMMENTARY = "Fewer survey returns this quarter; the new survey provider starts in July."
+BLOCKAGE_HEADER = "Blockage for the board (Y/N)"
+
+
+# --- a server of this module's own ------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200 and response.read().strip() == b"ok"
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return False
+
+
+@pytest.fixture(scope="module")
+def upload_server(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The dashboard on a free port over a fresh demo database that only this module writes to.
+
+    The pattern of ``app_server`` in conftest.py, module-scoped."""
+    from outcomes.demo import build_demo
+    from outcomes.store import open_store
+
+    work = tmp_path_factory.mktemp("browser-upload")
+    db = work / "outcomes.duckdb"
+    store = open_store(db)
+    try:
+        build_demo(store.cursor())
+    finally:
+        store.close()
+
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    log_out = (work / "streamlit.stdout").open("w")
+    log_err = (work / "streamlit.stderr").open("w")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(REPO / "dashboard.py"),
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=REPO,
+        env={**os.environ, "OUTCOMES_DB": str(db)},
+        stdout=log_out,
+        stderr=log_err,
+    )
+
+    def server_output() -> str:
+        log_out.flush()
+        log_err.flush()
+        out = (work / "streamlit.stdout").read_text(errors="replace")[-4000:]
+        err = (work / "streamlit.stderr").read_text(errors="replace")[-4000:]
+        return f"--- stdout ---\n{out}\n--- stderr ---\n{err}"
+
+    def stop() -> None:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+        log_out.close()
+        log_err.close()
+
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while not _healthy(f"{base}/_stcore/health"):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            output = server_output()
+            stop()
+            pytest.fail(f"the upload test server did not start\n{output}", pytrace=False)
+        time.sleep(0.25)
+    try:
+        yield base
+    finally:
+        stop()
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def priority_card(page: Any, title: str) -> Any:
+    """The overview's bordered card holding this priority's heading (as in test_journey.py)."""
+    heading = page.get_by_role("heading", name=title, exact=True)
+    return heading.locator("xpath=ancestor::div[@data-testid='stVerticalBlock'][1]")
+
+
+def step(page: Any, title: str) -> Any:
+    return page.locator("h2").filter(has_text=re.compile(rf"^\s*{re.escape(title)}\s*$"))
+
+
+def open_upload_page(page: Any, base: str, wait_for_app: Any) -> None:
+    page.goto(f"{base}/upload")
+    wait_for_app(page, h1=UPLOAD_TITLE)
+    name = page.get_by_role("textbox", name="Your name or role")
+    name.fill(WHO)
+    name.press("Enter")  # Streamlit applies a text input on Enter (or when it loses focus)
+    wait_for_app(page, h1=UPLOAD_TITLE)
+
+
+def upload(page: Any, path: Path, wait_for_app: Any, expect: Any) -> None:
+    page.locator("input[type=file]").set_input_files(str(path))
+    # The file's name appears above the report once Streamlit has checked it.
+    expect(
+        page.locator('[data-testid="stMarkdownContainer"] strong', has_text=path.name)
+    ).to_be_visible()
+    wait_for_app(page, h1=UPLOAD_TITLE)
+
+
+def card_badges(page: Any) -> dict[str, str]:
+    """Each priority card's status badge on the overview, by the priority's title."""
+    headings = page.locator("h4")
+    badges = {}
+    for i in range(headings.count()):
+        title = headings.nth(i).inner_text().strip()
+        card = priority_card(page, title)
+        if card.locator(".badge").count():
+            badges[title] = card.locator(".badge").first.inner_text().strip()
+    return badges
+
+
+def overview_badges(page: Any, base: str, wait_for_app: Any) -> dict[str, str]:
+    # The plan on a page is the default page, so it lives at "/" (``/overview`` is not found).
+    page.goto(f"{base}/")
+    wait_for_app(page, h1=OVERVIEW_TITLE)
+    return card_badges(page)
+
+
+def fill_return(template: Path, out: Path) -> None:
+    """Type the lead's figures into the template's Value column, and a commentary and a blockage
+    for VV01, as the lead would in Excel."""
+    wb = load_workbook(template)
+    ws = wb["Return"]
+    header = [cell.value for cell in ws[1]]
+    col = {name: header.index(name) + 1 for name in header}
+    seen = set()
+    for r in range(2, ws.max_row + 1):
+        code = ws.cell(row=r, column=col["Indicator code"]).value
+        seen.add(code)
+        ws.cell(row=r, column=col["Value"], value=FIGURES[code])
+        if code == "VV01":
+            ws.cell(row=r, column=col["Commentary"], value=COMMENTARY)
+            ws.cell(row=r, column=col[BLOCKAGE_HEADER], value="Y")
+    assert seen == set(FIGURES), f"the template asks for {sorted(seen)}"
+    wb.save(out)
+
+
+# --- the journeys -----------------------------------------------------------------------------
+
+
+def test_lead_downloads_fills_uploads_and_confirms_a_return(
+    page, upload_server, wait_for_app, screenshot, expect, tmp_path
+):
+    before = overview_badges(page, upload_server, wait_for_app)
+    assert len(before) == 7 and before[VICTIMS] == "▲ Amber", before
+
+    open_upload_page(page, upload_server, wait_for_app)
+    button = page.get_by_role("button", name="Download the return for 2025/26 Q1 (3 rows)")
+    expect(button).to_be_visible()
+    with page.expect_download() as download_info:
+        button.click()
+    download = download_info.value
+    assert download.suggested_filename == "return-vulnerable-victims-2025-26-Q1.xlsx"
+    template = tmp_path / download.suggested_filename
+    download.save_as(template)
+    wait_for_app(page, h1=UPLOAD_TITLE)
+
+    filled = tmp_path / "VV return 2025-26 Q1.xlsx"
+    fill_return(template, filled)
+    upload(page, filled, wait_for_app, expect)
+
+    expect(step(page, "4. Preview")).to_be_visible()
+    expect(
+        page.get_by_text(re.compile(r"3 new,\s*0 revised,\s*0 unchanged figure"))
+    ).to_be_visible()
+    expect(page.get_by_text("Status before → after")).to_be_visible()
+    vv01 = page.locator("li").filter(has=page.locator("strong", has_text=re.compile(r"^VV01$")))
+    expect(vv01).to_have_count(1)
+    expect(vv01.locator(".badge")).to_have_text(["✔ Green", "✖ Red"])
+    expect(vv01).to_contain_text("✔ Green → ✖ Red")
+    preview = page.locator('[data-testid="stDataFrame"]').first
+    for code, value in FIGURES.items():
+        expect(preview).to_contain_text(code)
+        expect(preview).to_contain_text(f"{value:g}")
+    confirm = page.get_by_role("button", name="Confirm and load")
+    expect(confirm).to_be_enabled()
+    screenshot(page, "upload-preview-1280x720")
+
+    confirm.click()
+    expect(page.get_by_text(re.compile(r"Loaded as upload \d+"))).to_be_visible()
+    wait_for_app(page, h1=UPLOAD_TITLE)
+    expect(
+        page.locator('[data-testid="stAlert"]').filter(has_text="Loaded as upload")
+    ).to_contain_text("3 new, 0 revised, 0 unchanged")
+    screenshot(page, "upload-loaded-1280x720")
+
+    # The link under the success message takes the lead to the plan on a page.
+    page.get_by_role("link", name="See the plan on a page").click()
+    wait_for_app(page, h1=OVERVIEW_TITLE)
+    expect(page.get_by_text("Page not found")).to_have_count(0)
+    expect(priority_card(page, VICTIMS).locator(".badge").first).to_have_text("✖ Red")
+    expect(priority_card(page, VICTIMS)).to_contain_text("Apr–Jun 2025 (2025/26 Q1)")
+    after = card_badges(page)
+    assert after[VICTIMS] == "✖ Red", after
+    assert {t: b for t, b in after.items() if t != VICTIMS} == {
+        t: b for t, b in before.items() if t != VICTIMS
+    }, "only the victims priority's status should change"
+    screenshot(page, "upload-overview-after-1280x720")
+
+
+def _faulty_return(path: Path) -> dict[int, str]:
+    """A return with four kinds of fault; returns each faulty row and what the page must say."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Return"
+    ws.append(
+        [
+            "Indicator code",
+            "Indicator",
+            "Period",
+            "Unit",
+            "Previous value",
+            "Target",
+            "Value",
+            "Commentary",
+            BLOCKAGE_HEADER,
+        ]
+    )
+    rows = [
+        ("VV01", "2025/26 Q1", 61),  # row 2: duplicated in row 6
+        ("VV0L", "2025/26 Q1", 62),  # row 3: an L typed for a 1
+        ("VV02", "Q1 2025", 400),  # row 4: calendar or financial year?
+        ("VV03", "2025/26 Q1", "about 20"),  # row 5: not a number
+        ("VV01", "2025/26 Q1", 61),  # row 6
+    ]
+    for code, period, value in rows:
+        ws.append([code, None, period, None, None, None, value, None, None])
+    wb.save(path)
+    return {
+        2: "VV01 2025/26 Q1 is given more than once (rows 2, 6): keep one row.",
+        3: "'VV0L' is not an indicator code in the framework. Did you mean VV01?",
+        4: "'Q1 2025' does not say whether 2025 is a calendar or financial year",
+        5: "'about 20' is not a number",
+        6: "VV01 2025/26 Q1 is given more than once (rows 2, 6): keep one row.",
+    }
+
+
+def test_a_faulty_return_is_refused_with_every_problem_listed(
+    page, upload_server, wait_for_app, screenshot, expect, tmp_path
+):
+    before = overview_badges(page, upload_server, wait_for_app)
+
+    open_upload_page(page, upload_server, wait_for_app)
+    faulty = tmp_path / "VV return with faults.xlsx"
+    expected = _faulty_return(faulty)
+    upload(page, faulty, wait_for_app, expect)
+
+    expect(
+        page.locator('[data-testid="stAlert"]').filter(
+            has_text="5 problem(s) to fix in the file before it can be loaded"
+        )
+    ).to_contain_text("Nothing has been written.")
+    problems = page.locator('[data-testid="stDataFrame"]').first
+    expect(problems).to_contain_text("What to do")
+    for row, message in expected.items():
+        expect(problems).to_contain_text(f"{faulty.name}, sheet Return, row {row}, column")
+        expect(problems).to_contain_text(message)
+    for value in ("VV0L", "Q1 2025", "about 20"):
+        expect(problems).to_contain_text(value)
+    expect(step(page, "4. Preview")).to_have_count(0)
+    expect(page.get_by_role("button", name="Confirm and load")).to_have_count(0)
+    screenshot(page, "upload-problems-1280x720")
+
+    assert overview_badges(page, upload_server, wait_for_app) == before

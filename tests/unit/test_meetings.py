@@ -1,0 +1,239 @@
+"""Meetings freeze what the board saw; exceptions since then; commentary, overrides, actions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from outcomes import board, meetings, uploads
+from outcomes.observations import record_upload
+
+TODAY = date(2026, 11, 22)
+
+
+def _load(cur, code, period, value):
+    frame = pd.DataFrame(
+        [{"indicator_code": code, "period": period, "area": "all", "value": value}]
+    )
+    return record_upload(
+        cur, frame, uploaded_by="lead", file_name=f"{code}.xlsx", source_format="return"
+    )
+
+
+def test_a_meeting_freezes_statuses_and_later_revisions_do_not_rewrite_them(demo_store):
+    cur = demo_store.cursor()
+    meeting_id = meetings.record_meeting(cur, "2025-05-15", by="Democratic Support Officer")
+    frozen = dict(
+        cur.execute(
+            "SELECT indicator_code, status FROM meeting_status WHERE meeting_id = ?", [meeting_id]
+        ).fetchall()
+    )
+    assert len(frozen) == 22 and frozen["VV02"] == "amber"
+    _load(cur, "VV02", "2024/25 Q4", 300)  # a revision after the meeting turns VV02 red
+    assert (
+        dict(cur.execute("SELECT indicator_code, status FROM indicator_status").fetchall())["VV02"]
+        == "red"
+    )
+    again = dict(
+        cur.execute(
+            "SELECT indicator_code, status FROM meeting_status WHERE meeting_id = ?", [meeting_id]
+        ).fetchall()
+    )
+    assert again == frozen
+    with pytest.raises(meetings.MeetingError, match="already recorded"):
+        meetings.record_meeting(cur, "2025-05-15", by="x")
+    with pytest.raises(meetings.MeetingError, match="not a date"):
+        meetings.record_meeting(cur, "next Thursday", by="x")
+
+
+def test_since_the_last_meeting_lists_the_exceptions(demo_store):
+    cur = demo_store.cursor()
+    meetings.record_meeting(cur, "2025-05-15", by="clerk")
+    _load(cur, "VV01", "2025/26 Q1", 60.0)  # green -> red, and new data
+    _load(cur, "DA02", "2025/26 Q1", 27.0)  # amber -> green
+    meetings.add_commentary(
+        cur,
+        "RO01",
+        "2024/25 Q4",
+        author="Head of Probation Delivery Unit",
+        narrative="Cohort changed",
+        blockage=True,
+        blockage_detail="Need police data-sharing agreement signed",
+    )
+    meetings.save_action(
+        cur,
+        by="clerk",
+        reference="A1",
+        text="Sign the data-sharing agreement",
+        owner="Chief Superintendent",
+        due_date="2025-06-30",
+        meeting_date="2025-05-15",
+        priority_id="harmful-reoffending",
+    )
+    meetings.save_action(
+        cur,
+        by="clerk",
+        reference="A2",
+        text="Report back on hate crime",
+        owner="Equality Lead",
+        due_date="2027-01-31",
+    )
+    ex = meetings.since_last_meeting(cur, today=TODAY)
+    changed = ex.changed.set_index("indicator_code")
+    assert (
+        changed.at["VV01", "was"],
+        changed.at["VV01", "now"],
+        changed.at["VV01", "direction"],
+    ) == ("green", "red", "worse")
+    assert changed.at["DA02", "direction"] == "better"
+    assert set(ex.new_data["indicator_code"]) == {"VV01", "DA02"}
+    assert list(ex.blockages["indicator_code"]) == ["RO01"]
+    assert list(ex.overdue_actions["reference"]) == ["A1"]
+    # the horizon moved to June 2025: monthly indicators with nothing after March are overdue
+    assert {"RO03", "SV03", "DA03", "FS01"} <= set(ex.overdue_returns["indicator_code"])
+    assert "VV01" not in set(ex.overdue_returns["indicator_code"])
+
+
+def test_an_override_needs_a_reason_and_both_statuses_are_kept(demo_store):
+    cur = demo_store.cursor()
+    with pytest.raises(meetings.MeetingError, match="only be overridden with a reason"):
+        meetings.add_commentary(
+            cur, "RO01", "2024/25 Q4", author="Head of Probation", status_override="amber"
+        )
+    meetings.add_commentary(
+        cur,
+        "RO01",
+        "2024/25 Q4",
+        author="Head of Probation",
+        status_override="amber",
+        override_reason="Cohort doubled in size; the rate is not comparable",
+    )
+    row = board.indicator_ratings(cur).set_index("indicator_code").loc["RO01"]
+    assert (row["status"], row["status_override"], row["effective_status"]) == (
+        "red",
+        "amber",
+        "amber",
+    )
+    assert (
+        dict(cur.execute("SELECT indicator_code, status FROM indicator_status").fetchall())["RO01"]
+        == "red"
+    )
+    summary = board.priority_summary(cur).set_index("id")
+    assert summary.at["harmful-reoffending", "status"] == "amber"
+    audit = meetings.audit_trail(cur, "commentary")
+    assert audit.iloc[0]["change"] == "override" and "Cohort doubled" in audit.iloc[0]["after"]
+
+
+def test_actions_add_edit_close_with_audit_and_an_xlsx_round_trip(demo_store, tmp_path):
+    cur = demo_store.cursor()
+    assert (
+        meetings.save_action(
+            cur,
+            by="clerk",
+            reference="A1",
+            text="Agree outcome measures",
+            owner="Chair",
+            due_date="2025-01-31",
+        )
+        == "added"
+    )
+    assert (
+        meetings.save_action(
+            cur,
+            by="clerk",
+            reference="A1",
+            text="Agree outcome measures",
+            owner="Chair",
+            due_date="2025-01-31",
+        )
+        == "unchanged"
+    )
+    assert (
+        meetings.save_action(
+            cur,
+            by="chair",
+            reference="A1",
+            text="Agree outcome measures",
+            owner="Vice-chair",
+            due_date="2025-01-31",
+        )
+        == "changed"
+    )
+    log = meetings.actions(cur, today=TODAY).set_index("reference")
+    assert bool(log.at["A1", "overdue"])
+    meetings.close_action(cur, "A1", by="chair")
+    log = meetings.actions(cur, today=TODAY).set_index("reference")
+    assert log.at["A1", "status"] == "done" and not bool(log.at["A1", "overdue"])
+    trail = meetings.audit_trail(cur, "action")
+    assert list(trail["change"]) == ["closed", "changed", "added"]
+    assert '"owner": "Chair"' in trail.iloc[1]["before"]
+
+    out = tmp_path / "actions.xlsx"
+    assert meetings.export_actions(cur, out) == 1
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Actions"]
+    ws.append(
+        [
+            "A2",
+            "Invite the Student Union President",
+            "University of Plymouth",
+            "2026-12-31",
+            "open",
+            None,
+            None,
+        ]
+    )
+    wb.save(out)
+    assert meetings.import_actions(cur, out, by="clerk") == {
+        "added": 1,
+        "changed": 0,
+        "unchanged": 1,
+    }
+
+
+def test_a_bad_actions_workbook_imports_nothing_and_lists_every_row(demo_store, tmp_path):
+    cur = demo_store.cursor()
+    out = tmp_path / "bad.xlsx"
+    pd.DataFrame(
+        [
+            {
+                "reference": "B1",
+                "text": "Fine",
+                "owner": "Chair",
+                "due_date": "2026-01-01",
+                "status": "open",
+            },
+            {"reference": "B2", "text": "", "owner": "Chair", "due_date": "soon", "status": "open"},
+            {
+                "reference": "B3",
+                "text": "Linked",
+                "owner": "Chair",
+                "due_date": None,
+                "status": "maybe",
+            },
+        ]
+    ).to_excel(out, sheet_name="Actions", index=False)
+    with pytest.raises(meetings.MeetingError) as caught:
+        meetings.import_actions(cur, out, by="clerk")
+    assert "row 3" in str(caught.value) and "row 4" in str(caught.value)
+    assert cur.execute("SELECT count(*) FROM action").fetchone()[0] == 0
+
+
+def test_a_return_blockage_reaches_the_board(demo_store, tmp_path):
+    from outcomes.template import RETURN_HEADER
+
+    cur = demo_store.cursor()
+    meetings.record_meeting(cur, "2025-05-15", by="clerk")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Return"
+    ws.append(list(RETURN_HEADER))
+    ws.append(["VV02", "", "2025/26 Q1", "", None, None, 410, "Referral pathway stalled", "Y"])
+    wb.save(tmp_path / "r.xlsx")
+    prepared = uploads.prepare(cur, tmp_path / "r.xlsx", today=TODAY)
+    uploads.commit(cur, prepared, uploaded_by="Victim Support")
+    ex = meetings.since_last_meeting(cur, today=TODAY)
+    assert list(ex.blockages["indicator_code"]) == ["VV02"]

@@ -369,6 +369,28 @@ def cmd_actions(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_pack(args: argparse.Namespace) -> int:
+    from outcomes import pack
+
+    out = Path(args.out)
+    if out.suffix.lower().lstrip(".") != args.format:
+        raise CommandError(
+            f"--out {out.name} does not end in .{args.format}: name the file FILE.{args.format}"
+        )
+    store = _open(args.db)
+    try:
+        made = pack.build_pack(
+            store.cursor(), args.format, out, meeting_date=args.meeting, paper=args.paper
+        )
+    except pack.PackError as err:
+        raise CommandError(str(err)) from None
+    finally:
+        store.close()
+    facts = ", ".join(f"{v} {k}" for k, v in made.items() if k != "seconds")
+    print(f"board pack written to {out} ({facts}; {made.get('seconds', 0):.1f} s)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m outcomes", description="Outcomes framework dashboard: data commands."
@@ -483,6 +505,18 @@ def build_parser() -> argparse.ArgumentParser:
     _db_argument(p)
     p.add_argument("--by", default=getpass.getuser(), metavar="NAME")
     p.set_defaults(func=cmd_actions)
+
+    p = sub.add_parser("pack", help="the board pack: PDF, PowerPoint or Excel")
+    _db_argument(p)
+    p.add_argument("--format", required=True, choices=["pdf", "pptx", "xlsx"])
+    p.add_argument("--out", required=True, metavar="FILE")
+    p.add_argument(
+        "--meeting",
+        metavar="DATE",
+        help="the statuses frozen at this meeting (default: as they stand now)",
+    )
+    p.add_argument("--paper", choices=["A4", "A3"], default="A4", help="PDF paper size")
+    p.set_defaults(func=cmd_pack)
     return parser
 
 

@@ -158,8 +158,12 @@ class UploadWriter:
         file_name: str,
         source_format: str,
         sha256: str,
+        rehearsal: bool = False,
     ):
         self.cur = cur
+        # A rehearsal (a preview, rolled back afterwards) takes no number from the upload
+        # sequence, so the numbers leads see stay without gaps.
+        self.rehearsal = rehearsal
         self.meta = {
             "uploaded_by": uploaded_by,
             "file_name": file_name,
@@ -182,8 +186,15 @@ class UploadWriter:
             if self.upload_id is None:
                 m = self.meta
                 self.upload_id = self.cur.execute(
-                    "INSERT INTO upload (uploaded_by, file_name, sha256, source_format) VALUES (?, ?, ?, ?) RETURNING id",
-                    [m["uploaded_by"], m["file_name"], m["sha256"], m["source_format"]],
+                    "INSERT INTO upload (id, uploaded_by, file_name, sha256, source_format) "
+                    "VALUES (CASE WHEN ? THEN -1 ELSE nextval('upload_id_seq') END, ?, ?, ?, ?) RETURNING id",
+                    [
+                        self.rehearsal,
+                        m["uploaded_by"],
+                        m["file_name"],
+                        m["sha256"],
+                        m["source_format"],
+                    ],
                 ).fetchone()[0]
             rows["upload_id"] = self.upload_id
             insert_frame(

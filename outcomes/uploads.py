@@ -657,7 +657,11 @@ class Preview:
 
 
 def _write(
-    cur, prepared: Prepared, uploaded_by: str, progress: Callable[[float, str], None] | None
+    cur,
+    prepared: Prepared,
+    uploaded_by: str,
+    progress: Callable[[float, str], None] | None,
+    rehearsal: bool = False,
 ) -> tuple[UploadResult, pd.DataFrame]:
     """Write everything in the caller's transaction; returns the result and the classified rows."""
     tell = progress or (lambda _f, _m: None)
@@ -667,6 +671,7 @@ def _write(
         file_name=prepared.file_name,
         source_format=prepared.source_format,
         sha256=prepared.sha256,
+        rehearsal=rehearsal,
     )
     from outcomes.observations import classify
 
@@ -723,7 +728,7 @@ def preview(cur: duckdb.DuckDBPyConnection, prepared: Prepared) -> Preview:
     cur.execute("BEGIN TRANSACTION")
     try:
         before = _statuses(cur)
-        result, rows = _write(cur, prepared, "preview", None)
+        result, rows = _write(cur, prepared, "preview", None, rehearsal=True)
         after = _statuses(cur)
     finally:
         cur.execute("ROLLBACK")

@@ -21,6 +21,13 @@ summary = data.priority_summary(version)
 titles = dict(zip(summary["id"], summary["title"], strict=True))
 
 st.title("Quarterly return")
+# A message from the last action, shown once after the rerun that refreshes every table.
+if flash := st.session_state.pop("upload_flash", None):
+    st.success(flash)
+    if flash.startswith("Loaded"):
+        st.page_link(
+            "pages/overview.py", label="See the plan on a page", icon=":material/dashboard:"
+        )
 st.caption(
     "Download your return, fill in the figures, upload it, check the report and the preview, "
     "then confirm. Nothing is written until you confirm, and every upload can be undone."
@@ -77,7 +84,8 @@ st.header("3. Upload and check", divider="gray")
 uploaded = st.file_uploader(
     "Your filled-in return (.xlsx or .csv). Public data files (police.uk, ONS, Fingertips) load here too.",
     type=["xlsx", "csv"],
-    key="upload_file",
+    # A new key after each load empties the uploader for the next file.
+    key=f"upload_file_{st.session_state.get('loads', 0)}",
 )
 
 
@@ -93,7 +101,16 @@ def _problem_table(problems: list) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                "Where": p.location(),
+                "Where": ", ".join(
+                    x
+                    for x in (
+                        p.sheet and f"sheet {p.sheet}",
+                        p.row and f"row {p.row}",
+                        p.column and f"column {p.column}",
+                    )
+                    if x
+                )
+                or "the file",
                 "Value": p.value or "",
                 "What to do": p.message,
             }
@@ -135,9 +152,10 @@ if uploaded is not None:
         )
         changes = shown.rows.assign(
             Change=shown.rows["change"],
-            Was=[None if pd.isna(v) else v for v in shown.rows["old_value"]],
-            Now=shown.rows["value"],
-        ).rename(columns={"what": "Indicator or series", "period": "Period", "area": "Area"})
+            Was=["" if pd.isna(v) else f"{v:,.6g}" for v in shown.rows["old_value"]],
+            Now=["" if pd.isna(v) else f"{v:,.6g}" for v in shown.rows["value"]],
+            Area=["whole partnership" if a == "all" else a for a in shown.rows["area"]],
+        ).rename(columns={"what": "Indicator or series", "period": "Period"})
         st.dataframe(
             changes[["Indicator or series", "Period", "Area", "Change", "Was", "Now"]],
             hide_index=True,
@@ -151,6 +169,11 @@ if uploaded is not None:
                 for r in shown.statuses.itertuples()
             ]
             ui.md(f"<ul>{''.join(lines)}</ul>")
+            if (shown.statuses["after"] == "not rated").any():
+                st.caption(
+                    "An indicator turns Not rated when its latest figure falls more than one of its "
+                    "periods behind the newest figures anyone has reported: its own return is due."
+                )
         accepted = True
         if prepared.warnings:
             accepted = st.checkbox(
@@ -172,14 +195,13 @@ if uploaded is not None:
             except uploads.UploadRefused as err:
                 st.error(str(err))
             else:
-                st.success(
+                st.session_state["upload_flash"] = (
                     f"Loaded as upload {result.upload_id}: {result.rows_new} new, "
-                    f"{result.rows_revised} revised, {result.rows_unchanged} unchanged. "
-                    "The dashboard shows the new figures now."
+                    f"{result.rows_revised} revised, {result.rows_unchanged} unchanged "
+                    f"({uploaded.name}). The dashboard shows the new figures now."
                 )
-                st.page_link(
-                    "pages/overview.py", label="See the plan on a page", icon=":material/dashboard:"
-                )
+                st.session_state["loads"] = st.session_state.get("loads", 0) + 1
+                st.rerun()
 
 # 5. History ----------------------------------------------------------------------------------
 st.header("5. Uploads so far", divider="gray")
@@ -217,7 +239,11 @@ if not committed.empty:
                 st.error("Fill in your name or role (step 1) first: undoing is recorded too.")
             else:
                 try:
-                    st.success(uploads.rollback(cursor(), int(target), by=who))
+                    st.session_state["upload_flash"] = uploads.rollback(
+                        cursor(), int(target), by=who
+                    )
                 except uploads.UploadRefused as err:
                     st.error(str(err))
+                else:
+                    st.rerun()
 st.caption(" ".join(f"{status.badge_text(s)}: {status.style(s).meaning}." for s in status.STATUSES))

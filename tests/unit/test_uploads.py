@@ -168,6 +168,7 @@ def test_preview_then_commit_then_identical_file_then_rollback(demo_store, tmp_p
     assert (status.at["VV01", "before"], status.at["VV01", "after"]) == ("green", "red")
 
     result = uploads.commit(cur, prepared, uploaded_by="Service Manager, Victim Support (Devon)")
+    assert result.upload_id == 3  # the preview took no number: the demo's uploads are 1 and 2
     assert (result.rows_new, result.rows_revised, result.rows_unchanged) == (1, 1, 1)
     current = dict(cur.execute("SELECT indicator_code, status FROM indicator_status").fetchall())
     assert current["VV01"] == "red"

@@ -179,7 +179,7 @@ def since_last_meeting(cur: duckdb.DuckDBPyConnection, today: date | None = None
     blockages = cur.execute(
         """
         SELECT c.indicator_code, i.name, i.priority_id, c.period, c.narrative, c.blockage_detail, c.author, c.created_at
-        FROM commentary c JOIN indicator i ON i.code = c.indicator_code
+        FROM commentary_live c JOIN indicator i ON i.code = c.indicator_code
         WHERE c.blockage AND (? IS NULL OR c.created_at >= ?)
         ORDER BY c.created_at DESC
         """,
@@ -358,7 +358,7 @@ def latest_commentary(
         """
         SELECT id, period, narrative, actions_taken, blockage, blockage_detail, status_override,
                override_reason, author, created_at
-        FROM commentary WHERE indicator_code = ? AND (? IS NULL OR period = ?)
+        FROM commentary_live WHERE indicator_code = ? AND (? IS NULL OR period = ?)
         ORDER BY created_at DESC, id DESC LIMIT 1
         """,
         [indicator_code, period, period],
@@ -374,7 +374,7 @@ def latest_commentary(
 def commentary_history(cur: duckdb.DuckDBPyConnection, indicator_code: str) -> pd.DataFrame:
     return cur.execute(
         "SELECT period, narrative, actions_taken, blockage, status_override, override_reason, author, created_at "
-        "FROM commentary WHERE indicator_code = ? ORDER BY created_at DESC, id DESC",
+        "FROM commentary_live WHERE indicator_code = ? ORDER BY created_at DESC, id DESC",
         [indicator_code],
     ).df()
 

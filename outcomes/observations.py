@@ -183,26 +183,24 @@ class UploadWriter:
             self.counts[k] += v
         rows = classified[classified["change"] != "unchanged"].copy()
         if not rows.empty:
-            if self.upload_id is None:
-                m = self.meta
-                self.upload_id = self.cur.execute(
-                    "INSERT INTO upload (id, uploaded_by, file_name, sha256, source_format) "
-                    "VALUES (CASE WHEN ? THEN -1 ELSE nextval('upload_id_seq') END, ?, ?, ?, ?) RETURNING id",
-                    [
-                        self.rehearsal,
-                        m["uploaded_by"],
-                        m["file_name"],
-                        m["sha256"],
-                        m["source_format"],
-                    ],
-                ).fetchone()[0]
-            rows["upload_id"] = self.upload_id
+            rows["upload_id"] = self.ensure_upload()
             insert_frame(
                 self.cur,
                 target.table,
                 rows[[*target.columns, "period_start", "period_end", "revision", "upload_id"]],
             )
         return counts
+
+    def ensure_upload(self) -> int:
+        """The upload's id, recording the upload row the first time something is written."""
+        if self.upload_id is None:
+            m = self.meta
+            self.upload_id = self.cur.execute(
+                "INSERT INTO upload (id, uploaded_by, file_name, sha256, source_format) "
+                "VALUES (CASE WHEN ? THEN -1 ELSE nextval('upload_id_seq') END, ?, ?, ?, ?) RETURNING id",
+                [self.rehearsal, m["uploaded_by"], m["file_name"], m["sha256"], m["source_format"]],
+            ).fetchone()[0]
+        return self.upload_id
 
     def finish(self) -> UploadResult:
         if self.upload_id is not None:

@@ -194,14 +194,17 @@ def _prepare_return(cur, path: Path, file_name: str, sha: str, today: date) -> P
     read: ReturnRows = read_return(path, file_name=file_name)
     problems = list(read.problems)
     indicators, area_lookup = _framework_facts(cur)
+    # Plain dicts: a DataFrame row lookup per figure costs more than all the checks together.
+    facts = indicators.to_dict("index")
+    known = list(facts)
     where = {"file": file_name, "sheet": read.sheet}
     col = read.columns
     records, notes = [], []
     for row in read.rows.to_dict("records"):
         at = {**where, "row": int(row["source_row"])}
         code = str(row.get("indicator_code") or "").strip().upper()
-        if code not in indicators.index:
-            hint = _suggest(code, list(indicators.index))
+        if code not in facts:
+            hint = _suggest(code, known)
             problems.append(
                 problem(
                     "unknown-indicator",
@@ -212,9 +215,9 @@ def _prepare_return(cur, path: Path, file_name: str, sha: str, today: date) -> P
                 )
             )
             continue
-        ind = indicators.loc[code]
+        ind = facts[code]
         try:
-            period = periods.parse_period(row.get("period_raw"), ind["frequency"])
+            period = _period(row.get("period_raw"), ind["frequency"])
         except periods.PeriodError as err:
             wrong_kind = "but this indicator is reported" in str(err)
             problems.append(
@@ -378,6 +381,29 @@ def _suggest(code: str, codes: list[str]) -> str:
     return f" Did you mean {' or '.join(close)}?"
 
 
+_PERIOD_CACHE: dict[tuple[Any, str], periods.Period | periods.PeriodError] = {}
+
+
+def _period(raw: Any, frequency: str) -> periods.Period:
+    """parse_period, remembered: a return repeats a handful of periods on thousands of rows."""
+    try:
+        key = (type(raw).__name__, raw, frequency)
+        hash(key)
+    except TypeError:
+        return periods.parse_period(raw, frequency)
+    found = _PERIOD_CACHE.get(key)
+    if found is None:
+        try:
+            found = periods.parse_period(raw, frequency)
+        except periods.PeriodError as err:
+            found = err
+        if len(_PERIOD_CACHE) < 10_000:
+            _PERIOD_CACHE[key] = found
+    if isinstance(found, periods.PeriodError):
+        raise found
+    return found
+
+
 def _area(raw: Any, lookup: dict[str, str]) -> str | None:
     text = "" if raw is None or (isinstance(raw, float) and pd.isna(raw)) else str(raw).strip()
     if not text:
@@ -443,14 +469,14 @@ def _warn(
     where: dict,
     column: str | None,
 ) -> None:
-    """Checks that need a person's yes: big changes, small numbers, revising what the board saw."""
+    """Checks that need a person's yes: big changes, small numbers, revising what the board saw.
+
+    Worked out on whole columns; a Python loop runs only over the rows that are flagged.
+    """
     if frame.empty:
         return
-    previous = []
-    for r in frame.itertuples():
-        prev = periods.parse_code(r.period).previous()
-        previous.append(prev.code)
-    keyed = frame.assign(previous_period=previous)
+    previous_of = {p: periods.parse_code(p).previous().code for p in frame["period"].unique()}
+    keyed = frame.assign(previous_period=frame["period"].map(previous_of))
     with registered(
         cur, "_checking", keyed[["indicator_code", "period", "area", "previous_period"]]
     ):
@@ -467,54 +493,57 @@ def _warn(
               ON c.indicator_code = k.indicator_code AND c.period = k.period AND c.area = k.area
             """
         ).df()
-    merged = keyed.merge(before, on=["indicator_code", "period", "area"], how="left")
-    in_file = {(r.indicator_code, r.period, r.area): r.value for r in frame.itertuples()}
-    for r in merged.itertuples():
-        ind = indicators.loc[r.indicator_code]
-        at = {**where, "row": int(r.source_row), "column": column, "value": r.value}
-        prev = in_file.get((r.indicator_code, r.previous_period, r.area), r.previous_value)
-        if (
-            r.value is not None
-            and not pd.isna(r.value)
-            and prev is not None
-            and not pd.isna(prev)
-            and prev != 0
-        ):
-            change = (r.value - prev) / abs(prev)
-            if abs(change) > BIG_CHANGE:
-                problems.append(
-                    problem(
-                        "big-change",
-                        f"{r.indicator_code} {r.period}: {r.value:g} is {abs(change):.0%} {'up' if change > 0 else 'down'} on {prev:g} for {r.previous_period}. Check it; if it is right, accept the warnings.",
-                        **at,
-                    )
-                )
-        threshold = ind["small_number_threshold"]
-        if (
-            ind["unit"] == "count"
-            and r.value is not None
-            and not pd.isna(r.value)
-            and not pd.isna(threshold)
-            and 0 < r.value < threshold
-        ):
+    m = keyed.merge(before, on=["indicator_code", "period", "area"], how="left")
+    # The previous period's figure from this same file wins over the stored one.
+    same_file = frame.rename(columns={"period": "previous_period", "value": "file_previous"})
+    m = m.merge(
+        same_file[["indicator_code", "previous_period", "area", "file_previous"]],
+        on=["indicator_code", "previous_period", "area"],
+        how="left",
+    )
+    prev = m["file_previous"].astype("float64").fillna(m["previous_value"].astype("float64"))
+    value = m["value"].astype("float64")
+    change = (value - prev) / prev.abs()
+    big = value.notna() & prev.notna() & (prev != 0) & (change.abs() > BIG_CHANGE)
+    facts = indicators[["unit", "small_number_threshold"]]
+    m = m.join(facts, on="indicator_code")
+    threshold = m["small_number_threshold"].astype("float64")
+    small = (
+        (m["unit"] == "count")
+        & value.notna()
+        & threshold.notna()
+        & (value > 0)
+        & (value < threshold)
+    )
+    current = m["current_value"].astype("float64")
+    differs = ~((value.isna() & current.isna()) | ((value - current).abs() < 1e-9))
+    shown = m["has_current"].fillna(False).astype(bool) & m["shown_at"].notna() & differs
+    for i in m.index[big | small | shown]:
+        r = m.loc[i]
+        at = {**where, "row": int(r["source_row"]), "column": column, "value": r["value"]}
+        label = f"{r['indicator_code']} {r['period']}"
+        if big[i]:
+            direction = "up" if change[i] > 0 else "down"
             problems.append(
                 problem(
-                    "small-number",
-                    f"{r.indicator_code} {r.period}: {r.value:g} is below the small-number threshold of {int(threshold)}. Check it is right and that publishing it cannot identify anyone.",
+                    "big-change",
+                    f"{label}: {value[i]:g} is {abs(change[i]):.0%} {direction} on {prev[i]:g} for {r['previous_period']}. Check it; if it is right, accept the warnings.",
                     **at,
                 )
             )
-        shown_at = r.shown_at
-        if (
-            bool(r.has_current)
-            and shown_at is not None
-            and not pd.isna(shown_at)
-            and not _same_value(r.value, r.current_value)
-        ):
+        if small[i]:
+            problems.append(
+                problem(
+                    "small-number",
+                    f"{label}: {value[i]:g} is below the small-number threshold of {int(threshold[i])}. Check it is right and that publishing it cannot identify anyone.",
+                    **at,
+                )
+            )
+        if shown[i]:
             problems.append(
                 problem(
                     "revises-shown-figure",
-                    f"{r.indicator_code} {r.period}: the board was shown {r.current_value:g} on {pd.Timestamp(shown_at):%d %B %Y}; this changes it to {r.value:g}. The earlier figure stays in the audit trail.",
+                    f"{label}: the board was shown {current[i]:g} on {pd.Timestamp(r['shown_at']):%d %B %Y}; this changes it to {value[i]:g}. The earlier figure stays in the audit trail.",
                     **at,
                 )
             )
@@ -702,14 +731,16 @@ def _write(
             classify(cur, figures, OBSERVATIONS).rename(columns={"indicator_code": "what"})
         )
         writer.add(figures, OBSERVATIONS)
-    result = writer.finish()
-    if not prepared.commentary.empty:
-        notes = prepared.commentary.assign(author=uploaded_by, upload_id=result.upload_id)
+    notes = _new_commentary(cur, prepared.commentary)
+    if not notes.empty:
+        # Commentary belongs to an upload too, so undoing the upload withdraws it.
+        notes = notes.assign(author=uploaded_by, upload_id=writer.ensure_upload())
         with registered(cur, "_commentary", notes):
             cur.execute(
                 "INSERT INTO commentary (indicator_code, period, narrative, blockage, author, upload_id) "
                 "SELECT indicator_code, period, narrative, blockage, author, upload_id FROM _commentary"
             )
+    result = writer.finish()
     tell(1.0, "Done")
     rows = (
         pd.concat(classified, ignore_index=True)
@@ -717,6 +748,24 @@ def _write(
         else pd.DataFrame(columns=["what", "period", "area", "change", "old_value", "value"])
     )
     return result, rows
+
+
+def _new_commentary(cur, notes: pd.DataFrame) -> pd.DataFrame:
+    """The return's commentary less what already stands as the latest word on each period."""
+    if notes.empty:
+        return notes
+    with registered(cur, "_notes", notes):
+        return cur.execute(
+            """
+            SELECT n.* FROM _notes n
+            LEFT JOIN (
+                SELECT indicator_code, period, narrative, blockage FROM current_commentary
+            ) c ON c.indicator_code = n.indicator_code AND c.period = n.period
+            WHERE c.indicator_code IS NULL
+               OR coalesce(c.narrative, '') <> coalesce(n.narrative, '')
+               OR c.blockage <> n.blockage
+            """
+        ).df()
 
 
 def _statuses(cur) -> pd.DataFrame:

@@ -27,7 +27,8 @@ CSS = """
                    padding: 0.05rem 0.7rem; margin: 0.15rem 0.25rem 0.15rem 0; background: #FFFFFF; }
   .counts { font-size: 1rem; }
   .counts span { margin-right: 0.8rem; white-space: nowrap; }
-  .fourcol h4 { font-size: 1.05rem; letter-spacing: 0.04em; color: #004488; margin: 0 0 0.3rem 0; }
+  .fourcol h2, .fourcol h3, .fourcol h4 { font-size: 1.05rem; letter-spacing: 0.04em; color: #004488; margin: 0 0 0.3rem 0; }
+  .fourcol h2, .fourcol h3 { padding: 0; font-weight: 700; line-height: 1.4; }  /* undo Streamlit's h3 spacing */
   .fourcol p { font-size: 1.08rem; margin: 0; }
   table.ind { width: 100%; border-collapse: collapse; font-size: 1rem; }
   table.ind th { text-align: left; border-bottom: 2px solid #1F2328; padding: 0.4rem; }
@@ -37,6 +38,11 @@ CSS = """
   .tile { flex: 1 1 10rem; border: 1px solid #D1D5DB; border-radius: 0.5rem; padding: 0.4rem 0.6rem;
           text-align: center; }
   .tile .n { font-size: 2rem; font-weight: 800; display: block; }
+  /* Streamlit's Plotly theme draws axis labels in #808495: 3.7:1 on white, under WCAG AA's 4.5:1
+     (axe cannot measure SVG text, so tests/browser/test_accessibility.py checks this itself).
+     !important beats Plotly's inline fill; #374151 is 10.3:1 on white. */
+  .js-plotly-plot .xtick text, .js-plotly-plot .ytick text,
+  .js-plotly-plot .g-xtitle text, .js-plotly-plot .g-ytitle text { fill: #374151 !important; }
 </style>
 """
 

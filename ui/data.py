@@ -49,3 +49,15 @@ def trend(data_version: int, code: str, height: int = 380) -> go.Figure | None:
     if frame.empty:
         return None
     return charts.trend(frame, board.indicator(cursor(), code), height=height)
+
+
+@st.cache_data(show_spinner=False, max_entries=6)
+def board_pack(data_version: int, fmt: str, paper: str = "A4") -> bytes:
+    """The board pack as bytes for a download button; built once per data version."""
+    from io import BytesIO
+
+    from outcomes import pack
+
+    out = BytesIO()
+    pack.build_pack(cursor(), fmt, out, paper=paper)
+    return out.getvalue()

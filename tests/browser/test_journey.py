@@ -97,7 +97,7 @@ def test_journey_overview_to_priority_to_indicator(
     wait_for_app(page, h1=title)
     assert "priority=harmful-reoffending" in page.url
     for heading in FOUR_COLUMNS:
-        expect(page.locator(".fourcol h4").filter(has_text=heading)).to_be_visible()
+        expect(page.locator(".fourcol h2").filter(has_text=heading)).to_be_visible()
     expect(page.locator(".badge.big").first).to_have_text("✖ Red")
     expect(page.locator(PLOTLY).first).to_be_visible()
     expect(page.locator(PLOTLY).first.locator("svg.main-svg").first).to_be_attached()

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from outcomes.store import PROJECT_ROOT
+from tests.pages.conftest import clear_caches
 from tests.unit.test_framework import SEVEN
 
 PRIORITY_STATUS = {
@@ -27,11 +28,7 @@ def app(demo_db_file, monkeypatch):
     monkeypatch.setenv("OUTCOMES_DB", str(demo_db_file))
     at = AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60)
     yield at
-    # Each test opens the file afresh, so the process-wide store must not outlive it.
-    import streamlit as st
-
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    clear_caches()
 
 
 def _text(at: AppTest) -> str:
@@ -207,3 +204,13 @@ def test_typed_text_is_escaped_before_it_reaches_html(tmp_path, monkeypatch, dem
 
         st.cache_resource.clear()
         st.cache_data.clear()
+
+
+def test_board_pack_is_one_click_from_the_sidebar(app):
+    at = _run(app)
+    at.radio(key="pack_format").set_value("xlsx").run()
+    at.button(key="pack_prepare").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    buttons = [b for b in at.get("download_button") if "board pack" in b.proto.label]
+    assert [b.proto.label for b in buttons] == ["Download the Excel board pack"]

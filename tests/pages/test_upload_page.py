@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import duckdb
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from outcomes.store import PROJECT_ROOT
+from tests.pages.conftest import clear_caches
 
 UPLOAD_PAGE = "pages/upload.py"
 CORRECTION_FILE = "VV return 2024-25 Q3 (corrected).xlsx"
@@ -26,53 +26,13 @@ STEPS_BEFORE_A_FILE = [
 ]
 
 
-def _clear_caches() -> None:
-    import streamlit as st
-
-    st.cache_resource.clear()
-    st.cache_data.clear()
-
-
-@pytest.fixture(autouse=True)
-def router_already_running(monkeypatch):
-    """Run as a server does once any session has passed through the router.
-
-    AppTest resets ``PagesManager.uses_pages_directory`` before every run, so each run starts in
-    Streamlit's legacy ``pages/`` mode and ``ui.router.require_router`` reruns it. That rerun
-    spends the click of a button, so a submitted form would never see its button pressed.
-    Leaving the flag off, as ``st.navigation`` does in a live server, keeps the click.
-    """
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
-
-
 @pytest.fixture
 def app(demo_db_file, monkeypatch):
     """The dashboard on the shared demo database: read only."""
     monkeypatch.setenv("OUTCOMES_DB", str(demo_db_file))
     at = AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60)
     yield at
-    _clear_caches()
-
-
-@pytest.fixture
-def fresh_db(tmp_path, monkeypatch, demo_framework):
-    """A demo database of this test's own, for tests that write."""
-    from outcomes.demo import build_demo
-    from outcomes.store import open_store
-
-    path = tmp_path / "upload-page.duckdb"
-    s = open_store(path)
-    build_demo(s.cursor(), demo_framework)
-    s.close()
-    monkeypatch.setenv("OUTCOMES_DB", str(path))
-    yield path
-    _clear_caches()
+    clear_caches()
 
 
 @pytest.fixture
@@ -101,7 +61,7 @@ def _history(at: AppTest):
 
 def _query(path, sql: str, params: list | None = None):
     """Read the database file the page wrote, once the page's connection is let go."""
-    _clear_caches()
+    clear_caches()
     con = duckdb.connect(str(path))
     try:
         return con.execute(sql, params or []).fetchall()
@@ -119,7 +79,9 @@ def test_upload_page_renders_its_steps_template_and_history(app):
     # The return due is the quarter after the latest figures (2024/25 Q4).
     assert at.selectbox(key="upload_period").value == "2025/26 Q1"
     assert _download_label(at) == "Download the return for 2025/26 Q1 (3 rows)"
-    assert [b.label for b in at.button] == ["Undo this upload"]
+    # Before a file is chosen the page offers no confirm button, only undo (the sidebar
+    # holds the board pack's button).
+    assert [b.label for b in at.main.button] == ["Undo this upload"]
 
     history = _history(at)
     assert list(history.columns) == [

@@ -297,3 +297,29 @@ def test_police_uk_file_loads_series_and_recomputes_the_derived_indicator(demo_s
         == 0
     )
     assert cur.execute("SELECT count(*) FROM series_current").fetchone()[0] == 0
+
+
+def test_commentary_is_not_repeated_and_is_withdrawn_with_its_upload(demo_store, tmp_path):
+    cur = demo_store.cursor()
+    rows = [row("VV02", "2025/26 Q1", 410, "Pathway stalled", "Y")]
+    first = uploads.commit(
+        cur, prepare(cur, workbook(tmp_path / "a.xlsx", rows)), uploaded_by="lead"
+    )
+    # the same figures and words re-saved under another name: nothing new to record
+    again = uploads.commit(
+        cur, prepare(cur, workbook(tmp_path / "b.xlsx", rows)), uploaded_by="lead"
+    )
+    assert again.upload_id is None
+    assert cur.execute("SELECT count(*) FROM commentary").fetchone()[0] == 1
+    # new words on the same figure: an upload of its own, so it can be undone
+    words = [row("VV02", "2025/26 Q1", 410, "Pathway agreed", "N")]
+    third = uploads.commit(
+        cur, prepare(cur, workbook(tmp_path / "c.xlsx", words)), uploaded_by="lead"
+    )
+    assert third.upload_id is not None and third.rows_unchanged == 1
+    live = "SELECT narrative, blockage FROM current_commentary WHERE indicator_code = 'VV02'"
+    assert cur.execute(live).fetchone() == ("Pathway agreed", False)
+    uploads.rollback(cur, third.upload_id, by="lead")
+    assert cur.execute(live).fetchone() == ("Pathway stalled", True)
+    uploads.rollback(cur, first.upload_id, by="lead")
+    assert cur.execute(live).fetchone() is None

@@ -1,0 +1,546 @@
+"""Meetings and actions: what changed since the last meeting, recording a meeting, the actions
+log (add, edit, close, export, import) and the audit trail."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from io import BytesIO
+from typing import Any
+from urllib.parse import quote
+
+import pandas as pd
+import streamlit as st
+
+from outcomes import board, meetings, status
+from ui import components as ui
+from ui import data
+from ui.router import require_router
+from ui.state import cursor
+
+require_router()
+version = data.version()
+summary = data.priority_summary(version)
+ratings = data.indicator_ratings(version)
+titles = dict(zip(summary["id"], summary["title"], strict=True))
+today = date.today()
+
+DIRECTION_WORDS = {"worse": "↘ worse", "better": "↗ better", "changed": "↔ changed"}
+FLASH = "meeting_flash"
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _exceptions(data_version: int, day: date) -> meetings.Exceptions:
+    return meetings.since_last_meeting(cursor(), today=day)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _export(data_version: int) -> bytes:
+    buffer = BytesIO()
+    meetings.export_actions(cursor(), buffer)
+    return buffer.getvalue()
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (not isinstance(value, str) and pd.isna(value))
+
+
+def _day(value: Any) -> str:
+    """A date as the board writes it: 15 May 2025."""
+    if _missing(value):
+        return "–"
+    d = pd.Timestamp(value)
+    return f"{d.day} {d:%B %Y}"
+
+
+def _period(code: Any) -> str:
+    return "none yet" if _missing(code) else ui.escape(str(code))
+
+
+def _indicator_link(code: str, name: str, priority_id: str) -> str:
+    href = f"priority?priority={quote(str(priority_id))}#{quote(str(code).lower())}"
+    return (
+        f'<a href="{ui.escape(href)}" target="_self"><strong>{ui.escape(code)}</strong> '
+        f"{ui.escape(name)}</a>"
+    )
+
+
+def _priority_link(priority_id: Any) -> str:
+    if _missing(priority_id) or priority_id not in titles:
+        return ""
+    href = f"priority?priority={quote(str(priority_id))}"
+    return f'<a href="{ui.escape(href)}" target="_self">{ui.escape(titles[priority_id])}</a>'
+
+
+def _table(headings: list[str], rows: list[list[str]]) -> None:
+    """Rows of trusted HTML (every piece of typed text already escaped)."""
+    head = "".join(f"<th>{ui.escape(h)}</th>" for h in headings)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    ui.md(
+        f'<div class="scroll"><table class="ind"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
+    )
+
+
+def _flash(section: str) -> None:
+    """Show (once) the message a write left for this section before the page reran."""
+    message = st.session_state.get(FLASH, {}).pop(section, None)
+    if message:
+        st.success(message)
+
+
+def _done(section: str, message: str) -> None:
+    st.session_state.setdefault(FLASH, {})[section] = message
+    st.rerun()
+
+
+st.title("Meetings and actions")
+st.caption(
+    "What changed since the board last met, the actions it agreed, and who changed what. "
+    "Recording a meeting freezes every status as it stands, so later corrections never "
+    "rewrite what the board was shown."
+)
+who = st.text_input(
+    "Your name or role",
+    key="meeting_who",
+    placeholder="e.g. Community Safety Partnership Manager",
+    help="Recorded in the audit trail with every change you make on this page.",
+)
+who = who.strip()
+
+# Since the last meeting ----------------------------------------------------------------------
+ex = _exceptions(version, today)
+st.header("Since the last meeting", divider="gray")
+if ex.meeting is None:
+    since = None
+    st.info(
+        "No meeting recorded yet: record one below to see which statuses changed since. "
+        "Overdue returns, blockages and overdue actions are listed already."
+    )
+else:
+    since = _day(ex.meeting["meeting_date"])
+    title = ex.meeting.get("title")
+    st.markdown(
+        f"Last meeting: **{since}**"
+        + (f" ({ui.escape(title)})" if not _missing(title) and title else "")
+        + ". Statuses are compared with those frozen at that meeting."
+    )
+
+kinds = [
+    ("↕", "Status changes", len(ex.changed) if ex.meeting else None),
+    ("+", "New figures", len(ex.new_data) if ex.meeting else None),
+    ("◷", "Returns overdue", len(ex.overdue_returns)),
+    ("⚑", "Blockages escalated", len(ex.blockages)),
+    ("⚠", "Actions overdue", len(ex.overdue_actions)),
+]
+ui.md(
+    '<div class="tiles">'
+    + "".join(
+        f'<div class="tile" style="flex-basis:8rem"><span class="n">{"–" if n is None else n}</span>'
+        f"{symbol} {ui.escape(label)}</div>"
+        for symbol, label, n in kinds
+    )
+    + "</div>"
+)
+
+
+def _with_priority(code: str, name: str, priority_id: str) -> str:
+    """The indicator (linked to its place on the priority page) with its priority beneath."""
+    return f"{_indicator_link(code, name, priority_id)}<br><span class='muted'>{ui.escape(titles.get(priority_id, ''))}</span>"
+
+
+st.subheader("Status changes")
+if ex.meeting is None:
+    st.caption("Statuses are compared once a meeting is recorded.")
+elif ex.changed.empty:
+    st.markdown(f"No indicator changed status since {since}.")
+else:
+    order = {"worse": 0, "changed": 1, "better": 2}
+    changed = ex.changed.sort_values("direction", key=lambda s: s.map(order), kind="stable")
+    _table(
+        ["Indicator", "At the meeting", "Now", "Change"],
+        [
+            [
+                _with_priority(r.indicator_code, r.name, r.priority_id),
+                f"{ui.badge(r.was)}<br><span class='muted'>{_period(r.period_was)}</span>",
+                f"{ui.badge(r.now)}<br><span class='muted'>{_period(r.period)}</span>",
+                f"<strong>{ui.escape(DIRECTION_WORDS.get(r.direction, r.direction))}</strong>",
+            ]
+            for r in changed.itertuples()
+        ],
+    )
+
+st.subheader("New figures")
+if ex.meeting is None:
+    st.caption("New figures are counted once a meeting is recorded.")
+elif ex.new_data.empty:
+    st.markdown(f"No new figures since {since}.")
+else:
+    units = ratings.set_index("indicator_code")[["unit", "decimals"]].to_dict("index")
+    _table(
+        ["Indicator", "Latest figures", "Figure"],
+        [
+            [
+                _with_priority(r.indicator_code, r.name, r.priority_id),
+                f"{_period(r.period_now)}<br><span class='muted'>was {_period(r.period_was)}</span>",
+                ui.escape(
+                    board.format_value(
+                        r.value,
+                        units[r.indicator_code]["unit"],
+                        int(units[r.indicator_code]["decimals"]),
+                    )
+                ),
+            ]
+            for r in ex.new_data.itertuples()
+        ],
+    )
+
+st.subheader("Returns overdue")
+if ex.overdue_returns.empty:
+    st.markdown("Every return is in: none is overdue.")
+else:
+    _table(
+        ["Indicator", "Latest figures", "Due for", "Accountable"],
+        [
+            [
+                _indicator_link(r.indicator_code, r.name, r.priority_id),
+                _period(r.latest_period),
+                f"<strong>◷ {ui.escape(r.due_period)}</strong>",
+                ui.escape(r.accountable_role or ""),
+            ]
+            for r in ex.overdue_returns.itertuples()
+        ],
+    )
+
+st.subheader("Blockages escalated to the board")
+if ex.blockages.empty:
+    st.markdown(
+        f"No blockage escalated to the board since {since}."
+        if since
+        else "No blockage has been escalated to the board."
+    )
+else:
+    _table(
+        ["Indicator", "What is blocked", "Raised by"],
+        [
+            [
+                f"{_indicator_link(r.indicator_code, r.name, r.priority_id)}"
+                f"<br><span class='muted'>{_period(r.period)}</span>",
+                "<strong>⚑ Blockage</strong> "
+                + ui.escape(r.blockage_detail or r.narrative or "no detail given"),
+                f"{ui.escape(r.author)}<br><span class='muted'>{_day(r.created_at)}</span>",
+            ]
+            for r in ex.blockages.itertuples()
+        ],
+    )
+
+st.subheader("Actions overdue")
+if ex.overdue_actions.empty:
+    st.markdown("No action is overdue.")
+else:
+    _table(
+        ["Action", "Owner", "Due"],
+        [
+            [
+                f"<strong>⚠ Overdue {ui.escape(r.reference)}</strong> {ui.escape(r.text)}"
+                + (f"<br>{_priority_link(r.priority_id)}" if _priority_link(r.priority_id) else ""),
+                ui.escape(r.owner),
+                _day(r.due_date),
+            ]
+            for r in ex.overdue_actions.itertuples()
+        ],
+    )
+
+# Record a meeting ---------------------------------------------------------------------------
+st.header("Record a meeting", divider="gray")
+_flash("meeting")
+with st.form("record_meeting"):
+    left, right = st.columns([1, 2])
+    when = left.date_input("Meeting date", value=today, format="DD/MM/YYYY", key="meeting_date")
+    title = right.text_input(
+        "Title (optional)", key="meeting_title", placeholder="e.g. Safer Plymouth board"
+    )
+    st.caption(
+        f"Recording freezes the status of all {len(ratings)} indicators as they stand now. "
+        "Record the meeting on the day, once the board has seen the figures."
+    )
+    if st.form_submit_button("Record the meeting", type="primary"):
+        if not who:
+            st.error("Fill in your name or role (at the top of the page) first: it is recorded.")
+        else:
+            try:
+                meetings.record_meeting(cursor(), when, by=who, title=title.strip() or None)
+            except meetings.MeetingError as err:
+                st.error(str(err))
+            else:
+                _done(
+                    "meeting",
+                    f"Meeting on {_day(when)} recorded. The statuses of all {len(ratings)} "
+                    "indicators were frozen as they stood; “Since the last meeting” now starts "
+                    "from this meeting.",
+                )
+
+held = meetings.meetings(cursor())
+st.markdown("**Meetings recorded**")
+if held.empty:
+    st.caption("No meetings recorded yet.")
+else:
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Date": [_day(d) for d in held["meeting_date"]],
+                "Title": held["title"].fillna(""),
+                "Recorded by": held["recorded_by"],
+                "Recorded": [f"{pd.Timestamp(t):%d/%m/%Y %H:%M}" for t in held["recorded_at"]],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+# The actions log ----------------------------------------------------------------------------
+st.header("Actions log", divider="gray", anchor="actions")
+_flash("actions")
+log = meetings.actions(cursor(), today=today)
+if log.empty:
+    st.markdown("No actions yet: add the first below, or import a workbook.")
+else:
+    log = log.sort_values("overdue", ascending=False, kind="stable")
+    late = log[log["overdue"]]
+    if not late.empty:
+        st.warning(
+            f"Overdue: {len(late)} action{'s' if len(late) != 1 else ''} past the due date "
+            f"({', '.join(late['reference'])}).",
+            icon="⚠",
+        )
+    shown = pd.DataFrame(
+        {
+            "Overdue": ["⚠ Overdue" if o else "" for o in log["overdue"]],
+            "Ref": log["reference"],
+            "Due": [_day(d) if not _missing(d) else "" for d in log["due_date"]],
+            "Status": ["✔ Done" if s == "done" else "Open" for s in log["status"]],
+            "Owner": log["owner"],
+            "Action": log["text"],
+            "Priority": log["priority_title"].fillna(""),
+            "From meeting": [_day(d) if not _missing(d) else "" for d in log["meeting_date"]],
+        }
+    )
+    st.dataframe(
+        shown.style.apply(
+            lambda row: [
+                "background-color:#FDECEA;font-weight:700" if row["Overdue"] else "" for _ in row
+            ],
+            axis=1,
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+open_refs = list(log.loc[log["status"] == "open", "reference"]) if not log.empty else []
+edit, close = st.columns([3, 2], gap="large")
+with edit:
+    st.subheader("Add or change an action")
+    by_ref = log.set_index("reference").to_dict("index") if not log.empty else {}
+    chosen = st.selectbox(
+        "Action",
+        ["", *by_ref],
+        format_func=lambda ref: (
+            "A new action" if ref == "" else f"{ref}: {str(by_ref[ref]['text'])[:60]}"
+        ),
+        key="action_pick",
+    )
+    old = by_ref.get(chosen, {})
+    meeting_dates = [pd.Timestamp(d).date() for d in held["meeting_date"]]
+    suggestion = f"A{len(by_ref) + 1}"
+    with st.form(f"action_form_{chosen or 'new'}"):
+        ref = st.text_input(
+            "Reference",
+            value=chosen or ("" if suggestion in by_ref else suggestion),
+            disabled=bool(chosen),
+            key=f"action_ref_{chosen}",
+        )
+        text = st.text_area("Action", value=old.get("text", ""), key=f"action_text_{chosen}")
+        c1, c2 = st.columns(2)
+        owner = c1.text_input("Owner", value=old.get("owner", ""), key=f"action_owner_{chosen}")
+        due = c2.date_input(
+            "Due date",
+            value=None if _missing(old.get("due_date")) else pd.Timestamp(old["due_date"]).date(),
+            format="DD/MM/YYYY",
+            key=f"action_due_{chosen}",
+        )
+        c3, c4 = st.columns(2)
+        state = c3.selectbox(
+            "Status",
+            list(meetings.ACTION_STATUSES),
+            index=1 if old.get("status") == "done" else 0,
+            format_func=str.capitalize,
+            key=f"action_status_{chosen}",
+        )
+        was_at = (
+            None if _missing(old.get("meeting_date")) else pd.Timestamp(old["meeting_date"]).date()
+        )
+        options = [None, *meeting_dates]
+        from_meeting = c4.selectbox(
+            "Meeting it came from",
+            options,
+            index=options.index(was_at) if was_at in options else 0,
+            format_func=lambda d: "None" if d is None else _day(d),
+            key=f"action_meeting_{chosen}",
+        )
+        priorities = [None, *titles]
+        linked = st.selectbox(
+            "Linked priority",
+            priorities,
+            index=priorities.index(old.get("priority_id"))
+            if old.get("priority_id") in priorities
+            else 0,
+            format_func=lambda pid: "None" if pid is None else titles[pid],
+            key=f"action_priority_{chosen}",
+        )
+        if st.form_submit_button("Save the action", type="primary"):
+            if not who:
+                st.error(
+                    "Fill in your name or role (at the top of the page) first: it is recorded."
+                )
+            else:
+                try:
+                    outcome = meetings.save_action(
+                        cursor(),
+                        by=who,
+                        reference=ref,
+                        text=text,
+                        owner=owner,
+                        due_date=due,
+                        status_=state,
+                        meeting_date=from_meeting,
+                        priority_id=linked,
+                    )
+                except meetings.MeetingError as err:
+                    st.error(str(err))
+                else:
+                    if outcome == "unchanged":
+                        st.info(f"Action {ref.strip()} is unchanged: nothing to save.")
+                    else:
+                        _done("actions", f"Action {ref.strip()} {outcome}.")
+
+with close:
+    st.subheader("Close an action")
+    if not open_refs:
+        st.markdown("No open actions.")
+    else:
+        with st.form("close_action"):
+            target = st.selectbox(
+                "Open action",
+                open_refs,
+                format_func=lambda ref: (
+                    ("⚠ " if by_ref[ref]["overdue"] else "")
+                    + f"{ref}: {str(by_ref[ref]['text'])[:50]}"
+                ),
+                key="close_pick",
+            )
+            if st.form_submit_button("Mark as done"):
+                if not who:
+                    st.error(
+                        "Fill in your name or role (at the top of the page) first: it is recorded."
+                    )
+                else:
+                    try:
+                        meetings.close_action(cursor(), target, by=who)
+                    except meetings.MeetingError as err:
+                        st.error(str(err))
+                    else:
+                        _done("actions", f"Action {target} closed (marked done).")
+
+st.subheader("Export and import")
+st.download_button(
+    "Download the actions log (.xlsx)",
+    _export(version),
+    file_name=f"actions-log-{today.isoformat()}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    icon=":material/download:",
+    key="actions_export",
+)
+st.caption(
+    "Edit the workbook and import it back: rows are matched on the reference, new references "
+    "are added. If any row has a problem nothing is imported and every problem is listed."
+)
+_flash("import")
+workbook = st.file_uploader("Actions workbook (.xlsx)", type=["xlsx"], key="actions_import")
+if st.button("Import the actions", disabled=workbook is None, key="actions_import_go"):
+    if not who:
+        st.error("Fill in your name or role (at the top of the page) first: it is recorded.")
+    else:
+        try:
+            counts = meetings.import_actions(cursor(), BytesIO(workbook.getvalue()), by=who)
+        except meetings.MeetingError as err:
+            lines = str(err).splitlines()
+            rows = [line.strip()[2:] for line in lines[1:] if line.strip().startswith("- ")]
+            st.error(lines[0] if rows else str(err))
+            if rows:
+                problems = [r.split(": ", 1) if r.startswith("row ") else ["", r] for r in rows]
+                st.dataframe(
+                    pd.DataFrame(
+                        {
+                            "Row": [p[0].removeprefix("row ") for p in problems],
+                            "What to fix": [p[-1] for p in problems],
+                        }
+                    ),
+                    hide_index=True,
+                    width="stretch",
+                )
+        else:
+            _done(
+                "import",
+                f"Imported {workbook.name}: {counts['added']} added, {counts['changed']} changed, "
+                f"{counts['unchanged']} unchanged.",
+            )
+
+# The audit trail ----------------------------------------------------------------------------
+
+
+def _short(value: Any) -> str:
+    text = _day(value) if isinstance(value, (date, pd.Timestamp)) else str(value)
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+def _change(before: Any, after: Any) -> str:
+    """What changed, field by field: before → after."""
+    load = lambda v: None if _missing(v) else json.loads(v)  # noqa: E731
+    old, new = load(before), load(after)
+    if isinstance(old, dict) and isinstance(new, dict):
+        parts = [
+            f"{k.replace('_', ' ')}: {_short(old.get(k)) if old.get(k) is not None else '–'} → {_short(new.get(k))}"
+            for k in new
+            if old.get(k) != new.get(k)
+        ]
+        return "; ".join(parts) or "no field changed"
+    if isinstance(new, dict):
+        return "; ".join(
+            f"{k.replace('_', ' ')}: {_short(v)}"
+            for k, v in new.items()
+            if v not in (None, "", False)
+        )
+    return "" if new is None else _short(new)
+
+
+with st.expander("Audit trail: who changed what, and when"):
+    # An HTML table, not st.dataframe: a grid in a closed expander is never drawn, and the
+    # before → after text needs to wrap.
+    trail = meetings.audit_trail(cursor())
+    if trail.empty:
+        st.markdown("Nothing has been changed yet.")
+    else:
+        _table(
+            ["When", "Who", "What", "Before → after"],
+            [
+                [
+                    f"{pd.Timestamp(r.changed_at):%d/%m/%Y %H:%M}",
+                    ui.escape(r.who),
+                    ui.escape(f"{r.entity} {r.entity_key}: {r.change}"),
+                    ui.escape(_change(r.before, r.after)),
+                ]
+                for r in trail.itertuples()
+            ],
+        )
+        st.caption(f"The latest {len(trail)} changes, newest first.")
+st.caption(" ".join(f"{status.badge_text(s)}: {status.style(s).meaning}." for s in status.STATUSES))

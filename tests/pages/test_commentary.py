@@ -1,0 +1,157 @@
+"""Commentary and status overrides on the priority page, through the router with AppTest.
+
+Every test here writes, so each builds a demo database file of its own.
+"""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from outcomes.store import PROJECT_ROOT
+from tests.pages.conftest import clear_caches
+
+PRIORITY_PAGE = "pages/priority.py"
+LEAD = "Head of Probation Delivery Unit, Plymouth"
+SUBMIT = "FormSubmitter:commentary_RO01-Add commentary"
+
+
+@pytest.fixture
+def at(fresh_db):
+    at = AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60)
+    at.switch_page(PRIORITY_PAGE)
+    at.query_params["priority"] = "harmful-reoffending"
+    at.run()
+    return _ok(at)
+
+
+def _ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _text(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [t.value for t in at.title] + [e.proto.body for e in at.get("html")]
+    return "\n".join(parts)
+
+
+def _query(path, sql: str):
+    clear_caches()  # let the page's connection go before reading the file
+    con = duckdb.connect(str(path))
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def _fill(at: AppTest, **fields) -> AppTest:
+    """Fill RO01's commentary form (field name -> value) and submit it."""
+    for name, value in fields.items():
+        key = f"c_RO01_{name}_0"
+        if name in ("narrative", "actions", "detail"):
+            at.text_area(key=key).input(value)
+        elif name in ("reason", "author"):
+            at.text_input(key=key).input(value)
+        elif name == "blockage":
+            at.checkbox(key=key).set_value(value)
+        else:
+            at.selectbox(key=key).set_value(value)
+    at.button(key=SUBMIT).click().run()
+    return _ok(at)
+
+
+def _title_badge(at: AppTest) -> str:
+    """The priority's rolled-up status: the big badge under the title."""
+    first = next(m.value for m in at.markdown if "badge big" in m.value)
+    return re.search(r">([^<]+)</span>", first).group(1)
+
+
+def test_the_form_defaults_to_the_latest_period(at):
+    assert at.selectbox(key="c_RO01_period_0").value == "2024/25 Q4"
+    assert at.selectbox(key="c_RO03_period_0").value == "2025-03"  # monthly
+    assert at.selectbox(key="c_RO01_override_0").value == "none"
+    assert "No commentary yet from the accountable person." in _text(at)
+
+
+def test_commentary_added_on_the_form_shows_beside_the_chart(at, fresh_db):
+    _fill(
+        at,
+        narrative="Two prolific <offenders> were released in March.",
+        actions="Daily IOM check-ins for the cohort.",
+        blockage=True,
+        detail="Approved premises are full.",
+        author=LEAD,
+    )
+    assert not at.error, [e.value for e in at.error]
+    assert [s.value for s in at.success] == ["Commentary for RO01 (2024/25 Q4) added."]
+    text = _text(at)
+    assert "<strong>Commentary for Jan–Mar 2025 (2024/25 Q4)</strong>" in text
+    assert (
+        "<strong>The story behind the curve:</strong> Two prolific &lt;offenders&gt; were released"
+        in text
+    )
+    assert "<strong>What is being done:</strong> Daily IOM check-ins for the cohort." in text
+    assert "<strong>⚑ Blockage escalated to the board:</strong> Approved premises are full." in text
+    assert f"{LEAD}, " in text
+    # the form is empty again for the next entry
+    assert at.text_area(key="c_RO01_narrative_1").value == ""
+    # the commentary alone changes no status
+    assert _title_badge(at) == "✖ Red"
+    assert _query(fresh_db, "SELECT count(*), bool_or(blockage) FROM commentary") == [(1, True)]
+
+
+def test_an_override_without_a_reason_is_refused_and_writes_nothing(at, fresh_db):
+    _fill(at, override="amber", author=LEAD)
+    assert [e.value for e in at.error] == [
+        "A status can only be overridden with a reason: say why the computed status is wrong."
+    ]
+    assert not at.success
+    assert _title_badge(at) == "✖ Red"
+    assert _query(fresh_db, "SELECT count(*) FROM commentary") == [(0,)]
+
+
+def test_commentary_needs_an_author(at, fresh_db):
+    _fill(at, narrative="Something")
+    assert [e.value for e in at.error] == [
+        "Say who is writing (your name or role): commentary is part of the audit trail."
+    ]
+    assert _query(fresh_db, "SELECT count(*) FROM commentary") == [(0,)]
+
+
+def test_an_override_with_a_reason_shows_both_statuses_and_rolls_up(at, fresh_db):
+    assert _title_badge(at) == "✖ Red"
+    _fill(
+        at,
+        override="amber",
+        reason="March includes a one-off cohort transfer from Exeter",
+        author=LEAD,
+    )
+    assert not at.error, [e.value for e in at.error]
+    text = _text(at)
+    shown = re.search(
+        r"Computed: (<span[^>]*>[^<]*</span>) · Set by ([^:]*): (<span[^>]*>[^<]*</span>) because ([^\n]*)",
+        text,
+    )
+    assert shown, text
+    assert "✖ Red" in shown.group(1) and "▲ Amber" in shown.group(3)
+    assert shown.group(2) == LEAD
+    assert shown.group(4) == "March includes a one-off cohort transfer from Exeter"
+    # the indicators table marks it; the priority rolls up from the override: red -> amber
+    assert "set by accountable person (computed: ✖ Red" in text
+    assert _title_badge(at) == "▲ Amber"
+    assert "▲ 1 Amber" in text and "✖ 0 Red" in text
+
+    # the plan on a page agrees
+    at.switch_page("pages/overview.py")
+    at.run()
+    text = _text(_ok(at))
+    at_title = text.index("#### Reoffenders who cause the most harm")
+    assert "▲ Amber" in text[max(0, at_title - 400) : at_title]
+    audit = _query(
+        fresh_db, "SELECT who, entity, change FROM audit_log WHERE entity = 'commentary'"
+    )
+    assert audit == [(LEAD, "commentary", "override")]

@@ -1,0 +1,330 @@
+"""Meetings and actions (``/meeting``) and the overview's "since the last meeting" block,
+through the real router with Streamlit's AppTest.
+
+Every test here writes, so each builds a demo database file of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from io import BytesIO
+
+import duckdb
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from outcomes import meetings
+from outcomes.observations import record_upload
+from outcomes.store import PROJECT_ROOT, open_store
+from tests.pages.conftest import clear_caches
+
+MEETING_PAGE = "pages/meeting.py"
+WHO = "Community Safety Partnership Manager"
+RECORD = "FormSubmitter:record_meeting-Record the meeting"
+SAVE_NEW = "FormSubmitter:action_form_new-Save the action"
+CLOSE = "FormSubmitter:close_action-Mark as done"
+
+
+@pytest.fixture
+def at(fresh_db):
+    return AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60)
+
+
+def _ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _open(at: AppTest, page: str | None = MEETING_PAGE) -> AppTest:
+    if page:
+        at.switch_page(page)
+    at.run()
+    return _ok(at)
+
+
+def _text(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [s.value for s in at.subheader] + [e.proto.body for e in at.get("html")]
+    return "\n".join(parts)
+
+
+def _query(path, sql: str, params: list | None = None):
+    clear_caches()  # let the page's connection go before reading the file
+    con = duckdb.connect(str(path))
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def _write(path, action) -> None:
+    """Change the database behind the page's back, as another user (or the upload page) would."""
+    clear_caches()
+    s = open_store(path)
+    try:
+        action(s.cursor())
+    finally:
+        s.close()
+
+
+def _revise_vv02_to_red(cur) -> None:
+    frame = pd.DataFrame(
+        [{"indicator_code": "VV02", "period": "2024/25 Q4", "area": "all", "value": 300}]
+    )
+    record_upload(
+        cur, frame, uploaded_by="Service Manager", file_name="VV02.xlsx", source_format="return"
+    )
+
+
+def _record(at: AppTest, when: date = date(2025, 5, 15), who: str = WHO) -> AppTest:
+    at.text_input(key="meeting_who").input(who)
+    at.date_input(key="meeting_date").set_value(when)
+    at.text_input(key="meeting_title").input("Safer Plymouth board")
+    at.button(key=RECORD).click().run()
+    return _ok(at)
+
+
+def _actions_table(at: AppTest) -> pd.DataFrame:
+    tables = [d.value for d in at.dataframe if "Overdue" in d.value.columns]
+    assert len(tables) == 1
+    return tables[0]
+
+
+# Recording a meeting ---------------------------------------------------------------------------
+
+
+def test_recording_a_meeting_freezes_the_statuses_and_says_so(at, fresh_db):
+    _open(at)
+    assert [t.value for t in at.title] == ["Meetings and actions"]
+    assert any("No meeting recorded yet" in i.value for i in at.info)
+    _record(at)
+    assert not at.error, [e.value for e in at.error]
+    assert [s.value for s in at.success] == [
+        "Meeting on 15 May 2025 recorded. The statuses of all 22 indicators were frozen as "
+        "they stood; “Since the last meeting” now starts from this meeting."
+    ]
+    text = _text(at)
+    assert "Last meeting: **15 May 2025** (Safer Plymouth board)" in text
+    assert "No indicator changed status since 15 May 2025." in text
+    meetings_list = next(d.value for d in at.dataframe if "Recorded by" in d.value.columns)
+    assert list(meetings_list["Date"]) == ["15 May 2025"]
+    assert list(meetings_list["Recorded by"]) == [WHO]
+    assert _query(fresh_db, "SELECT count(*) FROM meeting_status") == [(22,)]
+
+
+def test_recording_a_meeting_needs_a_name_and_a_new_date(at, fresh_db):
+    _open(at)
+    _record(at, who="")
+    assert [e.value for e in at.error] == [
+        "Fill in your name or role (at the top of the page) first: it is recorded."
+    ]
+    assert not at.success
+    _record(at)
+    _record(at)  # the same date again
+    assert any("already recorded" in e.value for e in at.error)
+    assert _query(fresh_db, "SELECT count(*) FROM meeting") == [(1,)]
+
+
+# Since the last meeting: overview block and full view -------------------------------------------
+
+
+def test_overview_block_before_and_after_a_meeting_and_a_revision(at, fresh_db):
+    text = _text(_open(at, None))
+    assert (
+        "No meeting recorded yet: record one on Meetings and actions to see what changed since."
+        in text
+    )
+    assert "◷ 2 returns overdue" in text  # SV04 awaits police.uk; MS02 is out of date
+    # the overview's own headings are untouched
+    assert [h.value for h in at.header] == ["Individuals", "Communities", "Issues"]
+
+    _write(fresh_db, lambda cur: meetings.record_meeting(cur, "2025-05-15", by="clerk"))
+    _write(fresh_db, _revise_vv02_to_red)
+    at.run()
+    text = _text(_ok(at))
+    assert "Since the last meeting on 15 May 2025" in text
+    assert "1 status change (↘ 1 worse, ↗ 0 better)" in text
+    change = re.search(r"<li>(<a [^>]*>)<strong>VV02</strong>.*?</li>", text)
+    assert change, text
+    assert 'href="priority?priority=vulnerable-victims#vv02"' in change.group(1)
+    assert re.search(r"▲ Amber</span> → <span[^>]*>✖ Red</span>", change.group(0))
+    assert "No meeting recorded yet" not in text
+
+    # the full view on the meetings page: was and now, and which way
+    text = _text(_open(at))
+    row = re.search(r"<tr><td><a [^>]*><strong>VV02</strong>.*?</tr>", text)
+    assert row, text
+    assert "▲ Amber" in row.group(0) and "✖ Red" in row.group(0) and "↘ worse" in row.group(0)
+    assert "No new figures since" in text  # a revision, not a new period
+
+
+def test_blockages_and_overdue_actions_reach_both_views(at, fresh_db):
+    def setup(cur):
+        meetings.record_meeting(cur, "2025-05-15", by="clerk")
+        meetings.add_commentary(
+            cur,
+            "RO01",
+            "2024/25 Q4",
+            author="Head of Probation Delivery Unit",
+            narrative="Two prolific offenders were released in March.",
+            blockage=True,
+            blockage_detail="Housing for prison leavers: <b>no places</b>",
+        )
+        meetings.save_action(
+            cur,
+            by="clerk",
+            reference="A7",
+            text="Write to housing",
+            owner="Chair",
+            due_date="2025-06-01",
+        )
+
+    _write(fresh_db, setup)
+    text = _text(_open(at, None))
+    assert "⚑ 1 blockage escalated" in text and "⚠ 1 action overdue" in text
+    assert "Housing for prison leavers: &lt;b&gt;no places&lt;/b&gt;" in text
+    assert "<b>no places" not in text
+    assert "<strong>A7</strong>" in text and "due 1 June 2025" in text
+    text = _text(_open(at))
+    assert "⚑ Blockage</strong> Housing for prison leavers" in text
+    assert "<strong>⚠ Overdue A7</strong> Write to housing" in text
+
+
+# The actions log -------------------------------------------------------------------------------
+
+
+def _add_action(at: AppTest, ref: str, text: str, due: date | None, priority: str | None = None):
+    at.selectbox(key="action_pick").set_value("").run()
+    at.text_input(key="action_ref_").input(ref)
+    at.text_area(key="action_text_").input(text)
+    at.text_input(key="action_owner_").input("Head of Community Safety")
+    at.date_input(key="action_due_").set_value(due)
+    at.selectbox(key="action_priority_").set_value(priority)
+    at.button(key=SAVE_NEW).click().run()
+    return _ok(at)
+
+
+def test_actions_add_overdue_stands_out_and_close(at, fresh_db):
+    _open(at)
+    at.text_input(key="meeting_who").input(WHO)
+    _add_action(at, "A1", "Report back on the domestic abuse campaign", date(2099, 3, 31))
+    assert [s.value for s in at.success] == ["Action A1 added."]
+    _add_action(
+        at, "A2", "Ask police.uk for the missing extract", date(2025, 1, 31), "street-violence"
+    )
+    assert [s.value for s in at.success] == ["Action A2 added."]
+
+    table = _actions_table(at)
+    assert list(table["Ref"]) == ["A2", "A1"]  # the overdue one first
+    assert list(table["Overdue"]) == ["⚠ Overdue", ""]
+    assert table.iloc[0]["Due"] == "31 January 2025"
+    assert table.iloc[0]["Priority"] == (
+        "Violent street crime in Stonehouse, Devonport and the City Centre"
+    )
+    assert [w.value for w in at.warning] == ["Overdue: 1 action past the due date (A2)."]
+    assert at.warning[0].icon == "⚠"
+
+    at.selectbox(key="close_pick").set_value("A2")
+    at.button(key=CLOSE).click().run()
+    _ok(at)
+    assert [s.value for s in at.success] == ["Action A2 closed (marked done)."]
+    table = _actions_table(at).set_index("Ref")
+    assert table.at["A2", "Status"] == "✔ Done" and table.at["A2", "Overdue"] == ""
+    assert not at.warning
+    assert at.selectbox(key="close_pick").options == [
+        "A1: Report back on the domestic abuse campaign"
+    ]
+
+    # the audit trail says who did what, before and after (newest first)
+    trail = next(m.value for m in at.markdown if "<th>Before → after</th>" in m.value)
+    newest = re.search(r"<tbody><tr>(.*?)</tr>", trail).group(1)
+    assert f"<td>{WHO}</td><td>action A2: closed</td>" in newest
+    assert "status: open → done" in newest
+    rows = _query(fresh_db, "SELECT reference, status FROM action ORDER BY reference")
+    assert rows == [("A1", "open"), ("A2", "done")]
+
+
+def test_editing_an_action_changes_it(at, fresh_db):
+    _write(
+        fresh_db,
+        lambda cur: meetings.save_action(
+            cur, by="clerk", reference="A1", text="Old words", owner="Chair", due_date="2099-01-01"
+        ),
+    )
+    _open(at)
+    at.text_input(key="meeting_who").input(WHO)
+    at.selectbox(key="action_pick").set_value("A1").run()
+    assert at.text_area(key="action_text_A1").value == "Old words"
+    at.text_area(key="action_text_A1").input("New words")
+    at.button(key="FormSubmitter:action_form_A1-Save the action").click().run()
+    _ok(at)
+    assert [s.value for s in at.success] == ["Action A1 changed."]
+    assert list(_actions_table(at)["Action"]) == ["New words"]
+
+
+def test_an_action_needs_its_fields_and_a_name(at, fresh_db):
+    _open(at)
+    _add_action(at, "A1", "Something", None)
+    assert [e.value for e in at.error] == [
+        "Fill in your name or role (at the top of the page) first: it is recorded."
+    ]
+    at.text_input(key="meeting_who").input(WHO)
+    at.text_input(key="action_owner_").input("")
+    at.button(key=SAVE_NEW).click().run()
+    assert [e.value for e in _ok(at).error] == ["An action needs an owner."]
+    assert _query(fresh_db, "SELECT count(*) FROM action") == [(0,)]
+
+
+def _workbook(rows: list[dict]) -> bytes:
+    buffer = BytesIO()
+    pd.DataFrame(rows).to_excel(buffer, sheet_name="Actions", index=False)
+    return buffer.getvalue()
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def test_importing_a_bad_workbook_lists_every_bad_row_and_imports_nothing(at, fresh_db):
+    _open(at)
+    at.text_input(key="meeting_who").input(WHO)
+    content = _workbook(
+        [
+            {"reference": "A1", "text": "Fine", "owner": "Chair", "due_date": "2099-01-01"},
+            {"reference": "A2", "text": "No owner", "owner": None, "due_date": None},
+            {"reference": "A3", "text": "Bad date", "owner": "Chair", "due_date": "next Tuesday"},
+        ]
+    )
+    at.file_uploader(key="actions_import").set_value(("actions.xlsx", content, XLSX))
+    at.run()
+    at.button(key="actions_import_go").click().run()
+    _ok(at)
+    assert [e.value for e in at.error] == ["Nothing was imported. Fix these rows:"]
+    problems = next(d.value for d in at.dataframe if "What to fix" in d.value.columns)
+    assert list(problems["Row"]) == ["3", "4"]
+    assert problems.iloc[0]["What to fix"] == "An action needs an owner."
+    assert "next Tuesday" in problems.iloc[1]["What to fix"]
+    assert not at.success
+    assert _query(fresh_db, "SELECT count(*) FROM action") == [(0,)]
+
+
+def test_importing_a_good_workbook_and_exporting_it_again(at, fresh_db):
+    _open(at)
+    at.text_input(key="meeting_who").input(WHO)
+    content = _workbook(
+        [
+            {"reference": "A1", "text": "First", "owner": "Chair", "due_date": "2099-01-01"},
+            {"reference": "A2", "text": "Second", "owner": "Clerk", "status": "done"},
+        ]
+    )
+    at.file_uploader(key="actions_import").set_value(("actions.xlsx", content, XLSX))
+    at.run()
+    at.button(key="actions_import_go").click().run()
+    _ok(at)
+    assert [s.value for s in at.success] == [
+        "Imported actions.xlsx: 2 added, 0 changed, 0 unchanged."
+    ]
+    assert list(_actions_table(at)["Ref"]) == ["A1", "A2"]
+    exported = at.get("download_button")
+    assert [b.proto.label for b in exported] == ["Download the actions log (.xlsx)"]

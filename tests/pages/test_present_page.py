@@ -1,0 +1,222 @@
+"""Presentation mode through the real router with Streamlit's AppTest, on the demo database.
+
+The demo has seven priorities, so nine screens: since the last meeting, seven priorities in plan
+order, and the open actions.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from outcomes import meetings
+from outcomes.store import PROJECT_ROOT, open_store
+
+PAGE = "pages/present.py"
+PLAN_ORDER = (
+    "Victims who are most vulnerable",
+    "Reoffenders who cause the most harm",
+    "Violent street crime in Stonehouse, Devonport and the City Centre",
+    "Hate incidents against minority ethnic and faith communities",
+    "Safety in people's homes",
+    "Unknown scale of modern slavery",
+    "Need to increase awareness about domestic abuse",
+)
+
+
+@pytest.fixture
+def app(demo_db_file, monkeypatch):
+    monkeypatch.setenv("OUTCOMES_DB", str(demo_db_file))
+    at = AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60)
+    yield at
+    import streamlit as st
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+@pytest.fixture
+def met_app(demo_db_file, tmp_path, monkeypatch):
+    """The demo after a board meeting: one status overridden since, a blockage escalated by
+    its lead, and two open actions, one of them overdue. Typed text carries markup to escape."""
+    path = tmp_path / "met.duckdb"
+    shutil.copy(demo_db_file, path)
+    s = open_store(path)
+    cur = s.cursor()
+    meetings.record_meeting(cur, "2025-05-15", by="Democratic Support Officer")
+    meetings.add_commentary(
+        cur,
+        "VV01",
+        "2024/25 Q4",
+        author="Victim Services Lead",
+        narrative="Survey sample too small this quarter.",
+        status_override="red",
+        override_reason="The <b>survey</b> missed the most vulnerable.",
+    )
+    meetings.add_commentary(
+        cur,
+        "MS01",
+        "2024/25 Q4",
+        author="DCI <Modern Slavery>",
+        narrative="Training places cut.",
+        blockage=True,
+        blockage_detail="No trainer funded for <2025/26>.",
+    )
+    meetings.save_action(
+        cur,
+        by="clerk",
+        reference="A1",
+        text="Find funding for modern slavery training <urgently>.",
+        owner="Community Safety Partnership Manager",
+        due_date="2025-01-31",
+        priority_id="modern-slavery",
+    )
+    meetings.save_action(
+        cur,
+        by="clerk",
+        reference="A2",
+        text="Report the repeat victimisation review.",
+        owner="Victim Services Lead",
+        due_date="2099-12-31",
+    )
+    s.close()
+    monkeypatch.setenv("OUTCOMES_DB", str(path))
+    at = AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60)
+    yield at
+    import streamlit as st
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def _text(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [t.value for t in at.title]
+    parts += [e.proto.body for e in at.get("html")]
+    return "\n".join(parts)
+
+
+def _open(at: AppTest, **params: str) -> AppTest:
+    at.switch_page(PAGE)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _screen(at: AppTest) -> str:
+    value = at.query_params.get("screen")
+    return value[0] if isinstance(value, list) else value
+
+
+def test_screen_one_is_since_the_last_meeting(app):
+    at = _open(app)
+    text = _text(at)
+    assert at.title[0].value == "Since the last meeting"
+    assert ">1 of 9<" in text
+    assert _screen(at) == "1"
+    # The demo has no meeting: the screen says so and still lists what is overdue.
+    assert "No meeting has been recorded yet" in text
+    assert "Returns overdue" in text and "SV04" in text and "MS02" in text
+    assert "Actions overdue" in text and "No action is overdue." in text
+    assert at.button(key="present_prev").disabled
+    assert not at.button(key="present_next").disabled
+
+
+def test_a_priority_screen_by_its_url(app):
+    at = _open(app, screen="3")
+    text = _text(at)
+    assert at.title[0].value == "Reoffenders who cause the most harm"
+    assert ">3 of 9<" in text
+    assert "Individuals tier · Lead: Probation Service (Devon and Torbay)" in text
+    for heading in ("We will", "So that…", "And ultimately…", "Measured by…"):
+        assert heading in text
+    # RO01: red, 21.0% against a target of 18.0%, worsening; every badge says its word.
+    assert "✖ Red" in text and "<strong>21.0%</strong>" in text and ">18.0%<" in text
+    assert "↘ worsening" in text
+    # Space is short: two trend charts, the worst indicator's first.
+    charts = at.get("plotly_chart")
+    assert len(charts) == 2
+    assert "<strong>RO01</strong>" in text
+
+
+def test_every_priority_in_plan_order(app):
+    at = _open(app)
+    for i, title in enumerate(PLAN_ORDER, start=2):
+        at.query_params["screen"] = str(i)
+        at.run()
+        assert not at.exception
+        assert at.title[0].value == title
+    at.query_params["screen"] = "9"
+    at.run()
+    assert at.title[0].value == "Open actions"
+    assert ">9 of 9<" in _text(at)
+    assert "No open actions are recorded." in _text(at)
+    assert at.button(key="present_next").disabled
+
+
+def test_next_and_previous_buttons_move_and_update_the_url(app):
+    at = _open(app)
+    at.button(key="present_next").click().run()
+    assert at.title[0].value == PLAN_ORDER[0]
+    assert ">2 of 9<" in _text(at)
+    assert _screen(at) == "2"
+    at.button(key="present_next").click().run()
+    assert at.title[0].value == PLAN_ORDER[1]
+    at.button(key="present_prev").click().run()
+    assert at.title[0].value == PLAN_ORDER[0]
+    assert _screen(at) == "2"
+    at.button(key="present_last").click().run()
+    assert at.title[0].value == "Open actions"
+    at.button(key="present_first").click().run()
+    assert at.title[0].value == "Since the last meeting"
+
+
+@pytest.mark.parametrize("bad", ["0", "10", "three", "-2", ""])
+def test_an_invalid_screen_falls_back_to_one(app, bad):
+    at = _open(app, screen=bad)
+    assert at.title[0].value == "Since the last meeting"
+    assert ">1 of 9<" in _text(at)
+    assert _screen(at) == "1"
+
+
+def test_since_the_last_meeting_after_a_meeting(met_app):
+    at = _open(met_app)
+    text = _text(at)
+    assert "Last meeting: <strong>15 May 2025</strong>" in text
+    # VV01 was green at the meeting and is red now: both badges, in words, and "worse".
+    assert "<strong>VV01</strong>" in text and "↘ worse" in text
+    changes = text[text.index("Status changes") : text.index("Blockages escalated")]
+    assert changes.index("✔ Green") < changes.index("→") < changes.index("✖ Red")
+    assert "No trainer funded for &lt;2025/26&gt;." in text
+    assert "DCI &lt;Modern Slavery&gt;" in text
+    assert "Find funding for modern slavery training &lt;urgently&gt;." in text
+    assert "<urgently>" not in text and "<2025/26>" not in text
+    assert "31 January 2025" in text
+
+
+def test_open_actions_screen(met_app):
+    at = _open(met_app, screen="9")
+    text = _text(at)
+    assert at.title[0].value == "Open actions"
+    assert "2 open · 1 overdue" in text
+    # Overdue said in a word, not only a colour; the priority named by its title.
+    assert "<strong>Overdue</strong>" in text and "<strong>Open</strong>" in text
+    assert "Unknown scale of modern slavery" in text
+    assert text.index("A1") < text.index("A2")
+
+
+def test_typed_text_is_escaped(app, demo_db_file):
+    """Framework and commentary wording is typed by people: it must never become markup."""
+    from ui import present
+
+    detail = {
+        "aim": "<script>alert(1)</script>",
+        "outputs": "a & b",
+        "outcomes": "x",
+        "success_measures": "y",
+    }
+    html = present.four_columns_html(detail)
+    assert "<script>" not in html and "&lt;script&gt;" in html and "a &amp; b" in html

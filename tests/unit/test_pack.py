@@ -1,0 +1,401 @@
+"""The board pack: PDF, PowerPoint and workbook; statuses in words; frozen meeting statuses.
+
+Tests that draw charts need Chromium: they skip without it, except under ``CI=true`` where they
+fail, so a CI run cannot go green without having drawn the pack's charts.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from datetime import date
+
+import openpyxl
+import pandas as pd
+import pytest
+from pptx import Presentation
+from pptx.util import Emu
+from pypdf import PdfReader
+
+from outcomes import board, meetings, pack, status
+from outcomes.demo import build_demo
+from outcomes.observations import record_upload
+from outcomes.store import open_store
+
+TODAY = date(2025, 5, 1)
+WORDS = [status.style(s).word for s in status.STATUSES]
+BADGE = "(" + "|".join(re.escape(status.badge_text(s)) for s in status.STATUSES) + ")"
+
+
+def _text(pdf: bytes) -> list[str]:
+    """Each page's text, with runs of white space made single spaces."""
+    return [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def _load(cur, code, period, value):
+    frame = pd.DataFrame(
+        [{"indicator_code": code, "period": period, "area": "all", "value": value}]
+    )
+    return record_upload(
+        cur, frame, uploaded_by="lead", file_name=f"{code}.xlsx", source_format="return"
+    )
+
+
+def _board_business(cur) -> None:
+    """Commentary, an override, a blockage and actions (one overdue), as a real board has."""
+    meetings.add_commentary(
+        cur,
+        "HC02",
+        "2024/25 Q4",
+        author="Equality and Cohesion Lead",
+        narrative="Fewer responses after the survey moved online.",
+        status_override="red",
+        override_reason="Response rate too low to trust the figure",
+    )
+    meetings.add_commentary(
+        cur,
+        "MS01",
+        "2024/25 Q4",
+        author="Detective Chief Inspector",
+        narrative="Training paused.",
+        blockage=True,
+        blockage_detail="No trainer funded for 2025/26",
+    )
+    meetings.save_action(
+        cur,
+        by="clerk",
+        reference="A1",
+        text="Fund a modern slavery trainer",
+        owner="Head of Community Safety",
+        due_date="2025-03-31",
+        priority_id="modern-slavery",
+    )
+    meetings.save_action(
+        cur, by="clerk", reference="A2", text="Report on hate crime", owner="Equality Lead"
+    )
+    meetings.save_action(
+        cur,
+        by="clerk",
+        reference="A3",
+        text="Agree the survey method",
+        owner="Victim Support",
+        due_date="2025-02-01",
+        status_="done",
+    )
+
+
+@pytest.fixture(scope="module")
+def busy_store(demo_framework):
+    """The demo with the board's business added; shared by the tests that only read it."""
+    s = open_store(":memory:")
+    build_demo(s.cursor(), demo_framework)
+    _board_business(s.cursor())
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Fail under CI (the chart tests must run there), otherwise skip with the reason."""
+    try:
+        return pack.find_chromium()
+    except pack.PackError as err:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{err} (CI=true, so the chart tests must run)", pytrace=False)
+        pytest.skip(str(err))
+
+
+@pytest.fixture
+def no_charts(monkeypatch):
+    """For tests about everything but the charts: no browser, no waiting."""
+    monkeypatch.setattr(pack, "_trend_png", lambda *a, **k: None)
+
+
+@pytest.fixture(scope="module")
+def pdf_a4(busy_store, chromium):
+    out = io.BytesIO()
+    result = pack.build_pack(busy_store.cursor(), "pdf", out, today=TODAY)
+    return result, out.getvalue()
+
+
+# --- PDF ---------------------------------------------------------------------------------------
+
+
+def test_pdf_names_every_priority_and_reads_every_status_in_words_and_symbols(busy_store, pdf_a4):
+    result, data = pdf_a4
+    pages = _text(data)
+    text = " ".join(pages)
+    assert result["pages"] == len(pages) > 10
+    for title in board.priority_summary(busy_store.cursor())["title"]:
+        assert title in text
+    for s in status.STATUSES:
+        assert status.style(s).word in text
+        assert status.badge_text(s) in text  # the symbol, in a font that has it
+    assert "Board pack" in pages[0] and "As at 1 May 2025" in pages[0]
+    assert "The plan on a page" in pages[1] and "Our vision" in pages[1]
+    assert "WE WILL" in text and "WITH SUCCESS MEASURED BY" in text
+    # the exceptions, the override with both statuses, the commentary and the overdue action
+    since = next(p for p in pages if p.startswith("Since the last meeting"))
+    assert "No trainer funded for 2025/26" in since and "A1" in since and "OVERDUE" in since
+    assert "computed ▲ Amber, board status ✖ Red. Reason: Response rate too low to trust" in text
+    assert "Commentary: Fewer responses after the survey moved online." in text
+    actions = pages[-1]
+    assert actions.startswith("Actions log") and "OVERDUE" in actions
+    assert re.search(r"A1 Fund a modern slavery trainer .*OVERDUE", actions)
+    assert "A2" in actions and "Done" in actions  # A3 is done, so not overdue
+    assert "A3 Agree the survey method" in actions and "A3 Agree the survey method" not in since
+
+
+def test_pdf_has_a_trend_chart_for_every_indicator_with_figures(busy_store, pdf_a4):
+    result, data = pdf_a4
+    with_figures = [
+        r for r in board.indicator_ratings(busy_store.cursor()).to_dict("records") if r["period"]
+    ]
+    assert result["charts"] == len(with_figures) == 21
+    images = sum(len(p.images) for p in PdfReader(io.BytesIO(data)).pages)
+    assert images == 21
+    assert result["seconds"] > 0
+
+
+def test_pdf_is_a4_portrait_by_default_and_a3_on_request(busy_store, pdf_a4, no_charts):
+    box = PdfReader(io.BytesIO(pdf_a4[1])).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+    out = io.BytesIO()
+    result = pack.build_pack(busy_store.cursor(), "pdf", out, paper="a3", today=TODAY)
+    reader = PdfReader(io.BytesIO(out.getvalue()))
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (842, 1191)
+    assert result["pages"] == len(reader.pages) and result["charts"] == 0
+
+
+def test_pdf_without_a_symbol_font_draws_the_symbols_and_keeps_the_words(
+    busy_store, no_charts, monkeypatch
+):
+    fallback = pack._Fonts("Helvetica", "Helvetica-Bold", "Helvetica-Oblique", False)
+    monkeypatch.setattr(pack, "_fonts", lambda: fallback)
+    out = io.BytesIO()
+    pack.build_pack(busy_store.cursor(), "pdf", out, today=TODAY)
+    text = " ".join(_text(out.getvalue()))
+    for word in WORDS:
+        assert word in text
+    # no glyph the font lacks (each would print as a box): the symbols are drawn as shapes
+    assert not set("✔▲✖○↗↘→↑↓") & set(text)
+    assert "improving" in text and "worsening" in text
+
+
+def test_pack_goes_to_a_path_or_a_file_object(demo_store, tmp_path, no_charts):
+    path = tmp_path / "pack.pdf"
+    result = pack.build_pack(demo_store.cursor(), "pdf", path, today=TODAY)
+    assert path.read_bytes().startswith(b"%PDF") and result["pages"] > 5
+    with open(tmp_path / "pack.xlsx", "wb") as f:
+        assert pack.build_pack(demo_store.cursor(), "xlsx", f, today=TODAY)["sheets"] == 5
+    assert openpyxl.load_workbook(tmp_path / "pack.xlsx").sheetnames[:4] == [
+        "Priorities",
+        "Indicators",
+        "Exceptions",
+        "Actions",
+    ]
+
+
+# --- PowerPoint --------------------------------------------------------------------------------
+
+
+def test_pptx_has_a_slide_per_priority_with_its_status_in_words_and_a_chart(busy_store, chromium):
+    out = io.BytesIO()
+    result = pack.build_pack(busy_store.cursor(), "pptx", out, today=TODAY)
+    prs = Presentation(io.BytesIO(out.getvalue()))
+    assert result["slides"] == len(prs.slides) == 1 + 1 + 7 + 1
+    assert result["charts"] == 7
+    assert round(prs.slide_width / prs.slide_height, 2) == round(16 / 9, 2)
+    titles = [s.shapes.title.text if s.shapes.title else "" for s in prs.slides]
+    assert titles[0] == "Safer Plymouth Partnership"
+    assert titles[1] == "Since the last meeting" and titles[-1] == "Actions log"
+    summary = board.priority_summary(busy_store.cursor())
+    by_title = {t: s for t, s in zip(titles, prs.slides, strict=True)}
+    for p in summary.to_dict("records"):
+        slide = by_title[p["title"]]
+        texts = [sh.text_frame.text for sh in slide.shapes if sh.has_text_frame]
+        cells = [
+            c.text
+            for sh in slide.shapes
+            if sh.has_table
+            for row in sh.table.rows
+            for c in row.cells
+        ]
+        assert status.badge_text(p["status"]) in texts
+        assert len([sh for sh in slide.shapes if sh.shape_type == 13]) == 1  # one picture
+        assert any(re.fullmatch(BADGE + r"( \(override\))?", c) for c in cells)
+        for shape in slide.shapes:  # nothing falls off the slide
+            assert shape.left + shape.width <= prs.slide_width + Emu(1)
+            assert shape.top + shape.height <= prs.slide_height + Emu(1)
+    hate = by_title["Hate incidents against minority ethnic and faith communities"]
+    cells = [
+        c.text for sh in hate.shapes if sh.has_table for row in sh.table.rows for c in row.cells
+    ]
+    assert "✖ Red (override)" in cells
+    actions = [
+        c.text
+        for sh in prs.slides[-1].shapes
+        if sh.has_table
+        for r in sh.table.rows
+        for c in r.cells
+    ]
+    assert "OVERDUE" in actions
+    since = " ".join(
+        c.text
+        for sh in prs.slides[1].shapes
+        if sh.has_table
+        for r in sh.table.rows
+        for c in r.cells
+    )
+    assert "Action OVERDUE" in since and "Blockage" in since and "Return overdue" in since
+
+
+# --- Excel -------------------------------------------------------------------------------------
+
+
+def _sheet(wb, name) -> list[dict]:
+    rows = list(wb[name].iter_rows(values_only=True))
+    return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+
+
+def test_workbook_holds_statuses_as_words_with_fill_and_symbol(busy_store):
+    out = io.BytesIO()
+    result = pack.build_pack(busy_store.cursor(), "xlsx", out, today=TODAY)
+    assert result == {"sheets": 5, "charts": 0, "seconds": result["seconds"]}
+    wb = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
+    assert wb.sheetnames == ["Priorities", "Indicators", "Exceptions", "Actions", "About"]
+    priorities = _sheet(wb, "Priorities")
+    assert len(priorities) == 7
+    assert {r["Status"] for r in priorities} <= set(WORDS)
+    hate = next(r for r in priorities if r["Priority"].startswith("Hate"))
+    assert (hate["Status"], hate["Symbol"], hate["Indicators"]) == ("Red", "✖", 3)
+    indicators = {r["Code"]: r for r in _sheet(wb, "Indicators")}
+    assert len(indicators) == 22
+    assert {r["Effective status"] for r in indicators.values()} == set(WORDS)
+    hc02 = indicators["HC02"]
+    assert (hc02["Computed status"], hc02["Override"], hc02["Effective status"]) == (
+        "Amber",
+        "Red",
+        "Red",
+    )
+    assert hc02["Override reason"].startswith("Response rate")
+    assert (indicators["VV01"]["Value"], indicators["VV01"]["Target"]) == (76.2, 75.0)
+    assert indicators["VV01"]["Direction"] == "improving"
+    # the status cell is the word on its colour; the header is styled and frozen
+    ws = wb["Indicators"]
+    header = [c.value for c in ws[1]]
+    cell = ws.cell(row=2, column=header.index("Effective status") + 1)
+    assert cell.value == "Green" and cell.fill.fgColor.rgb.endswith("00695C")
+    assert ws.freeze_panes == "A2" and ws["A1"].font.bold
+    exceptions = _sheet(wb, "Exceptions")
+    kinds = {r["Exception"] for r in exceptions}
+    assert {"Return overdue", "Blockage", "Action OVERDUE"} <= kinds
+    actions = {r["Reference"]: r for r in _sheet(wb, "Actions")}
+    assert actions["A1"]["Overdue"] == "OVERDUE" and actions["A3"]["Overdue"] is None
+
+
+# --- A recorded meeting: its statuses frozen -------------------------------------------------
+
+
+def test_a_pack_for_a_meeting_shows_its_frozen_statuses_not_later_revisions(demo_store, no_charts):
+    cur = demo_store.cursor()
+    meetings.record_meeting(cur, "2025-05-15", by="Democratic Support Officer")
+    _load(cur, "VV02", "2024/25 Q4", 300)  # revised after the meeting: VV02 turns red
+
+    def effective(meeting_date):
+        out = io.BytesIO()
+        pack.build_pack(cur, "xlsx", out, meeting_date=meeting_date, today=TODAY)
+        rows = _sheet(openpyxl.load_workbook(io.BytesIO(out.getvalue())), "Indicators")
+        return {r["Code"]: r for r in rows}
+
+    then, now = effective("2025-05-15"), effective(None)
+    assert (then["VV02"]["Effective status"], then["VV02"]["Value"]) == ("Amber", 405)
+    assert (now["VV02"]["Effective status"], now["VV02"]["Value"]) == ("Red", 300)
+    # recomputed from the frozen figures, every computed status agrees with the frozen one
+    assert all(r["Computed status"] == r["Effective status"] for r in then.values())
+    assert {c: r["Effective status"] for c, r in then.items() if c != "VV02"} == {
+        c: r["Effective status"] for c, r in now.items() if c != "VV02"
+    }
+
+    def pdf(meeting_date):
+        out = io.BytesIO()
+        pack.build_pack(cur, "pdf", out, meeting_date=date(2025, 5, 15) if meeting_date else None)
+        return _text(out.getvalue())
+
+    frozen, live = pdf(True), pdf(False)
+    assert "Board meeting, 15 May 2025" in frozen[0]
+    assert "frozen when the meeting was recorded" in frozen[0]
+    assert re.search(BADGE + r" VV02", " ".join(frozen)).group(1) == "▲ Amber"
+    assert re.search(BADGE + r" VV02", " ".join(live)).group(1) == "✖ Red"
+    assert "Since the last board meeting on 15 May 2025" in " ".join(live)
+
+
+def test_a_meeting_pack_charts_the_figures_as_they_stood(demo_store):
+    cur = demo_store.cursor()
+    meetings.record_meeting(cur, "2025-05-15", by="clerk")
+    _load(cur, "VV02", "2024/25 Q4", 300)
+    _load(cur, "VV02", "2025/26 Q1", 310)
+    then = pack.snapshot(cur, meeting_date="2025-05-15").history("VV02")
+    now = pack.snapshot(cur).history("VV02")
+    assert (then["period"].iloc[-1], then["value"].iloc[-1], then["status"].iloc[-1]) == (
+        "2024/25 Q4",
+        405.0,
+        "amber",
+    )
+    assert (now["period"].iloc[-1], now["value"].iloc[-1]) == ("2025/26 Q1", 310.0)
+    assert len(now) == len(then) + 1
+
+
+def test_a_later_meeting_pack_lists_what_changed_since_the_meeting_before(demo_store, no_charts):
+    cur = demo_store.cursor()
+    meetings.record_meeting(cur, "2025-05-15", by="clerk")
+    _load(cur, "VV02", "2024/25 Q4", 300)
+    meetings.record_meeting(cur, "2025-07-10", by="clerk")
+    snap = pack.snapshot(cur, meeting_date="2025-07-10")
+    changed = snap.exceptions.changed.set_index("indicator_code")
+    assert (changed.at["VV02", "was"], changed.at["VV02", "now"]) == ("amber", "red")
+    assert "15 May 2025" in snap.since
+    first = pack.snapshot(cur, meeting_date="2025-05-15")
+    assert first.exceptions.changed.empty and "first board meeting" in first.since
+
+
+# --- Refusals ----------------------------------------------------------------------------------
+
+
+def test_an_unknown_meeting_date_format_or_paper_is_refused(demo_store):
+    cur = demo_store.cursor()
+    meetings.record_meeting(cur, "2025-05-15", by="clerk")
+    with pytest.raises(pack.PackError, match=r"No board meeting on 1 June 2025.*15 May 2025"):
+        pack.build_pack(cur, "pdf", io.BytesIO(), meeting_date="2025-06-01")
+    with pytest.raises(pack.PackError, match="not a date"):
+        pack.build_pack(cur, "xlsx", io.BytesIO(), meeting_date="June")
+    with pytest.raises(pack.PackError, match="pdf, pptx or xlsx"):
+        pack.build_pack(cur, "docx", io.BytesIO())
+    with pytest.raises(pack.PackError, match="A4 or A3"):
+        pack.build_pack(cur, "pdf", io.BytesIO(), paper="Letter")
+
+
+def test_no_chromium_is_a_pack_error_naming_it_and_nothing_is_written(
+    demo_store, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-such-browser"))
+    out = tmp_path / "pack.pdf"
+    with pytest.raises(pack.PackError, match="BROWSER_PATH.*Chromium"):
+        pack.build_pack(demo_store.cursor(), "pptx", out)
+    assert not out.exists()
+    monkeypatch.delenv("BROWSER_PATH")
+    monkeypatch.setattr(pack.shutil, "which", lambda name: None)
+    monkeypatch.setattr(pack.os, "access", lambda *a: False)
+    with pytest.raises(pack.PackError, match="Chromium.*apt-get install chromium"):
+        pack.find_chromium()
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+def test_a_browser_that_will_not_start_is_a_pack_error_not_a_hang(demo_store, monkeypatch):
+    monkeypatch.setenv("BROWSER_PATH", "/bin/false")  # a program, but not a browser
+    monkeypatch.setattr(pack, "START_TIMEOUT", 30.0)
+    with pytest.raises(pack.PackError, match="Chromium"):
+        pack.build_pack(demo_store.cursor(), "pptx", io.BytesIO())
+    assert pack._server["users"] == 0

@@ -215,6 +215,12 @@ def history(cur: duckdb.DuckDBPyConnection, code: str, area: str = "all") -> pd.
         """,
         [code, area],
     ).df()
+    return rate_points(frame, ind)
+
+
+def rate_points(frame: pd.DataFrame, ind: dict[str, Any]) -> pd.DataFrame:
+    """Each point of a history (``period``, ``value``, ``target``) rated by the status rules,
+    with a chart label; staleness does not apply to past points."""
     ratings = [
         status.rate(
             _num(v),

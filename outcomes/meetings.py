@@ -45,7 +45,12 @@ def _audit(
     )
 
 
-def _date(value: Any, what: str) -> date:
+def parse_date(value: Any, what: str) -> date:
+    """A date from a date, a datetime or text such as 2025-05-15; ``what`` names it in the error.
+
+    >>> parse_date("2025-05-15", "The meeting date")
+    datetime.date(2025, 5, 15)
+    """
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -53,7 +58,7 @@ def _date(value: Any, what: str) -> date:
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        raise MeetingError(f"{what} '{value}' is not a date: write it as 2025-03-13.") from None
+        raise MeetingError(f"{what} '{value}' is not a date: write it as 2025-05-15.") from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -64,7 +69,7 @@ def record_meeting(
     cur: duckdb.DuckDBPyConnection, meeting_date: Any, *, by: str, title: str | None = None
 ) -> int:
     """Record a meeting and freeze every indicator's status as it stands now."""
-    when = _date(meeting_date, "The meeting date")
+    when = parse_date(meeting_date, "The meeting date")
     if cur.execute("SELECT count(*) FROM meeting WHERE meeting_date = ?", [when]).fetchone()[0]:
         raise MeetingError(
             f"A meeting on {when:%d %B %Y} is already recorded; its statuses stay as they were frozen."
@@ -424,7 +429,7 @@ def _meeting_id(cur, meeting_date: Any) -> int | None:
         or str(meeting_date).strip() == ""
     ):
         return None
-    when = _date(meeting_date, "The meeting date")
+    when = parse_date(meeting_date, "The meeting date")
     row = cur.execute("SELECT id FROM meeting WHERE meeting_date = ?", [when]).fetchone()
     if row is None:
         raise MeetingError(
@@ -464,7 +469,7 @@ def save_action(
     due = (
         None
         if due_date in (None, "") or (not isinstance(due_date, str) and pd.isna(due_date))
-        else _date(due_date, "The due date")
+        else parse_date(due_date, "The due date")
     )
     if (
         priority_id
@@ -480,7 +485,9 @@ def save_action(
         "owner": owner,
         "due_date": due,
         "status": status_,
-        "meeting_date": None if meeting_id is None else _date(meeting_date, "The meeting date"),
+        "meeting_date": None
+        if meeting_id is None
+        else parse_date(meeting_date, "The meeting date"),
         "priority_id": priority_id or None,
     }
     if before is not None and all(_same(before.get(k), after.get(k)) for k in after):

@@ -26,7 +26,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -136,14 +136,10 @@ def _as_date(value: Any, what: str) -> date:
     ...
     outcomes.pack.PackError: The meeting date 'next week' is not a date: write it as 2025-05-15.
     """
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
     try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise PackError(f"{what} '{value}' is not a date: write it as 2025-05-15.") from None
+        return meetings.parse_date(value, what)
+    except meetings.MeetingError as err:
+        raise PackError(str(err)) from None
 
 
 def _long_date(d: Any) -> str:
@@ -490,22 +486,7 @@ def _history_at(cur, code: str, when: Any) -> pd.DataFrame:
         """,
         [code, when, when],
     ).df()
-    ratings = [
-        status.rate(
-            _clean(v),
-            polarity=ind["polarity"],
-            target=_clean(t),
-            baseline=_clean(ind["baseline_value"]),
-            method=ind["status_method"],
-            tolerance=_clean(ind["tolerance"]),
-            tolerance_kind=ind["tolerance_kind"],
-        )
-        for v, t in zip(frame["value"], frame["target"], strict=True)
-    ]
-    frame["status"] = [r.status for r in ratings]
-    frame["reason"] = [r.reason for r in ratings]
-    frame["label"] = [periods.parse_code(p).short_label for p in frame["period"]]
-    return frame
+    return board.rate_points(frame, ind)
 
 
 def _exceptions_at(cur, meeting, rows, indicators, horizon) -> tuple[meetings.Exceptions, str]:

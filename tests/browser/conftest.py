@@ -10,22 +10,19 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.browser.server import serve
+
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
-STARTUP_TIMEOUT_S = 60
 TIMEOUT_MS = 25_000
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -61,20 +58,6 @@ def chromium_path() -> str:
     return str(CHROMIUM)
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200 and response.read().strip() == b"ok"
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-        return False
-
-
 @pytest.fixture(scope="session")
 def app_server(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The dashboard served by Streamlit on a free port, over a freshly built demo database."""
@@ -94,73 +77,8 @@ def app_server(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> 
             f"could not build the demo database:\n{built.stdout}\n{built.stderr}", pytrace=False
         )
 
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    log_out = (work / "streamlit.stdout").open("w")
-    log_err = (work / "streamlit.stderr").open("w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(REPO / "dashboard.py"),
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=log_out,
-        stderr=log_err,
-    )
-
-    def server_output() -> str:
-        log_out.flush()
-        log_err.flush()
-        out = (work / "streamlit.stdout").read_text(errors="replace")[-4000:]
-        err = (work / "streamlit.stderr").read_text(errors="replace")[-4000:]
-        return f"--- stdout ---\n{out}\n--- stderr ---\n{err}"
-
-    def stop() -> None:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
-        log_out.close()
-        log_err.close()
-
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while True:
-        if proc.poll() is not None:
-            output = server_output()
-            stop()
-            pytest.fail(
-                f"streamlit exited with code {proc.returncode} before it was healthy\n{output}",
-                pytrace=False,
-            )
-        if _healthy(f"{base}/_stcore/health"):
-            break
-        if time.monotonic() > deadline:
-            output = server_output()
-            stop()
-            pytest.fail(
-                f"streamlit was not healthy after {STARTUP_TIMEOUT_S} s\n{output}", pytrace=False
-            )
-        time.sleep(0.25)
-
-    try:
+    with serve(work, db) as base:
         yield base
-    finally:
-        stop()
 
 
 @pytest.fixture(scope="session")

@@ -9,14 +9,7 @@ Screenshots land in test-artifacts/screenshots/.
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,10 +17,10 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from tests.browser.server import serve
+
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
-STARTUP_TIMEOUT_S = 60
 UPLOAD_TITLE = "Quarterly return"
 OVERVIEW_TITLE = "Safer Plymouth Partnership: our plan"
 VICTIMS = "Victims who are most vulnerable"
@@ -39,20 +32,6 @@ BLOCKAGE_HEADER = "Blockage for the board (Y/N)"
 
 
 # --- a server of this module's own ------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200 and response.read().strip() == b"ok"
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-        return False
 
 
 @pytest.fixture(scope="module")
@@ -71,61 +50,8 @@ def upload_server(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) 
     finally:
         store.close()
 
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    log_out = (work / "streamlit.stdout").open("w")
-    log_err = (work / "streamlit.stderr").open("w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(REPO / "dashboard.py"),
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=REPO,
-        env={**os.environ, "OUTCOMES_DB": str(db)},
-        stdout=log_out,
-        stderr=log_err,
-    )
-
-    def server_output() -> str:
-        log_out.flush()
-        log_err.flush()
-        out = (work / "streamlit.stdout").read_text(errors="replace")[-4000:]
-        err = (work / "streamlit.stderr").read_text(errors="replace")[-4000:]
-        return f"--- stdout ---\n{out}\n--- stderr ---\n{err}"
-
-    def stop() -> None:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
-        log_out.close()
-        log_err.close()
-
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while not _healthy(f"{base}/_stcore/health"):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            output = server_output()
-            stop()
-            pytest.fail(f"the upload test server did not start\n{output}", pytrace=False)
-        time.sleep(0.25)
-    try:
+    with serve(work, db) as base:
         yield base
-    finally:
-        stop()
 
 
 # --- helpers ----------------------------------------------------------------------------------

@@ -1,0 +1,95 @@
+"""The dashboard served by a real Streamlit process on a free loopback port, for browser tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+STARTUP_TIMEOUT_S = 60
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200 and response.read().strip() == b"ok"
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return False
+
+
+@contextmanager
+def serve(work: Path, db: Path) -> Iterator[str]:
+    """Start ``streamlit run dashboard.py`` on ``db`` and yield its base URL; stop it after.
+
+    A server that dies or never answers its health check fails the test with its own output.
+    """
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log_out = (work / "streamlit.stdout").open("w")
+    log_err = (work / "streamlit.stderr").open("w")
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard.py"),
+            "--server.port", str(port), "--server.headless", "true",
+            "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+        ],
+        cwd=REPO,
+        env={**os.environ, "OUTCOMES_DB": str(db)},
+        stdout=log_out,
+        stderr=log_err,
+    )  # fmt: skip
+
+    def output() -> str:
+        log_out.flush()
+        log_err.flush()
+        out = (work / "streamlit.stdout").read_text(errors="replace")[-4000:]
+        err = (work / "streamlit.stderr").read_text(errors="replace")[-4000:]
+        return f"--- stdout ---\n{out}\n--- stderr ---\n{err}"
+
+    def stop() -> None:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+        log_out.close()
+        log_err.close()
+
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while not healthy(f"{base}/_stcore/health"):
+        if proc.poll() is not None:
+            text = output()
+            stop()
+            pytest.fail(
+                f"streamlit exited with code {proc.returncode} before it was healthy\n{text}",
+                pytrace=False,
+            )
+        if time.monotonic() > deadline:
+            text = output()
+            stop()
+            pytest.fail(
+                f"streamlit was not healthy after {STARTUP_TIMEOUT_S} s\n{text}", pytrace=False
+            )
+        time.sleep(0.25)
+    try:
+        yield base
+    finally:
+        stop()

@@ -28,19 +28,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-SERIES_VALUE_COLUMNS = (
-    "series_code",
-    "period",
-    "area",
-    "value",
-    "numerator",
-    "denominator",
-    "lower_ci_95",
-    "upper_ci_95",
-    "lower_ci_998",
-    "upper_ci_998",
-    "note",
-)
+from outcomes.observations import SERIES
+
+# The columns of a stored series value, declared once with the table it goes to.
+SERIES_VALUE_COLUMNS = tuple(SERIES.columns)
 SERIES_COLUMNS = ("code", "name", "source", "unit")
 UNITS = ("count", "percent", "rate_per_1000", "percent_change", "other")
 _FLOAT_COLUMNS = (

@@ -22,6 +22,17 @@ import pandas as pd
 from outcomes import periods, status
 
 ACTION_STATUSES = ("open", "done")
+CHANGED_COLUMNS = [
+    "indicator_code",
+    "name",
+    "priority_id",
+    "was",
+    "now",
+    "direction",
+    "period_was",
+    "period",
+]
+NEW_DATA_COLUMNS = ["indicator_code", "name", "priority_id", "period_was", "period_now", "value"]
 _SEVERITY = {status.GREEN: 0, status.AMBER: 1, status.RED: 2}
 
 
@@ -164,21 +175,8 @@ def since_last_meeting(cur: duckdb.DuckDBPyConnection, today: date | None = None
         fresh = fresh.rename(columns={"period": "period_now"})
         since = meeting["meeting_date"]
     else:
-        changed = pd.DataFrame(
-            columns=[
-                "indicator_code",
-                "name",
-                "priority_id",
-                "was",
-                "now",
-                "direction",
-                "period_was",
-                "period",
-            ]
-        )
-        fresh = pd.DataFrame(
-            columns=["indicator_code", "name", "priority_id", "period_was", "period_now", "value"]
-        )
+        changed = pd.DataFrame(columns=CHANGED_COLUMNS)
+        fresh = pd.DataFrame(columns=NEW_DATA_COLUMNS)
         since = None
     overdue = _overdue_returns(now)
     blockages = cur.execute(
@@ -194,21 +192,8 @@ def since_last_meeting(cur: duckdb.DuckDBPyConnection, today: date | None = None
     overdue_actions = overdue_actions[overdue_actions["overdue"]]
     return Exceptions(
         meeting,
-        changed[
-            [
-                "indicator_code",
-                "name",
-                "priority_id",
-                "was",
-                "now",
-                "direction",
-                "period_was",
-                "period",
-            ]
-        ].reset_index(drop=True),
-        fresh[
-            ["indicator_code", "name", "priority_id", "period_was", "period_now", "value"]
-        ].reset_index(drop=True),
+        changed[CHANGED_COLUMNS].reset_index(drop=True),
+        fresh[NEW_DATA_COLUMNS].reset_index(drop=True),
         overdue,
         blockages,
         overdue_actions[["reference", "text", "owner", "due_date", "priority_id"]].reset_index(

@@ -46,6 +46,21 @@ priority_id = right.selectbox(
     "Your priority", list(titles), format_func=lambda pid: titles[pid], key="upload_priority"
 )
 
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _template(data_version: int, priority: str, return_period: str) -> tuple[int, bytes]:
+    """The return workbook, built once per priority, period and data version (not every rerun)."""
+    buffer = BytesIO()
+    count = write_template(cursor(), buffer, return_period, priority_id=priority)
+    return count, buffer.getvalue()
+
+
+@st.cache_data(show_spinner="Working out what would change…", max_entries=8)
+def _preview(data_version: int, sha256: str, name: str, content: bytes) -> uploads.Preview:
+    """The preview of a checked file; a rehearsed write, so done once per file and data version."""
+    return uploads.preview(cursor(), _prepare(data_version, name, content))
+
+
 # 2. The template ----------------------------------------------------------------------------
 st.header("2. Download your return", divider="gray")
 last_quarter = periods.period_containing(date.today(), "quarter").previous()
@@ -61,16 +76,15 @@ period = st.selectbox(
     key="upload_period",
     help="Starts at the quarter after the latest figures; finished quarters only.",
 )
-buffer = BytesIO()
 try:
-    rows = write_template(cursor(), buffer, period, priority_id=priority_id)
+    rows, workbook = _template(version, priority_id, period)
 except TemplateError as err:
-    rows = 0
+    rows, workbook = 0, b""
     st.error(str(err))
 if rows:
     st.download_button(
         f"Download the return for {period} ({rows} rows)",
-        buffer.getvalue(),
+        workbook,
         file_name=f"return-{priority_id}-{period.replace('/', '-').replace(' ', '-')}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",
@@ -144,7 +158,7 @@ if uploaded is not None:
 
     if not prepared.errors and prepared.already_loaded is None:
         st.header("4. Preview", divider="gray")
-        shown = uploads.preview(cursor(), prepared)
+        shown = _preview(version, prepared.sha256, uploaded.name, uploaded.getvalue())
         counts = shown.counts
         st.markdown(
             f"**{counts['new']} new**, **{counts['revised']} revised**, "

@@ -273,7 +273,7 @@ def cmd_load(args: argparse.Namespace) -> int:
                     f"  loaded as upload {result['upload_id']}: {result['new']} new, {result['revised']} revised, {result['unchanged']} unchanged"
                 )
     if refused:
-        print(f"Nothing was written: {refused}", file=sys.stderr)
+        print(refused, file=sys.stderr)
         return 1
     return 0
 

@@ -357,7 +357,16 @@ def _prepare_return(cur, path: Path, file_name: str, sha: str, today: date) -> P
             notes, columns=["indicator_code", "period", "narrative", "blockage"]
         ),
         problems=problems,
-        summary={"rows read": len(read.rows), "sheet": read.sheet, "header row": read.header_row},
+        # Only what was found: an unreadable file has no sheet or header row to speak of.
+        summary={
+            k: v
+            for k, v in (
+                ("rows read", len(read.rows)),
+                ("sheet", read.sheet),
+                ("header row", read.header_row),
+            )
+            if v or k == "rows read"
+        },
     )
 
 

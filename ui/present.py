@@ -545,6 +545,19 @@ CSS = """
   .present-grid li:last-child { margin-bottom: 0 !important; }
   .present-grid { margin-top: 0.3rem; }
   .present-grid p { margin: 0 !important; }
+
+  /* Made for the projector, but a board member may open a screen's link on a phone:
+     stack the columns there instead of squeezing four into 390 px. */
+  @media (max-width: 700px) {
+    .present-four, .present-grid { grid-template-columns: minmax(0, 1fr); }
+    .present-four > div { border-left: none; padding: 0.3rem 0; border-top: 1px solid #BBBBBB; }
+    .present-four > div:first-child { border-top: none; }
+    [data-testid="stHeading"] h1, [data-testid="stHeading"] h1 * { font-size: 32px !important;
+      overflow-wrap: normal !important; word-break: normal !important; hyphens: none !important; }
+    .st-key-present_title { flex-wrap: wrap !important; }
+    div.present:has(> table.present-table) { overflow-x: auto; }
+    .st-key-present_title [data-testid="stElementContainer"]:has(h1) { flex: 1 1 100%; }
+  }
 </style>
 """
 

@@ -21,7 +21,7 @@ import duckdb
 import pandas as pd
 import yaml
 
-from outcomes import periods
+from outcomes import periods, spreadsheets
 from outcomes.status import POLARITIES, ROLL_UPS, TOLERANCE_KINDS
 from outcomes.store import insert_frame, registered
 
@@ -600,6 +600,7 @@ def to_xlsx(framework: Framework, path: str | Path) -> None:
         about = writer.sheets["About"]
         about.column_dimensions["A"].width = 18
         about.column_dimensions["B"].width = 110
+        spreadsheets.neutralise_workbook(writer.book)
 
 
 def from_xlsx(path: str | Path) -> Framework:

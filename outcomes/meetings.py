@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from outcomes import periods, status
+from outcomes import periods, spreadsheets, status
 
 ACTION_STATUSES = ("open", "done")
 CHANGED_COLUMNS = [
@@ -550,6 +550,7 @@ def export_actions(cur: duckdb.DuckDBPyConnection, out) -> int:
         for letter, width in zip("ABCDEFGH", (12, 60, 30, 12, 8, 14, 20, 14), strict=True):
             ws.column_dimensions[letter].width = width
         ws.freeze_panes = "A2"
+        spreadsheets.neutralise_workbook(writer.book)
     return len(frame)
 
 

@@ -34,7 +34,7 @@ from xml.sax.saxutils import escape
 import duckdb
 import pandas as pd
 
-from outcomes import board, charts, meetings, periods, status
+from outcomes import board, charts, meetings, periods, spreadsheets, status
 
 FORMATS = ("pdf", "pptx", "xlsx")
 PAPER = ("A4", "A3")
@@ -1904,5 +1904,6 @@ def _xlsx(snap: Snapshot, out: io.BytesIO) -> int:
     about.column_dimensions["C"].width = 60
     wb.properties.title = f"{name}: board pack, {snap.heading}"
     wb.properties.creator = name
+    spreadsheets.neutralise_workbook(wb)
     wb.save(out)
     return len(wb.sheetnames)

@@ -29,7 +29,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from outcomes import periods
+from outcomes import periods, spreadsheets
 from outcomes.board import UNIT_LABELS
 
 RETURN_SHEET = "Return"
@@ -358,6 +358,7 @@ def write_template(
     wb.properties.subject = f"{title}: {who}"
     wb.properties.creator = partnership
     wb.properties.keywords = f"return; {return_period.code}; {priority_id or lead}"
+    spreadsheets.neutralise_workbook(wb)
     wb.save(out_path)
     return len(rows)
 

@@ -4,7 +4,7 @@ from html import escape
 
 import streamlit as st
 
-from outcomes import board, charts, periods, status
+from outcomes import board, charts, periods, spreadsheets, status
 from ui import components as ui
 from ui import data
 from ui.router import require_router
@@ -92,7 +92,9 @@ if not history.empty:
     st.dataframe(table.iloc[::-1], hide_index=True, width="stretch")
     st.download_button(
         "Download the history (CSV)",
-        history[["period", "value", "target", "status", "note", "revision"]].to_csv(index=False),
+        spreadsheets.frame_to_csv(
+            history[["period", "value", "target", "status", "note", "revision"]]
+        ),
         file_name=f"{code}-history.csv",
         mime="text/csv",
         icon=":material/download:",

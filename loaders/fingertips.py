@@ -42,12 +42,12 @@ Nothing is raised for bad input: problems name the file, line, column and value.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+from loaders import files
 from loaders.series import (
     SeriesLoad,
     duplicate_keys,
@@ -208,9 +208,10 @@ def read_fingertips(path: str | Path) -> SeriesLoad:
     problems: list[str] = []
     skipped: Counter[str] = Counter()
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            records = list(_records(handle))
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        data = files.read_bytes(path, path.name)
+        files.check_csv(data, path.name)
+        records = _records(data.decode("utf-8-sig"), path.name)
+    except (OSError, UnicodeDecodeError) as error:
         problems.append(f"{path.name}: could not be read as a CSV file ({error}); file skipped")
         return _empty(problems)
     if not records:
@@ -315,13 +316,10 @@ def read_fingertips(path: str | Path) -> SeriesLoad:
     )
 
 
-def _records(handle) -> list[tuple[int, list[str]]]:
+def _records(text: str, file: str) -> list[tuple[int, list[str]]]:
     """(first line number, fields) per non-blank CSV record; quoted line breaks kept."""
-    reader = csv.reader(handle)
-    records = []
-    line = 1
-    for fields in reader:
-        if fields and any(f.strip() for f in fields):
-            records.append((line, fields))
-        line = reader.line_num + 1
-    return records
+    return [
+        (line, fields)
+        for line, fields in files.csv_records(text, file)
+        if fields and any(f.strip() for f in fields)
+    ]

@@ -64,6 +64,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from loaders import files
+from loaders.problems import FileRefused
 from loaders.series import (
     SeriesLoad,
     duplicate_keys,
@@ -329,15 +331,13 @@ def read_ons_csp(path: str | Path) -> SeriesLoad:
     problems: list[str] = []
     skipped: Counter[str] = Counter()
     try:
-        book = pd.read_excel(
-            path,
-            sheet_name=None,
-            header=None,
-            engine="calamine",
-            dtype=object,
-            keep_default_na=False,  # "n/a", "NA" and the like are text to report, not blanks
-        )
-    except Exception as error:  # unreadable or missing file: report, never raise
+        book = files.read_workbook(files.read_bytes(path, path.name), path.name)
+    except FileRefused as refused:
+        if not refused.unreadable:
+            raise  # over a limit: refused outright, whatever the loader would say
+        problems.append(f"{path.name}: could not be read as a workbook; file skipped")
+        return _empty(problems)
+    except OSError as error:  # a missing file: report, never raise
         problems.append(f"{path.name}: could not be read as a workbook ({error}); file skipped")
         return _empty(problems)
 

@@ -29,6 +29,7 @@ skipped with a problem naming the file, the spreadsheet line number and the valu
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from loaders import files
 from outcomes.periods import PeriodError, parse_period
 
 POLICE_UK_COLUMNS = (
@@ -128,7 +130,11 @@ def read_police_uk(paths: Iterable[str | Path], area_name: str = "Plymouth") -> 
     rows_read = 0
     for raw in paths:
         path = Path(raw)
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        data = files.read_bytes(path, path.name)
+        files.check_csv(data, path.name)
+        frame = pd.read_csv(
+            io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig"
+        )
         frame.columns = [str(c).strip() for c in frame.columns]
         problem = _header_problem(path, list(frame.columns))
         if problem:

@@ -38,8 +38,6 @@ How a return is read:
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -50,10 +48,13 @@ from typing import IO
 
 import pandas as pd
 
+from loaders import files
+from loaders.files import CellFault, FileRefused
 from loaders.layouts import RETURN_LAYOUT, Layout
+from loaders.problems import Problem
 
-EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
-CSV_SUFFIXES = (".csv",)
+EXCEL_SUFFIXES = files.WORKBOOK_SUFFIXES
+CSV_SUFFIXES = files.CSV_SUFFIXES
 ROW_COLUMNS = (
     "indicator_code",
     "indicator_name",
@@ -80,35 +81,6 @@ _FIGURES = ("period", "value", "target", "previous_value")
 _CODE_LIKE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_./-]*[A-Za-z0-9])?")
 _GAP_ENDS_TABLE = 2  # this many blank rows in a row end the table
 _MIN_KNOWN_FOR_HEADER = 2  # a row naming fewer known columns is not a header attempt
-
-
-@dataclass(frozen=True)
-class Problem:
-    code: str  # unreadable-file, empty, no-header, missing-column, blank-code, ...
-    severity: str  # "error" | "warning" | "info"
-    message: str  # a sentence the lead can act on
-    file: str
-    sheet: str | None = None
-    row: int | None = None  # as Excel numbers it (1-based); for CSV the line number
-    column: str | None = None  # the header text as it appears in the file
-    value: str | None = None
-
-    def location(self) -> str:
-        """Where the problem is, as the lead would look for it.
-
-        >>> Problem("blank-code", "error", "...", "returns.xlsx", "Return", 7, "Value").location()
-        'returns.xlsx, sheet Return, row 7, column Value'
-        >>> Problem("blank-code", "error", "...", "returns.csv", None, 7).location()
-        'returns.csv, line 7'
-        """
-        parts = [self.file]
-        if self.sheet is not None:
-            parts.append(f"sheet {self.sheet}")
-        if self.row is not None:
-            parts.append(f"{'row' if self.sheet is not None else 'line'} {self.row}")
-        if self.column is not None:
-            parts.append(f"column {self.column}")
-        return ", ".join(parts)
 
 
 @dataclass
@@ -145,6 +117,8 @@ def _clean(cell: object) -> object:
     """A cell as the reader keeps it: None for blank, stripped text, plain Python numbers."""
     if cell is None or cell is pd.NaT or cell is pd.NA:
         return None
+    if isinstance(cell, CellFault):
+        return cell
     if isinstance(cell, float) and cell != cell:
         return None
     if isinstance(cell, str):
@@ -168,17 +142,9 @@ def _empty_rows() -> pd.DataFrame:
     return frame.astype({"source_row": "int64"})
 
 
-def _excel_grids(data: bytes) -> list[_Grid]:
-    sheets = pd.read_excel(
-        io.BytesIO(data),
-        sheet_name=None,
-        header=None,
-        engine="calamine",
-        dtype=object,
-        keep_default_na=False,  # keep "n/a", "NA" as typed: they are markers, not blanks
-    )
+def _excel_grids(data: bytes, file: str) -> list[_Grid]:
     grids = []
-    for name, frame in sheets.items():
+    for name, frame in files.read_workbook(data, file).items():
         cells = [[_clean(c) for c in row] for row in frame.itertuples(index=False)]
         grids.append(_Grid(str(name), cells, list(range(1, len(cells) + 1))))
     return grids
@@ -195,12 +161,10 @@ def _decode(data: bytes) -> str:
         return data.decode("cp1252")
 
 
-def _csv_grid(text: str, delimiter: str) -> _Grid:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    cells, numbers, line = [], [], 0
-    for record in reader:
-        numbers.append(line + 1)  # the line the record starts on
-        line = reader.line_num
+def _csv_grid(text: str, delimiter: str, file: str) -> _Grid:
+    cells, numbers = [], []
+    for line, record in files.csv_records(text, file, delimiter):
+        numbers.append(line)  # the line the record starts on
         cells.append([_clean(c) for c in record])
     return _Grid(None, cells, numbers)
 
@@ -338,6 +302,16 @@ def _read_rows(
             record: dict[str, object] = {c: None for c in ROW_COLUMNS}
             for canonical in found:
                 cell = _cell(row, found, canonical)
+                if isinstance(cell, CellFault):
+                    problem(
+                        "excel-error",
+                        "error",
+                        f"Row {number}: {cell.describe()}.",
+                        number,
+                        canonical,
+                        cell.what,
+                    )
+                    cell = None
                 if canonical in _TEXT and cell is not None:
                     cell = _text(cell)
                 record[_ROW_NAME.get(canonical, canonical)] = cell
@@ -353,9 +327,25 @@ def _read_rows(
 
 def _source(path: str | PathLike | IO[bytes], file_name: str | None) -> tuple[str, bytes]:
     if isinstance(path, str | PathLike):
-        return file_name or Path(path).name, Path(path).read_bytes()
-    name = file_name or Path(str(getattr(path, "name", "return"))).name
-    return name, path.read()
+        name = file_name or Path(path).name
+    else:
+        name = file_name or Path(str(getattr(path, "name", "return"))).name
+    return name, files.read_bytes(path, name)
+
+
+def _grids(data: bytes, shown: str, layout: Layout) -> list[_Grid]:
+    """The file's sheets (or the CSV) as grids, measured against the limits first."""
+    if files.check_suffix(shown) in EXCEL_SUFFIXES:
+        return _excel_grids(data, shown)
+    files.check_csv(data, shown)
+    text = _decode(data)
+    grids = [_csv_grid(text, ",", shown)]
+    if _find_header(grids[0], layout)[0] is None:  # saved as tab- or semicolon-separated?
+        for delimiter in ("\t", ";"):
+            other = _csv_grid(text, delimiter, shown)
+            if _find_header(other, layout)[0] is not None:
+                return [other]
+    return grids
 
 
 def read_return(
@@ -375,39 +365,19 @@ def read_return(
     try:
         shown, data = _source(path, file_name)
     except OSError as error:
-        return failed("unreadable-file", f"{shown} could not be opened ({error}).")
-    suffix = Path(shown).suffix.lower()
+        return failed("unreadable-file", f"{shown} could not be opened ({error.strerror}).")
+    except FileRefused as refused:
+        return ReturnRows(_empty_rows(), shown, None, 0, {}, list(refused.problems), [])
 
-    if suffix in EXCEL_SUFFIXES:
-        try:
-            grids = _excel_grids(data)
-        except Exception as error:  # calamine, zip and xml errors: all mean "not a workbook"
-            return failed(
-                "unreadable-file",
-                f"{shown} could not be read as a spreadsheet ({type(error).__name__}: "
-                f"{error}). Open it in Excel and save it again as .xlsx.",
-            )
-    elif suffix in CSV_SUFFIXES:
-        try:
-            text = _decode(data)
-        except UnicodeDecodeError:
-            return failed(
-                "unreadable-file",
-                f"{shown} is not a text CSV file. Save the return from Excel as .xlsx or as "
-                "CSV (comma delimited).",
-            )
-        grids = [_csv_grid(text, ",")]
-        if _find_header(grids[0], layout)[0] is None:  # saved as tab- or semicolon-separated?
-            for delimiter in ("\t", ";"):
-                other = _csv_grid(text, delimiter)
-                if _find_header(other, layout)[0] is not None:
-                    grids = [other]
-                    break
-    else:
+    try:
+        grids = _grids(data, shown, layout)
+    except FileRefused as refused:
+        return ReturnRows(_empty_rows(), shown, None, 0, {}, list(refused.problems), [])
+    except UnicodeDecodeError:
         return failed(
             "unreadable-file",
-            f"{shown} is not a spreadsheet this dashboard reads: send the return as an Excel "
-            "workbook (.xlsx) or a CSV file.",
+            f"{shown} is not a text CSV file. Save the return from Excel as .xlsx or as "
+            "CSV (comma delimited).",
         )
 
     if not any(any(c is not None for c in row) for grid in grids for row in grid.cells):

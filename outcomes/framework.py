@@ -23,7 +23,7 @@ import yaml
 
 from outcomes import periods, spreadsheets
 from outcomes.status import POLARITIES, ROLL_UPS, TOLERANCE_KINDS
-from outcomes.store import insert_frame, registered
+from outcomes.store import audit, insert_frame, registered, transaction
 
 LEVELS = ("outcome", "output")
 UNITS = ("count", "percent", "rate_per_1000", "score")
@@ -658,8 +658,7 @@ def import_framework(
     refused rather than deleted with its history.
     """
     counts = {}
-    cur.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(cur):
         _refuse_dropping_used(cur, framework)
         for name in reversed(IMPORT_ORDER):
             table = TABLES[name]
@@ -676,14 +675,7 @@ def import_framework(
                 frame.insert(0, "id", 1)
             _upsert(cur, name, frame, ("id",) if name == "partnership" else TABLES[name].key)
             counts[name] = len(frame)
-        cur.execute(
-            "INSERT INTO audit_log (who, entity, entity_key, change, after) VALUES (?, 'framework', 'all', 'imported', ?)",
-            [who, pd.Series(counts).to_json()],
-        )
-        cur.execute("COMMIT")
-    except Exception:
-        cur.execute("ROLLBACK")
-        raise
+        audit(cur, who, "framework", "all", "imported", after=counts)
     return counts
 
 

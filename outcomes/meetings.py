@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -20,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from outcomes import periods, spreadsheets, status
+from outcomes.store import audit, transaction
 
 ACTION_STATUSES = ("open", "done")
 CHANGED_COLUMNS = [
@@ -38,22 +38,6 @@ _SEVERITY = {status.GREEN: 0, status.AMBER: 1, status.RED: 2}
 
 class MeetingError(ValueError):
     """A request the board's records cannot take, in plain English."""
-
-
-def _audit(
-    cur, who: str, entity: str, key: str, change: str, before: Any = None, after: Any = None
-) -> None:
-    cur.execute(
-        "INSERT INTO audit_log (who, entity, entity_key, change, before, after) VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            who,
-            entity,
-            str(key),
-            change,
-            None if before is None else json.dumps(before, default=str),
-            None if after is None else json.dumps(after, default=str),
-        ],
-    )
 
 
 def parse_date(value: Any, what: str) -> date:
@@ -85,8 +69,7 @@ def record_meeting(
         raise MeetingError(
             f"A meeting on {when:%d %B %Y} is already recorded; its statuses stay as they were frozen."
         )
-    cur.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(cur):
         meeting_id = cur.execute(
             "INSERT INTO meeting (meeting_date, title, recorded_by) VALUES (?, ?, ?) RETURNING id",
             [when, title, by],
@@ -100,7 +83,7 @@ def record_meeting(
             """,
             [meeting_id],
         )
-        _audit(
+        audit(
             cur,
             by,
             "meeting",
@@ -108,10 +91,6 @@ def record_meeting(
             "recorded",
             after={"date": when.isoformat(), "title": title},
         )
-        cur.execute("COMMIT")
-    except Exception:
-        cur.execute("ROLLBACK")
-        raise
     return meeting_id
 
 
@@ -297,8 +276,7 @@ def add_commentary(
             "Nothing to record: write the commentary, mark a blockage or override the status."
         )
     before = latest_commentary(cur, indicator_code, period)
-    cur.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(cur):
         new_id = cur.execute(
             """
             INSERT INTO commentary (indicator_code, period, narrative, actions_taken, blockage, blockage_detail,
@@ -324,7 +302,7 @@ def add_commentary(
             "status_override": status_override,
             "override_reason": override_reason,
         }
-        _audit(
+        audit(
             cur,
             author.strip(),
             "commentary",
@@ -333,10 +311,6 @@ def add_commentary(
             before=before,
             after=after,
         )
-        cur.execute("COMMIT")
-    except Exception:
-        cur.execute("ROLLBACK")
-        raise
     return new_id
 
 
@@ -434,7 +408,6 @@ def save_action(
     status_: str = "open",
     meeting_date: Any = None,
     priority_id: str | None = None,
-    in_transaction: bool = False,
 ) -> str:
     """Add an action or change one (by its reference); returns 'added', 'changed' or 'unchanged'."""
     reference, text, owner = (str(x or "").strip() for x in (reference, text, owner))
@@ -477,9 +450,7 @@ def save_action(
     }
     if before is not None and all(_same(before.get(k), after.get(k)) for k in after):
         return "unchanged"
-    if not in_transaction:
-        cur.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(cur):
         if before is None:
             cur.execute(
                 "INSERT INTO action (reference, text, owner, due_date, status, meeting_id, priority_id, closed_at) "
@@ -492,7 +463,7 @@ def save_action(
                 "closed_at = CASE WHEN ? = 'done' THEN coalesce(closed_at, current_localtimestamp()) END WHERE reference = ?",
                 [text, owner, due, status_, meeting_id, priority_id or None, status_, reference],
             )
-        _audit(
+        audit(
             cur,
             by,
             "action",
@@ -503,12 +474,6 @@ def save_action(
             before=before,
             after=after,
         )
-        if not in_transaction:
-            cur.execute("COMMIT")
-    except Exception:
-        if not in_transaction:
-            cur.execute("ROLLBACK")
-        raise
     return "added" if before is None else "changed"
 
 
@@ -567,8 +532,7 @@ def import_actions(cur: duckdb.DuckDBPyConnection, path, *, by: str) -> dict[str
         )
     counts = {"added": 0, "changed": 0, "unchanged": 0}
     problems = []
-    cur.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(cur):
         for number, row in enumerate(frame.to_dict("records"), start=2):
             if all(v is None or (not isinstance(v, str) and pd.isna(v)) for v in row.values()):
                 continue
@@ -587,7 +551,6 @@ def import_actions(cur: duckdb.DuckDBPyConnection, path, *, by: str) -> dict[str
                     status_=str(clean.get("status") or "open").strip().lower(),
                     meeting_date=clean.get("meeting_date"),
                     priority_id=clean.get("priority_id"),
-                    in_transaction=True,
                 )
                 counts[outcome] += 1
             except MeetingError as err:
@@ -596,10 +559,6 @@ def import_actions(cur: duckdb.DuckDBPyConnection, path, *, by: str) -> dict[str
             raise MeetingError(
                 "Nothing was imported. Fix these rows:\n" + "\n".join(f"  - {p}" for p in problems)
             )
-        cur.execute("COMMIT")
-    except Exception:
-        cur.execute("ROLLBACK")
-        raise
     return counts
 
 

@@ -11,7 +11,6 @@ the same rules; a :class:`Target` says which table, view and columns a batch goe
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 
 import duckdb
@@ -19,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from outcomes import periods
-from outcomes.store import insert_frame, registered
+from outcomes.store import audit, insert_frame, registered, transaction
 
 OBSERVATION_COLUMNS = [
     "indicator_code",
@@ -213,13 +212,13 @@ class UploadWriter:
                     self.upload_id,
                 ],
             )
-            self.cur.execute(
-                "INSERT INTO audit_log (who, entity, entity_key, change, after) VALUES (?, 'upload', ?, 'committed', ?)",
-                [
-                    self.meta["uploaded_by"],
-                    str(self.upload_id),
-                    json.dumps({"file_name": self.meta["file_name"], **self.counts}),
-                ],
+            audit(
+                self.cur,
+                self.meta["uploaded_by"],
+                "upload",
+                self.upload_id,
+                "committed",
+                after={"file_name": self.meta["file_name"], **self.counts},
             )
         return UploadResult(self.upload_id, **{f"rows_{k}": v for k, v in self.counts.items()})
 
@@ -232,7 +231,6 @@ def record_upload(
     file_name: str,
     source_format: str,
     sha256: str | None = None,
-    in_transaction: bool = False,
     target: Target = OBSERVATIONS,
 ) -> UploadResult:
     """Store the new and revised rows of ``frame`` as one upload, atomically.
@@ -241,9 +239,7 @@ def record_upload(
     None: loading the same figures twice changes nothing.
     """
     sha256 = sha256 or content_hash(normalise(frame, target), target)
-    if not in_transaction:
-        cur.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(cur):
         writer = UploadWriter(
             cur,
             uploaded_by=uploaded_by,
@@ -253,10 +249,4 @@ def record_upload(
         )
         writer.add(frame, target)
         result = writer.finish()
-        if not in_transaction:
-            cur.execute("COMMIT")
-    except Exception:
-        if not in_transaction:
-            cur.execute("ROLLBACK")
-        raise
     return result

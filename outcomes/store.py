@@ -8,6 +8,7 @@ The schema lives in ``outcomes/migrations/NNN_name.sql``, applied in order and r
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import threading
@@ -18,6 +19,8 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+
+from outcomes.errors import Conflict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = PROJECT_ROOT / "data" / "outcomes.duckdb"
@@ -94,17 +97,9 @@ class Store:
             self._local.cursor = cur
         return cur
 
-    @contextmanager
-    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """All or nothing: commits when the block ends, rolls back if it raises."""
-        cur = self.cursor()
-        cur.execute("BEGIN TRANSACTION")
-        try:
-            yield cur
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
-        cur.execute("COMMIT")
+    def transaction(self):
+        """All or nothing on this thread's cursor (see :func:`transaction`)."""
+        return transaction(self.cursor())
 
     def close(self) -> None:
         self.con.close()
@@ -121,6 +116,97 @@ def open_store(path: str | os.PathLike | None = None) -> Store:
     con = duckdb.connect(str(target))
     migrate(con)
     return Store(path=Path(str(target)), con=con)
+
+
+_depth: dict[int, int] = {}
+_depth_lock = threading.Lock()
+
+CONFLICT_MESSAGE = (
+    "Someone else changed the same figures or records at the same moment, and their change was "
+    "saved first. Nothing of yours was written: look again at the page, then try again."
+)
+
+
+@contextmanager
+def transaction(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The one way the product writes: all or nothing, and safe to nest.
+
+    The outermost block begins the transaction and commits it when the block ends; an inner
+    block (a write function called by another) joins it. If anything raises, everything is
+    rolled back; a failed rollback never hides the error that caused it. When another
+    connection's change to the same rows was committed first, DuckDB refuses ours (a primary
+    key clash or a write-write conflict); that becomes a :class:`~outcomes.errors.Conflict`
+    with a plain message instead of a database error.
+    """
+    key = id(cur)
+    with _depth_lock:
+        depth = _depth.get(key, 0)
+        _depth[key] = depth + 1
+    try:
+        if depth:
+            yield cur
+            return
+        cur.execute("BEGIN TRANSACTION")
+        try:
+            yield cur
+            cur.execute("COMMIT")
+        except BaseException as err:
+            with suppress(duckdb.Error):
+                cur.execute("ROLLBACK")
+            if _is_conflict(err):
+                raise Conflict(CONFLICT_MESSAGE) from err
+            raise
+    finally:
+        with _depth_lock:
+            if depth:
+                _depth[key] = depth
+            else:
+                _depth.pop(key, None)
+
+
+@contextmanager
+def rehearsal(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Write, look, and undo: a transaction that is always rolled back (a preview)."""
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        yield cur
+    finally:
+        with suppress(duckdb.Error):
+            cur.execute("ROLLBACK")
+
+
+def _is_conflict(err: BaseException) -> bool:
+    """A write that lost a race with another connection's committed write."""
+    if isinstance(err, duckdb.TransactionException):
+        return True
+    text = str(err)
+    return isinstance(err, duckdb.ConstraintException) and (
+        "Duplicate key" in text or "Conflict" in text
+    )
+
+
+def audit(
+    cur: duckdb.DuckDBPyConnection,
+    who: str,
+    entity: str,
+    key: object,
+    change: str,
+    *,
+    before: object = None,
+    after: object = None,
+) -> None:
+    """The audit record: who changed what, when, and what it was before. Written only here."""
+    cur.execute(
+        "INSERT INTO audit_log (who, entity, entity_key, change, before, after) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [who, entity, str(key), change, _as_json(before), _as_json(after)],
+    )
+
+
+def _as_json(value: object) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, default=str, ensure_ascii=False)
 
 
 @contextmanager

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,11 +30,14 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from loaders.returns import Problem, ReturnRows, read_return
+from loaders import files
+from loaders.problems import FileRefused, Problem
+from loaders.returns import ReturnRows, read_return
 from loaders.values import parse_value
 from outcomes import periods
+from outcomes.errors import Refused
 from outcomes.observations import OBSERVATIONS, SERIES, UploadResult, UploadWriter
-from outcomes.store import registered
+from outcomes.store import audit, registered, rehearsal, transaction
 
 FORMATS = ("auto", "return", "police-uk", "ons-csp", "fingertips")
 BIG_CHANGE = 0.5  # a change of more than 50% on the previous figure asks for a second look
@@ -99,12 +103,8 @@ class Prepared:
         return not self.errors and (accept_warnings or not self.warnings)
 
 
-class UploadRefused(Exception):
+class UploadRefused(Refused):
     """Commit refused; ``problems`` says why (nothing was written)."""
-
-    def __init__(self, message: str, problems: list[Problem] | None = None):
-        super().__init__(message)
-        self.problems = problems or []
 
 
 def file_sha256(path: str | Path) -> str:
@@ -128,11 +128,9 @@ def detect_format(path: str | Path) -> str:
         if first.startswith("Indicator ID,Indicator Name"):
             return "fingertips"
         return "return"
-    if suffix in (".xlsx", ".xlsm"):
-        try:
-            sheets = pd.ExcelFile(path, engine="calamine").sheet_names
-        except Exception:  # an unreadable workbook is reported by the returns reader
-            return "return"
+    if suffix in files.WORKBOOK_SUFFIXES:
+        # From the zip's list of sheets: nothing is parsed before the limits are checked.
+        sheets = files.sheet_names(files.read_bytes(path, path.name), path.name)
         if any(name.startswith("Table C") for name in sheets):
             return "ons-csp"
     return "return"
@@ -152,14 +150,47 @@ def prepare(
     file_name = file_name or path.name
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
-    fmt = detect_format(path) if fmt == "auto" else fmt
-    sha = file_sha256(path)
-    if fmt == "return":
-        prepared = _prepare_return(cur, path, file_name, sha, today or date.today())
-    else:
-        prepared = _prepare_series(cur, path, file_name, sha, fmt, area_name)
+    try:
+        files.check_suffix(file_name)
+        fmt = detect_format(path) if fmt == "auto" else fmt
+        sha = file_sha256(path)
+        if fmt == "return":
+            prepared = _prepare_return(cur, path, file_name, sha, today or date.today())
+        else:
+            prepared = _prepare_series(cur, path, file_name, sha, fmt, area_name)
+    except FileRefused as refused:
+        # Too big, damaged or the wrong kind: refused before anything was parsed.
+        return _refused(file_name, fmt, refused.problems)
     prepared.already_loaded = _already_loaded(cur, sha)
     return prepared
+
+
+def prepare_upload(
+    cur: duckdb.DuckDBPyConnection, content: bytes, file_name: str, **options: Any
+) -> Prepared:
+    """Read and check bytes a visitor sent under ``file_name``.
+
+    The bytes go into a fresh temporary folder under a name of the server's making
+    (:func:`loaders.files.safe_file_name`), never under the name the browser gave; that name
+    is only a label in messages and the upload's record.
+    """
+    if len(content) > files.LIMITS.file_bytes:
+        return _refused(file_name, "auto", [files.oversize_problem(file_name, len(content))])
+    with tempfile.TemporaryDirectory(prefix="outcomes-upload-") as folder:
+        path = Path(folder) / files.safe_file_name(file_name)
+        path.write_bytes(content)
+        return prepare(cur, path, file_name=file_name, **options)
+
+
+def _refused(file_name: str, fmt: str, problems: list[Problem]) -> Prepared:
+    return Prepared(
+        file_name=file_name,
+        sha256="",
+        source_format=fmt,
+        observations=pd.DataFrame(columns=["indicator_code", "period", "area", "value", "note"]),
+        commentary=pd.DataFrame(columns=["indicator_code", "period", "narrative", "blockage"]),
+        problems=list(problems),
+    )
 
 
 def _already_loaded(cur: duckdb.DuckDBPyConnection, sha: str) -> int | None:
@@ -692,6 +723,22 @@ class Preview:
     rows: pd.DataFrame  # what, period, area, change, old_value, value
     statuses: pd.DataFrame  # indicator_code, name, before, after
     counts: dict[str, int]
+    fingerprint: str = ""  # of exactly these changes; commit refuses if they are no longer so
+
+
+STALE_PREVIEW = (
+    "Someone else changed these figures since your preview: look again at the preview (it "
+    "has been worked out afresh) and confirm again if it is still right. Nothing was written."
+)
+
+
+def _fingerprint(rows: pd.DataFrame) -> str:
+    """What a preview showed, as one hash: the same changes to the same figures."""
+    if rows.empty:
+        return hashlib.sha256(b"").hexdigest()
+    shown = rows[["what", "period", "area", "change", "old_value", "value"]]
+    shown = shown.sort_values(["what", "period", "area"]).reset_index(drop=True)
+    return hashlib.sha256(shown.to_json(orient="values").encode("utf-8")).hexdigest()
 
 
 def _write(
@@ -783,13 +830,10 @@ def _statuses(cur) -> pd.DataFrame:
 
 def preview(cur: duckdb.DuckDBPyConnection, prepared: Prepared) -> Preview:
     """What commit would change, found by doing it in a transaction and rolling back."""
-    cur.execute("BEGIN TRANSACTION")
-    try:
+    with rehearsal(cur):
         before = _statuses(cur)
         result, rows = _write(cur, prepared, "preview", None, rehearsal=True)
         after = _statuses(cur)
-    finally:
-        cur.execute("ROLLBACK")
     both = before.merge(after, on=["indicator_code", "name"], suffixes=("_before", "_after"))
     touched = set(rows.loc[rows["change"] != "unchanged", "what"]) if not rows.empty else set()
     statuses = both[
@@ -804,7 +848,10 @@ def preview(cur: duckdb.DuckDBPyConnection, prepared: Prepared) -> Preview:
         "unchanged": result.rows_unchanged,
     }
     return Preview(
-        rows[["what", "period", "area", "change", "old_value", "value"]], statuses, counts
+        rows[["what", "period", "area", "change", "old_value", "value"]],
+        statuses,
+        counts,
+        _fingerprint(rows),
     )
 
 
@@ -815,10 +862,21 @@ def commit(
     uploaded_by: str,
     accept_warnings: bool = False,
     progress: Callable[[float, str], None] | None = None,
+    previewed: Preview | None = None,
 ) -> UploadResult:
-    """Write the prepared file in one transaction, or refuse and write nothing."""
+    """Write the prepared file in one transaction, or refuse and write nothing.
+
+    With ``previewed``, the commit is refused (:data:`STALE_PREVIEW`) unless it makes exactly
+    the changes that preview showed: a second tab's stale preview never overwrites figures
+    someone else has just loaded.
+    """
     return commit_all(
-        cur, [prepared], uploaded_by=uploaded_by, accept_warnings=accept_warnings, progress=progress
+        cur,
+        [prepared],
+        uploaded_by=uploaded_by,
+        accept_warnings=accept_warnings,
+        progress=progress,
+        previewed=None if previewed is None else [previewed],
     )[0]
 
 
@@ -829,6 +887,7 @@ def commit_all(
     uploaded_by: str,
     accept_warnings: bool = False,
     progress: Callable[[float, str], None] | None = None,
+    previewed: list[Preview] | None = None,
 ) -> list[UploadResult]:
     """Several files as one all-or-nothing load: any error or unaccepted warning in any file
     refuses the lot, and a failure part-way leaves the database as it was."""
@@ -846,8 +905,7 @@ def commit_all(
             warnings,
         )
     results = []
-    cur.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(cur):
         for number, prep in enumerate(batch):
 
             def step(
@@ -862,12 +920,10 @@ def commit_all(
                 )
                 results.append(UploadResult(None, 0, 0, unchanged))
                 continue
-            result, _ = _write(cur, prep, uploaded_by.strip(), step)
+            result, rows = _write(cur, prep, uploaded_by.strip(), step)
+            if previewed is not None and _fingerprint(rows) != previewed[number].fingerprint:
+                raise UploadRefused(STALE_PREVIEW)
             results.append(result)
-        cur.execute("COMMIT")
-    except Exception:
-        cur.execute("ROLLBACK")
-        raise
     return results
 
 
@@ -882,29 +938,94 @@ def uploads(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
-def rollback(cur: duckdb.DuckDBPyConnection, upload_id: int, *, by: str) -> str:
-    """Mark an upload rolled back: the revisions it replaced are current again."""
-    row = cur.execute("SELECT state, file_name FROM upload WHERE id = ?", [upload_id]).fetchone()
+@dataclass(frozen=True)
+class UploadFacts:
+    """What undoing (or restoring) an upload would do, in the words the page asks with."""
+
+    upload_id: int
+    file_name: str
+    uploaded_by: str
+    uploaded_at: Any
+    state: str
+    figures: int  # new and revised figures it holds (what undo withdraws, restore brings back)
+    commentary: int  # commentary that came with it
+
+    def describe(self) -> str:
+        when = pd.Timestamp(self.uploaded_at).strftime("%d %B %Y %H:%M")
+        notes = f" and {self.commentary} commentary" if self.commentary else ""
+        return (
+            f"upload {self.upload_id}, {self.file_name}, loaded by {self.uploaded_by} on {when}: "
+            f"{self.figures:,} figure{'s' if self.figures != 1 else ''}{notes}"
+        )
+
+
+def upload_facts(cur: duckdb.DuckDBPyConnection, upload_id: int) -> UploadFacts:
+    row = cur.execute(
+        """
+        SELECT u.id, u.file_name, u.uploaded_by, u.uploaded_at, u.state,
+               coalesce(u.rows_new, 0) + coalesce(u.rows_revised, 0),
+               (SELECT count(*) FROM commentary c WHERE c.upload_id = u.id)
+        FROM upload u WHERE u.id = ?
+        """,
+        [upload_id],
+    ).fetchone()
     if row is None:
         raise UploadRefused(
             f"There is no upload {upload_id}. `python -m outcomes uploads` lists them."
         )
-    if row[0] == "rolled back":
+    return UploadFacts(*row)
+
+
+def rollback(cur: duckdb.DuckDBPyConnection, upload_id: int, *, by: str) -> str:
+    """Mark an upload rolled back: the revisions it replaced are current again.
+
+    Two people undoing the same upload at once: one wins, the other is told, and the audit
+    trail has one entry (the state changes only from committed, inside the transaction).
+    """
+    return _set_state(cur, upload_id, by, "committed", "rolled back")
+
+
+def restore(cur: duckdb.DuckDBPyConnection, upload_id: int, *, by: str) -> str:
+    """Undo an undo: a rolled-back upload's figures and commentary count again."""
+    return _set_state(cur, upload_id, by, "rolled back", "committed")
+
+
+def _set_state(cur, upload_id: int, by: str, was: str, now: str) -> str:
+    if not by or not by.strip():
+        raise UploadRefused("Say who you are (your name or role): it is recorded.")
+    facts = upload_facts(cur, upload_id)
+    undoing = now == "rolled back"
+    if facts.state != was:
         raise UploadRefused(
-            f"Upload {upload_id} ({row[1]}) was already rolled back; nothing changed."
+            f"Upload {upload_id} ({facts.file_name}) is already "
+            f"{'rolled back' if undoing else 'in force'}; nothing changed."
         )
-    cur.execute("BEGIN TRANSACTION")
-    try:
-        cur.execute(
-            "UPDATE upload SET state = 'rolled back', rolled_back_at = current_localtimestamp(), rolled_back_by = ? WHERE id = ?",
-            [by, upload_id],
+    with transaction(cur):
+        changed = cur.execute(
+            "UPDATE upload SET state = ?, "
+            "rolled_back_at = CASE WHEN ? THEN current_localtimestamp() END, "
+            "rolled_back_by = CASE WHEN ? THEN ? END "
+            "WHERE id = ? AND state = ?",  # no RETURNING: DuckDB's foreign keys refuse it here
+            [now, undoing, undoing, by.strip(), upload_id, was],
+        ).fetchone()[0]
+        if not changed:
+            raise UploadRefused(
+                f"Upload {upload_id} ({facts.file_name}) was "
+                f"{'undone' if undoing else 'restored'} by someone else a moment ago; "
+                "nothing changed."
+            )
+        audit(
+            cur,
+            by.strip(),
+            "upload",
+            upload_id,
+            "rolled back" if undoing else "restored",
+            before={"state": was},
+            after={"state": now},
         )
-        cur.execute(
-            "INSERT INTO audit_log (who, entity, entity_key, change, before, after) VALUES (?, 'upload', ?, 'rolled back', ?, ?)",
-            [by, str(upload_id), '{"state": "committed"}', '{"state": "rolled back"}'],
+    if undoing:
+        return (
+            f"Upload {upload_id} ({facts.file_name}) rolled back: its {facts.figures:,} figure(s) are "
+            "withdrawn and the figures they replaced are current again. It can be restored."
         )
-        cur.execute("COMMIT")
-    except Exception:
-        cur.execute("ROLLBACK")
-        raise
-    return f"Upload {upload_id} ({row[1]}) rolled back: the figures it replaced are current again."
+    return f"Upload {upload_id} ({facts.file_name}) restored: its {facts.figures:,} figure(s) count again."

@@ -1,0 +1,544 @@
+"""Every file a visitor sends, measured before it is parsed, then read without surprises.
+
+A 2 KB workbook can ask a spreadsheet reader for hundreds of gigabytes: python-calamine builds a
+dense grid from the first to the last cell it finds, so one cell at XFD1048576 means
+16,384 x 1,048,576 cells. A zip can hold a gigabyte of XML in a kilobyte. A CSV can hold one
+field of a hundred megabytes. So before any reader allocates anything, the file's own structure
+is measured against :data:`LIMITS` (declared here, once, and documented in the README): its
+size, for a workbook each zip member's real unpacked size and each sheet's extent and cell
+count from the sheet XML itself, for a CSV its lines. Over a limit the file is refused with a
+:class:`~loaders.problems.FileRefused` that says the limit and what to do; nothing is read.
+
+Workbooks are then read with python-calamine, but calamine reads an Excel error (``#DIV/0!``,
+``#N/A``) and a formula Excel never calculated as a blank. The sheet XML is scanned for those
+cells too, and :func:`read_workbook` puts a :class:`CellFault` in their place, so every reader
+reports them as errors naming the cell instead of quietly loading the other rows.
+
+Only ``.xlsx``/``.xlsm`` workbooks and ``.csv`` files are accepted: old ``.xls`` and ``.ods``
+files cannot be measured this way, and Excel saves any of them as ``.xlsx``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from os import PathLike
+from pathlib import Path, PurePosixPath
+
+import pandas as pd
+
+from loaders.problems import FileRefused, Problem
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What any one file may hold. Far above a real return or public file, far below harm."""
+
+    #: bytes of the file as sent (Streamlit's ``server.maxUploadSize`` is the same, in MB)
+    file_bytes: int = 50 * 1024 * 1024
+    #: bytes of a workbook once unzipped, all parts together (a 200,000-row return is ~60 MB)
+    unzipped_bytes: int = 400 * 1024 * 1024
+    #: rows in any one sheet or CSV
+    rows: int = 250_000
+    #: columns in any one sheet or CSV row
+    columns: int = 256
+    #: cells of the grid a sheet spans (rows x columns)
+    cells: int = 5_000_000
+    #: characters in one cell (Excel's own limit)
+    cell_chars: int = 32_767
+
+
+LIMITS = Limits()
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+CSV_SUFFIXES = (".csv",)
+_MB = 1024 * 1024
+
+
+def _size(n: int) -> str:
+    """Bytes in words.
+
+    >>> _size(52428800), _size(2300), _size(12)
+    ('50 MB', '2.2 KB', '12 bytes')
+    """
+    if n >= _MB:
+        return f"{n / _MB:,.0f} MB"
+    if n >= 1024:
+        return f"{n / 1024:,.1f} KB"
+    return f"{n} bytes"
+
+
+def column_letter(index: int) -> str:
+    """Excel's letters for a 1-based column number.
+
+    >>> column_letter(1), column_letter(27), column_letter(16384)
+    ('A', 'AA', 'XFD')
+    """
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def column_number(letters: bytes | str) -> int:
+    """The 1-based column number of Excel's letters.
+
+    >>> column_number("A"), column_number(b"XFD")
+    (1, 16384)
+    """
+    if isinstance(letters, bytes):
+        letters = letters.decode("ascii")
+    number = 0
+    for ch in letters.upper():
+        number = number * 26 + ord(ch) - 64
+    return number
+
+
+@dataclass(frozen=True)
+class CellFault:
+    """A cell calamine would read as blank but which holds an Excel error or an unworked formula."""
+
+    ref: str  # e.g. C7
+    what: str  # "#DIV/0!", or "formula" for a formula with no saved result
+
+    def describe(self) -> str:
+        if self.what == "formula":
+            return (
+                f"cell {self.ref} holds a formula Excel has not worked out (no value was saved): "
+                "type the figure itself, or open the file in Excel, let it calculate and save it"
+            )
+        return (
+            f"cell {self.ref} holds the Excel error {self.what}: type the figure, "
+            "or n/a if there is none"
+        )
+
+    def __str__(self) -> str:  # how it shows if it is ever printed as a value
+        return self.what
+
+
+@dataclass
+class SheetFacts:
+    name: str
+    rows: int = 0  # the last row number used (1-based), 0 for an empty sheet
+    columns: int = 0  # the last column number used
+    cells: int = 0
+    faults: dict[tuple[int, int], CellFault] = field(default_factory=dict)  # (row, col), 1-based
+
+
+def refuse(file: str, code: str, message: str, sheet: str | None = None) -> FileRefused:
+    return FileRefused([Problem(code, "error", message, file, sheet)])
+
+
+def oversize_problem(file: str, size: int) -> Problem:
+    return Problem(
+        "file-too-large",
+        "error",
+        f"{file} is {_size(size)}; the largest file this dashboard takes is "
+        f"{_size(LIMITS.file_bytes)}. Split it into smaller files and load each.",
+        file,
+    )
+
+
+def check_size(data: bytes, file: str) -> None:
+    if len(data) > LIMITS.file_bytes:
+        raise FileRefused([oversize_problem(file, len(data))])
+
+
+def read_bytes(source, file: str) -> bytes:
+    """A file's bytes (a path or an open binary file), never more than the size limit."""
+    if isinstance(source, str | PathLike):
+        with open(source, "rb") as handle:
+            data = handle.read(LIMITS.file_bytes + 1)
+    else:
+        data = source.read(LIMITS.file_bytes + 1)
+    if len(data) > LIMITS.file_bytes:
+        raise refuse(
+            file,
+            "file-too-large",
+            f"{file} is over {_size(LIMITS.file_bytes)}, the largest file this dashboard takes. "
+            "Split it into smaller files and load each.",
+        )
+    return data
+
+
+def check_suffix(file: str, allowed: tuple[str, ...] = WORKBOOK_SUFFIXES + CSV_SUFFIXES) -> str:
+    suffix = Path(file).suffix.lower()
+    if suffix not in allowed:
+        kinds = " or ".join(
+            k
+            for k, s in (("an Excel workbook (.xlsx)", WORKBOOK_SUFFIXES), ("CSV", CSV_SUFFIXES))
+            if set(s) & set(allowed)
+        )
+        hint = " Open it in Excel and save it as .xlsx." if suffix in (".xls", ".ods") else ""
+        raise refuse(
+            file,
+            "unreadable-file",
+            f"{file} is not a file this dashboard reads: send {kinds}.{hint}",
+        )
+    return suffix
+
+
+# --- Workbooks ----------------------------------------------------------------------------
+
+_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
+_ROW = re.compile(rb'<row\b[^>]*?\br="([0-9]{1,7})"')
+_ANY_CELL = re.compile(rb"<c[\s/>]")
+_DIMENSION = re.compile(rb'<dimension\b[^>]*\bref="(?:[A-Z]+[0-9]+:)?([A-Z]{1,3})([0-9]{1,7})"')
+_ERROR_CELL = re.compile(rb'<c\b[^>]*\bt="e"[^>]*>')
+_FORMULA_CELL = re.compile(rb"<c\b([^>]*)>\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(<v>[^<]*</v>|<v/>)?")
+_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
+_TYPE = re.compile(rb'\bt="([a-z]+)"')
+_VALUE = re.compile(rb"\s*(?:<f\b[^>]*?(?:/>|>[^<]*</f>))?\s*<v>([^<]*)</v>")
+_CHUNK = 4 * _MB
+
+
+def _sheet_names(book: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part name -> sheet name as the lead sees it, from workbook.xml and its rels."""
+    try:
+        workbook = book.read("xl/workbook.xml")
+        rels = book.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return {}
+    targets = {
+        m.group(1): m.group(2).decode("utf-8", "replace")
+        for m in re.finditer(rb'<Relationship\b[^>]*?\bId="([^"]+)"[^>]*?\bTarget="([^"]+)"', rels)
+    }
+    targets |= {
+        m.group(2): m.group(1).decode("utf-8", "replace")
+        for m in re.finditer(rb'<Relationship\b[^>]*?\bTarget="([^"]+)"[^>]*?\bId="([^"]+)"', rels)
+    }
+    names = {}
+    for m in re.finditer(rb"<sheet\b[^>]*>", workbook):
+        tag = m.group(0)
+        name = re.search(rb'\bname="([^"]*)"', tag)
+        rid = re.search(rb'\br:id="([^"]+)"', tag) or re.search(rb'\bid="([^"]+)"', tag)
+        if not (name and rid and rid.group(1) in targets):
+            continue
+        target = targets[rid.group(1)]
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        part = str(PurePosixPath(part))
+        names[part] = _unescape(name.group(1).decode("utf-8", "replace"))
+    return names
+
+
+def _unescape(text: str) -> str:
+    return (
+        text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+    )
+
+
+def _scan_sheet(stream, facts: SheetFacts, file: str) -> None:
+    """Measure one sheet's XML as it streams by; refuse as soon as a limit is passed."""
+    carry = b""
+    while True:
+        chunk = stream.read(_CHUNK)
+        if not chunk and not carry:
+            break
+        buffer = carry + chunk
+        if chunk:
+            cut = buffer.rfind(b"</c>")
+            cut = buffer.rfind(b">") if cut < 0 else cut + 4
+            if cut <= 0:
+                carry = buffer
+                if len(carry) > 64 * _MB:  # one tag this long is not a spreadsheet
+                    raise refuse(file, "damaged-workbook", f"{file} is damaged: save it again.")
+                continue
+            body, carry = buffer[:cut], buffer[cut:]
+        else:
+            body, carry = buffer, b""
+        if facts.rows == 0 and (dim := _DIMENSION.search(body)):
+            # Readers size their grid from the declared dimension too: hold it to the limits.
+            _grow(facts, int(dim.group(2)), column_number(dim.group(1)), file)
+        refs = _CELL.findall(body)
+        in_chunk = len(_ANY_CELL.findall(body))
+        facts.cells += in_chunk
+        if refs:
+            _grow(
+                facts,
+                max(int(r) for _, r in refs),
+                max(column_number(c) for c in {c for c, _ in refs}),
+                file,
+            )
+        rows = _ROW.findall(body)
+        if rows:
+            _grow(facts, max(int(r) for r in rows), facts.columns, file)
+        if in_chunk > len(refs):
+            # Cells without a reference are placed one after another along their row, so
+            # their row may reach as far right as the row has cells.
+            widest = max((row.count(b"<c") for row in body.split(b"<row")), default=0)
+            _grow(facts, facts.rows, max(facts.columns, widest), file)
+        if facts.cells > LIMITS.cells:
+            raise _too_many(file, facts, "cells", facts.cells, LIMITS.cells)
+        for m in _ERROR_CELL.finditer(body):
+            ref = _REF.search(m.group(0))
+            value = _VALUE.match(body, m.end())
+            if ref:
+                what = value.group(1).decode("utf-8", "replace") if value else "#ERROR"
+                _fault(facts, ref, what or "#ERROR")
+        for m in _FORMULA_CELL.finditer(body):
+            attrs, value = m.group(1), m.group(2)
+            kind = _TYPE.search(attrs)
+            if kind and kind.group(1) in (b"str", b"e", b"inlineStr"):
+                continue  # text results may be empty; errors are reported above
+            if value is None or value in (b"<v></v>", b"<v/>"):
+                ref = _REF.search(attrs)
+                if ref:
+                    _fault(facts, ref, "formula")
+
+
+def _fault(facts: SheetFacts, ref: re.Match, what: str) -> None:
+    row, col = int(ref.group(2)), column_number(ref.group(1))
+    facts.faults[(row, col)] = CellFault(f"{ref.group(1).decode()}{row}", what)
+
+
+def _grow(facts: SheetFacts, rows: int, columns: int, file: str) -> None:
+    facts.rows, facts.columns = max(facts.rows, rows), max(facts.columns, columns)
+    if facts.rows > LIMITS.rows:
+        raise _too_many(file, facts, "rows", facts.rows, LIMITS.rows)
+    if facts.columns > LIMITS.columns:
+        raise _too_many(file, facts, "columns", facts.columns, LIMITS.columns)
+    if facts.rows * facts.columns > LIMITS.cells:
+        raise _too_many(file, facts, "cells", facts.rows * facts.columns, LIMITS.cells)
+
+
+def _too_many(file: str, facts: SheetFacts, what: str, found: int, limit: int) -> FileRefused:
+    reach = (
+        f" (it reaches cell {column_letter(max(facts.columns, 1))}{max(facts.rows, 1)})"
+        if what != "rows"
+        else ""
+    )
+    return FileRefused(
+        [
+            Problem(
+                f"too-many-{what}",
+                "error",
+                f"Sheet {facts.name} of {file} spans {found:,} {what}{reach}; a sheet may have at "
+                f"most {limit:,}. Delete the unused rows and columns (select them, right-click, "
+                "Delete) or copy the table into a new workbook, then save and load it again.",
+                file,
+                facts.name,
+            )
+        ]
+    )
+
+
+def inspect_workbook(data: bytes, file: str) -> dict[str, SheetFacts]:
+    """Measure a workbook from its own structure, without building any grid.
+
+    Raises :class:`FileRefused` when it is damaged, not a workbook, or over a limit.
+    """
+    check_size(data, file)
+    try:
+        book = zipfile.ZipFile(io.BytesIO(data))
+        members = book.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise refuse(
+            file,
+            "unreadable-file",
+            f"{file} is not an Excel workbook (or it is damaged). Open it in Excel and save it "
+            "again as an Excel workbook (.xlsx).",
+        ) from None
+    declared = sum(m.file_size for m in members)
+    if declared > LIMITS.unzipped_bytes or any(m.file_size < 0 for m in members):
+        raise refuse(
+            file,
+            "file-too-large",
+            f"{file} unpacks to {_size(declared)}; a workbook may unpack to at most "
+            f"{_size(LIMITS.unzipped_bytes)}. Split it into smaller workbooks.",
+        )
+    names = _sheet_names(book)
+    sheets: dict[str, SheetFacts] = {}
+    try:
+        for member in members:
+            part = member.filename
+            is_sheet = part.startswith("xl/worksheets/") and part.endswith(".xml")
+            with book.open(member) as stream:
+                if is_sheet:
+                    facts = SheetFacts(names.get(part, PurePosixPath(part).stem))
+                    _scan_sheet(stream, facts, file)
+                    sheets[facts.name] = facts
+                else:
+                    # zipfile stops at the declared size and checks the CRC, so reading a part
+                    # through proves its declared size is true.
+                    while stream.read(_CHUNK):
+                        pass
+    except FileRefused:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError):
+        raise refuse(
+            file,
+            "unreadable-file",
+            f"{file} is damaged or uses a kind of compression Excel does not write. Open it "
+            "in Excel and save it again as .xlsx.",
+        ) from None
+    if "xl/workbook.xml" not in {m.filename for m in members}:
+        raise refuse(
+            file,
+            "unreadable-file",
+            f"{file} is a zip file but not an Excel workbook: save the return from Excel as .xlsx.",
+        )
+    return sheets
+
+
+def sheet_names(data: bytes, file: str) -> list[str]:
+    """The workbook's sheet names, in order, from its zip alone (no sheet is parsed)."""
+    check_size(data, file)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            return list(_sheet_names(book).values())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return []
+
+
+def safe_file_name(name: str, allowed: tuple[str, ...] = WORKBOOK_SUFFIXES + CSV_SUFFIXES) -> str:
+    """A file name of the server's making for bytes a visitor sent under ``name``.
+
+    Only the last part of the name survives, in letters, digits, spaces, dots, dashes,
+    underscores and brackets; it never starts with a dot and keeps an allowed suffix, so it
+    cannot leave the folder it is written in, hide, or name a device.
+
+    >>> safe_file_name("../../../../tmp/x/victim.csv"), safe_file_name("/etc/passwd")
+    ('victim.csv', 'passwd')
+    >>> safe_file_name("..\\..\\evil.xlsx"), safe_file_name(".hidden.csv")
+    ('evil.xlsx', 'hidden.csv')
+    >>> safe_file_name("Q1 return (final).xlsx"), safe_file_name("a" * 300 + ".csv")[-8:]
+    ('Q1 return (final).xlsx', 'aaaa.csv')
+    """
+    base = re.split(r"[\\/]", str(name))[-1]
+    base = re.sub(r"[^A-Za-z0-9 ._()-]", "_", base).lstrip(". ")
+    stem, dot, suffix = base.rpartition(".")
+    if not dot or f".{suffix.lower()}" not in allowed:
+        stem, suffix = base, ""
+    stem = stem[:100].rstrip(". ") or "upload"
+    return f"{stem}.{suffix.lower()}" if suffix else stem
+
+
+def read_workbook(
+    data: bytes, file: str, *, sheets: list[str] | None = None
+) -> dict[str, pd.DataFrame]:
+    """Every sheet (or the named ones) as a grid of raw cells: no header, nothing inferred.
+
+    Measured first (:func:`inspect_workbook`); a cell holding an Excel error or an unworked
+    formula comes back as a :class:`CellFault` rather than blank. Raises :class:`FileRefused`.
+    """
+    facts = inspect_workbook(data, file)
+    try:
+        frames = pd.read_excel(
+            io.BytesIO(data),
+            sheet_name=sheets if sheets is not None else None,
+            header=None,
+            engine="calamine",
+            dtype=object,
+            keep_default_na=False,  # "n/a", "NA" stay as typed: they are markers, not blanks
+        )
+    except ValueError as err:
+        if sheets is not None and "not found" in str(err).lower():
+            raise refuse(
+                file,
+                "missing-sheet",
+                f"{file} has no sheet named {', '.join(sheets)}: use the workbook this "
+                "dashboard exported, or rename the sheet.",
+            ) from None
+        raise _unreadable(file) from None
+    except Exception:  # calamine's own errors: a part it cannot parse
+        raise _unreadable(file) from None
+    for name, frame in frames.items():
+        sheet = facts.get(str(name))
+        if sheet is None or not sheet.faults:
+            continue
+        for (row, col), fault in sheet.faults.items():
+            if row <= len(frame.index) and col <= len(frame.columns):
+                frame.iat[row - 1, col - 1] = fault
+            # A fault beyond the grid calamine built is in a row or column it dropped as
+            # empty; grow the grid so it is still reported.
+            else:
+                while len(frame.columns) < col:
+                    frame[len(frame.columns)] = None
+                while len(frame.index) < row:
+                    frame.loc[len(frame.index)] = [None] * len(frame.columns)
+                frame.iat[row - 1, col - 1] = fault
+    return {str(k): v for k, v in frames.items()}
+
+
+def _unreadable(file: str) -> FileRefused:
+    return refuse(
+        file,
+        "unreadable-file",
+        f"{file} could not be read as a spreadsheet. Open it in Excel and save it again as .xlsx.",
+    )
+
+
+def faults_in(frame: pd.DataFrame) -> list[tuple[int, int, CellFault]]:
+    """(row position, column position, fault) for every faulty cell of a grid or table."""
+    found = []
+    for j, column in enumerate(frame.columns):
+        values = frame[column]
+        if values.dtype != object:
+            continue
+        for i, value in enumerate(values):
+            if isinstance(value, CellFault):
+                found.append((i, j, value))
+    return found
+
+
+# --- CSV ----------------------------------------------------------------------------------
+
+# The csv module refuses a field over its limit with a bare error; ours says which line.
+csv.field_size_limit(LIMITS.cell_chars + 1)
+
+
+def check_csv(data: bytes, file: str) -> None:
+    """Size and line count of a CSV, counted on the bytes before any parsing."""
+    check_size(data, file)
+    lines = data.count(b"\n") + 1
+    if lines > LIMITS.rows + 1:  # the header too
+        raise refuse(
+            file,
+            "too-many-rows",
+            f"{file} has {lines:,} lines; a file may have at most {LIMITS.rows:,} rows. "
+            "Split it into smaller files and load each.",
+        )
+
+
+def csv_records(text: str, file: str, delimiter: str = ","):
+    """Yield (line number, fields) from CSV text, refusing an over-long field or row plainly."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    line = 0
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            where = reader.line_num
+            if "field larger than field limit" in str(err):
+                raise refuse(
+                    file,
+                    "cell-too-long",
+                    f"{file}, line {where}: a field is longer than {LIMITS.cell_chars:,} "
+                    "characters (Excel's own limit for a cell). Shorten it; commentary belongs "
+                    "in a few paragraphs.",
+                ) from None
+            raise refuse(
+                file,
+                "unreadable-file",
+                f"{file}, line {where}, cannot be read as CSV ({err}). Save the file again "
+                "from Excel as CSV (comma delimited).",
+            ) from None
+        if len(record) > LIMITS.columns:
+            raise refuse(
+                file,
+                "too-many-columns",
+                f"{file}, line {line + 1}: {len(record):,} columns; a file may have at most "
+                f"{LIMITS.columns:,}.",
+            )
+        yield line + 1, record
+        line = reader.line_num

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui import components, data
+from ui.failures import shown_plainly
 
 st.set_page_config(
     page_title="Outcomes framework",
@@ -45,41 +46,43 @@ pages = [
 ]
 page = st.navigation(pages)
 
-basics = data.basics(data.version())
-with st.sidebar:
-    st.markdown(f"**{basics['partnership'].get('name', 'Outcomes framework')}**")
-    if basics["as_at"] is not None:
-        st.caption(f"Figures up to {basics['as_at']:%d %B %Y}. Statuses are judged at that date.")
-    st.caption(
-        "Status key: ✔ Green on target · ▲ Amber within tolerance · ✖ Red off target · ○ Not rated"
-    )
-
-    with st.popover("Board pack", icon=":material/picture_as_pdf:", width="stretch"):
+# Every page, and the sidebar, fail plainly: a message and a way on, never a traceback.
+with shown_plainly():
+    basics = data.basics(data.version())
+    with st.sidebar:
+        st.markdown(f"**{basics['partnership'].get('name', 'Outcomes framework')}**")
+        if basics["as_at"] is not None:
+            st.caption(f"Figures up to {basics['as_at']:%d %B %Y}. Statuses are judged at that date.")
         st.caption(
-            "The plan on a page, exceptions, every priority and the actions, as they stand now."
+            "Status key: ✔ Green on target · ▲ Amber within tolerance · ✖ Red off target · ○ Not rated"
         )
-        kinds = {"pdf": "PDF (A4)", "pptx": "PowerPoint", "xlsx": "Excel"}
-        kind = st.radio("Format", list(kinds), format_func=kinds.get, key="pack_format")
-        mime = {
-            "pdf": "application/pdf",
-            "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        }[kind]
-        if st.button("Prepare the board pack", key="pack_prepare"):
-            with st.spinner("Drawing the charts and laying out the pack…"):
-                try:
-                    st.session_state["pack_ready"] = (kind, data.board_pack(data.version(), kind))
-                except ValueError as err:  # PackError: e.g. Chromium missing for the charts
-                    st.error(str(err))
-        ready = st.session_state.get("pack_ready")
-        if ready and ready[0] == kind:
-            st.download_button(
-                f"Download the {kinds[kind]} board pack",
-                ready[1],
-                file_name=f"board-pack.{kind}",
-                mime=mime,
-                icon=":material/download:",
-                key="pack_download",
-            )
 
-page.run()
+        with st.popover("Board pack", icon=":material/picture_as_pdf:", width="stretch"):
+            st.caption(
+                "The plan on a page, exceptions, every priority and the actions, as they stand now."
+            )
+            kinds = {"pdf": "PDF (A4)", "pptx": "PowerPoint", "xlsx": "Excel"}
+            kind = st.radio("Format", list(kinds), format_func=kinds.get, key="pack_format")
+            mime = {
+                "pdf": "application/pdf",
+                "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }[kind]
+            if st.button("Prepare the board pack", key="pack_prepare"):
+                with st.spinner("Drawing the charts and laying out the pack…"):
+                    try:
+                        st.session_state["pack_ready"] = (kind, data.board_pack(data.version(), kind))
+                    except ValueError as err:  # PackError: e.g. Chromium missing for the charts
+                        st.error(str(err))
+            ready = st.session_state.get("pack_ready")
+            if ready and ready[0] == kind:
+                st.download_button(
+                    f"Download the {kinds[kind]} board pack",
+                    ready[1],
+                    file_name=f"board-pack.{kind}",
+                    mime=mime,
+                    icon=":material/download:",
+                    key="pack_download",
+                )
+
+    page.run()

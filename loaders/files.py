@@ -399,7 +399,7 @@ def sheet_names(data: bytes, file: str) -> list[str]:
 
 
 def safe_file_name(name: str, allowed: tuple[str, ...] = WORKBOOK_SUFFIXES + CSV_SUFFIXES) -> str:
-    """A file name of the server's making for bytes a visitor sent under ``name``.
+    r"""A file name of the server's making for bytes a visitor sent under ``name``.
 
     Only the last part of the name survives, in letters, digits, spaces, dots, dashes,
     underscores and brackets; it never starts with a dot and keeps an allowed suffix, so it

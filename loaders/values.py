@@ -83,12 +83,16 @@ def _percent_fraction(value: float, shown: str) -> Parsed:
     )
 
 
+#: The largest figure of each unit that could be real; beyond it is a slip (1e300 is no count).
+PLAUSIBLE_MAX = {"count": 1e8, "percent": 100.0, "rate_per_1000": 1e5, "score": 1e9}
+
+
 def _number(value: float, unit: str, shown: str, percent_sign: bool) -> Parsed:
     if not math.isfinite(value):
         return Parsed(None, None, f"'{shown}' is not a number: type the figure")
     if unit == "percent" and not percent_sign and 0 < value < 1:
         return _percent_fraction(value, shown)
-    return Parsed(float(value), None, None)
+    return Parsed(float(value) + 0.0, None, None)  # + 0.0 turns -0 into 0
 
 
 def parse_value(raw: object, unit: str) -> Parsed:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -12,12 +13,14 @@ from pathlib import Path
 
 import duckdb
 
+from loaders.problems import FileRefused
 from outcomes import board, framework, status
 from outcomes.demo import DEMO_FRAMEWORK, build_demo
+from outcomes.errors import Refused
 from outcomes.store import open_store, resolve_db_path
 
 
-class CommandError(Exception):
+class CommandError(Refused):
     """A problem the user can fix; printed without a traceback, exit code 2."""
 
 
@@ -307,9 +310,8 @@ def cmd_rollback(args: argparse.Namespace) -> int:
 
     store = _open(args.db)
     try:
-        print(uploads.rollback(store.cursor(), args.upload_id, by=args.by))
-    except uploads.UploadRefused as err:
-        raise CommandError(str(err)) from None
+        change = uploads.restore if args.command == "restore" else uploads.rollback
+        print(change(store.cursor(), args.upload_id, by=args.by))
     finally:
         store.close()
     return 0
@@ -487,6 +489,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", default="administrator", metavar="NAME")
     p.set_defaults(func=cmd_rollback)
 
+    p = sub.add_parser("restore", help="undo a rollback: the upload's figures count again")
+    _db_argument(p)
+    p.add_argument("upload_id", type=int, metavar="UPLOAD_ID")
+    p.add_argument("--by", default="administrator", metavar="NAME")
+    p.set_defaults(func=cmd_rollback)
+
     p = sub.add_parser("meeting", help="record board meetings (freezes the statuses the board saw)")
     msub = p.add_subparsers(dest="meeting_action", required=True)
     a = msub.add_parser("add", help="record a meeting: DATE as 2025-03-13")
@@ -524,6 +532,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (CommandError, framework.FrameworkError) as err:
+    except (Refused, FileRefused) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    except duckdb.IOException as err:
+        if "lock" in str(err).lower():
+            print(
+                "error: the database is open in another program (probably the running "
+                "dashboard). Stop it first, or point --db at another file.",
+                file=sys.stderr,
+            )
+            return 2
+        print(f"error: the database could not be read or written ({err}).", file=sys.stderr)
+        return 1
+    except OSError as err:
+        where = f": {err.filename}" if err.filename else ""
+        print(f"error: {err.strerror or err}{where}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("stopped; nothing half-written was kept.", file=sys.stderr)
+        return 130
+    except Exception as err:
+        if os.environ.get("OUTCOMES_DEBUG"):
+            raise
+        # A fault in the product, not the person's input: one line, and how to see more.
+        print(
+            f"error: something went wrong ({type(err).__name__}); nothing half-written was kept. "
+            "Run again with OUTCOMES_DEBUG=1 to see the details for a bug report.",
+            file=sys.stderr,
+        )
+        return 1

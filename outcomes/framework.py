@@ -22,6 +22,7 @@ import pandas as pd
 import yaml
 
 from outcomes import periods, spreadsheets
+from outcomes.errors import Refused
 from outcomes.status import POLARITIES, ROLL_UPS, TOLERANCE_KINDS
 from outcomes.store import audit, insert_frame, registered, transaction
 
@@ -181,14 +182,14 @@ IMPORT_ORDER = (
 REPLACED_WHOLE = ("indicator_target", "indicator_derivation")
 
 
-class FrameworkError(ValueError):
+class FrameworkError(Refused, ValueError):
     """Every problem found in a framework file, listed together."""
 
     def __init__(self, problems: list[str], source: str = "framework"):
         self.problems = problems
         self.source = source
         listing = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"{source}: {len(problems)} problem(s) to fix:\n{listing}")
+        super().__init__(f"{source}: {len(problems)} problem(s) to fix:\n{listing}", problems)
 
 
 @dataclass

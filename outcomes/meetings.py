@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from outcomes import periods, spreadsheets, status
+from outcomes.errors import Refused
 from outcomes.store import audit, transaction
 
 ACTION_STATUSES = ("open", "done")
@@ -36,7 +37,7 @@ NEW_DATA_COLUMNS = ["indicator_code", "name", "priority_id", "period_was", "peri
 _SEVERITY = {status.GREEN: 0, status.AMBER: 1, status.RED: 2}
 
 
-class MeetingError(ValueError):
+class MeetingError(Refused, ValueError):
     """A request the board's records cannot take, in plain English."""
 
 

@@ -38,12 +38,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from outcomes.errors import Refused
 
-class PeriodError(ValueError):
+
+class PeriodError(Refused, ValueError):
     """Raised for unreadable or ambiguous period input; str(e) is a plain-English message
     that says what is wrong and how to write it instead."""
 
 
+#: The years a period may fall in: anything else is a typing slip ("1025/26 Q1", year 10000).
+EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
 KINDS = ("month", "quarter", "year")  # the kinds indicators are reported in
 ALL_KINDS = (*KINDS, "year_ending", "calendar_year")  # plus those published figures come in
 FREQUENCY_KIND = {"monthly": "month", "quarterly": "quarter", "annual": "year"}
@@ -621,7 +625,20 @@ def parse_period(value: object, frequency: str | None = None) -> Period:
     if frequency is not None and frequency.strip().lower() not in FREQUENCY_KIND:
         raise ValueError(f"frequency must be one of {sorted(FREQUENCY_KIND)}, not {frequency!r}")
     frequency = frequency and frequency.strip().lower()
-    period = _read(value, frequency)
+    try:
+        period = _read(value, frequency)
+    except (ValueError, OverflowError) as err:
+        if isinstance(err, PeriodError):
+            raise
+        # date() refuses year 0 and year 10000 with its own words; say it in ours.
+        raise PeriodError(
+            f"{_quote(value)} is not a date or period that can exist: write {_wanted(frequency)}."
+        ) from None
+    if not EARLIEST_YEAR <= period.start.year <= LATEST_YEAR:
+        raise PeriodError(
+            f"{_quote(value)} falls in {period.start.year}, outside the years this dashboard "
+            f"takes ({EARLIEST_YEAR} to {LATEST_YEAR}): check the year for a typing slip."
+        )
     wanted = FREQUENCY_KIND[frequency] if frequency else period.kind
     if period.kind != wanted:
         example = period_containing(period.start, wanted)

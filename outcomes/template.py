@@ -31,6 +31,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from outcomes import periods, spreadsheets
 from outcomes.board import UNIT_LABELS
+from outcomes.errors import Refused
 
 RETURN_SHEET = "Return"
 INSTRUCTIONS_SHEET = "Instructions"
@@ -83,7 +84,7 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _KIND_WORD = {"month": "monthly", "quarter": "quarterly", "year": "annual"}
 
 
-class TemplateError(ValueError):
+class TemplateError(Refused, ValueError):
     """What is wrong with a template request, in plain English (str(e) is the message)."""
 
 

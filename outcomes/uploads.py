@@ -33,7 +33,7 @@ import pandas as pd
 from loaders import files
 from loaders.problems import FileRefused, Problem
 from loaders.returns import ReturnRows, read_return
-from loaders.values import parse_value
+from loaders.values import PLAUSIBLE_MAX, parse_value
 from outcomes import periods
 from outcomes.errors import Refused
 from outcomes.observations import OBSERVATIONS, SERIES, UploadResult, UploadWriter
@@ -471,11 +471,18 @@ def _range_problem(value: float, unit: str) -> str | None:
     False
     >>> _range_problem(0, "count") is None
     True
+    >>> _range_problem(1e300, "count")
+    '1e+300 is too large to be real for this indicator (the most it takes is 100,000,000): check the figure for a typing slip.'
     """
     if unit == "percent" and not 0 <= value <= 100:
         return f"{value:g} is not a percentage between 0 and 100."
     if unit in ("count", "rate_per_1000") and value < 0:
         return f"{value:g} is negative, and a {'count' if unit == 'count' else 'rate'} cannot be."
+    if abs(value) > PLAUSIBLE_MAX[unit]:
+        return (
+            f"{value:g} is too large to be real for this indicator (the most it takes is "
+            f"{PLAUSIBLE_MAX[unit]:,.0f}): check the figure for a typing slip."
+        )
     return None
 
 

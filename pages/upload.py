@@ -1,14 +1,13 @@
 """Quarterly returns: who you are, the template, upload, the report, preview, confirm, history."""
 
-import tempfile
 from datetime import date
 from io import BytesIO
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from outcomes import periods, status, uploads
+from outcomes.errors import Refused
 from outcomes.template import TemplateError, write_template
 from ui import components as ui
 from ui import data
@@ -105,10 +104,8 @@ uploaded = st.file_uploader(
 
 @st.cache_data(show_spinner="Checking the file…", max_entries=8)
 def _prepare(data_version: int, name: str, content: bytes) -> uploads.Prepared:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / name
-        path.write_bytes(content)
-        return uploads.prepare(cursor(), path, file_name=name)
+    # The bytes are read from memory; the browser's file name is only a label.
+    return uploads.prepare_upload(cursor(), content, name)
 
 
 def _problem_table(problems: list) -> pd.DataFrame:
@@ -136,7 +133,7 @@ def _problem_table(problems: list) -> pd.DataFrame:
 if uploaded is not None:
     prepared = _prepare(version, uploaded.name, uploaded.getvalue())
     facts = " · ".join(f"{k}: {v}" for k, v in prepared.summary.items())
-    st.markdown(f"**{uploaded.name}** ({prepared.source_format}) · {facts}")
+    st.markdown(f"**{ui.plain(uploaded.name)}** ({prepared.source_format}) · {ui.plain(facts)}")
     if prepared.already_loaded is not None:
         st.info(
             f"This exact file was already loaded as upload {prepared.already_loaded}. "
@@ -158,6 +155,9 @@ if uploaded is not None:
 
     if not prepared.errors and prepared.already_loaded is None:
         st.header("4. Preview", divider="gray")
+        # The preview this person saw on the last run: confirming commits exactly that, or
+        # is refused if someone else has changed these figures since.
+        seen = st.session_state.get("seen_preview")
         shown = _preview(version, prepared.sha256, uploaded.name, uploaded.getvalue())
         counts = shown.counts
         st.markdown(
@@ -205,8 +205,10 @@ if uploaded is not None:
                     uploaded_by=who,
                     accept_warnings=accepted,
                     progress=lambda f, m: bar.progress(min(1.0, f), text=m),
+                    previewed=seen[1] if seen and seen[0] == prepared.sha256 else shown,
                 )
-            except uploads.UploadRefused as err:
+            except Refused as err:
+                bar.empty()
                 st.error(str(err))
             else:
                 st.session_state["upload_flash"] = (
@@ -215,7 +217,54 @@ if uploaded is not None:
                     f"({uploaded.name}). The dashboard shows the new figures now."
                 )
                 st.session_state["loads"] = st.session_state.get("loads", 0) + 1
+                st.session_state.pop("seen_preview", None)
                 st.rerun()
+        st.session_state["seen_preview"] = (prepared.sha256, shown)
+
+def _undo_and_restore(history: pd.DataFrame) -> None:
+    """Undo asks first and says what it withdraws; an undone upload can be restored."""
+    names = dict(zip(history["id"], history["file_name"], strict=True))
+    with st.expander("Undo an upload, or restore one that was undone", icon=":material/undo:"):
+        st.markdown(
+            "Undoing withdraws an upload's figures and commentary: the figures they replaced are "
+            "current again. Nothing is deleted, and an undone upload can be restored."
+        )
+        target = st.selectbox(
+            "Upload",
+            list(history["id"]),
+            index=None,
+            placeholder="Choose an upload",
+            format_func=lambda i: f"{i}: {names[i]}",
+            # A new key after each undo or restore empties the choice.
+            key=f"undo_target_{st.session_state.get('undos', 0)}",
+        )
+        if target is None:
+            return
+        facts = uploads.upload_facts(cursor(), int(target))
+        undoing = facts.state == "committed"
+        verb = "Undo" if undoing else "Restore"
+        st.markdown(
+            f"{'Undoing' if undoing else 'Restoring'} {ui.plain(facts.describe())}."
+            + (" They stop counting." if undoing else " They count again.")
+        )
+        sure = st.checkbox(
+            f"Yes, {verb.lower()} upload {facts.upload_id}", key=f"undo_sure_{facts.upload_id}"
+        )
+        if st.button(
+            f"{verb} upload {facts.upload_id}", disabled=not sure, key="undo_go", type="primary"
+        ):
+            if not who.strip():
+                st.error("Fill in your name or role (step 1) first: undoing is recorded too.")
+                return
+            action = uploads.rollback if undoing else uploads.restore
+            try:
+                st.session_state["upload_flash"] = action(cursor(), facts.upload_id, by=who)
+            except Refused as err:
+                st.error(str(err))
+            else:
+                st.session_state["undos"] = st.session_state.get("undos", 0) + 1
+                st.rerun()
+
 
 # 5. History ----------------------------------------------------------------------------------
 st.header("5. Uploads so far", divider="gray")
@@ -237,27 +286,5 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
-committed = history[history["state"] == "committed"]
-if not committed.empty:
-    with st.form("undo"):
-        st.markdown(
-            "**Undo an upload.** The figures it replaced become current again; nothing is deleted."
-        )
-        target = st.selectbox(
-            "Upload to undo",
-            list(committed["id"]),
-            format_func=lambda i: f"{i}: {committed.set_index('id').at[i, 'file_name']}",
-        )
-        if st.form_submit_button("Undo this upload"):
-            if not who.strip():
-                st.error("Fill in your name or role (step 1) first: undoing is recorded too.")
-            else:
-                try:
-                    st.session_state["upload_flash"] = uploads.rollback(
-                        cursor(), int(target), by=who
-                    )
-                except uploads.UploadRefused as err:
-                    st.error(str(err))
-                else:
-                    st.rerun()
+_undo_and_restore(history)
 st.caption(" ".join(f"{status.badge_text(s)}: {status.style(s).meaning}." for s in status.STATUSES))

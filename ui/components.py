@@ -6,6 +6,7 @@ framework wording and commentary are typed by people.
 
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import Any
 
@@ -101,6 +102,29 @@ def choose(label: str, options: list[str], param: str, format_func) -> str:
 def lead_text(role: str, organisation: str) -> str:
     """The lead's role, naming the organisation only when the role does not already."""
     return role if organisation.lower() in role.lower() else f"{role} ({organisation})"
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:$@=])")
+
+
+def plain(text: object) -> str:
+    r"""Typed text made inert for ``st.markdown``: shown as typed, never run as Markdown.
+
+    HTML is escaped and every Markdown punctuation mark is backslash-escaped, so an image
+    (``![x](http://host/pixel.png)``), a link, a bare address, ``:red[...]``, ``$maths$`` or a
+    heading typed into commentary shows as the characters typed and fetches nothing.
+
+    >>> print(plain("![x](http://evil.example/p.png)"))
+    \!\[x\]\(http\://evil\.example/p\.png\)
+    >>> print(plain("<img src=x> & 5 > 3"))
+    &lt;img src\=x&gt; &amp; 5 &gt; 3
+    >>> plain(None), plain(float("nan"))
+    ('', '')
+    """
+    if text is None or (isinstance(text, float) and text != text):
+        return ""
+    # Escaping HTML first leaves entities (&lt;) whose & and ; are not escaped below.
+    return _MARKDOWN.sub(r"\\\1", escape(str(text), quote=False))
 
 
 def md(text: str) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import duckdb
 import streamlit as st
 
 from outcomes import framework
 from outcomes.demo import DEMO_FRAMEWORK, build_demo
+from outcomes.errors import Busy
 from outcomes.store import Store, is_empty, open_store, resolve_db_path
 
 
@@ -20,8 +22,18 @@ def _store(path: str) -> Store:
 
 
 def store() -> Store:
-    """The store for ``OUTCOMES_DB`` (or the default file); one per process."""
-    return _store(str(resolve_db_path()))
+    """The store for ``OUTCOMES_DB`` (or the default file); one per process.
+
+    While another process (the command line) holds the file, DuckDB will not open it: that is
+    :class:`~outcomes.errors.Busy`, and the page says so instead of failing. Streamlit does not
+    cache a failure, so the next run tries again.
+    """
+    try:
+        return _store(str(resolve_db_path()))
+    except duckdb.IOException as err:
+        if "lock" in str(err).lower():
+            raise Busy(str(err)) from None
+        raise
 
 
 def cursor():

@@ -52,7 +52,9 @@ with shown_plainly():
     with st.sidebar:
         st.markdown(f"**{basics['partnership'].get('name', 'Outcomes framework')}**")
         if basics["as_at"] is not None:
-            st.caption(f"Figures up to {basics['as_at']:%d %B %Y}. Statuses are judged at that date.")
+            st.caption(
+                f"Figures up to {basics['as_at']:%d %B %Y}. Statuses are judged at that date."
+            )
         st.caption(
             "Status key: ✔ Green on target · ▲ Amber within tolerance · ✖ Red off target · ○ Not rated"
         )
@@ -71,7 +73,10 @@ with shown_plainly():
             if st.button("Prepare the board pack", key="pack_prepare"):
                 with st.spinner("Drawing the charts and laying out the pack…"):
                     try:
-                        st.session_state["pack_ready"] = (kind, data.board_pack(data.version(), kind))
+                        st.session_state["pack_ready"] = (
+                            kind,
+                            data.board_pack(data.version(), kind),
+                        )
                     except ValueError as err:  # PackError: e.g. Chromium missing for the charts
                         st.error(str(err))
             ready = st.session_state.get("pack_ready")

@@ -468,6 +468,44 @@ def read_workbook(
     return {str(k): v for k, v in frames.items()}
 
 
+def read_tables(
+    data: bytes, file: str, *, sheets: list[str] | None = None
+) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """Sheets whose first row is a header (the workbooks the product exports and imports).
+
+    Returns the tables (blank cells as None, text exactly as typed) and one error
+    :class:`Problem` per cell holding an Excel error or an unworked formula, naming the cell.
+    Raises :class:`FileRefused` for a file over a limit, damaged, or missing a named sheet.
+    """
+    tables, problems = {}, []
+    for name, grid in read_workbook(data, file, sheets=sheets).items():
+        grid = grid.astype(object).where(grid.map(lambda v: v is not None and v != ""), None)
+        if grid.empty:
+            tables[name] = pd.DataFrame()
+            continue
+        header = [
+            f"Unnamed: {j}" if v is None else str(v).strip() for j, v in enumerate(grid.iloc[0])
+        ]
+        body = grid.iloc[1:].reset_index(drop=True)
+        body.columns = header
+        for i, j, fault in faults_in(body):
+            problems.append(
+                Problem(
+                    "excel-error",
+                    "error",
+                    f"Sheet {name}, row {i + 2}, column {header[j]}: {fault.describe()}.",
+                    file,
+                    name,
+                    i + 2,
+                    header[j],
+                    fault.what,
+                )
+            )
+            body.iat[i, j] = None
+        tables[name] = body  # blank rows kept, so row numbers stay as Excel shows them
+    return tables, problems
+
+
 def _unreadable(file: str) -> FileRefused:
     return refuse(
         file,

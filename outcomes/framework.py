@@ -21,6 +21,8 @@ import duckdb
 import pandas as pd
 import yaml
 
+from loaders import files
+from loaders.problems import FileRefused
 from outcomes import periods, spreadsheets
 from outcomes.errors import Refused
 from outcomes.status import POLARITIES, ROLL_UPS, TOLERANCE_KINDS
@@ -608,10 +610,10 @@ def from_xlsx(path: str | Path) -> Framework:
     """Read a workbook written by ``to_xlsx`` (or edited from one)."""
     path = Path(path)
     try:
-        sheets = pd.read_excel(path, sheet_name=None, engine="calamine", dtype=object)
-    except Exception as err:  # calamine raises its own types for corrupt or non-xlsx files
-        raise FrameworkError([f"could not read the workbook: {err}"], str(path)) from None
-    problems: list[str] = []
+        sheets, faults = files.read_tables(files.read_bytes(path, path.name), path.name)
+    except FileRefused as refused:
+        raise FrameworkError([p.message for p in refused.problems], str(path)) from None
+    problems: list[str] = [p.message for p in faults]
     for name in OPTIONAL_SHEETS:
         sheets.setdefault(name, pd.DataFrame(columns=TABLES[name].column_names))
     missing = [name for name in TABLES if name not in sheets]

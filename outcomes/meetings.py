@@ -13,11 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import duckdb
 import pandas as pd
 
+from loaders import files
+from loaders.problems import FileRefused
 from outcomes import periods, spreadsheets, status
 from outcomes.errors import Refused
 from outcomes.store import audit, transaction
@@ -520,19 +523,38 @@ def export_actions(cur: duckdb.DuckDBPyConnection, out) -> int:
     return len(frame)
 
 
+def _repeated_references(frame: pd.DataFrame) -> list[str]:
+    """One problem per row whose reference another row of the same import also uses."""
+    refs = frame["reference"].map(lambda v: None if v is None else str(v).strip().upper())
+    problems = []
+    for ref, rows in refs[refs.notna()].groupby(refs).groups.items():
+        if len(rows) > 1:
+            numbers = ", ".join(str(i + 2) for i in rows)
+            problems += [
+                f"row {i + 2}: action {ref} appears on more than one row (rows {numbers}): "
+                "keep one row per action."
+                for i in rows
+            ]
+    return problems
+
+
 def import_actions(cur: duckdb.DuckDBPyConnection, path, *, by: str) -> dict[str, int]:
     """Add or update actions from a workbook, all or nothing; every problem listed at once."""
+    name = Path(str(getattr(path, "name", path))).name
     try:
-        frame = pd.read_excel(path, sheet_name="Actions", engine="calamine", dtype=object)
-    except Exception as err:  # a missing sheet or a broken file: say so plainly
-        raise MeetingError(f"Could not read the Actions sheet: {err}") from None
+        data = files.read_bytes(path, name)
+        tables, faults = files.read_tables(data, name, sheets=["Actions"])
+    except FileRefused as refused:
+        raise MeetingError(str(refused), refused.problems) from None
+    frame = tables["Actions"]
     missing = [c for c in ("reference", "text", "owner") if c not in frame.columns]
     if missing:
         raise MeetingError(
             f"The Actions sheet is missing column(s): {', '.join(missing)} (export the log to see the layout)."
         )
     counts = {"added": 0, "changed": 0, "unchanged": 0}
-    problems = []
+    problems = [f"row {p.row}: {p.message}" for p in faults]
+    problems += _repeated_references(frame)
     with transaction(cur):
         for number, row in enumerate(frame.to_dict("records"), start=2):
             if all(v is None or (not isinstance(v, str) and pd.isna(v)) for v in row.values()):

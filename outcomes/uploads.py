@@ -958,7 +958,8 @@ class UploadFacts:
     commentary: int  # commentary that came with it
 
     def describe(self) -> str:
-        when = pd.Timestamp(self.uploaded_at).strftime("%d %B %Y %H:%M")
+        at = pd.Timestamp(self.uploaded_at)
+        when = f"{at.day} {at:%B %Y} at {at:%H:%M}"
         notes = f" and {self.commentary} commentary" if self.commentary else ""
         return (
             f"upload {self.upload_id}, {self.file_name}, loaded by {self.uploaded_by} on {when}: "

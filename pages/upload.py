@@ -221,6 +221,7 @@ if uploaded is not None:
                 st.rerun()
         st.session_state["seen_preview"] = (prepared.sha256, shown)
 
+
 def _undo_and_restore(history: pd.DataFrame) -> None:
     """Undo asks first and says what it withdraws; an undone upload can be restored."""
     names = dict(zip(history["id"], history["file_name"], strict=True))

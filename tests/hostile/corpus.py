@@ -140,7 +140,8 @@ def zip_bomb(unpacked_mb: int = 450) -> tuple[str, bytes]:
         book.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
         book.writestr(
             "xl/worksheets/sheet1.xml",
-            _SHEET_HEAD + b'<sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData></worksheet>',
+            _SHEET_HEAD
+            + b'<sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData></worksheet>',
         )
         with book.open("xl/sharedStrings.xml", "w", force_zip64=True) as part:
             block = b"a" * (1 << 20)
@@ -175,12 +176,14 @@ def billion_laughs() -> tuple[str, bytes]:
     )
 
 
-def error_cells(header: list[str], row: list[object], errors: dict[int, str]) -> bytes:
+def error_cells(
+    header: list[str], row: list[object], errors: dict[int, str], title: str = "Return"
+) -> bytes:
     """A workbook with ``header`` and one ``row``; ``errors`` maps a 0-based column to an
     Excel error (``#DIV/0!``) or ``"formula"`` for a formula saved without its result."""
     wb = Workbook()
     ws = wb.active
-    ws.title = "Return"
+    ws.title = title
     ws.append(header)
     ws.append([None if j in errors else v for j, v in enumerate(row)])
     buffer = io.BytesIO()

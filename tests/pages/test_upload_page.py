@@ -8,6 +8,8 @@ only read.
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -79,9 +81,9 @@ def test_upload_page_renders_its_steps_template_and_history(app):
     # The return due is the quarter after the latest figures (2024/25 Q4).
     assert at.selectbox(key="upload_period").value == "2025/26 Q1"
     assert _download_label(at) == "Download the return for 2025/26 Q1 (3 rows)"
-    # Before a file is chosen the page offers no confirm button, only undo (the sidebar
-    # holds the board pack's button).
-    assert [b.label for b in at.main.button] == ["Undo this upload"]
+    # Before a file is chosen the page offers no confirm button, and no undo until an upload
+    # is chosen (the sidebar holds the board pack's button).
+    assert [b.label for b in at.main.button] == []
 
     history = _history(at)
     assert list(history.columns) == [
@@ -100,9 +102,10 @@ def test_upload_page_renders_its_steps_template_and_history(app):
     assert list(history["State"]) == ["committed", "committed"]
     assert list(history["Revised"]) == [1, 0]
     assert history.iloc[1]["New"] == 496
-    # the undo form offers both committed uploads
-    undo = next(s for s in at.selectbox if s.label == "Upload to undo")
+    # Undo offers every upload, and chooses none by itself.
+    undo = next(s for s in at.selectbox if s.label == "Upload")
     assert undo.options == [f"2: {CORRECTION_FILE}", f"1: {DEMO_FILE}"]
+    assert undo.value is None
 
 
 def test_choosing_another_priority_changes_the_return(app):
@@ -116,42 +119,66 @@ def test_choosing_another_priority_changes_the_return(app):
     assert rows > 3, label  # SV01 is reported by area too
 
 
-def test_undo_an_upload_restores_the_figure_it_replaced(fresh_app, fresh_db):
-    at = _open(fresh_app)
-    at.text_input(key="who").input("Performance officer (test)")
-    undo = next(s for s in at.selectbox if s.label == "Upload to undo")
-    undo.set_value(2)
-    at.button(key="FormSubmitter:undo-Undo this upload").click().run()
+def _choose_upload(at, upload_id: int):
+    next(s for s in at.selectbox if s.label == "Upload").set_value(upload_id).run()
     assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-    messages = [s.value for s in at.success]
-    assert len(messages) == 1 and "rolled back" in messages[0], messages
-    assert messages[0].startswith(f"Upload 2 ({CORRECTION_FILE}) rolled back")
+    return at
 
-    # On the next run the history says so and the undo form no longer offers upload 2.
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    history = _history(at).set_index("Upload")
-    assert history.at[2, "State"] == "rolled back"
-    assert history.at[1, "State"] == "committed"
-    undo = next(s for s in at.selectbox if s.label == "Upload to undo")
-    assert undo.options == [f"1: {DEMO_FILE}"]
 
-    state, by = _query(fresh_db, "SELECT state, rolled_back_by FROM upload WHERE id = 2")[0]
-    assert (state, by) == ("rolled back", "Performance officer (test)")
-    value = _query(
-        fresh_db,
+def _vv01_q3(path):
+    return _query(
+        path,
         "SELECT value FROM observation_current_detail "
         "WHERE indicator_code = 'VV01' AND period = '2024/25 Q3' AND area = 'all'",
     )
-    assert value == [(73.8,)]  # the first figure, before the correction to 74.1
+
+
+def test_undo_asks_first_names_the_upload_and_can_be_restored(fresh_app, fresh_db):
+    at = _open(fresh_app)
+    at.text_input(key="who").input("Performance officer (test)")
+    _choose_upload(at, 2)
+    # It says whose upload it is and how many figures it withdraws, and waits for a yes.
+    said = re.sub(r"\\(.)", r"\1", " ".join(m.value for m in at.main.markdown))
+    assert f"Undoing upload 2, {CORRECTION_FILE}, loaded by" in said
+    assert ": 1 figure" in said
+    go = at.button(key="undo_go")
+    assert go.label == "Undo upload 2" and go.disabled
+    at.checkbox(key="undo_sure_2").check().run()
+    at.button(key="undo_go").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    messages = [s.value for s in at.success]
+    assert len(messages) == 1 and messages[0].startswith(
+        f"Upload 2 ({CORRECTION_FILE}) rolled back"
+    ), messages
+
+    at.run()
+    history = _history(at).set_index("Upload")
+    assert history.at[2, "State"] == "rolled back"
+    assert history.at[1, "State"] == "committed"
+    state, by = _query(fresh_db, "SELECT state, rolled_back_by FROM upload WHERE id = 2")[0]
+    assert (state, by) == ("rolled back", "Performance officer (test)")
+    assert _vv01_q3(fresh_db) == [(73.8,)]  # the first figure, before the correction to 74.1
+
+    # An undone upload can be restored, with the same question first.
+    _choose_upload(at, 2)
+    assert at.button(key="undo_go").label == "Restore upload 2"
+    at.checkbox(key="undo_sure_2").check().run()
+    at.button(key="undo_go").click().run()
+    assert [s.value for s in at.success][0].startswith(f"Upload 2 ({CORRECTION_FILE}) restored")
+    assert _vv01_q3(fresh_db) == [(74.1,)]
+    trail = _query(
+        fresh_db,
+        "SELECT change FROM audit_log WHERE entity = 'upload' AND entity_key = '2' ORDER BY id",
+    )
+    assert [c for (c,) in trail] == ["committed", "rolled back", "restored"]
 
 
 def test_undo_without_a_name_asks_for_it_and_changes_nothing(fresh_app, fresh_db):
     at = _open(fresh_app)
-    undo = next(s for s in at.selectbox if s.label == "Upload to undo")
-    undo.set_value(2)
-    at.button(key="FormSubmitter:undo-Undo this upload").click().run()
+    _choose_upload(at, 2)
+    at.checkbox(key="undo_sure_2").check().run()
+    at.button(key="undo_go").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.success
     errors = [e.value for e in at.error]

@@ -202,10 +202,7 @@ def error_cells(
         row_end = sheet.index(b"</row>", sheet.index(b'<row r="2"'))
         cells = sheet[sheet.index(b'<row r="2"') : row_end]
         later = [m for m in range(j + 1, 26) if b'r="%s2"' % chr(65 + m).encode() in cells]
-        if later:
-            at = sheet.index(b'<c r="%s2"' % chr(65 + later[0]).encode())
-        else:
-            at = row_end
+        at = sheet.index(b'<c r="%s2"' % chr(65 + later[0]).encode()) if later else row_end
         sheet = sheet[:at] + cell + sheet[at:]
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new:

@@ -108,26 +108,38 @@ def _prepare(data_version: int, name: str, content: bytes) -> uploads.Prepared:
     return uploads.prepare_upload(cursor(), content, name)
 
 
+def _where(p) -> str:
+    parts = (
+        p.sheet and f"sheet {p.sheet}",
+        p.row and f"row {p.row}",
+        p.column and f"column {p.column}",
+    )
+    return ", ".join(x for x in parts if x) or "the file"
+
+
 def _problem_table(problems: list) -> pd.DataFrame:
     return pd.DataFrame(
-        [
-            {
-                "Where": ", ".join(
-                    x
-                    for x in (
-                        p.sheet and f"sheet {p.sheet}",
-                        p.row and f"row {p.row}",
-                        p.column and f"column {p.column}",
-                    )
-                    if x
-                )
-                or "the file",
-                "Value": p.value or "",
-                "What to do": p.message,
-            }
-            for p in problems
-        ]
+        [{"Where": _where(p), "Value": p.value or "", "What to do": p.message} for p in problems]
     )
+
+
+def _show_problems(problems: list, shown: int = 25) -> None:
+    """Each problem as a sentence (readable at any width), then all of them as a table."""
+    lines = [
+        f"- **{ui.plain(_where(p))}**"
+        + (f" ({ui.plain(p.value)})" if p.value else "")
+        + f": {ui.plain(p.message)}"
+        for p in problems[:shown]
+    ]
+    if len(problems) > shown:
+        lines.append(f"- … and {len(problems) - shown:,} more, in the table below.")
+    st.markdown("\n".join(lines))
+    with st.expander(f"All {len(problems):,} as a table, to sort or copy"):
+        st.dataframe(_problem_table(problems), hide_index=True, width="stretch")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 if uploaded is not None:
@@ -141,16 +153,16 @@ if uploaded is not None:
         )
     if prepared.errors:
         st.error(
-            f"{len(prepared.errors)} problem(s) to fix in the file before it can be loaded. "
-            "Nothing has been written."
+            f"{_count(len(prepared.errors), 'problem')} to fix in the file before it can be "
+            "loaded. Nothing has been written."
         )
-        st.dataframe(_problem_table(prepared.errors), hide_index=True, width="stretch")
+        _show_problems(prepared.errors)
     if prepared.warnings:
-        st.warning(f"{len(prepared.warnings)} warning(s): check each figure below.")
-        st.dataframe(_problem_table(prepared.warnings), hide_index=True, width="stretch")
+        st.warning(f"{_count(len(prepared.warnings), 'warning')}: check each figure below.")
+        _show_problems(prepared.warnings)
     infos = [p for p in prepared.problems if p.severity == "info"]
     if infos:
-        with st.expander(f"{len(infos)} note(s)"):
+        with st.expander(_count(len(infos), "note")):
             st.dataframe(_problem_table(infos), hide_index=True, width="stretch")
 
     if not prepared.errors and prepared.already_loaded is None:

@@ -119,8 +119,12 @@ _IDLE_JS = """() => {
   if (document.querySelector('[data-testid="stStatusWidgetRunningIcon"]')) return false;
   if (document.querySelector('[data-stale="true"]')) return false;
   // Lazily loaded elements show a skeleton first; tables and charts draw after their code arrives.
-  if (document.querySelector('[data-testid="stSkeleton"]')) return false;
+  for (const skeleton of document.querySelectorAll('[data-testid="stSkeleton"]')) {
+    if (skeleton.offsetParent !== null) return false;  // one in a closed expander never draws
+  }
   for (const grid of document.querySelectorAll('[data-testid="stDataFrame"]')) {
+    // A table in a closed expander is drawn only when opened.
+    if (grid.closest('details:not([open])') || grid.getBoundingClientRect().height === 0) continue;
     if (!grid.querySelector('[role="grid"], table')) return false;
   }
   for (const chart of document.querySelectorAll('[data-testid="stPlotlyChart"]')) {

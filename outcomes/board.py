@@ -52,6 +52,17 @@ def format_value(value: Any, unit: str, decimals: int = 0) -> str:
     return text
 
 
+def lead_text(role: str, organisation: str) -> str:
+    """The lead's role, naming the organisation only when the role does not already.
+
+    >>> lead_text("Head of Community Safety, Plymouth City Council", "Plymouth City Council")
+    'Head of Community Safety, Plymouth City Council'
+    >>> lead_text("Chief Inspector", "Devon and Cornwall Police")
+    'Chief Inspector (Devon and Cornwall Police)'
+    """
+    return role if organisation.lower() in role.lower() else f"{role} ({organisation})"
+
+
 def partnership(cur: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     row = cur.execute("SELECT * FROM partnership WHERE id = 1").df()
     return row.iloc[0].to_dict() if not row.empty else {}
@@ -120,11 +131,17 @@ def _reason(row: dict[str, Any]) -> str:
     ).reason
 
 
-def priority_summary(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """One row per priority: its tier, lead, rolled-up status, indicators counted by status."""
+def priority_summary(
+    cur: duckdb.DuckDBPyConnection, ratings: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """One row per priority: its tier, lead, rolled-up status, indicators counted by status.
+
+    ``ratings`` (``priority_id``, ``status``, ``level``, ``period``) rolls up other statuses,
+    such as those frozen at a meeting; by default the board's statuses as they stand now.
+    """
     priorities = cur.execute(
         """
-        SELECT pr.id, pr.title, pr.aim, pr.tier_code, t.label AS tier, t.sort_order AS tier_order,
+        SELECT pr.id, pr.title, pr.aim, pr.outputs, pr.outcomes, pr.success_measures, pr.tier_code, t.label AS tier, t.sort_order AS tier_order,
                pr.sort_order, pr.lead_role, pa.name AS lead_partner, pa.sector AS lead_sector,
                coalesce(pr.roll_up, pp.roll_up) AS roll_up
         FROM priority pr
@@ -134,9 +151,10 @@ def priority_summary(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         ORDER BY t.sort_order, pr.sort_order
         """
     ).df()
-    # The board's status for a priority honours its accountable people's overrides.
-    ratings = indicator_ratings(cur)[["priority_id", "effective_status", "level", "period"]]
-    ratings = ratings.rename(columns={"effective_status": "status"})
+    if ratings is None:
+        # The board's status for a priority honours its accountable people's overrides.
+        ratings = indicator_ratings(cur)[["priority_id", "effective_status", "level", "period"]]
+        ratings = ratings.rename(columns={"effective_status": "status"})
     # One pass to split the ratings; filtering per priority copies the table every time.
     by_priority = {pid: group for pid, group in ratings.groupby("priority_id", sort=False)}
     empty = ratings.iloc[0:0]

@@ -36,7 +36,7 @@ import numbers
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 
 class PeriodError(ValueError):
@@ -301,6 +301,18 @@ def period_range(first: Period, last: Period) -> list[Period]:
         )
     count = gap // first.months + 1
     return [first.next(i) for i in range(max(count, 0))]
+
+
+def long_date(value: object) -> str:
+    """A date as the board writes it; a missing one is a dash.
+
+    >>> long_date(date(2025, 5, 1)), long_date("2025-05-15 10:30"), long_date(None)
+    ('1 May 2025', '15 May 2025', '–')
+    """
+    if value is None or _is_missing(value) or str(value).strip() == "":
+        return "–"
+    d = value if isinstance(value, date) else datetime.fromisoformat(str(value).strip())
+    return f"{d.day} {d:%B %Y}"
 
 
 def months_apart(earlier_end: date, later_end: date) -> int:

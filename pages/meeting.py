@@ -30,11 +30,6 @@ FLASH = "meeting_flash"
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _exceptions(data_version: int, day: date) -> meetings.Exceptions:
-    return meetings.since_last_meeting(cursor(), today=day)
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
 def _export(data_version: int) -> bytes:
     buffer = BytesIO()
     meetings.export_actions(cursor(), buffer)
@@ -109,7 +104,7 @@ who = st.text_input(
 who = who.strip()
 
 # Since the last meeting ----------------------------------------------------------------------
-ex = _exceptions(version, today)
+ex = data.agenda(version, today)
 st.header("Since the last meeting", divider="gray")
 if ex.meeting is None:
     since = None

@@ -8,11 +8,10 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
-from outcomes import board, meetings, status
+from outcomes import board, status
 from ui import components as ui
 from ui import data
 from ui.router import require_router
-from ui.state import cursor
 
 require_router()
 version = data.version()
@@ -21,11 +20,6 @@ p = basics["partnership"]
 summary = data.priority_summary(version)
 ratings = data.indicator_ratings(version)
 titles = dict(zip(summary["id"], summary["title"], strict=True))
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _exceptions(data_version: int, day: date) -> meetings.Exceptions:
-    return meetings.since_last_meeting(cursor(), today=day)
 
 
 def _day(value) -> str:
@@ -51,7 +45,7 @@ def _more(items: list[str], total: int, shown: int) -> list[str]:
 
 def since_last_meeting_block() -> None:
     """The board's agenda by exception, to read in five seconds; all of it on the meetings page."""
-    ex = _exceptions(version, date.today())
+    ex = data.agenda(version, date.today())
     worse = int((ex.changed["direction"] == "worse").sum())
     better = int((ex.changed["direction"] == "better").sum())
     other = len(ex.changed) - worse - better

@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from outcomes import board, charts, meetings, status
+from outcomes.agenda import Exceptions
 from ui import components as ui
 from ui import data
 from ui.state import cursor
@@ -92,11 +93,6 @@ def current_screen(total: int) -> int:
 
 
 # --- cached reads (keyed on the data version, like ui/data.py) -------------------------------
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def exceptions(data_version: int, day: date) -> meetings.Exceptions:
-    return meetings.since_last_meeting(cursor(), today=day)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -286,7 +282,7 @@ def _indicator(code: str, name: str) -> str:
     return f"<strong>{escape(str(code))}</strong> {escape(str(name))}"
 
 
-def since_intro_html(ex: meetings.Exceptions) -> str:
+def since_intro_html(ex: Exceptions) -> str:
     if ex.meeting is None:
         text = (
             "No meeting has been recorded yet, so there are no status changes to compare. "
@@ -304,7 +300,7 @@ def since_intro_html(ex: meetings.Exceptions) -> str:
     return f'<div class="present present-sub"><span>{text}</span></div>'
 
 
-def since_html(ex: meetings.Exceptions) -> str:
+def since_html(ex: Exceptions) -> str:
     """The agenda by exception in four boxes; an empty box says so in words."""
     if ex.meeting is None:
         changes = _section(

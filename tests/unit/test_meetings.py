@@ -8,7 +8,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from outcomes import board, meetings, uploads
+from outcomes import agenda, board, meetings, uploads
 from outcomes.observations import record_upload
 
 TODAY = date(2026, 11, 22)
@@ -81,7 +81,7 @@ def test_since_the_last_meeting_lists_the_exceptions(demo_store):
         owner="Equality Lead",
         due_date="2027-01-31",
     )
-    ex = meetings.since_last_meeting(cur, today=TODAY)
+    ex = agenda.since_last_meeting(cur, today=TODAY)
     changed = ex.changed.set_index("indicator_code")
     assert (
         changed.at["VV01", "was"],
@@ -235,5 +235,5 @@ def test_a_return_blockage_reaches_the_board(demo_store, tmp_path):
     wb.save(tmp_path / "r.xlsx")
     prepared = uploads.prepare(cur, tmp_path / "r.xlsx", today=TODAY)
     uploads.commit(cur, prepared, uploaded_by="Victim Support")
-    ex = meetings.since_last_meeting(cur, today=TODAY)
+    ex = agenda.since_last_meeting(cur, today=TODAY)
     assert list(ex.blockages["indicator_code"]) == ["VV02"]

@@ -47,7 +47,7 @@ page = st.navigation(pages)
 
 basics = data.basics(data.version())
 with st.sidebar:
-    st.markdown(f"**{basics['partnership'].get('name', 'Outcomes framework')}**")
+    st.markdown(f"**{components.plain(basics['partnership'].get('name', 'Outcomes framework'))}**")
     if basics["as_at"] is not None:
         st.caption(f"Figures up to {basics['as_at']:%d %B %Y}. Statuses are judged at that date.")
     st.caption(

@@ -70,6 +70,11 @@ class Exceptions:
     at: dict[str, Any] | None = None  # the meeting whose agenda this is; None: live
 
     @property
+    def tally(self) -> dict[str, int]:
+        """How many statuses changed each way: worse, changed (to or from not rated), better."""
+        return {d: int((self.changed["direction"] == d).sum()) for d in CHANGE_WORDS}
+
+    @property
     def count(self) -> int:
         return sum(
             len(f)
@@ -183,24 +188,26 @@ def _compared(
 def _blockages(cur: duckdb.DuckDBPyConnection, since: Any, until: Any) -> pd.DataFrame:
     """Blockages escalated since the last meeting (and, for a past agenda, before it was
     recorded); ``detail`` says what is blocked, falling back to the story behind the curve."""
-    frame = _tidy(
-        cur.execute(
-            """
-            SELECT c.indicator_code, i.name, i.priority_id, c.period, c.narrative,
-                   c.blockage_detail, c.author, c.created_at
-            FROM commentary_live c JOIN indicator i ON i.code = c.indicator_code
-            WHERE c.blockage AND (? IS NULL OR c.created_at >= ?)
-              AND (? IS NULL OR c.created_at <= ?)
-            ORDER BY c.created_at DESC
-            """,
-            [since, since, until, until],
-        ).df()
+    frame = cur.execute(
+        """
+        SELECT c.indicator_code, i.name, i.priority_id, c.period, c.narrative,
+               c.blockage_detail, c.author, c.created_at
+        FROM commentary_live c JOIN indicator i ON i.code = c.indicator_code
+        WHERE c.blockage AND (? IS NULL OR c.created_at >= ?)
+          AND (? IS NULL OR c.created_at <= ?)
+        ORDER BY c.created_at DESC
+        """,
+        [since, since, until, until],
+    ).df()
+    frame["detail"] = pd.Series(
+        [
+            typed_text(d) or typed_text(n)
+            for d, n in zip(frame["blockage_detail"], frame["narrative"], strict=True)
+        ],
+        index=frame.index,
+        dtype=object,
     )
-    frame["detail"] = [
-        typed_text(d) or typed_text(n)
-        for d, n in zip(frame["blockage_detail"], frame["narrative"], strict=True)
-    ]
-    return frame[BLOCKAGE_COLUMNS]
+    return _tidy(frame[BLOCKAGE_COLUMNS])
 
 
 def change_words(direction: str) -> str:

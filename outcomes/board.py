@@ -181,6 +181,20 @@ def _latest_period(codes: pd.Series) -> str | None:
     return max(parsed, key=lambda p: (p.end, -p.months)).code if parsed else None
 
 
+def chart_order(rows: list[dict[str, Any]], state: str = "effective_status") -> list[dict]:
+    """Indicators in the order to chart them when space is short: the worst status first,
+    outcome measures before outputs, then the plan's own order; none without figures."""
+    rated = [r for r in rows if r["period"] is not None]
+    return sorted(
+        rated,
+        key=lambda r: (
+            status.worst_first(r[state]),
+            0 if r["level"] == "outcome" else 1,
+            r["sort_order"],
+        ),
+    )
+
+
 def priority(cur: duckdb.DuckDBPyConnection, priority_id: str) -> dict[str, Any] | None:
     frame = cur.execute(
         """

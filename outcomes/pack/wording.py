@@ -66,16 +66,9 @@ def override_text(r: dict[str, Any], symbols: bool = True) -> str | None:
 
 
 def chart_choice(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The indicator a slide charts: worst status first, outcome measures before outputs."""
-    rated = [r for r in rows if r["period"] is not None]
-    rated.sort(
-        key=lambda r: (
-            status.worst_first(r["effective"]),
-            0 if r["level"] == "outcome" else 1,
-            r["sort_order"],
-        )
-    )
-    return rated[0] if rated else None
+    """The indicator a slide charts: the first in the board's chart order."""
+    chosen = board.chart_order(rows, state="effective")
+    return chosen[0] if chosen else None
 
 
 def action_state(a: dict[str, Any]) -> str:

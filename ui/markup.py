@@ -32,11 +32,15 @@ TEMPLATES = Path(__file__).parent / "templates"
 # Markdown has been parsed, so none of them can open a construct.
 _PUNCTUATION = {c: f"&#{ord(c)};" for c in "\\`*_[]{}$~|#"}
 _LINE_START = re.compile(r"^([ \t]*\d{0,9})([.)](?=[ \t]|$)|[-+=>])", re.MULTILINE)
+# GFM turns a bare address into a live link even when its punctuation is written as a
+# character reference, so an invisible word joiner goes inside the pattern instead: the
+# address still reads as typed, but nothing recognises it as an address.
+_JOIN = "\u2060"
 _AUTOLINKS = (
-    (re.compile(r":(?=//)"), "&#58;"),  # http://host: GFM would link it
-    (re.compile(r"(?i)\b(www)\."), r"\1&#46;"),  # www.host
-    (re.compile(r"@"), "&#64;"),  # name@host
-    (re.compile(r"(?i):(?=material/)"), "&#58;"),  # :material/icon: would draw an icon
+    (re.compile(r"(?<=:)(?=//)"), _JOIN),  # http://host
+    (re.compile(r"(?i)(?<=\bwww)(?=\.)"), _JOIN),  # www.host
+    (re.compile(r"(?=@)"), _JOIN),  # name@host
+    (re.compile(r"(?i)(?<=:)(?=material/)"), _JOIN),  # :material/icon: would draw an icon
 )
 
 
@@ -44,7 +48,7 @@ def plain(text: Any, *, line_start: bool = True) -> str:
     """Typed text for anything Streamlit reads as Markdown: shown as typed, never markup.
 
     >>> plain("![x](http://evil.example/p.png)")
-    '!&#91;x&#93;(http&#58;//evil.example/p.png)'
+    '!&#91;x&#93;(http:\u2060//evil.example/p.png)'
     >>> plain(":red[x] costs $5 and $6 <b>")
     ':red&#91;x&#93; costs &#36;5 and &#36;6 &lt;b&gt;'
     >>> plain("- not a list"), plain("1. nor this"), plain("66.0% (2021/22 Q1)"), plain(None)

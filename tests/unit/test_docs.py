@@ -98,3 +98,25 @@ def test_every_framework_field_is_documented():
 def test_the_docs_do_not_call_a_priority_id_safe_to_change():
     safe = FRAMEWORK[FRAMEWORK.index("What can safely change") :].split("\n\n")[0]
     assert "priority's id" not in safe
+
+
+def test_how_it_is_built_names_every_folder_and_package_there_is():
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## How it is built") :]
+    tree = section[section.index("```") + 3 :]
+    tree = tree[: tree.index("```")]
+    named = {line.split()[0] for line in tree.splitlines() if line and not line.startswith(" ")}
+    for name in named:
+        assert (PROJECT_ROOT / name).exists(), f"README names {name}, which is not there"
+    folders = {
+        f"{p.name}/"
+        for p in PROJECT_ROOT.iterdir()
+        if p.is_dir() and not p.name.startswith((".", "_"))
+    } - {"node_modules/", "test-artifacts/"}
+    packages = {
+        f"{p.parent.relative_to(PROJECT_ROOT)}/"
+        for top in ("outcomes", "loaders", "ui")
+        for p in (PROJECT_ROOT / top).glob("*/__init__.py")
+    } | {f"{p.relative_to(PROJECT_ROOT)}/" for p in PROJECT_ROOT.glob("ui/templates")}
+    missing = sorted((folders | packages) - named)
+    assert not missing, f"README's How it is built does not name {missing}"

@@ -153,7 +153,7 @@ def _since_rows(snap: Snapshot) -> list[list[str]]:
         for r in ex.overdue_returns.to_dict("records")
     ]
     items += [
-        ["Blockage", f"{r['indicator_code']} {r['name']}", str(r["blockage_detail"] or "")]
+        ["Blockage", f"{r['indicator_code']} {r['name']}", r["detail"] or "no detail given"]
         for r in ex.blockages.to_dict("records")
     ]
     items += [

@@ -169,7 +169,7 @@ def _exception_rows(snap: Snapshot) -> list[list[Any]]:
             ]
         )
     for r in ex.blockages.to_dict("records"):
-        detail = f"{r['blockage_detail'] or ''} ({r['author']})"
+        detail = f"{r['detail'] or 'no detail given'} ({r['author']})"
         rows.append(
             [
                 "Blockage",

@@ -401,3 +401,28 @@ def test_a_browser_that_will_not_start_is_a_pack_error_not_a_hang(demo_store, mo
     with pytest.raises(pack.PackError, match="Chromium"):
         pack.build_pack(demo_store.cursor(), "pptx", io.BytesIO())
     assert drawing._server["users"] == 0
+
+
+def test_a_blockage_with_no_detail_reads_as_such_not_as_nan(demo_store, no_charts):
+    """A blockage marked on a return with nothing typed beside it printed "nan" in the
+    workbook and on the slide."""
+    cur = demo_store.cursor()
+    meetings.record_meeting(cur, "2025-05-15", by="clerk")
+    meetings.add_commentary(cur, "DA02", "2024/25 Q4", author="Lead", blockage=True)
+    out = io.BytesIO()
+    pack.build_pack(cur, "xlsx", out, today=TODAY)
+    blockage = next(
+        r for r in _sheet(openpyxl.load_workbook(out), "Exceptions") if r["Exception"] == "Blockage"
+    )
+    assert blockage["Detail"] == "no detail given (Lead)"
+    out = io.BytesIO()
+    pack.build_pack(cur, "pptx", out, today=TODAY)
+    cells = [
+        cell.text
+        for slide in Presentation(io.BytesIO(out.getvalue())).slides
+        for shape in slide.shapes
+        if shape.has_table
+        for row in shape.table.rows
+        for cell in row.cells
+    ]
+    assert "no detail given" in cells and "nan" not in cells

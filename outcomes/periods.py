@@ -36,7 +36,7 @@ import numbers
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 
 class PeriodError(ValueError):
@@ -311,7 +311,8 @@ def long_date(value: object) -> str:
     """
     if value is None or _is_missing(value) or str(value).strip() == "":
         return "–"
-    d = value if isinstance(value, date) else datetime.fromisoformat(str(value).strip())
+    # A datetime (and pandas' Timestamp) is a date; text is read for its day only.
+    d = value if isinstance(value, date) else date.fromisoformat(str(value).strip()[:10])
     return f"{d.day} {d:%B %Y}"
 
 

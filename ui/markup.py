@@ -121,9 +121,7 @@ def _environment(markdown: bool) -> Environment:
         text=_text,
         badge_text=status.badge_text,
         direction=status.direction_text,
-    )
-    env.filters.update(
-        figure=lambda v, unit="count", decimals=0: board.format_value(v, unit, int(decimals or 0))
+        figure=lambda v, unit="count", decimals=0: board.format_value(v, unit, int(decimals or 0)),
     )
     env.globals.update(
         badge=badge,

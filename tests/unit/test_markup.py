@@ -101,3 +101,9 @@ def test_the_chart_order_is_worst_first_then_outcome_measures_then_the_plan():
         {"code": "D", "effective_status": "red", "level": "outcome", "sort_order": 0, "period": None},
     ]  # fmt: skip
     assert [r["code"] for r in board.chart_order(rows)] == ["C", "B", "A"]
+
+
+def test_short_keeps_the_first_sentence_and_copes_with_nothing():
+    assert markup.short("Reduce harm. Then more.") == "Reduce harm."
+    assert markup.short("one two three four", limit=9) == "one two…"
+    assert markup.short(None) == "–" and markup.short(NAN) == "–"

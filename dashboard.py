@@ -50,7 +50,9 @@ page = st.navigation(pages)
 with shown_plainly():
     basics = data.basics(data.version())
     with st.sidebar:
-        st.markdown(f"**{basics['partnership'].get('name', 'Outcomes framework')}**")
+        st.markdown(
+            f"**{components.plain(basics['partnership'].get('name', 'Outcomes framework'))}**"
+        )
         if basics["as_at"] is not None:
             st.caption(
                 f"Figures up to {basics['as_at']:%d %B %Y}. Statuses are judged at that date."

@@ -55,9 +55,9 @@ def main() -> int:
     fig = charts.trend(board.history(cur, "VV01"), board.indicator(cur, "VV01"), height=HEIGHT)
     print(f"Chromium: {pack.find_chromium()}   load average: {os.getloadavg()[0]:.1f}")
 
-    pack.render_one_shot(fig, WIDTH, HEIGHT)  # warm the disk cache before timing
-    one_shot = _timed(lambda: pack.render_one_shot(fig, WIDTH, HEIGHT), args.charts)
-    with pack._Charts() as drawer:
+    pack.chromium.render_one_shot(fig, WIDTH, HEIGHT)  # warm the disk cache before timing
+    one_shot = _timed(lambda: pack.chromium.render_one_shot(fig, WIDTH, HEIGHT), args.charts)
+    with pack.chromium.Charts() as drawer:
         started = time.perf_counter()
         drawer.png(fig, WIDTH, HEIGHT)  # starts the browser
         first = time.perf_counter() - started

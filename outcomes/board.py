@@ -52,6 +52,17 @@ def format_value(value: Any, unit: str, decimals: int = 0) -> str:
     return text
 
 
+def lead_text(role: str, organisation: str) -> str:
+    """The lead's role, naming the organisation only when the role does not already.
+
+    >>> lead_text("Head of Community Safety, Plymouth City Council", "Plymouth City Council")
+    'Head of Community Safety, Plymouth City Council'
+    >>> lead_text("Chief Inspector", "Devon and Cornwall Police")
+    'Chief Inspector (Devon and Cornwall Police)'
+    """
+    return role if organisation.lower() in role.lower() else f"{role} ({organisation})"
+
+
 def partnership(cur: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     row = cur.execute("SELECT * FROM partnership WHERE id = 1").df()
     return row.iloc[0].to_dict() if not row.empty else {}
@@ -120,11 +131,17 @@ def _reason(row: dict[str, Any]) -> str:
     ).reason
 
 
-def priority_summary(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """One row per priority: its tier, lead, rolled-up status, indicators counted by status."""
+def priority_summary(
+    cur: duckdb.DuckDBPyConnection, ratings: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """One row per priority: its tier, lead, rolled-up status, indicators counted by status.
+
+    ``ratings`` (``priority_id``, ``status``, ``level``, ``period``) rolls up other statuses,
+    such as those frozen at a meeting; by default the board's statuses as they stand now.
+    """
     priorities = cur.execute(
         """
-        SELECT pr.id, pr.title, pr.aim, pr.tier_code, t.label AS tier, t.sort_order AS tier_order,
+        SELECT pr.id, pr.title, pr.aim, pr.outputs, pr.outcomes, pr.success_measures, pr.tier_code, t.label AS tier, t.sort_order AS tier_order,
                pr.sort_order, pr.lead_role, pa.name AS lead_partner, pa.sector AS lead_sector,
                coalesce(pr.roll_up, pp.roll_up) AS roll_up
         FROM priority pr
@@ -134,9 +151,10 @@ def priority_summary(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         ORDER BY t.sort_order, pr.sort_order
         """
     ).df()
-    # The board's status for a priority honours its accountable people's overrides.
-    ratings = indicator_ratings(cur)[["priority_id", "effective_status", "level", "period"]]
-    ratings = ratings.rename(columns={"effective_status": "status"})
+    if ratings is None:
+        # The board's status for a priority honours its accountable people's overrides.
+        ratings = indicator_ratings(cur)[["priority_id", "effective_status", "level", "period"]]
+        ratings = ratings.rename(columns={"effective_status": "status"})
     # One pass to split the ratings; filtering per priority copies the table every time.
     by_priority = {pid: group for pid, group in ratings.groupby("priority_id", sort=False)}
     empty = ratings.iloc[0:0]
@@ -161,6 +179,20 @@ def _latest_period(codes: pd.Series) -> str | None:
     parsed = [periods.parse_code(c) for c in codes.dropna()]
     # Mixed frequencies: the period that ends last is the most recent news.
     return max(parsed, key=lambda p: (p.end, -p.months)).code if parsed else None
+
+
+def chart_order(rows: list[dict[str, Any]], state: str = "effective_status") -> list[dict]:
+    """Indicators in the order to chart them when space is short: the worst status first,
+    outcome measures before outputs, then the plan's own order; none without figures."""
+    rated = [r for r in rows if r["period"] is not None]
+    return sorted(
+        rated,
+        key=lambda r: (
+            status.worst_first(r[state]),
+            0 if r["level"] == "outcome" else 1,
+            r["sort_order"],
+        ),
+    )
 
 
 def priority(cur: duckdb.DuckDBPyConnection, priority_id: str) -> dict[str, Any] | None:

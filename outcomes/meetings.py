@@ -1,9 +1,8 @@
 """Board meetings, commentary, overrides and the actions log: the board's audit trail.
 
 * Recording a meeting freezes every indicator's status as it stood (``meeting_status``), so a
-  later revision never rewrites what the board was shown.
-* "Since the last meeting" is the board's agenda by exception: statuses that got better or worse,
-  new figures, returns overdue, blockages escalated by leads and actions overdue.
+  later revision never rewrites what the board was shown. What changed since is the agenda
+  by exception, in ``outcomes.agenda``.
 * Commentary is the story behind the curve, per indicator and period. The accountable person
   may override a computed status only with a reason; both statuses are kept and shown.
 * Every change to commentary and actions writes the audit log with what it was before.
@@ -11,7 +10,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -26,18 +25,6 @@ from outcomes.errors import Refused
 from outcomes.store import audit, transaction
 
 ACTION_STATUSES = ("open", "done")
-CHANGED_COLUMNS = [
-    "indicator_code",
-    "name",
-    "priority_id",
-    "was",
-    "now",
-    "direction",
-    "period_was",
-    "period",
-]
-NEW_DATA_COLUMNS = ["indicator_code", "name", "priority_id", "period_was", "period_now", "value"]
-_SEVERITY = {status.GREEN: 0, status.AMBER: 1, status.RED: 2}
 
 
 class MeetingError(Refused, ValueError):
@@ -109,126 +96,24 @@ def last_meeting(cur: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
     return frame.iloc[0].to_dict() if not frame.empty else None
 
 
-@dataclass
-class Exceptions:
-    """The board's agenda by exception since ``meeting`` (None: no meeting recorded yet)."""
-
-    meeting: dict[str, Any] | None
-    changed: pd.DataFrame  # indicator_code, name, priority_id, was, now, direction (better/worse), period_was, period_now
-    new_data: pd.DataFrame  # indicator_code, name, priority_id, period_was, period_now, value
-    overdue_returns: (
-        pd.DataFrame
-    )  # indicator_code, name, priority_id, latest_period, due_period, accountable_role
-    blockages: (
-        pd.DataFrame
-    )  # indicator_code, name, priority_id, period, narrative, blockage_detail, author, created_at
-    overdue_actions: pd.DataFrame  # reference, text, owner, due_date, priority_id
-
-    @property
-    def count(self) -> int:
-        return sum(
-            len(f)
-            for f in (self.changed, self.overdue_returns, self.blockages, self.overdue_actions)
-        )
+def meeting_on(cur: duckdb.DuckDBPyConnection, when: date) -> dict[str, Any] | None:
+    """The meeting recorded for a date, or None."""
+    frame = meetings(cur)
+    found = frame[[pd.Timestamp(d).date() == when for d in frame["meeting_date"]]]
+    return found.iloc[0].to_dict() if not found.empty else None
 
 
-def since_last_meeting(cur: duckdb.DuckDBPyConnection, today: date | None = None) -> Exceptions:
-    today = today or date.today()
-    meeting = last_meeting(cur)
-    now = cur.execute(
-        """
-        SELECT r.indicator_code, r.name, r.priority_id, r.period, r.value, r.frequency,
-               coalesce(o.status_override, r.status) AS status, i.accountable_role, r.as_at
-        FROM indicator_rating r JOIN indicator i ON i.code = r.indicator_code
-        LEFT JOIN current_override o ON o.indicator_code = r.indicator_code AND o.period = r.period
-        """
-    ).df()
-    if meeting is not None:
-        then = cur.execute(
-            "SELECT indicator_code, period AS period_was, status AS was FROM meeting_status WHERE meeting_id = ?",
-            [meeting["id"]],
-        ).df()
-        both = now.merge(then, on="indicator_code", how="left")
-        both["now"] = both["status"]
-        changed = both[both["was"].notna() & (both["was"] != both["now"])].copy()
-        changed["direction"] = [
-            _direction(w, n) for w, n in zip(changed["was"], changed["now"], strict=True)
-        ]
-        fresh = both[both["period"].notna() & (both["period"] != both["period_was"])].copy()
-        fresh = fresh.rename(columns={"period": "period_now"})
-        since = meeting["meeting_date"]
-    else:
-        changed = pd.DataFrame(columns=CHANGED_COLUMNS)
-        fresh = pd.DataFrame(columns=NEW_DATA_COLUMNS)
-        since = None
-    overdue = _overdue_returns(now)
-    blockages = cur.execute(
-        """
-        SELECT c.indicator_code, i.name, i.priority_id, c.period, c.narrative, c.blockage_detail, c.author, c.created_at
-        FROM commentary_live c JOIN indicator i ON i.code = c.indicator_code
-        WHERE c.blockage AND (? IS NULL OR c.created_at >= ?)
-        ORDER BY c.created_at DESC
-        """,
-        [since, since],
-    ).df()
-    overdue_actions = actions(cur, today=today)
-    overdue_actions = overdue_actions[overdue_actions["overdue"]]
-    return Exceptions(
-        meeting,
-        changed[CHANGED_COLUMNS].reset_index(drop=True),
-        fresh[NEW_DATA_COLUMNS].reset_index(drop=True),
-        overdue,
-        blockages,
-        overdue_actions[["reference", "text", "owner", "due_date", "priority_id"]].reset_index(
-            drop=True
-        ),
-    )
+def meeting_before(cur: duckdb.DuckDBPyConnection, meeting: dict[str, Any]) -> dict | None:
+    frame = meetings(cur)
+    earlier = frame[frame["meeting_date"] < meeting["meeting_date"]]
+    return earlier.iloc[0].to_dict() if not earlier.empty else None
 
 
-def _direction(was: str, now: str) -> str:
-    """Better or worse, from one status to another; a move to or from not rated is "changed".
-
-    >>> _direction("amber", "red"), _direction("red", "green"), _direction("green", "not rated")
-    ('worse', 'better', 'changed')
-    """
-    if was in _SEVERITY and now in _SEVERITY:
-        return "worse" if _SEVERITY[now] > _SEVERITY[was] else "better"
-    return "changed"
-
-
-def _overdue_returns(now: pd.DataFrame) -> pd.DataFrame:
-    """Indicators with no figure for a period that is due: more than one of their periods
-    behind the reporting horizon (the rule that makes a figure stale)."""
-    rows = []
-    for r in now.itertuples():
-        if r.as_at is None or pd.isna(r.as_at):
-            continue
-        kind = periods.FREQUENCY_KIND[r.frequency]
-        horizon = periods.period_containing(pd.Timestamp(r.as_at).date(), kind)
-        due = horizon if horizon.end <= pd.Timestamp(r.as_at).date() else horizon.previous()
-        latest = periods.parse_code(r.period) if isinstance(r.period, str) else None
-        if latest is None or latest < due.previous():
-            rows.append(
-                {
-                    "indicator_code": r.indicator_code,
-                    "name": r.name,
-                    "priority_id": r.priority_id,
-                    "latest_period": latest.code if latest else None,
-                    "due_period": due.code,
-                    "accountable_role": r.accountable_role,
-                }
-            )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "indicator_code",
-            "name",
-            "priority_id",
-            "latest_period",
-            "due_period",
-            "accountable_role",
-        ],
-    )
+def typed_text(value: Any) -> str | None:
+    """Typed text, or None when there is none (missing, NaN or blank)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return str(value).strip() or None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -369,6 +254,46 @@ def actions(cur: duckdb.DuckDBPyConnection, today: date | None = None) -> pd.Dat
     ).df()
     frame["overdue"] = frame["overdue"].fillna(False).astype(bool)
     return frame
+
+
+def actions_at(cur: duckdb.DuckDBPyConnection, when: date, recorded_at: Any) -> pd.DataFrame:
+    """The actions log as it stood when a meeting was recorded; overdue judged on its date."""
+    frame = cur.execute(
+        """
+        SELECT a.reference, a.text, a.owner, a.due_date,
+               CASE WHEN a.closed_at IS NOT NULL AND a.closed_at <= ? THEN 'done' ELSE 'open' END
+                   AS status,
+               m.meeting_date, a.priority_id, pr.title AS priority_title
+        FROM action a LEFT JOIN meeting m ON m.id = a.meeting_id
+        LEFT JOIN priority pr ON pr.id = a.priority_id
+        WHERE a.created_at <= ?
+        """,
+        [recorded_at, recorded_at],
+    ).df()
+    frame["overdue"] = pd.Series(
+        [
+            s == "open" and typed_text(d) is not None and pd.Timestamp(d).date() < when
+            for s, d in zip(frame["status"], frame["due_date"], strict=True)
+        ],
+        index=frame.index,
+        dtype=bool,
+    )
+    frame["_done"] = frame["status"] == "done"
+    frame = frame.sort_values(["_done", "due_date", "reference"], na_position="last")
+    return frame.drop(columns="_done").reset_index(drop=True)
+
+
+def next_reference(references: Any) -> str:
+    """The reference a new action is offered: A and the next number not yet taken.
+
+    >>> next_reference(["A1", "A2"]), next_reference([]), next_reference(["A1", "A3", "B7"])
+    ('A3', 'A1', 'A4')
+    """
+    taken = {str(r) for r in references}
+    n = len(taken) + 1
+    while f"A{n}" in taken:
+        n += 1
+    return f"A{n}"
 
 
 def _action_row(cur, reference: str) -> dict[str, Any] | None:
@@ -593,3 +518,40 @@ def audit_trail(
         "WHERE ? IS NULL OR entity = ? ORDER BY id DESC LIMIT ?",
         [entity, entity, limit],
     ).df()
+
+
+def describe_change(before: Any, after: Any) -> str:
+    """What an audit entry changed, field by field, from its before and after JSON.
+
+    >>> describe_change('{"owner": "Chair", "status": "open"}', '{"owner": "Chair", "status": "done"}')
+    'status: open → done'
+    >>> describe_change(None, '{"date": "2025-05-15", "title": null}')
+    'date: 2025-05-15'
+    >>> describe_change('{"a": 1}', '{"a": 1}')
+    'no field changed'
+    """
+    old, new = _json(before), _json(after)
+    if isinstance(old, dict) and isinstance(new, dict):
+        parts = [
+            f"{k.replace('_', ' ')}: {_short(old.get(k)) if old.get(k) is not None else '–'} "
+            f"→ {_short(new.get(k))}"
+            for k in new
+            if old.get(k) != new.get(k)
+        ]
+        return "; ".join(parts) or "no field changed"
+    if isinstance(new, dict):
+        return "; ".join(
+            f"{k.replace('_', ' ')}: {_short(v)}"
+            for k, v in new.items()
+            if v not in (None, "", False)
+        )
+    return "" if new is None else _short(new)
+
+
+def _json(value: Any) -> Any:
+    return None if typed_text(value) is None else json.loads(value)
+
+
+def _short(value: Any) -> str:
+    text = periods.long_date(value) if isinstance(value, date) else str(value)
+    return text if len(text) <= 80 else text[:77] + "…"

@@ -307,6 +307,19 @@ def period_range(first: Period, last: Period) -> list[Period]:
     return [first.next(i) for i in range(max(count, 0))]
 
 
+def long_date(value: object) -> str:
+    """A date as the board writes it; a missing one is a dash.
+
+    >>> long_date(date(2025, 5, 1)), long_date("2025-05-15 10:30"), long_date(None)
+    ('1 May 2025', '15 May 2025', '–')
+    """
+    if value is None or _is_missing(value) or str(value).strip() == "":
+        return "–"
+    # A datetime (and pandas' Timestamp) is a date; text is read for its day only.
+    d = value if isinstance(value, date) else date.fromisoformat(str(value).strip()[:10])
+    return f"{d.day} {d:%B %Y}"
+
+
 def months_apart(earlier_end: date, later_end: date) -> int:
     return _index(later_end) - _index(earlier_end)
 

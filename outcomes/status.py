@@ -47,8 +47,9 @@ NO_DATA, NO_TARGET, NO_BASELINE, STALE, NO_JUDGEMENT = (
     "no judgement",
 )
 
-# Higher number = worse; used by the roll-ups to pick "the worst" and break ties.
-_SEVERITY = {GREEN: 0, AMBER: 1, RED: 2}
+# Higher number = worse: the one severity order. The roll-ups pick "the worst" by it, a change
+# of status is better or worse by it, and the board reads lists worst first by it.
+SEVERITY = {GREEN: 0, AMBER: 1, RED: 2}
 
 
 @dataclass(frozen=True)
@@ -304,11 +305,31 @@ def roll_up(
         outcomes = [
             s for s, lv in zip(statuses, levels, strict=True) if lv == "outcome" and s != NOT_RATED
         ]
-        return max(outcomes or rated, key=_SEVERITY.__getitem__)
+        return max(outcomes or rated, key=SEVERITY.__getitem__)
     if method == "majority":
         counts = Counter(rated)
-        return max(counts, key=lambda s: (counts[s], _SEVERITY[s]))
-    return max(rated, key=_SEVERITY.__getitem__)
+        return max(counts, key=lambda s: (counts[s], SEVERITY[s]))
+    return max(rated, key=SEVERITY.__getitem__)
+
+
+def worst_first(state: str) -> int:
+    """A sort key that puts the worst status first and "not rated" last.
+
+    >>> sorted([GREEN, NOT_RATED, RED, AMBER], key=worst_first)
+    ['red', 'amber', 'green', 'not rated']
+    """
+    return -SEVERITY[state] if state in SEVERITY else 1
+
+
+def change(was: str, now: str) -> str:
+    """Better or worse, from one status to another; a move to or from not rated is "changed".
+
+    >>> change("amber", "red"), change("red", "green"), change("green", "not rated")
+    ('worse', 'better', 'changed')
+    """
+    if was in SEVERITY and now in SEVERITY:
+        return "worse" if SEVERITY[now] > SEVERITY[was] else "better"
+    return "changed"
 
 
 def direction_of_travel(current: float | None, previous: float | None, polarity: str) -> str:
@@ -397,6 +418,18 @@ DIRECTION_SYMBOLS = {
     "up": "↑",
     "down": "↓",
 }
+
+
+def direction_text(direction: str | None, symbols: bool = True) -> str:
+    """A direction of travel in words, with its arrow unless ``symbols`` is False.
+
+    >>> direction_text("improving"), direction_text("worsening", symbols=False), direction_text(None)
+    ('↗ improving', 'worsening', '–')
+    """
+    if not direction:
+        return "–"
+    symbol = DIRECTION_SYMBOLS.get(direction, "") if symbols else ""
+    return f"{symbol} {direction}".strip()
 
 
 def style(status: str) -> StatusStyle:

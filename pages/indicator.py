@@ -1,12 +1,10 @@
 """One indicator: its definition, source and targets, the full history and the chart."""
 
-from html import escape
-
 import streamlit as st
 
 from outcomes import board, charts, periods, spreadsheets, status
 from ui import components as ui
-from ui import data
+from ui import data, markup
 from ui.router import require_router
 from ui.state import cursor
 
@@ -21,18 +19,17 @@ ratings = data.indicator_ratings(version)
 rating = ratings.set_index("indicator_code").loc[code].to_dict()
 unit, dp = ind["unit"], int(ind["decimals"])
 
-st.title(f"{code}: {ind['name']}")
+st.title(f"{code}: {ui.plain(ind['name'])}")
 ui.md(
-    ui.badge(rating["status"], big=True)
-    + f" &nbsp; <span class='muted'>{escape(rating['reason'])}</span>"
+    markup.render("status_line.html", markdown=True, state=rating["status"], note=rating["reason"])
 )
 st.page_link(
     "pages/priority.py",
-    label=f"Priority: {ind['priority_title']}",
+    label=f"Priority: {ui.plain(ind['priority_title'])}",
     icon=":material/arrow_back:",
     query_params={"priority": ind["priority_id"]},
 )
-st.markdown(f"> {ind['definition']}")
+st.markdown(f"> {ui.plain(ind['definition'])}")
 
 target_text = board.format_value(ind["target"], unit, dp)
 if ind["status_method"] == "baseline":
@@ -60,7 +57,7 @@ if ind["small_number_threshold"] is not None and str(ind["small_number_threshold
     facts.append(("Small-number threshold", f"{ind['small_number_threshold']}"))
 cols = st.columns(3)
 for i, (label, value) in enumerate(facts):
-    cols[i % 3].markdown(f"**{label}**  \n{value}")
+    cols[i % 3].markdown(f"**{label}**  \n{ui.plain(value)}")
 
 history = data.history(version, code)
 st.header("Trend", divider="gray")

@@ -3,18 +3,15 @@ log (add, edit, close, export, import) and the audit trail."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from io import BytesIO
-from typing import Any
-from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
 
-from outcomes import board, meetings, status
+from outcomes import meetings, periods, status
 from ui import components as ui
-from ui import data
+from ui import data, markup
 from ui.router import require_router
 from ui.state import cursor
 
@@ -25,13 +22,7 @@ ratings = data.indicator_ratings(version)
 titles = dict(zip(summary["id"], summary["title"], strict=True))
 today = date.today()
 
-DIRECTION_WORDS = {"worse": "↘ worse", "better": "↗ better", "changed": "↔ changed"}
 FLASH = "meeting_flash"
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _exceptions(data_version: int, day: date) -> meetings.Exceptions:
-    return meetings.since_last_meeting(cursor(), today=day)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -39,47 +30,6 @@ def _export(data_version: int) -> bytes:
     buffer = BytesIO()
     meetings.export_actions(cursor(), buffer)
     return buffer.getvalue()
-
-
-def _missing(value: Any) -> bool:
-    return value is None or (not isinstance(value, str) and pd.isna(value))
-
-
-def _day(value: Any) -> str:
-    """A date as the board writes it: 15 May 2025."""
-    if _missing(value):
-        return "–"
-    d = pd.Timestamp(value)
-    return f"{d.day} {d:%B %Y}"
-
-
-def _period(code: Any) -> str:
-    return "none yet" if _missing(code) else ui.escape(str(code))
-
-
-def _indicator_link(code: str, name: str, priority_id: str) -> str:
-    href = f"priority?priority={quote(str(priority_id))}#{quote(str(code).lower())}"
-    return (
-        f'<a href="{ui.escape(href)}" target="_self"><strong>{ui.escape(code)}</strong> '
-        f"{ui.escape(name)}</a>"
-    )
-
-
-def _priority_link(priority_id: Any) -> str:
-    if _missing(priority_id) or priority_id not in titles:
-        return ""
-    href = f"priority?priority={quote(str(priority_id))}"
-    return f'<a href="{ui.escape(href)}" target="_self">{ui.escape(titles[priority_id])}</a>'
-
-
-def _table(headings: list[str], rows: list[list[str]]) -> None:
-    """Rows of trusted HTML (every piece of typed text already escaped)."""
-    head = "".join(f"<th>{ui.escape(h)}</th>" for h in headings)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    ui.md(
-        f'<div class="scroll"><table class="ind"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{body}</tbody></table></div>"
-    )
 
 
 def _flash(section: str) -> None:
@@ -109,147 +59,26 @@ who = st.text_input(
 who = who.strip()
 
 # Since the last meeting ----------------------------------------------------------------------
-ex = _exceptions(version, today)
+ex = data.agenda(version, today)
 st.header("Since the last meeting", divider="gray")
 if ex.meeting is None:
-    since = None
     st.info(
         "No meeting recorded yet: record one below to see which statuses changed since. "
         "Overdue returns, blockages and overdue actions are listed already."
     )
 else:
-    since = _day(ex.meeting["meeting_date"])
     title = ex.meeting.get("title")
+    named = f" ({ui.plain(title)})" if ui.plain(title) else ""
     st.markdown(
-        f"Last meeting: **{since}**"
-        + (f" ({ui.escape(title)})" if not _missing(title) and title else "")
-        + ". Statuses are compared with those frozen at that meeting."
+        f"Last meeting: **{periods.long_date(ex.meeting['meeting_date'])}**{named}. "
+        "Statuses are compared with those frozen at that meeting."
     )
-
-kinds = [
-    ("↕", "Status changes", len(ex.changed) if ex.meeting else None),
-    ("+", "New figures", len(ex.new_data) if ex.meeting else None),
-    ("◷", "Returns overdue", len(ex.overdue_returns)),
-    ("⚑", "Blockages escalated", len(ex.blockages)),
-    ("⚠", "Actions overdue", len(ex.overdue_actions)),
-]
+units = ratings.set_index("indicator_code")[["unit", "decimals"]].to_dict("index")
 ui.md(
-    '<div class="tiles">'
-    + "".join(
-        f'<div class="tile" style="flex-basis:8rem"><span class="n">{"–" if n is None else n}</span>'
-        f"{symbol} {ui.escape(label)}</div>"
-        for symbol, label, n in kinds
+    markup.render(
+        "agenda.html", markdown=True, ex=ex, view="full", limit={}, titles=titles, units=units
     )
-    + "</div>"
 )
-
-
-def _with_priority(code: str, name: str, priority_id: str) -> str:
-    """The indicator (linked to its place on the priority page) with its priority beneath."""
-    return f"{_indicator_link(code, name, priority_id)}<br><span class='muted'>{ui.escape(titles.get(priority_id, ''))}</span>"
-
-
-st.subheader("Status changes")
-if ex.meeting is None:
-    st.caption("Statuses are compared once a meeting is recorded.")
-elif ex.changed.empty:
-    st.markdown(f"No indicator changed status since {since}.")
-else:
-    order = {"worse": 0, "changed": 1, "better": 2}
-    changed = ex.changed.sort_values("direction", key=lambda s: s.map(order), kind="stable")
-    _table(
-        ["Indicator", "At the meeting", "Now", "Change"],
-        [
-            [
-                _with_priority(r.indicator_code, r.name, r.priority_id),
-                f"{ui.badge(r.was)}<br><span class='muted'>{_period(r.period_was)}</span>",
-                f"{ui.badge(r.now)}<br><span class='muted'>{_period(r.period)}</span>",
-                f"<strong>{ui.escape(DIRECTION_WORDS.get(r.direction, r.direction))}</strong>",
-            ]
-            for r in changed.itertuples()
-        ],
-    )
-
-st.subheader("New figures")
-if ex.meeting is None:
-    st.caption("New figures are counted once a meeting is recorded.")
-elif ex.new_data.empty:
-    st.markdown(f"No new figures since {since}.")
-else:
-    units = ratings.set_index("indicator_code")[["unit", "decimals"]].to_dict("index")
-    _table(
-        ["Indicator", "Latest figures", "Figure"],
-        [
-            [
-                _with_priority(r.indicator_code, r.name, r.priority_id),
-                f"{_period(r.period_now)}<br><span class='muted'>was {_period(r.period_was)}</span>",
-                ui.escape(
-                    board.format_value(
-                        r.value,
-                        units[r.indicator_code]["unit"],
-                        int(units[r.indicator_code]["decimals"]),
-                    )
-                ),
-            ]
-            for r in ex.new_data.itertuples()
-        ],
-    )
-
-st.subheader("Returns overdue")
-if ex.overdue_returns.empty:
-    st.markdown("Every return is in: none is overdue.")
-else:
-    _table(
-        ["Indicator", "Latest figures", "Due for", "Accountable"],
-        [
-            [
-                _indicator_link(r.indicator_code, r.name, r.priority_id),
-                _period(r.latest_period),
-                f"<strong>◷ {ui.escape(r.due_period)}</strong>",
-                ui.escape(r.accountable_role or ""),
-            ]
-            for r in ex.overdue_returns.itertuples()
-        ],
-    )
-
-st.subheader("Blockages escalated to the board")
-if ex.blockages.empty:
-    st.markdown(
-        f"No blockage escalated to the board since {since}."
-        if since
-        else "No blockage has been escalated to the board."
-    )
-else:
-    _table(
-        ["Indicator", "What is blocked", "Raised by"],
-        [
-            [
-                f"{_indicator_link(r.indicator_code, r.name, r.priority_id)}"
-                f"<br><span class='muted'>{_period(r.period)}</span>",
-                "<strong>⚑ Blockage</strong> "
-                + ui.escape(r.blockage_detail or r.narrative or "no detail given"),
-                f"{ui.escape(r.author)}<br><span class='muted'>{_day(r.created_at)}</span>",
-            ]
-            for r in ex.blockages.itertuples()
-        ],
-    )
-
-st.subheader("Actions overdue")
-if ex.overdue_actions.empty:
-    st.markdown("No action is overdue.")
-else:
-    _table(
-        ["Action", "Owner", "Due"],
-        [
-            [
-                f"<strong>⚠ Overdue {ui.escape(r.reference)}</strong> {ui.escape(r.text)}"
-                + (f"<br>{_priority_link(r.priority_id)}" if _priority_link(r.priority_id) else ""),
-                ui.escape(r.owner),
-                _day(r.due_date),
-            ]
-            for r in ex.overdue_actions.itertuples()
-        ],
-    )
 
 # Record a meeting ---------------------------------------------------------------------------
 st.header("Record a meeting", divider="gray")
@@ -275,7 +104,7 @@ with st.form("record_meeting"):
             else:
                 _done(
                     "meeting",
-                    f"Meeting on {_day(when)} recorded. The statuses of all {len(ratings)} "
+                    f"Meeting on {periods.long_date(when)} recorded. The statuses of all {len(ratings)} "
                     "indicators were frozen as they stood; “Since the last meeting” now starts "
                     "from this meeting.",
                 )
@@ -288,7 +117,7 @@ else:
     st.dataframe(
         pd.DataFrame(
             {
-                "Date": [_day(d) for d in held["meeting_date"]],
+                "Date": [periods.long_date(d) for d in held["meeting_date"]],
                 "Title": held["title"].fillna(""),
                 "Recorded by": held["recorded_by"],
                 "Recorded": [f"{pd.Timestamp(t):%d/%m/%Y %H:%M}" for t in held["recorded_at"]],
@@ -310,19 +139,21 @@ else:
     if not late.empty:
         st.warning(
             f"Overdue: {len(late)} action{'s' if len(late) != 1 else ''} past the due date "
-            f"({', '.join(late['reference'])}).",
+            f"({ui.plain(', '.join(late['reference']))}).",
             icon="⚠",
         )
     shown = pd.DataFrame(
         {
             "Overdue": ["⚠ Overdue" if o else "" for o in log["overdue"]],
             "Ref": log["reference"],
-            "Due": [_day(d) if not _missing(d) else "" for d in log["due_date"]],
+            "Due": ["" if pd.isna(d) else periods.long_date(d) for d in log["due_date"]],
             "Status": ["✔ Done" if s == "done" else "Open" for s in log["status"]],
             "Owner": log["owner"],
             "Action": log["text"],
             "Priority": log["priority_title"].fillna(""),
-            "From meeting": [_day(d) if not _missing(d) else "" for d in log["meeting_date"]],
+            "From meeting": [
+                "" if pd.isna(d) else periods.long_date(d) for d in log["meeting_date"]
+            ],
         }
     )
     st.dataframe(
@@ -351,11 +182,10 @@ with edit:
     )
     old = by_ref.get(chosen, {})
     meeting_dates = [pd.Timestamp(d).date() for d in held["meeting_date"]]
-    suggestion = f"A{len(by_ref) + 1}"
     with st.form(f"action_form_{chosen or 'new'}"):
         ref = st.text_input(
             "Reference",
-            value=chosen or ("" if suggestion in by_ref else suggestion),
+            value=chosen or meetings.next_reference(by_ref),
             disabled=bool(chosen),
             key=f"action_ref_{chosen}",
         )
@@ -364,7 +194,7 @@ with edit:
         owner = c1.text_input("Owner", value=old.get("owner", ""), key=f"action_owner_{chosen}")
         due = c2.date_input(
             "Due date",
-            value=None if _missing(old.get("due_date")) else pd.Timestamp(old["due_date"]).date(),
+            value=None if pd.isna(old.get("due_date")) else pd.Timestamp(old["due_date"]).date(),
             format="DD/MM/YYYY",
             key=f"action_due_{chosen}",
         )
@@ -377,14 +207,14 @@ with edit:
             key=f"action_status_{chosen}",
         )
         was_at = (
-            None if _missing(old.get("meeting_date")) else pd.Timestamp(old["meeting_date"]).date()
+            None if pd.isna(old.get("meeting_date")) else pd.Timestamp(old["meeting_date"]).date()
         )
         options = [None, *meeting_dates]
         from_meeting = c4.selectbox(
             "Meeting it came from",
             options,
             index=options.index(was_at) if was_at in options else 0,
-            format_func=lambda d: "None" if d is None else _day(d),
+            format_func=lambda d: "None" if d is None else periods.long_date(d),
             key=f"action_meeting_{chosen}",
         )
         priorities = [None, *titles]
@@ -419,9 +249,9 @@ with edit:
                     st.error(str(err))
                 else:
                     if outcome == "unchanged":
-                        st.info(f"Action {ref.strip()} is unchanged: nothing to save.")
+                        st.info(f"Action {ui.plain(ref.strip())} is unchanged: nothing to save.")
                     else:
-                        _done("actions", f"Action {ref.strip()} {outcome}.")
+                        _done("actions", f"Action {ui.plain(ref.strip())} {outcome}.")
 
 with close:
     st.subheader("Close an action")
@@ -449,7 +279,7 @@ with close:
                     except meetings.MeetingError as err:
                         st.error(str(err))
                     else:
-                        _done("actions", f"Action {target} closed (marked done).")
+                        _done("actions", f"Action {ui.plain(target)} closed (marked done).")
 
 st.subheader("Export and import")
 st.download_button(
@@ -491,36 +321,11 @@ if st.button("Import the actions", disabled=workbook is None, key="actions_impor
         else:
             _done(
                 "import",
-                f"Imported {workbook.name}: {counts['added']} added, {counts['changed']} changed, "
+                f"Imported {ui.plain(workbook.name)}: {counts['added']} added, {counts['changed']} changed, "
                 f"{counts['unchanged']} unchanged.",
             )
 
 # The audit trail ----------------------------------------------------------------------------
-
-
-def _short(value: Any) -> str:
-    text = _day(value) if isinstance(value, (date, pd.Timestamp)) else str(value)
-    return text if len(text) <= 80 else text[:77] + "…"
-
-
-def _change(before: Any, after: Any) -> str:
-    """What changed, field by field: before → after."""
-    load = lambda v: None if _missing(v) else json.loads(v)  # noqa: E731
-    old, new = load(before), load(after)
-    if isinstance(old, dict) and isinstance(new, dict):
-        parts = [
-            f"{k.replace('_', ' ')}: {_short(old.get(k)) if old.get(k) is not None else '–'} → {_short(new.get(k))}"
-            for k in new
-            if old.get(k) != new.get(k)
-        ]
-        return "; ".join(parts) or "no field changed"
-    if isinstance(new, dict):
-        return "; ".join(
-            f"{k.replace('_', ' ')}: {_short(v)}"
-            for k, v in new.items()
-            if v not in (None, "", False)
-        )
-    return "" if new is None else _short(new)
 
 
 with st.expander("Audit trail: who changed what, and when"):
@@ -530,17 +335,16 @@ with st.expander("Audit trail: who changed what, and when"):
     if trail.empty:
         st.markdown("Nothing has been changed yet.")
     else:
-        _table(
-            ["When", "Who", "What", "Before → after"],
+        rows = [
             [
-                [
-                    f"{pd.Timestamp(r.changed_at):%d/%m/%Y %H:%M}",
-                    ui.escape(r.who),
-                    ui.escape(f"{r.entity} {r.entity_key}: {r.change}"),
-                    ui.escape(_change(r.before, r.after)),
-                ]
-                for r in trail.itertuples()
-            ],
-        )
+                f"{pd.Timestamp(r.changed_at):%d/%m/%Y %H:%M}",
+                r.who,
+                f"{r.entity} {r.entity_key}: {r.change}",
+                meetings.describe_change(r.before, r.after),
+            ]
+            for r in trail.itertuples()
+        ]
+        headings = ["When", "Who", "What", "Before → after"]
+        ui.md(markup.render("table.html", markdown=True, headings=headings, rows=rows))
         st.caption(f"The latest {len(trail)} changes, newest first.")
 st.caption(" ".join(f"{status.badge_text(s)}: {status.style(s).meaning}." for s in status.STATUSES))

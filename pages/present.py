@@ -22,7 +22,7 @@ screen = plan[n - 1]
 show.inject(n)
 
 if screen.kind == "since":
-    ex = show.exceptions(version, date.today())
+    ex = data.agenda(version, date.today())
     show.nav_bar(n, len(plan), f"Agenda by exception · {ex.count} items for the board")
     show.title_row(screen.title)
     show.block(show.since_intro_html(ex))

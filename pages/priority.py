@@ -2,14 +2,12 @@
 commentary (with any status override and blockage) and the form to add commentary."""
 
 from datetime import date
-from html import escape
 
-import pandas as pd
 import streamlit as st
 
 from outcomes import board, meetings, periods, status
 from ui import components as ui
-from ui import data
+from ui import data, markup
 from ui.router import require_router
 from ui.state import cursor
 
@@ -38,11 +36,6 @@ def _commentary(data_version: int, code: str, period: str | None) -> dict | None
     return found or meetings.latest_commentary(cur, code)
 
 
-def _day(value) -> str:
-    d = pd.Timestamp(value)
-    return f"{d.day} {d:%B %Y}"
-
-
 def _period_choices(r: dict) -> list[str]:
     """The indicator's periods with figures, newest first; or the recent periods if none."""
     history = data.history(version, r["indicator_code"])
@@ -56,29 +49,13 @@ def _period_choices(r: dict) -> list[str]:
 def _show_commentary(r: dict) -> None:
     code = r["indicator_code"]
     if r["status_override"]:
-        ui.md(
-            f"Computed: {ui.badge(r['status'])} · Set by {escape(r['override_by'] or 'accountable person')}: "
-            f"{ui.badge(r['status_override'])} because {escape(r['override_reason'] or '')}"
-        )
+        ui.md(markup.render("override.html", markdown=True, r=r))
     note = _commentary(version, code, r["period"])
     if note is None:
         st.caption("No commentary yet from the accountable person.")
         return
-    parts = [f"<p><strong>Commentary for {escape(ui.period_label(note['period']))}</strong></p>"]
-    if note["narrative"]:
-        parts.append(
-            f"<p><strong>The story behind the curve:</strong> {escape(note['narrative'])}</p>"
-        )
-    if note["actions_taken"]:
-        parts.append(f"<p><strong>What is being done:</strong> {escape(note['actions_taken'])}</p>")
-    if note["blockage"]:
-        detail = note["blockage_detail"] or "no detail given"
-        parts.append(
-            '<p style="border-left:5px solid #1F2328;padding:0.2rem 0.6rem;background:#F2F4F7">'
-            f"<strong>⚑ Blockage escalated to the board:</strong> {escape(detail)}</p>"
-        )
-    parts.append(f"<p class='muted'>{escape(note['author'])}, {_day(note['created_at'])}</p>")
-    ui.md(f'<div class="commentary">{"".join(parts)}</div>')
+    period = ui.period_label(note["period"])
+    ui.md(markup.render("commentary.html", markdown=True, note=note, period=period))
 
 
 def _commentary_form(r: dict) -> None:
@@ -143,13 +120,20 @@ def _commentary_form(r: dict) -> None:
                 st.rerun()
 
 
-st.title(detail["title"])
+st.title(ui.plain(detail["title"]))
 ui.md(
-    f"{ui.badge(row['status'], big=True)} &nbsp; <span class='muted'>{escape(detail['tier'])} tier · "
-    f"priority status is the {escape(row['roll_up'].replace('_', ' '))} of its indicators</span>"
+    markup.render(
+        "status_line.html",
+        markdown=True,
+        state=row["status"],
+        note=f"{detail['tier']} tier · priority status is the "
+        f"{row['roll_up'].replace('_', ' ')} of its indicators",
+    )
 )
 ui.md(ui.counts_html(row))
-st.markdown(f"**Lead:** {ui.lead_text(detail['lead_role'], detail['lead_partner_name'])}")
+st.markdown(
+    f"**Lead:** {ui.plain(board.lead_text(detail['lead_role'], detail['lead_partner_name']))}"
+)
 
 headings = (
     ("WE WILL (aim)", detail["aim"]),
@@ -159,47 +143,23 @@ headings = (
 )
 with st.container(border=True):
     for col, (heading, text) in zip(st.columns(4), headings, strict=True):
-        col.html(f'<div class="fourcol"><h2>{escape(heading)}</h2><p>{escape(text)}</p></div>')
+        col.html(markup.render("fourcol.html", heading=heading, text=text))
 
 st.header("Indicators", divider="gray")
-
-
-def status_cell(r: dict) -> str:
-    """The board's (effective) status; an override is marked, with the computed one beside."""
-    if r["status_override"]:
-        return (
-            f"{ui.badge(r['effective_status'])}<br><span class='muted'>set by accountable person "
-            f"(computed: {escape(status.badge_text(r['status']))}, {escape(r['reason'])})</span>"
-        )
-    return f"{ui.badge(r['status'])}<br><span class='muted'>{escape(r['reason'])}</span>"
-
-
-cells = []
-for r in own.to_dict("records"):
-    unit, dp = r["unit"], int(r["decimals"])
-    baseline = board.format_value(r["baseline_value"], unit, dp)
-    if r["baseline_period"]:
-        baseline += f" ({escape(r['baseline_period'])})"
-    cells.append(
-        "<tr>"
-        f"<td><strong>{escape(r['indicator_code'])}</strong> {escape(r['name'])}<br>"
-        f"<span class='muted'>{escape(board.LEVEL_LABELS[r['level']])} · {escape(board.POLARITY_LABELS[r['polarity']])}</span></td>"
-        f"<td>{status_cell(r)}</td>"
-        f"<td><strong>{escape(board.format_value(r['value'], unit, dp))}</strong><br>"
-        f"<span class='muted'>{escape(r['period'] or 'no figures')}</span></td>"
-        f"<td>{escape(board.format_value(r['target'], unit, dp))}</td>"
-        f"<td>{baseline}</td>"
-        f"<td>{escape(ui.direction_text(r['direction']))}</td>"
-        "</tr>"
-    )
 ui.md(
-    '<div class="scroll"><table class="ind"><thead><tr><th>Indicator</th><th>Status</th><th>Latest</th>'
-    "<th>Target</th><th>Baseline</th><th>Since previous period</th></tr></thead>"
-    f"<tbody>{''.join(cells)}</tbody></table></div>"
+    markup.render(
+        "priority_indicators.html",
+        markdown=True,
+        rows=own.to_dict("records"),
+        levels=board.LEVEL_LABELS,
+        polarities=board.POLARITY_LABELS,
+    )
 )
 
 for r in own.to_dict("records"):
-    st.subheader(f"{r['indicator_code']}: {r['name']}", anchor=r["indicator_code"].lower())
+    st.subheader(
+        f"{r['indicator_code']}: {ui.plain(r['name'])}", anchor=r["indicator_code"].lower()
+    )
     left, right = st.columns([3, 2])
     with left:
         figure = data.trend(version, r["indicator_code"])
@@ -211,8 +171,11 @@ for r in own.to_dict("records"):
                 key=f"chart_{r['indicator_code']}",
                 config={"displayModeBar": False},
             )
-        st.caption(r["definition"])
-        st.markdown(f"**Accountable:** {r['accountable_role']}  \n**Source:** {r['source_name']}")
+        st.caption(ui.plain(r["definition"]))
+        st.markdown(
+            f"**Accountable:** {ui.plain(r['accountable_role'])}  \n"
+            f"**Source:** {ui.plain(r['source_name'])}"
+        )
         st.page_link(
             "pages/indicator.py",
             label="Full history and definition",
@@ -225,7 +188,7 @@ for r in own.to_dict("records"):
             f"**Latest:** {board.format_value(r['value'], r['unit'], int(r['decimals']))} "
             f"({ui.period_label(r['period'])})  \n"
             f"**Target:** {board.format_value(r['target'], r['unit'], int(r['decimals']))} · "
-            f"**Direction:** {ui.direction_text(r['direction'])}  \n"
+            f"**Direction:** {status.direction_text(r['direction'])}  \n"
             f"**Why {'the computed' if r['status_override'] else 'this'} status:** {r['reason']}"
         )
         _show_commentary(r)

@@ -1,18 +1,29 @@
 """Status badges, the page style, and small pieces the pages share.
 
-Every piece of text from the database goes through ``html.escape`` before it is placed in HTML:
-framework wording and commentary are typed by people.
+HTML comes from the templates in ``ui/templates`` (see ``ui.markup``), never from strings
+built here: framework wording and commentary are typed by people.
 """
 
 from __future__ import annotations
 
-import re
-from html import escape
+from html import escape  # for pages/upload.py, which still builds its own HTML
 from typing import Any
 
 import streamlit as st
 
-from outcomes import periods, status
+from outcomes import periods
+from ui.markup import badge, plain, render
+
+__all__ = [
+    "badge",
+    "choose",
+    "counts_html",
+    "escape",
+    "inject_css",
+    "md",
+    "period_label",
+    "plain",
+]
 
 CSS = """
 <style>
@@ -52,35 +63,15 @@ def inject_css() -> None:
     st.html(CSS)
 
 
-def badge(state: str, big: bool = False, label: str | None = None) -> str:
-    """A status as HTML: symbol and word on the status colour (never colour alone)."""
-    style = status.style(state)
-    classes = "badge" + (" big" if big else "") + (" notrated" if state == status.NOT_RATED else "")
-    text = escape(label if label is not None else f"{style.symbol} {style.word}")
-    return (
-        f'<span class="{classes}" style="background:{style.colour};color:{style.text_colour}" '
-        f'title="{escape(style.meaning)}">{text}</span>'
-    )
-
-
 def counts_html(row: dict[str, Any]) -> str:
-    parts = []
-    for state in status.STATUSES:
-        n = int(row[f"n_{state.replace(' ', '_')}"])
-        s = status.style(state)
-        parts.append(f"<span>{s.symbol} {n} {escape(s.word)}</span>")
-    return f'<div class="counts">{"".join(parts)}</div>'
+    """A priority's indicators counted by status (its ``n_green``... columns), as HTML."""
+    return render("counts.html", row=row)
 
 
 def period_label(code: str | None) -> str:
     if not code:
         return "no figures yet"
     return periods.parse_code(code).label
-
-
-def direction_text(direction: str) -> str:
-    symbol = status.DIRECTION_SYMBOLS.get(direction, "")
-    return f"{symbol} {direction}".strip()
 
 
 def choose(label: str, options: list[str], param: str, format_func) -> str:
@@ -99,34 +90,6 @@ def choose(label: str, options: list[str], param: str, format_func) -> str:
     return chosen
 
 
-def lead_text(role: str, organisation: str) -> str:
-    """The lead's role, naming the organisation only when the role does not already."""
-    return role if organisation.lower() in role.lower() else f"{role} ({organisation})"
-
-
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:$@=])")
-
-
-def plain(text: object) -> str:
-    r"""Typed text made inert for ``st.markdown``: shown as typed, never run as Markdown.
-
-    HTML is escaped and every Markdown punctuation mark is backslash-escaped, so an image
-    (``![x](http://host/pixel.png)``), a link, a bare address, ``:red[...]``, ``$maths$`` or a
-    heading typed into commentary shows as the characters typed and fetches nothing.
-
-    >>> print(plain("![x](http://evil.example/p.png)"))
-    \!\[x\]\(http\://evil\.example/p\.png\)
-    >>> print(plain("<img src=x> & 5 > 3"))
-    &lt;img src\=x&gt; &amp; 5 &gt; 3
-    >>> plain(None), plain(float("nan"))
-    ('', '')
-    """
-    if text is None or (isinstance(text, float) and text != text):
-        return ""
-    # Escaping HTML first leaves entities (&lt;) whose & and ; are not escaped below.
-    return _MARKDOWN.sub(r"\\\1", escape(str(text), quote=False))
-
-
 def md(text: str) -> None:
-    """Trusted HTML built by this module (all user text inside is escaped)."""
+    """HTML from a template rendered with ``markdown=True`` (typed text inside defused)."""
     st.markdown(text, unsafe_allow_html=True)

@@ -3,11 +3,14 @@ import shows at once while reruns of an unchanged database cost nothing."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from outcomes import board, charts
+from outcomes.agenda import Exceptions, since_last_meeting
 from ui.state import cursor
 
 
@@ -61,3 +64,9 @@ def board_pack(data_version: int, fmt: str, paper: str = "A4") -> bytes:
     out = BytesIO()
     pack.build_pack(cursor(), fmt, out, paper=paper)
     return out.getvalue()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def agenda(data_version: int, day: date) -> Exceptions:
+    """Since the last meeting, as every page and screen shows it (judged on ``day``)."""
+    return since_last_meeting(cursor(), today=day)

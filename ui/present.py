@@ -6,23 +6,22 @@ actions. Every screen has its own URL (``/present?screen=3``). The keys are one 
 placed with ``st.html`` (same document, no iframe): it clicks the page's own Previous and Next
 buttons, so a key press and a mouse click take exactly the same path through Streamlit.
 
-Every piece of text from the database goes through ``html.escape`` before it is placed in HTML.
+Its HTML comes from the autoescaped templates in ``ui/templates``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from html import escape
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from outcomes import board, charts, meetings, status
-from ui import components as ui
-from ui import data
+from outcomes import board, charts, meetings
+from outcomes.agenda import Exceptions
+from ui import data, markup
 from ui.state import cursor
 
 PARAM = "screen"
@@ -30,8 +29,6 @@ CHART_HEIGHT = 370
 CHART_FONT = 22
 MAX_CHARTS = 2
 MAX_ROWS = 5
-SEVERITY = {status.RED: 0, status.AMBER: 1, status.GREEN: 2, status.NOT_RATED: 3}
-DIRECTION_WORDS = {"worse": "↘ worse", "better": "↗ better", "changed": "↔ changed"}
 
 
 # --- the screens ------------------------------------------------------------------------------
@@ -95,11 +92,6 @@ def current_screen(total: int) -> int:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def exceptions(data_version: int, day: date) -> meetings.Exceptions:
-    return meetings.since_last_meeting(cursor(), today=day)
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
 def open_actions(data_version: int, day: date) -> pd.DataFrame:
     frame = meetings.actions(cursor(), today=day)
     return frame[frame["status"] == "open"].reset_index(drop=True)
@@ -130,63 +122,22 @@ def trend(data_version: int, code: str, height: int = CHART_HEIGHT) -> go.Figure
 # --- small pieces of wording -------------------------------------------------------------------
 
 
-def short(text: Any, limit: int = 110) -> str:
-    """The first sentence of a framework cell, cut at a word if it is still long.
-
-    >>> short("Reduce harm. Then more.")
-    'Reduce harm.'
-    >>> short("one two three four", limit=9)
-    'one two…'
-    >>> short(None)
-    '–'
-    """
-    if text is None or (not isinstance(text, str) and pd.isna(text)) or not str(text).strip():
-        return "–"
-    text = " ".join(str(text).split())
-    end = text.find(". ")
-    if 0 < end < limit:
-        return text[: end + 1]
-    if len(text) <= limit:
-        return text
-    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
-
-
-def _missing(value: Any) -> bool:
-    return value is None or (not isinstance(value, str) and pd.isna(value))
-
-
-def _day(value: Any) -> str:
-    if _missing(value):
-        return "–"
-    d = pd.Timestamp(value)
-    return f"{d.day} {d:%B %Y}"
-
-
 def charted(own: pd.DataFrame, limit: int = MAX_CHARTS) -> list[dict[str, Any]]:
-    """The indicators to chart when space is short: the worst status first, outcome measures
-    before outputs, then the plan's own order; an indicator with no figures is never charted."""
-    rows = [r for r in own.to_dict("records") if r["period"] is not None]
-    rows.sort(
-        key=lambda r: (
-            SEVERITY[r["effective_status"]],
-            0 if r["level"] == "outcome" else 1,
-            r["sort_order"],
-        )
-    )
-    return rows[:limit]
+    """The indicators to chart: the first ``limit`` in the board's chart order."""
+    return board.chart_order(own.to_dict("records"))[:limit]
 
 
-# --- HTML (trusted markup; every piece of typed text escaped) --------------------------------
+# --- HTML, from ui/templates (autoescaped) ------------------------------------------------------
 
 
 def block(html: str, width: str = "stretch") -> None:
-    """Trusted HTML built here (typed text inside escaped). ``st.html`` rather than markdown:
-    a markdown block pulls the next element up by its paragraph margin, which clips badges."""
+    """HTML from a template. ``st.html`` rather than markdown: a markdown block pulls the next
+    element up by its paragraph margin, which clips badges."""
     st.html(html, width=width)
 
 
 def counter_html(n: int, total: int) -> str:
-    return f'<span class="present-count" aria-live="polite">{n} of {total}</span>'
+    return markup.render("present_bar.html", n=n, total=total)
 
 
 def priority_context(detail: dict[str, Any]) -> str:
@@ -195,7 +146,7 @@ def priority_context(detail: dict[str, Any]) -> str:
 
 
 def status_html(state: str) -> str:
-    return f'<div class="present present-status">{ui.badge(state, big=True)}</div>'
+    return markup.render("present_bar.html", state=state)
 
 
 def title_row(title: str, state: str | None = None) -> None:
@@ -203,7 +154,7 @@ def title_row(title: str, state: str | None = None) -> None:
     with st.container(key="present_title", horizontal=True, vertical_alignment="center"):
         if state is not None:
             block(status_html(state), width="content")
-        st.title(title, anchor=False)
+        st.title(markup.plain(title), anchor=False)
 
 
 def four_columns_html(detail: dict[str, Any]) -> str:
@@ -213,181 +164,33 @@ def four_columns_html(detail: dict[str, Any]) -> str:
         ("And ultimately…", detail["outcomes"]),
         ("Measured by…", detail["success_measures"]),
     )
-    inner = "".join(
-        f"<div><h2>{escape(h)}</h2><p>{escape(short(t, 75))}</p></div>" for h, t in cells
-    )
-    return f'<div class="present present-four">{inner}</div>'
-
-
-def _latest(r: dict[str, Any]) -> str:
-    if r["period"] is None:
-        return "no figures yet"
-    value = board.format_value(r["value"], r["unit"], int(r["decimals"] or 0))
-    return (
-        f"<strong>{escape(value)}</strong><br>"
-        f"<span class='present-muted present-nowrap'>{escape(r['period'])}</span>"
-    )
-
-
-def _target(r: dict[str, Any]) -> str:
-    if r["target"] is None:
-        return "none set"
-    return escape(board.format_value(r["target"], r["unit"], int(r["decimals"] or 0)))
+    return markup.render("present_four.html", cells=cells)
 
 
 def indicators_html(own: pd.DataFrame) -> str:
-    rows = "".join(
-        "<tr>"
-        f"<td>{ui.badge(r['effective_status'])}</td>"
-        f"<td><strong>{escape(r['indicator_code'])}</strong> {escape(r['name'])}</td>"
-        f"<td class='present-nowrap'>{_latest(r)}</td>"
-        f"<td class='present-nowrap'>{_target(r)}</td>"
-        f"<td class='present-nowrap'>{escape(ui.direction_text(r['direction']))}</td>"
-        "</tr>"
-        for r in own.to_dict("records")
-    )
-    if not rows:
-        return '<div class="present"><p>This priority has no indicators yet.</p></div>'
-    return (
-        '<div class="present"><table class="present-table"><thead><tr><th>Status</th>'
-        "<th>Indicator</th><th>Latest</th><th>Target</th><th>Since previous</th></tr></thead>"
-        f"<tbody>{rows}</tbody></table></div>"
-    )
+    return markup.render("present_indicators.html", rows=own.to_dict("records"))
 
 
 def chart_heading_html(r: dict[str, Any]) -> str:
-    return (
-        f'<div class="present present-chart-title">{ui.badge(r["effective_status"])}'
-        f"<span><strong>{escape(r['indicator_code'])}</strong> {escape(r['name'])}</span></div>"
-    )
+    return markup.render("present_chart_heading.html", r=r)
 
 
-CHART_KEY = (
-    '<div class="present present-key">Charts: <span>– – dashed line: target</span>'
-    "<span>shaded: amber tolerance band</span><span>··· dotted: baseline</span>"
-    + "".join(f"<span>{escape(status.badge_text(s))}</span>" for s in status.STATUSES)
-    + "</div>"
-)
+CHART_KEY = markup.render("present_key.html")
 
 
-def _section(title: str, count: int | None, body: str) -> str:
-    number = "" if count is None else f' <span class="present-n">{count}</span>'
-    return f"<section><h2>{escape(title)}{number}</h2>{body}</section>"
+def since_intro_html(ex: Exceptions) -> str:
+    return markup.render("present_since_intro.html", ex=ex)
 
 
-def _rows(items: list[str], total: int, more: str) -> str:
-    shown = "".join(f"<li>{item}</li>" for item in items[:MAX_ROWS])
-    if total > MAX_ROWS:
-        shown += f'<li class="present-muted">and {total - MAX_ROWS} more {escape(more)}</li>'
-    return f"<ul>{shown}</ul>"
-
-
-def _indicator(code: str, name: str) -> str:
-    return f"<strong>{escape(str(code))}</strong> {escape(str(name))}"
-
-
-def since_intro_html(ex: meetings.Exceptions) -> str:
-    if ex.meeting is None:
-        text = (
-            "No meeting has been recorded yet, so there are no status changes to compare. "
-            "Returns and actions that are overdue are listed all the same."
-        )
-    else:
-        title = ex.meeting.get("title")
-        named = f" ({escape(str(title))})" if not _missing(title) and title else ""
-        fresh = len(ex.new_data)
-        news = {0: "No indicator has", 1: "1 indicator has"}.get(fresh, f"{fresh} indicators have")
-        text = (
-            f"Last meeting: <strong>{escape(_day(ex.meeting['meeting_date']))}</strong>{named}. "
-            f"{news} new figures since then."
-        )
-    return f'<div class="present present-sub"><span>{text}</span></div>'
-
-
-def since_html(ex: meetings.Exceptions) -> str:
+def since_html(ex: Exceptions) -> str:
     """The agenda by exception in four boxes; an empty box says so in words."""
-    if ex.meeting is None:
-        changes = _section(
-            "Status changes", None, "<p>No meeting recorded: nothing to compare with.</p>"
-        )
-    elif ex.changed.empty:
-        changes = _section("Status changes", 0, "<p>No indicator changed status.</p>")
-    else:
-        order = {"worse": 0, "changed": 1, "better": 2}
-        changed = ex.changed.sort_values("direction", key=lambda s: s.map(order), kind="stable")
-        items = [
-            f"{_indicator(r.indicator_code, r.name)}<br>{ui.badge(r.was)} → {ui.badge(r.now)} "
-            f"<strong>{escape(DIRECTION_WORDS.get(r.direction, r.direction))}</strong>"
-            for r in changed.itertuples()
-        ]
-        changes = _section("Status changes", len(items), _rows(items, len(items), "changes"))
-
-    if ex.blockages.empty:
-        blockages = _section("Blockages escalated", 0, "<p>No blockage has been escalated.</p>")
-    else:
-        items = []
-        for r in ex.blockages.itertuples():
-            detail = r.blockage_detail if not _missing(r.blockage_detail) else r.narrative
-            said = "" if _missing(detail) else f"<br>{escape(short(detail, 140))}"
-            items.append(
-                f"{_indicator(r.indicator_code, r.name)}{said} "
-                f"<span class='present-muted'>({escape(str(r.author))}, {escape(_day(r.created_at))})</span>"
-            )
-        blockages = _section(
-            "Blockages escalated", len(items), _rows(items, len(items), "blockages")
-        )
-
-    if ex.overdue_returns.empty:
-        returns = _section("Returns overdue", 0, "<p>Every return is in: none is overdue.</p>")
-    else:
-        items = [
-            f"{_indicator(r.indicator_code, r.name)}<br>"
-            f"Due for <strong>{escape(str(r.due_period))}</strong>; latest figures "
-            f"{escape(str(r.latest_period)) if not _missing(r.latest_period) else 'none yet'}"
-            for r in ex.overdue_returns.itertuples()
-        ]
-        returns = _section("Returns overdue", len(items), _rows(items, len(items), "returns"))
-
-    if ex.overdue_actions.empty:
-        actions = _section("Actions overdue", 0, "<p>No action is overdue.</p>")
-    else:
-        items = [
-            f"<strong>{escape(str(r.reference))}</strong> {escape(short(r.text, 120))}<br>"
-            f"{escape(str(r.owner))} · due {escape(_day(r.due_date))}"
-            for r in ex.overdue_actions.itertuples()
-        ]
-        actions = _section("Actions overdue", len(items), _rows(items, len(items), "actions"))
-
-    return f'<div class="present present-grid">{changes}{blockages}{returns}{actions}</div>'
+    limit = {"changed": MAX_ROWS, "other": MAX_ROWS}
+    return markup.render("agenda.html", ex=ex, view="screen", limit=limit)
 
 
 def actions_html(frame: pd.DataFrame, titles: dict[str, str], limit: int = 8) -> str:
-    if frame.empty:
-        return '<div class="present"><p>No open actions are recorded.</p></div>'
-    rows = []
-    for r in frame.head(limit).itertuples():
-        state = "Overdue" if r.overdue else "Open"
-        priority = titles.get(r.priority_id, "") if not _missing(r.priority_id) else ""
-        rows.append(
-            "<tr>"
-            f"<td><strong>{escape(str(r.reference))}</strong></td>"
-            f"<td>{escape(short(r.text, 140))}"
-            + (f"<br><span class='present-muted'>{escape(priority)}</span>" if priority else "")
-            + "</td>"
-            f"<td>{escape(str(r.owner))}</td>"
-            f"<td class='present-nowrap'>{escape(_day(r.due_date))}</td>"
-            f"<td class='present-nowrap'><strong>{state}</strong></td>"
-            "</tr>"
-        )
-    more = (
-        f'<p class="present-muted">and {len(frame) - limit} more on the actions log</p>'
-        if len(frame) > limit
-        else ""
-    )
-    return (
-        '<div class="present"><table class="present-table"><thead><tr><th>Ref</th>'
-        "<th>Action</th><th>Owner</th><th>Due</th><th>Status</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>{more}</div>"
+    return markup.render(
+        "present_actions.html", rows=frame.to_dict("records"), titles=titles, limit=limit
     )
 
 
@@ -402,7 +205,7 @@ def nav_bar(n: int, total: int, context: str) -> None:
     with st.container(
         key="present_bar", horizontal=True, vertical_alignment="center", gap="medium"
     ):
-        block(f'<span class="present-context" title="{escape(context)}">{escape(context)}</span>')
+        block(markup.render("present_bar.html", context=context))
         st.button(
             "Previous",
             key="present_prev",

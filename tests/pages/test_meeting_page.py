@@ -328,3 +328,29 @@ def test_importing_a_good_workbook_and_exporting_it_again(at, fresh_db):
     assert list(_actions_table(at)["Ref"]) == ["A1", "A2"]
     exported = at.get("download_button")
     assert [b.proto.label for b in exported] == ["Download the actions log (.xlsx)"]
+
+
+def test_a_blockage_with_no_detail_beside_one_with_detail_shows_on_both_views(at, fresh_db):
+    """Two blockages, one marked Y on a return with nothing typed beside it and one from the
+    commentary form: the missing detail came back as NaN and the plan on a page crashed."""
+
+    def setup(cur):
+        meetings.record_meeting(cur, "2025-05-15", by="clerk")
+        meetings.add_commentary(cur, "VV01", "2024/25 Q4", author="Victim Lead", blockage=True)
+        meetings.add_commentary(
+            cur,
+            "RO01",
+            "2024/25 Q4",
+            author="Head of Probation Delivery Unit",
+            narrative="Two prolific offenders were released in March.",
+            blockage=True,
+            blockage_detail="Housing for prison leavers.",
+        )
+
+    _write(fresh_db, setup)
+    text = _text(_open(at, None))
+    assert "⚑ 2 blockages escalated" in text
+    assert "Housing for prison leavers." in text and "no detail given" in text
+    text = _text(_open(at))
+    assert "⚑ Blockage</strong> Housing for prison leavers." in text
+    assert "⚑ Blockage</strong> no detail given" in text

@@ -8,7 +8,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from outcomes import board, meetings, uploads
+from outcomes import agenda, board, meetings, uploads
 from outcomes.observations import record_upload
 
 TODAY = date(2026, 11, 22)
@@ -81,7 +81,7 @@ def test_since_the_last_meeting_lists_the_exceptions(demo_store):
         owner="Equality Lead",
         due_date="2027-01-31",
     )
-    ex = meetings.since_last_meeting(cur, today=TODAY)
+    ex = agenda.since_last_meeting(cur, today=TODAY)
     changed = ex.changed.set_index("indicator_code")
     assert (
         changed.at["VV01", "was"],
@@ -235,5 +235,45 @@ def test_a_return_blockage_reaches_the_board(demo_store, tmp_path):
     wb.save(tmp_path / "r.xlsx")
     prepared = uploads.prepare(cur, tmp_path / "r.xlsx", today=TODAY)
     uploads.commit(cur, prepared, uploaded_by="Victim Support")
-    ex = meetings.since_last_meeting(cur, today=TODAY)
+    ex = agenda.since_last_meeting(cur, today=TODAY)
     assert list(ex.blockages["indicator_code"]) == ["VV02"]
+
+
+def test_the_agenda_gives_missing_text_as_none_and_says_what_is_blocked(demo_store):
+    cur = demo_store.cursor()
+    meetings.record_meeting(cur, "2025-05-15", by="clerk")
+    meetings.add_commentary(cur, "VV01", "2024/25 Q4", author="lead", blockage=True)
+    meetings.add_commentary(
+        cur, "RO01", "2024/25 Q4", author="lead", narrative="Story only.", blockage=True
+    )
+    meetings.add_commentary(
+        cur, "DA02", "2024/25 Q4", author="lead", blockage=True, blockage_detail="No refuge."
+    )
+    blocked = agenda.since_last_meeting(cur).blockages.set_index("indicator_code")
+    assert blocked.at["VV01", "blockage_detail"] is None and blocked.at["VV01", "detail"] is None
+    assert blocked.at["RO01", "detail"] == "Story only."
+    assert blocked.at["DA02", "detail"] == "No refuge."
+
+
+def test_an_agenda_at_a_past_meeting_compares_with_the_meeting_before(demo_store):
+    cur = demo_store.cursor()
+    meetings.record_meeting(cur, "2025-05-15", by="clerk")
+    first = agenda.since_last_meeting(cur, at="2025-05-15")
+    assert first.meeting is None and first.at["meeting_date"].date().isoformat() == "2025-05-15"
+    with pytest.raises(meetings.MeetingError, match="No board meeting on 1 June 2025"):
+        agenda.since_last_meeting(cur, at="2025-06-01")
+
+
+def test_changes_are_listed_worse_first_in_the_boards_words():
+    assert list(agenda.CHANGE_WORDS) == ["worse", "changed", "better"]
+    assert agenda.change_words("better") == "↗ better"
+
+
+def test_audit_entries_read_as_field_changes_and_new_actions_get_a_free_reference():
+    before = '{"text": "Write", "owner": "Chair", "due_date": null}'
+    after = '{"text": "Write to housing", "owner": "Chair", "due_date": "2025-06-01"}'
+    assert meetings.describe_change(before, after) == (
+        "text: Write → Write to housing; due date: – → 2025-06-01"
+    )
+    assert meetings.next_reference(["A1", "A2", "A4"]) == "A5"
+    assert meetings.next_reference(["A1", "A3"]) == "A4"

@@ -21,6 +21,8 @@ from pypdf import PdfReader
 from outcomes import board, meetings, pack, status
 from outcomes.demo import build_demo
 from outcomes.observations import record_upload
+from outcomes.pack import chromium as drawing
+from outcomes.pack import pdf
 from outcomes.store import open_store
 
 TODAY = date(2025, 5, 1)
@@ -109,7 +111,7 @@ def chromium():
 @pytest.fixture
 def no_charts(monkeypatch):
     """For tests about everything but the charts: no browser, no waiting."""
-    monkeypatch.setattr(pack, "_trend_png", lambda *a, **k: None)
+    monkeypatch.setattr(drawing, "trend_png", lambda *a, **k: None)
 
 
 @pytest.fixture(scope="module")
@@ -172,8 +174,8 @@ def test_pdf_is_a4_portrait_by_default_and_a3_on_request(busy_store, pdf_a4, no_
 def test_pdf_without_a_symbol_font_draws_the_symbols_and_keeps_the_words(
     busy_store, no_charts, monkeypatch
 ):
-    fallback = pack._Fonts("Helvetica", "Helvetica-Bold", "Helvetica-Oblique", False)
-    monkeypatch.setattr(pack, "_fonts", lambda: fallback)
+    fallback = pdf.Fonts("Helvetica", "Helvetica-Bold", "Helvetica-Oblique", False)
+    monkeypatch.setattr(pdf, "fonts", lambda: fallback)
     out = io.BytesIO()
     pack.build_pack(busy_store.cursor(), "pdf", out, today=TODAY)
     text = " ".join(_text(out.getvalue()))
@@ -386,8 +388,8 @@ def test_no_chromium_is_a_pack_error_naming_it_and_nothing_is_written(
         pack.build_pack(demo_store.cursor(), "pptx", out)
     assert not out.exists()
     monkeypatch.delenv("BROWSER_PATH")
-    monkeypatch.setattr(pack.shutil, "which", lambda name: None)
-    monkeypatch.setattr(pack.os, "access", lambda *a: False)
+    monkeypatch.setattr(drawing.shutil, "which", lambda name: None)
+    monkeypatch.setattr(drawing.os, "access", lambda *a: False)
     with pytest.raises(pack.PackError, match="Chromium.*apt-get install chromium"):
         pack.find_chromium()
 
@@ -395,7 +397,32 @@ def test_no_chromium_is_a_pack_error_naming_it_and_nothing_is_written(
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
 def test_a_browser_that_will_not_start_is_a_pack_error_not_a_hang(demo_store, monkeypatch):
     monkeypatch.setenv("BROWSER_PATH", "/bin/false")  # a program, but not a browser
-    monkeypatch.setattr(pack, "START_TIMEOUT", 30.0)
+    monkeypatch.setattr(drawing, "START_TIMEOUT", 30.0)
     with pytest.raises(pack.PackError, match="Chromium"):
         pack.build_pack(demo_store.cursor(), "pptx", io.BytesIO())
-    assert pack._server["users"] == 0
+    assert drawing._server["users"] == 0
+
+
+def test_a_blockage_with_no_detail_reads_as_such_not_as_nan(demo_store, no_charts):
+    """A blockage marked on a return with nothing typed beside it printed "nan" in the
+    workbook and on the slide."""
+    cur = demo_store.cursor()
+    meetings.record_meeting(cur, "2025-05-15", by="clerk")
+    meetings.add_commentary(cur, "DA02", "2024/25 Q4", author="Lead", blockage=True)
+    out = io.BytesIO()
+    pack.build_pack(cur, "xlsx", out, today=TODAY)
+    blockage = next(
+        r for r in _sheet(openpyxl.load_workbook(out), "Exceptions") if r["Exception"] == "Blockage"
+    )
+    assert blockage["Detail"] == "no detail given (Lead)"
+    out = io.BytesIO()
+    pack.build_pack(cur, "pptx", out, today=TODAY)
+    cells = [
+        cell.text
+        for slide in Presentation(io.BytesIO(out.getvalue())).slides
+        for shape in slide.shapes
+        if shape.has_table
+        for row in shape.table.rows
+        for cell in row.cells
+    ]
+    assert "no detail given" in cells and "nan" not in cells

@@ -8,6 +8,7 @@ threads with their own cursors on one store are exactly what happens in producti
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -100,10 +101,8 @@ def test_two_people_revising_one_figure_at_once_give_one_winner(demo_store):
 
         def wait_for_the_other(fraction, _message):
             if fraction >= 1.0:  # both have written, neither has committed
-                try:
+                with contextlib.suppress(threading.BrokenBarrierError):
                     barrier.wait(timeout=5)
-                except threading.BrokenBarrierError:
-                    pass
 
         return uploads.commit(
             cur, prep, uploaded_by=who, accept_warnings=True, progress=wait_for_the_other

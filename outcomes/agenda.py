@@ -1,0 +1,254 @@
+"""The board's agenda by exception: "since the last meeting".
+
+Statuses that got better or worse, new figures, returns overdue, blockages escalated by leads
+and actions overdue; live (since the last meeting recorded) or as it stood at a past meeting
+(since the one before). Every page, presentation screen and board pack reads it from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from outcomes import periods, status
+from outcomes.meetings import (
+    MeetingError,
+    actions,
+    actions_at,
+    last_meeting,
+    meeting_before,
+    meeting_on,
+    parse_date,
+    typed_text,
+)
+
+CHANGED_COLUMNS = [
+    "indicator_code",
+    "name",
+    "priority_id",
+    "was",
+    "now",
+    "direction",
+    "period_was",
+    "period",
+]
+NEW_DATA_COLUMNS = ["indicator_code", "name", "priority_id", "period_was", "period_now", "value"]
+# The words and order the board reads a change of status in: worse first.
+CHANGE_WORDS = {"worse": "↘ worse", "changed": "↔ changed", "better": "↗ better"}
+_CHANGE_ORDER = {d: i for i, d in enumerate(CHANGE_WORDS)}
+BLOCKAGE_COLUMNS = [
+    "indicator_code",
+    "name",
+    "priority_id",
+    "period",
+    "narrative",
+    "blockage_detail",
+    "detail",
+    "author",
+    "created_at",
+]
+OVERDUE_ACTION_COLUMNS = ["reference", "text", "owner", "due_date", "priority_id"]
+
+
+@dataclass
+class Exceptions:
+    """The board's agenda by exception: what changed between ``meeting`` (None: no meeting
+    recorded yet) and now, or, for a past meeting's agenda, that meeting (``at``)."""
+
+    meeting: dict[str, Any] | None
+    changed: pd.DataFrame  # CHANGED_COLUMNS, worse first; direction is better, worse or changed
+    new_data: pd.DataFrame  # NEW_DATA_COLUMNS
+    overdue_returns: (
+        pd.DataFrame
+    )  # indicator_code, name, priority_id, latest_period, due_period, accountable_role
+    blockages: pd.DataFrame  # BLOCKAGE_COLUMNS, newest first; detail: what is blocked, in words
+    overdue_actions: pd.DataFrame  # OVERDUE_ACTION_COLUMNS
+    at: dict[str, Any] | None = None  # the meeting whose agenda this is; None: live
+
+    @property
+    def tally(self) -> dict[str, int]:
+        """How many statuses changed each way: worse, changed (to or from not rated), better."""
+        return {d: int((self.changed["direction"] == d).sum()) for d in CHANGE_WORDS}
+
+    @property
+    def count(self) -> int:
+        return sum(
+            len(f)
+            for f in (self.changed, self.overdue_returns, self.blockages, self.overdue_actions)
+        )
+
+
+def since_last_meeting(
+    cur: duckdb.DuckDBPyConnection, today: date | None = None, *, at: Any = None
+) -> Exceptions:
+    """The agenda by exception: live (since the last meeting, judged ``today``), or with ``at``
+    a recorded meeting's date, the agenda as it stood at that meeting (since the one before)."""
+    today = today or date.today()
+    if at is None:
+        meeting, frozen = last_meeting(cur), None
+        now = _live_statuses(cur)
+        until = None
+        acts = actions(cur, today=today)
+    else:
+        when = parse_date(at, "The meeting date")
+        frozen = meeting_on(cur, when)
+        if frozen is None:
+            raise MeetingError(f"No board meeting on {periods.long_date(when)} is recorded.")
+        meeting = meeting_before(cur, frozen)
+        now = frozen_statuses(cur, frozen["id"])
+        now["as_at"] = horizon_of(cur, now)
+        until = frozen["recorded_at"]
+        acts = actions_at(cur, when, until)
+    if meeting is not None:
+        changed, fresh = _compared(cur, now, meeting)
+        since = meeting["meeting_date"]
+    else:
+        changed = pd.DataFrame(columns=CHANGED_COLUMNS)
+        fresh = pd.DataFrame(columns=NEW_DATA_COLUMNS)
+        since = None
+    return Exceptions(
+        meeting,
+        _tidy(changed),
+        _tidy(fresh),
+        _tidy(_overdue_returns(now)),
+        _blockages(cur, since, until),
+        _tidy(acts[acts["overdue"]][OVERDUE_ACTION_COLUMNS]),
+        frozen,
+    )
+
+
+def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
+    """Missing values as None, never NaN (NaN is truthy, so ``x or y`` would pick it)."""
+    frame = frame.reset_index(drop=True).astype(object)
+    return frame.where(frame.notna(), None)
+
+
+def _live_statuses(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return cur.execute(
+        """
+        SELECT r.indicator_code, r.name, r.priority_id, r.period, r.value, r.frequency,
+               coalesce(o.status_override, r.status) AS status, i.accountable_role, r.as_at
+        FROM indicator_rating r JOIN indicator i ON i.code = r.indicator_code
+        LEFT JOIN current_override o ON o.indicator_code = r.indicator_code AND o.period = r.period
+        """
+    ).df()
+
+
+def frozen_statuses(cur: duckdb.DuckDBPyConnection, meeting_id: int) -> pd.DataFrame:
+    """Every indicator's status as frozen at a meeting, with the indicator's facts beside it."""
+    return cur.execute(
+        """
+        SELECT ms.indicator_code, ms.priority_id, ms.period, ms.value, ms.target, ms.status,
+               coalesce(i.name, ms.indicator_code) AS name, i.level, i.unit, i.decimals,
+               i.polarity, coalesce(i.frequency, 'annual') AS frequency, i.status_method,
+               i.tolerance, i.tolerance_kind, i.baseline_value, i.baseline_period, i.sort_order,
+               i.accountable_role
+        FROM meeting_status ms LEFT JOIN indicator i ON i.code = ms.indicator_code
+        WHERE ms.meeting_id = ?
+        """,
+        [int(meeting_id)],
+    ).df()
+
+
+def horizon_of(cur: duckdb.DuckDBPyConnection, frozen: pd.DataFrame) -> date | None:
+    """The reporting horizon a meeting judged at: the partnership's ``as_at`` when set, else
+    the end of the latest period anyone had reported (each frozen period is one indicator's
+    latest at the time), as the ``reporting_horizon`` view does for now."""
+    row = cur.execute("SELECT as_at FROM partnership WHERE id = 1").fetchone()
+    if row is not None and row[0] is not None:
+        return pd.Timestamp(row[0]).date()
+    ends = [periods.parse_code(p).end for p in frozen["period"] if isinstance(p, str)]
+    return max(ends) if ends else None
+
+
+def _compared(
+    cur: duckdb.DuckDBPyConnection, now: pd.DataFrame, meeting: dict[str, Any]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Statuses that changed since ``meeting`` (worse first), and indicators with a new period."""
+    then = cur.execute(
+        "SELECT indicator_code, period AS period_was, status AS was FROM meeting_status WHERE meeting_id = ?",
+        [int(meeting["id"])],
+    ).df()
+    both = now.merge(then, on="indicator_code", how="left")
+    both["now"] = both["status"]
+    changed = both[both["was"].notna() & (both["was"] != both["now"])].copy()
+    changed["direction"] = [
+        status.change(w, n) for w, n in zip(changed["was"], changed["now"], strict=True)
+    ]
+    changed = changed.sort_values("direction", key=lambda d: d.map(_CHANGE_ORDER), kind="stable")
+    fresh = both[both["period"].notna() & (both["period"] != both["period_was"])].copy()
+    fresh = fresh.rename(columns={"period": "period_now"})
+    return changed[CHANGED_COLUMNS], fresh[NEW_DATA_COLUMNS]
+
+
+def _blockages(cur: duckdb.DuckDBPyConnection, since: Any, until: Any) -> pd.DataFrame:
+    """Blockages escalated since the last meeting (and, for a past agenda, before it was
+    recorded); ``detail`` says what is blocked, falling back to the story behind the curve."""
+    frame = cur.execute(
+        """
+        SELECT c.indicator_code, i.name, i.priority_id, c.period, c.narrative,
+               c.blockage_detail, c.author, c.created_at
+        FROM commentary_live c JOIN indicator i ON i.code = c.indicator_code
+        WHERE c.blockage AND (? IS NULL OR c.created_at >= ?)
+          AND (? IS NULL OR c.created_at <= ?)
+        ORDER BY c.created_at DESC
+        """,
+        [since, since, until, until],
+    ).df()
+    frame["detail"] = pd.Series(
+        [
+            typed_text(d) or typed_text(n)
+            for d, n in zip(frame["blockage_detail"], frame["narrative"], strict=True)
+        ],
+        index=frame.index,
+        dtype=object,
+    )
+    return _tidy(frame[BLOCKAGE_COLUMNS])
+
+
+def change_words(direction: str) -> str:
+    """A change of status as the board reads it.
+
+    >>> change_words("worse"), change_words("changed")
+    ('↘ worse', '↔ changed')
+    """
+    return CHANGE_WORDS.get(direction, direction)
+
+
+def _overdue_returns(now: pd.DataFrame) -> pd.DataFrame:
+    """Indicators with no figure for a period that is due: more than one of their periods
+    behind the reporting horizon (the rule that makes a figure stale)."""
+    rows = []
+    for r in now.itertuples():
+        if r.as_at is None or pd.isna(r.as_at):
+            continue
+        kind = periods.FREQUENCY_KIND[r.frequency]
+        horizon = periods.period_containing(pd.Timestamp(r.as_at).date(), kind)
+        due = horizon if horizon.end <= pd.Timestamp(r.as_at).date() else horizon.previous()
+        latest = periods.parse_code(r.period) if isinstance(r.period, str) else None
+        if latest is None or latest < due.previous():
+            rows.append(
+                {
+                    "indicator_code": r.indicator_code,
+                    "name": r.name,
+                    "priority_id": r.priority_id,
+                    "latest_period": latest.code if latest else None,
+                    "due_period": due.code,
+                    "accountable_role": r.accountable_role,
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "indicator_code",
+            "name",
+            "priority_id",
+            "latest_period",
+            "due_period",
+            "accountable_role",
+        ],
+    )

@@ -1,0 +1,107 @@
+"""The board pack: the plan on a page, the exceptions, every priority and the actions log.
+
+One call, three formats: a PDF to print (A4 portrait, or A3), a PowerPoint to present (16:9)
+and a workbook to work from. ``meeting_date`` makes the pack show the statuses frozen when that
+meeting was recorded (``meeting_status``), so a later revision never rewrites a past pack;
+without it the pack shows the statuses as they stand now.
+
+* ``snapshot``: what every format shows, read once (live, or as frozen at a meeting). The
+  agenda, the priority roll-ups and the staleness rule come from the modules that own them.
+* ``chromium``: drawing the charts (plotly through kaleido and one headless Chromium).
+* ``pdf``, ``pptx``, ``xlsx``: one module per format, a small function per section.
+* ``wording``: the words and figures the three formats share.
+
+A status is never shown by colour alone: every status reads as its word and its symbol, so a
+pack printed in black and white says the same as one on screen.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from outcomes.pack.chromium import find_chromium
+from outcomes.pack.errors import PackError
+from outcomes.pack.snapshot import Snapshot, as_date, snapshot
+
+FORMATS = ("pdf", "pptx", "xlsx")
+PAPER = ("A4", "A3")
+
+__all__ = ["FORMATS", "PAPER", "PackError", "Snapshot", "build_pack", "find_chromium", "snapshot"]
+
+
+def build_pack(
+    cur: duckdb.DuckDBPyConnection,
+    fmt: str,
+    out: Any,
+    *,
+    meeting_date: Any = None,
+    paper: str = "A4",
+    today: date | None = None,
+) -> dict[str, Any]:
+    """Write the board pack as ``fmt`` (pdf, pptx or xlsx) to ``out`` (a path or a binary file).
+
+    Returns what was made: ``{"pages": n}`` (PDF), ``{"slides": n}`` (PowerPoint) or
+    ``{"sheets": n}`` (workbook), with ``"charts"`` (how many were drawn) and ``"seconds"``.
+    Nothing is written to ``out`` unless the whole pack was made.
+
+    >>> build_pack(None, "docx", io.BytesIO())
+    Traceback (most recent call last):
+    ...
+    outcomes.pack.errors.PackError: A board pack can be pdf, pptx or xlsx, not 'docx'.
+    """
+    from outcomes.pack import chromium
+
+    started = time.perf_counter()
+    fmt = str(fmt).strip().lower()
+    if fmt not in FORMATS:
+        raise PackError(
+            f"A board pack can be {', '.join(FORMATS[:-1])} or {FORMATS[-1]}, not {fmt!r}."
+        )
+    paper = _paper(paper)
+    today = as_date(today, "Today's date") if today is not None else date.today()
+    snap = snapshot(cur, meeting_date=meeting_date, today=today)
+    buffer = io.BytesIO()
+    with chromium.Charts() as drawer:
+        # Each format's library is imported only when that format is asked for.
+        if fmt == "pdf":
+            from outcomes.pack import pdf
+
+            result = {"pages": pdf.write(snap, buffer, paper, drawer)}
+        elif fmt == "pptx":
+            from outcomes.pack import pptx
+
+            result = {"slides": pptx.write(snap, buffer, drawer)}
+        else:
+            from outcomes.pack import xlsx
+
+            result = {"sheets": xlsx.write(snap, buffer)}
+    data = buffer.getvalue()
+    if hasattr(out, "write"):
+        out.write(data)
+    else:
+        Path(out).write_bytes(data)
+    result["charts"] = drawer.count
+    result["seconds"] = round(time.perf_counter() - started, 3)
+    return result
+
+
+def _paper(paper: str) -> str:
+    """A4 or A3, however it is typed.
+
+    >>> _paper("a3"), _paper(" A4 ")
+    ('A3', 'A4')
+    >>> _paper("Letter")
+    Traceback (most recent call last):
+    ...
+    outcomes.pack.errors.PackError: Paper size 'Letter' is not available: use A4 or A3.
+    """
+    clean = str(paper).strip().upper()
+    if clean not in PAPER:
+        raise PackError(f"Paper size {paper!r} is not available: use {' or '.join(PAPER)}.")
+    return clean

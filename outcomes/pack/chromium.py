@@ -1,0 +1,193 @@
+"""Charts for the pack: plotly figures drawn to PNG by kaleido through one headless Chromium.
+
+Kaleido drives ``/usr/bin/chromium`` on Debian, or wherever its ``BROWSER_PATH`` points; a
+browser is never downloaded. One browser stays open for the whole pack: about 0.3 s a chart
+instead of several seconds to start a browser for each. The workbook has no charts and never
+starts one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from outcomes import charts
+from outcomes.pack.errors import PackError
+
+if TYPE_CHECKING:
+    from outcomes.pack.snapshot import Snapshot
+
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+_NO_CHROMIUM = (
+    "The pack's charts are drawn by Chromium (the web browser kaleido drives) and none was "
+    "found. Install Debian's chromium package (apt-get install chromium) or set BROWSER_PATH "
+    "to a Chrome or Chromium program. An Excel pack needs no browser."
+)
+_SERVER_LOCK = threading.Lock()  # guards the kaleido server's users and start/stop
+_RENDER_LOCK = threading.Lock()  # the sync server answers one caller at a time
+_server = {"users": 0, "ours": False}
+START_TIMEOUT = 120.0  # seconds for Chromium to start and draw the first chart
+CHART_TIMEOUT = 60.0
+STOP_TIMEOUT = 15.0
+
+
+def find_chromium() -> str:
+    """The browser kaleido will drive: kaleido's ``BROWSER_PATH`` if set, else one on the PATH,
+    else Debian's ``/usr/bin/chromium``. Never downloads one."""
+    chosen = os.environ.get("BROWSER_PATH", "").strip()
+    if chosen:
+        if Path(chosen).is_file() and os.access(chosen, os.X_OK):
+            return chosen
+        raise PackError(
+            f"BROWSER_PATH is {chosen!r}, which is not a program. The pack's charts are drawn "
+            "by Chromium: point BROWSER_PATH at Chromium or Chrome, or unset it to use "
+            "/usr/bin/chromium."
+        )
+    for name in CHROMIUM_NAMES:
+        if found := shutil.which(name):
+            return found
+    for path in ("/usr/bin/chromium", "/usr/bin/chromium-browser"):
+        if os.access(path, os.X_OK):
+            return path
+    raise PackError(_NO_CHROMIUM)
+
+
+def _server_alive() -> bool:
+    import kaleido
+
+    thread = getattr(getattr(kaleido, "_global_server", None), "_thread", None)
+    return thread is None or thread.is_alive()
+
+
+def _watched(fn: Callable[[], Any], timeout: float, path: str) -> Any:
+    """Run a render with a deadline: kaleido's sync server waits for ever if its browser died."""
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["value"] = fn()
+        except BaseException as err:  # handed back to the caller below
+            box["error"] = err
+
+    worker = threading.Thread(target=run, name="board-pack-chart", daemon=True)
+    worker.start()
+    deadline = time.monotonic() + timeout
+    while worker.is_alive():
+        worker.join(0.05)
+        if worker.is_alive() and not _server_alive():
+            raise PackError(f"Chromium ({path}) could not start or stopped while drawing a chart.")
+        if time.monotonic() > deadline:
+            raise PackError(f"Chromium ({path}) did not draw a chart within {timeout:.0f} seconds.")
+    if "error" in box:
+        err = box["error"]
+        raise PackError(
+            f"Chromium ({path}) could not draw a chart: {type(err).__name__}: {err}"
+        ) from err
+    return box["value"]
+
+
+class Charts:
+    """PNGs of plotly figures, one browser for the whole pack (started at the first chart)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.seconds = 0.0
+        self._path: str | None = None
+
+    def __enter__(self) -> Charts:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._path is not None:
+            self._path = None
+            _release_server()
+
+    def png(self, fig: Any, width: int, height: int, scale: float = 2) -> bytes:
+        started = time.perf_counter()
+        first = self._path is None
+        if first:
+            self._path = _acquire_server()
+        import kaleido
+
+        opts = {"format": "png", "width": width, "height": height, "scale": scale}
+        spec = fig.to_dict() if hasattr(fig, "to_dict") else fig
+        with _RENDER_LOCK:
+            data = _watched(
+                lambda: kaleido.calc_fig_sync(spec, opts=opts),
+                START_TIMEOUT if first else CHART_TIMEOUT,
+                self._path,
+            )
+        self.count += 1
+        self.seconds += time.perf_counter() - started
+        return data
+
+
+def _acquire_server() -> str:
+    path = find_chromium()
+    try:
+        import kaleido
+    except ImportError:
+        raise PackError(
+            "The pack's charts need kaleido: pip install -r requirements.txt."
+        ) from None
+    with _SERVER_LOCK:
+        if _server["users"] == 0:
+            running = getattr(getattr(kaleido, "_global_server", None), "is_running", None)
+            if running is not None and running():
+                _server["ours"] = False  # someone else's server: use it, leave it running
+            else:
+                try:
+                    kaleido.start_sync_server(path=path, mathjax=False, silence_warnings=True)
+                except Exception as err:
+                    raise PackError(f"Chromium ({path}) could not start: {err}") from err
+                _server["ours"] = True
+        _server["users"] += 1
+    return path
+
+
+def _release_server() -> None:
+    import kaleido
+
+    with _SERVER_LOCK:
+        _server["users"] = max(0, _server["users"] - 1)
+        if _server["users"] == 0 and _server["ours"]:
+            _server["ours"] = False
+            # Stopping waits for the browser's thread; one that never started would wait for
+            # ever, so give up after a while and let the next pack start a fresh server.
+            stopper = threading.Thread(
+                target=kaleido.stop_sync_server,
+                kwargs={"silence_warnings": True},
+                name="board-pack-stop",
+                daemon=True,
+            )
+            stopper.start()
+            stopper.join(STOP_TIMEOUT)
+            if stopper.is_alive():
+                server = getattr(kaleido, "_global_server", None)
+                if server is not None:
+                    server._initialized = False
+
+
+def render_one_shot(fig: Any, width: int, height: int, scale: float = 2) -> bytes:
+    """A chart drawn by a browser started for it alone (for comparison: see bench/bench_pack.py)."""
+    import kaleido
+
+    opts = {"format": "png", "width": width, "height": height, "scale": scale}
+    return kaleido.calc_fig_sync(
+        fig.to_dict(), opts=opts, kopts={"path": find_chromium(), "mathjax": False}
+    )
+
+
+def trend_png(snap: Snapshot, drawer: Charts, code: str, width: int, height: int, **kw: Any):
+    """An indicator's trend chart as the snapshot saw it, or None when it has no figures."""
+    ind = snap.indicator_detail(code)
+    hist = snap.history(code)
+    if ind is None or hist.empty or hist["value"].isna().all():
+        return None
+    fig = charts.trend(hist, ind, height=height, font_size=kw.pop("font_size", 16))
+    return drawer.png(fig, width, height, kw.pop("scale", 2))

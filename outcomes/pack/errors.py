@@ -1,0 +1,5 @@
+"""The one error the board pack raises."""
+
+
+class PackError(ValueError):
+    """A pack that cannot be made, said in plain English."""

@@ -1,0 +1,94 @@
+"""Typed text is text in the real browser: markup typed into commentary, an action and the
+framework's wording makes no request to the address it names and leaves no link to it.
+
+An image typed as Markdown would be fetched by every board member's browser that opens the
+page; a link typed into commentary or a definition would be live. Neither may happen.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from outcomes import meetings
+from outcomes.demo import DEMO_FRAMEWORK, build_demo
+from outcomes.framework import from_yaml
+from outcomes.store import open_store
+from tests.browser.server import serve
+
+pytestmark = pytest.mark.browser
+
+EVIL = (
+    "![x](http://evil.example/p.png) [click](http://evil.example) "
+    "<img src=http://evil.example/tag.png onerror=alert(1)> :red[x] $x$ http://evil.example/bare"
+)
+_CONTEXT = "found => found.map(a => a.parentElement.outerHTML.slice(0, 300))"
+PAGES = (
+    "/",
+    "/priority?priority=harmful-reoffending",
+    "/indicator?indicator=RO01",
+    "/meeting",
+    "/present?screen=1",
+    "/present?screen=3",
+    "/present?screen=9",
+)
+
+
+@pytest.fixture(scope="module")
+def typed_server(chromium_path, tmp_path_factory):
+    work = tmp_path_factory.mktemp("typed-text")
+    db = work / "typed.duckdb"
+    s = open_store(db)
+    cur = s.cursor()
+    build_demo(cur, from_yaml(DEMO_FRAMEWORK))
+    meetings.record_meeting(cur, "2025-05-15", by="clerk")
+    cur.execute("UPDATE partnership SET vision = ?", [EVIL])
+    cur.execute(
+        "UPDATE priority SET aim = ?, title = title || ? WHERE id = 'harmful-reoffending'",
+        [EVIL, " " + EVIL],
+    )
+    cur.execute("UPDATE indicator SET definition = ? WHERE code = 'RO01'", [EVIL])
+    meetings.add_commentary(
+        cur,
+        "RO01",
+        "2024/25 Q4",
+        author="Lead",
+        narrative=EVIL,
+        blockage=True,
+        blockage_detail=EVIL,
+    )
+    meetings.save_action(
+        cur, by="clerk", reference="A1", text=EVIL, owner="Chair", due_date="2025-01-31"
+    )
+    s.close()
+    with serve(work, db) as base:
+        yield base
+
+
+def test_typed_markup_fetches_nothing_and_links_nowhere(
+    browser: Any, typed_server: str, wait_for_app: Any
+):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    asked: list[str] = []
+    context.on("request", lambda request: asked.append(request.url))
+    page = context.new_page()
+    try:
+        for path in PAGES:
+            page.goto(typed_server + path)
+            wait_for_app(page)
+            page.wait_for_timeout(500)  # an image would be requested as soon as it is placed
+            links = page.locator('a[href*="evil.example"]')
+            assert links.count() == 0, (path, links.evaluate_all(_CONTEXT))
+            assert page.locator('img[src*="evil.example"], img[src="x"]').count() == 0, path
+            text = page.locator('[data-testid="stMain"]').inner_text()
+            assert "evil.example" in text, f"{path}: the typed text should show as typed"
+        # Streamlit's own markup shows as typed too: no coloured text, no maths.
+        page.goto(typed_server + "/")
+        wait_for_app(page)
+        text = page.locator('[data-testid="stMain"]').inner_text()
+        assert ":red[x]" in text and "$x$" in text
+        assert page.locator(".katex").count() == 0
+    finally:
+        context.close()
+    assert not [url for url in asked if "evil.example" in url]

@@ -1,0 +1,107 @@
+"""Typed text is text: commentary, actions and framework wording never become images, links
+or Streamlit markup on any page, whichever way the page renders them.
+
+Streamlit runs ``st.markdown``, captions, titles and labels as Markdown, so a typed
+``![x](http://host/pixel.png)`` would make every board member's browser fetch that address.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from outcomes import meetings
+from outcomes.store import PROJECT_ROOT, open_store
+from tests.pages.conftest import clear_caches
+
+IMAGE = "![x](http://evil.example/p.png)"
+LINK = "[click](http://evil.example)"
+TAG = "<img src=x onerror=alert(1)>"
+EVIL = f"{IMAGE} {LINK} {TAG} :red[x] $x$ http://evil.example/bare"
+
+PAGES = [
+    ("pages/overview.py", {}),
+    ("pages/priority.py", {"priority": "harmful-reoffending"}),
+    ("pages/indicator.py", {"indicator": "RO01"}),
+    ("pages/meeting.py", {}),
+    ("pages/present.py", {"screen": "1"}),
+    ("pages/present.py", {"screen": "3"}),
+    ("pages/present.py", {"screen": "9"}),
+]
+
+
+@pytest.fixture
+def typed_db(fresh_db):
+    s = open_store(fresh_db)
+    cur = s.cursor()
+    meetings.record_meeting(cur, "2025-05-15", by=f"Clerk {EVIL}")
+    for sql in (
+        "UPDATE partnership SET name = ? || name, vision = ?",
+        "UPDATE priority SET title = title || ?, aim = ? WHERE id = 'harmful-reoffending'",
+        "UPDATE priority SET outputs = ?, outcomes = ? WHERE id = 'harmful-reoffending'",
+        "UPDATE indicator SET name = name || ?, definition = ? WHERE code = 'RO01'",
+        "UPDATE indicator SET accountable_role = ? || accountable_role WHERE code = 'RO01'",
+        "UPDATE tier SET label = label || ?, description = ? WHERE code = 'individuals'",
+    ):
+        cur.execute(sql, [f" {EVIL}"] * sql.count("?"))
+    meetings.add_commentary(
+        cur,
+        "RO01",
+        "2024/25 Q4",
+        author=f"Lead {EVIL}",
+        narrative=EVIL,
+        actions_taken=EVIL,
+        blockage=True,
+        blockage_detail=EVIL,
+        status_override="amber",
+        override_reason=EVIL,
+    )
+    meetings.save_action(
+        cur,
+        by="clerk",
+        reference="A1",
+        text=EVIL,
+        owner=f"Owner {EVIL}",
+        due_date="2025-01-31",
+        priority_id="harmful-reoffending",
+    )
+    s.close()
+    clear_caches()
+    return fresh_db
+
+
+def _sources(at: AppTest) -> tuple[list[str], list[str]]:
+    """What Streamlit will run as Markdown, and what it will place as HTML."""
+    markdown = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    markdown += [t.value for t in at.title] + [h.value for h in at.header]
+    markdown += [s.value for s in at.subheader]
+    for kind in ("info", "warning", "success", "error"):
+        markdown += [e.value for e in getattr(at, kind)]
+    markdown += [link.proto.label for link in at.get("page_link")]
+    html = [e.proto.body for e in at.get("html")]
+    return markdown, html
+
+
+@pytest.mark.parametrize(("page", "params"), PAGES)
+def test_typed_markup_never_becomes_an_image_a_link_or_streamlit_markup(typed_db, page, params):
+    at = AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60)
+    at.switch_page(page)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    markdown, html = _sources(at)
+    everything = "\n".join(markdown + html)
+    assert "evil.example" in everything, "the typed text should be on the page"
+    for text in markdown + html:
+        assert "<img" not in text
+        assert not re.search(r"<a [^>]*href=\"?https?://evil", text)
+    for text in markdown:
+        # Markdown would build an image or a link from these, a coloured span, maths, or
+        # (GFM) a live link from the bare address.
+        assert "](http" not in text and "![" not in text
+        assert ":red[" not in text and "$x$" not in text
+        assert "http://evil" not in text
+    clear_caches()

@@ -1,0 +1,109 @@
+"""The pages' HTML helper: templates autoescape, typed text is defused for Markdown, and the
+agenda template copes with every optional field missing (None, NaN or NaT)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from outcomes import agenda, board
+from ui import markup
+
+NAN = math.nan
+
+
+@pytest.mark.parametrize(
+    ("typed", "gone"),
+    [
+        ("![x](http://evil.example/p.png)", ["![", "](", "http://"]),
+        ("[click](http://evil.example)", ["[click]", "http://"]),
+        ("<img src=x onerror=alert(1)>", ["<img"]),
+        (":red[x] and :material/home:", [":red[", ":material/"]),
+        ("costs $x$ and `code` and *bold* and ~~gone~~", ["$x$", "`", "*bold*", "~~"]),
+        ("see www.evil.example or me@evil.example", ["www.evil", "me@evil"]),
+        ("# heading\n- item\n1. first\n> quote", ["# heading", "\n- ", "\n1. ", "\n> "]),
+    ],
+)
+def test_plain_leaves_no_markdown_to_build(typed, gone):
+    out = markup.plain(typed)
+    for construct in gone:
+        assert construct not in out, (typed, out)
+
+
+def test_plain_keeps_ordinary_words_and_figures_as_they_are():
+    for text in ("Safety in people's homes", "66.0% (2021/22 Q1)", "Lead: Chief Inspector"):
+        assert markup.plain(text) == text
+
+
+def test_templates_escape_typed_text_both_ways():
+    evil = "<script>alert(1)</script> ![x](http://evil.example/p.png)"
+    html = markup.render("fourcol.html", heading="WE WILL", text=evil)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    for_markdown = markup.render("fourcol.html", markdown=True, heading="WE WILL", text=evil)
+    assert "<script>" not in for_markdown and "![" not in for_markdown
+    assert 'class="fourcol"' in for_markdown  # the template's own markup is kept
+
+
+def _agenda_with_nothing_filled_in() -> agenda.Exceptions:
+    def frame(columns, **values):
+        return pd.DataFrame([{c: values.get(c, NAN) for c in columns}], columns=columns)
+
+    return agenda.Exceptions(
+        meeting={"id": 1, "meeting_date": pd.Timestamp("2025-05-15"), "title": NAN},
+        changed=frame(
+            agenda.CHANGED_COLUMNS,
+            indicator_code="VV01",
+            name="Victims",
+            priority_id=NAN,
+            was="green",
+            now="red",
+            direction="worse",
+        ),
+        new_data=frame(agenda.NEW_DATA_COLUMNS, indicator_code="VV01", name="Victims"),
+        overdue_returns=frame(
+            ["indicator_code", "name", "priority_id", "latest_period", "due_period"]
+            + ["accountable_role"],
+            indicator_code="MS02",
+            name="Referrals",
+            due_period="2024/25 Q4",
+        ),
+        blockages=frame(
+            agenda.BLOCKAGE_COLUMNS, indicator_code="VV01", name="Victims", created_at=pd.NaT
+        ),
+        overdue_actions=frame(agenda.OVERDUE_ACTION_COLUMNS, reference="A1", due_date=pd.NaT),
+    )
+
+
+@pytest.mark.parametrize("view", ["brief", "full", "screen"])
+def test_the_agenda_template_copes_with_every_optional_field_missing(view):
+    ex = _agenda_with_nothing_filled_in()
+    html = markup.render(
+        "agenda.html",
+        markdown=view != "screen",
+        ex=ex,
+        view=view,
+        limit={"changed": 4, "other": 2},
+        titles={},
+        units={},
+    )
+    assert "VV01" in html and "nan" not in html.lower() and "NaT" not in html
+    if view != "screen":
+        assert "no detail given" in html
+
+
+def test_the_chart_order_is_worst_first_then_outcome_measures_then_the_plan():
+    rows = [
+        {"code": "A", "effective_status": "green", "level": "outcome", "sort_order": 1, "period": "p"},
+        {"code": "B", "effective_status": "red", "level": "output", "sort_order": 2, "period": "p"},
+        {"code": "C", "effective_status": "red", "level": "outcome", "sort_order": 3, "period": "p"},
+        {"code": "D", "effective_status": "red", "level": "outcome", "sort_order": 0, "period": None},
+    ]  # fmt: skip
+    assert [r["code"] for r in board.chart_order(rows)] == ["C", "B", "A"]
+
+
+def test_short_keeps_the_first_sentence_and_copes_with_nothing():
+    assert markup.short("Reduce harm. Then more.") == "Reduce harm."
+    assert markup.short("one two three four", limit=9) == "one two…"
+    assert markup.short(None) == "–" and markup.short(NAN) == "–"

@@ -1,0 +1,154 @@
+"""HTML from templates, and typed text made safe for Markdown.
+
+Every page builds its HTML from ``ui/templates/*.html`` with autoescaping on, never by hand.
+Typed text (framework wording, commentary, actions, names) is text: it must never become a
+link, an image or Streamlit's own markup. Two ways keep it so:
+
+* ``render`` fills a template for ``st.html``, which is not Markdown-processed.
+* ``render(..., markdown=True)`` and ``plain`` are for what goes through ``st.markdown``,
+  ``st.caption``, titles and labels, which Streamlit runs as Markdown: every typed value is
+  HTML-escaped and its Markdown punctuation written as character references, so it shows as
+  typed and builds nothing.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader, Undefined
+from markupsafe import Markup
+
+from outcomes import agenda, board, periods, status
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+# Markdown punctuation (CommonMark, GFM tables and strikethrough, Streamlit's $maths$ and
+# :colour[text]) as character references: decoded to the same character, but only after the
+# Markdown has been parsed, so none of them can open a construct.
+_PUNCTUATION = {c: f"&#{ord(c)};" for c in "\\`*_[]{}$~|#"}
+_LINE_START = re.compile(r"^([ \t]*\d{0,9})([.)](?=[ \t]|$)|[-+=>])", re.MULTILINE)
+# GFM turns a bare address into a live link even when its punctuation is written as a
+# character reference, so an invisible word joiner goes inside the pattern instead: the
+# address still reads as typed, but nothing recognises it as an address.
+_JOIN = "\u2060"
+_AUTOLINKS = (
+    (re.compile(r"(?<=:)(?=//)"), _JOIN),  # http://host
+    (re.compile(r"(?i)(?<=\bwww)(?=\.)"), _JOIN),  # www.host
+    (re.compile(r"(?=@)"), _JOIN),  # name@host
+    (re.compile(r"(?i)(?<=:)(?=material/)"), _JOIN),  # :material/icon: would draw an icon
+)
+
+
+def plain(text: Any, *, line_start: bool = True) -> str:
+    """Typed text for anything Streamlit reads as Markdown: shown as typed, never markup.
+
+    >>> plain("![x](http://evil.example/p.png)")
+    '!&#91;x&#93;(http:\u2060//evil.example/p.png)'
+    >>> plain(":red[x] costs $5 and $6 <b>")
+    ':red&#91;x&#93; costs &#36;5 and &#36;6 &lt;b&gt;'
+    >>> plain("- not a list"), plain("1. nor this"), plain("66.0% (2021/22 Q1)"), plain(None)
+    ('&#45; not a list', '1&#46; nor this', '66.0% (2021/22 Q1)', '')
+    """
+    if text is None or (not isinstance(text, str) and pd.isna(text)):
+        return ""
+    out = html.escape(str(text), quote=False)
+    out = "".join(_PUNCTUATION.get(c, c) for c in out)
+    if line_start:  # a list, quote or heading underline; text inside HTML starts no line
+        out = _LINE_START.sub(lambda m: f"{m.group(1)}&#{ord(m.group(2))};", out)
+    for pattern, replacement in _AUTOLINKS:
+        out = pattern.sub(replacement, out)
+    return out
+
+
+def short(text: Any, limit: int = 110) -> str:
+    """The first sentence of a framework cell, cut at a word if it is still long.
+
+    >>> short("Reduce harm. Then more.")
+    'Reduce harm.'
+    >>> short("one two three four", limit=9)
+    'one two…'
+    >>> short(None)
+    '–'
+    """
+    if text is None or (not isinstance(text, str) and pd.isna(text)) or not str(text).strip():
+        return "–"
+    text = " ".join(str(text).split())
+    end = text.find(". ")
+    if 0 < end < limit:
+        return text[: end + 1]
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (not isinstance(value, str) and pd.isna(value))
+
+
+def _text(value: Any, default: str = "") -> Any:
+    """A typed field for a template: missing (None, NaN, blank) becomes ``default``."""
+    if _missing(value) or (isinstance(value, str) and not value.strip()):
+        return default
+    return value
+
+
+def _for_markdown(value: Any) -> Any:
+    # Every {{ value }} of a template headed for Markdown: escaped and defused, once.
+    if isinstance(value, Markup):
+        return value
+    if isinstance(value, Undefined) or value is None:
+        return Markup("")
+    # One line: a blank line in typed text would end the HTML block it sits in.
+    return Markup(plain(" ".join(str(value).split()), line_start=False))
+
+
+@cache
+def _environment(markdown: bool) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        finalize=_for_markdown if markdown else None,
+    )
+    env.filters.update(
+        day=periods.long_date,
+        text=_text,
+        badge_text=status.badge_text,
+        direction=status.direction_text,
+        figure=lambda v, unit="count", decimals=0: board.format_value(v, unit, int(decimals or 0)),
+    )
+    env.globals.update(
+        badge=badge,
+        style=status.style,
+        STATUSES=status.STATUSES,
+        records=records,
+        short=short,
+        change_words=agenda.change_words,
+    )
+    env.tests["missing"] = _missing
+    return env
+
+
+def render(name: str, *, markdown: bool = False, **context: Any) -> Markup:
+    """Fill ``ui/templates/<name>``; ``markdown=True`` when it goes through ``st.markdown``."""
+    out = _environment(markdown).get_template(name).render(**context)
+    if markdown:
+        # No blank or indented lines: Markdown would end the HTML there, or start code.
+        out = "\n".join(line.strip() for line in out.splitlines() if line.strip())
+    return Markup(out)
+
+
+def records(frame: pd.DataFrame, limit: int | None = None) -> list[dict[str, Any]]:
+    """A table's rows for a template, the first ``limit`` of them."""
+    return frame.head(limit).to_dict("records") if limit is not None else frame.to_dict("records")
+
+
+def badge(state: str, big: bool = False) -> Markup:
+    """A status as HTML: symbol and word on the status colour (never colour alone)."""
+    return render("badge.html", state=state, big=big)

@@ -376,7 +376,7 @@ def xmr(
         active.append(point)
 
     starts = {i for i, p in enumerate(active) if p.recalculated}
-    segments = _segments(len(active), starts)
+    segments = _segments(len(active), starts) if active else []
     for seg in segments:
         vals = [active[i].value for i in seg]
         mean = sum(vals) / len(vals)

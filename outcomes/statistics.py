@@ -94,6 +94,26 @@ def indicator_chart(
     return chart_for(own, ind[0], spc_settings(cur, code), profile)
 
 
+def code_chart(
+    cur: duckdb.DuckDBPyConnection, code: str, area: str = "all", profile: str | None = None
+) -> spc.Chart:
+    """The chart of an indicator, or failing that of a public series (no polarity, no target)."""
+    chart = indicator_chart(cur, code, area, profile)
+    if chart is not None:
+        return chart
+    history = cur.execute(
+        "SELECT period, value FROM series_current WHERE series_code = ? AND area = ? "
+        "ORDER BY period_start",
+        [code, area],
+    ).df()
+    if history.empty:
+        raise ComparisonError(
+            f"{code} is neither an indicator nor a series with figures for {area}"
+        )
+    settings = {"profile": spc.DEFAULT_PROFILE, "recalculate": {}, "ghost": {}}
+    return chart_for(history, "none", settings, profile)
+
+
 def spc_summary(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """One row per indicator: its variation and assurance icons (partnership-wide), the reason
     when there are none, and the status SPC gives where the framework asks for it."""
@@ -210,8 +230,8 @@ def comparable(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         LEFT JOIN indicator i ON f.source_kind = 'indicator' AND i.code = f.code
         LEFT JOIN series s ON f.source_kind = 'series' AND s.code = f.code
         WHERE (f.count IS NOT NULL AND f.denominator IS NOT NULL)
-           OR (f.source_kind = 'series' AND s.source = 'ons-csp' AND s.unit = 'count'
-               AND f.code <> 'ons_csp.population' AND f.code <> 'ons_csp.households')
+           OR (f.source_kind = 'series' AND f.code LIKE 'ons_csp.%' AND s.unit = 'count'
+               AND f.code NOT IN ('ons_csp.population', 'ons_csp.households'))
         GROUP BY ALL
         HAVING count(DISTINCT f.area) > 1
         ORDER BY f.source_kind, f.code
@@ -267,7 +287,7 @@ def compare_code(
             "rate_per_1000": ("rate", 1000.0),
         }.get(unit, ("rate", 1000.0))
         figures = figures[figures["area"] != "all"]  # the partnership is the sum, not a peer
-    elif ser[2] == "ons-csp" and ser[1] == "count":
+    elif code.startswith("ons_csp.") and ser[1] == "count" and code != ONS_POPULATION:
         # ONS tables give counts; the rate per 1,000 needs the population from Table C5.
         population = cur.execute(
             "SELECT period, area, value AS denominator FROM series_current WHERE series_code = ?",
@@ -329,7 +349,7 @@ def compare_code(
             multiplier=multiplier,
             benchmark=benchmark,
             polarity=polarity,
-            note=None if pd.isna(r.get("note")) else r.get("note"),
+            note=_row_note(r),
         )
         for _, r in shown.iterrows()
     ]
@@ -354,6 +374,15 @@ def compare_code(
     if us:
         result.rank = compare.rank(rows, us, polarity)
     return result
+
+
+def _row_note(r: pd.Series) -> str | None:
+    note = r.get("note")
+    if note is not None and not pd.isna(note):
+        return str(note)
+    if _num(r.get("count")) is not None and _num(r.get("denominator")) is None:
+        return "no denominator (population) for this area in the source"
+    return None
 
 
 def _num(v: Any) -> float | None:

@@ -55,8 +55,9 @@ def published(realdata):
     return frame[frame["Category Type"].isna() & (frame["Age"] == "All ages")]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def cur(loaded):
+    # Per test, so the command-line test can open the file after it.
     store = open_store(loaded)
     yield store.cursor()
     store.close()
@@ -132,6 +133,11 @@ def test_ons_every_csp_gets_a_rate_per_1000_with_intervals(cur):
         ["ons_csp.total-recorded-crime-excluding-fraud.rate-per-1000"],
     ).fetchall())  # fmt: skip
     for r in rated:
+        if published.get(r.area) is None:
+            # Only the City of London (8,600 residents): ONS does not present its rate, which
+            # its daytime population makes meaningless; ours is shown with its interval.
+            assert r.area == "E22000180" and r.denominator == 8600
+            continue
         assert r.value == pytest.approx(published[r.area], rel=50 / r.denominator)
 
 

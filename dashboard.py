@@ -24,6 +24,12 @@ pages = [
     st.Page(
         "pages/indicator.py", title="Indicator", icon=":material/show_chart:", url_path="indicator"
     ),
+    st.Page(  # issue 11: comparison with similar areas
+        "pages/compare.py",
+        title="How we compare",
+        icon=":material/compare_arrows:",
+        url_path="compare",
+    ),
     st.Page(
         "pages/upload.py",
         title="Quarterly return",
@@ -52,6 +58,10 @@ with st.sidebar:
         st.caption(f"Figures up to {basics['as_at']:%d %B %Y}. Statuses are judged at that date.")
     st.caption(
         "Status key: ✔ Green on target · ▲ Amber within tolerance · ✖ Red off target · ○ Not rated"
+    )
+    st.caption(  # issue 11
+        "Signal or noise (SPC): ⬆⬇ special cause of improvement or concern · 〰 no significant "
+        "change · ✓P / ✗F will consistently pass or fail the target · ? hit or miss"
     )
 
     with st.popover("Board pack", icon=":material/picture_as_pdf:", width="stretch"):

@@ -20,7 +20,14 @@ import pandas as pd
 
 from outcomes import periods
 from outcomes.framework import Framework, from_yaml, import_framework
-from outcomes.observations import SERIES, record_upload
+from outcomes.observations import (
+    OBSERVATIONS,
+    SERIES,
+    UploadWriter,
+    content_hash,
+    normalise,
+    record_upload,
+)
 from outcomes.store import PROJECT_ROOT
 
 DEMO_FRAMEWORK = PROJECT_ROOT / "data" / "framework.yaml"
@@ -202,13 +209,28 @@ def build_demo(
     framework = framework or from_yaml(DEMO_FRAMEWORK)
     import_framework(cur, framework, who="demo generator")
     frame = demo_observations(framework)
-    first = record_upload(
-        cur,
-        frame,
-        uploaded_by="Performance and Research Officer, Plymouth City Council",
-        file_name="demo data 2021-22 to 2024-25 (generated)",
-        source_format="demo",
+    series = demo_series()
+    cur.execute(
+        "INSERT INTO series (code, name, source, unit) VALUES (?, ?, 'demo', 'rate_per_1000')",
+        [DEMO_SERIES, DEMO_SERIES_NAME],
     )
+    # The comparator-group series rides in the first upload, so the demo keeps two uploads.
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        writer = UploadWriter(
+            cur,
+            uploaded_by="Performance and Research Officer, Plymouth City Council",
+            file_name="demo data 2021-22 to 2024-25 (generated)",
+            source_format="demo",
+            sha256=content_hash(normalise(frame, OBSERVATIONS), OBSERVATIONS),
+        )
+        writer.add(frame)
+        writer.add(series, SERIES)
+        writer.finish()
+        cur.execute("COMMIT")
+    except Exception:
+        cur.execute("ROLLBACK")
+        raise
     correction = frame[
         (frame["indicator_code"] == CORRECTION["indicator_code"])
         & (frame["period"] == CORRECTION["period"])
@@ -222,16 +244,4 @@ def build_demo(
         file_name="VV return 2024-25 Q3 (corrected).xlsx",
         source_format="return",
     )
-    cur.execute(
-        "INSERT INTO series (code, name, source, unit) VALUES (?, ?, 'demo', 'rate_per_1000')",
-        [DEMO_SERIES, DEMO_SERIES_NAME],
-    )
-    record_upload(
-        cur,
-        demo_series(),
-        uploaded_by="Community Safety Analyst, Plymouth City Council",
-        file_name="demo comparator-group series (generated)",
-        source_format="demo",
-        target=SERIES,
-    )
-    return {"observations": first.rows_new, "revisions": second.rows_revised}
+    return {"observations": len(frame), "revisions": second.rows_revised}

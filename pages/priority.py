@@ -10,6 +10,7 @@ import streamlit as st
 from outcomes import board, meetings, periods, status
 from ui import components as ui
 from ui import data
+from ui import statistics as ui_statistics
 from ui.router import require_router
 from ui.state import cursor
 
@@ -162,6 +163,7 @@ with st.container(border=True):
         col.html(f'<div class="fourcol"><h2>{escape(heading)}</h2><p>{escape(text)}</p></div>')
 
 st.header("Indicators", divider="gray")
+ui_statistics.inject_css()
 
 
 def status_cell(r: dict) -> str:
@@ -174,6 +176,11 @@ def status_cell(r: dict) -> str:
     return f"{ui.badge(r['status'])}<br><span class='muted'>{escape(r['reason'])}</span>"
 
 
+def spc_cell(r: dict) -> str:
+    # SPC sits beside the RAG and never changes it (unless the framework says status_method spc)
+    return ui_statistics.icons_html(version, r["indicator_code"])
+
+
 cells = []
 for r in own.to_dict("records"):
     unit, dp = r["unit"], int(r["decimals"])
@@ -184,7 +191,7 @@ for r in own.to_dict("records"):
         "<tr>"
         f"<td><strong>{escape(r['indicator_code'])}</strong> {escape(r['name'])}<br>"
         f"<span class='muted'>{escape(board.LEVEL_LABELS[r['level']])} · {escape(board.POLARITY_LABELS[r['polarity']])}</span></td>"
-        f"<td>{status_cell(r)}</td>"
+        f"<td>{status_cell(r)}</td><td>{spc_cell(r)}</td>"
         f"<td><strong>{escape(board.format_value(r['value'], unit, dp))}</strong><br>"
         f"<span class='muted'>{escape(r['period'] or 'no figures')}</span></td>"
         f"<td>{escape(board.format_value(r['target'], unit, dp))}</td>"
@@ -193,7 +200,9 @@ for r in own.to_dict("records"):
         "</tr>"
     )
 ui.md(
-    '<div class="scroll"><table class="ind"><thead><tr><th>Indicator</th><th>Status</th><th>Latest</th>'
+    '<div class="scroll"><table class="ind"><thead><tr><th>Indicator</th><th>Status</th>'
+    '<th title="Statistical process control: is the latest change signal or noise, and will the '
+    'target be met?">Signal or noise</th><th>Latest</th>'
     "<th>Target</th><th>Baseline</th><th>Since previous period</th></tr></thead>"
     f"<tbody>{''.join(cells)}</tbody></table></div>"
 )

@@ -184,6 +184,24 @@ def spc_status(chart: spc.Chart) -> tuple[str, str]:
     return status.AMBER, "SPC: no significant change, and no target"
 
 
+def apply_spc_status(cur: duckdb.DuckDBPyConnection, ratings: pd.DataFrame) -> pd.DataFrame:
+    """Where the framework's status method is ``spc``, the status and its reason come from SPC
+    (``spc_status``); every other indicator keeps its RAG untouched."""
+    chosen = {c for (c,) in cur.execute(
+        "SELECT indicator_code FROM indicator_spc WHERE status_by_spc").fetchall()}  # fmt: skip
+    if not chosen or ratings.empty:
+        return ratings
+    summary = spc_summary(cur).set_index("indicator_code")
+    for index, row in ratings[ratings["indicator_code"].isin(chosen)].iterrows():
+        found = summary.loc[row["indicator_code"]]
+        ratings.loc[index, "status"] = found["spc_status"]
+        ratings.loc[index, "reason"] = found["spc_status_reason"]
+        ratings.loc[index, "status_method"] = "spc"
+        if not row.get("status_override"):
+            ratings.loc[index, "effective_status"] = found["spc_status"]
+    return ratings
+
+
 # ---------------------------------------------------------------------------------------------
 # Comparison
 

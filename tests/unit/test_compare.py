@@ -162,3 +162,30 @@ def test_outcomes_compare_json_on_the_demo(demo_db_file):
         expected = ("similar" if r["lower_95"] <= bench <= r["upper_95"]
                     else "worse" if r["lower_95"] > bench else "better")  # fmt: skip
         assert r["compared"] == expected
+
+
+def test_status_method_spc_takes_the_board_status_from_spc(demo_framework, tmp_path):
+    from outcomes import board, framework
+    from outcomes.demo import build_demo
+
+    s = open_store(":memory:")
+    cur = s.cursor()
+    build_demo(cur, demo_framework)
+    before = board.indicator_ratings(cur).set_index("indicator_code")
+    assert before.loc["HC02", "status"] == "amber"
+    fw = framework.read_framework(cur)
+    fw["indicator"].loc[fw["indicator"]["code"] == "HC02", "status_method"] = "spc"
+    framework.validate(fw)
+    framework.import_framework(cur, fw)
+    after = board.indicator_ratings(cur).set_index("indicator_code")
+    assert after.loc["HC02", "status"] == "red"
+    assert after.loc["HC02", "reason"] == "SPC: the latest figure is a special cause of concern"
+    # every other indicator keeps its RAG
+    others = after.index != "HC02"
+    assert (after.loc[others, "status"] == before.loc[others, "status"]).all()
+    # and the framework says so on the way out and back in
+    path = tmp_path / "plan.yaml"
+    framework.to_yaml(framework.read_framework(cur), path)
+    assert "status_method: spc" in path.read_text()
+    assert framework.from_yaml(path).equals(framework.read_framework(cur))
+    s.close()

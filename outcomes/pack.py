@@ -92,6 +92,13 @@ def build_pack(
     paper = _paper(paper)
     today = _as_date(today, "Today's date") if today is not None else date.today()
     snap = snapshot(cur, meeting_date=meeting_date, today=today)
+    # --- issue 11: SPC icons beside each status (as they stand now) ---
+    from outcomes.statistics import icon_words
+
+    spc_words = icon_words(cur) if cur is not None else {}
+    for r in snap.indicators:
+        r["spc"] = spc_words.get(r["code"], "")
+    # --- end issue 11 ---
     buffer = io.BytesIO()
     with _Charts() as drawer:
         if fmt == "pdf":
@@ -1245,7 +1252,8 @@ def _pdf(snap: Snapshot, out: io.BytesIO, paper: str, drawer: _Charts) -> int:
             rows.append(
                 [
                     Badge(r["effective"]),
-                    [P(f"{r['code']} {r['name']}", "cellb"), P(f"Why: {r['reason']}", "note")],
+                    [P(f"{r['code']} {r['name']}", "cellb"), P(f"Why: {r['reason']}", "note")]
+                    + [P(r.get("spc", ""), "note")],  # issue 11: SPC icons
                     [P(_fmt(r, "value"), "cellb"), P(_period_label(r["period"]), "note")],
                     P(_fmt(r, "target")),
                     [P(_fmt(r, "baseline")), P(r["baseline_period"] or "", "note")],
@@ -1593,7 +1601,7 @@ def _pptx(snap: Snapshot, out: io.BytesIO, drawer: _Charts) -> int:
             rows.append(
                 [
                     label,
-                    f"{r['code']} {r['name']}",
+                    f"{r['code']} {r['name']}" + (f"\n{r['spc']}" if r.get("spc") else ""),  # 11
                     f"{_fmt(r, 'value')} ({_period_label(r['period'])})",
                     _fmt(r, "target"),
                 ]

@@ -202,6 +202,21 @@ def apply_spc_status(cur: duckdb.DuckDBPyConnection, ratings: pd.DataFrame) -> p
     return ratings
 
 
+def icon_words(cur: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Each indicator's SPC icons as words, for the board pack: "⬇ Concern (lower) · ? Hit or
+    miss", or why there are none."""
+    out = {}
+    for r in spc_summary(cur).to_dict("records"):
+        if not isinstance(r["variation"], str):
+            out[r["indicator_code"]] = "SPC: too few figures"
+            continue
+        parts = [spc.icon_text(r["variation"])]
+        if isinstance(r["assurance"], str):
+            parts.append(spc.icon_text(r["assurance"]))
+        out[r["indicator_code"]] = "SPC: " + " · ".join(parts)
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
 # Comparison
 

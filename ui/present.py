@@ -235,10 +235,18 @@ def _target(r: dict[str, Any]) -> str:
     return escape(board.format_value(r["target"], r["unit"], int(r["decimals"] or 0)))
 
 
+def _spc(code: str) -> str:
+    """Issue 11: the SPC icons under the status badge (they never change the status)."""
+    from ui import data
+    from ui import statistics as ui_statistics
+
+    return f"<br>{ui_statistics.icons_html(data.version(), code)}"
+
+
 def indicators_html(own: pd.DataFrame) -> str:
     rows = "".join(
         "<tr>"
-        f"<td>{ui.badge(r['effective_status'])}</td>"
+        f"<td>{ui.badge(r['effective_status'])}{_spc(r['indicator_code'])}</td>"
         f"<td><strong>{escape(r['indicator_code'])}</strong> {escape(r['name'])}</td>"
         f"<td class='present-nowrap'>{_latest(r)}</td>"
         f"<td class='present-nowrap'>{_target(r)}</td>"
@@ -562,12 +570,18 @@ CSS = """
 """
 
 
+def _spc_css() -> str:
+    from ui.statistics import CSS as SPC_CSS  # issue 11: the SPC icons' style
+
+    return SPC_CSS
+
+
 def inject(n: int) -> None:
     """This page's style and keys: in the page's own body, so they go when the page does.
 
     The screen number makes the element new on every screen, so the scroll is reset to the top.
     """
     st.html(
-        f'{CSS}<div class="present-script" data-screen="{int(n)}"></div>{_KEYS_JS}',
+        f'{CSS}{_spc_css()}<div class="present-script" data-screen="{int(n)}"></div>{_KEYS_JS}',
         unsafe_allow_javascript=True,
     )

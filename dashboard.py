@@ -60,7 +60,7 @@ with st.sidebar:
         "Status key: ✔ Green on target · ▲ Amber within tolerance · ✖ Red off target · ○ Not rated"
     )
     st.caption(  # issue 11
-        "Signal or noise (SPC): ⬆⬇ special cause of improvement or concern · 〰 no significant "
+        "Signal or noise (SPC): ⬆⬇ special cause of improvement or concern · ≈ no significant "
         "change · ✓P / ✗F will consistently pass or fail the target · ? hit or miss"
     )
 

@@ -84,7 +84,7 @@ class Icon:
 BLUE, ORANGE, PURPLE, GREY = "#00B0F0", "#E46C0A", "#490092", "#A6A6A6"
 ICONS: dict[str, Icon] = {
     COMMON_CAUSE: Icon(
-        "〰", "No significant change", "Ups and downs of the usual size: common cause.", GREY
+        "≈", "No significant change", "Ups and downs of the usual size: common cause.", GREY
     ),
     "improvement_high": Icon(
         "⬆", "Improving (higher)", "The latest figure is a special cause of improvement.", BLUE

@@ -71,21 +71,22 @@ def spc_chart(
     x = [_label(p.period) for p in chart.points]
     values = [p.value for p in chart.points]
 
-    def line(attr: str, name: str, style: dict, hover: bool = True) -> None:
+    def line(attr: str, name: str, style: dict, hover: bool = True, legend: bool = True) -> None:
         ys = [getattr(p, attr) for p in chart.points]
         if all(y is None for y in ys):
             return
         fig.add_trace(go.Scatter(
             x=x, y=ys, mode="lines", name=name, line={"shape": "hv", **style},
             hovertemplate=f"{name} %{{y:.{decimals}f}}<extra></extra>" if hover else None,
-            hoverinfo=None if hover else "skip", connectgaps=False,
+            hoverinfo=None if hover else "skip", connectgaps=False, showlegend=legend,
         ))  # fmt: skip
 
     line("upper_limit", "Process limits", {"color": LIMIT_COLOUR, "width": 2, "dash": "dash"})
-    line("lower_limit", "Lower process limit", {"color": LIMIT_COLOUR, "width": 2, "dash": "dash"})
+    line("lower_limit", "Lower process limit", {"color": LIMIT_COLOUR, "width": 2, "dash": "dash"},
+         legend=False)  # fmt: skip
     line("upper_two_sigma", "Two sigma", {"color": LIMIT_COLOUR, "width": 1, "dash": "dot"}, False)
     line("lower_two_sigma", "Lower two sigma", {"color": LIMIT_COLOUR, "width": 1, "dash": "dot"},
-         False)  # fmt: skip
+         False, legend=False)  # fmt: skip
     line("mean", "Mean", {"color": MEAN_COLOUR, "width": 2})
     if chart.target is not None and chart.polarity in ("higher", "lower"):
         fig.add_trace(go.Scatter(
@@ -177,8 +178,10 @@ def caterpillar(result, *, height: int | None = None, font_size: int = 14) -> go
         fig.add_vline(x=result.group_value, line={"color": "#004488", "width": 2, "dash": "dot"},
                       annotation_text=f"Group {result.group_value:,.1f}",
                       annotation_position="bottom")  # fmt: skip
-    layout = _layout(height or max(260, 34 * len(rows) + 90), font_size)
-    layout["margin"]["t"] = 40
+    layout = _layout(height or max(280, 34 * len(rows) + 120), font_size)
+    # The legend goes underneath: above, it collides with the benchmark's label.
+    layout["legend"].update({"y": -0.14, "yanchor": "top"})
+    layout["margin"].update({"t": 30, "b": 60})
     fig.update_layout(**layout, yaxis={"automargin": True},
                       xaxis={"gridcolor": "#E5E7EB", "zeroline": False})  # fmt: skip
     return fig

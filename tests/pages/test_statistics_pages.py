@@ -59,3 +59,15 @@ def test_how_we_compare_shows_the_group_rank_and_intervals(app):
     at.selectbox(key="compare_polarity").set_value("lower").run()
     table = at.dataframe[0].value
     assert set(table["Compared"]) & {"Better (99.8%)", "Worse (99.8%)", "Better", "Worse"}
+
+
+def test_presentation_mode_shows_the_icons_beside_the_status(app):
+    for screen in range(1, 10):
+        text = _text(_run(app, "pages/present.py", screen=str(screen)))
+        if (
+            "Hate incidents against minority ethnic and faith communities" in text
+            and "HC02" in text
+        ):
+            assert "⬇ Concern (lower)" in text and "▲ Amber" in text
+            return
+    pytest.fail("no presentation screen shows the hate incidents priority")

@@ -25,6 +25,12 @@ pages = [
     st.Page(
         "pages/indicator.py", title="Indicator", icon=":material/show_chart:", url_path="indicator"
     ),
+    st.Page(  # issue 11: comparison with similar areas
+        "pages/compare.py",
+        title="How we compare",
+        icon=":material/compare_arrows:",
+        url_path="compare",
+    ),
     st.Page(
         "pages/upload.py",
         title="Quarterly return",
@@ -59,6 +65,10 @@ with shown_plainly():
             )
         st.caption(
             "Status key: ✔ Green on target · ▲ Amber within tolerance · ✖ Red off target · ○ Not rated"
+        )
+        st.caption(
+            "Signal or noise (SPC): ⬆⬇ special cause of improvement or concern · ≈ no significant "
+            "change · ✓P / ✗F will consistently pass or fail the target · ? hit or miss"
         )
 
         with st.popover("Board pack", icon=":material/picture_as_pdf:", width="stretch"):

@@ -148,6 +148,7 @@ def _core_queries(db: str, runs: int) -> dict[str, Any]:
             "indicator_ratings_warm": _stats(ratings_t),
             "history_per_indicator": _stats(history_t) if history_t else None,
             "data_version_s": _timed(lambda: board.data_version(cur))[0],
+            **_statistics_queries(cur),  # issue 11
         }
         choice = {
             "id": chosen,
@@ -157,6 +158,23 @@ def _core_queries(db: str, runs: int) -> dict[str, Any]:
     finally:
         store.close()
     return {"rows": rows, "queries": queries, "priority": choice}
+
+
+def _statistics_queries(cur) -> dict[str, Any]:
+    """Issue 11: SPC for every indicator, and comparison for everything comparable."""
+    from outcomes import statistics as stats
+
+    spc_t, summary = _timed(lambda: stats.spc_summary(cur))
+    comparable_t, comparable = _timed(lambda: stats.comparable(cur))
+    compare_t = [_timed(lambda c=c: stats.compare_code(cur, c))[0] for c in comparable["code"]]
+    return {
+        "spc_all_indicators_s": spc_t,
+        "spc_indicators": len(summary),
+        "spc_with_limits": int(summary["variation"].notna().sum()),
+        "comparable_s": comparable_t,
+        "compare_all_s": sum(compare_t),
+        "compared_codes": len(compare_t),
+    }
 
 
 def worker(db: str, runs: int, profile: bool) -> dict[str, Any]:
@@ -336,11 +354,20 @@ def report(results: dict[str, Any]) -> str:
             lambda q: (q["history_per_indicator"] or {}).get("median_s"),
         ),
         ("data_version", lambda q: q["data_version_s"]),
+        ("SPC for every indicator (spc_summary)", lambda q: q.get("spc_all_indicators_s")),
+        ("comparison of every comparable code", lambda q: q.get("compare_all_s")),
     ]
     for label, get in rows:
         out.append(
             f"  {label:44}" + "".join(f"{_f(get(datasets[n]['queries'])):>12}" for n in names)
         )
+    for n in names:
+        q = datasets[n]["queries"]
+        if "spc_indicators" in q:
+            out.append(
+                f"  {n}: SPC for {q['spc_indicators']:,} indicators ({q['spc_with_limits']:,} with "
+                f"limits); comparison of {q['compared_codes']} code(s) with counts and denominators"
+            )
     out.append("")
     out.append(
         "Pages through dashboard.py with AppTest, seconds (ratio = warm median / empty-page median)"

@@ -107,6 +107,9 @@ def indicator_ratings(
         )
     ]
     frame["reason"] = [_reason(row) for row in frame.to_dict("records")]
+    from outcomes.statistics import apply_spc_status  # issue 11: status_method spc
+
+    frame = apply_spc_status(cur, frame)
     # Pages test "is there a baseline?" with plain truthiness; NaN would pass for a value.
     return frame.astype(object).where(frame.notna(), None)
 

@@ -20,7 +20,14 @@ import pandas as pd
 
 from outcomes import periods
 from outcomes.framework import Framework, from_yaml, import_framework
-from outcomes.observations import record_upload
+from outcomes.observations import (
+    OBSERVATIONS,
+    SERIES,
+    UploadWriter,
+    content_hash,
+    normalise,
+    record_upload,
+)
 from outcomes.store import PROJECT_ROOT
 
 DEMO_FRAMEWORK = PROJECT_ROOT / "data" / "framework.yaml"
@@ -39,6 +46,7 @@ class Plan:
     gaps: tuple[str, ...] = ()  # periods with no row at all
     unavailable: tuple[str, ...] = ()  # rows with no value and a note
     previous: float | None = None  # the figure before the final one, for direction of travel
+    tail: tuple[float, ...] = ()  # the last figures exactly, for a late change SPC should see
 
 
 # The final figure of each indicator sets its status in the demo (see the comments).
@@ -53,7 +61,9 @@ PLANS: dict[str, Plan] = {
     "SV02": Plan(54, 66.5, 0.02),  # green (annual survey)
     "SV03": Plan(640, 915, 0.06),  # green
     "HC01": Plan(118, 171, 0.06),  # green
-    "HC02": Plan(71, 77.5, 0.03, previous=78.4),  # amber: 3.1% short
+    # amber: 3.1% short; steady for three years, then six quarters falling, each below the
+    # mean: a special cause of concern (shift and trend) in the latest figure.
+    "HC02": Plan(80.6, 80.6, 0.008, tail=(79.2, 78.9, 78.8, 78.6, 78.4, 77.5)),
     "HC03": Plan(0.42, 0.61, 0.08),  # not rated: context only
     "MS01": Plan(40, 118, 0.10, previous=131),  # red: 21% short of 150
     "MS02": Plan(9, 15, 0.20, last_period="2024/25 Q2"),  # not rated: stale data
@@ -102,6 +112,8 @@ def _series(
             value = plan.final
         elif i == n - 2 and plan.previous is not None:
             value = plan.previous
+        if plan.tail and i >= n - len(plan.tail):
+            value = plan.tail[i - (n - len(plan.tail))]
         if unit == "percent":
             value = min(100.0, max(0.0, value))
         value = max(0.0, round(value, decimals))
@@ -151,6 +163,45 @@ def _split_by_area(code: str, period: str, total: float) -> list[dict]:
     ]
 
 
+# A made-up public series for the comparator group in the framework, so "How we compare" has
+# something to show: violence against the person per 1,000 people, by financial year. The
+# populations are ONS mid-2021 estimates (Table C5); every count is generated.
+DEMO_SERIES = "demo.violence-against-the-person"
+DEMO_SERIES_NAME = "Violence against the person (demo figures, made up)"
+DEMO_COMPARATORS = {  # area code: (population, rate per 1,000 in 2021/22, yearly change)
+    "E22000056": (264_700, 38.0, -0.04),  # Plymouth: falling
+    "E22000120": (247_300, 45.0, 0.01),
+    "E22000118": (206_800, 41.0, 0.00),
+    "E22000134": (266_500, 47.5, 0.02),
+    "E22000270": (258_000, 44.0, -0.01),
+    "E22000248": (274_200, 36.5, 0.01),
+    "E22000040": (261_100, 39.5, 0.00),
+    "E22000341": (264_000, 42.0, 0.015),
+    "W14000011": (237_800, 35.0, 0.00),
+}
+
+
+def demo_series() -> pd.DataFrame:
+    rows = []
+    for code, (population, rate, change) in DEMO_COMPARATORS.items():
+        rng = random.Random(zlib.crc32(code.encode()))
+        for k, fy in enumerate(range(FIRST_FY, LAST_FY + 1)):
+            expected = rate * (1 + change) ** k * population / 1000
+            count = float(round(expected * (1 + rng.gauss(0, 0.02))))
+            rows.append(
+                {
+                    "series_code": DEMO_SERIES,
+                    "period": periods.financial_year(fy).code,
+                    "area": code,
+                    "value": count / population * 1000,
+                    "numerator": count,
+                    "denominator": float(population),
+                    "note": None,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
 def build_demo(
     cur: duckdb.DuckDBPyConnection, framework: Framework | None = None
 ) -> dict[str, int]:
@@ -158,13 +209,28 @@ def build_demo(
     framework = framework or from_yaml(DEMO_FRAMEWORK)
     import_framework(cur, framework, who="demo generator")
     frame = demo_observations(framework)
-    first = record_upload(
-        cur,
-        frame,
-        uploaded_by="Performance and Research Officer, Plymouth City Council",
-        file_name="demo data 2021-22 to 2024-25 (generated)",
-        source_format="demo",
+    series = demo_series()
+    cur.execute(
+        "INSERT INTO series (code, name, source, unit) VALUES (?, ?, 'demo', 'rate_per_1000')",
+        [DEMO_SERIES, DEMO_SERIES_NAME],
     )
+    # The comparator-group series rides in the first upload, so the demo keeps two uploads.
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        writer = UploadWriter(
+            cur,
+            uploaded_by="Performance and Research Officer, Plymouth City Council",
+            file_name="demo data 2021-22 to 2024-25 (generated)",
+            source_format="demo",
+            sha256=content_hash(normalise(frame, OBSERVATIONS), OBSERVATIONS),
+        )
+        writer.add(frame)
+        writer.add(series, SERIES)
+        writer.finish()
+        cur.execute("COMMIT")
+    except Exception:
+        cur.execute("ROLLBACK")
+        raise
     correction = frame[
         (frame["indicator_code"] == CORRECTION["indicator_code"])
         & (frame["period"] == CORRECTION["period"])
@@ -178,4 +244,4 @@ def build_demo(
         file_name="VV return 2024-25 Q3 (corrected).xlsx",
         source_format="return",
     )
-    return {"observations": first.rows_new, "revisions": second.rows_revised}
+    return {"observations": len(frame), "revisions": second.rows_revised}

@@ -31,10 +31,13 @@ from outcomes.store import audit, insert_frame, registered, transaction
 LEVELS = ("outcome", "output")
 UNITS = ("count", "percent", "rate_per_1000", "score")
 FREQUENCIES = ("monthly", "quarterly", "annual")
-STATUS_METHODS = ("target", "baseline")
+# spc: the status is read from the indicator's SPC icons (see outcomes/statistics.py).
+STATUS_METHODS = ("target", "baseline", "spc")
 AGGREGATES = ("sum", "mean")
+SPC_PROFILES = ("mdc", "plotthedots")  # outcomes.spc.PROFILES
+SPC_EVENTS = ("recalculate", "ghost")
 # Sheets an older export may lack; read as empty rather than refused.
-OPTIONAL_SHEETS = ("indicator_derivation",)
+OPTIONAL_SHEETS = ("indicator_derivation", "indicator_spc", "spc_event", "comparator_area")
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,35 @@ TABLES: dict[str, Table] = {
             ),
         ),
         Table(
+            "indicator_spc",
+            ("indicator_code",),
+            (
+                Column("indicator_code", required=True),
+                Column("profile", choices=SPC_PROFILES, default="mdc"),
+            ),
+        ),
+        Table(
+            "spc_event",
+            ("indicator_code", "period", "kind"),
+            (
+                Column("indicator_code", required=True),
+                Column("period", required=True),
+                Column("kind", required=True, choices=SPC_EVENTS),
+                Column("reason", required=True),
+            ),
+        ),
+        Table(
+            "comparator_area",
+            ("group_name", "area_code"),
+            (
+                Column("group_name", required=True),
+                Column("area_code", required=True),
+                Column("area_name", required=True),
+                Column("is_us", "bool", default=False),
+                Column("sort_order", "integer", required=True),
+            ),
+        ),
+        Table(
             "indicator_target",
             ("indicator_code", "period"),
             (
@@ -179,9 +211,18 @@ IMPORT_ORDER = (
     "indicator",
     "indicator_target",
     "indicator_derivation",
+    "indicator_spc",
+    "spc_event",
+    "comparator_area",
 )
 # Rows that hang off an indicator and are simply replaced on every import.
-REPLACED_WHOLE = ("indicator_target", "indicator_derivation")
+REPLACED_WHOLE = (
+    "indicator_target",
+    "indicator_derivation",
+    "indicator_spc",
+    "spc_event",
+    "comparator_area",
+)
 
 
 class FrameworkError(Refused, ValueError):
@@ -361,6 +402,9 @@ def validate(framework: Framework, problems: list[str] | None = None) -> list[st
     refs("indicator", "source_partner", "partner", "code")
     refs("indicator_target", "indicator_code", "indicator", "code")
     refs("indicator_derivation", "indicator_code", "indicator", "code")
+    refs("indicator_spc", "indicator_code", "indicator", "code")
+    refs("spc_event", "indicator_code", "indicator", "code")
+    _validate_statistics(framework, frequency_of(t), problems)
     if "all" not in set(t["area"]["code"]):
         problems.append("area: the list of areas must include 'all', the whole partnership")
 
@@ -393,6 +437,44 @@ def validate(framework: Framework, problems: list[str] | None = None) -> list[st
         except periods.PeriodError as err:
             problems.append(f"indicator_target {row['indicator_code']}: trajectory period {err}")
     return problems
+
+
+def frequency_of(t: dict[str, pd.DataFrame]) -> dict[str, str]:
+    return dict(zip(t["indicator"]["code"], t["indicator"]["frequency"], strict=True))
+
+
+def _validate_statistics(
+    framework: Framework, frequency: dict[str, str], problems: list[str]
+) -> None:
+    """SPC dates in the indicator's own kind of period; an SPC status method has a profile row;
+    one "us" per comparator group."""
+    t = framework.tables
+    for index, row in t["spc_event"].iterrows():
+        freq = frequency.get(row["indicator_code"])
+        if freq is None:
+            continue
+        try:
+            t["spc_event"].loc[index, "period"] = periods.parse_period(row["period"], freq).code
+        except periods.PeriodError as err:
+            problems.append(f"spc_event {row['indicator_code']}: {row['kind']} period {err}")
+    # status_method spc without a declared profile means the default profile, written out so
+    # that the file and the database agree row for row.
+    missing = [
+        code
+        for code, method in zip(
+            t["indicator"]["code"], t["indicator"]["status_method"], strict=True
+        )
+        if method == "spc" and code not in set(t["indicator_spc"]["indicator_code"])
+    ]
+    if missing:
+        extra = pd.DataFrame({"indicator_code": missing, "profile": "mdc"})
+        t["indicator_spc"] = pd.concat([t["indicator_spc"], extra], ignore_index=True).astype(
+            t["indicator_spc"].dtypes.to_dict()
+        )
+    groups = t["comparator_area"].groupby("group_name")["is_us"].sum()
+    for name, n in groups.items():
+        if n > 1:
+            problems.append(f"comparator group {name}: mark only one area as us (us: true)")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -444,6 +526,7 @@ def from_nested(doc: dict[str, Any], source: str = "framework") -> Framework:
         for i_order, ind in enumerate(indicators, start=1):
             ind = dict(ind)
             trajectory = ind.pop("trajectory", None) or {}
+            _spc_rows(ind.get("code"), ind.pop("spc", None), rows, problems)
             derived = ind.pop("derived_from", None)
             if derived is not None:
                 if not isinstance(derived, dict) or "series" not in derived:
@@ -483,12 +566,46 @@ def from_nested(doc: dict[str, Any], source: str = "framework") -> Framework:
                 rows["indicator_target"].append(
                     {"indicator_code": ind.get("code"), "period": period, "target": target}
                 )
+    for g_order, group in enumerate(doc.get("comparator_groups") or [], start=1):
+        if not isinstance(group, dict) or "name" not in group:
+            problems.append(f"comparator group {g_order}: give it a name and a list of areas")
+            continue
+        for a_order, area in enumerate(group.get("areas") or [], start=1):
+            area = dict(area) if isinstance(area, dict) else {}
+            rows["comparator_area"].append(
+                {
+                    "group_name": group["name"],
+                    "area_code": area.get("code"),
+                    "area_name": area.get("name"),
+                    "is_us": area.get("us", False),
+                    "sort_order": g_order * 1000 + a_order,
+                }
+            )
     tables = {name: coerce_table(rows[name], TABLES[name], problems, "") for name in TABLES}
     framework = Framework(tables)
     validate(framework, problems)
     if problems:
         raise FrameworkError(problems, source)
     return framework
+
+
+def _spc_rows(code: Any, spc: Any, rows: dict[str, list], problems: list[str]) -> None:
+    """An indicator's ``spc: {profile, recalculate: {PERIOD: reason}, ghost: {PERIOD: reason}}``."""
+    if spc is None:
+        return
+    if not isinstance(spc, dict) or set(spc) - {"profile", "recalculate", "ghost"}:
+        problems.append(
+            f"indicator {code}: spc should be {{profile: mdc, recalculate: {{PERIOD: reason}}, "
+            "ghost: {PERIOD: reason}}"
+        )
+        return
+    if "profile" in spc:
+        rows["indicator_spc"].append({"indicator_code": code, "profile": spc["profile"]})
+    for kind in SPC_EVENTS:
+        for period, reason in (spc.get(kind) or {}).items():
+            rows["spc_event"].append(
+                {"indicator_code": code, "period": period, "kind": kind, "reason": reason}
+            )
 
 
 def to_nested(framework: Framework) -> dict[str, Any]:
@@ -536,6 +653,9 @@ def to_nested(framework: Framework) -> dict[str, Any]:
                 entry["derived_from"] = plain({"series": d.series_code, "aggregate": d.aggregate})
                 if d.areas:
                     entry["derived_from"]["areas"] = d.areas.split(";")
+            spc = _spc_block(t, ind["code"])
+            if spc:
+                entry["spc"] = spc
             traj = t["indicator_target"][t["indicator_target"]["indicator_code"] == ind["code"]]
             if not traj.empty:
                 entry["trajectory"] = {
@@ -543,7 +663,31 @@ def to_nested(framework: Framework) -> dict[str, Any]:
                 }
             item["indicators"].append(entry)
         doc["priorities"].append(item)
+    groups: dict[str, list] = {}
+    for r in t["comparator_area"].sort_values("sort_order").itertuples():
+        area = {"code": r.area_code, "name": r.area_name}
+        if r.is_us:
+            area["us"] = True
+        groups.setdefault(r.group_name, []).append(area)
+    if groups:
+        doc["comparator_groups"] = [{"name": k, "areas": v} for k, v in groups.items()]
     return doc
+
+
+def _spc_block(t: dict[str, pd.DataFrame], code: str) -> dict[str, Any]:
+    block: dict[str, Any] = {}
+    own = t["indicator_spc"][t["indicator_spc"]["indicator_code"] == code]
+    method = t["indicator"].loc[t["indicator"]["code"] == code, "status_method"]
+    for r in own.itertuples():
+        # The default profile of an spc-status indicator is implied; write it only if chosen.
+        if not (r.profile == "mdc" and (method == "spc").any()):
+            block["profile"] = r.profile
+    events = t["spc_event"][t["spc_event"]["indicator_code"] == code]
+    for kind in SPC_EVENTS:
+        chosen = events[events["kind"] == kind]
+        if not chosen.empty:
+            block[kind] = {r.period: r.reason for r in chosen.itertuples()}
+    return block
 
 
 def to_yaml(framework: Framework, path: str | Path) -> None:
@@ -575,7 +719,17 @@ _ABOUT = [
         "tolerance",
         "the amber band: percent of the target, or an absolute amount when tolerance_kind is absolute",
     ),
-    ("status_method", "target (default) or baseline"),
+    ("status_method", "target (default), baseline, or spc (the status read from the SPC icons)"),
+    ("indicator_spc", "optional: an indicator's SPC rule profile, mdc (default) or plotthedots"),
+    (
+        "spc_event",
+        "optional: recalculate (a change in the process from that period) or ghost (leave "
+        "that period's figure out of the SPC calculation), each with a reason",
+    ),
+    (
+        "comparator_area",
+        "optional: the areas of each comparator group by public-data area code; is_us marks ours",
+    ),
     (
         "indicator_target",
         "optional per-period targets (a trajectory) that override indicator.target",
@@ -676,8 +830,18 @@ def import_framework(
             frame = framework[name].copy()
             if name == "partnership":
                 frame.insert(0, "id", 1)
+            if name == "indicator":
+                # indicator.status_method's CHECK predates spc; indicator_spc carries it.
+                frame["status_method"] = frame["status_method"].replace("spc", "target")
             _upsert(cur, name, frame, ("id",) if name == "partnership" else TABLES[name].key)
             counts[name] = len(frame)
+        spc_status = list(
+            framework["indicator"].loc[framework["indicator"]["status_method"] == "spc", "code"]
+        )
+        cur.execute(
+            "UPDATE indicator_spc SET status_by_spc = list_contains(?, indicator_code)",
+            [spc_status],
+        )
         audit(cur, who, "framework", "all", "imported", after=counts)
     return counts
 
@@ -729,6 +893,13 @@ def read_framework(cur: duckdb.DuckDBPyConnection) -> Framework:
         ).df()
         rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
         tables[name] = coerce_table(rows, table, [], "")
+    by_spc = {
+        code
+        for (code,) in cur.execute(
+            "SELECT indicator_code FROM indicator_spc WHERE status_by_spc"
+        ).fetchall()
+    }
+    tables["indicator"].loc[tables["indicator"]["code"].isin(by_spc), "status_method"] = "spc"
     return Framework(tables)
 
 

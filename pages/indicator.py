@@ -5,6 +5,7 @@ import streamlit as st
 from outcomes import board, charts, periods, spreadsheets, status
 from ui import components as ui
 from ui import data, markup
+from ui import statistics as ui_statistics
 from ui.router import require_router
 from ui.state import cursor
 
@@ -66,6 +67,8 @@ if figure is None:
     st.info("No figures have been reported for this indicator yet.")
 else:
     st.plotly_chart(figure, key="trend", config={"displayModeBar": False})
+
+ui_statistics.render_spc(version, code)  # SPC beside the RAG (issue 11)
 
 if bool(ind["by_area"]):
     by_area = board.area_history(cursor(), code)

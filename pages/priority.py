@@ -4,10 +4,12 @@ commentary (with any status override and blockage) and the form to add commentar
 from datetime import date
 
 import streamlit as st
+from markupsafe import Markup
 
 from outcomes import board, meetings, periods, status
 from ui import components as ui
 from ui import data, markup
+from ui import statistics as ui_statistics
 from ui.router import require_router
 from ui.state import cursor
 
@@ -146,6 +148,7 @@ with st.container(border=True):
         col.html(markup.render("fourcol.html", heading=heading, text=text))
 
 st.header("Indicators", divider="gray")
+ui_statistics.inject_css()
 ui.md(
     markup.render(
         "priority_indicators.html",
@@ -153,6 +156,7 @@ ui.md(
         rows=own.to_dict("records"),
         levels=board.LEVEL_LABELS,
         polarities=board.POLARITY_LABELS,
+        spc={r: Markup(ui_statistics.icons_html(version, r)) for r in own["indicator_code"]},
     )
 )
 

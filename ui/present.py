@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from markupsafe import Markup
 
 from outcomes import board, charts, meetings
 from outcomes.agenda import Exceptions
@@ -167,8 +168,17 @@ def four_columns_html(detail: dict[str, Any]) -> str:
     return markup.render("present_four.html", cells=cells)
 
 
+def _spc(code: str) -> str:
+    """Issue 11: the SPC icons under the status badge (they never change the status)."""
+    from ui import data
+    from ui import statistics as ui_statistics
+
+    return f"<br>{ui_statistics.icons_html(data.version(), code)}"
+
+
 def indicators_html(own: pd.DataFrame) -> str:
-    return markup.render("present_indicators.html", rows=own.to_dict("records"))
+    spc = {code: Markup(_spc(code)) for code in own["indicator_code"]}
+    return markup.render("present_indicators.html", rows=own.to_dict("records"), spc=spc)
 
 
 def chart_heading_html(r: dict[str, Any]) -> str:
@@ -365,12 +375,18 @@ CSS = """
 """
 
 
+def _spc_css() -> str:
+    from ui.statistics import CSS as SPC_CSS  # issue 11: the SPC icons' style
+
+    return SPC_CSS
+
+
 def inject(n: int) -> None:
     """This page's style and keys: in the page's own body, so they go when the page does.
 
     The screen number makes the element new on every screen, so the scroll is reset to the top.
     """
     st.html(
-        f'{CSS}<div class="present-script" data-screen="{int(n)}"></div>{_KEYS_JS}',
+        f'{CSS}{_spc_css()}<div class="present-script" data-screen="{int(n)}"></div>{_KEYS_JS}',
         unsafe_allow_javascript=True,
     )

@@ -66,6 +66,12 @@ def build_pack(
     paper = _paper(paper)
     today = as_date(today, "Today's date") if today is not None else date.today()
     snap = snapshot(cur, meeting_date=meeting_date, today=today)
+    # SPC icons beside each status, as they stand now (they never change the status).
+    from outcomes.statistics import icon_words
+
+    spc_words = icon_words(cur) if cur is not None else {}
+    for r in snap.indicators:
+        r["spc"] = spc_words.get(r["code"], "")
     buffer = io.BytesIO()
     with chromium.Charts() as drawer:
         # Each format's library is imported only when that format is asked for.

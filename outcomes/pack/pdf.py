@@ -442,7 +442,8 @@ def _indicator_table(L: Layout, own: list[dict[str, Any]]) -> Table:
         rows.append(
             [
                 L.badge(r["effective"]),
-                [L.P(f"{r['code']} {r['name']}", "cellb"), L.P(f"Why: {r['reason']}", "note")],
+                [L.P(f"{r['code']} {r['name']}", "cellb"), L.P(f"Why: {r['reason']}", "note")]
+                + [L.P(r.get("spc", ""), "note")],
                 [L.P(fmt(r, "value"), "cellb"), L.P(period_label(r["period"]), "note")],
                 L.P(fmt(r, "target")),
                 [L.P(fmt(r, "baseline")), L.P(r["baseline_period"] or "", "note")],

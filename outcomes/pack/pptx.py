@@ -200,7 +200,8 @@ def _priority(snap: Snapshot, deck: Deck, drawer: chromium.Charts, n: int, p: di
     for i, r in enumerate(own, start=1):
         label = status.badge_text(r["effective"]) + (" (override)" if r["override"] else "")
         latest = f"{fmt(r, 'value')} ({period_label(r['period'])})"
-        rows.append([label, f"{r['code']} {r['name']}", latest, fmt(r, "target")])
+        name = f"{r['code']} {r['name']}" + (f"\n{r['spc']}" if r.get("spc") else "")
+        rows.append([label, name, latest, fmt(r, "target")])
         fills[(i, 0)] = r["effective"]
     if len(rows) > 1:
         deck.grid(s, rows, Inches(0.5), Inches(2.25), Inches(6.6), (1.5, 2.9, 1.3, 0.9), 12, fills)

@@ -150,7 +150,7 @@ def test_indicator_page_definition_history_and_chart(app):
     history = at.dataframe[0].value
     assert len(history) == 16
     assert history.iloc[0]["Period"] == "2024/25 Q4" and history.iloc[0]["Status"] == "✔ Green"
-    assert len(at.get("plotly_chart")) == 1
+    assert len(at.get("plotly_chart")) == 2  # the trend and the SPC chart
     # the demo's correction is visible with the revision kept
     corrections = at.dataframe[1].value
     assert list(corrections["value"]) == [73.8, 74.1]
@@ -162,7 +162,7 @@ def test_indicator_page_context_only_and_by_area(app):
     assert "○ Not rated" in text and "No judgement (context only)" in text
     at = _run(app, "pages/indicator.py", indicator="SV01")
     assert "By area" in [h.value for h in at.header]
-    assert len(at.get("plotly_chart")) == 2
+    assert len(at.get("plotly_chart")) == 3  # trend, SPC chart, by area
 
 
 def test_every_priority_and_indicator_page_renders(app, demo_framework):

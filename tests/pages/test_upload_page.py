@@ -101,7 +101,7 @@ def test_upload_page_renders_its_steps_template_and_history(app):
     assert list(history["File"]) == [CORRECTION_FILE, DEMO_FILE]
     assert list(history["State"]) == ["committed", "committed"]
     assert list(history["Revised"]) == [1, 0]
-    assert history.iloc[1]["New"] == 496
+    assert history.iloc[1]["New"] == 496 + 36  # figures, and the comparator-group series
     # Undo offers every upload, and chooses none by itself.
     undo = next(s for s in at.selectbox if s.label == "Upload")
     assert undo.options == [f"2: {CORRECTION_FILE}", f"1: {DEMO_FILE}"]

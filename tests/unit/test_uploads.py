@@ -296,7 +296,8 @@ def test_police_uk_file_loads_series_and_recomputes_the_derived_indicator(demo_s
         ).fetchone()[0]
         == 0
     )
-    assert cur.execute("SELECT count(*) FROM series_current").fetchone()[0] == 0
+    police = "SELECT count(*) FROM series_current WHERE series_code LIKE 'police_uk.%'"
+    assert cur.execute(police).fetchone()[0] == 0
 
 
 def test_commentary_is_not_repeated_and_is_withdrawn_with_its_upload(demo_store, tmp_path):

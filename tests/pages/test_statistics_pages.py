@@ -1,0 +1,73 @@
+"""SPC and "How we compare" on the pages (AppTest, the real router, the demo database)."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from outcomes.store import PROJECT_ROOT
+from tests.pages.conftest import clear_caches
+from tests.pages.test_pages import _run, _text
+
+
+@pytest.fixture
+def app(demo_db_file, monkeypatch):
+    monkeypatch.setenv("OUTCOMES_DB", str(demo_db_file))
+    at = AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60)
+    yield at
+    clear_caches()
+
+
+def test_indicator_page_shows_the_spc_chart_and_a_concern_icon(app):
+    at = _run(app, "pages/indicator.py", indicator="HC02")
+    text = _text(at)
+    assert "Signal or noise (SPC)" in [h.value for h in at.header]
+    assert "⬇ Concern (lower)" in text and "Hit or miss" in text
+    charts = [c for c in at.get("plotly_chart")]
+    names = {t.get("name") for c in charts for t in __import__("json").loads(c.proto.spec)["data"]}
+    assert {"Mean", "Process limits", "Special cause: concern"} <= names
+
+
+def test_indicator_with_too_few_figures_says_why(app):
+    at = _run(app, "pages/indicator.py", indicator="SV02")
+    assert "Run chart only: Only 4 figures: limits and icons need 13." in _text(at)
+
+
+def test_ghosted_and_recalculated_periods_are_named(app):
+    text = _text(_run(app, "pages/indicator.py", indicator="DA03"))
+    assert "2022-12 is left out of the calculation: One-off national campaign week" in text
+    assert "The mean and limits start again from 2023-04." in text
+
+
+def test_priority_table_shows_icons_beside_the_unchanged_rag(app):
+    at = _run(app, "pages/priority.py", priority="hate-incidents")
+    text = _text(at)
+    assert "Signal or noise" in text and "⬇ Concern (lower)" in text
+    assert "▲ Amber" in text  # HC02's RAG status is still amber: SPC sits beside it
+
+
+def test_how_we_compare_shows_the_group_rank_and_intervals(app):
+    at = _run(app, "pages/compare.py")
+    text = _text(at)
+    assert at.title[0].value == "How we compare"
+    assert "Plymouth ranks" in text and "of 9" in text
+    table = at.dataframe[0].value
+    assert len(table) == 9 and set(table["Compared"]) <= {
+        "Better", "Similar", "Worse", "Higher", "Lower",
+        "Better (99.8%)", "Worse (99.8%)", "Higher (99.8%)", "Lower (99.8%)"}  # fmt: skip
+    assert (table["Area"] == "Plymouth").any()
+    at.selectbox(key="compare_polarity").set_value("lower").run()
+    table = at.dataframe[0].value
+    assert set(table["Compared"]) & {"Better (99.8%)", "Worse (99.8%)", "Better", "Worse"}
+
+
+def test_presentation_mode_shows_the_icons_beside_the_status(app):
+    for screen in range(1, 10):
+        text = _text(_run(app, "pages/present.py", screen=str(screen)))
+        if (
+            "Hate incidents against minority ethnic and faith communities" in text
+            and "HC02" in text
+        ):
+            assert "⬇ Concern (lower)" in text and "▲ Amber" in text
+            return
+    pytest.fail("no presentation screen shows the hate incidents priority")

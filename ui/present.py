@@ -173,7 +173,7 @@ def _spc(code: str) -> str:
     from ui import data
     from ui import statistics as ui_statistics
 
-    return f"<br>{ui_statistics.icons_html(data.version(), code)}"
+    return f" {ui_statistics.icons_html(data.version(), code)}"
 
 
 def indicators_html(own: pd.DataFrame) -> str:

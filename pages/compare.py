@@ -1,14 +1,13 @@
 """How we compare: one indicator or public series, area by area, with confidence intervals,
 against the benchmark and the comparator group (caterpillar chart, funnel plot, table)."""
 
-from html import escape
-
 import streamlit as st
 
 from outcomes import compare, statcharts, statistics
 from ui import components as ui
 from ui import data
 from ui import statistics as ui_statistics
+from ui.markup import plain as escape  # typed text, safe where Streamlit reads Markdown
 from ui.router import require_router
 from ui.state import cursor
 

@@ -190,7 +190,7 @@ if uploaded is not None:
         if not shown.statuses.empty:
             st.markdown("**Status before → after**")
             lines = [
-                f"<li><strong>{ui.escape(r.indicator_code)}</strong> {ui.escape(r.name)}: "
+                f"<li><strong>{ui.plain(r.indicator_code)}</strong> {ui.plain(r.name)}: "
                 f"{ui.badge(r.before)} → {ui.badge(r.after)}</li>"
                 for r in shown.statuses.itertuples()
             ]

@@ -93,3 +93,19 @@ def serve(work: Path, db: Path) -> Iterator[str]:
         yield base
     finally:
         stop()
+
+
+@contextmanager
+def serve_fresh_demo(work: Path) -> Iterator[str]:
+    """A server of a test module's own, over a demo database built afresh in ``work``."""
+    from outcomes.demo import build_demo
+    from outcomes.store import open_store
+
+    db = work / "outcomes.duckdb"
+    store = open_store(db)
+    try:
+        build_demo(store.cursor())
+    finally:
+        store.close()
+    with serve(work, db) as base:
+        yield base

@@ -8,13 +8,12 @@ These tests send dangerous files, so they run on a server and database of their 
 from __future__ import annotations
 
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.browser.server import serve
+from tests.browser.server import healthy, serve_fresh_demo
 from tests.hostile import corpus
 
 pytestmark = pytest.mark.browser
@@ -27,23 +26,8 @@ VICTIM = Path("/tmp/outcomes-victim")
 
 @pytest.fixture(scope="module")
 def hostile_server(chromium_path: str, tmp_path_factory) -> Iterator[str]:
-    from outcomes.demo import build_demo
-    from outcomes.store import open_store
-
-    work = tmp_path_factory.mktemp("browser-hostile")
-    db = work / "outcomes.duckdb"
-    store = open_store(db)
-    try:
-        build_demo(store.cursor())
-    finally:
-        store.close()
-    with serve(work, db) as base:
+    with serve_fresh_demo(tmp_path_factory.mktemp("browser-hostile")) as base:
         yield base
-
-
-def healthy(base: str) -> bool:
-    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=5) as answer:
-        return answer.status == 200
 
 
 @pytest.mark.parametrize(
@@ -86,7 +70,7 @@ def test_a_bomb_is_refused_while_another_visitor_is_served(
         assert "Traceback" not in page.content()
         assert page.get_by_role("button", name="Confirm and load").count() == 0
         screenshot(page, f"hostile-{name.split('.')[0]}-1280x720", full_height=False)
-        assert healthy(hostile_server)
+        assert healthy(f"{hostile_server}/_stcore/health")  # still serving
     finally:
         attacker.close()
         visitor.close()

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from tests.browser.server import serve
+from tests.browser.server import serve_fresh_demo
 
 pytestmark = pytest.mark.browser
 
@@ -39,18 +39,7 @@ def upload_server(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) 
     """The dashboard on a free port over a fresh demo database that only this module writes to.
 
     The pattern of ``app_server`` in conftest.py, module-scoped."""
-    from outcomes.demo import build_demo
-    from outcomes.store import open_store
-
-    work = tmp_path_factory.mktemp("browser-upload")
-    db = work / "outcomes.duckdb"
-    store = open_store(db)
-    try:
-        build_demo(store.cursor())
-    finally:
-        store.close()
-
-    with serve(work, db) as base:
+    with serve_fresh_demo(tmp_path_factory.mktemp("browser-upload")) as base:
         yield base
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import os
 import sys
@@ -15,6 +14,7 @@ import duckdb
 
 from loaders.problems import FileRefused
 from outcomes import board, framework, status
+from outcomes.cli_people import actor, actor_argument, add_user_commands
 from outcomes.demo import DEMO_FRAMEWORK, build_demo
 from outcomes.errors import Refused
 from outcomes.store import open_store, resolve_db_path
@@ -71,7 +71,7 @@ def cmd_init(args: argparse.Namespace) -> int:
                 f"{path}: demo built from {source.name}: {counts['observations']:,} figures, {counts['revisions']} correction."
             )
         else:
-            framework.import_framework(cur, fw)
+            framework.import_framework(cur, fw, by=actor(args, cur))
             print(f"{path}: framework imported from {source.name} (no figures yet).")
         return 0
     finally:
@@ -129,7 +129,8 @@ def cmd_framework_import(args: argparse.Namespace) -> int:
     fw = framework.read_file(args.file)
     store = _open(args.db)
     try:
-        counts = framework.import_framework(store.cursor(), fw, who=args.by)
+        cur = store.cursor()
+        counts = framework.import_framework(cur, fw, by=actor(args, cur))
     finally:
         store.close()
     print(
@@ -213,7 +214,7 @@ def cmd_load(args: argparse.Namespace) -> int:
             results = uploads.commit_all(
                 cur,
                 prepared,
-                uploaded_by=args.by,
+                by=actor(args, cur),
                 accept_warnings=args.accept_warnings,
                 progress=bar,
             )
@@ -311,7 +312,8 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     store = _open(args.db)
     try:
         change = uploads.restore if args.command == "restore" else uploads.rollback
-        print(change(store.cursor(), args.upload_id, by=args.by))
+        cur = store.cursor()
+        print(change(cur, args.upload_id, by=actor(args, cur)))
     finally:
         store.close()
     return 0
@@ -323,7 +325,7 @@ def cmd_meeting_add(args: argparse.Namespace) -> int:
     store = _open(args.db)
     try:
         cur = store.cursor()
-        meeting_id = meetings.record_meeting(cur, args.date, by=args.by, title=args.title)
+        meeting_id = meetings.record_meeting(cur, args.date, by=actor(args, cur), title=args.title)
         frozen = cur.execute(
             "SELECT count(*) FROM meeting_status WHERE meeting_id = ?", [meeting_id]
         ).fetchone()[0]
@@ -360,7 +362,7 @@ def cmd_actions(args: argparse.Namespace) -> int:
             n = meetings.export_actions(cur, args.file)
             print(f"{n} action(s) written to {args.file}")
         else:
-            counts = meetings.import_actions(cur, args.file, by=args.by)
+            counts = meetings.import_actions(cur, args.file, by=actor(args, cur))
             print(
                 f"actions imported from {args.file}: {counts['added']} added, {counts['changed']} changed, {counts['unchanged']} unchanged"
             )
@@ -500,6 +502,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--replace", action="store_true", help="delete the database file first and start again"
     )
+    actor_argument(p)
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser(
@@ -520,12 +523,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _db_argument(i)
     i.add_argument("file", metavar="FILE")
-    i.add_argument(
-        "--by",
-        default="administrator",
-        metavar="NAME",
-        help="who is importing, for the audit trail",
-    )
+    actor_argument(i)
     i.set_defaults(func=cmd_framework_import)
 
     p = sub.add_parser(
@@ -544,12 +542,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("load", help="check and load returns or public data files (all or nothing)")
     _db_argument(p)
     p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument(
-        "--by",
-        default=getpass.getuser(),
-        metavar="NAME",
-        help="who is loading, for the audit trail (default: your login name)",
-    )
+    actor_argument(p)
     p.add_argument(
         "--format", default="auto", choices=["auto", "return", "police-uk", "ons-csp", "fingertips"]
     )
@@ -569,13 +562,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("rollback", help="undo an upload: the figures it replaced are current again")
     _db_argument(p)
     p.add_argument("upload_id", type=int, metavar="UPLOAD_ID")
-    p.add_argument("--by", default="administrator", metavar="NAME")
+    actor_argument(p)
     p.set_defaults(func=cmd_rollback)
 
     p = sub.add_parser("restore", help="undo a rollback: the upload's figures count again")
     _db_argument(p)
     p.add_argument("upload_id", type=int, metavar="UPLOAD_ID")
-    p.add_argument("--by", default="administrator", metavar="NAME")
+    actor_argument(p)
     p.set_defaults(func=cmd_rollback)
 
     p = sub.add_parser("meeting", help="record board meetings (freezes the statuses the board saw)")
@@ -584,7 +577,7 @@ def build_parser() -> argparse.ArgumentParser:
     _db_argument(a)
     a.add_argument("date", metavar="DATE")
     a.add_argument("--title", default=None)
-    a.add_argument("--by", default=getpass.getuser(), metavar="NAME")
+    actor_argument(a)
     a.set_defaults(func=cmd_meeting_add)
     a = msub.add_parser("list", help="the meetings recorded, newest first")
     _db_argument(a)
@@ -594,7 +587,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["export", "import"])
     p.add_argument("file", metavar="FILE.xlsx")
     _db_argument(p)
-    p.add_argument("--by", default=getpass.getuser(), metavar="NAME")
+    actor_argument(p)
     p.set_defaults(func=cmd_actions)
 
     p = sub.add_parser("pack", help="the board pack: PDF, PowerPoint or Excel")
@@ -641,6 +634,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print the comparison as JSON")
     p.set_defaults(func=cmd_compare)
+
+    add_user_commands(sub, _db_argument, _open)
     return parser
 
 

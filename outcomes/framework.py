@@ -25,6 +25,7 @@ from loaders import files
 from loaders.problems import FileRefused
 from outcomes import periods, spreadsheets
 from outcomes.errors import Refused
+from outcomes.people import Person, writes
 from outcomes.status import POLARITIES, ROLL_UPS, TOLERANCE_KINDS
 from outcomes.store import audit, insert_frame, registered, transaction
 
@@ -120,6 +121,7 @@ TABLES: dict[str, Table] = {
                 Column("outcomes", required=True),
                 Column("success_measures", required=True),
                 Column("lead_role", required=True),
+                Column("lead_email"),  # the lead as a person: who owes the return
                 Column("lead_partner", required=True),
                 Column("roll_up", choices=ROLL_UPS),
             ),
@@ -139,6 +141,7 @@ TABLES: dict[str, Table] = {
                 Column("frequency", required=True, choices=FREQUENCIES),
                 Column("source_partner", required=True),
                 Column("accountable_role", required=True),
+                Column("accountable_email"),
                 Column("target", "number"),
                 Column("tolerance", "number", default=5.0),
                 Column("tolerance_kind", choices=TOLERANCE_KINDS, default="percent"),
@@ -805,8 +808,9 @@ def read_file(path: str | Path) -> Framework:
 # Database
 
 
+@writes("framework.change")
 def import_framework(
-    cur: duckdb.DuckDBPyConnection, framework: Framework, who: str = "administrator"
+    cur: duckdb.DuckDBPyConnection, framework: Framework, *, by: Person
 ) -> dict[str, int]:
     """Make the database's framework equal to ``framework``, in one transaction.
 
@@ -842,7 +846,7 @@ def import_framework(
             "UPDATE indicator_spc SET status_by_spc = list_contains(?, indicator_code)",
             [spc_status],
         )
-        audit(cur, who, "framework", "all", "imported", after=counts)
+        audit(cur, by, "framework", "all", "imported", after=counts)
     return counts
 
 

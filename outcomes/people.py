@@ -169,8 +169,8 @@ def require(
         owner_email, owner_name = upload
         if not by.email or (owner_email or "").strip().lower() != by.email:
             raise NotPermitted(
-                f"{by.name} may {permission.words} only for their own uploads; this one was "
-                f"loaded by {owner_name}."
+                f"{by.name} is {_a(ROLE_WORDS[by.role])} and may {permission.words} only if they "
+                f"loaded it; this one was loaded by {owner_name}."
             )
 
 
@@ -283,7 +283,8 @@ def people(cur: duckdb.DuckDBPyConnection, *, include_removed: bool = True) -> p
                p.added_at, p.removed_at
         FROM person p LEFT JOIN person_priority pp ON pp.person_id = p.id
         WHERE ? OR p.active
-        GROUP BY ALL ORDER BY p.active DESC, lower(p.name), p.email
+        GROUP BY p.id, p.email, p.name, p.role, p.active, p.demo, p.added_at, p.removed_at
+        ORDER BY p.active DESC, lower(p.name), p.email
         """,
         [include_removed],
     ).df()

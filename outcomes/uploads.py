@@ -36,7 +36,14 @@ from loaders.returns import ReturnRows, read_return
 from loaders.values import PLAUSIBLE_MAX, parse_value
 from outcomes import periods
 from outcomes.errors import Refused
-from outcomes.observations import OBSERVATIONS, SERIES, UploadResult, UploadWriter
+from outcomes.observations import (
+    OBSERVATIONS,
+    SERIES,
+    UploadResult,
+    UploadWriter,
+    priorities_of,
+)
+from outcomes.people import Person, require, writes
 from outcomes.store import audit, registered, rehearsal, transaction
 
 FORMATS = ("auto", "return", "police-uk", "ons-csp", "fingertips")
@@ -751,7 +758,7 @@ def _fingerprint(rows: pd.DataFrame) -> str:
 def _write(
     cur,
     prepared: Prepared,
-    uploaded_by: str,
+    by: Person,
     progress: Callable[[float, str], None] | None,
     rehearsal: bool = False,
 ) -> tuple[UploadResult, pd.DataFrame]:
@@ -759,7 +766,7 @@ def _write(
     tell = progress or (lambda _f, _m: None)
     writer = UploadWriter(
         cur,
-        uploaded_by=uploaded_by,
+        by=by,
         file_name=prepared.file_name,
         source_format=prepared.source_format,
         sha256=prepared.sha256,
@@ -797,7 +804,7 @@ def _write(
     notes = _new_commentary(cur, prepared.commentary)
     if not notes.empty:
         # Commentary belongs to an upload too, so undoing the upload withdraws it.
-        notes = notes.assign(author=uploaded_by, upload_id=writer.ensure_upload())
+        notes = notes.assign(author=by.signature, upload_id=writer.ensure_upload())
         with registered(cur, "_commentary", notes):
             cur.execute(
                 "INSERT INTO commentary (indicator_code, period, narrative, blockage, author, upload_id) "
@@ -835,11 +842,37 @@ def _statuses(cur) -> pd.DataFrame:
     return cur.execute("SELECT indicator_code, name, status FROM indicator_rating").df()
 
 
+# A preview is rehearsed and rolled back; it writes under no one's name.
+_PREVIEWER = Person(email=None, name="preview", role="admin", how="system")
+
+
+def check_permitted(cur: duckdb.DuckDBPyConnection, prepared: Prepared, by: Person | None) -> None:
+    """Refuse, naming what they may not load, unless ``by`` may load everything in the file:
+    public data needs an analyst; a lead's figures and commentary must be for their priorities.
+    """
+    if prepared.series is not None and not prepared.series.empty:
+        require(by, "public_data.load")
+    codes = [
+        *prepared.observations.get("indicator_code", []),
+        *prepared.commentary.get("indicator_code", []),
+    ]
+    require(by, "returns.load", priorities=priorities_of(cur, codes))
+
+
+def refusal(cur: duckdb.DuckDBPyConnection, prepared: Prepared, by: Person | None) -> str | None:
+    """Why ``by`` may not load this file, or None (for the page to say before its preview)."""
+    try:
+        check_permitted(cur, prepared, by)
+    except Refused as refused:
+        return str(refused)
+    return None
+
+
 def preview(cur: duckdb.DuckDBPyConnection, prepared: Prepared) -> Preview:
     """What commit would change, found by doing it in a transaction and rolling back."""
     with rehearsal(cur):
         before = _statuses(cur)
-        result, rows = _write(cur, prepared, "preview", None, rehearsal=True)
+        result, rows = _write(cur, prepared, _PREVIEWER, None, rehearsal=True)
         after = _statuses(cur)
     both = before.merge(after, on=["indicator_code", "name"], suffixes=("_before", "_after"))
     touched = set(rows.loc[rows["change"] != "unchanged", "what"]) if not rows.empty else set()
@@ -862,11 +895,12 @@ def preview(cur: duckdb.DuckDBPyConnection, prepared: Prepared) -> Preview:
     )
 
 
+@writes("returns.load")
 def commit(
     cur: duckdb.DuckDBPyConnection,
     prepared: Prepared,
     *,
-    uploaded_by: str,
+    by: Person,
     accept_warnings: bool = False,
     progress: Callable[[float, str], None] | None = None,
     previewed: Preview | None = None,
@@ -880,26 +914,27 @@ def commit(
     return commit_all(
         cur,
         [prepared],
-        uploaded_by=uploaded_by,
+        by=by,
         accept_warnings=accept_warnings,
         progress=progress,
         previewed=None if previewed is None else [previewed],
     )[0]
 
 
+@writes("returns.load")
 def commit_all(
     cur: duckdb.DuckDBPyConnection,
     batch: list[Prepared],
     *,
-    uploaded_by: str,
+    by: Person,
     accept_warnings: bool = False,
     progress: Callable[[float, str], None] | None = None,
     previewed: list[Preview] | None = None,
 ) -> list[UploadResult]:
     """Several files as one all-or-nothing load: any error or unaccepted warning in any file
     refuses the lot, and a failure part-way leaves the database as it was."""
-    if not uploaded_by or not uploaded_by.strip():
-        raise UploadRefused("Say who is uploading (your name or role), for the audit trail.")
+    for prep in batch:
+        check_permitted(cur, prep, by)
     # A file loaded before changes nothing, so its warnings need no answer.
     fresh = [prep for prep in batch if prep.already_loaded is None]
     errors = [p for prep in fresh for p in prep.errors]
@@ -927,7 +962,7 @@ def commit_all(
                 )
                 results.append(UploadResult(None, 0, 0, unchanged))
                 continue
-            result, rows = _write(cur, prep, uploaded_by.strip(), step)
+            result, rows = _write(cur, prep, by, step)
             if previewed is not None and _fingerprint(rows) != previewed[number].fingerprint:
                 raise UploadRefused(STALE_PREVIEW)
             results.append(result)
@@ -938,8 +973,8 @@ def uploads(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every upload, newest first."""
     return cur.execute(
         """
-        SELECT id, uploaded_at, uploaded_by, file_name, source_format, rows_new, rows_revised,
-               rows_unchanged, state, rolled_back_at, rolled_back_by
+        SELECT id, uploaded_at, uploaded_by, uploaded_by_email, file_name, source_format,
+               rows_new, rows_revised, rows_unchanged, state, rolled_back_at, rolled_back_by
         FROM upload ORDER BY id DESC
         """
     ).df()
@@ -952,6 +987,7 @@ class UploadFacts:
     upload_id: int
     file_name: str
     uploaded_by: str
+    uploaded_by_email: str | None
     uploaded_at: Any
     state: str
     figures: int  # new and revised figures it holds (what undo withdraws, restore brings back)
@@ -970,7 +1006,7 @@ class UploadFacts:
 def upload_facts(cur: duckdb.DuckDBPyConnection, upload_id: int) -> UploadFacts:
     row = cur.execute(
         """
-        SELECT u.id, u.file_name, u.uploaded_by, u.uploaded_at, u.state,
+        SELECT u.id, u.file_name, u.uploaded_by, u.uploaded_by_email, u.uploaded_at, u.state,
                coalesce(u.rows_new, 0) + coalesce(u.rows_revised, 0),
                (SELECT count(*) FROM commentary c WHERE c.upload_id = u.id)
         FROM upload u WHERE u.id = ?
@@ -984,7 +1020,8 @@ def upload_facts(cur: duckdb.DuckDBPyConnection, upload_id: int) -> UploadFacts:
     return UploadFacts(*row)
 
 
-def rollback(cur: duckdb.DuckDBPyConnection, upload_id: int, *, by: str) -> str:
+@writes("uploads.undo")
+def rollback(cur: duckdb.DuckDBPyConnection, upload_id: int, *, by: Person) -> str:
     """Mark an upload rolled back: the revisions it replaced are current again.
 
     Two people undoing the same upload at once: one wins, the other is told, and the audit
@@ -993,15 +1030,16 @@ def rollback(cur: duckdb.DuckDBPyConnection, upload_id: int, *, by: str) -> str:
     return _set_state(cur, upload_id, by, "committed", "rolled back")
 
 
-def restore(cur: duckdb.DuckDBPyConnection, upload_id: int, *, by: str) -> str:
+@writes("uploads.undo")
+def restore(cur: duckdb.DuckDBPyConnection, upload_id: int, *, by: Person) -> str:
     """Undo an undo: a rolled-back upload's figures and commentary count again."""
     return _set_state(cur, upload_id, by, "rolled back", "committed")
 
 
-def _set_state(cur, upload_id: int, by: str, was: str, now: str) -> str:
-    if not by or not by.strip():
-        raise UploadRefused("Say who you are (your name or role): it is recorded.")
+def _set_state(cur, upload_id: int, by: Person, was: str, now: str) -> str:
     facts = upload_facts(cur, upload_id)
+    # A lead undoes only what they loaded; "undo or restore upload N" names it.
+    require(by, "uploads.undo", upload=(facts.uploaded_by_email, facts.uploaded_by))
     undoing = now == "rolled back"
     if facts.state != was:
         raise UploadRefused(
@@ -1014,7 +1052,7 @@ def _set_state(cur, upload_id: int, by: str, was: str, now: str) -> str:
             "rolled_back_at = CASE WHEN ? THEN current_localtimestamp() END, "
             "rolled_back_by = CASE WHEN ? THEN ? END "
             "WHERE id = ? AND state = ?",  # no RETURNING: DuckDB's foreign keys refuse it here
-            [now, undoing, undoing, by.strip(), upload_id, was],
+            [now, undoing, undoing, by.signature, upload_id, was],
         ).fetchone()[0]
         if not changed:
             raise UploadRefused(
@@ -1024,7 +1062,7 @@ def _set_state(cur, upload_id: int, by: str, was: str, now: str) -> str:
             )
         audit(
             cur,
-            by.strip(),
+            by,
             "upload",
             upload_id,
             "rolled back" if undoing else "restored",

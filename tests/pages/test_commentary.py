@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from outcomes.store import PROJECT_ROOT
+from tests.actors import acting
 from tests.pages.conftest import clear_caches
 
 PRIORITY_PAGE = "pages/priority.py"
@@ -84,7 +85,7 @@ def test_commentary_added_on_the_form_shows_beside_the_chart(at, fresh_db):
         actions="Daily IOM check-ins for the cohort.",
         blockage=True,
         detail="Approved premises are full.",
-        author=LEAD,
+        by=acting(LEAD),
     )
     assert not at.error, [e.value for e in at.error]
     assert [s.value for s in at.success] == ["Commentary for RO01 (2024/25 Q4) added."]
@@ -128,7 +129,7 @@ def test_an_override_with_a_reason_shows_both_statuses_and_rolls_up(at, fresh_db
         at,
         override="amber",
         reason="March includes a one-off cohort transfer from Exeter",
-        author=LEAD,
+        by=acting(LEAD),
     )
     assert not at.error, [e.value for e in at.error]
     text = _text(at)

@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 from outcomes import meetings
 from outcomes.observations import record_upload
 from outcomes.store import PROJECT_ROOT, open_store
+from tests.actors import acting
 from tests.pages.conftest import clear_caches
 
 MEETING_PAGE = "pages/meeting.py"
@@ -74,7 +75,7 @@ def _revise_vv02_to_red(cur) -> None:
         [{"indicator_code": "VV02", "period": "2024/25 Q4", "area": "all", "value": 300}]
     )
     record_upload(
-        cur, frame, uploaded_by="Service Manager", file_name="VV02.xlsx", source_format="return"
+        cur, frame, by=acting("Service Manager"), file_name="VV02.xlsx", source_format="return"
     )
 
 
@@ -116,7 +117,7 @@ def test_recording_a_meeting_freezes_the_statuses_and_says_so(at, fresh_db):
 
 def test_recording_a_meeting_needs_a_name_and_a_new_date(at, fresh_db):
     _open(at)
-    _record(at, who="")
+    _record(at, by=acting(""))
     assert [e.value for e in at.error] == [
         "Fill in your name or role (at the top of the page) first: it is recorded."
     ]
@@ -140,7 +141,7 @@ def test_overview_block_before_and_after_a_meeting_and_a_revision(at, fresh_db):
     # the overview's own headings are untouched
     assert [h.value for h in at.header] == ["Individuals", "Communities", "Issues"]
 
-    _write(fresh_db, lambda cur: meetings.record_meeting(cur, "2025-05-15", by="clerk"))
+    _write(fresh_db, lambda cur: meetings.record_meeting(cur, "2025-05-15", by=acting("clerk")))
     _write(fresh_db, _revise_vv02_to_red)
     at.run()
     text = _text(_ok(at))
@@ -162,19 +163,19 @@ def test_overview_block_before_and_after_a_meeting_and_a_revision(at, fresh_db):
 
 def test_blockages_and_overdue_actions_reach_both_views(at, fresh_db):
     def setup(cur):
-        meetings.record_meeting(cur, "2025-05-15", by="clerk")
+        meetings.record_meeting(cur, "2025-05-15", by=acting("clerk"))
         meetings.add_commentary(
             cur,
             "RO01",
             "2024/25 Q4",
-            author="Head of Probation Delivery Unit",
+            by=acting("Head of Probation Delivery Unit"),
             narrative="Two prolific offenders were released in March.",
             blockage=True,
             blockage_detail="Housing for prison leavers: <b>no places</b>",
         )
         meetings.save_action(
             cur,
-            by="clerk",
+            by=acting("clerk"),
             reference="A7",
             text="Write to housing",
             owner="Chair",
@@ -250,7 +251,12 @@ def test_editing_an_action_changes_it(at, fresh_db):
     _write(
         fresh_db,
         lambda cur: meetings.save_action(
-            cur, by="clerk", reference="A1", text="Old words", owner="Chair", due_date="2099-01-01"
+            cur,
+            by=acting("clerk"),
+            reference="A1",
+            text="Old words",
+            owner="Chair",
+            due_date="2099-01-01",
         ),
     )
     _open(at)
@@ -335,13 +341,13 @@ def test_a_blockage_with_no_detail_beside_one_with_detail_shows_on_both_views(at
     commentary form: the missing detail came back as NaN and the plan on a page crashed."""
 
     def setup(cur):
-        meetings.record_meeting(cur, "2025-05-15", by="clerk")
-        meetings.add_commentary(cur, "VV01", "2024/25 Q4", author="Victim Lead", blockage=True)
+        meetings.record_meeting(cur, "2025-05-15", by=acting("clerk"))
+        meetings.add_commentary(cur, "VV01", "2024/25 Q4", by=acting("Victim Lead"), blockage=True)
         meetings.add_commentary(
             cur,
             "RO01",
             "2024/25 Q4",
-            author="Head of Probation Delivery Unit",
+            by=acting("Head of Probation Delivery Unit"),
             narrative="Two prolific offenders were released in March.",
             blockage=True,
             blockage_detail="Housing for prison leavers.",

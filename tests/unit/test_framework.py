@@ -7,6 +7,7 @@ import yaml
 
 from outcomes import framework
 from outcomes.demo import DEMO_FRAMEWORK
+from tests.actors import ADMIN
 
 SEVEN = [
     "Victims who are most vulnerable",
@@ -88,12 +89,12 @@ def test_xlsx_round_trip_loses_nothing(demo_framework, tmp_path):
 
 def test_database_round_trip_loses_nothing(store, demo_framework, tmp_path):
     cur = store.cursor()
-    framework.import_framework(cur, demo_framework)
+    framework.import_framework(cur, demo_framework, by=ADMIN)
     from_db = framework.read_framework(cur)
     assert from_db.equals(demo_framework)
     # and through a workbook, back into a second database
     framework.to_xlsx(from_db, tmp_path / "plan.xlsx")
-    framework.import_framework(cur, framework.from_xlsx(tmp_path / "plan.xlsx"))
+    framework.import_framework(cur, framework.from_xlsx(tmp_path / "plan.xlsx"), by=ADMIN)
     assert framework.read_framework(cur).equals(demo_framework)
 
 
@@ -140,7 +141,7 @@ def test_unknown_fields_are_named(tmp_path):
 
 def test_a_partners_missing_priority_can_be_added(store, demo_framework, tmp_path):
     cur = store.cursor()
-    framework.import_framework(cur, demo_framework)
+    framework.import_framework(cur, demo_framework, by=ADMIN)
     doc = framework.to_nested(demo_framework)
     doc["priorities"].append(
         {
@@ -158,7 +159,7 @@ def test_a_partners_missing_priority_can_be_added(store, demo_framework, tmp_pat
     )
     path = tmp_path / "plus.yaml"
     path.write_text(yaml.safe_dump(doc), encoding="utf-8")
-    framework.import_framework(cur, framework.from_yaml(path))
+    framework.import_framework(cur, framework.from_yaml(path), by=ADMIN)
     assert cur.execute("SELECT count(*) FROM priority").fetchone()[0] == 8
 
 
@@ -169,7 +170,7 @@ def test_dropping_an_indicator_with_figures_is_refused_and_changes_nothing(
     smaller = framework.Framework({k: v.copy() for k, v in demo_framework.tables.items()})
     smaller.tables["indicator"] = smaller["indicator"][smaller["indicator"]["code"] != "VV02"]
     with pytest.raises(framework.FrameworkError, match="indicator VV02 has .* recorded figure"):
-        framework.import_framework(cur, smaller)
+        framework.import_framework(cur, smaller, by=ADMIN)
     assert cur.execute("SELECT count(*) FROM indicator").fetchone()[0] == 22
 
 

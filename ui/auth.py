@@ -128,7 +128,10 @@ def visitor() -> Visitor:
             st.logout()
             st.stop()
         st.session_state["_last_seen"] = now
-        email = user.get("email")
+        # Entra ID leaves out ``email`` for someone without a mailbox unless the optional claim
+        # is added; their user principal name is then the address (docs/sign-in.md).
+        username = str(user.get("preferred_username") or "")
+        email = user.get("email") or (username if "@" in username else None)
         name = user.get("name")
         found = people.person(cur, email, name=name, how="signed in")
         if found is None:

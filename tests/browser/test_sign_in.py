@@ -167,7 +167,7 @@ def test_lead_loads_their_priority_is_refused_another_and_signs_out(
     wait_for_app(page, h1="Meetings and actions")
     expect(page.get_by_role("button", name="Record the meeting")).to_have_count(0)
     page.get_by_text("Audit trail: who changed what, and when").click()
-    page.get_by_label("Whose changes").click()
+    page.get_by_role("combobox", name="Whose changes").click()
     page.get_by_role("option", name=re.compile(LEAD_NAME)).click()
     wait_for_app(page, h1="Meetings and actions")
     trail = page.locator("table").last

@@ -42,13 +42,11 @@ class Visitor:
 
 def _auth_section() -> dict[str, Any]:
     """The ``[auth]`` section of secrets.toml, or nothing when sign-in is not configured."""
-    from streamlit.auth_util import get_secrets_auth_section
-
     try:
-        section = get_secrets_auth_section()
-    except Exception:  # an unreadable secrets file is "not configured", and says so below
+        section = st.secrets.get("auth") or {}
+    except Exception:  # no secrets file, or one that does not parse: not configured
         return {}
-    return section.to_dict() if hasattr(section, "to_dict") else dict(section or {})
+    return section.to_dict() if hasattr(section, "to_dict") else dict(section)
 
 
 def sign_in_configured() -> bool:
@@ -166,10 +164,9 @@ def sidebar(visitor: Visitor) -> None:
     """Who is signed in and the way out; the demo's sign-in; or why nothing can be changed."""
     from ui.markup import plain
 
-    if visitor.mode in ("signed in", "unknown"):
-        who = visitor.person.label if visitor.person else (visitor.email or "")
-        role = people.ROLE_WORDS[visitor.person.role] if visitor.person else "no role here"
-        st.caption(f"Signed in as {plain(who)} ({role}).")
+    if visitor.mode == "signed in":
+        role = people.ROLE_WORDS[visitor.person.role]
+        st.caption(f"Signed in as {plain(visitor.person.label)} ({role}).")
         st.button("Sign out", key="sign_out", icon=":material/logout:", on_click=sign_out)
     elif visitor.mode == "demo":
         _demo_sign_in(visitor)

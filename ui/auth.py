@@ -184,7 +184,8 @@ def _demo_sign_in(visitor: Visitor) -> None:
 
     demo = people.people(cursor(), include_removed=False)
     demo = demo[demo["demo"]]
-    labels = {r.email: f"{r.name}, {people.ROLE_WORDS[r.role]}" for r in demo.itertuples()}
+    # The demo's people carry their role in their names ("Ana Lyst (analyst)").
+    labels = {r.email: r.name for r in demo.itertuples()}
     options = [None, *labels]
     st.selectbox(
         "Demo: sign in as",

@@ -90,15 +90,16 @@ def _pages(visitor: auth.Visitor) -> list:
             url_path="present",
         ),
     ]
-    if visitor.may("people.manage"):
-        found.append(
-            st.Page(
-                "pages/admin.py",
-                title="People and roles",
-                icon=":material/manage_accounts:",
-                url_path="admin",
-            )
+    # Listed for administrators; reachable by its address for anyone, where it says who may.
+    found.append(
+        st.Page(
+            "pages/admin.py",
+            title="People and roles",
+            icon=":material/manage_accounts:",
+            url_path="admin",
+            visibility="visible" if visitor.may("people.manage") else "hidden",
         )
+    )
     return found
 
 

@@ -43,6 +43,8 @@ class Visitor:
 def _auth_section() -> dict[str, Any]:
     """The ``[auth]`` section of secrets.toml, or nothing when sign-in is not configured."""
     try:
+        if not st.secrets.load_if_toml_exists():
+            return {}
         section = st.secrets.get("auth") or {}
     except Exception:  # no secrets file, or one that does not parse: not configured
         return {}

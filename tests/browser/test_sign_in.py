@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import load_workbook
 
 from tests.browser.server import free_port, serve
+from tests.returns import filled_return
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +49,6 @@ def signed_server(
     from outcomes.demo import build_demo
     from outcomes.people import SYSTEM, add_person
     from outcomes.store import open_store
-    from outcomes.template import write_template
 
     work = tmp_path_factory.mktemp("browser-sign-in")
     db = work / "outcomes.duckdb"
@@ -61,10 +59,9 @@ def signed_server(
         build_demo(cur)
         add_person(cur, LEAD, name="S. Okafor", role="lead", priorities=[LEAD_PRIORITY], by=SYSTEM)
         for priority in (LEAD_PRIORITY, OTHER_PRIORITY):
-            path = work / f"return-{priority}.xlsx"
-            write_template(cur, path, PERIOD, priority_id=priority)
-            _fill(path)
-            returns[priority] = path
+            returns[priority] = filled_return(
+                cur, work / f"return-{priority}.xlsx", priority, PERIOD
+            )
     finally:
         store.close()
     port = free_port()
@@ -84,17 +81,6 @@ server_metadata_url = "{provider}/.well-known/openid-configuration"
     )
     with serve(work, db, port=port, secrets=secrets) as base:
         yield {"base": base, "returns": returns, "db": db}
-
-
-def _fill(path: Path) -> None:
-    """Every figure the template asks for, last period's value where it has one."""
-    wb = load_workbook(path)
-    ws = wb["Return"]
-    header = [cell.value for cell in ws[1]]
-    value, previous = header.index("Value") + 1, header.index("Previous value") + 1
-    for r in range(2, ws.max_row + 1):
-        ws.cell(row=r, column=value, value=ws.cell(row=r, column=previous).value or 10)
-    wb.save(path)
 
 
 def _shown(page: Any) -> str:

@@ -9,10 +9,9 @@ import shutil
 
 import duckdb
 import pytest
-from openpyxl import load_workbook
 
 from outcomes.store import open_store
-from outcomes.template import write_template
+from tests.returns import filled_return
 from tests.unit.test_cli import outcomes
 
 LEAD = "Jo.Lead@Council.Example"
@@ -36,20 +35,18 @@ def db(built, tmp_path):
 
 
 def _return(db: str, tmp_path, priority: str) -> str:
-    out = tmp_path / f"{priority}.xlsx"
     store = open_store(db)
     try:
-        write_template(store.cursor(), out, "2025/26 Q1", priority_id=priority)
+        return str(filled_return(store.cursor(), tmp_path / f"{priority}.xlsx", priority))
     finally:
         store.close()
-    wb = load_workbook(out)
-    ws = wb["Return"]
-    header = [c.value for c in ws[1]]
-    value, previous = header.index("Value") + 1, header.index("Previous value") + 1
-    for r in range(2, ws.max_row + 1):
-        ws.cell(row=r, column=value, value=ws.cell(row=r, column=previous).value or 10)
-    wb.save(out)
-    return str(out)
+
+
+def _add_lead(db: str):
+    return outcomes(
+        "user", "add", LEAD, "--name", "Jo Lead", "--role", "lead", "--priority", LEAD_PRIORITY,
+        "--db", db,
+    )  # fmt: skip
 
 
 def _audit(db: str) -> list[tuple]:
@@ -63,19 +60,7 @@ def _audit(db: str) -> list[tuple]:
 
 
 def test_user_add_list_change_remove(db):
-    added = outcomes(
-        "user",
-        "add",
-        LEAD,
-        "--name",
-        "Jo Lead",
-        "--role",
-        "lead",
-        "--priority",
-        LEAD_PRIORITY,
-        "--db",
-        db,
-    )
+    added = _add_lead(db)
     assert added.returncode == 0, added.stderr
     assert added.stdout.strip() == (
         f"Jo Lead <jo.lead@council.example> added as priority lead for {LEAD_PRIORITY}."
@@ -114,22 +99,7 @@ def test_user_add_list_change_remove(db):
 
 
 def test_as_a_lead_the_command_line_applies_their_permissions(db, tmp_path):
-    assert (
-        outcomes(
-            "user",
-            "add",
-            LEAD,
-            "--name",
-            "Jo Lead",
-            "--role",
-            "lead",
-            "--priority",
-            LEAD_PRIORITY,
-            "--db",
-            db,
-        ).returncode
-        == 0
-    )
+    assert _add_lead(db).returncode == 0
     theirs = _return(db, tmp_path, OTHER_PRIORITY)
     refused = outcomes("load", theirs, "--as", LEAD, "--accept-warnings", "--db", db)
     assert refused.returncode == 2

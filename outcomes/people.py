@@ -396,7 +396,7 @@ def change_person(
         priorities = before["priorities"] if new_role == "lead" else []
     chosen = _check(cur, new_role, priorities)
     new_name = (name or "").strip() or before["name"]
-    _refuse_last_admin(cur, before, new_role)
+    _refuse_last_admin(cur, before, new_role, by)
     with transaction(cur):
         cur.execute(
             "UPDATE person SET name = ?, role = ? WHERE id = ?", [new_name, new_role, before["id"]]
@@ -423,7 +423,7 @@ def remove_person(cur: duckdb.DuckDBPyConnection, email: str, *, by: Person) -> 
         raise Refused(f"Nobody with the address {address} is known, so nobody was removed.")
     if by.email and by.email == address:
         raise Refused("You cannot remove yourself: ask another administrator.")
-    _refuse_last_admin(cur, before, None)
+    _refuse_last_admin(cur, before, None, by)
     with transaction(cur):
         cur.execute(
             "UPDATE person SET active = false, removed_at = current_localtimestamp() WHERE id = ?",
@@ -444,9 +444,10 @@ def remove_person(cur: duckdb.DuckDBPyConnection, email: str, *, by: Person) -> 
     )
 
 
-def _refuse_last_admin(cur, before: dict[str, Any], new_role: str | None) -> None:
-    """Keep at least one administrator who can sign in, or nobody could manage people."""
-    if before["role"] != "admin" or new_role == "admin":
+def _refuse_last_admin(cur, before: dict[str, Any], new_role: str | None, by: Person) -> None:
+    """Keep at least one administrator who can sign in, or nobody could manage people from the
+    dashboard. The command line (acting for no one in particular) is never locked out, so it may."""
+    if before["role"] != "admin" or new_role == "admin" or by.email is None:
         return
     others = cur.execute(
         "SELECT count(*) FROM person WHERE role = 'admin' AND active AND id <> ?", [before["id"]]

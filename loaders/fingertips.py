@@ -48,6 +48,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from loaders import files
+from loaders.periods import Period, PeriodError, calendar_year, parse_period
 from loaders.series import (
     SeriesLoad,
     duplicate_keys,
@@ -55,7 +56,6 @@ from loaders.series import (
     slug,
     values_frame,
 )
-from outcomes.periods import Period, PeriodError, calendar_year, parse_period
 
 SOURCE = "OHID Fingertips"
 CODE_PREFIX = "fingertips."

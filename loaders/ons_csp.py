@@ -22,7 +22,7 @@ Rules, applied sheet by sheet:
   ... crimes" (counts; C2 for the year ending December 2021, C3 for December 2022),
   "Percentage change" (C4; the change *to* the later year, so the period is the last "year
   ending" in the title) or "rate per 1,000" (C5). The period is that "year ending", as a
-  ``YE 2022-12`` code (:mod:`outcomes.periods`).
+  ``YE 2022-12`` code (:mod:`loaders.periods`).
 * **Series codes** — ``ons_csp.<offence>`` (unit ``count``),
   ``ons_csp.<offence>.percent-change`` (``percent_change``) and
   ``ons_csp.<offence>.rate-per-1000`` (``rate_per_1000``), where ``<offence>`` is the
@@ -65,6 +65,7 @@ from pathlib import Path
 import pandas as pd
 
 from loaders import files
+from loaders.periods import PeriodError, parse_period
 from loaders.problems import FileRefused
 from loaders.series import (
     SeriesLoad,
@@ -74,7 +75,6 @@ from loaders.series import (
     slug,
     values_frame,
 )
-from outcomes.periods import PeriodError, parse_period
 
 SOURCE = "ONS: Recorded crime data by Community Safety Partnership area"
 CODE_PREFIX = "ons_csp."

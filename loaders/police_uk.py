@@ -38,7 +38,7 @@ from pathlib import Path
 import pandas as pd
 
 from loaders import files
-from outcomes.periods import PeriodError, parse_period
+from loaders.periods import PeriodError, parse_period
 
 POLICE_UK_COLUMNS = (
     "Crime ID",

@@ -8,6 +8,19 @@ yields these; nothing parses a message back into parts.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+
+class Refused(Exception):
+    """Something a person asked for was refused; nothing was written.
+
+    The one base of every refusal in the product (``outcomes.errors`` names it for the domain):
+    its message is a plain sentence for a person; ``problems`` lists each located problem.
+    """
+
+    def __init__(self, message: str, problems: list[Any] | None = None):
+        super().__init__(message)
+        self.problems = list(problems or [])
 
 
 @dataclass(frozen=True)
@@ -39,15 +52,14 @@ class Problem:
         return ", ".join(parts)
 
 
-class FileRefused(Exception):
+class FileRefused(Refused):
     """A file refused before it was parsed (too big, damaged, the wrong kind); nothing was read.
 
     ``problems`` holds one :class:`Problem` per reason, each saying the limit and what to do.
     """
 
     def __init__(self, problems: list[Problem]):
-        super().__init__(" ".join(p.message for p in problems))
-        self.problems = problems
+        super().__init__(" ".join(p.message for p in problems), problems)
 
     @property
     def unreadable(self) -> bool:

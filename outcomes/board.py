@@ -13,7 +13,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from outcomes import periods, status
+from loaders import periods
+from outcomes import status
 
 UNIT_LABELS = {
     "count": "count",

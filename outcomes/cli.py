@@ -13,8 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from loaders.problems import FileRefused
-from outcomes import board, framework, status
+from outcomes import board, framework, status, uploads
 from outcomes.demo import DEMO_FRAMEWORK, build_demo
 from outcomes.errors import Refused
 from outcomes.store import open_store, resolve_db_path
@@ -550,9 +549,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="who is loading, for the audit trail (default: your login name)",
     )
-    p.add_argument(
-        "--format", default="auto", choices=["auto", "return", "police-uk", "ons-csp", "fingertips"]
-    )
+    p.add_argument("--format", default="auto", choices=uploads.FORMATS)
     p.add_argument(
         "--accept-warnings",
         action="store_true",
@@ -648,7 +645,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (Refused, FileRefused) as err:
+    except Refused as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except duckdb.IOException as err:

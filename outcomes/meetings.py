@@ -18,9 +18,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from loaders import files
+from loaders import files, periods
 from loaders.problems import FileRefused
-from outcomes import periods, spreadsheets, status
+from outcomes import spreadsheets, status
 from outcomes.errors import Refused
 from outcomes.store import audit, transaction
 

@@ -13,9 +13,9 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from loaders.periods import parse_code
 from outcomes import compare, spc
 from outcomes.board import format_value
-from outcomes.periods import parse_code
 
 INK = "#1F2328"
 MEAN_COLOUR = "#1F2328"

@@ -9,7 +9,8 @@ from io import BytesIO
 import pandas as pd
 import streamlit as st
 
-from outcomes import meetings, periods, status
+from loaders import periods
+from outcomes import meetings, status
 from ui import components as ui
 from ui import data, markup
 from ui.router import require_router

@@ -6,7 +6,8 @@ from io import BytesIO
 import pandas as pd
 import streamlit as st
 
-from outcomes import periods, status, uploads
+from loaders import periods
+from outcomes import status, uploads
 from outcomes.errors import Refused
 from outcomes.template import TemplateError, write_template
 from ui import components as ui

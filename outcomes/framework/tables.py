@@ -10,14 +10,13 @@ from typing import Any
 
 import pandas as pd
 
+from loaders.values import UNITS
 from outcomes.errors import Refused
-from outcomes.status import POLARITIES, ROLL_UPS, TOLERANCE_KINDS
+from outcomes.status import LEVELS, METHODS, POLARITIES, ROLL_UPS, TOLERANCE_KINDS
 
-LEVELS = ("outcome", "output")
-UNITS = ("count", "percent", "rate_per_1000", "score")
 FREQUENCIES = ("monthly", "quarterly", "annual")
 # spc: the status is read from the indicator's SPC icons (see outcomes/statistics.py).
-STATUS_METHODS = ("target", "baseline", "spc")
+STATUS_METHODS = (*METHODS, "spc")
 AGGREGATES = ("sum", "mean")
 SPC_PROFILES = ("mdc", "plotthedots")  # outcomes.spc.PROFILES
 SPC_EVENTS = ("recalculate", "ghost")

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from outcomes import periods
+from loaders import periods
 from outcomes.uploads.prepared import Prepared, problem
 
 

@@ -10,10 +10,10 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from loaders import periods
 from loaders.problems import Problem
 from loaders.returns import ReturnRows, read_return
 from loaders.values import PLAUSIBLE_MAX, parse_value
-from outcomes import periods
 from outcomes.store import registered
 from outcomes.uploads.prepared import Prepared, problem
 

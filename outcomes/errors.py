@@ -11,7 +11,7 @@ from __future__ import annotations
 # Declared beside the Problem it carries, below both packages: the loaders refuse too.
 from loaders.problems import Refused
 
-__all__ = ["Busy", "Conflict", "Refused"]
+__all__ = ["Busy", "Conflict", "Refused", "StillLinked"]
 
 
 class Conflict(Refused):
@@ -20,3 +20,7 @@ class Conflict(Refused):
 
 class Busy(Refused):
     """Another program (the command line, say) holds the database file for the moment."""
+
+
+class StillLinked(Refused):
+    """A row others still point at cannot be removed or renamed (a priority an action links to)."""

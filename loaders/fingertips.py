@@ -49,6 +49,7 @@ from pathlib import Path
 
 from loaders import files
 from loaders.periods import Period, PeriodError, calendar_year, parse_period
+from loaders.problems import Problem, problem
 from loaders.series import (
     SeriesLoad,
     duplicate_keys,
@@ -198,24 +199,33 @@ def _number(text: str) -> float | None:
     return float(tidy) if _NUMBER.fullmatch(tidy) else None
 
 
-def _empty(problems: list[str], rows_read: int = 0, skipped: dict | None = None) -> SeriesLoad:
+def _empty(problems: list[Problem], rows_read: int = 0, skipped: dict | None = None) -> SeriesLoad:
     return SeriesLoad(values_frame([]), series_frame([]), rows_read, problems, skipped or {})
 
 
 def read_fingertips(path: str | Path) -> SeriesLoad:
     """Read a Fingertips indicator export CSV (see the module docstring for the rules)."""
     path = Path(path)
-    problems: list[str] = []
+    problems: list[Problem] = []
     skipped: Counter[str] = Counter()
+    file = {"file": path.name}
     try:
         data = files.read_bytes(path, path.name)
         files.check_csv(data, path.name)
         records = _records(data.decode("utf-8-sig"), path.name)
     except (OSError, UnicodeDecodeError) as error:
-        problems.append(f"{path.name}: could not be read as a CSV file ({error}); file skipped")
+        problems.append(
+            problem(
+                "file-skipped",
+                f"{path.name}: could not be read as a CSV file ({error}); file skipped",
+                **file,
+            )
+        )
         return _empty(problems)
     if not records:
-        problems.append(f"{path.name}: the file is empty; nothing read")
+        problems.append(
+            problem("file-skipped", f"{path.name}: the file is empty; nothing read", **file)
+        )
         return _empty(problems)
 
     _, header = records[0]
@@ -223,8 +233,12 @@ def read_fingertips(path: str | Path) -> SeriesLoad:
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         problems.append(
-            f"{path.name}: not a Fingertips indicator export (missing columns: "
-            f"{', '.join(missing)}); file skipped"
+            problem(
+                "file-skipped",
+                f"{path.name}: not a Fingertips indicator export (missing columns: "
+                f"{', '.join(missing)}); file skipped",
+                **file,
+            )
         )
         return _empty(problems)
     value_type_column = next((c for c in VALUE_TYPE_COLUMNS if c in header), None)
@@ -243,8 +257,13 @@ def read_fingertips(path: str | Path) -> SeriesLoad:
         else:
             skipped[_SKIP_WRONG_FIELDS] += 1
             problems.append(
-                f"{path.name} line {line}: {len(fields)} fields where the header has "
-                f"{len(header)}; row skipped"
+                problem(
+                    "row-skipped",
+                    f"{path.name} line {line}: {len(fields)} fields where the header has "
+                    f"{len(header)}; row skipped",
+                    row=line,
+                    **file,
+                )
             )
             continue
         row = dict(zip(header, fields, strict=True))
@@ -252,9 +271,15 @@ def read_fingertips(path: str | Path) -> SeriesLoad:
         if not indicator or not area:
             skipped[_SKIP_NO_KEY] += 1
             problems.append(
-                f"{path.name} line {line}: no "
-                + ("Indicator ID" if not indicator else "Area Code")
-                + "; row skipped"
+                problem(
+                    "row-skipped",
+                    f"{path.name} line {line}: no "
+                    + ("Indicator ID" if not indicator else "Area Code")
+                    + "; row skipped",
+                    row=line,
+                    column="Indicator ID" if not indicator else "Area Code",
+                    **file,
+                )
             )
             continue
         period = _period(row["Time period"])
@@ -274,7 +299,15 @@ def read_fingertips(path: str | Path) -> SeriesLoad:
             number = _number(row.get(column, ""))
             if number is None:
                 problems.append(
-                    f"{path.name} line {line}: {column} {row[column]!r} is not a number; left empty"
+                    problem(
+                        "cell-not-a-figure",
+                        f"{path.name} line {line}: {column} {row[column]!r} is not a number; "
+                        "left empty",
+                        row=line,
+                        column=column,
+                        value=row[column],
+                        **file,
+                    )
                 )
                 number = float("nan")
             record[target] = number
@@ -294,8 +327,14 @@ def read_fingertips(path: str | Path) -> SeriesLoad:
     wanted = "; ".join(description for _, description, _ in PERIOD_FORMS)
     for text, count in unsupported.items():
         problems.append(
-            f"{path.name}: time period {text!r} is not supported (expected {wanted}); "
-            f"{count} row{'s' if count != 1 else ''} skipped"
+            problem(
+                "period-unsupported",
+                f"{path.name}: time period {text!r} is not supported (expected {wanted}); "
+                f"{count} row{'s' if count != 1 else ''} skipped",
+                column="Time period",
+                value=text,
+                **file,
+            )
         )
 
     frame = values_frame(values)
@@ -303,8 +342,12 @@ def read_fingertips(path: str | Path) -> SeriesLoad:
     if not clashes.empty:
         first = clashes.iloc[0]
         problems.append(
-            f"{path.name}: {len(clashes)} rows share a series, period and area with another "
-            f"(first: {first.series_code} {first.period} {first.area}); all are kept"
+            problem(
+                "values-clash",
+                f"{path.name}: {len(clashes)} rows share a series, period and area with another "
+                f"(first: {first.series_code} {first.period} {first.area}); all are kept",
+                **file,
+            )
         )
     frame = frame.sort_values(["series_code", "period", "area"], kind="stable")
     return SeriesLoad(

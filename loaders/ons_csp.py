@@ -66,7 +66,7 @@ import pandas as pd
 
 from loaders import files
 from loaders.periods import PeriodError, parse_period
-from loaders.problems import FileRefused
+from loaders.problems import FileRefused, Problem, problem
 from loaders.series import (
     SeriesLoad,
     duplicate_keys,
@@ -253,7 +253,11 @@ class _Column:
 
 
 def _columns(
-    where: str, headers: list[str], kind: TableKind, problems: list[str]
+    where: str,
+    headers: list[str],
+    kind: TableKind,
+    problems: list[Problem],
+    at: dict[str, object],
 ) -> tuple[dict[str, int], list[_Column]]:
     """Positions of the canonical columns, and the figure columns with their series."""
     ids: dict[str, int] = {}
@@ -265,7 +269,12 @@ def _columns(
         canonical = _canonical(header)
         if canonical in ids:
             problems.append(
-                f"{where}: column {header!r} repeats {canonical}; the second one was ignored"
+                problem(
+                    "column-ignored",
+                    f"{where}: column {header!r} repeats {canonical}; the second one was ignored",
+                    column=header,
+                    **at,
+                )
             )
             continue
         if canonical in CONTEXT_SERIES:
@@ -287,8 +296,13 @@ def _columns(
         code = CODE_PREFIX + slug(offence) + table.suffix
         if code in seen:
             problems.append(
-                f"{where}: columns {seen[code]!r} and {header!r} both give {code}; "
-                "the second was ignored"
+                problem(
+                    "column-ignored",
+                    f"{where}: columns {seen[code]!r} and {header!r} both give {code}; "
+                    "the second was ignored",
+                    column=header,
+                    **at,
+                )
             )
             continue
         seen[code] = header
@@ -321,24 +335,37 @@ def _text(row: pd.Series, position: int | None) -> str:
     return normalise_header(row.iloc[position])
 
 
-def _empty(problems: list[str], rows_read: int = 0, skipped: dict | None = None) -> SeriesLoad:
+def _empty(problems: list[Problem], rows_read: int = 0, skipped: dict | None = None) -> SeriesLoad:
     return SeriesLoad(values_frame([]), series_frame([]), rows_read, problems, skipped or {})
 
 
 def read_ons_csp(path: str | Path) -> SeriesLoad:
     """Read every figure sheet of an ONS CSP recorded-crime workbook (see module docstring)."""
     path = Path(path)
-    problems: list[str] = []
+    problems: list[Problem] = []
     skipped: Counter[str] = Counter()
+    file = {"file": path.name}
     try:
         book = files.read_workbook(files.read_bytes(path, path.name), path.name)
     except FileRefused as refused:
         if not refused.unreadable:
             raise  # over a limit: refused outright, whatever the loader would say
-        problems.append(f"{path.name}: could not be read as a workbook; file skipped")
+        problems.append(
+            problem(
+                "file-skipped",
+                f"{path.name}: could not be read as a workbook; file skipped",
+                **file,
+            )
+        )
         return _empty(problems)
     except OSError as error:  # a missing file: report, never raise
-        problems.append(f"{path.name}: could not be read as a workbook ({error}); file skipped")
+        problems.append(
+            problem(
+                "file-skipped",
+                f"{path.name}: could not be read as a workbook ({error}); file skipped",
+                **file,
+            )
+        )
         return _empty(problems)
 
     records: list[dict[str, object]] = []
@@ -352,46 +379,69 @@ def read_ons_csp(path: str | Path) -> SeriesLoad:
     table_sheets = [name for name in book if TABLE_SHEET.fullmatch(name.strip())]
     if not table_sheets:
         problems.append(
-            f"{path.name}: no sheets named 'Table C1', 'Table C2', ...; "
-            f"sheets found: {', '.join(book)}"
+            problem(
+                "file-skipped",
+                f"{path.name}: no sheets named 'Table C1', 'Table C2', ...; "
+                f"sheets found: {', '.join(book)}",
+                **file,
+            )
         )
     for sheet_name in table_sheets:
         sheet = book[sheet_name]
         where = f"{path.name}, sheet {sheet_name!r}"
+        at = {**file, "sheet": sheet_name}
         header_index = _find_header(sheet)
         title = _title(sheet, header_index if header_index is not None else HEADER_ROW - 1)
         year_given = _YEAR_ENDING.search(title) is not None
         if header_index is None:
             if year_given:
                 problems.append(
-                    f"{where}: no 'Community Safety Partnership code' column on row "
-                    f"{HEADER_ROW} or above; sheet skipped"
+                    problem(
+                        "sheet-skipped",
+                        f"{where}: no 'Community Safety Partnership code' column on row "
+                        f"{HEADER_ROW} or above; sheet skipped",
+                        **at,
+                    )
                 )
             else:
                 skipped[_SKIP_NO_FIGURES] += 1
             continue
         if header_index != HEADER_ROW - 1:
             problems.append(
-                f"{where}: header found on row {header_index + 1}, not row {HEADER_ROW} "
-                "as in the December 2022 edition; read from there"
+                problem(
+                    "header-moved",
+                    f"{where}: header found on row {header_index + 1}, not row {HEADER_ROW} "
+                    "as in the December 2022 edition; read from there",
+                    row=header_index + 1,
+                    **at,
+                )
             )
         kind, period = _table_kind(title), _period(title)
         if kind is None or period is None:
             problems.append(
-                f"{where}: title {title!r} does not say "
-                + ("what the figures are" if kind is None else "which year ending it covers")
-                + " (expected e.g. 'Number of ... crimes ..., year ending December 2022'); "
-                "sheet skipped"
+                problem(
+                    "sheet-skipped",
+                    f"{where}: title {title!r} does not say "
+                    + ("what the figures are" if kind is None else "which year ending it covers")
+                    + " (expected e.g. 'Number of ... crimes ..., year ending December 2022'); "
+                    "sheet skipped",
+                    value=title,
+                    **at,
+                )
             )
             continue
         headers = [normalise_header(c) for c in sheet.iloc[header_index]]
-        ids, figures = _columns(where, headers, kind, problems)
+        ids, figures = _columns(where, headers, kind, problems, at)
         missing = [c for c in REQUIRED_COLUMNS if c not in ids]
         if missing:
             problems.append(
-                f"{where}: no column for "
-                + ", ".join(f"{c} ({COLUMN_ALIASES[c][0]!r})" for c in missing)
-                + "; sheet skipped"
+                problem(
+                    "sheet-skipped",
+                    f"{where}: no column for "
+                    + ", ".join(f"{c} ({COLUMN_ALIASES[c][0]!r})" for c in missing)
+                    + "; sheet skipped",
+                    **at,
+                )
             )
             continue
 
@@ -403,26 +453,43 @@ def read_ons_csp(path: str | Path) -> SeriesLoad:
             line = int(index) + 1
             code, name = _text(row, ids["csp_code"]), _text(row, ids["csp_name"])
             force = _text(row, ids.get("force_name"))
-            at = f"{where} row {line}"
+            here = f"{where} row {line}"
+            cell = {**at, "row": line}
             if name.casefold().startswith("unassigned"):
                 skipped[_SKIP_UNASSIGNED] += 1
                 if code:
                     problems.append(
-                        f"{at}: {name!r} carries CSP code {code!r}, but an 'Unassigned' row is "
-                        "not a CSP; row skipped"
+                        problem(
+                            "row-skipped",
+                            f"{here}: {name!r} carries CSP code {code!r}, but an 'Unassigned' "
+                            "row is not a CSP; row skipped",
+                            value=code,
+                            **cell,
+                        )
                     )
             elif not code and not name:
                 skipped[_SKIP_FORCE] += 1
             elif not code:
                 skipped[_SKIP_NO_CODE] += 1
-                problems.append(f"{at}: {name!r} ({force}) has no CSP code; row skipped")
+                problems.append(
+                    problem(
+                        "row-skipped",
+                        f"{here}: {name!r} ({force}) has no CSP code; row skipped",
+                        **cell,
+                    )
+                )
             elif not _GSS_CODE.fullmatch(code):
                 skipped[_SKIP_NOT_A_CODE] += 1
                 la = _text(row, ids.get("la_code"))
                 problems.append(
-                    f"{at}: the CSP code column says {code!r} for {name!r}"
-                    + (f" (local authority {la})" if la else "")
-                    + ", not a CSP code; row skipped"
+                    problem(
+                        "row-skipped",
+                        f"{here}: the CSP code column says {code!r} for {name!r}"
+                        + (f" (local authority {la})" if la else "")
+                        + ", not a CSP code; row skipped",
+                        value=code,
+                        **cell,
+                    )
                 )
             else:
                 kept.append((line, row, code))
@@ -432,9 +499,15 @@ def read_ons_csp(path: str | Path) -> SeriesLoad:
             rows = [(line, _text(row, ids["csp_name"])) for line, row, c in kept if c == code]
             skipped[_SKIP_DUPLICATE] += len(rows)
             problems.append(
-                f"{where}: CSP code {code} is given to "
-                + " and ".join(f"{name!r} (row {line})" for line, name in rows)
-                + "; all these rows skipped"
+                problem(
+                    "row-skipped",
+                    f"{where}: CSP code {code} is given to "
+                    + " and ".join(f"{name!r} (row {line})" for line, name in rows)
+                    + "; all these rows skipped",
+                    row=rows[0][0],
+                    value=code,
+                    **at,
+                )
             )
 
         for line, row, code in kept:
@@ -443,10 +516,17 @@ def read_ons_csp(path: str | Path) -> SeriesLoad:
             name = _text(row, ids["csp_name"])
             codes_by_csp[(_text(row, ids.get("force_name")), name)][code].append(sheet_name)
             for column in figures:
-                value, note, problem = _read_cell(row.iloc[column.position])
-                if problem:
+                value, note, fault = _read_cell(row.iloc[column.position])
+                if fault:
                     problems.append(
-                        f"{where} row {line} ({name}), column {column.header!r}: {problem}"
+                        problem(
+                            "cell-not-a-figure",
+                            f"{where} row {line} ({name}), column {column.header!r}: {fault}",
+                            row=line,
+                            column=column.header,
+                            value=row.iloc[column.position],
+                            **at,
+                        )
                     )
                 records.append(
                     {
@@ -468,24 +548,37 @@ def read_ons_csp(path: str | Path) -> SeriesLoad:
         if len(codes) > 1:
             given = "; ".join(f"{code} in {', '.join(sheets)}" for code, sheets in codes.items())
             problems.append(
-                f"{path.name}: CSP {name!r} ({force}) has different codes in different sheets "
-                f"({given}); its figures are loaded under the code each sheet gives"
+                problem(
+                    "codes-disagree",
+                    f"{path.name}: CSP {name!r} ({force}) has different codes in different "
+                    f"sheets ({given}); its figures are loaded under the code each sheet gives",
+                    **file,
+                )
             )
     for code, names in sorted(names_by_code.items()):
         if len(names) > 1:
             given = "; ".join(f"{name!r} in {', '.join(sheets)}" for name, sheets in names.items())
             problems.append(
-                f"{path.name}: CSP code {code} names different CSPs in different sheets "
-                f"({given}); its figures are loaded as each sheet gives them"
+                problem(
+                    "codes-disagree",
+                    f"{path.name}: CSP code {code} names different CSPs in different sheets "
+                    f"({given}); its figures are loaded as each sheet gives them",
+                    value=code,
+                    **file,
+                )
             )
 
     values = values_frame(records)
     clashes = duplicate_keys(values)
     if not clashes.empty:
         problems.append(
-            f"{path.name}: {len(clashes)} values share a series, period and area with another "
-            f"(first: {clashes.iloc[0].series_code} {clashes.iloc[0].period} "
-            f"{clashes.iloc[0].area}); two sheets may hold the same table"
+            problem(
+                "values-clash",
+                f"{path.name}: {len(clashes)} values share a series, period and area with "
+                f"another (first: {clashes.iloc[0].series_code} {clashes.iloc[0].period} "
+                f"{clashes.iloc[0].area}); two sheets may hold the same table",
+                **file,
+            )
         )
     values = values.sort_values(["series_code", "period", "area"], kind="stable")
     return SeriesLoad(

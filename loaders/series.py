@@ -11,8 +11,8 @@ A loader reads one published file (an ONS workbook, a Fingertips export, ...) an
 * ``series``: one row per ``series_code`` in ``values`` (:data:`SERIES_COLUMNS`), with a name
   for people, the source and a unit from :data:`SERIES_UNITS`.
 * ``rows_read``: data rows read from the file, whatever became of them;
-* ``problems``: plain-English sentences naming the file, sheet, row, column and value where
-  relevant; loaders collect these rather than raise;
+* ``problems``: :class:`~loaders.problems.Problem` notes, each a plain-English sentence with
+  its file, sheet, row, column and value where relevant; loaders collect these rather than raise;
 * ``skipped``: how many rows were left out on purpose, by reason, for example
   ``{"force subtotal rows (no CSP code)": 42}``.
 
@@ -27,6 +27,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
+
+from loaders.problems import Problem
 
 # The figures of a series value, declared once: outcomes.observations.SERIES records them.
 SERIES_FIGURES = (
@@ -49,7 +51,7 @@ class SeriesLoad:
     values: pd.DataFrame  # SERIES_VALUE_COLUMNS
     series: pd.DataFrame  # SERIES_COLUMNS, one row per series_code in values
     rows_read: int
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)
 
 

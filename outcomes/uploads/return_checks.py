@@ -11,11 +11,11 @@ import duckdb
 import pandas as pd
 
 from loaders import periods
-from loaders.problems import Problem
+from loaders.problems import Problem, problem
 from loaders.returns import ReturnRows, read_return
 from loaders.values import PLAUSIBLE_MAX, parse_value
 from outcomes.store import registered
-from outcomes.uploads.prepared import Prepared, problem
+from outcomes.uploads.prepared import Prepared
 
 BIG_CHANGE = 0.5  # a change of more than 50% on the previous figure asks for a second look
 

@@ -39,6 +39,7 @@ CATALOGUE: dict[str, Check] = {
     "missing-sheet": Check(E, "The workbook has no sheet {sheet}."),
     "too-many-rows": Check(E, "Sheet {sheet} has more rows than a sheet may."),
     "too-many-columns": Check(E, "Sheet {sheet} has more columns than a sheet may."),
+    "too-many-cells": Check(E, "Sheet {sheet} spans more cells than a sheet may."),
     "cell-too-long": Check(E, "A cell holds more text than a cell may."),
     "excel-error": Check(E, "The cell holds an Excel error ({value}), not a value."),
     # A lead's return, as read (loaders.returns).
@@ -159,18 +160,21 @@ def problem(
     return Problem(code, check.severity, message, file, sheet, row, column, shown)
 
 
-def as_text(problems: list[Problem], *, with_file: bool = False) -> str:
+def as_text(problems: list[Problem], *, with_file: bool = False, severity: bool = False) -> str:
     """Problems as the terminal lists them, one a line: where (when known), then what to do.
 
     >>> print(as_text([problem("blank-code", "Give the code.", file="r.xlsx", sheet="Return", row=7),
     ...                problem("framework-invalid", "area: include 'all'", file="f.yaml")]))
       - sheet Return, row 7: Give the code.
       - area: include 'all'
+    >>> print(as_text([problem("big-change", "Check it.", file="r.csv", row=3)], severity=True))
+      WARNING  line 3: Check it.
     """
     lines = []
     for p in problems:
         where = p.location() if with_file else p.location().removeprefix(p.file).lstrip(", ")
-        lines.append(f"  - {where + ': ' if where else ''}{p.message}")
+        mark = f"{p.severity.upper():8}" if severity else "-"
+        lines.append(f"  {mark} {where + ': ' if where else ''}{p.message}")
     return "\n".join(lines)
 
 

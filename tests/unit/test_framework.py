@@ -232,6 +232,6 @@ def test_a_bad_choice_is_reported_once(tmp_path):
     path.write_text(yaml.safe_dump(doc), encoding="utf-8")
     with pytest.raises(framework.FrameworkError) as caught:
         framework.from_yaml(path)
-    assert [p for p in caught.value.problems if "polarity" in p] == [
+    assert [p.message for p in caught.value.problems if "polarity" in p.message] == [
         "indicator VV01: polarity 'up' is not one of higher, lower, none"
     ]

@@ -317,6 +317,19 @@ def test_awkward_rows_are_skipped_and_reported(tmp_path):
     assert "[q] (ONS marker not recognised)" in set(swindon.note)
 
 
+def test_a_bad_cell_keeps_its_sheet_row_column_and_value(tmp_path):
+    rows = c3() + [
+        ["E23000038", "Wiltshire", "E22000361", "Wiltshire", "E06000054", "Wiltshire", 1, "n/a"]
+    ]
+    load = read_ons_csp(write_book(tmp_path / "bad.xlsx", {"Table C3": rows}))
+    (bad,) = [p for p in load.problems if p.code == "cell-not-a-figure"]
+    assert (bad.file, bad.sheet, bad.row, bad.value) == ("bad.xlsx", "Table C3", len(rows), "n/a")
+    assert bad.column == "Violence against the person" and bad.severity == "info"
+    assert bad.location() == (
+        "bad.xlsx, sheet Table C3, row 13, column Violence against the person"
+    )
+
+
 def test_a_csp_with_different_codes_in_different_sheets_is_reported(tmp_path):
     renamed = [*c2()[:-1], [*BATH[:2], "E22000999", *BATH[3:], 1, 2]]
     load = read_ons_csp(

@@ -47,3 +47,22 @@ def test_the_scan_sees_imports_inside_functions(tmp_path):
     sample = tmp_path / "sample.py"
     sample.write_text("def f():\n    from outcomes import periods\n    import streamlit as st\n")
     assert imported(sample) == {"outcomes", "streamlit"}
+
+
+def test_no_module_of_the_domain_is_over_700_lines_nor_any_function_over_120():
+    """The sizes issue 8 set: a module holds one concern, a function one step."""
+    long_modules, long_functions = {}, {}
+    for package in ("outcomes", "loaders"):
+        for path in sorted((PROJECT_ROOT / package).rglob("*.py")):
+            text = path.read_text(encoding="utf-8")
+            name = str(path.relative_to(PROJECT_ROOT))
+            lines = len(text.splitlines())
+            if package == "outcomes" and lines > 700:
+                long_modules[name] = lines
+            for node in ast.walk(ast.parse(text)):
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                    length = node.end_lineno - node.lineno + 1
+                    if length > 120:
+                        long_functions[f"{name}:{node.lineno} {node.name}"] = length
+    assert not long_modules, f"modules over 700 lines: {long_modules}"
+    assert not long_functions, f"functions over 120 lines: {long_functions}"

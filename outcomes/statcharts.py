@@ -108,7 +108,7 @@ def spc_chart(
     for lab, p in zip(x, chart.points, strict=True):
         if p.recalculated:
             fig.add_vline(x=lab, line={"color": LIMIT_COLOUR, "width": 1, "dash": "dot"})
-    fig.updatebase_layout(
+    fig.update_layout(
         **base_layout(height, font_size),
         xaxis={"type": "category", "categoryorder": "array", "categoryarray": x,
                "showgrid": False, "nticks": 6, "tickangle": 0, "automargin": True},
@@ -163,7 +163,7 @@ def caterpillar(result, *, height: int | None = None, font_size: int = 14) -> go
     # The legend goes underneath: above, it collides with the benchmark's label.
     layout["legend"].update({"y": -0.14, "yanchor": "top"})
     layout["margin"].update({"t": 30, "b": 60})
-    fig.updatebase_layout(**layout, yaxis={"automargin": True},
+    fig.update_layout(**layout, yaxis={"automargin": True},
                       xaxis={"gridcolor": "#E5E7EB", "zeroline": False})  # fmt: skip
     return fig
 
@@ -200,7 +200,7 @@ def funnel_plot(result, limits: pd.DataFrame, *, height: int = 420, font_size: i
                        for r in own],
             hoverinfo="text",
         ))  # fmt: skip
-    fig.updatebase_layout(**base_layout(height, font_size),
+    fig.update_layout(**base_layout(height, font_size),
                       xaxis={"title": "Denominator (size of the area)", "type": "log",
                              "gridcolor": "#E5E7EB"},
                       yaxis={"gridcolor": "#E5E7EB", "zeroline": False})  # fmt: skip

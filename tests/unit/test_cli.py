@@ -114,14 +114,8 @@ def test_renaming_a_priority_an_action_links_to_is_a_plain_refusal(tmp_path):
     db = tmp_path / "linked.duckdb"
     assert outcomes("init", "--db", str(db)).returncode == 0
     s = open_store(db)
-    meetings.save_action(
-        s.cursor(),
-        by="clerk",
-        reference="A1",
-        text="Chase",
-        owner="Sam",
-        priority_id="hate-incidents",
-    )
+    action = {"reference": "A1", "text": "Chase", "owner": "Sam", "priority_id": "hate-incidents"}
+    meetings.save_action(s.cursor(), by="clerk", **action)
     s.close()
     doc = yaml.safe_load((PROJECT_ROOT / "data" / "framework.yaml").read_text(encoding="utf-8"))
     (priority,) = [p for p in doc["priorities"] if p["id"] == "hate-incidents"]

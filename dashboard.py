@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui import components, data
+from ui import public as public_view
 from ui.failures import shown_plainly
 
 st.set_page_config(
@@ -50,11 +51,16 @@ pages = [
         url_path="present",
     ),
 ]
-page = st.navigation(pages)
+page = st.navigation(pages + public_view.public_pages())  # issue 10: the public view
 
 # Every page, and the sidebar, fail plainly: a message and a way on, never a traceback.
 with shown_plainly():
     basics = data.basics(data.version())
+    if public_view.is_public(page):  # the public view's own sidebar: the public pack only
+        with st.sidebar:
+            public_view.sidebar()
+        page.run()
+        st.stop()
     with st.sidebar:
         st.markdown(
             f"**{components.plain(basics['partnership'].get('name', 'Outcomes framework'))}**"

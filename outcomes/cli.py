@@ -382,15 +382,65 @@ def cmd_pack(args: argparse.Namespace) -> int:
     store = _open(args.db)
     try:
         made = pack.build_pack(
-            store.cursor(), args.format, out, meeting_date=args.meeting, paper=args.paper
+            store.cursor(),
+            args.format,
+            out,
+            meeting_date=args.meeting,
+            paper=args.paper,
+            public=args.public,
         )
     except pack.PackError as err:
         raise CommandError(str(err)) from None
     finally:
         store.close()
     facts = ", ".join(f"{v} {k}" for k, v in made.items() if k != "seconds")
-    print(f"board pack written to {out} ({facts}; {made.get('seconds', 0):.1f} s)")
+    kind = "public pack" if args.public else "board pack"
+    print(f"{kind} written to {out} ({facts}; {made.get('seconds', 0):.1f} s)")
     return 0
+
+
+# --- The public view (issue 10) --------------------------------------------------------------
+
+
+def cmd_public(args: argparse.Namespace) -> int:
+    from outcomes import public
+
+    store = _open(args.db)
+    try:
+        cur = store.cursor()
+        if args.switch in ("on", "off"):
+            changed = public.set_public_view(cur, args.switch == "on", by=args.by)
+            print(
+                f"the public view is now {args.switch}"
+                if changed
+                else f"the public view was already {args.switch}; nothing changed"
+            )
+        facts = public.public_view_facts(cur)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(facts, default=_json_default, indent=2))
+        return 0
+    line = f"the public view is {'on' if facts['enabled'] else 'off'}"
+    if facts["changed_by"]:
+        line += f" (set by {facts['changed_by']} on {facts['changed_at']:%d %B %Y at %H:%M})"
+    print(line)
+    print(
+        f"{facts['public_indicators']} of {facts['indicators']} indicators are marked public "
+        "in the framework"
+    )
+    return 0
+
+
+def _public_parser(sub) -> None:
+    p = sub.add_parser(
+        "public", help="switch the public view for residents and scrutiny on or off, or see it"
+    )
+    _db_argument(p)
+    p.add_argument("switch", choices=["on", "off", "status"])
+    p.add_argument("--by", default=getpass.getuser(), metavar="NAME", help="who is switching it")
+    p.add_argument("--json", action="store_true", help="print the status as JSON")
+    p.set_defaults(func=cmd_public)
 
 
 # --- Statistics: SPC and comparison with other areas (issue 11) ------------------------------
@@ -607,7 +657,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="the statuses frozen at this meeting (default: as they stand now)",
     )
     p.add_argument("--paper", choices=["A4", "A3"], default="A4", help="PDF paper size")
+    p.add_argument(
+        "--public",
+        action="store_true",
+        help="the public pack: only the published indicators, small numbers suppressed",
+    )
     p.set_defaults(func=cmd_pack)
+    _public_parser(sub)
 
     # --- Statistics (issue 11): SPC and comparison with other areas ---
     p = sub.add_parser(

@@ -199,9 +199,9 @@ def public_areas(cur: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
     return out.drop(columns=["area_name"])
 
 
-def public_commentary(cur: duckdb.DuckDBPyConnection, code: str) -> str | None:
-    """The newest commentary marked for publishing: its story and what is being done, with
-    its period; never the blockage, the override's reason or the author."""
+def public_commentary(cur: duckdb.DuckDBPyConnection, code: str) -> dict[str, Any] | None:
+    """The newest commentary marked for publishing (``period``, ``narrative``,
+    ``actions_taken``); never its blockage, an override's reason or its author."""
     row = cur.execute(
         """
         SELECT period, narrative, actions_taken FROM commentary_live
@@ -210,12 +210,23 @@ def public_commentary(cur: duckdb.DuckDBPyConnection, code: str) -> str | None:
         """,
         [code],
     ).fetchone()
-    if row is None:
+    if row is None or not any(p and str(p).strip() for p in row[1:]):
         return None
-    parts = [str(p).strip() for p in row[1:] if p and str(p).strip()]
-    if not parts:
+    return dict(zip(("period", "narrative", "actions_taken"), row, strict=True))
+
+
+def commentary_words(c: dict[str, Any] | None) -> str | None:
+    """Public commentary as one line of the pack.
+
+    >>> commentary_words({"period": "2024/25 Q4", "narrative": "Fewer fires.", "actions_taken": None})
+    'Fewer fires. (2024/25 Q4)'
+    """
+    if not c:
         return None
-    return f"{' '.join(parts)} ({periods.parse_code(row[0]).label})"
+    parts = [
+        str(c[k]).strip() for k in ("narrative", "actions_taken") if c[k] and str(c[k]).strip()
+    ]
+    return f"{' '.join(parts)} ({c['period']})"
 
 
 def _public_row(cur, r: dict[str, Any], ind: dict[str, Any]) -> dict[str, Any]:
@@ -246,7 +257,8 @@ def _public_row(cur, r: dict[str, Any], ind: dict[str, Any]) -> dict[str, Any]:
         # Who overrode a status and why are the board's business; that it was overridden is not.
         "override_reason": "given to the board" if r.get("override") else None,
         "override_by": None,
-        "commentary": public_commentary(cur, r["code"]),
+        "commentary": commentary_words(note := public_commentary(cur, r["code"])),
+        "public_commentary": note,
         "definition": ind["definition"],
         "source_name": ind["source_name"],
         "by_area": bool(ind["by_area"]),

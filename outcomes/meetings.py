@@ -132,8 +132,12 @@ def add_commentary(
     blockage_detail: str | None = None,
     status_override: str | None = None,
     override_reason: str | None = None,
+    published: bool = False,
 ) -> int:
-    """Add commentary for an indicator's period; the newest entry is the current one."""
+    """Add commentary for an indicator's period; the newest entry is the current one.
+
+    ``published``: the author marks its story and what is being done for the public view
+    (``outcomes.public``); a blockage or an override's reason is never published."""
     if not author or not author.strip():
         raise MeetingError(
             "Say who is writing (your name or role): commentary is part of the audit trail."
@@ -169,8 +173,8 @@ def add_commentary(
         new_id = cur.execute(
             """
             INSERT INTO commentary (indicator_code, period, narrative, actions_taken, blockage, blockage_detail,
-                                    status_override, override_reason, author)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                                    status_override, override_reason, author, published)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
             """,
             [
                 indicator_code,
@@ -182,6 +186,7 @@ def add_commentary(
                 status_override,
                 override_reason,
                 author.strip(),
+                bool(published),
             ],
         ).fetchone()[0]
         after = {
@@ -190,6 +195,7 @@ def add_commentary(
             "blockage": bool(blockage),
             "status_override": status_override,
             "override_reason": override_reason,
+            "published": bool(published),
         }
         audit(
             cur,

@@ -240,6 +240,14 @@ def _public_row(cur, r: dict[str, Any], ind: dict[str, Any]) -> dict[str, Any]:
         figure = suppression.Shown(None if pd.isna(value) else value, latest["withheld"].iloc[0])
     unit, decimals = ind["unit"], int(ind["decimals"] or 0)
     base = _published_one(r["baseline"], ind)
+    # Which way two small figures moved would say more than either status does: not shown.
+    where = list(history["period"]).index(r["period"]) if not latest.empty else 0
+    before = history.iloc[:where]
+    before = before[before["value"].notna() | before["withheld"].notna()]  # had a figure
+    previous_withheld = not before.empty and before["withheld"].iloc[-1] is not None
+    direction = r["direction"]
+    if direction and (figure.suppressed or previous_withheld):
+        direction = "not published"
     withheld = figure.suppressed or base.suppressed
     # A suppressed figure's value is its words, which every format prints as they are.
     return {
@@ -249,6 +257,7 @@ def _public_row(cur, r: dict[str, Any], ind: dict[str, Any]) -> dict[str, Any]:
         "withheld": figure.note,
         "baseline": base.value if not base.suppressed else base.note,
         "baseline_text": ind["baseline_text"],
+        "direction": direction,
         "reason": (
             f"judged on the figure as reported, which is not published: {figure.note or base.note}"
             if withheld and r["effective"] != status.NOT_RATED

@@ -91,6 +91,12 @@ def _commentary_form(r: dict) -> None:
             help="Only the accountable person, and only with a reason. Both statuses are shown.",
         )
         reason = st.text_input("Reason for the override", key=f"c_{code}_reason_{gen}")
+        published = st.checkbox(
+            "Publish the story and what is being done in the public view",
+            key=f"c_{code}_published_{gen}",
+            help="Residents and scrutiny then read them (never a blockage or an override's "
+            "reason). Write no figure of fewer than 8 people in published text.",
+        )
         author = st.text_input("Your name or role", key=f"c_{code}_author_{gen}")
         if st.form_submit_button("Add commentary", type="primary"):
             try:
@@ -105,6 +111,7 @@ def _commentary_form(r: dict) -> None:
                     blockage_detail=blockage_detail.strip() or None,
                     status_override=None if override == "none" else override,
                     override_reason=reason.strip() or None,
+                    published=published,
                 )
             except meetings.MeetingError as err:
                 st.error(str(err))

@@ -81,7 +81,8 @@ def build_pack(
     # SPC icons beside each status, as they stand now (they never change the status).
     from outcomes.statistics import icon_words
 
-    spc_words = icon_words(cur) if cur is not None else {}
+    # Not in the public pack: icons read from figures it may not show would hint at them.
+    spc_words = icon_words(cur) if cur is not None and not public else {}
     for r in snap.indicators:
         r["spc"] = spc_words.get(r["code"], "")
     buffer = io.BytesIO()

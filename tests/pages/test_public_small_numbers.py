@@ -289,7 +289,7 @@ def test_public_pages_show_no_suppressed_number(monkeypatch, states):
         assert any("**Latest:** fewer than 8" in t for t in texts)
 
 
-@settings(SETTINGS, max_examples=3)
+@settings(SETTINGS, max_examples=2)
 @given(twin_states())
 def test_public_pack_shows_no_suppressed_number(states):
     rows, twin = states

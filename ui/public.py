@@ -18,9 +18,11 @@ from ui import components as ui
 from ui import data
 from ui.state import cursor
 
-OVERVIEW = "pages/public_overview.py"
+OVERVIEW = "pages/public.py"
 PRIORITY = "pages/public_priority.py"
-PATHS = ("public", "public-priority")
+# Each URL is its file's name: a bookmark opened before any session has run the router is
+# served by Streamlit's pages/ folder, which knows pages by file name (see ui/router.py).
+PATHS = ("public", "public_priority")
 PACK_KINDS = {"pdf": "PDF (A4)", "pptx": "PowerPoint", "xlsx": "Excel"}
 MIME = {
     "pdf": "application/pdf",

@@ -35,7 +35,7 @@ def _open(at: AppTest, page: str, **params: str) -> str:
 
 
 def test_the_plan_in_public_says_it_is_a_preview_until_the_view_is_on(app, fresh_db):
-    text = _open(app, "pages/public_overview.py")
+    text = _open(app, "pages/public.py")
     assert app.title[0].value == "Safer Plymouth Partnership: our plan"
     assert "Preview: the public view is switched off" in text
     # The sidebar offers the public summary, never the board pack.
@@ -45,7 +45,7 @@ def test_the_plan_in_public_says_it_is_a_preview_until_the_view_is_on(app, fresh
     s = open_store(fresh_db)
     public.set_public_view(s.cursor(), True, by="Jo Admin")
     s.close()
-    text = _open(app, "pages/public_overview.py")
+    text = _open(app, "pages/public.py")
     assert "Preview" not in text
     assert [h.value for h in app.header] == ["Individuals", "Communities", "Issues"]
     assert "None of this priority's indicators is published yet." in text  # modern slavery

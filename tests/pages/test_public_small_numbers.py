@@ -180,7 +180,7 @@ def _page_outputs(path: Path, monkeypatch) -> tuple[list[str], list[dict]]:
     texts, charts = [], []
     at = AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60)
     at.run()  # the router's first run; a page switched to before it would not be the one run
-    for page in ("pages/public_overview.py", "pages/public_priority.py"):
+    for page in ("pages/public.py", "pages/public_priority.py"):
         at.switch_page(page)
         at.run()
         assert not at.exception, [e.value for e in at.exception]

@@ -23,12 +23,6 @@ PRIORITY = "pages/public_priority.py"
 # Each URL is its file's name: a bookmark opened before any session has run the router is
 # served by Streamlit's pages/ folder, which knows pages by file name (see ui/router.py).
 PATHS = ("public", "public_priority")
-PACK_KINDS = {"pdf": "PDF (A4)", "pptx": "PowerPoint", "xlsx": "Excel"}
-MIME = {
-    "pdf": "application/pdf",
-    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def public_pages() -> list[st.Page]:
@@ -116,25 +110,6 @@ def sidebar() -> None:
     )
     with st.popover("Public summary to download", icon=":material/download:", width="stretch"):
         st.caption("The published indicators, with small numbers suppressed.")
-        kind = st.radio(
-            "Format", list(PACK_KINDS), format_func=PACK_KINDS.get, key="public_pack_format"
+        ui.pack_download(
+            "public_pack", "public summary", lambda kind: public_pack(data.version(), kind)
         )
-        if st.button("Prepare the public summary", key="public_pack_prepare"):
-            with st.spinner("Drawing the charts and laying out the summary…"):
-                try:
-                    st.session_state["public_pack_ready"] = (
-                        kind,
-                        public_pack(data.version(), kind),
-                    )
-                except ValueError as err:  # PackError: e.g. Chromium missing for the charts
-                    st.error(str(err))
-        ready = st.session_state.get("public_pack_ready")
-        if ready and ready[0] == kind:
-            st.download_button(
-                f"Download the {PACK_KINDS[kind]} public summary",
-                ready[1],
-                file_name=f"public-summary.{kind}",
-                mime=MIME[kind],
-                icon=":material/download:",
-                key="public_pack_download",
-            )

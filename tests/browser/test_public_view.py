@@ -18,6 +18,13 @@ from outcomes import board, public
 from outcomes.demo import build_demo
 from outcomes.store import open_store
 from tests.browser.server import serve
+from tests.browser.test_accessibility import (
+    AXE,
+    FAILING_IMPACTS,
+    describe,
+    open_page,
+    run_axe,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -123,3 +130,17 @@ def check_workbook(path: Any) -> None:
     fs03 = dict(zip(rows[0], next(r for r in rows if r[1] == "FS03"), strict=True))
     assert fs03["Value"] == "fewer than 8"
     assert "MS02" not in [r[1] for r in rows]
+
+
+@pytest.mark.parametrize("path", ["public", "public_priority?priority=street-violence"])
+def test_the_public_pages_have_no_serious_accessibility_violations(
+    page, public_server, wait_for_app, path
+):
+    if not AXE.exists():
+        pytest.skip("axe-core not installed: run make test, or npm ci")
+    base, _ = public_server
+    open_page(page, base, wait_for_app, path)
+    results = run_axe(page, AXE)
+    assert "color-contrast" not in {r["id"] for r in results["inapplicable"]}
+    failing = [v for v in results["violations"] if v.get("impact") in FAILING_IMPACTS]
+    assert not failing, f"axe-core on /{path}:\n" + describe(failing)

@@ -22,7 +22,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from outcomes import agenda, board, periods, status, store, suppression
+from loaders import periods
+from outcomes import agenda, board, status, store, suppression
 from outcomes.errors import Refused
 from outcomes.pack.snapshot import Snapshot, clean, in_plan_order, snapshot
 

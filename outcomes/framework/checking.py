@@ -8,7 +8,8 @@ from typing import Any
 
 import pandas as pd
 
-from outcomes import periods, suppression
+from loaders import periods
+from outcomes import suppression
 from outcomes.framework.tables import TABLES, Column, Framework, Table
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 
 from loaders.problems import as_text
-from outcomes import board, framework, status, uploads
+from outcomes import board, cli_public, framework, status, uploads
 from outcomes.demo import DEMO_FRAMEWORK, build_demo
 from outcomes.errors import Refused
 from outcomes.store import open_store, resolve_db_path
@@ -386,50 +386,6 @@ def cmd_pack(args: argparse.Namespace) -> int:
     return 0
 
 
-# --- The public view (issue 10) --------------------------------------------------------------
-
-
-def cmd_public(args: argparse.Namespace) -> int:
-    from outcomes import public
-
-    store = _open(args.db)
-    try:
-        cur = store.cursor()
-        if args.switch in ("on", "off"):
-            changed = public.set_public_view(cur, args.switch == "on", by=args.by)
-            print(
-                f"the public view is now {args.switch}"
-                if changed
-                else f"the public view was already {args.switch}; nothing changed"
-            )
-        facts = public.public_view_facts(cur)
-    finally:
-        store.close()
-    if args.json:
-        print(json.dumps(facts, default=_json_default, indent=2))
-        return 0
-    line = f"the public view is {'on' if facts['enabled'] else 'off'}"
-    if facts["changed_by"]:
-        line += f" (set by {facts['changed_by']} on {facts['changed_at']:%d %B %Y at %H:%M})"
-    print(line)
-    print(
-        f"{facts['public_indicators']} of {facts['indicators']} indicators are marked public "
-        "in the framework"
-    )
-    return 0
-
-
-def _public_parser(sub) -> None:
-    p = sub.add_parser(
-        "public", help="switch the public view for residents and scrutiny on or off, or see it"
-    )
-    _db_argument(p)
-    p.add_argument("switch", choices=["on", "off", "status"])
-    p.add_argument("--by", default=getpass.getuser(), metavar="NAME", help="who is switching it")
-    p.add_argument("--json", action="store_true", help="print the status as JSON")
-    p.set_defaults(func=cmd_public)
-
-
 # --- Statistics: SPC and comparison with other areas (issue 11) ------------------------------
 
 
@@ -657,7 +613,7 @@ def _add_pack(sub) -> None:
         help="the public pack: only the published indicators, small numbers suppressed",
     )
     p.set_defaults(func=cmd_pack)
-    _public_parser(sub)
+    cli_public.add_parser(sub, _db_argument)
 
 
 def _add_statistics(sub) -> None:

@@ -21,6 +21,7 @@ __all__ = [
     "escape",
     "inject_css",
     "md",
+    "pack_download",
     "period_label",
     "plain",
 ]
@@ -88,6 +89,37 @@ def choose(label: str, options: list[str], param: str, format_func) -> str:
     if st.query_params.get(param) != chosen:
         st.query_params[param] = chosen
     return chosen
+
+
+PACK_KINDS = {"pdf": "PDF (A4)", "pptx": "PowerPoint", "xlsx": "Excel"}
+PACK_MIME = {
+    "pdf": "application/pdf",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def pack_download(key: str, noun: str, build) -> None:
+    """Choose a format, prepare the pack (``build(kind)`` gives its bytes), then download it.
+
+    ``key`` keeps two packs' widgets apart (the board pack and the public summary)."""
+    kind = st.radio("Format", list(PACK_KINDS), format_func=PACK_KINDS.get, key=f"{key}_format")
+    if st.button(f"Prepare the {noun}", key=f"{key}_prepare"):
+        with st.spinner("Drawing the charts and laying out the pack…"):
+            try:
+                st.session_state[f"{key}_ready"] = (kind, build(kind))
+            except ValueError as err:  # PackError: e.g. Chromium missing for the charts
+                st.error(str(err))
+    ready = st.session_state.get(f"{key}_ready")
+    if ready and ready[0] == kind:
+        st.download_button(
+            f"Download the {PACK_KINDS[kind]} {noun}",
+            ready[1],
+            file_name=f"{noun.replace(' ', '-')}.{kind}",
+            mime=PACK_MIME[kind],
+            icon=":material/download:",
+            key=f"{key}_download",
+        )
 
 
 def md(text: str) -> None:

@@ -120,7 +120,7 @@ def _commentary_text(c: dict[str, Any] | None) -> str | None:
     return f"{' '.join(str(p).strip() for p in parts)} ({c['author']}, {c['period']})"
 
 
-def _in_plan_order(
+def in_plan_order(
     cur: duckdb.DuckDBPyConnection, indicators: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """Each priority rolled up from the pack's own statuses, by the board's roll-up rules;
@@ -163,7 +163,7 @@ def _snapshot_now(cur: duckdb.DuckDBPyConnection, today: date) -> Snapshot:
                 commentary=_commentary_text(comment),
             )
         )
-    priorities = _in_plan_order(cur, indicators)
+    priorities = in_plan_order(cur, indicators)
     exceptions = agenda.since_last_meeting(cur, today)
     horizon = board.as_at(cur)
     last = exceptions.meeting
@@ -232,7 +232,7 @@ def _snapshot_frozen(cur: duckdb.DuckDBPyConnection, when: date, today: date) ->
                 commentary=_commentary_text(comments.get((r["indicator_code"], r["period"]))),
             )
         )
-    priorities = _in_plan_order(cur, indicators)
+    priorities = in_plan_order(cur, indicators)
     exceptions = agenda.since_last_meeting(cur, today, at=when)
     before = exceptions.meeting
     title = meeting["title"] if clean(meeting["title"]) else "Board meeting"

@@ -11,10 +11,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from outcomes import board, periods, spreadsheets, status
+from outcomes import board, spreadsheets, status
 from outcomes.pack.snapshot import Snapshot, clean
-from outcomes.pack.wording import HEADER_FILL, counts, lead
+from outcomes.pack.wording import HEADER_FILL, counts, exception_items, lead, shorten
 
+CELL_LIMIT = 32_000  # Excel's limit is 32,767 characters; room for "continued in the PDF pack"
 _THIN = Side(style="thin", color="9AA0A6")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
@@ -24,7 +25,7 @@ def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list[Any]], w
     ws.title = title
     ws.append(header)
     for row in rows:
-        ws.append(row)
+        ws.append([_fits(v) for v in row])
     for j, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = w
     for cell in ws[1]:
@@ -40,6 +41,14 @@ def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list[Any]], w
     if rows:
         ws.auto_filter.ref = ws.dimensions
     return ws
+
+
+def _fits(value: Any) -> Any:
+    """A cell's value within what Excel holds (32,767 characters a cell); missing is empty."""
+    value = clean(value)
+    if isinstance(value, str):
+        return shorten(value, CELL_LIMIT) if len(value) > CELL_LIMIT else value
+    return value
 
 
 def _paint(ws, col: int, states: list[str | None], row0: int = 2) -> None:
@@ -123,85 +132,20 @@ def _indicators(wb: Workbook, snap: Snapshot) -> None:
             ws.cell(row=i, column=col).number_format = number
 
 
-def _exception_rows(snap: Snapshot) -> list[list[Any]]:
-    """Each exception as a row; the last two columns are the statuses was and now."""
-    ex, titles = snap.exceptions, snap.titles
-    rows: list[list[Any]] = []
-    for r in ex.changed.to_dict("records"):
-        rows.append(
-            [
-                f"Status {r['direction']}",
-                r["indicator_code"],
-                r["name"],
-                titles.get(r["priority_id"]),
-                f"{_word(r['was'])} to {_word(r['now'])}",
-                r["was"],
-                r["now"],
-            ]
-        )
-    for r in ex.new_data.to_dict("records"):
-        detail = f"{clean(r['period_was']) or 'none'} to {r['period_now']}"
-        rows.append(
-            [
-                "New figure",
-                r["indicator_code"],
-                r["name"],
-                titles.get(r["priority_id"]),
-                detail,
-                None,
-                None,
-            ]
-        )
-    for r in ex.overdue_returns.to_dict("records"):
-        detail = (
-            f"latest {clean(r['latest_period']) or 'none'}, due for {r['due_period']}; "
-            f"{r['accountable_role']}"
-        )
-        rows.append(
-            [
-                "Return overdue",
-                r["indicator_code"],
-                r["name"],
-                titles.get(r["priority_id"]),
-                detail,
-                None,
-                None,
-            ]
-        )
-    for r in ex.blockages.to_dict("records"):
-        detail = f"{r['detail'] or 'no detail given'} ({r['author']})"
-        rows.append(
-            [
-                "Blockage",
-                r["indicator_code"],
-                r["name"],
-                titles.get(r["priority_id"]),
-                detail,
-                None,
-                None,
-            ]
-        )
-    for r in ex.overdue_actions.to_dict("records"):
-        detail = f"{r['owner']}, due {periods.long_date(r['due_date'])}"
-        rows.append(
-            [
-                "Action OVERDUE",
-                r["reference"],
-                r["text"],
-                titles.get(r["priority_id"]),
-                detail,
-                None,
-                None,
-            ]
-        )
-    return rows
-
-
 def _exceptions(wb: Workbook, snap: Snapshot) -> None:
-    rows = _exception_rows(snap)
-    states = [(r[5], r[6]) for r in rows]
-    for r in rows:
-        r[5], r[6] = _word(r[5]), _word(r[6])
+    items = exception_items(snap)
+    rows = [
+        [
+            i["kind"],
+            i["ref"],
+            i["name"],
+            i["priority"],
+            i["detail"],
+            _word(i["was"]),
+            _word(i["now"]),
+        ]
+        for i in items
+    ]
     ws = _sheet(
         wb,
         "Exceptions",
@@ -209,8 +153,8 @@ def _exceptions(wb: Workbook, snap: Snapshot) -> None:
         rows,
         [18, 11, 48, 34, 50, 11, 11],
     )
-    _paint(ws, 6, [a for a, _ in states])
-    _paint(ws, 7, [b for _, b in states])
+    _paint(ws, 6, [i["was"] for i in items])
+    _paint(ws, 7, [i["now"] for i in items])
 
 
 def _actions(wb: Workbook, snap: Snapshot) -> None:
@@ -247,7 +191,7 @@ def _about(wb: Workbook, snap: Snapshot) -> None:
         [snap.heading],
         [snap.explanation],
         [snap.since],
-        [f"Prepared {periods.long_date(snap.today)}."],
+        [snap.provenance],
         [],
         ["Symbol", "Status", "What it means"],
         *[[s.symbol, s.word, s.meaning] for s in status.STYLES.values()],

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import components, data
+from ui import components, data, pack_control
 from ui.failures import shown_plainly
 
 st.set_page_config(
@@ -71,35 +71,6 @@ with shown_plainly():
             "change · ✓P / ✗F will consistently pass or fail the target · ? hit or miss"
         )
 
-        with st.popover("Board pack", icon=":material/picture_as_pdf:", width="stretch"):
-            st.caption(
-                "The plan on a page, exceptions, every priority and the actions, as they stand now."
-            )
-            kinds = {"pdf": "PDF (A4)", "pptx": "PowerPoint", "xlsx": "Excel"}
-            kind = st.radio("Format", list(kinds), format_func=kinds.get, key="pack_format")
-            mime = {
-                "pdf": "application/pdf",
-                "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            }[kind]
-            if st.button("Prepare the board pack", key="pack_prepare"):
-                with st.spinner("Drawing the charts and laying out the pack…"):
-                    try:
-                        st.session_state["pack_ready"] = (
-                            kind,
-                            data.board_pack(data.version(), kind),
-                        )
-                    except ValueError as err:  # PackError: e.g. Chromium missing for the charts
-                        st.error(str(err))
-            ready = st.session_state.get("pack_ready")
-            if ready and ready[0] == kind:
-                st.download_button(
-                    f"Download the {kinds[kind]} board pack",
-                    ready[1],
-                    file_name=f"board-pack.{kind}",
-                    mime=mime,
-                    icon=":material/download:",
-                    key="pack_download",
-                )
+        pack_control.board_pack_popover()
 
     page.run()

@@ -55,14 +55,17 @@ def trend(data_version: int, code: str, height: int = 380) -> go.Figure | None:
 
 
 @st.cache_data(show_spinner=False, max_entries=6)
-def board_pack(data_version: int, fmt: str, paper: str = "A4") -> bytes:
-    """The board pack as bytes for a download button; built once per data version."""
+def board_pack(
+    data_version: int, fmt: str, paper: str = "A4", meeting_date: str | None = None
+) -> bytes:
+    """The board pack as bytes for a download button; built once per data version. With
+    ``meeting_date`` (2025-05-15), the pack of that recorded meeting."""
     from io import BytesIO
 
     from outcomes import pack
 
     out = BytesIO()
-    pack.build_pack(cursor(), fmt, out, paper=paper)
+    pack.build_pack(cursor(), fmt, out, paper=paper, meeting_date=meeting_date)
     return out.getvalue()
 
 

@@ -185,15 +185,16 @@ def _priority(snap: Snapshot, deck: Deck, drawer: chromium.Charts, n: int, p: di
             f"Commentary on {r['code']}: {r['commentary']}" for r in part if r["commentary"]
         ]
         top = 6.1 if charted else 2.1
-        limit = 260 if charted else 1200
+        # Each note gets its share of the box, so one long story does not hide the others.
+        share = (300 if charted else 1400) // max(1, len(notes))
         deck.text(
             s,
             Inches(7.3),
             Inches(top),
             Inches(5.6),
             Inches(7.3 - top),
-            [w.shorten(" ".join(notes), limit)] if notes else ["No commentary on these figures."],
-            11,
+            [w.shorten(t, share) for t in notes] or ["No commentary on these figures."],
+            11 if charted or len(notes) < 4 else 10,
             color=INK if notes else MUTED,
         )
 

@@ -30,7 +30,7 @@ DATE = re.compile(rf"\b\d{{1,2}} (?:{MONTHS}) \d{{4}}\b")
 # What people type: Unicode, an unbroken run, Markdown and HTML that must print as typed.
 ODD = "Ünïcödé — Ελληνικά Кириллица ✔ **bold** <b>not bold</b> & [a link](http://x) "
 ODD += "Z" * 3000 + " "
-BEYOND_THE_FONT = "東京 😀 "  # prints as the font's blank glyph, but never stops the pack
+BEYOND_THE_FONT = "東京 😀 "  # beyond the PDF's font: printed as replacement marks
 
 
 def _long_commentary(cur, code: str, period: str, size: int) -> str:
@@ -89,6 +89,7 @@ def test_a_long_commentary_prints_in_full_across_pages_in_the_pdf(demo_store, no
     assert "".join(text.split()) in "".join(" ".join(pages).split())
     assert "**bold** <b>not bold</b> & [a link](http://x)" in " ".join(pages)
     assert "(in full below)" in " ".join(pages) and "In full" in " ".join(pages)
+    assert "Commentary: \ufffd\ufffd \ufffd START-OF-STORY" in " ".join(pages)
 
 
 def test_a_long_commentary_fits_the_slide_and_the_workbook_cell(demo_store, no_charts):

@@ -121,7 +121,7 @@ def _safe(text: Any, f: Fonts) -> str:
     """Text for a reportlab paragraph: escaped (so typed <b> or **bold** prints as typed),
     its line breaks kept, and within what the font can show.
 
-    >>> _safe("a < b\n**c**", Fonts("Helvetica", "", "", False))
+    >>> _safe("a < b\\n**c**", Fonts("Helvetica", "", "", False))
     'a &lt; b<br/>**c**'
     """
     text = w.text_of(text)
@@ -362,12 +362,27 @@ def _plan(snap: Snapshot, L: Layout) -> list[Any]:
 
 
 # Since the last meeting: one table per kind, in the order the board takes them.
-_SINCE_TABLES = (
-    ("Blockages escalated to the board", "blockages", ("Period", "Blockage", "Raised by")),
-    ("Actions overdue", "overdue_actions", ()),
-    ("Statuses that changed", "changed", ("Was", "Now", "Better or worse")),
-    ("New figures", "new_data", ("Before", "New period", "Figure")),
-    ("Returns overdue", "overdue_returns", ("Latest figure", "Due for", "Accountable")),
+_SINCE_TABLES = (  # title, the agenda's table, the columns after indicator and priority, widths
+    (
+        "Blockages escalated to the board",
+        "blockages",
+        ("Period", "Blockage", "Raised by"),
+        (2.6, 1.9, 0.9, 2.7, 1.8),
+    ),
+    ("Actions overdue", "overdue_actions", (), ()),
+    (
+        "Statuses that changed",
+        "changed",
+        ("Was", "Now", "Better or worse"),
+        (3.0, 2.4, 1.2, 1.2, 1.3),
+    ),
+    ("New figures", "new_data", ("Before", "New period", "Figure"), (3.0, 2.4, 1.2, 1.2, 1.2)),
+    (
+        "Returns overdue",
+        "overdue_returns",
+        ("Latest figure", "Due for", "Accountable"),
+        (2.6, 2.0, 1.1, 1.1, 2.5),
+    ),
 )
 
 
@@ -422,7 +437,7 @@ def _since(snap: Snapshot, L: Layout) -> list[Any]:
     story: list[Any] = [L.heading("Since the last meeting"), L.P(snap.since, "body")]
     if snap.frozen:
         story.append(L.P(snap.provenance, "note"))
-    for title, key, header in _SINCE_TABLES:
+    for title, key, header, widths in _SINCE_TABLES:
         frame = getattr(ex, key)
         story.append(L.P(f"{title} ({len(frame)})", "h2"))
         if frame.empty:
@@ -431,7 +446,6 @@ def _since(snap: Snapshot, L: Layout) -> list[Any]:
         if key == "overdue_actions":
             story += _action_table(L, frame, ("Ref", "Action", "Owner", "Due", "Status"))
             continue
-        widths = (2.8, 2.0, 1.0, 2.6, 1.5) if key == "blockages" else (3.0, 2.4, 1.2, 1.2, 1.3)
         rows = [L.heads("Indicator", "Priority", *header)] + [
             cells[key](r) for r in frame.to_dict("records")
         ]

@@ -21,9 +21,9 @@ from outcomes.pack import wording as w
 from outcomes.pack.snapshot import Snapshot
 from outcomes.pack.wording import HEADER_FILL, INK, MUTED
 
-SINCE_ROWS = 8  # exceptions a slide holds; the rest go on to the next slide
+SINCE_ROWS = 7  # exceptions a slide holds; the rest go on to the next slide
 ACTIONS_PER_SLIDE = 8
-INDICATORS_PER_SLIDE = 5
+INDICATORS_PER_SLIDE = 4  # with the aim and the outcome above them, four fit
 
 
 def _rgb(hex_colour: str) -> RGBColor:
@@ -137,15 +137,15 @@ def _since(snap: Snapshot, deck: Deck) -> None:
     width = deck.width - Inches(1.0)
     for i, part in enumerate(parts, start=1):
         s = deck.slide(w.part_title("Since the last meeting", i, len(parts)))
-        deck.text(s, Inches(0.5), Inches(1.2), width, Inches(0.5), snap.since, size=16)
+        deck.text(s, Inches(0.5), Inches(1.3), width, Inches(0.6), snap.since, size=15)
         if not part:
             deck.text(s, Inches(0.5), Inches(2.0), width, Inches(1), "Nothing to report.", 20)
             continue
         rows = [["What", "Indicator or action", "Detail"]] + [
-            [x["kind"], w.shorten(f"{x['ref']} {x['name']}", 90), w.shorten(x["detail"], 110)]
+            [x["kind"], w.shorten(f"{x['ref']} {x['name']}", 90), w.shorten(x["detail"], 100)]
             for x in part
         ]
-        deck.grid(s, rows, Inches(0.5), Inches(1.9), width, (2.4, 5.0, 4.93), 13)
+        deck.grid(s, rows, Inches(0.5), Inches(2.0), width, (2.2, 5.0, 5.13), 12)
         if i < len(parts):
             more = f"Continued on the next slide: {len(items) - i * SINCE_ROWS} more."
             deck.text(s, Inches(0.5), Inches(6.9), Inches(8), Inches(0.4), more, 13, color=MUTED)
@@ -175,9 +175,9 @@ def _priority(snap: Snapshot, deck: Deck, drawer: chromium.Charts, n: int, p: di
             14,
             color=MUTED,
         )
-        for top, (head, key) in ((2.1, w.FOUR_COLUMNS[0]), (2.85, w.FOUR_COLUMNS[2])):
-            line = f"{head}: {w.shorten(p.get(key), 170) or '–'}"
-            deck.text(s, Inches(0.5), Inches(top), Inches(6.6), Inches(0.75), line, 12)
+        for top, (head, key) in ((2.05, w.FOUR_COLUMNS[0]), (2.7, w.FOUR_COLUMNS[2])):
+            line = f"{head}: {w.shorten(p.get(key), 150) or '–'}"
+            deck.text(s, Inches(0.5), Inches(top), Inches(6.6), Inches(0.62), line, 12)
         _indicators(deck, s, part)
         chosen = w.chart_choice(part) if i == 1 else None
         charted = _chart(snap, deck, drawer, s, chosen)
@@ -201,19 +201,19 @@ def _priority(snap: Snapshot, deck: Deck, drawer: chromium.Charts, n: int, p: di
 
 def _indicators(deck: Deck, s, part: list[dict[str, Any]]) -> None:
     if not part:
-        deck.text(s, Inches(0.5), Inches(3.7), Inches(6.6), Inches(0.5), "No indicators yet.", 14)
+        deck.text(s, Inches(0.5), Inches(3.4), Inches(6.6), Inches(0.5), "No indicators yet.", 14)
         return
     rows = [["Status", "Indicator", "Latest", "Target"]]
     fills: dict[tuple[int, int], str] = {}
     for i, r in enumerate(part, start=1):
         label = status.badge_text(r["effective"]) + (" (override)" if r["override"] else "")
-        latest = f"{w.fmt(r, 'value')} ({w.period_label(r['period'])})"
+        latest = f"{w.fmt(r, 'value')}\n{w.period_label(r['period'])}"
         name = w.shorten(f"{r['code']} {w.text_of(r['name'])}", 70)
         rows.append(
             [label, name + (f"\n{r['spc']}" if r.get("spc") else ""), latest, w.fmt(r, "target")]
         )
         fills[(i, 0)] = r["effective"]
-    deck.grid(s, rows, Inches(0.5), Inches(3.7), Inches(6.6), (1.5, 2.9, 1.3, 0.9), 12, fills)
+    deck.grid(s, rows, Inches(0.5), Inches(3.4), Inches(6.6), (1.35, 3.25, 1.2, 0.8), 11, fills)
 
 
 def _chart(snap: Snapshot, deck: Deck, drawer, s, chosen: dict[str, Any] | None) -> bool:

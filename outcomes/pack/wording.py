@@ -207,7 +207,7 @@ def exception_items(snap: Snapshot) -> list[dict[str, Any]]:
         item(
             "Return overdue",
             r,
-            f"latest {period_label(clean(r.get('latest_period')))}; due for "
+            f"latest figure: {period_label(clean(r.get('latest_period')))}; due: "
             f"{period_label(clean(r.get('due_period')))}; {text_of(r.get('accountable_role'))}",
         )
         for r in _records(ex.overdue_returns)

@@ -502,7 +502,12 @@ def _indicator_table(L: Layout, own: list[dict[str, Any]]) -> list[Any]:
                 ],
                 [L.P(w.fmt(r, "value"), "cellb"), L.P(w.period_label(r["period"]), "note")],
                 L.P(w.fmt(r, "target")),
-                [L.P(w.fmt(r, "baseline")), L.P(clean(r["baseline_period"]) or "", "note")],
+                [
+                    L.P(w.fmt(r, "baseline")),
+                    L.P(
+                        w.period_label(r["baseline_period"]) if r["baseline_period"] else "", "note"
+                    ),
+                ],
                 L.P(status.direction_text(r["direction"], symbols)),
             ]
         )
@@ -556,10 +561,8 @@ def _trends(snap: Snapshot, L: Layout, charts: Charting, own: list[dict]) -> lis
         )
     if not drawn:
         return []
-    note = (
-        "Figures as they stood at the meeting. "
-        if snap.frozen
-        else "Each point's marker shape shows its status: "
+    note = ("Figures as they stood at the meeting. " if snap.frozen else "") + (
+        "Each point's marker shape shows its status: "
     )
     return [
         CondPageBreak(60 * mm * k),

@@ -60,6 +60,8 @@ CHART_W, CHART_H = 900, 300
 CELL_CHARS = 420  # typed text in a table cell; the rest follows the table, in full
 WIDE_CELL_CHARS = 1200  # in a cell as wide as the page
 IN_FULL = "(in full below)"
+CELL_GUARD = 600  # at most, in any cell: 60 lines of the narrowest column fit on a page
+_CELL_STYLES = {"cell", "cellb", "head", "note", "small"}
 
 
 @dataclass(frozen=True)
@@ -183,15 +185,22 @@ class Layout:
         )
 
     def P(self, text: Any, style: str = "cell") -> Paragraph:
+        if style in _CELL_STYLES:
+            # A table row cannot break across pages: no cell ever holds more than fits one
+            # page, even in the narrowest column (text meant to print whole goes via cell()).
+            text = w.shorten(text, CELL_GUARD, "(cut short)")
+        return self._para(text, style)
+
+    def _para(self, text: Any, style: str) -> Paragraph:
         return Paragraph(_safe(text, self.fonts), self.styles[style])
 
     def cell(self, text: Any, what: str, style: str = "cell", limit: int = CELL_CHARS):
         """Typed text for a table cell: what fits, with the whole kept for ``in_full``."""
         full = w.text_of(text)
         if len(full) <= limit:
-            return self.P(full, style)
+            return self._para(full, style)
         self.overflow.append((what, full))
-        return self.P(w.shorten(full, limit, IN_FULL), style)
+        return self._para(w.shorten(full, limit, IN_FULL), style)
 
     def in_full(self) -> list[Any]:
         """The texts cut short in the table above, each in full, flowing across pages."""

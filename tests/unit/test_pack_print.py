@@ -296,7 +296,8 @@ def test_the_cover_has_one_date_the_meetings_or_todays(demo_store, no_charts):
 
 def test_every_format_prints_empty_and_missing_things_plainly(demo_store, no_charts):
     """A priority with no indicators, an indicator with no figures, a blockage with no
-    detail, an action with no owner or date and a meeting with nothing since."""
+    detail, an action with no date, framework wording too long for its column and a meeting
+    with nothing since."""
     cur = demo_store.cursor()
     columns = "tier_code, aim, outputs, outcomes, success_measures, lead_role, lead_partner"
     cur.execute(
@@ -314,6 +315,11 @@ def test_every_format_prints_empty_and_missing_things_plainly(demo_store, no_cha
         "VALUES ('DA02', '2024/25 Q4', true, 'Lead')"
     )
     meetings.save_action(cur, by="clerk", reference="A9", text="Something", owner="Clerk")
+    # framework wording far longer than any narrow table column holds
+    cur.execute(
+        "UPDATE indicator SET accountable_role = repeat('Officer ', 900) WHERE code = 'SV04'"
+    )
+    cur.execute("UPDATE priority SET lead_role = repeat('Lead', 2000) WHERE id = 'empty-priority'")
     meetings.record_meeting(cur, "2025-05-15", by="clerk")
     for meeting_date in (None, "2025-05-15"):
         texts = []

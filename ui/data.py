@@ -54,6 +54,14 @@ def trend(data_version: int, code: str, height: int = 380) -> go.Figure | None:
     return charts.trend(frame, board.indicator(cursor(), code), height=height)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def meetings(data_version: int) -> pd.DataFrame:
+    """The recorded meetings, newest first (the sidebar's pack can be any one's)."""
+    from outcomes import meetings as recorded
+
+    return recorded.meetings(cursor())
+
+
 @st.cache_data(show_spinner=False, max_entries=6)
 def board_pack(
     data_version: int, fmt: str, paper: str = "A4", meeting_date: str | None = None

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from outcomes import periods
+from loaders import periods
 from ui import data
 
 KINDS = {"pdf": "PDF (A4)", "pptx": "PowerPoint", "xlsx": "Excel"}

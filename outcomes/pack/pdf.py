@@ -2,22 +2,18 @@
 
 The text is set in DejaVu Sans where it is installed (Debian: ``fonts-dejavu-core``), which has
 the status symbols; without it the PDF falls back to Helvetica and draws each symbol as a shape.
-
 Any length of typed text prints: a table row cannot break across pages, so a cell holds the
-first few hundred characters and says "in full below", and the whole text follows the table
-as paragraphs that flow from page to page. The charts are vector: kaleido draws each as a PDF
-page and pypdf lays it into the space the layout kept for it, so the axes' figures are text.
-
-reportlab 5.1 (the open-source edition) writes no tagged PDF: no structure tree, so a screen
-reader reads the text in drawing order. The document says its title, author, subject and
-language (en-GB), and has a bookmark for each section and priority.
+first few hundred characters and says "in full below", and the whole text follows the table,
+flowing from page to page. The charts are vector (``pdf_charts``). reportlab 5.1's open-source
+edition writes no tagged PDF (no structure tree: a screen reader reads in drawing order); the
+document says its title, author, subject and language (en-GB) and has bookmarks.
 """
 
 from __future__ import annotations
 
 import io
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -42,9 +38,11 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from outcomes import periods, status
+from loaders import periods
+from outcomes import status
 from outcomes.pack import chromium
 from outcomes.pack import wording as w
+from outcomes.pack.pdf_charts import Charting, ChartSlot, lay_charts
 from outcomes.pack.snapshot import Snapshot, clean
 
 _FONT_DIRS = (
@@ -538,22 +536,6 @@ def _indicator_table(L: Layout, own: list[dict[str, Any]]) -> list[Any]:
     return [table, *L.in_full()]
 
 
-class ChartSlot(Flowable):
-    """Room on the page for a vector chart: where it lands is noted as the page is drawn, and
-    the chart's own PDF page is laid there once the document is made (``_lay_charts``)."""
-
-    def __init__(self, chart_pdf: bytes, width: float, height: float, placed: list):
-        super().__init__()
-        self.chart, self.width, self.height, self.placed = chart_pdf, width, height, placed
-
-    def wrap(self, *_):
-        return self.width, self.height
-
-    def draw(self):
-        x, y = self.canv.absolutePosition(0, 0)
-        self.placed.append((self.canv.getPageNumber(), x, y, self.width, self.height, self.chart))
-
-
 def _trends(snap: Snapshot, L: Layout, charts: Charting, own: list[dict]) -> list[Any]:
     k = L.k
     drawn = []
@@ -680,14 +662,6 @@ class _PackDocument(SimpleDocTemplate):
             self.canv.addOutlineEntry(title, key, level)
 
 
-@dataclass
-class Charting:
-    """The browser that draws the charts, and where each chart landed."""
-
-    drawer: chromium.Charts
-    placed: list = field(default_factory=list)
-
-
 def write(snap: Snapshot, out: io.BytesIO, paper: str, drawer: chromium.Charts) -> int:
     """Write the PDF pack to ``out``; returns its number of pages."""
     L = Layout(paper)
@@ -720,57 +694,5 @@ def write(snap: Snapshot, out: io.BytesIO, paper: str, drawer: chromium.Charts) 
         displayDocTitle=True,
     )
     doc.build(story, canvasmaker=canvas)
-    out.write(_lay_charts(laid_out.getvalue(), charts.placed))
+    out.write(lay_charts(laid_out.getvalue(), charts.placed))
     return counted.get("n", 0)
-
-
-def _lay_charts(document: bytes, placed: list) -> bytes:
-    """The document with each chart's PDF page laid, scaled, into the room kept for it.
-
-    Each chart goes in whole as a form XObject, drawn where its slot was: its content stream
-    is copied, never parsed, so laying 20 charts takes milliseconds.
-    """
-    if not placed:
-        return document
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import (
-        ArrayObject,
-        DecodedStreamObject,
-        DictionaryObject,
-        FloatObject,
-        NameObject,
-    )
-
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(document)))
-    drawn: dict[int, list[bytes]] = {}
-    for n, (page_number, x, y, width, height, chart_pdf) in enumerate(placed):
-        chart = PdfReader(io.BytesIO(chart_pdf)).pages[0]
-        box = [float(v) for v in chart.mediabox]
-        form = DecodedStreamObject()
-        form.set_data(chart.get_contents().get_data())
-        form.update(
-            {
-                NameObject("/Type"): NameObject("/XObject"),
-                NameObject("/Subtype"): NameObject("/Form"),
-                NameObject("/BBox"): ArrayObject(FloatObject(v) for v in box),
-                NameObject("/Resources"): chart["/Resources"].clone(writer),
-            }
-        )
-        page = writer.pages[page_number - 1]
-        resources = page.setdefault(NameObject("/Resources"), DictionaryObject())
-        xobjects = resources.setdefault(NameObject("/XObject"), DictionaryObject())
-        name = f"/PackChart{n}"
-        xobjects[NameObject(name)] = writer._add_object(form)
-        sx, sy = width / (box[2] - box[0]), height / (box[3] - box[1])
-        drawn.setdefault(page_number, []).append(
-            f"q {sx:.5f} 0 0 {sy:.5f} {x - box[0] * sx:.3f} {y - box[1] * sy:.3f} cm "
-            f"{name} Do Q".encode()
-        )
-    for page_number, calls in drawn.items():
-        page = writer.pages[page_number - 1]
-        contents = page.get_contents()
-        contents.set_data(contents.get_data() + b"\n" + b"\n".join(calls) + b"\n")
-        page.replace_contents(contents)
-    result = io.BytesIO()
-    writer.write(result)
-    return result.getvalue()

@@ -15,7 +15,8 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from outcomes import periods, status
+from loaders import periods
+from outcomes import status
 from outcomes.pack import chromium
 from outcomes.pack import wording as w
 from outcomes.pack.snapshot import Snapshot

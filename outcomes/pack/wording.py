@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from outcomes import board, periods, status
+from loaders import periods
+from outcomes import board, status
 from outcomes.pack.snapshot import clean
 
 if TYPE_CHECKING:

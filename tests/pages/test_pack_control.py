@@ -9,13 +9,14 @@ from streamlit.testing.v1 import AppTest
 
 from outcomes import meetings
 from outcomes.store import PROJECT_ROOT, open_store
+from tests.actors import acting
 from tests.pages.conftest import clear_caches
 from ui import data
 
 
 def test_the_sidebar_pack_can_be_a_recorded_meetings(fresh_db):
     s = open_store(fresh_db)
-    meetings.record_meeting(s.cursor(), "2025-05-15", by="Democratic Support Officer")
+    meetings.record_meeting(s.cursor(), "2025-05-15", by=acting("Democratic Support Officer"))
     s.close()
     at = AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60)
     try:

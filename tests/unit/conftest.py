@@ -10,6 +10,7 @@ from outcomes import meetings, pack
 from outcomes.demo import build_demo
 from outcomes.pack import chromium as drawing
 from outcomes.store import open_store
+from tests.actors import acting
 
 
 def board_business(cur) -> None:
@@ -18,7 +19,7 @@ def board_business(cur) -> None:
         cur,
         "HC02",
         "2024/25 Q4",
-        author="Equality and Cohesion Lead",
+        by=acting("Equality and Cohesion Lead"),
         narrative="Fewer responses after the survey moved online.",
         status_override="red",
         override_reason="Response rate too low to trust the figure",
@@ -27,14 +28,14 @@ def board_business(cur) -> None:
         cur,
         "MS01",
         "2024/25 Q4",
-        author="Detective Chief Inspector",
+        by=acting("Detective Chief Inspector"),
         narrative="Training paused.",
         blockage=True,
         blockage_detail="No trainer funded for 2025/26",
     )
     meetings.save_action(
         cur,
-        by="clerk",
+        by=acting("clerk"),
         reference="A1",
         text="Fund a modern slavery trainer",
         owner="Head of Community Safety",
@@ -42,11 +43,11 @@ def board_business(cur) -> None:
         priority_id="modern-slavery",
     )
     meetings.save_action(
-        cur, by="clerk", reference="A2", text="Report on hate crime", owner="Equality Lead"
+        cur, by=acting("clerk"), reference="A2", text="Report on hate crime", owner="Equality Lead"
     )
     meetings.save_action(
         cur,
-        by="clerk",
+        by=acting("clerk"),
         reference="A3",
         text="Agree the survey method",
         owner="Victim Support",

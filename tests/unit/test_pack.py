@@ -21,6 +21,7 @@ from outcomes import board, meetings, pack, status
 from outcomes.observations import record_upload
 from outcomes.pack import chromium as drawing
 from outcomes.pack import pdf
+from tests.actors import acting
 
 TODAY = date(2025, 5, 1)
 WORDS = [status.style(s).word for s in status.STATUSES]
@@ -37,7 +38,7 @@ def _load(cur, code, period, value):
         [{"indicator_code": code, "period": period, "area": "all", "value": value}]
     )
     return record_upload(
-        cur, frame, uploaded_by="lead", file_name=f"{code}.xlsx", source_format="return"
+        cur, frame, by=acting("lead"), file_name=f"{code}.xlsx", source_format="return"
     )
 
 
@@ -233,7 +234,7 @@ def test_workbook_holds_statuses_as_words_with_fill_and_symbol(busy_store):
 
 def test_a_pack_for_a_meeting_shows_its_frozen_statuses_not_later_revisions(demo_store, no_charts):
     cur = demo_store.cursor()
-    meetings.record_meeting(cur, "2025-05-15", by="Democratic Support Officer")
+    meetings.record_meeting(cur, "2025-05-15", by=acting("Democratic Support Officer"))
     _load(cur, "VV02", "2024/25 Q4", 300)  # revised after the meeting: VV02 turns red
 
     def effective(meeting_date):
@@ -266,7 +267,7 @@ def test_a_pack_for_a_meeting_shows_its_frozen_statuses_not_later_revisions(demo
 
 def test_a_meeting_pack_charts_the_figures_as_they_stood(demo_store):
     cur = demo_store.cursor()
-    meetings.record_meeting(cur, "2025-05-15", by="clerk")
+    meetings.record_meeting(cur, "2025-05-15", by=acting("clerk"))
     _load(cur, "VV02", "2024/25 Q4", 300)
     _load(cur, "VV02", "2025/26 Q1", 310)
     then = pack.snapshot(cur, meeting_date="2025-05-15").history("VV02")
@@ -282,9 +283,9 @@ def test_a_meeting_pack_charts_the_figures_as_they_stood(demo_store):
 
 def test_a_later_meeting_pack_lists_what_changed_since_the_meeting_before(demo_store, no_charts):
     cur = demo_store.cursor()
-    meetings.record_meeting(cur, "2025-05-15", by="clerk")
+    meetings.record_meeting(cur, "2025-05-15", by=acting("clerk"))
     _load(cur, "VV02", "2024/25 Q4", 300)
-    meetings.record_meeting(cur, "2025-07-10", by="clerk")
+    meetings.record_meeting(cur, "2025-07-10", by=acting("clerk"))
     snap = pack.snapshot(cur, meeting_date="2025-07-10")
     changed = snap.exceptions.changed.set_index("indicator_code")
     assert (changed.at["VV02", "was"], changed.at["VV02", "now"]) == ("amber", "red")
@@ -298,7 +299,7 @@ def test_a_later_meeting_pack_lists_what_changed_since_the_meeting_before(demo_s
 
 def test_an_unknown_meeting_date_format_or_paper_is_refused(demo_store):
     cur = demo_store.cursor()
-    meetings.record_meeting(cur, "2025-05-15", by="clerk")
+    meetings.record_meeting(cur, "2025-05-15", by=acting("clerk"))
     with pytest.raises(pack.PackError, match=r"No board meeting on 1 June 2025.*15 May 2025"):
         pack.build_pack(cur, "pdf", io.BytesIO(), meeting_date="2025-06-01")
     with pytest.raises(pack.PackError, match="not a date"):
@@ -337,8 +338,8 @@ def test_a_blockage_with_no_detail_reads_as_such_not_as_nan(demo_store, no_chart
     """A blockage marked on a return with nothing typed beside it printed "nan" in the
     workbook and on the slide."""
     cur = demo_store.cursor()
-    meetings.record_meeting(cur, "2025-05-15", by="clerk")
-    meetings.add_commentary(cur, "DA02", "2024/25 Q4", author="Lead", blockage=True)
+    meetings.record_meeting(cur, "2025-05-15", by=acting("clerk"))
+    meetings.add_commentary(cur, "DA02", "2024/25 Q4", by=acting("Lead"), blockage=True)
     out = io.BytesIO()
     pack.build_pack(cur, "xlsx", out, today=TODAY)
     blockage = next(

@@ -23,6 +23,7 @@ from outcomes.pack import chromium as drawing
 from outcomes.pack import pptx as slides
 from outcomes.pack.wording import CONTINUED
 from outcomes.store import PROJECT_ROOT
+from tests.actors import acting
 from tests.unit.conftest import board_business
 from tests.unit.test_pack import TODAY, _text
 
@@ -211,10 +212,10 @@ def test_the_exceptions_slides_lead_with_blockages_and_overdue_actions_and_go_on
 ):
     cur = demo_store.cursor()
     board_business(cur)
-    meetings.record_meeting(cur, "2025-02-10", by="clerk")
+    meetings.record_meeting(cur, "2025-02-10", by=acting("clerk"))
     for n in range(4, 9):  # more overdue actions than one slide has room for after the rest
         meetings.save_action(
-            cur, by="clerk", reference=f"A{n}", text=f"Overdue job {n}", owner="Clerk",
+            cur, by=acting("clerk"), reference=f"A{n}", text=f"Overdue job {n}", owner="Clerk",
             due_date="2025-03-01",
         )  # fmt: skip
     out = io.BytesIO()
@@ -273,7 +274,7 @@ def test_every_priority_slide_has_its_aim_outcome_indicators_and_commentary(busy
 
 def test_the_cover_has_one_date_the_meetings_or_todays(demo_store, no_charts):
     cur = demo_store.cursor()
-    meetings.record_meeting(cur, "2025-05-15", by="Democratic Support Officer")
+    meetings.record_meeting(cur, "2025-05-15", by=acting("Democratic Support Officer"))
 
     def cover(meeting_date):
         out = io.BytesIO()
@@ -314,13 +315,13 @@ def test_every_format_prints_empty_and_missing_things_plainly(demo_store, no_cha
         "INSERT INTO commentary (indicator_code, period, blockage, author) "
         "VALUES ('DA02', '2024/25 Q4', true, 'Lead')"
     )
-    meetings.save_action(cur, by="clerk", reference="A9", text="Something", owner="Clerk")
+    meetings.save_action(cur, by=acting("clerk"), reference="A9", text="Something", owner="Clerk")
     # framework wording far longer than any narrow table column holds
     cur.execute(
         "UPDATE indicator SET accountable_role = repeat('Officer ', 900) WHERE code = 'SV04'"
     )
     cur.execute("UPDATE priority SET lead_role = repeat('Lead', 2000) WHERE id = 'empty-priority'")
-    meetings.record_meeting(cur, "2025-05-15", by="clerk")
+    meetings.record_meeting(cur, "2025-05-15", by=acting("clerk"))
     for meeting_date in (None, "2025-05-15"):
         texts = []
         for fmt in pack.FORMATS:

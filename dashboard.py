@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import auth, components, data
+from ui import auth, components, data, pack_control
 from ui import public as public_view
 from ui.failures import shown_plainly
 
@@ -134,13 +134,7 @@ with shown_plainly():
             "change · ✓P / ✗F will consistently pass or fail the target · ? hit or miss"
         )
 
-        with st.popover("Board pack", icon=":material/picture_as_pdf:", width="stretch"):
-            st.caption(
-                "The plan on a page, exceptions, every priority and the actions, as they stand now."
-            )
-            components.pack_download(
-                "pack", "board pack", lambda kind: data.board_pack(data.version(), kind)
-            )
+        pack_control.board_pack_popover()
         auth.sidebar(visitor)
 
     page.run()

@@ -120,7 +120,7 @@ else:
                 "Date": [periods.long_date(d) for d in held["meeting_date"]],
                 "Title": held["title"].fillna(""),
                 "Recorded by": held["recorded_by"],
-                "Recorded": [f"{pd.Timestamp(t):%d/%m/%Y %H:%M}" for t in held["recorded_at"]],
+                "Recorded": [periods.long_datetime(t) for t in held["recorded_at"]],
             }
         ),
         hide_index=True,
@@ -337,7 +337,7 @@ with st.expander("Audit trail: who changed what, and when"):
     else:
         rows = [
             [
-                f"{pd.Timestamp(r.changed_at):%d/%m/%Y %H:%M}",
+                periods.long_datetime(r.changed_at),
                 r.who,
                 f"{r.entity} {r.entity_key}: {r.change}",
                 meetings.describe_change(r.before, r.after),

@@ -6,7 +6,7 @@ from datetime import date
 import streamlit as st
 from markupsafe import Markup
 
-from outcomes import board, meetings, periods, status
+from outcomes import board, meetings, periods, status, wording
 from ui import components as ui
 from ui import data, markup
 from ui import statistics as ui_statistics
@@ -30,14 +30,6 @@ own = ratings[ratings["priority_id"] == chosen]
 OVERRIDE_CHOICES = ["none", *status.STATUSES]
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _commentary(data_version: int, code: str, period: str | None) -> dict | None:
-    """The commentary for the latest period, or failing that the newest for any period."""
-    cur = cursor()
-    found = meetings.latest_commentary(cur, code, period) if period else None
-    return found or meetings.latest_commentary(cur, code)
-
-
 def _period_choices(r: dict) -> list[str]:
     """The indicator's periods with figures, newest first; or the recent periods if none."""
     history = data.history(version, r["indicator_code"])
@@ -52,7 +44,7 @@ def _show_commentary(r: dict) -> None:
     code = r["indicator_code"]
     if r["status_override"]:
         ui.md(markup.render("override.html", markdown=True, r=r))
-    note = _commentary(version, code, r["period"])
+    note = data.commentary(version, code, r["period"])
     if note is None:
         st.caption("No commentary yet from the accountable person.")
         return
@@ -111,7 +103,7 @@ def _commentary_form(r: dict) -> None:
             else:
                 st.session_state[f"commentary_gen_{code}"] = gen + 1
                 st.session_state[f"commentary_flash_{code}"] = (
-                    f"Commentary for {code} ({period}) added"
+                    f"Commentary for {code} ({wording.period_aside(period)}) added"
                     + (
                         f"; status set to {status.badge_text(override)}"
                         if override != "none"
@@ -190,7 +182,7 @@ for r in own.to_dict("records"):
         ui.md(ui.badge(r["effective_status"], big=True))
         st.markdown(
             f"**Latest:** {board.format_value(r['value'], r['unit'], int(r['decimals']))} "
-            f"({ui.period_label(r['period'])})  \n"
+            f"({wording.period_aside(r['period'])})  \n"
             f"**Target:** {board.format_value(r['target'], r['unit'], int(r['decimals']))} · "
             f"**Direction:** {status.direction_text(r['direction'])}  \n"
             f"**Why {'the computed' if r['status_override'] else 'this'} status:** {r['reason']}"

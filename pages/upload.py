@@ -283,7 +283,10 @@ def _undo_and_restore(history: pd.DataFrame) -> None:
 st.header("5. Uploads so far", divider="gray")
 history = uploads.uploads(cursor())
 st.dataframe(
-    history.rename(
+    history.assign(
+        uploaded_at=[periods.long_datetime(t) for t in history["uploaded_at"]],
+        state=history["state"].str.capitalize(),
+    ).rename(
         columns={
             "id": "Upload",
             "uploaded_at": "When",

@@ -11,7 +11,7 @@ from typing import Any
 
 import streamlit as st
 
-from outcomes import periods
+from outcomes import wording
 from ui.markup import badge, plain, render
 
 __all__ = [
@@ -69,9 +69,7 @@ def counts_html(row: dict[str, Any]) -> str:
 
 
 def period_label(code: str | None) -> str:
-    if not code:
-        return "no figures yet"
-    return periods.parse_code(code).label
+    return wording.period(code)
 
 
 def choose(label: str, options: list[str], param: str, format_func) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from outcomes import board, periods, status
+from outcomes import board, status, wording
 
 FOUR_COLUMNS = (
     ("WE WILL", "aim"),
@@ -48,7 +48,7 @@ def lead(p: dict[str, Any]) -> str:
 
 
 def period_label(code: str | None) -> str:
-    return periods.parse_code(code).short_label if code else "no figures yet"
+    return wording.period_short(code)
 
 
 def override_text(r: dict[str, Any], symbols: bool = True) -> str | None:

@@ -87,9 +87,11 @@ def test_commentary_added_on_the_form_shows_beside_the_chart(at, fresh_db):
         author=LEAD,
     )
     assert not at.error, [e.value for e in at.error]
-    assert [s.value for s in at.success] == ["Commentary for RO01 (2024/25 Q4) added."]
+    assert [s.value for s in at.success] == [
+        "Commentary for RO01 (Q4 2024/25, Jan–Mar 2025) added."
+    ]
     text = _text(at)
-    assert "<strong>Commentary for Jan–Mar 2025 (2024/25 Q4)</strong>" in text
+    assert "<strong>Commentary for Q4 2024/25 (Jan–Mar 2025)</strong>" in text
     assert (
         "<strong>The story behind the curve:</strong> Two prolific &lt;offenders&gt; were released"
         in text

@@ -146,14 +146,18 @@ def test_indicator_page_definition_history_and_chart(app):
     text = _text(at)
     assert at.title[0].value == "VV01: Vulnerable victims who say they feel safer and happier"
     assert "Higher is better" in text and "Quarterly" in text and "75.0%" in text
-    assert "66.0% (2021/22 Q1)" in text
+    assert "66.0% (Q1 2021/22, Apr–Jun 2021)" in text
     history = at.dataframe[0].value
     assert len(history) == 16
-    assert history.iloc[0]["Period"] == "2024/25 Q4" and history.iloc[0]["Status"] == "✔ Green"
+    assert (
+        history.iloc[0]["Period"] == "Q4 2024/25 (Jan–Mar 2025)"
+        and history.iloc[0]["Status"] == "✔ Green"
+    )
     assert len(at.get("plotly_chart")) == 2  # the trend and the SPC chart
     # the demo's correction is visible with the revision kept
     corrections = at.dataframe[1].value
-    assert list(corrections["value"]) == [73.8, 74.1]
+    assert list(corrections["Value"]) == ["73.8%", "74.1%"]
+    assert list(corrections["Revision"]) == [1, 2] and set(corrections["Area"]) == {"Whole area"}
 
 
 def test_indicator_page_context_only_and_by_area(app):

@@ -197,6 +197,38 @@ def test_since_the_last_meeting_after_a_meeting(met_app):
     assert "31 January 2025" in text
 
 
+def test_a_priority_screen_shows_both_statuses_the_story_and_the_blockage(met_app):
+    at = _open(met_app, screen="2")
+    text = _text(at)
+    table = text[text.index("present-table") : text.index("</table>")]
+    # VV01 is overridden to red: the board's status, then the computed one and that a reason
+    # was given (the reason itself is on the priority page).
+    vv01 = table[table.index("<strong>VV01</strong>") - 600 : table.index("<strong>VV02</strong>")]
+    assert "✖ Red" in vv01 and "Overridden with a reason: computed ✔ Green" in vv01
+    assert "The story" in text and "Survey sample too small this quarter." in text
+    assert "(VV01, Victim Services Lead," in text
+    assert "⚑ Blockage" not in text
+    at = _open(met_app, screen="7")
+    text = _text(at)
+    assert "⚑ Blockage" in text and "No trainer funded for &lt;2025/26&gt;." in text
+    assert "Training places cut." in text
+
+
+def test_a_long_story_is_cut_to_what_a_screen_holds():
+    from ui import markup
+
+    note = {"narrative": "word " * 11000, "author": "Lead", "created_at": "2025-05-01",
+            "blockage": True, "blockage_detail": "blocked " * 7000}  # fmt: skip
+    html = markup.render(
+        "present_story.html",
+        story={"code": "VV01", "note": note},
+        blockages=[{"code": "VV01", "note": note}],
+        limit=180,
+        where="present-short",
+    )
+    assert len(html) < 1200 and html.count("…") == 2, html
+
+
 def test_open_actions_screen(met_app):
     at = _open(met_app, screen="9")
     text = _text(at)

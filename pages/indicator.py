@@ -14,7 +14,9 @@ version = data.version()
 choices = board.indicator_choices(cursor())
 names = dict(zip(choices["code"], choices["name"], strict=True))
 
-code = ui.choose("Indicator", list(names), "indicator", lambda c: f"{c}: {names[c]}")
+code = ui.choose(
+    "Indicator", list(names), "indicator", lambda c: f"{c}: {names[c]}", "pages/indicator.py"
+)
 ind = board.indicator(cursor(), code)
 ratings = data.indicator_ratings(version)
 rating = ratings.set_index("indicator_code").loc[code].to_dict()

@@ -20,7 +20,11 @@ titles = dict(zip(summary["id"], summary["title"], strict=True))
 
 tier_of = dict(zip(summary["id"], summary["tier"], strict=True))
 chosen = ui.choose(
-    "Priority", list(titles), "priority", lambda pid: f"{tier_of[pid]}: {titles[pid]}"
+    "Priority",
+    list(titles),
+    "priority",
+    lambda pid: f"{tier_of[pid]}: {titles[pid]}",
+    "pages/priority.py",
 )
 row = summary.set_index("id").loc[chosen].to_dict()
 detail = board.priority(cursor(), chosen)

@@ -72,20 +72,48 @@ def period_label(code: str | None) -> str:
     return wording.period(code)
 
 
-def choose(label: str, options: list[str], param: str, format_func) -> str:
+def choose(label: str, options: list[str], param: str, format_func, page: str) -> str:
     """A selectbox that follows and sets ``?param=value`` so every screen has its own URL.
 
     Not ``bind="query-params"``: that writes the displayed label into the URL, and a board
-    member's bookmark should read ``?priority=street-violence``, not a sentence.
+    member's bookmark should read ``?priority=street-violence``, not a sentence. Choosing
+    another item changes the URL, which Streamlit records as a new history entry, so Back
+    returns to the previous item. A link to an item that does not exist says so and lists
+    the ones that do (``page`` is the page they open on).
     """
     wanted = st.query_params.get(param)
-    index = options.index(wanted) if wanted in options else 0
-    # No key: the index is part of the widget's identity, so a link to another item
-    # builds a fresh selectbox showing it.
-    chosen = st.selectbox(label, options, index=index, format_func=format_func)
-    if st.query_params.get(param) != chosen:
-        st.query_params[param] = chosen
-    return chosen
+    if not options:
+        st.info(f"There is no {label.lower()} yet: add them to the framework file.")
+        st.stop()
+    if wanted is not None and wanted not in options:
+        _not_found(label, wanted, options, param, format_func, page)
+    current = options[0] if wanted is None else wanted
+    # Keyed on the item in the URL, and the URL changed by the callback before the page runs:
+    # the run after a choice, and a run after Back, each build a fresh selectbox showing the
+    # URL's item, so no selectbox holds on to an earlier choice and undoes Back.
+    key = f"choose_{param}_{current}"
+    st.selectbox(
+        label,
+        options,
+        index=options.index(current),
+        format_func=format_func,
+        key=key,
+        on_change=_follow,
+        args=(param, key),
+    )
+    return current
+
+
+def _follow(param: str, key: str) -> None:
+    st.query_params[param] = st.session_state[key]
+
+
+def _not_found(label: str, wanted: str, options: list[str], param: str, format_func, page: str):
+    st.title(f"There is no {label.lower()} '{plain(wanted)}'")
+    st.markdown("The link may be old or mistyped. Open one of these instead:")
+    for option in options:
+        st.page_link(page, label=plain(format_func(option)), query_params={param: option})
+    st.stop()
 
 
 def md(text: str) -> None:

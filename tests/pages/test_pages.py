@@ -136,9 +136,19 @@ def test_priority_page_follows_the_selectbox(app):
     assert "no target set" in text  # MS03
 
 
-def test_unknown_priority_in_the_url_falls_back_to_the_first(app):
-    at = _run(app, "pages/priority.py", priority="no-such-priority")
-    assert at.title[0].value == "Victims who are most vulnerable"
+def test_a_link_to_a_priority_or_indicator_that_does_not_exist_says_so(app):
+    """Never silently the first one: the page says what is missing and links to what exists."""
+    at = _run(app, "pages/priority.py", priority="nope")
+    assert [t.value for t in at.title] == ["There is no priority 'nope'"]
+    links = at.get("page_link")
+    assert len(links) == 7  # one for each priority
+    assert "Individuals: Victims who are most vulnerable" in [link.proto.label for link in links]
+    assert not at.selectbox and not at.get("plotly_chart")
+    at = _run(app, "pages/indicator.py", indicator="NOPE")
+    assert [t.value for t in at.title] == ["There is no indicator 'NOPE'"]
+    assert "SV01: Street violence in the three neighbourhoods" in [
+        link.proto.label for link in at.get("page_link")
+    ]
 
 
 def test_indicator_page_definition_history_and_chart(app):

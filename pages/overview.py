@@ -32,9 +32,12 @@ def since_last_meeting_block() -> None:
 
 
 st.title(f"{ui.plain(p['name'])}: our plan")
-ui.md(markup.render("overview_head.html", markdown=True, partnership=p))
-sectors = list(basics["partners"]["sector"].drop_duplicates())
-ui.md(markup.render("overview_partners.html", markdown=True, partnership=p, sectors=sectors))
+# The vision and who we are fold away (their first sentence in the heading), so the statuses
+# and what changed since the last meeting are on a phone's first screen.
+with st.expander(f"Our vision: {ui.plain(markup.short(p.get('vision'), 90))}", key="vision"):
+    ui.md(markup.render("overview_head.html", markdown=True, partnership=p))
+    sectors = list(basics["partners"]["sector"].drop_duplicates())
+    ui.md(markup.render("overview_partners.html", markdown=True, partnership=p, sectors=sectors))
 
 # The whole partnership in one line of tiles: how many indicators stand at each status.
 # The board's status: an accountable person's override (with its reason) counts.
@@ -45,6 +48,9 @@ st.caption(
     if basics["as_at"]
     else ""
 )
+# On a phone, every priority's status in a line each before anything else (CSS hides it on
+# wider screens, where the cards below are already in view).
+ui.md(markup.render("overview_glance.html", markdown=True, rows=summary.to_dict("records")))
 since_last_meeting_block()
 
 with st.expander("Filter priorities", expanded=False):
@@ -75,13 +81,8 @@ for tier in basics["tiers"].itertuples(index=False):
             st.markdown(f"**We will:** {ui.plain(row['aim'])}")
             ui.md(ui.counts_html(row))
             lead = board.lead_text(row["lead_role"], row["lead_partner"])
-            st.markdown(
-                f"**Latest figures:** {ui.period_label(row['latest_period'])}  \n"
-                f"**Lead:** {ui.plain(lead)}"
-            )
-            st.page_link(
-                "pages/priority.py",
-                label="Open this priority",
-                icon=":material/arrow_forward:",
-                query_params={"priority": row["id"]},
+            ui.facts_and_link(
+                [("Latest figures", ui.period_label(row["latest_period"])), ("Lead", lead)],
+                ("pages/priority.py", "Open this priority", ":material/arrow_forward:"),
+                {"priority": row["id"]},
             )

@@ -32,6 +32,7 @@ ratings = data.indicator_ratings(version)
 own = ratings[ratings["priority_id"] == chosen]
 
 OVERRIDE_CHOICES = ["none", *status.STATUSES]
+READ_MORE = 600  # characters of each part of a commentary shown before "read the whole"
 
 
 def _period_choices(r: dict) -> list[str]:
@@ -53,7 +54,17 @@ def _show_commentary(r: dict) -> None:
         st.caption("No commentary yet from the accountable person.")
         return
     period = ui.period_label(note["period"])
-    ui.md(markup.render("commentary.html", markdown=True, note=note, period=period))
+    parts = (note["narrative"], note["actions_taken"], note["blockage_detail"])
+    if max(len(str(t or "")) for t in parts) <= READ_MORE:
+        ui.md(markup.render("commentary.html", markdown=True, note=note, period=period))
+        return
+    # A long commentary: its beginning on the page, all of it a click away, so one lead's
+    # essay does not push every other indicator out of sight.
+    ui.md(
+        markup.render("commentary.html", markdown=True, note=note, period=period, limit=READ_MORE)
+    )
+    with st.expander("Read the whole commentary", key=f"read_more_{code}"):
+        ui.md(markup.render("commentary.html", markdown=True, note=note, period=period))
 
 
 def _commentary_form(r: dict) -> None:
@@ -172,15 +183,10 @@ for r in own.to_dict("records"):
                 config={"displayModeBar": False},
             )
         st.caption(ui.plain(r["definition"]))
-        st.markdown(
-            f"**Accountable:** {ui.plain(r['accountable_role'])}  \n"
-            f"**Source:** {ui.plain(r['source_name'])}"
-        )
-        st.page_link(
-            "pages/indicator.py",
-            label="Full history and definition",
-            icon=":material/show_chart:",
-            query_params={"indicator": r["indicator_code"]},
+        ui.facts_and_link(
+            [("Accountable", r["accountable_role"]), ("Source", r["source_name"])],
+            ("pages/indicator.py", "Full history and definition", ":material/show_chart:"),
+            {"indicator": r["indicator_code"]},
         )
     with right:
         ui.md(ui.badge(r["effective_status"], big=True))

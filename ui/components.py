@@ -18,6 +18,7 @@ __all__ = [
     "badge",
     "choose",
     "counts_html",
+    "facts_and_link",
     "escape",
     "inject_css",
     "md",
@@ -50,6 +51,26 @@ CSS = """
   .tile { flex: 1 1 10rem; border: 1px solid #D1D5DB; border-radius: 0.5rem; padding: 0.4rem 0.6rem;
           text-align: center; }
   .tile .n { font-size: 2rem; font-weight: 800; display: block; }
+  .glance { display: none; }
+  @media (max-width: 700px) {
+    [data-testid="stHeading"] h1 { font-size: 2rem; }
+    /* A phone: four small tiles in one row, the priorities' statuses a line each. */
+    .tiles { flex-wrap: nowrap; gap: 0.3rem; }
+    .tile { flex: 1 1 0; min-width: 0; padding: 0.2rem; }
+    .tile .n { font-size: 1.4rem; }
+    .tile .badge { font-size: 0.8rem; padding: 0.05em 0.3em; white-space: normal; }
+    .tile .muted { display: none; }
+    .glance { display: block; list-style: none; padding: 0; margin: 0.3rem 0; }
+    .glance li { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; margin: 0 0 0.25rem 0;
+                 padding: 0; }
+    .glance .badge { font-size: 0.85rem; }
+    /* A table that would scroll sideways becomes one card a row, each cell named. */
+    table.cards thead { display: none; }
+    table.cards tr { display: block; border: 1px solid #D1D5DB; border-radius: 0.5rem;
+                     margin: 0 0 0.6rem 0; padding: 0.3rem 0.5rem; }
+    table.cards td { display: block; border: none; padding: 0.15rem 0; }
+    table.cards td[data-label]::before { content: attr(data-label) ": "; font-weight: 700; }
+  }
   /* Streamlit's Plotly theme draws axis labels in #808495: 3.7:1 on white, under WCAG AA's 4.5:1
      (axe cannot measure SVG text, so tests/browser/test_accessibility.py checks this itself).
      !important beats Plotly's inline fill; #374151 is 10.3:1 on white. */
@@ -114,6 +135,15 @@ def _not_found(label: str, wanted: str, options: list[str], param: str, format_f
     for option in options:
         st.page_link(page, label=plain(format_func(option)), query_params={param: option})
     st.stop()
+
+
+def facts_and_link(
+    facts: list[tuple[str, Any]], link: tuple[str, str, str], params: dict[str, str]
+) -> None:
+    """A few labelled facts, one a line, then a link (page, label, icon) to more."""
+    st.markdown("  \n".join(f"**{label}:** {plain(value)}" for label, value in facts))
+    page, label, icon = link
+    st.page_link(page, label=label, icon=icon, query_params=params)
 
 
 def md(text: str) -> None:

@@ -9,7 +9,7 @@ from io import BytesIO
 import pandas as pd
 import streamlit as st
 
-from outcomes import meetings, periods, status
+from outcomes import meetings, periods
 from ui import components as ui
 from ui import data, markup
 from ui.router import require_router
@@ -307,17 +307,9 @@ if st.button("Import the actions", disabled=workbook is None, key="actions_impor
             rows = [line.strip()[2:] for line in lines[1:] if line.strip().startswith("- ")]
             st.error(lines[0] if rows else str(err))
             if rows:
+                # Sentences, not grid cells: a cell cuts a message off, worst on a phone.
                 problems = [r.split(": ", 1) if r.startswith("row ") else ["", r] for r in rows]
-                st.dataframe(
-                    pd.DataFrame(
-                        {
-                            "Row": [p[0].removeprefix("row ") for p in problems],
-                            "What to fix": [p[-1] for p in problems],
-                        }
-                    ),
-                    hide_index=True,
-                    width="stretch",
-                )
+                ui.problem_list([(p[0].capitalize(), p[-1]) for p in problems])
         else:
             _done(
                 "import",
@@ -347,4 +339,4 @@ with st.expander("Audit trail: who changed what, and when"):
         headings = ["When", "Who", "What", "Before → after"]
         ui.md(markup.render("table.html", markdown=True, headings=headings, rows=rows))
         st.caption(f"The latest {len(trail)} changes, newest first.")
-st.caption(" ".join(f"{status.badge_text(s)}: {status.style(s).meaning}." for s in status.STATUSES))
+ui.status_key()

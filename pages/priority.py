@@ -204,4 +204,4 @@ for r in own.to_dict("records"):
         _commentary_form(r)
 if own.empty:
     st.info("This priority has no indicators yet: add them to the framework file.")
-st.caption(" ".join(f"{status.badge_text(s)}: {status.style(s).meaning}." for s in status.STATUSES))
+ui.status_key()

@@ -11,7 +11,8 @@ from typing import Any
 
 import streamlit as st
 
-from outcomes import wording
+from outcomes import status, wording
+from outcomes.status import STATUSES
 from ui.markup import badge, plain, render
 
 __all__ = [
@@ -24,6 +25,8 @@ __all__ = [
     "md",
     "period_label",
     "plain",
+    "problem_list",
+    "status_key",
 ]
 
 CSS = """
@@ -144,6 +147,21 @@ def facts_and_link(
     st.markdown("  \n".join(f"**{label}:** {plain(value)}" for label, value in facts))
     page, label, icon = link
     st.page_link(page, label=label, icon=icon, query_params=params)
+
+
+def problem_list(problems: list[tuple[str, str]]) -> None:
+    """Problems as a list of sentences (where, then what to do), readable at any width."""
+    st.markdown(
+        "\n".join(
+            f"- **{plain(where)}**: {plain(what)}" if where else f"- {plain(what)}"
+            for where, what in problems
+        )
+    )
+
+
+def status_key() -> None:
+    """What each status means, in one line under a page."""
+    st.caption(" ".join(f"{status.badge_text(s)}: {status.style(s).meaning}." for s in STATUSES))
 
 
 def md(text: str) -> None:

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 SCREENS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screens"
 SIZES = ((1280, 720), (1920, 1080), (390, 844))
 PAGES = (
-    ("overview", "/overview"),
+    ("overview", "/"),
     ("priority", "/priority?priority=street-violence"),
     ("indicator", "/indicator?indicator=SV01"),
     ("upload", "/upload"),

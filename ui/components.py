@@ -58,11 +58,11 @@ CSS = """
   @media (max-width: 700px) {
     [data-testid="stHeading"] h1 { font-size: 2rem; }
     /* A phone: four small tiles in one row, the priorities' statuses a line each. */
-    .tiles { flex-wrap: nowrap; gap: 0.3rem; }
-    .tile { flex: 1 1 0; min-width: 0; padding: 0.2rem; }
-    .tile .n { font-size: 1.4rem; }
-    .tile .badge { font-size: 0.8rem; padding: 0.05em 0.3em; white-space: normal; }
-    .tile .muted { display: none; }
+    .status-tiles { flex-wrap: nowrap; gap: 0.3rem; }
+    .status-tiles .tile { flex: 1 1 0; min-width: 0; padding: 0.2rem; }
+    .status-tiles .tile .n { font-size: 1.4rem; }
+    .status-tiles .badge { font-size: 0.8rem; padding: 0.05em 0.3em; white-space: normal; }
+    .status-tiles .muted { display: none; }
     .glance { display: block; list-style: none; padding: 0; margin: 0.3rem 0; }
     .glance li { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; margin: 0 0 0.25rem 0;
                  padding: 0; }

@@ -371,8 +371,8 @@ def _since(snap: Snapshot, L: Layout) -> list[Any]:
             (3.2, 1.3, 1.3, 3.0),
             lambda r: [
                 indicator(r),
-                L.P(clean(r["latest_period"]) or "none"),
-                L.P(r["due_period"]),
+                L.P(period_label(clean(r["latest_period"]))),
+                L.P(period_label(r["due_period"])),
                 L.P(r["accountable_role"]),
             ],
         ),
@@ -384,7 +384,7 @@ def _since(snap: Snapshot, L: Layout) -> list[Any]:
             (2.6, 1.1, 4.0, 1.6),
             lambda r: [
                 indicator(r),
-                L.P(r["period"]),
+                L.P(period_label(r["period"])),
                 L.P(" ".join(str(x) for x in (r["blockage_detail"], r["narrative"]) if clean(x))),
                 L.P(f"{r['author']}, {periods.long_date(r['created_at'])}"),
             ],
@@ -446,7 +446,10 @@ def _indicator_table(L: Layout, own: list[dict[str, Any]]) -> Table:
                 + [L.P(r.get("spc", ""), "note")],
                 [L.P(fmt(r, "value"), "cellb"), L.P(period_label(r["period"]), "note")],
                 L.P(fmt(r, "target")),
-                [L.P(fmt(r, "baseline")), L.P(r["baseline_period"] or "", "note")],
+                [
+                    L.P(fmt(r, "baseline")),
+                    L.P(period_label(r["baseline_period"]) if r["baseline_period"] else "", "note"),
+                ],
                 L.P(status.direction_text(r["direction"], symbols)),
             ]
         )

@@ -148,7 +148,7 @@ def _since_rows(snap: Snapshot) -> list[list[str]]:
         [
             "Return overdue",
             f"{r['indicator_code']} {r['name']}",
-            f"latest {clean(r['latest_period']) or 'none'}; due for {r['due_period']}",
+            f"latest {period_label(clean(r['latest_period']))}; due for {period_label(r['due_period'])}",
         ]
         for r in ex.overdue_returns.to_dict("records")
     ]

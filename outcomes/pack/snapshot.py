@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from outcomes import agenda, board, meetings, periods, status
+from outcomes import agenda, board, meetings, periods, status, wording
 from outcomes.pack.errors import PackError
 
 
@@ -116,7 +116,7 @@ def _commentary_text(c: dict[str, Any] | None) -> str | None:
         parts.append("Blockage escalated to the board: " + (clean(c.get("blockage_detail")) or ""))
     if not parts:
         return None
-    return f"{' '.join(str(p).strip() for p in parts)} ({c['author']}, {c['period']})"
+    return f"{' '.join(str(p).strip() for p in parts)} ({c['author']}, {wording.period_short(c['period'])})"
 
 
 def _in_plan_order(

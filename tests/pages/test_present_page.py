@@ -6,13 +6,11 @@ order, and the open actions.
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from outcomes import meetings
-from outcomes.store import PROJECT_ROOT, open_store
+from outcomes.store import PROJECT_ROOT
+from tests.pages.conftest import after_a_meeting
 
 PAGE = "pages/present.py"
 PLAN_ORDER = (
@@ -42,46 +40,7 @@ def met_app(demo_db_file, tmp_path, monkeypatch):
     """The demo after a board meeting: one status overridden since, a blockage escalated by
     its lead, and two open actions, one of them overdue. Typed text carries markup to escape."""
     path = tmp_path / "met.duckdb"
-    shutil.copy(demo_db_file, path)
-    s = open_store(path)
-    cur = s.cursor()
-    meetings.record_meeting(cur, "2025-05-15", by="Democratic Support Officer")
-    meetings.add_commentary(
-        cur,
-        "VV01",
-        "2024/25 Q4",
-        author="Victim Services Lead",
-        narrative="Survey sample too small this quarter.",
-        status_override="red",
-        override_reason="The <b>survey</b> missed the most vulnerable.",
-    )
-    meetings.add_commentary(
-        cur,
-        "MS01",
-        "2024/25 Q4",
-        author="DCI <Modern Slavery>",
-        narrative="Training places cut.",
-        blockage=True,
-        blockage_detail="No trainer funded for <2025/26>.",
-    )
-    meetings.save_action(
-        cur,
-        by="clerk",
-        reference="A1",
-        text="Find funding for modern slavery training <urgently>.",
-        owner="Community Safety Partnership Manager",
-        due_date="2025-01-31",
-        priority_id="modern-slavery",
-    )
-    meetings.save_action(
-        cur,
-        by="clerk",
-        reference="A2",
-        text="Report the repeat victimisation review.",
-        owner="Victim Services Lead",
-        due_date="2099-12-31",
-    )
-    s.close()
+    after_a_meeting(demo_db_file, path)
     monkeypatch.setenv("OUTCOMES_DB", str(path))
     at = AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60)
     yield at

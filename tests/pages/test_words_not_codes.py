@@ -5,14 +5,12 @@ had a meeting, an override, a blockage and actions, is scanned for what only a d
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from outcomes import meetings
-from outcomes.store import PROJECT_ROOT, open_store
-from tests.pages.conftest import clear_caches
+from outcomes.store import PROJECT_ROOT
+from tests.pages.conftest import after_a_meeting, clear_caches
 
 # What a person should never read: a month as 2025-03, a figure with a trailing .0, an id in
 # snake or kebab case, "problem(s)", a datetime as the database writes it, a nested bracket.
@@ -80,38 +78,7 @@ def _leaks(text: str) -> list[str]:
 def met_db(tmp_path_factory, demo_db_file):
     """The demo after a meeting: an override since, a blockage escalated, actions open."""
     path = tmp_path_factory.mktemp("words") / "met.duckdb"
-    shutil.copy(demo_db_file, path)
-    s = open_store(path)
-    cur = s.cursor()
-    meetings.record_meeting(cur, "2025-05-15", by="Democratic Support Officer")
-    meetings.add_commentary(
-        cur,
-        "VV01",
-        "2024/25 Q4",
-        author="Victim Services Lead",
-        narrative="Survey sample too small this quarter.",
-        status_override="red",
-        override_reason="The survey missed the most vulnerable.",
-    )
-    meetings.add_commentary(
-        cur,
-        "MS01",
-        "2024/25 Q4",
-        author="DCI Modern Slavery",
-        narrative="Training places cut.",
-        blockage=True,
-        blockage_detail="No trainer funded for next year.",
-    )
-    meetings.save_action(
-        cur,
-        by="clerk",
-        reference="A1",
-        text="Find funding for modern slavery training.",
-        owner="Community Safety Partnership Manager",
-        due_date="2025-01-31",
-        priority_id="modern-slavery",
-    )
-    s.close()
+    after_a_meeting(demo_db_file, path)
     return path
 
 

@@ -420,6 +420,8 @@ CSS = """
       overflow-wrap: normal !important; word-break: normal !important; hyphens: none !important; }
     .st-key-present_title { flex-wrap: wrap !important; }
     div.present:has(> table.present-table) { overflow-x: auto; }
+    table.present-table { table-layout: auto; }
+    table.present-table th { width: auto !important; }
     .st-key-present_title [data-testid="stElementContainer"]:has(h1) { flex: 1 1 100%; }
   }
 </style>

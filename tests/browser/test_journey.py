@@ -114,7 +114,9 @@ def test_journey_overview_to_priority_to_indicator(
         re.compile(r"^Polarity\s*(Higher|Lower) is better$")
     )
     expect(page.locator("h2").filter(has_text="Full history")).to_be_visible()
-    expect(page.locator('[data-testid="stDataFrame"]').first).to_contain_text("Q4 2024/25 (Jan–Mar 2025)")
+    expect(page.locator('[data-testid="stDataFrame"]').first).to_contain_text(
+        "Q4 2024/25 (Jan–Mar 2025)"
+    )
     expect(page.locator("h2").filter(has_text="Trend")).to_be_visible()
     expect(page.locator(PLOTLY).first).to_be_visible()
     screenshot(page, "indicator-RO01-1280x720")

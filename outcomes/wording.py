@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from outcomes import periods
+from loaders import periods
 
 WHOLE_AREA = "all"  # the area code of a figure for the whole partnership
 

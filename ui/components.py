@@ -25,7 +25,6 @@ __all__ = [
     "md",
     "period_label",
     "plain",
-    "problem_list",
     "status_key",
 ]
 
@@ -147,16 +146,6 @@ def facts_and_link(
     st.markdown("  \n".join(f"**{label}:** {plain(value)}" for label, value in facts))
     page, label, icon = link
     st.page_link(page, label=label, icon=icon, query_params=params)
-
-
-def problem_list(problems: list[tuple[str, str]]) -> None:
-    """Problems as a list of sentences (where, then what to do), readable at any width."""
-    st.markdown(
-        "\n".join(
-            f"- **{plain(where)}**: {plain(what)}" if where else f"- {plain(what)}"
-            for where, what in problems
-        )
-    )
 
 
 def status_key() -> None:

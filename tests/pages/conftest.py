@@ -12,6 +12,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from outcomes import meetings
 from outcomes.demo import build_demo
 from outcomes.store import open_store
+from tests.actors import acting
 
 
 def after_a_meeting(demo_db: Path, path: Path) -> None:
@@ -21,12 +22,12 @@ def after_a_meeting(demo_db: Path, path: Path) -> None:
     shutil.copy(demo_db, path)
     s = open_store(path)
     cur = s.cursor()
-    meetings.record_meeting(cur, "2025-05-15", by="Democratic Support Officer")
+    meetings.record_meeting(cur, "2025-05-15", by=acting("Democratic Support Officer"))
     meetings.add_commentary(
         cur,
         "VV01",
         "2024/25 Q4",
-        author="Victim Services Lead",
+        by=acting("Victim Services Lead"),
         narrative="Survey sample too small this quarter.",
         status_override="red",
         override_reason="The <b>survey</b> missed the most vulnerable.",
@@ -35,14 +36,14 @@ def after_a_meeting(demo_db: Path, path: Path) -> None:
         cur,
         "MS01",
         "2024/25 Q4",
-        author="DCI <Modern Slavery>",
+        by=acting("DCI <Modern Slavery>"),
         narrative="Training places cut.",
         blockage=True,
         blockage_detail="No trainer funded for <2025/26>.",
     )
     meetings.save_action(
         cur,
-        by="clerk",
+        by=acting("clerk"),
         reference="A1",
         text="Find funding for modern slavery training <urgently>.",
         owner="Community Safety Partnership Manager",
@@ -51,7 +52,7 @@ def after_a_meeting(demo_db: Path, path: Path) -> None:
     )
     meetings.save_action(
         cur,
-        by="clerk",
+        by=acting("clerk"),
         reference="A2",
         text="Report the repeat victimisation review.",
         owner="Victim Services Lead",

@@ -34,6 +34,7 @@ HYPHENATED = {
     "follow-up",
     "hit-or-miss",
     "street-level",
+    "sign-in",
     "self-reported",
     "well-being",
     "non-domestic",

@@ -13,7 +13,7 @@ STREETS = "Violent street crime in Stonehouse, Devonport and the City Centre"
 def test_back_returns_to_the_previous_priority(page, app_server, wait_for_app, expect):
     page.goto(f"{app_server}/priority?priority=vulnerable-victims")
     wait_for_app(page, h1=VICTIMS)
-    page.locator('[data-testid="stSelectbox"]').first.click()
+    page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').first.click()
     page.get_by_role("option", name=f"Communities: {STREETS}").click()
     wait_for_app(page, h1=STREETS)
     expect(page).to_have_url(f"{app_server}/priority?priority=street-violence")

@@ -36,7 +36,7 @@ import numbers
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from loaders.problems import Refused
 
@@ -108,7 +108,8 @@ _SPECS: dict[str, _Kind] = {
         example="2024/25 Q1 or Apr-Jun 2024",
         code=lambda p: f"{_fy_code(p.financial_year)} Q{_quarter_no(p)}",
         label=lambda p: (
-            f"{_ABBR[p.start.month - 1]}–{_ABBR[p.end.month - 1]} {p.end.year} ({p.code})"
+            f"Q{_quarter_no(p)} {_fy_code(p.financial_year)} "
+            f"({_ABBR[p.start.month - 1]}–{_ABBR[p.end.month - 1]} {p.end.year})"
         ),
         short_label=lambda p: p.code,
     ),
@@ -177,7 +178,7 @@ class Period:
 
     @property
     def label(self) -> str:
-        """For people: ``April 2024``, ``Apr–Jun 2024 (2024/25 Q1)``, ``Financial year ...``,
+        """For people: ``April 2024``, ``Q1 2024/25 (Apr–Jun 2024)``, ``Financial year ...``,
         ``Year ending December 2022``, ``Calendar year 2015``."""
         return _SPECS[self.kind].label(self)
 
@@ -237,9 +238,9 @@ def quarter(fy_start_year: int, q: int) -> Period:
     """Financial quarter ``q`` of the financial year starting in April ``fy_start_year``.
 
     >>> quarter(2024, 1).label
-    'Apr–Jun 2024 (2024/25 Q1)'
+    'Q1 2024/25 (Apr–Jun 2024)'
     >>> quarter(2024, 4).label
-    'Jan–Mar 2025 (2024/25 Q4)'
+    'Q4 2024/25 (Jan–Mar 2025)'
     """
     if not 1 <= q <= 4:
         raise PeriodError(f"Quarter {q} is not between 1 (April–June) and 4 (January–March).")
@@ -318,6 +319,22 @@ def long_date(value: object) -> str:
     # A datetime (and pandas' Timestamp) is a date; text is read for its day only.
     d = value if isinstance(value, date) else date.fromisoformat(str(value).strip()[:10])
     return f"{d.day} {d:%B %Y}"
+
+
+def long_datetime(value: object) -> str:
+    """A moment as the board writes it, to the minute; a missing one is a dash.
+
+    >>> long_datetime("2026-11-30 19:50:39.5"), long_datetime(datetime(2025, 5, 1, 9, 5))
+    ('30 November 2026 at 19:50', '1 May 2025 at 09:05')
+    >>> long_datetime(date(2025, 5, 1)), long_datetime(None)
+    ('1 May 2025', '–')
+    """
+    if value is None or _is_missing(value) or str(value).strip() == "":
+        return "–"
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return long_date(value)
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value).strip())
+    return f"{long_date(moment)} at {moment:%H:%M}"
 
 
 def months_apart(earlier_end: date, later_end: date) -> int:

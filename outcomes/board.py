@@ -67,8 +67,13 @@ def lead_text(role: str, organisation: str) -> str:
     'Head of Community Safety, Plymouth City Council'
     >>> lead_text("Chief Inspector", "Devon and Cornwall Police")
     'Chief Inspector (Devon and Cornwall Police)'
+    >>> lead_text("Head of Unit", "Probation Service (Devon and Torbay)")
+    'Head of Unit, Probation Service (Devon and Torbay)'
     """
-    return role if organisation.lower() in role.lower() else f"{role} ({organisation})"
+    if organisation.lower() in role.lower():
+        return role
+    # An organisation with brackets of its own is not put in brackets again.
+    return f"{role}, {organisation}" if "(" in organisation else f"{role} ({organisation})"
 
 
 def partnership(cur: duckdb.DuckDBPyConnection) -> dict[str, Any]:
@@ -319,9 +324,10 @@ def revisions(cur: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
     """Every revision ever recorded for an indicator, for the audit trail."""
     return cur.execute(
         """
-        SELECT o.period, o.area, o.revision, o.value, o.note, u.id AS upload_id, u.file_name,
-               u.uploaded_by, u.uploaded_at, u.state
+        SELECT o.period, o.area, a.name AS area_name, o.revision, o.value, o.note,
+               u.id AS upload_id, u.file_name, u.uploaded_by, u.uploaded_at, u.state
         FROM observation o JOIN upload u ON u.id = o.upload_id
+        LEFT JOIN area a ON a.code = o.area
         WHERE o.indicator_code = ?
           AND (o.indicator_code, o.period, o.area) IN (
               SELECT indicator_code, period, area FROM observation

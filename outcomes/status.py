@@ -406,7 +406,13 @@ STYLES: dict[str, StatusStyle] = {
     ),
     RED: StatusStyle(RED, "Red", "✖", "#B2182B", "#FFFFFF", "Off target", "x"),
     NOT_RATED: StatusStyle(
-        NOT_RATED, "Not rated", "○", "#E0E0E0", "#000000", "Not rated", "circle-open"
+        NOT_RATED,
+        "Not rated",
+        "○",
+        "#E0E0E0",
+        "#000000",
+        "No figures, or nothing to judge them by",
+        "circle-open",
     ),
 }
 

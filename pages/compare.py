@@ -3,7 +3,7 @@ against the benchmark and the comparator group (caterpillar chart, funnel plot, 
 
 import streamlit as st
 
-from outcomes import compare, statcharts, statistics
+from outcomes import compare, statcharts, statistics, wording
 from ui import components as ui
 from ui import data
 from ui import statistics as ui_statistics
@@ -48,7 +48,13 @@ if choices.empty:
     st.stop()
 
 labels = dict(zip(choices["code"], choices["name"], strict=True))
-code = ui.choose("Indicator or series", list(labels), "code", lambda c: f"{labels[c]} ({c})")
+code = ui.choose(
+    "Indicator or series",
+    list(labels),
+    "code",
+    lambda c: f"{labels[c]} ({c})",
+    "pages/compare.py",
+)
 group_names = list(dict.fromkeys(groups["group_name"]))
 cols = st.columns(3)
 group = cols[0].selectbox(
@@ -84,7 +90,7 @@ if result.group:
         best = "best" if result.polarity in ("higher", "lower") else "highest"
         facts.append(f"{escape(us)} ranks <strong>{result.rank[0]} of {result.rank[1]}</strong>"
                      f" ({best} first)")  # fmt: skip
-unit = "per 100" if result.multiplier == 100 else f"per {result.multiplier:,.0f}"
+unit = f"per {wording.number(result.multiplier)}"
 facts.append(f"Figures {unit}; " + {"proportion": "Wilson's score intervals",
              "rate": "Byar's intervals (exact below 10 events)",
              "count": "Byar's intervals"}[result.kind])  # fmt: skip
@@ -110,8 +116,8 @@ table = [
     {
         "Area": r.name,
         "Code": r.area,
-        "Count": r.count,
-        "Denominator": r.denominator,
+        "Count": wording.number(r.count),
+        "Denominator": wording.number(r.denominator),
         "Value": None if r.value is None else round(r.value, 2),
         "95% interval": "–" if r.value is None else f"{r.lower_95:,.2f} to {r.upper_95:,.2f}",
         "99.8% interval": "–" if r.value is None else f"{r.lower_998:,.2f} to {r.upper_998:,.2f}",

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from loaders import periods
-from outcomes import board, charts, spreadsheets, status
+from outcomes import board, charts, spreadsheets, status, wording
 from ui import components as ui
 from ui import data, markup
 from ui import statistics as ui_statistics
@@ -15,7 +15,9 @@ version = data.version()
 choices = board.indicator_choices(cursor())
 names = dict(zip(choices["code"], choices["name"], strict=True))
 
-code = ui.choose("Indicator", list(names), "indicator", lambda c: f"{c}: {names[c]}")
+code = ui.choose(
+    "Indicator", list(names), "indicator", lambda c: f"{c}: {names[c]}", "pages/indicator.py"
+)
 ind = board.indicator(cursor(), code)
 ratings = data.indicator_ratings(version)
 rating = ratings.set_index("indicator_code").loc[code].to_dict()
@@ -50,7 +52,8 @@ facts = [
     ("Tolerance (amber band)", tolerance),
     (
         "Baseline",
-        f"{board.format_value(ind['baseline_value'], unit, dp)} ({ind['baseline_period'] or 'no period'})",
+        f"{board.format_value(ind['baseline_value'], unit, dp)} "
+        f"({wording.period_aside(ind['baseline_period'], 'no period')})",
     ),
     ("Source", ind["source_name"]),
     ("Accountable", ind["accountable_role"]),
@@ -81,7 +84,7 @@ if bool(ind["by_area"]):
 st.header("Full history", divider="gray")
 if not history.empty:
     table = history.assign(
-        Period=history["period"],
+        Period=[wording.period(p) for p in history["period"]],
         Value=[board.format_value(v, unit, dp) for v in history["value"]],
         Target=[board.format_value(t, unit, dp) for t in history["target"]],
         Status=[status.badge_text(s) for s in history["status"]],
@@ -107,4 +110,21 @@ if not revised.empty:
     st.caption(
         "Figures that were revised after they were first reported. Earlier revisions are kept."
     )
-    st.dataframe(revised, hide_index=True, width="stretch")
+    st.dataframe(
+        revised.assign(
+            Period=[wording.period(p) for p in revised["period"]],
+            Area=[
+                wording.area_name(a, n)
+                for a, n in zip(revised["area"], revised["area_name"], strict=True)
+            ],
+            Revision=revised["revision"],
+            Value=[board.format_value(v, unit, dp) for v in revised["value"]],
+            Note=revised["note"].fillna(""),
+            File=revised["file_name"],
+            By=revised["uploaded_by"],
+            When=[periods.long_datetime(t) for t in revised["uploaded_at"]],
+            State=revised["state"].str.capitalize(),
+        )[["Period", "Area", "Revision", "Value", "Note", "File", "By", "When", "State"]],
+        hide_index=True,
+        width="stretch",
+    )

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from loaders import periods
-from outcomes import meetings, status
+from outcomes import meetings
 from outcomes.errors import Refused
 from ui import auth, data, markup, problems
 from ui import components as ui
@@ -120,7 +120,7 @@ else:
                 "Date": [periods.long_date(d) for d in held["meeting_date"]],
                 "Title": held["title"].fillna(""),
                 "Recorded by": held["recorded_by"],
-                "Recorded": [f"{pd.Timestamp(t):%d/%m/%Y %H:%M}" for t in held["recorded_at"]],
+                "Recorded": [periods.long_datetime(t) for t in held["recorded_at"]],
             }
         ),
         hide_index=True,
@@ -327,7 +327,7 @@ with st.expander("Audit trail: who changed what, and when"):
     else:
         rows = [
             [
-                f"{pd.Timestamp(r.changed_at):%d/%m/%Y %H:%M}",
+                periods.long_datetime(r.changed_at),
                 r.who if pd.isna(r.who_email) else f"{r.who} <{r.who_email}>",
                 f"{r.entity} {r.entity_key}: {r.change}",
                 meetings.describe_change(r.before, r.after),
@@ -337,4 +337,4 @@ with st.expander("Audit trail: who changed what, and when"):
         headings = ["When", "Who", "What", "Before → after"]
         ui.md(markup.render("table.html", markdown=True, headings=headings, rows=rows))
         st.caption(f"The latest {len(trail)} changes, newest first.")
-st.caption(" ".join(f"{status.badge_text(s)}: {status.style(s).meaning}." for s in status.STATUSES))
+ui.status_key()

@@ -5,6 +5,7 @@ from datetime import date
 
 import streamlit as st
 
+from loaders import periods
 from outcomes import board, status
 from ui import components as ui
 from ui import data, markup
@@ -32,19 +33,25 @@ def since_last_meeting_block() -> None:
 
 
 st.title(f"{ui.plain(p['name'])}: our plan")
-ui.md(markup.render("overview_head.html", markdown=True, partnership=p))
-sectors = list(basics["partners"]["sector"].drop_duplicates())
-ui.md(markup.render("overview_partners.html", markdown=True, partnership=p, sectors=sectors))
+# The vision and who we are fold away (their first sentence in the heading), so the statuses
+# and what changed since the last meeting are on a phone's first screen.
+with st.expander(f"Our vision: {ui.plain(markup.short(p.get('vision'), 90))}", key="vision"):
+    ui.md(markup.render("overview_head.html", markdown=True, partnership=p))
+    sectors = list(basics["partners"]["sector"].drop_duplicates())
+    ui.md(markup.render("overview_partners.html", markdown=True, partnership=p, sectors=sectors))
 
 # The whole partnership in one line of tiles: how many indicators stand at each status.
 # The board's status: an accountable person's override (with its reason) counts.
 counts = status.count_by_status(ratings["effective_status"])
 ui.md(markup.render("overview_tiles.html", markdown=True, counts=counts))
 st.caption(
-    f"{len(ratings)} indicators across {len(summary)} priorities. Latest figures up to {basics['as_at']:%d %B %Y}."
+    f"{len(ratings)} indicators across {len(summary)} priorities. Latest figures up to {periods.long_date(basics['as_at'])}."
     if basics["as_at"]
     else ""
 )
+# On a phone, every priority's status in a line each before anything else (CSS hides it on
+# wider screens, where the cards below are already in view).
+ui.md(markup.render("overview_glance.html", markdown=True, rows=summary.to_dict("records")))
 since_last_meeting_block()
 
 with st.expander("Filter priorities", expanded=False):
@@ -75,13 +82,8 @@ for tier in basics["tiers"].itertuples(index=False):
             st.markdown(f"**We will:** {ui.plain(row['aim'])}")
             ui.md(ui.counts_html(row))
             lead = board.lead_text(row["lead_role"], row["lead_partner"])
-            st.markdown(
-                f"**Latest figures:** {ui.period_label(row['latest_period'])}  \n"
-                f"**Lead:** {ui.plain(lead)}"
-            )
-            st.page_link(
-                "pages/priority.py",
-                label="Open this priority",
-                icon=":material/arrow_forward:",
-                query_params={"priority": row["id"]},
+            ui.facts_and_link(
+                [("Latest figures", ui.period_label(row["latest_period"])), ("Lead", lead)],
+                ("pages/priority.py", "Open this priority", ":material/arrow_forward:"),
+                {"priority": row["id"]},
             )

@@ -34,21 +34,28 @@ elif screen.kind == "priority":
     own = ratings[ratings["priority_id"] == screen.priority_id]
     show.nav_bar(n, len(plan), show.priority_context(detail))
     show.title_row(screen.title, row["status"])
+    show.block(show.aim_html(detail))
     show.block(show.four_columns_html(detail))
-    show.block(show.indicators_html(own))
-    chosen = show.charted(own)
-    if chosen:
-        for col, r in zip(st.columns(len(chosen), gap="large"), chosen, strict=True):
-            with col:
+    # The indicators beside the charts: at 1280x720 the status, every indicator, one chart and
+    # the story (under both) are on screen together; at 1920x1080 two charts, the story under
+    # the indicators. The story is placed in both spots and the screen's height picks one.
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        show.block(show.indicators_html(own))
+        show.block(show.story_html(version, own, "present-tall", show.STORY_LENGTH * 3))
+    with right:
+        for i, r in enumerate(show.charted(own), start=1):
+            with st.container(key=f"present_chart_{i}"):
                 show.block(show.chart_heading_html(r))
-                figure = show.trend(version, r["indicator_code"])
                 st.plotly_chart(
-                    figure,
+                    show.trend(version, r["indicator_code"]),
                     key=f"present_chart_{r['indicator_code']}",
                     theme=None,
                     config={"displayModeBar": False, "staticPlot": True},
                 )
-        show.block(show.CHART_KEY)
+        if show.charted(own):
+            show.block(show.CHART_KEY)
+    show.block(show.story_html(version, own, "present-short", show.STORY_LENGTH))
 
 else:
     titles = dict(zip(summary["id"], summary["title"], strict=True))

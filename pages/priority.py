@@ -7,7 +7,7 @@ import streamlit as st
 from markupsafe import Markup
 
 from loaders import periods
-from outcomes import board, meetings, status
+from outcomes import board, meetings, status, wording
 from outcomes.errors import Refused
 from ui import auth, data, markup
 from ui import components as ui
@@ -22,7 +22,11 @@ titles = dict(zip(summary["id"], summary["title"], strict=True))
 
 tier_of = dict(zip(summary["id"], summary["tier"], strict=True))
 chosen = ui.choose(
-    "Priority", list(titles), "priority", lambda pid: f"{tier_of[pid]}: {titles[pid]}"
+    "Priority",
+    list(titles),
+    "priority",
+    lambda pid: f"{tier_of[pid]}: {titles[pid]}",
+    "pages/priority.py",
 )
 row = summary.set_index("id").loc[chosen].to_dict()
 detail = board.priority(cursor(), chosen)
@@ -30,14 +34,7 @@ ratings = data.indicator_ratings(version)
 own = ratings[ratings["priority_id"] == chosen]
 
 OVERRIDE_CHOICES = ["none", *status.STATUSES]
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def _commentary(data_version: int, code: str, period: str | None) -> dict | None:
-    """The commentary for the latest period, or failing that the newest for any period."""
-    cur = cursor()
-    found = meetings.latest_commentary(cur, code, period) if period else None
-    return found or meetings.latest_commentary(cur, code)
+READ_MORE = 600  # characters of each part of a commentary shown before "read the whole"
 
 
 def _period_choices(r: dict) -> list[str]:
@@ -54,12 +51,22 @@ def _show_commentary(r: dict) -> None:
     code = r["indicator_code"]
     if r["status_override"]:
         ui.md(markup.render("override.html", markdown=True, r=r))
-    note = _commentary(version, code, r["period"])
+    note = data.commentary(version, code, r["period"])
     if note is None:
         st.caption("No commentary yet from the accountable person.")
         return
     period = ui.period_label(note["period"])
-    ui.md(markup.render("commentary.html", markdown=True, note=note, period=period))
+    parts = (note["narrative"], note["actions_taken"], note["blockage_detail"])
+    if max(len(str(t or "")) for t in parts) <= READ_MORE:
+        ui.md(markup.render("commentary.html", markdown=True, note=note, period=period))
+        return
+    # A long commentary: its beginning on the page, all of it a click away, so one lead's
+    # essay does not push every other indicator out of sight.
+    ui.md(
+        markup.render("commentary.html", markdown=True, note=note, period=period, limit=READ_MORE)
+    )
+    with st.expander("Read the whole commentary", key=f"read_more_{code}"):
+        ui.md(markup.render("commentary.html", markdown=True, note=note, period=period))
 
 
 def _commentary_form(r: dict) -> None:
@@ -128,7 +135,7 @@ def _commentary_form(r: dict) -> None:
             else:
                 st.session_state[f"commentary_gen_{code}"] = gen + 1
                 st.session_state[f"commentary_flash_{code}"] = (
-                    f"Commentary for {code} ({period}) added"
+                    f"Commentary for {code} ({wording.period_aside(period)}) added"
                     + (
                         f"; status set to {status.badge_text(override)}"
                         if override != "none"
@@ -193,21 +200,16 @@ for r in own.to_dict("records"):
                 config={"displayModeBar": False},
             )
         st.caption(ui.plain(r["definition"]))
-        st.markdown(
-            f"**Accountable:** {ui.plain(r['accountable_role'])}  \n"
-            f"**Source:** {ui.plain(r['source_name'])}"
-        )
-        st.page_link(
-            "pages/indicator.py",
-            label="Full history and definition",
-            icon=":material/show_chart:",
-            query_params={"indicator": r["indicator_code"]},
+        ui.facts_and_link(
+            [("Accountable", r["accountable_role"]), ("Source", r["source_name"])],
+            ("pages/indicator.py", "Full history and definition", ":material/show_chart:"),
+            {"indicator": r["indicator_code"]},
         )
     with right:
         ui.md(ui.badge(r["effective_status"], big=True))
         st.markdown(
             f"**Latest:** {board.format_value(r['value'], r['unit'], int(r['decimals']))} "
-            f"({ui.period_label(r['period'])})  \n"
+            f"({wording.period_aside(r['period'])})  \n"
             f"**Target:** {board.format_value(r['target'], r['unit'], int(r['decimals']))} · "
             f"**Direction:** {status.direction_text(r['direction'])}  \n"
             f"**Why {'the computed' if r['status_override'] else 'this'} status:** {r['reason']}"
@@ -219,4 +221,4 @@ for r in own.to_dict("records"):
         _commentary_form(r)
 if own.empty:
     st.info("This priority has no indicators yet: add them to the framework file.")
-st.caption(" ".join(f"{status.badge_text(s)}: {status.style(s).meaning}." for s in status.STATUSES))
+ui.status_key()

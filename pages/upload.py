@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from loaders import periods
-from outcomes import people, status, uploads
+from outcomes import people, uploads
 from outcomes.errors import Refused
 from outcomes.template import TemplateError, write_template
 from ui import auth, data, problems
@@ -119,7 +119,8 @@ uploaded = (
     if not may_load
     else st.file_uploader(
         "Your filled-in return (.xlsx or .csv). Public data files (police.uk, ONS, Fingertips) load here too.",
-        type=["xlsx", "csv"],
+        # No type=[...]: Streamlit would refuse other files in its own words ("application/pdf
+        # files are not allowed"); the checks below say what to send instead, in ours.
         # A new key after each load empties the uploader for the next file.
         key=f"upload_file_{st.session_state.get('loads', 0)}",
     )
@@ -173,7 +174,7 @@ if uploaded is not None:
         counts = shown.counts
         st.markdown(
             f"**{counts['new']} new**, **{counts['revised']} revised**, "
-            f"**{counts['unchanged']} unchanged** figure(s)."
+            f"**{counts['unchanged']} unchanged** {'figure' if counts['unchanged'] == 1 else 'figures'}."
         )
         changes = shown.rows.assign(
             Change=shown.rows["change"],
@@ -286,7 +287,7 @@ def _undo_and_restore(history: pd.DataFrame) -> None:
 st.header("5. Uploads so far", divider="gray")
 history = uploads.uploads(cursor())
 st.dataframe(
-    history.rename(
+    history.assign(uploaded_at=[periods.long_datetime(t) for t in history["uploaded_at"]]).rename(
         columns={
             "id": "Upload",
             "uploaded_at": "When",
@@ -303,4 +304,4 @@ st.dataframe(
     width="stretch",
 )
 _undo_and_restore(history)
-st.caption(" ".join(f"{status.badge_text(s)}: {status.style(s).meaning}." for s in status.STATUSES))
+ui.status_key()

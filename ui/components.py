@@ -12,19 +12,22 @@ from typing import Any
 
 import streamlit as st
 
-from loaders import periods
+from outcomes import status, wording
+from outcomes.status import STATUSES
 from ui.markup import badge, plain, render
 
 __all__ = [
     "badge",
     "choose",
     "counts_html",
+    "facts_and_link",
     "escape",
     "inject_css",
     "md",
     "pack_download",
     "period_label",
     "plain",
+    "status_key",
 ]
 
 CSS = """
@@ -52,6 +55,26 @@ CSS = """
   .tile { flex: 1 1 10rem; border: 1px solid #D1D5DB; border-radius: 0.5rem; padding: 0.4rem 0.6rem;
           text-align: center; }
   .tile .n { font-size: 2rem; font-weight: 800; display: block; }
+  .glance { display: none; }
+  @media (max-width: 700px) {
+    [data-testid="stHeading"] h1 { font-size: 2rem; }
+    /* A phone: four small tiles in one row, the priorities' statuses a line each. */
+    .status-tiles { flex-wrap: nowrap; gap: 0.3rem; }
+    .status-tiles .tile { flex: 1 1 0; min-width: 0; padding: 0.2rem; }
+    .status-tiles .tile .n { font-size: 1.4rem; }
+    .status-tiles .badge { font-size: 0.8rem; padding: 0.05em 0.3em; white-space: normal; }
+    .status-tiles .muted { display: none; }
+    .glance { display: block; list-style: none; padding: 0; margin: 0.3rem 0; }
+    .glance li { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; margin: 0 0 0.25rem 0;
+                 padding: 0; }
+    .glance .badge { font-size: 0.85rem; }
+    /* A table that would scroll sideways becomes one card a row, each cell named. */
+    table.cards thead { display: none; }
+    table.cards tr { display: block; border: 1px solid #D1D5DB; border-radius: 0.5rem;
+                     margin: 0 0 0.6rem 0; padding: 0.3rem 0.5rem; }
+    table.cards td { display: block; border: none; padding: 0.15rem 0; }
+    table.cards td[data-label]::before { content: attr(data-label) ": "; font-weight: 700; }
+  }
   /* Streamlit's Plotly theme draws axis labels in #808495: 3.7:1 on white, under WCAG AA's 4.5:1
      (axe cannot measure SVG text, so tests/browser/test_accessibility.py checks this itself).
      !important beats Plotly's inline fill; #374151 is 10.3:1 on white. */
@@ -71,25 +94,65 @@ def counts_html(row: dict[str, Any]) -> str:
 
 
 def period_label(code: str | None) -> str:
-    if not code:
-        return "no figures yet"
-    return periods.parse_code(code).label
+    return wording.period(code)
 
 
-def choose(label: str, options: list[str], param: str, format_func) -> str:
+def choose(label: str, options: list[str], param: str, format_func, page: str) -> str:
     """A selectbox that follows and sets ``?param=value`` so every screen has its own URL.
 
     Not ``bind="query-params"``: that writes the displayed label into the URL, and a board
-    member's bookmark should read ``?priority=street-violence``, not a sentence.
+    member's bookmark should read ``?priority=street-violence``, not a sentence. Choosing
+    another item changes the URL, which Streamlit records as a new history entry, so Back
+    returns to the previous item. A link to an item that does not exist says so and lists
+    the ones that do (``page`` is the page they open on).
     """
     wanted = st.query_params.get(param)
-    index = options.index(wanted) if wanted in options else 0
-    # No key: the index is part of the widget's identity, so a link to another item
-    # builds a fresh selectbox showing it.
-    chosen = st.selectbox(label, options, index=index, format_func=format_func)
-    if st.query_params.get(param) != chosen:
-        st.query_params[param] = chosen
-    return chosen
+    if not options:
+        st.info(f"There is no {label.lower()} yet: add them to the framework file.")
+        st.stop()
+    if wanted is not None and wanted not in options:
+        _not_found(label, wanted, options, param, format_func, page)
+    current = options[0] if wanted is None else wanted
+    # Keyed on the item in the URL, and the URL changed by the callback before the page runs:
+    # the run after a choice, and a run after Back, each build a fresh selectbox showing the
+    # URL's item, so no selectbox holds on to an earlier choice and undoes Back.
+    key = f"choose_{param}_{current}"
+    st.selectbox(
+        label,
+        options,
+        index=options.index(current),
+        format_func=format_func,
+        key=key,
+        on_change=_follow,
+        args=(param, key),
+    )
+    return current
+
+
+def _follow(param: str, key: str) -> None:
+    st.query_params[param] = st.session_state[key]
+
+
+def _not_found(label: str, wanted: str, options: list[str], param: str, format_func, page: str):
+    st.title(f"There is no {label.lower()} '{plain(wanted)}'")
+    st.markdown("The link may be old or mistyped. Open one of these instead:")
+    for option in options:
+        st.page_link(page, label=plain(format_func(option)), query_params={param: option})
+    st.stop()
+
+
+def facts_and_link(
+    facts: list[tuple[str, Any]], link: tuple[str, str, str], params: dict[str, str]
+) -> None:
+    """A few labelled facts, one a line, then a link (page, label, icon) to more."""
+    st.markdown("  \n".join(f"**{label}:** {plain(value)}" for label, value in facts))
+    page, label, icon = link
+    st.page_link(page, label=label, icon=icon, query_params=params)
+
+
+def status_key() -> None:
+    """What each status means, in one line under a page."""
+    st.caption(" ".join(f"{status.badge_text(s)}: {status.style(s).meaning}." for s in STATUSES))
 
 
 PACK_KINDS = {"pdf": "PDF (A4)", "pptx": "PowerPoint", "xlsx": "Excel"}

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from outcomes import board, charts
+from outcomes import board, charts, meetings
 from outcomes.agenda import Exceptions, since_last_meeting
 from ui.state import cursor
 
@@ -55,11 +55,9 @@ def trend(data_version: int, code: str, height: int = 380) -> go.Figure | None:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def meetings(data_version: int) -> pd.DataFrame:
+def recorded_meetings(data_version: int) -> pd.DataFrame:
     """The recorded meetings, newest first (the sidebar's pack can be any one's)."""
-    from outcomes import meetings as recorded
-
-    return recorded.meetings(cursor())
+    return meetings.meetings(cursor())
 
 
 @st.cache_data(show_spinner=False, max_entries=6)
@@ -81,3 +79,11 @@ def board_pack(
 def agenda(data_version: int, day: date) -> Exceptions:
     """Since the last meeting, as every page and screen shows it (judged on ``day``)."""
     return since_last_meeting(cursor(), today=day)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def commentary(data_version: int, code: str, period: str | None) -> dict | None:
+    """An indicator's commentary for ``period``, or failing that its newest for any period."""
+    cur = cursor()
+    found = meetings.latest_commentary(cur, code, period) if period else None
+    return found or meetings.latest_commentary(cur, code)

@@ -24,7 +24,7 @@ from jinja2 import Environment, FileSystemLoader, Undefined
 from markupsafe import Markup
 
 from loaders import periods
-from outcomes import agenda, board, status
+from outcomes import agenda, board, status, wording
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -66,11 +66,14 @@ def plain(text: Any, *, line_start: bool = True) -> str:
     return out
 
 
-def short(text: Any, limit: int = 110) -> str:
-    """The first sentence of a framework cell, cut at a word if it is still long.
+def short(text: Any, limit: int = 110, first_sentence: bool = True) -> str:
+    """The first sentence of a framework cell (or, with ``first_sentence=False``, as much of
+    the text as fits), cut at a word if it is still long.
 
     >>> short("Reduce harm. Then more.")
     'Reduce harm.'
+    >>> short("Reduce harm. Then more.", first_sentence=False)
+    'Reduce harm. Then more.'
     >>> short("one two three four", limit=9)
     'one two…'
     >>> short(None)
@@ -79,12 +82,12 @@ def short(text: Any, limit: int = 110) -> str:
     if text is None or (not isinstance(text, str) and pd.isna(text)) or not str(text).strip():
         return "–"
     text = " ".join(str(text).split())
-    end = text.find(". ")
+    end = text.find(". ") if first_sentence else -1
     if 0 < end < limit:
         return text[: end + 1]
     if len(text) <= limit:
         return text
-    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
 
 
 def _missing(value: Any) -> bool:
@@ -119,6 +122,10 @@ def _environment(markdown: bool) -> Environment:
     )
     env.filters.update(
         day=periods.long_date,
+        moment=periods.long_datetime,
+        period=wording.period,
+        period_aside=wording.period_aside,
+        period_short=wording.period_short,
         text=_text,
         badge_text=status.badge_text,
         direction=status.direction_text,
@@ -131,6 +138,7 @@ def _environment(markdown: bool) -> Environment:
         records=records,
         short=short,
         change_words=agenda.change_words,
+        plural=wording.plural,
     )
     env.tests["missing"] = _missing
     return env

@@ -14,7 +14,7 @@ NOW = "now"
 def _choices() -> dict[str, str]:
     """As things stand now, or as frozen at any recorded meeting (newest first)."""
     choices = {NOW: "As things stand now"}
-    for m in data.meetings(data.version()).to_dict("records"):
+    for m in data.recorded_meetings(data.version()).to_dict("records"):
         day = pd.Timestamp(m["meeting_date"]).date()
         title = m["title"] if isinstance(m["title"], str) and m["title"].strip() else None
         choices[day.isoformat()] = f"{title or 'Board meeting'}, {periods.long_date(day)}"

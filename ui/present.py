@@ -26,10 +26,11 @@ from ui import data, markup
 from ui.state import cursor
 
 PARAM = "screen"
-CHART_HEIGHT = 370
+CHART_HEIGHT = 270  # two stacked fit 1080 px; one fits 720 px beside the indicators
 CHART_FONT = 22
 MAX_CHARTS = 2
 MAX_ROWS = 5
+STORY_LENGTH = 180  # characters of the story a projector screen holds
 
 
 # --- the screens ------------------------------------------------------------------------------
@@ -115,7 +116,7 @@ def trend(data_version: int, code: str, height: int = CHART_HEIGHT) -> go.Figure
         margin={"l": 10, "r": 24, "t": 12, "b": 10},
         font={"family": '"Source Sans", "Source Sans Pro", Arial, sans-serif'},
     )
-    fig.update_xaxes(nticks=4)
+    fig.update_xaxes(nticks=3)  # the chart is 40% of the screen: more labels would overlap
     fig.update_yaxes(automargin=True)
     return fig
 
@@ -179,6 +180,31 @@ def _spc(code: str) -> str:
 def indicators_html(own: pd.DataFrame) -> str:
     spc = {code: Markup(_spc(code)) for code in own["indicator_code"]}
     return markup.render("present_indicators.html", rows=own.to_dict("records"), spc=spc)
+
+
+def aim_html(detail: dict[str, Any]) -> str:
+    """The aim alone, in one line: what a short screen shows instead of the four columns."""
+    return markup.render("present_aim.html", detail=detail)
+
+
+def story_html(data_version: int, own: pd.DataFrame, where: str, limit: int) -> str:
+    """The priority's story (its indicators' newest commentary) and the blockages its leads
+    escalated (each indicator's latest commentary that raises one)."""
+    notes = []
+    for r in own.to_dict("records"):
+        note = data.commentary(data_version, r["indicator_code"], r["period"])
+        if note is not None:
+            notes.append({"code": r["indicator_code"], "note": note})
+    notes.sort(key=lambda n: pd.Timestamp(n["note"]["created_at"]), reverse=True)
+    told = [n for n in notes if markup.short(n["note"]["narrative"]) != "–"]
+    blockages = [n for n in notes if n["note"]["blockage"]]
+    return markup.render(
+        "present_story.html",
+        story=told[0] if told else None,
+        blockages=blockages,
+        limit=limit,
+        where=where,
+    )
 
 
 def chart_heading_html(r: dict[str, Any]) -> str:
@@ -339,6 +365,31 @@ CSS = """
                            vertical-align: top; }
   table.present-table td:first-child, table.present-table th:first-child { padding-left: 0; }
 
+  .present-override { display: block; font-size: 20px; line-height: 1.25; color: #333333;
+                      padding: 0.1rem 0; }
+  .present-story div { font-size: 21px; line-height: 1.25; margin: 0 0 0.3rem 0; }
+  .present-blockage { border-left: 6px solid #111111; background: #F2F4F7; padding: 0.1rem 0.5rem; }
+  .present-aim p { margin: 0 !important; }
+  .present-key { font-size: 20px; line-height: 1.3; }
+  .present-key span { display: inline-block; }
+  .present-aim p { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+  table.present-table { table-layout: fixed; }
+  table.present-table th:nth-child(1) { width: 24%; }
+  table.present-table th:nth-child(2) { width: 44%; }
+  table.present-table th:nth-child(3) { width: 19%; }
+  table.present-table th:nth-child(4) { width: 13%; }
+  .present-table .present-when { font-size: 20px; line-height: 1.2; display: inline-block; }
+  .present-table .spcicons { margin-top: 0.1rem; }
+  /* A projector of 720 to 860 px: the aim alone instead of the four columns, one chart. */
+  @media (min-height: 861px) {
+    [data-testid="stElementContainer"]:has(.present-aim),
+    [data-testid="stElementContainer"]:has(.present-short) { display: none; } }
+  @media (max-height: 860px) {
+    [data-testid="stElementContainer"]:has(.present-four), .st-key-present_chart_2,
+    [data-testid="stElementContainer"]:has(.present-tall) { display: none; }
+    .st-key-present_bar button { min-height: 2.7rem; }
+    [data-testid="stHeading"] h1, [data-testid="stHeading"] h1 * { font-size: 40px !important; } }
+
   .present-chart-title { display: flex; align-items: center; gap: 0.5rem; padding: 0.1rem 0; }
   .present-chart-title .badge { flex: 0 0 auto; }
   .present-chart-title > span { white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
@@ -369,6 +420,8 @@ CSS = """
       overflow-wrap: normal !important; word-break: normal !important; hyphens: none !important; }
     .st-key-present_title { flex-wrap: wrap !important; }
     div.present:has(> table.present-table) { overflow-x: auto; }
+    table.present-table { table-layout: auto; }
+    table.present-table th { width: auto !important; }
     .st-key-present_title [data-testid="stElementContainer"]:has(h1) { flex: 1 1 100%; }
   }
 </style>

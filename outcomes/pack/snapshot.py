@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from loaders import periods
-from outcomes import agenda, board, meetings, status
+from outcomes import agenda, board, meetings, status, wording
 from outcomes.pack.errors import PackError
 
 
@@ -119,7 +119,7 @@ def _commentary_text(c: dict[str, Any] | None) -> str | None:
         parts.append("Blockage escalated to the board: " + (clean(c.get("blockage_detail")) or ""))
     if not parts:
         return None
-    return f"{' '.join(str(p).strip() for p in parts)} ({c['author']}, {c['period']})"
+    return f"{' '.join(str(p).strip() for p in parts)} ({c['author']}, {wording.period_short(c['period'])})"
 
 
 def in_plan_order(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from loaders import periods
-from outcomes import board, status
+from outcomes import board, status, wording
 from outcomes.pack.snapshot import clean
 
 if TYPE_CHECKING:
@@ -59,12 +59,9 @@ def period_label(code: str | None) -> str:
     >>> period_label("2024/25 Q4"), period_label(None)
     ('2024/25 Q4', 'no figures yet')
     """
-    code = clean(code)
-    if not code:
-        return "no figures yet"
     try:
-        return periods.parse_code(str(code)).short_label
-    except ValueError:  # a period the calendar cannot read is shown as it was typed
+        return wording.period_short(clean(code))
+    except periods.PeriodError:  # a period the calendar cannot read is shown as it was typed
         return str(code)
 
 

@@ -141,13 +141,21 @@ def test_deep_link_and_home(page, app_server, wait_for_app, expect):
     expect(page.locator("h1").first).to_have_text("Safer Plymouth Partnership: our plan")
 
 
-def test_every_priority_fits_its_indicators_above_the_fold_at_1280x720(
+def test_every_priority_fits_its_indicators_and_a_chart_on_screen_at_1280x720(
     page, app_server, wait_for_app, expect
 ):
-    """The smallest projector: each priority's indicator list is on screen without scrolling."""
+    """The smallest projector: each priority's status, indicator list and first chart are on
+    screen without scrolling, and the story starts above the bottom edge."""
     for screen in range(2, 9):
         page.goto(f"{app_server}/present?screen={screen}")
         wait_for_app(page)
         expect(page.locator(".present-count")).to_have_text(f"{screen} of 9")
         bottom = _bottom_of(page, "table.present-table")
         assert bottom <= 720, f"screen {screen}: the indicators end at {bottom}px"
+        chart = page.locator('[data-testid="stPlotlyChart"]').first.bounding_box()
+        assert chart and chart["y"] >= 0 and chart["y"] + chart["height"] <= 720, (screen, chart)
+        assert _bottom_of(page, ".present-status") <= 200
+        story = page.locator(".present-story.present-short")
+        expect(story).to_be_visible()
+        assert story.bounding_box()["y"] < 720, f"screen {screen}: the story starts below the edge"
+        expect(page.locator(".present-story.present-tall")).to_be_hidden()

@@ -168,7 +168,7 @@ def test_lead_downloads_fills_uploads_and_confirms_a_return(
     wait_for_app(page, h1=OVERVIEW_TITLE)
     expect(page.get_by_text("Page not found")).to_have_count(0)
     expect(priority_card(page, VICTIMS).locator(".badge").first).to_have_text("✖ Red")
-    expect(priority_card(page, VICTIMS)).to_contain_text("Apr–Jun 2025 (2025/26 Q1)")
+    expect(priority_card(page, VICTIMS)).to_contain_text("Q1 2025/26 (Apr–Jun 2025)")
     after = card_badges(page)
     assert after[VICTIMS] == "✖ Red", after
     assert {t: b for t, b in after.items() if t != VICTIMS} == {

@@ -112,9 +112,11 @@ def test_commentary_added_on_the_form_shows_beside_the_chart(at, fresh_db):
         detail="Approved premises are full.",
     )
     assert not at.error, [e.value for e in at.error]
-    assert [s.value for s in at.success] == ["Commentary for RO01 (2024/25 Q4) added."]
+    assert [s.value for s in at.success] == [
+        "Commentary for RO01 (Q4 2024/25, Jan–Mar 2025) added."
+    ]
     text = _text(at)
-    assert "<strong>Commentary for Jan–Mar 2025 (2024/25 Q4)</strong>" in text
+    assert "<strong>Commentary for Q4 2024/25 (Jan–Mar 2025)</strong>" in text
     assert (
         "<strong>The story behind the curve:</strong> Two prolific &lt;offenders&gt; were released"
         in text
@@ -195,3 +197,24 @@ def test_an_override_with_a_reason_shows_both_statuses_and_rolls_up(at, fresh_db
         fresh_db, "SELECT who, entity, change FROM audit_log WHERE entity = 'commentary'"
     )
     assert audit == [(LEAD, "commentary", "override")]
+
+
+def test_a_long_commentary_shows_its_beginning_and_reads_more_on_request(fresh_db):
+    """A 54,000-character story, stored before any limit at entry, does not fill the page."""
+    story = "The night-time economy patrols held the line this quarter. " * 900
+    con = duckdb.connect(str(fresh_db))
+    con.execute(
+        "INSERT INTO commentary (indicator_code, period, narrative, author) VALUES (?, ?, ?, ?)",
+        ["RO01", "2024/25 Q4", story, "Probation lead"],
+    )
+    con.close()
+    at = AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60)
+    at.switch_page(PRIORITY_PAGE)
+    at.query_params["priority"] = "harmful-reoffending"
+    _ok(at.run())
+    shown = [m.value for m in at.markdown if "The story behind the curve" in m.value]
+    assert len(shown) == 2  # the beginning, and the whole under "read more"
+    assert len(shown[0]) < 2_000 and "…" in shown[0]
+    assert len(shown[1]) > 50_000
+    more = [e for e in at.expander if e.label == "Read the whole commentary"]
+    assert len(more) == 1 and shown[1] in [m.value for m in more[0].markdown]

@@ -136,9 +136,19 @@ def test_priority_page_follows_the_selectbox(app):
     assert "no target set" in text  # MS03
 
 
-def test_unknown_priority_in_the_url_falls_back_to_the_first(app):
-    at = _run(app, "pages/priority.py", priority="no-such-priority")
-    assert at.title[0].value == "Victims who are most vulnerable"
+def test_a_link_to_a_priority_or_indicator_that_does_not_exist_says_so(app):
+    """Never silently the first one: the page says what is missing and links to what exists."""
+    at = _run(app, "pages/priority.py", priority="nope")
+    assert [t.value for t in at.title] == ["There is no priority 'nope'"]
+    links = at.get("page_link")
+    assert len(links) == 7  # one for each priority
+    assert "Individuals: Victims who are most vulnerable" in [link.proto.label for link in links]
+    assert "Priority" not in [s.label for s in at.selectbox] and not at.get("plotly_chart")
+    at = _run(app, "pages/indicator.py", indicator="NOPE")
+    assert [t.value for t in at.title] == ["There is no indicator 'NOPE'"]
+    assert "SV01: Street violence in the three neighbourhoods" in [
+        link.proto.label for link in at.get("page_link")
+    ]
 
 
 def test_indicator_page_definition_history_and_chart(app):
@@ -146,14 +156,18 @@ def test_indicator_page_definition_history_and_chart(app):
     text = _text(at)
     assert at.title[0].value == "VV01: Vulnerable victims who say they feel safer and happier"
     assert "Higher is better" in text and "Quarterly" in text and "75.0%" in text
-    assert "66.0% (2021/22 Q1)" in text
+    assert "66.0% (Q1 2021/22, Apr–Jun 2021)" in text
     history = at.dataframe[0].value
     assert len(history) == 16
-    assert history.iloc[0]["Period"] == "2024/25 Q4" and history.iloc[0]["Status"] == "✔ Green"
+    assert (
+        history.iloc[0]["Period"] == "Q4 2024/25 (Jan–Mar 2025)"
+        and history.iloc[0]["Status"] == "✔ Green"
+    )
     assert len(at.get("plotly_chart")) == 2  # the trend and the SPC chart
     # the demo's correction is visible with the revision kept
     corrections = at.dataframe[1].value
-    assert list(corrections["value"]) == [73.8, 74.1]
+    assert list(corrections["Value"]) == ["73.8%", "74.1%"]
+    assert list(corrections["Revision"]) == [1, 2] and set(corrections["Area"]) == {"Whole area"}
 
 
 def test_indicator_page_context_only_and_by_area(app):

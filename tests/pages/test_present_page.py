@@ -6,14 +6,11 @@ order, and the open actions.
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from outcomes import meetings
-from outcomes.store import PROJECT_ROOT, open_store
-from tests.actors import acting
+from outcomes.store import PROJECT_ROOT
+from tests.pages.conftest import after_a_meeting
 
 PAGE = "pages/present.py"
 PLAN_ORDER = (
@@ -43,46 +40,7 @@ def met_app(demo_db_file, tmp_path, monkeypatch):
     """The demo after a board meeting: one status overridden since, a blockage escalated by
     its lead, and two open actions, one of them overdue. Typed text carries markup to escape."""
     path = tmp_path / "met.duckdb"
-    shutil.copy(demo_db_file, path)
-    s = open_store(path)
-    cur = s.cursor()
-    meetings.record_meeting(cur, "2025-05-15", by=acting("Democratic Support Officer"))
-    meetings.add_commentary(
-        cur,
-        "VV01",
-        "2024/25 Q4",
-        by=acting("Victim Services Lead"),
-        narrative="Survey sample too small this quarter.",
-        status_override="red",
-        override_reason="The <b>survey</b> missed the most vulnerable.",
-    )
-    meetings.add_commentary(
-        cur,
-        "MS01",
-        "2024/25 Q4",
-        by=acting("DCI <Modern Slavery>"),
-        narrative="Training places cut.",
-        blockage=True,
-        blockage_detail="No trainer funded for <2025/26>.",
-    )
-    meetings.save_action(
-        cur,
-        by=acting("clerk"),
-        reference="A1",
-        text="Find funding for modern slavery training <urgently>.",
-        owner="Community Safety Partnership Manager",
-        due_date="2025-01-31",
-        priority_id="modern-slavery",
-    )
-    meetings.save_action(
-        cur,
-        by=acting("clerk"),
-        reference="A2",
-        text="Report the repeat victimisation review.",
-        owner="Victim Services Lead",
-        due_date="2099-12-31",
-    )
-    s.close()
+    after_a_meeting(demo_db_file, path)
     monkeypatch.setenv("OUTCOMES_DB", str(path))
     at = AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60)
     yield at
@@ -196,6 +154,38 @@ def test_since_the_last_meeting_after_a_meeting(met_app):
     assert "Find funding for modern slavery training &lt;urgently&gt;." in text
     assert "<urgently>" not in text and "<2025/26>" not in text
     assert "31 January 2025" in text
+
+
+def test_a_priority_screen_shows_both_statuses_the_story_and_the_blockage(met_app):
+    at = _open(met_app, screen="2")
+    text = _text(at)
+    table = text[text.index("present-table") : text.index("</table>")]
+    # VV01 is overridden to red: the board's status, then the computed one and that a reason
+    # was given (the reason itself is on the priority page).
+    vv01 = table[table.index("<strong>VV01</strong>") - 600 : table.index("<strong>VV02</strong>")]
+    assert "✖ Red" in vv01 and "Overridden with a reason: computed ✔ Green" in vv01
+    assert "The story" in text and "Survey sample too small this quarter." in text
+    assert "(VV01, Victim Services Lead," in text
+    assert "⚑ Blockage" not in text
+    at = _open(met_app, screen="7")
+    text = _text(at)
+    assert "⚑ Blockage" in text and "No trainer funded for &lt;2025/26&gt;." in text
+    assert "Training places cut." in text
+
+
+def test_a_long_story_is_cut_to_what_a_screen_holds():
+    from ui import markup
+
+    note = {"narrative": "word " * 11000, "author": "Lead", "created_at": "2025-05-01",
+            "blockage": True, "blockage_detail": "blocked " * 7000}  # fmt: skip
+    html = markup.render(
+        "present_story.html",
+        story={"code": "VV01", "note": note},
+        blockages=[{"code": "VV01", "note": note}],
+        limit=180,
+        where="present-short",
+    )
+    assert len(html) < 1200 and html.count("…") == 2, html
 
 
 def test_open_actions_screen(met_app):

@@ -467,7 +467,16 @@ def test_count_by_status_unknown_status():
             "▲ Amber",
         ),
         (R, "Red", "✖", "#B2182B", "#FFFFFF", "Off target", "x", "✖ Red"),
-        (N, "Not rated", "○", "#E0E0E0", "#000000", "Not rated", "circle-open", "○ Not rated"),
+        (
+            N,
+            "Not rated",
+            "○",
+            "#E0E0E0",
+            "#000000",
+            "No figures, or nothing to judge them by",
+            "circle-open",
+            "○ Not rated",
+        ),
     ],
 )
 def test_styles(status, word, symbol, colour, text, meaning, marker, badge):

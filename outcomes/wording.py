@@ -1,0 +1,97 @@
+"""Words, not codes: how periods, figures, counts and areas read wherever a person reads them.
+
+Pages, presentation mode and the pack all take their wording from here (and dates from
+``periods.long_date`` / ``periods.long_datetime``), so each rule is written once.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from loaders import periods
+
+WHOLE_AREA = "all"  # the area code of a figure for the whole partnership
+
+
+def _missing(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(value != value)  # NaN, pandas' NA and NaT are not equal to themselves
+    except (TypeError, ValueError):
+        return False
+
+
+def period(code: Any, missing: str = "no figures yet") -> str:
+    """A period as the board says it.
+
+    >>> period("2025-03"), period("2024/25 Q4"), period(None)
+    ('March 2025', 'Q4 2024/25 (Jan–Mar 2025)', 'no figures yet')
+    """
+    if _missing(code) or not str(code).strip():
+        return missing
+    return periods.parse_code(str(code)).label
+
+
+def period_short(code: Any, missing: str = "no figures yet") -> str:
+    """A period where space is short (a chart's axis, a projector's table cell).
+
+    >>> period_short("2025-03"), period_short("2024/25 Q4"), period_short(None, "none yet")
+    ('Mar 2025', '2024/25 Q4', 'none yet')
+    """
+    if _missing(code) or not str(code).strip():
+        return missing
+    return periods.parse_code(str(code)).short_label
+
+
+def period_aside(code: Any, missing: str = "no figures yet") -> str:
+    """A period to go inside brackets after a figure: no brackets of its own.
+
+    >>> period_aside("2024/25 Q4"), period_aside("2024/25"), period_aside("2021-04")
+    ('Q4 2024/25, Jan–Mar 2025', 'Financial year 2024/25, Apr 2024–Mar 2025', 'April 2021')
+    """
+    words = period(code, missing)
+    head, bracket, rest = words.partition(" (")
+    return f"{head}, {rest.removesuffix(')')}" if bracket else words
+
+
+def number(value: Any, decimals: int | None = None) -> str:
+    """A figure with thousands separators and no trailing ".0"; a missing one is a dash.
+
+    >>> number(11740.0), number(185.0), number(38.8), number(0.6131, 2), number(None)
+    ('11,740', '185', '38.8', '0.61', '–')
+    >>> number(1234.5, 0), number(2.50)
+    ('1,234', '2.5')
+    """
+    if _missing(value):
+        return "–"
+    x = float(value)
+    if not math.isfinite(x):
+        return "–"
+    if decimals is not None:
+        return f"{x:,.{int(decimals)}f}"
+    if x == int(x):
+        return f"{int(x):,}"
+    return f"{x:,.6f}".rstrip("0").rstrip(".")
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """A count with its noun.
+
+    >>> plural(1, "problem"), plural(2, "problem"), plural(0, "blockage"), plural(3, "is", "are")
+    ('1 problem', '2 problems', '0 blockages', '3 are')
+    """
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def area_name(code: Any, name: Any = None) -> str:
+    """An area by its name (from the ``area`` table); the partnership's own figure as the
+    whole area.
+
+    >>> area_name("city-centre", "City Centre"), area_name("all"), area_name("x-y", None)
+    ('City Centre', 'Whole area', 'x-y')
+    """
+    if _missing(code) or code == WHOLE_AREA:
+        return "Whole area"
+    return str(name) if not _missing(name) and str(name).strip() else str(code)

@@ -43,6 +43,18 @@ pages = [
         icon=":material/groups:",
         url_path="meeting",
     ),
+    st.Page(  # issue 9: the analyst while the dashboard runs
+        "pages/public_series.py",
+        title="Public figures",
+        icon=":material/query_stats:",
+        url_path="public",
+    ),
+    st.Page(
+        "pages/data.py",
+        title="Data and exports",
+        icon=":material/database:",
+        url_path="data",
+    ),
     st.Page(
         "pages/present.py",
         title="Presentation mode",

@@ -1,0 +1,225 @@
+"""Data and exports, and Public figures: the analyst's pages, through the real router.
+
+A real police.uk file is loaded through the page and read back on Public figures; every view
+is downloaded in every format and read back; the framework goes out and comes back in.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pandas as pd
+import pytest
+import yaml
+from pypdf import PdfReader
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1 import AppTest
+
+from outcomes import exports, spreadsheets
+from outcomes.pack import chromium as drawing
+from outcomes.store import PROJECT_ROOT
+from tests.pages.conftest import clear_caches
+from tests.realdata.conftest import realdata  # noqa: F401, F811 (the real public files)
+
+POLICE = "police_uk/2019-01-devon-and-cornwall-street.csv"
+WHO = "Performance and Research Officer"
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """What each download button on the page hands Streamlit, by file name.
+
+    AppTest keeps the files of a run only for that run; this keeps a copy of each as it is
+    added (the real media manager still stores it).
+    """
+    files: dict[str, bytes] = {}
+    original = MediaFileManager.add
+
+    def add(self, content, mimetype, coordinates, file_name=None, **kwargs):
+        if file_name:
+            files[file_name] = content if isinstance(content, bytes) else bytes(content)
+        return original(self, content, mimetype, coordinates, file_name=file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add", add)
+    return files
+
+
+@pytest.fixture
+def at(fresh_db):
+    app = AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=120)
+    app.run()
+    return app
+
+
+def _ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def _page(at: AppTest, page: str) -> AppTest:
+    at.switch_page(page)
+    at.run()
+    _ok(at)
+    return at
+
+
+def _query(path: Path, sql: str):
+    clear_caches()
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def _plymouth_counts(path: Path) -> Counter:
+    """The file's street crimes in Plymouth's LSOAs, by crime type, counted straight from it."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        return Counter(
+            row["Crime type"]
+            for row in csv.DictReader(handle)
+            if row["LSOA name"].startswith("Plymouth ")
+        )
+
+
+def test_a_real_police_uk_file_loads_through_the_page_and_shows_on_public_figures(
+    at,
+    fresh_db,
+    realdata,  # noqa: F811
+):
+    source = realdata / POLICE
+    _page(at, "pages/data.py")
+    at.text_input(key="data_who").input(WHO)
+    at.file_uploader(key="data_file_0").set_value((source.name, source.read_bytes(), "text/csv"))
+    at.run()
+    _ok(at)
+    said = "\n".join(m.value for m in at.markdown)
+    assert "Loading it would add" in said and "new" in said
+    at.button(key="data_confirm").click().run()
+    _ok(at)
+    assert at.success and at.success[0].value.startswith(f"Loaded {source.name} as upload 3:")
+    assert _query(fresh_db, "SELECT uploaded_by, source_format FROM upload WHERE id = 3") == [
+        (WHO, "police-uk")
+    ]
+
+    _page(at, "pages/public_series.py")
+    expected = _plymouth_counts(source)
+    table = next(d.value for d in at.dataframe if "Month" in d.value.columns)
+    assert list(table["Month"]) == ["January 2019"]
+    for crime_type in ("Burglary", "Shoplifting", "Violence and sexual offences"):
+        assert table[crime_type].iloc[0] == expected[crime_type]
+    assert int(table.drop(columns="Month").iloc[0].sum()) == sum(expected.values())
+    charts = at.get("plotly_chart")
+    assert charts, "no chart of the police.uk figures"
+
+
+def test_public_figures_says_so_when_nothing_is_loaded(at):
+    at.switch_page("pages/public_series.py")
+    at.run()
+    assert not at.exception
+    assert [i.value for i in at.info][0].startswith("No public figures are loaded yet")
+
+
+def _read(fmt: str, content: bytes) -> pd.DataFrame:
+    if fmt == "csv":
+        return pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False).map(
+            spreadsheets.from_csv
+        )
+    if fmt == "xlsx":
+        rows = list(openpyxl.load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+        return pd.DataFrame(rows[1:], columns=rows[0])
+    return pd.read_parquet(io.BytesIO(content))
+
+
+def test_every_view_downloads_in_every_format_and_reads_back(at, fresh_db, downloads):
+    _page(at, "pages/data.py")
+    views = at.selectbox(key="view_name").options
+    expected = {
+        v: _query(fresh_db, f'SELECT count(*) FROM "{v}"')[0][0]
+        for v in ("observations_current", "indicator_status", "comparison_figures")
+    }
+    assert {"observations_current", "indicator_status", "comparison_figures"} <= set(
+        v.split(":")[0] for v in views
+    )
+    names = [v.split(":")[0] for v in views]
+    for view in names:
+        for fmt in exports.FORMATS:
+            at.selectbox(key="view_name").set_value(view)
+            at.radio(key="view_format").set_value(fmt)
+            at.run()
+            _ok(at)
+            frame = _read(fmt, downloads[f"{view}.{fmt}"])
+            if view in expected:
+                assert len(frame) == expected[view], (view, fmt)
+            assert len(frame.columns) > 0, (view, fmt)
+    # A figure read back is the figure stored, in each format.
+    stored = _query(
+        fresh_db,
+        "SELECT value FROM observations_current WHERE indicator_code = 'VV01' "
+        "AND period = '2024/25 Q3' AND area = 'all'",
+    )[0][0]
+    for fmt in exports.FORMATS:
+        frame = _read(fmt, downloads[f"observations_current.{fmt}"])
+        row = frame[(frame["indicator_code"] == "VV01") & (frame["period"] == "2024/25 Q3")]
+        assert float(row[row["area"] == "all"]["value"].iloc[0]) == pytest.approx(stored)
+
+
+def test_the_framework_goes_out_and_comes_back_in(at, fresh_db, downloads):
+    _page(at, "pages/data.py")
+    workbook = downloads["framework.xlsx"]
+    doc = yaml.safe_load(downloads["framework.yaml"])
+    assert len(doc["priorities"]) == 7
+    at.text_input(key="data_who").input(WHO)
+
+    # As it stands: nothing would change.
+    at.file_uploader(key="framework_file_0").set_value(("plan.xlsx", workbook, "application/x"))
+    at.run()
+    _ok(at)
+    assert "all the same" in at.info[0].value
+
+    # A title changed and a priority's indicator target moved: both listed, then imported.
+    doc["priorities"][0]["title"] = "Victims who are most vulnerable, and their families"
+    changed = yaml.safe_dump(doc, allow_unicode=True).encode()
+    at.file_uploader(key="framework_file_0").set_value(("plan.yaml", changed, "application/x"))
+    at.run()
+    _ok(at)
+    said = "\n".join(m.value for m in at.markdown)
+    assert "**1 changed**" in said and "vulnerable-victims" in said
+    at.button(key="framework_confirm").click().run()
+    _ok(at)
+    assert at.success[0].value.startswith("Framework imported from plan.yaml: 7 priorities")
+    assert _query(fresh_db, "SELECT title FROM priority WHERE id = 'vulnerable-victims'") == [
+        ("Victims who are most vulnerable, and their families",)
+    ]
+    assert _query(
+        fresh_db,
+        "SELECT who FROM audit_log WHERE entity = 'framework' ORDER BY changed_at DESC LIMIT 1",
+    ) == [(WHO,)]
+
+
+def test_a_framework_with_problems_lists_every_one_and_changes_nothing(at, fresh_db):
+    _page(at, "pages/data.py")
+    at.text_input(key="data_who").input(WHO)
+    bad = b"partnership: {name: X}\npartners: []\ntiers: []\npriorities:\n  - {id: p, tier: nowhere}\n"
+    at.file_uploader(key="framework_file_0").set_value(("plan.yaml", bad, "application/x"))
+    at.run()
+    assert not at.exception
+    assert "to fix first; nothing has been changed" in at.error[0].value
+    listed = [m.value for m in at.markdown if m.value.startswith("- ")]
+    assert listed and "nowhere" in listed[-1]
+    assert _query(fresh_db, "SELECT count(*) FROM priority") == [(7,)]
+
+
+def test_the_a3_pack_is_made_on_the_page(at, downloads, monkeypatch):
+    monkeypatch.setattr(drawing, "trend_png", lambda *a, **k: None)  # the layout, not charts
+    _page(at, "pages/data.py")
+    at.button(key="pack_a3").click().run()
+    _ok(at)
+    page = PdfReader(io.BytesIO(downloads["board-pack-A3.pdf"])).pages[0]
+    width, height = float(page.mediabox.width), float(page.mediabox.height)
+    assert (round(width), round(height)) == (842, 1191)  # A3 portrait, in points

@@ -52,9 +52,7 @@ def make_every_pack(state: State) -> None:
     try:
         cur = store.cursor()
         build(cur, state)
-        words = Counter(
-            status.style(s).word for s in board.priority_summary(cur)["status"]
-        )
+        words = Counter(status.style(s).word for s in board.priority_summary(cur)["status"])
         for fmt, paper in (("pdf", "A4"), ("pdf", "A3"), ("pptx", "A4"), ("xlsx", "A4")):
             out = io.BytesIO()
             pack.build_pack(cur, fmt, out, paper=paper)

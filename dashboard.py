@@ -44,7 +44,7 @@ pages = [
         url_path="meeting",
     ),
     st.Page(  # issue 9: the analyst while the dashboard runs
-        "pages/public_series.py",
+        "pages/public.py",
         title="Public figures",
         icon=":material/query_stats:",
         url_path="public",

@@ -14,18 +14,26 @@ from outcomes import periods
 
 
 def loaded(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """What public series are loaded: source, how many series, figures, areas and periods."""
-    return cur.execute(
+    """What public series are loaded: source, how many series, figures and areas, and the
+    months they cover, in words."""
+    frame = cur.execute(
         """
         SELECT CASE WHEN s.source = 'police-uk' THEN 'police.uk street crime'
-                    ELSE s.source END AS "Source", count(DISTINCT s.code) AS "Series",
-               count(*) AS "Figures", count(DISTINCT v.area) AS "Areas",
-               min(v.period_start) AS "From", max(v.period_end) AS "To"
+                    ELSE s.source END AS "Source",
+               count(DISTINCT s.code) AS series, count(*) AS figures,
+               count(DISTINCT v.area) AS areas,
+               min(v.period_start) AS first, max(v.period_end) AS last
         FROM series s JOIN series_current v ON v.series_code = s.code
         WHERE s.source <> 'demo'
-        GROUP BY s.source ORDER BY s.source
+        GROUP BY 1 ORDER BY 1
         """
     ).df()
+    for column in ("series", "figures", "areas"):
+        frame[column.capitalize()] = frame[column].map("{:,}".format)
+    frame["Covers"] = [
+        f"{a:%B %Y} to {b:%B %Y}" for a, b in zip(frame["first"], frame["last"], strict=True)
+    ]
+    return frame[["Source", "Series", "Figures", "Areas", "Covers"]]
 
 
 def police_uk_by_month(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:

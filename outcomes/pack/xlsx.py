@@ -24,7 +24,7 @@ def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list[Any]], w
     ws.title = title
     ws.append(header)
     for row in rows:
-        ws.append(row)
+        ws.append([spreadsheets.cell_text(v) for v in row])
     for j, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = w
     for cell in ws[1]:

@@ -105,7 +105,7 @@ PAGES = (
     "pages/present.py",
     "pages/compare.py",
 )
-EXTRA_PAGES = ("pages/data.py", "pages/public_series.py")
+EXTRA_PAGES = ("pages/data.py", "pages/public.py")
 
 
 @contextmanager

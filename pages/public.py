@@ -90,6 +90,10 @@ else:
     )
     figure.update_xaxes(tickformat=",")
     st.plotly_chart(figure, key="ons_chart")
+    st.caption(
+        "A blank means the ONS published no figure for that partnership (Devon and Cornwall "
+        "Police's, for example, are marked as not available)."
+    )
     st.dataframe(
         ons,
         hide_index=True,

@@ -223,3 +223,41 @@ def test_the_a3_pack_is_made_on_the_page(at, downloads, monkeypatch):
     page = PdfReader(io.BytesIO(downloads["board-pack-A3.pdf"])).pages[0]
     width, height = float(page.mediabox.width), float(page.mediabox.height)
     assert (round(width), round(height)) == (842, 1191)  # A3 portrait, in points
+
+
+def test_the_ons_workbook_shows_by_csp_on_public_figures(at, fresh_db, realdata):  # noqa: F811
+    from outcomes import uploads
+    from outcomes.store import open_store
+
+    clear_caches()
+    store = open_store(fresh_db)
+    try:
+        cur = store.cursor()
+        prepared = uploads.prepare(cur, realdata / "ons_csp/ons_csp_recorded_crime_ye_dec2022.xlsx")
+        uploads.commit(cur, prepared, uploaded_by=WHO, accept_warnings=True)
+        stored = cur.execute(
+            "SELECT v.value FROM series_current v JOIN series s ON s.code = v.series_code "
+            "WHERE s.name = 'Burglary' AND v.area = 'E22000120' AND v.period = 'YE 2022-12'"
+        ).fetchone()[0]
+        csps = cur.execute(
+            "SELECT count(DISTINCT area) FROM series_current WHERE period = 'YE 2022-12' "
+            "AND series_code LIKE 'ons_csp.%'"
+        ).fetchone()[0]
+    finally:
+        store.close()
+    clear_caches()
+    _page(at, "pages/public.py")
+    assert at.selectbox(key="ons_period").value == "YE 2022-12"
+    assert "Year ending December 2022" in at.selectbox(key="ons_period").options
+    table = next(d.value for d in at.dataframe if "Community Safety Partnership" in d.value.columns)
+    assert len(table) == csps
+    southampton = table[table["Code"] == "E22000120"]
+    assert list(southampton["Community Safety Partnership"]) == ["Southampton"]
+    assert southampton["Burglary"].iloc[0] == stored > 0
+    # Devon and Cornwall's figures are published as [x]: blank, and the page says why.
+    plymouth = table[table["Code"] == "E22000056"]
+    assert pd.isna(plymouth["Burglary"].iloc[0])
+    assert any("A blank" in c.value for c in at.caption)
+    at.selectbox(key="ons_offence").set_value("Burglary").run()
+    _ok(at)
+    assert len(at.get("plotly_chart")) == 1  # the ONS chart; no police.uk file is loaded

@@ -49,6 +49,13 @@ def _problems(problems: list) -> None:
     st.markdown("\n".join(lines))
 
 
+def _done(counter: str, message: str) -> None:
+    """Say what was done on the next run, with a fresh (empty) uploader, so nothing loads twice."""
+    st.session_state["data_flash"] = message
+    st.session_state[counter] = st.session_state.get(counter, 0) + 1
+    st.rerun()
+
+
 @st.cache_data(show_spinner="Reading the file…", max_entries=4)
 def _prepared(data_version: int, name: str, content: bytes, fmt: str) -> uploads.Prepared:
     return uploads.prepare_upload(cursor(), content, name, fmt=fmt)
@@ -138,12 +145,11 @@ def public_files() -> None:
         except Refused as err:
             st.error(str(err))
             return
-        st.session_state["data_flash"] = (
+        _done(
+            "data_loads",
             f"Loaded {sent.name} as upload {result.upload_id}: {result.rows_new:,} new, "
-            f"{result.rows_revised:,} revised, {result.rows_unchanged:,} unchanged."
+            f"{result.rows_revised:,} revised, {result.rows_unchanged:,} unchanged.",
         )
-        st.session_state["data_loads"] = st.session_state.get("data_loads", 0) + 1
-        st.rerun()
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -205,12 +211,11 @@ def framework_section() -> None:
         except Refused as err:
             st.error(str(err))
             return
-        st.session_state["data_flash"] = (
+        _done(
+            "framework_loads",
             f"Framework imported from {sent.name}: {counts['priority']} priorities, "
-            f"{counts['indicator']} indicators."
+            f"{counts['indicator']} indicators.",
         )
-        st.session_state["framework_loads"] = st.session_state.get("framework_loads", 0) + 1
-        st.rerun()
 
 
 def pack_section() -> None:

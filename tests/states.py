@@ -21,12 +21,14 @@ from __future__ import annotations
 import contextlib
 import io
 import math
+import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
@@ -73,6 +75,17 @@ FREQUENCIES = {
 }
 UNITS = ("count", "percent", "rate_per_1000", "score")
 BY = "Property test"
+
+
+def examples(default: int):
+    """Hypothesis settings for a suite of states: ``default`` examples unless
+    ``STATES_EXAMPLES`` asks for more; no deadline (a page or a pack takes seconds)."""
+    return settings(
+        max_examples=int(os.environ.get("STATES_EXAMPLES", default)),
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        database=None,
+    )
 
 
 def short_text() -> st.SearchStrategy[str]:

@@ -16,13 +16,13 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given
 from streamlit.testing.v1 import AppTest
 
 from outcomes import board, status
 from outcomes.store import PROJECT_ROOT, open_store
 from tests.pages.conftest import clear_caches
-from tests.states import LONG, Commentary, Figure, ReturnRow, State, build_file, states
+from tests.states import LONG, Commentary, Figure, ReturnRow, State, build_file, examples, states
 from ui import failures
 
 FOLDER = Path(tempfile.mkdtemp(prefix="outcomes-states-"))
@@ -197,12 +197,7 @@ def render_everything(state: State) -> None:
                 assert badge in text, f"presentation screen {screen}: no {badge}"
 
 
-@settings(
-    max_examples=int(os.environ.get("STATES_EXAMPLES", "5")),
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    database=None,
-)
+@examples(5)
 @example(TWO_BLOCKAGES)
 @example(LONG_AND_EMPTY)
 @example(NOTHING_YET)

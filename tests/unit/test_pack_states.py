@@ -8,18 +8,17 @@ the pack is made as PDF (A4 and A3), PowerPoint and workbook. A pack passes when
 from __future__ import annotations
 
 import io
-import os
 from collections import Counter
 
 import openpyxl
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given
 from pptx import Presentation
 from pypdf import PdfReader
 
 from outcomes import board, pack, status
 from outcomes.store import open_store
 from tests.pages.test_states import LONG_AND_EMPTY, NOTHING_YET, TWO_BLOCKAGES
-from tests.states import State, build, states
+from tests.states import State, build, examples, states
 
 
 def pdf_text(data: bytes) -> str:
@@ -63,12 +62,7 @@ def make_every_pack(state: State) -> None:
         store.close()
 
 
-@settings(
-    max_examples=int(os.environ.get("STATES_EXAMPLES", "4")),
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    database=None,
-)
+@examples(4)
 @example(TWO_BLOCKAGES)
 @example(LONG_AND_EMPTY)
 @example(NOTHING_YET)

@@ -95,6 +95,8 @@ LONG_AND_EMPTY = State(
 )
 # A framework and nothing else: no figures, no commentary, no meetings.
 NOTHING_YET = State(_doc([_priority(1, [_quarterly("P1I1")])]))
+# A database as new as it gets behind a running dashboard: a partnership with no priorities.
+NO_PRIORITIES = State(_doc([]))
 
 PAGES = (
     "pages/overview.py",
@@ -201,6 +203,7 @@ def render_everything(state: State) -> None:
 @example(TWO_BLOCKAGES)
 @example(LONG_AND_EMPTY)
 @example(NOTHING_YET)
+@example(NO_PRIORITIES)
 @given(states())
 def test_every_page_renders_whatever_the_database_holds(state):
     render_everything(state)

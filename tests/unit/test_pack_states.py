@@ -72,7 +72,7 @@ def test_the_pdf_with_its_charts_is_made_for_the_hard_states(state, chromium):  
     make_every_pack(state, formats=[("pdf", "A4")])
 
 
-@examples(4)
+@examples(3)
 @example(TWO_BLOCKAGES)
 @example(LONG_AND_EMPTY)
 @example(NOTHING_YET)

@@ -30,7 +30,7 @@ _UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def cell_text(value: Any) -> Any:
-    """Text as an xlsx cell can hold it: the control characters a workbook cannot store are
+    r"""Text as an xlsx cell can hold it: the control characters a workbook cannot store are
     dropped (a framework title pasted from elsewhere can carry one), everything else is kept.
 
     >>> cell_text("Safer\x07 streets\n"), cell_text(3)

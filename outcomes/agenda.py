@@ -14,7 +14,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from outcomes import periods, status
+from loaders import periods
+from outcomes import status
 from outcomes.meetings import (
     MeetingError,
     actions,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from outcomes import periods
+from loaders import periods
 from outcomes.framework import Framework, from_yaml, import_framework
 from outcomes.observations import (
     OBSERVATIONS,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from outcomes import periods
+from loaders import periods
 
 
 def loaded(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -11,7 +11,7 @@ import streamlit as st
 from outcomes import exports, framework, status, uploads
 from outcomes.errors import Refused
 from ui import components as ui
-from ui import data
+from ui import data, problems
 from ui.router import require_router
 from ui.state import cursor
 
@@ -39,14 +39,6 @@ who = st.text_input(
 
 def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
-
-
-def _problems(problems: list) -> None:
-    """Each problem as a sentence with where to look, as the command line prints them."""
-    lines = [f"- **{ui.plain(p.location())}**: {ui.plain(p.message)}" for p in problems[:25]]
-    if len(problems) > 25:
-        lines.append(f"- … and {len(problems) - 25:,} more.")
-    st.markdown("\n".join(lines))
 
 
 def _done(counter: str, message: str) -> None:
@@ -98,15 +90,14 @@ def public_files() -> None:
             f"{_count(len(prepared.errors), 'problem')} to fix before it can be loaded. "
             "Nothing has been written."
         )
-        _problems(prepared.errors)
+        problems.show(prepared.errors)
         return
     if prepared.warnings:
         st.warning(f"{_count(len(prepared.warnings), 'warning')}: check each below.")
-        _problems(prepared.warnings)
+        problems.show(prepared.warnings)
     notes = [p for p in prepared.problems if p.severity == "info"]
     if notes:
-        with st.expander(f"{_count(len(notes), 'note')} on rows the file's own layout skips"):
-            _problems(notes)
+        problems.notes(notes, f"{_count(len(notes), 'note')} on rows the file's own layout skips")
 
     shown = _preview(version, sent.name, content, fmt)
     counts = shown.counts

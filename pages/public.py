@@ -4,7 +4,7 @@ an indicator is defined from them."""
 import plotly.express as px
 import streamlit as st
 
-from outcomes import periods
+from loaders import periods
 from outcomes import public_series as public
 from ui import data
 from ui.router import require_router

@@ -32,7 +32,8 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from outcomes import framework, meetings, observations, periods, template, uploads
+from loaders import periods
+from outcomes import framework, meetings, observations, template, uploads
 from outcomes.errors import Refused
 from outcomes.store import open_store
 

@@ -7,7 +7,8 @@ import random
 import pandas as pd
 import pytest
 
-from outcomes import board, periods, status
+from loaders import periods
+from outcomes import board, status
 from outcomes.observations import record_upload
 
 DEMO_STATUSES = {

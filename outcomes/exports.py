@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import io
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
@@ -134,16 +134,17 @@ def framework_from_upload(content: bytes, file_name: str) -> framework.Framework
             file_name,
         )
     if len(content) > files.LIMITS.file_bytes:
-        raise framework.FrameworkError(
-            [files.oversize_problem(file_name, len(content)).message], file_name
-        )
+        raise framework.FrameworkError([files.oversize_problem(file_name, len(content))], file_name)
     with tempfile.TemporaryDirectory(prefix="outcomes-framework-") as folder:
         path = Path(folder) / f"framework{suffix}"
         path.write_bytes(content)
         try:
             return framework.read_file(path)
         except framework.FrameworkError as err:
-            raise framework.FrameworkError(err.problems, file_name) from None
+            # The problems name the server's temporary file; the visitor knows their own name.
+            raise framework.FrameworkError(
+                [replace(p, file=file_name) for p in err.problems], file_name
+            ) from None
 
 
 @dataclass

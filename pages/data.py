@@ -178,7 +178,7 @@ def framework_section() -> None:
             f"{_count(len(err.problems), 'problem')} in {ui.plain(sent.name)} to fix first; "
             "nothing has been changed."
         )
-        st.markdown("\n".join(f"- {ui.plain(p)}" for p in err.problems))
+        problems.show(err.problems)
         return
     changes = exports.framework_changes(cursor(), incoming)
     if not changes.any:

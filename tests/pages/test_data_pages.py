@@ -210,8 +210,8 @@ def test_a_framework_with_problems_lists_every_one_and_changes_nothing(at, fresh
     at.run()
     assert not at.exception
     assert "to fix first; nothing has been changed" in at.error[0].value
-    listed = [m.value for m in at.markdown if m.value.startswith("- ")]
-    assert listed and "nowhere" in listed[-1]
+    listed = "\n".join(m.value for m in at.markdown if m.value.startswith("- "))
+    assert "nowhere" in listed
     assert _query(fresh_db, "SELECT count(*) FROM priority") == [(7,)]
 
 

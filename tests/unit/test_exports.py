@@ -87,8 +87,11 @@ def test_the_framework_exported_imports_back_unchanged_and_changes_are_listed(de
 def test_a_framework_upload_that_is_not_one_is_refused_with_its_problems():
     with pytest.raises(framework.FrameworkError) as refused:
         exports.framework_from_upload(b"%PDF-1.7", "plan.pdf")
-    assert refused.value.problems == ["'.pdf' files are not a framework: send the .xlsx or .yaml"]
+    assert [p.message for p in refused.value.problems] == [
+        "'.pdf' files are not a framework: send the .xlsx or .yaml"
+    ]
     with pytest.raises(framework.FrameworkError) as refused:
         exports.framework_from_upload(b"partnership: [", "plan.yaml")
     assert refused.value.source == "plan.yaml"
-    assert refused.value.problems[0].startswith("not valid YAML")
+    assert refused.value.problems[0].message.startswith("not valid YAML")
+    assert refused.value.problems[0].file == "plan.yaml"

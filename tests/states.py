@@ -33,7 +33,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from loaders import periods
-from outcomes import framework, meetings, observations, template, uploads
+from outcomes import framework, meetings, observations, spreadsheets, template, uploads
 from outcomes.errors import Refused
 from outcomes.store import open_store
 
@@ -344,7 +344,8 @@ def _load_return(cur, row: ReturnRow) -> None:
     header = [c.value for c in sheet[1]]
     for column, value in (
         ("Value", row.value),
-        ("Commentary", row.commentary),
+        # What Excel lets a lead type: a workbook cell holds no control characters.
+        ("Commentary", spreadsheets.cell_text(row.commentary)),
         ("Blockage for the board (Y/N)", row.blockage),
     ):
         sheet.cell(row=2, column=header.index(column) + 1, value=value)

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from ui import components, data
+from ui import auth, components, data
 from ui.failures import shown_plainly
+from ui.state import cursor
 
 st.set_page_config(
     page_title="Outcomes framework",
@@ -13,59 +14,116 @@ st.set_page_config(
 )
 components.inject_css()
 
-pages = [
-    st.Page(
-        "pages/overview.py",
-        title="Plan on a page",
-        icon=":material/dashboard:",
-        url_path="overview",
-        default=True,
-    ),
-    st.Page("pages/priority.py", title="Priority", icon=":material/flag:", url_path="priority"),
-    st.Page(
-        "pages/indicator.py", title="Indicator", icon=":material/show_chart:", url_path="indicator"
-    ),
-    st.Page(  # issue 11: comparison with similar areas
-        "pages/compare.py",
-        title="How we compare",
-        icon=":material/compare_arrows:",
-        url_path="compare",
-    ),
-    st.Page(
-        "pages/upload.py",
-        title="Quarterly return",
-        icon=":material/upload_file:",
-        url_path="upload",
-    ),
-    st.Page(
-        "pages/meeting.py",
-        title="Meetings and actions",
-        icon=":material/groups:",
-        url_path="meeting",
-    ),
-    st.Page(  # issue 9: the analyst while the dashboard runs
-        "pages/public.py",
-        title="Public figures",
-        icon=":material/query_stats:",
-        url_path="public",
-    ),
-    st.Page(
-        "pages/data.py",
-        title="Data and exports",
-        icon=":material/database:",
-        url_path="data",
-    ),
-    st.Page(
-        "pages/present.py",
-        title="Presentation mode",
-        icon=":material/slideshow:",
-        url_path="present",
-    ),
-]
-page = st.navigation(pages)
+
+def _public_pages() -> list:
+    """The public view's pages when an administrator has switched it on (issue 10, item 6)."""
+    try:
+        from outcomes.public import public_view_enabled
+        from ui.public import public_pages
+    except ImportError:  # the public view is not part of this build
+        return []
+    return public_pages() if public_view_enabled(cursor()) else []
+
+
+def _pages(visitor: auth.Visitor) -> list:
+    """The pages this visitor may open: signed-in people (and the demo, and a read-only
+    database) see the dashboard; an anonymous visitor only the sign-in page (and the public
+    view when it is on); someone the partnership does not know, a page saying so."""
+    if visitor.mode == "anonymous":
+        return [
+            st.Page(
+                auth.sign_in_page,
+                title="Sign in",
+                icon=":material/login:",
+                url_path="sign-in",
+                default=True,
+            ),
+            *_public_pages(),
+        ]
+    if visitor.mode == "unknown":
+        return [
+            st.Page(
+                auth.unknown_page,
+                title="Not known here",
+                icon=":material/person_off:",
+                url_path="not-known",
+                default=True,
+            )
+        ]
+    found = [
+        st.Page(
+            "pages/overview.py",
+            title="Plan on a page",
+            icon=":material/dashboard:",
+            url_path="overview",
+            default=True,
+        ),
+        st.Page("pages/priority.py", title="Priority", icon=":material/flag:", url_path="priority"),
+        st.Page(
+            "pages/indicator.py",
+            title="Indicator",
+            icon=":material/show_chart:",
+            url_path="indicator",
+        ),
+        st.Page(  # issue 11: comparison with similar areas
+            "pages/compare.py",
+            title="How we compare",
+            icon=":material/compare_arrows:",
+            url_path="compare",
+        ),
+        st.Page(
+            "pages/upload.py",
+            title="Quarterly return",
+            icon=":material/upload_file:",
+            url_path="upload",
+        ),
+        st.Page(
+            "pages/meeting.py",
+            title="Meetings and actions",
+            icon=":material/groups:",
+            url_path="meeting",
+        ),
+        st.Page(  # issue 9: the analyst while the dashboard runs
+            "pages/figures.py",
+            title="Public figures",
+            icon=":material/query_stats:",
+            url_path="figures",
+        ),
+        st.Page(
+            "pages/data.py",
+            title="Data and exports",
+            icon=":material/database:",
+            url_path="data",
+        ),
+        st.Page(
+            "pages/present.py",
+            title="Presentation mode",
+            icon=":material/slideshow:",
+            url_path="present",
+        ),
+    ]
+    # Listed for administrators; reachable by its address for anyone, where it says who may.
+    found.append(
+        st.Page(
+            "pages/admin.py",
+            title="People and roles",
+            icon=":material/manage_accounts:",
+            url_path="admin",
+            visibility="visible" if visitor.may("people.manage") else "hidden",
+        )
+    )
+    return found
+
 
 # Every page, and the sidebar, fail plainly: a message and a way on, never a traceback.
 with shown_plainly():
+    visitor = auth.visitor()
+    page = st.navigation(_pages(visitor))
+    if visitor.mode in ("anonymous", "unknown"):
+        with st.sidebar:
+            auth.sidebar(visitor)
+        page.run()
+        st.stop()
     basics = data.basics(data.version())
     with st.sidebar:
         st.markdown(
@@ -113,5 +171,6 @@ with shown_plainly():
                     icon=":material/download:",
                     key="pack_download",
                 )
+        auth.sidebar(visitor)
 
     page.run()

@@ -28,7 +28,8 @@ from outcomes.observations import (
     normalise,
     record_upload,
 )
-from outcomes.store import PROJECT_ROOT
+from outcomes.people import SYSTEM, Person, seed_demo_people
+from outcomes.store import PROJECT_ROOT, transaction
 
 DEMO_FRAMEWORK = PROJECT_ROOT / "data" / "framework.yaml"
 FIRST_FY, LAST_FY = 2021, 2024  # 2021/22 Q1 to 2024/25 Q4
@@ -207,7 +208,8 @@ def build_demo(
 ) -> dict[str, int]:
     """Import the demo framework and record its figures as two uploads (data, then a correction)."""
     framework = framework or from_yaml(DEMO_FRAMEWORK)
-    import_framework(cur, framework, who="demo generator")
+    import_framework(cur, framework, by=SYSTEM)
+    seed_demo_people(cur)
     frame = demo_observations(framework)
     series = demo_series()
     cur.execute(
@@ -215,11 +217,10 @@ def build_demo(
         [DEMO_SERIES, DEMO_SERIES_NAME],
     )
     # The comparator-group series rides in the first upload, so the demo keeps two uploads.
-    cur.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(cur):
         writer = UploadWriter(
             cur,
-            uploaded_by="Performance and Research Officer, Plymouth City Council",
+            by=_demo_person("Performance and Research Officer, Plymouth City Council"),
             file_name="demo data 2021-22 to 2024-25 (generated)",
             source_format="demo",
             sha256=content_hash(normalise(frame, OBSERVATIONS), OBSERVATIONS),
@@ -227,10 +228,6 @@ def build_demo(
         writer.add(frame)
         writer.add(series, SERIES)
         writer.finish()
-        cur.execute("COMMIT")
-    except Exception:
-        cur.execute("ROLLBACK")
-        raise
     correction = frame[
         (frame["indicator_code"] == CORRECTION["indicator_code"])
         & (frame["period"] == CORRECTION["period"])
@@ -240,8 +237,13 @@ def build_demo(
     second = record_upload(
         cur,
         correction,
-        uploaded_by="Service Manager, Victim Support (Devon)",
+        by=_demo_person("Service Manager, Victim Support (Devon)"),
         file_name="VV return 2024-25 Q3 (corrected).xlsx",
         source_format="return",
     )
     return {"observations": len(frame), "revisions": second.rows_revised}
+
+
+def _demo_person(name: str) -> Person:
+    """The made-up officers the demo's figures are attributed to (the generator acts for them)."""
+    return Person(email=None, name=name, role="admin", how="demo generator")

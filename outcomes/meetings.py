@@ -22,6 +22,7 @@ from loaders import files, periods
 from loaders.problems import FileRefused, Problem, as_text, problem
 from outcomes import spreadsheets, status
 from outcomes.errors import Refused
+from outcomes.people import Person, require, writes
 from outcomes.store import audit, transaction
 
 ACTION_STATUSES = ("open", "done")
@@ -55,8 +56,9 @@ def parse_date(value: Any, what: str) -> date:
 # Meetings
 
 
+@writes("meetings.record")
 def record_meeting(
-    cur: duckdb.DuckDBPyConnection, meeting_date: Any, *, by: str, title: str | None = None
+    cur: duckdb.DuckDBPyConnection, meeting_date: Any, *, by: Person, title: str | None = None
 ) -> int:
     """Record a meeting and freeze every indicator's status as it stands now."""
     when = parse_date(meeting_date, "The meeting date")
@@ -67,7 +69,7 @@ def record_meeting(
     with transaction(cur):
         meeting_id = cur.execute(
             "INSERT INTO meeting (meeting_date, title, recorded_by) VALUES (?, ?, ?) RETURNING id",
-            [when, title, by],
+            [when, title, by.signature],
         ).fetchone()[0]
         cur.execute(
             """
@@ -124,12 +126,13 @@ def typed_text(value: Any) -> str | None:
 # Commentary and overrides
 
 
+@writes("commentary.add")
 def add_commentary(
     cur: duckdb.DuckDBPyConnection,
     indicator_code: str,
     period: str,
     *,
-    author: str,
+    by: Person,
     narrative: str | None = None,
     actions_taken: str | None = None,
     blockage: bool = False,
@@ -138,15 +141,14 @@ def add_commentary(
     override_reason: str | None = None,
 ) -> int:
     """Add commentary for an indicator's period; the newest entry is the current one."""
-    if not author or not author.strip():
-        raise MeetingError(
-            "Say who is writing (your name or role): commentary is part of the audit trail."
-        )
-    if (
-        cur.execute("SELECT count(*) FROM indicator WHERE code = ?", [indicator_code]).fetchone()[0]
-        == 0
-    ):
+    found = cur.execute(
+        "SELECT priority_id FROM indicator WHERE code = ?", [indicator_code]
+    ).fetchone()
+    if found is None:
         raise MeetingError(f"There is no indicator {indicator_code}.")
+    require(by, "commentary.add", priorities=[found[0]])
+    if status_override is not None:
+        require(by, "status.override", priorities=[found[0]])
     try:
         period = periods.parse_code(period).code
     except periods.PeriodError as err:
@@ -185,7 +187,7 @@ def add_commentary(
                 blockage_detail,
                 status_override,
                 override_reason,
-                author.strip(),
+                by.signature,
             ],
         ).fetchone()[0]
         after = {
@@ -197,7 +199,7 @@ def add_commentary(
         }
         audit(
             cur,
-            author.strip(),
+            by,
             "commentary",
             f"{indicator_code} {period}",
             "override" if status_override else "added",
@@ -330,10 +332,11 @@ def _meeting_id(cur, meeting_date: Any) -> int | None:
     return row[0]
 
 
+@writes("actions.change")
 def save_action(
     cur: duckdb.DuckDBPyConnection,
     *,
-    by: str,
+    by: Person,
     reference: str,
     text: str,
     owner: str,
@@ -419,7 +422,8 @@ def _same(a: Any, b: Any) -> bool:
     return a == b
 
 
-def close_action(cur: duckdb.DuckDBPyConnection, reference: str, *, by: str) -> str:
+@writes("actions.change")
+def close_action(cur: duckdb.DuckDBPyConnection, reference: str, *, by: Person) -> str:
     row = _action_row(cur, reference)
     if row is None:
         raise MeetingError(f"There is no action {reference}.")
@@ -475,7 +479,8 @@ def _repeated_references(frame: pd.DataFrame, file: str) -> list[Problem]:
     return problems
 
 
-def import_actions(cur: duckdb.DuckDBPyConnection, path, *, by: str) -> dict[str, int]:
+@writes("actions.change")
+def import_actions(cur: duckdb.DuckDBPyConnection, path, *, by: Person) -> dict[str, int]:
     """Add or update actions from a workbook, all or nothing; every problem listed at once."""
     name = Path(str(getattr(path, "name", path))).name
     try:
@@ -523,13 +528,30 @@ def import_actions(cur: duckdb.DuckDBPyConnection, path, *, by: str) -> dict[str
 
 
 def audit_trail(
-    cur: duckdb.DuckDBPyConnection, entity: str | None = None, limit: int = 200
+    cur: duckdb.DuckDBPyConnection,
+    entity: str | None = None,
+    limit: int = 200,
+    *,
+    person: str | None = None,
 ) -> pd.DataFrame:
+    """The newest changes first; ``person`` keeps one person's (an e-mail address, or the name
+    the command line or the demo generator was recorded under)."""
     return cur.execute(
-        "SELECT changed_at, who, entity, entity_key, change, before, after FROM audit_log "
-        "WHERE ? IS NULL OR entity = ? ORDER BY id DESC LIMIT ?",
-        [entity, entity, limit],
+        "SELECT changed_at, who, who_email, who_role, entity, entity_key, change, before, after "
+        "FROM audit_log WHERE (? IS NULL OR entity = ?) "
+        "AND (? IS NULL OR lower(who_email) = lower(?) OR (who_email IS NULL AND who = ?)) "
+        "ORDER BY id DESC LIMIT ?",
+        [entity, entity, person, person, person, limit],
     ).df()
+
+
+def audit_people(cur: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """Everyone the audit trail names, as (key for :func:`audit_trail`, label), by name."""
+    rows = cur.execute(
+        "SELECT coalesce(who_email, who) AS key, arg_max(who, id) AS name, "
+        "max(who_email) AS email FROM audit_log GROUP BY ALL ORDER BY lower(name)"
+    ).fetchall()
+    return [(key, f"{name} <{email}>" if email else name) for key, name, email in rows]
 
 
 def describe_change(before: Any, after: Any) -> str:

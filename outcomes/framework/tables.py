@@ -105,6 +105,7 @@ TABLES: dict[str, Table] = {
                 Column("outcomes", required=True),
                 Column("success_measures", required=True),
                 Column("lead_role", required=True),
+                Column("lead_email"),  # the lead as a person: who owes the return
                 Column("lead_partner", required=True),
                 Column("roll_up", choices=ROLL_UPS),
             ),
@@ -124,6 +125,7 @@ TABLES: dict[str, Table] = {
                 Column("frequency", required=True, choices=FREQUENCIES),
                 Column("source_partner", required=True),
                 Column("accountable_role", required=True),
+                Column("accountable_email"),
                 Column("target", "number"),
                 Column("tolerance", "number", default=5.0),
                 Column("tolerance_kind", choices=TOLERANCE_KINDS, default="percent"),

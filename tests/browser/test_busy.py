@@ -13,7 +13,7 @@ from tests.browser.server import REPO, serve
 from tests.pages.test_busy import HOLD
 from ui import failures
 
-PATHS = ("", "priority", "indicator", "meeting", "present", "public", "data")
+PATHS = ("", "priority", "indicator", "meeting", "present", "figures", "data")
 
 
 @pytest.fixture

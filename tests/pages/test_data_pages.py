@@ -107,7 +107,7 @@ def test_a_real_police_uk_file_loads_through_the_page_and_shows_on_public_figure
         (WHO, "police-uk")
     ]
 
-    _page(at, "pages/public.py")
+    _page(at, "pages/figures.py")
     expected = _plymouth_counts(source)
     table = next(d.value for d in at.dataframe if "Month" in d.value.columns)
     assert list(table["Month"]) == ["January 2019"]
@@ -119,7 +119,7 @@ def test_a_real_police_uk_file_loads_through_the_page_and_shows_on_public_figure
 
 
 def test_public_figures_says_so_when_nothing_is_loaded(at):
-    at.switch_page("pages/public.py")
+    at.switch_page("pages/figures.py")
     at.run()
     assert not at.exception
     assert [i.value for i in at.info][0].startswith("No public figures are loaded yet")
@@ -246,7 +246,7 @@ def test_the_ons_workbook_shows_by_csp_on_public_figures(at, fresh_db, realdata)
     finally:
         store.close()
     clear_caches()
-    _page(at, "pages/public.py")
+    _page(at, "pages/figures.py")
     assert at.selectbox(key="ons_period").value == "YE 2022-12"
     assert "Year ending December 2022" in at.selectbox(key="ons_period").options
     table = next(d.value for d in at.dataframe if "Community Safety Partnership" in d.value.columns)

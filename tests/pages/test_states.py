@@ -107,7 +107,7 @@ PAGES = (
     "pages/present.py",
     "pages/compare.py",
 )
-EXTRA_PAGES = ("pages/data.py", "pages/public.py")
+EXTRA_PAGES = ("pages/data.py", "pages/figures.py")
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from outcomes import meetings
 from outcomes.store import PROJECT_ROOT, open_store
+from tests.actors import acting
 from tests.pages.conftest import clear_caches
 
 IMAGE = "![x](http://evil.example/p.png)"
@@ -36,7 +37,7 @@ PAGES = [
 def typed_db(fresh_db):
     s = open_store(fresh_db)
     cur = s.cursor()
-    meetings.record_meeting(cur, "2025-05-15", by=f"Clerk {EVIL}")
+    meetings.record_meeting(cur, "2025-05-15", by=acting(f"Clerk {EVIL}"))
     for sql in (
         "UPDATE partnership SET name = ? || name, vision = ?",
         "UPDATE priority SET title = title || ?, aim = ? WHERE id = 'harmful-reoffending'",
@@ -50,7 +51,7 @@ def typed_db(fresh_db):
         cur,
         "RO01",
         "2024/25 Q4",
-        author=f"Lead {EVIL}",
+        by=acting(f"Lead {EVIL}"),
         narrative=EVIL,
         actions_taken=EVIL,
         blockage=True,
@@ -60,7 +61,7 @@ def typed_db(fresh_db):
     )
     meetings.save_action(
         cur,
-        by="clerk",
+        by=acting("clerk"),
         reference="A1",
         text=EVIL,
         owner=f"Owner {EVIL}",

@@ -10,6 +10,7 @@ import pytest
 
 from outcomes import agenda, board, meetings, uploads
 from outcomes.observations import record_upload
+from tests.actors import acting
 
 TODAY = date(2026, 11, 22)
 
@@ -19,13 +20,13 @@ def _load(cur, code, period, value):
         [{"indicator_code": code, "period": period, "area": "all", "value": value}]
     )
     return record_upload(
-        cur, frame, uploaded_by="lead", file_name=f"{code}.xlsx", source_format="return"
+        cur, frame, by=acting("lead"), file_name=f"{code}.xlsx", source_format="return"
     )
 
 
 def test_a_meeting_freezes_statuses_and_later_revisions_do_not_rewrite_them(demo_store):
     cur = demo_store.cursor()
-    meeting_id = meetings.record_meeting(cur, "2025-05-15", by="Democratic Support Officer")
+    meeting_id = meetings.record_meeting(cur, "2025-05-15", by=acting("Democratic Support Officer"))
     frozen = dict(
         cur.execute(
             "SELECT indicator_code, status FROM meeting_status WHERE meeting_id = ?", [meeting_id]
@@ -44,28 +45,28 @@ def test_a_meeting_freezes_statuses_and_later_revisions_do_not_rewrite_them(demo
     )
     assert again == frozen
     with pytest.raises(meetings.MeetingError, match="already recorded"):
-        meetings.record_meeting(cur, "2025-05-15", by="x")
+        meetings.record_meeting(cur, "2025-05-15", by=acting("x"))
     with pytest.raises(meetings.MeetingError, match="not a date"):
-        meetings.record_meeting(cur, "next Thursday", by="x")
+        meetings.record_meeting(cur, "next Thursday", by=acting("x"))
 
 
 def test_since_the_last_meeting_lists_the_exceptions(demo_store):
     cur = demo_store.cursor()
-    meetings.record_meeting(cur, "2025-05-15", by="clerk")
+    meetings.record_meeting(cur, "2025-05-15", by=acting("clerk"))
     _load(cur, "VV01", "2025/26 Q1", 60.0)  # green -> red, and new data
     _load(cur, "DA02", "2025/26 Q1", 27.0)  # amber -> green
     meetings.add_commentary(
         cur,
         "RO01",
         "2024/25 Q4",
-        author="Head of Probation Delivery Unit",
+        by=acting("Head of Probation Delivery Unit"),
         narrative="Cohort changed",
         blockage=True,
         blockage_detail="Need police data-sharing agreement signed",
     )
     meetings.save_action(
         cur,
-        by="clerk",
+        by=acting("clerk"),
         reference="A1",
         text="Sign the data-sharing agreement",
         owner="Chief Superintendent",
@@ -75,7 +76,7 @@ def test_since_the_last_meeting_lists_the_exceptions(demo_store):
     )
     meetings.save_action(
         cur,
-        by="clerk",
+        by=acting("clerk"),
         reference="A2",
         text="Report back on hate crime",
         owner="Equality Lead",
@@ -101,13 +102,13 @@ def test_an_override_needs_a_reason_and_both_statuses_are_kept(demo_store):
     cur = demo_store.cursor()
     with pytest.raises(meetings.MeetingError, match="only be overridden with a reason"):
         meetings.add_commentary(
-            cur, "RO01", "2024/25 Q4", author="Head of Probation", status_override="amber"
+            cur, "RO01", "2024/25 Q4", by=acting("Head of Probation"), status_override="amber"
         )
     meetings.add_commentary(
         cur,
         "RO01",
         "2024/25 Q4",
-        author="Head of Probation",
+        by=acting("Head of Probation"),
         status_override="amber",
         override_reason="Cohort doubled in size; the rate is not comparable",
     )
@@ -132,7 +133,7 @@ def test_actions_add_edit_close_with_audit_and_an_xlsx_round_trip(demo_store, tm
     assert (
         meetings.save_action(
             cur,
-            by="clerk",
+            by=acting("clerk"),
             reference="A1",
             text="Agree outcome measures",
             owner="Chair",
@@ -143,7 +144,7 @@ def test_actions_add_edit_close_with_audit_and_an_xlsx_round_trip(demo_store, tm
     assert (
         meetings.save_action(
             cur,
-            by="clerk",
+            by=acting("clerk"),
             reference="A1",
             text="Agree outcome measures",
             owner="Chair",
@@ -154,7 +155,7 @@ def test_actions_add_edit_close_with_audit_and_an_xlsx_round_trip(demo_store, tm
     assert (
         meetings.save_action(
             cur,
-            by="chair",
+            by=acting("chair"),
             reference="A1",
             text="Agree outcome measures",
             owner="Vice-chair",
@@ -164,7 +165,7 @@ def test_actions_add_edit_close_with_audit_and_an_xlsx_round_trip(demo_store, tm
     )
     log = meetings.actions(cur, today=TODAY).set_index("reference")
     assert bool(log.at["A1", "overdue"])
-    meetings.close_action(cur, "A1", by="chair")
+    meetings.close_action(cur, "A1", by=acting("chair"))
     log = meetings.actions(cur, today=TODAY).set_index("reference")
     assert log.at["A1", "status"] == "done" and not bool(log.at["A1", "overdue"])
     trail = meetings.audit_trail(cur, "action")
@@ -187,7 +188,7 @@ def test_actions_add_edit_close_with_audit_and_an_xlsx_round_trip(demo_store, tm
         ]
     )
     wb.save(out)
-    assert meetings.import_actions(cur, out, by="clerk") == {
+    assert meetings.import_actions(cur, out, by=acting("clerk")) == {
         "added": 1,
         "changed": 0,
         "unchanged": 1,
@@ -217,7 +218,7 @@ def test_a_bad_actions_workbook_imports_nothing_and_lists_every_row(demo_store, 
         ]
     ).to_excel(out, sheet_name="Actions", index=False)
     with pytest.raises(meetings.MeetingError) as caught:
-        meetings.import_actions(cur, out, by="clerk")
+        meetings.import_actions(cur, out, by=acting("clerk"))
     assert "row 3" in str(caught.value) and "row 4" in str(caught.value)
     assert cur.execute("SELECT count(*) FROM action").fetchone()[0] == 0
 
@@ -226,7 +227,7 @@ def test_a_return_blockage_reaches_the_board(demo_store, tmp_path):
     from outcomes.template import RETURN_HEADER
 
     cur = demo_store.cursor()
-    meetings.record_meeting(cur, "2025-05-15", by="clerk")
+    meetings.record_meeting(cur, "2025-05-15", by=acting("clerk"))
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Return"
@@ -234,20 +235,20 @@ def test_a_return_blockage_reaches_the_board(demo_store, tmp_path):
     ws.append(["VV02", "", "2025/26 Q1", "", None, None, 410, "Referral pathway stalled", "Y"])
     wb.save(tmp_path / "r.xlsx")
     prepared = uploads.prepare(cur, tmp_path / "r.xlsx", today=TODAY)
-    uploads.commit(cur, prepared, uploaded_by="Victim Support")
+    uploads.commit(cur, prepared, by=acting("Victim Support"))
     ex = agenda.since_last_meeting(cur, today=TODAY)
     assert list(ex.blockages["indicator_code"]) == ["VV02"]
 
 
 def test_the_agenda_gives_missing_text_as_none_and_says_what_is_blocked(demo_store):
     cur = demo_store.cursor()
-    meetings.record_meeting(cur, "2025-05-15", by="clerk")
-    meetings.add_commentary(cur, "VV01", "2024/25 Q4", author="lead", blockage=True)
+    meetings.record_meeting(cur, "2025-05-15", by=acting("clerk"))
+    meetings.add_commentary(cur, "VV01", "2024/25 Q4", by=acting("lead"), blockage=True)
     meetings.add_commentary(
-        cur, "RO01", "2024/25 Q4", author="lead", narrative="Story only.", blockage=True
+        cur, "RO01", "2024/25 Q4", by=acting("lead"), narrative="Story only.", blockage=True
     )
     meetings.add_commentary(
-        cur, "DA02", "2024/25 Q4", author="lead", blockage=True, blockage_detail="No refuge."
+        cur, "DA02", "2024/25 Q4", by=acting("lead"), blockage=True, blockage_detail="No refuge."
     )
     blocked = agenda.since_last_meeting(cur).blockages.set_index("indicator_code")
     assert blocked.at["VV01", "blockage_detail"] is None and blocked.at["VV01", "detail"] is None
@@ -257,7 +258,7 @@ def test_the_agenda_gives_missing_text_as_none_and_says_what_is_blocked(demo_sto
 
 def test_an_agenda_at_a_past_meeting_compares_with_the_meeting_before(demo_store):
     cur = demo_store.cursor()
-    meetings.record_meeting(cur, "2025-05-15", by="clerk")
+    meetings.record_meeting(cur, "2025-05-15", by=acting("clerk"))
     first = agenda.since_last_meeting(cur, at="2025-05-15")
     assert first.meeting is None and first.at["meeting_date"].date().isoformat() == "2025-05-15"
     with pytest.raises(meetings.MeetingError, match="No board meeting on 1 June 2025"):

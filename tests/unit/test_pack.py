@@ -24,6 +24,7 @@ from outcomes.observations import record_upload
 from outcomes.pack import chromium as drawing
 from outcomes.pack import pdf
 from outcomes.store import open_store
+from tests.actors import acting
 
 TODAY = date(2025, 5, 1)
 WORDS = [status.style(s).word for s in status.STATUSES]
@@ -40,7 +41,7 @@ def _load(cur, code, period, value):
         [{"indicator_code": code, "period": period, "area": "all", "value": value}]
     )
     return record_upload(
-        cur, frame, uploaded_by="lead", file_name=f"{code}.xlsx", source_format="return"
+        cur, frame, by=acting("lead"), file_name=f"{code}.xlsx", source_format="return"
     )
 
 
@@ -50,7 +51,7 @@ def _board_business(cur) -> None:
         cur,
         "HC02",
         "2024/25 Q4",
-        author="Equality and Cohesion Lead",
+        by=acting("Equality and Cohesion Lead"),
         narrative="Fewer responses after the survey moved online.",
         status_override="red",
         override_reason="Response rate too low to trust the figure",
@@ -59,14 +60,14 @@ def _board_business(cur) -> None:
         cur,
         "MS01",
         "2024/25 Q4",
-        author="Detective Chief Inspector",
+        by=acting("Detective Chief Inspector"),
         narrative="Training paused.",
         blockage=True,
         blockage_detail="No trainer funded for 2025/26",
     )
     meetings.save_action(
         cur,
-        by="clerk",
+        by=acting("clerk"),
         reference="A1",
         text="Fund a modern slavery trainer",
         owner="Head of Community Safety",
@@ -74,11 +75,11 @@ def _board_business(cur) -> None:
         priority_id="modern-slavery",
     )
     meetings.save_action(
-        cur, by="clerk", reference="A2", text="Report on hate crime", owner="Equality Lead"
+        cur, by=acting("clerk"), reference="A2", text="Report on hate crime", owner="Equality Lead"
     )
     meetings.save_action(
         cur,
-        by="clerk",
+        by=acting("clerk"),
         reference="A3",
         text="Agree the survey method",
         owner="Victim Support",
@@ -303,7 +304,7 @@ def test_workbook_holds_statuses_as_words_with_fill_and_symbol(busy_store):
 
 def test_a_pack_for_a_meeting_shows_its_frozen_statuses_not_later_revisions(demo_store, no_charts):
     cur = demo_store.cursor()
-    meetings.record_meeting(cur, "2025-05-15", by="Democratic Support Officer")
+    meetings.record_meeting(cur, "2025-05-15", by=acting("Democratic Support Officer"))
     _load(cur, "VV02", "2024/25 Q4", 300)  # revised after the meeting: VV02 turns red
 
     def effective(meeting_date):
@@ -336,7 +337,7 @@ def test_a_pack_for_a_meeting_shows_its_frozen_statuses_not_later_revisions(demo
 
 def test_a_meeting_pack_charts_the_figures_as_they_stood(demo_store):
     cur = demo_store.cursor()
-    meetings.record_meeting(cur, "2025-05-15", by="clerk")
+    meetings.record_meeting(cur, "2025-05-15", by=acting("clerk"))
     _load(cur, "VV02", "2024/25 Q4", 300)
     _load(cur, "VV02", "2025/26 Q1", 310)
     then = pack.snapshot(cur, meeting_date="2025-05-15").history("VV02")
@@ -352,9 +353,9 @@ def test_a_meeting_pack_charts_the_figures_as_they_stood(demo_store):
 
 def test_a_later_meeting_pack_lists_what_changed_since_the_meeting_before(demo_store, no_charts):
     cur = demo_store.cursor()
-    meetings.record_meeting(cur, "2025-05-15", by="clerk")
+    meetings.record_meeting(cur, "2025-05-15", by=acting("clerk"))
     _load(cur, "VV02", "2024/25 Q4", 300)
-    meetings.record_meeting(cur, "2025-07-10", by="clerk")
+    meetings.record_meeting(cur, "2025-07-10", by=acting("clerk"))
     snap = pack.snapshot(cur, meeting_date="2025-07-10")
     changed = snap.exceptions.changed.set_index("indicator_code")
     assert (changed.at["VV02", "was"], changed.at["VV02", "now"]) == ("amber", "red")
@@ -368,7 +369,7 @@ def test_a_later_meeting_pack_lists_what_changed_since_the_meeting_before(demo_s
 
 def test_an_unknown_meeting_date_format_or_paper_is_refused(demo_store):
     cur = demo_store.cursor()
-    meetings.record_meeting(cur, "2025-05-15", by="clerk")
+    meetings.record_meeting(cur, "2025-05-15", by=acting("clerk"))
     with pytest.raises(pack.PackError, match=r"No board meeting on 1 June 2025.*15 May 2025"):
         pack.build_pack(cur, "pdf", io.BytesIO(), meeting_date="2025-06-01")
     with pytest.raises(pack.PackError, match="not a date"):
@@ -407,8 +408,8 @@ def test_a_blockage_with_no_detail_reads_as_such_not_as_nan(demo_store, no_chart
     """A blockage marked on a return with nothing typed beside it printed "nan" in the
     workbook and on the slide."""
     cur = demo_store.cursor()
-    meetings.record_meeting(cur, "2025-05-15", by="clerk")
-    meetings.add_commentary(cur, "DA02", "2024/25 Q4", author="Lead", blockage=True)
+    meetings.record_meeting(cur, "2025-05-15", by=acting("clerk"))
+    meetings.add_commentary(cur, "DA02", "2024/25 Q4", by=acting("Lead"), blockage=True)
     out = io.BytesIO()
     pack.build_pack(cur, "xlsx", out, today=TODAY)
     blockage = next(

@@ -10,8 +10,8 @@ import streamlit as st
 
 from outcomes import exports, framework, status, uploads
 from outcomes.errors import Refused
+from ui import auth, data, problems
 from ui import components as ui
-from ui import data, problems
 from ui.router import require_router
 from ui.state import cursor
 
@@ -32,9 +32,13 @@ st.caption(
 )
 if flash := st.session_state.pop("data_flash", None):
     st.success(flash, icon=":material/check_circle:")
-who = st.text_input(
-    "Your name or role", key="data_who", placeholder="e.g. Performance and Research Officer"
-).strip()
+person = auth.acting()
+if person is None:
+    st.info(
+        "Reading only: sign in (or, on the demo, choose who you are in the sidebar) to load "
+        "files or import a framework; downloads work for everyone.",
+        icon=":material/lock:",
+    )
 
 
 def _count(n: int, noun: str) -> str:
@@ -124,14 +128,15 @@ def public_files() -> None:
     accepted = True
     if prepared.warnings:
         accepted = st.checkbox("I have checked the warnings", key="data_accept")
-    if not who:
-        st.info("Fill in your name or role, at the top of the page, to load it.")
     if st.button(
-        "Confirm and load", type="primary", disabled=not (who and accepted), key="data_confirm"
+        "Confirm and load",
+        type="primary",
+        disabled=person is None or not accepted,
+        key="data_confirm",
     ):
         try:
             result = uploads.commit(
-                cursor(), prepared, uploaded_by=who, accept_warnings=accepted, previewed=shown
+                cursor(), prepared, by=person, accept_warnings=accepted, previewed=shown
             )
         except Refused as err:
             st.error(str(err))
@@ -194,11 +199,9 @@ def framework_section() -> None:
         if items:
             st.markdown(f"**{len(items):,} {words}**")
             st.markdown("\n".join(f"- {ui.plain(x)}" for x in items))
-    if not who:
-        st.info("Fill in your name or role, at the top of the page, to import it.")
-    if st.button("Import the framework", disabled=not who, key="framework_confirm"):
+    if st.button("Import the framework", disabled=person is None, key="framework_confirm"):
         try:
-            counts = framework.import_framework(cursor(), incoming, who=who)
+            counts = framework.import_framework(cursor(), incoming, by=person)
         except Refused as err:
             st.error(str(err))
             return

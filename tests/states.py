@@ -36,6 +36,7 @@ from loaders import periods
 from outcomes import framework, meetings, observations, spreadsheets, template, uploads
 from outcomes.errors import Refused
 from outcomes.store import open_store
+from tests.actors import acting
 
 # Text a person typed, at its worst: right-to-left scripts, emoji with joiners and skin tones,
 # combining marks, and text that looks like Markdown, HTML, Streamlit directives, LaTeX or a
@@ -75,7 +76,7 @@ FREQUENCIES = {
     "annual": [f"{y}/{str(y + 1)[2:]}" for y in (2021, 2022, 2023, 2024)],
 }
 UNITS = ("count", "percent", "rate_per_1000", "score")
-BY = "Property test"
+BY = acting("Property test")
 
 
 def examples(default: int):
@@ -308,9 +309,7 @@ def _load_figures(cur, figures: list[Figure], name: str) -> None:
                 for f in wanted
             ]
         )
-        observations.record_upload(
-            cur, frame, uploaded_by=BY, file_name=name, source_format="return"
-        )
+        observations.record_upload(cur, frame, by=BY, file_name=name, source_format="return")
     legacy = [f for f in figures if f not in wanted]
     if legacy:
         # A NaN stored before the loaders refused non-finite figures: no write function makes
@@ -318,7 +317,7 @@ def _load_figures(cur, figures: list[Figure], name: str) -> None:
         upload_id = cur.execute(
             "INSERT INTO upload (uploaded_by, file_name, sha256, source_format) "
             "VALUES (?, 'legacy', 'legacy', 'return') RETURNING id",
-            [BY],
+            [BY.label],
         ).fetchone()[0]
         for f in legacy:
             p = periods.parse_code(f.period)
@@ -354,12 +353,12 @@ def _load_return(cur, row: ReturnRow) -> None:
     prepared = uploads.prepare_upload(cur, filled.getvalue(), "return.xlsx")
     if prepared.errors:
         return  # the product refuses this return: a state no board can be in
-    uploads.commit(cur, prepared, uploaded_by=BY, accept_warnings=True)
+    uploads.commit(cur, prepared, by=BY, accept_warnings=True)
 
 
 def build(cur, state: State) -> None:
     """Write ``state`` into the (migrated, empty) database behind ``cur``."""
-    framework.import_framework(cur, framework.from_nested(state.doc), who=BY)
+    framework.import_framework(cur, framework.from_nested(state.doc), by=BY)
     _load_figures(cur, state.figures, "figures")
     # Meetings come after the figures and before what leads send since: returns, commentary
     # and blockages then fall "since the last meeting", as they do between two board meetings.
@@ -374,7 +373,7 @@ def build(cur, state: State) -> None:
                 cur,
                 c.code,
                 c.period,
-                author=BY,
+                by=BY,
                 narrative=c.narrative,
                 blockage=c.blockage,
                 blockage_detail=c.blockage_detail,

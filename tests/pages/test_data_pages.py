@@ -23,6 +23,7 @@ from streamlit.testing.v1 import AppTest
 from outcomes import exports, spreadsheets
 from outcomes.pack import chromium as drawing
 from outcomes.store import PROJECT_ROOT
+from tests.actors import ADMIN
 from tests.pages.conftest import clear_caches
 from tests.realdata.conftest import realdata  # noqa: F401, F811 (the real public files)
 
@@ -234,7 +235,7 @@ def test_the_ons_workbook_shows_by_csp_on_public_figures(at, fresh_db, realdata)
     try:
         cur = store.cursor()
         prepared = uploads.prepare(cur, realdata / "ons_csp/ons_csp_recorded_crime_ye_dec2022.xlsx")
-        uploads.commit(cur, prepared, uploaded_by=WHO, accept_warnings=True)
+        uploads.commit(cur, prepared, by=ADMIN, accept_warnings=True)
         stored = cur.execute(
             "SELECT v.value FROM series_current v JOIN series s ON s.code = v.series_code "
             "WHERE s.name = 'Burglary' AND v.area = 'E22000120' AND v.period = 'YE 2022-12'"

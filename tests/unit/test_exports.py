@@ -11,6 +11,7 @@ import pytest
 
 from outcomes import exports, framework, meetings, spreadsheets
 from outcomes.store import PROJECT_ROOT
+from tests.actors import ADMIN
 
 SCHEMA = (PROJECT_ROOT / "docs" / "schema.md").read_text(encoding="utf-8")
 HOSTILE = '=HYPERLINK("http://evil.example","click")'
@@ -28,7 +29,7 @@ def test_every_view_offered_is_documented_in_the_schema(demo_store):
 @pytest.mark.parametrize("fmt", list(exports.FORMATS))
 def test_a_view_reads_back_as_stored_and_typed_formulas_stay_text(demo_store, fmt):
     cur = demo_store.cursor()
-    meetings.add_commentary(cur, "VV01", "2024/25 Q3", author="lead", narrative=HOSTILE)
+    meetings.add_commentary(cur, "VV01", "2024/25 Q3", by=ADMIN, narrative=HOSTILE)
     stored = cur.execute("SELECT * FROM current_commentary ORDER BY id").df()
     content = exports.view_file(cur, "current_commentary", fmt)
     if fmt == "csv":

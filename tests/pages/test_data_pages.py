@@ -28,7 +28,6 @@ from tests.pages.conftest import clear_caches
 from tests.realdata.conftest import realdata  # noqa: F401, F811 (the real public files)
 
 POLICE = "police_uk/2019-01-devon-and-cornwall-street.csv"
-WHO = "Performance and Research Officer"
 
 
 @pytest.fixture

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from ui import auth, components, data
+from ui import auth, components, data, pack_control
+from ui import public as public_view
 from ui.failures import shown_plainly
-from ui.state import cursor
 
 st.set_page_config(
     page_title="Outcomes framework",
@@ -15,14 +15,13 @@ st.set_page_config(
 components.inject_css()
 
 
-def _public_pages() -> list:
-    """The public view's pages when an administrator has switched it on (issue 10, item 6)."""
-    try:
-        from outcomes.public import public_view_enabled
-        from ui.public import public_pages
-    except ImportError:  # the public view is not part of this build
+def _public_pages(visitor: auth.Visitor) -> list:
+    """The public view's pages (issue 10, item 6): for anonymous visitors only when an
+    administrator has switched it on; signed-in people always, as a preview of what residents
+    read (its pages say so while it is off)."""
+    if visitor.mode == "anonymous" and not public_view.enabled():
         return []
-    return public_pages() if public_view_enabled(cursor()) else []
+    return public_view.public_pages()
 
 
 def _pages(visitor: auth.Visitor) -> list:
@@ -38,7 +37,7 @@ def _pages(visitor: auth.Visitor) -> list:
                 url_path="sign-in",
                 default=True,
             ),
-            *_public_pages(),
+            *_public_pages(visitor),
         ]
     if visitor.mode == "unknown":
         return [
@@ -112,13 +111,19 @@ def _pages(visitor: auth.Visitor) -> list:
             visibility="visible" if visitor.may("people.manage") else "hidden",
         )
     )
-    return found
+    return found + _public_pages(visitor)
 
 
 # Every page, and the sidebar, fail plainly: a message and a way on, never a traceback.
 with shown_plainly():
     visitor = auth.visitor()
     page = st.navigation(_pages(visitor))
+    if public_view.is_public(page):  # the public view's own sidebar: the public pack only
+        with st.sidebar:
+            public_view.sidebar()
+            auth.sidebar(visitor)
+        page.run()
+        st.stop()
     if visitor.mode in ("anonymous", "unknown"):
         with st.sidebar:
             auth.sidebar(visitor)
@@ -141,36 +146,7 @@ with shown_plainly():
             "change · ✓P / ✗F will consistently pass or fail the target · ? hit or miss"
         )
 
-        with st.popover("Board pack", icon=":material/picture_as_pdf:", width="stretch"):
-            st.caption(
-                "The plan on a page, exceptions, every priority and the actions, as they stand now."
-            )
-            kinds = {"pdf": "PDF (A4)", "pptx": "PowerPoint", "xlsx": "Excel"}
-            kind = st.radio("Format", list(kinds), format_func=kinds.get, key="pack_format")
-            mime = {
-                "pdf": "application/pdf",
-                "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            }[kind]
-            if st.button("Prepare the board pack", key="pack_prepare"):
-                with st.spinner("Drawing the charts and laying out the pack…"):
-                    try:
-                        st.session_state["pack_ready"] = (
-                            kind,
-                            data.board_pack(data.version(), kind),
-                        )
-                    except ValueError as err:  # PackError: e.g. Chromium missing for the charts
-                        st.error(str(err))
-            ready = st.session_state.get("pack_ready")
-            if ready and ready[0] == kind:
-                st.download_button(
-                    f"Download the {kinds[kind]} board pack",
-                    ready[1],
-                    file_name=f"board-pack.{kind}",
-                    mime=mime,
-                    icon=":material/download:",
-                    key="pack_download",
-                )
+        pack_control.board_pack_popover()
         auth.sidebar(visitor)
 
     page.run()

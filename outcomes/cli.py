@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from loaders.problems import as_text
-from outcomes import board, framework, status, uploads
+from outcomes import board, cli_public, framework, status, uploads
 from outcomes.cli_people import actor, actor_argument, add_user_commands
 from outcomes.demo import DEMO_FRAMEWORK, build_demo
 from outcomes.errors import Refused
@@ -371,14 +371,20 @@ def cmd_pack(args: argparse.Namespace) -> int:
     store = _open(args.db)
     try:
         made = pack.build_pack(
-            store.cursor(), args.format, out, meeting_date=args.meeting, paper=args.paper
+            store.cursor(),
+            args.format,
+            out,
+            meeting_date=args.meeting,
+            paper=args.paper,
+            public=args.public,
         )
     except pack.PackError as err:
         raise CommandError(str(err)) from None
     finally:
         store.close()
     facts = ", ".join(f"{v} {k}" for k, v in made.items() if k != "seconds")
-    print(f"board pack written to {out} ({facts}; {made.get('seconds', 0):.1f} s)")
+    kind = "public pack" if args.public else "board pack"
+    print(f"{kind} written to {out} ({facts}; {made.get('seconds', 0):.1f} s)")
     return 0
 
 
@@ -595,7 +601,13 @@ def _add_pack(sub) -> None:
         help="the statuses frozen at this meeting (default: as they stand now)",
     )
     p.add_argument("--paper", choices=["A4", "A3"], default="A4", help="PDF paper size")
+    p.add_argument(
+        "--public",
+        action="store_true",
+        help="the public pack: only the published indicators, small numbers suppressed",
+    )
     p.set_defaults(func=cmd_pack)
+    cli_public.add_parser(sub, _db_argument)
 
 
 def _add_statistics(sub) -> None:

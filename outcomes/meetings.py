@@ -139,8 +139,12 @@ def add_commentary(
     blockage_detail: str | None = None,
     status_override: str | None = None,
     override_reason: str | None = None,
+    published: bool = False,
 ) -> int:
-    """Add commentary for an indicator's period; the newest entry is the current one."""
+    """Add commentary for an indicator's period; the newest entry is the current one.
+
+    ``published``: the author marks its story and what is being done for the public view
+    (``outcomes.public``); a blockage or an override's reason is never published."""
     found = cur.execute(
         "SELECT priority_id FROM indicator WHERE code = ?", [indicator_code]
     ).fetchone()
@@ -175,8 +179,8 @@ def add_commentary(
         new_id = cur.execute(
             """
             INSERT INTO commentary (indicator_code, period, narrative, actions_taken, blockage, blockage_detail,
-                                    status_override, override_reason, author)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                                    status_override, override_reason, author, published)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
             """,
             [
                 indicator_code,
@@ -188,6 +192,7 @@ def add_commentary(
                 status_override,
                 override_reason,
                 by.signature,
+                bool(published),
             ],
         ).fetchone()[0]
         after = {
@@ -196,6 +201,7 @@ def add_commentary(
             "blockage": bool(blockage),
             "status_override": status_override,
             "override_reason": override_reason,
+            "published": bool(published),
         }
         audit(
             cur,

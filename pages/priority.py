@@ -105,6 +105,12 @@ def _commentary_form(r: dict) -> None:
                 help="Only the priority's lead, and only with a reason. Both statuses are shown.",
             )
             reason = st.text_input("Reason for the override", key=f"c_{code}_reason_{gen}")
+        published = st.checkbox(
+            "Publish the story and what is being done in the public view",
+            key=f"c_{code}_published_{gen}",
+            help="Residents and scrutiny then read them (never a blockage or an override's "
+            "reason). Write no figure of fewer than 8 people in published text.",
+        )
         st.caption(f"Recorded under {ui.plain(person.label)}.")
         if st.form_submit_button("Add commentary", type="primary"):
             try:
@@ -119,6 +125,7 @@ def _commentary_form(r: dict) -> None:
                     blockage_detail=blockage_detail.strip() or None,
                     status_override=None if override == "none" else override,
                     override_reason=reason.strip() or None,
+                    published=published,
                 )
             except Refused as err:
                 st.error(str(err))

@@ -135,6 +135,9 @@ TABLES: dict[str, Table] = {
                 Column("small_number_threshold", "integer"),
                 Column("by_area", "bool", default=False),
                 Column("decimals", "integer", default=0),
+                # issue 10: the public view (outcomes/public.py, outcomes/suppression.py)
+                Column("public", "bool", default=False),
+                Column("suppression"),
             ),
         ),
         Table(

@@ -59,7 +59,9 @@ def open_upload_page(page: Any, base: str, wait_for_app: Any) -> None:
     page.goto(f"{base}/upload")
     wait_for_app(page, h1=UPLOAD_TITLE)
     # No sign-in is configured on the demo: its sidebar offers one of its people instead.
-    page.get_by_role("combobox", name="Demo: sign in as").click()
+    chooser = page.get_by_role("combobox", name="Demo: sign in as")
+    chooser.scroll_into_view_if_needed()
+    chooser.click()
     page.get_by_role("option", name=re.compile(r"^Ana Lyst \(analyst\)")).click()
     wait_for_app(page, h1=UPLOAD_TITLE)
     assert page.get_by_text("Loading as Ana Lyst (analyst)").count() == 1

@@ -184,7 +184,7 @@ def renamed_priority(fw: framework.Framework, old: str, new: str) -> framework.F
 
 def test_renaming_a_priority_an_action_links_to_is_refused_in_words(store, demo_framework):
     cur = store.cursor()
-    framework.import_framework(cur, demo_framework)
+    framework.import_framework(cur, demo_framework, by=ADMIN)
     meetings.save_action(
         cur,
         by=acting("clerk"),
@@ -202,7 +202,9 @@ def test_renaming_a_priority_an_action_links_to_is_refused_in_words(store, demo_
         priority_id="hate-incidents",
     )
     with pytest.raises(StillLinked) as refused:
-        framework.import_framework(cur, renamed_priority(demo_framework, "hate-incidents", "hate"))
+        framework.import_framework(
+            cur, renamed_priority(demo_framework, "hate-incidents", "hate"), by=ADMIN
+        )
     assert str(refused.value) == (
         "The priority hate-incidents cannot be renamed or removed: 2 actions still link to it. "
         "Move them to another priority first, or keep this one. Nothing was written."

@@ -216,7 +216,7 @@ def test_a_framework_with_problems_lists_every_one_and_changes_nothing(at, fresh
 
 
 def test_the_a3_pack_is_made_on_the_page(at, downloads, monkeypatch):
-    monkeypatch.setattr(drawing, "trend_png", lambda *a, **k: None)  # the layout, not charts
+    monkeypatch.setattr(drawing, "trend_chart", lambda *a, **k: None)  # the layout, not charts
     _page(at, "pages/data.py")
     at.button(key="pack_a3").click().run()
     _ok(at)

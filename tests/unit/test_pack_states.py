@@ -22,7 +22,6 @@ from outcomes.pack import chromium as drawing
 from outcomes.store import open_store
 from tests.pages.test_states import LONG_AND_EMPTY, NO_PRIORITIES, NOTHING_YET, TWO_BLOCKAGES
 from tests.states import State, build, examples, states
-from tests.unit.test_pack import chromium  # noqa: F401 (skips, or fails under CI, without it)
 
 
 def pdf_text(data: bytes) -> str:
@@ -68,7 +67,7 @@ def make_every_pack(state: State, formats=FORMATS) -> None:
 
 
 @pytest.mark.parametrize("state", [TWO_BLOCKAGES, LONG_AND_EMPTY], ids=["blockages", "long"])
-def test_the_pdf_with_its_charts_is_made_for_the_hard_states(state, chromium):  # noqa: F811
+def test_the_pdf_with_its_charts_is_made_for_the_hard_states(state, chromium):
     make_every_pack(state, formats=[("pdf", "A4")])
 
 
@@ -81,5 +80,5 @@ def test_the_pdf_with_its_charts_is_made_for_the_hard_states(state, chromium):  
 def test_every_pack_format_is_made_whatever_the_database_holds(state):
     # Drawing a chart takes Chromium seconds; the figures charted are built by the same code
     # on every page of tests/pages/test_states.py, and the charts drawn in the test above.
-    with mock.patch.object(drawing, "trend_png", lambda *a, **k: None):
+    with mock.patch.object(drawing, "trend_chart", lambda *a, **k: None):
         make_every_pack(state)

@@ -82,6 +82,18 @@ def _pages(visitor: auth.Visitor) -> list:
             icon=":material/groups:",
             url_path="meeting",
         ),
+        st.Page(  # issue 9: the analyst while the dashboard runs
+            "pages/figures.py",
+            title="Public figures",
+            icon=":material/query_stats:",
+            url_path="figures",
+        ),
+        st.Page(
+            "pages/data.py",
+            title="Data and exports",
+            icon=":material/database:",
+            url_path="data",
+        ),
         st.Page(
             "pages/present.py",
             title="Presentation mode",

@@ -188,7 +188,10 @@ def priority_summary(
                 "latest_period": latest,
             }
         )
-    return pd.DataFrame(rows)
+    # A framework with no priorities yet still has the columns every page reads.
+    counted = [f"n_{k.replace(' ', '_')}" for k in status.STATUSES]
+    columns = [*priorities.columns, "status", "indicators", *counted, "latest_period"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _latest_period(codes: pd.Series) -> str | None:

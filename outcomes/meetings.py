@@ -449,7 +449,7 @@ def close_action(cur: duckdb.DuckDBPyConnection, reference: str, *, by: Person) 
 def export_actions(cur: duckdb.DuckDBPyConnection, out) -> int:
     """The actions log as a workbook that imports back (``import_actions``)."""
     frame = actions(cur)
-    sheet = frame[[*ACTION_COLUMNS, "overdue"]].rename(
+    sheet = spreadsheets.writable(frame[[*ACTION_COLUMNS, "overdue"]]).rename(
         columns={"overdue": "overdue (derived; ignored on import)"}
     )
     with pd.ExcelWriter(out, engine="openpyxl") as writer:

@@ -18,10 +18,34 @@ saved: one rule, one place, whatever built the workbook (openpyxl directly or pa
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 #: What makes a spreadsheet program treat a cell as a formula (OWASP, "CSV Injection").
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+#: Control characters an xlsx cell cannot hold (openpyxl refuses them); tab and newlines are fine.
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def cell_text(value: Any) -> Any:
+    r"""Text as an xlsx cell can hold it: the control characters a workbook cannot store are
+    dropped (a framework title pasted from elsewhere can carry one), everything else is kept.
+
+    >>> cell_text("Safer\x07 streets\n"), cell_text(3)
+    ('Safer streets\n', 3)
+    """
+    return _UNWRITABLE.sub("", value) if isinstance(value, str) else value
+
+
+def writable(frame):
+    """A copy of a DataFrame whose text cells an xlsx can hold (see :func:`cell_text`)."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or str(safe[column].dtype).startswith("str"):
+            safe[column] = safe[column].map(cell_text)
+    return safe
 
 
 def looks_like_formula(value: Any) -> bool:

@@ -313,7 +313,7 @@ def write_template(
         r = offset + 2
         fmt = _number_format(record["unit_code"], record["decimals"])
         for column, (key, heading) in enumerate(zip(keys, header, strict=True), start=1):
-            cell = ws.cell(row=r, column=column, value=_blank(record[key]))
+            cell = ws.cell(row=r, column=column, value=spreadsheets.cell_text(_blank(record[key])))
             editable = heading in EDITABLE
             cell.fill = _EDIT_FILL if editable else _GREY_FILL
             cell.border = _BORDER
@@ -358,9 +358,9 @@ def write_template(
     ws.protection.formatRows = False
 
     _instructions(wb.create_sheet(INSTRUCTIONS_SHEET), title, who, len(rows))
-    wb.properties.title = title
-    wb.properties.subject = f"{title}: {who}"
-    wb.properties.creator = partnership
+    wb.properties.title = spreadsheets.cell_text(title)
+    wb.properties.subject = spreadsheets.cell_text(f"{title}: {who}")
+    wb.properties.creator = spreadsheets.cell_text(partnership)
     wb.properties.keywords = f"return; {return_period.code}; {priority_id or lead}"
     spreadsheets.neutralise_workbook(wb)
     wb.save(out_path)
@@ -416,6 +416,6 @@ def _instructions(ws: Any, title: str, who: str, count: int) -> None:
     ]
     ws.column_dimensions["A"].width = 100
     for number, (text, bold) in enumerate(lines, start=1):
-        cell = ws.cell(row=number, column=1, value=text or None)
+        cell = ws.cell(row=number, column=1, value=spreadsheets.cell_text(text) or None)
         cell.font = Font(bold=True, size=14 if number == 1 else 11) if bold else Font()
         cell.alignment = Alignment(wrap_text=True, vertical="top")

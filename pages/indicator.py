@@ -14,6 +14,10 @@ require_router()
 version = data.version()
 choices = board.indicator_choices(cursor())
 names = dict(zip(choices["code"], choices["name"], strict=True))
+if not names:
+    st.title("Indicator")
+    st.info("The framework has no indicators yet: import one with indicators to see them here.")
+    st.stop()
 
 code = ui.choose(
     "Indicator", list(names), "indicator", lambda c: f"{c}: {names[c]}", "pages/indicator.py"

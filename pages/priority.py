@@ -19,6 +19,10 @@ require_router()
 version = data.version()
 summary = data.priority_summary(version)
 titles = dict(zip(summary["id"], summary["title"], strict=True))
+if not titles:
+    st.title("Priority")
+    st.info("The framework has no priorities yet: import one with priorities to see them here.")
+    st.stop()
 
 tier_of = dict(zip(summary["id"], summary["tier"], strict=True))
 chosen = ui.choose(

@@ -34,6 +34,9 @@ def shown_plainly() -> Iterator[None]:
     try:
         yield
     except Busy:
+        # Nothing else is on the page yet (the store opens first): a title keeps the message
+        # clear of Streamlit's header, and says what this page is at a glance.
+        st.title("One moment", anchor=False)
         st.warning(BUSY, icon=":material/hourglass_top:")
         st.button("Try again", key="busy_retry", icon=":material/refresh:")
     except Refused as err:

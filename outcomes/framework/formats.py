@@ -297,7 +297,7 @@ def to_xlsx(framework: Framework, path: str | Path) -> None:
             writer, sheet_name="About", index=False
         )
         for name in IMPORT_ORDER:
-            frame = framework[name].copy()
+            frame = spreadsheets.writable(framework[name])
             frame.to_excel(writer, sheet_name=name, index=False)
             sheet = writer.sheets[name]
             for idx, column in enumerate(frame.columns, start=1):

@@ -26,7 +26,7 @@ def _sheet(wb: Workbook, title: str, columns: dict[str, int], rows: list[list[An
     ws.title = title
     ws.append(list(columns))
     for row in rows:
-        ws.append([_fits(v) for v in row])
+        ws.append([spreadsheets.cell_text(_fits(v)) for v in row])
     for j, width in enumerate(columns.values(), start=1):
         ws.column_dimensions[get_column_letter(j)].width = width
     for cell in ws[1]:

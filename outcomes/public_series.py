@@ -1,0 +1,111 @@
+"""The public figures loaded (police.uk street crime, ONS recorded crime by CSP), as the board
+and its analysts read them: whether or not an indicator is defined from them.
+
+Each function reads ``series_current`` (the current revision from committed uploads) and
+returns a tidy frame with words for columns; the page draws tables and charts from them.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from loaders import periods
+
+
+def loaded(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """What public series are loaded: source, how many series, figures and areas, and the
+    months they cover, in words."""
+    frame = cur.execute(
+        """
+        SELECT CASE WHEN s.source = 'police-uk' THEN 'police.uk street crime'
+                    ELSE s.source END AS "Source",
+               count(DISTINCT s.code) AS series, count(*) AS figures,
+               count(DISTINCT v.area) AS areas,
+               min(v.period_start) AS first, max(v.period_end) AS last
+        FROM series s JOIN series_current v ON v.series_code = s.code
+        WHERE s.source <> 'demo'
+        GROUP BY 1 ORDER BY 1
+        """
+    ).df()
+    for column in ("series", "figures", "areas"):
+        frame[column.capitalize()] = frame[column].map("{:,}".format)
+    frame["Covers"] = [
+        f"{a:%B %Y} to {b:%B %Y}" for a, b in zip(frame["first"], frame["last"], strict=True)
+    ]
+    return frame[["Source", "Series", "Figures", "Areas", "Covers"]]
+
+
+def police_uk_by_month(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Street crimes recorded each month by crime type, over every area loaded.
+
+    Columns: ``month`` (the first day), ``Month`` (as "March 2025"), ``Crime type``, ``Crimes``.
+    The police.uk files count by LSOA; the partnership's figure is their sum.
+    """
+    frame = cur.execute(
+        """
+        SELECT v.period, v.period_start AS month, s.name AS crime_type, sum(v.value) AS crimes
+        FROM series_current v JOIN series s ON s.code = v.series_code
+        WHERE s.source = 'police-uk' AND v.area <> 'all'
+        GROUP BY ALL ORDER BY month, crime_type
+        """
+    ).df()
+    frame["crime_type"] = frame["crime_type"].str.removesuffix(" (police.uk)")
+    frame["crimes"] = frame["crimes"].round().astype("Int64")
+    frame["Month"] = frame["period"].map(lambda p: periods.parse_code(p).label)
+    return frame.rename(columns={"crime_type": "Crime type", "crimes": "Crimes"})[
+        ["month", "Month", "Crime type", "Crimes"]
+    ]
+
+
+def police_uk_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """:func:`police_uk_by_month` with a row per month and a column per crime type."""
+    if frame.empty:
+        return pd.DataFrame()
+    wide = frame.pivot_table(
+        index=["month", "Month"], columns="Crime type", values="Crimes", aggfunc="sum"
+    )
+    wide = wide.reset_index().drop(columns="month")
+    wide.columns.name = None
+    return wide.astype({c: "Int64" for c in wide.columns if c != "Month"})
+
+
+def ons_periods(cur: duckdb.DuckDBPyConnection) -> list[str]:
+    """The ONS periods loaded, latest first."""
+    return [
+        r[0]
+        for r in cur.execute(
+            "SELECT DISTINCT v.period, v.period_end FROM series_current v "
+            "JOIN series s ON s.code = v.series_code WHERE s.source LIKE 'ONS%' "
+            "ORDER BY v.period_end DESC"
+        ).fetchall()
+    ]
+
+
+def ons_by_csp(cur: duckdb.DuckDBPyConnection, period: str | None = None) -> pd.DataFrame:
+    """Recorded crimes by Community Safety Partnership for one ONS period (the latest by
+    default): a row per CSP, a column per offence (counts only; the rates and changes the file
+    also gives are in ``series_current``). CSPs in a comparator group carry their name."""
+    choices = ons_periods(cur)
+    if not choices:
+        return pd.DataFrame()
+    period = period if period in choices else choices[0]
+    frame = cur.execute(
+        """
+        SELECT v.area, coalesce(any_value(c.area_name), v.area) AS csp, s.name AS offence,
+               v.value
+        FROM series_current v
+        JOIN series s ON s.code = v.series_code
+        LEFT JOIN comparator_area c ON c.area_code = v.area
+        WHERE s.source LIKE 'ONS%' AND s.unit = 'count' AND v.period = ?
+        GROUP BY v.area, s.name, v.value
+        """,
+        [period],
+    ).df()
+    wide = frame.pivot_table(index=["csp", "area"], columns="offence", values="value")
+    wide = wide.reset_index().rename(
+        columns={"csp": "Community Safety Partnership", "area": "Code"}
+    )
+    wide.columns.name = None
+    wide = wide.astype({c: "Int64" for c in wide.columns[2:]})
+    return wide.sort_values("Community Safety Partnership", kind="stable").reset_index(drop=True)

@@ -1,0 +1,278 @@
+"""Data and exports: what an analyst does at the command line, done while the dashboard runs.
+
+Load public files (police.uk, ONS CSP, Fingertips) with the upload page's report, preview and
+confirm; export and import the framework; the A3 pack; and any documented view as CSV, a
+workbook or Parquet. Every write goes through the core functions the command line uses, each
+taking who did it.
+"""
+
+import streamlit as st
+
+from outcomes import exports, framework, status, uploads
+from outcomes.errors import Refused
+from ui import auth, data, problems
+from ui import components as ui
+from ui.router import require_router
+from ui.state import cursor
+
+require_router()
+version = data.version()
+
+FORMAT_CHOICES = {
+    "auto": "Work it out from the file",
+    "police-uk": "police.uk street crime (CSV)",
+    "ons-csp": "ONS recorded crime by Community Safety Partnership (workbook)",
+    "fingertips": "Fingertips export (CSV)",
+}
+
+st.title("Data and exports")
+st.caption(
+    "For the partnership's analysts: everything the command line does, without stopping the "
+    "dashboard. Each change is recorded under your name in the audit trail."
+)
+if flash := st.session_state.pop("data_flash", None):
+    st.success(flash, icon=":material/check_circle:")
+person = auth.acting()
+if person is None:
+    st.info(
+        "Reading only: sign in (or, on the demo, choose who you are in the sidebar) to load "
+        "files or import a framework; downloads work for everyone.",
+        icon=":material/lock:",
+    )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def _done(counter: str, message: str) -> None:
+    """Say what was done on the next run, with a fresh (empty) uploader, so nothing loads twice."""
+    st.session_state["data_flash"] = message
+    st.session_state[counter] = st.session_state.get(counter, 0) + 1
+    st.rerun()
+
+
+@st.cache_data(show_spinner="Reading the file…", max_entries=4)
+def _prepared(data_version: int, name: str, content: bytes, fmt: str) -> uploads.Prepared:
+    return uploads.prepare_upload(cursor(), content, name, fmt=fmt)
+
+
+@st.cache_data(show_spinner="Working out what would change…", max_entries=4)
+def _preview(data_version: int, name: str, content: bytes, fmt: str) -> uploads.Preview:
+    return uploads.preview(cursor(), _prepared(data_version, name, content, fmt))
+
+
+def public_files() -> None:
+    st.header("Load public figures", divider="gray")
+    st.caption(
+        "police.uk street crime files, the ONS workbook of recorded crime by Community Safety "
+        "Partnership, or a Fingertips export. Indicators defined from a series are worked out "
+        "again when it loads; see them all on Public figures."
+    )
+    fmt = st.selectbox(
+        "What kind of file", list(FORMAT_CHOICES), format_func=FORMAT_CHOICES.get, key="data_fmt"
+    )
+    sent = st.file_uploader(
+        "The file",
+        type=["csv", "xlsx"],
+        key=f"data_file_{st.session_state.get('data_loads', 0)}",
+    )
+    if sent is None:
+        return
+    content = sent.getvalue()
+    prepared = _prepared(version, sent.name, content, fmt)
+    facts = " · ".join(f"{k}: {v}" for k, v in prepared.summary.items())
+    st.markdown(f"**{ui.plain(sent.name)}** · {ui.plain(facts)}")
+    if prepared.already_loaded is not None:
+        st.info(
+            f"This exact file was already loaded as upload {prepared.already_loaded}. "
+            "Loading it again changes nothing."
+        )
+        return
+    if prepared.errors:
+        st.error(
+            f"{_count(len(prepared.errors), 'problem')} to fix before it can be loaded. "
+            "Nothing has been written."
+        )
+        problems.show(prepared.errors)
+        return
+    if prepared.warnings:
+        st.warning(f"{_count(len(prepared.warnings), 'warning')}: check each below.")
+        problems.show(prepared.warnings)
+    notes = [p for p in prepared.problems if p.severity == "info"]
+    if notes:
+        problems.notes(notes, f"{_count(len(notes), 'note')} on rows the file's own layout skips")
+
+    shown = _preview(version, sent.name, content, fmt)
+    counts = shown.counts
+    st.markdown(
+        f"Loading it would add **{counts['new']:,} new** and **{counts['revised']:,} revised** "
+        f"figures ({counts['unchanged']:,} unchanged)."
+    )
+    if not shown.statuses.empty:
+        st.dataframe(
+            shown.statuses.assign(
+                before=shown.statuses["before"].map(status.badge_text),
+                after=shown.statuses["after"].map(status.badge_text),
+            ).rename(
+                columns={
+                    "indicator_code": "Indicator",
+                    "name": "Name",
+                    "before": "Status now",
+                    "after": "Status after",
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    accepted = True
+    if prepared.warnings:
+        accepted = st.checkbox("I have checked the warnings", key="data_accept")
+    if st.button(
+        "Confirm and load",
+        type="primary",
+        disabled=person is None or not accepted,
+        key="data_confirm",
+    ):
+        try:
+            result = uploads.commit(
+                cursor(), prepared, by=person, accept_warnings=accepted, previewed=shown
+            )
+        except Refused as err:
+            st.error(str(err))
+            return
+        _done(
+            "data_loads",
+            f"Loaded {sent.name} as upload {result.upload_id}: {result.rows_new:,} new, "
+            f"{result.rows_revised:,} revised, {result.rows_unchanged:,} unchanged.",
+        )
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _framework_file(data_version: int, fmt: str) -> bytes:
+    return exports.framework_file(cursor(), fmt)
+
+
+def framework_section() -> None:
+    st.header("The framework", divider="gray")
+    st.caption(
+        "The priorities, indicators, targets and areas, as the file an administrator edits. "
+        "Import it back to change the framework; figures stay with their indicators."
+    )
+    left, right = st.columns(2)
+    for col, fmt, label in ((left, "xlsx", "Excel workbook"), (right, "yaml", "YAML")):
+        col.download_button(
+            f"Download the framework ({label})",
+            _framework_file(version, fmt),
+            file_name=f"framework.{fmt}",
+            mime=exports.MIME[fmt],
+            icon=":material/download:",
+            key=f"framework_{fmt}",
+        )
+    sent = st.file_uploader(
+        "Import a framework (.xlsx or .yaml)",
+        type=["xlsx", "yaml", "yml"],
+        key=f"framework_file_{st.session_state.get('framework_loads', 0)}",
+    )
+    if sent is None:
+        return
+    try:
+        incoming = exports.framework_from_upload(sent.getvalue(), sent.name)
+    except framework.FrameworkError as err:
+        st.error(
+            f"{_count(len(err.problems), 'problem')} in {ui.plain(sent.name)} to fix first; "
+            "nothing has been changed."
+        )
+        problems.show(err.problems)
+        return
+    changes = exports.framework_changes(cursor(), incoming)
+    if not changes.any:
+        st.info(
+            f"{ui.plain(sent.name)} holds the framework as it stands "
+            f"({changes.unchanged:,} priorities and indicators, all the same)."
+        )
+    for words, items in (
+        ("added", changes.added),
+        ("changed", changes.changed),
+        ("dropped", changes.dropped),
+    ):
+        if items:
+            st.markdown(f"**{len(items):,} {words}**")
+            st.markdown("\n".join(f"- {ui.plain(x)}" for x in items))
+    if st.button("Import the framework", disabled=person is None, key="framework_confirm"):
+        try:
+            counts = framework.import_framework(cursor(), incoming, by=person)
+        except Refused as err:
+            st.error(str(err))
+            return
+        _done(
+            "framework_loads",
+            f"Framework imported from {sent.name}: {counts['priority']} priorities, "
+            f"{counts['indicator']} indicators.",
+        )
+
+
+def pack_section() -> None:
+    st.header("The board pack on A3", divider="gray")
+    st.caption("The PDF pack on A3 paper, for the wall or a bigger print (the sidebar has A4).")
+    if st.button("Prepare the A3 pack", key="pack_a3"):
+        with st.spinner("Drawing the charts and laying out the pack…"):
+            try:
+                st.session_state["pack_a3_ready"] = data.board_pack(version, "pdf", "A3")
+            except ValueError as err:  # PackError: e.g. Chromium missing for the charts
+                st.error(str(err))
+    if ready := st.session_state.get("pack_a3_ready"):
+        st.download_button(
+            "Download the A3 board pack (PDF)",
+            ready,
+            file_name="board-pack-A3.pdf",
+            mime="application/pdf",
+            icon=":material/download:",
+            key="pack_a3_download",
+        )
+
+
+@st.cache_data(show_spinner="Preparing the download…", max_entries=8)
+def _view_file(data_version: int, view: str, fmt: str) -> bytes:
+    return exports.view_file(cursor(), view, fmt)
+
+
+def views_section() -> None:
+    st.header("Download a view", divider="gray")
+    st.caption(
+        "The database's views, as documented for analysts in docs/schema.md: the same tables "
+        "Excel or Power BI would query. Text is kept as text, never run as a formula."
+    )
+    names = exports.views(cursor())
+    view = st.selectbox(
+        "View",
+        names,
+        format_func=lambda v: f"{v}: {exports.ABOUT.get(v, 'see docs/schema.md')}",
+        key="view_name",
+    )
+    fmt = st.radio(
+        "Format",
+        list(exports.FORMATS),
+        format_func=exports.FORMATS.get,
+        horizontal=True,
+        key="view_format",
+    )
+    try:
+        content = _view_file(version, view, fmt)
+    except exports.ExportRefused as err:
+        st.warning(str(err))
+        return
+    st.download_button(
+        f"Download {view} ({exports.FORMATS[fmt]})",
+        content,
+        file_name=f"{view}.{fmt}",
+        mime=exports.MIME[fmt],
+        icon=":material/download:",
+        key="view_download",
+    )
+
+
+public_files()
+framework_section()
+pack_section()
+views_section()

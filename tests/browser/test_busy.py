@@ -1,0 +1,58 @@
+"""The real dashboard in Chromium while a real second process holds the database file, as the
+command line does: each page says "busy, try again", and Try again shows it once it lets go."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.browser.server import REPO, serve
+from tests.pages.test_busy import HOLD
+from ui import failures
+
+PATHS = ("", "priority", "indicator", "meeting", "present", "figures", "data")
+
+
+@pytest.fixture
+def held(tmp_path: Path, chromium_path):
+    from outcomes.demo import build_demo
+    from outcomes.store import open_store
+
+    db = tmp_path / "outcomes.duckdb"
+    store = open_store(db)
+    try:
+        build_demo(store.cursor())
+    finally:
+        store.close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(db)],
+        cwd=REPO,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline().strip() == "holding"
+    try:
+        with serve(tmp_path, db) as base:
+            yield base, holder
+    finally:
+        if holder.poll() is None:
+            holder.stdin.close()
+            holder.wait(timeout=30)
+
+
+def test_every_page_says_busy_in_the_browser_then_shows_itself(held, page, wait_for_app):
+    base, holder = held
+    for path in PATHS:
+        page.goto(f"{base}/{path}")
+        wait_for_app(page, "One moment")
+        assert page.get_by_text(failures.BUSY).is_visible(), path
+        assert "Traceback" not in page.content()
+    holder.stdin.close()
+    assert holder.wait(timeout=30) == 0
+    page.get_by_role("button", name="Try again").click()
+    wait_for_app(page, "Data and exports")
+    assert not page.get_by_text(failures.BUSY).count()

@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from outcomes import periods, status
+from outcomes import calendar, periods, status
 from outcomes.meetings import (
     MeetingError,
     actions,
@@ -51,6 +51,16 @@ BLOCKAGE_COLUMNS = [
     "author",
     "created_at",
 ]
+# due_period: the latest period due, whose figures are missing; due_date: the day they were due.
+OVERDUE_RETURN_COLUMNS = [
+    "indicator_code",
+    "name",
+    "priority_id",
+    "latest_period",
+    "due_period",
+    "due_date",
+    "accountable_role",
+]
 OVERDUE_ACTION_COLUMNS = ["reference", "text", "owner", "due_date", "priority_id"]
 
 
@@ -62,9 +72,7 @@ class Exceptions:
     meeting: dict[str, Any] | None
     changed: pd.DataFrame  # CHANGED_COLUMNS, worse first; direction is better, worse or changed
     new_data: pd.DataFrame  # NEW_DATA_COLUMNS
-    overdue_returns: (
-        pd.DataFrame
-    )  # indicator_code, name, priority_id, latest_period, due_period, accountable_role
+    overdue_returns: pd.DataFrame  # OVERDUE_RETURN_COLUMNS
     blockages: pd.DataFrame  # BLOCKAGE_COLUMNS, newest first; detail: what is blocked, in words
     overdue_actions: pd.DataFrame  # OVERDUE_ACTION_COLUMNS
     at: dict[str, Any] | None = None  # the meeting whose agenda this is; None: live
@@ -100,7 +108,7 @@ def since_last_meeting(
             raise MeetingError(f"No board meeting on {periods.long_date(when)} is recorded.")
         meeting = meeting_before(cur, frozen)
         now = frozen_statuses(cur, frozen["id"])
-        now["as_at"] = horizon_of(cur, now)
+        now["as_at"] = horizon_of(cur, frozen)
         until = frozen["recorded_at"]
         acts = actions_at(cur, when, until)
     if meeting is not None:
@@ -131,7 +139,8 @@ def _live_statuses(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return cur.execute(
         """
         SELECT r.indicator_code, r.name, r.priority_id, r.period, r.value, r.frequency,
-               coalesce(o.status_override, r.status) AS status, i.accountable_role, r.as_at
+               coalesce(o.status_override, r.status) AS status, i.accountable_role, r.due_days, r.as_at,
+               r.indicator_code IN (SELECT indicator_code FROM indicator_derivation) AS derived
         FROM indicator_rating r JOIN indicator i ON i.code = r.indicator_code
         LEFT JOIN current_override o ON o.indicator_code = r.indicator_code AND o.period = r.period
         """
@@ -146,23 +155,29 @@ def frozen_statuses(cur: duckdb.DuckDBPyConnection, meeting_id: int) -> pd.DataF
                coalesce(i.name, ms.indicator_code) AS name, i.level, i.unit, i.decimals,
                i.polarity, coalesce(i.frequency, 'annual') AS frequency, i.status_method,
                i.tolerance, i.tolerance_kind, i.baseline_value, i.baseline_period, i.sort_order,
-               i.accountable_role
+               i.accountable_role, d.due_days,
+               ms.indicator_code IN (SELECT indicator_code FROM indicator_derivation) AS derived
         FROM meeting_status ms LEFT JOIN indicator i ON i.code = ms.indicator_code
+        LEFT JOIN indicator_due d ON d.indicator_code = ms.indicator_code
         WHERE ms.meeting_id = ?
         """,
         [int(meeting_id)],
     ).df()
 
 
-def horizon_of(cur: duckdb.DuckDBPyConnection, frozen: pd.DataFrame) -> date | None:
-    """The reporting horizon a meeting judged at: the partnership's ``as_at`` when set, else
-    the end of the latest period anyone had reported (each frozen period is one indicator's
-    latest at the time), as the ``reporting_horizon`` view does for now."""
-    row = cur.execute("SELECT as_at FROM partnership WHERE id = 1").fetchone()
-    if row is not None and row[0] is not None:
-        return pd.Timestamp(row[0]).date()
-    ends = [periods.parse_code(p).end for p in frozen["period"] if isinstance(p, str)]
-    return max(ends) if ends else None
+def horizon_of(cur: duckdb.DuckDBPyConnection, meeting: dict[str, Any]) -> date:
+    """The date a meeting judged at: the partnership's ``as_at`` when set, else the meeting's
+    own date (never the latest figure anyone had sent)."""
+    return calendar.judging_date(cur, meeting["meeting_date"])
+
+
+def is_stale(r: dict[str, Any], on: date) -> bool:
+    """Whether a figure (a row with ``period``, ``frequency`` and ``due_days``) was behind
+    the reporting calendar at ``on``; a row with no period is judged "no data" instead."""
+    if not isinstance(r.get("period"), str) or r.get("due_days") is None or pd.isna(r["due_days"]):
+        return False
+    kind = periods.FREQUENCY_KIND[r["frequency"]]
+    return calendar.is_behind(periods.parse_code(r["period"]), kind, int(r["due_days"]), on)
 
 
 def _compared(
@@ -220,35 +235,26 @@ def change_words(direction: str) -> str:
 
 
 def _overdue_returns(now: pd.DataFrame) -> pd.DataFrame:
-    """Indicators with no figure for a period that is due: more than one of their periods
-    behind the reporting horizon (the rule that makes a figure stale)."""
+    """Indicators whose figures for the latest period due by the reporting calendar are
+    missing at the date judged at (figures computed from public data are no one's return)."""
     rows = []
-    for r in now.itertuples():
-        if r.as_at is None or pd.isna(r.as_at):
+    for r in now.to_dict("records"):
+        if bool(r.get("derived")) or r.get("due_days") is None or pd.isna(r["due_days"]):
             continue
-        kind = periods.FREQUENCY_KIND[r.frequency]
-        horizon = periods.period_containing(pd.Timestamp(r.as_at).date(), kind)
-        due = horizon if horizon.end <= pd.Timestamp(r.as_at).date() else horizon.previous()
-        latest = periods.parse_code(r.period) if isinstance(r.period, str) else None
-        if latest is None or latest < due.previous():
+        kind, days = periods.FREQUENCY_KIND[r["frequency"]], int(r["due_days"])
+        on = pd.Timestamp(r["as_at"]).date()
+        latest = periods.parse_code(r["period"]) if isinstance(r["period"], str) else None
+        if calendar.is_behind(latest, kind, days, on):
+            due = calendar.latest_due(kind, days, on)
             rows.append(
                 {
-                    "indicator_code": r.indicator_code,
-                    "name": r.name,
-                    "priority_id": r.priority_id,
+                    "indicator_code": r["indicator_code"],
+                    "name": r["name"],
+                    "priority_id": r["priority_id"],
                     "latest_period": latest.code if latest else None,
                     "due_period": due.code,
-                    "accountable_role": r.accountable_role,
+                    "due_date": calendar.due_date(due, days),
+                    "accountable_role": r["accountable_role"],
                 }
             )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "indicator_code",
-            "name",
-            "priority_id",
-            "latest_period",
-            "due_period",
-            "accountable_role",
-        ],
-    )
+    return pd.DataFrame(rows, columns=OVERDUE_RETURN_COLUMNS)

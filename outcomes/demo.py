@@ -12,6 +12,7 @@ Magnitudes are for a city of about 265,000 people (Plymouth's mid-2021 estimate 
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 import zlib
@@ -122,6 +123,13 @@ class Facts:
         last = self.latest[frequency]
         return [last.previous(n) for n in range(YEARS * 12 // last.months - 1, -1, -1)]
 
+    def moved(self, code: str) -> str:
+        """Where a period of the framework file (and of the demo as once written, ending in
+        2024/25 Q4) falls in this demo: as many periods later as the figures run."""
+        period = periods.parse_code(code)
+        frequency = {k: f for f, k in periods.FREQUENCY_KIND.items()}[period.kind]
+        return period.next(self.shift(frequency)).code
+
     def shift(self, frequency: str) -> int:
         """How many periods later than the framework file's dates the demo's figures run."""
         last = self.latest[frequency]
@@ -137,10 +145,12 @@ def facts(
     """Where the demo falls on ``today`` by the partnership's calendar: the one in ``cur``, or
     the one ``framework`` will bring (without either, the demo framework's)."""
     today = today or date.today()
+    if cur is None and framework is None:
+        return _own_facts(today)
     if cur is None:
         empty = open_store(":memory:")
         try:
-            return facts(empty.cursor(), today, framework or from_yaml(DEMO_FRAMEWORK))
+            return facts(empty.cursor(), today, framework)
         finally:
             empty.close()
     days = dict(cur.execute("SELECT frequency, due_days FROM partnership_due").fetchall())
@@ -153,6 +163,11 @@ def facts(
         for f in periods.FREQUENCY_KIND
     }
     return Facts(today, latest, latest["quarterly"].previous(CORRECTION["ago"]))
+
+
+@functools.lru_cache(maxsize=4)
+def _own_facts(today: date) -> Facts:
+    return facts(None, today, from_yaml(DEMO_FRAMEWORK))
 
 
 def _series(
@@ -279,7 +294,7 @@ def _moved(framework: Framework, at: Facts) -> Framework:
         if not isinstance(code, str):
             return code
         try:
-            return periods.parse_period(code, freq).next(at.shift(freq)).code
+            return at.moved(periods.parse_period(code, freq).code)
         except periods.PeriodError:
             return code
 

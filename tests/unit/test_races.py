@@ -21,8 +21,11 @@ import duckdb
 import pytest
 
 from outcomes import uploads
+from outcomes.demo import facts
 from outcomes.errors import Conflict, Refused
 from outcomes.store import PROJECT_ROOT, open_store, transaction
+
+D = facts()  # where the demo's figures fall today
 
 TODAY = date(2026, 11, 22)
 
@@ -124,7 +127,7 @@ def test_two_people_revising_one_figure_at_once_give_one_winner(demo_store):
 
 def test_two_people_undoing_one_upload_at_once_give_one_winner(demo_store):
     cur = demo_store.cursor()
-    before = figure(cur, "VV01", "2024/25 Q3")
+    before = figure(cur, "VV01", D.correction_period.code)
     holding = threading.Event()
     release = threading.Event()
 
@@ -151,7 +154,7 @@ def test_two_people_undoing_one_upload_at_once_give_one_winner(demo_store):
         "rolled back",
         "first",
     )
-    assert figure(cur, "VV01", "2024/25 Q3") != before
+    assert figure(cur, "VV01", D.correction_period.code) != before
     # And once it has been undone, a second undo is told so plainly.
     with pytest.raises(uploads.UploadRefused, match="already rolled back"):
         uploads.rollback(cur, 2, by="second")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 
 import pandas as pd
 import pytest
@@ -127,22 +128,21 @@ def test_sql_view_agrees_with_the_status_rules_on_random_figures(demo_store, see
 
 def test_rolled_back_upload_is_not_current(demo_store):
     cur = demo_store.cursor()
-    before = cur.execute(
-        "SELECT value FROM observations_current WHERE indicator_code='VV01' AND period='2024/25 Q3'"
-    ).fetchone()[0]
+    sql = "SELECT value FROM observations_current WHERE indicator_code='VV01' AND period = ?"
+    corrected = [demo.facts().correction_period.code]
+    before = cur.execute(sql, corrected).fetchone()[0]
     assert before == 74.1  # the demo's correction
     cur.execute("UPDATE upload SET state = 'rolled back' WHERE file_name LIKE 'VV return%'")
-    after = cur.execute(
-        "SELECT value FROM observations_current WHERE indicator_code='VV01' AND period='2024/25 Q3'"
-    ).fetchone()[0]
+    after = cur.execute(sql, corrected).fetchone()[0]
     assert after != 74.1
 
 
 def test_staleness_follows_the_reporting_horizon(demo_store):
     cur = demo_store.cursor()
-    cur.execute("UPDATE partnership SET as_at = DATE '2025-09-30'")
+    later = demo.facts().latest_quarter.end + timedelta(days=182)
+    cur.execute("UPDATE partnership SET as_at = ?", [later])
     statuses = dict(cur.execute("SELECT indicator_code, status FROM indicator_status").fetchall())
-    # six months on, the monthly and quarterly figures to March 2025 are out of date...
+    # six months on, the latest monthly and quarterly figures are out of date...
     assert statuses["RO03"] == "not rated" and statuses["VV01"] == "not rated"
-    # ...but an annual survey for 2024/25 is not
+    # ...but the latest annual survey is not
     assert statuses["SV02"] == "green"

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import openpyxl
 import pandas as pd
 import pytest
 
-from outcomes import agenda, board, meetings, uploads
+from outcomes import agenda, board, meetings, periods, uploads
+from outcomes.demo import facts
 from outcomes.observations import record_upload
+
+D = facts()  # where the demo's figures fall today
 
 TODAY = date(2026, 11, 22)
 
@@ -32,7 +35,7 @@ def test_a_meeting_freezes_statuses_and_later_revisions_do_not_rewrite_them(demo
         ).fetchall()
     )
     assert len(frozen) == 22 and frozen["VV02"] == "amber"
-    _load(cur, "VV02", "2024/25 Q4", 300)  # a revision after the meeting turns VV02 red
+    _load(cur, "VV02", D.moved("2024/25 Q4"), 300)  # a revision after the meeting turns VV02 red
     assert (
         dict(cur.execute("SELECT indicator_code, status FROM indicator_status").fetchall())["VV02"]
         == "red"
@@ -52,12 +55,12 @@ def test_a_meeting_freezes_statuses_and_later_revisions_do_not_rewrite_them(demo
 def test_since_the_last_meeting_lists_the_exceptions(demo_store):
     cur = demo_store.cursor()
     meetings.record_meeting(cur, "2025-05-15", by="clerk")
-    _load(cur, "VV01", "2025/26 Q1", 60.0)  # green -> red, and new data
-    _load(cur, "DA02", "2025/26 Q1", 27.0)  # amber -> green
+    _load(cur, "VV01", D.moved("2025/26 Q1"), 60.0)  # green -> red, and new data
+    _load(cur, "DA02", D.moved("2025/26 Q1"), 27.0)  # amber -> green
     meetings.add_commentary(
         cur,
         "RO01",
-        "2024/25 Q4",
+        D.moved("2024/25 Q4"),
         author="Head of Probation Delivery Unit",
         narrative="Cohort changed",
         blockage=True,
@@ -92,21 +95,20 @@ def test_since_the_last_meeting_lists_the_exceptions(demo_store):
     assert set(ex.new_data["indicator_code"]) == {"VV01", "DA02"}
     assert list(ex.blockages["indicator_code"]) == ["RO01"]
     assert list(ex.overdue_actions["reference"]) == ["A1"]
-    # the horizon moved to June 2025: monthly indicators with nothing after March are overdue
-    assert {"RO03", "SV03", "DA03", "FS01"} <= set(ex.overdue_returns["indicator_code"])
-    assert "VV01" not in set(ex.overdue_returns["indicator_code"])
+    # two leads' early returns make no one else late: only the demo's stale MS02 is overdue
+    assert list(ex.overdue_returns["indicator_code"]) == ["MS02"]
 
 
 def test_an_override_needs_a_reason_and_both_statuses_are_kept(demo_store):
     cur = demo_store.cursor()
     with pytest.raises(meetings.MeetingError, match="only be overridden with a reason"):
         meetings.add_commentary(
-            cur, "RO01", "2024/25 Q4", author="Head of Probation", status_override="amber"
+            cur, "RO01", D.moved("2024/25 Q4"), author="Head of Probation", status_override="amber"
         )
     meetings.add_commentary(
         cur,
         "RO01",
-        "2024/25 Q4",
+        D.moved("2024/25 Q4"),
         author="Head of Probation",
         status_override="amber",
         override_reason="Cohort doubled in size; the rate is not comparable",
@@ -231,9 +233,12 @@ def test_a_return_blockage_reaches_the_board(demo_store, tmp_path):
     ws = wb.active
     ws.title = "Return"
     ws.append(list(RETURN_HEADER))
-    ws.append(["VV02", "", "2025/26 Q1", "", None, None, 410, "Referral pathway stalled", "Y"])
+    ws.append(
+        ["VV02", "", D.moved("2025/26 Q1"), "", None, None, 410, "Referral pathway stalled", "Y"]
+    )
     wb.save(tmp_path / "r.xlsx")
-    prepared = uploads.prepare(cur, tmp_path / "r.xlsx", today=TODAY)
+    ended = periods.parse_code(D.moved("2025/26 Q1")).end + timedelta(days=1)
+    prepared = uploads.prepare(cur, tmp_path / "r.xlsx", today=ended)
     uploads.commit(cur, prepared, uploaded_by="Victim Support")
     ex = agenda.since_last_meeting(cur, today=TODAY)
     assert list(ex.blockages["indicator_code"]) == ["VV02"]
@@ -242,12 +247,17 @@ def test_a_return_blockage_reaches_the_board(demo_store, tmp_path):
 def test_the_agenda_gives_missing_text_as_none_and_says_what_is_blocked(demo_store):
     cur = demo_store.cursor()
     meetings.record_meeting(cur, "2025-05-15", by="clerk")
-    meetings.add_commentary(cur, "VV01", "2024/25 Q4", author="lead", blockage=True)
+    meetings.add_commentary(cur, "VV01", D.moved("2024/25 Q4"), author="lead", blockage=True)
     meetings.add_commentary(
-        cur, "RO01", "2024/25 Q4", author="lead", narrative="Story only.", blockage=True
+        cur, "RO01", D.moved("2024/25 Q4"), author="lead", narrative="Story only.", blockage=True
     )
     meetings.add_commentary(
-        cur, "DA02", "2024/25 Q4", author="lead", blockage=True, blockage_detail="No refuge."
+        cur,
+        "DA02",
+        D.moved("2024/25 Q4"),
+        author="lead",
+        blockage=True,
+        blockage_detail="No refuge.",
     )
     blocked = agenda.since_last_meeting(cur).blockages.set_index("indicator_code")
     assert blocked.at["VV01", "blockage_detail"] is None and blocked.at["VV01", "detail"] is None

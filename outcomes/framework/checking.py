@@ -1,0 +1,224 @@
+"""Coercion and validation: every cell to its column's type, every rule checked, every problem listed."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+
+from outcomes import periods
+from outcomes.framework.tables import TABLES, Column, Framework, Table
+
+
+def blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    if value is pd.NaT:
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def _coerce_value(value: Any, column: Column) -> Any:
+    """One cell to its column's type; raises ValueError with a reason."""
+    if blank(value):
+        return column.default
+    if column.kind == "text":
+        text = str(value).strip()
+        if isinstance(value, float) and value.is_integer():
+            text = str(int(value))
+        if column.choices and text not in column.choices:
+            raise ValueError(f"'{text}' is not one of {', '.join(column.choices)}")
+        return text
+    if column.kind == "number":
+        if isinstance(value, bool):
+            raise ValueError(f"'{value}' is not a number")
+        try:
+            return float(str(value).replace(",", "")) if isinstance(value, str) else float(value)
+        except ValueError:
+            raise ValueError(f"'{value}' is not a number") from None
+    if column.kind == "integer":
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"'{value}' is not a whole number") from None
+        if not number.is_integer():
+            raise ValueError(f"'{value}' is not a whole number")
+        return int(number)
+    if column.kind == "bool":
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in ("true", "yes", "y", "1", "1.0"):
+            return True
+        if text in ("false", "no", "n", "0", "0.0"):
+            return False
+        raise ValueError(f"'{value}' is not yes or no")
+    if column.kind == "date":
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value).strip()[:10])
+        except ValueError:
+            raise ValueError(f"'{value}' is not a date (write it as 2025-03-31)") from None
+    raise AssertionError(f"unknown column kind {column.kind}")
+
+
+_DTYPES = {
+    "text": "object",
+    "number": "float64",
+    "integer": "Int64",
+    "bool": "bool",
+    "date": "object",
+}
+
+
+def coerce_table(
+    rows: list[dict[str, Any]], table: Table, problems: list[str], where: str
+) -> pd.DataFrame:
+    """Rows of one table to a typed DataFrame; problems are appended, not raised."""
+    known = set(table.column_names)
+    clean = []
+    for number, row in enumerate(rows, start=1):
+        label = _row_label(table, row, number, where)
+        extra = sorted(k for k in row if k not in known)
+        if extra:
+            problems.append(
+                f"{label}: unknown field(s) {', '.join(extra)}; expected some of {', '.join(table.column_names)}"
+            )
+        out = {}
+        for column in table.columns:
+            try:
+                out[column.name] = _coerce_value(row.get(column.name), column)
+            except ValueError as err:
+                problems.append(f"{label}: {column.name} {err}")
+                out[column.name] = column.default
+                continue  # one message per cell: "not a number" already says it all
+            if column.required and blank(out[column.name]):
+                problems.append(f"{label}: {column.name} is required")
+        clean.append(out)
+    frame = pd.DataFrame(clean, columns=table.column_names)
+    for column in table.columns:
+        dtype = _DTYPES[column.kind]
+        if column.kind == "bool":
+            frame[column.name] = frame[column.name].fillna(False).astype(bool)
+        elif column.kind == "text":
+            frame[column.name] = (
+                frame[column.name].astype(object).where(frame[column.name].notna(), None)
+            )
+        else:
+            frame[column.name] = frame[column.name].astype(dtype)
+    return frame
+
+
+def _row_label(table: Table, row: dict[str, Any], number: int, where: str) -> str:
+    key = " / ".join(str(row.get(k)) for k in table.key if not blank(row.get(k)))
+    return f"{where} {table.name} {key or f'row {number}'}".strip()
+
+
+def validate(framework: Framework, problems: list[str] | None = None) -> list[str]:
+    """Cross-table checks: unique keys, references, periods. Returns the problems found."""
+    problems = [] if problems is None else problems
+    t = framework.tables
+    if len(t["partnership"]) != 1:
+        problems.append("partnership: exactly one partnership is needed")
+    for name, table in TABLES.items():
+        if table.key and not t[name].empty:
+            dupes = t[name][t[name].duplicated(list(table.key), keep=False)]
+            for key in sorted(
+                {" / ".join(map(str, r)) for r in dupes[list(table.key)].itertuples(index=False)}
+            ):
+                problems.append(f"{name} {key}: appears more than once; each must be unique")
+
+    def refs(child: str, column: str, parent: str, parent_key: str) -> None:
+        allowed = set(t[parent][parent_key])
+        for key, value in zip(t[child][TABLES[child].key[0]], t[child][column], strict=True):
+            if value is not None and value not in allowed:
+                problems.append(
+                    f"{child} {key}: {column} '{value}' is not a known {parent} ({', '.join(sorted(allowed))})"
+                )
+
+    refs("priority", "tier_code", "tier", "code")
+    refs("priority", "lead_partner", "partner", "code")
+    refs("indicator", "priority_id", "priority", "id")
+    refs("indicator", "source_partner", "partner", "code")
+    refs("indicator_target", "indicator_code", "indicator", "code")
+    refs("indicator_derivation", "indicator_code", "indicator", "code")
+    refs("indicator_spc", "indicator_code", "indicator", "code")
+    refs("spc_event", "indicator_code", "indicator", "code")
+    _validate_statistics(framework, frequency_of(t), problems)
+    if "all" not in set(t["area"]["code"]):
+        problems.append("area: the list of areas must include 'all', the whole partnership")
+
+    frequency = dict(zip(t["indicator"]["code"], t["indicator"]["frequency"], strict=True))
+    for row in t["indicator"].itertuples(index=False):
+        if row.baseline_period:
+            try:
+                t["indicator"].loc[t["indicator"]["code"] == row.code, "baseline_period"] = (
+                    periods.parse_period(row.baseline_period, row.frequency).code
+                )
+            except periods.PeriodError as err:
+                problems.append(f"indicator {row.code}: baseline period {err}")
+        if not pd.isna(row.tolerance) and row.tolerance < 0:
+            problems.append(
+                f"indicator {row.code}: tolerance {row.tolerance:g} is negative; "
+                "give the width of the amber band as 0 or more"
+            )
+        if row.status_method == "baseline" and pd.isna(row.baseline_value):
+            problems.append(
+                f"indicator {row.code}: status method is baseline but no baseline value is given"
+            )
+    for index, row in t["indicator_target"].iterrows():
+        freq = frequency.get(row["indicator_code"])
+        if freq is None:
+            continue
+        try:
+            t["indicator_target"].loc[index, "period"] = periods.parse_period(
+                row["period"], freq
+            ).code
+        except periods.PeriodError as err:
+            problems.append(f"indicator_target {row['indicator_code']}: trajectory period {err}")
+    return problems
+
+
+def frequency_of(t: dict[str, pd.DataFrame]) -> dict[str, str]:
+    return dict(zip(t["indicator"]["code"], t["indicator"]["frequency"], strict=True))
+
+
+def _validate_statistics(
+    framework: Framework, frequency: dict[str, str], problems: list[str]
+) -> None:
+    """SPC dates in the indicator's own kind of period; an SPC status method has a profile row;
+    one "us" per comparator group."""
+    t = framework.tables
+    for index, row in t["spc_event"].iterrows():
+        freq = frequency.get(row["indicator_code"])
+        if freq is None:
+            continue
+        try:
+            t["spc_event"].loc[index, "period"] = periods.parse_period(row["period"], freq).code
+        except periods.PeriodError as err:
+            problems.append(f"spc_event {row['indicator_code']}: {row['kind']} period {err}")
+    # status_method spc without a declared profile means the default profile, written out so
+    # that the file and the database agree row for row.
+    missing = [
+        code
+        for code, method in zip(
+            t["indicator"]["code"], t["indicator"]["status_method"], strict=True
+        )
+        if method == "spc" and code not in set(t["indicator_spc"]["indicator_code"])
+    ]
+    if missing:
+        extra = pd.DataFrame({"indicator_code": missing, "profile": "mdc"})
+        t["indicator_spc"] = pd.concat([t["indicator_spc"], extra], ignore_index=True).astype(
+            t["indicator_spc"].dtypes.to_dict()
+        )
+    groups = t["comparator_area"].groupby("group_name")["is_us"].sum()
+    for name, n in groups.items():
+        if n > 1:
+            problems.append(f"comparator group {name}: mark only one area as us (us: true)")

@@ -1,0 +1,246 @@
+"""The framework's tables declared once: columns, types and allowed values.
+
+That one declaration drives validation, the DuckDB import, the xlsx export and the xlsx import.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from outcomes.errors import Refused
+from outcomes.status import POLARITIES, ROLL_UPS, TOLERANCE_KINDS
+
+LEVELS = ("outcome", "output")
+UNITS = ("count", "percent", "rate_per_1000", "score")
+FREQUENCIES = ("monthly", "quarterly", "annual")
+# spc: the status is read from the indicator's SPC icons (see outcomes/statistics.py).
+STATUS_METHODS = ("target", "baseline", "spc")
+AGGREGATES = ("sum", "mean")
+SPC_PROFILES = ("mdc", "plotthedots")  # outcomes.spc.PROFILES
+SPC_EVENTS = ("recalculate", "ghost")
+# Sheets an older export may lack; read as empty rather than refused.
+OPTIONAL_SHEETS = ("indicator_derivation", "indicator_spc", "spc_event", "comparator_area")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str = "text"  # text | number | integer | bool | date
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    default: Any = None
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    key: tuple[str, ...]
+    columns: tuple[Column, ...]
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table(
+            "partnership",
+            (),
+            (
+                Column("name", required=True),
+                Column("area_name", required=True),
+                Column("vision", required=True),
+                Column("working_together"),
+                Column("doing_the_work"),
+                Column("facing"),
+                Column("roll_up", choices=ROLL_UPS, default="worst"),
+                Column("as_at", "date"),
+            ),
+        ),
+        Table(
+            "partner",
+            ("code",),
+            (
+                Column("code", required=True),
+                Column("name", required=True),
+                Column("sector", required=True),
+                Column("sort_order", "integer", required=True),
+            ),
+        ),
+        Table(
+            "tier",
+            ("code",),
+            (
+                Column("code", required=True),
+                Column("label", required=True),
+                Column("description"),
+                Column("sort_order", "integer", required=True),
+            ),
+        ),
+        Table(
+            "area",
+            ("code",),
+            (
+                Column("code", required=True),
+                Column("name", required=True),
+                Column("kind", required=True),
+                Column("sort_order", "integer", required=True),
+            ),
+        ),
+        Table(
+            "priority",
+            ("id",),
+            (
+                Column("id", required=True),
+                Column("tier_code", required=True),
+                Column("sort_order", "integer", required=True),
+                Column("title", required=True),
+                Column("aim", required=True),
+                Column("outputs", required=True),
+                Column("outcomes", required=True),
+                Column("success_measures", required=True),
+                Column("lead_role", required=True),
+                Column("lead_partner", required=True),
+                Column("roll_up", choices=ROLL_UPS),
+            ),
+        ),
+        Table(
+            "indicator",
+            ("code",),
+            (
+                Column("code", required=True),
+                Column("priority_id", required=True),
+                Column("sort_order", "integer", required=True),
+                Column("name", required=True),
+                Column("definition", required=True),
+                Column("level", required=True, choices=LEVELS),
+                Column("unit", required=True, choices=UNITS),
+                Column("polarity", required=True, choices=POLARITIES),
+                Column("frequency", required=True, choices=FREQUENCIES),
+                Column("source_partner", required=True),
+                Column("accountable_role", required=True),
+                Column("target", "number"),
+                Column("tolerance", "number", default=5.0),
+                Column("tolerance_kind", choices=TOLERANCE_KINDS, default="percent"),
+                Column("baseline_value", "number"),
+                Column("baseline_period"),
+                Column("status_method", choices=STATUS_METHODS, default="target"),
+                Column("small_number_threshold", "integer"),
+                Column("by_area", "bool", default=False),
+                Column("decimals", "integer", default=0),
+            ),
+        ),
+        Table(
+            "indicator_derivation",
+            ("indicator_code",),
+            (
+                Column("indicator_code", required=True),
+                Column("series_code", required=True),
+                Column("aggregate", choices=AGGREGATES, default="sum"),
+                Column("areas"),
+            ),
+        ),
+        Table(
+            "indicator_spc",
+            ("indicator_code",),
+            (
+                Column("indicator_code", required=True),
+                Column("profile", choices=SPC_PROFILES, default="mdc"),
+            ),
+        ),
+        Table(
+            "spc_event",
+            ("indicator_code", "period", "kind"),
+            (
+                Column("indicator_code", required=True),
+                Column("period", required=True),
+                Column("kind", required=True, choices=SPC_EVENTS),
+                Column("reason", required=True),
+            ),
+        ),
+        Table(
+            "comparator_area",
+            ("group_name", "area_code"),
+            (
+                Column("group_name", required=True),
+                Column("area_code", required=True),
+                Column("area_name", required=True),
+                Column("is_us", "bool", default=False),
+                Column("sort_order", "integer", required=True),
+            ),
+        ),
+        Table(
+            "indicator_target",
+            ("indicator_code", "period"),
+            (
+                Column("indicator_code", required=True),
+                Column("period", required=True),
+                Column("target", "number", required=True),
+            ),
+        ),
+    )
+}
+
+# Parents before children, for inserting; the reverse for deleting.
+IMPORT_ORDER = (
+    "partnership",
+    "partner",
+    "tier",
+    "area",
+    "priority",
+    "indicator",
+    "indicator_target",
+    "indicator_derivation",
+    "indicator_spc",
+    "spc_event",
+    "comparator_area",
+)
+# Rows that hang off an indicator and are simply replaced on every import.
+REPLACED_WHOLE = (
+    "indicator_target",
+    "indicator_derivation",
+    "indicator_spc",
+    "spc_event",
+    "comparator_area",
+)
+
+
+class FrameworkError(Refused, ValueError):
+    """Every problem found in a framework file, listed together."""
+
+    def __init__(self, problems: list[str], source: str = "framework"):
+        self.problems = problems
+        self.source = source
+        listing = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"{source}: {len(problems)} problem(s) to fix:\n{listing}", problems)
+
+
+@dataclass
+class Framework:
+    """The framework as flat tables, one DataFrame per entry of ``TABLES``."""
+
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
+
+    @property
+    def partnership(self) -> dict[str, Any]:
+        return self.tables["partnership"].iloc[0].to_dict()
+
+    def equals(self, other: Framework) -> bool:
+        return all(
+            _sorted(self[name], TABLES[name]).equals(_sorted(other[name], TABLES[name]))
+            for name in TABLES
+        )
+
+
+def _sorted(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
+    if not table.key or frame.empty:
+        return frame.reset_index(drop=True)
+    return frame.sort_values(list(table.key)).reset_index(drop=True)

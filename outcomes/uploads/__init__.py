@@ -1,0 +1,64 @@
+"""Loading figures: a lead's return or a public data file, checked, previewed, committed, undone.
+
+The steps, each usable on its own (the command line and the upload page share them):
+
+1. :func:`prepare` reads the file with the right loader and checks every row against the
+   framework. Every problem is collected, none is raised: a lead sees them all at once, each with
+   the file, sheet, row, column and value, and a sentence saying what to do.
+2. :func:`preview` says what committing would change: which figures are new, revised (old and new)
+   or unchanged, and each affected indicator's status before and after. It does so by writing
+   inside a transaction and rolling it back, so the preview is exactly what commit would do.
+3. :func:`commit` writes it all in one transaction, refusing while there are errors or warnings
+   nobody accepted. The same file twice changes nothing and says so.
+4. :func:`rollback` marks an upload rolled back; the figures it replaced are current again.
+
+The checks are declared in ``CHECKS`` (a code, a severity and what the lead should do), in the
+manner of frictionless' error catalogue.
+
+Each step is its own module: ``prepared`` (what a checked file is, and ``CHECKS``), ``reading``
+(the format and the limits), ``return_checks`` (a lead's return against the framework),
+``public_data`` (police.uk, ONS and Fingertips as series, and derived indicators), ``previewing``
+and ``committing`` (commit, undo, restore and the uploads' history).
+"""
+
+from outcomes.observations import UploadResult, UploadWriter
+from outcomes.uploads.committing import (
+    UploadFacts,
+    commit,
+    commit_all,
+    restore,
+    rollback,
+    upload_facts,
+    uploads,
+)
+from outcomes.uploads.prepared import CHECKS, FORMATS, Prepared, UploadRefused, problem
+from outcomes.uploads.previewing import STALE_PREVIEW, Preview, preview
+from outcomes.uploads.public_data import derived_figures
+from outcomes.uploads.reading import detect_format, file_sha256, prepare, prepare_upload
+from outcomes.uploads.return_checks import BIG_CHANGE
+
+__all__ = [
+    "BIG_CHANGE",
+    "CHECKS",
+    "FORMATS",
+    "STALE_PREVIEW",
+    "Prepared",
+    "Preview",
+    "UploadFacts",
+    "UploadRefused",
+    "UploadResult",
+    "UploadWriter",
+    "commit",
+    "commit_all",
+    "derived_figures",
+    "detect_format",
+    "file_sha256",
+    "prepare",
+    "prepare_upload",
+    "preview",
+    "problem",
+    "restore",
+    "rollback",
+    "upload_facts",
+    "uploads",
+]

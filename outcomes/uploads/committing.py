@@ -1,0 +1,192 @@
+"""Committing a checked file, and the uploads' history: undo and restore."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from outcomes.observations import UploadResult
+from outcomes.store import audit, transaction
+from outcomes.uploads.prepared import Prepared, UploadRefused
+from outcomes.uploads.previewing import STALE_PREVIEW, Preview, fingerprint, write
+
+
+def commit(
+    cur: duckdb.DuckDBPyConnection,
+    prepared: Prepared,
+    *,
+    uploaded_by: str,
+    accept_warnings: bool = False,
+    progress: Callable[[float, str], None] | None = None,
+    previewed: Preview | None = None,
+) -> UploadResult:
+    """Write the prepared file in one transaction, or refuse and write nothing.
+
+    With ``previewed``, the commit is refused (:data:`STALE_PREVIEW`) unless it makes exactly
+    the changes that preview showed: a second tab's stale preview never overwrites figures
+    someone else has just loaded.
+    """
+    return commit_all(
+        cur,
+        [prepared],
+        uploaded_by=uploaded_by,
+        accept_warnings=accept_warnings,
+        progress=progress,
+        previewed=None if previewed is None else [previewed],
+    )[0]
+
+
+def commit_all(
+    cur: duckdb.DuckDBPyConnection,
+    batch: list[Prepared],
+    *,
+    uploaded_by: str,
+    accept_warnings: bool = False,
+    progress: Callable[[float, str], None] | None = None,
+    previewed: list[Preview] | None = None,
+) -> list[UploadResult]:
+    """Several files as one all-or-nothing load: any error or unaccepted warning in any file
+    refuses the lot, and a failure part-way leaves the database as it was."""
+    if not uploaded_by or not uploaded_by.strip():
+        raise UploadRefused("Say who is uploading (your name or role), for the audit trail.")
+    # A file loaded before changes nothing, so its warnings need no answer.
+    fresh = [prep for prep in batch if prep.already_loaded is None]
+    errors = [p for prep in fresh for p in prep.errors]
+    if errors:
+        raise UploadRefused(f"{len(errors)} error(s) to fix first; nothing was written.", errors)
+    warnings = [p for prep in fresh for p in prep.warnings]
+    if warnings and not accept_warnings:
+        raise UploadRefused(
+            f"{len(warnings)} warning(s) need a yes: check them, then accept them; nothing was written.",
+            warnings,
+        )
+    results = []
+    with transaction(cur):
+        for number, prep in enumerate(batch):
+
+            def step(
+                fraction: float, message: str, number: int = number, name: str = prep.file_name
+            ) -> None:
+                if progress:
+                    progress((number + fraction) / len(batch), f"{name}: {message}")
+
+            if prep.already_loaded is not None:
+                unchanged = len(prep.observations) + (
+                    0 if prep.series is None else len(prep.series)
+                )
+                results.append(UploadResult(None, 0, 0, unchanged))
+                continue
+            result, rows = write(cur, prep, uploaded_by.strip(), step)
+            if previewed is not None and fingerprint(rows) != previewed[number].fingerprint:
+                raise UploadRefused(STALE_PREVIEW)
+            results.append(result)
+    return results
+
+
+def uploads(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every upload, newest first."""
+    return cur.execute(
+        """
+        SELECT id, uploaded_at, uploaded_by, file_name, source_format, rows_new, rows_revised,
+               rows_unchanged, state, rolled_back_at, rolled_back_by
+        FROM upload ORDER BY id DESC
+        """
+    ).df()
+
+
+@dataclass(frozen=True)
+class UploadFacts:
+    """What undoing (or restoring) an upload would do, in the words the page asks with."""
+
+    upload_id: int
+    file_name: str
+    uploaded_by: str
+    uploaded_at: Any
+    state: str
+    figures: int  # new and revised figures it holds (what undo withdraws, restore brings back)
+    commentary: int  # commentary that came with it
+
+    def describe(self) -> str:
+        at = pd.Timestamp(self.uploaded_at)
+        when = f"{at.day} {at:%B %Y} at {at:%H:%M}"
+        notes = f" and {self.commentary} commentary" if self.commentary else ""
+        return (
+            f"upload {self.upload_id}, {self.file_name}, loaded by {self.uploaded_by} on {when}: "
+            f"{self.figures:,} figure{'s' if self.figures != 1 else ''}{notes}"
+        )
+
+
+def upload_facts(cur: duckdb.DuckDBPyConnection, upload_id: int) -> UploadFacts:
+    row = cur.execute(
+        """
+        SELECT u.id, u.file_name, u.uploaded_by, u.uploaded_at, u.state,
+               coalesce(u.rows_new, 0) + coalesce(u.rows_revised, 0),
+               (SELECT count(*) FROM commentary c WHERE c.upload_id = u.id)
+        FROM upload u WHERE u.id = ?
+        """,
+        [upload_id],
+    ).fetchone()
+    if row is None:
+        raise UploadRefused(
+            f"There is no upload {upload_id}. `python -m outcomes uploads` lists them."
+        )
+    return UploadFacts(*row)
+
+
+def rollback(cur: duckdb.DuckDBPyConnection, upload_id: int, *, by: str) -> str:
+    """Mark an upload rolled back: the revisions it replaced are current again.
+
+    Two people undoing the same upload at once: one wins, the other is told, and the audit
+    trail has one entry (the state changes only from committed, inside the transaction).
+    """
+    return _set_state(cur, upload_id, by, "committed", "rolled back")
+
+
+def restore(cur: duckdb.DuckDBPyConnection, upload_id: int, *, by: str) -> str:
+    """Undo an undo: a rolled-back upload's figures and commentary count again."""
+    return _set_state(cur, upload_id, by, "rolled back", "committed")
+
+
+def _set_state(cur, upload_id: int, by: str, was: str, now: str) -> str:
+    if not by or not by.strip():
+        raise UploadRefused("Say who you are (your name or role): it is recorded.")
+    facts = upload_facts(cur, upload_id)
+    undoing = now == "rolled back"
+    if facts.state != was:
+        raise UploadRefused(
+            f"Upload {upload_id} ({facts.file_name}) is already "
+            f"{'rolled back' if undoing else 'in force'}; nothing changed."
+        )
+    with transaction(cur):
+        changed = cur.execute(
+            "UPDATE upload SET state = ?, "
+            "rolled_back_at = CASE WHEN ? THEN current_localtimestamp() END, "
+            "rolled_back_by = CASE WHEN ? THEN ? END "
+            "WHERE id = ? AND state = ?",  # no RETURNING: DuckDB's foreign keys refuse it here
+            [now, undoing, undoing, by.strip(), upload_id, was],
+        ).fetchone()[0]
+        if not changed:
+            raise UploadRefused(
+                f"Upload {upload_id} ({facts.file_name}) was "
+                f"{'undone' if undoing else 'restored'} by someone else a moment ago; "
+                "nothing changed."
+            )
+        audit(
+            cur,
+            by.strip(),
+            "upload",
+            upload_id,
+            "rolled back" if undoing else "restored",
+            before={"state": was},
+            after={"state": now},
+        )
+    if undoing:
+        return (
+            f"Upload {upload_id} ({facts.file_name}) rolled back: its {facts.figures:,} figure(s) are "
+            "withdrawn and the figures they replaced are current again. It can be restored."
+        )
+    return f"Upload {upload_id} ({facts.file_name}) restored: its {facts.figures:,} figure(s) count again."

@@ -1,0 +1,152 @@
+"""What committing would change, found by writing in a transaction and rolling it back."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from outcomes.observations import OBSERVATIONS, SERIES, UploadResult, UploadWriter
+from outcomes.store import registered, rehearsal
+from outcomes.uploads.prepared import Prepared
+from outcomes.uploads.public_data import derived_figures
+
+
+@dataclass
+class Preview:
+    rows: pd.DataFrame  # what, period, area, change, old_value, value
+    statuses: pd.DataFrame  # indicator_code, name, before, after
+    counts: dict[str, int]
+    fingerprint: str = ""  # of exactly these changes; commit refuses if they are no longer so
+
+
+STALE_PREVIEW = (
+    "Someone else changed these figures since your preview: look again at the preview (it "
+    "has been worked out afresh) and confirm again if it is still right. Nothing was written."
+)
+
+
+def fingerprint(rows: pd.DataFrame) -> str:
+    """What a preview showed, as one hash: the same changes to the same figures."""
+    if rows.empty:
+        return hashlib.sha256(b"").hexdigest()
+    shown = rows[["what", "period", "area", "change", "old_value", "value"]]
+    shown = shown.sort_values(["what", "period", "area"]).reset_index(drop=True)
+    return hashlib.sha256(shown.to_json(orient="values").encode("utf-8")).hexdigest()
+
+
+def write(
+    cur,
+    prepared: Prepared,
+    uploaded_by: str,
+    progress: Callable[[float, str], None] | None,
+    rehearsal: bool = False,
+) -> tuple[UploadResult, pd.DataFrame]:
+    """Write everything in the caller's transaction; returns the result and the classified rows."""
+    tell = progress or (lambda _f, _m: None)
+    writer = UploadWriter(
+        cur,
+        uploaded_by=uploaded_by,
+        file_name=prepared.file_name,
+        source_format=prepared.source_format,
+        sha256=prepared.sha256,
+        rehearsal=rehearsal,
+    )
+    from outcomes.observations import classify
+
+    classified = []
+    if prepared.series is not None and not prepared.series.empty:
+        tell(0.2, "Recording the series")
+        with registered(cur, "_series_meta", prepared.series_meta):
+            cur.execute(
+                "INSERT INTO series (code, name, source, unit) SELECT code, name, source, unit FROM _series_meta m "
+                "WHERE NOT EXISTS (SELECT 1 FROM series s WHERE s.code = m.code)"
+            )
+        part = classify(cur, prepared.series, SERIES).rename(columns={"series_code": "what"})
+        classified.append(part)
+        writer.add(prepared.series, SERIES)
+        tell(0.6, "Recomputing indicators defined from the series")
+        derived = derived_figures(cur)
+        if not derived.empty:
+            part = classify(cur, derived, OBSERVATIONS)
+            changed = (part["change"] != "unchanged").to_numpy()
+            classified.append(part[changed].rename(columns={"indicator_code": "what"}))
+            # Only what the new series changed counts towards this upload (a left merge keeps
+            # the rows in order, so the mask lines up with ``derived``).
+            writer.add(derived[changed], OBSERVATIONS)
+    if not prepared.observations.empty:
+        tell(0.5, "Recording the figures")
+        figures = prepared.observations[["indicator_code", "period", "area", "value", "note"]]
+        classified.append(
+            classify(cur, figures, OBSERVATIONS).rename(columns={"indicator_code": "what"})
+        )
+        writer.add(figures, OBSERVATIONS)
+    notes = _new_commentary(cur, prepared.commentary)
+    if not notes.empty:
+        # Commentary belongs to an upload too, so undoing the upload withdraws it.
+        notes = notes.assign(author=uploaded_by, upload_id=writer.ensure_upload())
+        with registered(cur, "_commentary", notes):
+            cur.execute(
+                "INSERT INTO commentary (indicator_code, period, narrative, blockage, author, upload_id) "
+                "SELECT indicator_code, period, narrative, blockage, author, upload_id FROM _commentary"
+            )
+    result = writer.finish()
+    tell(1.0, "Done")
+    rows = (
+        pd.concat(classified, ignore_index=True)
+        if classified
+        else pd.DataFrame(columns=["what", "period", "area", "change", "old_value", "value"])
+    )
+    return result, rows
+
+
+def _new_commentary(cur, notes: pd.DataFrame) -> pd.DataFrame:
+    """The return's commentary less what already stands as the latest word on each period."""
+    if notes.empty:
+        return notes
+    with registered(cur, "_notes", notes):
+        return cur.execute(
+            """
+            SELECT n.* FROM _notes n
+            LEFT JOIN (
+                SELECT indicator_code, period, narrative, blockage FROM current_commentary
+            ) c ON c.indicator_code = n.indicator_code AND c.period = n.period
+            WHERE c.indicator_code IS NULL
+               OR coalesce(c.narrative, '') <> coalesce(n.narrative, '')
+               OR c.blockage <> n.blockage
+            """
+        ).df()
+
+
+def _statuses(cur) -> pd.DataFrame:
+    return cur.execute("SELECT indicator_code, name, status FROM indicator_rating").df()
+
+
+def preview(cur: duckdb.DuckDBPyConnection, prepared: Prepared) -> Preview:
+    """What commit would change, found by doing it in a transaction and rolling back."""
+    with rehearsal(cur):
+        before = _statuses(cur)
+        result, rows = write(cur, prepared, "preview", None, rehearsal=True)
+        after = _statuses(cur)
+    both = before.merge(after, on=["indicator_code", "name"], suffixes=("_before", "_after"))
+    touched = set(rows.loc[rows["change"] != "unchanged", "what"]) if not rows.empty else set()
+    statuses = both[
+        both["indicator_code"].isin(touched) | (both["status_before"] != both["status_after"])
+    ]
+    statuses = statuses.rename(
+        columns={"status_before": "before", "status_after": "after"}
+    ).reset_index(drop=True)
+    counts = {
+        "new": result.rows_new,
+        "revised": result.rows_revised,
+        "unchanged": result.rows_unchanged,
+    }
+    return Preview(
+        rows[["what", "period", "area", "change", "old_value", "value"]],
+        statuses,
+        counts,
+        fingerprint(rows),
+    )

@@ -1,0 +1,411 @@
+"""Checking a lead's return row by row against the framework, then the checks that need a yes."""
+
+from __future__ import annotations
+
+import difflib
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from loaders.problems import Problem
+from loaders.returns import ReturnRows, read_return
+from loaders.values import PLAUSIBLE_MAX, parse_value
+from outcomes import periods
+from outcomes.store import registered
+from outcomes.uploads.prepared import Prepared, problem
+
+BIG_CHANGE = 0.5  # a change of more than 50% on the previous figure asks for a second look
+
+
+def _framework_facts(cur: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, dict[str, str]]:
+    indicators = (
+        cur.execute(
+            "SELECT code, name, unit, frequency, by_area, small_number_threshold, decimals FROM indicator"
+        )
+        .df()
+        .set_index("code")
+    )
+    areas = cur.execute("SELECT code, name FROM area").fetchall()
+    lookup = {}
+    for code, name in areas:
+        lookup[code.lower()] = code
+        lookup[name.lower()] = code
+    return indicators, lookup
+
+
+def prepare_return(cur, path: Path, file_name: str, sha: str, today: date) -> Prepared:
+    read: ReturnRows = read_return(path, file_name=file_name)
+    problems = list(read.problems)
+    indicators, area_lookup = _framework_facts(cur)
+    # Plain dicts: a DataFrame row lookup per figure costs more than all the checks together.
+    facts = indicators.to_dict("index")
+    known = list(facts)
+    where = {"file": file_name, "sheet": read.sheet}
+    col = read.columns
+    records, notes = [], []
+    for row in read.rows.to_dict("records"):
+        at = {**where, "row": int(row["source_row"])}
+        code = str(row.get("indicator_code") or "").strip().upper()
+        if code not in facts:
+            hint = _suggest(code, known)
+            problems.append(
+                problem(
+                    "unknown-indicator",
+                    f"'{code}' is not an indicator code in the framework.{hint}",
+                    column=col.get("indicator_code"),
+                    value=row.get("indicator_code"),
+                    **at,
+                )
+            )
+            continue
+        ind = facts[code]
+        try:
+            period = _period(row.get("period_raw"), ind["frequency"])
+        except periods.PeriodError as err:
+            wrong_kind = "but this indicator is reported" in str(err)
+            problems.append(
+                problem(
+                    "period-wrong-frequency" if wrong_kind else "period-unreadable",
+                    f"{code}: {err}",
+                    column=col.get("period"),
+                    value=row.get("period_raw"),
+                    **at,
+                )
+            )
+            continue
+        if period.end >= today:
+            problems.append(
+                problem(
+                    "period-future",
+                    f"{code}: {period.code} has not finished yet (it ends {period.end:%d %B %Y}); report it once it has.",
+                    column=col.get("period"),
+                    value=row.get("period_raw"),
+                    **at,
+                )
+            )
+            continue
+        area = _area(row.get("area"), area_lookup)
+        if area is None:
+            problems.append(
+                problem(
+                    "unknown-area",
+                    f"{code}: area '{row.get('area')}' is not one of the partnership's areas ({', '.join(sorted(set(area_lookup.values())))}); leave it blank for the whole partnership.",
+                    column=col.get("area"),
+                    value=row.get("area"),
+                    **at,
+                )
+            )
+            continue
+        if area != "all" and not bool(ind["by_area"]):
+            problems.append(
+                problem(
+                    "area-not-reported",
+                    f"{code} is reported for the whole partnership only: leave the Area blank.",
+                    column=col.get("area"),
+                    value=row.get("area"),
+                    **at,
+                )
+            )
+            continue
+        blockage = _blockage(row.get("blockage_raw"))
+        if blockage is None:
+            problems.append(
+                problem(
+                    "blockage-invalid",
+                    f"{code}: the blockage column takes Y or N, not '{row.get('blockage_raw')}'.",
+                    column=col.get("blockage"),
+                    value=row.get("blockage_raw"),
+                    **at,
+                )
+            )
+            blockage = False
+        commentary = str(row.get("commentary") or "").strip()
+        if commentary or blockage:
+            notes.append(
+                {
+                    "indicator_code": code,
+                    "period": period.code,
+                    "narrative": commentary or None,
+                    "blockage": blockage,
+                }
+            )
+        parsed = parse_value(row.get("value_raw"), ind["unit"])
+        if parsed.error:
+            problems.append(
+                problem(
+                    "value-not-numeric",
+                    f"{code} {period.code}: {parsed.error}",
+                    column=col.get("value"),
+                    value=row.get("value_raw"),
+                    **at,
+                )
+            )
+            continue
+        if getattr(parsed, "warning", None):
+            problems.append(
+                problem(
+                    "value-read-as-percent",
+                    f"{code} {period.code}: {parsed.warning}",
+                    column=col.get("value"),
+                    value=row.get("value_raw"),
+                    **at,
+                )
+            )
+        if parsed.value is None and parsed.note is None:
+            problems.append(
+                problem(
+                    "no-figure",
+                    f"{code} {period.code}: no figure given, so nothing is recorded for it.",
+                    column=col.get("value"),
+                    **at,
+                )
+            )
+            continue
+        if parsed.value is not None:
+            out_of_range = _range_problem(parsed.value, ind["unit"])
+            if out_of_range:
+                problems.append(
+                    problem(
+                        "value-out-of-range",
+                        f"{code} {period.code}: {out_of_range}",
+                        column=col.get("value"),
+                        value=row.get("value_raw"),
+                        **at,
+                    )
+                )
+                continue
+        records.append(
+            {
+                "indicator_code": code,
+                "period": period.code,
+                "area": area,
+                "value": parsed.value,
+                "note": parsed.note,
+                "source_row": at["row"],
+                "period_start": period.start,
+            }
+        )
+    frame = pd.DataFrame.from_records(
+        records,
+        columns=["indicator_code", "period", "area", "value", "note", "source_row", "period_start"],
+    )
+    frame = _drop_duplicates(frame, problems, where, col.get("indicator_code"))
+    _warn(cur, frame, indicators, problems, where, col.get("value"))
+    return Prepared(
+        file_name=file_name,
+        sha256=sha,
+        source_format="return",
+        observations=frame,
+        commentary=pd.DataFrame.from_records(
+            notes, columns=["indicator_code", "period", "narrative", "blockage"]
+        ),
+        problems=problems,
+        # Only what was found: an unreadable file has no sheet or header row to speak of.
+        summary={
+            k: v
+            for k, v in (
+                ("rows read", len(read.rows)),
+                ("sheet", read.sheet),
+                ("header row", read.header_row),
+            )
+            if v or k == "rows read"
+        },
+    )
+
+
+_LOOKALIKES = str.maketrans({"O": "0", "L": "1", "I": "1"})
+
+
+def _suggest(code: str, codes: list[str]) -> str:
+    """A hint for a mistyped code; letters typed for digits (O for 0, l for 1) come first.
+
+    >>> _suggest("VV0L", ["VV01", "VV02", "VV03"])
+    ' Did you mean VV01?'
+    >>> _suggest("QQ", ["VV01"])
+    ' Use the codes in the template.'
+    """
+    head, tail = code[:2], code[2:].translate(_LOOKALIKES)
+    if head + tail in codes:
+        return f" Did you mean {head + tail}?"
+    close = difflib.get_close_matches(code, codes, n=3)
+    if not close:
+        return " Use the codes in the template."
+    return f" Did you mean {' or '.join(close)}?"
+
+
+_PERIOD_CACHE: dict[tuple[Any, str], periods.Period | periods.PeriodError] = {}
+
+
+def _period(raw: Any, frequency: str) -> periods.Period:
+    """parse_period, remembered: a return repeats a handful of periods on thousands of rows."""
+    try:
+        key = (type(raw).__name__, raw, frequency)
+        hash(key)
+    except TypeError:
+        return periods.parse_period(raw, frequency)
+    found = _PERIOD_CACHE.get(key)
+    if found is None:
+        try:
+            found = periods.parse_period(raw, frequency)
+        except periods.PeriodError as err:
+            found = err
+        if len(_PERIOD_CACHE) < 10_000:
+            _PERIOD_CACHE[key] = found
+    if isinstance(found, periods.PeriodError):
+        raise found
+    return found
+
+
+def _area(raw: Any, lookup: dict[str, str]) -> str | None:
+    text = "" if raw is None or (isinstance(raw, float) and pd.isna(raw)) else str(raw).strip()
+    if not text:
+        return "all"
+    return lookup.get(text.lower())
+
+
+def _blockage(raw: Any) -> bool | None:
+    text = (
+        "" if raw is None or (isinstance(raw, float) and pd.isna(raw)) else str(raw).strip().lower()
+    )
+    if text in ("", "n", "no", "false", "0"):
+        return False
+    if text in ("y", "yes", "true", "1"):
+        return True
+    return None
+
+
+def _range_problem(value: float, unit: str) -> str | None:
+    """What is impossible for the unit, in words.
+
+    >>> _range_problem(104, "percent")
+    '104 is not a percentage between 0 and 100.'
+    >>> _range_problem(-3, "count") is None
+    False
+    >>> _range_problem(0, "count") is None
+    True
+    >>> _range_problem(1e300, "count")
+    '1e+300 is too large to be real for this indicator (the most it takes is 100,000,000): check the figure for a typing slip.'
+    """
+    if unit == "percent" and not 0 <= value <= 100:
+        return f"{value:g} is not a percentage between 0 and 100."
+    if unit in ("count", "rate_per_1000") and value < 0:
+        return f"{value:g} is negative, and a {'count' if unit == 'count' else 'rate'} cannot be."
+    if abs(value) > PLAUSIBLE_MAX[unit]:
+        return (
+            f"{value:g} is too large to be real for this indicator (the most it takes is "
+            f"{PLAUSIBLE_MAX[unit]:,.0f}): check the figure for a typing slip."
+        )
+    return None
+
+
+def _drop_duplicates(
+    frame: pd.DataFrame, problems: list[Problem], where: dict, column: str | None
+) -> pd.DataFrame:
+    keys = ["indicator_code", "period", "area"]
+    dupes = frame[frame.duplicated(keys, keep=False)]
+    for (code, period, area), group in dupes.groupby(keys):
+        rows = ", ".join(str(r) for r in group["source_row"])
+        place = "" if area == "all" else f" for area {area}"
+        for r in group["source_row"]:
+            problems.append(
+                problem(
+                    "duplicate",
+                    f"{code} {period}{place} is given more than once (rows {rows}): keep one row.",
+                    column=column,
+                    row=int(r),
+                    value=code,
+                    **where,
+                )
+            )
+    return frame.drop_duplicates(keys, keep=False).reset_index(drop=True)
+
+
+def _warn(
+    cur,
+    frame: pd.DataFrame,
+    indicators: pd.DataFrame,
+    problems: list[Problem],
+    where: dict,
+    column: str | None,
+) -> None:
+    """Checks that need a person's yes: big changes, small numbers, revising what the board saw.
+
+    Worked out on whole columns; a Python loop runs only over the rows that are flagged.
+    """
+    if frame.empty:
+        return
+    previous_of = {p: periods.parse_code(p).previous().code for p in frame["period"].unique()}
+    keyed = frame.assign(previous_period=frame["period"].map(previous_of))
+    with registered(
+        cur, "_checking", keyed[["indicator_code", "period", "area", "previous_period"]]
+    ):
+        before = cur.execute(
+            """
+            SELECT k.indicator_code, k.period, k.area, p.value AS previous_value,
+                   c.value AS current_value, c.indicator_code IS NOT NULL AS has_current,
+                   (SELECT min(m.meeting_date) FROM meeting_status s JOIN meeting m ON m.id = s.meeting_id
+                     WHERE s.indicator_code = k.indicator_code AND s.period = k.period) AS shown_at
+            FROM _checking k
+            LEFT JOIN observation_current_detail p
+              ON p.indicator_code = k.indicator_code AND p.period = k.previous_period AND p.area = k.area
+            LEFT JOIN observation_current_detail c
+              ON c.indicator_code = k.indicator_code AND c.period = k.period AND c.area = k.area
+            """
+        ).df()
+    m = keyed.merge(before, on=["indicator_code", "period", "area"], how="left")
+    # The previous period's figure from this same file wins over the stored one.
+    same_file = frame.rename(columns={"period": "previous_period", "value": "file_previous"})
+    m = m.merge(
+        same_file[["indicator_code", "previous_period", "area", "file_previous"]],
+        on=["indicator_code", "previous_period", "area"],
+        how="left",
+    )
+    prev = m["file_previous"].astype("float64").fillna(m["previous_value"].astype("float64"))
+    value = m["value"].astype("float64")
+    change = (value - prev) / prev.abs()
+    big = value.notna() & prev.notna() & (prev != 0) & (change.abs() > BIG_CHANGE)
+    facts = indicators[["unit", "small_number_threshold"]]
+    m = m.join(facts, on="indicator_code")
+    threshold = m["small_number_threshold"].astype("float64")
+    small = (
+        (m["unit"] == "count")
+        & value.notna()
+        & threshold.notna()
+        & (value > 0)
+        & (value < threshold)
+    )
+    current = m["current_value"].astype("float64")
+    differs = ~((value.isna() & current.isna()) | ((value - current).abs() < 1e-9))
+    shown = m["has_current"].fillna(False).astype(bool) & m["shown_at"].notna() & differs
+    for i in m.index[big | small | shown]:
+        r = m.loc[i]
+        at = {**where, "row": int(r["source_row"]), "column": column, "value": r["value"]}
+        label = f"{r['indicator_code']} {r['period']}"
+        if big[i]:
+            direction = "up" if change[i] > 0 else "down"
+            problems.append(
+                problem(
+                    "big-change",
+                    f"{label}: {value[i]:g} is {abs(change[i]):.0%} {direction} on {prev[i]:g} for {r['previous_period']}. Check it; if it is right, accept the warnings.",
+                    **at,
+                )
+            )
+        if small[i]:
+            problems.append(
+                problem(
+                    "small-number",
+                    f"{label}: {value[i]:g} is below the small-number threshold of {int(threshold[i])}. Check it is right and that publishing it cannot identify anyone.",
+                    **at,
+                )
+            )
+        if shown[i]:
+            problems.append(
+                problem(
+                    "revises-shown-figure",
+                    f"{label}: the board was shown {current[i]:g} on {pd.Timestamp(r['shown_at']):%d %B %Y}; this changes it to {value[i]:g}. The earlier figure stays in the audit trail.",
+                    **at,
+                )
+            )

@@ -41,6 +41,7 @@ NEW_DATA_COLUMNS = ["indicator_code", "name", "priority_id", "period_was", "peri
 CHANGE_WORDS = {"worse": "↘ worse", "changed": "↔ changed", "better": "↗ better"}
 _CHANGE_ORDER = {d: i for i, d in enumerate(CHANGE_WORDS)}
 BLOCKAGE_COLUMNS = [
+    "blockage_id",
     "indicator_code",
     "name",
     "priority_id",
@@ -202,17 +203,25 @@ def _compared(
 
 def _blockages(cur: duckdb.DuckDBPyConnection, since: Any, until: Any) -> pd.DataFrame:
     """Blockages escalated since the last meeting (and, for a past agenda, before it was
-    recorded); ``detail`` says what is blocked, falling back to the story behind the curve."""
+    recorded) and still open then: one per indicator and period however often escalated (the
+    newest says it), none once resolved or withdrawn. ``detail`` says what is blocked, falling
+    back to the story behind the curve (a return's commentary on the row marked Y)."""
     frame = cur.execute(
         """
-        SELECT c.indicator_code, i.name, i.priority_id, c.period, c.narrative,
-               c.blockage_detail, c.author, c.created_at
+        SELECT c.id AS blockage_id, c.indicator_code, i.name, i.priority_id, c.period,
+               c.narrative, c.blockage_detail, c.author, c.created_at
         FROM commentary_live c JOIN indicator i ON i.code = c.indicator_code
         WHERE c.blockage AND (? IS NULL OR c.created_at >= ?)
           AND (? IS NULL OR c.created_at <= ?)
-        ORDER BY c.created_at DESC
+          AND c.id NOT IN (
+              SELECT commentary_id FROM blockage_resolution WHERE ? IS NULL OR resolved_at <= ?
+          )
+        QUALIFY row_number() OVER (
+            PARTITION BY c.indicator_code, c.period ORDER BY c.created_at DESC, c.id DESC
+        ) = 1
+        ORDER BY c.created_at DESC, c.id DESC
         """,
-        [since, since, until, until],
+        [since, since, until, until, until, until],
     ).df()
     frame["detail"] = pd.Series(
         [

@@ -21,7 +21,7 @@ import pandas as pd
 from loaders import files
 from loaders.problems import FileRefused
 from outcomes import periods, spreadsheets, status
-from outcomes.errors import Refused
+from outcomes.errors import Conflict, Refused
 from outcomes.store import audit, transaction
 
 ACTION_STATUSES = ("open", "done")
@@ -52,10 +52,21 @@ def parse_date(value: Any, what: str) -> date:
 
 
 def record_meeting(
-    cur: duckdb.DuckDBPyConnection, meeting_date: Any, *, by: str, title: str | None = None
+    cur: duckdb.DuckDBPyConnection,
+    meeting_date: Any,
+    *,
+    by: str,
+    title: str | None = None,
+    today: date | None = None,
 ) -> int:
     """Record a meeting and freeze every indicator's status as it stands now."""
     when = parse_date(meeting_date, "The meeting date")
+    today = today or date.today()
+    if when > today:
+        raise MeetingError(
+            f"{periods.long_date(when)} has not come yet: record a meeting on the day, once the "
+            "board has seen the figures, so the statuses frozen are the ones it was shown."
+        )
     if cur.execute("SELECT count(*) FROM meeting WHERE meeting_date = ?", [when]).fetchone()[0]:
         raise MeetingError(
             f"A meeting on {when:%d %B %Y} is already recorded; its statuses stay as they were frozen."
@@ -203,6 +214,60 @@ def add_commentary(
     return new_id
 
 
+BLOCKAGE_OUTCOMES = ("resolved", "withdrawn")
+
+
+def resolve_blockage(
+    cur: duckdb.DuckDBPyConnection,
+    indicator_code: str,
+    period: str,
+    *,
+    outcome: str,
+    note: str,
+    by: str,
+) -> int:
+    """Mark an indicator's open blockage for a period resolved (or withdrawn by whoever raised
+    it) with a note; every escalation of it still open is closed, and the audit trail records
+    it. Returns how many escalations were closed."""
+    note, by = str(note or "").strip(), str(by or "").strip()
+    if outcome not in BLOCKAGE_OUTCOMES:
+        raise MeetingError(f"A blockage is resolved or withdrawn, not '{outcome}'.")
+    if not by:
+        raise MeetingError("Say who is recording this (your name or role): it is audited.")
+    if not note:
+        raise MeetingError(f"Say how the blockage was {outcome}: a note is needed.")
+    with transaction(cur):
+        ids = [
+            r[0]
+            for r in cur.execute(
+                """
+                SELECT c.id FROM commentary_live c
+                WHERE c.indicator_code = ? AND c.period = ? AND c.blockage
+                  AND c.id NOT IN (SELECT commentary_id FROM blockage_resolution)
+                ORDER BY c.id
+                """,
+                [indicator_code, period],
+            ).fetchall()
+        ]
+        if not ids:
+            raise MeetingError(f"{indicator_code} has no open blockage for {period}.")
+        cur.executemany(
+            "INSERT INTO blockage_resolution (commentary_id, outcome, note, resolved_by) "
+            "VALUES (?, ?, ?, ?)",
+            [[i, outcome, note, by] for i in ids],
+        )
+        audit(
+            cur,
+            by,
+            "blockage",
+            f"{indicator_code} {period}",
+            outcome,
+            before={"open": True, "commentary": ids},
+            after={"open": False, "outcome": outcome, "note": note},
+        )
+    return len(ids)
+
+
 def latest_commentary(
     cur: duckdb.DuckDBPyConnection, indicator_code: str, period: str | None = None
 ) -> dict[str, Any] | None:
@@ -326,24 +391,23 @@ def _meeting_id(cur, meeting_date: Any) -> int | None:
     return row[0]
 
 
-def save_action(
+def _checked_action(
     cur: duckdb.DuckDBPyConnection,
     *,
-    by: str,
-    reference: str,
+    reference: str | None,
     text: str,
     owner: str,
-    due_date: Any = None,
-    status_: str = "open",
-    meeting_date: Any = None,
-    priority_id: str | None = None,
-) -> str:
-    """Add an action or change one (by its reference); returns 'added', 'changed' or 'unchanged'."""
-    reference, text, owner = (str(x or "").strip() for x in (reference, text, owner))
+    due_date: Any,
+    status_: str,
+    meeting_date: Any,
+    priority_id: str | None,
+) -> tuple[dict[str, Any], int | None]:
+    """An action's fields as stored (refusing what is missing or wrong), and its meeting's id."""
+    text, owner = (str(x or "").strip() for x in (text, owner))
     problems = [
         m
         for m, bad in (
-            ("a reference", not reference),
+            ("a reference", reference is not None and not reference),
             ("the action", not text),
             ("an owner", not owner),
         )
@@ -365,8 +429,7 @@ def save_action(
     ):
         raise MeetingError(f"There is no priority '{priority_id}'.")
     meeting_id = _meeting_id(cur, meeting_date)
-    before = _action_row(cur, reference)
-    after = {
+    fields = {
         "reference": reference,
         "text": text,
         "owner": owner,
@@ -377,20 +440,116 @@ def save_action(
         else parse_date(meeting_date, "The meeting date"),
         "priority_id": priority_id or None,
     }
+    return fields, meeting_id
+
+
+_INSERT_ACTION = (
+    "INSERT INTO action (reference, text, owner, due_date, status, meeting_id, priority_id, closed_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, CASE WHEN ? = 'done' THEN current_localtimestamp() END)"
+)
+
+
+def _insert_action(cur, after: dict[str, Any], meeting_id: int | None) -> None:
+    cur.execute(
+        _INSERT_ACTION,
+        [
+            after["reference"],
+            after["text"],
+            after["owner"],
+            after["due_date"],
+            after["status"],
+            meeting_id,
+            after["priority_id"],
+            after["status"],
+        ],
+    )
+
+
+def add_action(
+    cur: duckdb.DuckDBPyConnection,
+    *,
+    by: str,
+    text: str,
+    owner: str,
+    due_date: Any = None,
+    status_: str = "open",
+    meeting_date: Any = None,
+    priority_id: str | None = None,
+    attempts: int = 10,
+) -> str:
+    """Add a new action under the next free reference, taken inside the write (never from what
+    a form was offered), so a new action never replaces another and two people adding at once
+    get two actions. Returns the reference given."""
+    after, meeting_id = _checked_action(
+        cur,
+        reference=None,
+        text=text,
+        owner=owner,
+        due_date=due_date,
+        status_=status_,
+        meeting_date=meeting_date,
+        priority_id=priority_id,
+    )
+    for attempt in range(attempts):
+        try:
+            with transaction(cur):
+                taken = [r[0] for r in cur.execute("SELECT reference FROM action").fetchall()]
+                after["reference"] = next_reference(taken)
+                _insert_action(cur, after, meeting_id)
+                audit(cur, by, "action", after["reference"], "added", before=None, after=after)
+            return after["reference"]
+        except Conflict:
+            # Someone else took that reference at the same moment: take the next one.
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def save_action(
+    cur: duckdb.DuckDBPyConnection,
+    *,
+    by: str,
+    reference: str,
+    text: str,
+    owner: str,
+    due_date: Any = None,
+    status_: str = "open",
+    meeting_date: Any = None,
+    priority_id: str | None = None,
+) -> str:
+    """Add an action or change one (by its reference); returns 'added', 'changed' or 'unchanged'.
+    A new action from a form goes through :func:`add_action` instead, which picks the reference."""
+    reference = str(reference or "").strip()
+    after, meeting_id = _checked_action(
+        cur,
+        reference=reference,
+        text=text,
+        owner=owner,
+        due_date=due_date,
+        status_=status_,
+        meeting_date=meeting_date,
+        priority_id=priority_id,
+    )
+    before = _action_row(cur, reference)
     if before is not None and all(_same(before.get(k), after.get(k)) for k in after):
         return "unchanged"
     with transaction(cur):
         if before is None:
-            cur.execute(
-                "INSERT INTO action (reference, text, owner, due_date, status, meeting_id, priority_id, closed_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, CASE WHEN ? = 'done' THEN current_localtimestamp() END)",
-                [reference, text, owner, due, status_, meeting_id, priority_id or None, status_],
-            )
+            _insert_action(cur, after, meeting_id)
         else:
             cur.execute(
                 "UPDATE action SET text = ?, owner = ?, due_date = ?, status = ?, meeting_id = ?, priority_id = ?, "
                 "closed_at = CASE WHEN ? = 'done' THEN coalesce(closed_at, current_localtimestamp()) END WHERE reference = ?",
-                [text, owner, due, status_, meeting_id, priority_id or None, status_, reference],
+                [
+                    after["text"],
+                    after["owner"],
+                    after["due_date"],
+                    after["status"],
+                    meeting_id,
+                    after["priority_id"],
+                    after["status"],
+                    reference,
+                ],
             )
         audit(
             cur,

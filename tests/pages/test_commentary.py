@@ -11,8 +11,11 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from outcomes.demo import facts
 from outcomes.store import PROJECT_ROOT
 from tests.pages.conftest import clear_caches
+
+D = facts()  # where the demo's figures fall today
 
 PRIORITY_PAGE = "pages/priority.py"
 LEAD = "Head of Probation Delivery Unit, Plymouth"
@@ -71,8 +74,8 @@ def _title_badge(at: AppTest) -> str:
 
 
 def test_the_form_defaults_to_the_latest_period(at):
-    assert at.selectbox(key="c_RO01_period_0").value == "2024/25 Q4"
-    assert at.selectbox(key="c_RO03_period_0").value == "2025-03"  # monthly
+    assert at.selectbox(key="c_RO01_period_0").value == D.moved("2024/25 Q4")
+    assert at.selectbox(key="c_RO03_period_0").value == D.moved("2025-03")  # monthly
     assert at.selectbox(key="c_RO01_override_0").value == "none"
     assert "No commentary yet from the accountable person." in _text(at)
 
@@ -87,9 +90,11 @@ def test_commentary_added_on_the_form_shows_beside_the_chart(at, fresh_db):
         author=LEAD,
     )
     assert not at.error, [e.value for e in at.error]
-    assert [s.value for s in at.success] == ["Commentary for RO01 (2024/25 Q4) added."]
+    assert [s.value for s in at.success] == [
+        f"Commentary for RO01 ({D.latest_quarter.code}) added."
+    ]
     text = _text(at)
-    assert "<strong>Commentary for Jan–Mar 2025 (2024/25 Q4)</strong>" in text
+    assert f"<strong>Commentary for {D.latest_quarter.label}</strong>" in text
     assert (
         "<strong>The story behind the curve:</strong> Two prolific &lt;offenders&gt; were released"
         in text

@@ -16,9 +16,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from outcomes import meetings
+from outcomes.demo import facts
 from outcomes.observations import record_upload
 from outcomes.store import PROJECT_ROOT, open_store
 from tests.pages.conftest import clear_caches
+
+D = facts()  # where the demo's figures fall today
 
 MEETING_PAGE = "pages/meeting.py"
 WHO = "Community Safety Partnership Manager"
@@ -71,7 +74,7 @@ def _write(path, action) -> None:
 
 def _revise_vv02_to_red(cur) -> None:
     frame = pd.DataFrame(
-        [{"indicator_code": "VV02", "period": "2024/25 Q4", "area": "all", "value": 300}]
+        [{"indicator_code": "VV02", "period": D.moved("2024/25 Q4"), "area": "all", "value": 300}]
     )
     record_upload(
         cur, frame, uploaded_by="Service Manager", file_name="VV02.xlsx", source_format="return"
@@ -166,7 +169,7 @@ def test_blockages_and_overdue_actions_reach_both_views(at, fresh_db):
         meetings.add_commentary(
             cur,
             "RO01",
-            "2024/25 Q4",
+            D.moved("2024/25 Q4"),
             author="Head of Probation Delivery Unit",
             narrative="Two prolific offenders were released in March.",
             blockage=True,
@@ -336,11 +339,13 @@ def test_a_blockage_with_no_detail_beside_one_with_detail_shows_on_both_views(at
 
     def setup(cur):
         meetings.record_meeting(cur, "2025-05-15", by="clerk")
-        meetings.add_commentary(cur, "VV01", "2024/25 Q4", author="Victim Lead", blockage=True)
+        meetings.add_commentary(
+            cur, "VV01", D.moved("2024/25 Q4"), author="Victim Lead", blockage=True
+        )
         meetings.add_commentary(
             cur,
             "RO01",
-            "2024/25 Q4",
+            D.moved("2024/25 Q4"),
             author="Head of Probation Delivery Unit",
             narrative="Two prolific offenders were released in March.",
             blockage=True,

@@ -242,6 +242,10 @@ def test_a_return_blockage_reaches_the_board(demo_store, tmp_path):
     uploads.commit(cur, prepared, uploaded_by="Victim Support")
     ex = agenda.since_last_meeting(cur, today=TODAY)
     assert list(ex.blockages["indicator_code"]) == ["VV02"]
+    # The row's commentary is what is blocked, on the agenda and wherever the commentary shows.
+    assert list(ex.blockages["detail"]) == ["Referral pathway stalled"]
+    note = meetings.latest_commentary(cur, "VV02", D.moved("2025/26 Q1"))
+    assert note["blockage_detail"] == "Referral pathway stalled"
 
 
 def test_the_agenda_gives_missing_text_as_none_and_says_what_is_blocked(demo_store):
@@ -287,3 +291,49 @@ def test_audit_entries_read_as_field_changes_and_new_actions_get_a_free_referenc
     )
     assert meetings.next_reference(["A1", "A2", "A4"]) == "A5"
     assert meetings.next_reference(["A1", "A3"]) == "A4"
+
+
+def test_a_new_action_never_reuses_a_reference(demo_store):
+    cur = demo_store.cursor()
+    offered = meetings.next_reference([])  # what a form showed before anyone saved
+    assert meetings.add_action(cur, by="clerk", text="First", owner="Chair") == offered == "A1"
+    assert meetings.add_action(cur, by="clerk", text="Second", owner="Chair") == "A2"
+    texts = dict(cur.execute("SELECT reference, text FROM action").fetchall())
+    assert texts == {"A1": "First", "A2": "Second"}
+    with pytest.raises(meetings.MeetingError, match="needs the action"):
+        meetings.add_action(cur, by="clerk", text=" ", owner="Chair")
+
+
+def test_a_meeting_cannot_be_recorded_in_the_future(demo_store):
+    cur = demo_store.cursor()
+    with pytest.raises(meetings.MeetingError, match="has not come yet"):
+        meetings.record_meeting(cur, "2026-12-04", by="clerk", today=date(2026, 12, 3))
+    assert cur.execute("SELECT count(*) FROM meeting").fetchone()[0] == 0
+    meetings.record_meeting(cur, "2026-12-03", by="clerk", today=date(2026, 12, 3))
+
+
+def test_a_blockage_is_listed_once_and_can_be_resolved_with_a_note(demo_store):
+    cur = demo_store.cursor()
+    q = D.latest_quarter.code
+    for detail in ("No refuge places.", "Still no refuge places."):
+        meetings.add_commentary(
+            cur, "DA02", q, author="lead", blockage=True, blockage_detail=detail
+        )
+    listed = agenda.since_last_meeting(cur).blockages
+    assert list(listed["detail"]) == ["Still no refuge places."]  # once, the newest words
+    with pytest.raises(meetings.MeetingError, match="note"):
+        meetings.resolve_blockage(cur, "DA02", q, outcome="resolved", note=" ", by="chair")
+    assert (
+        meetings.resolve_blockage(
+            cur, "DA02", q, outcome="resolved", note="Beds funded.", by="chair"
+        )
+        == 2
+    )
+    assert agenda.since_last_meeting(cur).blockages.empty
+    trail = meetings.audit_trail(cur, "blockage")
+    assert list(trail["change"]) == ["resolved"] and "Beds funded." in trail.iloc[0]["after"]
+    with pytest.raises(meetings.MeetingError, match="no open blockage"):
+        meetings.resolve_blockage(cur, "DA02", q, outcome="withdrawn", note="x", by="chair")
+    # Escalated again later, it is open again.
+    meetings.add_commentary(cur, "DA02", q, author="lead", blockage=True, blockage_detail="Again.")
+    assert list(agenda.since_last_meeting(cur).blockages["detail"]) == ["Again."]

@@ -270,3 +270,26 @@ def test_the_store_translates_a_lost_race_into_a_plain_conflict(tmp_path):
         assert two.execute("SELECT v FROM t").fetchone() == (2,)
     finally:
         store.close()
+
+
+def test_two_people_adding_actions_at_once_get_every_action(demo_store):
+    """Issue 9, item 4: the reference is taken inside the write, so no action replaces another."""
+    from outcomes import meetings
+
+    def adder(who):
+        cur = demo_store.con.cursor()
+        return [
+            meetings.add_action(cur, by=who, text=f"{who} action {n}", owner="Chair")
+            for n in range(6)
+        ]
+
+    results = in_threads(lambda: adder("first"), lambda: adder("second"))
+    assert all(isinstance(r, list) for r in results), results
+    given = results[0] + results[1]
+    cur = demo_store.cursor()
+    stored = dict(cur.execute("SELECT reference, text FROM action").fetchall())
+    assert len(set(given)) == 12 and set(given) == set(stored)
+    assert sorted(stored.values()) == sorted(
+        f"{w} action {n}" for w in ("first", "second") for n in range(6)
+    )
+    assert audit_count(cur, "added") == 12

@@ -25,6 +25,9 @@ from outcomes.errors import Conflict, Refused
 from outcomes.store import audit, transaction
 
 ACTION_STATUSES = ("open", "done")
+# The longest commentary (each of its texts) taken, at every entry: the form and a return's
+# Commentary column. About a page of the board pack: longer stories belong in a paper.
+COMMENTARY_MAX_CHARS = 2_000
 
 
 class MeetingError(Refused, ValueError):
@@ -166,6 +169,17 @@ def add_commentary(
         if not override_reason or not override_reason.strip():
             raise MeetingError(
                 "A status can only be overridden with a reason: say why the computed status is wrong."
+            )
+    for label, text in (
+        ("The story behind the curve", narrative),
+        ("What is being done", actions_taken),
+        ("What is blocked", blockage_detail),
+        ("The reason for the override", override_reason),
+    ):
+        if text and len(str(text)) > COMMENTARY_MAX_CHARS:
+            raise MeetingError(
+                f"{label} is {len(str(text)):,} characters; the limit is "
+                f"{COMMENTARY_MAX_CHARS:,}. Shorten it to what the board needs."
             )
     if (
         not any(x and str(x).strip() for x in (narrative, actions_taken, blockage_detail))

@@ -35,6 +35,13 @@ CHECKS: dict[str, tuple[str, str]] = {
     "already-loaded": ("info", "this exact file was loaded before"),
     "loader-note": ("info", "a row or sheet of a public file was skipped, as its layout requires"),
     "nothing-readable": ("error", "nothing in the file could be read as figures"),
+    "no-figures": ("error", "the return holds no figures"),
+    "computed-indicator": ("error", "the indicator is computed from public data, not typed"),
+    "commentary-too-long": ("error", "the commentary is longer than the limit"),
+    "areas-do-not-add-up": (
+        "warning",
+        "the areas' figures do not add up to the partnership's figure",
+    ),
 }
 
 

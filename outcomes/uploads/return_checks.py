@@ -14,6 +14,7 @@ from loaders.problems import Problem
 from loaders.returns import ReturnRows, read_return
 from loaders.values import PLAUSIBLE_MAX, parse_value
 from outcomes import periods
+from outcomes.meetings import COMMENTARY_MAX_CHARS
 from outcomes.store import registered
 from outcomes.uploads.prepared import Prepared, problem
 
@@ -28,6 +29,10 @@ def _framework_facts(cur: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, dict
         .df()
         .set_index("code")
     )
+    derived = {
+        r[0] for r in cur.execute("SELECT indicator_code FROM indicator_derivation").fetchall()
+    }
+    indicators["derived"] = [code in derived for code in indicators.index]
     areas = cur.execute("SELECT code, name FROM area").fetchall()
     lookup = {}
     for code, name in areas:
@@ -123,6 +128,18 @@ def prepare_return(cur, path: Path, file_name: str, sha: str, today: date) -> Pr
             )
             blockage = False
         commentary = str(row.get("commentary") or "").strip()
+        if len(commentary) > COMMENTARY_MAX_CHARS:
+            problems.append(
+                problem(
+                    "commentary-too-long",
+                    f"{code} {period.code}: the commentary is {len(commentary):,} characters; "
+                    f"the limit is {COMMENTARY_MAX_CHARS:,}. Shorten it to the story the board "
+                    "needs and send the rest to the board's officer.",
+                    column=col.get("commentary"),
+                    **at,
+                )
+            )
+            commentary = ""
         if commentary or blockage:
             notes.append(
                 {
@@ -164,6 +181,18 @@ def prepare_return(cur, path: Path, file_name: str, sha: str, today: date) -> Pr
                 )
             )
             continue
+        if ind["derived"]:
+            problems.append(
+                problem(
+                    "computed-indicator",
+                    f"{code} is computed from public data, not typed: loading the public files "
+                    "works it out. Leave its Value blank.",
+                    column=col.get("value"),
+                    value=row.get("value_raw"),
+                    **at,
+                )
+            )
+            continue
         if parsed.value is not None:
             out_of_range = _range_problem(parsed.value, ind["unit"])
             if out_of_range:
@@ -194,6 +223,17 @@ def prepare_return(cur, path: Path, file_name: str, sha: str, today: date) -> Pr
     )
     frame = _drop_duplicates(frame, problems, where, col.get("indicator_code"))
     _warn(cur, frame, indicators, problems, where, col.get("value"))
+    _areas_add_up(frame, indicators, set(area_lookup.values()), problems, where, col.get("value"))
+    if frame.empty and not any(p.severity == "error" for p in problems):
+        problems.append(
+            problem(
+                "no-figures",
+                "This return has no figures in it: type each figure in the Value column (or "
+                "n/a with a note where one is not available), save the file and upload it again.",
+                column=col.get("value"),
+                **where,
+            )
+        )
     return Prepared(
         file_name=file_name,
         sha256=sha,
@@ -299,6 +339,41 @@ def _range_problem(value: float, unit: str) -> str | None:
             f"{PLAUSIBLE_MAX[unit]:,.0f}): check the figure for a typing slip."
         )
     return None
+
+
+def _areas_add_up(
+    frame: pd.DataFrame,
+    indicators: pd.DataFrame,
+    areas: set[str],
+    problems: list[Problem],
+    where: dict,
+    column: str | None,
+) -> None:
+    """A warning where a count's area figures, all given, do not add up to the partnership's
+    figure in the same return (or, some given, already come to more than it)."""
+    counts = frame[frame["value"].notna()]
+    counts = counts[counts["indicator_code"].map(indicators["unit"]) == "count"]
+    parts = areas - {"all"}
+    for (code, period), group in counts.groupby(["indicator_code", "period"]):
+        total = group[group["area"] == "all"]
+        split = group[group["area"] != "all"]
+        if total.empty or split.empty:
+            continue
+        whole, summed = float(total["value"].iloc[0]), float(split["value"].sum())
+        complete = set(split["area"]) >= parts
+        if (complete and abs(summed - whole) > 0.5) or summed > whole + 0.5:
+            problems.append(
+                problem(
+                    "areas-do-not-add-up",
+                    f"{code} {period}: the areas' figures add up to {summed:,g}"
+                    f"{'' if complete else ' (not every area given)'}, but the partnership's "
+                    f"figure is {whole:,g}. Check both; if they are right, accept the warnings.",
+                    row=int(total["source_row"].iloc[0]),
+                    column=column,
+                    value=f"{whole:g}",
+                    **where,
+                )
+            )
 
 
 def _drop_duplicates(

@@ -342,3 +342,71 @@ def test_commentary_is_not_repeated_and_is_withdrawn_with_its_upload(demo_store,
     assert cur.execute(live).fetchone() == ("Pathway stalled", True)
     uploads.rollback(cur, first.upload_id, by="lead")
     assert cur.execute(live).fetchone() is None
+
+
+def test_a_return_with_no_figures_is_refused_plainly(demo_store, tmp_path):
+    cur = demo_store.cursor()
+    path = workbook(
+        tmp_path / "empty.xlsx", [row("VV01", NEXT.code, None), row("VV02", NEXT.code, None)]
+    )
+    prepared = prepare(cur, path)
+    assert [p.code for p in prepared.errors] == ["no-figures"]
+    assert "no figures" in prepared.errors[0].message
+    with pytest.raises(uploads.UploadRefused):
+        uploads.commit(cur, prepared, uploaded_by="lead")
+
+
+def test_a_computed_indicator_refuses_a_typed_figure_naming_the_cell(demo_store, tmp_path):
+    cur = demo_store.cursor()
+    path = workbook(
+        tmp_path / "sv.xlsx", [row("SV01", NEXT.code, 300), row("SV04", NEXT.code, 1200)]
+    )
+    prepared = prepare(cur, path)
+    (wrong,) = prepared.errors
+    assert (wrong.code, wrong.row, wrong.column, wrong.value) == (
+        "computed-indicator",
+        3,
+        "Value",
+        "1200",
+    )
+    assert "computed from public data" in wrong.message
+    # Left blank, as the template leaves it, it is no problem.
+    blank = prepare(
+        cur,
+        workbook(tmp_path / "ok.xlsx", [row("SV01", NEXT.code, 300), row("SV04", NEXT.code, None)]),
+    )
+    assert not blank.errors
+
+
+def test_area_figures_that_do_not_add_up_are_a_warning(demo_store, tmp_path):
+    cur = demo_store.cursor()
+    areas = [
+        row("SV01", NEXT.code, v, area=a)
+        for a, v in (("stonehouse", 100), ("devonport", 90), ("city-centre", 100))
+    ]
+    total = row("SV01", NEXT.code, 300, area="")
+    wrong = prepare(cur, workbook(tmp_path / "w.xlsx", [total, *areas], header=[*HEADER, "Area"]))
+    assert [p.code for p in wrong.warnings] == ["areas-do-not-add-up"]
+    assert "add up to 290" in wrong.warnings[0].message and "300" in wrong.warnings[0].message
+    total = row("SV01", NEXT.code, 290, area="")
+    right = prepare(cur, workbook(tmp_path / "r.xlsx", [total, *areas], header=[*HEADER, "Area"]))
+    assert not right.warnings
+
+
+def test_commentary_over_the_limit_is_a_problem_naming_the_cell(demo_store, tmp_path):
+    from outcomes.meetings import COMMENTARY_MAX_CHARS, MeetingError, add_commentary
+
+    cur = demo_store.cursor()
+    long = "x" * (COMMENTARY_MAX_CHARS + 1)
+    prepared = prepare(cur, workbook(tmp_path / "c.xlsx", [row("VV01", NEXT.code, 70, long)]))
+    (too_long,) = prepared.errors
+    assert (too_long.code, too_long.row, too_long.column) == (
+        "commentary-too-long",
+        2,
+        "Commentary",
+    )
+    assert f"{COMMENTARY_MAX_CHARS:,}" in too_long.message
+    with pytest.raises(MeetingError, match="the limit is"):
+        add_commentary(cur, "VV01", NEXT.code, author="lead", narrative=long)
+    ok = prepare(cur, workbook(tmp_path / "ok.xlsx", [row("VV01", NEXT.code, 70, long[:-1])]))
+    assert not ok.errors

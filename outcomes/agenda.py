@@ -140,8 +140,7 @@ def _live_statuses(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return cur.execute(
         """
         SELECT r.indicator_code, r.name, r.priority_id, r.period, r.value, r.frequency,
-               coalesce(o.status_override, r.status) AS status, i.accountable_role, r.due_days, r.as_at,
-               r.indicator_code IN (SELECT indicator_code FROM indicator_derivation) AS derived
+               coalesce(o.status_override, r.status) AS status, i.accountable_role, r.due_days, r.as_at
         FROM indicator_rating r JOIN indicator i ON i.code = r.indicator_code
         LEFT JOIN current_override o ON o.indicator_code = r.indicator_code AND o.period = r.period
         """
@@ -156,8 +155,7 @@ def frozen_statuses(cur: duckdb.DuckDBPyConnection, meeting_id: int) -> pd.DataF
                coalesce(i.name, ms.indicator_code) AS name, i.level, i.unit, i.decimals,
                i.polarity, coalesce(i.frequency, 'annual') AS frequency, i.status_method,
                i.tolerance, i.tolerance_kind, i.baseline_value, i.baseline_period, i.sort_order,
-               i.accountable_role, d.due_days,
-               ms.indicator_code IN (SELECT indicator_code FROM indicator_derivation) AS derived
+               i.accountable_role, d.due_days
         FROM meeting_status ms LEFT JOIN indicator i ON i.code = ms.indicator_code
         LEFT JOIN indicator_due d ON d.indicator_code = ms.indicator_code
         WHERE ms.meeting_id = ?
@@ -245,10 +243,10 @@ def change_words(direction: str) -> str:
 
 def _overdue_returns(now: pd.DataFrame) -> pd.DataFrame:
     """Indicators whose figures for the latest period due by the reporting calendar are
-    missing at the date judged at (figures computed from public data are no one's return)."""
+    missing at the date judged at."""
     rows = []
     for r in now.to_dict("records"):
-        if bool(r.get("derived")) or r.get("due_days") is None or pd.isna(r["due_days"]):
+        if r.get("due_days") is None or pd.isna(r["due_days"]):
             continue
         kind, days = periods.FREQUENCY_KIND[r["frequency"]], int(r["due_days"])
         on = pd.Timestamp(r["as_at"]).date()

@@ -95,8 +95,9 @@ def test_since_the_last_meeting_lists_the_exceptions(demo_store):
     assert set(ex.new_data["indicator_code"]) == {"VV01", "DA02"}
     assert list(ex.blockages["indicator_code"]) == ["RO01"]
     assert list(ex.overdue_actions["reference"]) == ["A1"]
-    # two leads' early returns make no one else late: only the demo's stale MS02 is overdue
-    assert list(ex.overdue_returns["indicator_code"]) == ["MS02"]
+    # two leads' early returns make no one else late: only the demo's stale MS02 is overdue,
+    # and SV04, which awaits police.uk files
+    assert list(ex.overdue_returns["indicator_code"]) == ["MS02", "SV04"]
 
 
 def test_an_override_needs_a_reason_and_both_statuses_are_kept(demo_store):

@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from outcomes import calendar, periods, status
+from outcomes import calendar, observations, periods, status
 from outcomes.meetings import (
     MeetingError,
     actions,
@@ -35,6 +35,7 @@ CHANGED_COLUMNS = [
     "direction",
     "period_was",
     "period",
+    "revision",  # a corrected figure, in words ("the board saw 301; corrected to 341 by ..."); None
 ]
 NEW_DATA_COLUMNS = ["indicator_code", "name", "priority_id", "period_was", "period_now", "value"]
 # The words and order the board reads a change of status in: worse first.
@@ -142,7 +143,9 @@ def _live_statuses(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         SELECT r.indicator_code, r.name, r.priority_id, r.period, r.value, r.frequency,
                coalesce(o.status_override, r.status) AS status, i.accountable_role, r.due_days, r.as_at
         FROM indicator_rating r JOIN indicator i ON i.code = r.indicator_code
+        JOIN priority pr ON pr.id = i.priority_id
         LEFT JOIN current_override o ON o.indicator_code = r.indicator_code AND o.period = r.period
+        ORDER BY pr.sort_order, i.sort_order
         """
     ).df()
 
@@ -158,7 +161,9 @@ def frozen_statuses(cur: duckdb.DuckDBPyConnection, meeting_id: int) -> pd.DataF
                i.accountable_role, d.due_days
         FROM meeting_status ms LEFT JOIN indicator i ON i.code = ms.indicator_code
         LEFT JOIN indicator_due d ON d.indicator_code = ms.indicator_code
+        LEFT JOIN priority pr ON pr.id = ms.priority_id
         WHERE ms.meeting_id = ?
+        ORDER BY pr.sort_order, i.sort_order, ms.indicator_code
         """,
         [int(meeting_id)],
     ).df()
@@ -194,6 +199,17 @@ def _compared(
         status.change(w, n) for w, n in zip(changed["was"], changed["now"], strict=True)
     ]
     changed = changed.sort_values("direction", key=lambda d: d.map(_CHANGE_ORDER), kind="stable")
+    # The same period with another status: a figure the board saw was corrected since.
+    fixed = observations.corrections(cur)
+    fixed = fixed[fixed["shown"] & (fixed["on"] >= pd.Timestamp(meeting["recorded_at"]))]
+    keys = zip(fixed["indicator_code"], fixed["period"], strict=True)
+    words = dict(zip(keys, fixed["words"], strict=True))
+    changed["revision"] = [
+        words.get((c, p)) if p == w else None
+        for c, p, w in zip(
+            changed["indicator_code"], changed["period"], changed["period_was"], strict=True
+        )
+    ]
     fresh = both[both["period"].notna() & (both["period"] != both["period_was"])].copy()
     fresh = fresh.rename(columns={"period": "period_now"})
     return changed[CHANGED_COLUMNS], fresh[NEW_DATA_COLUMNS]

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from outcomes import board, charts, periods, spreadsheets, status
+from outcomes import board, charts, observations, periods, spreadsheets, status
 from ui import components as ui
 from ui import data, markup
 from ui import statistics as ui_statistics
@@ -105,5 +105,12 @@ if not revised.empty:
     st.header("Corrections", divider="gray")
     st.caption(
         "Figures that were revised after they were first reported. Earlier revisions are kept."
+    )
+    fixed = observations.corrections(cursor(), code)
+    st.markdown(
+        "\n".join(
+            f"- **{ui.plain(periods.parse_code(p).label)}**: {ui.plain(w)}."
+            for p, w in zip(fixed["period"], fixed["words"], strict=True)
+        )
     )
     st.dataframe(revised, hide_index=True, width="stretch")

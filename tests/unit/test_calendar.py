@@ -27,7 +27,7 @@ def test_one_priority_loading_its_next_quarter_makes_no_other_priority_late(demo
     before = _statuses(cur)
     overdue_before = list(agenda.since_last_meeting(cur).overdue_returns["indicator_code"])
     assert before["RO03"] == before["SV03"] == before["FS01"] == "green"
-    assert overdue_before == ["MS02", "SV04"]  # stale; awaits police.uk
+    assert overdue_before == ["SV04", "MS02"]  # awaits police.uk; stale
     next_quarter = D.latest_quarter.next().code
     frame = pd.DataFrame(
         [
@@ -47,7 +47,7 @@ def test_one_priority_loading_its_next_quarter_makes_no_other_priority_late(demo
 
 
 def test_overdue_returns_say_the_period_due_and_when(demo_store):
-    ms02 = agenda.since_last_meeting(demo_store.cursor()).overdue_returns.iloc[0]
+    ms02 = agenda.since_last_meeting(demo_store.cursor()).overdue_returns.iloc[1]
     assert ms02["due_period"] == D.latest_quarter.code
     assert ms02["due_date"] == calendar.due_date(D.latest_quarter, 45)
 
@@ -58,11 +58,13 @@ def test_the_view_and_the_rule_agree_on_every_indicator_and_date(demo_store, see
     cur = demo_store.cursor()
     for code in rng.sample([r[0] for r in cur.execute("SELECT code FROM indicator").fetchall()], 5):
         cur.execute(
-            "INSERT INTO return_due VALUES ('indicator', ?, 'quarterly', ?)",
+            "INSERT OR REPLACE INTO return_due VALUES ('indicator', ?, 'quarterly', ?)",
             [code, rng.randint(0, 120)],
         )
-    cur.execute("INSERT INTO return_due VALUES ('priority', 'street-violence', 'monthly', 3)")
-    cur.execute("INSERT INTO return_due VALUES ('partnership', '', 'annual', 200)")
+    cur.execute(
+        "INSERT OR REPLACE INTO return_due VALUES ('priority', 'street-violence', 'monthly', 3)"
+    )
+    cur.execute("INSERT OR REPLACE INTO return_due VALUES ('partnership', '', 'annual', 200)")
     for _ in range(8):
         on = D.today - timedelta(days=rng.randint(0, 900))
         cur.execute("UPDATE partnership SET as_at = ?", [on])
@@ -82,9 +84,11 @@ def test_the_view_and_the_rule_agree_on_every_indicator_and_date(demo_store, see
 
 def test_an_indicator_rule_beats_its_priority_which_beats_the_partnership(demo_store):
     cur = demo_store.cursor()
-    cur.execute("INSERT INTO return_due VALUES ('partnership', '', 'quarterly', 30)")
-    cur.execute("INSERT INTO return_due VALUES ('priority', 'vulnerable-victims', 'quarterly', 60)")
-    cur.execute("INSERT INTO return_due VALUES ('indicator', 'VV01', 'quarterly', 10)")
+    cur.execute("INSERT OR REPLACE INTO return_due VALUES ('partnership', '', 'quarterly', 30)")
+    cur.execute(
+        "INSERT OR REPLACE INTO return_due VALUES ('priority', 'vulnerable-victims', 'quarterly', 60)"
+    )
+    cur.execute("INSERT OR REPLACE INTO return_due VALUES ('indicator', 'VV01', 'quarterly', 10)")
     days = dict(cur.execute("SELECT indicator_code, due_days FROM indicator_due").fetchall())
     assert (days["VV01"], days["VV02"], days["RO01"], days["RO03"]) == (10, 60, 30, 20)
 

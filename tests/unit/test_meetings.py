@@ -8,7 +8,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from outcomes import agenda, board, meetings, periods, uploads
+from outcomes import agenda, board, meetings, observations, periods, uploads
 from outcomes.demo import facts
 from outcomes.observations import record_upload
 
@@ -95,9 +95,9 @@ def test_since_the_last_meeting_lists_the_exceptions(demo_store):
     assert set(ex.new_data["indicator_code"]) == {"VV01", "DA02"}
     assert list(ex.blockages["indicator_code"]) == ["RO01"]
     assert list(ex.overdue_actions["reference"]) == ["A1"]
-    # two leads' early returns make no one else late: only the demo's stale MS02 is overdue,
-    # and SV04, which awaits police.uk files
-    assert list(ex.overdue_returns["indicator_code"]) == ["MS02", "SV04"]
+    # two leads' early returns make no one else late: only SV04, which awaits police.uk
+    # files, and the demo's stale MS02 are overdue
+    assert list(ex.overdue_returns["indicator_code"]) == ["SV04", "MS02"]
 
 
 def test_an_override_needs_a_reason_and_both_statuses_are_kept(demo_store):
@@ -338,3 +338,22 @@ def test_a_blockage_is_listed_once_and_can_be_resolved_with_a_note(demo_store):
     # Escalated again later, it is open again.
     meetings.add_commentary(cur, "DA02", q, author="lead", blockage=True, blockage_detail="Again.")
     assert list(agenda.since_last_meeting(cur).blockages["detail"]) == ["Again."]
+
+
+def test_a_revised_figure_says_what_the_board_saw_and_who_corrected_it(demo_store):
+    cur = demo_store.cursor()
+    meetings.record_meeting(cur, date.today(), by="clerk")
+    _load(cur, "VV02", D.latest_quarter.code, 300)  # amber 405 at the meeting, now red
+    (row,) = agenda.since_last_meeting(cur).changed.to_dict("records")
+    said = f"the board saw 405; corrected to 300 by lead on {periods.long_date(date.today())}"
+    assert (row["indicator_code"], row["was"], row["now"], row["revision"]) == (
+        "VV02",
+        "amber",
+        "red",
+        said,
+    )
+    fixed = observations.corrections(cur, "VV02").to_dict("records")
+    assert [f["words"] for f in fixed] == [said]
+    # The demo's own correction, made before any meeting, is told as first reported.
+    (vv01,) = observations.corrections(cur, "VV01").to_dict("records")
+    assert vv01["words"].startswith("first reported as ") and "corrected to 74.1%" in vv01["words"]

@@ -80,8 +80,8 @@ ui.md(
     )
 )
 
+_flash("blockage")
 if not ex.blockages.empty:
-    _flash("blockage")
     with (
         st.expander("Resolve or withdraw a blockage"),
         st.form("resolve_blockage", clear_on_submit=True),

@@ -160,3 +160,10 @@ def test_an_override_with_a_reason_shows_both_statuses_and_rolls_up(at, fresh_db
         fresh_db, "SELECT who, entity, change FROM audit_log WHERE entity = 'commentary'"
     )
     assert audit == [(LEAD, "commentary", "override")]
+
+
+def test_the_commentary_form_limits_its_length(at):
+    from outcomes.meetings import COMMENTARY_MAX_CHARS
+
+    limited = [a for a in at.text_area if a.key.startswith("c_RO01_")]
+    assert limited and all(a.max_chars == COMMENTARY_MAX_CHARS for a in limited)

@@ -7,7 +7,7 @@ and actions overdue; live (since the last meeting recorded) or as it stood at a 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -63,6 +63,7 @@ OVERDUE_RETURN_COLUMNS = [
     "due_date",
     "accountable_role",
 ]
+RETURN_DUE_COLUMNS = ["priority_id", "period", "name", "due_date", "overdue"]
 OVERDUE_ACTION_COLUMNS = ["reference", "text", "owner", "due_date", "priority_id"]
 
 
@@ -78,6 +79,24 @@ class Exceptions:
     blockages: pd.DataFrame  # BLOCKAGE_COLUMNS, newest first; detail: what is blocked, in words
     overdue_actions: pd.DataFrame  # OVERDUE_ACTION_COLUMNS
     at: dict[str, Any] | None = None  # the meeting whose agenda this is; None: live
+    # Each priority's next return by the calendar (live only): RETURN_DUE_COLUMNS
+    returns_due: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=RETURN_DUE_COLUMNS)
+    )
+
+    @property
+    def next_due(self) -> list[dict[str, Any]]:
+        """The returns due next, grouped: each period and day with how many priorities owe it,
+        overdue ones first."""
+        frame = self.returns_due
+        if frame.empty:
+            return []
+        grouped = frame.groupby(["overdue", "due_date", "name"], sort=False).size()
+        rows = [
+            {"overdue": bool(o), "due_date": d, "name": n, "priorities": int(c)}
+            for (o, d, n), c in grouped.items()
+        ]
+        return sorted(rows, key=lambda r: (not r["overdue"], r["due_date"]))
 
     @property
     def tally(self) -> dict[str, int]:
@@ -128,7 +147,26 @@ def since_last_meeting(
         _blockages(cur, since, until),
         _tidy(acts[acts["overdue"]][OVERDUE_ACTION_COLUMNS]),
         frozen,
+        _returns_due(cur) if at is None else pd.DataFrame(columns=RETURN_DUE_COLUMNS),
     )
+
+
+def _returns_due(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Each priority's next quarterly return by the reporting calendar, at the date judged at."""
+    on = calendar.judging_date(cur)
+    rows = []
+    for (pid,) in cur.execute("SELECT id FROM priority ORDER BY sort_order").fetchall():
+        owed = calendar.next_return(cur, pid, on)
+        rows.append(
+            {
+                "priority_id": pid,
+                "period": owed.period.code,
+                "name": calendar.return_name(owed.period),
+                "due_date": owed.due,
+                "overdue": owed.overdue,
+            }
+        )
+    return pd.DataFrame(rows, columns=RETURN_DUE_COLUMNS)
 
 
 def _tidy(frame: pd.DataFrame) -> pd.DataFrame:

@@ -111,3 +111,22 @@ def test_a_meeting_is_judged_at_its_own_date(demo_store):
     assert calendar.judging_date(cur, date(2026, 1, 5)) == date(2026, 1, 5)
     cur.execute("UPDATE partnership SET as_at = DATE '2026-02-01'")
     assert calendar.judging_date(cur, date(2026, 1, 5)) == date(2026, 2, 1)
+
+
+def test_the_agenda_says_which_returns_are_due_next_and_which_are_late(demo_store):
+    due = agenda.since_last_meeting(demo_store.cursor()).next_due
+    late, coming = D.latest_quarter, D.latest_quarter.next()
+    assert due == [
+        {
+            "overdue": True,
+            "due_date": calendar.due_date(late, 45),
+            "name": calendar.return_name(late),
+            "priorities": 1,
+        },
+        {
+            "overdue": False,
+            "due_date": calendar.due_date(coming, 45),
+            "name": calendar.return_name(coming),
+            "priorities": 6,
+        },
+    ]

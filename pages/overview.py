@@ -5,7 +5,7 @@ from datetime import date
 
 import streamlit as st
 
-from outcomes import board, status
+from outcomes import board, periods, status
 from ui import components as ui
 from ui import data, markup
 from ui.router import require_router
@@ -41,7 +41,7 @@ ui.md(markup.render("overview_partners.html", markdown=True, partnership=p, sect
 counts = status.count_by_status(ratings["effective_status"])
 ui.md(markup.render("overview_tiles.html", markdown=True, counts=counts))
 st.caption(
-    f"{len(ratings)} indicators across {len(summary)} priorities. Latest figures up to {basics['as_at']:%d %B %Y}."
+    f"{len(ratings)} indicators across {len(summary)} priorities. Judged at {periods.long_date(basics['as_at'])} by the reporting calendar."
     if basics["as_at"]
     else ""
 )

@@ -178,7 +178,7 @@ def _snapshot_now(cur: duckdb.DuckDBPyConnection, today: date) -> Snapshot:
         explanation=(
             "Statuses as they stand now"
             + (
-                f", judged at {periods.long_date(horizon)} (the latest figures reported)."
+                f", judged at {periods.long_date(horizon)} by the reporting calendar."
                 if horizon
                 else "."
             )

@@ -480,29 +480,23 @@ def _insert_action(cur, after: dict[str, Any], meeting_id: int | None) -> None:
 
 
 def add_action(
-    cur: duckdb.DuckDBPyConnection,
-    *,
-    by: str,
-    text: str,
-    owner: str,
-    due_date: Any = None,
-    status_: str = "open",
-    meeting_date: Any = None,
-    priority_id: str | None = None,
-    attempts: int = 10,
+    cur: duckdb.DuckDBPyConnection, *, by: str, attempts: int = 10, **action: Any
 ) -> str:
-    """Add a new action under the next free reference, taken inside the write (never from what
-    a form was offered), so a new action never replaces another and two people adding at once
-    get two actions. Returns the reference given."""
+    """Add a new action (the fields of :func:`save_action` but the reference: ``text``,
+    ``owner``, ``due_date``, ``status_``, ``meeting_date``, ``priority_id``) under the next free
+    reference, taken inside the write (never from what a form was offered), so a new action
+    never replaces another and two people adding at once get two actions. Returns the
+    reference given."""
     after, meeting_id = _checked_action(
         cur,
         reference=None,
-        text=text,
-        owner=owner,
-        due_date=due_date,
-        status_=status_,
-        meeting_date=meeting_date,
-        priority_id=priority_id,
+        **{
+            "due_date": None,
+            "status_": "open",
+            "meeting_date": None,
+            "priority_id": None,
+            **action,
+        },
     )
     for attempt in range(attempts):
         try:

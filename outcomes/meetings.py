@@ -463,20 +463,14 @@ _INSERT_ACTION = (
 )
 
 
+def _stored(after: dict[str, Any], meeting_id: int | None) -> list[Any]:
+    """An action's stored fields in the order both writes take them (status twice: closed_at)."""
+    keys = ("text", "owner", "due_date", "status")
+    return [*(after[k] for k in keys), meeting_id, after["priority_id"], after["status"]]
+
+
 def _insert_action(cur, after: dict[str, Any], meeting_id: int | None) -> None:
-    cur.execute(
-        _INSERT_ACTION,
-        [
-            after["reference"],
-            after["text"],
-            after["owner"],
-            after["due_date"],
-            after["status"],
-            meeting_id,
-            after["priority_id"],
-            after["status"],
-        ],
-    )
+    cur.execute(_INSERT_ACTION, [after["reference"], *_stored(after, meeting_id)])
 
 
 def add_action(
@@ -548,16 +542,7 @@ def save_action(
             cur.execute(
                 "UPDATE action SET text = ?, owner = ?, due_date = ?, status = ?, meeting_id = ?, priority_id = ?, "
                 "closed_at = CASE WHEN ? = 'done' THEN coalesce(closed_at, current_localtimestamp()) END WHERE reference = ?",
-                [
-                    after["text"],
-                    after["owner"],
-                    after["due_date"],
-                    after["status"],
-                    meeting_id,
-                    after["priority_id"],
-                    after["status"],
-                    reference,
-                ],
+                [*_stored(after, meeting_id), reference],
             )
         audit(
             cur,

@@ -230,6 +230,9 @@ if uploaded is not None:
                     f"Loaded as upload {result.upload_id}: {result.rows_new} new, "
                     f"{result.rows_revised} revised, {result.rows_unchanged} unchanged "
                     f"({uploaded.name}). The dashboard shows the new figures now."
+                    if result.upload_id is not None
+                    else f"Nothing to load: every figure in {uploaded.name} is one the "
+                    "dashboard holds already, so no upload was recorded."
                 )
                 st.session_state["loads"] = st.session_state.get("loads", 0) + 1
                 st.session_state.pop("seen_preview", None)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from outcomes import periods
+from loaders import periods
 from ui import components, data
 from ui.failures import shown_plainly
 

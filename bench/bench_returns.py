@@ -149,7 +149,7 @@ def return_frame(cur, n_rows: int) -> pd.DataFrame:
     Rows run oldest quarter first, then indicator, then area (blank Area = the partnership);
     the oldest quarter is the one cut short when ``n_rows`` is not a whole number of quarters.
     """
-    from outcomes import periods
+    from loaders import periods
     from outcomes.board import UNIT_LABELS
     from outcomes.template import AREA_HEADER, RETURN_HEADER
 

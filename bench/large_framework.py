@@ -29,7 +29,7 @@ if str(ROOT) not in sys.path:
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from outcomes import periods  # noqa: E402
+from loaders import periods  # noqa: E402
 from outcomes.framework import Framework, from_nested, import_framework  # noqa: E402
 from outcomes.observations import content_hash, normalise, record_upload  # noqa: E402
 from outcomes.store import insert_frame, open_store  # noqa: E402

@@ -318,7 +318,13 @@ def _too_many(file: str, facts: SheetFacts, what: str, found: int, limit: int) -
     return FileRefused(
         [
             Problem(
-                f"too-many-{what}",
+                (
+                    "too-many-rows"
+                    if what == "rows"
+                    else "too-many-columns"
+                    if what == "columns"
+                    else "too-many-cells"
+                ),
                 "error",
                 f"Sheet {facts.name} of {file} spans {found:,} {what}{reach}; a sheet may have at "
                 f"most {limit:,}. Delete the unused rows and columns (select them, right-click, "
@@ -493,7 +499,7 @@ def read_tables(
                 Problem(
                     "excel-error",
                     "error",
-                    f"Sheet {name}, row {i + 2}, column {header[j]}: {fault.describe()}.",
+                    f"{fault.describe()}.",  # its place is in the problem's own fields
                     file,
                     name,
                     i + 2,

@@ -46,8 +46,11 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from loaders import files
+from loaders.periods import Period, PeriodError, calendar_year, parse_period
+from loaders.problems import Problem, problem
 from loaders.series import (
     SeriesLoad,
     duplicate_keys,
@@ -55,7 +58,6 @@ from loaders.series import (
     slug,
     values_frame,
 )
-from outcomes.periods import Period, PeriodError, calendar_year, parse_period
 
 SOURCE = "OHID Fingertips"
 CODE_PREFIX = "fingertips."
@@ -198,33 +200,41 @@ def _number(text: str) -> float | None:
     return float(tidy) if _NUMBER.fullmatch(tidy) else None
 
 
-def _empty(problems: list[str], rows_read: int = 0, skipped: dict | None = None) -> SeriesLoad:
+def _empty(problems: list[Problem], rows_read: int = 0, skipped: dict | None = None) -> SeriesLoad:
     return SeriesLoad(values_frame([]), series_frame([]), rows_read, problems, skipped or {})
 
 
 def read_fingertips(path: str | Path) -> SeriesLoad:
     """Read a Fingertips indicator export CSV (see the module docstring for the rules)."""
     path = Path(path)
-    problems: list[str] = []
+    problems: list[Problem] = []
     skipped: Counter[str] = Counter()
+
+    def report(code: str, message: str, **where: Any) -> None:
+        problems.append(problem(code, message, file=path.name, **where))
+
     try:
         data = files.read_bytes(path, path.name)
         files.check_csv(data, path.name)
         records = _records(data.decode("utf-8-sig"), path.name)
     except (OSError, UnicodeDecodeError) as error:
-        problems.append(f"{path.name}: could not be read as a CSV file ({error}); file skipped")
+        report(
+            "file-skipped",
+            f"{path.name}: could not be read as a CSV file ({error}); file skipped",
+        )
         return _empty(problems)
     if not records:
-        problems.append(f"{path.name}: the file is empty; nothing read")
+        report("file-skipped", f"{path.name}: the file is empty; nothing read")
         return _empty(problems)
 
     _, header = records[0]
     header = [h.strip() for h in header]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        problems.append(
+        report(
+            "file-skipped",
             f"{path.name}: not a Fingertips indicator export (missing columns: "
-            f"{', '.join(missing)}); file skipped"
+            f"{', '.join(missing)}); file skipped",
         )
         return _empty(problems)
     value_type_column = next((c for c in VALUE_TYPE_COLUMNS if c in header), None)
@@ -242,19 +252,24 @@ def read_fingertips(path: str | Path) -> SeriesLoad:
             fields = fields + [""] * (len(header) - len(fields))
         else:
             skipped[_SKIP_WRONG_FIELDS] += 1
-            problems.append(
+            report(
+                "row-skipped",
                 f"{path.name} line {line}: {len(fields)} fields where the header has "
-                f"{len(header)}; row skipped"
+                f"{len(header)}; row skipped",
+                row=line,
             )
             continue
         row = dict(zip(header, fields, strict=True))
         indicator, area = row["Indicator ID"].strip(), row["Area Code"].strip()
         if not indicator or not area:
             skipped[_SKIP_NO_KEY] += 1
-            problems.append(
+            report(
+                "row-skipped",
                 f"{path.name} line {line}: no "
                 + ("Indicator ID" if not indicator else "Area Code")
-                + "; row skipped"
+                + "; row skipped",
+                row=line,
+                column="Indicator ID" if not indicator else "Area Code",
             )
             continue
         period = _period(row["Time period"])
@@ -270,41 +285,28 @@ def read_fingertips(path: str | Path) -> SeriesLoad:
             "period": period,
             "area": area,
         }
-        for target, column in NUMBER_COLUMNS.items():
-            number = _number(row.get(column, ""))
-            if number is None:
-                problems.append(
-                    f"{path.name} line {line}: {column} {row[column]!r} is not a number; left empty"
-                )
-                number = float("nan")
-            record[target] = number
-        note = _one_line(row.get("Value note", ""))
-        if record["value"] != record["value"] and not note:
-            note = "no value in the Fingertips export"
-        record["note"] = note or None
+        record.update(_figures(row, f"{path.name} line {line}", report, line))
         values.append(record)
-
-        name = _series_name(row)
-        value_type = _one_line(row.get(value_type_column, "")) if value_type_column else ""
-        unit = _unit(name, value_type)
-        if unit == "other" and value_type:
-            name = f"{name} [{value_type}]"
-        series.append({"code": record["series_code"], "name": name, "source": SOURCE, "unit": unit})
+        series.append(_series_row(row, record["series_code"], value_type_column))
 
     wanted = "; ".join(description for _, description, _ in PERIOD_FORMS)
     for text, count in unsupported.items():
-        problems.append(
+        report(
+            "period-unsupported",
             f"{path.name}: time period {text!r} is not supported (expected {wanted}); "
-            f"{count} row{'s' if count != 1 else ''} skipped"
+            f"{count} row{'s' if count != 1 else ''} skipped",
+            column="Time period",
+            value=text,
         )
 
     frame = values_frame(values)
     clashes = duplicate_keys(frame)
     if not clashes.empty:
         first = clashes.iloc[0]
-        problems.append(
+        report(
+            "values-clash",
             f"{path.name}: {len(clashes)} rows share a series, period and area with another "
-            f"(first: {first.series_code} {first.period} {first.area}); all are kept"
+            f"(first: {first.series_code} {first.period} {first.area}); all are kept",
         )
     frame = frame.sort_values(["series_code", "period", "area"], kind="stable")
     return SeriesLoad(
@@ -323,3 +325,30 @@ def _records(text: str, file: str) -> list[tuple[int, list[str]]]:
         for line, fields in files.csv_records(text, file)
         if fields and any(f.strip() for f in fields)
     ]
+
+
+def _figures(row: dict[str, str], here: str, report, line: int) -> dict[str, object]:
+    """A row's numbers (NaN where a cell is not one, reported) and its note."""
+    record: dict[str, object] = {}
+    for target, column in NUMBER_COLUMNS.items():
+        number = _number(row.get(column, ""))
+        if number is None:
+            message = f"{here}: {column} {row[column]!r} is not a number; left empty"
+            report("cell-not-a-figure", message, row=line, column=column, value=row[column])
+            number = float("nan")
+        record[target] = number
+    note = _one_line(row.get("Value note", ""))
+    if record["value"] != record["value"] and not note:
+        note = "no value in the Fingertips export"
+    record["note"] = note or None
+    return record
+
+
+def _series_row(row: dict[str, str], code: object, value_type_column: str | None) -> dict:
+    """The series a row's figures belong to: its name for people and its unit."""
+    name = _series_name(row)
+    value_type = _one_line(row.get(value_type_column, "")) if value_type_column else ""
+    unit = _unit(name, value_type)
+    if unit == "other" and value_type:
+        name = f"{name} [{value_type}]"
+    return {"code": code, "name": name, "source": SOURCE, "unit": unit}

@@ -22,7 +22,7 @@ Rules, applied sheet by sheet:
   ... crimes" (counts; C2 for the year ending December 2021, C3 for December 2022),
   "Percentage change" (C4; the change *to* the later year, so the period is the last "year
   ending" in the title) or "rate per 1,000" (C5). The period is that "year ending", as a
-  ``YE 2022-12`` code (:mod:`outcomes.periods`).
+  ``YE 2022-12`` code (:mod:`loaders.periods`).
 * **Series codes** — ``ons_csp.<offence>`` (unit ``count``),
   ``ons_csp.<offence>.percent-change`` (``percent_change``) and
   ``ons_csp.<offence>.rate-per-1000`` (``rate_per_1000``), where ``<offence>`` is the
@@ -59,13 +59,15 @@ from __future__ import annotations
 import numbers
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from loaders import files
-from loaders.problems import FileRefused
+from loaders.periods import PeriodError, parse_period
+from loaders.problems import FileRefused, Problem, problem
 from loaders.series import (
     SeriesLoad,
     duplicate_keys,
@@ -74,7 +76,6 @@ from loaders.series import (
     slug,
     values_frame,
 )
-from outcomes.periods import PeriodError, parse_period
 
 SOURCE = "ONS: Recorded crime data by Community Safety Partnership area"
 CODE_PREFIX = "ons_csp."
@@ -253,7 +254,11 @@ class _Column:
 
 
 def _columns(
-    where: str, headers: list[str], kind: TableKind, problems: list[str]
+    where: str,
+    headers: list[str],
+    kind: TableKind,
+    problems: list[Problem],
+    at: dict[str, object],
 ) -> tuple[dict[str, int], list[_Column]]:
     """Positions of the canonical columns, and the figure columns with their series."""
     ids: dict[str, int] = {}
@@ -265,7 +270,12 @@ def _columns(
         canonical = _canonical(header)
         if canonical in ids:
             problems.append(
-                f"{where}: column {header!r} repeats {canonical}; the second one was ignored"
+                problem(
+                    "column-ignored",
+                    f"{where}: column {header!r} repeats {canonical}; the second one was ignored",
+                    column=header,
+                    **at,
+                )
             )
             continue
         if canonical in CONTEXT_SERIES:
@@ -287,8 +297,13 @@ def _columns(
         code = CODE_PREFIX + slug(offence) + table.suffix
         if code in seen:
             problems.append(
-                f"{where}: columns {seen[code]!r} and {header!r} both give {code}; "
-                "the second was ignored"
+                problem(
+                    "column-ignored",
+                    f"{where}: columns {seen[code]!r} and {header!r} both give {code}; "
+                    "the second was ignored",
+                    column=header,
+                    **at,
+                )
             )
             continue
         seen[code] = header
@@ -321,177 +336,229 @@ def _text(row: pd.Series, position: int | None) -> str:
     return normalise_header(row.iloc[position])
 
 
-def _empty(problems: list[str], rows_read: int = 0, skipped: dict | None = None) -> SeriesLoad:
-    return SeriesLoad(values_frame([]), series_frame([]), rows_read, problems, skipped or {})
+@dataclass
+class _Reading:
+    """What reading one workbook has found so far, sheet by sheet."""
+
+    file: str
+    problems: list[Problem] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)
+    records: list[dict[str, object]] = field(default_factory=list)
+    series: list[dict[str, object]] = field(default_factory=list)
+    rows_read: int = 0
+    # (force, CSP name) -> code -> sheets, to spot a CSP given different codes in different sheets
+    codes_by_csp: dict[tuple[str, str], dict[str, list[str]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(list))
+    )
+
+    def note(self, code: str, message: str, **where: Any) -> None:
+        self.problems.append(problem(code, message, file=self.file, **where))
+
+    def load(self) -> SeriesLoad:
+        values = values_frame(self.records)
+        values = values.sort_values(["series_code", "period", "area"], kind="stable")
+        return SeriesLoad(
+            values=values.reset_index(drop=True),
+            series=series_frame(self.series),
+            rows_read=self.rows_read,
+            problems=self.problems,
+            skipped=dict(self.skipped),
+        )
 
 
 def read_ons_csp(path: str | Path) -> SeriesLoad:
     """Read every figure sheet of an ONS CSP recorded-crime workbook (see module docstring)."""
     path = Path(path)
-    problems: list[str] = []
-    skipped: Counter[str] = Counter()
+    reading = _Reading(path.name)
     try:
         book = files.read_workbook(files.read_bytes(path, path.name), path.name)
     except FileRefused as refused:
         if not refused.unreadable:
             raise  # over a limit: refused outright, whatever the loader would say
-        problems.append(f"{path.name}: could not be read as a workbook; file skipped")
-        return _empty(problems)
+        reading.note("file-skipped", f"{path.name}: could not be read as a workbook; file skipped")
+        return reading.load()
     except OSError as error:  # a missing file: report, never raise
-        problems.append(f"{path.name}: could not be read as a workbook ({error}); file skipped")
-        return _empty(problems)
-
-    records: list[dict[str, object]] = []
-    series: list[dict[str, object]] = []
-    rows_read = 0
-    # (force, CSP name) -> code -> sheets, to spot a CSP given different codes in different sheets
-    codes_by_csp: dict[tuple[str, str], dict[str, list[str]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
+        message = f"{path.name}: could not be read as a workbook ({error}); file skipped"
+        reading.note("file-skipped", message)
+        return reading.load()
 
     table_sheets = [name for name in book if TABLE_SHEET.fullmatch(name.strip())]
     if not table_sheets:
-        problems.append(
+        reading.note(
+            "file-skipped",
             f"{path.name}: no sheets named 'Table C1', 'Table C2', ...; "
-            f"sheets found: {', '.join(book)}"
+            f"sheets found: {', '.join(book)}",
         )
     for sheet_name in table_sheets:
-        sheet = book[sheet_name]
-        where = f"{path.name}, sheet {sheet_name!r}"
-        header_index = _find_header(sheet)
-        title = _title(sheet, header_index if header_index is not None else HEADER_ROW - 1)
-        year_given = _YEAR_ENDING.search(title) is not None
-        if header_index is None:
-            if year_given:
-                problems.append(
-                    f"{where}: no 'Community Safety Partnership code' column on row "
-                    f"{HEADER_ROW} or above; sheet skipped"
-                )
-            else:
-                skipped[_SKIP_NO_FIGURES] += 1
-            continue
-        if header_index != HEADER_ROW - 1:
-            problems.append(
-                f"{where}: header found on row {header_index + 1}, not row {HEADER_ROW} "
-                "as in the December 2022 edition; read from there"
-            )
-        kind, period = _table_kind(title), _period(title)
-        if kind is None or period is None:
-            problems.append(
-                f"{where}: title {title!r} does not say "
-                + ("what the figures are" if kind is None else "which year ending it covers")
-                + " (expected e.g. 'Number of ... crimes ..., year ending December 2022'); "
-                "sheet skipped"
-            )
-            continue
-        headers = [normalise_header(c) for c in sheet.iloc[header_index]]
-        ids, figures = _columns(where, headers, kind, problems)
-        missing = [c for c in REQUIRED_COLUMNS if c not in ids]
-        if missing:
-            problems.append(
-                f"{where}: no column for "
-                + ", ".join(f"{c} ({COLUMN_ALIASES[c][0]!r})" for c in missing)
-                + "; sheet skipped"
-            )
-            continue
-
-        body = sheet.iloc[header_index + 1 :]
-        body = body[~body.map(is_missing).all(axis=1)]
-        rows_read += len(body)
-        kept: list[tuple[int, pd.Series, str]] = []
-        for index, row in body.iterrows():
-            line = int(index) + 1
-            code, name = _text(row, ids["csp_code"]), _text(row, ids["csp_name"])
-            force = _text(row, ids.get("force_name"))
-            at = f"{where} row {line}"
-            if name.casefold().startswith("unassigned"):
-                skipped[_SKIP_UNASSIGNED] += 1
-                if code:
-                    problems.append(
-                        f"{at}: {name!r} carries CSP code {code!r}, but an 'Unassigned' row is "
-                        "not a CSP; row skipped"
-                    )
-            elif not code and not name:
-                skipped[_SKIP_FORCE] += 1
-            elif not code:
-                skipped[_SKIP_NO_CODE] += 1
-                problems.append(f"{at}: {name!r} ({force}) has no CSP code; row skipped")
-            elif not _GSS_CODE.fullmatch(code):
-                skipped[_SKIP_NOT_A_CODE] += 1
-                la = _text(row, ids.get("la_code"))
-                problems.append(
-                    f"{at}: the CSP code column says {code!r} for {name!r}"
-                    + (f" (local authority {la})" if la else "")
-                    + ", not a CSP code; row skipped"
-                )
-            else:
-                kept.append((line, row, code))
-
-        counts = Counter(code for _, _, code in kept)
-        for code in sorted(c for c, n in counts.items() if n > 1):
-            rows = [(line, _text(row, ids["csp_name"])) for line, row, c in kept if c == code]
-            skipped[_SKIP_DUPLICATE] += len(rows)
-            problems.append(
-                f"{where}: CSP code {code} is given to "
-                + " and ".join(f"{name!r} (row {line})" for line, name in rows)
-                + "; all these rows skipped"
-            )
-
-        for line, row, code in kept:
-            if counts[code] > 1:
-                continue
-            name = _text(row, ids["csp_name"])
-            codes_by_csp[(_text(row, ids.get("force_name")), name)][code].append(sheet_name)
-            for column in figures:
-                value, note, problem = _read_cell(row.iloc[column.position])
-                if problem:
-                    problems.append(
-                        f"{where} row {line} ({name}), column {column.header!r}: {problem}"
-                    )
-                records.append(
-                    {
-                        "series_code": column.code,
-                        "period": period,
-                        "area": code,
-                        "value": value,
-                        "note": note,
-                    }
-                )
-        series.extend(
-            {"code": c.code, "name": c.name, "source": SOURCE, "unit": c.unit} for c in figures
+        _read_sheet(reading, sheet_name, book[sheet_name])
+    _check_across_sheets(reading)
+    clashes = duplicate_keys(values_frame(reading.records))
+    if not clashes.empty:
+        first = clashes.iloc[0]
+        reading.note(
+            "values-clash",
+            f"{path.name}: {len(clashes)} values share a series, period and area with "
+            f"another (first: {first.series_code} {first.period} {first.area}); two sheets "
+            "may hold the same table",
         )
+    return reading.load()
 
+
+def _read_sheet(reading: _Reading, sheet_name: str, sheet: pd.DataFrame) -> None:
+    """One table sheet: its title says what and when, its header where the columns are."""
+    where = f"{reading.file}, sheet {sheet_name!r}"
+    at = {"file": reading.file, "sheet": sheet_name}
+    header_index = _find_header(sheet)
+    title = _title(sheet, header_index if header_index is not None else HEADER_ROW - 1)
+    if header_index is None:
+        if _YEAR_ENDING.search(title) is not None:
+            reading.note(
+                "sheet-skipped",
+                f"{where}: no 'Community Safety Partnership code' column on row "
+                f"{HEADER_ROW} or above; sheet skipped",
+                sheet=sheet_name,
+            )
+        else:
+            reading.skipped[_SKIP_NO_FIGURES] += 1
+        return
+    if header_index != HEADER_ROW - 1:
+        reading.note(
+            "header-moved",
+            f"{where}: header found on row {header_index + 1}, not row {HEADER_ROW} "
+            "as in the December 2022 edition; read from there",
+            sheet=sheet_name,
+            row=header_index + 1,
+        )
+    kind, period = _table_kind(title), _period(title)
+    if kind is None or period is None:
+        reading.note(
+            "sheet-skipped",
+            f"{where}: title {title!r} does not say "
+            + ("what the figures are" if kind is None else "which year ending it covers")
+            + " (expected e.g. 'Number of ... crimes ..., year ending December 2022'); "
+            "sheet skipped",
+            sheet=sheet_name,
+            value=title,
+        )
+        return
+    headers = [normalise_header(c) for c in sheet.iloc[header_index]]
+    ids, figures = _columns(where, headers, kind, reading.problems, at)
+    missing = [c for c in REQUIRED_COLUMNS if c not in ids]
+    if missing:
+        reading.note(
+            "sheet-skipped",
+            f"{where}: no column for "
+            + ", ".join(f"{c} ({COLUMN_ALIASES[c][0]!r})" for c in missing)
+            + "; sheet skipped",
+            sheet=sheet_name,
+        )
+        return
+
+    body = sheet.iloc[header_index + 1 :]
+    body = body[~body.map(is_missing).all(axis=1)]
+    reading.rows_read += len(body)
+    kept = _csp_rows(reading, sheet_name, body, ids)
+    for line, row, code in kept:
+        name = _text(row, ids["csp_name"])
+        reading.codes_by_csp[(_text(row, ids.get("force_name")), name)][code].append(sheet_name)
+        for column in figures:
+            value, note, fault = _read_cell(row.iloc[column.position])
+            if fault:
+                reading.note(
+                    "cell-not-a-figure",
+                    f"{where} row {line} ({name}), column {column.header!r}: {fault}",
+                    sheet=sheet_name,
+                    row=line,
+                    column=column.header,
+                    value=row.iloc[column.position],
+                )
+            reading.records.append(
+                {
+                    "series_code": column.code,
+                    "period": period,
+                    "area": code,
+                    "value": value,
+                    "note": note,
+                }
+            )
+    reading.series.extend(
+        {"code": c.code, "name": c.name, "source": SOURCE, "unit": c.unit} for c in figures
+    )
+
+
+def _csp_rows(
+    reading: _Reading, sheet_name: str, body: pd.DataFrame, ids: dict[str, int]
+) -> list[tuple[int, pd.Series, str]]:
+    """The rows that are one CSP each, by (row number, row, CSP code); the rest are counted."""
+    where = f"{reading.file}, sheet {sheet_name!r}"
+    kept: list[tuple[int, pd.Series, str]] = []
+    for index, row in body.iterrows():
+        line = int(index) + 1
+        code, name = _text(row, ids["csp_code"]), _text(row, ids["csp_name"])
+        force = _text(row, ids.get("force_name"))
+        here, cell = f"{where} row {line}", {"sheet": sheet_name, "row": line}
+        if name.casefold().startswith("unassigned"):
+            reading.skipped[_SKIP_UNASSIGNED] += 1
+            if code:
+                reading.note(
+                    "row-skipped",
+                    f"{here}: {name!r} carries CSP code {code!r}, but an 'Unassigned' "
+                    "row is not a CSP; row skipped",
+                    value=code,
+                    **cell,
+                )
+        elif not code and not name:
+            reading.skipped[_SKIP_FORCE] += 1
+        elif not code:
+            reading.skipped[_SKIP_NO_CODE] += 1
+            reading.note(
+                "row-skipped", f"{here}: {name!r} ({force}) has no CSP code; row skipped", **cell
+            )
+        elif not _GSS_CODE.fullmatch(code):
+            reading.skipped[_SKIP_NOT_A_CODE] += 1
+            la = _text(row, ids.get("la_code"))
+            reading.note(
+                "row-skipped",
+                f"{here}: the CSP code column says {code!r} for {name!r}"
+                + (f" (local authority {la})" if la else "")
+                + ", not a CSP code; row skipped",
+                value=code,
+                **cell,
+            )
+        else:
+            kept.append((line, row, code))
+
+    counts = Counter(code for _, _, code in kept)
+    for code in sorted(c for c, n in counts.items() if n > 1):
+        rows = [(line, _text(row, ids["csp_name"])) for line, row, c in kept if c == code]
+        reading.skipped[_SKIP_DUPLICATE] += len(rows)
+        reading.note(
+            "row-skipped",
+            f"{where}: CSP code {code} is given to "
+            + " and ".join(f"{name!r} (row {line})" for line, name in rows)
+            + "; all these rows skipped",
+            sheet=sheet_name,
+            row=rows[0][0],
+            value=code,
+        )
+    return [k for k in kept if counts[k[2]] == 1]
+
+
+def _check_across_sheets(reading: _Reading) -> None:
+    """A CSP given different codes, or a code naming different CSPs, in different sheets."""
     names_by_code: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for (force, name), codes in sorted(codes_by_csp.items()):
+    for (_, name), codes in sorted(reading.codes_by_csp.items()):
         for code, sheets in codes.items():
             names_by_code[code][name].extend(sheets)
-        if len(codes) > 1:
-            given = "; ".join(f"{code} in {', '.join(sheets)}" for code, sheets in codes.items())
-            problems.append(
-                f"{path.name}: CSP {name!r} ({force}) has different codes in different sheets "
-                f"({given}); its figures are loaded under the code each sheet gives"
-            )
-    for code, names in sorted(names_by_code.items()):
-        if len(names) > 1:
-            given = "; ".join(f"{name!r} in {', '.join(sheets)}" for name, sheets in names.items())
-            problems.append(
-                f"{path.name}: CSP code {code} names different CSPs in different sheets "
-                f"({given}); its figures are loaded as each sheet gives them"
-            )
-
-    values = values_frame(records)
-    clashes = duplicate_keys(values)
-    if not clashes.empty:
-        problems.append(
-            f"{path.name}: {len(clashes)} values share a series, period and area with another "
-            f"(first: {clashes.iloc[0].series_code} {clashes.iloc[0].period} "
-            f"{clashes.iloc[0].area}); two sheets may hold the same table"
-        )
-    values = values.sort_values(["series_code", "period", "area"], kind="stable")
-    return SeriesLoad(
-        values=values.reset_index(drop=True),
-        series=series_frame(series),
-        rows_read=rows_read,
-        problems=problems,
-        skipped=dict(skipped),
-    )
+    disagreements = [
+        (f"CSP {name!r} ({force}) has different codes in different sheets", codes, str, None,
+         "its figures are loaded under the code each sheet gives")
+        for (force, name), codes in sorted(reading.codes_by_csp.items()) if len(codes) > 1
+    ] + [
+        (f"CSP code {code} names different CSPs in different sheets", names, repr, code,
+         "its figures are loaded as each sheet gives them")
+        for code, names in sorted(names_by_code.items()) if len(names) > 1
+    ]  # fmt: skip
+    for what, found, show, value, outcome in disagreements:
+        given = "; ".join(f"{show(key)} in {', '.join(sheets)}" for key, sheets in found.items())
+        reading.note("codes-disagree", f"{reading.file}: {what} ({given}); {outcome}", value=value)

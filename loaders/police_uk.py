@@ -38,7 +38,8 @@ from pathlib import Path
 import pandas as pd
 
 from loaders import files
-from outcomes.periods import PeriodError, parse_period
+from loaders.periods import PeriodError, parse_period
+from loaders.problems import Problem, problem
 
 POLICE_UK_COLUMNS = (
     "Crime ID",
@@ -68,7 +69,7 @@ class PoliceUkResult:
     rows_outside_area: int  # have an LSOA, but its name does not start with the area name
     rows_without_location: int  # no LSOA: cannot be placed; counted, left out of "all"
     months: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
 
 def series_code(crime_type: str) -> str:
@@ -85,7 +86,7 @@ def series_code(crime_type: str) -> str:
     return CODE_PREFIX + slug
 
 
-def _header_problem(path: Path, columns: list[str]) -> str | None:
+def _header_problem(path: Path, columns: list[str]) -> Problem | None:
     missing = [c for c in POLICE_UK_COLUMNS if c not in columns]
     extra = [c for c in columns if c not in POLICE_UK_COLUMNS]
     if not missing and not extra:
@@ -95,10 +96,14 @@ def _header_problem(path: Path, columns: list[str]) -> str | None:
         parts.append("missing columns: " + ", ".join(missing))
     if extra:
         parts.append("unexpected columns: " + ", ".join(extra))
-    return f"{path.name}: not a police.uk street-level file ({'; '.join(parts)}); file skipped"
+    return problem(
+        "not-police-uk-file",
+        f"{path.name}: not a police.uk street-level file ({'; '.join(parts)}); file skipped",
+        file=path.name,
+    )
 
 
-def _month_codes(path: Path, months: pd.Series, problems: list[str]) -> pd.Series:
+def _month_codes(path: Path, months: pd.Series, problems: list[Problem]) -> pd.Series:
     """Canonical month code per row, None where the value cannot be read (reported)."""
     cache: dict[str, str | None] = {}
     for value in months.unique():
@@ -110,8 +115,15 @@ def _month_codes(path: Path, months: pd.Series, problems: list[str]) -> pd.Serie
     for position in codes.index[codes.isna()]:
         line = int(position) + 1 + _HEADER_LINES
         problems.append(
-            f"{path.name} line {line}: Month {months.loc[position]!r} is not a month "
-            "(expected YYYY-MM); row skipped"
+            problem(
+                "month-unreadable",
+                f"{path.name} line {line}: Month {months.loc[position]!r} is not a month "
+                "(expected YYYY-MM); row skipped",
+                file=path.name,
+                row=line,
+                column="Month",
+                value=months.loc[position],
+            )
         )
     return codes
 
@@ -125,7 +137,7 @@ def _empty_series() -> pd.DataFrame:
 def read_police_uk(paths: Iterable[str | Path], area_name: str = "Plymouth") -> PoliceUkResult:
     """Read police.uk street-level CSVs (one month or many each) and count crimes in
     ``area_name`` per crime type, month and LSOA, plus the partnership total (``"all"``)."""
-    problems: list[str] = []
+    problems: list[Problem] = []
     frames: list[pd.DataFrame] = []
     rows_read = 0
     for raw in paths:
@@ -136,9 +148,9 @@ def read_police_uk(paths: Iterable[str | Path], area_name: str = "Plymouth") -> 
             io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig"
         )
         frame.columns = [str(c).strip() for c in frame.columns]
-        problem = _header_problem(path, list(frame.columns))
-        if problem:
-            problems.append(problem)
+        wrong = _header_problem(path, list(frame.columns))
+        if wrong:
+            problems.append(wrong)
             continue
         rows_read += len(frame)
         frame = frame.reset_index(drop=True)

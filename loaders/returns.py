@@ -438,6 +438,32 @@ def read_return(
 
     grid, header = chosen
     number = grid.numbers[header.index]
+    problems.extend(_header_problems(grid, header, layout, shown))
+    records, row_problems, notes = _read_rows(grid, header, layout, shown)
+    problems.extend(row_problems)
+    if not records and not any(p.code == "blank-code" for p in row_problems):
+        problems.append(
+            Problem(
+                "empty",
+                "error",
+                f"There are no rows of figures under the header on row {number}.",
+                shown,
+                grid.sheet,
+                number,
+            )
+        )
+    rows = _empty_rows()
+    if records:  # dtype=object: no inference, so 12 stays 12 and None stays None
+        rows = pd.DataFrame(records, columns=list(ROW_COLUMNS), dtype=object)
+        rows["source_row"] = rows["source_row"].astype("int64")
+    columns = {c: text for c, (_, text) in header.found.items()}
+    return ReturnRows(rows, shown, grid.sheet, number, columns, problems, notes)
+
+
+def _header_problems(grid: _Grid, header: _Header, layout: Layout, shown: str) -> list[Problem]:
+    """Columns of the header row that are not read: not the return's, or said twice."""
+    number = grid.numbers[header.index]
+    problems: list[Problem] = []
     header_cells = grid.cells[header.index]
     for position, cell in enumerate(header_cells):
         if cell is None:
@@ -469,23 +495,4 @@ def read_return(
                     str(cell),
                 )
             )
-
-    records, row_problems, notes = _read_rows(grid, header, layout, shown)
-    problems.extend(row_problems)
-    if not records and not any(p.code == "blank-code" for p in row_problems):
-        problems.append(
-            Problem(
-                "empty",
-                "error",
-                f"There are no rows of figures under the header on row {number}.",
-                shown,
-                grid.sheet,
-                number,
-            )
-        )
-    rows = _empty_rows()
-    if records:  # dtype=object: no inference, so 12 stays 12 and None stays None
-        rows = pd.DataFrame(records, columns=list(ROW_COLUMNS), dtype=object)
-        rows["source_row"] = rows["source_row"].astype("int64")
-    columns = {c: text for c, (_, text) in header.found.items()}
-    return ReturnRows(rows, shown, grid.sheet, number, columns, problems, notes)
+    return problems

@@ -4,15 +4,15 @@ A loader reads one published file (an ONS workbook, a Fingertips export, ...) an
 
 * ``values``: one row per series, period and area, with the columns in
   :data:`SERIES_VALUE_COLUMNS`. ``period`` is a canonical period code (see
-  :mod:`outcomes.periods`); ``value``, ``numerator``, ``denominator`` and the four confidence
+  :mod:`loaders.periods`); ``value``, ``numerator``, ``denominator`` and the four confidence
   limits are floats, NaN where the file gives none. A missing ``value`` always has a ``note``
   saying why (for example ``[x] not available (ONS marker)``); a present one may have a note
   too (for example a Fingertips "Value note"). Never a zero for a missing figure.
 * ``series``: one row per ``series_code`` in ``values`` (:data:`SERIES_COLUMNS`), with a name
-  for people, the source and a unit from :data:`UNITS`.
+  for people, the source and a unit from :data:`SERIES_UNITS`.
 * ``rows_read``: data rows read from the file, whatever became of them;
-* ``problems``: plain-English sentences naming the file, sheet, row, column and value where
-  relevant; loaders collect these rather than raise;
+* ``problems``: :class:`~loaders.problems.Problem` notes, each a plain-English sentence with
+  its file, sheet, row, column and value where relevant; loaders collect these rather than raise;
 * ``skipped``: how many rows were left out on purpose, by reason, for example
   ``{"force subtotal rows (no CSP code)": 42}``.
 
@@ -28,13 +28,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from outcomes.observations import SERIES
+from loaders.problems import Problem
 
-# The columns of a stored series value, declared once with the table it goes to.
-SERIES_VALUE_COLUMNS = tuple(SERIES.columns)
-SERIES_COLUMNS = ("code", "name", "source", "unit")
-UNITS = ("count", "percent", "rate_per_1000", "percent_change", "other")
-_FLOAT_COLUMNS = (
+# The figures of a series value, declared once: outcomes.observations.SERIES records them.
+SERIES_FIGURES = (
     "value",
     "numerator",
     "denominator",
@@ -43,6 +40,10 @@ _FLOAT_COLUMNS = (
     "lower_ci_998",
     "upper_ci_998",
 )
+SERIES_VALUE_COLUMNS = ("series_code", "period", "area", *SERIES_FIGURES, "note")
+SERIES_COLUMNS = ("code", "name", "source", "unit")
+# A published series' units: wider than an indicator's (loaders.values.UNITS).
+SERIES_UNITS = ("count", "percent", "rate_per_1000", "percent_change", "other")
 
 
 @dataclass
@@ -50,7 +51,7 @@ class SeriesLoad:
     values: pd.DataFrame  # SERIES_VALUE_COLUMNS
     series: pd.DataFrame  # SERIES_COLUMNS, one row per series_code in values
     rows_read: int
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)
 
 
@@ -72,7 +73,7 @@ def values_frame(records: Iterable[Mapping[str, object]]) -> pd.DataFrame:
     """A ``values`` frame from dicts keyed by :data:`SERIES_VALUE_COLUMNS` (missing keys are
     NaN, or None for text), with the number columns as float and the text columns as object."""
     frame = pd.DataFrame(list(records), columns=list(SERIES_VALUE_COLUMNS))
-    for column in _FLOAT_COLUMNS:
+    for column in SERIES_FIGURES:
         frame[column] = pd.to_numeric(frame[column], errors="raise").astype(float)
     for column in ("series_code", "period", "area", "note"):
         frame[column] = frame[column].astype(object).where(frame[column].notna(), None)

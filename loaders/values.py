@@ -36,7 +36,8 @@ import pandas as pd
 
 from loaders.layouts import MARKERS
 
-UNITS = ("count", "percent", "rate_per_1000", "score")  # as outcomes.framework.UNITS
+# An indicator's units, declared once: the framework allows these.
+UNITS = ("count", "percent", "rate_per_1000", "score")
 _UNIT_WORDS = {
     "count": "a count",
     "percent": "a percentage",

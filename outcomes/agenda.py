@@ -14,7 +14,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from outcomes import calendar, observations, periods, status
+from loaders import periods
+from outcomes import calendar, observations, status
 from outcomes.meetings import (
     MeetingError,
     actions,

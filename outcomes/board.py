@@ -13,7 +13,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from outcomes import periods, status
+from loaders import periods
+from outcomes import status
 
 UNIT_LABELS = {
     "count": "count",
@@ -198,28 +199,33 @@ def chart_order(rows: list[dict[str, Any]], state: str = "effective_status") -> 
     )
 
 
+def _one(cur: duckdb.DuckDBPyConnection, sql: str, key: str) -> dict[str, Any] | None:
+    frame = cur.execute(sql, [key]).df()
+    return frame.iloc[0].to_dict() if not frame.empty else None
+
+
 def priority(cur: duckdb.DuckDBPyConnection, priority_id: str) -> dict[str, Any] | None:
-    frame = cur.execute(
+    return _one(
+        cur,
         """
         SELECT pr.*, t.label AS tier, pa.name AS lead_partner_name
         FROM priority pr JOIN tier t ON t.code = pr.tier_code JOIN partner pa ON pa.code = pr.lead_partner
         WHERE pr.id = ?
         """,
-        [priority_id],
-    ).df()
-    return frame.iloc[0].to_dict() if not frame.empty else None
+        priority_id,
+    )
 
 
 def indicator(cur: duckdb.DuckDBPyConnection, code: str) -> dict[str, Any] | None:
-    frame = cur.execute(
+    return _one(
+        cur,
         """
         SELECT i.*, pr.title AS priority_title, pa.name AS source_name
         FROM indicator i JOIN priority pr ON pr.id = i.priority_id JOIN partner pa ON pa.code = i.source_partner
         WHERE i.code = ?
         """,
-        [code],
-    ).df()
-    return frame.iloc[0].to_dict() if not frame.empty else None
+        code,
+    )
 
 
 def indicator_choices(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:

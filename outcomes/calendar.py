@@ -21,8 +21,8 @@ from typing import Any
 
 import duckdb
 
-from outcomes import periods
-from outcomes.periods import Period
+from loaders import periods
+from loaders.periods import Period
 
 
 def due_date(period: Period, days: int) -> date:

@@ -56,8 +56,8 @@ def _marker(state: str) -> dict[str, Any]:
     }
 
 
-def _layout(height: int, font_size: int, x: list[str]) -> dict[str, Any]:
-    """What every chart shares: white ground, large type, legend on top, level period labels."""
+def base_layout(height: int, font_size: int) -> dict[str, Any]:
+    """What every chart shares (these and the SPC ones): white ground, large type, legend on top."""
     return {
         "height": height,
         "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
@@ -73,6 +73,12 @@ def _layout(height: int, font_size: int, x: list[str]) -> dict[str, Any]:
             "font": {"size": font_size - 2},
         },
         "hovermode": "closest",
+    }
+
+
+def _layout(height: int, font_size: int, x: list[str]) -> dict[str, Any]:
+    return {
+        **base_layout(height, font_size),
         # A few level labels: a board member reads "2023/24 Q1" at a glance, not a slanted crowd.
         "xaxis": {
             "type": "category",
@@ -84,6 +90,10 @@ def _layout(height: int, font_size: int, x: list[str]) -> dict[str, Any]:
             "automargin": True,
         },
     }
+
+
+def _line(fig: go.Figure, x, y, name: str, line: dict[str, Any], **more: Any) -> None:
+    fig.add_trace(go.Scatter(x=x, y=y, mode="lines", line=line, name=name, **more))
 
 
 def _opt(value: Any) -> float | None:
@@ -104,66 +114,28 @@ def trend(
     )
     if has_target and indicator["polarity"] != "none":
         edges = _band_edges(history["target"], indicator)
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=history["target"],
-                mode="lines",
-                line={"color": TARGET_COLOUR, "width": 2.5, "dash": "dash", "shape": "hv"},
-                name="Target",
-                hovertemplate="Target %{y}<extra></extra>",
-            )
+        target = {"color": TARGET_COLOUR, "width": 2.5, "dash": "dash", "shape": "hv"}
+        _line(
+            fig, x, history["target"], "Target", target, hovertemplate="Target %{y}<extra></extra>"
         )
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=edges,
-                mode="lines",
-                line={"width": 0, "shape": "hv"},
-                fill="tonexty",
-                fillcolor=BAND_FILL,
-                name="Amber tolerance band",
-                hoverinfo="skip",
-            )
-        )
+        _line(
+            fig, x, edges, "Amber tolerance band", {"width": 0, "shape": "hv"},
+            fill="tonexty", fillcolor=BAND_FILL, hoverinfo="skip",
+        )  # fmt: skip
     elif has_target:
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=history["target"],
-                mode="lines",
-                line={"color": TARGET_COLOUR, "dash": "dash"},
-                name="Target",
-            )
-        )
+        _line(fig, x, history["target"], "Target", {"color": TARGET_COLOUR, "dash": "dash"})
     baseline = _opt(indicator.get("baseline_value"))
     if baseline is not None and x:
         label = f"Baseline {format_value(baseline, unit, decimals)}"
         if indicator.get("baseline_period"):
             label += f" ({indicator['baseline_period']})"
-        fig.add_trace(
-            go.Scatter(
-                x=[x[0], x[-1]],
-                y=[baseline, baseline],
-                mode="lines",
-                line={"color": BASELINE_COLOUR, "width": 2, "dash": "dot"},
-                name=label,
-                hoverinfo="skip",
-            )
-        )
+        style = {"color": BASELINE_COLOUR, "width": 2, "dash": "dot"}
+        _line(fig, [x[0], x[-1]], [baseline, baseline], label, style, hoverinfo="skip")
     if x:
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=history["value"],
-                mode="lines",
-                line={"color": INK, "width": 2},
-                name="Figure",
-                showlegend=False,
-                hoverinfo="skip",
-                connectgaps=False,
-            )
-        )
+        _line(
+            fig, x, history["value"], "Figure", {"color": INK, "width": 2},
+            showlegend=False, hoverinfo="skip", connectgaps=False,
+        )  # fmt: skip
     for st_name in status.STATUSES:
         points = history[history["status"] == st_name] if not history.empty else history
         if points.empty or points["value"].isna().all():

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import duckdb
 
-from loaders.problems import FileRefused
-from outcomes import board, framework, status
+from loaders.problems import as_text
+from outcomes import board, framework, status, uploads
 from outcomes.demo import DEMO_FRAMEWORK, build_demo
 from outcomes.errors import Refused
 from outcomes.store import open_store, resolve_db_path
@@ -43,6 +43,20 @@ def _open(db: str | None):
                 "Stop it first, or point --db at another file."
             ) from None
         raise CommandError(f"cannot open {path}: {err}") from None
+
+
+def _read(db: str | None, read):
+    """What ``read`` finds in the store, which is closed again: the commands that only look."""
+    store = _open(db)
+    try:
+        return read(store.cursor())
+    finally:
+        store.close()
+
+
+def _print_json(value) -> int:
+    print(json.dumps(value, default=_json_default, indent=2))
+    return 0
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -87,14 +101,9 @@ def _json_default(value):
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    store = _open(args.db)
-    try:
-        rows = board.status_rows(store.cursor())
-    finally:
-        store.close()
+    rows = _read(args.db, board.status_rows)
     if args.json:
-        print(json.dumps(rows, default=_json_default, indent=2))
-        return 0
+        return _print_json(rows)
     header = f"{'priority':<22} {'indicator':<9} {'period':<11} {'value':>10} {'target':>10} {'polarity':<8} status"
     print(header)
     print("-" * len(header))
@@ -110,11 +119,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_framework_export(args: argparse.Namespace) -> int:
     out = Path(args.out)
-    store = _open(args.db)
-    try:
-        fw = framework.read_framework(store.cursor())
-    finally:
-        store.close()
+    fw = _read(args.db, framework.read_framework)
     if out.suffix.lower() == ".xlsx":
         framework.to_xlsx(fw, out)
     elif out.suffix.lower() in (".yaml", ".yml"):
@@ -228,7 +233,7 @@ def cmd_load(args: argparse.Namespace) -> int:
             "file": prep.file_name,
             "format": prep.source_format,
             "summary": prep.summary,
-            "problems": [_problem_dict(p) for p in prep.problems],
+            "problems": prep.problems,
             "result": None,
         }
         if result is not None:
@@ -243,7 +248,13 @@ def cmd_load(args: argparse.Namespace) -> int:
     if args.json:
         print(
             json.dumps(
-                {"ok": refused is None, "refused": refused, "files": report},
+                {
+                    "ok": refused is None,
+                    "refused": refused,
+                    "files": [
+                        {**e, "problems": [_problem_dict(p) for p in e["problems"]]} for e in report
+                    ],
+                },
                 default=_json_default,
                 indent=2,
             )
@@ -253,17 +264,8 @@ def cmd_load(args: argparse.Namespace) -> int:
             print(f"{entry['file']} ({entry['format']})")
             for key, value in entry["summary"].items():
                 print(f"  {key}: {value}")
-            for p in entry["problems"]:
-                where = ", ".join(
-                    x
-                    for x in (
-                        p["sheet"] and f"sheet {p['sheet']}",
-                        p["row"] and f"row {p['row']}",
-                        p["column"] and f"column {p['column']}",
-                    )
-                    if x
-                )
-                print(f"  {p['severity'].upper():8} {where + ': ' if where else ''}{p['message']}")
+            if entry["problems"]:
+                print(as_text(entry["problems"], severity=True))
             result = entry["result"]
             if result and result["already_loaded_as"] is not None:
                 print(f"  already loaded as upload {result['already_loaded_as']}: nothing changed")
@@ -284,20 +286,9 @@ def cmd_load(args: argparse.Namespace) -> int:
 def cmd_uploads(args: argparse.Namespace) -> int:
     from outcomes import uploads
 
-    store = _open(args.db)
-    try:
-        frame = uploads.uploads(store.cursor())
-    finally:
-        store.close()
+    frame = _read(args.db, uploads.uploads)
     if args.json:
-        print(
-            json.dumps(
-                frame.astype(object).where(frame.notna(), None).to_dict("records"),
-                default=_json_default,
-                indent=2,
-            )
-        )
-        return 0
+        return _print_json(frame.astype(object).where(frame.notna(), None).to_dict("records"))
     for r in frame.itertuples():
         print(
             f"{r.id:>4}  {r.uploaded_at:%Y-%m-%d %H:%M}  {r.state:<11}  {r.rows_new:>6} new {r.rows_revised:>5} revised  {r.file_name}  ({r.uploaded_by})"
@@ -340,11 +331,7 @@ def cmd_meeting_add(args: argparse.Namespace) -> int:
 def cmd_meeting_list(args: argparse.Namespace) -> int:
     from outcomes import meetings
 
-    store = _open(args.db)
-    try:
-        frame = meetings.meetings(store.cursor())
-    finally:
-        store.close()
+    frame = _read(args.db, meetings.meetings)
     for r in frame.itertuples():
         print(f"{r.meeting_date:%Y-%m-%d}  {r.title or ''}  (recorded by {r.recorded_by})")
     return 0
@@ -396,23 +383,29 @@ def cmd_pack(args: argparse.Namespace) -> int:
 # --- Statistics: SPC and comparison with other areas (issue 11) ------------------------------
 
 
+def _statistic(db: str | None, read):
+    """A statistic read from the store; nothing to compare is said plainly."""
+    from outcomes import statistics
+
+    try:
+        return _read(db, read)
+    except statistics.ComparisonError as err:
+        raise CommandError(str(err)) from None
+
+
+def _figure(x) -> str:
+    return "–" if x is None else f"{x:,.2f}"
+
+
 def cmd_spc(args: argparse.Namespace) -> int:
     from outcomes import spc, statistics
 
-    store = _open(args.db)
-    try:
-        chart = statistics.code_chart(store.cursor(), args.code, args.area, args.profile)
-    except statistics.ComparisonError as err:
-        raise CommandError(str(err)) from None
-    finally:
-        store.close()
+    chart = _statistic(
+        args.db, lambda cur: statistics.code_chart(cur, args.code, args.area, args.profile)
+    )
     if args.json:
-        print(json.dumps(spc.to_dict(chart), default=_json_default, indent=2))
-        return 0
-
-    def num(x):
-        return "–" if x is None else f"{x:,.2f}"
-
+        return _print_json(spc.to_dict(chart))
+    num = _figure
     print(f"{args.code}: XmR chart, profile {chart.profile} ({spc.PROFILES[chart.profile].title})")
     print(f"{'period':<12} {'value':>10} {'mean':>10} {'lower':>10} {'upper':>10}  special cause")
     for p in chart.points:
@@ -436,27 +429,20 @@ def cmd_spc(args: argparse.Namespace) -> int:
 def cmd_compare(args: argparse.Namespace) -> int:
     from outcomes import compare, statistics
 
-    store = _open(args.db)
-    try:
-        result = statistics.compare_code(
-            store.cursor(),
+    result = _statistic(
+        args.db,
+        lambda cur: statistics.compare_code(
+            cur,
             args.code,
             period=args.period,
             group=args.group,
             polarity=args.polarity,
             area=args.area,
-        )
-    except statistics.ComparisonError as err:
-        raise CommandError(str(err)) from None
-    finally:
-        store.close()
+        ),
+    )
     if args.json:
-        print(json.dumps(statistics.comparison_dict(result), default=_json_default, indent=2))
-        return 0
-
-    def num(x):
-        return "–" if x is None else f"{x:,.2f}"
-
+        return _print_json(statistics.comparison_dict(result))
+    num = _figure
     bench = num(result.benchmark_value)
     print(
         f"{result.code}: {result.name}, {result.period}; benchmark {result.benchmark_name} {bench}"
@@ -528,18 +514,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     i.set_defaults(func=cmd_framework_import)
 
-    p = sub.add_parser(
-        "template", help="write a pre-filled return workbook for a priority or a lead"
-    )
-    _db_argument(p)
-    who = p.add_mutually_exclusive_group(required=True)
-    who.add_argument("--priority", metavar="ID", help="priority id, e.g. street-violence")
-    who.add_argument(
-        "--lead", metavar="NAME", help="a lead's or accountable person's role, or part of it"
-    )
-    p.add_argument("--period", required=True, help='the return period, e.g. "2024/25 Q3"')
-    p.add_argument("--out", required=True, metavar="FILE.xlsx")
-    p.set_defaults(func=cmd_template)
+    _add_template(sub)
 
     p = sub.add_parser("load", help="check and load returns or public data files (all or nothing)")
     _db_argument(p)
@@ -550,9 +525,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="who is loading, for the audit trail (default: your login name)",
     )
-    p.add_argument(
-        "--format", default="auto", choices=["auto", "return", "police-uk", "ons-csp", "fingertips"]
-    )
+    p.add_argument("--format", default="auto", choices=uploads.FORMATS)
     p.add_argument(
         "--accept-warnings",
         action="store_true",
@@ -597,6 +570,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", default=getpass.getuser(), metavar="NAME")
     p.set_defaults(func=cmd_actions)
 
+    _add_pack(sub)
+    _add_statistics(sub)
+    return parser
+
+
+def _add_template(sub) -> None:
+    p = sub.add_parser(
+        "template", help="write a pre-filled return workbook for a priority or a lead"
+    )
+    _db_argument(p)
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--priority", metavar="ID", help="priority id, e.g. street-violence")
+    who.add_argument(
+        "--lead", metavar="NAME", help="a lead's or accountable person's role, or part of it"
+    )
+    p.add_argument("--period", required=True, help='the return period, e.g. "2024/25 Q3"')
+    p.add_argument("--out", required=True, metavar="FILE.xlsx")
+    p.set_defaults(func=cmd_template)
+
+
+def _add_pack(sub) -> None:
     p = sub.add_parser("pack", help="the board pack: PDF, PowerPoint or Excel")
     _db_argument(p)
     p.add_argument("--format", required=True, choices=["pdf", "pptx", "xlsx"])
@@ -609,7 +603,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--paper", choices=["A4", "A3"], default="A4", help="PDF paper size")
     p.set_defaults(func=cmd_pack)
 
-    # --- Statistics (issue 11): SPC and comparison with other areas ---
+
+def _add_statistics(sub) -> None:
+    """SPC and comparison with other areas (issue 11)."""
     p = sub.add_parser(
         "spc", help="an indicator's or series' SPC (XmR) chart: limits, special causes, icons"
     )
@@ -641,14 +637,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print the comparison as JSON")
     p.set_defaults(func=cmd_compare)
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (Refused, FileRefused) as err:
+    except Refused as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except duckdb.IOException as err:

@@ -22,7 +22,8 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from outcomes import calendar, periods, store
+from loaders import periods
+from outcomes import calendar, store
 from outcomes.framework import Framework, from_yaml, import_framework
 from outcomes.observations import (
     OBSERVATIONS,

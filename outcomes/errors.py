@@ -8,15 +8,10 @@ lists each located problem when there are several. The pages and the command lin
 
 from __future__ import annotations
 
-from typing import Any
+# Declared beside the Problem it carries, below both packages: the loaders refuse too.
+from loaders.problems import Refused
 
-
-class Refused(Exception):
-    """Something a person asked for was refused; nothing was written."""
-
-    def __init__(self, message: str, problems: list[Any] | None = None):
-        super().__init__(message)
-        self.problems = list(problems or [])
+__all__ = ["Busy", "Conflict", "Refused", "StillLinked"]
 
 
 class Conflict(Refused):
@@ -25,3 +20,7 @@ class Conflict(Refused):
 
 class Busy(Refused):
     """Another program (the command line, say) holds the database file for the moment."""
+
+
+class StillLinked(Refused):
+    """A row others still point at cannot be removed or renamed (a priority an action links to)."""

@@ -18,9 +18,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from loaders import files
-from loaders.problems import FileRefused
-from outcomes import periods, spreadsheets, status
+from loaders import files, periods
+from loaders.problems import FileRefused, Problem, as_text, problem
+from outcomes import spreadsheets, status
 from outcomes.errors import Conflict, Refused
 from outcomes.store import audit, transaction
 
@@ -32,6 +32,10 @@ COMMENTARY_MAX_CHARS = 2_000
 
 class MeetingError(Refused, ValueError):
     """A request the board's records cannot take, in plain English."""
+
+
+# The first line of an actions import refused; the problems follow, one a row.
+IMPORT_REFUSED = "Nothing was imported. Fix these rows:"
 
 
 def parse_date(value: Any, what: str) -> date:
@@ -600,7 +604,7 @@ def export_actions(cur: duckdb.DuckDBPyConnection, out) -> int:
     return len(frame)
 
 
-def _repeated_references(frame: pd.DataFrame) -> list[str]:
+def _repeated_references(frame: pd.DataFrame, file: str) -> list[Problem]:
     """One problem per row whose reference another row of the same import also uses."""
     refs = frame["reference"].map(lambda v: None if v is None else str(v).strip().upper())
     problems = []
@@ -608,8 +612,16 @@ def _repeated_references(frame: pd.DataFrame) -> list[str]:
         if len(rows) > 1:
             numbers = ", ".join(str(i + 2) for i in rows)
             problems += [
-                f"row {i + 2}: action {ref} appears on more than one row (rows {numbers}): "
-                "keep one row per action."
+                problem(
+                    "action-invalid",
+                    f"action {ref} appears on more than one row (rows {numbers}): "
+                    "keep one row per action.",
+                    file=file,
+                    sheet="Actions",
+                    row=i + 2,
+                    column="reference",
+                    value=ref,
+                )
                 for i in rows
             ]
     return problems
@@ -630,8 +642,8 @@ def import_actions(cur: duckdb.DuckDBPyConnection, path, *, by: str) -> dict[str
             f"The Actions sheet is missing column(s): {', '.join(missing)} (export the log to see the layout)."
         )
     counts = {"added": 0, "changed": 0, "unchanged": 0}
-    problems = [f"row {p.row}: {p.message}" for p in faults]
-    problems += _repeated_references(frame)
+    problems = list(faults)
+    problems += _repeated_references(frame, name)
     with transaction(cur):
         for number, row in enumerate(frame.to_dict("records"), start=2):
             if all(v is None or (not isinstance(v, str) and pd.isna(v)) for v in row.values()):
@@ -654,11 +666,11 @@ def import_actions(cur: duckdb.DuckDBPyConnection, path, *, by: str) -> dict[str
                 )
                 counts[outcome] += 1
             except MeetingError as err:
-                problems.append(f"row {number}: {err}")
+                problems.append(
+                    problem("action-invalid", str(err), file=name, sheet="Actions", row=number)
+                )
         if problems:
-            raise MeetingError(
-                "Nothing was imported. Fix these rows:\n" + "\n".join(f"  - {p}" for p in problems)
-            )
+            raise MeetingError(f"{IMPORT_REFUSED}\n{as_text(problems)}", problems)
     return counts
 
 

@@ -17,7 +17,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from outcomes import periods
+from loaders import periods
+from loaders.series import SERIES_FIGURES
 from outcomes.store import audit, insert_frame, registered, transaction
 
 OBSERVATION_COLUMNS = [
@@ -51,20 +52,7 @@ class Target:
 OBSERVATIONS = Target(
     "observation", "observation_current_detail", "indicator_code", tuple(_NUMERIC)
 )
-SERIES = Target(
-    "series_value",
-    "series_current",
-    "series_code",
-    (
-        "value",
-        "numerator",
-        "denominator",
-        "lower_ci_95",
-        "upper_ci_95",
-        "lower_ci_998",
-        "upper_ci_998",
-    ),
-)
+SERIES = Target("series_value", "series_current", "series_code", SERIES_FIGURES)
 
 
 @dataclass(frozen=True)

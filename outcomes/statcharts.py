@@ -8,14 +8,13 @@ black and white.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 import plotly.graph_objects as go
 
+from loaders.periods import parse_code
 from outcomes import compare, spc
 from outcomes.board import format_value
-from outcomes.periods import parse_code
+from outcomes.charts import base_layout
 
 INK = "#1F2328"
 MEAN_COLOUR = "#1F2328"
@@ -41,24 +40,6 @@ def _label(period: str) -> str:
         return parse_code(period).short_label
     except Exception:  # series periods without a short form keep their code
         return period
-
-
-def _layout(height: int, font_size: int) -> dict[str, Any]:
-    return {
-        "height": height,
-        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
-        "font": {"size": font_size, "color": INK},
-        "plot_bgcolor": "#FFFFFF",
-        "paper_bgcolor": "#FFFFFF",
-        "legend": {
-            "orientation": "h",
-            "yanchor": "bottom",
-            "y": 1.02,
-            "x": 0,
-            "font": {"size": font_size - 2},
-        },  # fmt: skip
-        "hovermode": "closest",
-    }
 
 
 def spc_chart(
@@ -128,7 +109,7 @@ def spc_chart(
         if p.recalculated:
             fig.add_vline(x=lab, line={"color": LIMIT_COLOUR, "width": 1, "dash": "dot"})
     fig.update_layout(
-        **_layout(height, font_size),
+        **base_layout(height, font_size),
         xaxis={"type": "category", "categoryorder": "array", "categoryarray": x,
                "showgrid": False, "nticks": 6, "tickangle": 0, "automargin": True},
         yaxis={"gridcolor": "#E5E7EB", "zeroline": False,
@@ -178,7 +159,7 @@ def caterpillar(result, *, height: int | None = None, font_size: int = 14) -> go
         fig.add_vline(x=result.group_value, line={"color": "#004488", "width": 2, "dash": "dot"},
                       annotation_text=f"Group {result.group_value:,.1f}",
                       annotation_position="bottom")  # fmt: skip
-    layout = _layout(height or max(280, 34 * len(rows) + 120), font_size)
+    layout = base_layout(height or max(280, 34 * len(rows) + 120), font_size)
     # The legend goes underneath: above, it collides with the benchmark's label.
     layout["legend"].update({"y": -0.14, "yanchor": "top"})
     layout["margin"].update({"t": 30, "b": 60})
@@ -219,7 +200,7 @@ def funnel_plot(result, limits: pd.DataFrame, *, height: int = 420, font_size: i
                        for r in own],
             hoverinfo="text",
         ))  # fmt: skip
-    fig.update_layout(**_layout(height, font_size),
+    fig.update_layout(**base_layout(height, font_size),
                       xaxis={"title": "Denominator (size of the area)", "type": "log",
                              "gridcolor": "#E5E7EB"},
                       yaxis={"gridcolor": "#E5E7EB", "zeroline": False})  # fmt: skip

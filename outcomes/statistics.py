@@ -346,18 +346,8 @@ def compare_code(
         raise ComparisonError(f"{code} has no figures for {period}; it has {', '.join(periods)}")
 
     names = _area_names(cur)
-    bench_rows = figures[figures["area"].isin(list(BENCHMARK_CODES))]
     peers = figures[~figures["area"].str.startswith(BENCHMARK_PREFIXES)]
-    if not bench_rows.empty and not pd.isna(bench_rows.iloc[0]["value"]):
-        b = bench_rows.iloc[0]
-        benchmark_name = BENCHMARK_CODES[b["area"]]
-        # The value the source compared with, as it published it.
-        benchmark = float(b["value"])
-    else:
-        benchmark_name = "All areas"
-        benchmark = compare.pooled(
-            _nums(peers["count"]), _nums(peers["denominator"]), kind, multiplier
-        )
+    benchmark_name, benchmark = _benchmark(figures, peers, kind, multiplier)
 
     groups = comparator_groups(cur)
     members = groups[groups["group_name"] == group] if group else groups.iloc[0:0]
@@ -407,6 +397,19 @@ def compare_code(
     if us:
         result.rank = compare.rank(rows, us, polarity)
     return result
+
+
+def _benchmark(
+    figures: pd.DataFrame, peers: pd.DataFrame, kind: str, multiplier: float
+) -> tuple[str, float | None]:
+    """The national figure the source gives, else all the peers' counts pooled."""
+    bench_rows = figures[figures["area"].isin(list(BENCHMARK_CODES))]
+    if not bench_rows.empty and not pd.isna(bench_rows.iloc[0]["value"]):
+        b = bench_rows.iloc[0]
+        # The value the source compared with, as it published it.
+        return BENCHMARK_CODES[b["area"]], float(b["value"])
+    pooled = compare.pooled(_nums(peers["count"]), _nums(peers["denominator"]), kind, multiplier)
+    return "All areas", pooled
 
 
 def _row_note(r: pd.Series) -> str | None:

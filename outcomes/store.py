@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from outcomes.errors import Conflict
+from outcomes.errors import Conflict, StillLinked
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = PROJECT_ROOT / "data" / "outcomes.duckdb"
@@ -136,7 +136,9 @@ def transaction(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     rolled back; a failed rollback never hides the error that caused it. When another
     connection's change to the same rows was committed first, DuckDB refuses ours (a primary
     key clash or a write-write conflict); that becomes a :class:`~outcomes.errors.Conflict`
-    with a plain message instead of a database error.
+    with a plain message instead of a database error. Removing or renaming a row that others
+    still point at (a priority an action links to) becomes a :class:`~outcomes.errors.StillLinked`
+    naming what links to it.
     """
     key = id(cur)
     with _depth_lock:
@@ -155,6 +157,9 @@ def transaction(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
                 cur.execute("ROLLBACK")
             if _is_conflict(err):
                 raise Conflict(CONFLICT_MESSAGE) from err
+            linked = _still_linked(cur, err)
+            if linked:
+                raise linked from err
             raise
     finally:
         with _depth_lock:
@@ -182,6 +187,60 @@ def _is_conflict(err: BaseException) -> bool:
     text = str(err)
     return isinstance(err, duckdb.ConstraintException) and (
         "Duplicate key" in text or "Conflict" in text
+    )
+
+
+# What DuckDB says when a row others point at is deleted or its key changed (it names the
+# pointing column and the key), and when a row points at a key that is not there.
+_REFERENCED = re.compile(r'key "(\w+): (.*)" is still referenced by a foreign key')
+_MISSING = re.compile(r'key "(\w+): (.*)" does not exist in the referenced table')
+# The rows that point at others, as a person would count them.
+_LINKED_ROWS = {
+    "action": ("action", "actions"),
+    "commentary": ("piece of commentary", "pieces of commentary"),
+    "indicator_derivation": ("derivation rule", "derivation rules"),
+    "indicator_spc": ("SPC setting", "SPC settings"),
+    "indicator_target": ("target", "targets"),
+    "meeting_status": ("status frozen at a meeting", "statuses frozen at meetings"),
+    "observation": ("recorded figure", "recorded figures"),
+    "series_value": ("series value", "series values"),
+    "spc_event": ("SPC event", "SPC events"),
+}
+
+
+def _still_linked(cur: duckdb.DuckDBPyConnection, err: BaseException) -> StillLinked | None:
+    """A foreign-key refusal in words: what still links to the row (counted after rollback)."""
+    if not isinstance(err, duckdb.ConstraintException):
+        return None
+    missing = _MISSING.search(str(err))
+    if missing:
+        return StillLinked(
+            f"There is no {missing.group(2)} to link to any more (someone may have just "
+            "removed it). Nothing was written: look again, then try again."
+        )
+    found = _REFERENCED.search(str(err))
+    if not found:
+        return None
+    column, key = found.groups()
+    links = cur.execute(
+        "SELECT table_name, referenced_table FROM duckdb_constraints() "
+        "WHERE constraint_type = 'FOREIGN KEY' AND constraint_column_names = [?] ORDER BY 1",
+        [column],
+    ).fetchall()
+    counts, parent, total = [], "record", 0
+    for table, referenced in links:
+        # Table names come from the catalogue, never from a person.
+        n = cur.execute(f'SELECT count(*) FROM "{table}" WHERE "{column}" = ?', [key]).fetchone()[0]
+        if n:
+            one, many = _LINKED_ROWS.get(table, (table.replace("_", " "),) * 2)
+            counts.append(f"{n} {one if n == 1 else many}")
+            parent, total = referenced.replace("_", " "), total + n
+    linked = " and ".join(counts) or "other records"
+    single = total == 1
+    return StillLinked(
+        f"The {parent} {key} cannot be renamed or removed: {linked} still "
+        f"link{'s' if single else ''} to it. Move {'it' if single else 'them'} to another "
+        f"{parent} first, or keep this one. Nothing was written."
     )
 
 

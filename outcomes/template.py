@@ -29,7 +29,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from outcomes import periods, spreadsheets
+from loaders import periods
+from outcomes import spreadsheets
 from outcomes.board import UNIT_LABELS
 from outcomes.errors import Refused
 

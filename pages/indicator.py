@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from outcomes import board, charts, observations, periods, spreadsheets, status
+from loaders import periods
+from outcomes import board, charts, observations, spreadsheets, status
 from ui import components as ui
 from ui import data, markup
 from ui import statistics as ui_statistics

@@ -9,9 +9,10 @@ from io import BytesIO
 import pandas as pd
 import streamlit as st
 
-from outcomes import meetings, periods, status
+from loaders import periods
+from outcomes import meetings, status
 from ui import components as ui
-from ui import data, markup
+from ui import data, markup, problems
 from ui.router import require_router
 from ui.state import cursor
 
@@ -357,21 +358,9 @@ if st.button("Import the actions", disabled=workbook is None, key="actions_impor
         try:
             counts = meetings.import_actions(cursor(), BytesIO(workbook.getvalue()), by=who)
         except meetings.MeetingError as err:
-            lines = str(err).splitlines()
-            rows = [line.strip()[2:] for line in lines[1:] if line.strip().startswith("- ")]
-            st.error(lines[0] if rows else str(err))
-            if rows:
-                problems = [r.split(": ", 1) if r.startswith("row ") else ["", r] for r in rows]
-                st.dataframe(
-                    pd.DataFrame(
-                        {
-                            "Row": [p[0].removeprefix("row ") for p in problems],
-                            "What to fix": [p[-1] for p in problems],
-                        }
-                    ),
-                    hide_index=True,
-                    width="stretch",
-                )
+            st.error(meetings.IMPORT_REFUSED if err.problems else str(err))
+            if err.problems:
+                problems.show(err.problems)
         else:
             _done(
                 "import",

@@ -5,7 +5,8 @@ from datetime import date
 
 import streamlit as st
 
-from outcomes import board, periods, status
+from loaders import periods
+from outcomes import board, status
 from ui import components as ui
 from ui import data, markup
 from ui.router import require_router

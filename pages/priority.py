@@ -6,7 +6,8 @@ from datetime import date
 import streamlit as st
 from markupsafe import Markup
 
-from outcomes import board, meetings, periods, status
+from loaders import periods
+from outcomes import board, meetings, status
 from ui import components as ui
 from ui import data, markup
 from ui import statistics as ui_statistics

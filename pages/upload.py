@@ -6,11 +6,12 @@ from io import BytesIO
 import pandas as pd
 import streamlit as st
 
-from outcomes import calendar, periods, status, uploads
+from loaders import periods
+from outcomes import calendar, status, uploads
 from outcomes.errors import Refused
 from outcomes.template import TemplateError, write_template
 from ui import components as ui
-from ui import data
+from ui import data, problems
 from ui.router import require_router
 from ui.state import cursor
 
@@ -111,36 +112,6 @@ def _prepare(data_version: int, name: str, content: bytes) -> uploads.Prepared:
     return uploads.prepare_upload(cursor(), content, name)
 
 
-def _where(p) -> str:
-    parts = (
-        p.sheet and f"sheet {p.sheet}",
-        p.row and f"row {p.row}",
-        p.column and f"column {p.column}",
-    )
-    return ", ".join(x for x in parts if x) or "the file"
-
-
-def _problem_table(problems: list) -> pd.DataFrame:
-    return pd.DataFrame(
-        [{"Where": _where(p), "Value": p.value or "", "What to do": p.message} for p in problems]
-    )
-
-
-def _show_problems(problems: list, shown: int = 25) -> None:
-    """Each problem as a sentence (readable at any width), then all of them as a table."""
-    lines = [
-        f"- **{ui.plain(_where(p))}**"
-        + (f" ({ui.plain(p.value)})" if p.value else "")
-        + f": {ui.plain(p.message)}"
-        for p in problems[:shown]
-    ]
-    if len(problems) > shown:
-        lines.append(f"- … and {len(problems) - shown:,} more, in the table below.")
-    st.markdown("\n".join(lines))
-    with st.expander(f"All {len(problems):,} as a table, to sort or copy"):
-        st.dataframe(_problem_table(problems), hide_index=True, width="stretch")
-
-
 def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
@@ -159,14 +130,13 @@ if uploaded is not None:
             f"{_count(len(prepared.errors), 'problem')} to fix in the file before it can be "
             "loaded. Nothing has been written."
         )
-        _show_problems(prepared.errors)
+        problems.show(prepared.errors)
     if prepared.warnings:
         st.warning(f"{_count(len(prepared.warnings), 'warning')}: check each figure below.")
-        _show_problems(prepared.warnings)
+        problems.show(prepared.warnings)
     infos = [p for p in prepared.problems if p.severity == "info"]
     if infos:
-        with st.expander(_count(len(infos), "note")):
-            st.dataframe(_problem_table(infos), hide_index=True, width="stretch")
+        problems.notes(infos, _count(len(infos), "note"))
 
     if not prepared.errors and prepared.already_loaded is None:
         st.header("4. Preview", divider="gray")

@@ -11,7 +11,7 @@ from typing import Any
 
 import streamlit as st
 
-from outcomes import periods
+from loaders import periods
 from ui.markup import badge, plain, render
 
 __all__ = [

@@ -23,7 +23,8 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, Undefined
 from markupsafe import Markup
 
-from outcomes import agenda, board, periods, status
+from loaders import periods
+from outcomes import agenda, board, status
 
 TEMPLATES = Path(__file__).parent / "templates"
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from outcomes import periods
+from loaders import periods
 from outcomes.framework.tables import TABLES, Column, Framework, Table
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 import yaml
 
 from loaders import files
-from loaders.problems import FileRefused
+from loaders.problems import FileRefused, Problem
 from outcomes import spreadsheets
 from outcomes.framework.checking import blank, coerce_table, validate
 from outcomes.framework.tables import (
@@ -348,8 +348,8 @@ def from_xlsx(path: str | Path) -> Framework:
     try:
         sheets, faults = files.read_tables(files.read_bytes(path, path.name), path.name)
     except FileRefused as refused:
-        raise FrameworkError([p.message for p in refused.problems], str(path)) from None
-    problems: list[str] = [p.message for p in faults]
+        raise FrameworkError(refused.problems, str(path)) from None
+    problems: list[str | Problem] = list(faults)
     for name in OPTIONAL_SHEETS:
         sheets.setdefault(name, pd.DataFrame(columns=TABLES[name].column_names))
     missing = [name for name in TABLES if name not in sheets]

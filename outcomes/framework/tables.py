@@ -10,14 +10,14 @@ from typing import Any
 
 import pandas as pd
 
+from loaders.problems import Problem, as_text, problem
+from loaders.values import UNITS
 from outcomes.errors import Refused
-from outcomes.status import POLARITIES, ROLL_UPS, TOLERANCE_KINDS
+from outcomes.status import LEVELS, METHODS, POLARITIES, ROLL_UPS, TOLERANCE_KINDS
 
-LEVELS = ("outcome", "output")
-UNITS = ("count", "percent", "rate_per_1000", "score")
 FREQUENCIES = ("monthly", "quarterly", "annual")
 # spc: the status is read from the indicator's SPC icons (see outcomes/statistics.py).
-STATUS_METHODS = ("target", "baseline", "spc")
+STATUS_METHODS = (*METHODS, "spc")
 AGGREGATES = ("sum", "mean")
 SPC_PROFILES = ("mdc", "plotthedots")  # outcomes.spc.PROFILES
 SPC_EVENTS = ("recalculate", "ghost")
@@ -235,11 +235,14 @@ REPLACED_WHOLE = (
 class FrameworkError(Refused, ValueError):
     """Every problem found in a framework file, listed together."""
 
-    def __init__(self, problems: list[str], source: str = "framework"):
-        self.problems = problems
+    def __init__(self, problems: list[str | Problem], source: str = "framework"):
+        # The checks say where in their sentence (a table and its key); the file is the source.
+        found = [
+            p if isinstance(p, Problem) else problem("framework-invalid", p, file=source)
+            for p in problems
+        ]
         self.source = source
-        listing = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"{source}: {len(problems)} problem(s) to fix:\n{listing}", problems)
+        super().__init__(f"{source}: {len(found)} problem(s) to fix:\n{as_text(found)}", found)
 
 
 @dataclass

@@ -34,7 +34,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from outcomes import periods, status
+from loaders import periods
+from outcomes import status
 from outcomes.pack import chromium
 from outcomes.pack.snapshot import Snapshot, clean
 from outcomes.pack.wording import (

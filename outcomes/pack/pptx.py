@@ -12,7 +12,8 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from outcomes import periods, status
+from loaders import periods
+from outcomes import status
 from outcomes.pack import chromium
 from outcomes.pack.snapshot import Snapshot, clean
 from outcomes.pack.wording import (

@@ -15,7 +15,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from outcomes import agenda, board, meetings, periods, status
+from loaders import periods
+from outcomes import agenda, board, meetings, status
 from outcomes.pack.errors import PackError
 
 

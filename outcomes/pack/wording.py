@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from outcomes import board, periods, status
+from loaders import periods
+from outcomes import board, status
 
 FOUR_COLUMNS = (
     ("WE WILL", "aim"),

@@ -11,7 +11,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from outcomes import board, periods, spreadsheets, status
+from loaders import periods
+from outcomes import board, spreadsheets, status
 from outcomes.pack.snapshot import Snapshot, clean
 from outcomes.pack.wording import HEADER_FILL, counts, lead
 

@@ -12,10 +12,10 @@ The steps, each usable on its own (the command line and the upload page share th
    nobody accepted. The same file twice changes nothing and says so.
 4. :func:`rollback` marks an upload rolled back; the figures it replaced are current again.
 
-The checks are declared in ``CHECKS`` (a code, a severity and what the lead should do), in the
-manner of frictionless' error catalogue.
+Every check's code, severity and wording is in the one problem catalogue,
+:data:`loaders.problems.CATALOGUE`, in the manner of frictionless' error catalogue.
 
-Each step is its own module: ``prepared`` (what a checked file is, and ``CHECKS``), ``reading``
+Each step is its own module: ``prepared`` (what a checked file is), ``reading``
 (the format and the limits), ``return_checks`` (a lead's return against the framework),
 ``public_data`` (police.uk, ONS and Fingertips as series, and derived indicators), ``previewing``
 and ``committing`` (commit, undo, restore and the uploads' history).
@@ -31,7 +31,7 @@ from outcomes.uploads.committing import (
     upload_facts,
     uploads,
 )
-from outcomes.uploads.prepared import CHECKS, FORMATS, Prepared, UploadRefused, problem
+from outcomes.uploads.prepared import FORMATS, Prepared, UploadRefused
 from outcomes.uploads.previewing import STALE_PREVIEW, Preview, preview
 from outcomes.uploads.public_data import derived_figures
 from outcomes.uploads.reading import detect_format, file_sha256, prepare, prepare_upload
@@ -39,7 +39,6 @@ from outcomes.uploads.return_checks import BIG_CHANGE
 
 __all__ = [
     "BIG_CHANGE",
-    "CHECKS",
     "FORMATS",
     "STALE_PREVIEW",
     "Prepared",
@@ -56,7 +55,6 @@ __all__ = [
     "prepare",
     "prepare_upload",
     "preview",
-    "problem",
     "restore",
     "rollback",
     "upload_facts",

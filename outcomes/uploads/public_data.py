@@ -7,8 +7,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from outcomes import periods
-from outcomes.uploads.prepared import Prepared, problem
+from loaders import periods
+from loaders.problems import problem
+from outcomes.uploads.prepared import Prepared
 
 
 def prepare_series(
@@ -29,9 +30,7 @@ def prepare_series(
             for c in meta["code"]
         ]
         meta["source"], meta["unit"] = "police-uk", "count"
-        problems = [
-            problem("unreadable", p, **where) if isinstance(p, str) else p for p in result.problems
-        ]
+        problems = list(result.problems)
         summary = {
             "rows read": result.rows_read,
             "rows in the area": result.rows_in_area,
@@ -46,7 +45,7 @@ def prepare_series(
             from loaders.fingertips import read_fingertips as reader
         result = reader(path)
         values, meta = result.values, result.series.copy()
-        problems = [problem("loader-note", p, **where) for p in result.problems]
+        problems = list(result.problems)
         summary = {
             "rows read": result.rows_read,
             **{f"skipped: {k}": v for k, v in result.skipped.items()},

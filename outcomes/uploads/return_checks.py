@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -10,13 +11,13 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from loaders.problems import Problem
+from loaders import periods
+from loaders.problems import Problem, problem
 from loaders.returns import ReturnRows, read_return
 from loaders.values import PLAUSIBLE_MAX, parse_value
-from outcomes import periods
 from outcomes.meetings import COMMENTARY_MAX_CHARS
 from outcomes.store import registered
-from outcomes.uploads.prepared import Prepared, problem
+from outcomes.uploads.prepared import Prepared
 
 BIG_CHANGE = 0.5  # a change of more than 50% on the previous figure asks for a second look
 
@@ -47,176 +48,20 @@ def prepare_return(cur, path: Path, file_name: str, sha: str, today: date) -> Pr
     indicators, area_lookup = _framework_facts(cur)
     # Plain dicts: a DataFrame row lookup per figure costs more than all the checks together.
     facts = indicators.to_dict("index")
-    known = list(facts)
     where = {"file": file_name, "sheet": read.sheet}
     col = read.columns
     records, notes = [], []
     for row in read.rows.to_dict("records"):
-        at = {**where, "row": int(row["source_row"])}
-        code = str(row.get("indicator_code") or "").strip().upper()
-        if code not in facts:
-            hint = _suggest(code, known)
-            problems.append(
-                problem(
-                    "unknown-indicator",
-                    f"'{code}' is not an indicator code in the framework.{hint}",
-                    column=col.get("indicator_code"),
-                    value=row.get("indicator_code"),
-                    **at,
-                )
-            )
-            continue
-        ind = facts[code]
-        try:
-            period = _period(row.get("period_raw"), ind["frequency"])
-        except periods.PeriodError as err:
-            wrong_kind = "but this indicator is reported" in str(err)
-            problems.append(
-                problem(
-                    "period-wrong-frequency" if wrong_kind else "period-unreadable",
-                    f"{code}: {err}",
-                    column=col.get("period"),
-                    value=row.get("period_raw"),
-                    **at,
-                )
-            )
-            continue
-        if period.end >= today:
-            problems.append(
-                problem(
-                    "period-future",
-                    f"{code}: {period.code} has not finished yet (it ends {period.end:%d %B %Y}); report it once it has.",
-                    column=col.get("period"),
-                    value=row.get("period_raw"),
-                    **at,
-                )
-            )
-            continue
-        area = _area(row.get("area"), area_lookup)
-        if area is None:
-            problems.append(
-                problem(
-                    "unknown-area",
-                    f"{code}: area '{row.get('area')}' is not one of the partnership's areas ({', '.join(sorted(set(area_lookup.values())))}); leave it blank for the whole partnership.",
-                    column=col.get("area"),
-                    value=row.get("area"),
-                    **at,
-                )
-            )
-            continue
-        if area != "all" and not bool(ind["by_area"]):
-            problems.append(
-                problem(
-                    "area-not-reported",
-                    f"{code} is reported for the whole partnership only: leave the Area blank.",
-                    column=col.get("area"),
-                    value=row.get("area"),
-                    **at,
-                )
-            )
-            continue
-        blockage = _blockage(row.get("blockage_raw"))
-        if blockage is None:
-            problems.append(
-                problem(
-                    "blockage-invalid",
-                    f"{code}: the blockage column takes Y or N, not '{row.get('blockage_raw')}'.",
-                    column=col.get("blockage"),
-                    value=row.get("blockage_raw"),
-                    **at,
-                )
-            )
-            blockage = False
-        commentary = str(row.get("commentary") or "").strip()
-        if len(commentary) > COMMENTARY_MAX_CHARS:
-            problems.append(
-                problem(
-                    "commentary-too-long",
-                    f"{code} {period.code}: the commentary is {len(commentary):,} characters; "
-                    f"the limit is {COMMENTARY_MAX_CHARS:,}. Shorten it to the story the board "
-                    "needs and send the rest to the board's officer.",
-                    column=col.get("commentary"),
-                    **at,
-                )
-            )
-            commentary = ""
-        if commentary or blockage:
-            notes.append(
-                {
-                    "indicator_code": code,
-                    "period": period.code,
-                    "narrative": commentary or None,
-                    "blockage": blockage,
-                }
-            )
-        parsed = parse_value(row.get("value_raw"), ind["unit"])
-        if parsed.error:
-            problems.append(
-                problem(
-                    "value-not-numeric",
-                    f"{code} {period.code}: {parsed.error}",
-                    column=col.get("value"),
-                    value=row.get("value_raw"),
-                    **at,
-                )
-            )
-            continue
-        if getattr(parsed, "warning", None):
-            problems.append(
-                problem(
-                    "value-read-as-percent",
-                    f"{code} {period.code}: {parsed.warning}",
-                    column=col.get("value"),
-                    value=row.get("value_raw"),
-                    **at,
-                )
-            )
-        if parsed.value is None and parsed.note is None:
-            problems.append(
-                problem(
-                    "no-figure",
-                    f"{code} {period.code}: no figure given, so nothing is recorded for it.",
-                    column=col.get("value"),
-                    **at,
-                )
-            )
-            continue
-        if ind["derived"]:
-            problems.append(
-                problem(
-                    "computed-indicator",
-                    f"{code} is computed from public data, not typed: loading the public files "
-                    "works it out. Leave its Value blank.",
-                    column=col.get("value"),
-                    value=row.get("value_raw"),
-                    **at,
-                )
-            )
-            continue
-        if parsed.value is not None:
-            out_of_range = _range_problem(parsed.value, ind["unit"])
-            if out_of_range:
-                problems.append(
-                    problem(
-                        "value-out-of-range",
-                        f"{code} {period.code}: {out_of_range}",
-                        column=col.get("value"),
-                        value=row.get("value_raw"),
-                        **at,
-                    )
-                )
-                continue
-        records.append(
-            {
-                "indicator_code": code,
-                "period": period.code,
-                "area": area,
-                "value": parsed.value,
-                "note": parsed.note,
-                "source_row": at["row"],
-                "period_start": period.start,
-            }
-        )
+
+        def flag(check: str, message: str, field: str, raw: str | None, row=row) -> None:
+            """One problem on this row, in the column ``field`` came from."""
+            value = row.get(raw) if raw else None
+            at = {**where, "row": int(row["source_row"])}
+            problems.append(problem(check, message, column=col.get(field), value=value, **at))
+
+        record = _check_row(row, facts, area_lookup, today, flag, notes)
+        if record is not None:
+            records.append(record)
     frame = pd.DataFrame.from_records(
         records,
         columns=["indicator_code", "period", "area", "value", "note", "source_row", "period_start"],
@@ -254,6 +99,97 @@ def prepare_return(cur, path: Path, file_name: str, sha: str, today: date) -> Pr
             if v or k == "rows read"
         },
     )
+
+
+def _check_row(
+    row: dict[str, Any],
+    facts: dict[str, dict[str, Any]],
+    area_lookup: dict[str, str],
+    today: date,
+    flag: Callable[[str, str, str, str | None], None],
+    notes: list[dict[str, Any]],
+) -> dict[str, Any] | None:
+    """One row of a return against the framework: the figure to record, or None.
+
+    Every problem goes to ``flag`` (its check, sentence, column and raw field); the row's
+    commentary goes to ``notes`` even when its figure is refused.
+    """
+    code = str(row.get("indicator_code") or "").strip().upper()
+    if code not in facts:
+        hint = _suggest(code, list(facts))
+        message = f"'{code}' is not an indicator code in the framework.{hint}"
+        return flag("unknown-indicator", message, "indicator_code", "indicator_code")
+    ind = facts[code]
+    try:
+        period = _period(row.get("period_raw"), ind["frequency"])
+    except periods.PeriodError as err:
+        wrong_kind = "but this indicator is reported" in str(err)
+        return flag(
+            "period-wrong-frequency" if wrong_kind else "period-unreadable",
+            f"{code}: {err}",
+            "period",
+            "period_raw",
+        )
+    if period.end >= today:
+        message = f"{code}: {period.code} has not finished yet (it ends {period.end:%d %B %Y}); report it once it has."
+        return flag("period-future", message, "period", "period_raw")
+    area = _area(row.get("area"), area_lookup)
+    if area is None:
+        message = f"{code}: area '{row.get('area')}' is not one of the partnership's areas ({', '.join(sorted(set(area_lookup.values())))}); leave it blank for the whole partnership."
+        return flag("unknown-area", message, "area", "area")
+    if area != "all" and not bool(ind["by_area"]):
+        message = f"{code} is reported for the whole partnership only: leave the Area blank."
+        return flag("area-not-reported", message, "area", "area")
+    blockage = _blockage(row.get("blockage_raw"))
+    if blockage is None:
+        message = f"{code}: the blockage column takes Y or N, not '{row.get('blockage_raw')}'."
+        flag("blockage-invalid", message, "blockage", "blockage_raw")
+        blockage = False
+    commentary = str(row.get("commentary") or "").strip()
+    if len(commentary) > COMMENTARY_MAX_CHARS:
+        message = (
+            f"{code} {period.code}: the commentary is {len(commentary):,} characters; the limit "
+            f"is {COMMENTARY_MAX_CHARS:,}. Shorten it to the story the board needs and send the "
+            "rest to the board's officer."
+        )
+        flag("commentary-too-long", message, "commentary", None)
+        commentary = ""
+    if commentary or blockage:
+        notes.append(
+            {
+                "indicator_code": code,
+                "period": period.code,
+                "narrative": commentary or None,
+                "blockage": blockage,
+            }
+        )
+    label = f"{code} {period.code}"
+    parsed = parse_value(row.get("value_raw"), ind["unit"])
+    if parsed.error:
+        return flag("value-not-numeric", f"{label}: {parsed.error}", "value", "value_raw")
+    if getattr(parsed, "warning", None):
+        flag("value-read-as-percent", f"{label}: {parsed.warning}", "value", "value_raw")
+    if parsed.value is None and parsed.note is None:
+        message = f"{label}: no figure given, so nothing is recorded for it."
+        return flag("no-figure", message, "value", None)
+    if ind["derived"]:
+        message = (
+            f"{code} is computed from public data, not typed: loading the public files works it "
+            "out. Leave its Value blank."
+        )
+        return flag("computed-indicator", message, "value", "value_raw")
+    out_of_range = None if parsed.value is None else _range_problem(parsed.value, ind["unit"])
+    if out_of_range:
+        return flag("value-out-of-range", f"{label}: {out_of_range}", "value", "value_raw")
+    return {
+        "indicator_code": code,
+        "period": period.code,
+        "area": area,
+        "value": parsed.value,
+        "note": parsed.note,
+        "source_row": int(row["source_row"]),
+        "period_start": period.start,
+    }
 
 
 _LOOKALIKES = str.maketrans({"O": "0", "L": "1", "I": "1"})

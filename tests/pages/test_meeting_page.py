@@ -366,10 +366,10 @@ def test_importing_a_bad_workbook_lists_every_bad_row_and_imports_nothing(at, fr
     at.button(key="actions_import_go").click().run()
     _ok(at)
     assert [e.value for e in at.error] == ["Nothing was imported. Fix these rows:"]
-    problems = next(d.value for d in at.dataframe if "What to fix" in d.value.columns)
-    assert list(problems["Row"]) == ["3", "4"]
-    assert problems.iloc[0]["What to fix"] == "An action needs an owner."
-    assert "next Tuesday" in problems.iloc[1]["What to fix"]
+    problems = next(d.value for d in at.dataframe if "What to do" in d.value.columns)
+    assert list(problems["Where"]) == ["sheet Actions, row 3", "sheet Actions, row 4"]
+    assert problems.iloc[0]["What to do"] == "An action needs an owner."
+    assert "next Tuesday" in problems.iloc[1]["What to do"]
     assert not at.success
     assert _query(fresh_db, "SELECT count(*) FROM action") == [(0,)]
 

@@ -85,7 +85,7 @@ def test_rows_read_and_skipped(load):
 
 
 def test_known_errors_in_the_workbook_are_reported(load):
-    text = "\n".join(load.problems)
+    text = "\n".join(p.message for p in load.problems)
     assert "CSP code E22000097 is given to 'Stroud' (row 106) and 'West Northamptonshire'" in text
     assert "'Unassigned Northamptonshire' carries CSP code 'E22000357'" in text
     assert "CSP 'West Northamptonshire' (Northamptonshire) has different codes" in text

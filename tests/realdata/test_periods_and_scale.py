@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from outcomes import periods
+from loaders import periods
 from outcomes.demo import DEMO_FRAMEWORK, demo_observations
 from outcomes.framework import from_yaml
 

@@ -8,7 +8,8 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from outcomes import agenda, calendar, periods
+from loaders import periods
+from outcomes import agenda, calendar
 from outcomes.demo import facts
 from outcomes.observations import record_upload
 

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 
 from outcomes.store import PROJECT_ROOT
 
@@ -104,3 +105,34 @@ def test_replace_with_a_bad_framework_keeps_the_old_database(demo_db, tmp_path):
     done = outcomes("init", "--replace", "--db", str(demo_db), "--framework", str(bad))
     assert done.returncode == 2 and "not valid YAML" in done.stderr
     assert len(json.loads(outcomes("status", "--db", str(demo_db), "--json").stdout)) == 22
+
+
+def test_renaming_a_priority_an_action_links_to_is_a_plain_refusal(tmp_path):
+    from outcomes import meetings
+    from outcomes.store import open_store
+
+    db = tmp_path / "linked.duckdb"
+    assert outcomes("init", "--db", str(db)).returncode == 0
+    s = open_store(db)
+    action = {"reference": "A1", "text": "Chase", "owner": "Sam", "priority_id": "hate-incidents"}
+    meetings.save_action(s.cursor(), by="clerk", **action)
+    s.close()
+    doc = yaml.safe_load((PROJECT_ROOT / "data" / "framework.yaml").read_text(encoding="utf-8"))
+    (priority,) = [p for p in doc["priorities"] if p["id"] == "hate-incidents"]
+    priority["id"] = "hate-crime"
+    renamed = tmp_path / "renamed.yaml"
+    renamed.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    done = outcomes("framework", "import", str(renamed), "--db", str(db))
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "error: The priority hate-incidents cannot be renamed or removed: 1 action still links "
+        "to it. Move it to another priority first, or keep this one. Nothing was written."
+    )
+    doc["priorities"].remove(priority)
+    removed = tmp_path / "removed.yaml"
+    removed.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    done = outcomes("framework", "import", str(removed), "--db", str(db))
+    assert done.returncode == 2
+    assert "1 action still links to it" in done.stderr and "Traceback" not in done.stderr
+    status = outcomes("status", "--db", str(db), "--json")
+    assert status.returncode == 0

@@ -100,7 +100,7 @@ def test_rows_with_other_field_counts_are_reported(tmp_path):
     assert load.skipped == {"rows with the wrong number of fields": 2}
     assert set(load.values.period) == {"CY 2015", "CY 2017"}
     # The quoted LF makes each record two lines: records start on lines 2, 4, 6 and 7.
-    assert load.problems == [
+    assert [p.message for p in load.problems] == [
         "indicators-CountyUA.data.csv line 4: 27 fields where the header has 26; row skipped",
         "indicators-CountyUA.data.csv line 6: 3 fields where the header has 26; row skipped",
     ]
@@ -169,10 +169,10 @@ def test_unsupported_periods_are_skipped_and_reported_once(tmp_path):
     assert load.skipped == {"rows with an unsupported time period": 3}
     assert len(load.values) == 1
     assert len(load.problems) == 2
-    assert "time period '2013 - 15' is not supported" in load.problems[0]
-    assert "a calendar year such as 2015" in load.problems[0]
-    assert "2 rows skipped" in load.problems[0]
-    assert "'2015/17'" in load.problems[1] and "1 row skipped" in load.problems[1]
+    assert "time period '2013 - 15' is not supported" in load.problems[0].message
+    assert "a calendar year such as 2015" in load.problems[0].message
+    assert "2 rows skipped" in load.problems[0].message
+    assert "'2015/17'" in load.problems[1].message and "1 row skipped" in load.problems[1].message
 
 
 def test_missing_values_keep_the_value_note(tmp_path):
@@ -195,7 +195,7 @@ def test_text_that_is_not_a_number_is_reported(tmp_path):
     load = read_fingertips(write(tmp_path, row(count="about 300")))
     assert math.isnan(load.values.iloc[0].numerator)
     assert load.values.iloc[0].value == pytest.approx(127.516063217516)
-    assert load.problems == [
+    assert [p.message for p in load.problems] == [
         "indicators-CountyUA.data.csv line 2: Count 'about 300' is not a number; left empty"
     ]
 
@@ -203,12 +203,14 @@ def test_text_that_is_not_a_number_is_reported(tmp_path):
 def test_rows_without_area_are_reported(tmp_path):
     load = read_fingertips(write(tmp_path, row(area=""), row()))
     assert load.skipped == {"rows without an indicator ID or area code": 1}
-    assert "line 2: no Area Code" in load.problems[0]
+    assert "line 2: no Area Code" in load.problems[0].message
 
 
 def test_duplicate_keys_are_reported(tmp_path):
     load = read_fingertips(write(tmp_path, row(), row(value="1")))
-    assert any("2 rows share a series, period and area" in p for p in load.problems)
+    assert any(
+        "2 rows share a series, period and area" in p for p in (q.message for q in load.problems)
+    )
 
 
 @pytest.mark.parametrize(
@@ -236,11 +238,14 @@ def test_not_a_fingertips_file(tmp_path):
     path.write_text("Crime ID,Month\r\n1,2024-04\r\n")
     load = read_fingertips(path)
     assert load.values.empty and list(load.values.columns) == list(SERIES_VALUE_COLUMNS)
-    assert "not a Fingertips indicator export (missing columns: Indicator ID" in load.problems[0]
-    assert "could not be read" in read_fingertips(tmp_path / "absent.csv").problems[0]
+    assert (
+        "not a Fingertips indicator export (missing columns: Indicator ID"
+        in load.problems[0].message
+    )
+    assert "could not be read" in read_fingertips(tmp_path / "absent.csv").problems[0].message
     empty = tmp_path / "empty.csv"
     empty.write_text("")
-    assert "empty" in read_fingertips(empty).problems[0]
+    assert "empty" in read_fingertips(empty).problems[0].message
 
 
 def test_series_code_function():

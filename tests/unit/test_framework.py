@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from outcomes import framework
+from outcomes import framework, meetings
 from outcomes.demo import DEMO_FRAMEWORK
+from outcomes.errors import Refused, StillLinked
 
 SEVEN = [
     "Victims who are most vulnerable",
@@ -173,6 +174,35 @@ def test_dropping_an_indicator_with_figures_is_refused_and_changes_nothing(
     assert cur.execute("SELECT count(*) FROM indicator").fetchone()[0] == 22
 
 
+def renamed_priority(fw: framework.Framework, old: str, new: str) -> framework.Framework:
+    tables = {k: v.copy() for k, v in fw.tables.items()}
+    for name, column in (("priority", "id"), ("indicator", "priority_id")):
+        tables[name][column] = tables[name][column].replace(old, new)
+    return framework.Framework(tables)
+
+
+def test_renaming_a_priority_an_action_links_to_is_refused_in_words(store, demo_framework):
+    cur = store.cursor()
+    framework.import_framework(cur, demo_framework)
+    meetings.save_action(
+        cur, by="clerk", reference="A1", text="Chase", owner="Sam", priority_id="hate-incidents"
+    )
+    meetings.save_action(
+        cur, by="clerk", reference="A2", text="Ask", owner="Jo", priority_id="hate-incidents"
+    )
+    with pytest.raises(StillLinked) as refused:
+        framework.import_framework(cur, renamed_priority(demo_framework, "hate-incidents", "hate"))
+    assert str(refused.value) == (
+        "The priority hate-incidents cannot be renamed or removed: 2 actions still link to it. "
+        "Move them to another priority first, or keep this one. Nothing was written."
+    )
+    assert isinstance(refused.value, Refused)
+    assert cur.execute("SELECT count(*) FROM priority WHERE id = 'hate'").fetchone()[0] == 0
+    assert (
+        cur.execute("SELECT count(*) FROM audit_log WHERE entity = 'framework'").fetchone()[0] == 1
+    )  # the first import only
+
+
 def test_unsupported_file_type_is_explained(tmp_path):
     with pytest.raises(framework.FrameworkError, match="use .yaml or .xlsx"):
         framework.read_file(tmp_path / "plan.docx")
@@ -202,7 +232,7 @@ def test_a_bad_choice_is_reported_once(tmp_path):
     path.write_text(yaml.safe_dump(doc), encoding="utf-8")
     with pytest.raises(framework.FrameworkError) as caught:
         framework.from_yaml(path)
-    assert [p for p in caught.value.problems if "polarity" in p] == [
+    assert [p.message for p in caught.value.problems if "polarity" in p.message] == [
         "indicator VV01: polarity 'up' is not one of higher, lower, none"
     ]
 

@@ -194,7 +194,9 @@ def test_an_error_cell_in_the_actions_import_names_its_row(demo_store, tmp_path)
     )
     path = tmp_path / "actions.xlsx"
     path.write_bytes(data)
-    with pytest.raises(meetings.MeetingError, match=r"row 2: .*cell C2 holds the Excel error #N/A"):
+    with pytest.raises(
+        meetings.MeetingError, match=r"row 2, column owner: cell C2 holds the Excel error #N/A"
+    ):
         meetings.import_actions(cur, path, by="analyst")
 
 

@@ -8,7 +8,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from outcomes import agenda, board, meetings, observations, periods, uploads
+from loaders import periods
+from outcomes import agenda, board, meetings, observations, uploads
 from outcomes.demo import facts
 from outcomes.observations import record_upload
 

@@ -295,7 +295,7 @@ def test_awkward_rows_are_skipped_and_reported(tmp_path):
         "'Unassigned' rows (crimes not placed in a CSP)": 1,
         "rows sharing their CSP code with another row of the sheet": 2,
     }
-    text = "\n".join(load.problems)
+    text = "\n".join(p.message for p in load.problems)
     assert "sheet 'Table C3' row 13: the CSP code column says 'combined'" in text
     assert "(local authority E06000058)" in text
     assert "row 14: 'Manchester Airport' (Greater Manchester) has no CSP code" in text
@@ -317,6 +317,19 @@ def test_awkward_rows_are_skipped_and_reported(tmp_path):
     assert "[q] (ONS marker not recognised)" in set(swindon.note)
 
 
+def test_a_bad_cell_keeps_its_sheet_row_column_and_value(tmp_path):
+    rows = c3() + [
+        ["E23000038", "Wiltshire", "E22000361", "Wiltshire", "E06000054", "Wiltshire", 1, "n/a"]
+    ]
+    load = read_ons_csp(write_book(tmp_path / "bad.xlsx", {"Table C3": rows}))
+    (bad,) = [p for p in load.problems if p.code == "cell-not-a-figure"]
+    assert (bad.file, bad.sheet, bad.row, bad.value) == ("bad.xlsx", "Table C3", len(rows), "n/a")
+    assert bad.column == "Violence against the person" and bad.severity == "info"
+    assert bad.location() == (
+        "bad.xlsx, sheet Table C3, row 13, column Violence against the person"
+    )
+
+
 def test_a_csp_with_different_codes_in_different_sheets_is_reported(tmp_path):
     renamed = [*c2()[:-1], [*BATH[:2], "E22000999", *BATH[3:], 1, 2]]
     load = read_ons_csp(
@@ -324,7 +337,7 @@ def test_a_csp_with_different_codes_in_different_sheets_is_reported(tmp_path):
     )
     assert any(
         "CSP 'Bath and NE Somerset' (Avon and Somerset) has different codes in different sheets "
-        "(E22000999 in Table C2; E22000001 in Table C3)" in p
+        "(E22000999 in Table C2; E22000001 in Table C3)" in p.message
         for p in load.problems
     )
     assert {"E22000999", "E22000001"} <= set(load.values.area)
@@ -334,7 +347,7 @@ def test_header_found_elsewhere_is_used_and_reported(tmp_path):
     rows = c3()
     del rows[3]  # header on row 7
     load = read_ons_csp(write_book(tmp_path / "moved.xlsx", {"Table C3": rows}))
-    assert any("header found on row 7, not row 8" in p for p in load.problems)
+    assert any("header found on row 7, not row 8" in p for p in (q.message for q in load.problems))
     assert (
         value(load, "ons_csp.total-recorded-crime-excluding-fraud", "YE 2022-12", "E22000057").value
         == 1300
@@ -352,7 +365,10 @@ def test_title_without_year_or_kind_skips_the_sheet(tmp_path, sheet_title, phras
     rows = c3()
     rows[0] = [sheet_title]
     load = read_ons_csp(write_book(tmp_path / "t.xlsx", {"Table C3": rows, "Table C2": c2()}))
-    assert any(phrase in p and "sheet skipped" in p and "'Table C3'" in p for p in load.problems)
+    assert any(
+        phrase in p and "sheet skipped" in p and "'Table C3'" in p
+        for p in (q.message for q in load.problems)
+    )
     assert set(load.values.period) == {"YE 2021-12"}
 
 
@@ -361,7 +377,10 @@ def test_figure_sheet_without_csp_columns_is_reported(tmp_path):
     rows[HEADER_ROW - 1] = ["Force", "Name", "Something", "Else", "A", "B", "C", "D"]
     load = read_ons_csp(write_book(tmp_path / "h.xlsx", {"Table C3": rows}))
     assert load.values.empty and list(load.values.columns) == list(SERIES_VALUE_COLUMNS)
-    assert any("no 'Community Safety Partnership code' column" in p for p in load.problems)
+    assert any(
+        "no 'Community Safety Partnership code' column" in p
+        for p in (q.message for q in load.problems)
+    )
 
 
 def test_unreadable_and_sheetless_files_are_problems_not_errors(tmp_path):
@@ -369,11 +388,11 @@ def test_unreadable_and_sheetless_files_are_problems_not_errors(tmp_path):
     bad.write_text("this is not a workbook")
     load = read_ons_csp(bad)
     assert load.values.empty and load.rows_read == 0
-    assert "not.xlsx: could not be read as a workbook" in load.problems[0]
+    assert "not.xlsx: could not be read as a workbook" in load.problems[0].message
     missing = read_ons_csp(tmp_path / "missing.xlsx")
-    assert "could not be read" in missing.problems[0]
+    assert "could not be read" in missing.problems[0].message
     other = read_ons_csp(write_book(tmp_path / "other.xlsx", {"Data": [["a"]]}))
-    assert "no sheets named 'Table C1'" in other.problems[0]
+    assert "no sheets named 'Table C1'" in other.problems[0].message
 
 
 @pytest.mark.parametrize(

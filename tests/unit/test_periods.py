@@ -1,4 +1,4 @@
-"""Tests for outcomes.periods: financial-year periods and how typed periods are read."""
+"""Tests for loaders.periods: financial-year periods and how typed periods are read."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 import pytest
 
-from outcomes.periods import (
+from loaders.periods import (
     ALL_KINDS,
     FREQUENCY_KIND,
     KINDS,

@@ -96,7 +96,7 @@ def test_wrong_header_names_missing_and_extra(tmp_path):
     assert result.series.empty
     assert list(result.series.columns) == ["indicator_code", "period", "area", "value", "note"]
     assert len(result.problems) == 1
-    problem = result.problems[0]
+    problem = result.problems[0].message
     assert "bad.csv" in problem
     assert "missing columns: Month, LSOA code" in problem
     assert "unexpected columns: Postcode" in problem
@@ -114,8 +114,8 @@ def test_bad_month_names_file_line_and_value(tmp_path):
     assert result.rows_read == 2
     assert result.rows_in_area == 1
     assert len(result.problems) == 1
-    assert "months.csv line 3" in result.problems[0]
-    assert "'sometime'" in result.problems[0]
+    assert "months.csv line 3" in result.problems[0].message
+    assert "'sometime'" in result.problems[0].message
 
 
 @pytest.mark.parametrize(

@@ -461,5 +461,7 @@ def test_source_rows_match_excel_row_numbers(tmp_path):
 
 
 def test_problem_location_parts():
-    assert Problem("x", "error", "m", "f.xlsx").location() == "f.xlsx"
-    assert Problem("x", "error", "m", "f.xlsx", "Return").location() == "f.xlsx, sheet Return"
+    assert Problem("blank-code", "error", "m", "f.xlsx").location() == "f.xlsx"
+    assert (
+        Problem("blank-code", "error", "m", "f.xlsx", "Return").location() == "f.xlsx, sheet Return"
+    )

@@ -8,7 +8,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from outcomes import periods
+from loaders import periods
 from outcomes.demo import facts
 from outcomes.template import (
     RETURN_HEADER,

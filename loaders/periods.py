@@ -38,7 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from outcomes.errors import Refused
+from loaders.problems import Refused
 
 
 class PeriodError(Refused, ValueError):

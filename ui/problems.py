@@ -1,0 +1,52 @@
+"""The one way a page shows problems: each as a sentence, then all of them as a table.
+
+Used by the upload page (a return's or public file's problems) and the meetings page (the
+actions import). Every problem is a :class:`loaders.problems.Problem`; its place comes from its
+fields, never from its message, and typed text goes through ``plain`` before Streamlit reads it
+as Markdown.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from loaders.problems import Problem
+from ui.markup import plain
+
+
+def where(p: Problem) -> str:
+    """The place within the file, as a lead would look for it (the file is named above)."""
+    parts = (
+        p.sheet and f"sheet {p.sheet}",
+        p.row and f"row {p.row}",
+        p.column and f"column {p.column}",
+    )
+    return ", ".join(x for x in parts if x) or "the file"
+
+
+def table(problems: list[Problem]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"Where": where(p), "Value": p.value or "", "What to do": p.message} for p in problems]
+    )
+
+
+def show(problems: list[Problem], shown: int = 25) -> None:
+    """Each problem as a sentence (readable at any width), then all of them as a table."""
+    lines = [
+        f"- **{plain(where(p))}**"
+        + (f" ({plain(p.value)})" if p.value else "")
+        + f": {plain(p.message)}"
+        for p in problems[:shown]
+    ]
+    if len(problems) > shown:
+        lines.append(f"- … and {len(problems) - shown:,} more, in the table below.")
+    st.markdown("\n".join(lines))
+    with st.expander(f"All {len(problems):,} as a table, to sort or copy"):
+        st.dataframe(table(problems), hide_index=True, width="stretch")
+
+
+def notes(problems: list[Problem], title: str) -> None:
+    """Notes that need nothing doing, folded away as a table."""
+    with st.expander(title):
+        st.dataframe(table(problems), hide_index=True, width="stretch")

@@ -232,60 +232,6 @@ def add_commentary(
     return new_id
 
 
-BLOCKAGE_OUTCOMES = ("resolved", "withdrawn")
-
-
-def resolve_blockage(
-    cur: duckdb.DuckDBPyConnection,
-    indicator_code: str,
-    period: str,
-    *,
-    outcome: str,
-    note: str,
-    by: str,
-) -> int:
-    """Mark an indicator's open blockage for a period resolved (or withdrawn by whoever raised
-    it) with a note; every escalation of it still open is closed, and the audit trail records
-    it. Returns how many escalations were closed."""
-    note, by = str(note or "").strip(), str(by or "").strip()
-    if outcome not in BLOCKAGE_OUTCOMES:
-        raise MeetingError(f"A blockage is resolved or withdrawn, not '{outcome}'.")
-    if not by:
-        raise MeetingError("Say who is recording this (your name or role): it is audited.")
-    if not note:
-        raise MeetingError(f"Say how the blockage was {outcome}: a note is needed.")
-    with transaction(cur):
-        ids = [
-            r[0]
-            for r in cur.execute(
-                """
-                SELECT c.id FROM commentary_live c
-                WHERE c.indicator_code = ? AND c.period = ? AND c.blockage
-                  AND c.id NOT IN (SELECT commentary_id FROM blockage_resolution)
-                ORDER BY c.id
-                """,
-                [indicator_code, period],
-            ).fetchall()
-        ]
-        if not ids:
-            raise MeetingError(f"{indicator_code} has no open blockage for {period}.")
-        cur.executemany(
-            "INSERT INTO blockage_resolution (commentary_id, outcome, note, resolved_by) "
-            "VALUES (?, ?, ?, ?)",
-            [[i, outcome, note, by] for i in ids],
-        )
-        audit(
-            cur,
-            by,
-            "blockage",
-            f"{indicator_code} {period}",
-            outcome,
-            before={"open": True, "commentary": ids},
-            after={"open": False, "outcome": outcome, "note": note},
-        )
-    return len(ids)
-
-
 def latest_commentary(
     cur: duckdb.DuckDBPyConnection, indicator_code: str, period: str | None = None
 ) -> dict[str, Any] | None:

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from loaders import periods
-from outcomes import meetings, status
+from outcomes import blockages, meetings, status
 from ui import components as ui
 from ui import data, markup, problems
 from ui.router import require_router
@@ -99,7 +99,7 @@ if not ex.blockages.empty:
         )
         outcome = st.radio(
             "What happened",
-            list(meetings.BLOCKAGE_OUTCOMES),
+            list(blockages.BLOCKAGE_OUTCOMES),
             format_func=str.capitalize,
             horizontal=True,
             key="blockage_outcome",
@@ -108,7 +108,7 @@ if not ex.blockages.empty:
         if st.form_submit_button("Record it"):
             chosen_blockage = listed[pick]
             try:
-                meetings.resolve_blockage(
+                blockages.resolve_blockage(
                     cursor(),
                     chosen_blockage["indicator_code"],
                     chosen_blockage["period"],

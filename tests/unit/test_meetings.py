@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from loaders import periods
-from outcomes import agenda, board, meetings, observations, uploads
+from outcomes import agenda, blockages, board, meetings, observations, uploads
 from outcomes.demo import facts
 from outcomes.observations import record_upload
 
@@ -324,9 +324,9 @@ def test_a_blockage_is_listed_once_and_can_be_resolved_with_a_note(demo_store):
     listed = agenda.since_last_meeting(cur).blockages
     assert list(listed["detail"]) == ["Still no refuge places."]  # once, the newest words
     with pytest.raises(meetings.MeetingError, match="note"):
-        meetings.resolve_blockage(cur, "DA02", q, outcome="resolved", note=" ", by="chair")
+        blockages.resolve_blockage(cur, "DA02", q, outcome="resolved", note=" ", by="chair")
     assert (
-        meetings.resolve_blockage(
+        blockages.resolve_blockage(
             cur, "DA02", q, outcome="resolved", note="Beds funded.", by="chair"
         )
         == 2
@@ -335,7 +335,7 @@ def test_a_blockage_is_listed_once_and_can_be_resolved_with_a_note(demo_store):
     trail = meetings.audit_trail(cur, "blockage")
     assert list(trail["change"]) == ["resolved"] and "Beds funded." in trail.iloc[0]["after"]
     with pytest.raises(meetings.MeetingError, match="no open blockage"):
-        meetings.resolve_blockage(cur, "DA02", q, outcome="withdrawn", note="x", by="chair")
+        blockages.resolve_blockage(cur, "DA02", q, outcome="withdrawn", note="x", by="chair")
     # Escalated again later, it is open again.
     meetings.add_commentary(cur, "DA02", q, author="lead", blockage=True, blockage_detail="Again.")
     assert list(agenda.since_last_meeting(cur).blockages["detail"]) == ["Again."]

@@ -259,5 +259,5 @@ def test_the_reporting_calendar_round_trips_through_yaml_xlsx_and_the_database(t
     doc["priorities"][1]["due_days"] = {"weekly": 5}
     with pytest.raises(framework.FrameworkError) as refused:
         from_nested(doc)
-    said = " ".join(refused.value.problems)
+    said = str(refused.value)
     assert "due_days 999 should be a number of days from 0 to 366" in said and "weekly" in said

@@ -3,7 +3,8 @@
 import streamlit as st
 
 from loaders import periods
-from ui import components, data
+from ui import auth, components, data, pack_control
+from ui import public as public_view
 from ui.failures import shown_plainly
 
 st.set_page_config(
@@ -14,47 +15,109 @@ st.set_page_config(
 )
 components.inject_css()
 
-pages = [
-    st.Page(
-        "pages/overview.py",
-        title="Plan on a page",
-        icon=":material/dashboard:",
-        url_path="overview",
-        default=True,
-    ),
-    st.Page("pages/priority.py", title="Priority", icon=":material/flag:", url_path="priority"),
-    st.Page(
-        "pages/indicator.py", title="Indicator", icon=":material/show_chart:", url_path="indicator"
-    ),
-    st.Page(  # issue 11: comparison with similar areas
-        "pages/compare.py",
-        title="How we compare",
-        icon=":material/compare_arrows:",
-        url_path="compare",
-    ),
-    st.Page(
-        "pages/upload.py",
-        title="Quarterly return",
-        icon=":material/upload_file:",
-        url_path="upload",
-    ),
-    st.Page(
-        "pages/meeting.py",
-        title="Meetings and actions",
-        icon=":material/groups:",
-        url_path="meeting",
-    ),
-    st.Page(
-        "pages/present.py",
-        title="Presentation mode",
-        icon=":material/slideshow:",
-        url_path="present",
-    ),
-]
-page = st.navigation(pages)
+
+def _public_pages(visitor: auth.Visitor) -> list:
+    """The public view's pages (issue 10, item 6): for anonymous visitors only when an
+    administrator has switched it on; signed-in people always, as a preview of what residents
+    read (its pages say so while it is off)."""
+    if visitor.mode == "anonymous" and not public_view.enabled():
+        return []
+    return public_view.public_pages()
+
+
+def _pages(visitor: auth.Visitor) -> list:
+    """The pages this visitor may open: signed-in people (and the demo, and a read-only
+    database) see the dashboard; an anonymous visitor only the sign-in page (and the public
+    view when it is on); someone the partnership does not know, a page saying so."""
+    if visitor.mode == "anonymous":
+        return [
+            st.Page(
+                auth.sign_in_page,
+                title="Sign in",
+                icon=":material/login:",
+                url_path="sign-in",
+                default=True,
+            ),
+            *_public_pages(visitor),
+        ]
+    if visitor.mode == "unknown":
+        return [
+            st.Page(
+                auth.unknown_page,
+                title="Not known here",
+                icon=":material/person_off:",
+                url_path="not-known",
+                default=True,
+            )
+        ]
+    found = [
+        st.Page(
+            "pages/overview.py",
+            title="Plan on a page",
+            icon=":material/dashboard:",
+            url_path="overview",
+            default=True,
+        ),
+        st.Page("pages/priority.py", title="Priority", icon=":material/flag:", url_path="priority"),
+        st.Page(
+            "pages/indicator.py",
+            title="Indicator",
+            icon=":material/show_chart:",
+            url_path="indicator",
+        ),
+        st.Page(  # issue 11: comparison with similar areas
+            "pages/compare.py",
+            title="How we compare",
+            icon=":material/compare_arrows:",
+            url_path="compare",
+        ),
+        st.Page(
+            "pages/upload.py",
+            title="Quarterly return",
+            icon=":material/upload_file:",
+            url_path="upload",
+        ),
+        st.Page(
+            "pages/meeting.py",
+            title="Meetings and actions",
+            icon=":material/groups:",
+            url_path="meeting",
+        ),
+        st.Page(
+            "pages/present.py",
+            title="Presentation mode",
+            icon=":material/slideshow:",
+            url_path="present",
+        ),
+    ]
+    # Listed for administrators; reachable by its address for anyone, where it says who may.
+    found.append(
+        st.Page(
+            "pages/admin.py",
+            title="People and roles",
+            icon=":material/manage_accounts:",
+            url_path="admin",
+            visibility="visible" if visitor.may("people.manage") else "hidden",
+        )
+    )
+    return found + _public_pages(visitor)
+
 
 # Every page, and the sidebar, fail plainly: a message and a way on, never a traceback.
 with shown_plainly():
+    visitor = auth.visitor()
+    page = st.navigation(_pages(visitor))
+    if public_view.is_public(page):  # the public view's own sidebar: the public pack only
+        with st.sidebar:
+            public_view.sidebar()
+            auth.sidebar(visitor)
+        page.run()
+        st.stop()
+    if visitor.mode in ("anonymous", "unknown"):
+        with st.sidebar:
+            auth.sidebar(visitor)
+        page.run()
+        st.stop()
     basics = data.basics(data.version())
     with st.sidebar:
         st.markdown(
@@ -72,35 +135,7 @@ with shown_plainly():
             "change · ✓P / ✗F will consistently pass or fail the target · ? hit or miss"
         )
 
-        with st.popover("Board pack", icon=":material/picture_as_pdf:", width="stretch"):
-            st.caption(
-                "The plan on a page, exceptions, every priority and the actions, as they stand now."
-            )
-            kinds = {"pdf": "PDF (A4)", "pptx": "PowerPoint", "xlsx": "Excel"}
-            kind = st.radio("Format", list(kinds), format_func=kinds.get, key="pack_format")
-            mime = {
-                "pdf": "application/pdf",
-                "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            }[kind]
-            if st.button("Prepare the board pack", key="pack_prepare"):
-                with st.spinner("Drawing the charts and laying out the pack…"):
-                    try:
-                        st.session_state["pack_ready"] = (
-                            kind,
-                            data.board_pack(data.version(), kind),
-                        )
-                    except ValueError as err:  # PackError: e.g. Chromium missing for the charts
-                        st.error(str(err))
-            ready = st.session_state.get("pack_ready")
-            if ready and ready[0] == kind:
-                st.download_button(
-                    f"Download the {kinds[kind]} board pack",
-                    ready[1],
-                    file_name=f"board-pack.{kind}",
-                    mime=mime,
-                    icon=":material/download:",
-                    key="pack_download",
-                )
+        pack_control.board_pack_popover()
+        auth.sidebar(visitor)
 
     page.run()

@@ -56,6 +56,8 @@ if str(ROOT) not in sys.path:
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from outcomes.people import Person  # noqa: E402
+
 RESULTS = ROOT / "bench" / "results" / "returns.json"
 LARGE_EXPECTED_OBSERVATIONS = 744_000
 SEED = 20241122
@@ -370,7 +372,12 @@ def run(workdir: Path, n_rows: int, keep: bool, profile: bool) -> dict[str, Any]
 
         # 4. commit, first load.
         t, result = _timed(
-            lambda: uploads.commit(cur, prepared, uploaded_by=UPLOADER, accept_warnings=True)
+            lambda: uploads.commit(
+                cur,
+                prepared,
+                by=Person(None, UPLOADER, "admin", how="benchmark"),
+                accept_warnings=True,
+            )
         )
         if result.rows_new != n_rows:
             raise RuntimeError(f"commit: {result}")
@@ -382,7 +389,12 @@ def run(workdir: Path, n_rows: int, keep: bool, profile: bool) -> dict[str, Any]
         if prepared.already_loaded is not None or prepared.errors:
             raise RuntimeError("the re-saved file should not count as already loaded")
         t_c, result = _timed(
-            lambda: uploads.commit(cur, prepared, uploaded_by=UPLOADER, accept_warnings=True)
+            lambda: uploads.commit(
+                cur,
+                prepared,
+                by=Person(None, UPLOADER, "admin", how="benchmark"),
+                accept_warnings=True,
+            )
         )
         if result.rows_unchanged != n_rows or result.changed:
             raise RuntimeError(f"second commit: {result}")
@@ -393,7 +405,11 @@ def run(workdir: Path, n_rows: int, keep: bool, profile: bool) -> dict[str, Any]
         t_p, prepared = _timed(lambda: uploads.prepare(cur, copy, today=today))
         if prepared.already_loaded is None:
             raise RuntimeError("the identical copy should be recognised as already loaded")
-        t_c, result = _timed(lambda: uploads.commit(cur, prepared, uploaded_by=UPLOADER))
+        t_c, result = _timed(
+            lambda: uploads.commit(
+                cur, prepared, by=Person(None, UPLOADER, "admin", how="benchmark")
+            )
+        )
         steps["prepare identical copy"] = t_p
         steps["commit identical copy (short cut)"] = {**t_c, "result": result.__dict__}
 

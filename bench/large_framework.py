@@ -32,6 +32,7 @@ import pandas as pd  # noqa: E402
 from loaders import periods  # noqa: E402
 from outcomes.framework import Framework, from_nested, import_framework  # noqa: E402
 from outcomes.observations import content_hash, normalise, record_upload  # noqa: E402
+from outcomes.people import Person  # noqa: E402
 from outcomes.store import insert_frame, open_store  # noqa: E402
 
 N_PRIORITIES = 60
@@ -247,7 +248,9 @@ def build_large(path: str | Path, method: str = "record_upload", replace: bool =
     store = open_store(path)
     try:
         cur = store.cursor()
-        import_framework(cur, framework, who="benchmark generator")
+        import_framework(
+            cur, framework, by=Person(None, "benchmark generator", "admin", how="benchmark")
+        )
         timings["framework_import_s"] = time.perf_counter() - t
 
         t = time.perf_counter()
@@ -259,7 +262,7 @@ def build_large(path: str | Path, method: str = "record_upload", replace: bool =
             result = record_upload(
                 cur,
                 frame,
-                uploaded_by="benchmark generator",
+                by=Person(None, "benchmark generator", "admin", how="benchmark"),
                 file_name="large benchmark (generated)",
                 source_format="demo",
             )

@@ -10,11 +10,15 @@ from __future__ import annotations
 import duckdb
 
 from outcomes.meetings import MeetingError
+from outcomes.people import Person, require, writes
 from outcomes.store import audit, transaction
 
 BLOCKAGE_OUTCOMES = ("resolved", "withdrawn")
 
 
+# A blockage is part of an indicator's commentary, so whoever may write that commentary (a lead
+# for their own priorities, an analyst) may record how it was dealt with.
+@writes("commentary.add")
 def resolve_blockage(
     cur: duckdb.DuckDBPyConnection,
     indicator_code: str,
@@ -22,16 +26,20 @@ def resolve_blockage(
     *,
     outcome: str,
     note: str,
-    by: str,
+    by: Person,
 ) -> int:
     """Mark an indicator's open blockage for a period resolved (or withdrawn by whoever raised
     it) with a note; every escalation of it still open is closed, and the audit trail records
     it. Returns how many escalations were closed."""
-    note, by = str(note or "").strip(), str(by or "").strip()
+    note = str(note or "").strip()
+    found = cur.execute(
+        "SELECT priority_id FROM indicator WHERE code = ?", [indicator_code]
+    ).fetchone()
+    if found is None:
+        raise MeetingError(f"There is no indicator {indicator_code}.")
+    require(by, "commentary.add", priorities=[found[0]])
     if outcome not in BLOCKAGE_OUTCOMES:
         raise MeetingError(f"A blockage is resolved or withdrawn, not '{outcome}'.")
-    if not by:
-        raise MeetingError("Say who is recording this (your name or role): it is audited.")
     if not note:
         raise MeetingError(f"Say how the blockage was {outcome}: a note is needed.")
     with transaction(cur):
@@ -52,7 +60,7 @@ def resolve_blockage(
         cur.executemany(
             "INSERT INTO blockage_resolution (commentary_id, outcome, note, resolved_by) "
             "VALUES (?, ?, ?, ?)",
-            [[i, outcome, note, by] for i in ids],
+            [[i, outcome, note, by.signature] for i in ids],
         )
         audit(
             cur,

@@ -42,7 +42,14 @@ def format_value(value: Any, unit: str, decimals: int = 0) -> str:
     '0.61 per 1,000'
     >>> format_value(None, "count")
     '–'
+
+    Words stand for a figure that may not be shown (the public view's "fewer than 8"):
+
+    >>> format_value("fewer than 8", "count")
+    'fewer than 8'
     """
+    if isinstance(value, str):
+        return value
     if value is None or pd.isna(value):
         return "–"
     text = f"{float(value):,.{int(decimals)}f}"

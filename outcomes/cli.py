@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import os
 import sys
@@ -14,7 +13,8 @@ from pathlib import Path
 import duckdb
 
 from loaders.problems import as_text
-from outcomes import board, framework, status, uploads
+from outcomes import board, cli_public, framework, status, uploads
+from outcomes.cli_people import actor, actor_argument, add_user_commands
 from outcomes.demo import DEMO_FRAMEWORK, build_demo
 from outcomes.errors import Refused
 from outcomes.store import open_store, resolve_db_path
@@ -85,7 +85,7 @@ def cmd_init(args: argparse.Namespace) -> int:
                 f"{path}: demo built from {source.name}: {counts['observations']:,} figures, {counts['revisions']} correction."
             )
         else:
-            framework.import_framework(cur, fw)
+            framework.import_framework(cur, fw, by=actor(args, cur))
             print(f"{path}: framework imported from {source.name} (no figures yet).")
         return 0
     finally:
@@ -134,7 +134,8 @@ def cmd_framework_import(args: argparse.Namespace) -> int:
     fw = framework.read_file(args.file)
     store = _open(args.db)
     try:
-        counts = framework.import_framework(store.cursor(), fw, who=args.by)
+        cur = store.cursor()
+        counts = framework.import_framework(cur, fw, by=actor(args, cur))
     finally:
         store.close()
     print(
@@ -218,7 +219,7 @@ def cmd_load(args: argparse.Namespace) -> int:
             results = uploads.commit_all(
                 cur,
                 prepared,
-                uploaded_by=args.by,
+                by=actor(args, cur),
                 accept_warnings=args.accept_warnings,
                 progress=bar,
             )
@@ -302,7 +303,8 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     store = _open(args.db)
     try:
         change = uploads.restore if args.command == "restore" else uploads.rollback
-        print(change(store.cursor(), args.upload_id, by=args.by))
+        cur = store.cursor()
+        print(change(cur, args.upload_id, by=actor(args, cur)))
     finally:
         store.close()
     return 0
@@ -314,7 +316,7 @@ def cmd_meeting_add(args: argparse.Namespace) -> int:
     store = _open(args.db)
     try:
         cur = store.cursor()
-        meeting_id = meetings.record_meeting(cur, args.date, by=args.by, title=args.title)
+        meeting_id = meetings.record_meeting(cur, args.date, by=actor(args, cur), title=args.title)
         frozen = cur.execute(
             "SELECT count(*) FROM meeting_status WHERE meeting_id = ?", [meeting_id]
         ).fetchone()[0]
@@ -347,7 +349,7 @@ def cmd_actions(args: argparse.Namespace) -> int:
             n = meetings.export_actions(cur, args.file)
             print(f"{n} action(s) written to {args.file}")
         else:
-            counts = meetings.import_actions(cur, args.file, by=args.by)
+            counts = meetings.import_actions(cur, args.file, by=actor(args, cur))
             print(
                 f"actions imported from {args.file}: {counts['added']} added, {counts['changed']} changed, {counts['unchanged']} unchanged"
             )
@@ -369,14 +371,20 @@ def cmd_pack(args: argparse.Namespace) -> int:
     store = _open(args.db)
     try:
         made = pack.build_pack(
-            store.cursor(), args.format, out, meeting_date=args.meeting, paper=args.paper
+            store.cursor(),
+            args.format,
+            out,
+            meeting_date=args.meeting,
+            paper=args.paper,
+            public=args.public,
         )
     except pack.PackError as err:
         raise CommandError(str(err)) from None
     finally:
         store.close()
     facts = ", ".join(f"{v} {k}" for k, v in made.items() if k != "seconds")
-    print(f"board pack written to {out} ({facts}; {made.get('seconds', 0):.1f} s)")
+    kind = "public pack" if args.public else "board pack"
+    print(f"{kind} written to {out} ({facts}; {made.get('seconds', 0):.1f} s)")
     return 0
 
 
@@ -486,6 +494,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--replace", action="store_true", help="delete the database file first and start again"
     )
+    actor_argument(p)
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser(
@@ -506,12 +515,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _db_argument(i)
     i.add_argument("file", metavar="FILE")
-    i.add_argument(
-        "--by",
-        default="administrator",
-        metavar="NAME",
-        help="who is importing, for the audit trail",
-    )
+    actor_argument(i)
     i.set_defaults(func=cmd_framework_import)
 
     _add_template(sub)
@@ -519,12 +523,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("load", help="check and load returns or public data files (all or nothing)")
     _db_argument(p)
     p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument(
-        "--by",
-        default=getpass.getuser(),
-        metavar="NAME",
-        help="who is loading, for the audit trail (default: your login name)",
-    )
+    actor_argument(p)
     p.add_argument("--format", default="auto", choices=uploads.FORMATS)
     p.add_argument(
         "--accept-warnings",
@@ -542,13 +541,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("rollback", help="undo an upload: the figures it replaced are current again")
     _db_argument(p)
     p.add_argument("upload_id", type=int, metavar="UPLOAD_ID")
-    p.add_argument("--by", default="administrator", metavar="NAME")
+    actor_argument(p)
     p.set_defaults(func=cmd_rollback)
 
     p = sub.add_parser("restore", help="undo a rollback: the upload's figures count again")
     _db_argument(p)
     p.add_argument("upload_id", type=int, metavar="UPLOAD_ID")
-    p.add_argument("--by", default="administrator", metavar="NAME")
+    actor_argument(p)
     p.set_defaults(func=cmd_rollback)
 
     p = sub.add_parser("meeting", help="record board meetings (freezes the statuses the board saw)")
@@ -557,7 +556,7 @@ def build_parser() -> argparse.ArgumentParser:
     _db_argument(a)
     a.add_argument("date", metavar="DATE")
     a.add_argument("--title", default=None)
-    a.add_argument("--by", default=getpass.getuser(), metavar="NAME")
+    actor_argument(a)
     a.set_defaults(func=cmd_meeting_add)
     a = msub.add_parser("list", help="the meetings recorded, newest first")
     _db_argument(a)
@@ -567,11 +566,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["export", "import"])
     p.add_argument("file", metavar="FILE.xlsx")
     _db_argument(p)
-    p.add_argument("--by", default=getpass.getuser(), metavar="NAME")
+    actor_argument(p)
     p.set_defaults(func=cmd_actions)
 
     _add_pack(sub)
     _add_statistics(sub)
+    add_user_commands(sub, _db_argument, _open)
     return parser
 
 
@@ -601,7 +601,13 @@ def _add_pack(sub) -> None:
         help="the statuses frozen at this meeting (default: as they stand now)",
     )
     p.add_argument("--paper", choices=["A4", "A3"], default="A4", help="PDF paper size")
+    p.add_argument(
+        "--public",
+        action="store_true",
+        help="the public pack: only the published indicators, small numbers suppressed",
+    )
     p.set_defaults(func=cmd_pack)
+    cli_public.add_parser(sub, _db_argument)
 
 
 def _add_statistics(sub) -> None:

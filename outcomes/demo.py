@@ -33,6 +33,7 @@ from outcomes.observations import (
     normalise,
     record_upload,
 )
+from outcomes.people import SYSTEM, Person, seed_demo_people
 from outcomes.store import PROJECT_ROOT, open_store
 
 DEMO_FRAMEWORK = PROJECT_ROOT / "data" / "framework.yaml"
@@ -323,7 +324,8 @@ def build_demo(
     framework = framework or from_yaml(DEMO_FRAMEWORK)
     at = facts(cur, today, framework)
     framework = _moved(framework, at)
-    import_framework(cur, framework, who="demo generator")
+    import_framework(cur, framework, by=SYSTEM)
+    seed_demo_people(cur)
     frame = demo_observations(framework, at)
     series = demo_series(at)
     # The comparator-group series rides in the first upload, so the demo keeps two uploads.
@@ -334,7 +336,7 @@ def build_demo(
         )
         writer = UploadWriter(
             cur,
-            uploaded_by="Performance and Research Officer, Plymouth City Council",
+            by=_demo_person("Performance and Research Officer, Plymouth City Council"),
             file_name=at.data_file,
             source_format="demo",
             sha256=content_hash(normalise(frame, OBSERVATIONS), OBSERVATIONS),
@@ -351,8 +353,13 @@ def build_demo(
     second = record_upload(
         cur,
         correction,
-        uploaded_by="Service Manager, Victim Support (Devon)",
+        by=_demo_person("Service Manager, Victim Support (Devon)"),
         file_name=at.correction_file,
         source_format="return",
     )
     return {"observations": len(frame), "revisions": second.rows_revised}
+
+
+def _demo_person(name: str) -> Person:
+    """The made-up officers the demo's figures are attributed to (the generator acts for them)."""
+    return Person(email=None, name=name, role="admin", how="demo generator")

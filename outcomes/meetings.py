@@ -22,6 +22,7 @@ from loaders import files, periods
 from loaders.problems import FileRefused, Problem, as_text, problem
 from outcomes import spreadsheets, status
 from outcomes.errors import Conflict, Refused
+from outcomes.people import Person, require, writes
 from outcomes.store import audit, transaction
 
 ACTION_STATUSES = ("open", "done")
@@ -58,11 +59,12 @@ def parse_date(value: Any, what: str) -> date:
 # Meetings
 
 
+@writes("meetings.record")
 def record_meeting(
     cur: duckdb.DuckDBPyConnection,
     meeting_date: Any,
     *,
-    by: str,
+    by: Person,
     title: str | None = None,
     today: date | None = None,
 ) -> int:
@@ -81,7 +83,7 @@ def record_meeting(
     with transaction(cur):
         meeting_id = cur.execute(
             "INSERT INTO meeting (meeting_date, title, recorded_by) VALUES (?, ?, ?) RETURNING id",
-            [when, title, by],
+            [when, title, by.signature],
         ).fetchone()[0]
         cur.execute(
             """
@@ -138,29 +140,33 @@ def typed_text(value: Any) -> str | None:
 # Commentary and overrides
 
 
+@writes("commentary.add")
 def add_commentary(
     cur: duckdb.DuckDBPyConnection,
     indicator_code: str,
     period: str,
     *,
-    author: str,
+    by: Person,
     narrative: str | None = None,
     actions_taken: str | None = None,
     blockage: bool = False,
     blockage_detail: str | None = None,
     status_override: str | None = None,
     override_reason: str | None = None,
+    published: bool = False,
 ) -> int:
-    """Add commentary for an indicator's period; the newest entry is the current one."""
-    if not author or not author.strip():
-        raise MeetingError(
-            "Say who is writing (your name or role): commentary is part of the audit trail."
-        )
-    if (
-        cur.execute("SELECT count(*) FROM indicator WHERE code = ?", [indicator_code]).fetchone()[0]
-        == 0
-    ):
+    """Add commentary for an indicator's period; the newest entry is the current one.
+
+    ``published``: the author marks its story and what is being done for the public view
+    (``outcomes.public``); a blockage or an override's reason is never published."""
+    found = cur.execute(
+        "SELECT priority_id FROM indicator WHERE code = ?", [indicator_code]
+    ).fetchone()
+    if found is None:
         raise MeetingError(f"There is no indicator {indicator_code}.")
+    require(by, "commentary.add", priorities=[found[0]])
+    if status_override is not None:
+        require(by, "status.override", priorities=[found[0]])
     try:
         period = periods.parse_code(period).code
     except periods.PeriodError as err:
@@ -198,8 +204,8 @@ def add_commentary(
         new_id = cur.execute(
             """
             INSERT INTO commentary (indicator_code, period, narrative, actions_taken, blockage, blockage_detail,
-                                    status_override, override_reason, author)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                                    status_override, override_reason, author, published)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
             """,
             [
                 indicator_code,
@@ -210,7 +216,8 @@ def add_commentary(
                 blockage_detail,
                 status_override,
                 override_reason,
-                author.strip(),
+                by.signature,
+                bool(published),
             ],
         ).fetchone()[0]
         after = {
@@ -219,10 +226,11 @@ def add_commentary(
             "blockage": bool(blockage),
             "status_override": status_override,
             "override_reason": override_reason,
+            "published": bool(published),
         }
         audit(
             cur,
-            author.strip(),
+            by,
             "commentary",
             f"{indicator_code} {period}",
             "override" if status_override else "added",
@@ -423,8 +431,9 @@ def _insert_action(cur, after: dict[str, Any], meeting_id: int | None) -> None:
     cur.execute(_INSERT_ACTION, [after["reference"], *_stored(after, meeting_id)])
 
 
+@writes("actions.change")
 def add_action(
-    cur: duckdb.DuckDBPyConnection, *, by: str, attempts: int = 10, **action: Any
+    cur: duckdb.DuckDBPyConnection, *, by: Person, attempts: int = 10, **action: Any
 ) -> str:
     """Add a new action (the fields of :func:`save_action` but the reference: ``text``,
     ``owner``, ``due_date``, ``status_``, ``meeting_date``, ``priority_id``) under the next free
@@ -457,10 +466,11 @@ def add_action(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+@writes("actions.change")
 def save_action(
     cur: duckdb.DuckDBPyConnection,
     *,
-    by: str,
+    by: Person,
     reference: str,
     text: str,
     owner: str,
@@ -517,7 +527,8 @@ def _same(a: Any, b: Any) -> bool:
     return a == b
 
 
-def close_action(cur: duckdb.DuckDBPyConnection, reference: str, *, by: str) -> str:
+@writes("actions.change")
+def close_action(cur: duckdb.DuckDBPyConnection, reference: str, *, by: Person) -> str:
     row = _action_row(cur, reference)
     if row is None:
         raise MeetingError(f"There is no action {reference}.")
@@ -573,7 +584,8 @@ def _repeated_references(frame: pd.DataFrame, file: str) -> list[Problem]:
     return problems
 
 
-def import_actions(cur: duckdb.DuckDBPyConnection, path, *, by: str) -> dict[str, int]:
+@writes("actions.change")
+def import_actions(cur: duckdb.DuckDBPyConnection, path, *, by: Person) -> dict[str, int]:
     """Add or update actions from a workbook, all or nothing; every problem listed at once."""
     name = Path(str(getattr(path, "name", path))).name
     try:
@@ -621,13 +633,30 @@ def import_actions(cur: duckdb.DuckDBPyConnection, path, *, by: str) -> dict[str
 
 
 def audit_trail(
-    cur: duckdb.DuckDBPyConnection, entity: str | None = None, limit: int = 200
+    cur: duckdb.DuckDBPyConnection,
+    entity: str | None = None,
+    limit: int = 200,
+    *,
+    person: str | None = None,
 ) -> pd.DataFrame:
+    """The newest changes first; ``person`` keeps one person's (an e-mail address, or the name
+    the command line or the demo generator was recorded under)."""
     return cur.execute(
-        "SELECT changed_at, who, entity, entity_key, change, before, after FROM audit_log "
-        "WHERE ? IS NULL OR entity = ? ORDER BY id DESC LIMIT ?",
-        [entity, entity, limit],
+        "SELECT changed_at, who, who_email, who_role, entity, entity_key, change, before, after "
+        "FROM audit_log WHERE (? IS NULL OR entity = ?) "
+        "AND (? IS NULL OR lower(who_email) = lower(?) OR (who_email IS NULL AND who = ?)) "
+        "ORDER BY id DESC LIMIT ?",
+        [entity, entity, person, person, person, limit],
     ).df()
+
+
+def audit_people(cur: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """Everyone the audit trail names, as (key for :func:`audit_trail`, label), by name."""
+    rows = cur.execute(
+        "SELECT coalesce(who_email, who) AS key, arg_max(who, id) AS name, "
+        "max(who_email) AS email FROM audit_log GROUP BY ALL ORDER BY lower(name)"
+    ).fetchall()
+    return [(key, f"{name} <{email}>" if email else name) for key, name, email in rows]
 
 
 def describe_change(before: Any, after: Any) -> str:

@@ -19,6 +19,7 @@ import pandas as pd
 
 from loaders import periods
 from loaders.series import SERIES_FIGURES
+from outcomes.people import Person, require, writes
 from outcomes.store import audit, insert_frame, registered, transaction
 
 OBSERVATION_COLUMNS = [
@@ -141,7 +142,7 @@ class UploadWriter:
         self,
         cur: duckdb.DuckDBPyConnection,
         *,
-        uploaded_by: str,
+        by: Person,
         file_name: str,
         source_format: str,
         sha256: str,
@@ -151,8 +152,10 @@ class UploadWriter:
         # A rehearsal (a preview, rolled back afterwards) takes no number from the upload
         # sequence, so the numbers leads see stay without gaps.
         self.rehearsal = rehearsal
+        self.by = by
         self.meta = {
-            "uploaded_by": uploaded_by,
+            "uploaded_by": by.signature,
+            "uploaded_by_email": by.email,
             "file_name": file_name,
             "source_format": source_format,
             "sha256": sha256,
@@ -183,9 +186,17 @@ class UploadWriter:
         if self.upload_id is None:
             m = self.meta
             self.upload_id = self.cur.execute(
-                "INSERT INTO upload (id, uploaded_by, file_name, sha256, source_format) "
-                "VALUES (CASE WHEN ? THEN -1 ELSE nextval('upload_id_seq') END, ?, ?, ?, ?) RETURNING id",
-                [self.rehearsal, m["uploaded_by"], m["file_name"], m["sha256"], m["source_format"]],
+                "INSERT INTO upload (id, uploaded_by, uploaded_by_email, file_name, sha256, "
+                "source_format) VALUES (CASE WHEN ? THEN -1 ELSE nextval('upload_id_seq') END, "
+                "?, ?, ?, ?, ?) RETURNING id",
+                [
+                    self.rehearsal,
+                    m["uploaded_by"],
+                    m["uploaded_by_email"],
+                    m["file_name"],
+                    m["sha256"],
+                    m["source_format"],
+                ],
             ).fetchone()[0]
         return self.upload_id
 
@@ -202,7 +213,7 @@ class UploadWriter:
             )
             audit(
                 self.cur,
-                self.meta["uploaded_by"],
+                self.by,
                 "upload",
                 self.upload_id,
                 "committed",
@@ -211,11 +222,12 @@ class UploadWriter:
         return UploadResult(self.upload_id, **{f"rows_{k}": v for k, v in self.counts.items()})
 
 
+@writes("returns.load")
 def record_upload(
     cur: duckdb.DuckDBPyConnection,
     frame: pd.DataFrame,
     *,
-    uploaded_by: str,
+    by: Person,
     file_name: str,
     source_format: str,
     sha256: str | None = None,
@@ -226,11 +238,15 @@ def record_upload(
     When nothing differs from the current figures no upload is recorded and ``upload_id`` is
     None: loading the same figures twice changes nothing.
     """
+    if target is SERIES:
+        require(by, "public_data.load")
+    else:
+        require(by, "returns.load", priorities=priorities_of(cur, frame["indicator_code"]))
     sha256 = sha256 or content_hash(normalise(frame, target), target)
     with transaction(cur):
         writer = UploadWriter(
             cur,
-            uploaded_by=uploaded_by,
+            by=by,
             file_name=file_name,
             source_format=source_format,
             sha256=sha256,
@@ -314,3 +330,16 @@ def corrections(cur: duckdb.DuckDBPyConnection, code: str | None = None) -> pd.D
         dtype=object,
     )
     return frame.drop(columns=["unit", "decimals"])
+
+
+def priorities_of(cur: duckdb.DuckDBPyConnection, indicator_codes) -> set[str]:
+    """The priorities the given indicators belong to (what a lead's right to load is about)."""
+    codes = sorted({str(c) for c in indicator_codes if c is not None and not pd.isna(c)})
+    if not codes:
+        return set()
+    return {
+        r[0]
+        for r in cur.execute(
+            "SELECT DISTINCT priority_id FROM indicator WHERE list_contains(?, code)", [codes]
+        ).fetchall()
+    }

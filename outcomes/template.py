@@ -287,9 +287,11 @@ def write_template(
     partnership = _partnership_name(cur)
     title = f"{partnership} {_KIND_WORD[return_period.kind]} return {return_period.code}"
     if priority_id:
-        who = cur.execute(
-            "SELECT title FROM priority WHERE id = ?", [priority_id.strip()]
-        ).fetchone()[0]
+        title_of, owed_by = cur.execute(
+            "SELECT title, lead_email FROM priority WHERE id = ?", [priority_id.strip()]
+        ).fetchone()
+        # Who owes the return, as a person to write to, where the framework names one.
+        who = title_of + (f" (the return is owed by {owed_by})" if owed_by else "")
     else:
         who = f"indicators led by '{lead.strip()}'"
 

@@ -11,8 +11,9 @@ import streamlit as st
 
 from loaders import periods
 from outcomes import blockages, meetings, status
+from outcomes.errors import Refused
+from ui import auth, data, markup, problems
 from ui import components as ui
-from ui import data, markup, problems
 from ui.router import require_router
 from ui.state import cursor
 
@@ -51,13 +52,11 @@ st.caption(
     "Recording a meeting freezes every status as it stands, so later corrections never "
     "rewrite what the board was shown."
 )
-who = st.text_input(
-    "Your name or role",
-    key="meeting_who",
-    placeholder="e.g. Community Safety Partnership Manager",
-    help="Recorded in the audit trail with every change you make on this page.",
-)
-who = who.strip()
+# Changes are recorded under the signed-in person; what they may not change is not offered.
+person = auth.acting()
+can_meet = person is not None and person.may("meetings.record")
+can_act = person is not None and person.may("actions.change")
+NOT_YOURS = "Recording meetings and changing actions is for the partnership's analysts."
 
 # Since the last meeting ----------------------------------------------------------------------
 ex = data.agenda(version, today)
@@ -82,12 +81,17 @@ ui.md(
 )
 
 _flash("blockage")
-if not ex.blockages.empty:
+# Only the blockages this person may deal with (a lead's own priorities; analysts all of them).
+listed = [
+    b
+    for b in ex.blockages.to_dict("records")
+    if person is not None and person.may("commentary.add", priorities=[b["priority_id"]])
+]
+if listed:
     with (
         st.expander("Resolve or withdraw a blockage"),
         st.form("resolve_blockage", clear_on_submit=True),
     ):
-        listed = ex.blockages.to_dict("records")
         pick = st.selectbox(
             "Blockage",
             range(len(listed)),
@@ -114,9 +118,9 @@ if not ex.blockages.empty:
                     chosen_blockage["period"],
                     outcome=outcome,
                     note=note,
-                    by=who,
+                    by=person,
                 )
-            except meetings.MeetingError as err:
+            except Refused as err:
                 st.error(str(err))
             else:
                 _done(
@@ -128,25 +132,23 @@ if not ex.blockages.empty:
 # Record a meeting ---------------------------------------------------------------------------
 st.header("Record a meeting", divider="gray")
 _flash("meeting")
-with st.form("record_meeting"):
-    left, right = st.columns([1, 2])
-    when = left.date_input(
-        "Meeting date", value=today, max_value=today, format="DD/MM/YYYY", key="meeting_date"
-    )
-    title = right.text_input(
-        "Title (optional)", key="meeting_title", placeholder="e.g. Safer Plymouth board"
-    )
-    st.caption(
-        f"Recording freezes the status of all {len(ratings)} indicators as they stand now. "
-        "Record the meeting on the day, once the board has seen the figures."
-    )
-    if st.form_submit_button("Record the meeting", type="primary"):
-        if not who:
-            st.error("Fill in your name or role (at the top of the page) first: it is recorded.")
-        else:
+if can_meet:
+    with st.form("record_meeting"):
+        left, right = st.columns([1, 2])
+        when = left.date_input(
+            "Meeting date", value=today, max_value=today, format="DD/MM/YYYY", key="meeting_date"
+        )
+        title = right.text_input(
+            "Title (optional)", key="meeting_title", placeholder="e.g. Safer Plymouth board"
+        )
+        st.caption(
+            f"Recording freezes the status of all {len(ratings)} indicators as they stand now. "
+            "Record the meeting on the day, once the board has seen the figures."
+        )
+        if st.form_submit_button("Record the meeting", type="primary"):
             try:
-                meetings.record_meeting(cursor(), when, by=who, title=title.strip() or None)
-            except meetings.MeetingError as err:
+                meetings.record_meeting(cursor(), when, by=person, title=title.strip() or None)
+            except Refused as err:
                 st.error(str(err))
             else:
                 _done(
@@ -155,6 +157,8 @@ with st.form("record_meeting"):
                     "indicators were frozen as they stood; “Since the last meeting” now starts "
                     "from this meeting.",
                 )
+else:
+    st.caption(NOT_YOURS)
 
 held = meetings.meetings(cursor())
 st.markdown("**Meetings recorded**")
@@ -215,71 +219,71 @@ else:
     )
 
 open_refs = list(log.loc[log["status"] == "open", "reference"]) if not log.empty else []
-edit, close = st.columns([3, 2], gap="large")
-with edit:
-    st.subheader("Add or change an action")
-    by_ref = log.set_index("reference").to_dict("index") if not log.empty else {}
-    chosen = st.selectbox(
-        "Action",
-        ["", *by_ref],
-        format_func=lambda ref: (
-            "A new action" if ref == "" else f"{ref}: {str(by_ref[ref]['text'])[:60]}"
-        ),
-        key="action_pick",
-    )
-    old = by_ref.get(chosen, {})
-    meeting_dates = [pd.Timestamp(d).date() for d in held["meeting_date"]]
-    # A new action's form gets fresh keys after each save, so it opens empty for the next one.
-    form = chosen or f"new{st.session_state.get('actions_added', 0)}"
-    with st.form(f"action_form_{form}"):
-        if chosen:
-            st.text_input("Reference", value=chosen, disabled=True, key=f"action_ref_{form}")
-        else:
-            st.caption("A new action is given the next free reference when it is saved.")
-        text = st.text_area("Action", value=old.get("text", ""), key=f"action_text_{form}")
-        c1, c2 = st.columns(2)
-        owner = c1.text_input("Owner", value=old.get("owner", ""), key=f"action_owner_{form}")
-        due = c2.date_input(
-            "Due date",
-            value=None if pd.isna(old.get("due_date")) else pd.Timestamp(old["due_date"]).date(),
-            format="DD/MM/YYYY",
-            key=f"action_due_{form}",
+if can_act:
+    edit, close = st.columns([3, 2], gap="large")
+    with edit:
+        st.subheader("Add or change an action")
+        by_ref = log.set_index("reference").to_dict("index") if not log.empty else {}
+        chosen = st.selectbox(
+            "Action",
+            ["", *by_ref],
+            format_func=lambda ref: (
+                "A new action" if ref == "" else f"{ref}: {str(by_ref[ref]['text'])[:60]}"
+            ),
+            key="action_pick",
         )
-        c3, c4 = st.columns(2)
-        state = c3.selectbox(
-            "Status",
-            list(meetings.ACTION_STATUSES),
-            index=1 if old.get("status") == "done" else 0,
-            format_func=str.capitalize,
-            key=f"action_status_{form}",
-        )
-        was_at = (
-            None if pd.isna(old.get("meeting_date")) else pd.Timestamp(old["meeting_date"]).date()
-        )
-        options = [None, *meeting_dates]
-        from_meeting = c4.selectbox(
-            "Meeting it came from",
-            options,
-            index=options.index(was_at) if was_at in options else 0,
-            format_func=lambda d: "None" if d is None else periods.long_date(d),
-            key=f"action_meeting_{form}",
-        )
-        priorities = [None, *titles]
-        linked = st.selectbox(
-            "Linked priority",
-            priorities,
-            index=priorities.index(old.get("priority_id"))
-            if old.get("priority_id") in priorities
-            else 0,
-            format_func=lambda pid: "None" if pid is None else titles[pid],
-            key=f"action_priority_{form}",
-        )
-        if st.form_submit_button("Save the action", type="primary"):
-            if not who:
-                st.error(
-                    "Fill in your name or role (at the top of the page) first: it is recorded."
-                )
+        old = by_ref.get(chosen, {})
+        meeting_dates = [pd.Timestamp(d).date() for d in held["meeting_date"]]
+        # A new action's form gets fresh keys after each save, so it opens empty for the next one.
+        form = chosen or f"new{st.session_state.get('actions_added', 0)}"
+        with st.form(f"action_form_{form}"):
+            if chosen:
+                st.text_input("Reference", value=chosen, disabled=True, key=f"action_ref_{form}")
             else:
+                st.caption("A new action is given the next free reference when it is saved.")
+            text = st.text_area("Action", value=old.get("text", ""), key=f"action_text_{form}")
+            c1, c2 = st.columns(2)
+            owner = c1.text_input("Owner", value=old.get("owner", ""), key=f"action_owner_{form}")
+            due = c2.date_input(
+                "Due date",
+                value=None
+                if pd.isna(old.get("due_date"))
+                else pd.Timestamp(old["due_date"]).date(),
+                format="DD/MM/YYYY",
+                key=f"action_due_{form}",
+            )
+            c3, c4 = st.columns(2)
+            state = c3.selectbox(
+                "Status",
+                list(meetings.ACTION_STATUSES),
+                index=1 if old.get("status") == "done" else 0,
+                format_func=str.capitalize,
+                key=f"action_status_{form}",
+            )
+            was_at = (
+                None
+                if pd.isna(old.get("meeting_date"))
+                else pd.Timestamp(old["meeting_date"]).date()
+            )
+            options = [None, *meeting_dates]
+            from_meeting = c4.selectbox(
+                "Meeting it came from",
+                options,
+                index=options.index(was_at) if was_at in options else 0,
+                format_func=lambda d: "None" if d is None else periods.long_date(d),
+                key=f"action_meeting_{form}",
+            )
+            priorities = [None, *titles]
+            linked = st.selectbox(
+                "Linked priority",
+                priorities,
+                index=priorities.index(old.get("priority_id"))
+                if old.get("priority_id") in priorities
+                else 0,
+                format_func=lambda pid: "None" if pid is None else titles[pid],
+                key=f"action_priority_{form}",
+            )
+            if st.form_submit_button("Save the action", type="primary"):
                 fields = dict(
                     text=text,
                     owner=owner,
@@ -292,11 +296,11 @@ with edit:
                     if chosen:
                         ref, outcome = (
                             chosen,
-                            meetings.save_action(cursor(), by=who, reference=chosen, **fields),
+                            meetings.save_action(cursor(), by=person, reference=chosen, **fields),
                         )
                     else:
-                        ref, outcome = meetings.add_action(cursor(), by=who, **fields), "added"
-                except meetings.MeetingError as err:
+                        ref, outcome = meetings.add_action(cursor(), by=person, **fields), "added"
+                except Refused as err:
                     st.error(str(err))
                 else:
                     if outcome == "unchanged":
@@ -308,33 +312,30 @@ with edit:
                             )
                         _done("actions", f"Action {ui.plain(ref)} {outcome}.")
 
-with close:
-    st.subheader("Close an action")
-    if not open_refs:
-        st.markdown("No open actions.")
-    else:
-        with st.form("close_action"):
-            target = st.selectbox(
-                "Open action",
-                open_refs,
-                format_func=lambda ref: (
-                    ("⚠ " if by_ref[ref]["overdue"] else "")
-                    + f"{ref}: {str(by_ref[ref]['text'])[:50]}"
-                ),
-                key="close_pick",
-            )
-            if st.form_submit_button("Mark as done"):
-                if not who:
-                    st.error(
-                        "Fill in your name or role (at the top of the page) first: it is recorded."
-                    )
-                else:
+    with close:
+        st.subheader("Close an action")
+        if not open_refs:
+            st.markdown("No open actions.")
+        else:
+            with st.form("close_action"):
+                target = st.selectbox(
+                    "Open action",
+                    open_refs,
+                    format_func=lambda ref: (
+                        ("⚠ " if by_ref[ref]["overdue"] else "")
+                        + f"{ref}: {str(by_ref[ref]['text'])[:50]}"
+                    ),
+                    key="close_pick",
+                )
+                if st.form_submit_button("Mark as done"):
                     try:
-                        meetings.close_action(cursor(), target, by=who)
-                    except meetings.MeetingError as err:
+                        meetings.close_action(cursor(), target, by=person)
+                    except Refused as err:
                         st.error(str(err))
                     else:
                         _done("actions", f"Action {ui.plain(target)} closed (marked done).")
+else:
+    st.caption(NOT_YOURS)
 
 st.subheader("Export and import")
 st.download_button(
@@ -349,15 +350,13 @@ st.caption(
     "Edit the workbook and import it back: rows are matched on the reference, new references "
     "are added. If any row has a problem nothing is imported and every problem is listed."
 )
-_flash("import")
-workbook = st.file_uploader("Actions workbook (.xlsx)", type=["xlsx"], key="actions_import")
-if st.button("Import the actions", disabled=workbook is None, key="actions_import_go"):
-    if not who:
-        st.error("Fill in your name or role (at the top of the page) first: it is recorded.")
-    else:
+if can_act:
+    _flash("import")
+    workbook = st.file_uploader("Actions workbook (.xlsx)", type=["xlsx"], key="actions_import")
+    if st.button("Import the actions", disabled=workbook is None, key="actions_import_go"):
         try:
-            counts = meetings.import_actions(cursor(), BytesIO(workbook.getvalue()), by=who)
-        except meetings.MeetingError as err:
+            counts = meetings.import_actions(cursor(), BytesIO(workbook.getvalue()), by=person)
+        except Refused as err:
             st.error(meetings.IMPORT_REFUSED if err.problems else str(err))
             if err.problems:
                 problems.show(err.problems)
@@ -374,14 +373,21 @@ if st.button("Import the actions", disabled=workbook is None, key="actions_impor
 with st.expander("Audit trail: who changed what, and when"):
     # An HTML table, not st.dataframe: a grid in a closed expander is never drawn, and the
     # before → after text needs to wrap.
-    trail = meetings.audit_trail(cursor())
+    named = dict(meetings.audit_people(cursor()))
+    chosen_person = st.selectbox(
+        "Whose changes",
+        [None, *named],
+        format_func=lambda key: "Everyone's" if key is None else named[key],
+        key="audit_person",
+    )
+    trail = meetings.audit_trail(cursor(), person=chosen_person)
     if trail.empty:
         st.markdown("Nothing has been changed yet.")
     else:
         rows = [
             [
                 f"{pd.Timestamp(r.changed_at):%d/%m/%Y %H:%M}",
-                r.who,
+                r.who if pd.isna(r.who_email) else f"{r.who} <{r.who_email}>",
                 f"{r.entity} {r.entity_key}: {r.change}",
                 meetings.describe_change(r.before, r.after),
             ]

@@ -8,8 +8,9 @@ from markupsafe import Markup
 
 from loaders import periods
 from outcomes import board, meetings, status
+from outcomes.errors import Refused
+from ui import auth, data, markup
 from ui import components as ui
-from ui import data, markup
 from ui import statistics as ui_statistics
 from ui.router import require_router
 from ui.state import cursor
@@ -62,6 +63,12 @@ def _show_commentary(r: dict) -> None:
 
 
 def _commentary_form(r: dict) -> None:
+    person = auth.acting()
+    # Commentary and overrides belong to the priority's lead (and analysts, for commentary):
+    # the form is offered only to someone who may write it, and the core checks again.
+    if person is None or not person.may("commentary.add", priorities=[chosen]):
+        return
+    may_override = person.may("status.override", priorities=[chosen])
     code = r["indicator_code"]
     gen = st.session_state.get(f"commentary_gen_{code}", 0)
     with st.expander("Add commentary", key=f"commentary_exp_{code}"), st.form(f"commentary_{code}"):
@@ -90,30 +97,39 @@ def _commentary_form(r: dict) -> None:
             key=f"c_{code}_detail_{gen}",
             max_chars=meetings.COMMENTARY_MAX_CHARS,
         )
-        override = st.selectbox(
-            "Override the status (optional)",
-            OVERRIDE_CHOICES,
-            format_func=lambda s: "No override" if s == "none" else status.badge_text(s),
-            key=f"c_{code}_override_{gen}",
-            help="Only the accountable person, and only with a reason. Both statuses are shown.",
+        override, reason = "none", ""
+        if may_override:
+            override = st.selectbox(
+                "Override the status (optional)",
+                OVERRIDE_CHOICES,
+                format_func=lambda s: "No override" if s == "none" else status.badge_text(s),
+                key=f"c_{code}_override_{gen}",
+                help="Only the priority's lead, and only with a reason. Both statuses are shown.",
+            )
+            reason = st.text_input("Reason for the override", key=f"c_{code}_reason_{gen}")
+        published = st.checkbox(
+            "Publish the story and what is being done in the public view",
+            key=f"c_{code}_published_{gen}",
+            help="Residents and scrutiny then read them (never a blockage or an override's "
+            "reason). Write no figure of fewer than 8 people in published text.",
         )
-        reason = st.text_input("Reason for the override", key=f"c_{code}_reason_{gen}")
-        author = st.text_input("Your name or role", key=f"c_{code}_author_{gen}")
+        st.caption(f"Recorded under {ui.plain(person.label)}.")
         if st.form_submit_button("Add commentary", type="primary"):
             try:
                 meetings.add_commentary(
                     cursor(),
                     code,
                     period,
-                    author=author,
+                    by=person,
                     narrative=narrative.strip() or None,
                     actions_taken=actions_taken.strip() or None,
                     blockage=blockage,
                     blockage_detail=blockage_detail.strip() or None,
                     status_override=None if override == "none" else override,
                     override_reason=reason.strip() or None,
+                    published=published,
                 )
-            except meetings.MeetingError as err:
+            except Refused as err:
                 st.error(str(err))
             else:
                 st.session_state[f"commentary_gen_{code}"] = gen + 1

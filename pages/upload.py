@@ -7,11 +7,11 @@ import pandas as pd
 import streamlit as st
 
 from loaders import periods
-from outcomes import calendar, status, uploads
+from outcomes import calendar, people, status, uploads
 from outcomes.errors import Refused
 from outcomes.template import TemplateError, write_template
+from ui import auth, data, problems
 from ui import components as ui
-from ui import data, problems
 from ui.router import require_router
 from ui.state import cursor
 
@@ -36,14 +36,30 @@ st.caption(
 # 1. Who you are ------------------------------------------------------------------------------
 st.header("1. Who you are", divider="gray")
 left, right = st.columns(2)
-who = left.text_input(
-    "Your name or role",
-    key="who",
-    placeholder="e.g. Service Manager, Victim Support (Devon)",
-    help="Recorded with the upload for the audit trail.",
-)
+person = auth.acting()
+if person is None:
+    left.info(
+        "Reading only: sign in (or, on the demo, choose who you are in the sidebar) to load "
+        "figures or undo an upload.",
+        icon=":material/lock:",
+    )
+elif not person.may("returns.load") and not person.may("public_data.load"):
+    left.info(
+        f"{ui.plain(person.name)}: as a {ui.plain(people.ROLE_WORDS[person.role])} you "
+        "can download a return here but not load one.",
+        icon=":material/lock:",
+    )
+else:
+    left.markdown(
+        f"Loading as **{ui.plain(person.label)}**; the upload is recorded under this name."
+    )
+# A lead's returns are for their own priorities; everyone else may choose any.
+mine = [p for p in titles if person is not None and p in person.priorities]
 priority_id = right.selectbox(
-    "Your priority", list(titles), format_func=lambda pid: titles[pid], key="upload_priority"
+    "Your priority",
+    mine if person is not None and person.role == "lead" and mine else list(titles),
+    format_func=lambda pid: titles[pid],
+    key="upload_priority",
 )
 
 
@@ -98,11 +114,18 @@ else:
 
 # 3. Upload and check -------------------------------------------------------------------------
 st.header("3. Upload and check", divider="gray")
-uploaded = st.file_uploader(
-    "Your filled-in return (.xlsx or .csv). Public data files (police.uk, ONS, Fingertips) load here too.",
-    type=["xlsx", "csv"],
-    # A new key after each load empties the uploader for the next file.
-    key=f"upload_file_{st.session_state.get('loads', 0)}",
+may_load = person is not None and (person.may("returns.load") or person.may("public_data.load"))
+if not may_load:
+    st.caption("Loading a return needs someone who may load figures (see step 1).")
+uploaded = (
+    None
+    if not may_load
+    else st.file_uploader(
+        "Your filled-in return (.xlsx or .csv). Public data files (police.uk, ONS, Fingertips) load here too.",
+        type=["xlsx", "csv"],
+        # A new key after each load empties the uploader for the next file.
+        key=f"upload_file_{st.session_state.get('loads', 0)}",
+    )
 )
 
 
@@ -116,8 +139,14 @@ def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
+refusal = None
 if uploaded is not None:
     prepared = _prepare(version, uploaded.name, uploaded.getvalue())
+    # Said before the preview, not after it: a lead learns at once that a file holds another
+    # priority's figures (the core refuses the commit anyway).
+    refusal = uploads.refusal(cursor(), prepared, person)
+    if refusal:
+        st.error(refusal, icon=":material/block:")
     facts = " · ".join(f"{k}: {v}" for k, v in prepared.summary.items())
     st.markdown(f"**{ui.plain(uploaded.name)}** ({prepared.source_format}) · {ui.plain(facts)}")
     if prepared.already_loaded is not None:
@@ -138,7 +167,7 @@ if uploaded is not None:
     if infos:
         problems.notes(infos, _count(len(infos), "note"))
 
-    if not prepared.errors and prepared.already_loaded is None:
+    if not prepared.errors and prepared.already_loaded is None and not refusal:
         st.header("4. Preview", divider="gray")
         # The preview this person saw on the last run: confirming commits exactly that, or
         # is refused if someone else has changed these figures since.
@@ -178,16 +207,14 @@ if uploaded is not None:
             accepted = st.checkbox(
                 "I have checked the warnings and these figures are right", key="accept_warnings"
             )
-        ready = bool(who.strip()) and accepted
-        if not who.strip():
-            st.info("Fill in your name or role (step 1) to confirm.")
+        ready = accepted
         if st.button("Confirm and load", type="primary", disabled=not ready, key="confirm"):
             bar = st.progress(0.0, text="Loading…")
             try:
                 result = uploads.commit(
                     cursor(),
                     prepared,
-                    uploaded_by=who,
+                    by=person,
                     accept_warnings=accepted,
                     progress=lambda f, m: bar.progress(min(1.0, f), text=m),
                     previewed=seen[1] if seen and seen[0] == prepared.sha256 else shown,
@@ -212,6 +239,8 @@ if uploaded is not None:
 
 def _undo_and_restore(history: pd.DataFrame) -> None:
     """Undo asks first and says what it withdraws; an undone upload can be restored."""
+    if person is None or not person.may("uploads.undo"):
+        return
     names = dict(zip(history["id"], history["file_name"], strict=True))
     with st.expander("Undo an upload, or restore one that was undone", icon=":material/undo:"):
         st.markdown(
@@ -236,18 +265,22 @@ def _undo_and_restore(history: pd.DataFrame) -> None:
             f"{'Undoing' if undoing else 'Restoring'} {ui.plain(facts.describe())}."
             + (" They stop counting." if undoing else " They count again.")
         )
+        if not person.may("uploads.undo", upload=(facts.uploaded_by_email, facts.uploaded_by)):
+            st.info(
+                f"{ui.plain(person.name)} may undo or restore only their own uploads; this one "
+                f"was loaded by {ui.plain(facts.uploaded_by)}.",
+                icon=":material/lock:",
+            )
+            return
         sure = st.checkbox(
             f"Yes, {verb.lower()} upload {facts.upload_id}", key=f"undo_sure_{facts.upload_id}"
         )
         if st.button(
             f"{verb} upload {facts.upload_id}", disabled=not sure, key="undo_go", type="primary"
         ):
-            if not who.strip():
-                st.error("Fill in your name or role (step 1) first: undoing is recorded too.")
-                return
             action = uploads.rollback if undoing else uploads.restore
             try:
-                st.session_state["upload_flash"] = action(cursor(), facts.upload_id, by=who)
+                st.session_state["upload_flash"] = action(cursor(), facts.upload_id, by=person)
             except Refused as err:
                 st.error(str(err))
             else:

@@ -6,6 +6,7 @@ built here: framework wording and commentary are typed by people.
 
 from __future__ import annotations
 
+from datetime import date
 from html import escape  # for pages/upload.py, which still builds its own HTML
 from typing import Any
 
@@ -21,6 +22,7 @@ __all__ = [
     "escape",
     "inject_css",
     "md",
+    "pack_download",
     "period_label",
     "plain",
 ]
@@ -88,6 +90,40 @@ def choose(label: str, options: list[str], param: str, format_func) -> str:
     if st.query_params.get(param) != chosen:
         st.query_params[param] = chosen
     return chosen
+
+
+PACK_KINDS = {"pdf": "PDF (A4)", "pptx": "PowerPoint", "xlsx": "Excel"}
+PACK_MIME = {
+    "pdf": "application/pdf",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def pack_download(key: str, noun: str, build, *, day: str | None = None) -> None:
+    """Choose a format, prepare the pack (``build(kind)`` gives its bytes), then download it.
+
+    ``key`` keeps two packs' widgets apart (the board pack and the public summary); ``day``
+    names the pack a recorded meeting's (its file is dated that day), so a pack prepared for
+    one meeting is never offered for another."""
+    kind = st.radio("Format", list(PACK_KINDS), format_func=PACK_KINDS.get, key=f"{key}_format")
+    asked = (kind, day)
+    if st.button(f"Prepare the {noun}", key=f"{key}_prepare"):
+        with st.spinner("Drawing the charts and laying out the pack…"):
+            try:
+                st.session_state[f"{key}_ready"] = (asked, build(kind))
+            except ValueError as err:  # PackError: e.g. Chromium missing for the charts
+                st.error(str(err))
+    ready = st.session_state.get(f"{key}_ready")
+    if ready and ready[0] == asked:
+        st.download_button(
+            f"Download the {PACK_KINDS[kind]} {noun}",
+            ready[1],
+            file_name=f"{noun.replace(' ', '-')}-{day or date.today().isoformat()}.{kind}",
+            mime=PACK_MIME[kind],
+            icon=":material/download:",
+            key=f"{key}_download",
+        )
 
 
 def md(text: str) -> None:

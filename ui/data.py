@@ -54,15 +54,26 @@ def trend(data_version: int, code: str, height: int = 380) -> go.Figure | None:
     return charts.trend(frame, board.indicator(cursor(), code), height=height)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def meetings(data_version: int) -> pd.DataFrame:
+    """The recorded meetings, newest first (the sidebar's pack can be any one's)."""
+    from outcomes import meetings as recorded
+
+    return recorded.meetings(cursor())
+
+
 @st.cache_data(show_spinner=False, max_entries=6)
-def board_pack(data_version: int, fmt: str, paper: str = "A4") -> bytes:
-    """The board pack as bytes for a download button; built once per data version."""
+def board_pack(
+    data_version: int, fmt: str, paper: str = "A4", meeting_date: str | None = None
+) -> bytes:
+    """The board pack as bytes for a download button; built once per data version. With
+    ``meeting_date`` (2025-05-15), the pack of that recorded meeting."""
     from io import BytesIO
 
     from outcomes import pack
 
     out = BytesIO()
-    pack.build_pack(cursor(), fmt, out, paper=paper)
+    pack.build_pack(cursor(), fmt, out, paper=paper, meeting_date=meeting_date)
     return out.getvalue()
 
 

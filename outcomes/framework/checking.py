@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from loaders import periods
+from outcomes import suppression
 from outcomes.framework.tables import TABLES, Column, Framework, Table
 
 
@@ -170,6 +171,12 @@ def validate(framework: Framework, problems: list[str] | None = None) -> list[st
                 f"indicator {row.code}: tolerance {row.tolerance:g} is negative; "
                 "give the width of the amber band as 0 or more"
             )
+        if not pd.isna(row.suppression):
+            try:
+                rule = suppression.parse_rule(row.suppression)
+                t["indicator"].loc[t["indicator"]["code"] == row.code, "suppression"] = rule.name
+            except suppression.RuleError as err:
+                problems.append(f"indicator {row.code}: {err}")
         if row.status_method == "baseline" and pd.isna(row.baseline_value):
             problems.append(
                 f"indicator {row.code}: status method is baseline but no baseline value is given"

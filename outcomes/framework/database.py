@@ -13,11 +13,13 @@ from outcomes.framework.tables import (
     Framework,
     FrameworkError,
 )
+from outcomes.people import Person, writes
 from outcomes.store import audit, registered, transaction
 
 
+@writes("framework.change")
 def import_framework(
-    cur: duckdb.DuckDBPyConnection, framework: Framework, who: str = "administrator"
+    cur: duckdb.DuckDBPyConnection, framework: Framework, *, by: Person
 ) -> dict[str, int]:
     """Make the database's framework equal to ``framework``, in one transaction.
 
@@ -57,7 +59,7 @@ def import_framework(
             "UPDATE indicator_spc SET status_by_spc = list_contains(?, indicator_code)",
             [spc_status],
         )
-        audit(cur, who, "framework", "all", "imported", after=counts)
+        audit(cur, by, "framework", "all", "imported", after=counts)
     return counts
 
 

@@ -316,6 +316,15 @@ _ABOUT = [
         "optional: the reporting calendar, a period's return due due_days after it ends; scope "
         "partnership (scope_key blank), priority (its id) or indicator (its code, its frequency)",
     ),
+    (
+        "public",
+        "TRUE to show the indicator in the public view and the public pack (default FALSE)",
+    ),
+    (
+        "suppression",
+        "small numbers in public: nhs-england (default: 1 to 7 shown as fewer than 8, area "
+        "counts rounded to 5), none, threshold N, or withhold (only the status is published)",
+    ),
     ("Periods", "months 2024-04, financial quarters 2024/25 Q1, financial years 2024/25"),
 ]
 

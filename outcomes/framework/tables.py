@@ -113,6 +113,7 @@ TABLES: dict[str, Table] = {
                 Column("outcomes", required=True),
                 Column("success_measures", required=True),
                 Column("lead_role", required=True),
+                Column("lead_email"),  # the lead as a person: who owes the return
                 Column("lead_partner", required=True),
                 Column("roll_up", choices=ROLL_UPS),
             ),
@@ -132,6 +133,7 @@ TABLES: dict[str, Table] = {
                 Column("frequency", required=True, choices=FREQUENCIES),
                 Column("source_partner", required=True),
                 Column("accountable_role", required=True),
+                Column("accountable_email"),
                 Column("target", "number"),
                 Column("tolerance", "number", default=5.0),
                 Column("tolerance_kind", choices=TOLERANCE_KINDS, default="percent"),
@@ -141,6 +143,9 @@ TABLES: dict[str, Table] = {
                 Column("small_number_threshold", "integer"),
                 Column("by_area", "bool", default=False),
                 Column("decimals", "integer", default=0),
+                # issue 10: the public view (outcomes/public.py, outcomes/suppression.py)
+                Column("public", "bool", default=False),
+                Column("suppression"),
             ),
         ),
         Table(

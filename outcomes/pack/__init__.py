@@ -43,12 +43,14 @@ def build_pack(
     meeting_date: Any = None,
     paper: str = "A4",
     today: date | None = None,
+    public: bool = False,
 ) -> dict[str, Any]:
     """Write the board pack as ``fmt`` (pdf, pptx or xlsx) to ``out`` (a path or a binary file).
 
     Returns what was made: ``{"pages": n}`` (PDF), ``{"slides": n}`` (PowerPoint) or
     ``{"sheets": n}`` (workbook), with ``"charts"`` (how many were drawn) and ``"seconds"``.
-    Nothing is written to ``out`` unless the whole pack was made.
+    Nothing is written to ``out`` unless the whole pack was made. ``public`` makes the public
+    pack: the public view's snapshot (``outcomes.public``), small numbers suppressed.
 
     >>> build_pack(None, "docx", io.BytesIO())
     Traceback (most recent call last):
@@ -65,11 +67,22 @@ def build_pack(
         )
     paper = _paper(paper)
     today = as_date(today, "Today's date") if today is not None else date.today()
-    snap = snapshot(cur, meeting_date=meeting_date, today=today)
+    if public:
+        from outcomes.public import public_snapshot
+
+        if meeting_date is not None and str(meeting_date).strip():
+            raise PackError(
+                "The public pack shows the published figures as they stand now: "
+                "leave the meeting date out."
+            )
+        snap = public_snapshot(cur, today=today)
+    else:
+        snap = snapshot(cur, meeting_date=meeting_date, today=today)
     # SPC icons beside each status, as they stand now (they never change the status).
     from outcomes.statistics import icon_words
 
-    spc_words = icon_words(cur) if cur is not None else {}
+    # Not in the public pack: icons read from figures it may not show would hint at them.
+    spc_words = icon_words(cur) if cur is not None and not public else {}
     for r in snap.indicators:
         r["spc"] = spc_words.get(r["code"], "")
     buffer = io.BytesIO()

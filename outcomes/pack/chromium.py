@@ -1,4 +1,8 @@
-"""Charts for the pack: plotly figures drawn to PNG by kaleido through one headless Chromium.
+"""Charts for the pack: plotly figures drawn by kaleido through one headless Chromium.
+
+The PDF takes each chart as a PDF page (vector: its tick labels are text, sharp at any zoom);
+the PowerPoint takes PNGs. Either way the axes are laid out for print first (``for_print``): the
+tick labels get the margin they need, so "400" never prints as its last digit.
 
 Kaleido drives ``/usr/bin/chromium`` on Debian, or wherever its ``BROWSER_PATH`` points; a
 browser is never downloaded. One browser stays open for the whole pack: about 0.3 s a chart
@@ -92,7 +96,8 @@ def _watched(fn: Callable[[], Any], timeout: float, path: str) -> Any:
 
 
 class Charts:
-    """PNGs of plotly figures, one browser for the whole pack (started at the first chart)."""
+    """Plotly figures drawn as PNG or PDF, one browser for the whole pack (started at the first
+    chart)."""
 
     def __init__(self) -> None:
         self.count = 0
@@ -108,14 +113,21 @@ class Charts:
             _release_server()
 
     def png(self, fig: Any, width: int, height: int, scale: float = 2) -> bytes:
+        return self.draw(fig, "png", width, height, scale)
+
+    def pdf(self, fig: Any, width: int, height: int) -> bytes:
+        """The chart as a one-page PDF, ``width`` x ``height`` CSS pixels (0.75 pt each)."""
+        return self.draw(fig, "pdf", width, height, 1)
+
+    def draw(self, fig: Any, fmt: str, width: int, height: int, scale: float) -> bytes:
         started = time.perf_counter()
         first = self._path is None
         if first:
             self._path = _acquire_server()
         import kaleido
 
-        opts = {"format": "png", "width": width, "height": height, "scale": scale}
-        spec = fig.to_dict() if hasattr(fig, "to_dict") else fig
+        opts = {"format": fmt, "width": width, "height": height, "scale": scale}
+        spec = for_print(fig)
         with _RENDER_LOCK:
             data = _watched(
                 lambda: kaleido.calc_fig_sync(spec, opts=opts),
@@ -125,6 +137,27 @@ class Charts:
         self.count += 1
         self.seconds += time.perf_counter() - started
         return data
+
+
+def for_print(fig: Any) -> dict[str, Any]:
+    """The figure as kaleido draws it: every axis makes room for its tick labels.
+
+    The page's figures keep a 10 px margin; without automargin an exported chart's y-axis
+    labels are cut at the left edge, so 400 reads "0" and 75% reads "%".
+
+    >>> import plotly.graph_objects as go
+    >>> spec = for_print(go.Figure(go.Scatter(y=[100, 400])))
+    >>> spec["layout"]["yaxis"]["automargin"], spec["layout"]["xaxis"]["automargin"]
+    (True, True)
+    """
+    spec = fig.to_dict() if hasattr(fig, "to_dict") else dict(fig)
+    layout = spec.setdefault("layout", {})
+    for axis in ("xaxis", "yaxis"):
+        layout[axis] = {**layout.get(axis, {}), "automargin": True}
+    margin = layout.get("margin") or {}
+    # A little room beyond the labels themselves: the left label sits clear of the edge.
+    layout["margin"] = {**margin, "l": max(margin.get("l", 0), 16), "pad": 4}
+    return spec
 
 
 def _acquire_server() -> str:
@@ -179,15 +212,20 @@ def render_one_shot(fig: Any, width: int, height: int, scale: float = 2) -> byte
 
     opts = {"format": "png", "width": width, "height": height, "scale": scale}
     return kaleido.calc_fig_sync(
-        fig.to_dict(), opts=opts, kopts={"path": find_chromium(), "mathjax": False}
+        for_print(fig), opts=opts, kopts={"path": find_chromium(), "mathjax": False}
     )
 
 
-def trend_png(snap: Snapshot, drawer: Charts, code: str, width: int, height: int, **kw: Any):
-    """An indicator's trend chart as the snapshot saw it, or None when it has no figures."""
+def trend_chart(
+    snap: Snapshot, drawer: Charts, code: str, width: int, height: int, fmt: str = "png", **kw: Any
+) -> bytes | None:
+    """An indicator's trend chart as the snapshot saw it (PNG, or PDF for the PDF pack), or
+    None when it has no figures."""
     ind = snap.indicator_detail(code)
     hist = snap.history(code)
     if ind is None or hist.empty or hist["value"].isna().all():
         return None
     fig = charts.trend(hist, ind, height=height, font_size=kw.pop("font_size", 16))
+    if fmt == "pdf":
+        return drawer.pdf(fig, width, height)
     return drawer.png(fig, width, height, kw.pop("scale", 2))

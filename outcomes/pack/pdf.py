@@ -2,6 +2,11 @@
 
 The text is set in DejaVu Sans where it is installed (Debian: ``fonts-dejavu-core``), which has
 the status symbols; without it the PDF falls back to Helvetica and draws each symbol as a shape.
+Any length of typed text prints: a table row cannot break across pages, so a cell holds the
+first few hundred characters and says "in full below", and the whole text follows the table,
+flowing from page to page. The charts are vector (``pdf_charts``). reportlab 5.1's open-source
+edition writes no tagged PDF (no structure tree: a screen reader reads in drawing order); the
+document says its title, author, subject and language (en-GB) and has bookmarks.
 """
 
 from __future__ import annotations
@@ -24,7 +29,6 @@ from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
-    Image,
     KeepTogether,
     PageBreak,
     Paragraph,
@@ -37,21 +41,9 @@ from reportlab.platypus import (
 from loaders import periods
 from outcomes import status
 from outcomes.pack import chromium
+from outcomes.pack import wording as w
+from outcomes.pack.pdf_charts import Charting, ChartSlot, lay_charts
 from outcomes.pack.snapshot import Snapshot, clean
-from outcomes.pack.wording import (
-    FOUR_COLUMNS,
-    HEADER_FILL,
-    INK,
-    MUTED,
-    NBSP,
-    action_state,
-    counts,
-    counts_text,
-    fmt,
-    lead,
-    override_text,
-    period_label,
-)
 
 _FONT_DIRS = (
     "/usr/share/fonts/truetype/dejavu",  # Debian, Ubuntu: fonts-dejavu-core
@@ -63,6 +55,11 @@ _NEEDED_GLYPHS = "".join(s.symbol for s in status.STYLES.values()) + "".join(
     status.DIRECTION_SYMBOLS.values()
 )
 CHART_W, CHART_H = 900, 300
+CELL_CHARS = 420  # typed text in a table cell; the rest follows the table, in full
+WIDE_CELL_CHARS = 1200  # in a cell as wide as the page
+IN_FULL = "(in full below)"
+CELL_GUARD = 600  # at most, in any cell: 60 lines of the narrowest column fit on a page
+_CELL_STYLES = {"cell", "cellb", "head", "note", "small"}
 
 
 @dataclass(frozen=True)
@@ -71,6 +68,7 @@ class Fonts:
     bold: str
     italic: str
     unicode: bool  # True: the status symbols are in the font; False: draw them as shapes
+    glyphs: frozenset[int] = frozenset()  # the characters the font can draw (unicode only)
 
 
 _fonts_cache: dict[str, Fonts] = {}
@@ -107,21 +105,40 @@ def fonts() -> Fonts:
                 italic="PackSans-italic",
                 boldItalic="PackSans-bold",
             )
-            chosen = Fonts("PackSans-regular", "PackSans-bold", "PackSans-italic", True)
+            chosen = Fonts(
+                "PackSans-regular",
+                "PackSans-bold",
+                "PackSans-italic",
+                True,
+                frozenset.intersection(*(frozenset(f.face.charToGlyph) for f in faces.values())),
+            )
             break
     _fonts_cache["fonts"] = chosen
     return chosen
 
 
 def _safe(text: Any, f: Fonts) -> str:
-    """Text for a reportlab paragraph: escaped, and within what the font can show."""
-    text = "" if text is None else str(text)
+    """Text for a reportlab paragraph: escaped (so typed <b> or **bold** prints as typed),
+    its line breaks kept, and within what the font can show.
+
+    >>> _safe("a < b\\n**c**", Fonts("Helvetica", "", "", False))
+    'a &lt; b<br/>**c**'
+    """
+    text = w.text_of(text)
+    if f.glyphs:
+        # A character the font lacks (Chinese, say) prints as the replacement mark, not as an
+        # empty box; so does one beyond 16 bits (an emoji), which reportlab's text map
+        # cannot name, leaving the PDF's text unreadable to search and screen readers.
+        text = "".join(
+            ch if ch in "\n\t" or (ord(ch) in f.glyphs and ord(ch) <= 0xFFFF) else "\ufffd"
+            for ch in text
+        )
     if not f.unicode:
         # Statuses and directions are always in words too, so their symbols can go.
         for ch in _NEEDED_GLYPHS:
             text = text.replace(ch, "")
         text = text.encode("cp1252", "replace").decode("cp1252")
-    return escape(text.strip())
+    return escape(text).replace("\n", "<br/>").replace("\t", " ")
 
 
 def _plain(text: str, f: Fonts) -> str:
@@ -147,9 +164,11 @@ class Layout:
             "cell": self._style("cell", 8.8),
             "cellb": self._style("cellb", 8.8, bold=True),
             "head": self._style("head", 8.5, bold=True, color=colors.white),
-            "note": self._style("note", 8.5, color=colors.HexColor(MUTED)),
-            "kicker": self._style("kicker", 9.5, bold=True, color=colors.HexColor(MUTED)),
+            "note": self._style("note", 8.5, color=colors.HexColor(w.MUTED)),
+            "kicker": self._style("kicker", 9.5, bold=True, color=colors.HexColor(w.MUTED)),
         }
+        self.overflow: list[tuple[str, str]] = []  # (what, full text) cut short in a cell
+        self.bookmarks = 0
 
     def _style(self, name: str, size: float, *, bold=False, lead=1.25, space=0.0, **kw):
         return ParagraphStyle(
@@ -158,13 +177,46 @@ class Layout:
             fontSize=size * self.k,
             leading=size * self.k * lead,
             spaceAfter=space * self.k,
-            textColor=kw.pop("color", colors.HexColor(INK)),
+            textColor=kw.pop("color", colors.HexColor(w.INK)),
             alignment=kw.pop("alignment", TA_LEFT),
             **kw,
         )
 
     def P(self, text: Any, style: str = "cell") -> Paragraph:
+        if style in _CELL_STYLES:
+            # A table row cannot break across pages: no cell ever holds more than fits one
+            # page, even in the narrowest column (text meant to print whole goes via cell()).
+            text = w.shorten(text, CELL_GUARD, "(cut short)")
+        return self._para(text, style)
+
+    def _para(self, text: Any, style: str) -> Paragraph:
         return Paragraph(_safe(text, self.fonts), self.styles[style])
+
+    def cell(self, text: Any, what: str, style: str = "cell", limit: int = CELL_CHARS):
+        """Typed text for a table cell: what fits, with the whole kept for ``in_full``."""
+        full = w.text_of(text)
+        if len(full) <= limit:
+            return self._para(full, style)
+        self.overflow.append((what, full))
+        return self._para(w.shorten(full, limit, IN_FULL), style)
+
+    def in_full(self) -> list[Any]:
+        """The texts cut short in the table above, each in full, flowing across pages."""
+        if not self.overflow:
+            return []
+        story: list[Any] = [self.P("In full", "h2")]
+        for what, full in self.overflow:
+            story.append(self.P(what, "cellb"))
+            story += [self.P(part, "body") for part in full.split("\n\n") if part.strip()]
+        self.overflow = []
+        return story
+
+    def heading(self, text: str, style: str = "h1") -> Paragraph:
+        """A heading that is also a bookmark in the PDF reader's outline."""
+        para = self.P(text, style)
+        self.bookmarks += 1
+        para.outline = (f"s{self.bookmarks}", w.text_of(text)[:120], 0 if style == "h1" else 1)
+        return para
 
     def heads(self, *names: str) -> list[Paragraph]:
         return [self.P(n, "head") for n in names]
@@ -189,7 +241,7 @@ class Layout:
         if grid:
             cmds.append(("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9AA0A6")))
         if header:
-            cmds.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(HEADER_FILL)))
+            cmds.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(w.HEADER_FILL)))
         t.setStyle(TableStyle(cmds + list(extra)))
         return t
 
@@ -250,15 +302,15 @@ class Badge(Flowable):
 
 
 def _cover(snap: Snapshot, L: Layout) -> list[Any]:
+    """The name, the pack's one date (the meeting's, or today's) and the statuses in total."""
     k = L.k
     totals = snap.totals
     return [
         Spacer(1, 35 * mm * k),
         L.P(snap.name, "title"),
         L.P("Board pack", "subtitle"),
-        L.P(snap.heading, "h1"),
+        L.heading(snap.heading),
         L.P(snap.explanation, "body"),
-        L.P(f"Prepared {periods.long_date(snap.today)}.", "note"),
         Spacer(1, 10 * mm * k),
         L.P(f"{len(snap.indicators)} indicators across {len(snap.priorities)} priorities", "h2"),
         L.table(
@@ -281,139 +333,140 @@ def _cover(snap: Snapshot, L: Layout) -> list[Any]:
 
 def _plan(snap: Snapshot, L: Layout) -> list[Any]:
     story = [
-        L.P("The plan on a page", "h1"),
+        L.heading("The plan on a page"),
+        L.P(f"{snap.explanation} {snap.provenance}", "note"),
         L.P("Our vision", "h2"),
         L.P(snap.partnership.get("vision"), "body"),
         L.P("Who we are", "h2"),
     ]
     if not snap.partners.empty:
-        story.append(L.P("; ".join(snap.partners["name"]) + ".", "body"))
+        names = [w.text_of(n) for n in snap.partners["name"] if w.text_of(n)]
+        story.append(L.P("; ".join(names) + ".", "body"))
     for key in ("doing_the_work", "working_together", "facing"):
-        if snap.partnership.get(key):
+        if w.text_of(snap.partnership.get(key)):
             story.append(L.P(snap.partnership[key], "body"))
     for tier in snap.tiers.to_dict("records"):
         own = [p for p in snap.priorities if p["tier_code"] == tier["code"]]
         if not own:
             continue
-        label = tier["label"] + (f": {tier['description']}" if tier.get("description") else "")
+        about = w.text_of(tier.get("description"))
+        label = w.text_of(tier["label"]) + (f": {about}" if about else "")
         rows = [L.heads("Priority", "Lead", "Status", "Indicators by status")]
         for p in own:
             rows.append(
                 [
-                    L.P(p["title"], "cellb"),
-                    L.P(lead(p)),
+                    L.cell(p["title"], f"Priority: {w.shorten(p['title'], 80)}", "cellb"),
+                    L.cell(w.lead(p), f"Lead of {w.shorten(p['title'], 80)}"),
                     L.badge(p["status"]),
-                    L.P(f"{p['indicators']}: {counts_text(counts(p), L.fonts.unicode, NBSP)}"),
+                    L.P(
+                        f"{p['indicators']}: {w.counts_text(w.counts(p), L.fonts.unicode, w.NBSP)}"
+                    ),
                 ]
             )
-        story += [L.P(label, "h2"), L.table(rows, L.cols(3.2, 2.6, 1.3, 2.4))]
+        story += [L.P(label, "h2"), L.table(rows, L.cols(3.2, 2.6, 1.3, 2.4)), *L.in_full()]
     story.append(PageBreak())
     return story
 
 
-def _section(L: Layout, title: str, frame: pd.DataFrame, header: list[str], widths, make_row):
-    story = [L.P(f"{title} ({len(frame)})", "h2")]
-    if frame.empty:
-        return story + [L.P("None.", "body")]
-    rows = [L.heads(*header)] + [make_row(r) for r in frame.to_dict("records")]
-    return story + [L.table(rows, L.cols(*widths))]
+# Since the last meeting: one table per kind, in the order the board takes them.
+_SINCE_TABLES = (  # title, the agenda's table, the columns after indicator and priority, widths
+    (
+        "Blockages escalated to the board",
+        "blockages",
+        ("Period", "Blockage", "Raised by"),
+        (2.6, 1.9, 0.9, 2.7, 1.8),
+    ),
+    ("Actions overdue", "overdue_actions", (), ()),
+    (
+        "Statuses that changed",
+        "changed",
+        ("Was", "Now", "Better or worse"),
+        (3.0, 2.4, 1.2, 1.2, 1.3),
+    ),
+    ("New figures", "new_data", ("Before", "New period", "Figure"), (3.0, 2.4, 1.2, 1.2, 1.2)),
+    (
+        "Returns overdue",
+        "overdue_returns",
+        ("Latest figure", "Due for", "Accountable"),
+        (2.6, 2.0, 1.1, 1.1, 2.5),
+    ),
+)
 
 
 def _since(snap: Snapshot, L: Layout) -> list[Any]:
     ex, titles = snap.exceptions, snap.titles
     units = {r["code"]: r for r in snap.indicators}
 
-    def indicator(r: dict[str, Any]) -> Paragraph:
-        return L.P(f"{r['indicator_code']} {r['name']}")
-
-    def priority(r: dict[str, Any]) -> Paragraph:
-        return L.P(titles.get(r["priority_id"], r["priority_id"]))
+    def about(r: dict[str, Any]) -> list[Paragraph]:
+        """The indicator and its priority: the first two cells of every indicator's row."""
+        code = w.text_of(r.get("indicator_code"))
+        return [
+            L.cell(f"{code} {w.text_of(r.get('name'))}", f"Indicator {code}"),
+            L.P(titles.get(clean(r.get("priority_id")), "–")),
+        ]
 
     def figure(r: dict[str, Any]) -> Paragraph:
         unit = units.get(r["indicator_code"], {"unit": "count", "decimals": 0})
-        return L.P(fmt({**unit, **r}, "value"))
+        return L.P(w.fmt({**unit, "value": clean(r.get("value"))}, "value"))
 
-    return [
-        L.P("Since the last meeting", "h1"),
-        L.P(snap.since, "body"),
-        *_section(
-            L,
-            "Statuses that changed",
-            ex.changed,
-            ["Indicator", "Priority", "Was", "Now", "Better or worse"],
-            (3.2, 2.4, 1.3, 1.3, 1.2),
-            lambda r: [
-                indicator(r),
-                priority(r),
-                L.badge(r["was"]),
-                L.badge(r["now"]),
-                L.P(str(r["direction"]).capitalize(), "cellb"),
-            ],
-        ),
-        *_section(
-            L,
-            "New figures",
-            ex.new_data,
-            ["Indicator", "Priority", "Before", "New period", "Figure"],
-            (3.2, 2.4, 1.2, 1.2, 1.2),
-            lambda r: [
-                indicator(r),
-                priority(r),
-                L.P(clean(r["period_was"]) or "–"),
-                L.P(r["period_now"]),
-                figure(r),
-            ],
-        ),
-        *_section(
-            L,
-            "Returns overdue",
-            ex.overdue_returns,
-            ["Indicator", "Latest figure", "Due for", "Accountable"],
-            (3.2, 1.3, 1.3, 3.0),
-            lambda r: [
-                indicator(r),
-                L.P(clean(r["latest_period"]) or "none"),
-                L.P(r["due_period"]),
-                L.P(r["accountable_role"]),
-            ],
-        ),
-        *_section(
-            L,
-            "Blockages escalated to the board",
-            ex.blockages,
-            ["Indicator", "Period", "Blockage", "Raised by"],
-            (2.6, 1.1, 4.0, 1.6),
-            lambda r: [
-                indicator(r),
-                L.P(r["period"]),
-                L.P(" ".join(str(x) for x in (r["blockage_detail"], r["narrative"]) if clean(x))),
-                L.P(f"{r['author']}, {periods.long_date(r['created_at'])}"),
-            ],
-        ),
-        *_section(
-            L,
-            "Actions overdue",
-            ex.overdue_actions,
-            ["Ref", "Action", "Owner", "Due", "Status"],
-            (0.8, 4.0, 2.0, 1.2, 1.2),
-            lambda r: [
-                L.P(r["reference"], "cellb"),
-                L.P(r["text"]),
-                L.P(r["owner"]),
-                L.P(periods.long_date(r["due_date"])),
-                L.P("OVERDUE", "cellb"),
-            ],
-        ),
-        PageBreak(),
-    ]
+    def period(value: Any) -> Paragraph:
+        return L.P(w.period_label(clean(value)) if clean(value) else "none")
+
+    cells = {
+        "blockages": lambda r: [
+            *about(r),
+            period(r.get("period")),
+            L.cell(
+                w.text_of(r.get("detail")) or "no detail given",
+                f"Blockage on {w.text_of(r.get('indicator_code'))}",
+            ),
+            L.P(f"{w.text_of(r.get('author'))}, {periods.long_date(r.get('created_at'))}"),
+        ],
+        "changed": lambda r: [
+            *about(r),
+            L.badge(r["was"]),
+            L.badge(r["now"]),
+            L.P(w.text_of(r.get("direction")).capitalize(), "cellb"),
+        ],
+        "new_data": lambda r: [
+            *about(r),
+            period(r.get("period_was")),
+            period(r.get("period_now")),
+            figure(r),
+        ],
+        "overdue_returns": lambda r: [
+            *about(r),
+            period(r.get("latest_period")),
+            period(r.get("due_period")),
+            L.P(r.get("accountable_role")),
+        ],
+    }
+    story: list[Any] = [L.heading("Since the last meeting"), L.P(snap.since, "body")]
+    if snap.frozen:
+        story.append(L.P(snap.provenance, "note"))
+    for title, key, header, widths in _SINCE_TABLES:
+        frame = getattr(ex, key)
+        story.append(L.P(f"{title} ({len(frame)})", "h2"))
+        if frame.empty:
+            story.append(L.P("None.", "body"))
+            continue
+        if key == "overdue_actions":
+            story += _action_table(L, frame, ("Ref", "Action", "Owner", "Due", "Status"))
+            continue
+        rows = [L.heads("Indicator", "Priority", *header)] + [
+            cells[key](r) for r in frame.to_dict("records")
+        ]
+        story += [L.table(rows, L.cols(*widths)), *L.in_full()]
+    return [*story, PageBreak()]
 
 
 def _priority_head(snap: Snapshot, L: Layout, n: int, p: dict[str, Any]) -> list[Any]:
     k = L.k
+    short = w.shorten(p["title"], 80)
     return [
-        L.P(f"Priority {n} of {len(snap.priorities)} · {p['tier']} tier", "kicker"),
+        L.P(f"Priority {n} of {len(snap.priorities)} · {w.text_of(p['tier'])} tier", "kicker"),
         L.table(
-            [[L.P(p["title"], "h1"), L.badge(p["status"], size=12)]],
+            [[L.heading(w.shorten(p["title"], 300)), L.badge(p["status"], size=12)]],
             [L.frame_w - 42 * mm * k, 42 * mm * k],
             header=False,
             grid=False,
@@ -424,67 +477,83 @@ def _priority_head(snap: Snapshot, L: Layout, n: int, p: dict[str, Any]) -> list
             ],
         ),
         L.P(
-            f"Lead: {lead(p)}. Indicators: {counts_text(counts(p), L.fonts.unicode, NBSP)}.",
+            f"Lead: {w.lead(p)}. Indicators: "
+            f"{w.counts_text(w.counts(p), L.fonts.unicode, w.NBSP)}.",
             "body",
         ),
         L.table(
-            [[L.P(h, "head") for h, _ in FOUR_COLUMNS], [L.P(p[key]) for _, key in FOUR_COLUMNS]],
+            [
+                [L.P(h, "head") for h, _ in w.FOUR_COLUMNS],
+                [L.cell(p.get(key), f"{h.capitalize()} ({short})") for h, key in w.FOUR_COLUMNS],
+            ],
             L.cols(1, 1, 1, 1),
             repeat=False,
         ),
+        *L.in_full(),
     ]
 
 
-def _indicator_table(L: Layout, own: list[dict[str, Any]]) -> Table:
+def _indicator_table(L: Layout, own: list[dict[str, Any]]) -> list[Any]:
     symbols = L.fonts.unicode
     rows = [L.heads("Status", "Indicator", "Latest figure", "Target", "Baseline", "Direction")]
     spans = []
     for r in own:
+        code = w.text_of(r["code"])
         rows.append(
             [
                 L.badge(r["effective"]),
-                [L.P(f"{r['code']} {r['name']}", "cellb"), L.P(f"Why: {r['reason']}", "note")]
-                + [L.P(r.get("spc", ""), "note")],
-                [L.P(fmt(r, "value"), "cellb"), L.P(period_label(r["period"]), "note")],
-                L.P(fmt(r, "target")),
-                [L.P(fmt(r, "baseline")), L.P(r["baseline_period"] or "", "note")],
+                [
+                    L.cell(f"{code} {w.text_of(r['name'])}", f"Indicator {code}", "cellb"),
+                    L.cell(f"Why: {w.text_of(r['reason'])}", f"Why {code} has its status", "note"),
+                    L.P(r.get("spc", ""), "note"),
+                ],
+                [L.P(w.fmt(r, "value"), "cellb"), L.P(w.period_label(r["period"]), "note")],
+                L.P(w.fmt(r, "target")),
+                [
+                    L.P(w.fmt(r, "baseline")),
+                    L.P(
+                        w.period_label(r["baseline_period"]) if r["baseline_period"] else "", "note"
+                    ),
+                ],
                 L.P(status.direction_text(r["direction"], symbols)),
             ]
         )
         notes = [
-            t
-            for t in (
-                override_text(r, symbols),
-                f"Commentary: {r['commentary']}" if r["commentary"] else None,
+            L.cell(t, f"{what} on {code}", "small", WIDE_CELL_CHARS)
+            for what, t in (
+                ("The override", w.override_text(r, symbols)),
+                ("Commentary", f"Commentary: {r['commentary']}" if r["commentary"] else None),
             )
             if t
         ]
         if notes:
-            rows.append(["", [L.P(t, "small") for t in notes], "", "", "", ""])
+            rows.append(["", notes, "", "", "", ""])
             spans.append(("SPAN", (1, len(rows) - 1), (-1, len(rows) - 1)))
     if not own:
         rows.append([L.P("This priority has no indicators."), "", "", "", "", ""])
-    return L.table(rows, L.cols(1.65, 3.35, 1.5, 1.05, 1.35, 1.35), extra=spans)
+        spans.append(("SPAN", (0, 1), (-1, 1)))
+    table = L.table(rows, L.cols(1.65, 3.35, 1.5, 1.05, 1.35, 1.35), extra=spans)
+    return [table, *L.in_full()]
 
 
-def _trends(snap: Snapshot, L: Layout, drawer: chromium.Charts, own: list[dict]) -> list[Any]:
+def _trends(snap: Snapshot, L: Layout, charts: Charting, own: list[dict]) -> list[Any]:
     k = L.k
     drawn = []
     for r in own:
-        png = chromium.trend_png(snap, drawer, r["code"], CHART_W, CHART_H, scale=2 * k)
-        if png is None:
+        chart = chromium.trend_chart(snap, charts.drawer, r["code"], CHART_W, CHART_H, "pdf")
+        if chart is None:
             continue
-        img = Image(io.BytesIO(png), width=L.frame_w, height=L.frame_w * CHART_H / CHART_W)
-        title = f"{r['code']} {r['name']}: figures to {period_label(r['period'])}"
+        slot = ChartSlot(chart, L.frame_w, L.frame_w * CHART_H / CHART_W, charts.placed)
+        title = f"{r['code']} {w.shorten(r['name'], 200)}: figures to {w.period_label(r['period'])}"
         drawn.append(
-            KeepTogether([L.P(title, "cellb"), Spacer(1, 1.5 * mm * k), img, Spacer(1, 3 * mm * k)])
+            KeepTogether(
+                [L.P(title, "cellb"), Spacer(1, 1.5 * mm * k), slot, Spacer(1, 3 * mm * k)]
+            )
         )
     if not drawn:
         return []
-    note = (
-        "Figures as they stood at the meeting. "
-        if snap.frozen
-        else "Each point's marker shape shows its status: "
+    note = ("Figures as they stood at the meeting. " if snap.frozen else "") + (
+        "Each point's marker shape shows its status: "
     )
     return [
         CondPageBreak(60 * mm * k),
@@ -499,47 +568,57 @@ def _trends(snap: Snapshot, L: Layout, drawer: chromium.Charts, own: list[dict])
     ]
 
 
-def _priority(snap: Snapshot, L: Layout, drawer: chromium.Charts, n: int, p: dict) -> list[Any]:
+def _priority(snap: Snapshot, L: Layout, charts: Charting, n: int, p: dict) -> list[Any]:
     own = snap.of(p["id"])
     return [
         *_priority_head(snap, L, n, p),
         L.P("Indicators", "h2"),
-        _indicator_table(L, own),
-        *_trends(snap, L, drawer, own),
+        *_indicator_table(L, own),
+        *_trends(snap, L, charts, own),
         PageBreak(),
     ]
 
 
-def _actions(snap: Snapshot, L: Layout) -> list[Any]:
-    story: list[Any] = [L.P("Actions log", "h1")]
-    acts = snap.actions
-    if acts.empty:
-        return story + [L.P("No actions are recorded.", "body")]
-    story.append(
-        L.P(
-            f"{len(acts)} actions: {int((acts['status'] == 'open').sum())} open, "
-            f"{int(acts['overdue'].sum())} of them OVERDUE (open and past the due date).",
-            "body",
-        )
-    )
-    rows = [L.heads("Ref", "Action", "Owner", "Due", "Status", "Priority")]
+def _action_table(L: Layout, frame: pd.DataFrame, header: tuple[str, ...]) -> list[Any]:
+    """Actions as a table: the overdue ones' status boxed and shaded, so it shows in grey."""
+    rows = [L.heads(*header)]
     extra = []
-    for a in acts.to_dict("records"):
-        rows.append(
-            [
-                L.P(a["reference"], "cellb"),
-                L.P(a["text"]),
-                L.P(a["owner"]),
-                L.P(periods.long_date(a["due_date"])),
-                L.P(action_state(a), "cellb" if a["overdue"] else "cell"),
-                L.P(clean(a.get("priority_title")) or "–"),
-            ]
-        )
-        if a["overdue"]:
+    for a in frame.to_dict("records"):
+        ref = w.text_of(a.get("reference"))
+        # The agenda's overdue actions are all overdue; the log says which are.
+        overdue = bool(clean(a["overdue"])) if "overdue" in a else True
+        row = [
+            L.P(ref, "cellb"),
+            L.cell(a.get("text"), f"Action {ref}"),
+            L.cell(a.get("owner"), f"Owner of action {ref}"),
+            L.P(periods.long_date(a.get("due_date"))),
+            L.P(w.action_state({**a, "overdue": overdue}), "cellb" if overdue else "cell"),
+        ]
+        if len(header) > 5:
+            row.append(L.P(clean(a.get("priority_title")) or "–"))
+        rows.append(row)
+        if overdue:
             cell = (4, len(rows) - 1)
             extra.append(("BACKGROUND", cell, cell, colors.HexColor("#E0E0E0")))
             extra.append(("BOX", cell, cell, 1.6, colors.black))
-    return story + [L.table(rows, L.cols(0.8, 3.6, 2.0, 1.3, 1.5, 2.1), extra=extra)]
+    widths = (0.8, 3.6, 2.0, 1.3, 1.5, 2.1)[: len(header)]
+    return [L.table(rows, L.cols(*widths), extra=extra), *L.in_full()]
+
+
+def _actions(snap: Snapshot, L: Layout) -> list[Any]:
+    story: list[Any] = [L.heading("Actions log")]
+    acts = snap.actions
+    if acts.empty:
+        return story + [L.P("No actions are recorded.", "body")]
+    overdue = int(acts["overdue"].fillna(False).astype(bool).sum())
+    story.append(
+        L.P(
+            f"{len(acts)} actions: {int((acts['status'] == 'open').sum())} open, "
+            f"{overdue} of them OVERDUE (open and past the due date).",
+            "body",
+        )
+    )
+    return story + _action_table(L, acts, ("Ref", "Action", "Owner", "Due", "Status", "Priority"))
 
 
 class _NumberedCanvas(rl_canvas.Canvas):
@@ -563,7 +642,7 @@ class _NumberedCanvas(rl_canvas.Canvas):
         for state in self._pages:
             self.__dict__.update(state)
             self.setFont(L.fonts.regular, 7.5 * L.k)
-            self.setFillColor(colors.HexColor(MUTED))
+            self.setFillColor(colors.HexColor(w.MUTED))
             self.drawString(L.margin, L.margin / 2, _plain(self.footer, L.fonts))
             self.drawRightString(
                 L.page[0] - L.margin, L.margin / 2, f"Page {self._pageNumber} of {total}"
@@ -572,12 +651,24 @@ class _NumberedCanvas(rl_canvas.Canvas):
         super().save()
 
 
+class _PackDocument(SimpleDocTemplate):
+    """Puts each heading that asks for it in the PDF reader's outline."""
+
+    def afterFlowable(self, flowable):
+        outline = getattr(flowable, "outline", None)
+        if outline:
+            key, title, level = outline
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(title, key, level)
+
+
 def write(snap: Snapshot, out: io.BytesIO, paper: str, drawer: chromium.Charts) -> int:
     """Write the PDF pack to ``out``; returns its number of pages."""
     L = Layout(paper)
+    charts = Charting(drawer)
     story = [*_cover(snap, L), *_plan(snap, L), *_since(snap, L)]
     for n, p in enumerate(snap.priorities, start=1):
-        story += _priority(snap, L, drawer, n, p)
+        story += _priority(snap, L, charts, n, p)
     story += _actions(snap, L)
     counted: dict[str, int] = {}
     canvas = type(
@@ -585,8 +676,9 @@ def write(snap: Snapshot, out: io.BytesIO, paper: str, drawer: chromium.Charts) 
         (_NumberedCanvas,),
         {"layout": L, "footer": f"{snap.name} · Board pack · {snap.heading}", "counted": counted},
     )
-    doc = SimpleDocTemplate(
-        out,
+    laid_out = io.BytesIO()
+    doc = _PackDocument(
+        laid_out,
         pagesize=L.page,
         leftMargin=L.margin,
         rightMargin=L.margin,
@@ -594,7 +686,13 @@ def write(snap: Snapshot, out: io.BytesIO, paper: str, drawer: chromium.Charts) 
         bottomMargin=L.margin,
         title=f"{snap.name}: board pack, {snap.heading}",
         author=snap.name,
-        subject="Outcomes framework board pack",
+        subject="Outcomes framework board pack: the plan on a page, what changed since the last "
+        "meeting, every priority and the actions log",
+        creator="Outcomes framework dashboard",
+        keywords=["board pack", "community safety", "outcomes framework"],
+        lang="en-GB",
+        displayDocTitle=True,
     )
     doc.build(story, canvasmaker=canvas)
+    out.write(lay_charts(laid_out.getvalue(), charts.placed))
     return counted.get("n", 0)

@@ -1,5 +1,8 @@
 """The pack as a PowerPoint (python-pptx), 16:9: a title, the exceptions, one slide per
-priority with its worst indicator charted, and the actions log."""
+priority with its worst indicator charted, and the actions log.
+
+A slide's boxes do not grow, so typed text is cut to what fits and says "continued in the PDF
+pack"; a list longer than a slide holds goes on to a further slide, never silently stops."""
 
 from __future__ import annotations
 
@@ -15,23 +18,13 @@ from pptx.util import Emu, Inches, Pt
 from loaders import periods
 from outcomes import status
 from outcomes.pack import chromium
-from outcomes.pack.snapshot import Snapshot, clean
-from outcomes.pack.wording import (
-    HEADER_FILL,
-    INK,
-    MUTED,
-    action_state,
-    chart_choice,
-    counts,
-    counts_text,
-    fmt,
-    lead,
-    override_text,
-    period_label,
-)
+from outcomes.pack import wording as w
+from outcomes.pack.snapshot import Snapshot
+from outcomes.pack.wording import HEADER_FILL, INK, MUTED
 
-SINCE_ROWS = 8  # exceptions on the slide; the rest are in the PDF
+SINCE_ROWS = 7  # exceptions a slide holds; the rest go on to the next slide
 ACTIONS_PER_SLIDE = 8
+INDICATORS_PER_SLIDE = 4  # with the aim and the outcome above them, four fit
 
 
 def _rgb(hex_colour: str) -> RGBColor:
@@ -64,14 +57,14 @@ class Deck:
                 run.font.color.rgb = _rgb(INK)
         return s
 
-    def text(self, s, left, top, w, h, lines, size=16, bold=False, color=INK):
-        box = s.shapes.add_textbox(left, top, w, h)
+    def text(self, s, left, top, width, h, lines, size=16, bold=False, color=INK):
+        box = s.shapes.add_textbox(left, top, width, h)
         tf = box.text_frame
         tf.word_wrap = True
         for i, line in enumerate([lines] if isinstance(lines, str) else lines):
             para = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
             run = para.add_run()
-            run.text = line
+            run.text = w.text_of(line)
             run.font.size, run.font.bold = Pt(size), bold
             run.font.color.rgb = _rgb(color)
         return box
@@ -95,17 +88,18 @@ class Deck:
         run.font.color.rgb = _rgb(st.text_colour)
         return shape
 
-    def grid(self, s, rows, left, top, w, col_in, size=13, fills=None):
+    def grid(self, s, rows, left, top, width, col_in, size=13, fills=None):
         """A table: a dark header row, stripes, and a status's colour where ``fills`` says."""
         fills = fills or {}
-        shape = s.shapes.add_table(len(rows), len(rows[0]), left, top, w, Inches(0.4 * len(rows)))
+        height = Inches(0.4 * len(rows))
+        shape = s.shapes.add_table(len(rows), len(rows[0]), left, top, width, height)
         tbl = shape.table
         for j, inches in enumerate(col_in):
             tbl.columns[j].width = Inches(inches)
         for i, row in enumerate(rows):
             for j, value in enumerate(row):
                 cell = tbl.cell(i, j)
-                cell.text = "" if value is None else str(value)
+                cell.text = w.text_of(value)
                 state = fills.get((i, j))
                 if i == 0:
                     fill, ink = HEADER_FILL, "#FFFFFF"
@@ -124,8 +118,9 @@ class Deck:
 
 
 def _title(snap: Snapshot, deck: Deck) -> None:
+    """The name and the pack's one date: the meeting's, or today's."""
     s = deck.prs.slides.add_slide(deck.prs.slide_layouts[0])
-    s.shapes.title.text = snap.name
+    s.shapes.title.text = w.shorten(snap.name, 120)
     s.shapes.title.left, s.shapes.title.width = Inches(0.8), deck.width - Inches(1.6)
     sub = s.placeholders[1]
     sub.left, sub.width = Inches(0.8), deck.width - Inches(1.6)
@@ -135,116 +130,129 @@ def _title(snap: Snapshot, deck: Deck) -> None:
             run.font.size = Pt(28 if i < 2 else 16)
 
 
-def _since_rows(snap: Snapshot) -> list[list[str]]:
-    ex = snap.exceptions
-    items = [
-        [
-            f"Status {r['direction']}",
-            f"{r['indicator_code']} {r['name']}",
-            f"was {status.badge_text(r['was'])}, now {status.badge_text(r['now'])}",
-        ]
-        for r in ex.changed.to_dict("records")
-    ]
-    items += [
-        [
-            "Return overdue",
-            f"{r['indicator_code']} {r['name']}",
-            f"latest {clean(r['latest_period']) or 'none'}; due for {r['due_period']}",
-        ]
-        for r in ex.overdue_returns.to_dict("records")
-    ]
-    items += [
-        ["Blockage", f"{r['indicator_code']} {r['name']}", r["detail"] or "no detail given"]
-        for r in ex.blockages.to_dict("records")
-    ]
-    items += [
-        [
-            "Action OVERDUE",
-            f"{r['reference']} {r['text']}",
-            f"{r['owner']}, due {periods.long_date(r['due_date'])}",
-        ]
-        for r in ex.overdue_actions.to_dict("records")
-    ]
-    if len(ex.new_data):
-        items.append(["New figures", f"{len(ex.new_data)} indicators", "see the PDF pack"])
-    return items
-
-
 def _since(snap: Snapshot, deck: Deck) -> None:
-    s = deck.slide("Since the last meeting")
-    w = deck.width - Inches(1.0)
-    deck.text(s, Inches(0.5), Inches(1.2), w, Inches(0.5), snap.since, size=16)
-    items = _since_rows(snap)
-    if not items:
-        deck.text(s, Inches(0.5), Inches(2.0), w, Inches(1), "Nothing to report.", 20)
-        return
-    header = ["What", "Indicator or action", "Detail"]
-    deck.grid(s, [header, *items[:SINCE_ROWS]], Inches(0.5), Inches(1.9), w, (2.4, 5.6, 4.33), 13)
-    if len(items) > SINCE_ROWS:
-        more = f"and {len(items) - SINCE_ROWS} more: see the PDF pack."
-        deck.text(s, Inches(0.5), Inches(6.8), Inches(8), Inches(0.4), more, 13)
+    """Blockages and overdue actions first, then status changes, new figures and overdue
+    returns, on as many slides as they take."""
+    items = w.exception_items(snap)
+    parts = w.chunks(items, SINCE_ROWS)
+    width = deck.width - Inches(1.0)
+    for i, part in enumerate(parts, start=1):
+        s = deck.slide(w.part_title("Since the last meeting", i, len(parts)))
+        deck.text(s, Inches(0.5), Inches(1.3), width, Inches(0.6), snap.since, size=15)
+        if not part:
+            deck.text(s, Inches(0.5), Inches(2.0), width, Inches(1), "Nothing to report.", 20)
+            continue
+        rows = [["What", "Indicator or action", "Detail"]] + [
+            [x["kind"], w.shorten(f"{x['ref']} {x['name']}", 90), w.shorten(x["detail"], 100)]
+            for x in part
+        ]
+        deck.grid(s, rows, Inches(0.5), Inches(2.0), width, (2.2, 5.0, 5.13), 12)
+        if i < len(parts):
+            more = f"Continued on the next slide: {len(items) - i * SINCE_ROWS} more."
+            deck.text(s, Inches(0.5), Inches(6.9), Inches(8), Inches(0.4), more, 13, color=MUTED)
 
 
 def _priority(snap: Snapshot, deck: Deck, drawer: chromium.Charts, n: int, p: dict) -> None:
+    """The priority's aim and outcome, its indicators with their statuses, its worst
+    indicator's trend, and the commentary; more indicators than fit go on to a further slide."""
     own = snap.of(p["id"])
-    s = deck.slide(p["title"])
-    deck.badge(s, p["status"], Inches(0.5), Inches(1.35))
-    about = [
-        f"Priority {n} of {len(snap.priorities)} · {p['tier']} tier · Lead: {lead(p)}",
-        f"Indicators: {counts_text(counts(p))}",
-    ]
-    deck.text(
-        s, Inches(2.9), Inches(1.3), deck.width - Inches(3.4), Inches(0.7), about, 14, color=MUTED
-    )
-    rows = [["Status", "Indicator", "Latest", "Target"]]
-    fills: dict[tuple[int, int], str] = {}
-    for i, r in enumerate(own, start=1):
-        label = status.badge_text(r["effective"]) + (" (override)" if r["override"] else "")
-        latest = f"{fmt(r, 'value')} ({period_label(r['period'])})"
-        name = f"{r['code']} {r['name']}" + (f"\n{r['spc']}" if r.get("spc") else "")
-        rows.append([label, name, latest, fmt(r, "target")])
-        fills[(i, 0)] = r["effective"]
-    if len(rows) > 1:
-        deck.grid(s, rows, Inches(0.5), Inches(2.25), Inches(6.6), (1.5, 2.9, 1.3, 0.9), 12, fills)
-    _chart(snap, deck, drawer, s, chart_choice(own))
-    overrides = [t for r in own if (t := override_text(r))]
-    if overrides:
+    parts = w.chunks(own, INDICATORS_PER_SLIDE)
+    title = w.shorten(p["title"], 110)
+    for i, part in enumerate(parts, start=1):
+        s = deck.slide(w.part_title(title, i, len(parts)))
+        deck.badge(s, p["status"], Inches(0.5), Inches(1.35))
+        about = [
+            f"Priority {n} of {len(snap.priorities)} · {w.text_of(p['tier'])} tier · "
+            f"Lead: {w.shorten(w.lead(p), 90)}",
+            f"Indicators: {w.counts_text(w.counts(p))}",
+        ]
         deck.text(
-            s, Inches(0.5), Inches(6.4), Inches(6.6), Inches(0.8), overrides[:2], 11, color=MUTED
+            s,
+            Inches(2.9),
+            Inches(1.3),
+            deck.width - Inches(3.4),
+            Inches(0.7),
+            about,
+            14,
+            color=MUTED,
+        )
+        for top, (head, key) in ((2.05, w.FOUR_COLUMNS[0]), (2.7, w.FOUR_COLUMNS[2])):
+            line = f"{head}: {w.shorten(p.get(key), 150) or '–'}"
+            deck.text(s, Inches(0.5), Inches(top), Inches(6.6), Inches(0.62), line, 12)
+        _indicators(deck, s, part)
+        chosen = w.chart_choice(part) if i == 1 else None
+        charted = _chart(snap, deck, drawer, s, chosen)
+        notes = [t for r in part if (t := w.override_text(r))] + [
+            f"Commentary on {r['code']}: {r['commentary']}" for r in part if r["commentary"]
+        ]
+        top = 6.1 if charted else 2.1
+        # Each note gets its share of the box, so one long story does not hide the others.
+        share = (300 if charted else 1400) // max(1, len(notes))
+        deck.text(
+            s,
+            Inches(7.3),
+            Inches(top),
+            Inches(5.6),
+            Inches(7.3 - top),
+            [w.shorten(t, share) for t in notes] or ["No commentary on these figures."],
+            11 if charted or len(notes) < 4 else 10,
+            color=INK if notes else MUTED,
         )
 
 
-def _chart(snap: Snapshot, deck: Deck, drawer, s, chosen: dict[str, Any] | None) -> None:
+def _indicators(deck: Deck, s, part: list[dict[str, Any]]) -> None:
+    if not part:
+        deck.text(s, Inches(0.5), Inches(3.4), Inches(6.6), Inches(0.5), "No indicators yet.", 14)
+        return
+    rows = [["Status", "Indicator", "Latest", "Target"]]
+    fills: dict[tuple[int, int], str] = {}
+    for i, r in enumerate(part, start=1):
+        label = status.badge_text(r["effective"]) + (" (override)" if r["override"] else "")
+        latest = f"{w.fmt(r, 'value')}\n{w.period_label(r['period'])}"
+        name = w.shorten(f"{r['code']} {w.text_of(r['name'])}", 70)
+        rows.append(
+            [label, name + (f"\n{r['spc']}" if r.get("spc") else ""), latest, w.fmt(r, "target")]
+        )
+        fills[(i, 0)] = r["effective"]
+    deck.grid(s, rows, Inches(0.5), Inches(3.4), Inches(6.6), (1.35, 3.25, 1.2, 0.8), 11, fills)
+
+
+def _chart(snap: Snapshot, deck: Deck, drawer, s, chosen: dict[str, Any] | None) -> bool:
     if chosen is None:
-        return
-    png = chromium.trend_png(snap, drawer, chosen["code"], 760, 470, font_size=16, scale=2)
+        return False
+    png = chromium.trend_chart(snap, drawer, chosen["code"], 760, 470, font_size=16, scale=2)
     if png is None:
-        return
-    title = f"Trend: {chosen['code']} {chosen['name']}"
-    deck.text(s, Inches(7.3), Inches(2.2), Inches(5.6), Inches(0.5), title, size=14, bold=True)
+        return False
+    title = w.shorten(f"Trend: {chosen['code']} {w.text_of(chosen['name'])}", 70)
+    deck.text(s, Inches(7.3), Inches(2.1), Inches(5.6), Inches(0.5), title, size=14, bold=True)
     pic_w = Inches(5.6)
     s.shapes.add_picture(
-        io.BytesIO(png), Inches(7.3), Inches(2.85), pic_w, Emu(int(pic_w * 470 / 760))
+        io.BytesIO(png), Inches(7.3), Inches(2.6), pic_w, Emu(int(pic_w * 470 / 760))
     )
+    return True
 
 
 def _actions(snap: Snapshot, deck: Deck) -> None:
-    acts = snap.actions
-    step = ACTIONS_PER_SLIDE
-    chunks = [acts.iloc[i : i + step] for i in range(0, len(acts), step)] or [acts]
-    for i, chunk in enumerate(chunks, start=1):
-        s = deck.slide("Actions log" + (f" ({i} of {len(chunks)})" if len(chunks) > 1 else ""))
-        if chunk.empty:
+    parts = w.chunks(snap.actions.to_dict("records"), ACTIONS_PER_SLIDE)
+    for i, part in enumerate(parts, start=1):
+        s = deck.slide(w.part_title("Actions log", i, len(parts)))
+        if not part:
             deck.text(
                 s, Inches(0.5), Inches(1.5), Inches(8), Inches(1), "No actions are recorded.", 20
             )
             continue
-        rows = [["Ref", "Action", "Owner", "Due", "Status"]]
-        for a in chunk.to_dict("records"):
-            due = periods.long_date(a["due_date"])
-            rows.append([a["reference"], a["text"], a["owner"], due, action_state(a)])
-        w = deck.width - Inches(1.0)
-        deck.grid(s, rows, Inches(0.5), Inches(1.4), w, (1.0, 5.9, 2.8, 1.5, 1.13), 12)
+        rows = [["Ref", "Action", "Owner", "Due", "Status"]] + [
+            [
+                a["reference"],
+                w.shorten(a["text"], 140),
+                w.shorten(a["owner"], 60),
+                periods.long_date(a["due_date"]),
+                w.action_state(a),
+            ]
+            for a in part
+        ]
+        width = deck.width - Inches(1.0)
+        deck.grid(s, rows, Inches(0.5), Inches(1.4), width, (1.0, 5.9, 2.8, 1.5, 1.13), 12)
 
 
 def write(snap: Snapshot, out: io.BytesIO, drawer: chromium.Charts) -> int:
@@ -255,5 +263,8 @@ def write(snap: Snapshot, out: io.BytesIO, drawer: chromium.Charts) -> int:
     for n, p in enumerate(snap.priorities, start=1):
         _priority(snap, deck, drawer, n, p)
     _actions(snap, deck)
+    deck.prs.core_properties.title = f"{snap.name}: board pack, {snap.heading}"
+    deck.prs.core_properties.author = snap.name
+    deck.prs.core_properties.language = "en-GB"
     deck.prs.save(out)
     return len(deck.prs.slides)

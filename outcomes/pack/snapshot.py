@@ -31,10 +31,12 @@ class Snapshot:
     indicators: list[dict[str, Any]]  # plan order within priority (see _indicator_row)
     exceptions: agenda.Exceptions
     actions: pd.DataFrame  # reference, text, owner, due_date, status, overdue, priority_title
-    heading: str  # "Board meeting, 15 May 2025" or "As at 22 November 2026"
-    explanation: str  # what the statuses are and when they were taken
+    heading: str  # "Board meeting, 15 May 2025" or "As at 22 November 2026": the pack's one date
+    explanation: str  # what the statuses are, in words without a date (the cover has one date)
+    provenance: str  # when the statuses were taken: judged at, or the meeting recorded on
     since: str  # what "since the last meeting" compares with
     today: date
+    day: date  # the pack's date: the meeting's, or today's for a pack as things stand now
     frozen: bool
     history: Callable[[str], pd.DataFrame] = field(repr=False)
     indicator_detail: Callable[[str], dict[str, Any] | None] = field(repr=False)
@@ -120,7 +122,7 @@ def _commentary_text(c: dict[str, Any] | None) -> str | None:
     return f"{' '.join(str(p).strip() for p in parts)} ({c['author']}, {c['period']})"
 
 
-def _in_plan_order(
+def in_plan_order(
     cur: duckdb.DuckDBPyConnection, indicators: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """Each priority rolled up from the pack's own statuses, by the board's roll-up rules;
@@ -163,26 +165,20 @@ def _snapshot_now(cur: duckdb.DuckDBPyConnection, today: date) -> Snapshot:
                 commentary=_commentary_text(comment),
             )
         )
-    priorities = _in_plan_order(cur, indicators)
     exceptions = agenda.since_last_meeting(cur, today)
     horizon = board.as_at(cur)
     last = exceptions.meeting
-    return Snapshot(
-        partnership=board.partnership(cur),
-        partners=board.partners(cur),
-        tiers=board.tiers(cur),
-        priorities=priorities,
-        indicators=indicators,
-        exceptions=exceptions,
+    return _made(
+        cur,
+        indicators,
+        exceptions,
         actions=meetings.actions(cur, today),
         heading=f"As at {periods.long_date(today)}",
-        explanation=(
-            "Statuses as they stand now"
-            + (
-                f", judged at {periods.long_date(horizon)} by the reporting calendar."
-                if horizon
-                else "."
-            )
+        explanation="Statuses as they stand now.",
+        provenance=(
+            f"Statuses judged at {periods.long_date(horizon)} by the reporting calendar."
+            if horizon
+            else "No figures are reported yet."
         ),
         since=(
             f"Since the last board meeting on {periods.long_date(last['meeting_date'])}."
@@ -191,9 +187,23 @@ def _snapshot_now(cur: duckdb.DuckDBPyConnection, today: date) -> Snapshot:
             "overdue returns, blockages and overdue actions are listed."
         ),
         today=today,
+        day=today,
         frozen=False,
         history=lambda code: board.history(cur, code),
+    )
+
+
+def _made(cur, indicators: list[dict[str, Any]], exceptions, **rest: Any) -> Snapshot:
+    """The snapshot of these indicators: the partnership, its plan and the priorities' roll-ups."""
+    return Snapshot(
+        partnership=board.partnership(cur),
+        partners=board.partners(cur),
+        tiers=board.tiers(cur),
+        priorities=in_plan_order(cur, indicators),
+        indicators=indicators,
+        exceptions=exceptions,
         indicator_detail=lambda code: board.indicator(cur, code),
+        **rest,
     )
 
 
@@ -232,22 +242,20 @@ def _snapshot_frozen(cur: duckdb.DuckDBPyConnection, when: date, today: date) ->
                 commentary=_commentary_text(comments.get((r["indicator_code"], r["period"]))),
             )
         )
-    priorities = _in_plan_order(cur, indicators)
     exceptions = agenda.since_last_meeting(cur, today, at=when)
     before = exceptions.meeting
     title = meeting["title"] if clean(meeting["title"]) else "Board meeting"
-    return Snapshot(
-        partnership=board.partnership(cur),
-        partners=board.partners(cur),
-        tiers=board.tiers(cur),
-        priorities=priorities,
-        indicators=indicators,
-        exceptions=exceptions,
+    return _made(
+        cur,
+        indicators,
+        exceptions,
         actions=meetings.actions_at(cur, when, recorded_at),
         heading=f"{title}, {periods.long_date(when)}",
-        explanation=(
-            f"Statuses as frozen when the meeting was recorded on {periods.long_date(recorded_at)} "
-            f"by {meeting['recorded_by']}; later revisions do not change them."
+        explanation="Statuses as frozen when the meeting was recorded; later revisions do not "
+        "change them.",
+        provenance=(
+            f"The meeting was recorded on {periods.long_date(recorded_at)} by "
+            f"{clean(meeting['recorded_by']) or 'someone unnamed'}."
         ),
         since=(
             "Since the board meeting before this one, on "
@@ -257,9 +265,9 @@ def _snapshot_frozen(cur: duckdb.DuckDBPyConnection, when: date, today: date) ->
             "overdue returns, blockages and overdue actions are listed as they stood."
         ),
         today=today,
+        day=when,
         frozen=True,
         history=lambda code: _history_at(cur, code, recorded_at),
-        indicator_detail=lambda code: board.indicator(cur, code),
     )
 
 

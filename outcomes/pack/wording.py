@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from loaders import periods
 from outcomes import board, status
+from outcomes.pack.snapshot import clean
+
+if TYPE_CHECKING:
+    from outcomes.pack.snapshot import Snapshot
 
 FOUR_COLUMNS = (
     ("WE WILL", "aim"),
@@ -17,6 +21,7 @@ INK = "#1F2328"
 HEADER_FILL = "#1F2328"
 MUTED = "#555B62"
 NBSP = "\u00a0"  # keeps "2 ✔ Green" on one line
+CONTINUED = "(continued in the PDF pack)"
 
 
 def counts_text(counts: dict[str, int], symbols: bool = True, space: str = " ") -> str:
@@ -49,7 +54,18 @@ def lead(p: dict[str, Any]) -> str:
 
 
 def period_label(code: str | None) -> str:
-    return periods.parse_code(code).short_label if code else "no figures yet"
+    """A period as the pack names it; none is "no figures yet".
+
+    >>> period_label("2024/25 Q4"), period_label(None)
+    ('2024/25 Q4', 'no figures yet')
+    """
+    code = clean(code)
+    if not code:
+        return "no figures yet"
+    try:
+        return periods.parse_code(str(code)).short_label
+    except ValueError:  # a period the calendar cannot read is shown as it was typed
+        return str(code)
 
 
 def override_text(r: dict[str, Any], symbols: bool = True) -> str | None:
@@ -74,3 +90,131 @@ def chart_choice(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 def action_state(a: dict[str, Any]) -> str:
     return "OVERDUE" if a["overdue"] else ("Done" if a["status"] == "done" else "Open")
+
+
+def text_of(value: Any) -> str:
+    """Typed text as the pack prints it: '' for a missing value (None, NaN), control characters
+    other than line breaks and tabs dropped (they stop a PDF or a workbook from opening).
+
+    >>> text_of(None), text_of(float("nan")), text_of("  a\\x00b\\nc  ")
+    ('', '', 'ab\\nc')
+    """
+    value = clean(value)
+    if value is None:
+        return ""
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(ch for ch in text if ch in "\n\t" or ord(ch) >= 32).strip()
+
+
+def shorten(value: Any, limit: int, more: str = CONTINUED) -> str:
+    """Text cut to about ``limit`` characters at a word's end, saying where the rest is.
+
+    >>> shorten("The trainer left in May and no one was funded.", 20)
+    'The trainer left in… (continued in the PDF pack)'
+    >>> shorten("short", 20)
+    'short'
+    >>> len(shorten("x" * 50_000, 100)) <= 100 + len(CONTINUED) + 2
+    True
+    """
+    text = text_of(value)
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    if space > limit * 0.6:  # a long unbroken word is cut where the limit falls
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.") + "… " + more
+
+
+def chunks(rows: list[Any], size: int) -> list[list[Any]]:
+    """Rows in pages of ``size``; no rows is one empty page (the slide still says "none").
+
+    >>> chunks([1, 2, 3], 2), chunks([], 8)
+    ([[1, 2], [3]], [[]])
+    """
+    return [rows[i : i + size] for i in range(0, len(rows), size)] or [[]]
+
+
+def part_title(title: str, i: int, n: int) -> str:
+    """A slide or section title, numbered when it runs to more than one.
+
+    >>> part_title("Actions log", 2, 3), part_title("Actions log", 1, 1)
+    ('Actions log (2 of 3)', 'Actions log')
+    """
+    return title + (f" ({i} of {n})" if n > 1 else "")
+
+
+def exception_items(snap: Snapshot) -> list[dict[str, Any]]:
+    """Everything "since the last meeting" as one list, in the order the board takes it:
+    blockages and overdue actions first, then statuses that changed, new figures and overdue
+    returns. Each item: kind, ref (indicator code or action reference), name, priority,
+    detail, and the statuses was and now (status changes only)."""
+    ex, titles = snap.exceptions, snap.titles
+    units = {r["code"]: r for r in snap.indicators}
+
+    def item(kind: str, r: dict[str, Any], detail: str, ref_key: str = "indicator_code", **kw):
+        return {
+            "kind": kind,
+            "ref": text_of(r.get(ref_key)),
+            "name": text_of(r.get("text" if ref_key == "reference" else "name")),
+            "priority": titles.get(clean(r.get("priority_id")), ""),
+            "detail": detail,
+            "was": kw.get("was"),
+            "now": kw.get("now"),
+        }
+
+    def figure(r: dict[str, Any]) -> str:
+        unit = units.get(r["indicator_code"], {"unit": "count", "decimals": 0})
+        return fmt({**unit, "value": clean(r.get("value"))}, "value")
+
+    items = [
+        item(
+            "Blockage",
+            r,
+            f"{text_of(r.get('detail')) or 'no detail given'} "
+            f"({text_of(r.get('author')) or 'unsigned'}, {periods.long_date(r.get('created_at'))})",
+        )
+        for r in _records(ex.blockages)
+    ]
+    items += [
+        item(
+            "Action OVERDUE",
+            r,
+            f"{text_of(r.get('owner')) or 'no owner'}, due {periods.long_date(r.get('due_date'))}",
+            "reference",
+        )
+        for r in _records(ex.overdue_actions)
+    ]
+    items += [
+        item(
+            f"Status {text_of(r.get('direction')) or 'changed'}",
+            r,
+            f"was {status.badge_text(r['was'])}, now {status.badge_text(r['now'])}",
+            was=r["was"],
+            now=r["now"],
+        )
+        for r in _records(ex.changed)
+    ]
+    items += [
+        item(
+            "New figure",
+            r,
+            f"{period_label(clean(r.get('period_now')))}: {figure(r)}"
+            f" (before: {period_label(clean(r.get('period_was')))})",
+        )
+        for r in _records(ex.new_data)
+    ]
+    items += [
+        item(
+            "Return overdue",
+            r,
+            f"latest figure: {period_label(clean(r.get('latest_period')))}; due: "
+            f"{period_label(clean(r.get('due_period')))}; {text_of(r.get('accountable_role'))}",
+        )
+        for r in _records(ex.overdue_returns)
+    ]
+    return items
+
+
+def _records(frame: Any) -> list[dict[str, Any]]:
+    return [] if frame is None or frame.empty else frame.to_dict("records")

@@ -11,23 +11,24 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from loaders import periods
 from outcomes import board, spreadsheets, status
 from outcomes.pack.snapshot import Snapshot, clean
-from outcomes.pack.wording import HEADER_FILL, counts, lead
+from outcomes.pack.wording import HEADER_FILL, counts, exception_items, lead, shorten
 
+CELL_LIMIT = 32_000  # Excel's limit is 32,767 characters; room for "continued in the PDF pack"
 _THIN = Side(style="thin", color="9AA0A6")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
-def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list[Any]], widths: list[int]):
+def _sheet(wb: Workbook, title: str, columns: dict[str, int], rows: list[list[Any]]):
+    """A sheet of ``rows`` under ``columns`` (heading: width), styled, frozen and filtered."""
     ws = wb.active if wb.active.title == "Sheet" else wb.create_sheet()
     ws.title = title
-    ws.append(header)
+    ws.append(list(columns))
     for row in rows:
-        ws.append(row)
-    for j, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = w
+        ws.append([_fits(v) for v in row])
+    for j, width in enumerate(columns.values(), start=1):
+        ws.column_dimensions[get_column_letter(j)].width = width
     for cell in ws[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL.lstrip("#"))
@@ -41,6 +42,14 @@ def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list[Any]], w
     if rows:
         ws.auto_filter.ref = ws.dimensions
     return ws
+
+
+def _fits(value: Any) -> Any:
+    """A cell's value within what Excel holds (32,767 characters a cell); missing is empty."""
+    value = clean(value)
+    if isinstance(value, str):
+        return shorten(value, CELL_LIMIT) if len(value) > CELL_LIMIT else value
+    return value
 
 
 def _paint(ws, col: int, states: list[str | None], row0: int = 2) -> None:
@@ -62,6 +71,20 @@ def _symbol(s: str | None) -> str | None:
     return status.style(s).symbol if s else None
 
 
+_PRIORITY_COLUMNS = {  # heading: width
+    "Tier": 14, "Priority": 48, "Lead": 40, "Symbol": 8, "Status": 11, "Indicators": 11,
+    "Green": 8, "Amber": 8, "Red": 8, "Not rated": 10,
+}  # fmt: skip
+_EXCEPTION_COLUMNS = {
+    "Exception": 18, "Code or ref": 11, "Indicator or action": 48, "Priority": 34,
+    "Detail": 50, "Was": 11, "Now": 11,
+}  # fmt: skip
+_ACTION_COLUMNS = {
+    "Reference": 12, "Action": 60, "Owner": 30, "Due": 12, "Status": 9, "Overdue": 11,
+    "Priority": 40,
+}  # fmt: skip
+
+
 def _priorities(wb: Workbook, snap: Snapshot) -> None:
     rows = [
         [
@@ -75,15 +98,12 @@ def _priorities(wb: Workbook, snap: Snapshot) -> None:
         ]
         for p in snap.priorities
     ]
-    header = ["Tier", "Priority", "Lead", "Symbol", "Status", "Indicators", "Green", "Amber"]
-    ws = _sheet(
-        wb, "Priorities", [*header, "Red", "Not rated"], rows, [14, 48, 40, 8, 11, 11, 8, 8, 8, 10]
-    )
+    ws = _sheet(wb, "Priorities", _PRIORITY_COLUMNS, rows)
     for col in (4, 5):
         _paint(ws, col, [p["status"] for p in snap.priorities])
 
 
-_INDICATOR_COLUMNS = {  # heading: width
+_INDICATOR_COLUMNS = {
     "Priority": 34, "Code": 8, "Indicator": 48, "Period": 12, "Value": 10, "Target": 10,
     "Unit": 12, "Computed status": 15, "Override": 12, "Override reason": 30, "Symbol": 8,
     "Effective status": 15, "Why": 32, "Direction": 14, "Baseline": 10, "Commentary": 50,
@@ -113,7 +133,7 @@ def _indicators(wb: Workbook, snap: Snapshot) -> None:
         ]
         for r in snap.indicators
     ]
-    ws = _sheet(wb, "Indicators", list(_INDICATOR_COLUMNS), rows, list(_INDICATOR_COLUMNS.values()))
+    ws = _sheet(wb, "Indicators", _INDICATOR_COLUMNS, rows)
     _paint(ws, 8, [r["computed"] for r in snap.indicators])
     _paint(ws, 9, [r["override"] for r in snap.indicators])
     _paint(ws, 11, [r["effective"] for r in snap.indicators])
@@ -124,94 +144,23 @@ def _indicators(wb: Workbook, snap: Snapshot) -> None:
             ws.cell(row=i, column=col).number_format = number
 
 
-def _exception_rows(snap: Snapshot) -> list[list[Any]]:
-    """Each exception as a row; the last two columns are the statuses was and now."""
-    ex, titles = snap.exceptions, snap.titles
-    rows: list[list[Any]] = []
-    for r in ex.changed.to_dict("records"):
-        rows.append(
-            [
-                f"Status {r['direction']}",
-                r["indicator_code"],
-                r["name"],
-                titles.get(r["priority_id"]),
-                f"{_word(r['was'])} to {_word(r['now'])}",
-                r["was"],
-                r["now"],
-            ]
-        )
-    for r in ex.new_data.to_dict("records"):
-        detail = f"{clean(r['period_was']) or 'none'} to {r['period_now']}"
-        rows.append(
-            [
-                "New figure",
-                r["indicator_code"],
-                r["name"],
-                titles.get(r["priority_id"]),
-                detail,
-                None,
-                None,
-            ]
-        )
-    for r in ex.overdue_returns.to_dict("records"):
-        detail = (
-            f"latest {clean(r['latest_period']) or 'none'}, due for {r['due_period']}; "
-            f"{r['accountable_role']}"
-        )
-        rows.append(
-            [
-                "Return overdue",
-                r["indicator_code"],
-                r["name"],
-                titles.get(r["priority_id"]),
-                detail,
-                None,
-                None,
-            ]
-        )
-    for r in ex.blockages.to_dict("records"):
-        detail = f"{r['detail'] or 'no detail given'} ({r['author']})"
-        rows.append(
-            [
-                "Blockage",
-                r["indicator_code"],
-                r["name"],
-                titles.get(r["priority_id"]),
-                detail,
-                None,
-                None,
-            ]
-        )
-    for r in ex.overdue_actions.to_dict("records"):
-        detail = f"{r['owner']}, due {periods.long_date(r['due_date'])}"
-        rows.append(
-            [
-                "Action OVERDUE",
-                r["reference"],
-                r["text"],
-                titles.get(r["priority_id"]),
-                detail,
-                None,
-                None,
-            ]
-        )
-    return rows
-
-
 def _exceptions(wb: Workbook, snap: Snapshot) -> None:
-    rows = _exception_rows(snap)
-    states = [(r[5], r[6]) for r in rows]
-    for r in rows:
-        r[5], r[6] = _word(r[5]), _word(r[6])
-    ws = _sheet(
-        wb,
-        "Exceptions",
-        ["Exception", "Code or ref", "Indicator or action", "Priority", "Detail", "Was", "Now"],
-        rows,
-        [18, 11, 48, 34, 50, 11, 11],
-    )
-    _paint(ws, 6, [a for a, _ in states])
-    _paint(ws, 7, [b for _, b in states])
+    items = exception_items(snap)
+    rows = [
+        [
+            i["kind"],
+            i["ref"],
+            i["name"],
+            i["priority"],
+            i["detail"],
+            _word(i["was"]),
+            _word(i["now"]),
+        ]
+        for i in items
+    ]
+    ws = _sheet(wb, "Exceptions", _EXCEPTION_COLUMNS, rows)
+    _paint(ws, 6, [i["was"] for i in items])
+    _paint(ws, 7, [i["now"] for i in items])
 
 
 def _actions(wb: Workbook, snap: Snapshot) -> None:
@@ -228,13 +177,7 @@ def _actions(wb: Workbook, snap: Snapshot) -> None:
         ]
         for a in acts
     ]
-    ws = _sheet(
-        wb,
-        "Actions",
-        ["Reference", "Action", "Owner", "Due", "Status", "Overdue", "Priority"],
-        rows,
-        [12, 60, 30, 12, 9, 11, 40],
-    )
+    ws = _sheet(wb, "Actions", _ACTION_COLUMNS, rows)
     for i, a in enumerate(acts, start=2):
         ws.cell(row=i, column=4).number_format = "d mmm yyyy"
         if a["overdue"]:
@@ -248,7 +191,7 @@ def _about(wb: Workbook, snap: Snapshot) -> None:
         [snap.heading],
         [snap.explanation],
         [snap.since],
-        [f"Prepared {periods.long_date(snap.today)}."],
+        [snap.provenance],
         [],
         ["Symbol", "Status", "What it means"],
         *[[s.symbol, s.word, s.meaning] for s in status.STYLES.values()],

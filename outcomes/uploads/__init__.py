@@ -24,8 +24,10 @@ and ``committing`` (commit, undo, restore and the uploads' history).
 from outcomes.observations import UploadResult, UploadWriter
 from outcomes.uploads.committing import (
     UploadFacts,
+    check_permitted,
     commit,
     commit_all,
+    refusal,
     restore,
     rollback,
     upload_facts,
@@ -47,6 +49,7 @@ __all__ = [
     "UploadRefused",
     "UploadResult",
     "UploadWriter",
+    "check_permitted",
     "commit",
     "commit_all",
     "derived_figures",
@@ -55,6 +58,7 @@ __all__ = [
     "prepare",
     "prepare_upload",
     "preview",
+    "refusal",
     "restore",
     "rollback",
     "upload_facts",

@@ -9,17 +9,42 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from outcomes.observations import UploadResult
+from outcomes.errors import Refused
+from outcomes.observations import UploadResult, priorities_of
+from outcomes.people import Person, require, writes
 from outcomes.store import audit, transaction
 from outcomes.uploads.prepared import Prepared, UploadRefused
 from outcomes.uploads.previewing import STALE_PREVIEW, Preview, fingerprint, write
 
 
+def check_permitted(cur: duckdb.DuckDBPyConnection, prepared: Prepared, by: Person | None) -> None:
+    """Refuse, naming what they may not load, unless ``by`` may load everything in the file:
+    public data needs an analyst; a lead's figures and commentary must be for their priorities.
+    """
+    if prepared.series is not None and not prepared.series.empty:
+        require(by, "public_data.load")
+    codes = [
+        *prepared.observations.get("indicator_code", []),
+        *prepared.commentary.get("indicator_code", []),
+    ]
+    require(by, "returns.load", priorities=priorities_of(cur, codes))
+
+
+def refusal(cur: duckdb.DuckDBPyConnection, prepared: Prepared, by: Person | None) -> str | None:
+    """Why ``by`` may not load this file, or None (for the page to say before its preview)."""
+    try:
+        check_permitted(cur, prepared, by)
+    except Refused as refused:
+        return str(refused)
+    return None
+
+
+@writes("returns.load")
 def commit(
     cur: duckdb.DuckDBPyConnection,
     prepared: Prepared,
     *,
-    uploaded_by: str,
+    by: Person,
     accept_warnings: bool = False,
     progress: Callable[[float, str], None] | None = None,
     previewed: Preview | None = None,
@@ -33,26 +58,27 @@ def commit(
     return commit_all(
         cur,
         [prepared],
-        uploaded_by=uploaded_by,
+        by=by,
         accept_warnings=accept_warnings,
         progress=progress,
         previewed=None if previewed is None else [previewed],
     )[0]
 
 
+@writes("returns.load")
 def commit_all(
     cur: duckdb.DuckDBPyConnection,
     batch: list[Prepared],
     *,
-    uploaded_by: str,
+    by: Person,
     accept_warnings: bool = False,
     progress: Callable[[float, str], None] | None = None,
     previewed: list[Preview] | None = None,
 ) -> list[UploadResult]:
     """Several files as one all-or-nothing load: any error or unaccepted warning in any file
     refuses the lot, and a failure part-way leaves the database as it was."""
-    if not uploaded_by or not uploaded_by.strip():
-        raise UploadRefused("Say who is uploading (your name or role), for the audit trail.")
+    for prep in batch:
+        check_permitted(cur, prep, by)
     # A file loaded before changes nothing, so its warnings need no answer.
     fresh = [prep for prep in batch if prep.already_loaded is None]
     errors = [p for prep in fresh for p in prep.errors]
@@ -80,7 +106,7 @@ def commit_all(
                 )
                 results.append(UploadResult(None, 0, 0, unchanged))
                 continue
-            result, rows = write(cur, prep, uploaded_by.strip(), step)
+            result, rows = write(cur, prep, by, step)
             if previewed is not None and fingerprint(rows) != previewed[number].fingerprint:
                 raise UploadRefused(STALE_PREVIEW)
             results.append(result)
@@ -91,8 +117,8 @@ def uploads(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every upload, newest first."""
     return cur.execute(
         """
-        SELECT id, uploaded_at, uploaded_by, file_name, source_format, rows_new, rows_revised,
-               rows_unchanged, state, rolled_back_at, rolled_back_by
+        SELECT id, uploaded_at, uploaded_by, uploaded_by_email, file_name, source_format,
+               rows_new, rows_revised, rows_unchanged, state, rolled_back_at, rolled_back_by
         FROM upload ORDER BY id DESC
         """
     ).df()
@@ -105,6 +131,7 @@ class UploadFacts:
     upload_id: int
     file_name: str
     uploaded_by: str
+    uploaded_by_email: str | None
     uploaded_at: Any
     state: str
     figures: int  # new and revised figures it holds (what undo withdraws, restore brings back)
@@ -123,7 +150,7 @@ class UploadFacts:
 def upload_facts(cur: duckdb.DuckDBPyConnection, upload_id: int) -> UploadFacts:
     row = cur.execute(
         """
-        SELECT u.id, u.file_name, u.uploaded_by, u.uploaded_at, u.state,
+        SELECT u.id, u.file_name, u.uploaded_by, u.uploaded_by_email, u.uploaded_at, u.state,
                coalesce(u.rows_new, 0) + coalesce(u.rows_revised, 0),
                (SELECT count(*) FROM commentary c WHERE c.upload_id = u.id)
         FROM upload u WHERE u.id = ?
@@ -137,7 +164,8 @@ def upload_facts(cur: duckdb.DuckDBPyConnection, upload_id: int) -> UploadFacts:
     return UploadFacts(*row)
 
 
-def rollback(cur: duckdb.DuckDBPyConnection, upload_id: int, *, by: str) -> str:
+@writes("uploads.undo")
+def rollback(cur: duckdb.DuckDBPyConnection, upload_id: int, *, by: Person) -> str:
     """Mark an upload rolled back: the revisions it replaced are current again.
 
     Two people undoing the same upload at once: one wins, the other is told, and the audit
@@ -146,15 +174,16 @@ def rollback(cur: duckdb.DuckDBPyConnection, upload_id: int, *, by: str) -> str:
     return _set_state(cur, upload_id, by, "committed", "rolled back")
 
 
-def restore(cur: duckdb.DuckDBPyConnection, upload_id: int, *, by: str) -> str:
+@writes("uploads.undo")
+def restore(cur: duckdb.DuckDBPyConnection, upload_id: int, *, by: Person) -> str:
     """Undo an undo: a rolled-back upload's figures and commentary count again."""
     return _set_state(cur, upload_id, by, "rolled back", "committed")
 
 
-def _set_state(cur, upload_id: int, by: str, was: str, now: str) -> str:
-    if not by or not by.strip():
-        raise UploadRefused("Say who you are (your name or role): it is recorded.")
+def _set_state(cur, upload_id: int, by: Person, was: str, now: str) -> str:
     facts = upload_facts(cur, upload_id)
+    # A lead undoes only what they loaded; the refusal names whose upload it is.
+    require(by, "uploads.undo", upload=(facts.uploaded_by_email, facts.uploaded_by))
     undoing = now == "rolled back"
     if facts.state != was:
         raise UploadRefused(
@@ -167,7 +196,7 @@ def _set_state(cur, upload_id: int, by: str, was: str, now: str) -> str:
             "rolled_back_at = CASE WHEN ? THEN current_localtimestamp() END, "
             "rolled_back_by = CASE WHEN ? THEN ? END "
             "WHERE id = ? AND state = ?",  # no RETURNING: DuckDB's foreign keys refuse it here
-            [now, undoing, undoing, by.strip(), upload_id, was],
+            [now, undoing, undoing, by.signature, upload_id, was],
         ).fetchone()[0]
         if not changed:
             raise UploadRefused(
@@ -177,7 +206,7 @@ def _set_state(cur, upload_id: int, by: str, was: str, now: str) -> str:
             )
         audit(
             cur,
-            by.strip(),
+            by,
             "upload",
             upload_id,
             "rolled back" if undoing else "restored",

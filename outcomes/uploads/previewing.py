@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 
 from outcomes.observations import OBSERVATIONS, SERIES, UploadResult, UploadWriter
+from outcomes.people import Person
 from outcomes.store import registered, rehearsal
 from outcomes.uploads.prepared import Prepared
 from outcomes.uploads.public_data import derived_figures
@@ -41,7 +42,7 @@ def fingerprint(rows: pd.DataFrame) -> str:
 def write(
     cur,
     prepared: Prepared,
-    uploaded_by: str,
+    by: Person,
     progress: Callable[[float, str], None] | None,
     rehearsal: bool = False,
 ) -> tuple[UploadResult, pd.DataFrame]:
@@ -49,7 +50,7 @@ def write(
     tell = progress or (lambda _f, _m: None)
     writer = UploadWriter(
         cur,
-        uploaded_by=uploaded_by,
+        by=by,
         file_name=prepared.file_name,
         source_format=prepared.source_format,
         sha256=prepared.sha256,
@@ -87,7 +88,7 @@ def write(
     notes = _new_commentary(cur, prepared.commentary)
     if not notes.empty:
         # Commentary belongs to an upload too, so undoing the upload withdraws it.
-        notes = notes.assign(author=uploaded_by, upload_id=writer.ensure_upload())
+        notes = notes.assign(author=by.signature, upload_id=writer.ensure_upload())
         with registered(cur, "_commentary", notes):
             cur.execute(
                 # A row marked Y carries its commentary as what is blocked: the template asks
@@ -128,11 +129,15 @@ def _statuses(cur) -> pd.DataFrame:
     return cur.execute("SELECT indicator_code, name, status FROM indicator_rating").df()
 
 
+# A preview is rehearsed and rolled back; it writes under no one's name.
+_PREVIEWER = Person(email=None, name="preview", role="admin", how="system")
+
+
 def preview(cur: duckdb.DuckDBPyConnection, prepared: Prepared) -> Preview:
     """What commit would change, found by doing it in a transaction and rolling back."""
     with rehearsal(cur):
         before = _statuses(cur)
-        result, rows = write(cur, prepared, "preview", None, rehearsal=True)
+        result, rows = write(cur, prepared, _PREVIEWER, None, rehearsal=True)
         after = _statuses(cur)
     both = before.merge(after, on=["indicator_code", "name"], suffixes=("_before", "_after"))
     touched = set(rows.loc[rows["change"] != "unchanged", "what"]) if not rows.empty else set()

@@ -194,6 +194,25 @@ def _screenshot(page: Any, name: str, full_height: bool = True) -> Path:
     return path
 
 
+def _demo_sign_in(page: Any, who: str = "Ana Lyst (analyst)") -> None:
+    """Choose someone on the demo's sign-in in the sidebar (it lasts for the tab's session)."""
+    chooser = page.get_by_role("combobox", name="Demo: sign in as")
+    chooser.scroll_into_view_if_needed()
+    chooser.click()
+    try:
+        page.get_by_role("option", name=re.compile(rf"^{re.escape(who)}")).click(timeout=5_000)
+    except Exception:
+        _screenshot(page, "demo-sign-in-failed", full_height=False)
+        raise
+    _wait_for_app(page)
+
+
+@pytest.fixture(scope="session")
+def demo_sign_in() -> Any:
+    """``demo_sign_in(page, who="Ana Lyst (analyst)")``: act as one of the demo's people."""
+    return _demo_sign_in
+
+
 @pytest.fixture(scope="session")
 def wait_for_app() -> Any:
     """``wait_for_app(page, h1=None)``: the page's h1 is drawn (with this text) and Streamlit is idle."""

@@ -34,12 +34,16 @@ def healthy(url: str) -> bool:
 
 
 @contextmanager
-def serve(work: Path, db: Path) -> Iterator[str]:
+def serve(
+    work: Path, db: Path, *, port: int | None = None, secrets: Path | None = None
+) -> Iterator[str]:
     """Start ``streamlit run dashboard.py`` on ``db`` and yield its base URL; stop it after.
 
+    ``secrets`` is a secrets.toml for this server alone (sign-in tests); without it the server
+    reads none, whatever the developer's own ``.streamlit/secrets.toml`` says.
     A server that dies or never answers its health check fails the test with its own output.
     """
-    port = free_port()
+    port = port or free_port()
     base = f"http://127.0.0.1:{port}"
     log_out = (work / "streamlit.stdout").open("w")
     log_err = (work / "streamlit.stderr").open("w")
@@ -48,6 +52,7 @@ def serve(work: Path, db: Path) -> Iterator[str]:
             sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard.py"),
             "--server.port", str(port), "--server.headless", "true",
             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+            "--secrets.files", str(secrets or work / "no-secrets.toml"),
         ],
         cwd=REPO,
         env={**os.environ, "OUTCOMES_DB": str(db)},

@@ -42,7 +42,7 @@ def hostile_server(chromium_path: str, tmp_path_factory) -> Iterator[str]:
     ids=["far-cell", "sparse-wide", "dense-rows", "zip-bomb", "long-field"],
 )
 def test_a_bomb_is_refused_while_another_visitor_is_served(
-    browser, hostile_server, wait_for_app, expect, screenshot, make, words
+    browser, hostile_server, wait_for_app, demo_sign_in, expect, screenshot, make, words
 ):
     name, data = make()
     attacker = browser.new_context(viewport={"width": 1280, "height": 720})
@@ -51,6 +51,7 @@ def test_a_bomb_is_refused_while_another_visitor_is_served(
         page = attacker.new_page()
         page.goto(f"{hostile_server}/upload")
         wait_for_app(page, h1=UPLOAD_TITLE)
+        demo_sign_in(page)  # the demo lets anyone act as its analyst
         mime = "text/csv" if name.endswith(".csv") else XLSX
         page.locator("input[type=file]").set_input_files(
             files=[{"name": name, "mimeType": mime, "buffer": data}]
@@ -78,12 +79,13 @@ def test_a_bomb_is_refused_while_another_visitor_is_served(
 
 @pytest.mark.parametrize("name", corpus.TRAVERSAL_NAMES[:3])
 def test_a_file_name_that_points_elsewhere_writes_nothing_there(
-    page, hostile_server, wait_for_app, expect, name
+    page, hostile_server, wait_for_app, demo_sign_in, expect, name
 ):
     assert not VICTIM.exists()
     body = b"Indicator code,Period,Value\nVV02,2025/26 Q1,5\n"
     page.goto(f"{hostile_server}/upload")
     wait_for_app(page, h1=UPLOAD_TITLE)
+    demo_sign_in(page)
     page.locator("input[type=file]").set_input_files(
         files=[{"name": name, "mimeType": "text/csv", "buffer": body}]
     )

@@ -15,6 +15,7 @@ from outcomes import meetings
 from outcomes.demo import DEMO_FRAMEWORK, build_demo, facts
 from outcomes.framework import from_yaml
 from outcomes.store import open_store
+from tests.actors import acting
 from tests.browser.server import serve
 
 D = facts()  # where the demo's figures fall today
@@ -44,7 +45,7 @@ def typed_server(chromium_path, tmp_path_factory):
     s = open_store(db)
     cur = s.cursor()
     build_demo(cur, from_yaml(DEMO_FRAMEWORK))
-    meetings.record_meeting(cur, "2025-05-15", by="clerk")
+    meetings.record_meeting(cur, "2025-05-15", by=acting("clerk"))
     cur.execute("UPDATE partnership SET vision = ?", [EVIL])
     cur.execute(
         "UPDATE priority SET aim = ?, title = title || ? WHERE id = 'harmful-reoffending'",
@@ -55,13 +56,13 @@ def typed_server(chromium_path, tmp_path_factory):
         cur,
         "RO01",
         D.moved("2024/25 Q4"),
-        author="Lead",
+        by=acting("Lead"),
         narrative=EVIL,
         blockage=True,
         blockage_detail=EVIL,
     )
     meetings.save_action(
-        cur, by="clerk", reference="A1", text=EVIL, owner="Chair", due_date="2025-01-31"
+        cur, by=acting("clerk"), reference="A1", text=EVIL, owner="Chair", due_date="2025-01-31"
     )
     s.close()
     with serve(work, db) as base:

@@ -26,7 +26,6 @@ pytestmark = pytest.mark.browser
 UPLOAD_TITLE = "Quarterly return"
 OVERVIEW_TITLE = "Safer Plymouth Partnership: our plan"
 VICTIMS = "Victims who are most vulnerable"
-WHO = "Service Manager, Victim Support (Devon)"
 D = facts()  # where the demo's figures fall today
 LATEST, NEXT = D.latest_quarter, D.latest_quarter.next()
 FILE_CODE = LATEST.code.replace("/", "-").replace(" ", "-")
@@ -65,10 +64,13 @@ def step(page: Any, title: str) -> Any:
 def open_upload_page(page: Any, base: str, wait_for_app: Any) -> None:
     page.goto(f"{base}/upload")
     wait_for_app(page, h1=UPLOAD_TITLE)
-    name = page.get_by_role("textbox", name="Your name or role")
-    name.fill(WHO)
-    name.press("Enter")  # Streamlit applies a text input on Enter (or when it loses focus)
+    # No sign-in is configured on the demo: its sidebar offers one of its people instead.
+    chooser = page.get_by_role("combobox", name="Demo: sign in as")
+    chooser.scroll_into_view_if_needed()
+    chooser.click()
+    page.get_by_role("option", name=re.compile(r"^Ana Lyst \(analyst\)")).click()
     wait_for_app(page, h1=UPLOAD_TITLE)
+    assert page.get_by_text("Loading as Ana Lyst (analyst)").count() == 1
 
 
 def upload(page: Any, path: Path, wait_for_app: Any, expect: Any) -> None:

@@ -11,9 +11,11 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from outcomes import people
 from outcomes.demo import facts
-from outcomes.store import PROJECT_ROOT
+from outcomes.store import PROJECT_ROOT, open_store
 from tests.pages.conftest import clear_caches
+from ui.markup import plain
 
 D = facts()  # where the demo's figures fall today
 
@@ -22,13 +24,37 @@ LEAD = "Head of Probation Delivery Unit, Plymouth"
 SUBMIT = "FormSubmitter:commentary_RO01-Add commentary"
 
 
-@pytest.fixture
-def at(fresh_db):
+LEAD_EMAIL = "probation.lead@test.example"
+
+
+def _page(fresh_db, as_email: str | None) -> AppTest:
+    """The priority page as someone on the demo sign-in (or nobody)."""
     at = AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60)
+    if as_email:
+        at.session_state["demo_person"] = as_email
     at.switch_page(PRIORITY_PAGE)
     at.query_params["priority"] = "harmful-reoffending"
     at.run()
     return _ok(at)
+
+
+@pytest.fixture
+def at(fresh_db):
+    """Signed in (on the demo sign-in) as the lead for harmful reoffending."""
+    store = open_store(fresh_db)
+    try:
+        people.add_person(
+            store.cursor(),
+            LEAD_EMAIL,
+            name=LEAD,
+            role="lead",
+            priorities=["harmful-reoffending"],
+            by=people.SYSTEM,
+            demo=True,
+        )
+    finally:
+        store.close()
+    return _page(fresh_db, LEAD_EMAIL)
 
 
 def _ok(at: AppTest) -> AppTest:
@@ -57,7 +83,7 @@ def _fill(at: AppTest, **fields) -> AppTest:
         key = f"c_RO01_{name}_0"
         if name in ("narrative", "actions", "detail"):
             at.text_area(key=key).input(value)
-        elif name in ("reason", "author"):
+        elif name == "reason":
             at.text_input(key=key).input(value)
         elif name == "blockage":
             at.checkbox(key=key).set_value(value)
@@ -87,7 +113,6 @@ def test_commentary_added_on_the_form_shows_beside_the_chart(at, fresh_db):
         actions="Daily IOM check-ins for the cohort.",
         blockage=True,
         detail="Approved premises are full.",
-        author=LEAD,
     )
     assert not at.error, [e.value for e in at.error]
     assert [s.value for s in at.success] == [
@@ -110,7 +135,7 @@ def test_commentary_added_on_the_form_shows_beside_the_chart(at, fresh_db):
 
 
 def test_an_override_without_a_reason_is_refused_and_writes_nothing(at, fresh_db):
-    _fill(at, override="amber", author=LEAD)
+    _fill(at, override="amber")
     assert [e.value for e in at.error] == [
         "A status can only be overridden with a reason: say why the computed status is wrong."
     ]
@@ -119,12 +144,28 @@ def test_an_override_without_a_reason_is_refused_and_writes_nothing(at, fresh_db
     assert _query(fresh_db, "SELECT count(*) FROM commentary") == [(0,)]
 
 
-def test_commentary_needs_an_author(at, fresh_db):
+def test_commentary_is_recorded_under_the_signed_in_lead(at, fresh_db):
+    assert f"Recorded under {plain(f'{LEAD} <{LEAD_EMAIL}>')}." in _text(at)
     _fill(at, narrative="Something")
-    assert [e.value for e in at.error] == [
-        "Say who is writing (your name or role): commentary is part of the audit trail."
-    ]
-    assert _query(fresh_db, "SELECT count(*) FROM commentary") == [(0,)]
+    assert _query(fresh_db, "SELECT author FROM commentary") == [(LEAD,)]
+    assert _query(
+        fresh_db, "SELECT who, who_email, who_role FROM audit_log WHERE entity = 'commentary'"
+    ) == [(LEAD, LEAD_EMAIL, "lead")]
+
+
+def test_who_may_comment_and_override_is_who_the_page_offers(fresh_db):
+    # Nobody chosen, and a board member: no form at all. An analyst: commentary, no override.
+    for email in (None, "board.member@demo.example"):
+        shown = _page(fresh_db, email)
+        assert not [f for f in shown.get("form")], email
+        clear_caches()
+    analyst = _page(fresh_db, "analyst@demo.example")
+    assert analyst.text_area(key="c_RO01_narrative_0") is not None
+    assert not [s for s in analyst.selectbox if s.key == "c_RO01_override_0"]
+    clear_caches()
+    # The street violence lead may not comment on another priority.
+    other = _page(fresh_db, "street.violence.lead@demo.example")
+    assert not [f for f in other.get("form")]
 
 
 def test_an_override_with_a_reason_shows_both_statuses_and_rolls_up(at, fresh_db):
@@ -133,7 +174,6 @@ def test_an_override_with_a_reason_shows_both_statuses_and_rolls_up(at, fresh_db
         at,
         override="amber",
         reason="March includes a one-off cohort transfer from Exeter",
-        author=LEAD,
     )
     assert not at.error, [e.value for e in at.error]
     text = _text(at)

@@ -19,12 +19,15 @@ from outcomes import meetings
 from outcomes.demo import facts
 from outcomes.observations import record_upload
 from outcomes.store import PROJECT_ROOT, open_store
+from tests.actors import acting
 from tests.pages.conftest import clear_caches
+from ui.markup import plain
 
 D = facts()  # where the demo's figures fall today
 
 MEETING_PAGE = "pages/meeting.py"
-WHO = "Community Safety Partnership Manager"
+WHO = "Ana Lyst (analyst)"  # the demo's analyst, chosen on the demo sign-in
+ANALYST = "analyst@demo.example"
 RECORD = "FormSubmitter:record_meeting-Record the meeting"
 
 
@@ -52,7 +55,9 @@ def _ok(at: AppTest) -> AppTest:
     return at
 
 
-def _open(at: AppTest, page: str | None = MEETING_PAGE) -> AppTest:
+def _open(at: AppTest, page: str | None = MEETING_PAGE, as_email: str | None = ANALYST) -> AppTest:
+    if as_email:
+        at.session_state["demo_person"] = as_email
     if page:
         at.switch_page(page)
     at.run()
@@ -89,12 +94,11 @@ def _revise_vv02_to_red(cur) -> None:
         [{"indicator_code": "VV02", "period": D.moved("2024/25 Q4"), "area": "all", "value": 300}]
     )
     record_upload(
-        cur, frame, uploaded_by="Service Manager", file_name="VV02.xlsx", source_format="return"
+        cur, frame, by=acting("Service Manager"), file_name="VV02.xlsx", source_format="return"
     )
 
 
-def _record(at: AppTest, when: date = date(2025, 5, 15), who: str = WHO) -> AppTest:
-    at.text_input(key="meeting_who").input(who)
+def _record(at: AppTest, when: date = date(2025, 5, 15)) -> AppTest:
     at.date_input(key="meeting_date").set_value(when)
     at.text_input(key="meeting_title").input("Safer Plymouth board")
     at.button(key=RECORD).click().run()
@@ -129,13 +133,8 @@ def test_recording_a_meeting_freezes_the_statuses_and_says_so(at, fresh_db):
     assert _query(fresh_db, "SELECT count(*) FROM meeting_status") == [(22,)]
 
 
-def test_recording_a_meeting_needs_a_name_and_a_new_date(at, fresh_db):
+def test_recording_a_meeting_needs_a_new_date(at, fresh_db):
     _open(at)
-    _record(at, who="")
-    assert [e.value for e in at.error] == [
-        "Fill in your name or role (at the top of the page) first: it is recorded."
-    ]
-    assert not at.success
     _record(at)
     _record(at)  # the same date again
     assert any("already recorded" in e.value for e in at.error)
@@ -155,7 +154,7 @@ def test_overview_block_before_and_after_a_meeting_and_a_revision(at, fresh_db):
     # the overview's own headings are untouched
     assert [h.value for h in at.header] == ["Individuals", "Communities", "Issues"]
 
-    _write(fresh_db, lambda cur: meetings.record_meeting(cur, "2025-05-15", by="clerk"))
+    _write(fresh_db, lambda cur: meetings.record_meeting(cur, "2025-05-15", by=acting("clerk")))
     _write(fresh_db, _revise_vv02_to_red)
     at.run()
     text = _text(_ok(at))
@@ -177,19 +176,19 @@ def test_overview_block_before_and_after_a_meeting_and_a_revision(at, fresh_db):
 
 def test_blockages_and_overdue_actions_reach_both_views(at, fresh_db):
     def setup(cur):
-        meetings.record_meeting(cur, "2025-05-15", by="clerk")
+        meetings.record_meeting(cur, "2025-05-15", by=acting("clerk"))
         meetings.add_commentary(
             cur,
             "RO01",
             D.moved("2024/25 Q4"),
-            author="Head of Probation Delivery Unit",
+            by=acting("Head of Probation Delivery Unit"),
             narrative="Two prolific offenders were released in March.",
             blockage=True,
             blockage_detail="Housing for prison leavers: <b>no places</b>",
         )
         meetings.save_action(
             cur,
-            by="clerk",
+            by=acting("clerk"),
             reference="A7",
             text="Write to housing",
             owner="Chair",
@@ -223,7 +222,6 @@ def _add_action(at: AppTest, text: str, due: date | None, priority: str | None =
 
 def test_actions_add_overdue_stands_out_and_close(at, fresh_db):
     _open(at)
-    at.text_input(key="meeting_who").input(WHO)
     _add_action(at, "Report back on the domestic abuse campaign", date(2099, 3, 31))
     assert [s.value for s in at.success] == ["Action A1 added."]
     # The form is empty again for the next action.
@@ -255,7 +253,7 @@ def test_actions_add_overdue_stands_out_and_close(at, fresh_db):
     # the audit trail says who did what, before and after (newest first)
     trail = next(m.value for m in at.markdown if "<th>Before → after</th>" in m.value)
     newest = re.search(r"<tbody><tr>(.*?)</tr>", trail).group(1)
-    assert f"<td>{WHO}</td><td>action A2: closed</td>" in newest
+    assert f"<td>{WHO} &lt;{plain(ANALYST)}&gt;</td><td>action A2: closed</td>" in newest
     assert "status: open → done" in newest
     rows = _query(fresh_db, "SELECT reference, status FROM action ORDER BY reference")
     assert rows == [("A1", "open"), ("A2", "done")]
@@ -264,10 +262,12 @@ def test_actions_add_overdue_stands_out_and_close(at, fresh_db):
 def test_a_new_action_added_while_another_is_on_screen_replaces_nothing(at, fresh_db):
     """Issue 9, item 4: two tabs were both offered A3 and the second overwrote the first."""
     _open(at)
-    at.text_input(key="meeting_who").input(WHO)
     at.selectbox(key="action_pick").set_value("").run()
     # Someone else adds an action after this page was drawn...
-    _write(fresh_db, lambda cur: meetings.add_action(cur, by="clerk", text="Theirs", owner="Chair"))
+    _write(
+        fresh_db,
+        lambda cur: meetings.add_action(cur, by=acting("clerk"), text="Theirs", owner="Chair"),
+    )
     form = _new_form(at)
     at.text_area(key=f"action_text_{form}").input("Mine")
     at.text_input(key=f"action_owner_{form}").input("Vice-chair")
@@ -290,14 +290,13 @@ def test_a_blockage_can_be_resolved_from_the_meetings_page(at, fresh_db):
             cur,
             "DA02",
             D.latest_quarter.code,
-            author="Lead",
+            by=acting("Lead"),
             blockage=True,
             blockage_detail="No refuge.",
         ),
     )
     _open(at)
     assert "No refuge." in _text(at)
-    at.text_input(key="meeting_who").input(WHO)
     at.radio(key="blockage_outcome").set_value("withdrawn")
     at.text_area(key="blockage_note").input("Raised in error: the refuge opened in May.")
     at.button(key="FormSubmitter:resolve_blockage-Record it").click().run()
@@ -315,11 +314,15 @@ def test_editing_an_action_changes_it(at, fresh_db):
     _write(
         fresh_db,
         lambda cur: meetings.save_action(
-            cur, by="clerk", reference="A1", text="Old words", owner="Chair", due_date="2099-01-01"
+            cur,
+            by=acting("clerk"),
+            reference="A1",
+            text="Old words",
+            owner="Chair",
+            due_date="2099-01-01",
         ),
     )
     _open(at)
-    at.text_input(key="meeting_who").input(WHO)
     at.selectbox(key="action_pick").set_value("A1").run()
     assert at.text_area(key="action_text_A1").value == "Old words"
     at.text_area(key="action_text_A1").input("New words")
@@ -329,14 +332,9 @@ def test_editing_an_action_changes_it(at, fresh_db):
     assert list(_actions_table(at)["Action"]) == ["New words"]
 
 
-def test_an_action_needs_its_fields_and_a_name(at, fresh_db):
+def test_an_action_needs_its_fields(at, fresh_db):
     _open(at)
-    _add_action(at, "Something", None)
-    assert [e.value for e in at.error] == [
-        "Fill in your name or role (at the top of the page) first: it is recorded."
-    ]
-    at.text_input(key="meeting_who").input(WHO)
-    at.text_input(key=f"action_owner_{_new_form(at)}").input("")
+    at.text_area(key=f"action_text_{_new_form(at)}").input("Something")
     _save_new(at).click().run()
     assert [e.value for e in _ok(at).error] == ["An action needs an owner."]
     assert _query(fresh_db, "SELECT count(*) FROM action") == [(0,)]
@@ -353,7 +351,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def test_importing_a_bad_workbook_lists_every_bad_row_and_imports_nothing(at, fresh_db):
     _open(at)
-    at.text_input(key="meeting_who").input(WHO)
     content = _workbook(
         [
             {"reference": "A1", "text": "Fine", "owner": "Chair", "due_date": "2099-01-01"},
@@ -376,7 +373,6 @@ def test_importing_a_bad_workbook_lists_every_bad_row_and_imports_nothing(at, fr
 
 def test_importing_a_good_workbook_and_exporting_it_again(at, fresh_db):
     _open(at)
-    at.text_input(key="meeting_who").input(WHO)
     content = _workbook(
         [
             {"reference": "A1", "text": "First", "owner": "Chair", "due_date": "2099-01-01"},
@@ -400,15 +396,15 @@ def test_a_blockage_with_no_detail_beside_one_with_detail_shows_on_both_views(at
     commentary form: the missing detail came back as NaN and the plan on a page crashed."""
 
     def setup(cur):
-        meetings.record_meeting(cur, "2025-05-15", by="clerk")
+        meetings.record_meeting(cur, "2025-05-15", by=acting("clerk"))
         meetings.add_commentary(
-            cur, "VV01", D.moved("2024/25 Q4"), author="Victim Lead", blockage=True
+            cur, "VV01", D.moved("2024/25 Q4"), by=acting("Victim Lead"), blockage=True
         )
         meetings.add_commentary(
             cur,
             "RO01",
             D.moved("2024/25 Q4"),
-            author="Head of Probation Delivery Unit",
+            by=acting("Head of Probation Delivery Unit"),
             narrative="Two prolific offenders were released in March.",
             blockage=True,
             blockage_detail="Housing for prison leavers.",
@@ -421,3 +417,28 @@ def test_a_blockage_with_no_detail_beside_one_with_detail_shows_on_both_views(at
     text = _text(_open(at))
     assert "⚑ Blockage</strong> Housing for prison leavers." in text
     assert "⚑ Blockage</strong> no detail given" in text
+
+
+def test_a_board_member_reads_but_is_offered_no_change(at, fresh_db):
+    _open(at, as_email="board.member@demo.example")
+    assert not [
+        b
+        for b in at.button
+        if b.key in (RECORD, CLOSE, "actions_import_go", "FormSubmitter:resolve_blockage-Record it")
+        or b.key.startswith("FormSubmitter:action_form_")
+    ]
+    assert "Recording meetings and changing actions is for the partnership's analysts." in _text(at)
+    # What they may read is all there: the agenda, the log's export, the audit trail.
+    assert any(b.label == "Download the actions log (.xlsx)" for b in at.get("download_button"))
+    assert at.selectbox(key="audit_person").options[0] == "Everyone's"
+
+
+def test_the_audit_trail_filters_by_person(at, fresh_db):
+    _open(at)
+    _record(at)
+    chooser = at.selectbox(key="audit_person")
+    assert f"{WHO} <{ANALYST}>" in chooser.options
+    chooser.set_value(ANALYST).run()
+    trail = next(m.value for m in at.markdown if "<th>Before → after</th>" in m.value)
+    assert trail.count("<tr>") == 2  # the heading and the one meeting the analyst recorded
+    assert "meeting 1: recorded" in trail

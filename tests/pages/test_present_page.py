@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from outcomes import meetings
 from outcomes.demo import facts
 from outcomes.store import PROJECT_ROOT, open_store
+from tests.actors import acting
 
 D = facts()  # where the demo's figures fall today
 
@@ -48,12 +49,12 @@ def met_app(demo_db_file, tmp_path, monkeypatch):
     shutil.copy(demo_db_file, path)
     s = open_store(path)
     cur = s.cursor()
-    meetings.record_meeting(cur, "2025-05-15", by="Democratic Support Officer")
+    meetings.record_meeting(cur, "2025-05-15", by=acting("Democratic Support Officer"))
     meetings.add_commentary(
         cur,
         "VV01",
         D.moved("2024/25 Q4"),
-        author="Victim Services Lead",
+        by=acting("Victim Services Lead"),
         narrative="Survey sample too small this quarter.",
         status_override="red",
         override_reason="The <b>survey</b> missed the most vulnerable.",
@@ -62,14 +63,14 @@ def met_app(demo_db_file, tmp_path, monkeypatch):
         cur,
         "MS01",
         D.moved("2024/25 Q4"),
-        author="DCI <Modern Slavery>",
+        by=acting("DCI <Modern Slavery>"),
         narrative="Training places cut.",
         blockage=True,
         blockage_detail="No trainer funded for <2025/26>.",
     )
     meetings.save_action(
         cur,
-        by="clerk",
+        by=acting("clerk"),
         reference="A1",
         text="Find funding for modern slavery training <urgently>.",
         owner="Community Safety Partnership Manager",
@@ -78,7 +79,7 @@ def met_app(demo_db_file, tmp_path, monkeypatch):
     )
     meetings.save_action(
         cur,
-        by="clerk",
+        by=acting("clerk"),
         reference="A2",
         text="Report the repeat victimisation review.",
         owner="Victim Services Lead",

@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from outcomes import meetings
 from outcomes.demo import facts
 from outcomes.store import PROJECT_ROOT, open_store
+from tests.actors import acting
 from tests.pages.conftest import clear_caches
 
 D = facts()  # where the demo's figures fall today
@@ -39,7 +40,7 @@ PAGES = [
 def typed_db(fresh_db):
     s = open_store(fresh_db)
     cur = s.cursor()
-    meetings.record_meeting(cur, "2025-05-15", by=f"Clerk {EVIL}")
+    meetings.record_meeting(cur, "2025-05-15", by=acting(f"Clerk {EVIL}"))
     for sql in (
         "UPDATE partnership SET name = ? || name, vision = ?",
         "UPDATE priority SET title = title || ?, aim = ? WHERE id = 'harmful-reoffending'",
@@ -53,7 +54,7 @@ def typed_db(fresh_db):
         cur,
         "RO01",
         D.moved("2024/25 Q4"),
-        author=f"Lead {EVIL}",
+        by=acting(f"Lead {EVIL}"),
         narrative=EVIL,
         actions_taken=EVIL,
         blockage=True,
@@ -63,7 +64,7 @@ def typed_db(fresh_db):
     )
     meetings.save_action(
         cur,
-        by="clerk",
+        by=acting("clerk"),
         reference="A1",
         text=EVIL,
         owner=f"Owner {EVIL}",

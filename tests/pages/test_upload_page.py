@@ -46,7 +46,10 @@ def fresh_app(fresh_db):
     return AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60)
 
 
-def _open(at: AppTest) -> AppTest:
+def _open(at: AppTest, as_email: str | None = "analyst@demo.example") -> AppTest:
+    """The upload page, signed in on the demo sign-in (as the analyst unless told)."""
+    if as_email:
+        at.session_state["demo_person"] = as_email
     at.switch_page(UPLOAD_PAGE)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
@@ -80,7 +83,9 @@ def test_upload_page_renders_its_steps_template_and_history(app):
     assert [t.value for t in at.title] == ["Quarterly return"]
     # Step 4 (the preview) appears only once a file is uploaded.
     assert [h.value for h in at.header] == STEPS_BEFORE_A_FILE
-    assert at.text_input(key="who").label == "Your name or role"
+    assert not at.text_input, "no box for a typed name: the signed-in person is recorded"
+    said = " ".join(m.value for m in at.main.markdown)
+    assert "Loading as **Ana Lyst (analyst)" in said
     assert at.selectbox(key="upload_priority").value == "vulnerable-victims"
     # The lead's own next return by the calendar, and when it is due.
     assert at.selectbox(key="upload_period_vulnerable-victims").value == NEXT.code
@@ -151,7 +156,6 @@ def _vv01_q3(path):
 
 def test_undo_asks_first_names_the_upload_and_can_be_restored(fresh_app, fresh_db):
     at = _open(fresh_app)
-    at.text_input(key="who").input("Performance officer (test)")
     _choose_upload(at, 2)
     # It says whose upload it is and how many figures it withdraws, and waits for a yes.
     said = re.sub(r"\\(.)", r"\1", " ".join(m.value for m in at.main.markdown))
@@ -173,7 +177,7 @@ def test_undo_asks_first_names_the_upload_and_can_be_restored(fresh_app, fresh_d
     assert history.at[2, "State"] == "rolled back"
     assert history.at[1, "State"] == "committed"
     state, by = _query(fresh_db, "SELECT state, rolled_back_by FROM upload WHERE id = 2")[0]
-    assert (state, by) == ("rolled back", "Performance officer (test)")
+    assert (state, by) == ("rolled back", "Ana Lyst (analyst)")
     assert _vv01_q3(fresh_db) == [(73.8,)]  # the first figure, before the correction to 74.1
 
     # An undone upload can be restored, with the same question first.
@@ -190,18 +194,19 @@ def test_undo_asks_first_names_the_upload_and_can_be_restored(fresh_app, fresh_d
     assert [c for (c,) in trail] == ["committed", "rolled back", "restored"]
 
 
-def test_undo_without_a_name_asks_for_it_and_changes_nothing(fresh_app, fresh_db):
-    at = _open(fresh_app)
+def test_only_someone_who_may_undo_is_offered_it(fresh_app, fresh_db):
+    # A lead is told whose upload it is and gets no button; a board member and nobody, no undo.
+    at = _open(fresh_app, "street.violence.lead@demo.example")
     _choose_upload(at, 2)
-    at.checkbox(key="undo_sure_2").check().run()
-    at.button(key="undo_go").click().run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.success
-    errors = [e.value for e in at.error]
-    assert errors == ["Fill in your name or role (step 1) first: undoing is recorded too."]
-
-    at.run()
-    assert list(_history(at)["State"]) == ["committed", "committed"]
+    said = " ".join(i.value for i in at.info)
+    assert "may undo or restore only their own uploads" in said
+    assert "loaded by Service Manager, Victim Support (Devon)" in said
+    assert not [b for b in at.button if b.key == "undo_go"]
+    for email in ("board.member@demo.example", None):
+        clear_caches()
+        shown = _open(AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60), email)
+        assert not [s for s in shown.selectbox if s.label == "Upload"], email
+        assert not shown.get("file_uploader"), email
     assert _query(fresh_db, "SELECT id, state FROM upload ORDER BY id") == [
         (1, "committed"),
         (2, "committed"),

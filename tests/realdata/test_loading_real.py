@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from outcomes import uploads
+from tests.actors import acting
 
 pytestmark = pytest.mark.realdata
 
@@ -14,7 +15,7 @@ def test_plymouth_police_uk_file_loads_with_monthly_totals_matching_its_rows(dem
     path = realdata / "police_uk" / "plymouth-lsoa-2019-01_to_2020-03-street.csv"
     prepared = uploads.prepare(cur, path)
     assert prepared.source_format == "police-uk" and not prepared.errors
-    uploads.commit(cur, prepared, uploaded_by="analyst")
+    uploads.commit(cur, prepared, by=acting("analyst"))
     totals = dict(
         cur.execute(
             "SELECT period, sum(value) FROM series_current WHERE area = 'all' GROUP BY ALL"
@@ -44,7 +45,7 @@ def test_ons_workbook_shows_plymouths_unavailable_figures_as_unavailable_not_zer
     cur = demo_store.cursor()
     prepared = uploads.prepare(cur, realdata / "ons_csp" / "ons_csp_recorded_crime_ye_dec2022.xlsx")
     assert prepared.source_format == "ons-csp" and not prepared.errors
-    uploads.commit(cur, prepared, uploaded_by="analyst")
+    uploads.commit(cur, prepared, by=acting("analyst"))
     plymouth = cur.execute(
         "SELECT series_code, value, note FROM series_current WHERE area = 'E22000056' "
         "AND series_code LIKE 'ons_csp.%'"  # not the demo's made-up comparator series
@@ -61,7 +62,7 @@ def test_fingertips_export_keeps_counts_denominators_and_intervals(demo_store, r
     cur = demo_store.cursor()
     prepared = uploads.prepare(cur, realdata / "fingertips" / "indicators-CountyUA.data.csv")
     assert prepared.source_format == "fingertips" and not prepared.errors
-    uploads.commit(cur, prepared, uploaded_by="analyst")
+    uploads.commit(cur, prepared, by=acting("analyst"))
     row = cur.execute(
         "SELECT value, numerator, denominator, lower_ci_95, upper_ci_95 FROM series_current "
         "WHERE series_code = 'fingertips.93356' AND area = 'E06000026' AND period = 'CY 2015'"

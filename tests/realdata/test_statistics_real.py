@@ -14,6 +14,7 @@ import pytest
 
 from outcomes import compare, statistics, uploads
 from outcomes.store import PROJECT_ROOT, open_store
+from tests.actors import acting
 
 pytestmark = pytest.mark.realdata
 
@@ -38,7 +39,7 @@ def loaded(realdata, tmp_path_factory):
                  "ons_csp/ons_csp_recorded_crime_ye_dec2022.xlsx"):  # fmt: skip
         prepared = uploads.prepare(cur, realdata / name)
         assert not prepared.errors
-        uploads.commit(cur, prepared, uploaded_by="analyst", accept_warnings=True)
+        uploads.commit(cur, prepared, by=acting("analyst"), accept_warnings=True)
     store.close()
     return path
 

@@ -12,6 +12,7 @@ from loaders import periods
 from outcomes import agenda, calendar
 from outcomes.demo import facts
 from outcomes.observations import record_upload
+from tests.actors import acting
 
 D = facts()  # where the demo's figures fall today
 
@@ -37,7 +38,7 @@ def test_one_priority_loading_its_next_quarter_makes_no_other_priority_late(demo
         ]
     )
     record_upload(
-        cur, frame, uploaded_by="Victim Support", file_name="VV.xlsx", source_format="return"
+        cur, frame, by=acting("Victim Support"), file_name="VV.xlsx", source_format="return"
     )
     after = _statuses(cur)
     assert {c: s for c, s in after.items() if not c.startswith("VV")} == {

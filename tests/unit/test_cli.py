@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from outcomes.store import PROJECT_ROOT
+from tests.actors import acting
 
 
 def outcomes(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -115,7 +116,7 @@ def test_renaming_a_priority_an_action_links_to_is_a_plain_refusal(tmp_path):
     assert outcomes("init", "--db", str(db)).returncode == 0
     s = open_store(db)
     action = {"reference": "A1", "text": "Chase", "owner": "Sam", "priority_id": "hate-incidents"}
-    meetings.save_action(s.cursor(), by="clerk", **action)
+    meetings.save_action(s.cursor(), by=acting("clerk"), **action)
     s.close()
     doc = yaml.safe_load((PROJECT_ROOT / "data" / "framework.yaml").read_text(encoding="utf-8"))
     (priority,) = [p for p in doc["priorities"] if p["id"] == "hate-incidents"]

@@ -15,6 +15,7 @@ from outcomes.demo import facts
 from outcomes.framework import from_nested, import_framework
 from outcomes.observations import record_upload
 from outcomes.store import PROJECT_ROOT, open_store
+from tests.actors import ADMIN, acting
 
 
 def test_exact_poisson_matches_the_chi_square_limits():
@@ -116,11 +117,11 @@ def mdc_db(tmp_path_factory):
     }  # fmt: skip
     store = open_store(path)
     cur = store.cursor()
-    import_framework(cur, from_nested(doc))
+    import_framework(cur, from_nested(doc), by=ADMIN)
     quarters = [f"{2020 + q // 4}/{(21 + q // 4) % 100:02d} Q{q % 4 + 1}" for q in range(15)]
     frame = pd.DataFrame({"indicator_code": "MDC1", "period": quarters, "area": "all",
                           "value": [float(v) for v in MDC], "note": None})  # fmt: skip
-    record_upload(cur, frame, uploaded_by="test", file_name="mdc", source_format="return")
+    record_upload(cur, frame, by=acting("test"), file_name="mdc", source_format="return")
     store.close()
     return path
 
@@ -177,7 +178,7 @@ def test_status_method_spc_takes_the_board_status_from_spc(demo_framework, tmp_p
     fw = framework.read_framework(cur)
     fw["indicator"].loc[fw["indicator"]["code"] == "HC02", "status_method"] = "spc"
     framework.validate(fw)
-    framework.import_framework(cur, fw)
+    framework.import_framework(cur, fw, by=ADMIN)
     after = board.indicator_ratings(cur).set_index("indicator_code")
     assert after.loc["HC02", "status"] == "red"
     assert after.loc["HC02", "reason"] == "SPC: the latest figure is a special cause of concern"

@@ -19,6 +19,7 @@ from loaders.returns import read_return
 from outcomes import framework, meetings, spreadsheets
 from outcomes.pack import build_pack
 from outcomes.template import write_template
+from tests.actors import acting
 
 TYPED = ["=1+1", "+1", "-2+3", "@SUM(1)", "=cmd|' /C calc'!A0", '=HYPERLINK("http://x","y")']
 
@@ -44,7 +45,12 @@ def test_the_actions_log_round_trips_formula_like_text(demo_store, tmp_path):
     cur = demo_store.cursor()
     for n, text in enumerate(TYPED, start=1):
         meetings.save_action(
-            cur, by="analyst", reference=f"F{n}", text=text, owner=TYPED[-n], due_date="2026-12-31"
+            cur,
+            by=acting("analyst"),
+            reference=f"F{n}",
+            text=text,
+            owner=TYPED[-n],
+            due_date="2026-12-31",
         )
     out = tmp_path / "actions.xlsx"
     meetings.export_actions(cur, out)
@@ -52,7 +58,7 @@ def test_the_actions_log_round_trips_formula_like_text(demo_store, tmp_path):
     assert formulas_in(data) == []
     assert set(TYPED) <= texts_in(data)
 
-    counts = meetings.import_actions(cur, out, by="analyst")
+    counts = meetings.import_actions(cur, out, by=acting("analyst"))
     assert counts["added"] == 0 and counts["changed"] == 0, counts
     log = meetings.actions(cur).set_index("reference")
     for n, text in enumerate(TYPED, start=1):
@@ -90,8 +96,8 @@ def test_the_return_template_writes_names_as_text_and_reads_them_back(demo_store
 def test_the_board_pack_workbook_holds_no_formula(demo_store):
     cur = demo_store.cursor()
     for text in TYPED:
-        meetings.add_commentary(cur, "VV01", "2024/25 Q4", author="lead", narrative=text)
-    meetings.save_action(cur, by="analyst", reference="F1", text=TYPED[4], owner=TYPED[1])
+        meetings.add_commentary(cur, "VV01", "2024/25 Q4", by=acting("lead"), narrative=text)
+    meetings.save_action(cur, by=acting("analyst"), reference="F1", text=TYPED[4], owner=TYPED[1])
     buffer = io.BytesIO()
     build_pack(cur, "xlsx", buffer, today=date(2025, 5, 1))
     data = buffer.getvalue()

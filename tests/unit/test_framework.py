@@ -8,6 +8,7 @@ import yaml
 from outcomes import framework, meetings
 from outcomes.demo import DEMO_FRAMEWORK
 from outcomes.errors import Refused, StillLinked
+from tests.actors import ADMIN, acting
 
 SEVEN = [
     "Victims who are most vulnerable",
@@ -89,12 +90,12 @@ def test_xlsx_round_trip_loses_nothing(demo_framework, tmp_path):
 
 def test_database_round_trip_loses_nothing(store, demo_framework, tmp_path):
     cur = store.cursor()
-    framework.import_framework(cur, demo_framework)
+    framework.import_framework(cur, demo_framework, by=ADMIN)
     from_db = framework.read_framework(cur)
     assert from_db.equals(demo_framework)
     # and through a workbook, back into a second database
     framework.to_xlsx(from_db, tmp_path / "plan.xlsx")
-    framework.import_framework(cur, framework.from_xlsx(tmp_path / "plan.xlsx"))
+    framework.import_framework(cur, framework.from_xlsx(tmp_path / "plan.xlsx"), by=ADMIN)
     assert framework.read_framework(cur).equals(demo_framework)
 
 
@@ -141,7 +142,7 @@ def test_unknown_fields_are_named(tmp_path):
 
 def test_a_partners_missing_priority_can_be_added(store, demo_framework, tmp_path):
     cur = store.cursor()
-    framework.import_framework(cur, demo_framework)
+    framework.import_framework(cur, demo_framework, by=ADMIN)
     doc = framework.to_nested(demo_framework)
     doc["priorities"].append(
         {
@@ -159,7 +160,7 @@ def test_a_partners_missing_priority_can_be_added(store, demo_framework, tmp_pat
     )
     path = tmp_path / "plus.yaml"
     path.write_text(yaml.safe_dump(doc), encoding="utf-8")
-    framework.import_framework(cur, framework.from_yaml(path))
+    framework.import_framework(cur, framework.from_yaml(path), by=ADMIN)
     assert cur.execute("SELECT count(*) FROM priority").fetchone()[0] == 8
 
 
@@ -170,7 +171,7 @@ def test_dropping_an_indicator_with_figures_is_refused_and_changes_nothing(
     smaller = framework.Framework({k: v.copy() for k, v in demo_framework.tables.items()})
     smaller.tables["indicator"] = smaller["indicator"][smaller["indicator"]["code"] != "VV02"]
     with pytest.raises(framework.FrameworkError, match="indicator VV02 has .* recorded figure"):
-        framework.import_framework(cur, smaller)
+        framework.import_framework(cur, smaller, by=ADMIN)
     assert cur.execute("SELECT count(*) FROM indicator").fetchone()[0] == 22
 
 
@@ -183,15 +184,27 @@ def renamed_priority(fw: framework.Framework, old: str, new: str) -> framework.F
 
 def test_renaming_a_priority_an_action_links_to_is_refused_in_words(store, demo_framework):
     cur = store.cursor()
-    framework.import_framework(cur, demo_framework)
+    framework.import_framework(cur, demo_framework, by=ADMIN)
     meetings.save_action(
-        cur, by="clerk", reference="A1", text="Chase", owner="Sam", priority_id="hate-incidents"
+        cur,
+        by=acting("clerk"),
+        reference="A1",
+        text="Chase",
+        owner="Sam",
+        priority_id="hate-incidents",
     )
     meetings.save_action(
-        cur, by="clerk", reference="A2", text="Ask", owner="Jo", priority_id="hate-incidents"
+        cur,
+        by=acting("clerk"),
+        reference="A2",
+        text="Ask",
+        owner="Jo",
+        priority_id="hate-incidents",
     )
     with pytest.raises(StillLinked) as refused:
-        framework.import_framework(cur, renamed_priority(demo_framework, "hate-incidents", "hate"))
+        framework.import_framework(
+            cur, renamed_priority(demo_framework, "hate-incidents", "hate"), by=ADMIN
+        )
     assert str(refused.value) == (
         "The priority hate-incidents cannot be renamed or removed: 2 actions still link to it. "
         "Move them to another priority first, or keep this one. Nothing was written."

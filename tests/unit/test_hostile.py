@@ -27,6 +27,7 @@ from loaders.returns import read_return
 from outcomes import framework, meetings, uploads
 from outcomes.store import PROJECT_ROOT
 from outcomes.template import RETURN_HEADER
+from tests.actors import acting
 from tests.hostile import corpus
 
 TODAY = date(2026, 11, 22)
@@ -115,7 +116,7 @@ def test_an_upload_of_any_bomb_is_refused_and_writes_nothing(demo_store, make, c
     if code:
         assert prepared.errors[0].code == code
     with pytest.raises(uploads.UploadRefused):
-        uploads.commit(cur, prepared, uploaded_by="visitor")
+        uploads.commit(cur, prepared, by=acting("visitor"))
     assert snapshot(cur) == before
 
 
@@ -145,7 +146,7 @@ def test_the_actions_and_framework_imports_refuse_the_bombs(demo_store, tmp_path
     path.write_bytes(data)
     before = snapshot(cur)
     with pytest.raises(meetings.MeetingError) as refused:
-        meetings.import_actions(cur, path, by="visitor")
+        meetings.import_actions(cur, path, by=acting("visitor"))
     assert "Traceback" not in str(refused.value) and len(str(refused.value)) < 400
     with pytest.raises(framework.FrameworkError):
         framework.from_xlsx(path)
@@ -182,7 +183,7 @@ def test_an_excel_error_or_unworked_formula_is_an_error_naming_the_cell(demo_sto
     assert f"cell {letter}2" in found[0].message
     assert (error if error != "formula" else "has not worked out") in found[0].message
     with pytest.raises(uploads.UploadRefused):
-        uploads.commit(cur, prepared, uploaded_by="lead", accept_warnings=True)
+        uploads.commit(cur, prepared, by=acting("lead"), accept_warnings=True)
     assert snapshot(cur) == before
 
 
@@ -197,7 +198,7 @@ def test_an_error_cell_in_the_actions_import_names_its_row(demo_store, tmp_path)
     with pytest.raises(
         meetings.MeetingError, match=r"row 2, column owner: cell C2 holds the Excel error #N/A"
     ):
-        meetings.import_actions(cur, path, by="analyst")
+        meetings.import_actions(cur, path, by=acting("analyst"))
 
 
 def test_one_action_reference_twice_in_an_import_is_an_error(demo_store, tmp_path):
@@ -211,7 +212,7 @@ def test_one_action_reference_twice_in_an_import_is_an_error(demo_store, tmp_pat
     wb.save(tmp_path / "actions.xlsx")
     before = snapshot(cur)
     with pytest.raises(meetings.MeetingError) as refused:
-        meetings.import_actions(cur, tmp_path / "actions.xlsx", by="analyst")
+        meetings.import_actions(cur, tmp_path / "actions.xlsx", by=acting("analyst"))
     assert "action A7 appears on more than one row (rows 2, 3)" in str(refused.value)
     assert snapshot(cur) == before
 

@@ -12,6 +12,7 @@ from loaders import periods
 from outcomes import agenda, blockages, board, meetings, observations, uploads
 from outcomes.demo import facts
 from outcomes.observations import record_upload
+from tests.actors import acting
 
 D = facts()  # where the demo's figures fall today
 
@@ -23,13 +24,13 @@ def _load(cur, code, period, value):
         [{"indicator_code": code, "period": period, "area": "all", "value": value}]
     )
     return record_upload(
-        cur, frame, uploaded_by="lead", file_name=f"{code}.xlsx", source_format="return"
+        cur, frame, by=acting("lead"), file_name=f"{code}.xlsx", source_format="return"
     )
 
 
 def test_a_meeting_freezes_statuses_and_later_revisions_do_not_rewrite_them(demo_store):
     cur = demo_store.cursor()
-    meeting_id = meetings.record_meeting(cur, "2025-05-15", by="Democratic Support Officer")
+    meeting_id = meetings.record_meeting(cur, "2025-05-15", by=acting("Democratic Support Officer"))
     frozen = dict(
         cur.execute(
             "SELECT indicator_code, status FROM meeting_status WHERE meeting_id = ?", [meeting_id]
@@ -48,28 +49,28 @@ def test_a_meeting_freezes_statuses_and_later_revisions_do_not_rewrite_them(demo
     )
     assert again == frozen
     with pytest.raises(meetings.MeetingError, match="already recorded"):
-        meetings.record_meeting(cur, "2025-05-15", by="x")
+        meetings.record_meeting(cur, "2025-05-15", by=acting("x"))
     with pytest.raises(meetings.MeetingError, match="not a date"):
-        meetings.record_meeting(cur, "next Thursday", by="x")
+        meetings.record_meeting(cur, "next Thursday", by=acting("x"))
 
 
 def test_since_the_last_meeting_lists_the_exceptions(demo_store):
     cur = demo_store.cursor()
-    meetings.record_meeting(cur, "2025-05-15", by="clerk")
+    meetings.record_meeting(cur, "2025-05-15", by=acting("clerk"))
     _load(cur, "VV01", D.moved("2025/26 Q1"), 60.0)  # green -> red, and new data
     _load(cur, "DA02", D.moved("2025/26 Q1"), 27.0)  # amber -> green
     meetings.add_commentary(
         cur,
         "RO01",
         D.moved("2024/25 Q4"),
-        author="Head of Probation Delivery Unit",
+        by=acting("Head of Probation Delivery Unit"),
         narrative="Cohort changed",
         blockage=True,
         blockage_detail="Need police data-sharing agreement signed",
     )
     meetings.save_action(
         cur,
-        by="clerk",
+        by=acting("clerk"),
         reference="A1",
         text="Sign the data-sharing agreement",
         owner="Chief Superintendent",
@@ -79,7 +80,7 @@ def test_since_the_last_meeting_lists_the_exceptions(demo_store):
     )
     meetings.save_action(
         cur,
-        by="clerk",
+        by=acting("clerk"),
         reference="A2",
         text="Report back on hate crime",
         owner="Equality Lead",
@@ -105,13 +106,17 @@ def test_an_override_needs_a_reason_and_both_statuses_are_kept(demo_store):
     cur = demo_store.cursor()
     with pytest.raises(meetings.MeetingError, match="only be overridden with a reason"):
         meetings.add_commentary(
-            cur, "RO01", D.moved("2024/25 Q4"), author="Head of Probation", status_override="amber"
+            cur,
+            "RO01",
+            D.moved("2024/25 Q4"),
+            by=acting("Head of Probation"),
+            status_override="amber",
         )
     meetings.add_commentary(
         cur,
         "RO01",
         D.moved("2024/25 Q4"),
-        author="Head of Probation",
+        by=acting("Head of Probation"),
         status_override="amber",
         override_reason="Cohort doubled in size; the rate is not comparable",
     )
@@ -136,7 +141,7 @@ def test_actions_add_edit_close_with_audit_and_an_xlsx_round_trip(demo_store, tm
     assert (
         meetings.save_action(
             cur,
-            by="clerk",
+            by=acting("clerk"),
             reference="A1",
             text="Agree outcome measures",
             owner="Chair",
@@ -147,7 +152,7 @@ def test_actions_add_edit_close_with_audit_and_an_xlsx_round_trip(demo_store, tm
     assert (
         meetings.save_action(
             cur,
-            by="clerk",
+            by=acting("clerk"),
             reference="A1",
             text="Agree outcome measures",
             owner="Chair",
@@ -158,7 +163,7 @@ def test_actions_add_edit_close_with_audit_and_an_xlsx_round_trip(demo_store, tm
     assert (
         meetings.save_action(
             cur,
-            by="chair",
+            by=acting("chair"),
             reference="A1",
             text="Agree outcome measures",
             owner="Vice-chair",
@@ -168,7 +173,7 @@ def test_actions_add_edit_close_with_audit_and_an_xlsx_round_trip(demo_store, tm
     )
     log = meetings.actions(cur, today=TODAY).set_index("reference")
     assert bool(log.at["A1", "overdue"])
-    meetings.close_action(cur, "A1", by="chair")
+    meetings.close_action(cur, "A1", by=acting("chair"))
     log = meetings.actions(cur, today=TODAY).set_index("reference")
     assert log.at["A1", "status"] == "done" and not bool(log.at["A1", "overdue"])
     trail = meetings.audit_trail(cur, "action")
@@ -191,7 +196,7 @@ def test_actions_add_edit_close_with_audit_and_an_xlsx_round_trip(demo_store, tm
         ]
     )
     wb.save(out)
-    assert meetings.import_actions(cur, out, by="clerk") == {
+    assert meetings.import_actions(cur, out, by=acting("clerk")) == {
         "added": 1,
         "changed": 0,
         "unchanged": 1,
@@ -221,7 +226,7 @@ def test_a_bad_actions_workbook_imports_nothing_and_lists_every_row(demo_store, 
         ]
     ).to_excel(out, sheet_name="Actions", index=False)
     with pytest.raises(meetings.MeetingError) as caught:
-        meetings.import_actions(cur, out, by="clerk")
+        meetings.import_actions(cur, out, by=acting("clerk"))
     assert "row 3" in str(caught.value) and "row 4" in str(caught.value)
     assert cur.execute("SELECT count(*) FROM action").fetchone()[0] == 0
 
@@ -230,7 +235,7 @@ def test_a_return_blockage_reaches_the_board(demo_store, tmp_path):
     from outcomes.template import RETURN_HEADER
 
     cur = demo_store.cursor()
-    meetings.record_meeting(cur, "2025-05-15", by="clerk")
+    meetings.record_meeting(cur, "2025-05-15", by=acting("clerk"))
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Return"
@@ -241,7 +246,7 @@ def test_a_return_blockage_reaches_the_board(demo_store, tmp_path):
     wb.save(tmp_path / "r.xlsx")
     ended = periods.parse_code(D.moved("2025/26 Q1")).end + timedelta(days=1)
     prepared = uploads.prepare(cur, tmp_path / "r.xlsx", today=ended)
-    uploads.commit(cur, prepared, uploaded_by="Victim Support")
+    uploads.commit(cur, prepared, by=acting("Victim Support"))
     ex = agenda.since_last_meeting(cur, today=TODAY)
     assert list(ex.blockages["indicator_code"]) == ["VV02"]
     # The row's commentary is what is blocked, on the agenda and wherever the commentary shows.
@@ -252,16 +257,21 @@ def test_a_return_blockage_reaches_the_board(demo_store, tmp_path):
 
 def test_the_agenda_gives_missing_text_as_none_and_says_what_is_blocked(demo_store):
     cur = demo_store.cursor()
-    meetings.record_meeting(cur, "2025-05-15", by="clerk")
-    meetings.add_commentary(cur, "VV01", D.moved("2024/25 Q4"), author="lead", blockage=True)
+    meetings.record_meeting(cur, "2025-05-15", by=acting("clerk"))
+    meetings.add_commentary(cur, "VV01", D.moved("2024/25 Q4"), by=acting("lead"), blockage=True)
     meetings.add_commentary(
-        cur, "RO01", D.moved("2024/25 Q4"), author="lead", narrative="Story only.", blockage=True
+        cur,
+        "RO01",
+        D.moved("2024/25 Q4"),
+        by=acting("lead"),
+        narrative="Story only.",
+        blockage=True,
     )
     meetings.add_commentary(
         cur,
         "DA02",
         D.moved("2024/25 Q4"),
-        author="lead",
+        by=acting("lead"),
         blockage=True,
         blockage_detail="No refuge.",
     )
@@ -273,7 +283,7 @@ def test_the_agenda_gives_missing_text_as_none_and_says_what_is_blocked(demo_sto
 
 def test_an_agenda_at_a_past_meeting_compares_with_the_meeting_before(demo_store):
     cur = demo_store.cursor()
-    meetings.record_meeting(cur, "2025-05-15", by="clerk")
+    meetings.record_meeting(cur, "2025-05-15", by=acting("clerk"))
     first = agenda.since_last_meeting(cur, at="2025-05-15")
     assert first.meeting is None and first.at["meeting_date"].date().isoformat() == "2025-05-15"
     with pytest.raises(meetings.MeetingError, match="No board meeting on 1 June 2025"):
@@ -298,20 +308,22 @@ def test_audit_entries_read_as_field_changes_and_new_actions_get_a_free_referenc
 def test_a_new_action_never_reuses_a_reference(demo_store):
     cur = demo_store.cursor()
     offered = meetings.next_reference([])  # what a form showed before anyone saved
-    assert meetings.add_action(cur, by="clerk", text="First", owner="Chair") == offered == "A1"
-    assert meetings.add_action(cur, by="clerk", text="Second", owner="Chair") == "A2"
+    assert (
+        meetings.add_action(cur, by=acting("clerk"), text="First", owner="Chair") == offered == "A1"
+    )
+    assert meetings.add_action(cur, by=acting("clerk"), text="Second", owner="Chair") == "A2"
     texts = dict(cur.execute("SELECT reference, text FROM action").fetchall())
     assert texts == {"A1": "First", "A2": "Second"}
     with pytest.raises(meetings.MeetingError, match="needs the action"):
-        meetings.add_action(cur, by="clerk", text=" ", owner="Chair")
+        meetings.add_action(cur, by=acting("clerk"), text=" ", owner="Chair")
 
 
 def test_a_meeting_cannot_be_recorded_in_the_future(demo_store):
     cur = demo_store.cursor()
     with pytest.raises(meetings.MeetingError, match="has not come yet"):
-        meetings.record_meeting(cur, "2026-12-04", by="clerk", today=date(2026, 12, 3))
+        meetings.record_meeting(cur, "2026-12-04", by=acting("clerk"), today=date(2026, 12, 3))
     assert cur.execute("SELECT count(*) FROM meeting").fetchone()[0] == 0
-    meetings.record_meeting(cur, "2026-12-03", by="clerk", today=date(2026, 12, 3))
+    meetings.record_meeting(cur, "2026-12-03", by=acting("clerk"), today=date(2026, 12, 3))
 
 
 def test_a_blockage_is_listed_once_and_can_be_resolved_with_a_note(demo_store):
@@ -319,15 +331,15 @@ def test_a_blockage_is_listed_once_and_can_be_resolved_with_a_note(demo_store):
     q = D.latest_quarter.code
     for detail in ("No refuge places.", "Still no refuge places."):
         meetings.add_commentary(
-            cur, "DA02", q, author="lead", blockage=True, blockage_detail=detail
+            cur, "DA02", q, by=acting("lead"), blockage=True, blockage_detail=detail
         )
     listed = agenda.since_last_meeting(cur).blockages
     assert list(listed["detail"]) == ["Still no refuge places."]  # once, the newest words
     with pytest.raises(meetings.MeetingError, match="note"):
-        blockages.resolve_blockage(cur, "DA02", q, outcome="resolved", note=" ", by="chair")
+        blockages.resolve_blockage(cur, "DA02", q, outcome="resolved", note=" ", by=acting("chair"))
     assert (
         blockages.resolve_blockage(
-            cur, "DA02", q, outcome="resolved", note="Beds funded.", by="chair"
+            cur, "DA02", q, outcome="resolved", note="Beds funded.", by=acting("chair")
         )
         == 2
     )
@@ -335,15 +347,19 @@ def test_a_blockage_is_listed_once_and_can_be_resolved_with_a_note(demo_store):
     trail = meetings.audit_trail(cur, "blockage")
     assert list(trail["change"]) == ["resolved"] and "Beds funded." in trail.iloc[0]["after"]
     with pytest.raises(meetings.MeetingError, match="no open blockage"):
-        blockages.resolve_blockage(cur, "DA02", q, outcome="withdrawn", note="x", by="chair")
+        blockages.resolve_blockage(
+            cur, "DA02", q, outcome="withdrawn", note="x", by=acting("chair")
+        )
     # Escalated again later, it is open again.
-    meetings.add_commentary(cur, "DA02", q, author="lead", blockage=True, blockage_detail="Again.")
+    meetings.add_commentary(
+        cur, "DA02", q, by=acting("lead"), blockage=True, blockage_detail="Again."
+    )
     assert list(agenda.since_last_meeting(cur).blockages["detail"]) == ["Again."]
 
 
 def test_a_revised_figure_says_what_the_board_saw_and_who_corrected_it(demo_store):
     cur = demo_store.cursor()
-    meetings.record_meeting(cur, date.today(), by="clerk")
+    meetings.record_meeting(cur, date.today(), by=acting("clerk"))
     _load(cur, "VV02", D.latest_quarter.code, 300)  # amber 405 at the meeting, now red
     (row,) = agenda.since_last_meeting(cur).changed.to_dict("records")
     said = f"the board saw 405; corrected to 300 by lead on {periods.long_date(date.today())}"

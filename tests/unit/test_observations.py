@@ -7,11 +7,12 @@ import pytest
 
 from outcomes import framework
 from outcomes.observations import record_upload
+from tests.actors import ADMIN, acting
 
 
 @pytest.fixture
 def framed(store, demo_framework):
-    framework.import_framework(store.cursor(), demo_framework)
+    framework.import_framework(store.cursor(), demo_framework, by=ADMIN)
     return store
 
 
@@ -32,7 +33,7 @@ def test_new_then_identical_then_revised(framed):
     first = record_upload(
         cur,
         _rows(("2024/25 Q1", 400), ("2024/25 Q2", 410)),
-        uploaded_by="lead",
+        by=acting("lead"),
         file_name="a.xlsx",
         source_format="return",
     )
@@ -40,7 +41,7 @@ def test_new_then_identical_then_revised(framed):
     again = record_upload(
         cur,
         _rows(("2024/25 Q1", 400), ("2024/25 Q2", 410)),
-        uploaded_by="lead",
+        by=acting("lead"),
         file_name="a.xlsx",
         source_format="return",
     )
@@ -48,7 +49,7 @@ def test_new_then_identical_then_revised(framed):
     fixed = record_upload(
         cur,
         _rows(("2024/25 Q1", 400), ("2024/25 Q2", 415)),
-        uploaded_by="lead",
+        by=acting("lead"),
         file_name="b.xlsx",
         source_format="return",
     )
@@ -65,16 +66,16 @@ def test_new_then_identical_then_revised(framed):
 def test_rolling_back_makes_the_earlier_revision_current(framed):
     cur = framed.cursor()
     record_upload(
-        cur, _rows(("2024/25 Q1", 400)), uploaded_by="lead", file_name="a", source_format="return"
+        cur, _rows(("2024/25 Q1", 400)), by=acting("lead"), file_name="a", source_format="return"
     )
     second = record_upload(
-        cur, _rows(("2024/25 Q1", 999)), uploaded_by="lead", file_name="b", source_format="return"
+        cur, _rows(("2024/25 Q1", 999)), by=acting("lead"), file_name="b", source_format="return"
     )
     cur.execute("UPDATE upload SET state='rolled back' WHERE id=?", [second.upload_id])
     assert _current(cur, "2024/25 Q1") == (400.0,)
     # a new correction after the rollback takes the next revision number, never reusing one
     third = record_upload(
-        cur, _rows(("2024/25 Q1", 401)), uploaded_by="lead", file_name="c", source_format="return"
+        cur, _rows(("2024/25 Q1", 401)), by=acting("lead"), file_name="c", source_format="return"
     )
     assert third.rows_revised == 1
     assert (
@@ -98,7 +99,7 @@ def test_missing_value_with_note_is_a_figure_not_a_zero(framed):
             }
         ]
     )
-    record_upload(cur, frame, uploaded_by="lead", file_name="a", source_format="return")
+    record_upload(cur, frame, by=acting("lead"), file_name="a", source_format="return")
     assert cur.execute("SELECT value, note FROM observations_current").fetchone() == (
         None,
         "[x] not available",
@@ -108,7 +109,7 @@ def test_missing_value_with_note_is_a_figure_not_a_zero(framed):
 def test_a_failure_part_way_leaves_the_database_as_it_was(framed):
     cur = framed.cursor()
     record_upload(
-        cur, _rows(("2024/25 Q1", 400)), uploaded_by="lead", file_name="a", source_format="return"
+        cur, _rows(("2024/25 Q1", 400)), by=acting("lead"), file_name="a", source_format="return"
     )
     before = (
         cur.execute("SELECT count(*) FROM observation").fetchone()[0],
@@ -123,7 +124,7 @@ def test_a_failure_part_way_leaves_the_database_as_it_was(framed):
         ]
     )
     with pytest.raises(Exception, match="foreign key"):
-        record_upload(cur, bad, uploaded_by="lead", file_name="bad", source_format="return")
+        record_upload(cur, bad, by=acting("lead"), file_name="bad", source_format="return")
     after = (
         cur.execute("SELECT count(*) FROM observation").fetchone()[0],
         cur.execute("SELECT count(*) FROM upload").fetchone()[0],

@@ -24,6 +24,7 @@ from outcomes import uploads
 from outcomes.demo import facts
 from outcomes.errors import Conflict, Refused
 from outcomes.store import PROJECT_ROOT, open_store, transaction
+from tests.actors import acting
 
 D = facts()  # where the demo's figures fall today
 
@@ -78,20 +79,18 @@ def test_a_stale_preview_in_a_second_tab_cannot_overwrite(demo_store):
     mine_seen = uploads.preview(first_tab, mine)
     theirs_seen = uploads.preview(second_tab, theirs)
     uploads.commit(
-        first_tab, mine, uploaded_by="lead one", accept_warnings=True, previewed=mine_seen
+        first_tab, mine, by=acting("lead one"), accept_warnings=True, previewed=mine_seen
     )
     before = figure(first_tab)
     with pytest.raises(uploads.UploadRefused, match="Someone else changed these figures since"):
         uploads.commit(
-            second_tab, theirs, uploaded_by="lead two", accept_warnings=True, previewed=theirs_seen
+            second_tab, theirs, by=acting("lead two"), accept_warnings=True, previewed=theirs_seen
         )
     assert figure(first_tab) == before == 41
     # Looking again gives a fresh preview, and that one can be confirmed.
     fresh = uploads.preview(second_tab, theirs)
     assert fresh.rows["old_value"].tolist() == [41]
-    uploads.commit(
-        second_tab, theirs, uploaded_by="lead two", accept_warnings=True, previewed=fresh
-    )
+    uploads.commit(second_tab, theirs, by=acting("lead two"), accept_warnings=True, previewed=fresh)
     assert figure(first_tab) == 39
 
 
@@ -108,7 +107,7 @@ def test_two_people_revising_one_figure_at_once_give_one_winner(demo_store):
                     barrier.wait(timeout=5)
 
         return uploads.commit(
-            cur, prep, uploaded_by=who, accept_warnings=True, progress=wait_for_the_other
+            cur, prep, by=acting(who), accept_warnings=True, progress=wait_for_the_other
         )
 
     results = in_threads(lambda: revise(41, "one"), lambda: revise(39, "two"))
@@ -134,7 +133,7 @@ def test_two_people_undoing_one_upload_at_once_give_one_winner(demo_store):
     def first():
         own = demo_store.cursor()
         with transaction(own):
-            message = uploads.rollback(own, 2, by="first")
+            message = uploads.rollback(own, 2, by=acting("first"))
             holding.set()
             release.wait(10)  # the second person clicks while this one is still saving
         return message
@@ -142,7 +141,7 @@ def test_two_people_undoing_one_upload_at_once_give_one_winner(demo_store):
     def second():
         holding.wait(10)
         try:
-            return uploads.rollback(demo_store.cursor(), 2, by="second")
+            return uploads.rollback(demo_store.cursor(), 2, by=acting("second"))
         finally:
             release.set()
 
@@ -157,7 +156,7 @@ def test_two_people_undoing_one_upload_at_once_give_one_winner(demo_store):
     assert figure(cur, "VV01", D.correction_period.code) != before
     # And once it has been undone, a second undo is told so plainly.
     with pytest.raises(uploads.UploadRefused, match="already rolled back"):
-        uploads.rollback(cur, 2, by="second")
+        uploads.rollback(cur, 2, by=acting("second"))
 
 
 def test_twenty_leads_committing_at_once_lose_nothing(demo_store):
@@ -167,7 +166,7 @@ def test_twenty_leads_committing_at_once_lose_nothing(demo_store):
     def load(n: int, period: str):
         cur = demo_store.cursor()
         prep = prepared(cur, csv(("VV02", period, 100 + n)), f"lead-{n}.csv")
-        return uploads.commit(cur, prep, uploaded_by=f"lead {n}", accept_warnings=True)
+        return uploads.commit(cur, prep, by=acting(f"lead {n}"), accept_warnings=True)
 
     results = in_threads(*[lambda n=n, p=p: load(n, p) for n, p in enumerate(quarters)])
     failed = [r for r in results if isinstance(r, BaseException)]
@@ -279,7 +278,7 @@ def test_two_people_adding_actions_at_once_get_every_action(demo_store):
     def adder(who):
         cur = demo_store.con.cursor()
         return [
-            meetings.add_action(cur, by=who, text=f"{who} action {n}", owner="Chair")
+            meetings.add_action(cur, by=acting(who), text=f"{who} action {n}", owner="Chair")
             for n in range(6)
         ]
 
@@ -292,4 +291,5 @@ def test_two_people_adding_actions_at_once_get_every_action(demo_store):
     assert sorted(stored.values()) == sorted(
         f"{w} action {n}" for w in ("first", "second") for n in range(6)
     )
-    assert audit_count(cur, "added") == 12
+    added = "SELECT count(*) FROM audit_log WHERE entity = 'action' AND change = 'added'"
+    assert cur.execute(added).fetchone()[0] == 12

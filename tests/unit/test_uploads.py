@@ -11,6 +11,7 @@ import pytest
 from outcomes import uploads
 from outcomes.demo import facts
 from outcomes.template import RETURN_HEADER
+from tests.actors import acting
 
 D = facts()  # where the demo's figures fall today
 NEXT = D.latest_quarter.next()  # the quarter after the demo's latest
@@ -90,7 +91,7 @@ def test_each_rule_names_the_cell_and_writes_nothing(demo_store, tmp_path, bad_r
     assert (p.file, p.sheet, p.row) == ("bad.xlsx", "Return", 3)
     assert p.column
     with pytest.raises(uploads.UploadRefused, match="error"):
-        uploads.commit(cur, prepared, uploaded_by="lead")
+        uploads.commit(cur, prepared, by=acting("lead"))
     assert snapshot(cur) == before
 
 
@@ -180,7 +181,7 @@ def test_preview_then_commit_then_identical_file_then_rollback(demo_store, tmp_p
     status = shown.statuses.set_index("indicator_code")
     assert (status.at["VV01", "before"], status.at["VV01", "after"]) == ("green", "red")
 
-    result = uploads.commit(cur, prepared, uploaded_by="Service Manager, Victim Support (Devon)")
+    result = uploads.commit(cur, prepared, by=acting("Service Manager, Victim Support (Devon)"))
     assert result.upload_id == 3  # the preview took no number: the demo's uploads are 1 and 2
     assert (result.rows_new, result.rows_revised, result.rows_unchanged) == (1, 1, 1)
     current = dict(cur.execute("SELECT indicator_code, status FROM indicator_status").fetchall())
@@ -202,10 +203,10 @@ def test_preview_then_commit_then_identical_file_then_rollback(demo_store, tmp_p
     again = prepare(cur, path)
     assert again.already_loaded == result.upload_id
     unchanged = snapshot(cur)
-    repeat = uploads.commit(cur, again, uploaded_by="someone")
+    repeat = uploads.commit(cur, again, by=acting("someone"))
     assert repeat.upload_id is None and snapshot(cur) == unchanged
 
-    message = uploads.rollback(cur, result.upload_id, by="administrator")
+    message = uploads.rollback(cur, result.upload_id, by=acting("administrator"))
     assert "rolled back" in message
     value = cur.execute(
         "SELECT value FROM observations_current WHERE indicator_code='VV01' AND period = ?",
@@ -220,9 +221,9 @@ def test_preview_then_commit_then_identical_file_then_rollback(demo_store, tmp_p
         == 2
     )
     with pytest.raises(uploads.UploadRefused, match="already rolled back"):
-        uploads.rollback(cur, result.upload_id, by="administrator")
+        uploads.rollback(cur, result.upload_id, by=acting("administrator"))
     with pytest.raises(uploads.UploadRefused, match="no upload 999"):
-        uploads.rollback(cur, 999, by="administrator")
+        uploads.rollback(cur, 999, by=acting("administrator"))
 
 
 def test_warnings_need_a_yes(demo_store, tmp_path):
@@ -254,9 +255,9 @@ def test_warnings_need_a_yes(demo_store, tmp_path):
     assert "15 May 2025" in shown.message and "29.1" in shown.message
     before = snapshot(cur)
     with pytest.raises(uploads.UploadRefused, match="warning"):
-        uploads.commit(cur, prepared, uploaded_by="lead")
+        uploads.commit(cur, prepared, by=acting("lead"))
     assert snapshot(cur) == before
-    assert uploads.commit(cur, prepared, uploaded_by="lead", accept_warnings=True).rows_new == 2
+    assert uploads.commit(cur, prepared, by=acting("lead"), accept_warnings=True).rows_new == 2
 
 
 def test_a_failure_in_the_middle_of_a_commit_leaves_the_database_exactly_as_it_was(
@@ -280,7 +281,7 @@ def test_a_failure_in_the_middle_of_a_commit_leaves_the_database_exactly_as_it_w
 
     monkeypatch.setattr(uploads.UploadWriter, "finish", explode)
     with pytest.raises(RuntimeError, match="disk full"):
-        uploads.commit(cur, prepared, uploaded_by="lead")
+        uploads.commit(cur, prepared, by=acting("lead"))
     assert snapshot(cur) == before
 
 
@@ -302,12 +303,12 @@ def test_police_uk_file_loads_series_and_recomputes_the_derived_indicator(demo_s
     assert prepared.source_format == "police-uk" and not prepared.errors
     assert prepared.summary["rows outside the area (not counted)"] == 1
     assert prepared.summary["rows without a location (not counted)"] == 1
-    result = uploads.commit(cur, prepared, uploaded_by="analyst")
+    result = uploads.commit(cur, prepared, by=acting("analyst"))
     sv04 = cur.execute(
         "SELECT period, value FROM observations_current WHERE indicator_code = 'SV04'"
     ).fetchall()
     assert sv04 == [("2019/20 Q1", 9.0)]  # July alone is not a whole quarter yet
-    uploads.rollback(cur, result.upload_id, by="analyst")
+    uploads.rollback(cur, result.upload_id, by=acting("analyst"))
     assert (
         cur.execute(
             "SELECT count(*) FROM observations_current WHERE indicator_code = 'SV04'"
@@ -322,25 +323,25 @@ def test_commentary_is_not_repeated_and_is_withdrawn_with_its_upload(demo_store,
     cur = demo_store.cursor()
     rows = [row("VV02", D.moved("2025/26 Q1"), 410, "Pathway stalled", "Y")]
     first = uploads.commit(
-        cur, prepare(cur, workbook(tmp_path / "a.xlsx", rows)), uploaded_by="lead"
+        cur, prepare(cur, workbook(tmp_path / "a.xlsx", rows)), by=acting("lead")
     )
     # the same figures and words re-saved under another name: nothing new to record
     again = uploads.commit(
-        cur, prepare(cur, workbook(tmp_path / "b.xlsx", rows)), uploaded_by="lead"
+        cur, prepare(cur, workbook(tmp_path / "b.xlsx", rows)), by=acting("lead")
     )
     assert again.upload_id is None
     assert cur.execute("SELECT count(*) FROM commentary").fetchone()[0] == 1
     # new words on the same figure: an upload of its own, so it can be undone
     words = [row("VV02", D.moved("2025/26 Q1"), 410, "Pathway agreed", "N")]
     third = uploads.commit(
-        cur, prepare(cur, workbook(tmp_path / "c.xlsx", words)), uploaded_by="lead"
+        cur, prepare(cur, workbook(tmp_path / "c.xlsx", words)), by=acting("lead")
     )
     assert third.upload_id is not None and third.rows_unchanged == 1
     live = "SELECT narrative, blockage FROM current_commentary WHERE indicator_code = 'VV02'"
     assert cur.execute(live).fetchone() == ("Pathway agreed", False)
-    uploads.rollback(cur, third.upload_id, by="lead")
+    uploads.rollback(cur, third.upload_id, by=acting("lead"))
     assert cur.execute(live).fetchone() == ("Pathway stalled", True)
-    uploads.rollback(cur, first.upload_id, by="lead")
+    uploads.rollback(cur, first.upload_id, by=acting("lead"))
     assert cur.execute(live).fetchone() is None
 
 
@@ -353,7 +354,7 @@ def test_a_return_with_no_figures_is_refused_plainly(demo_store, tmp_path):
     assert [p.code for p in prepared.errors] == ["no-figures"]
     assert "no figures" in prepared.errors[0].message
     with pytest.raises(uploads.UploadRefused):
-        uploads.commit(cur, prepared, uploaded_by="lead")
+        uploads.commit(cur, prepared, by=acting("lead"))
 
 
 def test_a_computed_indicator_refuses_a_typed_figure_naming_the_cell(demo_store, tmp_path):
@@ -407,6 +408,6 @@ def test_commentary_over_the_limit_is_a_problem_naming_the_cell(demo_store, tmp_
     )
     assert f"{COMMENTARY_MAX_CHARS:,}" in too_long.message
     with pytest.raises(MeetingError, match="the limit is"):
-        add_commentary(cur, "VV01", NEXT.code, author="lead", narrative=long)
+        add_commentary(cur, "VV01", NEXT.code, by=acting("lead"), narrative=long)
     ok = prepare(cur, workbook(tmp_path / "ok.xlsx", [row("VV01", NEXT.code, 70, long[:-1])]))
     assert not ok.errors

@@ -10,6 +10,7 @@ import pytest
 
 from outcomes import agenda, board, demo, status
 from outcomes.observations import record_upload
+from tests.actors import acting
 
 DEMO_STATUSES = {
     "VV01": "green", "VV02": "amber", "VV03": "green",
@@ -120,7 +121,7 @@ def test_sql_view_agrees_with_the_status_rules_on_random_figures(demo_store, see
             }
         )
     record_upload(
-        cur, pd.DataFrame(edges), uploaded_by="test", file_name="edges", source_format="test"
+        cur, pd.DataFrame(edges), by=acting("test"), file_name="edges", source_format="test"
     )
     for row in board.indicator_ratings(cur).to_dict("records"):
         assert row["status"] == _python_status(row), row["indicator_code"]

@@ -1,0 +1,51 @@
+"""The command line's public view commands: ``python -m outcomes public on|off|status``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from outcomes.cli_people import actor_argument
+
+
+def cmd_public(args: argparse.Namespace) -> int:
+    from outcomes import public
+    from outcomes.cli import _json_default, _open
+    from outcomes.cli_people import actor
+
+    store = _open(args.db)
+    try:
+        cur = store.cursor()
+        if args.switch in ("on", "off"):
+            changed = public.set_public_view(cur, args.switch == "on", by=actor(args, cur))
+            print(
+                f"the public view is now {args.switch}"
+                if changed
+                else f"the public view was already {args.switch}; nothing changed"
+            )
+        facts = public.public_view_facts(cur)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(facts, default=_json_default, indent=2))
+        return 0
+    line = f"the public view is {'on' if facts['enabled'] else 'off'}"
+    if facts["changed_by"]:
+        line += f" (set by {facts['changed_by']} on {facts['changed_at']:%d %B %Y at %H:%M})"
+    print(line)
+    print(
+        f"{facts['public_indicators']} of {facts['indicators']} indicators are marked public "
+        "in the framework"
+    )
+    return 0
+
+
+def add_parser(sub, db_argument) -> None:
+    p = sub.add_parser(
+        "public", help="switch the public view for residents and scrutiny on or off, or see it"
+    )
+    db_argument(p)
+    p.add_argument("switch", choices=["on", "off", "status"])
+    actor_argument(p)
+    p.add_argument("--json", action="store_true", help="print the status as JSON")
+    p.set_defaults(func=cmd_public)

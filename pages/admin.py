@@ -1,0 +1,133 @@
+"""People and roles: who the partnership knows, what each may do, and adding, changing or
+removing them (administrators only; the core refuses anyone else anyway)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from outcomes import people
+from outcomes.errors import Refused
+from ui import auth, data
+from ui import components as ui
+from ui.router import require_router
+from ui.state import cursor
+
+require_router()
+person = auth.acting()
+summary = data.priority_summary(data.version())
+titles = dict(zip(summary["id"], summary["title"], strict=True))
+
+st.title("People and roles")
+if person is None or not person.may("people.manage"):
+    st.info("Only an administrator can see and change who has which role.", icon=":material/lock:")
+    st.stop()
+
+if flash := st.session_state.pop("admin_flash", None):
+    st.success(flash)
+
+
+def _done(message: str) -> None:
+    st.session_state["admin_flash"] = message
+    st.session_state["admin_gen"] = st.session_state.get("admin_gen", 0) + 1
+    st.rerun()
+
+
+gen = st.session_state.get("admin_gen", 0)
+st.caption(
+    "People sign in with their organisation's account; the e-mail address it gives is matched "
+    "to this list. Removing someone stops them signing in and keeps everything they did, under "
+    "their name, in the audit trail."
+)
+
+known = people.people(cursor())
+table = known.assign(
+    Role=[people.ROLE_WORDS[r] for r in known["role"]],
+    Priorities=[", ".join(titles.get(p, p) for p in ps) for ps in known["priorities"]],
+    State=["can sign in" if a else "removed" for a in known["active"]],
+).rename(columns={"name": "Name", "email": "E-mail address"})
+st.dataframe(
+    table[["Name", "E-mail address", "Role", "Priorities", "State"]],
+    hide_index=True,
+    width="stretch",
+)
+
+with st.expander("What each role may do"):
+    rows = []
+    for permission in people.PERMISSIONS.values():
+        scopes = [
+            f"{people.ROLE_WORDS[role]}" + ("" if scope == people.ANY else f" ({scope})")
+            for role, scope in permission.roles.items()
+        ]
+        rows.append(f"- **{ui.plain(permission.words.capitalize())}**: {', '.join(scopes)}")
+    st.markdown("\n".join(rows) + "\n\nEveryone signed in can read every page and the board pack.")
+
+add, change = st.columns(2, gap="large")
+with add, st.form(f"add_person_{gen}"):
+    st.subheader("Add someone")
+    email = st.text_input("E-mail address", placeholder="name@council.gov.uk")
+    name = st.text_input("Name", placeholder="as the board knows them")
+    role = st.selectbox("Role", people.ROLES, format_func=people.ROLE_WORDS.get, index=0)
+    chosen = st.multiselect(
+        "Priorities (for a priority lead)", list(titles), format_func=titles.get
+    )
+    if st.form_submit_button("Add", type="primary"):
+        try:
+            _done(
+                people.add_person(
+                    cursor(), email, name=name, role=role, priorities=chosen, by=person
+                )
+            )
+        except Refused as err:
+            st.error(str(err))
+
+active = known[known["active"]]
+with change:
+    st.subheader("Change or remove someone")
+    labels = {r.email: f"{r.name} <{r.email}>" for r in active.itertuples()}
+    target = st.selectbox(
+        "Person",
+        list(labels),
+        index=None,
+        placeholder="Choose someone",
+        format_func=labels.get,
+        key=f"admin_target_{gen}",
+    )
+    if target is not None:
+        found = people.find(cursor(), target)
+        with st.form(f"change_person_{target}_{gen}"):
+            new_name = st.text_input("Name", value=found["name"])
+            new_role = st.selectbox(
+                "Role",
+                people.ROLES,
+                index=people.ROLES.index(found["role"]),
+                format_func=people.ROLE_WORDS.get,
+            )
+            new_priorities = st.multiselect(
+                "Priorities (for a priority lead)",
+                list(titles),
+                default=[p for p in found["priorities"] if p in titles],
+                format_func=titles.get,
+            )
+            if st.form_submit_button("Save the change", type="primary"):
+                try:
+                    _done(
+                        people.change_person(
+                            cursor(),
+                            target,
+                            name=new_name,
+                            role=new_role,
+                            priorities=new_priorities if new_role == "lead" else [],
+                            by=person,
+                        )
+                    )
+                except Refused as err:
+                    st.error(str(err))
+        sure = st.checkbox(
+            f"Yes, remove {ui.plain(found['name'])}: they can no longer sign in",
+            key=f"remove_sure_{gen}",
+        )
+        if st.button("Remove", disabled=not sure, key=f"remove_{gen}"):
+            try:
+                _done(people.remove_person(cursor(), target, by=person))
+            except Refused as err:
+                st.error(str(err))

@@ -1,0 +1,103 @@
+"""The public view of one priority: its aims, its published indicators with their charts and
+public commentary. Figures come already suppressed from ``outcomes.public``."""
+
+import streamlit as st
+
+from outcomes import board, status
+from ui import components as ui
+from ui import data, markup
+from ui import public as pv
+from ui.router import require_router
+
+require_router()
+version = data.version()
+view = pv.view(version)
+priorities = {r["id"]: r for r in view["priorities"]}
+chosen = ui.choose(
+    "Priority",
+    list(priorities),
+    "priority",
+    lambda pid: f"{priorities[pid]['tier']}: {priorities[pid]['title']}",
+)
+row = priorities[chosen]
+own = [r for r in view["indicators"] if r["priority_id"] == chosen]
+
+st.title(ui.plain(row["title"]))
+pv.preview_notice()
+ui.md(
+    markup.render(
+        "status_line.html",
+        markdown=True,
+        state=row["status"],
+        note=f"{row['tier']} tier · from its published indicators",
+    )
+)
+st.markdown(f"**Lead:** {ui.plain(board.lead_text(row['lead_role'], row['lead_partner']))}")
+headings = (
+    ("WE WILL (aim)", row["aim"]),
+    ("SO THAT… (outputs)", row["outputs"]),
+    ("AND ULTIMATELY… (outcomes)", row["outcomes"]),
+    ("WITH SUCCESS MEASURED BY… (indicators)", row["success_measures"]),
+)
+with st.container(border=True):
+    for col, (heading, text) in zip(st.columns(4), headings, strict=True):
+        col.html(markup.render("fourcol.html", heading=heading, text=text))
+
+st.header("Published indicators", divider="gray")
+if not own:
+    st.info("None of this priority's indicators is published yet.")
+for r in own:
+    st.subheader(f"{r['code']}: {ui.plain(r['name'])}", anchor=r["code"].lower())
+    left, right = st.columns([3, 2])
+    with left:
+        figure, gaps = pv.trend(version, r["code"])
+        if figure is None:
+            st.info(
+                "No figure of this indicator can be published yet"
+                + (f" ({gaps} are small numbers, not shown)." if gaps else ".")
+            )
+        else:
+            st.plotly_chart(
+                figure, key=f"public_chart_{r['code']}", config={"displayModeBar": False}
+            )
+        if figure is not None and gaps:
+            st.caption(
+                f"{gaps} {'period is' if gaps == 1 else 'periods are'} not plotted: the figure is a "
+                "small number, suppressed to protect the people behind it. The line breaks there."
+            )
+        st.caption(ui.plain(r["definition"]))
+        st.markdown(f"**Source:** {ui.plain(r['source_name'])}")
+        if r["by_area"]:
+            by_area, area_gaps = pv.areas(version, r["code"])
+            if by_area is not None:
+                st.markdown("**By area**")
+                st.plotly_chart(
+                    by_area, key=f"public_areas_{r['code']}", config={"displayModeBar": False}
+                )
+                st.caption(
+                    "Area figures are rounded to the nearest 5"
+                    + (f"; {area_gaps} small numbers are not plotted." if area_gaps else ".")
+                )
+    with right:
+        ui.md(ui.badge(r["effective"], big=True))
+        st.markdown(
+            f"**Latest:** {ui.plain(r['value_text'])} ({ui.period_label(r['period'])})  \n"
+            f"**Target:** {board.format_value(r['target'], r['unit'], r['decimals'])} · "
+            f"**Direction:** {status.direction_text(r['direction'])}  \n"
+            f"**Why this status:** {ui.plain(r['reason'])}"
+        )
+        if r["override"]:
+            st.caption("The accountable person set this status; the board has their reason.")
+        note = r["public_commentary"]
+        if note:
+            ui.md(
+                markup.render(
+                    "public_commentary.html",
+                    markdown=True,
+                    note=note,
+                    period=ui.period_label(note["period"]),
+                )
+            )
+        st.caption(f"Small numbers: {ui.plain(r['rule'])}.")
+st.caption(" ".join(f"{status.badge_text(s)}: {status.style(s).meaning}." for s in status.STATUSES))
+st.page_link(pv.OVERVIEW, label="Back to the plan", icon=":material/arrow_back:")

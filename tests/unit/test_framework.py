@@ -264,7 +264,7 @@ def test_the_reporting_calendar_round_trips_through_yaml_xlsx_and_the_database(t
     to_xlsx(plan, tmp_path / "plan.xlsx")
     assert from_xlsx(tmp_path / "plan.xlsx").equals(plan)
     cur = store.cursor()
-    import_framework(cur, plan)
+    import_framework(cur, plan, by=ADMIN)
     assert read_framework(cur).equals(plan)
     days = dict(cur.execute("SELECT indicator_code, due_days FROM indicator_due").fetchall())
     assert (days["VV01"], days["VV02"], days["RO01"], days["RO03"]) == (10, 30, 45, 20)

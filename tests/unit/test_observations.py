@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from outcomes import framework
+from outcomes.errors import StillLinked
 from outcomes.observations import record_upload
 from tests.actors import ADMIN, acting
 
@@ -123,7 +124,7 @@ def test_a_failure_part_way_leaves_the_database_as_it_was(framed):
             ),
         ]
     )
-    with pytest.raises(Exception, match="foreign key"):
+    with pytest.raises(StillLinked, match="There is no NOPE to link to"):
         record_upload(cur, bad, by=acting("lead"), file_name="bad", source_format="return")
     after = (
         cur.execute("SELECT count(*) FROM observation").fetchone()[0],

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from loaders import periods
 from ui import auth, components, data, pack_control
 from ui import public as public_view
 from ui.failures import shown_plainly
@@ -136,7 +137,7 @@ with shown_plainly():
         )
         if basics["as_at"] is not None:
             st.caption(
-                f"Figures up to {basics['as_at']:%d %B %Y}. Statuses are judged at that date."
+                f"Statuses are judged at {periods.long_date(basics['as_at'])} by the reporting calendar."
             )
         st.caption(
             "Status key: ✔ Green on target · ▲ Amber within tolerance · ✖ Red off target · ○ Not rated"

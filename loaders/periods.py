@@ -341,26 +341,6 @@ def months_apart(earlier_end: date, later_end: date) -> int:
     return _index(later_end) - _index(earlier_end)
 
 
-def is_stale(latest: Period, as_at: date, allowed_lag_periods: int = 1) -> bool:
-    """Whether an indicator whose latest figure is for ``latest`` is out of date at ``as_at``.
-
-    Figures are published after the period ends, so ``allowed_lag_periods`` whole periods
-    of lag are allowed: the figure is stale when more than ``latest.months *
-    allowed_lag_periods`` months separate the month ``latest`` ends in and the month of
-    ``as_at``. At 31 March 2025, February is the latest month that is still current, Q3
-    (October–December) the latest quarter and 2023/24 the latest financial year:
-
-    >>> as_at = date(2025, 3, 31)
-    >>> is_stale(month(2025, 2), as_at), is_stale(month(2025, 1), as_at)
-    (False, True)
-    >>> is_stale(quarter(2024, 3), as_at), is_stale(quarter(2024, 2), as_at)
-    (False, True)
-    >>> is_stale(financial_year(2023), as_at), is_stale(financial_year(2022), as_at)
-    (False, True)
-    """
-    return months_apart(latest.end, as_at) > latest.months * allowed_lag_periods
-
-
 # --- Reading periods people have typed -------------------------------------------------
 
 _REPORTED = {"monthly": "monthly", "quarterly": "quarterly", "annual": "annually"}

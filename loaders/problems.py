@@ -71,6 +71,12 @@ CATALOGUE: dict[str, Check] = {
     "small-number": Check(W, "The count is below the indicator's small-number threshold."),
     "revises-shown-figure": Check(W, "The figure was already shown to the board."),
     "nothing-readable": Check(E, "Nothing in the file could be read as figures."),
+    "no-figures": Check(E, "The return holds no figures."),
+    "computed-indicator": Check(E, "The indicator is computed from public data, not typed."),
+    "commentary-too-long": Check(E, "The commentary is longer than the limit."),
+    "areas-do-not-add-up": Check(
+        W, "The areas' figures do not add up to the partnership's figure."
+    ),
     # Public data files: notes on what a loader left out, as its layout requires
     # (loaders.ons_csp, loaders.fingertips); police.uk's are errors (loaders.police_uk).
     "file-skipped": Check(I, "The file could not be read as this kind of public data."),

@@ -7,7 +7,7 @@ and actions overdue; live (since the last meeting recorded) or as it stood at a 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from loaders import periods
-from outcomes import status
+from outcomes import calendar, observations, status
 from outcomes.meetings import (
     MeetingError,
     actions,
@@ -36,12 +36,14 @@ CHANGED_COLUMNS = [
     "direction",
     "period_was",
     "period",
+    "revision",  # a corrected figure, in words ("the board saw 301; corrected to 341 by ..."); None
 ]
 NEW_DATA_COLUMNS = ["indicator_code", "name", "priority_id", "period_was", "period_now", "value"]
 # The words and order the board reads a change of status in: worse first.
 CHANGE_WORDS = {"worse": "↘ worse", "changed": "↔ changed", "better": "↗ better"}
 _CHANGE_ORDER = {d: i for i, d in enumerate(CHANGE_WORDS)}
 BLOCKAGE_COLUMNS = [
+    "blockage_id",
     "indicator_code",
     "name",
     "priority_id",
@@ -52,6 +54,17 @@ BLOCKAGE_COLUMNS = [
     "author",
     "created_at",
 ]
+# due_period: the latest period due, whose figures are missing; due_date: the day they were due.
+OVERDUE_RETURN_COLUMNS = [
+    "indicator_code",
+    "name",
+    "priority_id",
+    "latest_period",
+    "due_period",
+    "due_date",
+    "accountable_role",
+]
+RETURN_DUE_COLUMNS = ["priority_id", "period", "name", "due_date", "overdue"]
 OVERDUE_ACTION_COLUMNS = ["reference", "text", "owner", "due_date", "priority_id"]
 
 
@@ -63,12 +76,28 @@ class Exceptions:
     meeting: dict[str, Any] | None
     changed: pd.DataFrame  # CHANGED_COLUMNS, worse first; direction is better, worse or changed
     new_data: pd.DataFrame  # NEW_DATA_COLUMNS
-    overdue_returns: (
-        pd.DataFrame
-    )  # indicator_code, name, priority_id, latest_period, due_period, accountable_role
+    overdue_returns: pd.DataFrame  # OVERDUE_RETURN_COLUMNS
     blockages: pd.DataFrame  # BLOCKAGE_COLUMNS, newest first; detail: what is blocked, in words
     overdue_actions: pd.DataFrame  # OVERDUE_ACTION_COLUMNS
     at: dict[str, Any] | None = None  # the meeting whose agenda this is; None: live
+    # Each priority's next return by the calendar (live only): RETURN_DUE_COLUMNS
+    returns_due: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=RETURN_DUE_COLUMNS)
+    )
+
+    @property
+    def next_due(self) -> list[dict[str, Any]]:
+        """The returns due next, grouped: each period and day with how many priorities owe it,
+        overdue ones first."""
+        frame = self.returns_due
+        if frame.empty:
+            return []
+        grouped = frame.groupby(["overdue", "due_date", "name"], sort=False).size()
+        rows = [
+            {"overdue": bool(o), "due_date": d, "name": n, "priorities": int(c)}
+            for (o, d, n), c in grouped.items()
+        ]
+        return sorted(rows, key=lambda r: (not r["overdue"], r["due_date"]))
 
     @property
     def tally(self) -> dict[str, int]:
@@ -101,7 +130,7 @@ def since_last_meeting(
             raise MeetingError(f"No board meeting on {periods.long_date(when)} is recorded.")
         meeting = meeting_before(cur, frozen)
         now = frozen_statuses(cur, frozen["id"])
-        now["as_at"] = horizon_of(cur, now)
+        now["as_at"] = horizon_of(cur, frozen)
         until = frozen["recorded_at"]
         acts = actions_at(cur, when, until)
     if meeting is not None:
@@ -119,7 +148,26 @@ def since_last_meeting(
         _blockages(cur, since, until),
         _tidy(acts[acts["overdue"]][OVERDUE_ACTION_COLUMNS]),
         frozen,
+        _returns_due(cur) if at is None else pd.DataFrame(columns=RETURN_DUE_COLUMNS),
     )
+
+
+def _returns_due(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Each priority's next quarterly return by the reporting calendar, at the date judged at."""
+    on = calendar.judging_date(cur)
+    rows = []
+    for (pid,) in cur.execute("SELECT id FROM priority ORDER BY sort_order").fetchall():
+        owed = calendar.next_return(cur, pid, on)
+        rows.append(
+            {
+                "priority_id": pid,
+                "period": owed.period.code,
+                "name": calendar.return_name(owed.period),
+                "due_date": owed.due,
+                "overdue": owed.overdue,
+            }
+        )
+    return pd.DataFrame(rows, columns=RETURN_DUE_COLUMNS)
 
 
 def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
@@ -132,9 +180,11 @@ def _live_statuses(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return cur.execute(
         """
         SELECT r.indicator_code, r.name, r.priority_id, r.period, r.value, r.frequency,
-               coalesce(o.status_override, r.status) AS status, i.accountable_role, r.as_at
+               coalesce(o.status_override, r.status) AS status, i.accountable_role, r.due_days, r.as_at
         FROM indicator_rating r JOIN indicator i ON i.code = r.indicator_code
+        JOIN priority pr ON pr.id = i.priority_id
         LEFT JOIN current_override o ON o.indicator_code = r.indicator_code AND o.period = r.period
+        ORDER BY pr.sort_order, i.sort_order
         """
     ).df()
 
@@ -147,23 +197,30 @@ def frozen_statuses(cur: duckdb.DuckDBPyConnection, meeting_id: int) -> pd.DataF
                coalesce(i.name, ms.indicator_code) AS name, i.level, i.unit, i.decimals,
                i.polarity, coalesce(i.frequency, 'annual') AS frequency, i.status_method,
                i.tolerance, i.tolerance_kind, i.baseline_value, i.baseline_period, i.sort_order,
-               i.accountable_role
+               i.accountable_role, d.due_days
         FROM meeting_status ms LEFT JOIN indicator i ON i.code = ms.indicator_code
+        LEFT JOIN indicator_due d ON d.indicator_code = ms.indicator_code
+        LEFT JOIN priority pr ON pr.id = ms.priority_id
         WHERE ms.meeting_id = ?
+        ORDER BY pr.sort_order, i.sort_order, ms.indicator_code
         """,
         [int(meeting_id)],
     ).df()
 
 
-def horizon_of(cur: duckdb.DuckDBPyConnection, frozen: pd.DataFrame) -> date | None:
-    """The reporting horizon a meeting judged at: the partnership's ``as_at`` when set, else
-    the end of the latest period anyone had reported (each frozen period is one indicator's
-    latest at the time), as the ``reporting_horizon`` view does for now."""
-    row = cur.execute("SELECT as_at FROM partnership WHERE id = 1").fetchone()
-    if row is not None and row[0] is not None:
-        return pd.Timestamp(row[0]).date()
-    ends = [periods.parse_code(p).end for p in frozen["period"] if isinstance(p, str)]
-    return max(ends) if ends else None
+def horizon_of(cur: duckdb.DuckDBPyConnection, meeting: dict[str, Any]) -> date:
+    """The date a meeting judged at: the partnership's ``as_at`` when set, else the meeting's
+    own date (never the latest figure anyone had sent)."""
+    return calendar.judging_date(cur, meeting["meeting_date"])
+
+
+def is_stale(r: dict[str, Any], on: date) -> bool:
+    """Whether a figure (a row with ``period``, ``frequency`` and ``due_days``) was behind
+    the reporting calendar at ``on``; a row with no period is judged "no data" instead."""
+    if not isinstance(r.get("period"), str) or r.get("due_days") is None or pd.isna(r["due_days"]):
+        return False
+    kind = periods.FREQUENCY_KIND[r["frequency"]]
+    return calendar.is_behind(periods.parse_code(r["period"]), kind, int(r["due_days"]), on)
 
 
 def _compared(
@@ -181,6 +238,17 @@ def _compared(
         status.change(w, n) for w, n in zip(changed["was"], changed["now"], strict=True)
     ]
     changed = changed.sort_values("direction", key=lambda d: d.map(_CHANGE_ORDER), kind="stable")
+    # The same period with another status: a figure the board saw was corrected since.
+    fixed = observations.corrections(cur)
+    fixed = fixed[fixed["shown"] & (fixed["on"] >= pd.Timestamp(meeting["recorded_at"]))]
+    keys = zip(fixed["indicator_code"], fixed["period"], strict=True)
+    words = dict(zip(keys, fixed["words"], strict=True))
+    changed["revision"] = [
+        words.get((c, p)) if p == w else None
+        for c, p, w in zip(
+            changed["indicator_code"], changed["period"], changed["period_was"], strict=True
+        )
+    ]
     fresh = both[both["period"].notna() & (both["period"] != both["period_was"])].copy()
     fresh = fresh.rename(columns={"period": "period_now"})
     return changed[CHANGED_COLUMNS], fresh[NEW_DATA_COLUMNS]
@@ -188,17 +256,25 @@ def _compared(
 
 def _blockages(cur: duckdb.DuckDBPyConnection, since: Any, until: Any) -> pd.DataFrame:
     """Blockages escalated since the last meeting (and, for a past agenda, before it was
-    recorded); ``detail`` says what is blocked, falling back to the story behind the curve."""
+    recorded) and still open then: one per indicator and period however often escalated (the
+    newest says it), none once resolved or withdrawn. ``detail`` says what is blocked, falling
+    back to the story behind the curve (a return's commentary on the row marked Y)."""
     frame = cur.execute(
         """
-        SELECT c.indicator_code, i.name, i.priority_id, c.period, c.narrative,
-               c.blockage_detail, c.author, c.created_at
+        SELECT c.id AS blockage_id, c.indicator_code, i.name, i.priority_id, c.period,
+               c.narrative, c.blockage_detail, c.author, c.created_at
         FROM commentary_live c JOIN indicator i ON i.code = c.indicator_code
         WHERE c.blockage AND (? IS NULL OR c.created_at >= ?)
           AND (? IS NULL OR c.created_at <= ?)
-        ORDER BY c.created_at DESC
+          AND c.id NOT IN (
+              SELECT commentary_id FROM blockage_resolution WHERE ? IS NULL OR resolved_at <= ?
+          )
+        QUALIFY row_number() OVER (
+            PARTITION BY c.indicator_code, c.period ORDER BY c.created_at DESC, c.id DESC
+        ) = 1
+        ORDER BY c.created_at DESC, c.id DESC
         """,
-        [since, since, until, until],
+        [since, since, until, until, until, until],
     ).df()
     frame["detail"] = pd.Series(
         [
@@ -221,35 +297,26 @@ def change_words(direction: str) -> str:
 
 
 def _overdue_returns(now: pd.DataFrame) -> pd.DataFrame:
-    """Indicators with no figure for a period that is due: more than one of their periods
-    behind the reporting horizon (the rule that makes a figure stale)."""
+    """Indicators whose figures for the latest period due by the reporting calendar are
+    missing at the date judged at."""
     rows = []
-    for r in now.itertuples():
-        if r.as_at is None or pd.isna(r.as_at):
+    for r in now.to_dict("records"):
+        if r.get("due_days") is None or pd.isna(r["due_days"]):
             continue
-        kind = periods.FREQUENCY_KIND[r.frequency]
-        horizon = periods.period_containing(pd.Timestamp(r.as_at).date(), kind)
-        due = horizon if horizon.end <= pd.Timestamp(r.as_at).date() else horizon.previous()
-        latest = periods.parse_code(r.period) if isinstance(r.period, str) else None
-        if latest is None or latest < due.previous():
+        kind, days = periods.FREQUENCY_KIND[r["frequency"]], int(r["due_days"])
+        on = pd.Timestamp(r["as_at"]).date()
+        latest = periods.parse_code(r["period"]) if isinstance(r["period"], str) else None
+        if calendar.is_behind(latest, kind, days, on):
+            due = calendar.latest_due(kind, days, on)
             rows.append(
                 {
-                    "indicator_code": r.indicator_code,
-                    "name": r.name,
-                    "priority_id": r.priority_id,
+                    "indicator_code": r["indicator_code"],
+                    "name": r["name"],
+                    "priority_id": r["priority_id"],
                     "latest_period": latest.code if latest else None,
                     "due_period": due.code,
-                    "accountable_role": r.accountable_role,
+                    "due_date": calendar.due_date(due, days),
+                    "accountable_role": r["accountable_role"],
                 }
             )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "indicator_code",
-            "name",
-            "priority_id",
-            "latest_period",
-            "due_period",
-            "accountable_role",
-        ],
-    )
+    return pd.DataFrame(rows, columns=OVERDUE_RETURN_COLUMNS)

@@ -1,7 +1,9 @@
 """The demo: the Safer Plymouth framework with four years of made-up but plausible figures.
 
-Deterministic (seeded per indicator), so every machine builds the same demo and the tests can
-rely on what it shows. Each indicator follows a path from its baseline towards a planned final
+Current whenever it is built: each indicator's figures end with the latest of its periods that
+has fallen due by the reporting calendar on the build date, so the demo shows what a board sees
+on the day. Otherwise deterministic (seeded per indicator): the figures, gaps and correction sit
+in the same place relative to the end on every machine, and :func:`facts` says where. Each indicator follows a path from its baseline towards a planned final
 figure, chosen so that the demo shows every status (green, amber, red and each kind of not
 rated), with a few gaps and one correction, as real returns have.
 
@@ -10,15 +12,18 @@ Magnitudes are for a city of about 265,000 people (Plymouth's mid-2021 estimate 
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 import zlib
 from dataclasses import dataclass
+from datetime import date
 
 import duckdb
 import pandas as pd
 
 from loaders import periods
+from outcomes import calendar, store
 from outcomes.framework import Framework, from_yaml, import_framework
 from outcomes.observations import (
     OBSERVATIONS,
@@ -29,10 +34,13 @@ from outcomes.observations import (
     record_upload,
 )
 from outcomes.people import SYSTEM, Person, seed_demo_people
-from outcomes.store import PROJECT_ROOT, transaction
+from outcomes.store import PROJECT_ROOT, open_store
 
 DEMO_FRAMEWORK = PROJECT_ROOT / "data" / "framework.yaml"
-FIRST_FY, LAST_FY = 2021, 2024  # 2021/22 Q1 to 2024/25 Q4
+YEARS = 4  # of figures, ending with the latest period due
+# The period the framework file's dated entries (trajectories, SPC events) are written for: the
+# demo moves them by as many periods as its own latest quarter is later.
+WRITTEN_FOR = periods.quarter(2024, 4)
 
 
 @dataclass(frozen=True)
@@ -43,9 +51,9 @@ class Plan:
     final: float
     noise: float  # relative noise, as a share of the level
     seasonal: float = 0.0  # relative amplitude of a yearly cycle (summer peak)
-    last_period: str | None = None  # stop early, to show stale data
-    gaps: tuple[str, ...] = ()  # periods with no row at all
-    unavailable: tuple[str, ...] = ()  # rows with no value and a note
+    stop_early: int = 0  # periods before the latest due to stop at, to show stale data
+    gaps: tuple[int, ...] = ()  # periods with no row at all, counted back from the end
+    unavailable: tuple[int, ...] = ()  # rows with no value and a note, counted back
     previous: float | None = None  # the figure before the final one, for direction of travel
     tail: tuple[float, ...] = ()  # the last figures exactly, for a late change SPC should see
 
@@ -53,9 +61,9 @@ class Plan:
 # The final figure of each indicator sets its status in the demo (see the comments).
 PLANS: dict[str, Plan] = {
     "VV01": Plan(66, 76.2, 0.03, previous=73.8),  # green, improving
-    "VV02": Plan(350, 405, 0.05, gaps=("2022/23 Q3",), previous=412),  # amber: 3.6% short
+    "VV02": Plan(350, 405, 0.05, gaps=(9,), previous=412),  # amber: 3.6% short
     "VV03": Plan(29, 23.1, 0.04),  # green
-    "RO01": Plan(23.5, 21.0, 0.05, gaps=("2022/23 Q2",), previous=19.6),  # red, worsening
+    "RO01": Plan(23.5, 21.0, 0.05, gaps=(10,), previous=19.6),  # red, worsening
     "RO02": Plan(48, 61.0, 0.04),  # green
     "RO03": Plan(96, 124, 0.05),  # green
     "SV01": Plan(352, 301, 0.05, seasonal=0.12, previous=334),  # green against the trajectory
@@ -67,39 +75,112 @@ PLANS: dict[str, Plan] = {
     "HC02": Plan(80.6, 80.6, 0.008, tail=(79.2, 78.9, 78.8, 78.6, 78.4, 77.5)),
     "HC03": Plan(0.42, 0.61, 0.08),  # not rated: context only
     "MS01": Plan(40, 118, 0.10, previous=131),  # red: 21% short of 150
-    "MS02": Plan(9, 15, 0.20, last_period="2024/25 Q2"),  # not rated: stale data
+    "MS02": Plan(9, 15, 0.20, stop_early=2),  # not rated: stale data
     "MS03": Plan(58, 64.0, 0.05),  # not rated: no target yet
     "DA01": Plan(79, 86.4, 0.02),  # green
     "DA02": Plan(33, 29.1, 0.04, previous=27.6),  # amber: 3.9% over, worsening
-    "DA03": Plan(900, 1920, 0.08, unavailable=("2023-08",)),  # green, one month unavailable
+    "DA03": Plan(900, 1920, 0.08, unavailable=(19,)),  # green, one month unavailable
     "FS01": Plan(280, 362, 0.05),  # green
     "FS02": Plan(46, 38, 0.10, seasonal=0.10),  # green
     "FS03": Plan(6, 5, 0.25),  # green against the baseline of 6
 }
 
-# The one correction in the demo: a revised figure, as a lead would send after checking.
-CORRECTION = {"indicator_code": "VV01", "period": "2024/25 Q3", "value": 74.1, "was": None}
+# The one correction in the demo: a revised figure for the quarter before the latest, as a lead
+# would send after checking.
+CORRECTION = {"indicator_code": "VV01", "ago": 1, "value": 74.1}
 
 # How SV01's partnership total splits between the three neighbourhoods.
 AREA_SHARES = {"stonehouse": 0.36, "devonport": 0.29, "city-centre": 0.35}
 UNAVAILABLE_NOTE = "Not supplied: the campaign contact system was being replaced (marker: n/a)"
 
 
-def _periods_for(frequency: str) -> list[periods.Period]:
-    kind = periods.FREQUENCY_KIND[frequency]
-    first = periods.period_containing(periods.financial_year(FIRST_FY).start, kind)
-    last = periods.period_containing(periods.financial_year(LAST_FY).end, kind)
-    return periods.period_range(first, last)
+@dataclass(frozen=True)
+class Facts:
+    """Where the demo's figures fall when built on ``today``: its latest period of each
+    frequency (the last due by the calendar), the corrected quarter and the two files."""
+
+    today: date
+    latest: dict[str, periods.Period]  # by frequency
+    correction_period: periods.Period
+
+    @property
+    def latest_quarter(self) -> periods.Period:
+        return self.latest["quarterly"]
+
+    @property
+    def data_file(self) -> str:
+        first = self.span("quarterly")[0]
+        return (
+            f"demo data {first.code.split(' ')[0].replace('/', '-')} to "
+            f"{self.latest_quarter.code.split(' ')[0].replace('/', '-')} (generated)"
+        )
+
+    @property
+    def correction_file(self) -> str:
+        code = self.correction_period.code.replace("/", "-")
+        return f"VV return {code} (corrected).xlsx"
+
+    def span(self, frequency: str) -> list[periods.Period]:
+        """The periods of the demo's series of ``frequency``: four years to the latest."""
+        last = self.latest[frequency]
+        return [last.previous(n) for n in range(YEARS * 12 // last.months - 1, -1, -1)]
+
+    def moved(self, code: str) -> str:
+        """Where a period of the framework file (and of the demo as once written, ending in
+        2024/25 Q4) falls in this demo: as many periods later as the figures run."""
+        period = periods.parse_code(code)
+        frequency = {k: f for f, k in periods.FREQUENCY_KIND.items()}[period.kind]
+        return period.next(self.shift(frequency)).code
+
+    def shift(self, frequency: str) -> int:
+        """How many periods later than the framework file's dates the demo's figures run."""
+        last = self.latest[frequency]
+        written = periods.period_containing(WRITTEN_FOR.end, last.kind)
+        return periods.months_apart(written.end, last.end) // last.months
+
+
+def facts(
+    cur: duckdb.DuckDBPyConnection | None = None,
+    today: date | None = None,
+    framework: Framework | None = None,
+) -> Facts:
+    """Where the demo falls on ``today`` by the partnership's calendar: the one in ``cur``, or
+    the one ``framework`` will bring (without either, the demo framework's)."""
+    today = today or date.today()
+    if cur is None and framework is None:
+        return _own_facts(today)
+    if cur is None:
+        empty = open_store(":memory:")
+        try:
+            return facts(empty.cursor(), today, framework)
+        finally:
+            empty.close()
+    days = dict(cur.execute("SELECT frequency, due_days FROM partnership_due").fetchall())
+    if framework is not None and "return_due" in framework.tables:
+        rule = framework["return_due"]
+        rule = rule[rule["scope"] == "partnership"]
+        days |= {f: int(d) for f, d in zip(rule["frequency"], rule["due_days"], strict=True)}
+    latest = {
+        f: calendar.latest_due(periods.FREQUENCY_KIND[f], days[f], today)
+        for f in periods.FREQUENCY_KIND
+    }
+    return Facts(today, latest, latest["quarterly"].previous(CORRECTION["ago"]))
+
+
+@functools.lru_cache(maxsize=4)
+def _own_facts(today: date) -> Facts:
+    return facts(None, today, from_yaml(DEMO_FRAMEWORK))
 
 
 def _series(
-    code: str, plan: Plan, frequency: str, decimals: int, unit: str
+    code: str, plan: Plan, span: list[periods.Period], decimals: int, unit: str
 ) -> list[tuple[str, float | None, str | None]]:
     rng = random.Random(zlib.crc32(code.encode()))
-    span = _periods_for(frequency)
-    if plan.last_period:
-        span = [p for p in span if p <= periods.parse_code(plan.last_period)]
+    if plan.stop_early:
+        span = span[: -plan.stop_early]
     n = len(span)
+    gaps = {span[n - 1 - k].code for k in plan.gaps}
+    unavailable = {span[n - 1 - k].code for k in plan.unavailable}
     rows = []
     for i, period in enumerate(span):
         progress = i / (n - 1) if n > 1 else 1.0
@@ -118,24 +199,25 @@ def _series(
         if unit == "percent":
             value = min(100.0, max(0.0, value))
         value = max(0.0, round(value, decimals))
-        if period.code in plan.gaps:
+        if period.code in gaps:
             continue
-        if period.code in plan.unavailable:
+        if period.code in unavailable:
             rows.append((period.code, None, UNAVAILABLE_NOTE))
             continue
         rows.append((period.code, value, None))
     return rows
 
 
-def demo_observations(framework: Framework) -> pd.DataFrame:
+def demo_observations(framework: Framework, at: Facts | None = None) -> pd.DataFrame:
     """All the demo figures, one row per indicator, period and area."""
+    at = at or facts()
     records = []
     for ind in framework["indicator"].itertuples(index=False):
         plan = PLANS.get(ind.code)
         if plan is None:
             continue
         for period, value, note in _series(
-            ind.code, plan, ind.frequency, int(ind.decimals), ind.unit
+            ind.code, plan, at.span(ind.frequency), int(ind.decimals), ind.unit
         ):
             records.append(
                 {
@@ -182,17 +264,18 @@ DEMO_COMPARATORS = {  # area code: (population, rate per 1,000 in 2021/22, yearl
 }
 
 
-def demo_series() -> pd.DataFrame:
+def demo_series(at: Facts) -> pd.DataFrame:
     rows = []
+    years = at.span("annual")
     for code, (population, rate, change) in DEMO_COMPARATORS.items():
         rng = random.Random(zlib.crc32(code.encode()))
-        for k, fy in enumerate(range(FIRST_FY, LAST_FY + 1)):
+        for k, year in enumerate(years):
             expected = rate * (1 + change) ** k * population / 1000
             count = float(round(expected * (1 + rng.gauss(0, 0.02))))
             rows.append(
                 {
                     "series_code": DEMO_SERIES,
-                    "period": periods.financial_year(fy).code,
+                    "period": year.code,
                     "area": code,
                     "value": count / population * 1000,
                     "numerator": count,
@@ -203,25 +286,58 @@ def demo_series() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _moved(framework: Framework, at: Facts) -> Framework:
+    """The framework with its dated entries (trajectories, SPC events, baselines) moved as far
+    as the demo's figures run later than the file was written for, so they still line up."""
+    ind = framework["indicator"]
+    frequency = dict(zip(ind["code"], ind["frequency"], strict=True))
+
+    def move(code: object, freq: str) -> object:
+        if not isinstance(code, str):
+            return code
+        try:
+            return at.moved(periods.parse_period(code, freq).code)
+        except periods.PeriodError:
+            return code
+
+    tables = {name: frame.copy() for name, frame in framework.tables.items()}
+    ind = tables["indicator"]
+    ind["baseline_period"] = [
+        move(p, f) for p, f in zip(ind["baseline_period"], ind["frequency"], strict=True)
+    ]
+    for name in ("indicator_target", "spc_event"):
+        t = tables[name]
+        t["period"] = [
+            move(p, frequency[c]) for p, c in zip(t["period"], t["indicator_code"], strict=True)
+        ]
+    return Framework(tables)
+
+
 def build_demo(
-    cur: duckdb.DuckDBPyConnection, framework: Framework | None = None
+    cur: duckdb.DuckDBPyConnection,
+    framework: Framework | None = None,
+    *,
+    today: date | None = None,
 ) -> dict[str, int]:
-    """Import the demo framework and record its figures as two uploads (data, then a correction)."""
+    """Import the demo framework and record its figures as two uploads (data, then a
+    correction), ending with the latest periods due on ``today`` (default: the real today)."""
     framework = framework or from_yaml(DEMO_FRAMEWORK)
+    at = facts(cur, today, framework)
+    framework = _moved(framework, at)
     import_framework(cur, framework, by=SYSTEM)
     seed_demo_people(cur)
-    frame = demo_observations(framework)
-    series = demo_series()
-    cur.execute(
-        "INSERT INTO series (code, name, source, unit) VALUES (?, ?, 'demo', 'rate_per_1000')",
-        [DEMO_SERIES, DEMO_SERIES_NAME],
-    )
+    frame = demo_observations(framework, at)
+    series = demo_series(at)
     # The comparator-group series rides in the first upload, so the demo keeps two uploads.
-    with transaction(cur):
+    with store.transaction(cur):
+        cur.execute(
+            "INSERT INTO series (code, name, source, unit) VALUES (?, ?, 'demo', 'rate_per_1000')",
+            [DEMO_SERIES, DEMO_SERIES_NAME],
+        )
         writer = UploadWriter(
             cur,
             by=_demo_person("Performance and Research Officer, Plymouth City Council"),
-            file_name="demo data 2021-22 to 2024-25 (generated)",
+            file_name=at.data_file,
             source_format="demo",
             sha256=content_hash(normalise(frame, OBSERVATIONS), OBSERVATIONS),
         )
@@ -230,7 +346,7 @@ def build_demo(
         writer.finish()
     correction = frame[
         (frame["indicator_code"] == CORRECTION["indicator_code"])
-        & (frame["period"] == CORRECTION["period"])
+        & (frame["period"] == at.correction_period.code)
     ].copy()
     correction["value"] = CORRECTION["value"]
     correction["note"] = "Corrected: late survey returns added"
@@ -238,7 +354,7 @@ def build_demo(
         cur,
         correction,
         by=_demo_person("Service Manager, Victim Support (Devon)"),
-        file_name="VV return 2024-25 Q3 (corrected).xlsx",
+        file_name=at.correction_file,
         source_format="return",
     )
     return {"observations": len(frame), "revisions": second.rows_revised}

@@ -21,11 +21,14 @@ import pandas as pd
 from loaders import files, periods
 from loaders.problems import FileRefused, Problem, as_text, problem
 from outcomes import spreadsheets, status
-from outcomes.errors import Refused
+from outcomes.errors import Conflict, Refused
 from outcomes.people import Person, require, writes
 from outcomes.store import audit, transaction
 
 ACTION_STATUSES = ("open", "done")
+# The longest commentary (each of its texts) taken, at every entry: the form and a return's
+# Commentary column. About a page of the board pack: longer stories belong in a paper.
+COMMENTARY_MAX_CHARS = 2_000
 
 
 class MeetingError(Refused, ValueError):
@@ -58,10 +61,21 @@ def parse_date(value: Any, what: str) -> date:
 
 @writes("meetings.record")
 def record_meeting(
-    cur: duckdb.DuckDBPyConnection, meeting_date: Any, *, by: Person, title: str | None = None
+    cur: duckdb.DuckDBPyConnection,
+    meeting_date: Any,
+    *,
+    by: Person,
+    title: str | None = None,
+    today: date | None = None,
 ) -> int:
     """Record a meeting and freeze every indicator's status as it stands now."""
     when = parse_date(meeting_date, "The meeting date")
+    today = today or date.today()
+    if when > today:
+        raise MeetingError(
+            f"{periods.long_date(when)} has not come yet: record a meeting on the day, once the "
+            "board has seen the figures, so the statuses frozen are the ones it was shown."
+        )
     if cur.execute("SELECT count(*) FROM meeting WHERE meeting_date = ?", [when]).fetchone()[0]:
         raise MeetingError(
             f"A meeting on {when:%d %B %Y} is already recorded; its statuses stay as they were frozen."
@@ -165,6 +179,17 @@ def add_commentary(
         if not override_reason or not override_reason.strip():
             raise MeetingError(
                 "A status can only be overridden with a reason: say why the computed status is wrong."
+            )
+    for label, text in (
+        ("The story behind the curve", narrative),
+        ("What is being done", actions_taken),
+        ("What is blocked", blockage_detail),
+        ("The reason for the override", override_reason),
+    ):
+        if text and len(str(text)) > COMMENTARY_MAX_CHARS:
+            raise MeetingError(
+                f"{label} is {len(str(text)):,} characters; the limit is "
+                f"{COMMENTARY_MAX_CHARS:,}. Shorten it to what the board needs."
             )
     if (
         not any(x and str(x).strip() for x in (narrative, actions_taken, blockage_detail))
@@ -338,25 +363,23 @@ def _meeting_id(cur, meeting_date: Any) -> int | None:
     return row[0]
 
 
-@writes("actions.change")
-def save_action(
+def _checked_action(
     cur: duckdb.DuckDBPyConnection,
     *,
-    by: Person,
-    reference: str,
+    reference: str | None,
     text: str,
     owner: str,
-    due_date: Any = None,
-    status_: str = "open",
-    meeting_date: Any = None,
-    priority_id: str | None = None,
-) -> str:
-    """Add an action or change one (by its reference); returns 'added', 'changed' or 'unchanged'."""
-    reference, text, owner = (str(x or "").strip() for x in (reference, text, owner))
+    due_date: Any,
+    status_: str,
+    meeting_date: Any,
+    priority_id: str | None,
+) -> tuple[dict[str, Any], int | None]:
+    """An action's fields as stored (refusing what is missing or wrong), and its meeting's id."""
+    text, owner = (str(x or "").strip() for x in (text, owner))
     problems = [
         m
         for m, bad in (
-            ("a reference", not reference),
+            ("a reference", reference is not None and not reference),
             ("the action", not text),
             ("an owner", not owner),
         )
@@ -378,8 +401,7 @@ def save_action(
     ):
         raise MeetingError(f"There is no priority '{priority_id}'.")
     meeting_id = _meeting_id(cur, meeting_date)
-    before = _action_row(cur, reference)
-    after = {
+    fields = {
         "reference": reference,
         "text": text,
         "owner": owner,
@@ -390,20 +412,97 @@ def save_action(
         else parse_date(meeting_date, "The meeting date"),
         "priority_id": priority_id or None,
     }
+    return fields, meeting_id
+
+
+_INSERT_ACTION = (
+    "INSERT INTO action (reference, text, owner, due_date, status, meeting_id, priority_id, closed_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, CASE WHEN ? = 'done' THEN current_localtimestamp() END)"
+)
+
+
+def _stored(after: dict[str, Any], meeting_id: int | None) -> list[Any]:
+    """An action's stored fields in the order both writes take them (status twice: closed_at)."""
+    keys = ("text", "owner", "due_date", "status")
+    return [*(after[k] for k in keys), meeting_id, after["priority_id"], after["status"]]
+
+
+def _insert_action(cur, after: dict[str, Any], meeting_id: int | None) -> None:
+    cur.execute(_INSERT_ACTION, [after["reference"], *_stored(after, meeting_id)])
+
+
+@writes("actions.change")
+def add_action(
+    cur: duckdb.DuckDBPyConnection, *, by: Person, attempts: int = 10, **action: Any
+) -> str:
+    """Add a new action (the fields of :func:`save_action` but the reference: ``text``,
+    ``owner``, ``due_date``, ``status_``, ``meeting_date``, ``priority_id``) under the next free
+    reference, taken inside the write (never from what a form was offered), so a new action
+    never replaces another and two people adding at once get two actions. Returns the
+    reference given."""
+    after, meeting_id = _checked_action(
+        cur,
+        reference=None,
+        **{
+            "due_date": None,
+            "status_": "open",
+            "meeting_date": None,
+            "priority_id": None,
+            **action,
+        },
+    )
+    for attempt in range(attempts):
+        try:
+            with transaction(cur):
+                taken = [r[0] for r in cur.execute("SELECT reference FROM action").fetchall()]
+                after["reference"] = next_reference(taken)
+                _insert_action(cur, after, meeting_id)
+                audit(cur, by, "action", after["reference"], "added", before=None, after=after)
+            return after["reference"]
+        except Conflict:
+            # Someone else took that reference at the same moment: take the next one.
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+@writes("actions.change")
+def save_action(
+    cur: duckdb.DuckDBPyConnection,
+    *,
+    by: Person,
+    reference: str,
+    text: str,
+    owner: str,
+    due_date: Any = None,
+    status_: str = "open",
+    meeting_date: Any = None,
+    priority_id: str | None = None,
+) -> str:
+    """Add an action or change one (by its reference); returns 'added', 'changed' or 'unchanged'.
+    A new action from a form goes through :func:`add_action` instead, which picks the reference."""
+    reference = str(reference or "").strip()
+    after, meeting_id = _checked_action(
+        cur,
+        reference=reference,
+        text=text,
+        owner=owner,
+        due_date=due_date,
+        status_=status_,
+        meeting_date=meeting_date,
+        priority_id=priority_id,
+    )
+    before = _action_row(cur, reference)
     if before is not None and all(_same(before.get(k), after.get(k)) for k in after):
         return "unchanged"
     with transaction(cur):
         if before is None:
-            cur.execute(
-                "INSERT INTO action (reference, text, owner, due_date, status, meeting_id, priority_id, closed_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, CASE WHEN ? = 'done' THEN current_localtimestamp() END)",
-                [reference, text, owner, due, status_, meeting_id, priority_id or None, status_],
-            )
+            _insert_action(cur, after, meeting_id)
         else:
             cur.execute(
                 "UPDATE action SET text = ?, owner = ?, due_date = ?, status = ?, meeting_id = ?, priority_id = ?, "
                 "closed_at = CASE WHEN ? = 'done' THEN coalesce(closed_at, current_localtimestamp()) END WHERE reference = ?",
-                [text, owner, due, status_, meeting_id, priority_id or None, status_, reference],
+                [*_stored(after, meeting_id), reference],
             )
         audit(
             cur,

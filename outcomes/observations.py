@@ -256,6 +256,82 @@ def record_upload(
     return result
 
 
+# ---------------------------------------------------------------------------------------------
+# Corrections as the board reads them
+
+
+def correction_words(seen: str, now: str, by: str, on: object, *, shown: bool = True) -> str:
+    """A corrected figure in one sentence: what the board (or the first return) had, what it is
+    now, who corrected it and when.
+
+    >>> from datetime import date
+    >>> correction_words("301", "341", "Service Manager", date(2026, 11, 30))
+    'the board saw 301; corrected to 341 by Service Manager on 30 November 2026'
+    >>> correction_words("301", "341", "Service Manager", date(2026, 11, 30), shown=False)
+    'first reported as 301; corrected to 341 by Service Manager on 30 November 2026'
+    """
+    before = f"the board saw {seen}" if shown else f"first reported as {seen}"
+    return f"{before}; corrected to {now} by {by} on {periods.long_date(on)}"
+
+
+def corrections(cur: duckdb.DuckDBPyConnection, code: str | None = None) -> pd.DataFrame:
+    """Every current partnership-wide figure that corrects an earlier one (of one indicator, or
+    all): ``indicator_code``, ``period``, ``was`` (the figure the board last saw at a meeting, else
+    the one it replaced), ``now``, ``shown`` (the board saw ``was``), ``by``, ``on`` and
+    ``words``, the sentence every page, agenda and pack shows."""
+    from outcomes.board import format_value  # the one way a figure is written
+
+    frame = cur.execute(
+        """
+        WITH cur AS (
+            SELECT d.indicator_code, d.period, d.value, d.revision, u.uploaded_by, u.uploaded_at
+            FROM observation_current_detail d JOIN upload u ON u.id = d.upload_id
+            WHERE d.area = 'all' AND d.revision > 1 AND (? IS NULL OR d.indicator_code = ?)
+        ),
+        earlier AS (
+            SELECT o.indicator_code, o.period, o.value
+            FROM observation o JOIN upload u ON u.id = o.upload_id AND u.state = 'committed'
+            JOIN cur c ON c.indicator_code = o.indicator_code AND c.period = o.period
+            WHERE o.area = 'all' AND o.revision < c.revision
+            QUALIFY row_number() OVER (PARTITION BY o.indicator_code, o.period
+                                       ORDER BY o.revision DESC) = 1
+        ),
+        seen AS (
+            SELECT s.indicator_code, s.period, s.value
+            FROM meeting_status s JOIN meeting m ON m.id = s.meeting_id
+            JOIN cur c ON c.indicator_code = s.indicator_code AND c.period = s.period
+            WHERE m.recorded_at <= c.uploaded_at
+            QUALIFY row_number() OVER (PARTITION BY s.indicator_code, s.period
+                                       ORDER BY m.meeting_date DESC) = 1
+        )
+        SELECT c.indicator_code, c.period, coalesce(s.value, e.value) AS was, c.value AS now,
+               s.indicator_code IS NOT NULL AS shown, c.uploaded_by AS by, c.uploaded_at AS "on",
+               i.unit, i.decimals
+        FROM cur c JOIN indicator i ON i.code = c.indicator_code
+        LEFT JOIN earlier e USING (indicator_code, period)
+        LEFT JOIN seen s USING (indicator_code, period)
+        WHERE e.indicator_code IS NOT NULL OR s.indicator_code IS NOT NULL
+        ORDER BY c.indicator_code, c.period
+        """,
+        [code, code],
+    ).df()
+    frame["words"] = pd.Series(
+        [
+            correction_words(
+                format_value(r["was"], r["unit"], r["decimals"]),
+                format_value(r["now"], r["unit"], r["decimals"]),
+                r["by"],
+                r["on"],
+                shown=bool(r["shown"]),
+            )
+            for r in frame.to_dict("records")
+        ],
+        index=frame.index,
+        dtype=object,
+    )
+    return frame.drop(columns=["unit", "decimals"])
+
+
 def priorities_of(cur: duckdb.DuckDBPyConnection, indicator_codes) -> set[str]:
     """The priorities the given indicators belong to (what a lead's right to load is about)."""
     codes = sorted({str(c) for c in indicator_codes if c is not None and not pd.isna(c)})

@@ -13,8 +13,9 @@ The rules, in plain English:
   target unless the indicator says otherwise; the rule Safer Derbyshire publishes) and
   **Red** when it is further away than that.
 * **Baseline method**. The same comparison, with the baseline in place of the target.
-* **Not rated**. No figure, a figure older than the indicator's reporting frequency
-  allows, a context-only indicator, or nothing to compare against. Each is labelled with
+* **Not rated**. No figure, a figure behind the reporting calendar (a later period's
+  figure has fallen due and is missing: ``outcomes.calendar.is_behind``), a context-only
+  indicator, or nothing to compare against. Each is labelled with
   its reason so that "not rated" never hides a data gap.
 * **Priority roll-up**. A priority takes the worst status of its rated indicators unless
   the board chooses another rule (see :func:`roll_up`).

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from loaders import periods
-from outcomes import board, charts, spreadsheets, status, wording
+from outcomes import board, charts, observations, spreadsheets, status, wording
 from ui import components as ui
 from ui import data, markup
 from ui import statistics as ui_statistics
@@ -113,6 +113,13 @@ if not revised.empty:
     st.header("Corrections", divider="gray")
     st.caption(
         "Figures that were revised after they were first reported. Earlier revisions are kept."
+    )
+    fixed = observations.corrections(cursor(), code)
+    st.markdown(
+        "\n".join(
+            f"- **{ui.plain(wording.period(p))}**: {ui.plain(w)}."
+            for p, w in zip(fixed["period"], fixed["words"], strict=True)
+        )
     )
     st.dataframe(
         revised.assign(

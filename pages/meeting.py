@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from loaders import periods
-from outcomes import meetings
+from outcomes import blockages, meetings
 from outcomes.errors import Refused
 from ui import auth, data, markup, problems
 from ui import components as ui
@@ -80,13 +80,64 @@ ui.md(
     )
 )
 
+_flash("blockage")
+# Only the blockages this person may deal with (a lead's own priorities; analysts all of them).
+listed = [
+    b
+    for b in ex.blockages.to_dict("records")
+    if person is not None and person.may("commentary.add", priorities=[b["priority_id"]])
+]
+if listed:
+    with (
+        st.expander("Resolve or withdraw a blockage"),
+        st.form("resolve_blockage", clear_on_submit=True),
+    ):
+        pick = st.selectbox(
+            "Blockage",
+            range(len(listed)),
+            format_func=lambda i: (
+                f"{listed[i]['indicator_code']} {listed[i]['name']} "
+                f"({periods.parse_code(listed[i]['period']).label})"
+            ),
+            key="blockage_pick",
+        )
+        outcome = st.radio(
+            "What happened",
+            list(blockages.BLOCKAGE_OUTCOMES),
+            format_func=str.capitalize,
+            horizontal=True,
+            key="blockage_outcome",
+        )
+        note = st.text_area("Note", key="blockage_note", max_chars=meetings.COMMENTARY_MAX_CHARS)
+        if st.form_submit_button("Record it"):
+            chosen_blockage = listed[pick]
+            try:
+                blockages.resolve_blockage(
+                    cursor(),
+                    chosen_blockage["indicator_code"],
+                    chosen_blockage["period"],
+                    outcome=outcome,
+                    note=note,
+                    by=person,
+                )
+            except Refused as err:
+                st.error(str(err))
+            else:
+                _done(
+                    "blockage",
+                    f"Blockage on {chosen_blockage['indicator_code']} {outcome}; "
+                    "it is no longer listed as open.",
+                )
+
 # Record a meeting ---------------------------------------------------------------------------
 st.header("Record a meeting", divider="gray")
 _flash("meeting")
 if can_meet:
     with st.form("record_meeting"):
         left, right = st.columns([1, 2])
-        when = left.date_input("Meeting date", value=today, format="DD/MM/YYYY", key="meeting_date")
+        when = left.date_input(
+            "Meeting date", value=today, max_value=today, format="DD/MM/YYYY", key="meeting_date"
+        )
         title = right.text_input(
             "Title (optional)", key="meeting_title", placeholder="e.g. Safer Plymouth board"
         )
@@ -183,23 +234,23 @@ if can_act:
         )
         old = by_ref.get(chosen, {})
         meeting_dates = [pd.Timestamp(d).date() for d in held["meeting_date"]]
-        with st.form(f"action_form_{chosen or 'new'}"):
-            ref = st.text_input(
-                "Reference",
-                value=chosen or meetings.next_reference(by_ref),
-                disabled=bool(chosen),
-                key=f"action_ref_{chosen}",
-            )
-            text = st.text_area("Action", value=old.get("text", ""), key=f"action_text_{chosen}")
+        # A new action's form gets fresh keys after each save, so it opens empty for the next one.
+        form = chosen or f"new{st.session_state.get('actions_added', 0)}"
+        with st.form(f"action_form_{form}"):
+            if chosen:
+                st.text_input("Reference", value=chosen, disabled=True, key=f"action_ref_{form}")
+            else:
+                st.caption("A new action is given the next free reference when it is saved.")
+            text = st.text_area("Action", value=old.get("text", ""), key=f"action_text_{form}")
             c1, c2 = st.columns(2)
-            owner = c1.text_input("Owner", value=old.get("owner", ""), key=f"action_owner_{chosen}")
+            owner = c1.text_input("Owner", value=old.get("owner", ""), key=f"action_owner_{form}")
             due = c2.date_input(
                 "Due date",
                 value=None
                 if pd.isna(old.get("due_date"))
                 else pd.Timestamp(old["due_date"]).date(),
                 format="DD/MM/YYYY",
-                key=f"action_due_{chosen}",
+                key=f"action_due_{form}",
             )
             c3, c4 = st.columns(2)
             state = c3.selectbox(
@@ -207,7 +258,7 @@ if can_act:
                 list(meetings.ACTION_STATUSES),
                 index=1 if old.get("status") == "done" else 0,
                 format_func=str.capitalize,
-                key=f"action_status_{chosen}",
+                key=f"action_status_{form}",
             )
             was_at = (
                 None
@@ -220,7 +271,7 @@ if can_act:
                 options,
                 index=options.index(was_at) if was_at in options else 0,
                 format_func=lambda d: "None" if d is None else periods.long_date(d),
-                key=f"action_meeting_{chosen}",
+                key=f"action_meeting_{form}",
             )
             priorities = [None, *titles]
             linked = st.selectbox(
@@ -230,28 +281,36 @@ if can_act:
                 if old.get("priority_id") in priorities
                 else 0,
                 format_func=lambda pid: "None" if pid is None else titles[pid],
-                key=f"action_priority_{chosen}",
+                key=f"action_priority_{form}",
             )
             if st.form_submit_button("Save the action", type="primary"):
+                fields = dict(
+                    text=text,
+                    owner=owner,
+                    due_date=due,
+                    status_=state,
+                    meeting_date=from_meeting,
+                    priority_id=linked,
+                )
                 try:
-                    outcome = meetings.save_action(
-                        cursor(),
-                        by=person,
-                        reference=ref,
-                        text=text,
-                        owner=owner,
-                        due_date=due,
-                        status_=state,
-                        meeting_date=from_meeting,
-                        priority_id=linked,
-                    )
+                    if chosen:
+                        ref, outcome = (
+                            chosen,
+                            meetings.save_action(cursor(), by=person, reference=chosen, **fields),
+                        )
+                    else:
+                        ref, outcome = meetings.add_action(cursor(), by=person, **fields), "added"
                 except Refused as err:
                     st.error(str(err))
                 else:
                     if outcome == "unchanged":
-                        st.info(f"Action {ui.plain(ref.strip())} is unchanged: nothing to save.")
+                        st.info(f"Action {ui.plain(ref)} is unchanged: nothing to save.")
                     else:
-                        _done("actions", f"Action {ui.plain(ref.strip())} {outcome}.")
+                        if not chosen:
+                            st.session_state["actions_added"] = (
+                                st.session_state.get("actions_added", 0) + 1
+                            )
+                        _done("actions", f"Action {ui.plain(ref)} {outcome}.")
 
     with close:
         st.subheader("Close an action")

@@ -45,7 +45,7 @@ with st.expander(f"Our vision: {ui.plain(markup.short(p.get('vision'), 90))}", k
 counts = status.count_by_status(ratings["effective_status"])
 ui.md(markup.render("overview_tiles.html", markdown=True, counts=counts))
 st.caption(
-    f"{len(ratings)} indicators across {len(summary)} priorities. Latest figures up to {periods.long_date(basics['as_at'])}."
+    f"{len(ratings)} indicators across {len(summary)} priorities. Judged at {periods.long_date(basics['as_at'])} by the reporting calendar."
     if basics["as_at"]
     else ""
 )

@@ -95,12 +95,18 @@ def _commentary_form(r: dict) -> None:
             "The story behind the curve",
             key=f"c_{code}_narrative_{gen}",
             placeholder="Why the figures look as they do.",
+            max_chars=meetings.COMMENTARY_MAX_CHARS,
         )
-        actions_taken = st.text_area("What is being done", key=f"c_{code}_actions_{gen}")
+        actions_taken = st.text_area(
+            "What is being done",
+            key=f"c_{code}_actions_{gen}",
+            max_chars=meetings.COMMENTARY_MAX_CHARS,
+        )
         blockage = st.checkbox("⚑ Escalate a blockage to the board", key=f"c_{code}_blockage_{gen}")
         blockage_detail = st.text_area(
             "What is blocked, and what you need from the board",
             key=f"c_{code}_detail_{gen}",
+            max_chars=meetings.COMMENTARY_MAX_CHARS,
         )
         override, reason = "none", ""
         if may_override:

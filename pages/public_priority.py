@@ -18,6 +18,7 @@ chosen = ui.choose(
     list(priorities),
     "priority",
     lambda pid: f"{priorities[pid]['tier']}: {priorities[pid]['title']}",
+    pv.PRIORITY,
 )
 row = priorities[chosen]
 own = [r for r in view["indicators"] if r["priority_id"] == chosen]

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from loaders import periods
-from outcomes import people, uploads
+from outcomes import calendar, people, uploads
 from outcomes.errors import Refused
 from outcomes.template import TemplateError, write_template
 from ui import auth, data, problems
@@ -79,18 +79,21 @@ def _preview(data_version: int, sha256: str, name: str, content: bytes) -> uploa
 
 # 2. The template ----------------------------------------------------------------------------
 st.header("2. Download your return", divider="gray")
+# Each lead's own next return by the reporting calendar: the latest quarter due if any of the
+# priority's figures for it are missing, otherwise the quarter after (downloadable early).
+owed = calendar.next_return(cursor(), priority_id)
 last_quarter = periods.period_containing(date.today(), "quarter").previous()
 choices = [last_quarter.previous(n).code for n in range(0, 12)]
-# The return most likely wanted: the quarter after the latest figures the board has.
-horizon = data.basics(version)["as_at"]
-due = periods.period_containing(horizon, "quarter").next().code if horizon else choices[0]
+if owed.period.code not in choices:
+    choices.insert(0, owed.period.code)
+(st.warning if owed.overdue else st.info)(owed.sentence)
 period = st.selectbox(
     "Return period",
     choices,
-    index=choices.index(due) if due in choices else 0,
+    index=choices.index(owed.period.code),
     format_func=lambda c: periods.parse_code(c).label,
-    key="upload_period",
-    help="Starts at the quarter after the latest figures; finished quarters only.",
+    key=f"upload_period_{priority_id}",
+    help="Opens on your next return due; earlier quarters are here to correct a figure.",
 )
 try:
     rows, workbook = _template(version, priority_id, period)
@@ -197,8 +200,8 @@ if uploaded is not None:
             ui.md(f"<ul>{''.join(lines)}</ul>")
             if (shown.statuses["after"] == "not rated").any():
                 st.caption(
-                    "An indicator turns Not rated when its latest figure falls more than one of its "
-                    "periods behind the newest figures anyone has reported: its own return is due."
+                    "An indicator turns Not rated when its figure for the latest period due by "
+                    "the reporting calendar is missing: its own return is overdue."
                 )
         accepted = True
         if prepared.warnings:
@@ -225,6 +228,9 @@ if uploaded is not None:
                     f"Loaded as upload {result.upload_id}: {result.rows_new} new, "
                     f"{result.rows_revised} revised, {result.rows_unchanged} unchanged "
                     f"({uploaded.name}). The dashboard shows the new figures now."
+                    if result.upload_id is not None
+                    else f"Nothing to load: every figure in {uploaded.name} is one the "
+                    "dashboard holds already, so no upload was recorded."
                 )
                 st.session_state["loads"] = st.session_state.get("loads", 0) + 1
                 st.session_state.pop("seen_preview", None)

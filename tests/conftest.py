@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from outcomes.demo import DEMO_FRAMEWORK, build_demo
+from outcomes.demo import DEMO_FRAMEWORK, build_demo, facts
 from outcomes.framework import from_yaml
 from outcomes.store import open_store
 
@@ -12,6 +12,12 @@ from outcomes.store import open_store
 @pytest.fixture(scope="session")
 def demo_framework():
     return from_yaml(DEMO_FRAMEWORK)
+
+
+@pytest.fixture(scope="session")
+def demo_facts():
+    """Where the demo's figures fall today: its latest periods, corrected quarter and files."""
+    return facts()
 
 
 @pytest.fixture

@@ -153,6 +153,7 @@ def validate(framework: Framework, problems: list[str] | None = None) -> list[st
     refs("indicator_spc", "indicator_code", "indicator", "code")
     refs("spc_event", "indicator_code", "indicator", "code")
     _validate_statistics(framework, frequency_of(t), problems)
+    _validate_calendar(t, problems)
     if "all" not in set(t["area"]["code"]):
         problems.append("area: the list of areas must include 'all', the whole partnership")
 
@@ -191,6 +192,27 @@ def validate(framework: Framework, problems: list[str] | None = None) -> list[st
         except periods.PeriodError as err:
             problems.append(f"indicator_target {row['indicator_code']}: trajectory period {err}")
     return problems
+
+
+def _validate_calendar(t: dict[str, pd.DataFrame], problems: list[str]) -> None:
+    """Each rule names a real priority or indicator (an indicator's in its own frequency), and
+    a number of days a return can sensibly take."""
+    known = {"priority": set(t["priority"]["id"]), "indicator": frequency_of(t)}
+    for r in t["return_due"].itertuples():
+        who = f"return_due {r.scope} {'' if r.scope_key is None else r.scope_key}".rstrip()
+        if r.scope == "partnership" and r.scope_key is not None:
+            problems.append(f"{who}: leave scope_key blank for the partnership's own rule")
+        elif r.scope in known and r.scope_key not in known[r.scope]:
+            problems.append(f"{who}: '{r.scope_key}' is not a known {r.scope}")
+        elif r.scope == "indicator" and known["indicator"][r.scope_key] != r.frequency:
+            problems.append(
+                f"{who}: the indicator is reported {known['indicator'][r.scope_key]}, "
+                f"not {r.frequency}"
+            )
+        if not pd.isna(r.due_days) and not 0 <= int(r.due_days) <= 366:
+            problems.append(
+                f"{who}: due_days {int(r.due_days)} should be a number of days from 0 to 366"
+            )
 
 
 def frequency_of(t: dict[str, pd.DataFrame]) -> dict[str, str]:

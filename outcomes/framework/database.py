@@ -32,7 +32,9 @@ def import_framework(
         _refuse_dropping_used(cur, framework)
         for name in reversed(IMPORT_ORDER):
             table = TABLES[name]
-            if name in REPLACED_WHOLE:
+            if name == "return_due":
+                cur.execute("DELETE FROM return_due WHERE scope <> 'default'")
+            elif name in REPLACED_WHOLE:
                 cur.execute(f"DELETE FROM {name}")
             elif table.key:
                 keep = list(framework[name][table.key[0]])
@@ -43,6 +45,8 @@ def import_framework(
             frame = framework[name].copy()
             if name == "partnership":
                 frame.insert(0, "id", 1)
+            if name == "return_due":
+                frame["scope_key"] = frame["scope_key"].fillna("")  # the partnership's: blank
             if name == "indicator":
                 # indicator.status_method's CHECK predates spc; indicator_spc carries it.
                 frame["status_method"] = frame["status_method"].replace("spc", "target")
@@ -101,9 +105,12 @@ def read_framework(cur: duckdb.DuckDBPyConnection) -> Framework:
     tables = {}
     for name, table in TABLES.items():
         order = "sort_order" if "sort_order" in table.column_names else ", ".join(table.key) or "1"
+        where = " WHERE scope <> 'default'" if name == "return_due" else ""
         frame = cur.execute(
-            f"SELECT {', '.join(table.column_names)} FROM {name} ORDER BY {order}"
+            f"SELECT {', '.join(table.column_names)} FROM {name}{where} ORDER BY {order}"
         ).df()
+        if name == "return_due":
+            frame["scope_key"] = frame["scope_key"].replace("", None)
         rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
         tables[name] = coerce_table(rows, table, [], "")
     by_spc = {

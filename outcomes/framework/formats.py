@@ -48,6 +48,7 @@ def from_nested(doc: dict[str, Any], source: str = "framework") -> Framework:
         raise FrameworkError([f"missing section(s): {', '.join(missing)}"], source)
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
     rows["partnership"] = [dict(doc["partnership"])]
+    _due_rows("partnership", None, rows["partnership"][0].pop("due_days", None), rows, problems)
     for section, table in (("partners", "partner"), ("tiers", "tier"), ("areas", "area")):
         for order, item in enumerate(doc.get(section) or [], start=1):
             rows[table].append({"sort_order": order, **item})
@@ -65,10 +66,14 @@ def from_nested(doc: dict[str, Any], source: str = "framework") -> Framework:
         indicators = item.pop("indicators", None) or []
         if "tier" in item:
             item["tier_code"] = item.pop("tier")
+        _due_rows("priority", item.get("id"), item.pop("due_days", None), rows, problems)
         rows["priority"].append({"sort_order": p_order, **item})
         for i_order, ind in enumerate(indicators, start=1):
             ind = dict(ind)
             trajectory = ind.pop("trajectory", None) or {}
+            due = ind.pop("due_days", None)
+            if due is not None:
+                _due_rows("indicator", ind.get("code"), {ind.get("frequency"): due}, rows, problems)
             _spc_rows(ind.get("code"), ind.pop("spc", None), rows, problems)
             derived = ind.pop("derived_from", None)
             if derived is not None:
@@ -132,6 +137,29 @@ def from_nested(doc: dict[str, Any], source: str = "framework") -> Framework:
     return framework
 
 
+def _due_rows(scope: str, key: Any, due: Any, rows: dict[str, list], problems: list[str]) -> None:
+    """``due_days: {monthly: 20, quarterly: 45}`` (an indicator's one number arrives keyed by its
+    own frequency) as rows of the reporting calendar."""
+    if due is None:
+        return
+    if not isinstance(due, dict):
+        problems.append(
+            f"{scope} {key or ''}".strip()
+            + ": due_days should be {monthly: DAYS, quarterly: DAYS, annual: DAYS}"
+        )
+        return
+    for frequency, days in due.items():
+        rows["return_due"].append(
+            {"scope": scope, "scope_key": key, "frequency": frequency, "due_days": days}
+        )
+
+
+def _due_of(t: dict[str, pd.DataFrame], scope: str, key: Any) -> dict[str, int]:
+    rule = t["return_due"]
+    own = rule[(rule["scope"] == scope) & (rule["scope_key"].fillna("") == (key or ""))]
+    return {r.frequency: int(r.due_days) for r in own.itertuples()}
+
+
 def _spc_rows(code: Any, spc: Any, rows: dict[str, list], problems: list[str]) -> None:
     """An indicator's ``spc: {profile, recalculate: {PERIOD: reason}, ghost: {PERIOD: reason}}``."""
     if spc is None:
@@ -168,6 +196,8 @@ def to_nested(framework: Framework) -> dict[str, Any]:
 
     t = framework.tables
     doc: dict[str, Any] = {"partnership": plain(framework.partnership)}
+    if due := _due_of(t, "partnership", None):
+        doc["partnership"]["due_days"] = due
     doc["partners"] = [
         plain(r, ("sort_order",)) for r in t["partner"].sort_values("sort_order").to_dict("records")
     ]
@@ -181,6 +211,8 @@ def to_nested(framework: Framework) -> dict[str, Any]:
     for p in t["priority"].sort_values("sort_order").to_dict("records"):
         item = plain(p, ("sort_order",))
         item["tier"] = item.pop("tier_code")
+        if due := _due_of(t, "priority", p["id"]):
+            item["due_days"] = due
         item["indicators"] = []
         inds = t["indicator"][t["indicator"]["priority_id"] == p["id"]].sort_values("sort_order")
         for ind in inds.to_dict("records"):
@@ -196,6 +228,8 @@ def to_nested(framework: Framework) -> dict[str, Any]:
                 entry["derived_from"] = plain({"series": d.series_code, "aggregate": d.aggregate})
                 if d.areas:
                     entry["derived_from"]["areas"] = d.areas.split(";")
+            if due := _due_of(t, "indicator", ind["code"]):
+                entry["due_days"] = next(iter(due.values()))
             spc = _spc_block(t, ind["code"])
             if spc:
                 entry["spc"] = spc
@@ -276,6 +310,11 @@ _ABOUT = [
     (
         "indicator_target",
         "optional per-period targets (a trajectory) that override indicator.target",
+    ),
+    (
+        "return_due",
+        "optional: the reporting calendar, a period's return due due_days after it ends; scope "
+        "partnership (scope_key blank), priority (its id) or indicator (its code, its frequency)",
     ),
     (
         "public",

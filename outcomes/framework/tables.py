@@ -22,7 +22,15 @@ AGGREGATES = ("sum", "mean")
 SPC_PROFILES = ("mdc", "plotthedots")  # outcomes.spc.PROFILES
 SPC_EVENTS = ("recalculate", "ghost")
 # Sheets an older export may lack; read as empty rather than refused.
-OPTIONAL_SHEETS = ("indicator_derivation", "indicator_spc", "spc_event", "comparator_area")
+OPTIONAL_SHEETS = (
+    "indicator_derivation",
+    "indicator_spc",
+    "spc_event",
+    "comparator_area",
+    "return_due",
+)
+# The reporting calendar's scopes (the database's 'default' rows are no framework's).
+DUE_SCOPES = ("partnership", "priority", "indicator")
 
 
 @dataclass(frozen=True)
@@ -179,6 +187,18 @@ TABLES: dict[str, Table] = {
                 Column("sort_order", "integer", required=True),
             ),
         ),
+        # The reporting calendar: a period's return is due due_days after it ends (scope_key:
+        # blank for the partnership, else the priority id or indicator code).
+        Table(
+            "return_due",
+            ("scope", "scope_key", "frequency"),
+            (
+                Column("scope", required=True, choices=DUE_SCOPES),
+                Column("scope_key"),
+                Column("frequency", required=True, choices=FREQUENCIES),
+                Column("due_days", "integer", required=True),
+            ),
+        ),
         Table(
             "indicator_target",
             ("indicator_code", "period"),
@@ -204,6 +224,7 @@ IMPORT_ORDER = (
     "indicator_spc",
     "spc_event",
     "comparator_area",
+    "return_due",
 )
 # Rows that hang off an indicator and are simply replaced on every import.
 REPLACED_WHOLE = (
@@ -212,6 +233,7 @@ REPLACED_WHOLE = (
     "indicator_spc",
     "spc_event",
     "comparator_area",
+    "return_due",
 )
 
 

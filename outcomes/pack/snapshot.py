@@ -2,7 +2,7 @@
 
 Every format reads the same ``Snapshot``. The agenda by exception comes from
 ``agenda.since_last_meeting``, the priority roll-ups from ``board.priority_summary`` and the
-staleness of a frozen figure from ``periods.is_stale``: the pack decides none of them itself.
+staleness of a frozen figure from ``agenda.is_stale`` (the reporting calendar): the pack decides none of them itself.
 """
 
 from __future__ import annotations
@@ -176,7 +176,7 @@ def _snapshot_now(cur: duckdb.DuckDBPyConnection, today: date) -> Snapshot:
         heading=f"As at {periods.long_date(today)}",
         explanation="Statuses as they stand now.",
         provenance=(
-            f"Statuses judged at {periods.long_date(horizon)}, the latest figures reported."
+            f"Statuses judged at {periods.long_date(horizon)} by the reporting calendar."
             if horizon
             else "No figures are reported yet."
         ),
@@ -219,7 +219,7 @@ def _snapshot_frozen(cur: duckdb.DuckDBPyConnection, when: date, today: date) ->
         )
     recorded_at = meeting["recorded_at"]
     frozen = agenda.frozen_statuses(cur, meeting["id"])
-    horizon = agenda.horizon_of(cur, frozen)
+    horizon = agenda.horizon_of(cur, meeting)
     overrides = _keyed(cur, _OVERRIDES_THEN, recorded_at)
     comments = _keyed(cur, _COMMENTARY_THEN, recorded_at)
     indicators = []
@@ -294,11 +294,7 @@ def _recompute(r: dict[str, Any], horizon: date | None) -> tuple[str, str]:
     """The computed status of a frozen figure, by the status rules and the staleness rule."""
     if r.get("polarity") is None:
         return r["status"], "as recorded at the meeting"
-    stale = bool(
-        r["period"]
-        and horizon is not None
-        and periods.is_stale(periods.parse_code(r["period"]), horizon)
-    )
+    stale = horizon is not None and agenda.is_stale(r, horizon)
     rating = status.rate(
         r["value"],
         polarity=r["polarity"],

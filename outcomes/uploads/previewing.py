@@ -91,8 +91,11 @@ def write(
         notes = notes.assign(author=by.signature, upload_id=writer.ensure_upload())
         with registered(cur, "_commentary", notes):
             cur.execute(
-                "INSERT INTO commentary (indicator_code, period, narrative, blockage, author, upload_id) "
-                "SELECT indicator_code, period, narrative, blockage, author, upload_id FROM _commentary"
+                # A row marked Y carries its commentary as what is blocked: the template asks
+                # the lead to explain the blockage there.
+                "INSERT INTO commentary (indicator_code, period, narrative, blockage, blockage_detail, "
+                "author, upload_id) SELECT indicator_code, period, narrative, blockage, "
+                "CASE WHEN blockage THEN narrative END, author, upload_id FROM _commentary"
             )
     result = writer.finish()
     tell(1.0, "Done")

@@ -15,6 +15,7 @@ from loaders import periods
 from loaders.problems import Problem, problem
 from loaders.returns import ReturnRows, read_return
 from loaders.values import PLAUSIBLE_MAX, parse_value
+from outcomes.meetings import COMMENTARY_MAX_CHARS
 from outcomes.store import registered
 from outcomes.uploads.prepared import Prepared
 
@@ -29,6 +30,10 @@ def _framework_facts(cur: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, dict
         .df()
         .set_index("code")
     )
+    derived = {
+        r[0] for r in cur.execute("SELECT indicator_code FROM indicator_derivation").fetchall()
+    }
+    indicators["derived"] = [code in derived for code in indicators.index]
     areas = cur.execute("SELECT code, name FROM area").fetchall()
     lookup = {}
     for code, name in areas:
@@ -63,6 +68,17 @@ def prepare_return(cur, path: Path, file_name: str, sha: str, today: date) -> Pr
     )
     frame = _drop_duplicates(frame, problems, where, col.get("indicator_code"))
     _warn(cur, frame, indicators, problems, where, col.get("value"))
+    _areas_add_up(frame, indicators, set(area_lookup.values()), problems, where, col.get("value"))
+    if frame.empty and not any(p.severity == "error" for p in problems):
+        problems.append(
+            problem(
+                "no-figures",
+                "This return has no figures in it: type each figure in the Value column (or "
+                "n/a with a note where one is not available), save the file and upload it again.",
+                column=col.get("value"),
+                **where,
+            )
+        )
     return Prepared(
         file_name=file_name,
         sha256=sha,
@@ -130,6 +146,14 @@ def _check_row(
         flag("blockage-invalid", message, "blockage", "blockage_raw")
         blockage = False
     commentary = str(row.get("commentary") or "").strip()
+    if len(commentary) > COMMENTARY_MAX_CHARS:
+        message = (
+            f"{code} {period.code}: the commentary is {len(commentary):,} characters; the limit "
+            f"is {COMMENTARY_MAX_CHARS:,}. Shorten it to the story the board needs and send the "
+            "rest to the board's officer."
+        )
+        flag("commentary-too-long", message, "commentary", None)
+        commentary = ""
     if commentary or blockage:
         notes.append(
             {
@@ -148,6 +172,12 @@ def _check_row(
     if parsed.value is None and parsed.note is None:
         message = f"{label}: no figure given, so nothing is recorded for it."
         return flag("no-figure", message, "value", None)
+    if ind["derived"]:
+        message = (
+            f"{code} is computed from public data, not typed: loading the public files works it "
+            "out. Leave its Value blank."
+        )
+        return flag("computed-indicator", message, "value", "value_raw")
     out_of_range = None if parsed.value is None else _range_problem(parsed.value, ind["unit"])
     if out_of_range:
         return flag("value-out-of-range", f"{label}: {out_of_range}", "value", "value_raw")
@@ -245,6 +275,41 @@ def _range_problem(value: float, unit: str) -> str | None:
             f"{PLAUSIBLE_MAX[unit]:,.0f}): check the figure for a typing slip."
         )
     return None
+
+
+def _areas_add_up(
+    frame: pd.DataFrame,
+    indicators: pd.DataFrame,
+    areas: set[str],
+    problems: list[Problem],
+    where: dict,
+    column: str | None,
+) -> None:
+    """A warning where a count's area figures, all given, do not add up to the partnership's
+    figure in the same return (or, some given, already come to more than it)."""
+    counts = frame[frame["value"].notna()]
+    counts = counts[counts["indicator_code"].map(indicators["unit"]) == "count"]
+    parts = areas - {"all"}
+    for (code, period), group in counts.groupby(["indicator_code", "period"]):
+        total = group[group["area"] == "all"]
+        split = group[group["area"] != "all"]
+        if total.empty or split.empty:
+            continue
+        whole, summed = float(total["value"].iloc[0]), float(split["value"].sum())
+        complete = set(split["area"]) >= parts
+        if (complete and abs(summed - whole) > 0.5) or summed > whole + 0.5:
+            problems.append(
+                problem(
+                    "areas-do-not-add-up",
+                    f"{code} {period}: the areas' figures add up to {summed:,g}"
+                    f"{'' if complete else ' (not every area given)'}, but the partnership's "
+                    f"figure is {whole:,g}. Check both; if they are right, accept the warnings.",
+                    row=int(total["source_row"].iloc[0]),
+                    column=column,
+                    value=f"{whole:g}",
+                    **where,
+                )
+            )
 
 
 def _drop_duplicates(

@@ -12,11 +12,13 @@ from typing import Any
 import pytest
 
 from outcomes import meetings
-from outcomes.demo import DEMO_FRAMEWORK, build_demo
+from outcomes.demo import DEMO_FRAMEWORK, build_demo, facts
 from outcomes.framework import from_yaml
 from outcomes.store import open_store
 from tests.actors import acting
 from tests.browser.server import serve
+
+D = facts()  # where the demo's figures fall today
 
 pytestmark = pytest.mark.browser
 
@@ -53,7 +55,7 @@ def typed_server(chromium_path, tmp_path_factory):
     meetings.add_commentary(
         cur,
         "RO01",
-        "2024/25 Q4",
+        D.moved("2024/25 Q4"),
         by=acting("Lead"),
         narrative=EVIL,
         blockage=True,

@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from outcomes import calendar, wording
+from outcomes.demo import facts
 from tests.browser.server import serve_fresh_demo
 
 pytestmark = pytest.mark.browser
@@ -24,7 +26,11 @@ pytestmark = pytest.mark.browser
 UPLOAD_TITLE = "Quarterly return"
 OVERVIEW_TITLE = "Safer Plymouth Partnership: our plan"
 VICTIMS = "Victims who are most vulnerable"
-# The lead's figures for 2025/26 Q1: VV01 falls well below its target of 75.
+D = facts()  # where the demo's figures fall today
+LATEST, NEXT = D.latest_quarter, D.latest_quarter.next()
+FILE_CODE = LATEST.code.replace("/", "-").replace(" ", "-")
+# The lead's corrected figures for the latest quarter: VV01 falls well below its target of 75.
+# (Every lead has sent the latest quarter due, and the next one has not finished yet.)
 FIGURES = {"VV01": 61, "VV02": 400, "VV03": 22.5}
 COMMENTARY = "Fewer survey returns this quarter; the new survey provider starts in July."
 BLOCKAGE_HEADER = "Blockage for the board (Y/N)"
@@ -124,23 +130,33 @@ def test_lead_downloads_fills_uploads_and_confirms_a_return(
     assert len(before) == 7 and before[VICTIMS] == "▲ Amber", before
 
     open_upload_page(page, upload_server, wait_for_app)
-    button = page.get_by_role("button", name="Download the return for 2025/26 Q1 (3 rows)")
+    # The page opens on the lead's own next return and says when it is due.
+    due = calendar.Due(NEXT, calendar.due_date(NEXT, 45), False).sentence
+    expect(page.get_by_text(due)).to_be_visible()
+    expect(
+        page.get_by_role("button", name=f"Download the return for {NEXT.code} (3 rows)")
+    ).to_be_visible()
+    # The lead corrects the latest quarter instead, whose figures are in already.
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="Return period").click()
+    page.get_by_role("option", name=LATEST.label, exact=True).click()
+    wait_for_app(page, h1=UPLOAD_TITLE)
+    button = page.get_by_role("button", name=f"Download the return for {LATEST.code} (3 rows)")
     expect(button).to_be_visible()
     with page.expect_download() as download_info:
         button.click()
     download = download_info.value
-    assert download.suggested_filename == "return-vulnerable-victims-2025-26-Q1.xlsx"
+    assert download.suggested_filename == f"return-vulnerable-victims-{FILE_CODE}.xlsx"
     template = tmp_path / download.suggested_filename
     download.save_as(template)
     wait_for_app(page, h1=UPLOAD_TITLE)
 
-    filled = tmp_path / "VV return 2025-26 Q1.xlsx"
+    filled = tmp_path / f"VV return {FILE_CODE}.xlsx"
     fill_return(template, filled)
     upload(page, filled, wait_for_app, expect)
 
     expect(step(page, "4. Preview")).to_be_visible()
     expect(
-        page.get_by_text(re.compile(r"3 new,\s*0 revised,\s*0 unchanged figure"))
+        page.get_by_text(re.compile(r"0 new,\s*3 revised,\s*0 unchanged figure"))
     ).to_be_visible()
     expect(page.get_by_text("Status before → after")).to_be_visible()
     vv01 = page.locator("li").filter(has=page.locator("strong", has_text=re.compile(r"^VV01$")))
@@ -160,7 +176,7 @@ def test_lead_downloads_fills_uploads_and_confirms_a_return(
     wait_for_app(page, h1=UPLOAD_TITLE)
     expect(
         page.locator('[data-testid="stAlert"]').filter(has_text="Loaded as upload")
-    ).to_contain_text("3 new, 0 revised, 0 unchanged")
+    ).to_contain_text("0 new, 3 revised, 0 unchanged")
     screenshot(page, "upload-loaded-1280x720")
 
     # The link under the success message takes the lead to the plan on a page.
@@ -168,7 +184,7 @@ def test_lead_downloads_fills_uploads_and_confirms_a_return(
     wait_for_app(page, h1=OVERVIEW_TITLE)
     expect(page.get_by_text("Page not found")).to_have_count(0)
     expect(priority_card(page, VICTIMS).locator(".badge").first).to_have_text("✖ Red")
-    expect(priority_card(page, VICTIMS)).to_contain_text("Q1 2025/26 (Apr–Jun 2025)")
+    expect(priority_card(page, VICTIMS)).to_contain_text(wording.period(LATEST.code))
     after = card_badges(page)
     assert after[VICTIMS] == "✖ Red", after
     assert {t: b for t, b in after.items() if t != VICTIMS} == {

@@ -10,7 +10,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from outcomes import meetings
-from outcomes.demo import build_demo
+from outcomes.demo import build_demo, facts
 from outcomes.store import open_store
 from tests.actors import acting
 
@@ -26,7 +26,7 @@ def after_a_meeting(demo_db: Path, path: Path) -> None:
     meetings.add_commentary(
         cur,
         "VV01",
-        "2024/25 Q4",
+        facts().moved("2024/25 Q4"),
         by=acting("Victim Services Lead"),
         narrative="Survey sample too small this quarter.",
         status_override="red",
@@ -35,7 +35,7 @@ def after_a_meeting(demo_db: Path, path: Path) -> None:
     meetings.add_commentary(
         cur,
         "MS01",
-        "2024/25 Q4",
+        facts().moved("2024/25 Q4"),
         by=acting("DCI <Modern Slavery>"),
         narrative="Training places cut.",
         blockage=True,

@@ -11,10 +11,13 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from outcomes import people
+from outcomes import people, wording
+from outcomes.demo import facts
 from outcomes.store import PROJECT_ROOT, open_store
 from tests.pages.conftest import clear_caches
 from ui.markup import plain
+
+D = facts()  # where the demo's figures fall today
 
 PRIORITY_PAGE = "pages/priority.py"
 LEAD = "Head of Probation Delivery Unit, Plymouth"
@@ -97,8 +100,8 @@ def _title_badge(at: AppTest) -> str:
 
 
 def test_the_form_defaults_to_the_latest_period(at):
-    assert at.selectbox(key="c_RO01_period_0").value == "2024/25 Q4"
-    assert at.selectbox(key="c_RO03_period_0").value == "2025-03"  # monthly
+    assert at.selectbox(key="c_RO01_period_0").value == D.moved("2024/25 Q4")
+    assert at.selectbox(key="c_RO03_period_0").value == D.moved("2025-03")  # monthly
     assert at.selectbox(key="c_RO01_override_0").value == "none"
     assert "No commentary yet from the accountable person." in _text(at)
 
@@ -113,10 +116,10 @@ def test_commentary_added_on_the_form_shows_beside_the_chart(at, fresh_db):
     )
     assert not at.error, [e.value for e in at.error]
     assert [s.value for s in at.success] == [
-        "Commentary for RO01 (Q4 2024/25, Jan–Mar 2025) added."
+        f"Commentary for RO01 ({wording.period_aside(D.latest_quarter.code)}) added."
     ]
     text = _text(at)
-    assert "<strong>Commentary for Q4 2024/25 (Jan–Mar 2025)</strong>" in text
+    assert f"<strong>Commentary for {wording.period(D.latest_quarter.code)}</strong>" in text
     assert (
         "<strong>The story behind the curve:</strong> Two prolific &lt;offenders&gt; were released"
         in text
@@ -205,7 +208,7 @@ def test_a_long_commentary_shows_its_beginning_and_reads_more_on_request(fresh_d
     con = duckdb.connect(str(fresh_db))
     con.execute(
         "INSERT INTO commentary (indicator_code, period, narrative, author) VALUES (?, ?, ?, ?)",
-        ["RO01", "2024/25 Q4", story, "Probation lead"],
+        ["RO01", D.latest_quarter.code, story, "Probation lead"],
     )
     con.close()
     at = AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60)
@@ -218,3 +221,10 @@ def test_a_long_commentary_shows_its_beginning_and_reads_more_on_request(fresh_d
     assert len(shown[1]) > 50_000
     more = [e for e in at.expander if e.label == "Read the whole commentary"]
     assert len(more) == 1 and shown[1] in [m.value for m in more[0].markdown]
+
+
+def test_the_commentary_form_limits_its_length(at):
+    from outcomes.meetings import COMMENTARY_MAX_CHARS
+
+    limited = [a for a in at.text_area if a.key.startswith("c_RO01_")]
+    assert limited and all(a.max_chars == COMMENTARY_MAX_CHARS for a in limited)

@@ -16,17 +16,32 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from outcomes import meetings
+from outcomes.demo import facts
 from outcomes.observations import record_upload
 from outcomes.store import PROJECT_ROOT, open_store
 from tests.actors import acting
 from tests.pages.conftest import clear_caches
 from ui.markup import plain
 
+D = facts()  # where the demo's figures fall today
+
 MEETING_PAGE = "pages/meeting.py"
 WHO = "Ana Lyst (analyst)"  # the demo's analyst, chosen on the demo sign-in
 ANALYST = "analyst@demo.example"
 RECORD = "FormSubmitter:record_meeting-Record the meeting"
-SAVE_NEW = "FormSubmitter:action_form_new-Save the action"
+
+
+def _new_form(at: AppTest) -> str:
+    """The new-action form's key: fresh after each action added, so it opens empty."""
+    # AppTest's session state has no get().
+    added = at.session_state["actions_added"] if "actions_added" in at.session_state else 0  # noqa: SIM401
+    return f"new{added}"
+
+
+def _save_new(at: AppTest):
+    return at.button(key=f"FormSubmitter:action_form_{_new_form(at)}-Save the action")
+
+
 CLOSE = "FormSubmitter:close_action-Mark as done"
 
 
@@ -76,7 +91,7 @@ def _write(path, action) -> None:
 
 def _revise_vv02_to_red(cur) -> None:
     frame = pd.DataFrame(
-        [{"indicator_code": "VV02", "period": "2024/25 Q4", "area": "all", "value": 300}]
+        [{"indicator_code": "VV02", "period": D.moved("2024/25 Q4"), "area": "all", "value": 300}]
     )
     record_upload(
         cur, frame, by=acting("Service Manager"), file_name="VV02.xlsx", source_format="return"
@@ -165,7 +180,7 @@ def test_blockages_and_overdue_actions_reach_both_views(at, fresh_db):
         meetings.add_commentary(
             cur,
             "RO01",
-            "2024/25 Q4",
+            D.moved("2024/25 Q4"),
             by=acting("Head of Probation Delivery Unit"),
             narrative="Two prolific offenders were released in March.",
             blockage=True,
@@ -194,24 +209,24 @@ def test_blockages_and_overdue_actions_reach_both_views(at, fresh_db):
 # The actions log -------------------------------------------------------------------------------
 
 
-def _add_action(at: AppTest, ref: str, text: str, due: date | None, priority: str | None = None):
+def _add_action(at: AppTest, text: str, due: date | None, priority: str | None = None):
     at.selectbox(key="action_pick").set_value("").run()
-    at.text_input(key="action_ref_").input(ref)
-    at.text_area(key="action_text_").input(text)
-    at.text_input(key="action_owner_").input("Head of Community Safety")
-    at.date_input(key="action_due_").set_value(due)
-    at.selectbox(key="action_priority_").set_value(priority)
-    at.button(key=SAVE_NEW).click().run()
+    form = _new_form(at)
+    at.text_area(key=f"action_text_{form}").input(text)
+    at.text_input(key=f"action_owner_{form}").input("Head of Community Safety")
+    at.date_input(key=f"action_due_{form}").set_value(due)
+    at.selectbox(key=f"action_priority_{form}").set_value(priority)
+    _save_new(at).click().run()
     return _ok(at)
 
 
 def test_actions_add_overdue_stands_out_and_close(at, fresh_db):
     _open(at)
-    _add_action(at, "A1", "Report back on the domestic abuse campaign", date(2099, 3, 31))
+    _add_action(at, "Report back on the domestic abuse campaign", date(2099, 3, 31))
     assert [s.value for s in at.success] == ["Action A1 added."]
-    _add_action(
-        at, "A2", "Ask police.uk for the missing extract", date(2025, 1, 31), "street-violence"
-    )
+    # The form is empty again for the next action.
+    assert at.text_area(key=f"action_text_{_new_form(at)}").value == ""
+    _add_action(at, "Ask police.uk for the missing extract", date(2025, 1, 31), "street-violence")
     assert [s.value for s in at.success] == ["Action A2 added."]
 
     table = _actions_table(at)
@@ -244,6 +259,57 @@ def test_actions_add_overdue_stands_out_and_close(at, fresh_db):
     assert rows == [("A1", "open"), ("A2", "done")]
 
 
+def test_a_new_action_added_while_another_is_on_screen_replaces_nothing(at, fresh_db):
+    """Issue 9, item 4: two tabs were both offered A3 and the second overwrote the first."""
+    _open(at)
+    at.selectbox(key="action_pick").set_value("").run()
+    # Someone else adds an action after this page was drawn...
+    _write(
+        fresh_db,
+        lambda cur: meetings.add_action(cur, by=acting("clerk"), text="Theirs", owner="Chair"),
+    )
+    form = _new_form(at)
+    at.text_area(key=f"action_text_{form}").input("Mine")
+    at.text_input(key=f"action_owner_{form}").input("Vice-chair")
+    _save_new(at).click().run()
+    # ...and this one is given the next reference: both are kept.
+    assert [s.value for s in _ok(at).success] == ["Action A2 added."]
+    rows = _query(fresh_db, "SELECT reference, text FROM action ORDER BY reference")
+    assert rows == [("A1", "Theirs"), ("A2", "Mine")]
+
+
+def test_a_meeting_date_cannot_be_in_the_future(at, fresh_db):
+    _open(at)
+    assert at.date_input(key="meeting_date").max == date.today()
+
+
+def test_a_blockage_can_be_resolved_from_the_meetings_page(at, fresh_db):
+    _write(
+        fresh_db,
+        lambda cur: meetings.add_commentary(
+            cur,
+            "DA02",
+            D.latest_quarter.code,
+            by=acting("Lead"),
+            blockage=True,
+            blockage_detail="No refuge.",
+        ),
+    )
+    _open(at)
+    assert "No refuge." in _text(at)
+    at.radio(key="blockage_outcome").set_value("withdrawn")
+    at.text_area(key="blockage_note").input("Raised in error: the refuge opened in May.")
+    at.button(key="FormSubmitter:resolve_blockage-Record it").click().run()
+    assert not _ok(at).error, [e.value for e in at.error]
+    assert [s.value for s in _ok(at).success] == [
+        "Blockage on DA02 withdrawn; it is no longer listed as open."
+    ]
+    assert "No refuge." not in _text(at)
+    assert _query(fresh_db, "SELECT outcome, resolved_by FROM blockage_resolution") == [
+        ("withdrawn", WHO)
+    ]
+
+
 def test_editing_an_action_changes_it(at, fresh_db):
     _write(
         fresh_db,
@@ -268,9 +334,8 @@ def test_editing_an_action_changes_it(at, fresh_db):
 
 def test_an_action_needs_its_fields(at, fresh_db):
     _open(at)
-    at.text_input(key="action_ref_").input("A1")
-    at.text_area(key="action_text_").input("Something")
-    at.button(key=SAVE_NEW).click().run()
+    at.text_area(key=f"action_text_{_new_form(at)}").input("Something")
+    _save_new(at).click().run()
     assert [e.value for e in _ok(at).error] == ["An action needs an owner."]
     assert _query(fresh_db, "SELECT count(*) FROM action") == [(0,)]
 
@@ -332,11 +397,13 @@ def test_a_blockage_with_no_detail_beside_one_with_detail_shows_on_both_views(at
 
     def setup(cur):
         meetings.record_meeting(cur, "2025-05-15", by=acting("clerk"))
-        meetings.add_commentary(cur, "VV01", "2024/25 Q4", by=acting("Victim Lead"), blockage=True)
+        meetings.add_commentary(
+            cur, "VV01", D.moved("2024/25 Q4"), by=acting("Victim Lead"), blockage=True
+        )
         meetings.add_commentary(
             cur,
             "RO01",
-            "2024/25 Q4",
+            D.moved("2024/25 Q4"),
             by=acting("Head of Probation Delivery Unit"),
             narrative="Two prolific offenders were released in March.",
             blockage=True,
@@ -354,7 +421,12 @@ def test_a_blockage_with_no_detail_beside_one_with_detail_shows_on_both_views(at
 
 def test_a_board_member_reads_but_is_offered_no_change(at, fresh_db):
     _open(at, as_email="board.member@demo.example")
-    assert not [b for b in at.button if b.key in (RECORD, SAVE_NEW, CLOSE, "actions_import_go")]
+    assert not [
+        b
+        for b in at.button
+        if b.key in (RECORD, CLOSE, "actions_import_go", "FormSubmitter:resolve_blockage-Record it")
+        or b.key.startswith("FormSubmitter:action_form_")
+    ]
     assert "Recording meetings and changing actions is for the partnership's analysts." in _text(at)
     # What they may read is all there: the agenda, the log's export, the audit trail.
     assert any(b.label == "Download the actions log (.xlsx)" for b in at.get("download_button"))

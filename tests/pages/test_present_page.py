@@ -9,8 +9,11 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from outcomes.demo import facts
 from outcomes.store import PROJECT_ROOT
 from tests.pages.conftest import after_a_meeting
+
+D = facts()  # where the demo's figures fall today
 
 PAGE = "pages/present.py"
 PLAN_ORDER = (

@@ -13,9 +13,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from outcomes import meetings
+from outcomes.demo import facts
 from outcomes.store import PROJECT_ROOT, open_store
 from tests.actors import acting
 from tests.pages.conftest import clear_caches
+
+D = facts()  # where the demo's figures fall today
 
 IMAGE = "![x](http://evil.example/p.png)"
 LINK = "[click](http://evil.example)"
@@ -50,7 +53,7 @@ def typed_db(fresh_db):
     meetings.add_commentary(
         cur,
         "RO01",
-        "2024/25 Q4",
+        D.moved("2024/25 Q4"),
         by=acting(f"Lead {EVIL}"),
         narrative=EVIL,
         actions_taken=EVIL,

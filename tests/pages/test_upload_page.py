@@ -14,12 +14,16 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from outcomes import calendar
+from outcomes.demo import facts
 from outcomes.store import PROJECT_ROOT
 from tests.pages.conftest import clear_caches
 
+D = facts()  # where the demo's figures fall today
 UPLOAD_PAGE = "pages/upload.py"
-CORRECTION_FILE = "VV return 2024-25 Q3 (corrected).xlsx"
-DEMO_FILE = "demo data 2021-22 to 2024-25 (generated)"
+CORRECTION_FILE = D.correction_file
+DEMO_FILE = D.data_file
+NEXT = D.latest_quarter.next()  # every lead's next return: the demo has the latest due
 STEPS_BEFORE_A_FILE = [
     "1. Who you are",
     "2. Download your return",
@@ -83,9 +87,11 @@ def test_upload_page_renders_its_steps_template_and_history(app):
     said = " ".join(m.value for m in at.main.markdown)
     assert "Loading as **Ana Lyst (analyst)" in said
     assert at.selectbox(key="upload_priority").value == "vulnerable-victims"
-    # The return due is the quarter after the latest figures (2024/25 Q4).
-    assert at.selectbox(key="upload_period").value == "2025/26 Q1"
-    assert _download_label(at) == "Download the return for 2025/26 Q1 (3 rows)"
+    # The lead's own next return by the calendar, and when it is due.
+    assert at.selectbox(key="upload_period_vulnerable-victims").value == NEXT.code
+    due = calendar.Due(NEXT, calendar.due_date(NEXT, 45), False).sentence
+    assert due in [i.value for i in at.info]
+    assert _download_label(at) == f"Download the return for {NEXT.code} (3 rows)"
     # Before a file is chosen the page offers no confirm button, and no undo until an upload
     # is chosen (the sidebar holds the board pack's button).
     assert [b.label for b in at.main.button] == []
@@ -115,13 +121,22 @@ def test_upload_page_renders_its_steps_template_and_history(app):
 
 def test_choosing_another_priority_changes_the_return(app):
     at = _open(app)
-    assert _download_label(at) == "Download the return for 2025/26 Q1 (3 rows)"
+    assert _download_label(at) == f"Download the return for {NEXT.code} (3 rows)"
     at.selectbox(key="upload_priority").set_value("street-violence").run()
     assert not at.exception, [e.value for e in at.exception]
     label = _download_label(at)
-    assert label.startswith("Download the return for 2025/26 Q1 (")
+    assert label.startswith(f"Download the return for {NEXT.code} (")
     rows = int(label.rsplit("(", 1)[1].split(" ")[0])
     assert rows > 3, label  # SV01 is reported by area too
+
+
+def test_a_lead_who_still_owes_a_return_is_told_it_is_overdue(app):
+    at = _open(app)
+    at.selectbox(key="upload_priority").set_value("modern-slavery").run()
+    # MS02 has no figure for the latest quarter due: that lead still owes it.
+    assert at.selectbox(key="upload_period_modern-slavery").value == D.latest_quarter.code
+    late = calendar.Due(D.latest_quarter, calendar.due_date(D.latest_quarter, 45), True)
+    assert late.sentence in [w.value for w in at.warning]
 
 
 def _choose_upload(at, upload_id: int):
@@ -134,7 +149,8 @@ def _vv01_q3(path):
     return _query(
         path,
         "SELECT value FROM observation_current_detail "
-        "WHERE indicator_code = 'VV01' AND period = '2024/25 Q3' AND area = 'all'",
+        "WHERE indicator_code = 'VV01' AND period = ? AND area = 'all'",
+        [D.correction_period.code],
     )
 
 
@@ -198,6 +214,7 @@ def test_only_someone_who_may_undo_is_offered_it(fresh_app, fresh_db):
     value = _query(
         fresh_db,
         "SELECT value FROM observation_current_detail "
-        "WHERE indicator_code = 'VV01' AND period = '2024/25 Q3' AND area = 'all'",
+        "WHERE indicator_code = 'VV01' AND period = ? AND area = 'all'",
+        [D.correction_period.code],
     )
     assert value == [(74.1,)]

@@ -7,7 +7,7 @@ import os
 import pytest
 
 from outcomes import meetings, pack
-from outcomes.demo import build_demo
+from outcomes.demo import build_demo, facts
 from outcomes.pack import chromium as drawing
 from outcomes.store import open_store
 from tests.actors import acting
@@ -18,7 +18,7 @@ def board_business(cur) -> None:
     meetings.add_commentary(
         cur,
         "HC02",
-        "2024/25 Q4",
+        facts().moved("2024/25 Q4"),
         by=acting("Equality and Cohesion Lead"),
         narrative="Fewer responses after the survey moved online.",
         status_override="red",
@@ -27,7 +27,7 @@ def board_business(cur) -> None:
     meetings.add_commentary(
         cur,
         "MS01",
-        "2024/25 Q4",
+        facts().moved("2024/25 Q4"),
         by=acting("Detective Chief Inspector"),
         narrative="Training paused.",
         blockage=True,

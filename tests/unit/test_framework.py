@@ -248,3 +248,29 @@ def test_a_bad_choice_is_reported_once(tmp_path):
     assert [p.message for p in caught.value.problems if "polarity" in p.message] == [
         "indicator VV01: polarity 'up' is not one of higher, lower, none"
     ]
+
+
+def test_the_reporting_calendar_round_trips_through_yaml_xlsx_and_the_database(tmp_path, store):
+    import yaml
+
+    from outcomes.framework import from_nested, import_framework, read_framework, to_nested
+    from outcomes.framework.formats import from_xlsx, to_xlsx
+
+    doc = yaml.safe_load(DEMO_FRAMEWORK.read_text(encoding="utf-8"))
+    doc["priorities"][0]["due_days"] = {"quarterly": 30}
+    doc["priorities"][0]["indicators"][0]["due_days"] = 10
+    plan = from_nested(doc)
+    assert from_nested(to_nested(plan)).equals(plan)
+    to_xlsx(plan, tmp_path / "plan.xlsx")
+    assert from_xlsx(tmp_path / "plan.xlsx").equals(plan)
+    cur = store.cursor()
+    import_framework(cur, plan, by=ADMIN)
+    assert read_framework(cur).equals(plan)
+    days = dict(cur.execute("SELECT indicator_code, due_days FROM indicator_due").fetchall())
+    assert (days["VV01"], days["VV02"], days["RO01"], days["RO03"]) == (10, 30, 45, 20)
+    doc["priorities"][0]["indicators"][0]["due_days"] = 999
+    doc["priorities"][1]["due_days"] = {"weekly": 5}
+    with pytest.raises(framework.FrameworkError) as refused:
+        from_nested(doc)
+    said = str(refused.value)
+    assert "due_days 999 should be a number of days from 0 to 366" in said and "weekly" in said

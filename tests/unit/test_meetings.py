@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import openpyxl
 import pandas as pd
 import pytest
 
-from outcomes import agenda, board, meetings, uploads
+from loaders import periods
+from outcomes import agenda, blockages, board, meetings, observations, uploads
+from outcomes.demo import facts
 from outcomes.observations import record_upload
 from tests.actors import acting
+
+D = facts()  # where the demo's figures fall today
 
 TODAY = date(2026, 11, 22)
 
@@ -33,7 +37,7 @@ def test_a_meeting_freezes_statuses_and_later_revisions_do_not_rewrite_them(demo
         ).fetchall()
     )
     assert len(frozen) == 22 and frozen["VV02"] == "amber"
-    _load(cur, "VV02", "2024/25 Q4", 300)  # a revision after the meeting turns VV02 red
+    _load(cur, "VV02", D.moved("2024/25 Q4"), 300)  # a revision after the meeting turns VV02 red
     assert (
         dict(cur.execute("SELECT indicator_code, status FROM indicator_status").fetchall())["VV02"]
         == "red"
@@ -53,12 +57,12 @@ def test_a_meeting_freezes_statuses_and_later_revisions_do_not_rewrite_them(demo
 def test_since_the_last_meeting_lists_the_exceptions(demo_store):
     cur = demo_store.cursor()
     meetings.record_meeting(cur, "2025-05-15", by=acting("clerk"))
-    _load(cur, "VV01", "2025/26 Q1", 60.0)  # green -> red, and new data
-    _load(cur, "DA02", "2025/26 Q1", 27.0)  # amber -> green
+    _load(cur, "VV01", D.moved("2025/26 Q1"), 60.0)  # green -> red, and new data
+    _load(cur, "DA02", D.moved("2025/26 Q1"), 27.0)  # amber -> green
     meetings.add_commentary(
         cur,
         "RO01",
-        "2024/25 Q4",
+        D.moved("2024/25 Q4"),
         by=acting("Head of Probation Delivery Unit"),
         narrative="Cohort changed",
         blockage=True,
@@ -93,21 +97,25 @@ def test_since_the_last_meeting_lists_the_exceptions(demo_store):
     assert set(ex.new_data["indicator_code"]) == {"VV01", "DA02"}
     assert list(ex.blockages["indicator_code"]) == ["RO01"]
     assert list(ex.overdue_actions["reference"]) == ["A1"]
-    # the horizon moved to June 2025: monthly indicators with nothing after March are overdue
-    assert {"RO03", "SV03", "DA03", "FS01"} <= set(ex.overdue_returns["indicator_code"])
-    assert "VV01" not in set(ex.overdue_returns["indicator_code"])
+    # two leads' early returns make no one else late: only SV04, which awaits police.uk
+    # files, and the demo's stale MS02 are overdue
+    assert list(ex.overdue_returns["indicator_code"]) == ["SV04", "MS02"]
 
 
 def test_an_override_needs_a_reason_and_both_statuses_are_kept(demo_store):
     cur = demo_store.cursor()
     with pytest.raises(meetings.MeetingError, match="only be overridden with a reason"):
         meetings.add_commentary(
-            cur, "RO01", "2024/25 Q4", by=acting("Head of Probation"), status_override="amber"
+            cur,
+            "RO01",
+            D.moved("2024/25 Q4"),
+            by=acting("Head of Probation"),
+            status_override="amber",
         )
     meetings.add_commentary(
         cur,
         "RO01",
-        "2024/25 Q4",
+        D.moved("2024/25 Q4"),
         by=acting("Head of Probation"),
         status_override="amber",
         override_reason="Cohort doubled in size; the rate is not comparable",
@@ -232,23 +240,40 @@ def test_a_return_blockage_reaches_the_board(demo_store, tmp_path):
     ws = wb.active
     ws.title = "Return"
     ws.append(list(RETURN_HEADER))
-    ws.append(["VV02", "", "2025/26 Q1", "", None, None, 410, "Referral pathway stalled", "Y"])
+    ws.append(
+        ["VV02", "", D.moved("2025/26 Q1"), "", None, None, 410, "Referral pathway stalled", "Y"]
+    )
     wb.save(tmp_path / "r.xlsx")
-    prepared = uploads.prepare(cur, tmp_path / "r.xlsx", today=TODAY)
+    ended = periods.parse_code(D.moved("2025/26 Q1")).end + timedelta(days=1)
+    prepared = uploads.prepare(cur, tmp_path / "r.xlsx", today=ended)
     uploads.commit(cur, prepared, by=acting("Victim Support"))
     ex = agenda.since_last_meeting(cur, today=TODAY)
     assert list(ex.blockages["indicator_code"]) == ["VV02"]
+    # The row's commentary is what is blocked, on the agenda and wherever the commentary shows.
+    assert list(ex.blockages["detail"]) == ["Referral pathway stalled"]
+    note = meetings.latest_commentary(cur, "VV02", D.moved("2025/26 Q1"))
+    assert note["blockage_detail"] == "Referral pathway stalled"
 
 
 def test_the_agenda_gives_missing_text_as_none_and_says_what_is_blocked(demo_store):
     cur = demo_store.cursor()
     meetings.record_meeting(cur, "2025-05-15", by=acting("clerk"))
-    meetings.add_commentary(cur, "VV01", "2024/25 Q4", by=acting("lead"), blockage=True)
+    meetings.add_commentary(cur, "VV01", D.moved("2024/25 Q4"), by=acting("lead"), blockage=True)
     meetings.add_commentary(
-        cur, "RO01", "2024/25 Q4", by=acting("lead"), narrative="Story only.", blockage=True
+        cur,
+        "RO01",
+        D.moved("2024/25 Q4"),
+        by=acting("lead"),
+        narrative="Story only.",
+        blockage=True,
     )
     meetings.add_commentary(
-        cur, "DA02", "2024/25 Q4", by=acting("lead"), blockage=True, blockage_detail="No refuge."
+        cur,
+        "DA02",
+        D.moved("2024/25 Q4"),
+        by=acting("lead"),
+        blockage=True,
+        blockage_detail="No refuge.",
     )
     blocked = agenda.since_last_meeting(cur).blockages.set_index("indicator_code")
     assert blocked.at["VV01", "blockage_detail"] is None and blocked.at["VV01", "detail"] is None
@@ -278,3 +303,74 @@ def test_audit_entries_read_as_field_changes_and_new_actions_get_a_free_referenc
     )
     assert meetings.next_reference(["A1", "A2", "A4"]) == "A5"
     assert meetings.next_reference(["A1", "A3"]) == "A4"
+
+
+def test_a_new_action_never_reuses_a_reference(demo_store):
+    cur = demo_store.cursor()
+    offered = meetings.next_reference([])  # what a form showed before anyone saved
+    assert (
+        meetings.add_action(cur, by=acting("clerk"), text="First", owner="Chair") == offered == "A1"
+    )
+    assert meetings.add_action(cur, by=acting("clerk"), text="Second", owner="Chair") == "A2"
+    texts = dict(cur.execute("SELECT reference, text FROM action").fetchall())
+    assert texts == {"A1": "First", "A2": "Second"}
+    with pytest.raises(meetings.MeetingError, match="needs the action"):
+        meetings.add_action(cur, by=acting("clerk"), text=" ", owner="Chair")
+
+
+def test_a_meeting_cannot_be_recorded_in_the_future(demo_store):
+    cur = demo_store.cursor()
+    with pytest.raises(meetings.MeetingError, match="has not come yet"):
+        meetings.record_meeting(cur, "2026-12-04", by=acting("clerk"), today=date(2026, 12, 3))
+    assert cur.execute("SELECT count(*) FROM meeting").fetchone()[0] == 0
+    meetings.record_meeting(cur, "2026-12-03", by=acting("clerk"), today=date(2026, 12, 3))
+
+
+def test_a_blockage_is_listed_once_and_can_be_resolved_with_a_note(demo_store):
+    cur = demo_store.cursor()
+    q = D.latest_quarter.code
+    for detail in ("No refuge places.", "Still no refuge places."):
+        meetings.add_commentary(
+            cur, "DA02", q, by=acting("lead"), blockage=True, blockage_detail=detail
+        )
+    listed = agenda.since_last_meeting(cur).blockages
+    assert list(listed["detail"]) == ["Still no refuge places."]  # once, the newest words
+    with pytest.raises(meetings.MeetingError, match="note"):
+        blockages.resolve_blockage(cur, "DA02", q, outcome="resolved", note=" ", by=acting("chair"))
+    assert (
+        blockages.resolve_blockage(
+            cur, "DA02", q, outcome="resolved", note="Beds funded.", by=acting("chair")
+        )
+        == 2
+    )
+    assert agenda.since_last_meeting(cur).blockages.empty
+    trail = meetings.audit_trail(cur, "blockage")
+    assert list(trail["change"]) == ["resolved"] and "Beds funded." in trail.iloc[0]["after"]
+    with pytest.raises(meetings.MeetingError, match="no open blockage"):
+        blockages.resolve_blockage(
+            cur, "DA02", q, outcome="withdrawn", note="x", by=acting("chair")
+        )
+    # Escalated again later, it is open again.
+    meetings.add_commentary(
+        cur, "DA02", q, by=acting("lead"), blockage=True, blockage_detail="Again."
+    )
+    assert list(agenda.since_last_meeting(cur).blockages["detail"]) == ["Again."]
+
+
+def test_a_revised_figure_says_what_the_board_saw_and_who_corrected_it(demo_store):
+    cur = demo_store.cursor()
+    meetings.record_meeting(cur, date.today(), by=acting("clerk"))
+    _load(cur, "VV02", D.latest_quarter.code, 300)  # amber 405 at the meeting, now red
+    (row,) = agenda.since_last_meeting(cur).changed.to_dict("records")
+    said = f"the board saw 405; corrected to 300 by lead on {periods.long_date(date.today())}"
+    assert (row["indicator_code"], row["was"], row["now"], row["revision"]) == (
+        "VV02",
+        "amber",
+        "red",
+        said,
+    )
+    fixed = observations.corrections(cur, "VV02").to_dict("records")
+    assert [f["words"] for f in fixed] == [said]
+    # The demo's own correction, made before any meeting, is told as first reported.
+    (vv01,) = observations.corrections(cur, "VV01").to_dict("records")
+    assert vv01["words"].startswith("first reported as ") and "corrected to 74.1%" in vv01["words"]

@@ -18,10 +18,13 @@ from pptx.util import Emu
 from pypdf import PdfReader
 
 from outcomes import board, meetings, pack, status
+from outcomes.demo import facts
 from outcomes.observations import record_upload
 from outcomes.pack import chromium as drawing
 from outcomes.pack import pdf
 from tests.actors import acting
+
+D = facts()  # where the demo's figures fall today
 
 TODAY = date(2025, 5, 1)
 WORDS = [status.style(s).word for s in status.STATUSES]
@@ -235,7 +238,7 @@ def test_workbook_holds_statuses_as_words_with_fill_and_symbol(busy_store):
 def test_a_pack_for_a_meeting_shows_its_frozen_statuses_not_later_revisions(demo_store, no_charts):
     cur = demo_store.cursor()
     meetings.record_meeting(cur, "2025-05-15", by=acting("Democratic Support Officer"))
-    _load(cur, "VV02", "2024/25 Q4", 300)  # revised after the meeting: VV02 turns red
+    _load(cur, "VV02", D.moved("2024/25 Q4"), 300)  # revised after the meeting: VV02 turns red
 
     def effective(meeting_date):
         out = io.BytesIO()
@@ -268,23 +271,23 @@ def test_a_pack_for_a_meeting_shows_its_frozen_statuses_not_later_revisions(demo
 def test_a_meeting_pack_charts_the_figures_as_they_stood(demo_store):
     cur = demo_store.cursor()
     meetings.record_meeting(cur, "2025-05-15", by=acting("clerk"))
-    _load(cur, "VV02", "2024/25 Q4", 300)
-    _load(cur, "VV02", "2025/26 Q1", 310)
+    _load(cur, "VV02", D.moved("2024/25 Q4"), 300)
+    _load(cur, "VV02", D.moved("2025/26 Q1"), 310)
     then = pack.snapshot(cur, meeting_date="2025-05-15").history("VV02")
     now = pack.snapshot(cur).history("VV02")
     assert (then["period"].iloc[-1], then["value"].iloc[-1], then["status"].iloc[-1]) == (
-        "2024/25 Q4",
+        D.moved("2024/25 Q4"),
         405.0,
         "amber",
     )
-    assert (now["period"].iloc[-1], now["value"].iloc[-1]) == ("2025/26 Q1", 310.0)
+    assert (now["period"].iloc[-1], now["value"].iloc[-1]) == (D.moved("2025/26 Q1"), 310.0)
     assert len(now) == len(then) + 1
 
 
 def test_a_later_meeting_pack_lists_what_changed_since_the_meeting_before(demo_store, no_charts):
     cur = demo_store.cursor()
     meetings.record_meeting(cur, "2025-05-15", by=acting("clerk"))
-    _load(cur, "VV02", "2024/25 Q4", 300)
+    _load(cur, "VV02", D.moved("2024/25 Q4"), 300)
     meetings.record_meeting(cur, "2025-07-10", by=acting("clerk"))
     snap = pack.snapshot(cur, meeting_date="2025-07-10")
     changed = snap.exceptions.changed.set_index("indicator_code")
@@ -339,7 +342,7 @@ def test_a_blockage_with_no_detail_reads_as_such_not_as_nan(demo_store, no_chart
     workbook and on the slide."""
     cur = demo_store.cursor()
     meetings.record_meeting(cur, "2025-05-15", by=acting("clerk"))
-    meetings.add_commentary(cur, "DA02", "2024/25 Q4", by=acting("Lead"), blockage=True)
+    meetings.add_commentary(cur, "DA02", D.moved("2024/25 Q4"), by=acting("Lead"), blockage=True)
     out = io.BytesIO()
     pack.build_pack(cur, "xlsx", out, today=TODAY)
     blockage = next(

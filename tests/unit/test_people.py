@@ -11,6 +11,7 @@ import importlib
 import inspect
 import pkgutil
 import shutil
+from datetime import date
 from io import BytesIO
 
 import pandas as pd
@@ -18,7 +19,7 @@ import pytest
 from openpyxl import load_workbook
 
 import outcomes
-from outcomes import demo, framework, meetings, observations, people, uploads
+from outcomes import blockages, demo, framework, meetings, observations, people, uploads
 from outcomes.people import PERMISSIONS, ROLES, WRITES, NotPermitted, Person
 from outcomes.store import open_store
 from tests.returns import filled_return
@@ -119,7 +120,7 @@ def _figures(cur, priority: str) -> pd.DataFrame:
 
 
 def _series() -> pd.DataFrame:
-    return demo.demo_series().head(2).assign(value=lambda f: f["value"] + 1)
+    return demo.demo_series(demo.facts()).head(2).assign(value=lambda f: f["value"] + 1)
 
 
 def _actions_workbook(cur) -> BytesIO:
@@ -140,7 +141,8 @@ def _actions_workbook(cur) -> BytesIO:
 # table alone decides who is refused. (action, call) pairs; a write may check two actions.
 RECIPES = {
     "outcomes.meetings.record_meeting": [
-        ("meetings.record", lambda cur, by, tmp: meetings.record_meeting(cur, "2030-01-01", by=by))
+        # Today: a meeting cannot be recorded before it has happened.
+        ("meetings.record", lambda cur, by, tmp: meetings.record_meeting(cur, date.today(), by=by))
     ],
     "outcomes.meetings.add_commentary": [
         (
@@ -166,6 +168,35 @@ RECIPES = {
             "actions.change",
             lambda cur, by, tmp: meetings.save_action(
                 cur, by=by, reference="Z9", text="Do it", owner="Chair"
+            ),
+        )
+    ],
+    "outcomes.meetings.add_action": [
+        (
+            "actions.change",
+            lambda cur, by, tmp: meetings.add_action(cur, by=by, text="Do it", owner="Chair"),
+        )
+    ],
+    "outcomes.blockages.resolve_blockage": [
+        (
+            "commentary.add",
+            lambda cur, by, tmp: (
+                meetings.add_commentary(
+                    cur,
+                    _indicator(cur, LEAD_PRIORITY),
+                    "2024/25 Q4",
+                    by=people.SYSTEM,
+                    blockage=True,
+                    blockage_detail="No funding.",
+                ),
+                blockages.resolve_blockage(
+                    cur,
+                    _indicator(cur, LEAD_PRIORITY),
+                    "2024/25 Q4",
+                    outcome="resolved",
+                    note="Funded.",
+                    by=by,
+                ),
             ),
         )
     ],

@@ -16,7 +16,6 @@ from loaders.periods import (
     PeriodError,
     calendar_year,
     financial_year,
-    is_stale,
     month,
     months_apart,
     parse_code,
@@ -355,35 +354,6 @@ def test_months_apart(earlier, later, expected):
 
 
 AS_AT = date(2025, 3, 31)
-
-
-@pytest.mark.parametrize(
-    ("latest", "as_at", "lag", "stale"),
-    [
-        (month(2025, 2), AS_AT, 1, False),
-        (month(2025, 1), AS_AT, 1, True),
-        (month(2025, 3), AS_AT, 1, False),
-        (month(2025, 1), date(2025, 3, 1), 1, True),  # only months count, not days
-        (month(2025, 1), AS_AT, 2, False),
-        (quarter(2024, 3), AS_AT, 1, False),
-        (quarter(2024, 2), AS_AT, 1, True),
-        (quarter(2024, 3), date(2025, 4, 1), 1, True),  # a quarter ending Dec is stale in Apr
-        (quarter(2024, 2), AS_AT, 2, False),
-        (financial_year(2023), AS_AT, 1, False),
-        (financial_year(2022), AS_AT, 1, True),
-        (financial_year(2023), date(2025, 4, 1), 1, True),
-        (financial_year(2022), AS_AT, 2, False),
-        (month(2025, 6), AS_AT, 1, False),  # a period after as_at is not stale
-        (month(2025, 2), datetime(2025, 3, 31, 9, 0), 1, False),
-    ],
-)
-def test_is_stale(latest, as_at, lag, stale):
-    assert is_stale(latest, as_at, allowed_lag_periods=lag) is stale
-
-
-def test_is_stale_defaults_to_one_period_of_lag():
-    assert not is_stale(quarter(2024, 3), AS_AT)
-    assert is_stale(quarter(2024, 2), AS_AT)
 
 
 # --- parse_period: accepted spellings ---------------------------------------------------

@@ -21,9 +21,12 @@ import duckdb
 import pytest
 
 from outcomes import uploads
+from outcomes.demo import facts
 from outcomes.errors import Conflict, Refused
 from outcomes.store import PROJECT_ROOT, open_store, transaction
 from tests.actors import acting
+
+D = facts()  # where the demo's figures fall today
 
 TODAY = date(2026, 11, 22)
 
@@ -123,7 +126,7 @@ def test_two_people_revising_one_figure_at_once_give_one_winner(demo_store):
 
 def test_two_people_undoing_one_upload_at_once_give_one_winner(demo_store):
     cur = demo_store.cursor()
-    before = figure(cur, "VV01", "2024/25 Q3")
+    before = figure(cur, "VV01", D.correction_period.code)
     holding = threading.Event()
     release = threading.Event()
 
@@ -150,7 +153,7 @@ def test_two_people_undoing_one_upload_at_once_give_one_winner(demo_store):
         "rolled back",
         "first",
     )
-    assert figure(cur, "VV01", "2024/25 Q3") != before
+    assert figure(cur, "VV01", D.correction_period.code) != before
     # And once it has been undone, a second undo is told so plainly.
     with pytest.raises(uploads.UploadRefused, match="already rolled back"):
         uploads.rollback(cur, 2, by=acting("second"))
@@ -266,3 +269,27 @@ def test_the_store_translates_a_lost_race_into_a_plain_conflict(tmp_path):
         assert two.execute("SELECT v FROM t").fetchone() == (2,)
     finally:
         store.close()
+
+
+def test_two_people_adding_actions_at_once_get_every_action(demo_store):
+    """Issue 9, item 4: the reference is taken inside the write, so no action replaces another."""
+    from outcomes import meetings
+
+    def adder(who):
+        cur = demo_store.con.cursor()
+        return [
+            meetings.add_action(cur, by=acting(who), text=f"{who} action {n}", owner="Chair")
+            for n in range(6)
+        ]
+
+    results = in_threads(lambda: adder("first"), lambda: adder("second"))
+    assert all(isinstance(r, list) for r in results), results
+    given = results[0] + results[1]
+    cur = demo_store.cursor()
+    stored = dict(cur.execute("SELECT reference, text FROM action").fetchall())
+    assert len(set(given)) == 12 and set(given) == set(stored)
+    assert sorted(stored.values()) == sorted(
+        f"{w} action {n}" for w in ("first", "second") for n in range(6)
+    )
+    added = "SELECT count(*) FROM audit_log WHERE entity = 'action' AND change = 'added'"
+    assert cur.execute(added).fetchone()[0] == 12

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import timedelta
 
 import openpyxl
 import pandas as pd
 import pytest
 
 from outcomes import uploads
+from outcomes.demo import facts
 from outcomes.template import RETURN_HEADER
 from tests.actors import acting
 
-TODAY = date(2026, 11, 22)
+D = facts()  # where the demo's figures fall today
+NEXT = D.latest_quarter.next()  # the quarter after the demo's latest
+TODAY = NEXT.end + timedelta(days=1)  # the day it has ended
 HEADER = list(RETURN_HEADER)
 
 
@@ -47,28 +50,38 @@ def prepare(cur, path, **kw):
 @pytest.mark.parametrize(
     ("bad_row", "code", "words"),
     [
-        (row("XX99", "2025/26 Q1", 5), "unknown-indicator", "'XX99' is not an indicator code"),
-        (row("VV0l", "2025/26 Q1", 5), "unknown-indicator", "Did you mean VV01?"),
+        (
+            row("XX99", D.moved("2025/26 Q1"), 5),
+            "unknown-indicator",
+            "'XX99' is not an indicator code",
+        ),
+        (row("VV0l", D.moved("2025/26 Q1"), 5), "unknown-indicator", "Did you mean VV01?"),
         (row("VV02", "2025-05", 5), "period-wrong-frequency", "reported quarterly"),
         (row("VV02", "Q1 2025", 5), "period-unreadable", "2025/26 Q1"),
         (row("VV02", "banana", 5), "period-unreadable", "banana"),
-        (row("VV02", "2025/26 Q1", "lots"), "value-not-numeric", "lots"),
-        (row("VV01", "2025/26 Q1", 104), "value-out-of-range", "between 0 and 100"),
-        (row("VV02", "2025/26 Q1", -3), "value-out-of-range", "negative"),
-        (row("VV02", "2026/27 Q4", 5), "period-future", "has not finished yet"),
-        (row("SV01", "2025/26 Q1", 5, area="Mars"), "unknown-area", "'Mars' is not one of"),
+        (row("VV02", D.moved("2025/26 Q1"), "lots"), "value-not-numeric", "lots"),
+        (row("VV01", D.moved("2025/26 Q1"), 104), "value-out-of-range", "between 0 and 100"),
+        (row("VV02", D.moved("2025/26 Q1"), -3), "value-out-of-range", "negative"),
+        (row("VV02", NEXT.next(2).code, 5), "period-future", "has not finished yet"),
         (
-            row("VV02", "2025/26 Q1", 5, area="stonehouse"),
+            row("SV01", D.moved("2025/26 Q1"), 5, area="Mars"),
+            "unknown-area",
+            "'Mars' is not one of",
+        ),
+        (
+            row("VV02", D.moved("2025/26 Q1"), 5, area="stonehouse"),
             "area-not-reported",
             "whole partnership only",
         ),
-        (row("VV02", "2025/26 Q1", 5, blockage="maybe"), "blockage-invalid", "Y or N"),
+        (row("VV02", D.moved("2025/26 Q1"), 5, blockage="maybe"), "blockage-invalid", "Y or N"),
     ],
 )
 def test_each_rule_names_the_cell_and_writes_nothing(demo_store, tmp_path, bad_row, code, words):
     cur = demo_store.cursor()
     header = HEADER + (["Area"] if len(bad_row) > len(HEADER) else [])
-    path = workbook(tmp_path / "bad.xlsx", [row("VV01", "2025/26 Q1", 70), bad_row], header=header)
+    path = workbook(
+        tmp_path / "bad.xlsx", [row("VV01", D.moved("2025/26 Q1"), 70), bad_row], header=header
+    )
     before = snapshot(cur)
     prepared = prepare(cur, path)
     found = [p for p in prepared.errors if p.code == code]
@@ -85,13 +98,13 @@ def test_each_rule_names_the_cell_and_writes_nothing(demo_store, tmp_path, bad_r
 def test_a_workbook_with_many_faults_reports_every_one(demo_store, tmp_path):
     cur = demo_store.cursor()
     rows = [
-        row("XX99", "2025/26 Q1", 5),
+        row("XX99", D.moved("2025/26 Q1"), 5),
         row("VV01", "Q1 2025", 5),
-        row("VV02", "2025/26 Q1", "lots"),
-        row("VV03", "2025/26 Q1", 140),
-        row("RO01", "2025/26 Q1", 20),
-        row("RO01", "2025/26 Q1", 21),
-        row("FS02", "2027/28 Q1", 30),
+        row("VV02", D.moved("2025/26 Q1"), "lots"),
+        row("VV03", D.moved("2025/26 Q1"), 140),
+        row("RO01", D.moved("2025/26 Q1"), 20),
+        row("RO01", D.moved("2025/26 Q1"), 21),
+        row("FS02", NEXT.next(3).code, 30),
     ]
     prepared = prepare(cur, workbook(tmp_path / "many.xlsx", rows))
     codes = sorted(p.code for p in prepared.errors)
@@ -152,9 +165,9 @@ def test_preview_then_commit_then_identical_file_then_rollback(demo_store, tmp_p
     path = workbook(
         tmp_path / "vv.xlsx",
         [
-            row("VV01", "2024/25 Q4", 70.0, "Survey changed", "Y"),
-            row("VV02", "2024/25 Q4", 405),
-            row("VV03", "2025/26 Q1", 22),
+            row("VV01", D.moved("2024/25 Q4"), 70.0, "Survey changed", "Y"),
+            row("VV02", D.moved("2024/25 Q4"), 405),
+            row("VV03", D.moved("2025/26 Q1"), 22),
         ],
     )
     prepared = prepare(cur, path)
@@ -196,12 +209,14 @@ def test_preview_then_commit_then_identical_file_then_rollback(demo_store, tmp_p
     message = uploads.rollback(cur, result.upload_id, by=acting("administrator"))
     assert "rolled back" in message
     value = cur.execute(
-        "SELECT value FROM observations_current WHERE indicator_code='VV01' AND period='2024/25 Q4'"
+        "SELECT value FROM observations_current WHERE indicator_code='VV01' AND period = ?",
+        [D.latest_quarter.code],
     ).fetchone()[0]
     assert value == 76.2  # the earlier revision is current again, and the correction is kept
     assert (
         cur.execute(
-            "SELECT count(*) FROM observation WHERE indicator_code='VV01' AND period='2024/25 Q4'"
+            "SELECT count(*) FROM observation WHERE indicator_code='VV01' AND period = ?",
+            [D.latest_quarter.code],
         ).fetchone()[0]
         == 2
     )
@@ -217,15 +232,15 @@ def test_warnings_need_a_yes(demo_store, tmp_path):
         "INSERT INTO meeting (meeting_date, recorded_by) VALUES (DATE '2025-05-15', 'clerk') RETURNING id"
     ).fetchone()[0]
     cur.execute(
-        "INSERT INTO meeting_status VALUES (?, 'DA02', 'domestic-abuse', '2024/25 Q4', 29.1, 28, 'amber')",
-        [meeting],
+        "INSERT INTO meeting_status VALUES (?, 'DA02', 'domestic-abuse', ?, 29.1, 28, 'amber')",
+        [meeting, D.latest_quarter.code],
     )
     path = workbook(
         tmp_path / "w.xlsx",
         [
-            row("VV02", "2025/26 Q1", 1500),
-            row("FS02", "2025/26 Q1", 4),
-            row("DA02", "2024/25 Q4", 27.0),
+            row("VV02", D.moved("2025/26 Q1"), 1500),
+            row("FS02", D.moved("2025/26 Q1"), 4),
+            row("DA02", D.moved("2024/25 Q4"), 27.0),
         ],
     )
     prepared = prepare(cur, path)
@@ -251,7 +266,10 @@ def test_a_failure_in_the_middle_of_a_commit_leaves_the_database_exactly_as_it_w
     cur = demo_store.cursor()
     path = workbook(
         tmp_path / "ok.xlsx",
-        [row("VV01", "2025/26 Q1", 70, "note", "Y"), row("VV02", "2025/26 Q1", 420)],
+        [
+            row("VV01", D.moved("2025/26 Q1"), 70, "note", "Y"),
+            row("VV02", D.moved("2025/26 Q1"), 420),
+        ],
     )
     prepared = prepare(cur, path)
     before = snapshot(cur)
@@ -303,7 +321,7 @@ def test_police_uk_file_loads_series_and_recomputes_the_derived_indicator(demo_s
 
 def test_commentary_is_not_repeated_and_is_withdrawn_with_its_upload(demo_store, tmp_path):
     cur = demo_store.cursor()
-    rows = [row("VV02", "2025/26 Q1", 410, "Pathway stalled", "Y")]
+    rows = [row("VV02", D.moved("2025/26 Q1"), 410, "Pathway stalled", "Y")]
     first = uploads.commit(
         cur, prepare(cur, workbook(tmp_path / "a.xlsx", rows)), by=acting("lead")
     )
@@ -314,7 +332,7 @@ def test_commentary_is_not_repeated_and_is_withdrawn_with_its_upload(demo_store,
     assert again.upload_id is None
     assert cur.execute("SELECT count(*) FROM commentary").fetchone()[0] == 1
     # new words on the same figure: an upload of its own, so it can be undone
-    words = [row("VV02", "2025/26 Q1", 410, "Pathway agreed", "N")]
+    words = [row("VV02", D.moved("2025/26 Q1"), 410, "Pathway agreed", "N")]
     third = uploads.commit(
         cur, prepare(cur, workbook(tmp_path / "c.xlsx", words)), by=acting("lead")
     )
@@ -325,3 +343,71 @@ def test_commentary_is_not_repeated_and_is_withdrawn_with_its_upload(demo_store,
     assert cur.execute(live).fetchone() == ("Pathway stalled", True)
     uploads.rollback(cur, first.upload_id, by=acting("lead"))
     assert cur.execute(live).fetchone() is None
+
+
+def test_a_return_with_no_figures_is_refused_plainly(demo_store, tmp_path):
+    cur = demo_store.cursor()
+    path = workbook(
+        tmp_path / "empty.xlsx", [row("VV01", NEXT.code, None), row("VV02", NEXT.code, None)]
+    )
+    prepared = prepare(cur, path)
+    assert [p.code for p in prepared.errors] == ["no-figures"]
+    assert "no figures" in prepared.errors[0].message
+    with pytest.raises(uploads.UploadRefused):
+        uploads.commit(cur, prepared, by=acting("lead"))
+
+
+def test_a_computed_indicator_refuses_a_typed_figure_naming_the_cell(demo_store, tmp_path):
+    cur = demo_store.cursor()
+    path = workbook(
+        tmp_path / "sv.xlsx", [row("SV01", NEXT.code, 300), row("SV04", NEXT.code, 1200)]
+    )
+    prepared = prepare(cur, path)
+    (wrong,) = prepared.errors
+    assert (wrong.code, wrong.row, wrong.column, wrong.value) == (
+        "computed-indicator",
+        3,
+        "Value",
+        "1200",
+    )
+    assert "computed from public data" in wrong.message
+    # Left blank, as the template leaves it, it is no problem.
+    blank = prepare(
+        cur,
+        workbook(tmp_path / "ok.xlsx", [row("SV01", NEXT.code, 300), row("SV04", NEXT.code, None)]),
+    )
+    assert not blank.errors
+
+
+def test_area_figures_that_do_not_add_up_are_a_warning(demo_store, tmp_path):
+    cur = demo_store.cursor()
+    areas = [
+        row("SV01", NEXT.code, v, area=a)
+        for a, v in (("stonehouse", 100), ("devonport", 90), ("city-centre", 100))
+    ]
+    total = row("SV01", NEXT.code, 300, area="")
+    wrong = prepare(cur, workbook(tmp_path / "w.xlsx", [total, *areas], header=[*HEADER, "Area"]))
+    assert [p.code for p in wrong.warnings] == ["areas-do-not-add-up"]
+    assert "add up to 290" in wrong.warnings[0].message and "300" in wrong.warnings[0].message
+    total = row("SV01", NEXT.code, 290, area="")
+    right = prepare(cur, workbook(tmp_path / "r.xlsx", [total, *areas], header=[*HEADER, "Area"]))
+    assert not right.warnings
+
+
+def test_commentary_over_the_limit_is_a_problem_naming_the_cell(demo_store, tmp_path):
+    from outcomes.meetings import COMMENTARY_MAX_CHARS, MeetingError, add_commentary
+
+    cur = demo_store.cursor()
+    long = "x" * (COMMENTARY_MAX_CHARS + 1)
+    prepared = prepare(cur, workbook(tmp_path / "c.xlsx", [row("VV01", NEXT.code, 70, long)]))
+    (too_long,) = prepared.errors
+    assert (too_long.code, too_long.row, too_long.column) == (
+        "commentary-too-long",
+        2,
+        "Commentary",
+    )
+    assert f"{COMMENTARY_MAX_CHARS:,}" in too_long.message
+    with pytest.raises(MeetingError, match="the limit is"):
+        add_commentary(cur, "VV01", NEXT.code, by=acting("lead"), narrative=long)
+    ok = prepare(cur, workbook(tmp_path / "ok.xlsx", [row("VV01", NEXT.code, 70, long[:-1])]))
+    assert not ok.errors

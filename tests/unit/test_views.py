@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 
 import pandas as pd
 import pytest
 
-from loaders import periods
-from outcomes import board, status
+from outcomes import agenda, board, demo, status
 from outcomes.observations import record_upload
 from tests.actors import acting
 
@@ -58,12 +58,11 @@ def test_trajectory_target_applies_to_its_period(demo_store):
         .execute("SELECT period, target FROM indicator_status WHERE indicator_code = 'SV01'")
         .fetchone()
     )
-    assert row == ("2024/25 Q4", 310.0)
+    assert row == (demo.facts().latest_quarter.code, 310.0)
 
 
 def _python_status(row: dict) -> str:
-    latest = periods.parse_code(row["period"]) if row["period"] else None
-    stale = latest is not None and periods.is_stale(latest, row["as_at"])
+    stale = agenda.is_stale(row, row["as_at"])
     return status.rate(
         None if pd.isna(row["value"]) else row["value"],
         polarity=row["polarity"],
@@ -130,22 +129,21 @@ def test_sql_view_agrees_with_the_status_rules_on_random_figures(demo_store, see
 
 def test_rolled_back_upload_is_not_current(demo_store):
     cur = demo_store.cursor()
-    before = cur.execute(
-        "SELECT value FROM observations_current WHERE indicator_code='VV01' AND period='2024/25 Q3'"
-    ).fetchone()[0]
+    sql = "SELECT value FROM observations_current WHERE indicator_code='VV01' AND period = ?"
+    corrected = [demo.facts().correction_period.code]
+    before = cur.execute(sql, corrected).fetchone()[0]
     assert before == 74.1  # the demo's correction
     cur.execute("UPDATE upload SET state = 'rolled back' WHERE file_name LIKE 'VV return%'")
-    after = cur.execute(
-        "SELECT value FROM observations_current WHERE indicator_code='VV01' AND period='2024/25 Q3'"
-    ).fetchone()[0]
+    after = cur.execute(sql, corrected).fetchone()[0]
     assert after != 74.1
 
 
 def test_staleness_follows_the_reporting_horizon(demo_store):
     cur = demo_store.cursor()
-    cur.execute("UPDATE partnership SET as_at = DATE '2025-09-30'")
+    later = demo.facts().latest_quarter.end + timedelta(days=182)
+    cur.execute("UPDATE partnership SET as_at = ?", [later])
     statuses = dict(cur.execute("SELECT indicator_code, status FROM indicator_status").fetchall())
-    # six months on, the monthly and quarterly figures to March 2025 are out of date...
+    # six months on, the latest monthly and quarterly figures are out of date...
     assert statuses["RO03"] == "not rated" and statuses["VV01"] == "not rated"
-    # ...but an annual survey for 2024/25 is not
+    # ...but the latest annual survey is not
     assert statuses["SV02"] == "green"

@@ -1,0 +1,74 @@
+"""Blockages the board has dealt with: resolved, or withdrawn by whoever raised them.
+
+A blockage is a commentary with ``blockage`` set (from the commentary form or a return's Y);
+the agenda lists each open one once (``outcomes.agenda``). Resolving one records the outcome
+and a note in ``blockage_resolution`` and the audit trail.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from outcomes.meetings import MeetingError
+from outcomes.people import Person, require, writes
+from outcomes.store import audit, transaction
+
+BLOCKAGE_OUTCOMES = ("resolved", "withdrawn")
+
+
+# A blockage is part of an indicator's commentary, so whoever may write that commentary (a lead
+# for their own priorities, an analyst) may record how it was dealt with.
+@writes("commentary.add")
+def resolve_blockage(
+    cur: duckdb.DuckDBPyConnection,
+    indicator_code: str,
+    period: str,
+    *,
+    outcome: str,
+    note: str,
+    by: Person,
+) -> int:
+    """Mark an indicator's open blockage for a period resolved (or withdrawn by whoever raised
+    it) with a note; every escalation of it still open is closed, and the audit trail records
+    it. Returns how many escalations were closed."""
+    note = str(note or "").strip()
+    found = cur.execute(
+        "SELECT priority_id FROM indicator WHERE code = ?", [indicator_code]
+    ).fetchone()
+    if found is None:
+        raise MeetingError(f"There is no indicator {indicator_code}.")
+    require(by, "commentary.add", priorities=[found[0]])
+    if outcome not in BLOCKAGE_OUTCOMES:
+        raise MeetingError(f"A blockage is resolved or withdrawn, not '{outcome}'.")
+    if not note:
+        raise MeetingError(f"Say how the blockage was {outcome}: a note is needed.")
+    with transaction(cur):
+        ids = [
+            r[0]
+            for r in cur.execute(
+                """
+                SELECT c.id FROM commentary_live c
+                WHERE c.indicator_code = ? AND c.period = ? AND c.blockage
+                  AND c.id NOT IN (SELECT commentary_id FROM blockage_resolution)
+                ORDER BY c.id
+                """,
+                [indicator_code, period],
+            ).fetchall()
+        ]
+        if not ids:
+            raise MeetingError(f"{indicator_code} has no open blockage for {period}.")
+        cur.executemany(
+            "INSERT INTO blockage_resolution (commentary_id, outcome, note, resolved_by) "
+            "VALUES (?, ?, ?, ?)",
+            [[i, outcome, note, by.signature] for i in ids],
+        )
+        audit(
+            cur,
+            by,
+            "blockage",
+            f"{indicator_code} {period}",
+            outcome,
+            before={"open": True, "commentary": ids},
+            after={"open": False, "outcome": outcome, "note": note},
+        )
+    return len(ids)

@@ -25,31 +25,22 @@ def _public_pages(visitor: auth.Visitor) -> list:
     return public_view.public_pages()
 
 
+def _landing(view, title: str, icon: str, url_path: str) -> st.Page:
+    """The one page someone not (yet) let in opens on."""
+    return st.Page(view, title=title, icon=icon, url_path=url_path, default=True)
+
+
 def _pages(visitor: auth.Visitor) -> list:
     """The pages this visitor may open: signed-in people (and the demo, and a read-only
     database) see the dashboard; an anonymous visitor only the sign-in page (and the public
     view when it is on); someone the partnership does not know, a page saying so."""
     if visitor.mode == "anonymous":
         return [
-            st.Page(
-                auth.sign_in_page,
-                title="Sign in",
-                icon=":material/login:",
-                url_path="sign-in",
-                default=True,
-            ),
+            _landing(auth.sign_in_page, "Sign in", ":material/login:", "sign-in"),
             *_public_pages(visitor),
         ]
     if visitor.mode == "unknown":
-        return [
-            st.Page(
-                auth.unknown_page,
-                title="Not known here",
-                icon=":material/person_off:",
-                url_path="not-known",
-                default=True,
-            )
-        ]
+        return [_landing(auth.unknown_page, "Not known here", ":material/person_off:", "not-known")]
     found = [
         st.Page(
             "pages/overview.py",

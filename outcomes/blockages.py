@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import duckdb
 
+from outcomes import meetings
 from outcomes.meetings import MeetingError
-from outcomes.people import Person, require, writes
+from outcomes.people import Person, writes
 from outcomes.store import audit, transaction
 
 BLOCKAGE_OUTCOMES = ("resolved", "withdrawn")
@@ -32,12 +33,7 @@ def resolve_blockage(
     it) with a note; every escalation of it still open is closed, and the audit trail records
     it. Returns how many escalations were closed."""
     note = str(note or "").strip()
-    found = cur.execute(
-        "SELECT priority_id FROM indicator WHERE code = ?", [indicator_code]
-    ).fetchone()
-    if found is None:
-        raise MeetingError(f"There is no indicator {indicator_code}.")
-    require(by, "commentary.add", priorities=[found[0]])
+    meetings.may_comment_on(cur, indicator_code, by)
     if outcome not in BLOCKAGE_OUTCOMES:
         raise MeetingError(f"A blockage is resolved or withdrawn, not '{outcome}'.")
     if not note:

@@ -140,6 +140,27 @@ def typed_text(value: Any) -> str | None:
 # Commentary and overrides
 
 
+def _first_row(frame: pd.DataFrame) -> dict[str, Any] | None:
+    """A query's first row as a dict, its missing values as None (or None for no row)."""
+    if frame.empty:
+        return None
+    return {
+        k: (None if v is None or (not isinstance(v, str) and pd.isna(v)) else v)
+        for k, v in frame.iloc[0].to_dict().items()
+    }
+
+
+def may_comment_on(cur: duckdb.DuckDBPyConnection, indicator_code: str, by: Person) -> str:
+    """The indicator's priority, once ``by`` may write commentary (and blockages) for it."""
+    found = cur.execute(
+        "SELECT priority_id FROM indicator WHERE code = ?", [indicator_code]
+    ).fetchone()
+    if found is None:
+        raise MeetingError(f"There is no indicator {indicator_code}.")
+    require(by, "commentary.add", priorities=[found[0]])
+    return found[0]
+
+
 @writes("commentary.add")
 def add_commentary(
     cur: duckdb.DuckDBPyConnection,
@@ -159,14 +180,9 @@ def add_commentary(
 
     ``published``: the author marks its story and what is being done for the public view
     (``outcomes.public``); a blockage or an override's reason is never published."""
-    found = cur.execute(
-        "SELECT priority_id FROM indicator WHERE code = ?", [indicator_code]
-    ).fetchone()
-    if found is None:
-        raise MeetingError(f"There is no indicator {indicator_code}.")
-    require(by, "commentary.add", priorities=[found[0]])
+    priority_id = may_comment_on(cur, indicator_code, by)
     if status_override is not None:
-        require(by, "status.override", priorities=[found[0]])
+        require(by, "status.override", priorities=[priority_id])
     try:
         period = periods.parse_code(period).code
     except periods.PeriodError as err:
@@ -253,12 +269,7 @@ def latest_commentary(
         """,
         [indicator_code, period, period],
     ).df()
-    if frame.empty:
-        return None
-    return {
-        k: (None if v is None or (not isinstance(v, str) and pd.isna(v)) else v)
-        for k, v in frame.iloc[0].to_dict().items()
-    }
+    return _first_row(frame)
 
 
 def commentary_history(cur: duckdb.DuckDBPyConnection, indicator_code: str) -> pd.DataFrame:
@@ -339,12 +350,7 @@ def _action_row(cur, reference: str) -> dict[str, Any] | None:
         "FROM action a LEFT JOIN meeting m ON m.id = a.meeting_id WHERE a.reference = ?",
         [reference],
     ).df()
-    if frame.empty:
-        return None
-    return {
-        k: (None if v is None or (not isinstance(v, str) and pd.isna(v)) else v)
-        for k, v in frame.iloc[0].to_dict().items()
-    }
+    return _first_row(frame)
 
 
 def _meeting_id(cur, meeting_date: Any) -> int | None:

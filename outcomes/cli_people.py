@@ -67,28 +67,11 @@ def cmd_user(args: argparse.Namespace, open_db) -> int:
         if args.user_action == "list":
             return _list(cur, args)
         by = actor(args, cur)
-        if args.user_action == "add":
-            print(
-                people.add_person(
-                    cur,
-                    args.email,
-                    name=args.name,
-                    role=args.role,
-                    priorities=args.priority or (),
-                    by=by,
-                )
-            )
-        elif args.user_action == "change":
-            print(
-                people.change_person(
-                    cur,
-                    args.email,
-                    name=args.name,
-                    role=args.role,
-                    priorities=args.priority,
-                    by=by,
-                )
-            )
+        if args.user_action in ("add", "change"):
+            write = people.add_person if args.user_action == "add" else people.change_person
+            # A new person with no --priority has none; a change without it keeps theirs.
+            chosen = args.priority or () if args.user_action == "add" else args.priority
+            print(write(cur, args.email, name=args.name, role=args.role, priorities=chosen, by=by))
         else:
             print(people.remove_person(cur, args.email, by=by))
         return 0

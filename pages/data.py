@@ -81,13 +81,7 @@ def public_files() -> None:
         return
     content = sent.getvalue()
     prepared = _prepared(version, sent.name, content, fmt)
-    facts = " · ".join(f"{k}: {v}" for k, v in prepared.summary.items())
-    st.markdown(f"**{ui.plain(sent.name)}** · {ui.plain(facts)}")
-    if prepared.already_loaded is not None:
-        st.info(
-            f"This exact file was already loaded as upload {prepared.already_loaded}. "
-            "Loading it again changes nothing."
-        )
+    if ui.file_facts(sent.name, prepared):
         return
     if prepared.errors:
         st.error(

@@ -148,13 +148,7 @@ if uploaded is not None:
     refusal = uploads.refusal(cursor(), prepared, person)
     if refusal:
         st.error(refusal, icon=":material/block:")
-    facts = " · ".join(f"{k}: {v}" for k, v in prepared.summary.items())
-    st.markdown(f"**{ui.plain(uploaded.name)}** ({prepared.source_format}) · {ui.plain(facts)}")
-    if prepared.already_loaded is not None:
-        st.info(
-            f"This exact file was already loaded as upload {prepared.already_loaded}. "
-            "Loading it again changes nothing."
-        )
+    ui.file_facts(uploaded.name, prepared, prepared.source_format)
     if prepared.errors:
         st.error(
             f"{_count(len(prepared.errors), 'problem')} to fix in the file before it can be "

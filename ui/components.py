@@ -189,6 +189,21 @@ def pack_download(key: str, noun: str, build, *, day: str | None = None) -> None
         )
 
 
+def file_facts(name: str, prepared: Any, kind: str | None = None) -> bool:
+    """What a checked file holds, under its (inert) name; True when this exact file was
+    loaded before, which is said, since loading it again changes nothing."""
+    facts = " · ".join(f"{k}: {v}" for k, v in prepared.summary.items())
+    shown = f" ({kind})" if kind else ""
+    st.markdown(f"**{plain(name)}**{shown} · {plain(facts)}")
+    if prepared.already_loaded is None:
+        return False
+    st.info(
+        f"This exact file was already loaded as upload {prepared.already_loaded}. "
+        "Loading it again changes nothing."
+    )
+    return True
+
+
 def md(text: str) -> None:
     """HTML from a template rendered with ``markdown=True`` (typed text inside defused)."""
     st.markdown(text, unsafe_allow_html=True)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from loaders import periods
+from outcomes.errors import Busy
 from ui import auth, components, data, pack_control
 from ui import public as public_view
 from ui.failures import shown_plainly
@@ -23,6 +24,17 @@ def _public_pages(visitor: auth.Visitor) -> list:
     if visitor.mode == "anonymous" and not public_view.enabled():
         return []
     return public_view.public_pages()
+
+
+def _visitor() -> auth.Visitor:
+    """Who is at the screen. While the command line holds the database, the pages are still
+    registered (hidden) before "busy" is shown, so the address is kept and "Try again" opens
+    the page that was asked for, not the home page."""
+    try:
+        return auth.visitor()
+    except Busy:
+        st.navigation(_pages(auth.Visitor("read-only")), position="hidden")
+        raise
 
 
 def _landing(view, title: str, icon: str, url_path: str) -> st.Page:
@@ -108,7 +120,7 @@ def _pages(visitor: auth.Visitor) -> list:
 
 # Every page, and the sidebar, fail plainly: a message and a way on, never a traceback.
 with shown_plainly():
-    visitor = auth.visitor()
+    visitor = _visitor()
     page = st.navigation(_pages(visitor))
     if public_view.is_public(page):  # the public view's own sidebar: the public pack only
         with st.sidebar:

@@ -112,44 +112,36 @@ def add_user_commands(sub, db_argument, open_db) -> None:
         return cmd_user(args, open_db)
 
     roles = list(people.ROLES)
-    a = usub.add_parser("add", help="add someone: their e-mail address, name and role")
-    db_argument(a)
-    a.add_argument("email", metavar="EMAIL")
+
+    def command(name: str, help: str, *, email: bool = True) -> argparse.ArgumentParser:
+        a = usub.add_parser(name, help=help)
+        db_argument(a)
+        if email:
+            a.add_argument("email", metavar="EMAIL")
+        a.set_defaults(func=run)
+        return a
+
+    a = command("add", "add someone: their e-mail address, name and role")
     a.add_argument("--name", required=True, help="their name, as the board knows them")
     a.add_argument("--role", required=True, choices=roles)
     a.add_argument(
-        "--priority",
-        action="append",
-        metavar="ID",
+        "--priority", action="append", metavar="ID",
         help="a priority a lead reports on (repeat for several)",
-    )
+    )  # fmt: skip
     actor_argument(a)
-    a.set_defaults(func=run)
 
-    a = usub.add_parser("list", help="everyone known, with their roles")
-    db_argument(a)
+    a = command("list", "everyone known, with their roles", email=False)
     a.add_argument("--all", action="store_true", help="include people who were removed")
     a.add_argument("--json", action="store_true", help="print a JSON list (removed people too)")
-    a.set_defaults(func=run)
 
-    a = usub.add_parser("change", help="change someone's name, role or priorities")
-    db_argument(a)
-    a.add_argument("email", metavar="EMAIL")
+    a = command("change", "change someone's name, role or priorities")
     a.add_argument("--name")
     a.add_argument("--role", choices=roles)
     a.add_argument(
-        "--priority",
-        action="append",
-        metavar="ID",
+        "--priority", action="append", metavar="ID",
         help="the priorities a lead reports on, replacing the ones they had (repeat for several)",
-    )
+    )  # fmt: skip
     actor_argument(a)
-    a.set_defaults(func=run)
 
-    a = usub.add_parser(
-        "remove", help="take away someone's access (what they did stays in the record)"
-    )
-    db_argument(a)
-    a.add_argument("email", metavar="EMAIL")
+    a = command("remove", "take away someone's access (what they did stays in the record)")
     actor_argument(a)
-    a.set_defaults(func=run)

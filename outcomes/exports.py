@@ -45,6 +45,9 @@ ABOUT = {
     "current_commentary": "The newest live commentary for each indicator and period.",
     "commentary_live": "Every commentary, less that withdrawn with an undone upload.",
     "reporting_horizon": "The date every status is judged at.",
+    "partnership_due": "The reporting calendar: days after a period ends that figures fall due.",
+    "priority_due": "Each priority's reporting calendar, by frequency.",
+    "indicator_due": "Each indicator's reporting calendar: when its figures fall due.",
 }
 #: The most rows a workbook sheet holds, less its header.
 XLSX_ROWS = 1_048_575

@@ -9,6 +9,7 @@ import base64
 import io
 import math
 import re
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -112,7 +113,8 @@ def test_the_public_summary_downloads_from_the_sidebar(page, public_server, wait
     button.wait_for(timeout=60_000)
     with page.expect_download() as info:
         button.click()
-    assert info.value.suggested_filename == "public-summary.xlsx"
+    # dated the day it was made, as the board pack is dated its meeting's
+    assert info.value.suggested_filename == f"public-summary-{date.today().isoformat()}.xlsx"
     check_workbook(info.value.path())
 
 

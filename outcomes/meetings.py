@@ -23,7 +23,7 @@ from loaders.problems import FileRefused, Problem, as_text, problem
 from outcomes import spreadsheets, status
 from outcomes.errors import Conflict, Refused
 from outcomes.people import Person, require, writes
-from outcomes.store import audit, transaction
+from outcomes.store import audit, first_row, transaction
 
 ACTION_STATUSES = ("open", "done")
 # The longest commentary (each of its texts) taken, at every entry: the form and a return's
@@ -138,16 +138,6 @@ def typed_text(value: Any) -> str | None:
 
 # ---------------------------------------------------------------------------------------------
 # Commentary and overrides
-
-
-def _first_row(frame: pd.DataFrame) -> dict[str, Any] | None:
-    """A query's first row as a dict, its missing values as None (or None for no row)."""
-    if frame.empty:
-        return None
-    return {
-        k: (None if v is None or (not isinstance(v, str) and pd.isna(v)) else v)
-        for k, v in frame.iloc[0].to_dict().items()
-    }
 
 
 def may_comment_on(cur: duckdb.DuckDBPyConnection, indicator_code: str, by: Person) -> str:
@@ -269,7 +259,7 @@ def latest_commentary(
         """,
         [indicator_code, period, period],
     ).df()
-    return _first_row(frame)
+    return first_row(frame)
 
 
 def commentary_history(cur: duckdb.DuckDBPyConnection, indicator_code: str) -> pd.DataFrame:
@@ -350,7 +340,7 @@ def _action_row(cur, reference: str) -> dict[str, Any] | None:
         "FROM action a LEFT JOIN meeting m ON m.id = a.meeting_id WHERE a.reference = ?",
         [reference],
     ).df()
-    return _first_row(frame)
+    return first_row(frame)
 
 
 def _meeting_id(cur, meeting_date: Any) -> int | None:

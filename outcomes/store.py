@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -312,3 +313,13 @@ def insert_frame(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame
 def is_empty(cur: duckdb.DuckDBPyConnection) -> bool:
     """True when no framework has been imported yet (a brand-new database)."""
     return cur.execute("SELECT count(*) FROM partnership").fetchone()[0] == 0
+
+
+def first_row(frame: pd.DataFrame) -> dict[str, Any] | None:
+    """A query's first row as a dict, its missing values as None (or None for no row)."""
+    if frame.empty:
+        return None
+    return {
+        k: (None if v is None or (not isinstance(v, str) and pd.isna(v)) else v)
+        for k, v in frame.iloc[0].to_dict().items()
+    }

@@ -263,8 +263,9 @@ def write(snap: Snapshot, out: io.BytesIO, drawer: chromium.Charts) -> int:
     for n, p in enumerate(snap.priorities, start=1):
         _priority(snap, deck, drawer, n, p)
     _actions(snap, deck)
-    deck.prs.core_properties.title = f"{snap.name}: board pack, {snap.heading}"
-    deck.prs.core_properties.author = snap.name
+    # The file's properties are XML too: a control character typed into a name cannot go there.
+    deck.prs.core_properties.title = w.text_of(f"{snap.name}: board pack, {snap.heading}")
+    deck.prs.core_properties.author = w.text_of(snap.name)
     deck.prs.core_properties.language = "en-GB"
     deck.prs.save(out)
     return len(deck.prs.slides)

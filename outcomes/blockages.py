@@ -53,10 +53,11 @@ def resolve_blockage(
         ]
         if not ids:
             raise MeetingError(f"{indicator_code} has no open blockage for {period}.")
-        cur.executemany(
+        # One statement for every open escalation, not a row at a time.
+        cur.execute(
             "INSERT INTO blockage_resolution (commentary_id, outcome, note, resolved_by) "
-            "VALUES (?, ?, ?, ?)",
-            [[i, outcome, note, by.signature] for i in ids],
+            "SELECT unnest(?::BIGINT[]), ?, ?, ?",
+            [ids, outcome, note, by.signature],
         )
         audit(
             cur,

@@ -196,7 +196,7 @@ def _about(wb: Workbook, snap: Snapshot) -> None:
         ["Symbol", "Status", "What it means"],
         *[[s.symbol, s.word, s.meaning] for s in status.STYLES.values()],
     ):
-        about.append(line)
+        about.append([spreadsheets.cell_text(_fits(v)) for v in line])
     about["A1"].font = Font(bold=True, size=14)
     _paint(about, 1, list(status.STATUSES), row0=8)
     _paint(about, 2, list(status.STATUSES), row0=8)
@@ -212,8 +212,8 @@ def write(snap: Snapshot, out: io.BytesIO) -> int:
     _exceptions(wb, snap)
     _actions(wb, snap)
     _about(wb, snap)
-    wb.properties.title = f"{snap.name}: board pack, {snap.heading}"
-    wb.properties.creator = snap.name
+    wb.properties.title = spreadsheets.cell_text(f"{snap.name}: board pack, {snap.heading}")
+    wb.properties.creator = spreadsheets.cell_text(snap.name)
     spreadsheets.neutralise_workbook(wb)
     wb.save(out)
     return len(wb.sheetnames)

@@ -97,6 +97,17 @@ LONG_AND_EMPTY = State(
 NOTHING_YET = State(_doc([_priority(1, [_quarterly("P1I1")])]))
 # A database as new as it gets behind a running dashboard: a partnership with no priorities.
 NO_PRIORITIES = State(_doc([]))
+# Control characters pasted into names and commentary: the CI run at 5699977 found a bell in
+# the partnership's name stopped the workbook pack being written.
+_BELL = "Safer\x07 Statesville\x1b[0m\x00"
+CONTROL_CHARACTERS = State(
+    {
+        **_doc([{**_priority(1, [_quarterly("P1I1", name=_BELL)]), "title": _BELL}]),
+        "partnership": {"name": _BELL, "area_name": _BELL, "vision": _BELL},
+    },
+    figures=[Figure("P1I1", "2024/25 Q1", 90.0)],
+    commentary=[Commentary("P1I1", "2024/25 Q1", _BELL)],
+)
 
 PAGES = (
     "pages/overview.py",
@@ -202,6 +213,7 @@ def render_everything(state: State) -> None:
 @examples(3)
 @example(TWO_BLOCKAGES)
 @example(LONG_AND_EMPTY)
+@example(CONTROL_CHARACTERS)
 @example(NOTHING_YET)
 @example(NO_PRIORITIES)
 @given(states(max_indicators=2))

@@ -20,7 +20,13 @@ from pypdf import PdfReader
 from outcomes import board, pack, status
 from outcomes.pack import chromium as drawing
 from outcomes.store import open_store
-from tests.pages.test_states import LONG_AND_EMPTY, NO_PRIORITIES, NOTHING_YET, TWO_BLOCKAGES
+from tests.pages.test_states import (
+    CONTROL_CHARACTERS,
+    LONG_AND_EMPTY,
+    NO_PRIORITIES,
+    NOTHING_YET,
+    TWO_BLOCKAGES,
+)
 from tests.states import State, build, examples, states
 
 
@@ -76,6 +82,7 @@ def test_the_pdf_with_its_charts_is_made_for_the_hard_states(state, chromium):
 @example(LONG_AND_EMPTY)
 @example(NOTHING_YET)
 @example(NO_PRIORITIES)
+@example(CONTROL_CHARACTERS)
 @given(states())
 def test_every_pack_format_is_made_whatever_the_database_holds(state):
     # Drawing a chart takes Chromium seconds; the figures charted are built by the same code

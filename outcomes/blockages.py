@@ -18,8 +18,8 @@ BLOCKAGE_OUTCOMES = ("resolved", "withdrawn")
 
 
 # A blockage is part of an indicator's commentary, so whoever may write that commentary (a lead
-# for their own priorities, an analyst) may record how it was dealt with.
-@writes("commentary.add")
+# for their own priorities, an analyst) may record how it was dealt with; a refusal names it.
+@writes("blockages.resolve")
 def resolve_blockage(
     cur: duckdb.DuckDBPyConnection,
     indicator_code: str,
@@ -33,7 +33,7 @@ def resolve_blockage(
     it) with a note; every escalation of it still open is closed, and the audit trail records
     it. Returns how many escalations were closed."""
     note = str(note or "").strip()
-    meetings.may_comment_on(cur, indicator_code, by)
+    meetings.may_comment_on(cur, indicator_code, by, action="blockages.resolve")
     if outcome not in BLOCKAGE_OUTCOMES:
         raise MeetingError(f"A blockage is resolved or withdrawn, not '{outcome}'.")
     if not note:

@@ -140,14 +140,19 @@ def typed_text(value: Any) -> str | None:
 # Commentary and overrides
 
 
-def may_comment_on(cur: duckdb.DuckDBPyConnection, indicator_code: str, by: Person) -> str:
-    """The indicator's priority, once ``by`` may write commentary (and blockages) for it."""
+def may_comment_on(
+    cur: duckdb.DuckDBPyConnection,
+    indicator_code: str,
+    by: Person,
+    action: str = "commentary.add",
+) -> str:
+    """The indicator's priority, once ``by`` may write commentary (or ``action``) for it."""
     found = cur.execute(
         "SELECT priority_id FROM indicator WHERE code = ?", [indicator_code]
     ).fetchone()
     if found is None:
         raise MeetingError(f"There is no indicator {indicator_code}.")
-    require(by, "commentary.add", priorities=[found[0]])
+    require(by, action, priorities=[found[0]])
     return found[0]
 
 

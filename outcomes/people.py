@@ -64,6 +64,9 @@ PERMISSIONS: dict[str, Permission] = {
     "commentary.add": Permission(
         "write commentary", {"lead": OWN_PRIORITIES, "analyst": ANY, "admin": ANY}
     ),
+    "blockages.resolve": Permission(
+        "resolve or withdraw a blockage", {"lead": OWN_PRIORITIES, "analyst": ANY, "admin": ANY}
+    ),
     "status.override": Permission("override a status", {"lead": OWN_PRIORITIES, "admin": ANY}),
     "framework.change": Permission("change the framework", {"analyst": ANY, "admin": ANY}),
     "meetings.record": Permission("record a meeting", {"analyst": ANY, "admin": ANY}),
@@ -147,7 +150,7 @@ def require(
     >>> require(Person("b@example.org", "Bo", "board"), "meetings.record")
     Traceback (most recent call last):
     ...
-    outcomes.people.NotPermitted: Bo is a board member and may not record a meeting.
+    outcomes.people.NotPermitted: Bo is a board member and may not record a meeting. An analyst or an administrator may.
     """
     permission = PERMISSIONS[action]
     if not isinstance(by, Person):
@@ -155,7 +158,8 @@ def require(
     scope = permission.roles.get(by.role)
     if scope is None:
         raise NotPermitted(
-            f"{by.name} is {_a(ROLE_WORDS[by.role])} and may not {permission.words}."
+            f"{by.name} is {_a(ROLE_WORDS[by.role])} and may not {permission.words}. "
+            f"{who_may(action)}"
         )
     if scope == OWN_PRIORITIES:
         outside = sorted(set(priorities) - by.priorities)
@@ -172,6 +176,23 @@ def require(
                 f"{by.name} is {_a(ROLE_WORDS[by.role])} and may {permission.words} only if they "
                 f"loaded it; this one was loaded by {owner_name}."
             )
+
+
+def who_may(action: str) -> str:
+    """Who may do ``action``, in a sentence, for a refusal to say where to turn.
+
+    >>> who_may("people.manage")
+    'An administrator may.'
+    >>> who_may("returns.load")
+    'A priority lead (for their own priorities), an analyst or an administrator may.'
+    """
+    scopes = {OWN_PRIORITIES: " (for their own priorities)", OWN_UPLOADS: " (their own uploads)"}
+    names = [
+        _a(ROLE_WORDS[role]) + scopes.get(scope, "")
+        for role, scope in PERMISSIONS[action].roles.items()
+    ]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    return listed[0].upper() + listed[1:] + " may."
 
 
 def _a(words: str) -> str:

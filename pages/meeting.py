@@ -85,7 +85,7 @@ _flash("blockage")
 listed = [
     b
     for b in ex.blockages.to_dict("records")
-    if person is not None and person.may("commentary.add", priorities=[b["priority_id"]])
+    if person is not None and person.may("blockages.resolve", priorities=[b["priority_id"]])
 ]
 if listed:
     with (

@@ -179,7 +179,7 @@ RECIPES = {
     ],
     "outcomes.blockages.resolve_blockage": [
         (
-            "commentary.add",
+            "blockages.resolve",
             lambda cur, by, tmp: (
                 meetings.add_commentary(
                     cur,

@@ -155,18 +155,16 @@ def since_last_meeting(
 def _returns_due(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Each priority's next quarterly return by the reporting calendar, at the date judged at."""
     on = calendar.judging_date(cur)
-    rows = []
-    for (pid,) in cur.execute("SELECT id FROM priority ORDER BY sort_order").fetchall():
-        owed = calendar.next_return(cur, pid, on)
-        rows.append(
-            {
-                "priority_id": pid,
-                "period": owed.period.code,
-                "name": calendar.return_name(owed.period),
-                "due_date": owed.due,
-                "overdue": owed.overdue,
-            }
-        )
+    rows = [
+        {
+            "priority_id": pid,
+            "period": owed.period.code,
+            "name": calendar.return_name(owed.period),
+            "due_date": owed.due,
+            "overdue": owed.overdue,
+        }
+        for pid, owed in calendar.next_returns(cur, on).items()
+    ]
     return pd.DataFrame(rows, columns=RETURN_DUE_COLUMNS)
 
 

@@ -105,57 +105,63 @@ def return_name(period: Period) -> str:
     return period.label
 
 
-def days_for(cur: duckdb.DuckDBPyConnection, priority_id: str, frequency: str) -> int:
-    """The days after the period ends that a priority's returns of ``frequency`` are due."""
-    row = cur.execute(
-        "SELECT due_days FROM priority_due WHERE priority_id = ? AND frequency = ?",
-        [priority_id, frequency],
-    ).fetchone()
-    if row is None:
-        row = cur.execute(
-            "SELECT due_days FROM partnership_due WHERE frequency = ?", [frequency]
-        ).fetchone()
-    return int(row[0])
-
-
 def next_return(cur: duckdb.DuckDBPyConnection, priority_id: str, today: date | None = None) -> Due:
     """The quarterly return a priority's lead owes next: the latest quarter that has fallen due
     if any of its figures are still missing, otherwise the quarter after it."""
-    today = today or date.today()
-    days = days_for(cur, priority_id, "quarterly")
-    last = latest_due("quarter", days, today)
-    if _returned(cur, priority_id, last):
-        return Due(last.next(), due_date(last.next(), days), False)
-    return Due(last, due_date(last, days), True)
+    return next_returns(cur, today, priority_id=priority_id)[priority_id]
 
 
-def _returned(cur: duckdb.DuckDBPyConnection, priority_id: str, quarter: Period) -> bool:
-    """Whether every partnership figure a priority's leads type in for ``quarter`` is in (a
-    figure computed from public data is no lead's to send)."""
+def next_returns(
+    cur: duckdb.DuckDBPyConnection, today: date | None = None, *, priority_id: str | None = None
+) -> dict[str, Due]:
+    """:func:`next_return` for every priority (in board order), or only ``priority_id``'s, in
+    three queries whatever the number of priorities."""
     from outcomes.template import periods_due  # the template owns what a return holds
 
-    owed = cur.execute(
-        """
-        SELECT i.code, i.frequency FROM indicator i
-        WHERE i.priority_id = ?
-          AND i.code NOT IN (SELECT indicator_code FROM indicator_derivation)
-        """,
-        [priority_id],
+    today = today or date.today()
+    only = "" if priority_id is None else "AND pr.id = ?"
+    args = [] if priority_id is None else [priority_id]
+    default = cur.execute(
+        "SELECT due_days FROM partnership_due WHERE frequency = 'quarterly'"
+    ).fetchone()[0]
+    days = {pid: default for pid in ([] if priority_id is None else [priority_id])}
+    rows = cur.execute(
+        "SELECT pr.id, d.due_days FROM priority pr JOIN priority_due d ON d.priority_id = pr.id "
+        f"WHERE d.frequency = 'quarterly' {only} ORDER BY pr.sort_order, pr.id",
+        args,
     ).fetchall()
-    sent = {
-        (c, p)
-        for c, p in cur.execute(
-            """
-            SELECT d.indicator_code, d.period FROM observation_current_detail d
-            JOIN indicator i ON i.code = d.indicator_code
-            WHERE i.priority_id = ? AND d.area = 'all'
-            """,
-            [priority_id],
+    days.update(rows)
+    # The partnership figures each priority's leads type in (a figure computed from public
+    # data is no lead's to send), and those already in.
+    owed: dict[str, list[tuple[str, str]]] = {pid: [] for pid in days}
+    for pid, code, frequency in cur.execute(
+        "SELECT pr.id, i.code, i.frequency FROM indicator i JOIN priority pr ON pr.id = i.priority_id "
+        f"WHERE i.code NOT IN (SELECT indicator_code FROM indicator_derivation) {only}",
+        args,
+    ).fetchall():
+        owed[pid].append((code, frequency))
+    sent = set(
+        cur.execute(
+            "SELECT d.indicator_code, d.period FROM observation_current_detail d "
+            "JOIN indicator i ON i.code = d.indicator_code JOIN priority pr ON pr.id = i.priority_id "
+            f"WHERE d.area = 'all' {only}",
+            args,
         ).fetchall()
-    }
-    return all(
-        (code, p.code) in sent for code, frequency in owed for p in periods_due(frequency, quarter)
     )
+    out = {}
+    for pid, n in days.items():
+        last = latest_due("quarter", n, today)
+        returned = all(
+            (code, p.code) in sent
+            for code, frequency in owed[pid]
+            for p in periods_due(frequency, last)
+        )
+        out[pid] = (
+            Due(last.next(), due_date(last.next(), n), False)
+            if returned
+            else Due(last, due_date(last, n), True)
+        )
+    return out
 
 
 def judging_date(cur: duckdb.DuckDBPyConnection, meeting_date: Any = None) -> date:

@@ -5,9 +5,8 @@ import streamlit as st
 
 from outcomes import compare, statcharts, statistics, wording
 from ui import components as ui
-from ui import data
+from ui import data, markup
 from ui import statistics as ui_statistics
-from ui.markup import plain as escape  # typed text, safe where Streamlit reads Markdown
 from ui.router import require_router
 from ui.state import cursor
 
@@ -79,22 +78,21 @@ if result is None:
     st.stop()
 
 ui_statistics.inject_css()
-facts = [f"Benchmark: <strong>{escape(result.benchmark_name)}</strong> "
-         f"{result.benchmark_value:,.1f}" if result.benchmark_value is not None
-         else "No benchmark"]  # fmt: skip
-if result.group:
-    facts.append(f"{escape(result.group)} pooled: <strong>{result.group_value:,.1f}</strong>"
-                 if result.group_value is not None else "")  # fmt: skip
-    if result.rank:
-        us = next((r.name for r in result.rows if r.area == result.us), result.us)
-        best = "best" if result.polarity in ("higher", "lower") else "highest"
-        facts.append(f"{escape(us)} ranks <strong>{result.rank[0]} of {result.rank[1]}</strong>"
-                     f" ({best} first)")  # fmt: skip
-unit = f"per {wording.number(result.multiplier)}"
-facts.append(f"Figures {unit}; " + {"proportion": "Wilson's score intervals",
-             "rate": "Byar's intervals (exact below 10 events)",
-             "count": "Byar's intervals"}[result.kind])  # fmt: skip
-ui.md(" · ".join(f for f in facts if f))
+us = next((r.name for r in result.rows if r.area == result.us), result.us)
+ui.md(
+    markup.render(
+        "compare_facts.html",
+        markdown=True,
+        result=result,
+        us=us,
+        unit=f"per {wording.number(result.multiplier)}",
+        intervals={
+            "proportion": "Wilson's score intervals",
+            "rate": "Byar's intervals (exact below 10 events)",
+            "count": "Byar's intervals",
+        },
+    )
+)
 if result.note:
     st.caption(result.note)
 

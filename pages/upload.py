@@ -10,7 +10,7 @@ from loaders import periods
 from outcomes import calendar, people, uploads
 from outcomes.errors import Refused
 from outcomes.template import TemplateError, write_template
-from ui import auth, data, problems
+from ui import auth, data, markup, problems
 from ui import components as ui
 from ui.router import require_router
 from ui.state import cursor
@@ -186,12 +186,13 @@ if uploaded is not None:
         )
         if not shown.statuses.empty:
             st.markdown("**Status before → after**")
-            lines = [
-                f"<li><strong>{ui.plain(r.indicator_code)}</strong> {ui.plain(r.name)}: "
-                f"{ui.badge(r.before)} → {ui.badge(r.after)}</li>"
-                for r in shown.statuses.itertuples()
-            ]
-            ui.md(f"<ul>{''.join(lines)}</ul>")
+            ui.md(
+                markup.render(
+                    "upload_statuses.html",
+                    markdown=True,
+                    rows=shown.statuses.to_dict("records"),
+                )
+            )
             if (shown.statuses["after"] == "not rated").any():
                 st.caption(
                     "An indicator turns Not rated when its figure for the latest period due by "

@@ -107,8 +107,10 @@ def return_name(period: Period) -> str:
 
 def next_return(cur: duckdb.DuckDBPyConnection, priority_id: str, today: date | None = None) -> Due:
     """The quarterly return a priority's lead owes next: the latest quarter that has fallen due
-    if any of its figures are still missing, otherwise the quarter after it."""
-    return next_returns(cur, today, priority_id=priority_id)[priority_id]
+    if any of its figures are still missing, otherwise the quarter after it. With no priority
+    (a partnership with none yet) it is the next quarter by the partnership's own calendar."""
+    key = "" if priority_id is None else priority_id  # "" is no priority's id: nothing owed
+    return next_returns(cur, today, priority_id=key)[key]
 
 
 def next_returns(

@@ -132,3 +132,15 @@ def test_the_agenda_says_which_returns_are_due_next_and_which_are_late(demo_stor
             "priorities": 6,
         },
     ]
+
+
+def test_with_no_priority_the_next_return_is_by_the_partnership_s_calendar(demo_store):
+    # The upload page asks before any priority exists (an empty framework); nothing is owed yet.
+    cur = demo_store.cursor()
+    owed = calendar.next_return(cur, None, D.today)
+    days = cur.execute(
+        "SELECT due_days FROM partnership_due WHERE frequency = 'quarterly'"
+    ).fetchone()[0]
+    last = calendar.latest_due("quarter", days, D.today)
+    assert owed == calendar.Due(last.next(), calendar.due_date(last.next(), days), False)
+    assert calendar.next_return(cur, "no-such-priority", D.today) == owed

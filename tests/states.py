@@ -22,8 +22,9 @@ import contextlib
 import io
 import math
 import os
+import shutil
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -402,6 +403,94 @@ def build_file(path: Path, state: State) -> Path:
     store = open_store(path)
     try:
         build(store.cursor(), state)
+    finally:
+        store.close()
+    return path
+
+
+# --- a board meeting at its heaviest (presentation mode must fit it, issue 17) ----------------
+
+# What people type into a blockage, a story or an action at a real meeting: a line, a paragraph,
+# hostile text, a page.
+WORDY = (
+    "Funding for the outreach worker ends in March.",
+    "The data-sharing agreement with the health trust is still not signed, so the figures for "
+    "the last two quarters are estimates from the police system alone; the board is asked to "
+    "write to the trust's chief executive before the next meeting.",
+    "Supercalifragilisticexpialidocious-without-any-spaces-at-all-" * 3,
+    *[t for t in HOSTILE if t.strip()][:8],
+    LONG[5_000],
+)
+
+
+@dataclass
+class Meeting:
+    """A meeting's worth of exceptions on top of a framework: the demo's (``base`` None) or a
+    drawn :class:`State`. ``changes`` statuses overridden since the meeting, ``blockages``
+    escalated, ``overdue`` and ``open`` actions, all typed as ``words``."""
+
+    base: State | None
+    changes: int
+    blockages: int
+    overdue: int
+    open: int
+    words: str
+
+
+@st.composite
+def heavy_meetings(draw) -> Meeting:
+    """A meeting with a lot on its agenda, over the demo or over a drawn framework with up to
+    nine indicators a priority."""
+    base = draw(st.none() | states(max_priorities=2, max_indicators=9))
+    return Meeting(
+        base,
+        draw(st.integers(0, 8)),
+        draw(st.integers(0, 9)),
+        draw(st.integers(0, 16)),
+        draw(st.integers(0, 8)),
+        draw(st.sampled_from(WORDY)),
+    )
+
+
+def build_meeting(path: Path, meeting: Meeting, demo: Path) -> Path:
+    """``meeting`` in a database file of its own (``demo``: a built demo to copy), written
+    through the product's own writes: a meeting recorded yesterday, then overrides,
+    blockages and actions since."""
+    if meeting.base is None:
+        shutil.copy(demo, path)
+    else:
+        build_file(path, meeting.base)
+    store = open_store(path)
+    try:
+        cur = store.cursor()
+        today = date.today()
+        meetings.record_meeting(cur, today - timedelta(days=1), by=BY)
+        rated = cur.execute(
+            "SELECT indicator_code, period, status FROM indicator_status "
+            "WHERE period IS NOT NULL ORDER BY priority_id, indicator_code"
+        ).fetchall()
+        words = meeting.words
+        for code, period, now in rated[: meeting.changes]:
+            with contextlib.suppress(Refused):
+                meetings.add_commentary(
+                    cur, code, period, by=BY, narrative=words,
+                    status_override="green" if now == "red" else "red", override_reason=words,
+                )  # fmt: skip
+        for code, period, _ in rated[meeting.changes : meeting.changes + meeting.blockages]:
+            with contextlib.suppress(Refused):
+                meetings.add_commentary(
+                    cur, code, period, by=BY, narrative=words, blockage=True,
+                    blockage_detail=words,
+                )  # fmt: skip
+        pids = [r[0] for r in cur.execute("SELECT id FROM priority ORDER BY id").fetchall()]
+        dues = [today - timedelta(days=k + 1) for k in range(meeting.overdue)]
+        dues += [today + timedelta(days=30 + k) for k in range(meeting.open)]
+        for k, due in enumerate(dues):
+            with contextlib.suppress(Refused):
+                meetings.add_action(
+                    cur, by=BY, text=words, owner=words[:80] or "Partnership manager",
+                    due_date=due, priority_id=pids[k % len(pids)] if pids else None,
+                )  # fmt: skip
     finally:
         store.close()
     return path

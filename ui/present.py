@@ -23,14 +23,31 @@ from markupsafe import Markup
 from outcomes import board, charts, meetings
 from outcomes.agenda import Exceptions
 from ui import data, markup
+from ui import present_style as style
 from ui.state import cursor
 
 PARAM = "screen"
 CHART_HEIGHT = 270  # two stacked fit 1080 px; one fits 720 px beside the indicators
 CHART_FONT = 22
 MAX_CHARTS = 2
-MAX_ROWS = 5
 STORY_LENGTH = 180  # characters of the story a projector screen holds
+
+# What one screen holds at 1280x720, every line of it cut to fit (tests/browser/
+# test_present_fits.py measures every screen of drawn meetings at both projector sizes).
+# A longer list goes on to continued screens ("Actions overdue, 2 of 3"); nothing scrolls.
+BOX_ROWS = 3  # items in each of the four boxes of "Since the last meeting"
+LIST_ROWS = 5  # items on a continued screen of one of those lists
+INDICATOR_ROWS = 3  # indicators on a priority's screen, beside its chart
+BLOCKAGE_ROWS = 2  # blockages under them
+ACTION_ROWS = 4  # rows of the open actions' table
+
+# The four lists of "Since the last meeting", in the order the board takes them.
+SINCE_LISTS = (
+    ("changed", "Status changes"),
+    ("blockages", "Blockages escalated"),
+    ("overdue_returns", "Returns overdue"),
+    ("overdue_actions", "Actions overdue"),
+)
 
 
 # --- the screens ------------------------------------------------------------------------------
@@ -38,22 +55,89 @@ STORY_LENGTH = 180  # characters of the story a projector screen holds
 
 @dataclass(frozen=True)
 class Screen:
-    kind: str  # "since", "priority" or "actions"
+    """One screen. ``kind``: "since", "list" (one of the since lists, continued), "priority"
+    or "actions"; ``part`` of ``parts`` when a priority or a list takes more than one."""
+
+    kind: str
     title: str
     priority_id: str | None = None
+    part: int = 1
+    parts: int = 1
+    key: str | None = None  # a "list" screen: which of SINCE_LISTS
+
+    @property
+    def heading(self) -> str:
+        """The screen's title, and which part of it this is when there are more.
+
+        >>> Screen("list", "Actions overdue", part=2, parts=3).heading
+        'Actions overdue, 2 of 3'
+        >>> Screen("since", "Since the last meeting").heading
+        'Since the last meeting'
+        """
+        return self.title if self.parts == 1 else f"{self.title}, {self.part} of {self.parts}"
 
 
-def screens(summary: pd.DataFrame) -> list[Screen]:
-    """The running order: exceptions first, each priority in plan order, then open actions.
+def _parts(n: int, per: int) -> int:
+    return max(1, -(-n // per))
 
-    The summary already comes in plan order (tier, then the priority's place in its tier).
+
+def box_rows(n: int) -> int:
+    """How many of a list's ``n`` items its box on the first screen shows: all that fit, or
+    one fewer and a line saying the rest are on the next screens.
+
+    >>> box_rows(2), box_rows(3), box_rows(4), box_rows(11)
+    (2, 3, 2, 2)
     """
+    return n if n <= BOX_ROWS else BOX_ROWS - 1
+
+
+def list_slice(n: int, part: int) -> slice:
+    """The items of part ``part`` (2 onwards) of a list of ``n``: after those in its box.
+
+    >>> list_slice(11, 2), list_slice(11, 3)
+    (slice(2, 7, None), slice(7, 12, None))
+    """
+    start = box_rows(n) + (part - 2) * LIST_ROWS
+    return slice(start, start + LIST_ROWS)
+
+
+def priority_parts(indicators: int, blockages: int) -> int:
+    """Screens a priority takes: its indicators three to a screen, its blockages two.
+
+    >>> priority_parts(3, 1), priority_parts(0, 0), priority_parts(9, 1), priority_parts(2, 5)
+    (1, 1, 3, 3)
+    """
+    return max(_parts(indicators, INDICATOR_ROWS), _parts(blockages, BLOCKAGE_ROWS))
+
+
+def screens(
+    summary: pd.DataFrame,
+    lists: dict[str, int] | None = None,
+    sizes: dict[str, tuple[int, int]] | None = None,
+    actions: int = 0,
+) -> list[Screen]:
+    """The running order: exceptions first (a long list continued on screens of its own),
+    each priority in plan order (over as many screens as its indicators and blockages take),
+    then the open actions.
+
+    ``lists``: how many items each of SINCE_LISTS has; ``sizes``: each priority's number of
+    indicators and of blockages; ``actions``: open actions. The summary already comes in plan
+    order (tier, then the priority's place in its tier).
+    """
+    lists, sizes = lists or {}, sizes or {}
+    plan = [Screen("since", "Since the last meeting")]
+    for key, title in SINCE_LISTS:
+        rest = max(0, lists.get(key, 0) - box_rows(lists.get(key, 0)))
+        if rest:
+            parts = 1 + _parts(rest, LIST_ROWS)
+            plan += [Screen("list", title, None, i, parts, key) for i in range(2, parts + 1)]
     ordered = summary.sort_values(["tier_order", "sort_order"], kind="stable")
-    return [
-        Screen("since", "Since the last meeting"),
-        *(Screen("priority", r["title"], r["id"]) for r in ordered.to_dict("records")),
-        Screen("actions", "Open actions"),
-    ]
+    for r in ordered.to_dict("records"):
+        parts = priority_parts(*sizes.get(r["id"], (0, 0)))
+        plan += [Screen("priority", r["title"], r["id"], i, parts) for i in range(1, parts + 1)]
+    parts = _parts(actions, ACTION_ROWS)
+    plan += [Screen("actions", "Open actions", None, i, parts) for i in range(1, parts + 1)]
+    return plan
 
 
 def screen_number(raw: Any, total: int) -> int:
@@ -102,6 +186,40 @@ def open_actions(data_version: int, day: date) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=32)
 def priority_detail(data_version: int, priority_id: str) -> dict[str, Any] | None:
     return board.priority(cursor(), priority_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def notes(data_version: int, priority_id: str) -> tuple[dict | None, list[dict[str, Any]]]:
+    """A priority's story (its indicators' newest commentary that tells one) and the
+    blockages its leads escalated (each indicator's latest commentary that raises one)."""
+    ratings = data.indicator_ratings(data_version)
+    found = []
+    for r in ratings[ratings["priority_id"] == priority_id].to_dict("records"):
+        note = data.commentary(data_version, r["indicator_code"], r["period"])
+        if note is not None:
+            found.append({"code": r["indicator_code"], "note": note})
+    found.sort(key=lambda n: pd.Timestamp(n["note"]["created_at"]), reverse=True)
+    told = [n for n in found if markup.short(n["note"]["narrative"]) != "–"]
+    return (told[0] if told else None), [n for n in found if n["note"]["blockage"]]
+
+
+def running_order(data_version: int, day: date) -> list[Screen]:
+    """Every screen for what the meeting holds today (see :func:`screens`)."""
+    summary = data.priority_summary(data_version)
+    ratings = data.indicator_ratings(data_version)
+    ex = data.agenda(data_version, day)
+    lists = {key: len(getattr(ex, key)) for key, _ in SINCE_LISTS}
+    sizes = {
+        pid: (int((ratings["priority_id"] == pid).sum()), len(notes(data_version, pid)[1]))
+        for pid in summary["id"]
+    }
+    return screens(summary, lists, sizes, len(open_actions(data_version, day)))
+
+
+def part_of(items: Any, screen: Screen, per: int) -> Any:
+    """This screen's share of a priority's indicators (a frame) or blockages (a list)."""
+    part = slice((screen.part - 1) * per, screen.part * per)
+    return items.iloc[part] if isinstance(items, pd.DataFrame) else items[part]
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -187,23 +305,22 @@ def aim_html(detail: dict[str, Any]) -> str:
     return markup.render("present_aim.html", detail=detail)
 
 
-def story_html(data_version: int, own: pd.DataFrame, where: str, limit: int) -> str:
-    """The priority's story (its indicators' newest commentary) and the blockages its leads
-    escalated (each indicator's latest commentary that raises one)."""
-    notes = []
-    for r in own.to_dict("records"):
-        note = data.commentary(data_version, r["indicator_code"], r["period"])
-        if note is not None:
-            notes.append({"code": r["indicator_code"], "note": note})
-    notes.sort(key=lambda n: pd.Timestamp(n["note"]["created_at"]), reverse=True)
-    told = [n for n in notes if markup.short(n["note"]["narrative"]) != "–"]
-    blockages = [n for n in notes if n["note"]["blockage"]]
+def story_html(
+    story: dict[str, Any] | None,
+    blockages: list[dict[str, Any]],
+    where: str,
+    limit: int,
+    first: bool = True,
+) -> str:
+    """The priority's story (on its first screen) and this screen's share of its blockages
+    (see :func:`notes`)."""
     return markup.render(
         "present_story.html",
-        story=told[0] if told else None,
+        story=story if first else None,
         blockages=blockages,
         limit=limit,
         where=where,
+        first=first,
     )
 
 
@@ -219,15 +336,27 @@ def since_intro_html(ex: Exceptions) -> str:
 
 
 def since_html(ex: Exceptions) -> str:
-    """The agenda by exception in four boxes; an empty box says so in words."""
-    limit = {"changed": MAX_ROWS, "other": MAX_ROWS}
-    return markup.render("agenda.html", ex=ex, view="screen", limit=limit)
+    """The agenda by exception in four boxes; an empty box says so in words, a long list
+    says how many more follow on the next screens."""
+    limit = {key: box_rows(len(getattr(ex, key))) for key, _ in SINCE_LISTS}
+    return markup.render("agenda.html", ex=ex, view="screen", limit=limit, per=LIST_ROWS)
 
 
-def actions_html(frame: pd.DataFrame, titles: dict[str, str], limit: int = 8) -> str:
+def list_html(ex: Exceptions, screen: Screen) -> str:
+    """One of the four lists, continued: this screen's part of it."""
+    frame = getattr(ex, screen.key)
+    part = list_slice(len(frame), screen.part)
+    left = max(0, len(frame) - part.stop)
+    rows = markup.records(frame.iloc[part])
     return markup.render(
-        "present_actions.html", rows=frame.to_dict("records"), titles=titles, limit=limit
+        "agenda.html", ex=ex, view="list", key=screen.key, rows=rows, left=left, per=LIST_ROWS
     )
+
+
+def actions_html(frame: pd.DataFrame, titles: dict[str, str], part: int = 1) -> str:
+    """This screen's rows of the open actions (overdue first, as the log orders them)."""
+    rows = frame.iloc[(part - 1) * ACTION_ROWS : part * ACTION_ROWS].to_dict("records")
+    return markup.render("present_actions.html", rows=rows, titles=titles)
 
 
 # --- navigation --------------------------------------------------------------------------------
@@ -268,166 +397,6 @@ def nav_bar(n: int, total: int, context: str) -> None:
         st.button("Last", key="present_last", on_click=_go_to, args=(total,))
 
 
-# The keys: one listener for the whole browser tab (guarded, as the script runs again whenever
-# this page is opened), acting only while a presentation bar is on screen. It presses the
-# page's own buttons, so keys and clicks share one path; it leaves typing and focused buttons be.
-_KEYS_JS = """
-<script>
-(function () {
-  var doc = document;
-  if (!window.__presentKeys) {
-    window.__presentKeys = true;
-    var ACTIONS = {ArrowRight: "next", PageDown: "next", " ": "next", Spacebar: "next",
-                   ArrowLeft: "prev", PageUp: "prev", Home: "first", End: "last"};
-    doc.addEventListener("keydown", function (e) {
-      var action = ACTIONS[e.key];
-      if (!action || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || e.isComposing) return;
-      var target = e.target && e.target.closest ? e.target : null;
-      if (target && target.closest('input, textarea, select, [contenteditable="true"], ' +
-          '[contenteditable=""], [role="textbox"], [role="combobox"], [role="slider"]')) return;
-      if ((e.key === " " || e.key === "Spacebar") && target &&
-          target.closest('button, a, [role="button"]')) return;
-      /* Streamlit may keep a hidden copy of a button: press the one on screen. */
-      var buttons = doc.querySelectorAll(".st-key-present_" + action + " button");
-      if (!buttons.length) return;
-      var button = buttons[0];
-      for (var i = 0; i < buttons.length; i++) {
-        if (buttons[i].offsetParent !== null) { button = buttons[i]; break; }
-      }
-      e.preventDefault();
-      if (!button.disabled) button.click();
-    }, true);
-  }
-  /* A new screen starts at its top. */
-  var main = doc.querySelector('[data-testid="stMain"]');
-  if (main && main.scrollTo) main.scrollTo(0, 0);
-})();
-</script>
-"""
-
-# Type sizes in px so the browser test can hold them to the projector minimum (24 px body).
-CSS = """
-<style>
-  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-  [data-testid="stExpandSidebarButton"], [data-testid="stHeader"], [data-testid="stToolbar"],
-  [data-testid="stDecoration"], [data-testid="stStatusWidget"] { display: none !important; }
-  [data-testid="stMain"] { margin-left: 0 !important; }
-  .block-container, [data-testid="stMainBlockContainer"] {
-    padding: 0.6rem 2rem 1rem 2rem !important; max-width: none !important; }
-  [data-testid="stElementContainer"]:has(.present-script) { display: none; }
-  .st-key-present_first, .st-key-present_last { display: none !important; }
-  [data-testid="stAppViewContainer"], [data-testid="stMain"] { background: #FFFFFF; }
-
-  .present, .present p, .present li, .present td {
-    font-size: 24px; line-height: 1.3; color: #111111; }
-  [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.55rem; }
-  .present .badge { font-size: 24px; }
-  .present .badge.big { font-size: 30px; padding: 0.1em 0.6em; }
-  .present-muted, .present .present-muted { color: #333333; }
-  .present-nowrap { white-space: nowrap; }
-
-  .st-key-present_bar { border-bottom: 3px solid #111111; padding-bottom: 0.35rem; }
-  .st-key-present_bar button { min-height: 3.2rem; padding: 0.2rem 1.2rem; border-width: 2px; }
-  .st-key-present_bar button p, .st-key-present_bar button span,
-  .st-key-present_bar [data-testid="stPageLink"] p,
-  .st-key-present_bar [data-testid="stPageLink"] span { font-size: 26px !important; font-weight: 700; }
-  .st-key-present_bar [data-testid="stPageLink"] a { padding: 0.3rem 0.8rem; }
-  .st-key-present_bar [data-testid="stElementContainer"]:has(.present-context) { flex: 1 1 0; min-width: 0; }
-  .present-context { font-size: 24px; color: #111111; display: block; overflow: hidden;
-                     text-overflow: ellipsis; white-space: nowrap; }
-  .present-count { font-size: 30px; font-weight: 800; color: #111111; white-space: nowrap;
-                   padding: 0 0.3rem; }
-
-  [data-testid="stHeading"] h1, [data-testid="stHeading"] h1 * {
-    font-size: clamp(40px, 3.3vw, 56px) !important; line-height: 1.12 !important; font-weight: 800 !important;
-    color: #111111 !important; padding: 0.1rem 0 0 0 !important; margin: 0 !important; }
-  .st-key-present_title [data-testid="stElementContainer"]:has(.present-status) { flex: 0 0 auto; }
-  .st-key-present_title [data-testid="stElementContainer"]:has(h1) { flex: 1 1 0; min-width: 0; }
-  .present-sub { padding-bottom: 0.2rem; display: flex; flex-wrap: wrap; align-items: center; gap: 0.4rem 1rem; }
-
-  .present-four { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 0.4rem;
-                  border-top: 2px solid #111111; border-bottom: 2px solid #111111;
-                  padding: 0.3rem 0; }
-  .present-four > div { padding: 0 0.6rem; border-left: 2px solid #BBBBBB; }
-  .present-four > div:first-child { border-left: none; padding-left: 0; }
-  .present-four h2, .present-four h2 * { font-size: 24px !important; font-weight: 800; color: #003366 !important;
-                     text-transform: uppercase; letter-spacing: 0.03em; margin: 0 !important;
-                     padding: 0 !important; }
-  .present-four p { margin: 0 !important; line-height: 1.25 !important; }
-
-  table.present-table { width: 100%; border-collapse: collapse; }
-  table.present-table, table.present-table th, table.present-table td {
-    border-top: none; border-left: none; border-right: none; background: #FFFFFF; }
-  table.present-table tr { border: none; }
-  table.present-table th { text-align: left; border-bottom: 3px solid #111111; padding: 0.1rem 0.5rem;
-                           font-size: 24px; white-space: nowrap; }
-  table.present-table td { border-bottom: 1px solid #999999; padding: 0.2rem 0.5rem;
-                           vertical-align: top; }
-  table.present-table td:first-child, table.present-table th:first-child { padding-left: 0; }
-
-  .present-override { display: block; font-size: 20px; line-height: 1.25; color: #333333;
-                      padding: 0.1rem 0; }
-  .present-story div { font-size: 21px; line-height: 1.25; margin: 0 0 0.3rem 0; }
-  .present-blockage { border-left: 6px solid #111111; background: #F2F4F7; padding: 0.1rem 0.5rem; }
-  .present-aim p { margin: 0 !important; }
-  .present-key { font-size: 20px; line-height: 1.3; }
-  .present-key span { display: inline-block; }
-  .present-aim p { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-  table.present-table { table-layout: fixed; }
-  table.present-table th:nth-child(1) { width: 24%; }
-  table.present-table th:nth-child(2) { width: 44%; }
-  table.present-table th:nth-child(3) { width: 19%; }
-  table.present-table th:nth-child(4) { width: 13%; }
-  .present-table .present-when { font-size: 20px; line-height: 1.2; display: inline-block; }
-  .present-table .spcicons { margin-top: 0.1rem; }
-  /* A projector of 720 to 860 px: the aim alone instead of the four columns, one chart. */
-  @media (min-height: 861px) {
-    [data-testid="stElementContainer"]:has(.present-aim),
-    [data-testid="stElementContainer"]:has(.present-short) { display: none; } }
-  @media (max-height: 860px) {
-    [data-testid="stElementContainer"]:has(.present-four), .st-key-present_chart_2,
-    [data-testid="stElementContainer"]:has(.present-tall) { display: none; }
-    .st-key-present_bar button { min-height: 2.7rem; }
-    [data-testid="stHeading"] h1, [data-testid="stHeading"] h1 * { font-size: 40px !important; } }
-
-  .present-chart-title { display: flex; align-items: center; gap: 0.5rem; padding: 0.1rem 0; }
-  .present-chart-title .badge { flex: 0 0 auto; }
-  .present-chart-title > span { white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
-                                min-width: 0; }
-  .present-key { color: #333333; }
-  .present-key span { margin-right: 1.1rem; white-space: nowrap; }
-
-  .present-grid { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 0.8rem 1.6rem; }
-  .present-grid section { border-top: 4px solid #111111; padding-top: 0.2rem; }
-  .present-grid h2, .present-grid h2 * { font-size: 32px !important; font-weight: 800;
-                                         color: #111111 !important; }
-  .present-grid h2 { margin: 0 0 0.2rem 0 !important; padding: 0 !important; }
-  .present-grid .present-n { font-size: 28px !important; line-height: 1.1; font-weight: 800; border: 2px solid #111111;
-                             border-radius: 0.4rem; padding: 0 0.4rem; margin-left: 0.3rem; }
-  .present-grid ul { margin: 0; padding-left: 0; list-style: none; }
-  .present-grid li { margin: 0 0 0.45rem 0 !important; padding: 0 !important; }
-  .present-grid li:last-child { margin-bottom: 0 !important; }
-  .present-grid { margin-top: 0.3rem; }
-  .present-grid p { margin: 0 !important; }
-
-  /* Made for the projector, but a board member may open a screen's link on a phone:
-     stack the columns there instead of squeezing four into 390 px. */
-  @media (max-width: 700px) {
-    .present-four, .present-grid { grid-template-columns: minmax(0, 1fr); }
-    .present-four > div { border-left: none; padding: 0.3rem 0; border-top: 1px solid #BBBBBB; }
-    .present-four > div:first-child { border-top: none; }
-    [data-testid="stHeading"] h1, [data-testid="stHeading"] h1 * { font-size: 32px !important;
-      overflow-wrap: normal !important; word-break: normal !important; hyphens: none !important; }
-    .st-key-present_title { flex-wrap: wrap !important; }
-    div.present:has(> table.present-table) { overflow-x: auto; }
-    table.present-table { table-layout: auto; }
-    table.present-table th { width: auto !important; }
-    .st-key-present_title [data-testid="stElementContainer"]:has(h1) { flex: 1 1 100%; }
-  }
-</style>
-"""
-
-
 def _spc_css() -> str:
     from ui.statistics import CSS as SPC_CSS  # issue 11: the SPC icons' style
 
@@ -440,6 +409,6 @@ def inject(n: int) -> None:
     The screen number makes the element new on every screen, so the scroll is reset to the top.
     """
     st.html(
-        f'{CSS}{_spc_css()}<div class="present-script" data-screen="{int(n)}"></div>{_KEYS_JS}',
+        f'{style.CSS}{_spc_css()}<div class="present-script" data-screen="{int(n)}"></div>{style.KEYS_JS}',
         unsafe_allow_javascript=True,
     )

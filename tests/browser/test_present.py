@@ -15,7 +15,8 @@ pytestmark = pytest.mark.browser
 SINCE = "Since the last meeting"
 FIRST_PRIORITY = "Victims who are most vulnerable"
 SECOND_PRIORITY = "Reoffenders who cause the most harm"
-FOURTH_SCREEN = "Violent street crime in Stonehouse, Devonport and the City Centre"
+# Street violence has four indicators: three on its first screen, one on the next.
+FOURTH_SCREEN = "Violent street crime in Stonehouse, Devonport and the City Centre, 1 of 2"
 SIZES = ((1920, 1080), (1280, 720))
 
 
@@ -49,7 +50,7 @@ def test_screens_at_projector_sizes(
 ):
     page.set_viewport_size({"width": width, "height": height})
     _open(page, app_server, wait_for_app, "?screen=1", SINCE)
-    expect(page.locator(".present-count")).to_have_text("1 of 9")
+    expect(page.locator(".present-count")).to_have_text("1 of 10")
     expect(page.get_by_text("No meeting has been recorded yet")).to_be_visible()
     expect(page.locator(".present-grid h2").filter(has_text="Returns overdue")).to_be_visible()
     # Nothing but the content: no sidebar, no Streamlit header or toolbar.
@@ -64,7 +65,7 @@ def test_screens_at_projector_sizes(
     screenshot(page, f"present-since-{width}x{height}", full_height=False)
 
     _open(page, app_server, wait_for_app, "?screen=3", SECOND_PRIORITY)
-    expect(page.locator(".present-count")).to_have_text("3 of 9")
+    expect(page.locator(".present-count")).to_have_text("3 of 10")
     expect(page.locator(".present-status .badge.big")).to_have_text("✖ Red")
     expect(page.locator("table.present-table")).to_contain_text("RO01")
     expect(page.locator("table.present-table")).to_contain_text("↘ worsening")
@@ -88,7 +89,7 @@ def test_keyboard_moves_between_screens(page, app_server, wait_for_app, expect):
     assert _screen_in_url(page) == "1"
     page.keyboard.press("ArrowRight")
     wait_for_app(page, h1=FIRST_PRIORITY)
-    expect(page.locator(".present-count")).to_have_text("2 of 9")
+    expect(page.locator(".present-count")).to_have_text("2 of 10")
     assert _screen_in_url(page) == "2"
     page.keyboard.press("ArrowLeft")
     wait_for_app(page, h1=SINCE)
@@ -101,7 +102,7 @@ def test_keyboard_moves_between_screens(page, app_server, wait_for_app, expect):
     wait_for_app(page, h1=FIRST_PRIORITY)
     page.keyboard.press("End")
     wait_for_app(page, h1="Open actions")
-    expect(page.locator(".present-count")).to_have_text("9 of 9")
+    expect(page.locator(".present-count")).to_have_text("9 of 10")
     assert _screen_in_url(page) == "9"
     page.keyboard.press("Home")
     wait_for_app(page, h1=SINCE)
@@ -112,7 +113,7 @@ def test_next_and_previous_buttons(page, app_server, wait_for_app, expect):
     _open(page, app_server, wait_for_app, "?screen=2", FIRST_PRIORITY)
     _button(page, "Next").click()
     wait_for_app(page, h1=SECOND_PRIORITY)
-    expect(page.locator(".present-count")).to_have_text("3 of 9")
+    expect(page.locator(".present-count")).to_have_text("3 of 10")
     assert _screen_in_url(page) == "3"
     _button(page, "Previous").click()
     wait_for_app(page, h1=FIRST_PRIORITY)
@@ -127,7 +128,7 @@ def test_next_and_previous_buttons(page, app_server, wait_for_app, expect):
 
 def test_deep_link_and_home(page, app_server, wait_for_app, expect):
     _open(page, app_server, wait_for_app, "?screen=4", FOURTH_SCREEN)
-    expect(page.locator(".present-count")).to_have_text("4 of 9")
+    expect(page.locator(".present-count")).to_have_text("4 of 10")
     expect(page.locator(".present-status .badge.big")).to_have_text("✔ Green")
     _open(page, app_server, wait_for_app, "?screen=nonsense", SINCE)
     assert _screen_in_url(page) == "1"
@@ -146,16 +147,17 @@ def test_every_priority_fits_its_indicators_and_a_chart_on_screen_at_1280x720(
 ):
     """The smallest projector: each priority's status, indicator list and first chart are on
     screen without scrolling, and the story starts above the bottom edge."""
-    for screen in range(2, 9):
+    for screen in range(2, 10):
         page.goto(f"{app_server}/present?screen={screen}")
         wait_for_app(page)
-        expect(page.locator(".present-count")).to_have_text(f"{screen} of 9")
+        expect(page.locator(".present-count")).to_have_text(f"{screen} of 10")
         bottom = _bottom_of(page, "table.present-table")
         assert bottom <= 720, f"screen {screen}: the indicators end at {bottom}px"
         chart = page.locator('[data-testid="stPlotlyChart"]').first.bounding_box()
         assert chart and chart["y"] >= 0 and chart["y"] + chart["height"] <= 720, (screen, chart)
         assert _bottom_of(page, ".present-status") <= 200
         story = page.locator(".present-story.present-short")
-        expect(story).to_be_visible()
-        assert story.bounding_box()["y"] < 720, f"screen {screen}: the story starts below the edge"
+        if screen != 5:  # street violence continued: its story is on the screen before
+            expect(story).to_be_visible()
+            assert story.bounding_box()["y"] < 720, f"screen {screen}: the story is below the edge"
         expect(page.locator(".present-story.present-tall")).to_be_hidden()

@@ -34,7 +34,7 @@ PAGES = (
     "/meeting",
     "/present?screen=1",
     "/present?screen=3",
-    "/present?screen=9",
+    "/present?screen=10",
 )
 
 

@@ -1,7 +1,8 @@
 """Presentation mode through the real router with Streamlit's AppTest, on the demo database.
 
-The demo has seven priorities, so nine screens: since the last meeting, seven priorities in plan
-order, and the open actions.
+The demo has seven priorities, so ten screens: since the last meeting, seven priorities in plan
+order (street violence's four indicators over two screens, three to a screen), and the open
+actions.
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ def test_screen_one_is_since_the_last_meeting(app):
     at = _open(app)
     text = _text(at)
     assert at.title[0].value == "Since the last meeting"
-    assert ">1 of 9<" in text
+    assert ">1 of 10<" in text
     assert _screen(at) == "1"
     # The demo has no meeting: the screen says so and still lists what is overdue.
     assert "No meeting has been recorded yet" in text
@@ -91,7 +92,7 @@ def test_a_priority_screen_by_its_url(app):
     at = _open(app, screen="3")
     text = _text(at)
     assert at.title[0].value == "Reoffenders who cause the most harm"
-    assert ">3 of 9<" in text
+    assert ">3 of 10<" in text
     assert "Individuals tier · Lead: Probation Service (Devon and Torbay)" in text
     for heading in ("We will", "So that…", "And ultimately…", "Measured by…"):
         assert heading in text
@@ -106,15 +107,17 @@ def test_a_priority_screen_by_its_url(app):
 
 def test_every_priority_in_plan_order(app):
     at = _open(app)
-    for i, title in enumerate(PLAN_ORDER, start=2):
+    headings = [t if t != PLAN_ORDER[2] else f"{t}, 1 of 2" for t in PLAN_ORDER]
+    headings.insert(3, f"{PLAN_ORDER[2]}, 2 of 2")
+    for i, title in enumerate(headings, start=2):
         at.query_params["screen"] = str(i)
         at.run()
         assert not at.exception
         assert at.title[0].value == title
-    at.query_params["screen"] = "9"
+    at.query_params["screen"] = "10"
     at.run()
     assert at.title[0].value == "Open actions"
-    assert ">9 of 9<" in _text(at)
+    assert ">10 of 10<" in _text(at)
     assert "No open actions are recorded." in _text(at)
     assert at.button(key="present_next").disabled
 
@@ -123,7 +126,7 @@ def test_next_and_previous_buttons_move_and_update_the_url(app):
     at = _open(app)
     at.button(key="present_next").click().run()
     assert at.title[0].value == PLAN_ORDER[0]
-    assert ">2 of 9<" in _text(at)
+    assert ">2 of 10<" in _text(at)
     assert _screen(at) == "2"
     at.button(key="present_next").click().run()
     assert at.title[0].value == PLAN_ORDER[1]
@@ -136,11 +139,11 @@ def test_next_and_previous_buttons_move_and_update_the_url(app):
     assert at.title[0].value == "Since the last meeting"
 
 
-@pytest.mark.parametrize("bad", ["0", "10", "three", "-2", ""])
+@pytest.mark.parametrize("bad", ["0", "11", "three", "-2", ""])
 def test_an_invalid_screen_falls_back_to_one(app, bad):
     at = _open(app, screen=bad)
     assert at.title[0].value == "Since the last meeting"
-    assert ">1 of 9<" in _text(at)
+    assert ">1 of 10<" in _text(at)
     assert _screen(at) == "1"
 
 
@@ -170,7 +173,7 @@ def test_a_priority_screen_shows_both_statuses_the_story_and_the_blockage(met_ap
     assert "The story" in text and "Survey sample too small this quarter." in text
     assert "(VV01, Victim Services Lead," in text
     assert "⚑ Blockage" not in text
-    at = _open(met_app, screen="7")
+    at = _open(met_app, screen="8")
     text = _text(at)
     assert "⚑ Blockage" in text and "No trainer funded for &lt;2025/26&gt;." in text
     assert "Training places cut." in text
@@ -192,7 +195,7 @@ def test_a_long_story_is_cut_to_what_a_screen_holds():
 
 
 def test_open_actions_screen(met_app):
-    at = _open(met_app, screen="9")
+    at = _open(met_app, screen="10")
     text = _text(at)
     assert at.title[0].value == "Open actions"
     assert "2 open · 1 overdue" in text

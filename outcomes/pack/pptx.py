@@ -12,7 +12,7 @@ from typing import Any
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
-from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from loaders import periods
@@ -22,13 +22,77 @@ from outcomes.pack import wording as w
 from outcomes.pack.snapshot import Snapshot
 from outcomes.pack.wording import HEADER_FILL, INK, MUTED
 
-SINCE_ROWS = 7  # exceptions a slide holds; the rest go on to the next slide
-ACTIONS_PER_SLIDE = 8
 INDICATORS_PER_SLIDE = 4  # with the aim and the outcome above them, four fit
+# A table's rows grow with their text, and a slide's boxes do not: each row is given the height
+# its wrapped text takes (measured as lines: a character at most CHAR_EM of the type size wide,
+# a line LINE_EM of it high), and a list goes on to the next slide before it reaches BOTTOM.
+CHAR_EM = 0.56
+LINE_EM = 1.2
+CELL_MARGIN_IN = 0.1  # a cell's inner margins, top and bottom together
+BOTTOM_IN = 6.85  # where a slide's table must end: "Continued on the next slide" goes below
+# The slides' trend chart: drawn at this many pixels for 5.6 inches, in type this size, so its
+# axis labels print at about 13 pt (16 px across 760 px printed at 8.5 pt).
+CHART_W, CHART_H, CHART_FONT = 560, 330, 18
+CHART_WIDTH_IN = 5.6
 
 
 def _rgb(hex_colour: str) -> RGBColor:
     return RGBColor.from_string(hex_colour.lstrip("#").upper())
+
+
+def lines(text: str, width_in: float, size_pt: float) -> int:
+    """Lines ``text`` takes wrapped in a box ``width_in`` inches wide at ``size_pt``: each
+    paragraph at least one, a word longer than a line broken across lines.
+
+    >>> lines("Board pack", 5, 28), lines("x" * 100, 2, 12), lines("a\\nb", 5, 12)
+    (1, 5, 2)
+    """
+    per_line = max(1, int(width_in * 72 / (size_pt * CHAR_EM)))
+    total = 0
+    for para in text.split("\n") or [""]:
+        n, used = 1, 0
+        for word in para.split(" "):
+            need = len(word) + (1 if used else 0)
+            if used and used + need > per_line:
+                n, used = n + 1, 0
+                need = len(word)
+            while need > per_line:  # a word longer than a line
+                n, need = n + 1, need - per_line
+            used += need
+        total += n
+    return total
+
+
+def text_height(text: str, width_in: float, size_pt: float) -> float:
+    """Inches a text box needs for ``text``: its lines and the box's own margins."""
+    return lines(text, width_in, size_pt) * size_pt * LINE_EM / 72 + CELL_MARGIN_IN
+
+
+def row_height(row: list[str], col_in: tuple[float, ...], size_pt: float) -> float:
+    """Inches a table row takes: its tallest cell (a cell's margins are 0.1 inch each side)."""
+    return max(
+        text_height(w.text_of(v), c - 0.2, size_pt) for v, c in zip(row, col_in, strict=True)
+    )
+
+
+def fit_rows(
+    rows: list[list[str]], col_in: tuple[float, ...], size_pt: float, room_in: float
+) -> list[list[list[str]]]:
+    """The rows split into slides' worth: as many as fit ``room_in`` under the header row.
+
+    >>> len(fit_rows([["a"]] * 10, (2.0,), 12, 1.0)), fit_rows([], (2.0,), 12, 1.0)
+    (4, [[]])
+    """
+    parts: list[list[list[str]]] = [[]]
+    used = 0.0
+    for row in rows:
+        h = row_height(row, col_in, size_pt)
+        if parts[-1] and used + h > room_in:
+            parts.append([])
+            used = 0.0
+        parts[-1].append(row)
+        used += h
+    return parts
 
 
 class Deck:
@@ -40,6 +104,7 @@ class Deck:
         self.width = self.prs.slide_width
 
     def slide(self, title: str):
+        """A slide with its title: in 30 pt on one line, 24 pt when it takes two."""
         s = self.prs.slides.add_slide(self.prs.slide_layouts[5])  # title only
         t = s.shapes.title
         t.left, t.top, t.width, t.height = (
@@ -50,10 +115,11 @@ class Deck:
         )
         t.text = title
         t.text_frame.word_wrap = True
+        size = 30 if lines(title, (self.width - Inches(1.2)) / Inches(1), 30) == 1 else 24
         for para in t.text_frame.paragraphs:
             para.alignment = PP_ALIGN.LEFT
             for run in para.runs:
-                run.font.size, run.font.bold = Pt(30), True
+                run.font.size, run.font.bold = Pt(size), True
                 run.font.color.rgb = _rgb(INK)
         return s
 
@@ -91,11 +157,14 @@ class Deck:
     def grid(self, s, rows, left, top, width, col_in, size=13, fills=None):
         """A table: a dark header row, stripes, and a status's colour where ``fills`` says."""
         fills = fills or {}
-        height = Inches(0.4 * len(rows))
+        heights = [row_height(r, col_in, size) for r in rows]
+        height = Inches(sum(heights))
         shape = s.shapes.add_table(len(rows), len(rows[0]), left, top, width, height)
         tbl = shape.table
         for j, inches in enumerate(col_in):
             tbl.columns[j].width = Inches(inches)
+        for i, h in enumerate(heights):
+            tbl.rows[i].height = Inches(h)
         for i, row in enumerate(rows):
             for j, value in enumerate(row):
                 cell = tbl.cell(i, j)
@@ -118,38 +187,76 @@ class Deck:
 
 
 def _title(snap: Snapshot, deck: Deck) -> None:
-    """The name and the pack's one date: the meeting's, or today's."""
+    """The name and the pack's one date: the meeting's, or today's. Both boxes are placed in
+    full (a placeholder given only its left and width keeps a zero top and height)."""
     s = deck.prs.slides.add_slide(deck.prs.slide_layouts[0])
-    s.shapes.title.text = w.shorten(snap.name, 120)
-    s.shapes.title.left, s.shapes.title.width = Inches(0.8), deck.width - Inches(1.6)
-    sub = s.placeholders[1]
-    sub.left, sub.width = Inches(0.8), deck.width - Inches(1.6)
-    sub.text = f"Board pack\n{snap.heading}\n{snap.explanation}"
-    for i, para in enumerate(sub.text_frame.paragraphs):
-        for run in para.runs:
-            run.font.size = Pt(28 if i < 2 else 16)
+    width = deck.width - Inches(1.6)
+    name = w.shorten(snap.name, 120)
+    title_h = max(1.2, text_height(name, width / Inches(1), 36))
+    sub_lines = [
+        ("Board pack", 28),
+        (w.text_of(snap.heading), 28),
+        (w.text_of(snap.explanation), 16),
+    ]
+    sub_h = sum(text_height(t, width / Inches(1), pt) for t, pt in sub_lines)
+    top = max(0.4, (7.5 - title_h - 0.3 - sub_h) / 2)
+    for shape, text, height, sizes, anchor in (
+        (s.shapes.title, name, title_h, [36], MSO_ANCHOR.BOTTOM),
+        (
+            s.placeholders[1],
+            "\n".join(t for t, _ in sub_lines),
+            sub_h,
+            [p for _, p in sub_lines],
+            MSO_ANCHOR.TOP,
+        ),
+    ):
+        shape.left, shape.top, shape.width, shape.height = (
+            Inches(0.8),
+            Inches(top),
+            width,
+            Inches(height),
+        )
+        shape.text = text
+        frame = shape.text_frame
+        frame.word_wrap, frame.vertical_anchor = True, anchor
+        frame.auto_size = MSO_AUTO_SIZE.NONE
+        for para, size in zip(frame.paragraphs, sizes, strict=True):
+            para.alignment = PP_ALIGN.LEFT
+            for run in para.runs:
+                run.font.size = Pt(size)
+        top += height + 0.3
+
+
+SINCE_COLUMNS = (2.2, 5.0, 5.13)
 
 
 def _since(snap: Snapshot, deck: Deck) -> None:
     """Blockages and overdue actions first, then status changes, new figures and overdue
-    returns, on as many slides as they take."""
+    returns, on as many slides as they take; "continued" goes under the table, never on it."""
     items = w.exception_items(snap)
-    parts = w.chunks(items, SINCE_ROWS)
     width = deck.width - Inches(1.0)
+    intro_h = text_height(w.text_of(snap.since), width / Inches(1), 15)
+    top = 1.3 + intro_h + 0.1
+    rows = [
+        [x["kind"], w.shorten(f"{x['ref']} {x['name']}", 90), w.shorten(x["detail"], 100)]
+        for x in items
+    ]
+    head = ["What", "Indicator or action", "Detail"]
+    room = BOTTOM_IN - top - row_height(head, SINCE_COLUMNS, 12)
+    parts = fit_rows(rows, SINCE_COLUMNS, 12, room)
+    done = 0
     for i, part in enumerate(parts, start=1):
         s = deck.slide(w.part_title("Since the last meeting", i, len(parts)))
-        deck.text(s, Inches(0.5), Inches(1.3), width, Inches(0.6), snap.since, size=15)
+        deck.text(s, Inches(0.5), Inches(1.3), width, Inches(intro_h), snap.since, size=15)
         if not part:
-            deck.text(s, Inches(0.5), Inches(2.0), width, Inches(1), "Nothing to report.", 20)
+            deck.text(s, Inches(0.5), Inches(top), width, Inches(1), "Nothing to report.", 20)
             continue
-        rows = [["What", "Indicator or action", "Detail"]] + [
-            [x["kind"], w.shorten(f"{x['ref']} {x['name']}", 90), w.shorten(x["detail"], 100)]
-            for x in part
-        ]
-        deck.grid(s, rows, Inches(0.5), Inches(2.0), width, (2.2, 5.0, 5.13), 12)
+        table = deck.grid(s, [head, *part], Inches(0.5), Inches(top), width, SINCE_COLUMNS, 12)
+        done += len(part)
         if i < len(parts):
-            more = f"Continued on the next slide: {len(items) - i * SINCE_ROWS} more."
-            deck.text(s, Inches(0.5), Inches(6.9), Inches(8), Inches(0.4), more, 13, color=MUTED)
+            more = f"Continued on the next slide: {len(items) - done} more."
+            below = table.top + table.height + Inches(0.08)
+            deck.text(s, Inches(0.5), below, Inches(8), Inches(0.4), more, 13, color=MUTED)
 
 
 def _priority(snap: Snapshot, deck: Deck, drawer: chromium.Charts, n: int, p: dict) -> None:
@@ -163,7 +270,7 @@ def _priority(snap: Snapshot, deck: Deck, drawer: chromium.Charts, n: int, p: di
         deck.badge(s, p["status"], Inches(0.5), Inches(1.35))
         about = [
             f"Priority {n} of {len(snap.priorities)} · {w.text_of(p['tier'])} tier · "
-            f"Lead: {w.shorten(w.lead(p), 90)}",
+            f"Lead: {w.shorten(w.lead(p), 70)}",
             f"Indicators: {w.counts_text(w.counts(p))}",
         ]
         deck.text(
@@ -173,7 +280,7 @@ def _priority(snap: Snapshot, deck: Deck, drawer: chromium.Charts, n: int, p: di
             deck.width - Inches(3.4),
             Inches(0.7),
             about,
-            14,
+            12,
             color=MUTED,
         )
         for top, (head, key) in ((2.05, w.FOUR_COLUMNS[0]), (2.7, w.FOUR_COLUMNS[2])):
@@ -185,7 +292,7 @@ def _priority(snap: Snapshot, deck: Deck, drawer: chromium.Charts, n: int, p: di
         notes = [t for r in part if (t := w.override_text(r))] + [
             f"Commentary on {r['code']}: {r['commentary']}" for r in part if r["commentary"]
         ]
-        top = 6.1 if charted else 2.1
+        top = 6.2 if charted else 2.1
         # Each note gets its share of the box, so one long story does not hide the others.
         share = (300 if charted else 1400) // max(1, len(notes))
         deck.text(
@@ -218,22 +325,45 @@ def _indicators(deck: Deck, s, part: list[dict[str, Any]]) -> None:
 
 
 def _chart(snap: Snapshot, deck: Deck, drawer, s, chosen: dict[str, Any] | None) -> bool:
+    """The trend, under its title: the picture starts where the title's lines end."""
     if chosen is None:
         return False
-    png = chromium.trend_chart(snap, drawer, chosen["code"], 760, 470, font_size=16, scale=2)
+    png = chromium.trend_chart(
+        snap, drawer, chosen["code"], CHART_W, CHART_H, font_size=CHART_FONT, scale=2
+    )
     if png is None:
         return False
     title = w.shorten(f"Trend: {chosen['code']} {w.text_of(chosen['name'])}", 70)
-    deck.text(s, Inches(7.3), Inches(2.1), Inches(5.6), Inches(0.5), title, size=14, bold=True)
-    pic_w = Inches(5.6)
-    s.shapes.add_picture(
-        io.BytesIO(png), Inches(7.3), Inches(2.6), pic_w, Emu(int(pic_w * 470 / 760))
+    title_h = text_height(title, CHART_WIDTH_IN, 14)
+    deck.text(
+        s, Inches(7.3), Inches(2.05), Inches(CHART_WIDTH_IN), Inches(title_h), title, 14, True
     )
+    pic_w = Inches(CHART_WIDTH_IN)
+    s.shapes.add_picture(
+        io.BytesIO(png), Inches(7.3), Inches(2.05 + title_h + 0.05), pic_w,
+        Emu(int(pic_w * CHART_H / CHART_W)),
+    )  # fmt: skip
     return True
 
 
+ACTION_COLUMNS = (1.0, 5.9, 2.8, 1.5, 1.13)
+
+
 def _actions(snap: Snapshot, deck: Deck) -> None:
-    parts = w.chunks(snap.actions.to_dict("records"), ACTIONS_PER_SLIDE)
+    rows = [
+        [
+            a["reference"],
+            w.shorten(a["text"], 140),
+            w.shorten(a["owner"], 60),
+            periods.long_date(a["due_date"]),
+            w.action_state(a),
+        ]
+        for a in snap.actions.to_dict("records")
+    ]
+    head = ["Ref", "Action", "Owner", "Due", "Status"]
+    parts = fit_rows(
+        rows, ACTION_COLUMNS, 12, BOTTOM_IN - 1.4 - row_height(head, ACTION_COLUMNS, 12)
+    )
     for i, part in enumerate(parts, start=1):
         s = deck.slide(w.part_title("Actions log", i, len(parts)))
         if not part:
@@ -241,18 +371,8 @@ def _actions(snap: Snapshot, deck: Deck) -> None:
                 s, Inches(0.5), Inches(1.5), Inches(8), Inches(1), "No actions are recorded.", 20
             )
             continue
-        rows = [["Ref", "Action", "Owner", "Due", "Status"]] + [
-            [
-                a["reference"],
-                w.shorten(a["text"], 140),
-                w.shorten(a["owner"], 60),
-                periods.long_date(a["due_date"]),
-                w.action_state(a),
-            ]
-            for a in part
-        ]
         width = deck.width - Inches(1.0)
-        deck.grid(s, rows, Inches(0.5), Inches(1.4), width, (1.0, 5.9, 2.8, 1.5, 1.13), 12)
+        deck.grid(s, [head, *part], Inches(0.5), Inches(1.4), width, ACTION_COLUMNS, 12)
 
 
 def write(snap: Snapshot, out: io.BytesIO, drawer: chromium.Charts) -> int:

@@ -20,7 +20,6 @@ from pptx.util import Emu
 
 from outcomes import meetings, pack
 from outcomes.pack import chromium as drawing
-from outcomes.pack import pptx as slides
 from outcomes.pack.wording import CONTINUED
 from outcomes.store import PROJECT_ROOT
 from tests.actors import acting
@@ -213,7 +212,7 @@ def test_the_exceptions_slides_lead_with_blockages_and_overdue_actions_and_go_on
     cur = demo_store.cursor()
     board_business(cur)
     meetings.record_meeting(cur, "2025-02-10", by=acting("clerk"))
-    for n in range(4, 9):  # more overdue actions than one slide has room for after the rest
+    for n in range(4, 24):  # more overdue actions than one slide has room for after the rest
         meetings.save_action(
             cur, by=acting("clerk"), reference=f"A{n}", text=f"Overdue job {n}", owner="Clerk",
             due_date="2025-03-01",
@@ -236,8 +235,8 @@ def test_the_exceptions_slides_lead_with_blockages_and_overdue_actions_and_go_on
         len(f)
         for f in (ex.blockages, ex.overdue_actions, ex.changed, ex.new_data, ex.overdue_returns)
     )
-    assert len(rows) == total > slides.SINCE_ROWS  # nothing dropped after the first slide
-    assert len(since) == -(-total // slides.SINCE_ROWS) >= 2
+    assert len(rows) == total  # nothing dropped after the first slide
+    assert len(since) >= 2
     assert since[1].shapes.title.text == f"Since the last meeting (2 of {len(since)})"
     assert kinds[0] == "Blockage" and rows[0][1].startswith("MS01")
     assert "No trainer funded for 2025/26" in rows[0][2]

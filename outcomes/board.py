@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 
 from loaders import periods
-from outcomes import status
+from outcomes import status, wording
 
 UNIT_LABELS = {
     "count": "count",
@@ -291,7 +291,7 @@ def rate_points(frame: pd.DataFrame, ind: dict[str, Any]) -> pd.DataFrame:
     ]
     frame["status"] = [r.status for r in ratings]
     frame["reason"] = [r.reason for r in ratings]
-    frame["label"] = [periods.parse_code(p).short_label for p in frame["period"]]
+    frame["label"] = [wording.period_tick(p) for p in frame["period"]]
     return frame
 
 

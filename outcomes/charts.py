@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from outcomes import status
+from outcomes import status, wording
 from outcomes.board import format_value
 
 INK = "#1F2328"
@@ -76,20 +76,23 @@ def base_layout(height: int, font_size: int) -> dict[str, Any]:
     }
 
 
-def _layout(height: int, font_size: int, x: list[str]) -> dict[str, Any]:
+def time_axis(x: list[str]) -> dict[str, Any]:
+    """The periods along the bottom: a few level labels ("Q3 22/23") that a board member reads
+    at a glance; where the chart is too narrow for them side by side (a phone), plotly stands
+    them on end rather than running them together."""
     return {
-        **base_layout(height, font_size),
-        # A few level labels: a board member reads "2023/24 Q1" at a glance, not a slanted crowd.
-        "xaxis": {
-            "type": "category",
-            "categoryorder": "array",
-            "categoryarray": x,
-            "showgrid": False,
-            "tickangle": 0,
-            "nticks": 6,
-            "automargin": True,
-        },
+        "type": "category",
+        "categoryorder": "array",
+        "categoryarray": x,
+        "showgrid": False,
+        "autotickangles": [0, 90],
+        "nticks": 6,
+        "automargin": True,
     }
+
+
+def _layout(height: int, font_size: int, x: list[str]) -> dict[str, Any]:
+    return {**base_layout(height, font_size), "xaxis": time_axis(x)}
 
 
 def _line(fig: go.Figure, x, y, name: str, line: dict[str, Any], **more: Any) -> None:
@@ -128,7 +131,7 @@ def trend(
     if baseline is not None and x:
         label = f"Baseline {format_value(baseline, unit, decimals)}"
         if indicator.get("baseline_period"):
-            label += f" ({indicator['baseline_period']})"
+            label += f" ({wording.period_short(indicator['baseline_period'])})"
         style = {"color": BASELINE_COLOUR, "width": 2, "dash": "dot"}
         _line(fig, [x[0], x[-1]], [baseline, baseline], label, style, hoverinfo="skip")
     if x:

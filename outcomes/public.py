@@ -23,7 +23,7 @@ import duckdb
 import pandas as pd
 
 from loaders import periods
-from outcomes import agenda, board, status, store, suppression
+from outcomes import agenda, board, status, store, suppression, wording
 from outcomes.pack.snapshot import Snapshot, clean, in_plan_order, snapshot
 from outcomes.people import Person, writes
 
@@ -190,7 +190,7 @@ def public_areas(cur: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
         return pd.DataFrame()
     out = published(frame, ind)
     out["area"] = out["area_name"].fillna(out["area"])
-    out["label"] = [periods.parse_code(p).short_label for p in out["period"]]
+    out["label"] = [wording.period_tick(p) for p in out["period"]]
     return out.drop(columns=["area_name"])
 
 

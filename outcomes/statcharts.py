@@ -11,10 +11,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from loaders.periods import parse_code
-from outcomes import compare, spc
+from outcomes import compare, spc, wording
 from outcomes.board import format_value
-from outcomes.charts import base_layout
+from outcomes.charts import base_layout, time_axis
 
 INK = "#1F2328"
 MEAN_COLOUR = "#1F2328"
@@ -37,7 +36,7 @@ COMPARED_STYLE = {  # Fingertips' judgement -> (marker symbol, colour)
 
 def _label(period: str) -> str:
     try:
-        return parse_code(period).short_label
+        return wording.period_tick(period)
     except Exception:  # series periods without a short form keep their code
         return period
 
@@ -110,8 +109,7 @@ def spc_chart(
             fig.add_vline(x=lab, line={"color": LIMIT_COLOUR, "width": 1, "dash": "dot"})
     fig.update_layout(
         **base_layout(height, font_size),
-        xaxis={"type": "category", "categoryorder": "array", "categoryarray": x,
-               "showgrid": False, "nticks": 6, "tickangle": 0, "automargin": True},
+        xaxis=time_axis(x),
         yaxis={"gridcolor": "#E5E7EB", "zeroline": False,
                "ticksuffix": "%" if unit == "percent" else ""},
     )  # fmt: skip

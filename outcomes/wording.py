@@ -35,14 +35,40 @@ def period(code: Any, missing: str = "no figures yet") -> str:
 
 
 def period_short(code: Any, missing: str = "no figures yet") -> str:
-    """A period where space is short (a chart's axis, a projector's table cell).
+    """A period where space is short (a projector's table cell, a legend): the words of
+    :func:`period` without the months in brackets.
 
     >>> period_short("2025-03"), period_short("2024/25 Q4"), period_short(None, "none yet")
-    ('Mar 2025', '2024/25 Q4', 'none yet')
+    ('Mar 2025', 'Q4 2024/25', 'none yet')
+    >>> period_short("CY 2015"), period_short("YE 2022-12"), period_short("2024/25")
+    ('2015', 'Year to Dec 2022', '2024/25')
     """
     if _missing(code) or not str(code).strip():
         return missing
-    return periods.parse_code(str(code)).short_label
+    p = periods.parse_code(str(code))
+    if p.kind == "quarter":
+        return p.label.partition(" (")[0]
+    if p.kind == "calendar_year":
+        return str(p.start.year)
+    if p.kind == "year_ending":
+        return f"Year to {p.short_label.removeprefix('YE ')}"
+    return p.short_label
+
+
+def period_tick(code: Any) -> str:
+    """A period as a chart's axis says it: the shortest words that still read as a period.
+
+    >>> period_tick("2022/23 Q3"), period_tick("2025-03"), period_tick("2024/25")
+    ('Q3 22/23', 'Mar 2025', '2024/25')
+    >>> period_tick("CY 2015"), period_tick("YE 2022-12")
+    ('2015', 'Yr to Dec 2022')
+    """
+    words = period_short(code, "")
+    p = periods.parse_code(str(code))
+    if p.kind == "quarter":
+        head, fy = words.split(" ")
+        return f"{head} {fy[2:]}"
+    return words.replace("Year to", "Yr to")
 
 
 def period_aside(code: Any, missing: str = "no figures yet") -> str:

@@ -57,7 +57,7 @@ def period_label(code: str | None) -> str:
     """A period as the pack names it; none is "no figures yet".
 
     >>> period_label("2024/25 Q4"), period_label(None)
-    ('2024/25 Q4', 'no figures yet')
+    ('Q4 2024/25', 'no figures yet')
     """
     try:
         return wording.period_short(clean(code))

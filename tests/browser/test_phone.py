@@ -65,3 +65,37 @@ def test_the_indicator_table_becomes_cards(phone, app_server, wait_for_app, expe
         """() => [...document.querySelectorAll('.scroll')].map(e => e.scrollWidth - e.clientWidth)"""
     )
     assert max(overflow) <= 1, overflow
+
+
+# Each chart's x-axis labels as boxes on the page (plotly draws them as <text> in .xtick).
+_TICKS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map(chart =>
+  [...chart.querySelectorAll('.xtick text')].filter(t => t.textContent.trim()).map(t => {
+    const r = t.getBoundingClientRect();
+    return {text: t.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom};
+  }))"""
+
+
+def _overlapping(ticks: list[dict]) -> list[tuple[str, str]]:
+    return [
+        (a["text"], b["text"])
+        for i, a in enumerate(ticks)
+        for b in ticks[i + 1 :]
+        if a["left"] < b["right"] - 0.5 and b["left"] < a["right"] - 0.5
+        and a["top"] < b["bottom"] - 0.5 and b["top"] < a["bottom"] - 0.5
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("path", ["priority?priority=street-violence", "indicator?indicator=SV01"])
+def test_chart_axis_labels_never_run_together_on_a_phone(phone, app_server, wait_for_app, path):
+    """Issue 17: at 390 px the periods along a chart's bottom stand apart (fewer, or on end),
+    and read as words ("Q3 22/23"), not codes ("2022/23 Q3")."""
+    import re
+
+    phone.goto(f"{app_server}/{path}")
+    wait_for_app(phone)
+    charts = phone.evaluate(_TICKS)
+    assert charts and all(charts), "no chart with axis labels on the page"
+    for ticks in charts:
+        assert not _overlapping(ticks), [t["text"] for t in ticks]
+        codes = [t["text"] for t in ticks if re.fullmatch(r"\d{4}/\d{2} Q\d", t["text"])]
+        assert not codes, codes

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from outcomes import board, charts
+import re
+
+from outcomes import board, charts, wording
 from outcomes.demo import facts
 
 
@@ -12,7 +14,10 @@ def test_trend_marks_points_by_status_with_target_band_and_baseline(demo_store):
     fig = charts.trend(history, board.indicator(cur, "VV02"))
     names = [t.name for t in fig.data]
     assert names[:2] == ["Target", "Amber tolerance band"]
-    assert f"Baseline 350 ({facts().moved('2021/22 Q1')})" in names
+    # Words, not codes (issue 17): "Baseline 350 (Q1 2021/22)", ticks "Q1 21/22".
+    assert f"Baseline 350 ({wording.period_short(facts().moved('2021/22 Q1'))})" in names
+    assert not any(re.search(r"\d{4}/\d{2} Q\d|\(\d{4}-\d{2}\)", n or "") for n in names)
+    assert all(re.fullmatch(r"Q[1-4] \d{2}/\d{2}", label) for label in history["label"])
     by_name = {t.name: t for t in fig.data}
     # every status present in the history has its own trace, word and marker shape
     for word, symbol in (("✔ Green", "circle"), ("▲ Amber", "triangle-up"), ("✖ Red", "x")):

@@ -61,7 +61,8 @@ def test_screens_at_projector_sizes(
     # Large type: every piece of body text at least 24 px, the heading larger still.
     body = _px(page, ".present p, .present li, .present td")
     assert body and min(body) >= 24, body
-    assert _px(page, "h1")[0] >= 40
+    # 40 px and up; 36 on a projector under 861 px tall, where two lines of title must fit too
+    assert _px(page, "h1")[0] >= (40 if height > 860 else 36)
     screenshot(page, f"present-since-{width}x{height}", full_height=False)
 
     _open(page, app_server, wait_for_app, "?screen=3", SECOND_PRIORITY)
@@ -102,7 +103,7 @@ def test_keyboard_moves_between_screens(page, app_server, wait_for_app, expect):
     wait_for_app(page, h1=FIRST_PRIORITY)
     page.keyboard.press("End")
     wait_for_app(page, h1="Open actions")
-    expect(page.locator(".present-count")).to_have_text("9 of 10")
+    expect(page.locator(".present-count")).to_have_text("10 of 10")
     assert _screen_in_url(page) == "9"
     page.keyboard.press("Home")
     wait_for_app(page, h1=SINCE)

@@ -104,7 +104,7 @@ def test_keyboard_moves_between_screens(page, app_server, wait_for_app, expect):
     page.keyboard.press("End")
     wait_for_app(page, h1="Open actions")
     expect(page.locator(".present-count")).to_have_text("10 of 10")
-    assert _screen_in_url(page) == "9"
+    assert _screen_in_url(page) == "10"
     page.keyboard.press("Home")
     wait_for_app(page, h1=SINCE)
     assert _screen_in_url(page) == "1"
@@ -154,11 +154,14 @@ def test_every_priority_fits_its_indicators_and_a_chart_on_screen_at_1280x720(
         expect(page.locator(".present-count")).to_have_text(f"{screen} of 10")
         bottom = _bottom_of(page, "table.present-table")
         assert bottom <= 720, f"screen {screen}: the indicators end at {bottom}px"
+        if screen == 5:  # street violence continued: SV04 alone, which has no figures to chart
+            expect(page.locator("table.present-table")).to_contain_text("SV04")
+            expect(page.locator('[data-testid="stPlotlyChart"]')).to_have_count(0)
+            continue
         chart = page.locator('[data-testid="stPlotlyChart"]').first.bounding_box()
         assert chart and chart["y"] >= 0 and chart["y"] + chart["height"] <= 720, (screen, chart)
         assert _bottom_of(page, ".present-status") <= 200
         story = page.locator(".present-story.present-short")
-        if screen != 5:  # street violence continued: its story is on the screen before
-            expect(story).to_be_visible()
-            assert story.bounding_box()["y"] < 720, f"screen {screen}: the story is below the edge"
+        expect(story).to_be_visible()
+        assert story.bounding_box()["y"] < 720, f"screen {screen}: the story starts below the edge"
         expect(page.locator(".present-story.present-tall")).to_be_hidden()

@@ -179,6 +179,10 @@ CSS = """
     table.present-table { table-layout: auto; }
     table.present-table th { width: auto !important; }
     .st-key-present_title [data-testid="stElementContainer"]:has(h1) { flex: 1 1 100%; }
+    /* A phone scrolls anyway: every line in full rather than cut to the projector's room. */
+    .present-line, .present-clip, .present-override { white-space: normal; }
+    .present-clamp, .present-sub > span, [data-testid="stHeading"] h1 {
+      -webkit-line-clamp: unset !important; display: block !important; }
   }
 </style>
 """

@@ -10,6 +10,7 @@ reads as its word where the page shows it.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections import Counter
 from contextlib import contextmanager
@@ -198,16 +199,25 @@ def render_everything(state: State) -> None:
             at.query_params["indicator"] = code
             text = assert_shown(at.run(), f"indicator {code}")
             assert status.badge_text(state_) in text, f"indicator {code}: no {state_}"
-        # Presentation mode: since the last meeting, a screen per priority, the open actions.
+        # Presentation mode: since the last meeting (a long list continued), each priority (over
+        # as many screens as it takes), the open actions; each priority's first screen heads
+        # with its status.
         at.query_params.clear()
         at.switch_page("pages/present.py")
-        for screen in range(1, len(priorities) + 3):
+        at.query_params["screen"] = "1"
+        total = int(re.search(r">1 of (\d+)<", assert_shown(at.run(), "presentation")).group(1))
+        assert total >= len(priorities) + 2
+        shown: Counter[str] = Counter()
+        for screen in range(1, total + 1):
             at.query_params["screen"] = str(screen)
             text = assert_shown(at.run(), f"presentation screen {screen}")
-            if 1 < screen < len(priorities) + 2:
-                pid = list(priorities)[screen - 2]
-                badge = status.style(priorities[pid]).word
-                assert badge in text, f"presentation screen {screen}: no {badge}"
+            heading = at.title[0].value if at.title else ""
+            big = 'class="present present-status"'  # the status badge before the title
+            if big in text and not re.search(r", ([2-9]|\d\d+) of \d+$", heading):
+                badge = text[text.index(big) :]
+                words = {s: badge.find(status.style(s).word) for s in status.STATUSES}
+                shown[min((i, s) for s, i in words.items() if i >= 0)[1]] += 1
+        assert shown == Counter(priorities.values()), (shown, priorities)
 
 
 @examples(3)

@@ -144,14 +144,14 @@ def test_a_link_to_a_priority_or_indicator_that_does_not_exist_says_so(app):
     """Never silently the first one: the page says what is missing and links to what exists."""
     at = _run(app, "pages/priority.py", priority="nope")
     assert [t.value for t in at.title] == ["There is no priority 'nope'"]
-    links = at.get("page_link")
+    links = at.main.get("page_link")  # the sidebar lists the pages too
     assert len(links) == 7  # one for each priority
     assert "Individuals: Victims who are most vulnerable" in [link.proto.label for link in links]
     assert "Priority" not in [s.label for s in at.selectbox] and not at.get("plotly_chart")
     at = _run(app, "pages/indicator.py", indicator="NOPE")
     assert [t.value for t in at.title] == ["There is no indicator 'NOPE'"]
     assert "SV01: Street violence in the three neighbourhoods" in [
-        link.proto.label for link in at.get("page_link")
+        link.proto.label for link in at.main.get("page_link")
     ]
 
 

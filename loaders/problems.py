@@ -35,6 +35,9 @@ CATALOGUE: dict[str, Check] = {
     # The file itself, checked before anything is parsed (loaders.files).
     "file-too-large": Check(E, "The file is larger than a file may be."),
     "unreadable-file": Check(E, "The file cannot be opened as the kind of file it claims to be."),
+    "beyond-reading-limits": Check(
+        E, "The file could not be read within the memory and time a file may take."
+    ),
     "damaged-workbook": Check(E, "The workbook is damaged: save it again."),
     "missing-sheet": Check(E, "The workbook has no sheet {sheet}."),
     "too-many-rows": Check(E, "Sheet {sheet} has more rows than a sheet may."),
@@ -194,6 +197,18 @@ class Refused(Exception):
     def __init__(self, message: str, problems: list[Any] | None = None):
         super().__init__(message)
         self.problems = list(problems or [])
+
+    def __reduce__(self):
+        # A file is read in a child process (loaders.isolation), and its refusal comes back
+        # pickled: rebuilt as the same kind with the same problems, whatever its __init__ takes.
+        return (_rebuilt, (type(self), self.args, self.__dict__))
+
+
+def _rebuilt(kind: type[Refused], args: tuple, state: dict) -> Refused:
+    refused = Exception.__new__(kind)
+    refused.args = args
+    refused.__dict__.update(state)
+    return refused
 
 
 class FileRefused(Refused):

@@ -17,6 +17,7 @@ from outcomes import board, cli_public, framework, status, uploads
 from outcomes.cli_people import actor, actor_argument, add_user_commands
 from outcomes.demo import DEMO_FRAMEWORK, build_demo
 from outcomes.errors import Refused
+from outcomes.people import command_line_person
 from outcomes.store import open_store, resolve_db_path
 
 
@@ -63,7 +64,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     path = resolve_db_path(args.db)
     # Read the framework before touching the database, so a bad file changes nothing.
     source = Path(args.framework) if args.framework else DEMO_FRAMEWORK
-    fw = framework.read_file(source)
+    fw = framework.read_file(source, by=command_line_person())
     if args.replace and path.exists():
         path.unlink()
         Path(f"{path}.wal").unlink(missing_ok=True)
@@ -131,11 +132,12 @@ def cmd_framework_export(args: argparse.Namespace) -> int:
 
 
 def cmd_framework_import(args: argparse.Namespace) -> int:
-    fw = framework.read_file(args.file)
     store = _open(args.db)
     try:
         cur = store.cursor()
-        counts = framework.import_framework(cur, fw, by=actor(args, cur))
+        person = actor(args, cur)
+        fw = framework.read_file(args.file, by=person)
+        counts = framework.import_framework(cur, fw, by=person)
     finally:
         store.close()
     print(
@@ -210,16 +212,17 @@ def cmd_load(args: argparse.Namespace) -> int:
         cur = store.cursor()
         bar = _ProgressBar(len(args.files))
         prepared = []
+        person = actor(args, cur)
         for name in args.files:
             bar(0.1, f"Reading {Path(name).name}")
-            prepared.append(uploads.prepare(cur, name, fmt=args.format))
+            prepared.append(uploads.prepare(cur, name, by=person, fmt=args.format))
             bar.next_file()
         try:
             bar = _ProgressBar(1)
             results = uploads.commit_all(
                 cur,
                 prepared,
-                by=actor(args, cur),
+                by=person,
                 accept_warnings=args.accept_warnings,
                 progress=bar,
             )

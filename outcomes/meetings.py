@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from loaders import files, periods
+from loaders.isolation import read_isolated
 from loaders.problems import FileRefused, Problem, as_text, problem
 from outcomes import spreadsheets, status
 from outcomes.errors import Conflict, Refused
@@ -591,7 +592,8 @@ def import_actions(cur: duckdb.DuckDBPyConnection, path, *, by: Person) -> dict[
     name = Path(str(getattr(path, "name", path))).name
     try:
         data = files.read_bytes(path, name)
-        tables, faults = files.read_tables(data, name, sheets=["Actions"])
+        # Read in a child process held to the reading limits, like every file a person sends.
+        tables, faults = read_isolated(files.read_tables, data, name, sheets=["Actions"], file=name)
     except FileRefused as refused:
         raise MeetingError(str(refused), refused.problems) from None
     frame = tables["Actions"]

@@ -72,9 +72,11 @@ def _template(data_version: int, priority: str, return_period: str) -> tuple[int
 
 
 @st.cache_data(show_spinner="Working out what would change…", max_entries=8)
-def _preview(data_version: int, sha256: str, name: str, content: bytes) -> uploads.Preview:
+def _preview(
+    data_version: int, sha256: str, name: str, content: bytes, by: people.Person
+) -> uploads.Preview:
     """The preview of a checked file; a rehearsed write, so done once per file and data version."""
-    return uploads.preview(cursor(), _prepare(data_version, name, content))
+    return uploads.preview(cursor(), _prepare(data_version, name, content, by))
 
 
 # 2. The template ----------------------------------------------------------------------------
@@ -116,7 +118,10 @@ else:
 st.header("3. Upload and check", divider="gray")
 may_load = person is not None and (person.may("returns.load") or person.may("public_data.load"))
 if not may_load:
-    st.caption("Loading a return needs someone who may load figures (see step 1).")
+    # No file field at all: the core would refuse the file unread anyway (uploads.may_send).
+    st.caption(
+        f"Loading a return needs someone who may load figures. {people.who_may('returns.load')}"
+    )
 uploaded = (
     None
     if not may_load
@@ -131,9 +136,10 @@ uploaded = (
 
 
 @st.cache_data(show_spinner="Checking the file…", max_entries=8)
-def _prepare(data_version: int, name: str, content: bytes) -> uploads.Prepared:
-    # The bytes are read from memory; the browser's file name is only a label.
-    return uploads.prepare_upload(cursor(), content, name)
+def _prepare(data_version: int, name: str, content: bytes, by: people.Person) -> uploads.Prepared:
+    # The bytes are read from memory; the browser's file name is only a label. Who sent them
+    # is part of the cache's key: a file checked for one person is never served to another.
+    return uploads.prepare_upload(cursor(), content, name, by=by)
 
 
 def _count(n: int, noun: str) -> str:
@@ -142,7 +148,7 @@ def _count(n: int, noun: str) -> str:
 
 refusal = None
 if uploaded is not None:
-    prepared = _prepare(version, uploaded.name, uploaded.getvalue())
+    prepared = _prepare(version, uploaded.name, uploaded.getvalue(), person)
     # Said before the preview, not after it: a lead learns at once that a file holds another
     # priority's figures (the core refuses the commit anyway).
     refusal = uploads.refusal(cursor(), prepared, person)
@@ -167,7 +173,7 @@ if uploaded is not None:
         # The preview this person saw on the last run: confirming commits exactly that, or
         # is refused if someone else has changed these figures since.
         seen = st.session_state.get("seen_preview")
-        shown = _preview(version, prepared.sha256, uploaded.name, uploaded.getvalue())
+        shown = _preview(version, prepared.sha256, uploaded.name, uploaded.getvalue(), person)
         counts = shown.counts
         st.markdown(
             f"**{counts['new']} new**, **{counts['revised']} revised**, "

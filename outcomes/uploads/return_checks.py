@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -13,7 +12,7 @@ import pandas as pd
 
 from loaders import periods
 from loaders.problems import Problem, problem
-from loaders.returns import ReturnRows, read_return
+from loaders.returns import ReturnRows
 from loaders.values import PLAUSIBLE_MAX, parse_value
 from outcomes.meetings import COMMENTARY_MAX_CHARS
 from outcomes.store import registered
@@ -42,8 +41,8 @@ def _framework_facts(cur: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, dict
     return indicators, lookup
 
 
-def prepare_return(cur, path: Path, file_name: str, sha: str, today: date) -> Prepared:
-    read: ReturnRows = read_return(path, file_name=file_name)
+def prepare_return(cur, read: ReturnRows, file_name: str, sha: str, today: date) -> Prepared:
+    """A return's rows (read by loaders.returns) checked against the framework."""
     problems = list(read.problems)
     indicators, area_lookup = _framework_facts(cur)
     # Plain dicts: a DataFrame row lookup per figure costs more than all the checks together.

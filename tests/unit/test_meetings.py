@@ -12,7 +12,7 @@ from loaders import periods
 from outcomes import agenda, blockages, board, meetings, observations, uploads
 from outcomes.demo import facts
 from outcomes.observations import record_upload
-from tests.actors import acting
+from tests.actors import ADMIN, acting
 
 D = facts()  # where the demo's figures fall today
 
@@ -245,7 +245,7 @@ def test_a_return_blockage_reaches_the_board(demo_store, tmp_path):
     )
     wb.save(tmp_path / "r.xlsx")
     ended = periods.parse_code(D.moved("2025/26 Q1")).end + timedelta(days=1)
-    prepared = uploads.prepare(cur, tmp_path / "r.xlsx", today=ended)
+    prepared = uploads.prepare(cur, tmp_path / "r.xlsx", today=ended, by=ADMIN)
     uploads.commit(cur, prepared, by=acting("Victim Support"))
     ex = agenda.since_last_meeting(cur, today=TODAY)
     assert list(ex.blockages["indicator_code"]) == ["VV02"]

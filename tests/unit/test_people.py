@@ -22,6 +22,7 @@ import outcomes
 from outcomes import blockages, demo, framework, meetings, observations, people, uploads
 from outcomes.people import PERMISSIONS, ROLES, WRITES, NotPermitted, Person
 from outcomes.store import open_store
+from tests.actors import ADMIN
 from tests.returns import filled_return
 
 LEAD_PRIORITY = "street-violence"
@@ -101,7 +102,9 @@ def _indicator(cur, priority: str) -> str:
 
 
 def _return(cur, tmp_path, priority: str):
-    return uploads.prepare(cur, filled_return(cur, tmp_path / f"return-{priority}.xlsx", priority))
+    return uploads.prepare(
+        cur, filled_return(cur, tmp_path / f"return-{priority}.xlsx", priority), by=ADMIN
+    )
 
 
 def _their_own_upload(cur, tmp_path, by: Person) -> int:

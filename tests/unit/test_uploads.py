@@ -11,7 +11,7 @@ import pytest
 from outcomes import uploads
 from outcomes.demo import facts
 from outcomes.template import RETURN_HEADER
-from tests.actors import acting
+from tests.actors import ADMIN, acting
 
 D = facts()  # where the demo's figures fall today
 NEXT = D.latest_quarter.next()  # the quarter after the demo's latest
@@ -44,7 +44,7 @@ def snapshot(cur):
 
 
 def prepare(cur, path, **kw):
-    return uploads.prepare(cur, path, today=TODAY, **kw)
+    return uploads.prepare(cur, path, today=TODAY, **kw, by=ADMIN)
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from loaders.problems import as_text
-from outcomes import board, cli_public, framework, status, uploads
+from outcomes import board, cli_public, framework, status, uploads, wording
 from outcomes.cli_people import actor, actor_argument, add_user_commands
 from outcomes.demo import DEMO_FRAMEWORK, build_demo
 from outcomes.errors import Refused
@@ -101,7 +101,7 @@ def _json_default(value):
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    rows = _read(args.db, board.status_rows)
+    rows = _read(args.db, board.status_rows_as_seen)
     if args.json:
         return _print_json(rows)
     header = f"{'priority':<22} {'indicator':<9} {'period':<11} {'value':>10} {'target':>10} {'polarity':<8} status"
@@ -110,9 +110,12 @@ def cmd_status(args: argparse.Namespace) -> int:
     for r in rows:
         value = "–" if r["value"] is None else f"{r['value']:,.2f}".rstrip("0").rstrip(".")
         target = "–" if r["target"] is None else f"{r['target']:,.2f}".rstrip("0").rstrip(".")
+        shown = status.badge_text(r["board_status"])
+        if r["status_override"]:
+            shown += f" (overridden; computed {status.badge_text(r['status'])})"
         print(
             f"{r['priority_id']:<22} {r['indicator_code']:<9} {r['period'] or '–':<11} {value:>10} "
-            f"{target:>10} {r['polarity']:<8} {status.badge_text(r['status'])}"
+            f"{target:>10} {r['polarity']:<8} {shown}"
         )
     return 0
 
@@ -430,7 +433,10 @@ def cmd_spc(args: argparse.Namespace) -> int:
     if chart.reason:
         print(f"run chart only: {chart.reason}")
     print(f"variation: {spc.icon_text(chart.variation)}")
-    print(f"assurance: {spc.icon_text(chart.assurance)}")
+    shift = chart.shift if chart.assurance else None
+    print(f"assurance: {spc.assurance_text(chart.assurance, shift)}")
+    if shift:
+        print(spc.shift_words(shift, wording.period))
     return 0
 
 

@@ -229,16 +229,19 @@ def cmd_load(args: argparse.Namespace) -> int:
             bar.next_file()
         except uploads.UploadRefused as err:
             refused, results = str(err), [None] * len(prepared)
+        # What each upload put before the board besides figures: its commentary and blockages.
+        told = [uploads.upload_commentary(cur, r.upload_id if r else None) for r in results]
     finally:
         store.close()
     report = []
-    for prep, result in zip(prepared, results, strict=True):
+    for prep, result, notes in zip(prepared, results, told, strict=True):
         entry = {
             "file": prep.file_name,
             "format": prep.source_format,
             "summary": prep.summary,
             "problems": prep.problems,
             "result": None,
+            "commentary": notes,
         }
         if result is not None:
             entry["result"] = {
@@ -281,6 +284,8 @@ def cmd_load(args: argparse.Namespace) -> int:
                 print(
                     f"  loaded as upload {result['upload_id']}: {result['new']} new, {result['revised']} revised, {result['unchanged']} unchanged"
                 )
+            for line in uploads.commentary_lines(entry["commentary"]):
+                print(f"  commentary for the board: {line}")
     if refused:
         print(refused, file=sys.stderr)
         return 1

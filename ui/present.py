@@ -196,7 +196,7 @@ def story_html(data_version: int, own: pd.DataFrame, where: str, limit: int) -> 
         if note is not None:
             notes.append({"code": r["indicator_code"], "note": note})
     notes.sort(key=lambda n: pd.Timestamp(n["note"]["created_at"]), reverse=True)
-    told = [n for n in notes if markup.short(n["note"]["narrative"]) != "–"]
+    told = [n for n in notes if meetings.story(n["note"])]
     blockages = [n for n in notes if n["note"]["blockage"]]
     return markup.render(
         "present_story.html",

@@ -62,10 +62,6 @@ def icons_html(data_version: int, code: str) -> str:
         "spc_icons.html",
         icons=icons,
         reason=row["spc_reason"] if isinstance(row["spc_reason"], str) else "",
-        caveat=caveat,
-        caveat_short=None
-        if caveat is None
-        else f"A sustained shift since {wording.period_short(row['shift_start'])}",
     )
 
 
@@ -77,7 +73,6 @@ CSS = """
              background: #FFFFFF; color: #1F2328; }
   .spcicon.none { border-color: #A6A6A6; border-style: dashed; color: #4B5563; }
   .spcicon.stale { border-style: dashed; }
-  .spccaveat { font-size: 0.8rem; color: #4B5563; }
 </style>
 """
 

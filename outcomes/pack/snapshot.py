@@ -114,9 +114,11 @@ def _indicator_row(r: dict[str, Any], **extra: Any) -> dict[str, Any]:
 def _commentary_text(c: dict[str, Any] | None) -> str | None:
     if not c:
         return None
-    parts = [p for p in (c.get("narrative"), c.get("actions_taken")) if clean(p) and str(p).strip()]
-    if c.get("blockage"):
-        parts.append("Blockage escalated to the board: " + (clean(c.get("blockage_detail")) or ""))
+    # A blockage that is the narrative's own text is said once, as the blockage.
+    told = [meetings.story(c), c.get("actions_taken")]
+    parts = [p for p in told if clean(p) and str(p).strip()]
+    if meetings.blockage_text(c):
+        parts.append("Blockage escalated to the board: " + meetings.blockage_text(c))
     if not parts:
         return None
     return f"{' '.join(str(p).strip() for p in parts)} ({c['author']}, {wording.period_short(c['period'])})"

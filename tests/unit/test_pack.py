@@ -384,3 +384,13 @@ def test_a_blockage_with_no_detail_reads_as_such_not_as_nan(demo_store, no_chart
     ]
     assert any(c.startswith("no detail given (Lead, ") for c in cells)
     assert not any("nan" in c.split() for c in cells)
+
+
+def test_the_pack_says_a_blockage_that_is_its_narrative_once():
+    from outcomes.pack.snapshot import _commentary_text
+
+    note = {"narrative": "No beds.", "actions_taken": None, "blockage": True,
+            "blockage_detail": "No beds.", "author": "Lead", "period": "2025-03"}  # fmt: skip
+    assert _commentary_text(note) == "Blockage escalated to the board: No beds. (Lead, Mar 2025)"
+    told = {**note, "narrative": "Calls up.", "blockage": False}
+    assert _commentary_text(told) == "Calls up. (Lead, Mar 2025)"

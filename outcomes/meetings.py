@@ -267,50 +267,6 @@ def latest_commentary(
     return first_row(frame)
 
 
-def story(note: dict[str, Any] | None) -> str | None:
-    """The story behind the curve a commentary tells, as the board reads it, or None. When it
-    is the blockage's own text (a return's row marked Y carries its commentary as what is
-    blocked) it is said once, as the blockage (:func:`blockage_text`).
-
-    >>> story({"narrative": " Calls up. ", "blockage": False, "blockage_detail": None})
-    'Calls up.'
-    >>> story({"narrative": "No trainer.", "blockage": True, "blockage_detail": "No trainer."})
-    """
-    if not note:
-        return None
-    told = _said(note.get("narrative"))
-    if told is None or told == blockage_text(note):
-        return None
-    return told
-
-
-def blockage_text(note: dict[str, Any] | None) -> str | None:
-    """What a commentary escalates to the board, or None when it raises no blockage: what is
-    blocked, else its narrative, else "no detail given".
-
-    >>> blockage_text({"narrative": "No trainer.", "blockage": True, "blockage_detail": None})
-    'No trainer.'
-    >>> blockage_text({"narrative": "x", "blockage": False}) is None
-    True
-    """
-    if not note or _missing_value(note.get("blockage")) or not note.get("blockage"):
-        return None
-    return _said(note.get("blockage_detail")) or _said(note.get("narrative")) or "no detail given"
-
-
-def _said(text: Any) -> str | None:
-    if text is None or _missing_value(text) or not str(text).strip():
-        return None
-    return str(text).strip()
-
-
-def _missing_value(value: Any) -> bool:
-    try:
-        return bool(value != value)  # NaN and pandas' NA are not equal to themselves
-    except (TypeError, ValueError):
-        return False
-
-
 def commentary_history(cur: duckdb.DuckDBPyConnection, indicator_code: str) -> pd.DataFrame:
     return cur.execute(
         "SELECT period, narrative, actions_taken, blockage, status_override, override_reason, author, created_at "

@@ -189,6 +189,7 @@ class Point:
     rules: list[str] = field(default_factory=list)
     ghosted: str | None = None  # the reason it is left out of the calculation
     recalculated: bool = False  # a new mean and limits start here
+    target: float | None = None  # the period's own target (a trajectory changes it), to draw
 
 
 @dataclass(frozen=True)
@@ -636,6 +637,7 @@ def to_dict(chart: Chart) -> dict:
                 "rules": p.rules,
                 "ghosted": p.ghosted,
                 "recalculated": p.recalculated,
+                "target": p.target,
             }
             for p in chart.points
         ],

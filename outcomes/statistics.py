@@ -74,7 +74,7 @@ def chart_for(
     targets = history["target"].dropna() if "target" in history else pd.Series(dtype=float)
     target = float(history["target"].iloc[-1]) if len(targets) and not pd.isna(
         history["target"].iloc[-1]) else None  # fmt: skip
-    return spc.xmr(
+    chart = spc.xmr(
         list(history["period"]),
         values,
         polarity=polarity,
@@ -83,6 +83,11 @@ def chart_for(
         recalculate_at=list(settings["recalculate"]),
         ghosted=settings["ghost"],
     )
+    if "target" in history:
+        # Each period's own target, as the trend chart draws it (a trajectory steps).
+        for point, t in zip(chart.points, history["target"], strict=True):
+            point.target = None if pd.isna(t) else float(t)
+    return chart
 
 
 def indicator_chart(

@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from loaders import periods
-from outcomes import agenda, board, meetings, status, wording
+from outcomes import agenda, blockages, board, meetings, status, wording
 from outcomes.pack.errors import PackError
 
 
@@ -115,10 +115,10 @@ def _commentary_text(c: dict[str, Any] | None) -> str | None:
     if not c:
         return None
     # A blockage that is the narrative's own text is said once, as the blockage.
-    told = [meetings.story(c), c.get("actions_taken")]
+    told = [blockages.story(c), c.get("actions_taken")]
     parts = [p for p in told if clean(p) and str(p).strip()]
-    if meetings.blockage_text(c):
-        parts.append("Blockage escalated to the board: " + meetings.blockage_text(c))
+    if blockages.blockage_text(c):
+        parts.append("Blockage escalated to the board: " + blockages.blockage_text(c))
     if not parts:
         return None
     return f"{' '.join(str(p).strip() for p in parts)} ({c['author']}, {wording.period_short(c['period'])})"

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from outcomes import meetings, wording
+from outcomes import blockages, wording
 from outcomes.observations import OBSERVATIONS, SERIES, UploadResult, UploadWriter
 from outcomes.people import Person
 from outcomes.store import registered, rehearsal
@@ -145,8 +145,8 @@ def as_the_board_reads(cur: duckdb.DuckDBPyConnection, notes: pd.DataFrame) -> l
                 "indicator_code": note["indicator_code"],
                 "name": names.get(note["indicator_code"], ""),
                 "period": note["period"],
-                "story": meetings.story(note),
-                "blockage": meetings.blockage_text(note),
+                "story": blockages.story(note),
+                "blockage": blockages.blockage_text(note),
             }
         )
     return out

@@ -61,3 +61,22 @@ def test_only_an_analyst_or_admin_may_recalculate_and_it_is_audited(demo_store):
     assert "limits out of date" not in statistics.icon_words(cur)["SV03"]
     with pytest.raises(Refused, match="no sustained shift"):
         statistics.recalculate_limits(cur, "SV03", by=ANALYST, reason="again")
+
+
+def test_the_spc_chart_draws_each_periods_target_as_the_trend_chart_does(demo_store):
+    """Issue 17: SV01's SPC target was flat at 310 beside the trend's 314/318/322 trajectory."""
+    from outcomes import board, charts, statcharts
+
+    cur = demo_store.cursor()
+    history = board.history(cur, "SV01")
+    trend = charts.trend(history, board.indicator(cur, "SV01"))
+    chart = statistics.indicator_chart(cur, "SV01")
+    figure = statcharts.spc_chart(chart)
+
+    def target(fig):  # period by period, in order (the axis labels are the charts' own)
+        (trace,) = [t for t in fig.data if t.name == "Target"]
+        return [float(y) for y in trace.y]
+
+    drawn, wanted = target(figure), target(trend)
+    assert len(set(wanted)) > 1  # the demo's trajectory steps
+    assert drawn == wanted

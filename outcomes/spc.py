@@ -593,7 +593,7 @@ def assurance_text(name: str | None, shift: Shift | None = None) -> str:
     >>> assurance_text("consistent_fail")
     '✗F Will consistently fail'
     >>> assurance_text("consistent_fail", Shift("p3", 9, "high", False, 13))
-    '✗F Not a forecast: limits out of date'
+    '✗F Limits out of date'
     >>> assurance_text(None, Shift("p3", 9, "high", False, 13))
     '–'
     """
@@ -602,7 +602,7 @@ def assurance_text(name: str | None, shift: Shift | None = None) -> str:
     return f"{ICONS[name].symbol} {STALE_WORDS}"
 
 
-STALE_WORDS = "Not a forecast: limits out of date"
+STALE_WORDS = "Limits out of date"
 
 
 def to_dict(chart: Chart) -> dict:

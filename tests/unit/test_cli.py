@@ -174,7 +174,7 @@ def test_spc_refuses_an_area_that_does_not_exist_naming_those_that_do(demo_db):
     assert "its areas are all (Whole area)" in done.stderr
     shown = outcomes("spc", "SV03", "--db", str(demo_db))
     assert shown.returncode == 0
-    assert "assurance: ✗F Not a forecast: limits out of date" in shown.stdout
+    assert "assurance: ✗F Limits out of date" in shown.stdout
     assert "Will consistently fail" not in shown.stdout
     out = json.loads(outcomes("spc", "SV03", "--json", "--db", str(demo_db)).stdout)
     assert out["shift"]["limits_out_of_date"] and out["shift"]["recalculable"]

@@ -287,7 +287,7 @@ def test_a_meeting_pack_shows_the_spc_icons_of_the_figures_as_they_stood(demo_st
     then, now = spc_of("2025-05-15"), spc_of(None)
     assert "⬇ Concern (lower)" in now["SV03"]
     assert "Concern" not in then["SV03"] and then["SV03"].startswith("SPC: ")
-    assert "Not a forecast: limits out of date" in then["SV03"]  # its caveat travels too
+    assert "Limits out of date" in then["SV03"]  # its caveat travels too
     assert all(v and v.startswith("SPC: ") for v in now.values())
 
 

@@ -19,7 +19,7 @@ def test_a_sustained_shift_marks_the_limits_out_of_date():
     c = spc.xmr([f"p{i}" for i in range(len(SHIFTED))], SHIFTED, polarity="lower", target=8)
     assert c.assurance == spc.CONSISTENT_FAIL  # by limits drawn over both processes
     assert c.shift == spc.Shift("p13", 13, "high", True, 13)
-    assert spc.assurance_text(c.assurance, c.shift) == "✗F Not a forecast: limits out of date"
+    assert spc.assurance_text(c.assurance, c.shift) == "✗F Limits out of date"
     again = spc.xmr([f"p{i}" for i in range(len(SHIFTED))], SHIFTED, polarity="lower",
                     target=8, recalculate_at=["p13"])  # fmt: skip
     assert again.shift is None and again.assurance == spc.CONSISTENT_FAIL
@@ -32,7 +32,7 @@ def test_sv03_icon_carries_the_caveat_in_the_pack_words(demo_store):
     row = statistics.spc_summary(cur).set_index("indicator_code").loc["SV03"]
     assert row["assurance"] == spc.CONSISTENT_FAIL and row["shift_recalculable"]
     words = statistics.icon_words(cur)["SV03"]
-    assert "Not a forecast: limits out of date (a sustained shift since" in words
+    assert "Limits out of date (a sustained shift since" in words
     assert "Will consistently fail" not in words
 
 
@@ -58,7 +58,7 @@ def test_only_an_analyst_or_admin_may_recalculate_and_it_is_audited(demo_store):
     assert (who, change) == ("Ana Analyst", "SPC limits recalculated")
     after = statistics.indicator_chart(cur, "SV03")
     assert after.shift is None and after.has_limits
-    assert "limits out of date" not in statistics.icon_words(cur)["SV03"]
+    assert "limits out of date" not in statistics.icon_words(cur)["SV03"].lower()
     with pytest.raises(Refused, match="no sustained shift"):
         statistics.recalculate_limits(cur, "SV03", by=ANALYST, reason="again")
 

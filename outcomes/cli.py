@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from loaders.problems import as_text
-from outcomes import board, cli_public, framework, status, uploads
+from outcomes import board, cli_public, framework, status, uploads, wording
 from outcomes.cli_people import actor, actor_argument, add_user_commands
 from outcomes.demo import DEMO_FRAMEWORK, build_demo
 from outcomes.errors import Refused
@@ -102,7 +102,7 @@ def _json_default(value):
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    rows = _read(args.db, board.status_rows)
+    rows = _read(args.db, board.status_rows_as_seen)
     if args.json:
         return _print_json(rows)
     header = f"{'priority':<22} {'indicator':<9} {'period':<11} {'value':>10} {'target':>10} {'polarity':<8} status"
@@ -111,9 +111,12 @@ def cmd_status(args: argparse.Namespace) -> int:
     for r in rows:
         value = "–" if r["value"] is None else f"{r['value']:,.2f}".rstrip("0").rstrip(".")
         target = "–" if r["target"] is None else f"{r['target']:,.2f}".rstrip("0").rstrip(".")
+        shown = status.badge_text(r["board_status"])
+        if r["status_override"]:
+            shown += f" (overridden; computed {status.badge_text(r['status'])})"
         print(
             f"{r['priority_id']:<22} {r['indicator_code']:<9} {r['period'] or '–':<11} {value:>10} "
-            f"{target:>10} {r['polarity']:<8} {status.badge_text(r['status'])}"
+            f"{target:>10} {r['polarity']:<8} {shown}"
         )
     return 0
 
@@ -229,16 +232,19 @@ def cmd_load(args: argparse.Namespace) -> int:
             bar.next_file()
         except uploads.UploadRefused as err:
             refused, results = str(err), [None] * len(prepared)
+        # What each upload put before the board besides figures: its commentary and blockages.
+        told = [uploads.upload_commentary(cur, r.upload_id if r else None) for r in results]
     finally:
         store.close()
     report = []
-    for prep, result in zip(prepared, results, strict=True):
+    for prep, result, notes in zip(prepared, results, told, strict=True):
         entry = {
             "file": prep.file_name,
             "format": prep.source_format,
             "summary": prep.summary,
             "problems": prep.problems,
             "result": None,
+            "commentary": notes,
         }
         if result is not None:
             entry["result"] = {
@@ -281,6 +287,8 @@ def cmd_load(args: argparse.Namespace) -> int:
                 print(
                     f"  loaded as upload {result['upload_id']}: {result['new']} new, {result['revised']} revised, {result['unchanged']} unchanged"
                 )
+            for line in uploads.commentary_lines(entry["commentary"]):
+                print(f"  commentary for the board: {line}")
     if refused:
         print(refused, file=sys.stderr)
         return 1
@@ -433,7 +441,10 @@ def cmd_spc(args: argparse.Namespace) -> int:
     if chart.reason:
         print(f"run chart only: {chart.reason}")
     print(f"variation: {spc.icon_text(chart.variation)}")
-    print(f"assurance: {spc.icon_text(chart.assurance)}")
+    shift = chart.shift if chart.assurance else None
+    print(f"assurance: {spc.assurance_text(chart.assurance, shift)}")
+    if shift:
+        print(spc.shift_words(shift, wording.period))
     return 0
 
 

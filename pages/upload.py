@@ -24,6 +24,9 @@ st.title("Quarterly return")
 # A message from the last action, shown once after the rerun that refreshes every table.
 if flash := st.session_state.pop("upload_flash", None):
     st.success(flash)
+    if told := st.session_state.pop("upload_flash_commentary", None):
+        st.markdown("**What the board now reads from this return**")
+        ui.md(markup.render("upload_commentary.html", markdown=True, rows=told))
     if flash.startswith("Loaded"):
         st.page_link(
             "pages/overview.py", label="See the plan on a page", icon=":material/dashboard:"
@@ -177,7 +180,8 @@ if uploaded is not None:
         counts = shown.counts
         st.markdown(
             f"**{counts['new']} new**, **{counts['revised']} revised**, "
-            f"**{counts['unchanged']} unchanged** {'figure' if counts['unchanged'] == 1 else 'figures'}."
+            f"**{counts['unchanged']} unchanged** {'figure' if counts['unchanged'] == 1 else 'figures'}"
+            f"; {uploads.told_summary(shown.commentary)}."
         )
         changes = shown.rows.assign(
             Change=shown.rows["change"],
@@ -190,6 +194,9 @@ if uploaded is not None:
             hide_index=True,
             width="stretch",
         )
+        if shown.commentary:
+            st.markdown("**The commentary, as the board will read it**")
+            ui.md(markup.render("upload_commentary.html", markdown=True, rows=shown.commentary))
         if not shown.statuses.empty:
             st.markdown("**Status before → after**")
             ui.md(
@@ -232,6 +239,9 @@ if uploaded is not None:
                     if result.upload_id is not None
                     else f"Nothing to load: every figure in {uploaded.name} is one the "
                     "dashboard holds already, so no upload was recorded."
+                )
+                st.session_state["upload_flash_commentary"] = uploads.upload_commentary(
+                    cursor(), result.upload_id
                 )
                 st.session_state["loads"] = st.session_state.get("loads", 0) + 1
                 st.session_state.pop("seen_preview", None)

@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from outcomes import board, charts, meetings
 from outcomes.agenda import Exceptions
+from outcomes.blockages import story as story_of
 from ui import data, markup
 from ui.state import cursor
 
@@ -196,7 +197,7 @@ def story_html(data_version: int, own: pd.DataFrame, where: str, limit: int) -> 
         if note is not None:
             notes.append({"code": r["indicator_code"], "note": note})
     notes.sort(key=lambda n: pd.Timestamp(n["note"]["created_at"]), reverse=True)
-    told = [n for n in notes if markup.short(n["note"]["narrative"]) != "–"]
+    told = [n for n in notes if story_of(n["note"])]
     blockages = [n for n in notes if n["note"]["blockage"]]
     return markup.render(
         "present_story.html",

@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from loaders import periods
-from outcomes import agenda, board, meetings, status, wording
+from outcomes import agenda, blockages, board, meetings, status, wording
 from outcomes.pack.errors import PackError
 
 
@@ -114,9 +114,11 @@ def _indicator_row(r: dict[str, Any], **extra: Any) -> dict[str, Any]:
 def _commentary_text(c: dict[str, Any] | None) -> str | None:
     if not c:
         return None
-    parts = [p for p in (c.get("narrative"), c.get("actions_taken")) if clean(p) and str(p).strip()]
-    if c.get("blockage"):
-        parts.append("Blockage escalated to the board: " + (clean(c.get("blockage_detail")) or ""))
+    # A blockage that is the narrative's own text is said once, as the blockage.
+    told = [blockages.story(c), c.get("actions_taken")]
+    parts = [p for p in told if clean(p) and str(p).strip()]
+    if blockages.blockage_text(c):
+        parts.append("Blockage escalated to the board: " + blockages.blockage_text(c))
     if not parts:
         return None
     return f"{' '.join(str(p).strip() for p in parts)} ({c['author']}, {wording.period_short(c['period'])})"

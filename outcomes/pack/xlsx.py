@@ -106,7 +106,8 @@ def _priorities(wb: Workbook, snap: Snapshot) -> None:
 _INDICATOR_COLUMNS = {
     "Priority": 34, "Code": 8, "Indicator": 48, "Period": 12, "Value": 10, "Target": 10,
     "Unit": 12, "Computed status": 15, "Override": 12, "Override reason": 30, "Symbol": 8,
-    "Effective status": 15, "Why": 32, "Direction": 14, "Baseline": 10, "Commentary": 50,
+    "Effective status": 15, "Why": 32, "Signal or noise (SPC)": 40, "Direction": 14,
+    "Baseline": 10, "Commentary": 50,
 }  # fmt: skip
 
 
@@ -127,6 +128,7 @@ def _indicators(wb: Workbook, snap: Snapshot) -> None:
             _symbol(r["effective"]),
             _word(r["effective"]),
             r["reason"],
+            r.get("spc") or None,
             r["direction"],
             r["baseline"],
             r["commentary"],
@@ -140,7 +142,7 @@ def _indicators(wb: Workbook, snap: Snapshot) -> None:
     _paint(ws, 12, [r["effective"] for r in snap.indicators])
     for i, r in enumerate(snap.indicators, start=2):
         number = "#,##0" + ("." + "0" * r["decimals"] if r["decimals"] else "")
-        for col in (5, 6, 15):
+        for col in (5, 6, 16):
             ws.cell(row=i, column=col).number_format = number
 
 

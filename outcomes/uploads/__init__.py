@@ -35,7 +35,14 @@ from outcomes.uploads.committing import (
     uploads,
 )
 from outcomes.uploads.prepared import FORMATS, Prepared, UploadRefused
-from outcomes.uploads.previewing import STALE_PREVIEW, Preview, preview
+from outcomes.uploads.previewing import (
+    STALE_PREVIEW,
+    Preview,
+    commentary_lines,
+    preview,
+    told_summary,
+    upload_commentary,
+)
 from outcomes.uploads.public_data import derived_figures
 from outcomes.uploads.reading import file_sha256, prepare, prepare_upload
 from outcomes.uploads.return_checks import BIG_CHANGE
@@ -51,6 +58,7 @@ __all__ = [
     "UploadResult",
     "UploadWriter",
     "check_permitted",
+    "commentary_lines",
     "commit",
     "commit_all",
     "derived_figures",
@@ -62,6 +70,8 @@ __all__ = [
     "refusal",
     "restore",
     "rollback",
+    "told_summary",
+    "upload_commentary",
     "upload_facts",
     "uploads",
 ]

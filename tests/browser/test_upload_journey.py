@@ -159,7 +159,9 @@ def test_lead_downloads_fills_uploads_and_confirms_a_return(
         page.get_by_text(re.compile(r"0 new,\s*3 revised,\s*0 unchanged figure"))
     ).to_be_visible()
     expect(page.get_by_text("Status before → after")).to_be_visible()
-    vv01 = page.locator("li").filter(has=page.locator("strong", has_text=re.compile(r"^VV01$")))
+    vv01 = page.locator("ul:not(.upload-commentary) > li").filter(
+        has=page.locator("strong", has_text=re.compile(r"^VV01$"))
+    )
     expect(vv01).to_have_count(1)
     expect(vv01.locator(".badge")).to_have_text(["✔ Green", "✖ Red"])
     expect(vv01).to_contain_text("✔ Green → ✖ Red")
@@ -167,6 +169,15 @@ def test_lead_downloads_fills_uploads_and_confirms_a_return(
     for code, value in FIGURES.items():
         expect(preview).to_contain_text(code)
         expect(preview).to_contain_text(f"{value:g}")
+    # Issue 17: what goes to the board besides figures, as the board will read it; VV01's
+    # row marked Y carries its commentary as the blockage, said once.
+    expect(
+        page.get_by_text(re.compile(r"0 unchanged figures?; 1 blockage for the board"))
+    ).to_be_visible()
+    told = page.locator(".upload-commentary li")
+    expect(told).to_have_count(1)
+    expect(told).to_contain_text(f"⚑ Blockage escalated to the board: {COMMENTARY}")
+    expect(told).not_to_contain_text("The story behind the curve")
     confirm = page.get_by_role("button", name="Confirm and load")
     expect(confirm).to_be_enabled()
     screenshot(page, "upload-preview-1280x720")
@@ -177,6 +188,10 @@ def test_lead_downloads_fills_uploads_and_confirms_a_return(
     expect(
         page.locator('[data-testid="stAlert"]').filter(has_text="Loaded as upload")
     ).to_contain_text("0 new, 3 revised, 0 unchanged")
+    expect(page.get_by_text("What the board now reads from this return")).to_be_visible()
+    expect(page.locator(".upload-commentary li")).to_contain_text(
+        f"⚑ Blockage escalated to the board: {COMMENTARY}"
+    )
     screenshot(page, "upload-loaded-1280x720")
 
     # The link under the success message takes the lead to the plan on a page.

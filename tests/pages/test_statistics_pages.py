@@ -25,7 +25,8 @@ def test_indicator_page_shows_the_spc_chart_and_a_concern_icon(app):
     at = _run(app, "pages/indicator.py", indicator="HC02")
     text = _text(at)
     assert "Signal or noise (SPC)" in [h.value for h in at.header]
-    assert "⬇ Concern (lower)" in text and "Hit or miss" in text
+    # HC02's last six figures are all below the mean: its assurance says the limits are old
+    assert "⬇ Concern (lower)" in text and "? Limits out of date" in text
     charts = [c for c in at.get("plotly_chart")]
     names = {t.get("name") for c in charts for t in __import__("json").loads(c.proto.spec)["data"]}
     assert {"Mean", "Process limits", "Special cause: concern"} <= names
@@ -77,3 +78,43 @@ def test_presentation_mode_shows_the_icons_beside_the_status(app):
             assert "⬇ Concern (lower)" in text and "▲ Amber" in text
             return
     pytest.fail("no presentation screen shows the hate incidents priority")
+
+
+def test_sv03_says_its_limits_are_out_of_date_wherever_the_icon_shows(app):
+    """Issue 17 finding 7: "✔ Green" beside "✗F Will consistently fail" explained, not asserted."""
+    for page, params in (
+        ("pages/indicator.py", {"indicator": "SV03"}),
+        ("pages/priority.py", {"priority": "street-violence"}),
+    ):
+        text = _text(_run(app, page, **params))
+        assert "✗F Limits out of date" in text, page
+        assert 'title="Limits out of date: the ' in text, page  # the hover says why
+    for screen in range(1, 10):
+        text = _text(_run(app, "pages/present.py", screen=str(screen)))
+        if "SV03" in text:
+            assert "Limits out of date" in text
+            return
+    pytest.fail("no presentation screen shows SV03")
+
+
+def _indicator_as(email: str | None) -> AppTest:
+    at = AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60)
+    if email:
+        at.session_state["demo_person"] = email
+    return _run(at, "pages/indicator.py", indicator="SV03")
+
+
+def test_an_analyst_recalculates_sv03_from_its_shift_and_a_board_member_cannot(fresh_db):
+    board = _indicator_as("board.member@demo.example")
+    assert "Limits out of date: the" in " ".join(w.proto.body for w in board.warning)
+    assert not [b for b in board.button if "Recalculate" in b.label]
+    assert "An analyst or an administrator can recalculate them" in _text(board)
+    clear_caches()
+    at = _indicator_as("analyst@demo.example")
+    (button,) = [b for b in at.button if b.label.startswith("Recalculate the limits from")]
+    at.text_input(key="recalculate_reason_SV03").set_value("Night-time economy team")
+    button.click().run()
+    assert not at.exception
+    assert "now start again from" in " ".join(s.proto.body for s in at.success)
+    assert "The mean and limits start again from" in _text(at)
+    assert "limits out of date" not in _text(at).lower()

@@ -40,9 +40,10 @@ def test_status_json_has_exactly_the_view_columns_and_agrees_with_targets(demo_d
     assert len(rows) == 22
     assert all(
         list(r)
-        == ["priority_id", "indicator_code", "period", "value", "target", "polarity", "status"]
+        == ["priority_id", "indicator_code", "period", "value", "target", "polarity", "status",
+            "board_status", "status_override", "override_reason"]
         for r in rows
-    )
+    )  # fmt: skip
     for r in rows:
         if r["status"] in ("green", "amber", "red") and r["indicator_code"] != "FS03":
             better_or_equal = (
@@ -137,3 +138,43 @@ def test_renaming_a_priority_an_action_links_to_is_a_plain_refusal(tmp_path):
     assert "1 action still links to it" in done.stderr and "Traceback" not in done.stderr
     status = outcomes("status", "--db", str(db), "--json")
     assert status.returncode == 0
+
+
+def test_status_json_gives_the_computed_and_the_overridden_status(demo_db, tmp_path):
+    """Issue 17: SV01 read "green" where the board saw the overridden Amber."""
+    import shutil
+
+    from outcomes import meetings
+    from outcomes.store import open_store
+
+    path = tmp_path / "override.duckdb"
+    shutil.copy(demo_db, path)
+    store = open_store(path)
+    cur = store.cursor()
+    period, computed = cur.execute(
+        "SELECT period, status FROM indicator_status WHERE indicator_code = 'SV01'"
+    ).fetchone()
+    other = "amber" if computed != "amber" else "red"
+    meetings.add_commentary(cur, "SV01", period, by=acting("Lead", "admin"), narrative="n",
+                            status_override=other, override_reason="Knife crime rising")  # fmt: skip
+    store.close()
+    done = outcomes("status", "--db", str(path), "--json")
+    assert done.returncode == 0, done.stderr
+    (sv01,) = [r for r in json.loads(done.stdout) if r["indicator_code"] == "SV01"]
+    assert (sv01["status"], sv01["board_status"]) == (computed, other)
+    assert sv01["status_override"] == other and sv01["override_reason"] == "Knife crime rising"
+    table = outcomes("status", "--db", str(path)).stdout
+    assert "overridden; computed" in table
+
+
+def test_spc_refuses_an_area_that_does_not_exist_naming_those_that_do(demo_db):
+    done = outcomes("spc", "SV03", "--area", "nowhere", "--db", str(demo_db))
+    assert done.returncode != 0
+    assert "no figures for an area called 'nowhere'" in done.stderr
+    assert "its areas are all (Whole area)" in done.stderr
+    shown = outcomes("spc", "SV03", "--db", str(demo_db))
+    assert shown.returncode == 0
+    assert "assurance: ✗F Limits out of date" in shown.stdout
+    assert "Will consistently fail" not in shown.stdout
+    out = json.loads(outcomes("spc", "SV03", "--json", "--db", str(demo_db)).stdout)
+    assert out["shift"]["limits_out_of_date"] and out["shift"]["recalculable"]

@@ -268,6 +268,29 @@ def test_a_pack_for_a_meeting_shows_its_frozen_statuses_not_later_revisions(demo
     assert "Since the last board meeting on 15 May 2025" in " ".join(live)
 
 
+def test_a_meeting_pack_shows_the_spc_icons_of_the_figures_as_they_stood(demo_store, no_charts):
+    """Issue 17: the Excel pack had no SPC icons, and a frozen pack showed today's."""
+    cur = demo_store.cursor()
+    meetings.record_meeting(cur, "2025-05-15", by=acting("clerk"))
+    (latest,) = cur.execute(
+        "SELECT period FROM observation_current_detail WHERE indicator_code = 'SV03' "
+        "ORDER BY period_start DESC LIMIT 1"
+    ).fetchone()
+    _load(cur, "SV03", latest, 50)  # revised after the meeting: far below the limits
+
+    def spc_of(meeting_date):
+        out = io.BytesIO()
+        pack.build_pack(cur, "xlsx", out, meeting_date=meeting_date, today=TODAY)
+        rows = _sheet(openpyxl.load_workbook(io.BytesIO(out.getvalue())), "Indicators")
+        return {r["Code"]: r["Signal or noise (SPC)"] for r in rows}
+
+    then, now = spc_of("2025-05-15"), spc_of(None)
+    assert "⬇ Concern (lower)" in now["SV03"]
+    assert "Concern" not in then["SV03"] and then["SV03"].startswith("SPC: ")
+    assert "Limits out of date" in then["SV03"]  # its caveat travels too
+    assert all(v and v.startswith("SPC: ") for v in now.values())
+
+
 def test_a_meeting_pack_charts_the_figures_as_they_stood(demo_store):
     cur = demo_store.cursor()
     meetings.record_meeting(cur, "2025-05-15", by=acting("clerk"))
@@ -361,3 +384,13 @@ def test_a_blockage_with_no_detail_reads_as_such_not_as_nan(demo_store, no_chart
     ]
     assert any(c.startswith("no detail given (Lead, ") for c in cells)
     assert not any("nan" in c.split() for c in cells)
+
+
+def test_the_pack_says_a_blockage_that_is_its_narrative_once():
+    from outcomes.pack.snapshot import _commentary_text
+
+    note = {"narrative": "No beds.", "actions_taken": None, "blockage": True,
+            "blockage_detail": "No beds.", "author": "Lead", "period": "2025-03"}  # fmt: skip
+    assert _commentary_text(note) == "Blockage escalated to the board: No beds. (Lead, Mar 2025)"
+    told = {**note, "narrative": "Calls up.", "blockage": False}
+    assert _commentary_text(told) == "Calls up. (Lead, Mar 2025)"

@@ -411,3 +411,47 @@ def test_commentary_over_the_limit_is_a_problem_naming_the_cell(demo_store, tmp_
         add_commentary(cur, "VV01", NEXT.code, by=acting("lead"), narrative=long)
     ok = prepare(cur, workbook(tmp_path / "ok.xlsx", [row("VV01", NEXT.code, 70, long[:-1])]))
     assert not ok.errors
+
+
+def test_preview_commit_and_load_show_the_commentary_and_blockage_the_board_will_read(
+    demo_store, demo_db_file, tmp_path
+):
+    """Issue 17 finding 8: "0 new, 1 revised, 6 unchanged figures" said nothing of a blockage."""
+    cur = demo_store.cursor()
+    path = workbook(
+        tmp_path / "vv.xlsx",
+        [
+            row("VV01", D.moved("2024/25 Q4"), 76.2, "No survey provider from July.", "Y"),
+            row("VV02", D.moved("2024/25 Q4"), 405, "Calls steady."),
+        ],
+    )
+    shown = uploads.preview(cur, prepare(cur, path))
+    assert shown.commentary == [
+        {"indicator_code": "VV01", "name": shown.commentary[0]["name"],
+         "period": D.moved("2024/25 Q4"), "story": None,
+         "blockage": "No survey provider from July."},
+        {"indicator_code": "VV02", "name": shown.commentary[1]["name"],
+         "period": D.moved("2024/25 Q4"), "story": "Calls steady.", "blockage": None},
+    ]  # fmt: skip
+    assert uploads.told_summary(shown.commentary) == "1 commentary and 1 blockage for the board"
+    result = uploads.commit(cur, prepare(cur, path), by=acting("Lead"))
+    assert uploads.upload_commentary(cur, result.upload_id) == shown.commentary
+
+    import shutil
+    import subprocess
+    import sys
+
+    from outcomes.store import PROJECT_ROOT
+
+    db = tmp_path / "cli.duckdb"
+    shutil.copy(demo_db_file, db)
+    done = subprocess.run(
+        [sys.executable, "-m", "outcomes", "load", str(path), "--db", str(db)],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert (
+        "commentary for the board: VV01 " in done.stdout
+        and "⚑ blockage escalated to the board: No survey provider from July." in done.stdout
+    )
+    assert "the story behind the curve: Calls steady." in done.stdout

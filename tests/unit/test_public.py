@@ -123,6 +123,11 @@ def test_the_command_line_switches_the_view_and_writes_the_public_pack(tmp_path)
     assert "(set by Adi Admin (administrator) on " in done.stdout
     facts = json.loads(outcomes("public", "status", "--json", "--db", db).stdout)
     assert facts["enabled"] and facts["changed_by"] == "Adi Admin (administrator)"
+    # With --json, stdout is the JSON alone (no sentence before it), whether it changed or not.
+    done = outcomes("public", "off", "--json", "--db", db, "--as", "admin@demo.example")
+    assert done.returncode == 0 and json.loads(done.stdout)["changed"] is True
+    again = json.loads(outcomes("public", "off", "--json", "--db", db).stdout)
+    assert again["changed"] is False and not again["enabled"]
     out = tmp_path / "public.xlsx"
     done = outcomes("pack", "--public", "--format", "xlsx", "--out", str(out), "--db", db)
     assert done.returncode == 0, done.stderr

@@ -75,3 +75,51 @@ def test_a_private_priority_link_shows_nothing_private(app):
     text = _open(app, "pages/public_priority.py", priority="modern-slavery")
     assert "None of this priority's indicators is published yet." in text
     assert "MS0" not in text
+
+
+SWITCH_ON = "Switch the public view on"
+
+
+def _people_page(fresh_db, email: str) -> AppTest:
+    """The People and roles page as one of the demo's people (the demo's sign-in)."""
+    at = AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60)
+    at.session_state["demo_person"] = email
+    at.switch_page("pages/admin.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _view_is_on(fresh_db) -> bool:
+    clear_caches()
+    s = open_store(fresh_db)
+    try:
+        return public.public_view_enabled(s.cursor())
+    finally:
+        s.close()
+
+
+def test_an_administrator_switches_the_public_view_on_and_off_in_the_browser(fresh_db):
+    at = _people_page(fresh_db, "admin@demo.example")
+    assert "The public view for residents and scrutiny is **off**" in _texts(at)
+    at.button(key="public_view_switch").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [s.value for s in at.success] == [
+        "The public view is now on: anyone with the link can see it."
+    ]
+    assert "is **on** (switched by Adi Admin (administrator) on " in _texts(at)
+    assert at.button(key="public_view_switch").label == "Switch the public view off"
+    assert _view_is_on(fresh_db)
+    at.button(key="public_view_switch").click().run()
+    assert not _view_is_on(fresh_db)
+
+
+@pytest.mark.parametrize(
+    "email",
+    ["board.member@demo.example", "street.violence.lead@demo.example", "analyst@demo.example"],
+)
+def test_nobody_else_is_offered_the_public_view_switch(fresh_db, email):
+    at = _people_page(fresh_db, email)
+    assert SWITCH_ON not in [b.label for b in at.button]
+    assert "Only an administrator can see and change who has which role." in _texts(at)
+    assert not _view_is_on(fresh_db)

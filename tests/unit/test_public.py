@@ -39,6 +39,11 @@ def test_the_view_is_off_until_an_administrator_switches_it_on(demo_store):
         public.set_public_view(cur, True, by=None)
     with pytest.raises(Refused, match="board member and may not change the public view"):
         public.set_public_view(cur, True, by=acting("Bo Board", "board"))
+    # The page's switch and the command line call this one function: only an administrator.
+    for who in (acting("Lee Lead", "lead", ("street-violence",)), acting("Ann Lyst", "analyst")):
+        with pytest.raises(Refused, match="may not change the public view"):
+            public.set_public_view(cur, True, by=who)
+    assert not public.public_view_enabled(cur)
 
 
 def test_the_public_snapshot_shows_only_public_indicators_with_small_numbers_suppressed(

@@ -28,6 +28,8 @@ from outcomes.pack.snapshot import Snapshot, clean, in_plan_order, snapshot
 from outcomes.people import Person, writes
 
 SETTING = "public_view"
+# What the public summary leaves out (``Snapshot.withheld``): the board's own business.
+WITHHELD = frozenset({"blockages", "overdue_actions", "overdue_returns", "actions"})
 
 
 # --- The switch ------------------------------------------------------------------------------
@@ -304,6 +306,9 @@ def public_snapshot(cur: duckdb.DuckDBPyConnection, *, today: date | None = None
         indicators=indicators,
         exceptions=exceptions,
         actions=snap.actions.iloc[0:0],
+        kind="Public summary",
+        # Withheld, not none: left out of every format rather than shown as "(0) None".
+        withheld=WITHHELD,
         heading=f"Public summary, as at {periods.long_date(today)}",
         explanation=(
             snap.explanation

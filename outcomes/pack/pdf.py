@@ -308,7 +308,7 @@ def _cover(snap: Snapshot, L: Layout) -> list[Any]:
     return [
         Spacer(1, 35 * mm * k),
         L.P(snap.name, "title"),
-        L.P("Board pack", "subtitle"),
+        L.P(snap.kind, "subtitle"),
         L.heading(snap.heading),
         L.P(snap.explanation, "body"),
         Spacer(1, 10 * mm * k),
@@ -445,6 +445,8 @@ def _since(snap: Snapshot, L: Layout) -> list[Any]:
     if snap.frozen:
         story.append(L.P(snap.provenance, "note"))
     for title, key, header, widths in _SINCE_TABLES:
+        if key in snap.withheld:  # withheld from this pack: left out, never "(0) None"
+            continue
         frame = getattr(ex, key)
         story.append(L.P(f"{title} ({len(frame)})", "h2"))
         if frame.empty:
@@ -669,12 +671,13 @@ def write(snap: Snapshot, out: io.BytesIO, paper: str, drawer: chromium.Charts) 
     story = [*_cover(snap, L), *_plan(snap, L), *_since(snap, L)]
     for n, p in enumerate(snap.priorities, start=1):
         story += _priority(snap, L, charts, n, p)
-    story += _actions(snap, L)
+    if "actions" not in snap.withheld:
+        story += _actions(snap, L)
     counted: dict[str, int] = {}
     canvas = type(
         "PackCanvas",
         (_NumberedCanvas,),
-        {"layout": L, "footer": f"{snap.name} · Board pack · {snap.heading}", "counted": counted},
+        {"layout": L, "footer": f"{snap.name} · {snap.kind} · {snap.heading}", "counted": counted},
     )
     laid_out = io.BytesIO()
     doc = _PackDocument(
@@ -684,12 +687,13 @@ def write(snap: Snapshot, out: io.BytesIO, paper: str, drawer: chromium.Charts) 
         rightMargin=L.margin,
         topMargin=L.margin,
         bottomMargin=L.margin,
-        title=f"{snap.name}: board pack, {snap.heading}",
+        title=f"{snap.name}: {snap.kind.lower()}, {snap.heading}",
         author=snap.name,
-        subject="Outcomes framework board pack: the plan on a page, what changed since the last "
-        "meeting, every priority and the actions log",
+        subject=f"Outcomes framework {snap.kind.lower()}: the plan on a page, what changed since "
+        "the last meeting, every priority"
+        + ("" if "actions" in snap.withheld else " and the actions log"),
         creator="Outcomes framework dashboard",
-        keywords=["board pack", "community safety", "outcomes framework"],
+        keywords=[snap.kind.lower(), "community safety", "outcomes framework"],
         lang="en-GB",
         displayDocTitle=True,
     )

@@ -40,6 +40,10 @@ class Snapshot:
     frozen: bool
     history: Callable[[str], pd.DataFrame] = field(repr=False)
     indicator_detail: Callable[[str], dict[str, Any] | None] = field(repr=False)
+    kind: str = "Board pack"  # what the pack is called: "Public summary" for the public's
+    # Sections left out, not shown empty: what is withheld is not "none" (the public summary
+    # leaves out the blockages, overdue returns and actions, "overdue_actions" and "actions").
+    withheld: frozenset[str] = frozenset()
 
     def of(self, priority_id: str) -> list[dict[str, Any]]:
         return [r for r in self.indicators if r["priority_id"] == priority_id]

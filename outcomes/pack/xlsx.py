@@ -187,7 +187,7 @@ def _actions(wb: Workbook, snap: Snapshot) -> None:
 def _about(wb: Workbook, snap: Snapshot) -> None:
     about = wb.create_sheet("About")
     for line in (
-        [f"{snap.name}: board pack"],
+        [f"{snap.name}: {snap.kind.lower()}"],
         [snap.heading],
         [snap.explanation],
         [snap.since],
@@ -210,9 +210,12 @@ def write(snap: Snapshot, out: io.BytesIO) -> int:
     _priorities(wb, snap)
     _indicators(wb, snap)
     _exceptions(wb, snap)
-    _actions(wb, snap)
+    if "actions" not in snap.withheld:  # withheld: no sheet, rather than an empty one
+        _actions(wb, snap)
     _about(wb, snap)
-    wb.properties.title = spreadsheets.cell_text(f"{snap.name}: board pack, {snap.heading}")
+    wb.properties.title = spreadsheets.cell_text(
+        f"{snap.name}: {snap.kind.lower()}, {snap.heading}"
+    )
     wb.properties.creator = spreadsheets.cell_text(snap.name)
     spreadsheets.neutralise_workbook(wb)
     wb.save(out)

@@ -143,3 +143,53 @@ def test_the_command_line_switches_the_view_and_writes_the_public_pack(tmp_path)
     )  # fmt: skip
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "leave the meeting date out" in done.stderr
+
+
+def _pack_text(cur, fmt: str, **kw) -> str:
+    """Every word a pack of ``fmt`` carries: PDF text, slide text and tables, workbook cells."""
+    from pptx import Presentation
+    from pypdf import PdfReader
+
+    out = io.BytesIO()
+    pack.build_pack(cur, fmt, out, **kw)
+    out.seek(0)
+    if fmt == "pdf":
+        reader = PdfReader(out)
+        return " ".join(
+            [" ".join(p.extract_text().split()) for p in reader.pages]
+            + [str(reader.metadata.title), *(str(o.title) for o in reader.outline)]
+        )
+    if fmt == "pptx":
+        deck = Presentation(out)
+        words = [deck.core_properties.title]
+        for shape in (s for slide in deck.slides for s in slide.shapes):
+            if shape.has_text_frame:
+                words.append(shape.text_frame.text)
+            if shape.has_table:
+                words += [c.text for row in shape.table.rows for c in row.cells]
+        return " ".join(words)
+    wb = load_workbook(out)
+    cells = [str(c) for ws in wb for row in ws.iter_rows(values_only=True) for c in row if c]
+    return " ".join([wb.properties.title, *wb.sheetnames, *cells])
+
+
+WITHHELD_WORDS = ("Blockages escalated", "Actions overdue", "Returns overdue", "Actions log")
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "pptx", "xlsx"])
+def test_the_public_summary_leaves_out_what_it_withholds_rather_than_saying_none(
+    busy_store, chromium, fmt
+):
+    """Issue 17: the public summary said "Blockages escalated to the board (0) None" while the
+    board had two. Withheld is not zero: those sections are left out, and it is a public
+    summary, not a board pack, in every format."""
+    cur = busy_store.cursor()
+    board_pack = _pack_text(cur, fmt)
+    assert "Board pack" in board_pack or "board pack" in board_pack
+    if fmt == "pdf":  # the board's own pack keeps the sections the public summary leaves out
+        assert all(words in board_pack for words in WITHHELD_WORDS)
+    summary = _pack_text(cur, fmt, public=True)
+    assert "Public summary" in summary or "public summary" in summary
+    assert "board pack" not in summary.lower()
+    assert not [words for words in WITHHELD_WORDS if words in summary]
+    assert "Actions" not in summary.split() and "No actions are recorded" not in summary

@@ -389,11 +389,13 @@ with st.expander("Audit trail: who changed what, and when"):
                 periods.long_datetime(r.changed_at),
                 r.who if pd.isna(r.who_email) else f"{r.who} <{r.who_email}>",
                 f"{r.entity} {r.entity_key}: {r.change}",
-                meetings.describe_change(r.before, r.after),
+                r.described,
             ]
             for r in trail.itertuples()
         ]
         headings = ["When", "Who", "What", "Before → after"]
-        ui.md(markup.render("table.html", markdown=True, headings=headings, rows=rows))
+        ui.md(
+            markup.render("table.html", markdown=True, headings=headings, rows=rows, kind="audit")
+        )
         st.caption(f"The latest {len(trail)} changes, newest first.")
 ui.status_key()

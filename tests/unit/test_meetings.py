@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 import openpyxl
@@ -9,7 +10,7 @@ import pandas as pd
 import pytest
 
 from loaders import periods
-from outcomes import agenda, blockages, board, meetings, observations, uploads
+from outcomes import agenda, blockages, board, meetings, observations, people, uploads
 from outcomes.demo import facts
 from outcomes.observations import record_upload
 from tests.actors import acting
@@ -299,7 +300,7 @@ def test_audit_entries_read_as_field_changes_and_new_actions_get_a_free_referenc
     before = '{"text": "Write", "owner": "Chair", "due_date": null}'
     after = '{"text": "Write to housing", "owner": "Chair", "due_date": "2025-06-01"}'
     assert meetings.describe_change(before, after) == (
-        "text: Write → Write to housing; due date: – → 2025-06-01"
+        "text: Write → Write to housing; due date: – → 1 June 2025"
     )
     assert meetings.next_reference(["A1", "A2", "A4"]) == "A5"
     assert meetings.next_reference(["A1", "A3"]) == "A4"
@@ -374,3 +375,46 @@ def test_a_revised_figure_says_what_the_board_saw_and_who_corrected_it(demo_stor
     # The demo's own correction, made before any meeting, is told as first reported.
     (vv01,) = observations.corrections(cur, "VV01").to_dict("records")
     assert vv01["words"].startswith("first reported as ") and "corrected to 74.1%" in vv01["words"]
+
+
+def test_the_audit_records_only_what_changed_and_says_it_in_words(demo_store):
+    """Issue 17: "due date: 2026-12-01 00:00:00 → 2026-12-01" was logged for a change that
+    never happened, and stored values leaked ("priority id: street-violence", "active: True",
+    "priorities: ['safety-in-homes']", "new: 11740")."""
+    cur = demo_store.cursor()
+    kw = {"reference": "A1", "text": "Fund refuges", "due_date": "2026-12-01"}
+    meetings.save_action(
+        cur, by=acting("clerk"), owner="Chair", priority_id="street-violence", **kw
+    )
+    meetings.save_action(
+        cur, by=acting("clerk"), owner="Vice-chair", priority_id="street-violence", **kw
+    )
+    meetings.save_action(
+        cur, by=acting("clerk"), owner="Vice-chair", priority_id="safety-in-homes", **kw
+    )
+    trail = meetings.audit_trail(cur, "action")
+    changed = json.loads(trail.iloc[1]["before"]), json.loads(trail.iloc[1]["after"])
+    assert changed == ({"owner": "Chair"}, {"owner": "Vice-chair"})  # the due date is the same
+    assert list(trail["described"]) == [
+        "priority: Violent street crime in Stonehouse, Devonport and the City Centre → Safety in people's homes",
+        "owner: Chair → Vice-chair",
+        "reference: A1; text: Fund refuges; owner: Chair; due date: 1 December 2026; "
+        "status: open; "
+        "priority: Violent street crime in Stonehouse, Devonport and the City Centre",
+    ]
+    admin = acting("Jo Admin")
+    people.add_person(
+        cur, "fire@x.example", name="Fi", role="lead", priorities=["safety-in-homes"], by=admin
+    )
+    people.change_person(cur, "fire@x.example", role="board", by=admin)
+    described = list(meetings.audit_trail(cur, "person")["described"])
+    assert described[:2] == [
+        "role: lead → board; priorities: Safety in people's homes → none",
+        "name: Fi; role: lead; active: Yes; priorities: Safety in people's homes",
+    ]
+    assert meetings.describe_change(None, '{"file_name": "demo", "new": 11740}') == (
+        "file name: demo; new: 11,740"
+    )
+    text = " ".join(meetings.audit_trail(cur)["described"])
+    for leak in ("True", "False", "['", "street-violence", "00:00:00", "_id", "11740"):
+        assert leak not in text

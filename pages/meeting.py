@@ -12,6 +12,7 @@ import streamlit as st
 from loaders import periods
 from outcomes import blockages, meetings
 from outcomes.errors import Refused
+from outcomes.trail import audit_people, audit_trail
 from ui import auth, data, markup, problems
 from ui import components as ui
 from ui.router import require_router
@@ -373,14 +374,14 @@ if can_act:
 with st.expander("Audit trail: who changed what, and when"):
     # An HTML table, not st.dataframe: a grid in a closed expander is never drawn, and the
     # before → after text needs to wrap.
-    named = dict(meetings.audit_people(cursor()))
+    named = dict(audit_people(cursor()))
     chosen_person = st.selectbox(
         "Whose changes",
         [None, *named],
         format_func=lambda key: "Everyone's" if key is None else named[key],
         key="audit_person",
     )
-    trail = meetings.audit_trail(cursor(), person=chosen_person)
+    trail = audit_trail(cursor(), person=chosen_person)
     if trail.empty:
         st.markdown("Nothing has been changed yet.")
     else:

@@ -56,6 +56,7 @@ def view(data_version: int) -> dict[str, Any]:
         "priorities": snap.priorities,
         "indicators": snap.indicators,
         "explanation": snap.explanation,
+        "status_basis": snap.status_basis,
     }
 
 

@@ -351,7 +351,7 @@ def _plan(snap: Snapshot, L: Layout) -> list[Any]:
             continue
         about = w.text_of(tier.get("description"))
         label = w.text_of(tier["label"]) + (f": {about}" if about else "")
-        rows = [L.heads("Priority", "Lead", "Status", "Indicators by status")]
+        rows = [L.heads("Priority", "Lead", snap.status_heading, "Indicators by status")]
         for p in own:
             rows.append(
                 [
@@ -444,9 +444,8 @@ def _since(snap: Snapshot, L: Layout) -> list[Any]:
     story: list[Any] = [L.heading("Since the last meeting"), L.P(snap.since, "body")]
     if snap.frozen:
         story.append(L.P(snap.provenance, "note"))
-    for title, key, header, widths in _SINCE_TABLES:
-        if key in snap.withheld:  # withheld from this pack: left out, never "(0) None"
-            continue
+    # What the pack withholds is left out, never shown as "(0) None".
+    for title, key, header, widths in (t for t in _SINCE_TABLES if t[1] not in snap.withheld):
         frame = getattr(ex, key)
         story.append(L.P(f"{title} ({len(frame)})", "h2"))
         if frame.empty:
@@ -479,7 +478,8 @@ def _priority_head(snap: Snapshot, L: Layout, n: int, p: dict[str, Any]) -> list
             ],
         ),
         L.P(
-            f"Lead: {w.lead(p)}. Indicators: "
+            (f"Status {snap.status_basis}. " if snap.status_basis else "")
+            + f"Lead: {w.lead(p)}. Indicators: "
             f"{w.counts_text(w.counts(p), L.fonts.unicode, w.NBSP)}.",
             "body",
         ),
@@ -671,8 +671,7 @@ def write(snap: Snapshot, out: io.BytesIO, paper: str, drawer: chromium.Charts) 
     story = [*_cover(snap, L), *_plan(snap, L), *_since(snap, L)]
     for n, p in enumerate(snap.priorities, start=1):
         story += _priority(snap, L, charts, n, p)
-    if "actions" not in snap.withheld:
-        story += _actions(snap, L)
+    story += [] if "actions" in snap.withheld else _actions(snap, L)
     counted: dict[str, int] = {}
     canvas = type(
         "PackCanvas",
@@ -690,8 +689,7 @@ def write(snap: Snapshot, out: io.BytesIO, paper: str, drawer: chromium.Charts) 
         title=f"{snap.name}: {snap.kind.lower()}, {snap.heading}",
         author=snap.name,
         subject=f"Outcomes framework {snap.kind.lower()}: the plan on a page, what changed since "
-        "the last meeting, every priority"
-        + ("" if "actions" in snap.withheld else " and the actions log"),
+        "the last meeting and every priority",
         creator="Outcomes framework dashboard",
         keywords=[snap.kind.lower(), "community safety", "outcomes framework"],
         lang="en-GB",

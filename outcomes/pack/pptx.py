@@ -164,7 +164,8 @@ def _priority(snap: Snapshot, deck: Deck, drawer: chromium.Charts, n: int, p: di
         about = [
             f"Priority {n} of {len(snap.priorities)} · {w.text_of(p['tier'])} tier · "
             f"Lead: {w.shorten(w.lead(p), 90)}",
-            f"Indicators: {w.counts_text(w.counts(p))}",
+            f"Indicators: {w.counts_text(w.counts(p))}"
+            + (f" · status {snap.status_basis}" if snap.status_basis else ""),
         ]
         deck.text(
             s,

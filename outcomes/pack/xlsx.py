@@ -98,7 +98,10 @@ def _priorities(wb: Workbook, snap: Snapshot) -> None:
         ]
         for p in snap.priorities
     ]
-    ws = _sheet(wb, "Priorities", _PRIORITY_COLUMNS, rows)
+    columns = {
+        (snap.status_heading if h == "Status" else h): n for h, n in _PRIORITY_COLUMNS.items()
+    }
+    ws = _sheet(wb, "Priorities", columns, rows)
     for col in (4, 5):
         _paint(ws, col, [p["status"] for p in snap.priorities])
 

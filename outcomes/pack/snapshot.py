@@ -58,8 +58,8 @@ class Snapshot:
     @property
     def status_heading(self) -> str:
         """The priorities' status column, saying what it is worked out from when it is not
-        every indicator."""
-        return f"Status ({self.status_basis})" if self.status_basis else "Status"
+        every indicator (short: it heads a narrow column)."""
+        return "Status (published indicators only)" if self.status_basis else "Status"
 
     @property
     def name(self) -> str:

@@ -320,6 +320,23 @@ if public is not None:
             lambda cur, by, tmp: public.set_public_view(cur, True, by=by),
         )
     ]
+    # Commentary already recorded (by someone else: a return, say), marked for publishing.
+    RECIPES["outcomes.public.mark_published"] = [
+        (
+            "commentary.add",
+            lambda cur, by, tmp: public.mark_published(
+                cur,
+                meetings.add_commentary(
+                    cur,
+                    _indicator(cur, LEAD_PRIORITY),
+                    "2024/25 Q4",
+                    by=people.SYSTEM,
+                    narrative="Why.",
+                ),
+                by=by,
+            ),
+        )
+    ]
 
 
 def test_every_declared_write_has_a_recipe_and_every_action_is_walked():

@@ -212,7 +212,7 @@ def test_a_public_status_differs_from_the_boards_only_where_it_says_why(demo_sto
     differs = [pid for pid in shown if shown[pid] != board_status[pid]]
     assert differs, "the demo should have a priority whose public status differs"
     assert snap.status_basis == "worked out from the published indicators only"
-    assert snap.status_heading == "Status (worked out from the published indicators only)"
+    assert snap.status_heading == "Status (published indicators only)"
     assert "the board's, which counts every indicator, may differ" in snap.explanation
     assert snapshot(cur).status_basis is None and snapshot(cur).status_heading == "Status"
 

@@ -7,6 +7,7 @@ value changed (``store.changed_fields``); this module reads it back.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 
@@ -25,8 +26,9 @@ def audit_trail(
     person: str | None = None,
 ) -> pd.DataFrame:
     """The newest changes first; ``person`` keeps one person's (an e-mail address, or the name
-    the command line or the demo generator was recorded under). ``described`` is what each
-    changed, in words (:func:`describe_change`, priorities by name)."""
+    the command line or the demo generator was recorded under). ``what`` is what was changed
+    and how (:func:`what_changed`), ``described`` each field that changed, in words
+    (:func:`describe_change`, priorities by name)."""
     trail = cur.execute(
         "SELECT changed_at, who, who_email, who_role, entity, entity_key, change, before, after "
         "FROM audit_log WHERE (? IS NULL OR entity = ?) "
@@ -35,10 +37,35 @@ def audit_trail(
         [entity, entity, person, person, person, limit],
     ).df()
     names = dict(cur.execute("SELECT id, title FROM priority").fetchall())
+    trail["what"] = [
+        what_changed(e, k, c)
+        for e, k, c in zip(trail["entity"], trail["entity_key"], trail["change"], strict=True)
+    ]
     trail["described"] = [
         describe_change(b, a, names) for b, a in zip(trail["before"], trail["after"], strict=True)
     ]
     return trail
+
+
+def what_changed(entity: str, key: str, change: str) -> str:
+    """What an audit entry is about, in words: a setting by its name, an indicator's period as
+    the board says it.
+
+    >>> what_changed("setting", "public_view", "switched on")
+    'setting public view: switched on'
+    >>> what_changed("commentary", "SV01 2024/25 Q4", "added")
+    'commentary SV01, Q4 2024/25, Jan–Mar 2025: added'
+    >>> what_changed("upload", "2", "committed")
+    'upload 2: committed'
+    """
+    if entity == "setting":
+        key = key.replace("_", " ")
+    elif entity in ("commentary", "blockage") and " " in key:
+        code, period = key.split(" ", 1)
+        # A period the calendar cannot read stays as it was recorded.
+        with contextlib.suppress(ValueError):
+            key = f"{code}, {wording.period_aside(period)}"
+    return f"{entity} {key}: {change}"
 
 
 def audit_people(cur: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:

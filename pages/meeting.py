@@ -389,7 +389,7 @@ with st.expander("Audit trail: who changed what, and when"):
             [
                 periods.long_datetime(r.changed_at),
                 r.who if pd.isna(r.who_email) else f"{r.who} <{r.who_email}>",
-                f"{r.entity} {r.entity_key}: {r.change}",
+                r.what,
                 r.described,
             ]
             for r in trail.itertuples()

@@ -416,6 +416,10 @@ def test_the_audit_records_only_what_changed_and_says_it_in_words(demo_store):
     assert describe_change(None, '{"file_name": "demo", "new": 11740}') == (
         "file name: demo; new: 11,740"
     )
+    from outcomes import public
+
+    public.set_public_view(cur, True, by=admin)
+    assert list(audit_trail(cur, "setting")["what"]) == ["setting public view: switched on"]
     text = " ".join(audit_trail(cur)["described"])
     for leak in ("True", "False", "['", "street-violence", "00:00:00", "_id", "11740"):
         assert leak not in text

@@ -295,10 +295,8 @@ def normal(value: Any) -> Any:
     """
     from outcomes.wording import as_when
 
-    if isinstance(value, (list, tuple)) or hasattr(value, "tolist"):
-        value = value.tolist() if hasattr(value, "tolist") else value
-        if isinstance(value, list):
-            return tuple(normal(v) for v in value)
+    if isinstance(value, (list, tuple)) or type(value).__name__ == "ndarray":  # a list column
+        return tuple(normal(v) for v in value)
     if value is None or (not isinstance(value, (str, dict)) and pd.isna(value)):
         return None
     if (moment := as_when(value)) is not None:

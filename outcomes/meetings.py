@@ -5,12 +5,12 @@
   by exception, in ``outcomes.agenda``.
 * Commentary is the story behind the curve, per indicator and period. The accountable person
   may override a computed status only with a reason; both statuses are kept and shown.
-* Every change to commentary and actions writes the audit log with what it was before.
+* Every change to commentary and actions writes the audit log with what it was before
+  (``outcomes.trail`` reads it back in words).
 """
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -259,7 +259,8 @@ def latest_commentary(
     frame = cur.execute(
         """
         SELECT id, period, narrative, actions_taken, blockage, blockage_detail, status_override,
-               override_reason, author, created_at
+               override_reason, author, created_at, coalesce(published, false) AS published,
+               upload_id
         FROM commentary_live WHERE indicator_code = ? AND (? IS NULL OR period = ?)
         ORDER BY created_at DESC, id DESC LIMIT 1
         """,
@@ -633,67 +634,3 @@ def import_actions(cur: duckdb.DuckDBPyConnection, path, *, by: Person) -> dict[
         if problems:
             raise MeetingError(f"{IMPORT_REFUSED}\n{as_text(problems)}", problems)
     return counts
-
-
-def audit_trail(
-    cur: duckdb.DuckDBPyConnection,
-    entity: str | None = None,
-    limit: int = 200,
-    *,
-    person: str | None = None,
-) -> pd.DataFrame:
-    """The newest changes first; ``person`` keeps one person's (an e-mail address, or the name
-    the command line or the demo generator was recorded under)."""
-    return cur.execute(
-        "SELECT changed_at, who, who_email, who_role, entity, entity_key, change, before, after "
-        "FROM audit_log WHERE (? IS NULL OR entity = ?) "
-        "AND (? IS NULL OR lower(who_email) = lower(?) OR (who_email IS NULL AND who = ?)) "
-        "ORDER BY id DESC LIMIT ?",
-        [entity, entity, person, person, person, limit],
-    ).df()
-
-
-def audit_people(cur: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
-    """Everyone the audit trail names, as (key for :func:`audit_trail`, label), by name."""
-    rows = cur.execute(
-        "SELECT coalesce(who_email, who) AS key, arg_max(who, id) AS name, "
-        "max(who_email) AS email FROM audit_log GROUP BY ALL ORDER BY lower(name)"
-    ).fetchall()
-    return [(key, f"{name} <{email}>" if email else name) for key, name, email in rows]
-
-
-def describe_change(before: Any, after: Any) -> str:
-    """What an audit entry changed, field by field, from its before and after JSON.
-
-    >>> describe_change('{"owner": "Chair", "status": "open"}', '{"owner": "Chair", "status": "done"}')
-    'status: open → done'
-    >>> describe_change(None, '{"date": "2025-05-15", "title": null}')
-    'date: 2025-05-15'
-    >>> describe_change('{"a": 1}', '{"a": 1}')
-    'no field changed'
-    """
-    old, new = _json(before), _json(after)
-    if isinstance(old, dict) and isinstance(new, dict):
-        parts = [
-            f"{k.replace('_', ' ')}: {_short(old.get(k)) if old.get(k) is not None else '–'} "
-            f"→ {_short(new.get(k))}"
-            for k in new
-            if old.get(k) != new.get(k)
-        ]
-        return "; ".join(parts) or "no field changed"
-    if isinstance(new, dict):
-        return "; ".join(
-            f"{k.replace('_', ' ')}: {_short(v)}"
-            for k, v in new.items()
-            if v not in (None, "", False)
-        )
-    return "" if new is None else _short(new)
-
-
-def _json(value: Any) -> Any:
-    return None if typed_text(value) is None else json.loads(value)
-
-
-def _short(value: Any) -> str:
-    text = periods.long_date(value) if isinstance(value, date) else str(value)
-    return text if len(text) <= 80 else text[:77] + "…"

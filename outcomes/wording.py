@@ -7,6 +7,8 @@ Pages, presentation mode and the pack all take their wording from here (and date
 from __future__ import annotations
 
 import math
+import re
+from datetime import date, datetime
 from typing import Any
 
 from loaders import periods
@@ -95,3 +97,66 @@ def area_name(code: Any, name: Any = None) -> str:
     if _missing(code) or code == WHOLE_AREA:
         return "Whole area"
     return str(name) if not _missing(name) and str(name).strip() else str(code)
+
+
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+
+
+def as_when(value: Any) -> date | datetime | None:
+    """A date or a moment from a date, a datetime (pandas' Timestamp too) or ISO text; a moment
+    at midnight is its day, since a date read back through pandas is a midnight Timestamp.
+    None for anything else.
+
+    >>> as_when("2026-12-01 00:00:00") == as_when("2026-12-01") == date(2026, 12, 1)
+    True
+    >>> as_when("2026-11-30 19:50:39.5"), as_when("Chair"), as_when(12)
+    (datetime.datetime(2026, 11, 30, 19, 50, 39, 500000), None, None)
+    """
+    if isinstance(value, str):
+        if not _ISO.fullmatch(value.strip()):
+            return None
+        value = datetime.fromisoformat(value.strip())
+    if isinstance(value, datetime):
+        if _missing(value):
+            return None
+        moment = value.replace(tzinfo=None)
+        if hasattr(moment, "to_pydatetime"):
+            moment = moment.to_pydatetime()
+        return moment.date() if moment.time() == datetime.min.time() else moment
+    return value if isinstance(value, date) else None
+
+
+def when(value: Any) -> str:
+    """A date, or a moment to the minute, in words; a midnight moment is its day.
+
+    >>> when("2026-12-01 00:00:00"), when("2026-11-30 19:50:39"), when(None)
+    ('1 December 2026', '30 November 2026 at 19:50', '–')
+    """
+    moment = as_when(value)
+    if moment is None:
+        return "–" if _missing(value) else str(value)
+    if isinstance(moment, datetime):
+        return periods.long_datetime(moment)
+    return periods.long_date(moment)
+
+
+def in_words(value: Any) -> str:
+    """A stored value as a person reads it: Yes or No, figures with thousands separators,
+    dates in words, a list as its items; missing is a dash.
+
+    >>> in_words(True), in_words(11740), in_words("2026-12-01 00:00:00"), in_words(["a", "b"])
+    ('Yes', '11,740', '1 December 2026', 'a, b')
+    >>> in_words(None), in_words([]), in_words("open")
+    ('–', 'none', 'open')
+    """
+    if isinstance(value, (list, tuple)):
+        return ", ".join(in_words(v) for v in value) or "none"
+    if _missing(value):
+        return "–"
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return "Yes" if value else "No"
+    if isinstance(value, (int, float)) or type(value).__module__ == "numpy":
+        return number(value)
+    if as_when(value) is not None:
+        return when(value)
+    return str(value)

@@ -12,6 +12,7 @@ import streamlit as st
 from loaders import periods
 from outcomes import blockages, meetings
 from outcomes.errors import Refused
+from outcomes.trail import audit_people, audit_trail
 from ui import auth, data, markup, problems
 from ui import components as ui
 from ui.router import require_router
@@ -373,14 +374,14 @@ if can_act:
 with st.expander("Audit trail: who changed what, and when"):
     # An HTML table, not st.dataframe: a grid in a closed expander is never drawn, and the
     # before → after text needs to wrap.
-    named = dict(meetings.audit_people(cursor()))
+    named = dict(audit_people(cursor()))
     chosen_person = st.selectbox(
         "Whose changes",
         [None, *named],
         format_func=lambda key: "Everyone's" if key is None else named[key],
         key="audit_person",
     )
-    trail = meetings.audit_trail(cursor(), person=chosen_person)
+    trail = audit_trail(cursor(), person=chosen_person)
     if trail.empty:
         st.markdown("Nothing has been changed yet.")
     else:
@@ -388,12 +389,14 @@ with st.expander("Audit trail: who changed what, and when"):
             [
                 periods.long_datetime(r.changed_at),
                 r.who if pd.isna(r.who_email) else f"{r.who} <{r.who_email}>",
-                f"{r.entity} {r.entity_key}: {r.change}",
-                meetings.describe_change(r.before, r.after),
+                r.what,
+                r.described,
             ]
             for r in trail.itertuples()
         ]
         headings = ["When", "Who", "What", "Before → after"]
-        ui.md(markup.render("table.html", markdown=True, headings=headings, rows=rows))
+        ui.md(
+            markup.render("table.html", markdown=True, headings=headings, rows=rows, kind="audit")
+        )
         st.caption(f"The latest {len(trail)} changes, newest first.")
 ui.status_key()

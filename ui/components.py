@@ -51,6 +51,12 @@ CSS = """
   table.ind th { text-align: left; border-bottom: 2px solid #1F2328; padding: 0.4rem; }
   table.ind td { border-bottom: 1px solid #D1D5DB; padding: 0.45rem 0.4rem; vertical-align: top; }
   .scroll { overflow-x: auto; }
+  /* The audit trail: fixed columns, long words (an address, a link) wrapped, so before → after
+     is never pushed out of sight at 1280 px (tests/browser/test_public_view.py measures it). */
+  table.ind.audit { table-layout: fixed; }
+  table.ind.audit td { overflow-wrap: anywhere; }
+  table.ind.audit th:nth-child(1) { width: 15%; }
+  table.ind.audit th:nth-child(2), table.ind.audit th:nth-child(3) { width: 21%; }
   .tiles { display: flex; flex-wrap: wrap; gap: 0.6rem; margin: 0.4rem 0; }
   .tile { flex: 1 1 10rem; border: 1px solid #D1D5DB; border-radius: 0.5rem; padding: 0.4rem 0.6rem;
           text-align: center; }

@@ -308,7 +308,7 @@ def _cover(snap: Snapshot, L: Layout) -> list[Any]:
     return [
         Spacer(1, 35 * mm * k),
         L.P(snap.name, "title"),
-        L.P("Board pack", "subtitle"),
+        L.P(snap.kind, "subtitle"),
         L.heading(snap.heading),
         L.P(snap.explanation, "body"),
         Spacer(1, 10 * mm * k),
@@ -351,7 +351,7 @@ def _plan(snap: Snapshot, L: Layout) -> list[Any]:
             continue
         about = w.text_of(tier.get("description"))
         label = w.text_of(tier["label"]) + (f": {about}" if about else "")
-        rows = [L.heads("Priority", "Lead", "Status", "Indicators by status")]
+        rows = [L.heads("Priority", "Lead", snap.status_heading, "Indicators by status")]
         for p in own:
             rows.append(
                 [
@@ -444,7 +444,8 @@ def _since(snap: Snapshot, L: Layout) -> list[Any]:
     story: list[Any] = [L.heading("Since the last meeting"), L.P(snap.since, "body")]
     if snap.frozen:
         story.append(L.P(snap.provenance, "note"))
-    for title, key, header, widths in _SINCE_TABLES:
+    # What the pack withholds is left out, never shown as "(0) None".
+    for title, key, header, widths in (t for t in _SINCE_TABLES if t[1] not in snap.withheld):
         frame = getattr(ex, key)
         story.append(L.P(f"{title} ({len(frame)})", "h2"))
         if frame.empty:
@@ -477,7 +478,8 @@ def _priority_head(snap: Snapshot, L: Layout, n: int, p: dict[str, Any]) -> list
             ],
         ),
         L.P(
-            f"Lead: {w.lead(p)}. Indicators: "
+            (f"Status {snap.status_basis}. " if snap.status_basis else "")
+            + f"Lead: {w.lead(p)}. Indicators: "
             f"{w.counts_text(w.counts(p), L.fonts.unicode, w.NBSP)}.",
             "body",
         ),
@@ -669,12 +671,12 @@ def write(snap: Snapshot, out: io.BytesIO, paper: str, drawer: chromium.Charts) 
     story = [*_cover(snap, L), *_plan(snap, L), *_since(snap, L)]
     for n, p in enumerate(snap.priorities, start=1):
         story += _priority(snap, L, charts, n, p)
-    story += _actions(snap, L)
+    story += [] if "actions" in snap.withheld else _actions(snap, L)
     counted: dict[str, int] = {}
     canvas = type(
         "PackCanvas",
         (_NumberedCanvas,),
-        {"layout": L, "footer": f"{snap.name} · Board pack · {snap.heading}", "counted": counted},
+        {"layout": L, "footer": f"{snap.name} · {snap.kind} · {snap.heading}", "counted": counted},
     )
     laid_out = io.BytesIO()
     doc = _PackDocument(
@@ -684,12 +686,12 @@ def write(snap: Snapshot, out: io.BytesIO, paper: str, drawer: chromium.Charts) 
         rightMargin=L.margin,
         topMargin=L.margin,
         bottomMargin=L.margin,
-        title=f"{snap.name}: board pack, {snap.heading}",
+        title=f"{snap.name}: {snap.kind.lower()}, {snap.heading}",
         author=snap.name,
-        subject="Outcomes framework board pack: the plan on a page, what changed since the last "
-        "meeting, every priority and the actions log",
+        subject=f"Outcomes framework {snap.kind.lower()}: the plan on a page, what changed since "
+        "the last meeting and every priority",
         creator="Outcomes framework dashboard",
-        keywords=["board pack", "community safety", "outcomes framework"],
+        keywords=[snap.kind.lower(), "community safety", "outcomes framework"],
         lang="en-GB",
         displayDocTitle=True,
     )

@@ -124,7 +124,7 @@ def _title(snap: Snapshot, deck: Deck) -> None:
     s.shapes.title.left, s.shapes.title.width = Inches(0.8), deck.width - Inches(1.6)
     sub = s.placeholders[1]
     sub.left, sub.width = Inches(0.8), deck.width - Inches(1.6)
-    sub.text = f"Board pack\n{snap.heading}\n{snap.explanation}"
+    sub.text = f"{snap.kind}\n{snap.heading}\n{snap.explanation}"
     for i, para in enumerate(sub.text_frame.paragraphs):
         for run in para.runs:
             run.font.size = Pt(28 if i < 2 else 16)
@@ -164,7 +164,8 @@ def _priority(snap: Snapshot, deck: Deck, drawer: chromium.Charts, n: int, p: di
         about = [
             f"Priority {n} of {len(snap.priorities)} · {w.text_of(p['tier'])} tier · "
             f"Lead: {w.shorten(w.lead(p), 90)}",
-            f"Indicators: {w.counts_text(w.counts(p))}",
+            f"Indicators: {w.counts_text(w.counts(p))}"
+            + (f" · status {snap.status_basis}" if snap.status_basis else ""),
         ]
         deck.text(
             s,
@@ -262,9 +263,10 @@ def write(snap: Snapshot, out: io.BytesIO, drawer: chromium.Charts) -> int:
     _since(snap, deck)
     for n, p in enumerate(snap.priorities, start=1):
         _priority(snap, deck, drawer, n, p)
-    _actions(snap, deck)
+    if "actions" not in snap.withheld:  # withheld: left out, not "No actions are recorded."
+        _actions(snap, deck)
     # The file's properties are XML too: a control character typed into a name cannot go there.
-    deck.prs.core_properties.title = w.text_of(f"{snap.name}: board pack, {snap.heading}")
+    deck.prs.core_properties.title = w.text_of(f"{snap.name}: {snap.kind.lower()}, {snap.heading}")
     deck.prs.core_properties.author = w.text_of(snap.name)
     deck.prs.core_properties.language = "en-GB"
     deck.prs.save(out)

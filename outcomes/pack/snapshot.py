@@ -40,6 +40,13 @@ class Snapshot:
     frozen: bool
     history: Callable[[str], pd.DataFrame] = field(repr=False)
     indicator_detail: Callable[[str], dict[str, Any] | None] = field(repr=False)
+    kind: str = "Board pack"  # what the pack is called: "Public summary" for the public's
+    # Sections left out, not shown empty: what is withheld is not "none" (the public summary
+    # leaves out the blockages, overdue returns and actions, "overdue_actions" and "actions").
+    withheld: frozenset[str] = frozenset()
+    # What the priorities' statuses are worked out from, when not every indicator: said next
+    # to them in every format (the public summary's come from its published indicators only).
+    status_basis: str | None = None
 
     def of(self, priority_id: str) -> list[dict[str, Any]]:
         return [r for r in self.indicators if r["priority_id"] == priority_id]
@@ -47,6 +54,12 @@ class Snapshot:
     @property
     def totals(self) -> dict[str, int]:
         return status.count_by_status(r["effective"] for r in self.indicators)
+
+    @property
+    def status_heading(self) -> str:
+        """The priorities' status column, saying what it is worked out from when it is not
+        every indicator (short: it heads a narrow column)."""
+        return "Status (published indicators only)" if self.status_basis else "Status"
 
     @property
     def name(self) -> str:

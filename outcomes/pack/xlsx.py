@@ -98,7 +98,10 @@ def _priorities(wb: Workbook, snap: Snapshot) -> None:
         ]
         for p in snap.priorities
     ]
-    ws = _sheet(wb, "Priorities", _PRIORITY_COLUMNS, rows)
+    columns = {
+        (snap.status_heading if h == "Status" else h): n for h, n in _PRIORITY_COLUMNS.items()
+    }
+    ws = _sheet(wb, "Priorities", columns, rows)
     for col in (4, 5):
         _paint(ws, col, [p["status"] for p in snap.priorities])
 
@@ -189,7 +192,7 @@ def _actions(wb: Workbook, snap: Snapshot) -> None:
 def _about(wb: Workbook, snap: Snapshot) -> None:
     about = wb.create_sheet("About")
     for line in (
-        [f"{snap.name}: board pack"],
+        [f"{snap.name}: {snap.kind.lower()}"],
         [snap.heading],
         [snap.explanation],
         [snap.since],
@@ -212,9 +215,12 @@ def write(snap: Snapshot, out: io.BytesIO) -> int:
     _priorities(wb, snap)
     _indicators(wb, snap)
     _exceptions(wb, snap)
-    _actions(wb, snap)
+    if "actions" not in snap.withheld:  # withheld: no sheet, rather than an empty one
+        _actions(wb, snap)
     _about(wb, snap)
-    wb.properties.title = spreadsheets.cell_text(f"{snap.name}: board pack, {snap.heading}")
+    wb.properties.title = spreadsheets.cell_text(
+        f"{snap.name}: {snap.kind.lower()}, {snap.heading}"
+    )
     wb.properties.creator = spreadsheets.cell_text(snap.name)
     spreadsheets.neutralise_workbook(wb)
     wb.save(out)

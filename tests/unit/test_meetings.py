@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 import openpyxl
@@ -9,9 +10,10 @@ import pandas as pd
 import pytest
 
 from loaders import periods
-from outcomes import agenda, blockages, board, meetings, observations, uploads
+from outcomes import agenda, blockages, board, meetings, observations, people, uploads
 from outcomes.demo import facts
 from outcomes.observations import record_upload
+from outcomes.trail import audit_trail, describe_change
 from tests.actors import ADMIN, acting
 
 D = facts()  # where the demo's figures fall today
@@ -132,7 +134,7 @@ def test_an_override_needs_a_reason_and_both_statuses_are_kept(demo_store):
     )
     summary = board.priority_summary(cur).set_index("id")
     assert summary.at["harmful-reoffending", "status"] == "amber"
-    audit = meetings.audit_trail(cur, "commentary")
+    audit = audit_trail(cur, "commentary")
     assert audit.iloc[0]["change"] == "override" and "Cohort doubled" in audit.iloc[0]["after"]
 
 
@@ -176,7 +178,7 @@ def test_actions_add_edit_close_with_audit_and_an_xlsx_round_trip(demo_store, tm
     meetings.close_action(cur, "A1", by=acting("chair"))
     log = meetings.actions(cur, today=TODAY).set_index("reference")
     assert log.at["A1", "status"] == "done" and not bool(log.at["A1", "overdue"])
-    trail = meetings.audit_trail(cur, "action")
+    trail = audit_trail(cur, "action")
     assert list(trail["change"]) == ["closed", "changed", "added"]
     assert '"owner": "Chair"' in trail.iloc[1]["before"]
 
@@ -298,8 +300,8 @@ def test_changes_are_listed_worse_first_in_the_boards_words():
 def test_audit_entries_read_as_field_changes_and_new_actions_get_a_free_reference():
     before = '{"text": "Write", "owner": "Chair", "due_date": null}'
     after = '{"text": "Write to housing", "owner": "Chair", "due_date": "2025-06-01"}'
-    assert meetings.describe_change(before, after) == (
-        "text: Write → Write to housing; due date: – → 2025-06-01"
+    assert describe_change(before, after) == (
+        "text: Write → Write to housing; due date: – → 1 June 2025"
     )
     assert meetings.next_reference(["A1", "A2", "A4"]) == "A5"
     assert meetings.next_reference(["A1", "A3"]) == "A4"
@@ -344,7 +346,7 @@ def test_a_blockage_is_listed_once_and_can_be_resolved_with_a_note(demo_store):
         == 2
     )
     assert agenda.since_last_meeting(cur).blockages.empty
-    trail = meetings.audit_trail(cur, "blockage")
+    trail = audit_trail(cur, "blockage")
     assert list(trail["change"]) == ["resolved"] and "Beds funded." in trail.iloc[0]["after"]
     with pytest.raises(meetings.MeetingError, match="no open blockage"):
         blockages.resolve_blockage(
@@ -374,3 +376,50 @@ def test_a_revised_figure_says_what_the_board_saw_and_who_corrected_it(demo_stor
     # The demo's own correction, made before any meeting, is told as first reported.
     (vv01,) = observations.corrections(cur, "VV01").to_dict("records")
     assert vv01["words"].startswith("first reported as ") and "corrected to 74.1%" in vv01["words"]
+
+
+def test_the_audit_records_only_what_changed_and_says_it_in_words(demo_store):
+    """Issue 17: "due date: 2026-12-01 00:00:00 → 2026-12-01" was logged for a change that
+    never happened, and stored values leaked ("priority id: street-violence", "active: True",
+    "priorities: ['safety-in-homes']", "new: 11740")."""
+    cur = demo_store.cursor()
+    kw = {"reference": "A1", "text": "Fund refuges", "due_date": "2026-12-01"}
+    meetings.save_action(
+        cur, by=acting("clerk"), owner="Chair", priority_id="street-violence", **kw
+    )
+    meetings.save_action(
+        cur, by=acting("clerk"), owner="Vice-chair", priority_id="street-violence", **kw
+    )
+    meetings.save_action(
+        cur, by=acting("clerk"), owner="Vice-chair", priority_id="safety-in-homes", **kw
+    )
+    trail = audit_trail(cur, "action")
+    changed = json.loads(trail.iloc[1]["before"]), json.loads(trail.iloc[1]["after"])
+    assert changed == ({"owner": "Chair"}, {"owner": "Vice-chair"})  # the due date is the same
+    assert list(trail["described"]) == [
+        "priority: Violent street crime in Stonehouse, Devonport and the City Centre → Safety in people's homes",
+        "owner: Chair → Vice-chair",
+        "reference: A1; text: Fund refuges; owner: Chair; due date: 1 December 2026; "
+        "status: open; "
+        "priority: Violent street crime in Stonehouse, Devonport and the City Centre",
+    ]
+    admin = acting("Jo Admin")
+    people.add_person(
+        cur, "fire@x.example", name="Fi", role="lead", priorities=["safety-in-homes"], by=admin
+    )
+    people.change_person(cur, "fire@x.example", role="board", by=admin)
+    described = list(audit_trail(cur, "person")["described"])
+    assert described[:2] == [
+        "role: lead → board; priorities: Safety in people's homes → none",
+        "name: Fi; role: lead; active: Yes; priorities: Safety in people's homes",
+    ]
+    assert describe_change(None, '{"file_name": "demo", "new": 11740}') == (
+        "file name: demo; new: 11,740"
+    )
+    from outcomes import public
+
+    public.set_public_view(cur, True, by=admin)
+    assert list(audit_trail(cur, "setting")["what"]) == ["setting public view: switched on"]
+    text = " ".join(audit_trail(cur)["described"])
+    for leak in ("True", "False", "['", "street-violence", "00:00:00", "_id", "11740"):
+        assert leak not in text

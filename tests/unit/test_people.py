@@ -22,6 +22,7 @@ import outcomes
 from outcomes import blockages, demo, framework, meetings, observations, people, uploads
 from outcomes.people import PERMISSIONS, ROLES, WRITES, NotPermitted, Person
 from outcomes.store import open_store
+from outcomes.trail import audit_trail
 from tests.actors import ADMIN
 from tests.returns import filled_return
 
@@ -322,6 +323,23 @@ if public is not None:
             lambda cur, by, tmp: public.set_public_view(cur, True, by=by),
         )
     ]
+    # Commentary already recorded (by someone else: a return, say), marked for publishing.
+    RECIPES["outcomes.public.mark_published"] = [
+        (
+            "commentary.add",
+            lambda cur, by, tmp: public.mark_published(
+                cur,
+                meetings.add_commentary(
+                    cur,
+                    _indicator(cur, LEAD_PRIORITY),
+                    "2024/25 Q4",
+                    by=people.SYSTEM,
+                    narrative="Why.",
+                ),
+                by=by,
+            ),
+        )
+    ]
 
 
 def test_every_declared_write_has_a_recipe_and_every_action_is_walked():
@@ -450,9 +468,9 @@ def test_people_are_matched_without_regard_to_case_and_never_deleted(demo_cur):
     assert people.person(demo_cur, "jo.lead@council.example", how="t") is None
     kept = people.find(demo_cur, "jo.lead@council.example")
     assert kept is not None and not kept["active"]
-    trail = meetings.audit_trail(demo_cur, person="jo.lead@council.example")
+    trail = audit_trail(demo_cur, person="jo.lead@council.example")
     assert list(trail["change"]) == ["added"] and list(trail["who"]) == ["Jo from the provider"]
-    changes = list(meetings.audit_trail(demo_cur, entity="person")["change"])
+    changes = list(audit_trail(demo_cur, entity="person")["change"])
     assert changes[:2] == ["removed", "added"]
 
 

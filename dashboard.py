@@ -37,37 +37,83 @@ def _visitor() -> auth.Visitor:
         raise
 
 
-# The dashboard's pages: (script, title, icon, address). The first is the home page.
-PAGES = [
-    ("pages/overview.py", "Plan on a page", ":material/dashboard:", "overview"),
-    ("pages/priority.py", "Priority", ":material/flag:", "priority"),
-    ("pages/indicator.py", "Indicator", ":material/show_chart:", "indicator"),
-    ("pages/compare.py", "How we compare", ":material/compare_arrows:", "compare"),  # issue 11
-    ("pages/upload.py", "Quarterly return", ":material/upload_file:", "upload"),
-    ("pages/meeting.py", "Meetings and actions", ":material/groups:", "meeting"),
-    ("pages/figures.py", "Public figures", ":material/query_stats:", "figures"),  # issue 9
-    ("pages/data.py", "Data and exports", ":material/database:", "data"),
-    ("pages/present.py", "Presentation mode", ":material/slideshow:", "present"),
-    # Listed for administrators; reachable by its address for anyone, where it says who may.
-    ("pages/admin.py", "People and roles", ":material/manage_accounts:", "admin"),
-]
-
-
-def _gated(view, title: str, icon: str) -> list:
-    """Every page's address, each answering with ``view`` (the sign-in page, or "not known
-    here"): a link someone was sent opens that page's own address, not Streamlit's "Page not
-    found", and the address is what they come back to once signed in (ui/auth.py)."""
-    return [
+def _dashboard_pages(visitor: auth.Visitor) -> list:
+    """The dashboard's own pages; the first is the home page."""
+    found = [
         st.Page(
-            view,
-            title=title,
-            icon=icon,
-            url_path=url_path,
-            default=number == 0,
-            visibility="visible" if number == 0 else "hidden",
-        )
-        for number, (_, _, _, url_path) in enumerate(PAGES)
+            "pages/overview.py",
+            title="Plan on a page",
+            icon=":material/dashboard:",
+            url_path="overview",
+            default=True,
+        ),
+        st.Page("pages/priority.py", title="Priority", icon=":material/flag:", url_path="priority"),
+        st.Page(
+            "pages/indicator.py",
+            title="Indicator",
+            icon=":material/show_chart:",
+            url_path="indicator",
+        ),
+        st.Page(  # issue 11: comparison with similar areas
+            "pages/compare.py",
+            title="How we compare",
+            icon=":material/compare_arrows:",
+            url_path="compare",
+        ),
+        st.Page(
+            "pages/upload.py",
+            title="Quarterly return",
+            icon=":material/upload_file:",
+            url_path="upload",
+        ),
+        st.Page(
+            "pages/meeting.py",
+            title="Meetings and actions",
+            icon=":material/groups:",
+            url_path="meeting",
+        ),
+        st.Page(  # issue 9: the analyst while the dashboard runs
+            "pages/figures.py",
+            title="Public figures",
+            icon=":material/query_stats:",
+            url_path="figures",
+        ),
+        st.Page(
+            "pages/data.py",
+            title="Data and exports",
+            icon=":material/database:",
+            url_path="data",
+        ),
+        st.Page(
+            "pages/present.py",
+            title="Presentation mode",
+            icon=":material/slideshow:",
+            url_path="present",
+        ),
     ]
+    # Listed for administrators; reachable by its address for anyone, where it says who may.
+    found.append(
+        st.Page(
+            "pages/admin.py",
+            title="People and roles",
+            icon=":material/manage_accounts:",
+            url_path="admin",
+            visibility="visible" if visitor.may("people.manage") else "hidden",
+        )
+    )
+    return found
+
+
+def _gated(view, title: str, icon: str, landing: str) -> list:
+    """Every page's address, each answering with ``view`` (the sign-in page, or "not known
+    here"): a link someone was sent opens at its own address, not Streamlit's "Page not
+    found", and that address is where they arrive once signed in (ui/auth.py)."""
+    paths = [p.url_path for p in _dashboard_pages(auth.Visitor("read-only")) if p.url_path]
+    return [
+        st.Page(view, title=title, icon=icon, url_path=path, default=path == landing,
+                visibility="visible" if path == landing else "hidden")
+        for path in [landing, *paths]
+    ]  # fmt: skip
 
 
 def _pages(visitor: auth.Visitor) -> list:
@@ -75,23 +121,11 @@ def _pages(visitor: auth.Visitor) -> list:
     database) see the dashboard; an anonymous visitor the sign-in page at every address (and
     the public view when it is on); someone the partnership does not know, a page saying so."""
     if visitor.mode == "anonymous":
-        return _gated(auth.sign_in_page, "Sign in", ":material/login:") + _public_pages(visitor)
+        gate = _gated(auth.sign_in_page, "Sign in", ":material/login:", "sign-in")
+        return gate + _public_pages(visitor)
     if visitor.mode == "unknown":
-        return _gated(auth.unknown_page, "Not known here", ":material/person_off:")
-    found = [
-        st.Page(
-            script,
-            title=title,
-            icon=icon,
-            url_path=url_path,
-            default=number == 0,
-            visibility="visible"
-            if url_path != "admin" or visitor.may("people.manage")
-            else "hidden",
-        )
-        for number, (script, title, icon, url_path) in enumerate(PAGES)
-    ]
-    return found + _public_pages(visitor)
+        return _gated(auth.unknown_page, "Not known here", ":material/person_off:", "not-known")
+    return _dashboard_pages(visitor) + _public_pages(visitor)
 
 
 # Every page, and the sidebar, fail plainly: a message and a way on, never a traceback.

@@ -80,4 +80,8 @@ def test_the_demo_sign_in_survives_the_agenda_links_and_a1_opens_the_action(
     expect(shown).to_contain_text("overdue")
     expect(shown).to_be_in_viewport()  # the page opens at the actions log (#actions)
     _still_signed_in(page, expect)
-    screenshot(page, "agenda-link-action-1280x720", full_height=False)
+    for width, height in ((1280, 720), (1920, 1080), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        shown.scroll_into_view_if_needed()
+        expect(shown).to_be_visible()
+        screenshot(page, f"agenda-link-action-{width}x{height}", full_height=False)

@@ -234,12 +234,12 @@ def test_a_link_opened_before_signing_in_is_where_the_sign_in_lands(
     wait_for_app(page, h1=h1)
     expect(page.get_by_text(f"Signed in as {LEAD_NAME}")).to_be_visible()
     assert page.url == f"{base}{path}"
+    screenshot(page, f"sign-in-lands-{path.strip('/').split('?')[0]}-1280x720")
     # Once there, the home page is the home page again: the address is not kept for ever.
     page.goto(f"{base}/")
     wait_for_app(page, h1=re.compile("."))
     assert page.url.rstrip("/") == base
     expect(page.locator("h1").first).not_to_have_text(h1)
-    screenshot(page, f"sign-in-lands-{path.strip('/').split('?')[0]}-1280x720")
 
 
 def test_sign_in_works_on_a_clean_install(

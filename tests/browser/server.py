@@ -9,9 +9,10 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -107,8 +108,9 @@ def serve(
 
 
 @contextmanager
-def serve_fresh_demo(work: Path) -> Iterator[str]:
-    """A server of a test module's own, over a demo database built afresh in ``work``."""
+def serve_fresh_demo(work: Path, prepare: Callable[[Any], None] | None = None) -> Iterator[str]:
+    """A server of a test module's own, over a demo database built afresh in ``work``;
+    ``prepare(cursor)`` adds to it first."""
     from outcomes.demo import build_demo
     from outcomes.store import open_store
 
@@ -116,6 +118,8 @@ def serve_fresh_demo(work: Path) -> Iterator[str]:
     store = open_store(db)
     try:
         build_demo(store.cursor())
+        if prepare is not None:
+            prepare(store.cursor())
     finally:
         store.close()
     with serve(work, db) as base:

@@ -14,39 +14,32 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.browser.server import serve
+from tests.browser.server import serve_fresh_demo
 
 pytestmark = pytest.mark.browser
 
 WHO = "Ana Lyst (analyst)"
 
 
+def _overdue_action(cur) -> None:
+    from outcomes import meetings
+    from outcomes.people import SYSTEM
+
+    reference = meetings.add_action(
+        cur,
+        by=SYSTEM,
+        text="Report the night-time economy patrol results",
+        owner="Sam Okafor",
+        due_date=date.today() - timedelta(days=7),
+        priority_id="street-violence",
+    )
+    assert reference == "A1"
+
+
 @pytest.fixture(scope="module")
 def agenda_server(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The demo, with action A1 for street violence a week overdue (the demo has no actions)."""
-    from outcomes import meetings
-    from outcomes.demo import build_demo
-    from outcomes.people import SYSTEM
-    from outcomes.store import open_store
-
-    work = tmp_path_factory.mktemp("browser-agenda-links")
-    db = work / "outcomes.duckdb"
-    store = open_store(db)
-    try:
-        cur = store.cursor()
-        build_demo(cur)
-        reference = meetings.add_action(
-            cur,
-            by=SYSTEM,
-            text="Report the night-time economy patrol results",
-            owner="Sam Okafor",
-            due_date=date.today() - timedelta(days=7),
-            priority_id="street-violence",
-        )
-        assert reference == "A1"
-    finally:
-        store.close()
-    with serve(work, db) as base:
+    with serve_fresh_demo(tmp_path_factory.mktemp("browser-agenda-links"), _overdue_action) as base:
         yield base
 
 

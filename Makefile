@@ -1,19 +1,37 @@
 # Two commands: `make run` serves the dashboard, `make test` runs every test.
 PYTHON ?= python3
 VENV := .venv
+CLEAN_VENV := .venv-clean
+LOCK_FLAGS := --quiet --universal --python-version 3.11 --generate-hashes --custom-compile-command "make lock"
 PY := $(VENV)/bin/python
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint format bench demo browser-deps node-deps clean
+.PHONY: run test lint format bench demo browser-deps node-deps clean lock
 
-$(VENV)/.installed: requirements.txt
+# Installs come from the lock files: every package pinned, with its hashes (`make lock`).
+$(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
 	touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
+
+# A second venv from requirements.lock alone, what `make run` installs and nothing a test tool
+# brings: tests/clean_venv.py signs in with it and imports everything the product imports
+# there. Rebuilt only when the lock changes; uv (a dev requirement) installs it in seconds.
+$(CLEAN_VENV)/.installed: requirements.lock requirements.txt | $(VENV)/.installed-dev
+	rm -rf $(CLEAN_VENV)
+	$(PYTHON) -m venv --without-pip $(CLEAN_VENV)
+	$(PY) -m uv pip install --quiet --require-hashes -r requirements.lock --python $(CLEAN_VENV)/bin/python
+	touch $@
+
+## Refresh requirements.lock and requirements-dev.lock from requirements*.txt (keeps the pins
+## that still fit; `make lock UPGRADE=--upgrade` takes the newest releases).
+lock: $(VENV)/.installed-dev
+	$(PY) -m uv pip compile $(LOCK_FLAGS) $(UPGRADE) requirements.txt -o requirements.lock
+	$(PY) -m uv pip compile $(LOCK_FLAGS) $(UPGRADE) requirements-dev.txt -c requirements.lock -o requirements-dev.lock
 
 ## Serve the dashboard (builds the demo database on first start). Port: STREAMLIT_SERVER_PORT, default 8501.
 ## Chromium draws the board pack's charts, so it is installed too where the machine allows.
@@ -22,7 +40,7 @@ run: $(VENV)/.installed browser-deps
 	$(PY) -m streamlit run dashboard.py
 
 ## Everything the tests need, then lint, format check and every test (browser tests included).
-test: $(VENV)/.installed-dev browser-deps node-deps
+test: $(VENV)/.installed-dev $(CLEAN_VENV)/.installed browser-deps node-deps
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest
@@ -49,4 +67,4 @@ bench: $(VENV)/.installed-dev
 	$(PY) bench/bench_pages.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) $(CLEAN_VENV) .pytest_cache .ruff_cache test-artifacts

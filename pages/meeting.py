@@ -194,6 +194,19 @@ else:
             f"({ui.plain(', '.join(late['reference']))}).",
             icon="⚠",
         )
+    # A link to one action (the agenda's "A1": /meeting?action=A1) shows that action first.
+    wanted = st.query_params.get("action")
+    one = log[log["reference"] == wanted]
+    if not one.empty:
+        r = one.iloc[0]
+        due = "" if pd.isna(r["due_date"]) else f", due {periods.long_date(r['due_date'])}"
+        state = "done" if r["status"] == "done" else "⚠ overdue" if r["overdue"] else "open"
+        with st.container(border=True, key="action_shown"):
+            st.markdown(f"**Action {ui.plain(wanted)}** ({state}{due}): {ui.plain(r['text'])}")
+            about = "" if pd.isna(r["priority_title"]) else f" · {ui.plain(r['priority_title'])}"
+            st.caption(f"Owner: {ui.plain(r['owner'])}{about}")
+    elif wanted:
+        st.info(f"There is no action {ui.plain(wanted)}: every action is in the log below.")
     shown = pd.DataFrame(
         {
             "Overdue": ["⚠ Overdue" if o else "" for o in log["overdue"]],

@@ -19,7 +19,16 @@ import pytest
 from openpyxl import load_workbook
 
 import outcomes
-from outcomes import blockages, demo, framework, meetings, observations, people, uploads
+from outcomes import (
+    blockages,
+    demo,
+    framework,
+    meetings,
+    observations,
+    people,
+    statistics,
+    uploads,
+)
 from outcomes.people import PERMISSIONS, ROLES, WRITES, NotPermitted, Person
 from outcomes.store import open_store
 from outcomes.trail import audit_trail
@@ -340,6 +349,16 @@ if public is not None:
             ),
         )
     ]
+
+# An indicator's SPC limits recalculated from its sustained shift (SV03 has one in the demo).
+RECIPES["outcomes.statistics.recalculate_limits"] = [
+    (
+        "framework.change",
+        lambda cur, by, tmp: statistics.recalculate_limits(
+            cur, "SV03", by=by, reason="The service changed in May."
+        ),
+    )
+]
 
 
 def test_every_declared_write_has_a_recipe_and_every_action_is_walked():

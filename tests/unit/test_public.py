@@ -251,8 +251,8 @@ def _return_with_commentary(cur, tmp_path, *rows):
     from tests.unit.test_uploads import NEXT, TODAY, row, workbook
 
     lines = [row(code, NEXT.code, value, words, flag) for code, value, words, flag in rows]
-    prepared = uploads.prepare(cur, workbook(tmp_path / "vv.xlsx", lines), today=TODAY)
     by = acting("VV lead", "lead", ("vulnerable-victims",))
+    prepared = uploads.prepare(cur, workbook(tmp_path / "vv.xlsx", lines), today=TODAY, by=by)
     uploads.commit(cur, prepared, by=by, accept_warnings=True)
     return {
         code: cur.execute(

@@ -81,12 +81,12 @@ BY = acting("Property test")
 
 def examples(default: int):
     """Hypothesis settings for a suite of states: ``default`` examples unless
-    ``STATES_EXAMPLES`` asks for more; no deadline (a page or a pack takes seconds)."""
+    ``STATES_EXAMPLES`` asks for more; no deadline (a page or a pack takes seconds). A state that
+    failed is kept in the example database (tests/conftest.py) and drawn first next run."""
     return settings(
         max_examples=int(os.environ.get("STATES_EXAMPLES", default)),
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-        database=None,
     )
 
 

@@ -10,7 +10,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from outcomes import meetings
-from outcomes.demo import build_demo, facts
+from outcomes.demo import facts
 from outcomes.store import open_store
 from tests.actors import acting
 
@@ -86,12 +86,9 @@ def router_already_running(monkeypatch):
 
 
 @pytest.fixture
-def fresh_db(tmp_path, monkeypatch, demo_framework):
+def fresh_db(tmp_path, monkeypatch, copy_demo):
     """A demo database of this test's own, for tests that write; OUTCOMES_DB points at it."""
-    path = tmp_path / "page-test.duckdb"
-    s = open_store(path)
-    build_demo(s.cursor(), demo_framework)
-    s.close()
+    path = copy_demo(tmp_path / "page-test.duckdb")
     monkeypatch.setenv("OUTCOMES_DB", str(path))
     yield path
     clear_caches()

@@ -194,14 +194,12 @@ def test_every_priority_and_indicator_page_renders(app, demo_framework):
         assert any(word in _text(at) for word in ("✔ Green", "▲ Amber", "✖ Red", "○ Not rated"))
 
 
-def test_typed_text_is_escaped_before_it_reaches_html(tmp_path, monkeypatch, demo_framework):
+def test_typed_text_is_escaped_before_it_reaches_html(tmp_path, monkeypatch, copy_demo):
     """Framework wording is typed by people; it must never run as markup in the page."""
-    from outcomes.demo import build_demo
     from outcomes.store import open_store
 
-    path = tmp_path / "typed.duckdb"
+    path = copy_demo(tmp_path / "typed.duckdb")
     s = open_store(path)
-    build_demo(s.cursor(), demo_framework)
     s.cursor().execute(
         "UPDATE partnership SET vision = '<img src=x onerror=alert(1)> Safe & sound'"
     )

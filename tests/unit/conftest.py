@@ -7,10 +7,10 @@ import os
 import pytest
 
 from outcomes import meetings, pack
-from outcomes.demo import build_demo, facts
+from outcomes.demo import facts
 from outcomes.pack import chromium as drawing
-from outcomes.store import open_store
 from tests.actors import acting
+from tests.copies import in_memory_copy
 
 
 def board_business(cur) -> None:
@@ -57,10 +57,9 @@ def board_business(cur) -> None:
 
 
 @pytest.fixture(scope="module")
-def busy_store(demo_framework):
+def busy_store(demo_built):
     """The demo with the board's business added; shared by the tests that only read it."""
-    s = open_store(":memory:")
-    build_demo(s.cursor(), demo_framework)
+    s = in_memory_copy(demo_built)
     board_business(s.cursor())
     yield s
     s.close()

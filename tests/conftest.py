@@ -18,7 +18,7 @@ from hypothesis.database import DirectoryBasedExampleDatabase
 from outcomes.demo import DEMO_FRAMEWORK, build_demo, facts
 from outcomes.framework import from_yaml
 from outcomes.store import PROJECT_ROOT, open_store
-from tests.copies import in_memory_copy
+from tests.copies import in_memory_copy, written
 
 # Hypothesis keeps the examples it has seen fail in a folder that outlives the run (git-ignored),
 # and tries them first next time: a state that failed once is the first one drawn again.
@@ -50,12 +50,7 @@ def store():
 def demo_built(tmp_path_factory, demo_framework) -> Path:
     """The demo, built once for the whole run; copy it (``copy_demo``), never open it to write."""
     path = tmp_path_factory.mktemp("demo-built") / "demo.duckdb"
-    s = open_store(path)
-    try:
-        build_demo(s.cursor(), demo_framework)
-    finally:
-        s.close()
-    return path
+    return written(path, lambda cur: build_demo(cur, demo_framework))
 
 
 @pytest.fixture(scope="session")

@@ -1,12 +1,25 @@
-"""Copies of a built database, so a test gets the demo without building it again."""
+"""Databases for the tests: a file written once, and copies of it, so a test gets the demo
+without building it again."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 
-from outcomes.store import Store, migrate
+from outcomes.store import Store, migrate, open_store
+
+
+def written(path: Path, write: Callable[[duckdb.DuckDBPyConnection], object]) -> Path:
+    """A database file at ``path`` holding what ``write(cursor)`` wrote, closed so a page (or
+    another process) can open it."""
+    store = open_store(path)
+    try:
+        write(store.cursor())
+    finally:
+        store.close()
+    return path
 
 
 def in_memory_copy(path: Path) -> Store:

@@ -35,8 +35,8 @@ from openpyxl import load_workbook
 from loaders import periods
 from outcomes import framework, meetings, observations, spreadsheets, template, uploads
 from outcomes.errors import Refused
-from outcomes.store import open_store
 from tests.actors import acting
+from tests.copies import written
 
 # Text a person typed, at its worst: right-to-left scripts, emoji with joiners and skin tones,
 # combining marks, and text that looks like Markdown, HTML, Streamlit directives, LaTeX or a
@@ -399,9 +399,4 @@ def build(cur, state: State) -> None:
 
 def build_file(path: Path, state: State) -> Path:
     """The state in a database file of its own, closed so a page (or a process) can open it."""
-    store = open_store(path)
-    try:
-        build(store.cursor(), state)
-    finally:
-        store.close()
-    return path
+    return written(path, lambda cur: build(cur, state))

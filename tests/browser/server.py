@@ -104,13 +104,7 @@ def serve(
 def serve_fresh_demo(work: Path) -> Iterator[str]:
     """A server of a test module's own, over a demo database built afresh in ``work``."""
     from outcomes.demo import build_demo
-    from outcomes.store import open_store
+    from tests.copies import written
 
-    db = work / "outcomes.duckdb"
-    store = open_store(db)
-    try:
-        build_demo(store.cursor())
-    finally:
-        store.close()
-    with serve(work, db) as base:
+    with serve(work, written(work / "outcomes.duckdb", build_demo)) as base:
         yield base

@@ -22,10 +22,10 @@ run: $(VENV)/.installed browser-deps
 	$(PY) -m outcomes init --if-empty --demo
 	$(PY) -m streamlit run dashboard.py
 
-# The tests run in two processes at once (pytest-xdist; the browser tests share one, so one
-# server and one Chromium serve them all). PYTEST_WORKERS=0 runs everything in this process.
+# The tests run in two processes at once (pytest-xdist), a test file's tests in one of them, so
+# a file's server or database is made once. PYTEST_WORKERS=0 runs everything in this process.
 PYTEST_WORKERS ?= 2
-PYTEST_PARALLEL = $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadgroup)
+PYTEST_PARALLEL = $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile)
 
 ## Everything the tests need, then lint, format check and every test (browser tests included),
 ## then the time it all took.

@@ -38,17 +38,6 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "browser: drives the real dashboard in headless Chromium")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test in this folder is a browser test (``-m "not browser"`` leaves it out), and under
-    pytest-xdist's ``--dist loadgroup`` (``make test``) they all run in one worker, so one
-    dashboard server and one Chromium serve them while the other worker runs the rest."""
-    here = Path(__file__).parent
-    for item in items:
-        if here in item.path.parents:
-            item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.xdist_group("browser"))
-
-
 def _unavailable(reason: str) -> None:
     """Fail under CI (the browser tests must run there), otherwise skip with the reason."""
     if os.environ.get("CI") == "true":

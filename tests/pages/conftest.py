@@ -1,4 +1,5 @@
-"""Fixtures shared by the page tests: a writable demo database and the router's live state."""
+"""Fixtures shared by the page tests: the dashboard on the shared demo, a writable demo database
+of a test's own, and the router's live state."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from pathlib import Path
 import pytest
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
 
 from outcomes import meetings
+from outcomes.store import PROJECT_ROOT
 from tests.actors import acting
 from tests.board import Action, Note, record_business
 from tests.copies import written
@@ -68,6 +71,15 @@ def router_already_running(monkeypatch):
         PagesManager.uses_pages_directory = False
 
     monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+@pytest.fixture
+def app(demo_db_file, monkeypatch):
+    """The dashboard in AppTest on the run's shared demo database, for tests that only read."""
+    monkeypatch.setenv("OUTCOMES_DB", str(demo_db_file))
+    at = AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60)
+    yield at
+    clear_caches()
 
 
 @pytest.fixture

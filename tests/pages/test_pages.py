@@ -5,13 +5,11 @@ Assertions are about what a board member reads: titles, statuses, figures.
 
 from __future__ import annotations
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from outcomes import wording
 from outcomes.demo import facts
 from outcomes.store import PROJECT_ROOT
-from tests.pages.conftest import clear_caches
 from tests.unit.test_framework import SEVEN
 
 D = facts()  # where the demo's figures fall today
@@ -25,14 +23,6 @@ PRIORITY_STATUS = {
     "Unknown scale of modern slavery": "✖ Red",
     "Need to increase awareness about domestic abuse": "▲ Amber",
 }
-
-
-@pytest.fixture
-def app(demo_db_file, monkeypatch):
-    monkeypatch.setenv("OUTCOMES_DB", str(demo_db_file))
-    at = AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60)
-    yield at
-    clear_caches()
 
 
 def _text(at: AppTest) -> str:

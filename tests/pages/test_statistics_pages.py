@@ -3,22 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from outcomes.demo import facts
-from outcomes.store import PROJECT_ROOT
-from tests.pages.conftest import clear_caches
 from tests.pages.test_pages import _run, _text
 
 D = facts()  # where the demo's figures fall today
-
-
-@pytest.fixture
-def app(demo_db_file, monkeypatch):
-    monkeypatch.setenv("OUTCOMES_DB", str(demo_db_file))
-    at = AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60)
-    yield at
-    clear_caches()
 
 
 def test_indicator_page_shows_the_spc_chart_and_a_concern_icon(app):

@@ -3,12 +3,24 @@ without building it again."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 
-from outcomes.store import Store, migrate, open_store
+from outcomes.store import PROJECT_ROOT, Store, migrate, open_store
+
+HOLD = (
+    "import sys\n"
+    "from outcomes.cli import _open\n"
+    "store = _open(sys.argv[1])\n"
+    "print('holding', flush=True)\n"
+    "sys.stdin.read()\n"
+    "store.close()\n"
+)
 
 
 def written(path: Path, write: Callable[[duckdb.DuckDBPyConnection], object]) -> Path:
@@ -32,3 +44,23 @@ def in_memory_copy(path: Path) -> Store:
     con.execute("DETACH source")
     migrate(con)  # nothing left to apply; kept so the copy is opened as open_store opens one
     return Store(path=Path(":memory:"), con=con)
+
+
+@contextmanager
+def held_by_the_command_line(db: Path) -> Iterator[subprocess.Popen]:
+    """A real second process holding the file at ``db`` as ``python -m outcomes ...`` does while
+    it runs (``outcomes.cli._open``), until its stdin is closed or the block ends."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(db)],
+        cwd=PROJECT_ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout.readline().strip() == "holding"
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.stdin.close()
+            proc.wait(timeout=30)

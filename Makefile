@@ -1,4 +1,5 @@
-# Two commands: `make run` serves the dashboard, `make test` runs every test.
+# Two commands: `make run` serves the dashboard, `make test` runs every test (`make test-fast`:
+# the unit and page tests alone, while editing).
 PYTHON ?= python3
 VENV := .venv
 CLEAN_VENV := .venv-clean
@@ -6,7 +7,7 @@ LOCK_FLAGS := --quiet --universal --python-version 3.11 --generate-hashes --cust
 PY := $(VENV)/bin/python
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint format bench demo browser-deps node-deps clean lock
+.PHONY: run test test-fast lint format bench demo browser-deps node-deps clean lock
 
 # Installs come from the lock files: every package pinned, with its hashes (`make lock`).
 $(VENV)/.installed: requirements.lock
@@ -39,11 +40,24 @@ run: $(VENV)/.installed browser-deps
 	$(PY) -m outcomes init --if-empty --demo
 	$(PY) -m streamlit run dashboard.py
 
-## Everything the tests need, then lint, format check and every test (browser tests included).
+# The tests run in two processes at once (pytest-xdist), a test file's tests in one of them, so
+# a file's server or database is made once. PYTEST_WORKERS=0 runs everything in this process.
+PYTEST_WORKERS ?= 2
+PYTEST_PARALLEL = $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile)
+
+## Everything the tests need, then lint, format check and every test (browser tests included),
+## then the time it all took.
 test: $(VENV)/.installed-dev $(CLEAN_VENV)/.installed browser-deps node-deps
-	$(PY) -m ruff check .
-	$(PY) -m ruff format --check .
-	$(PY) -m pytest
+	@start=$$(date +%s); \
+	$(PY) -m ruff check . && $(PY) -m ruff format --check . && $(PY) -m pytest $(PYTEST_PARALLEL); \
+	status=$$?; echo "make test: $$(( $$(date +%s) - start )) s"; exit $$status
+
+## The edit-run loop: unit and page tests and the doctests; no browser, no real data.
+test-fast: $(VENV)/.installed-dev
+	@start=$$(date +%s); \
+	$(PY) -m pytest $(PYTEST_PARALLEL) -m "not browser and not realdata" \
+		tests/unit tests/pages outcomes loaders ui; \
+	status=$$?; echo "make test-fast: $$(( $$(date +%s) - start )) s"; exit $$status
 
 ## Debian's Chromium for the browser tests, where this machine lets us install it.
 browser-deps:

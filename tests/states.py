@@ -35,8 +35,8 @@ from openpyxl import load_workbook
 from loaders import periods
 from outcomes import framework, meetings, observations, spreadsheets, template, uploads
 from outcomes.errors import Refused
-from outcomes.store import open_store
 from tests.actors import ADMIN, acting
+from tests.copies import written
 
 # Text a person typed, at its worst: right-to-left scripts, emoji with joiners and skin tones,
 # combining marks, and text that looks like Markdown, HTML, Streamlit directives, LaTeX or a
@@ -81,12 +81,12 @@ BY = acting("Property test")
 
 def examples(default: int):
     """Hypothesis settings for a suite of states: ``default`` examples unless
-    ``STATES_EXAMPLES`` asks for more; no deadline (a page or a pack takes seconds)."""
+    ``STATES_EXAMPLES`` asks for more; no deadline (a page or a pack takes seconds). A state that
+    failed is kept in the example database (tests/conftest.py) and drawn first next run."""
     return settings(
         max_examples=int(os.environ.get("STATES_EXAMPLES", default)),
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-        database=None,
     )
 
 
@@ -399,9 +399,4 @@ def build(cur, state: State) -> None:
 
 def build_file(path: Path, state: State) -> Path:
     """The state in a database file of its own, closed so a page (or a process) can open it."""
-    store = open_store(path)
-    try:
-        build(store.cursor(), state)
-    finally:
-        store.close()
-    return path
+    return written(path, lambda cur: build(cur, state))

@@ -112,15 +112,12 @@ def serve_fresh_demo(work: Path, prepare: Callable[[Any], None] | None = None) -
     """A server of a test module's own, over a demo database built afresh in ``work``;
     ``prepare(cursor)`` adds to it first."""
     from outcomes.demo import build_demo
-    from outcomes.store import open_store
+    from tests.copies import written
 
-    db = work / "outcomes.duckdb"
-    store = open_store(db)
-    try:
-        build_demo(store.cursor())
+    def build(cur) -> None:
+        build_demo(cur)
         if prepare is not None:
-            prepare(store.cursor())
-    finally:
-        store.close()
-    with serve(work, db) as base:
+            prepare(cur)
+
+    with serve(work, written(work / "outcomes.duckdb", build)) as base:
         yield base

@@ -5,13 +5,11 @@ Assertions are about what a board member reads: titles, statuses, figures.
 
 from __future__ import annotations
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from outcomes import wording
 from outcomes.demo import facts
 from outcomes.store import PROJECT_ROOT
-from tests.pages.conftest import clear_caches
 from tests.unit.test_framework import SEVEN
 
 D = facts()  # where the demo's figures fall today
@@ -25,14 +23,6 @@ PRIORITY_STATUS = {
     "Unknown scale of modern slavery": "✖ Red",
     "Need to increase awareness about domestic abuse": "▲ Amber",
 }
-
-
-@pytest.fixture
-def app(demo_db_file, monkeypatch):
-    monkeypatch.setenv("OUTCOMES_DB", str(demo_db_file))
-    at = AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60)
-    yield at
-    clear_caches()
 
 
 def _text(at: AppTest) -> str:
@@ -194,14 +184,12 @@ def test_every_priority_and_indicator_page_renders(app, demo_framework):
         assert any(word in _text(at) for word in ("✔ Green", "▲ Amber", "✖ Red", "○ Not rated"))
 
 
-def test_typed_text_is_escaped_before_it_reaches_html(tmp_path, monkeypatch, demo_framework):
+def test_typed_text_is_escaped_before_it_reaches_html(tmp_path, monkeypatch, copy_demo):
     """Framework wording is typed by people; it must never run as markup in the page."""
-    from outcomes.demo import build_demo
     from outcomes.store import open_store
 
-    path = tmp_path / "typed.duckdb"
+    path = copy_demo(tmp_path / "typed.duckdb")
     s = open_store(path)
-    build_demo(s.cursor(), demo_framework)
     s.cursor().execute(
         "UPDATE partnership SET vision = '<img src=x onerror=alert(1)> Safe & sound'"
     )

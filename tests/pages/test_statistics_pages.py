@@ -13,14 +13,6 @@ from tests.pages.test_pages import _run, _text
 D = facts()  # where the demo's figures fall today
 
 
-@pytest.fixture
-def app(demo_db_file, monkeypatch):
-    monkeypatch.setenv("OUTCOMES_DB", str(demo_db_file))
-    at = AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60)
-    yield at
-    clear_caches()
-
-
 def test_indicator_page_shows_the_spc_chart_and_a_concern_icon(app):
     at = _run(app, "pages/indicator.py", indicator="HC02")
     text = _text(at)

@@ -33,15 +33,6 @@ STEPS_BEFORE_A_FILE = [
 
 
 @pytest.fixture
-def app(demo_db_file, monkeypatch):
-    """The dashboard on the shared demo database: read only."""
-    monkeypatch.setenv("OUTCOMES_DB", str(demo_db_file))
-    at = AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60)
-    yield at
-    clear_caches()
-
-
-@pytest.fixture
 def fresh_app(fresh_db):
     return AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60)
 

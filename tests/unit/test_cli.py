@@ -1,27 +1,17 @@
-"""The command line, run as a user would: a real process on a real database file."""
+"""The command line on real database files: called in the test process (``tests/cli.py``), and
+the real executable in a few smoke tests."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
+import os
 
 import pytest
 import yaml
 
 from outcomes.store import PROJECT_ROOT
 from tests.actors import acting
-
-
-def outcomes(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "outcomes", *args],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+from tests.cli import outcomes, outcomes_process
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +21,25 @@ def demo_db(tmp_path_factory):
     assert done.returncode == 0, done.stderr
     assert "demo built" in done.stdout
     return path
+
+
+def test_the_real_executable_builds_reads_and_refuses_as_a_person_sees_it(tmp_path):
+    """Smoke test of ``python -m outcomes`` itself (the other tests call its main in-process):
+    exit codes, streams and the environment of a real process, and the same words either way."""
+    db = str(tmp_path / "real.duckdb")
+    built = outcomes_process("init", "--demo", "--db", db)
+    assert built.returncode == 0 and "demo built" in built.stdout, built.stderr
+    status = outcomes_process("status", "--json", env={**os.environ, "OUTCOMES_DB": db})
+    assert status.returncode == 0 and len(json.loads(status.stdout)) == 22, status.stderr
+    table = outcomes_process("status", "--db", db)
+    assert table.returncode == 0 and table.stdout == outcomes("status", "--db", db).stdout
+    refused = outcomes_process(
+        "meeting", "add", "2025-06-01", "--as", "nobody@x.example", "--db", db
+    )
+    assert refused.returncode == 2 and "nobody@x.example is not known" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert refused.stderr == outcomes("meeting", "add", "2025-06-01", "--as", "nobody@x.example",
+                                      "--db", db).stderr  # fmt: skip
 
 
 def test_status_json_has_exactly_the_view_columns_and_agrees_with_targets(demo_db):
@@ -71,8 +80,6 @@ def test_init_refuses_to_overwrite_and_if_empty_is_quiet(demo_db):
 
 
 def test_db_comes_from_the_environment(demo_db, tmp_path):
-    import os
-
     env = {**os.environ, "OUTCOMES_DB": str(demo_db)}
     done = outcomes("status", "--json", env=env)
     assert done.returncode == 0 and len(json.loads(done.stdout)) == 22

@@ -1,5 +1,5 @@
-"""``python -m outcomes user ...`` and ``--as``, run as an administrator would: real processes on a
-real database file."""
+"""``python -m outcomes user ...`` and ``--as``, run as an administrator would, on a real database
+file (the command line's main in the test process: tests/cli.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import duckdb
 import pytest
 
 from outcomes.store import open_store
+from tests.cli import outcomes
 from tests.returns import filled_return
-from tests.unit.test_cli import outcomes
 
 LEAD = "Jo.Lead@Council.Example"
 LEAD_PRIORITY = "street-violence"

@@ -91,12 +91,8 @@ def test_the_table_names_every_role_it_uses():
 
 
 @pytest.fixture(scope="module")
-def demo_file(tmp_path_factory, demo_framework):
-    path = tmp_path_factory.mktemp("people") / "demo.duckdb"
-    store = open_store(path)
-    demo.build_demo(store.cursor(), demo_framework)
-    store.close()
-    return path
+def demo_file(tmp_path_factory, copy_demo):
+    return copy_demo(tmp_path_factory.mktemp("people") / "demo.duckdb")
 
 
 def _someone(role: str) -> Person:

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from outcomes import board, framework, meetings, pack, public
 from outcomes.errors import Refused
 from tests.actors import acting
-from tests.unit.test_cli import outcomes
+from tests.cli import outcomes
 
 DEMO_PUBLIC = {
     "VV01", "VV03", "RO01", "SV01", "SV02", "SV03", "SV04",

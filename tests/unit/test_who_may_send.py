@@ -7,14 +7,11 @@ it is read: here the file does not even exist, so reading it would fail differen
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from outcomes import exports, framework, uploads
 from outcomes.people import ROLES, NotPermitted, Person
-from outcomes.store import PROJECT_ROOT
+from tests.cli import outcomes
 from tests.hostile import corpus
 
 #: who may send each kind of file (the demo's people by role; None is someone not signed in)
@@ -93,30 +90,13 @@ def test_a_lead_may_not_send_public_data_even_when_they_name_its_format(demo_sto
     ],
 )
 def test_the_command_line_refuses_a_file_unread_for_someone_who_may_not_load_it(
-    demo_db_file, tmp_path, command, who, refusal
+    copy_demo, tmp_path, command, who, refusal
 ):
     name, data = corpus.far_cell()  # read, it would be refused for its size instead
     path = tmp_path / name
     path.write_bytes(data)
-    db = tmp_path / "copy.duckdb"
-    db.write_bytes(demo_db_file.read_bytes())
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "outcomes",
-            *command.split(),
-            str(path),
-            "--as",
-            who,
-            "--db",
-            str(db),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_ROOT,
-        timeout=120,
-    )
+    db = copy_demo(tmp_path / "copy.duckdb")
+    done = outcomes(*command.split(), str(path), "--as", who, "--db", str(db))
     out = done.stdout + done.stderr
     assert done.returncode != 0, out
     assert refusal in out, out

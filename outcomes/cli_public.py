@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from loaders import periods
 from outcomes.cli_people import actor_argument
 
 
@@ -31,7 +32,7 @@ def cmd_public(args: argparse.Namespace) -> int:
         return 0
     line = f"the public view is {'on' if facts['enabled'] else 'off'}"
     if facts["changed_by"]:
-        line += f" (set by {facts['changed_by']} on {facts['changed_at']:%d %B %Y at %H:%M})"
+        line += f" (set by {facts['changed_by']} on {periods.long_datetime(facts['changed_at'])})"
     print(line)
     print(
         f"{facts['public_indicators']} of {facts['indicators']} indicators are marked public "

@@ -78,7 +78,7 @@ def record_meeting(
         )
     if cur.execute("SELECT count(*) FROM meeting WHERE meeting_date = ?", [when]).fetchone()[0]:
         raise MeetingError(
-            f"A meeting on {when:%d %B %Y} is already recorded; its statuses stay as they were frozen."
+            f"A meeting on {periods.long_date(when)} is already recorded; its statuses stay as they were frozen."
         )
     with transaction(cur):
         meeting_id = cur.execute(
@@ -359,7 +359,7 @@ def _meeting_id(cur, meeting_date: Any) -> int | None:
     row = cur.execute("SELECT id FROM meeting WHERE meeting_date = ?", [when]).fetchone()
     if row is None:
         raise MeetingError(
-            f"No meeting on {when:%d %B %Y} is recorded: record it first, or leave the meeting blank."
+            f"No meeting on {periods.long_date(when)} is recorded: record it first, or leave the meeting blank."
         )
     return row[0]
 

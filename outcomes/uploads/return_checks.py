@@ -131,7 +131,7 @@ def _check_row(
             "period_raw",
         )
     if period.end >= today:
-        message = f"{code}: {period.code} has not finished yet (it ends {period.end:%d %B %Y}); report it once it has."
+        message = f"{code}: {period.code} has not finished yet (it ends {periods.long_date(period.end)}); report it once it has."
         return flag("period-future", message, "period", "period_raw")
     area = _area(row.get("area"), area_lookup)
     if area is None:
@@ -416,7 +416,7 @@ def _warn(
             problems.append(
                 problem(
                     "revises-shown-figure",
-                    f"{label}: the board was shown {current[i]:g} on {pd.Timestamp(r['shown_at']):%d %B %Y}; this changes it to {value[i]:g}. The earlier figure stays in the audit trail.",
+                    f"{label}: the board was shown {current[i]:g} on {periods.long_date(pd.Timestamp(r['shown_at']))}; this changes it to {value[i]:g}. The earlier figure stays in the audit trail.",
                     **at,
                 )
             )

@@ -374,3 +374,12 @@ def test_a_revised_figure_says_what_the_board_saw_and_who_corrected_it(demo_stor
     # The demo's own correction, made before any meeting, is told as first reported.
     (vv01,) = observations.corrections(cur, "VV01").to_dict("records")
     assert vv01["words"].startswith("first reported as ") and "corrected to 74.1%" in vv01["words"]
+
+
+def test_a_meeting_date_in_a_message_has_no_leading_zero(demo_store):
+    """The command line and the pages say "5 May 2025", as the board writes it, not "05 May"."""
+    cur = demo_store.cursor()
+    meetings.record_meeting(cur, "2025-05-05", by=acting("clerk"))
+    with pytest.raises(meetings.MeetingError) as err:
+        meetings.record_meeting(cur, "2025-05-05", by=acting("clerk"))
+    assert str(err.value).startswith("A meeting on 5 May 2025 is already recorded")

@@ -81,8 +81,10 @@ def plural(n: int, one: str, many: str | None = None) -> str:
 
     >>> plural(1, "problem"), plural(2, "problem"), plural(0, "blockage"), plural(3, "is", "are")
     ('1 problem', '2 problems', '0 blockages', '3 are')
+    >>> plural(36367, "row")
+    '36,367 rows'
     """
-    return f"{n} {one if n == 1 else (many or one + 's')}"
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
 def area_name(code: Any, name: Any = None) -> str:

@@ -192,9 +192,8 @@ def pack_download(key: str, noun: str, build, *, day: str | None = None) -> None
 def file_facts(name: str, prepared: Any, kind: str | None = None) -> bool:
     """What a checked file holds, under its (inert) name; True when this exact file was
     loaded before, which is said, since loading it again changes nothing."""
-    facts = " · ".join(f"{k}: {v}" for k, v in prepared.summary.items())
     shown = f" ({kind})" if kind else ""
-    st.markdown(f"**{plain(name)}**{shown} · {plain(facts)}")
+    st.markdown(f"**{plain(name)}**{shown} · {plain(prepared.facts)}")
     if prepared.already_loaded is None:
         return False
     st.info(

@@ -9,6 +9,7 @@ import pandas as pd
 
 from loaders import periods
 from loaders.problems import problem
+from outcomes import wording
 from outcomes.uploads.prepared import Prepared
 
 
@@ -36,7 +37,7 @@ def prepare_series(
             "rows in the area": result.rows_in_area,
             "rows outside the area (not counted)": result.rows_outside_area,
             "rows without a location (not counted)": result.rows_without_location,
-            "months": ", ".join(result.months),
+            "months": ", ".join(wording.period_short(m) for m in result.months),
         }
     else:
         if fmt == "ons-csp":

@@ -303,6 +303,9 @@ def test_police_uk_file_loads_series_and_recomputes_the_derived_indicator(demo_s
     assert prepared.source_format == "police-uk" and not prepared.errors
     assert prepared.summary["rows outside the area (not counted)"] == 1
     assert prepared.summary["rows without a location (not counted)"] == 1
+    # for people: counts before their nouns, one row as "row", months as words not codes
+    assert prepared.facts.startswith("16 rows read · 14 rows in the area · 1 row outside")
+    assert prepared.facts.endswith("months: Apr 2019, May 2019, Jun 2019, Jul 2019")
     result = uploads.commit(cur, prepared, by=acting("analyst"))
     sv04 = cur.execute(
         "SELECT period, value FROM observations_current WHERE indicator_code = 'SV04'"
@@ -411,3 +414,16 @@ def test_commentary_over_the_limit_is_a_problem_naming_the_cell(demo_store, tmp_
         add_commentary(cur, "VV01", NEXT.code, by=acting("lead"), narrative=long)
     ok = prepare(cur, workbook(tmp_path / "ok.xlsx", [row("VV01", NEXT.code, 70, long[:-1])]))
     assert not ok.errors
+
+
+def test_undoing_one_figure_and_its_commentary_reads_in_the_singular(demo_store, tmp_path):
+    cur = demo_store.cursor()
+    path = workbook(tmp_path / "one.xlsx", [row("VV03", D.moved("2025/26 Q1"), 22, "Pilot ended")])
+    done = uploads.commit(cur, prepare(cur, path), by=acting("analyst"))
+    described = uploads.upload_facts(cur, done.upload_id).describe()
+    assert described.endswith(": 1 figure and 1 piece of commentary"), described
+    undone = uploads.rollback(cur, done.upload_id, by=acting("analyst"))
+    assert "its 1 figure is withdrawn; any earlier figure it replaced is current again" in undone
+    assert "(s)" not in undone
+    restored = uploads.restore(cur, done.upload_id, by=acting("analyst"))
+    assert restored.endswith("restored: its 1 figure counts again.")

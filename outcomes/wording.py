@@ -87,6 +87,15 @@ def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
+def join_and(words: list[str]) -> str:
+    """Words in a list as a sentence says them.
+
+    >>> join_and(["a"]), join_and(["a", "b"]), join_and(["a", "b", "c"])
+    ('a', 'a and b', 'a, b and c')
+    """
+    return ", ".join(words[:-1]) + (" and " if len(words) > 1 else "") + words[-1]
+
+
 def area_name(code: Any, name: Any = None) -> str:
     """An area by its name (from the ``area`` table); the partnership's own figure as the
     whole area.

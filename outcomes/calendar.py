@@ -105,6 +105,16 @@ def return_name(period: Period) -> str:
     return period.label
 
 
+# An indicator a lead's return asks for: not one computed from public data (``derived_from``
+# in the framework), which loading the public files works out.
+NOT_COMPUTED = "i.code NOT IN (SELECT indicator_code FROM indicator_derivation)"
+
+
+def computed_codes(cur: duckdb.DuckDBPyConnection) -> set[str]:
+    """The indicators computed from public data: never a lead's return, never overdue from one."""
+    return {r[0] for r in cur.execute("SELECT indicator_code FROM indicator_derivation").fetchall()}
+
+
 def next_return(cur: duckdb.DuckDBPyConnection, priority_id: str, today: date | None = None) -> Due:
     """The quarterly return a priority's lead owes next: the latest quarter that has fallen due
     if any of its figures are still missing, otherwise the quarter after it. With no priority
@@ -138,7 +148,7 @@ def next_returns(
     owed: dict[str, list[tuple[str, str]]] = {pid: [] for pid in days}
     for pid, code, frequency in cur.execute(
         "SELECT pr.id, i.code, i.frequency FROM indicator i JOIN priority pr ON pr.id = i.priority_id "
-        f"WHERE i.code NOT IN (SELECT indicator_code FROM indicator_derivation) {only}",
+        f"WHERE {NOT_COMPUTED} {only}",
         args,
     ).fetchall():
         owed[pid].append((code, frequency))

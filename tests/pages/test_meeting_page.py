@@ -150,7 +150,7 @@ def test_overview_block_before_and_after_a_meeting_and_a_revision(at, fresh_db):
         "No meeting recorded yet: record one on Meetings and actions to see what changed since."
         in text
     )
-    assert "◷ 2 returns overdue" in text  # SV04 awaits police.uk; MS02 is out of date
+    assert "◷ 1 return overdue" in text  # MS02 is out of date (SV04, computed, is no return)
     # the overview's own headings are untouched
     assert [h.value for h in at.header] == ["Individuals", "Communities", "Issues"]
 

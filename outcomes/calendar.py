@@ -23,6 +23,7 @@ import duckdb
 
 from loaders import periods
 from loaders.periods import Period
+from outcomes import wording
 
 
 def due_date(period: Period, days: int) -> date:
@@ -82,15 +83,16 @@ class Due:
         """What the lead reads.
 
         >>> Due(periods.quarter(2025, 2), date(2025, 11, 14), False).sentence
-        'Your Q2 2025/26 return is due by 14 November 2025.'
+        'Your Q2 2025/26 (Jul–Sep 2025) return can be sent from 1 October 2025 and is due by 14 November 2025.'
         >>> Due(periods.quarter(2025, 1), date(2025, 8, 14), True).sentence
-        'Your Q1 2025/26 return was due by 14 August 2025 and is overdue.'
+        'Your Q1 2025/26 (Apr–Jun 2025) return was due by 14 August 2025 and is overdue.'
         """
-        name = return_name(self.period)
+        name = wording.period(self.period.code)
         when = periods.long_date(self.due)
         if self.overdue:
             return f"Your {name} return was due by {when} and is overdue."
-        return f"Your {name} return is due by {when}."
+        opens = periods.long_date(self.period.end + timedelta(days=1))
+        return f"Your {name} return can be sent from {opens} and is due by {when}."
 
 
 def return_name(period: Period) -> str:

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from loaders import periods
-from outcomes import calendar, people, uploads
+from outcomes import calendar, people, uploads, wording
 from outcomes.errors import Refused
 from outcomes.template import TemplateError, write_template
 from ui import auth, data, markup, problems
@@ -102,7 +102,7 @@ except TemplateError as err:
     st.error(str(err))
 if rows:
     st.download_button(
-        f"Download the return for {period} ({rows} rows)",
+        f"Download the return for {wording.period_aside(period)} ({wording.plural(rows, 'row')})",
         workbook,
         file_name=f"return-{priority_id}-{period.replace('/', '-').replace(' ', '-')}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -162,8 +162,11 @@ if uploaded is not None:
     if infos:
         problems.notes(infos, _count(len(infos), "note"))
 
+    # 4. The preview: the step is always there, so the steps read 1 to 5 whatever happens.
+    st.header("4. Preview", divider="gray")
+    if prepared.errors or prepared.already_loaded is not None or refusal:
+        st.caption("Nothing to preview: step 3 says what stands in the way.")
     if not prepared.errors and prepared.already_loaded is None and not refusal:
-        st.header("4. Preview", divider="gray")
         # The preview this person saw on the last run: confirming commits exactly that, or
         # is refused if someone else has changed these figures since.
         seen = st.session_state.get("seen_preview")
@@ -231,6 +234,11 @@ if uploaded is not None:
                 st.session_state.pop("seen_preview", None)
                 st.rerun()
         st.session_state["seen_preview"] = (prepared.sha256, shown)
+else:
+    st.header("4. Preview", divider="gray")
+    st.caption(
+        "Upload your return in step 3: what it would change shows here, before anything is written."
+    )
 
 
 def _undo_and_restore(history: pd.DataFrame) -> None:

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from loaders import periods
-from outcomes import agenda, calendar
+from outcomes import agenda, calendar, wording
 from outcomes.demo import facts
 from outcomes.observations import record_upload
 from tests.actors import acting
@@ -104,8 +104,11 @@ def test_each_lead_is_offered_their_own_next_return(demo_store):
     late = calendar.next_return(cur, "modern-slavery", D.today)
     assert late.period == D.latest_quarter and late.overdue
     assert late.sentence.startswith(
-        f"Your {calendar.return_name(D.latest_quarter)} return was due by"
+        f"Your {wording.period(D.latest_quarter.code)} return was due by"
     )
+    # Issue 17: the lead is told from when the quarter can be sent (the day after it ends).
+    opens = periods.long_date(owed.period.end + timedelta(days=1))
+    assert f"return can be sent from {opens} and is due by" in owed.sentence
 
 
 def test_a_meeting_is_judged_at_its_own_date(demo_store):

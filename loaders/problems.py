@@ -49,6 +49,7 @@ CATALOGUE: dict[str, Check] = {
     "blank-code": Check(E, "A row has figures but no indicator code."),
     "skipped-row": Check(I, "A row with nothing in it was skipped."),
     "after-table": Check(W, "Something below the table was not read."),
+    "note-below": Check(I, "A line under the table was read as a note, not as a figure."),
     "other-sheet": Check(I, "Sheet {sheet} was not read: the return is on one sheet."),
     "extra-column": Check(I, "Column {column} is not one of the return's and was not read."),
     "duplicate-column": Check(W, "Column {column} appears twice; the first one was read."),

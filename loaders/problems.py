@@ -66,7 +66,7 @@ CATALOGUE: dict[str, Check] = {
     "unknown-area": Check(E, "The area '{value}' is not one of the partnership's areas."),
     "area-not-reported": Check(E, "The indicator is reported for the whole partnership only."),
     "blockage-invalid": Check(E, "The blockage column takes Y or N, not '{value}'."),
-    "no-figure": Check(I, "No figure was given, so nothing is recorded for this row."),
+    "no-figure": Check(I, "No figure was given, so no figure is recorded for this row."),
     "value-read-as-percent": Check(I, "A fraction in a percentage cell was read as a percentage."),
     "big-change": Check(W, "The figure changed by more than half since the previous period."),
     "small-number": Check(W, "The count is below the indicator's small-number threshold."),

@@ -170,7 +170,15 @@ def _check_row(
     if getattr(parsed, "warning", None):
         flag("value-read-as-percent", f"{label}: {parsed.warning}", "value", "value_raw")
     if parsed.value is None and parsed.note is None:
-        message = f"{label}: no figure given, so nothing is recorded for it."
+        kept = " and ".join(
+            w for w, on in (("commentary", commentary), ("blockage", blockage)) if on
+        )
+        message = (
+            f"{label}: no figure given, so no figure is recorded; its {kept} "
+            f"{'are' if ' and ' in kept else 'is'} kept."
+            if kept
+            else f"{label}: no figure given, so nothing is recorded for it."
+        )
         return flag("no-figure", message, "value", None)
     if ind["derived"]:
         message = (

@@ -427,3 +427,24 @@ def test_undoing_one_figure_and_its_commentary_reads_in_the_singular(demo_store,
     assert "(s)" not in undone
     restored = uploads.restore(cur, done.upload_id, by=acting("analyst"))
     assert restored.endswith("restored: its 1 figure counts again.")
+
+
+def test_a_row_with_commentary_but_no_figure_says_its_commentary_is_kept(demo_store, tmp_path):
+    """Issue 17: "no figure given, so nothing is recorded for it" was wrong when the row's
+    commentary is stored."""
+    cur = demo_store.cursor()
+    path = workbook(
+        tmp_path / "story.xlsx",
+        [
+            row("VV01", NEXT.code, 77.0),
+            row("VV02", NEXT.code, None, "Figures late from the provider", "Y"),
+            row("VV03", NEXT.code, None),
+        ],
+    )
+    prepared = prepare(cur, path)
+    said = {p.row: p.message for p in prepared.problems if p.code == "no-figure"}
+    assert said[3].endswith(
+        "no figure given, so no figure is recorded; its commentary and blockage are kept."
+    )
+    assert said[4].endswith("no figure given, so nothing is recorded for it.")
+    assert list(prepared.commentary["indicator_code"]) == ["VV02"]

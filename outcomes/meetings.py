@@ -22,7 +22,7 @@ from loaders import days, files, periods
 from loaders.problems import FileRefused, Problem, as_text, problem
 from outcomes import spreadsheets, status, wording
 from outcomes.errors import Conflict, Refused
-from outcomes.people import Person, require, writes
+from outcomes.people import Person, priority_titles, require, writes
 from outcomes.store import audit, first_row, transaction
 
 ACTION_STATUSES = ("open", "done")
@@ -152,7 +152,7 @@ def may_comment_on(
     ).fetchone()
     if found is None:
         raise MeetingError(f"There is no indicator {indicator_code}.")
-    require(by, action, priorities=[found[0]])
+    require(by, action, priorities=[found[0]], titles=priority_titles(cur))
     return found[0]
 
 
@@ -177,7 +177,7 @@ def add_commentary(
     (``outcomes.public``); a blockage or an override's reason is never published."""
     priority_id = may_comment_on(cur, indicator_code, by)
     if status_override is not None:
-        require(by, "status.override", priorities=[priority_id])
+        require(by, "status.override", priorities=[priority_id], titles=priority_titles(cur))
     try:
         period = periods.parse_code(period).code
     except periods.PeriodError as err:

@@ -12,7 +12,7 @@ import pandas as pd
 from loaders import periods
 from outcomes.errors import Refused
 from outcomes.observations import UploadResult, priorities_of
-from outcomes.people import Person, require, writes
+from outcomes.people import Person, priority_titles, require, writes
 from outcomes.store import audit, transaction
 from outcomes.uploads.prepared import Prepared, UploadRefused
 from outcomes.uploads.previewing import STALE_PREVIEW, Preview, fingerprint, write
@@ -29,7 +29,7 @@ def check_permitted(cur: duckdb.DuckDBPyConnection, prepared: Prepared, by: Pers
         *prepared.observations.get("indicator_code", []),
         *prepared.commentary.get("indicator_code", []),
     ]
-    require(by, "returns.load", priorities=priorities_of(cur, codes))
+    require(by, "returns.load", priorities=priorities_of(cur, codes), titles=priority_titles(cur))
 
 
 def refusal(cur: duckdb.DuckDBPyConnection, prepared: Prepared, by: Person | None) -> str | None:

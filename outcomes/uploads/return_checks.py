@@ -15,6 +15,7 @@ from loaders import periods
 from loaders.problems import Problem, problem
 from loaders.returns import ReturnRows, read_return
 from loaders.values import PLAUSIBLE_MAX, parse_value
+from outcomes import wording
 from outcomes.meetings import COMMENTARY_MAX_CHARS
 from outcomes.store import registered
 from outcomes.uploads.prepared import Prepared
@@ -34,12 +35,19 @@ def _framework_facts(cur: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, dict
         r[0] for r in cur.execute("SELECT indicator_code FROM indicator_derivation").fetchall()
     }
     indicators["derived"] = [code in derived for code in indicators.index]
-    areas = cur.execute("SELECT code, name FROM area").fetchall()
-    lookup = {}
+    areas = cur.execute("SELECT code, name FROM area ORDER BY sort_order, code").fetchall()
+    lookup = _Areas()
     for code, name in areas:
         lookup[code.lower()] = code
         lookup[name.lower()] = code
+    lookup.words = wording.join_and([name for code, name in areas if code != "all"] or ["none"])
     return indicators, lookup
+
+
+class _Areas(dict):
+    """An area's code by its code or name, lower-cased; ``words``: the areas by name."""
+
+    words = ""
 
 
 def prepare_return(cur, path: Path, file_name: str, sha: str, today: date) -> Prepared:
@@ -135,7 +143,10 @@ def _check_row(
         return flag("period-future", message, "period", "period_raw")
     area = _area(row.get("area"), area_lookup)
     if area is None:
-        message = f"{code}: area '{row.get('area')}' is not one of the partnership's areas ({', '.join(sorted(set(area_lookup.values())))}); leave it blank for the whole partnership."
+        message = (
+            f"{code}: area '{row.get('area')}' is not one of the partnership's areas "
+            f"({getattr(area_lookup, 'words', '')}); leave it blank for the whole partnership."
+        )
         return flag("unknown-area", message, "area", "area")
     if area != "all" and not bool(ind["by_area"]):
         message = f"{code} is reported for the whole partnership only: leave the Area blank."

@@ -66,7 +66,8 @@ def prepare(cur, path, **kw):
         (
             row("SV01", D.moved("2025/26 Q1"), 5, area="Mars"),
             "unknown-area",
-            "'Mars' is not one of",
+            # the areas by name (Issue 17: not their codes, "stonehouse", "city-centre")
+            "'Mars' is not one of the partnership's areas (Stonehouse, Devonport and City Centre)",
         ),
         (
             row("VV02", D.moved("2025/26 Q1"), 5, area="stonehouse"),

@@ -27,7 +27,8 @@ def prepare_series(
         values = result.series.rename(columns={"indicator_code": "series_code"})
         meta = pd.DataFrame({"code": sorted(values["series_code"].unique())})
         meta["name"] = [
-            c.removeprefix("police_uk.").replace("-", " ").capitalize() + " (police.uk)"
+            result.crime_types.get(c, c.removeprefix("police_uk.").replace("-", " ").capitalize())
+            + " (police.uk)"
             for c in meta["code"]
         ]
         meta["source"], meta["unit"] = "police-uk", "count"

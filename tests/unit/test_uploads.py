@@ -298,6 +298,7 @@ def test_police_uk_file_loads_series_and_recomputes_the_derived_indicator(demo_s
         "x,2019-04,P,P,0,0,On or near X,E01000001,Torbay 001A,Violence and sexual offences,,\n"
     )
     lines.append(",2019-04,P,P,,,No location,,,Anti-social behaviour,,\n")
+    lines.append("x,2019-05,P,P,0,0,On or near X,E01015025,Plymouth 001A,Anti-social behaviour,,\n")
     path = tmp_path / "street.csv"
     path.write_text(header + "".join(lines), encoding="utf-8")
     prepared = prepare(cur, path)
@@ -305,7 +306,12 @@ def test_police_uk_file_loads_series_and_recomputes_the_derived_indicator(demo_s
     assert prepared.summary["rows outside the area (not counted)"] == 1
     assert prepared.summary["rows without a location (not counted)"] == 1
     # for people: counts before their nouns, one row as "row", months as words not codes
-    assert prepared.facts.startswith("16 rows read · 14 rows in the area · 1 row outside")
+    assert prepared.facts.startswith("17 rows read · 15 rows in the area · 1 row outside")
+    # each series named in police.uk's own words: "Anti-social behaviour", not "Anti social"
+    assert set(prepared.series_meta["name"]) == {
+        "Anti-social behaviour (police.uk)",
+        "Violence and sexual offences (police.uk)",
+    }
     assert prepared.facts.endswith("months: Apr 2019, May 2019, Jun 2019, Jul 2019")
     result = uploads.commit(cur, prepared, by=acting("analyst"))
     sv04 = cur.execute(

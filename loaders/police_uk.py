@@ -194,7 +194,5 @@ def read_police_uk(paths: Iterable[str | Path], area_name: str = "Plymouth") -> 
         rows_without_location=int(without_location.sum()),
         months=sorted(rows["period"].unique().tolist()),
         problems=problems,
-        crime_types={
-            series_code(t): " ".join(str(t).split()) for t in rows["Crime type"].unique()
-        },
+        crime_types={series_code(t): " ".join(str(t).split()) for t in rows["Crime type"].unique()},
     )

@@ -405,3 +405,21 @@ def test_every_format_names_periods_in_words_not_codes(busy_store, no_charts):
         )
     ]
     assert not [t for t in shown if PERIOD_CODE.search(t)]
+
+
+def test_each_format_s_title_reads_as_a_sentence(demo_store, no_charts):
+    """Issue 17: the files' titles read "board pack, As at 1 May 2025"."""
+    cur = demo_store.cursor()
+    now = "Safer Plymouth Partnership: board pack as at 1 May 2025"
+    out = io.BytesIO()
+    pack.build_pack(cur, "pdf", out, today=TODAY)
+    assert PdfReader(io.BytesIO(out.getvalue())).metadata.title == now
+    out = io.BytesIO()
+    pack.build_pack(cur, "xlsx", out, today=TODAY)
+    assert openpyxl.load_workbook(io.BytesIO(out.getvalue())).properties.title == now
+    meetings.record_meeting(cur, "2025-05-15", by=acting("clerk"))
+    out = io.BytesIO()
+    pack.build_pack(cur, "pptx", out, meeting_date="2025-05-15")
+    assert Presentation(io.BytesIO(out.getvalue())).core_properties.title == (
+        "Safer Plymouth Partnership: board pack for Board meeting, 15 May 2025"
+    )

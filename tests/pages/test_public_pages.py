@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from loaders import periods
-from outcomes import public
+from outcomes import public, wording
 from outcomes.demo import facts
 from outcomes.store import PROJECT_ROOT, open_store
 from tests.actors import acting
@@ -61,8 +60,8 @@ def test_a_public_priority_shows_published_indicators_with_small_numbers_suppres
         "FS02: Accidental dwelling fires",
         "FS03: Casualties from accidental dwelling fires",
     ]
-    latest = periods.parse_code(facts().moved("2024/25 Q4")).label  # the demo is current
-    assert f"**Latest:** fewer than 8 ({latest})" in text
+    latest = wording.period_aside(facts().moved("2024/25 Q4"))  # the demo is current
+    assert f"**Latest:** fewer than 8 ({latest})" in text  # one pair of brackets (Issue 17)
     assert "periods are not plotted: the figure is a small number" in text
     assert "Add commentary" not in text and "Blockage" not in text
     text = _open(app, "pages/public_priority.py", priority="street-violence")

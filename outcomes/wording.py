@@ -87,6 +87,15 @@ def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
+def with_article(words: str) -> str:
+    """A noun with "a" or "an" before it.
+
+    >>> with_article("board member"), with_article("analyst")
+    ('a board member', 'an analyst')
+    """
+    return ("an " if words[:1].lower() in "aeiou" else "a ") + words
+
+
 def join_and(words: list[str]) -> str:
     """Words in a list as a sentence says them.
 

@@ -65,3 +65,36 @@ def test_the_indicator_table_becomes_cards(phone, app_server, wait_for_app, expe
         """() => [...document.querySelectorAll('.scroll')].map(e => e.scrollWidth - e.clientWidth)"""
     )
     assert max(overflow) <= 1, overflow
+
+
+def test_the_full_history_becomes_cards_and_wraps_on_a_laptop(
+    phone, browser, app_server, wait_for_app, expect
+):
+    """Issue 17: the full history scrolled sideways on a phone, and cut "Source" short at
+    1280x720."""
+    phone.goto(f"{app_server}/indicator?indicator=SV01")
+    wait_for_app(phone, h1="SV01: Street violence in the three neighbourhoods")
+    card = phone.locator("table.cards").last.locator("tbody tr").first
+    for label in ("Period", "Value", "Status", "Source"):
+        expect(card.locator(f'td[data-label="{label}"]')).to_be_visible()
+    box = card.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    overflow = phone.evaluate(
+        """() => [...document.querySelectorAll('.scroll')].map(e => e.scrollWidth - e.clientWidth)"""
+    )
+    assert max(overflow) <= 1, overflow
+    laptop = browser.new_context(viewport={"width": 1280, "height": 720})
+    try:
+        page = laptop.new_page()
+        page.goto(f"{app_server}/indicator?indicator=SV01")
+        wait_for_app(page, h1="SV01: Street violence in the three neighbourhoods")
+        # every cell is whole: none is wider than its column (nothing cut with "…")
+        cut = page.evaluate(
+            """() => [...document.querySelectorAll('table.cards td')]
+                   .filter(td => td.scrollWidth > td.clientWidth + 1).length"""
+        )
+        assert cut == 0
+        source = page.locator("table.cards").last.locator('td[data-label="Source"]').first
+        expect(source).to_contain_text("demo data")
+    finally:
+        laptop.close()

@@ -76,6 +76,22 @@ def number(value: Any, decimals: int | None = None) -> str:
     return f"{x:,.6f}".rstrip("0").rstrip(".")
 
 
+def decimals_for(values: Any, most: int = 2) -> int:
+    """The decimals a column of figures needs, at most ``most``, so that every row of the
+    column shows the same number of them ("45.40" beside "33.34", not "45.4").
+
+    >>> decimals_for([45.4, 33.34, 12.0]), decimals_for([3.0, 4.0, None]), decimals_for([0.12345])
+    (2, 0, 2)
+    """
+    need = 0
+    for v in values:
+        if _missing(v) or not math.isfinite(float(v)):
+            continue
+        x = float(v)
+        need = max(need, next(d for d in range(most + 1) if round(x, d) == round(x, most)))
+    return need
+
+
 def plural(n: int, one: str, many: str | None = None) -> str:
     """A count with its noun.
 

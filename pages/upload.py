@@ -295,22 +295,30 @@ def _undo_and_restore(history: pd.DataFrame) -> None:
 # 5. History ----------------------------------------------------------------------------------
 st.header("5. Uploads so far", divider="gray")
 history = uploads.uploads(cursor())
-st.dataframe(
-    history.assign(uploaded_at=[periods.long_datetime(t) for t in history["uploaded_at"]]).rename(
-        columns={
-            "id": "Upload",
-            "uploaded_at": "When",
-            "uploaded_by": "Who",
-            "file_name": "File",
-            "source_format": "Kind",
-            "rows_new": "New",
-            "rows_revised": "Revised",
-            "rows_unchanged": "Unchanged",
-            "state": "State",
-        }
-    )[["Upload", "When", "Who", "File", "Kind", "New", "Revised", "Unchanged", "State"]],
-    hide_index=True,
-    width="stretch",
+# An HTML table that wraps at 1280 px (a grid hid its last columns there) and is one card a row
+# on a phone.
+shown = history.assign(
+    uploaded_at=[periods.long_datetime(t) for t in history["uploaded_at"]],
+    **{c: [f"{n:,}" for n in history[c]] for c in ("rows_new", "rows_revised", "rows_unchanged")},
+)
+columns = {
+    "id": "Upload",
+    "uploaded_at": "When",
+    "uploaded_by": "Who",
+    "file_name": "File",
+    "source_format": "Kind",
+    "rows_new": "New",
+    "rows_revised": "Revised",
+    "rows_unchanged": "Unchanged",
+    "state": "State",
+}
+ui.md(
+    markup.render(
+        "cards.html",
+        markdown=True,
+        headings=list(columns.values()),
+        rows=shown[list(columns)].astype(str).values.tolist(),
+    )
 )
 _undo_and_restore(history)
 ui.status_key()

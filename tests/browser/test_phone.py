@@ -98,3 +98,25 @@ def test_the_full_history_becomes_cards_and_wraps_on_a_laptop(
         expect(source).to_contain_text("demo data")
     finally:
         laptop.close()
+
+
+def test_the_uploads_so_far_show_every_column_at_1280(browser, app_server, wait_for_app, expect):
+    """Issue 17: the uploads' grid hid its last columns (Unchanged, State) at 1280x720."""
+    laptop = browser.new_context(viewport={"width": 1280, "height": 720})
+    try:
+        page = laptop.new_page()
+        page.goto(f"{app_server}/upload")
+        wait_for_app(page, h1="Quarterly return")
+        table = page.locator("table.cards").last
+        expect(table.locator("th").last).to_have_text("State")
+        edge = page.evaluate("() => window.innerWidth")
+        for cell in (table.locator("th").last, table.locator("td").last):
+            box = cell.bounding_box()
+            assert box["x"] + box["width"] <= edge + 1, (box, edge)
+        cut = page.evaluate(
+            """() => [...document.querySelectorAll('table.cards td, table.cards th')]
+                   .filter(td => td.scrollWidth > td.clientWidth + 1).length"""
+        )
+        assert cut == 0
+    finally:
+        laptop.close()

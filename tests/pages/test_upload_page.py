@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 import duckdb
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -63,10 +64,18 @@ def _download_label(at: AppTest) -> str:
     return buttons[0].proto.label
 
 
-def _history(at: AppTest):
-    """The uploads table (the page's only dataframe until a file is uploaded)."""
-    assert len(at.dataframe) == 1
-    return at.dataframe[0].value
+def _history(at: AppTest) -> pd.DataFrame:
+    """The uploads table: an HTML table (cards on a phone), read back with its numbers."""
+    html = next(m.value for m in at.markdown if 'data-label="Upload"' in m.value)
+    rows = [
+        dict(re.findall(r'<td data-label="([^"]+)">(.*?)</td>', row))
+        for row in html.split("<tbody>", 1)[1].split("</tr>")
+        if "<td" in row
+    ]
+    frame = pd.DataFrame(rows, columns=re.findall(r"<th>(.*?)</th>", html))
+    for column in ("Upload", "New", "Revised", "Unchanged"):
+        frame[column] = frame[column].str.replace(",", "").astype(int)
+    return frame
 
 
 def _query(path, sql: str, params: list | None = None):

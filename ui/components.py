@@ -65,7 +65,7 @@ CSS = """
     .status-tiles .badge { font-size: 0.8rem; padding: 0.05em 0.3em; white-space: normal; }
     .status-tiles .muted { display: none; }
     .glance { display: block; list-style: none; padding: 0; margin: 0.3rem 0; }
-    .glance li { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; margin: 0 0 0.25rem 0;
+    .glance li { margin: 0 0 0.25rem 0; line-height: 1.3;
                  padding: 0; }
     .glance .badge { font-size: 0.85rem; }
     /* A table that would scroll sideways becomes one card a row, each cell named. */

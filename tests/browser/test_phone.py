@@ -39,6 +39,11 @@ def test_statuses_and_since_the_last_meeting_on_the_first_screen(
     last = glance.nth(6).bounding_box()
     assert last["y"] + last["height"] <= PHONE["height"], last
     expect(glance.nth(0)).to_contain_text("Victims who are most vulnerable")
+    # Issue 17: each priority's name whole (a long one wraps), never cut with "…"
+    cut = phone.evaluate(
+        "() => [...document.querySelectorAll('.glance li')].map(e => e.scrollWidth - e.clientWidth)"
+    )
+    assert max(cut) <= 1, cut
     # Since the last meeting: its heading and its counts.
     counts = _box(phone, ".st-key-since_last_meeting .counts")
     assert counts["y"] + counts["height"] <= PHONE["height"], counts

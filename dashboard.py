@@ -128,12 +128,23 @@ def _pages(visitor: auth.Visitor) -> list:
     return _dashboard_pages(visitor) + _public_pages(visitor)
 
 
+def _menu(pages: list) -> None:
+    """The sidebar's list of pages. Streamlit's own is switched off (``showSidebarNavigation``
+    in .streamlit/config.toml): on the first visit after a start it listed the pages folder's
+    file names ("dashboard, admin, compare…") for seconds before the router replaced them."""
+    for p in pages:
+        if p.visibility != "hidden":
+            st.page_link(p, label=p.title, icon=p.icon)
+
+
 # Every page, and the sidebar, fail plainly: a message and a way on, never a traceback.
 with shown_plainly():
     visitor = _visitor()
     pages = _pages(visitor)
     page = st.navigation(pages)
     router.in_app_links(pages)  # links inside the app open without reloading the page
+    with st.sidebar:
+        _menu(pages)
     if public_view.is_public(page):  # the public view's own sidebar: the public pack only
         with st.sidebar:
             public_view.sidebar()

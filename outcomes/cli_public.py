@@ -5,14 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 
-from outcomes.cli_people import actor_argument
+from loaders import periods
+from outcomes import public
+from outcomes.cli_common import _json_default, _open
+from outcomes.cli_people import actor, actor_argument
 
 
 def cmd_public(args: argparse.Namespace) -> int:
-    from outcomes import public
-    from outcomes.cli import _json_default, _open
-    from outcomes.cli_people import actor
-
     store = _open(args.db)
     try:
         cur = store.cursor()
@@ -33,7 +32,7 @@ def cmd_public(args: argparse.Namespace) -> int:
         )
     line = f"the public view is {'on' if facts['enabled'] else 'off'}"
     if facts["changed_by"]:
-        line += f" (set by {facts['changed_by']} on {facts['changed_at']:%d %B %Y at %H:%M})"
+        line += f" (set by {facts['changed_by']} on {periods.long_datetime(facts['changed_at'])})"
     print(line)
     print(
         f"{facts['public_indicators']} of {facts['indicators']} indicators are marked public "

@@ -78,13 +78,49 @@ def number(value: Any, decimals: int | None = None) -> str:
     return f"{x:,.6f}".rstrip("0").rstrip(".")
 
 
+def decimals_for(values: Any, most: int = 2) -> int:
+    """The decimals a column of figures needs, at most ``most``, so that every row of the
+    column shows the same number of them ("45.40" beside "33.34", not "45.4").
+
+    >>> decimals_for([45.4, 33.34, 12.0]), decimals_for([3.0, 4.0, None]), decimals_for([0.12345])
+    (2, 0, 2)
+    """
+    need = 0
+    for v in values:
+        if _missing(v) or not math.isfinite(float(v)):
+            continue
+        x = float(v)
+        need = max(need, next(d for d in range(most + 1) if round(x, d) == round(x, most)))
+    return need
+
+
 def plural(n: int, one: str, many: str | None = None) -> str:
     """A count with its noun.
 
     >>> plural(1, "problem"), plural(2, "problem"), plural(0, "blockage"), plural(3, "is", "are")
     ('1 problem', '2 problems', '0 blockages', '3 are')
+    >>> plural(36367, "row")
+    '36,367 rows'
     """
-    return f"{n} {one if n == 1 else (many or one + 's')}"
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def with_article(words: str) -> str:
+    """A noun with "a" or "an" before it.
+
+    >>> with_article("board member"), with_article("analyst")
+    ('a board member', 'an analyst')
+    """
+    return ("an " if words[:1].lower() in "aeiou" else "a ") + words
+
+
+def join_and(words: list[str]) -> str:
+    """Words in a list as a sentence says them.
+
+    >>> join_and(["a"]), join_and(["a", "b"]), join_and(["a", "b", "c"])
+    ('a', 'a and b', 'a, b and c')
+    """
+    return ", ".join(words[:-1]) + (" and " if len(words) > 1 else "") + words[-1]
 
 
 def area_name(code: Any, name: Any = None) -> str:

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from loaders import periods
-from outcomes import blockages, meetings
+from outcomes import blockages, meetings, people, wording
 from outcomes.errors import Refused
 from outcomes.trail import audit_people, audit_trail
 from ui import auth, data, markup, problems
@@ -57,7 +57,12 @@ st.caption(
 person = auth.acting()
 can_meet = person is not None and person.may("meetings.record")
 can_act = person is not None and person.may("actions.change")
-NOT_YOURS = "Recording meetings and changing actions is for the partnership's analysts."
+# Said to whoever may not change them, in words for the role looking.
+NOT_YOURS = "Recording meetings and changing actions is for the partnership's analysts" + (
+    ": sign in as one to change them."
+    if person is None
+    else f"; as {wording.with_article(people.ROLE_WORDS[person.role])} you read them here."
+)
 
 # Since the last meeting ----------------------------------------------------------------------
 ex = data.agenda(version, today)
@@ -184,7 +189,11 @@ st.header("Actions log", divider="gray", anchor="actions")
 _flash("actions")
 log = meetings.actions(cursor(), today=today)
 if log.empty:
-    st.markdown("No actions yet: add the first below, or import a workbook.")
+    st.markdown(
+        "No actions yet: add the first below, or import a workbook."
+        if can_act
+        else "No actions yet."
+    )
 else:
     log = log.sort_values("overdue", ascending=False, kind="stable")
     late = log[log["overdue"]]

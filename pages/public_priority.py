@@ -3,7 +3,7 @@ public commentary. Figures come already suppressed from ``outcomes.public``."""
 
 import streamlit as st
 
-from outcomes import board, public, status
+from outcomes import board, public, status, wording
 from ui import components as ui
 from ui import data, markup
 from ui import public as pv
@@ -87,7 +87,7 @@ for r in own:
     with right:
         ui.md(ui.badge(r["effective"], big=True))
         st.markdown(
-            f"**Latest:** {ui.plain(r['value_text'])} ({ui.period_label(r['period'])})  \n"
+            f"**Latest:** {ui.plain(r['value_text'])} ({wording.period_aside(r['period'])})  \n"
             f"**Target:** {board.format_value(r['target'], r['unit'], r['decimals'])} · "
             f"**Direction:** {status.direction_text(r['direction'])}  \n"
             f"**Why this status:** {ui.plain(r['reason'])}"

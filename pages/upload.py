@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from loaders import periods
-from outcomes import calendar, people, uploads
+from outcomes import calendar, people, uploads, wording
 from outcomes.errors import Refused
 from outcomes.template import TemplateError, write_template
 from ui import auth, data, markup, problems
@@ -107,7 +107,7 @@ except TemplateError as err:
     st.error(str(err))
 if rows:
     st.download_button(
-        f"Download the return for {period} ({rows} rows)",
+        f"Download the return for {wording.period_aside(period)} ({wording.plural(rows, 'row')})",
         workbook,
         file_name=f"return-{priority_id}-{period.replace('/', '-').replace(' ', '-')}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -171,8 +171,11 @@ if uploaded is not None:
     if infos:
         problems.notes(infos, _count(len(infos), "note"))
 
+    # 4. The preview: the step is always there, so the steps read 1 to 5 whatever happens.
+    st.header("4. Preview", divider="gray")
+    if prepared.errors or prepared.already_loaded is not None or refusal:
+        st.caption("Nothing to preview: step 3 says what stands in the way.")
     if not prepared.errors and prepared.already_loaded is None and not refusal:
-        st.header("4. Preview", divider="gray")
         # The preview this person saw on the last run: confirming commits exactly that, or
         # is refused if someone else has changed these figures since.
         seen = st.session_state.get("seen_preview")
@@ -247,6 +250,11 @@ if uploaded is not None:
                 st.session_state.pop("seen_preview", None)
                 st.rerun()
         st.session_state["seen_preview"] = (prepared.sha256, shown)
+else:
+    st.header("4. Preview", divider="gray")
+    st.caption(
+        "Upload your return in step 3: what it would change shows here, before anything is written."
+    )
 
 
 def _undo_and_restore(history: pd.DataFrame) -> None:
@@ -303,22 +311,30 @@ def _undo_and_restore(history: pd.DataFrame) -> None:
 # 5. History ----------------------------------------------------------------------------------
 st.header("5. Uploads so far", divider="gray")
 history = uploads.uploads(cursor())
-st.dataframe(
-    history.assign(uploaded_at=[periods.long_datetime(t) for t in history["uploaded_at"]]).rename(
-        columns={
-            "id": "Upload",
-            "uploaded_at": "When",
-            "uploaded_by": "Who",
-            "file_name": "File",
-            "source_format": "Kind",
-            "rows_new": "New",
-            "rows_revised": "Revised",
-            "rows_unchanged": "Unchanged",
-            "state": "State",
-        }
-    )[["Upload", "When", "Who", "File", "Kind", "New", "Revised", "Unchanged", "State"]],
-    hide_index=True,
-    width="stretch",
+# An HTML table that wraps at 1280 px (a grid hid its last columns there) and is one card a row
+# on a phone.
+shown = history.assign(
+    uploaded_at=[periods.long_datetime(t) for t in history["uploaded_at"]],
+    **{c: [f"{n:,}" for n in history[c]] for c in ("rows_new", "rows_revised", "rows_unchanged")},
+)
+columns = {
+    "id": "Upload",
+    "uploaded_at": "When",
+    "uploaded_by": "Who",
+    "file_name": "File",
+    "source_format": "Kind",
+    "rows_new": "New",
+    "rows_revised": "Revised",
+    "rows_unchanged": "Unchanged",
+    "state": "State",
+}
+ui.md(
+    markup.render(
+        "cards.html",
+        markdown=True,
+        headings=list(columns.values()),
+        rows=shown[list(columns)].astype(str).values.tolist(),
+    )
 )
 _undo_and_restore(history)
 ui.status_key()

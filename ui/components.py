@@ -71,7 +71,7 @@ CSS = """
     .status-tiles .badge { font-size: 0.8rem; padding: 0.05em 0.3em; white-space: normal; }
     .status-tiles .muted { display: none; }
     .glance { display: block; list-style: none; padding: 0; margin: 0.3rem 0; }
-    .glance li { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; margin: 0 0 0.25rem 0;
+    .glance li { margin: 0 0 0.25rem 0; line-height: 1.3;
                  padding: 0; }
     .glance .badge { font-size: 0.85rem; }
     /* A table that would scroll sideways becomes one card a row, each cell named. */
@@ -198,9 +198,8 @@ def pack_download(key: str, noun: str, build, *, day: str | None = None) -> None
 def file_facts(name: str, prepared: Any, kind: str | None = None) -> bool:
     """What a checked file holds, under its (inert) name; True when this exact file was
     loaded before, which is said, since loading it again changes nothing."""
-    facts = " · ".join(f"{k}: {v}" for k, v in prepared.summary.items())
     shown = f" ({kind})" if kind else ""
-    st.markdown(f"**{plain(name)}**{shown} · {plain(facts)}")
+    st.markdown(f"**{plain(name)}**{shown} · {plain(prepared.facts)}")
     if prepared.already_loaded is None:
         return False
     st.info(

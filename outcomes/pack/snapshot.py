@@ -88,7 +88,7 @@ def as_date(value: Any, what: str) -> date:
     >>> as_date("next week", "The meeting date")
     Traceback (most recent call last):
     ...
-    outcomes.pack.errors.PackError: The meeting date 'next week' is not a date: write it as 2025-05-15.
+    outcomes.pack.errors.PackError: The meeting date 'next week' is not a date: write it day first, as 31/05/2026, or as 31 May 2026.
     """
     try:
         return meetings.parse_date(value, what)
@@ -134,7 +134,7 @@ def _commentary_text(c: dict[str, Any] | None) -> str | None:
         parts.append("Blockage escalated to the board: " + blockages.blockage_text(c))
     if not parts:
         return None
-    return f"{' '.join(str(p).strip() for p in parts)} ({c['author']}, {wording.period_short(c['period'])})"
+    return f"{' '.join(str(p).strip() for p in parts)} ({c['author']}, {wording.period_aside(c['period'])})"
 
 
 def in_plan_order(

@@ -13,7 +13,14 @@ from openpyxl.utils import get_column_letter
 
 from outcomes import board, spreadsheets, status
 from outcomes.pack.snapshot import Snapshot, clean
-from outcomes.pack.wording import HEADER_FILL, counts, exception_items, lead, shorten
+from outcomes.pack.wording import (
+    HEADER_FILL,
+    counts,
+    exception_items,
+    lead,
+    period_label,
+    shorten,
+)
 
 CELL_LIMIT = 32_000  # Excel's limit is 32,767 characters; room for "continued in the PDF pack"
 _THIN = Side(style="thin", color="9AA0A6")
@@ -107,7 +114,7 @@ def _priorities(wb: Workbook, snap: Snapshot) -> None:
 
 
 _INDICATOR_COLUMNS = {
-    "Priority": 34, "Code": 8, "Indicator": 48, "Period": 12, "Value": 10, "Target": 10,
+    "Priority": 34, "Code": 8, "Indicator": 48, "Period": 26, "Value": 10, "Target": 10,
     "Unit": 12, "Computed status": 15, "Override": 12, "Override reason": 30, "Symbol": 8,
     "Effective status": 15, "Why": 32, "Signal or noise (SPC)": 40, "Direction": 14,
     "Baseline": 10, "Commentary": 50,
@@ -121,7 +128,7 @@ def _indicators(wb: Workbook, snap: Snapshot) -> None:
             titles.get(r["priority_id"], r["priority_id"]),
             r["code"],
             r["name"],
-            r["period"],
+            period_label(r["period"]) if clean(r["period"]) else None,
             r["value"],
             r["target"],
             board.UNIT_LABELS.get(r["unit"], r["unit"]),

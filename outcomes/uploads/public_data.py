@@ -7,6 +7,7 @@ import pandas as pd
 
 from loaders import periods
 from loaders.problems import problem
+from outcomes import wording
 from outcomes.uploads.prepared import Prepared
 
 
@@ -17,7 +18,8 @@ def prepare_series(result, file_name: str, sha: str, fmt: str) -> Prepared:
         values = result.series.rename(columns={"indicator_code": "series_code"})
         meta = pd.DataFrame({"code": sorted(values["series_code"].unique())})
         meta["name"] = [
-            c.removeprefix("police_uk.").replace("-", " ").capitalize() + " (police.uk)"
+            result.crime_types.get(c, c.removeprefix("police_uk.").replace("-", " ").capitalize())
+            + " (police.uk)"
             for c in meta["code"]
         ]
         meta["source"], meta["unit"] = "police-uk", "count"
@@ -27,7 +29,7 @@ def prepare_series(result, file_name: str, sha: str, fmt: str) -> Prepared:
             "rows in the area": result.rows_in_area,
             "rows outside the area (not counted)": result.rows_outside_area,
             "rows without a location (not counted)": result.rows_without_location,
-            "months": ", ".join(result.months),
+            "months": ", ".join(wording.period_short(m) for m in result.months),
         }
     else:
         values, meta = result.values, result.series.copy()

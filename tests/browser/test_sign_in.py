@@ -158,7 +158,7 @@ def test_lead_loads_their_priority_is_refused_another_and_signs_out(
 
     page.locator("input[type=file]").set_input_files(str(signed_server["returns"][OTHER_PRIORITY]))
     expect(
-        page.get_by_text(re.compile(rf"may not load figures .* for {OTHER_PRIORITY}"))
+        page.get_by_text(re.compile(r"may not load figures .* for Victims who are most vulnerable"))
     ).to_be_visible()
     expect(page.get_by_role("button", name="Confirm and load")).to_have_count(0)
     screenshot(page, "sign-in-lead-refused-1280x720")

@@ -134,13 +134,17 @@ def test_lead_downloads_fills_uploads_and_confirms_a_return(
     due = calendar.Due(NEXT, calendar.due_date(NEXT, 45), False).sentence
     expect(page.get_by_text(due)).to_be_visible()
     expect(
-        page.get_by_role("button", name=f"Download the return for {NEXT.code} (3 rows)")
+        page.get_by_role(
+            "button", name=f"Download the return for {wording.period_aside(NEXT.code)} (3 rows)"
+        )
     ).to_be_visible()
     # The lead corrects the latest quarter instead, whose figures are in already.
     page.locator('[data-testid="stSelectbox"]').filter(has_text="Return period").click()
     page.get_by_role("option", name=LATEST.label, exact=True).click()
     wait_for_app(page, h1=UPLOAD_TITLE)
-    button = page.get_by_role("button", name=f"Download the return for {LATEST.code} (3 rows)")
+    button = page.get_by_role(
+        "button", name=f"Download the return for {wording.period_aside(LATEST.code)} (3 rows)"
+    )
     expect(button).to_be_visible()
     with page.expect_download() as download_info:
         button.click()
@@ -267,7 +271,9 @@ def test_a_faulty_return_is_refused_with_every_problem_listed(
         expect(problems).to_contain_text(message)
     for value in ("VV0L", "Q1 2025", "about 20"):
         expect(problems).to_contain_text(value)
-    expect(step(page, "4. Preview")).to_have_count(0)
+    expect(
+        page.get_by_text("Nothing to preview: step 3 says what stands in the way.")
+    ).to_be_visible()
     expect(page.get_by_role("button", name="Confirm and load")).to_have_count(0)
     screenshot(page, "upload-problems-1280x720")
 

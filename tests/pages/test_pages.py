@@ -151,15 +151,16 @@ def test_indicator_page_definition_history_and_chart(app):
     assert at.title[0].value == "VV01: Vulnerable victims who say they feel safer and happier"
     assert "Higher is better" in text and "Quarterly" in text and "75.0%" in text
     assert f"66.0% ({wording.period_aside(D.moved('2021/22 Q1'))})" in text
-    history = at.dataframe[0].value
-    assert len(history) == 16
-    assert (
-        history.iloc[0]["Period"] == wording.period(D.latest_quarter.code)
-        and history.iloc[0]["Status"] == "✔ Green"
-    )
+    # The full history: an HTML table, one card a row on a phone (a grid cut cells short)
+    history = next(m.value for m in at.markdown if 'class="ind cards"' in m.value)
+    assert history.count("<tr>") == 1 + 16
+    newest = history.split("<tbody><tr>", 1)[1].split("</tr>", 1)[0]
+    assert f'<td data-label="Period">{wording.period(D.latest_quarter.code)}</td>' in newest
+    assert '<td data-label="Status">✔ Green</td>' in newest
+    assert '<td data-label="Source">' in newest
     assert len(at.get("plotly_chart")) == 2  # the trend and the SPC chart
     # the demo's correction is visible with the revision kept
-    corrections = at.dataframe[1].value
+    corrections = at.dataframe[0].value
     assert list(corrections["Value"]) == ["73.8%", "74.1%"]
     assert list(corrections["Revision"]) == [1, 2] and set(corrections["Area"]) == {"Whole area"}
 

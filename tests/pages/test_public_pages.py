@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from loaders import periods
-from outcomes import public
+from outcomes import public, wording
 from outcomes.demo import facts
 from outcomes.store import PROJECT_ROOT, open_store
 from tests.actors import acting
@@ -64,8 +63,8 @@ def test_a_public_priority_shows_published_indicators_with_small_numbers_suppres
         "FS02: Accidental dwelling fires",
         "FS03: Casualties from accidental dwelling fires",
     ]
-    latest = periods.parse_code(facts().moved("2024/25 Q4")).label  # the demo is current
-    assert f"**Latest:** fewer than 8 ({latest})" in text
+    latest = wording.period_aside(facts().moved("2024/25 Q4"))  # the demo is current
+    assert f"**Latest:** fewer than 8 ({latest})" in text  # one pair of brackets (Issue 17)
     assert "periods are not plotted: the figure is a small number" in text
     assert "Add commentary" not in text and "Blockage" not in text
     assert (
@@ -146,7 +145,7 @@ def _sv01_return_commentary(fresh_db) -> None:
         latest = board.history(cur, "SV01")["period"].iloc[-1]
         with tempfile.TemporaryDirectory() as tmp:
             path = workbook(Path(tmp) / "sv.xlsx", [row("SV01", latest, 290, "Fewer fights.", "N")])
-            prepared = uploads.prepare(cur, path)
+            prepared = uploads.prepare(cur, path, by=ADMIN)
             lead = acting("SV lead", "lead", ("street-violence",))
             uploads.commit(cur, prepared, by=lead, accept_warnings=True)
     finally:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -50,14 +52,30 @@ def test_how_we_compare_shows_the_group_rank_and_intervals(app):
     text = _text(at)
     assert at.title[0].value == "How we compare"
     assert "Plymouth ranks" in text and "of 9" in text
-    table = at.dataframe[0].value
-    assert len(table) == 9 and set(table["Compared"]) <= {
+    table = _figures(at)
+    assert len(table["Compared"]) == 9 and set(table["Compared"]) <= {
         "Better", "Similar", "Worse", "Higher", "Lower",
         "Better (99.8%)", "Worse (99.8%)", "Higher (99.8%)", "Lower (99.8%)"}  # fmt: skip
-    assert (table["Area"] == "Plymouth").any()
+    assert "Plymouth" in table["Area"]
+    # Issue 17: one number of decimals a column ("45.4" beside "33.34" before)
+    for column in ("Value", "95% interval"):
+        decimals = {
+            len(n.split(".")[1]) if "." in n else 0 for c in table[column] for n in c.split(" to ")
+        }
+        assert len(decimals) == 1, (column, table[column])
     at.selectbox(key="compare_polarity").set_value("lower").run()
-    table = at.dataframe[0].value
+    table = _figures(at)
     assert set(table["Compared"]) & {"Better (99.8%)", "Worse (99.8%)", "Better", "Worse"}
+
+
+def _figures(at) -> dict[str, list[str]]:
+    """The figures table's cells by column (an HTML table, one card a row on a phone)."""
+    html = next(m.value for m in at.markdown if 'data-label="Compared"' in m.value)
+    cells = re.findall(r'<td data-label="([^"]+)">(.*?)</td>', html)
+    table: dict[str, list[str]] = {}
+    for label, cell in cells:
+        table.setdefault(label, []).append(cell.replace("&amp;", "&"))
+    return table
 
 
 def test_presentation_mode_shows_the_icons_beside_the_status(app):

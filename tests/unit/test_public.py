@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
 
+from loaders import periods
 from outcomes import board, framework, meetings, pack, public
 from outcomes.errors import Refused
 from tests.actors import acting
@@ -126,6 +128,8 @@ def test_the_command_line_switches_the_view_and_writes_the_public_pack(tmp_path)
     done = outcomes("public", "on", "--db", db, "--as", "admin@demo.example")
     assert done.returncode == 0 and done.stdout.startswith("the public view is now on\n")
     assert "(set by Adi Admin (administrator) on " in done.stdout
+    # the day as the board writes it: "7 December 2026 at 13:05", not "07 December"
+    assert f" on {periods.long_date(date.today())} at " in done.stdout
     facts = json.loads(outcomes("public", "status", "--json", "--db", db).stdout)
     assert facts["enabled"] and facts["changed_by"] == "Adi Admin (administrator)"
     # With --json, stdout is the JSON alone (no sentence before it), whether it changed or not.

@@ -1,19 +1,38 @@
-# Two commands: `make run` serves the dashboard, `make test` runs every test.
+# Two commands: `make run` serves the dashboard, `make test` runs every test (`make test-fast`:
+# the unit and page tests alone, while editing).
 PYTHON ?= python3
 VENV := .venv
+CLEAN_VENV := .venv-clean
+LOCK_FLAGS := --quiet --universal --python-version 3.11 --generate-hashes --custom-compile-command "make lock"
 PY := $(VENV)/bin/python
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint format bench demo browser-deps node-deps clean
+.PHONY: run test test-fast lint format bench demo browser-deps node-deps clean lock
 
-$(VENV)/.installed: requirements.txt
+# Installs come from the lock files: every package pinned, with its hashes (`make lock`).
+$(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
 	touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
+
+# A second venv from requirements.lock alone, what `make run` installs and nothing a test tool
+# brings: tests/clean_venv.py signs in with it and imports everything the product imports
+# there. Rebuilt only when the lock changes; uv (a dev requirement) installs it in seconds.
+$(CLEAN_VENV)/.installed: requirements.lock requirements.txt | $(VENV)/.installed-dev
+	rm -rf $(CLEAN_VENV)
+	$(PYTHON) -m venv --without-pip $(CLEAN_VENV)
+	$(PY) -m uv pip install --quiet --require-hashes -r requirements.lock --python $(CLEAN_VENV)/bin/python
+	touch $@
+
+## Refresh requirements.lock and requirements-dev.lock from requirements*.txt (keeps the pins
+## that still fit; `make lock UPGRADE=--upgrade` takes the newest releases).
+lock: $(VENV)/.installed-dev
+	$(PY) -m uv pip compile $(LOCK_FLAGS) $(UPGRADE) requirements.txt -o requirements.lock
+	$(PY) -m uv pip compile $(LOCK_FLAGS) $(UPGRADE) requirements-dev.txt -c requirements.lock -o requirements-dev.lock
 
 ## Serve the dashboard (builds the demo database on first start). Port: STREAMLIT_SERVER_PORT, default 8501.
 ## Chromium draws the board pack's charts, so it is installed too where the machine allows.
@@ -21,11 +40,24 @@ run: $(VENV)/.installed browser-deps
 	$(PY) -m outcomes init --if-empty --demo
 	$(PY) -m streamlit run dashboard.py
 
-## Everything the tests need, then lint, format check and every test (browser tests included).
-test: $(VENV)/.installed-dev browser-deps node-deps
-	$(PY) -m ruff check .
-	$(PY) -m ruff format --check .
-	$(PY) -m pytest
+# The tests run in two processes at once (pytest-xdist), a test file's tests in one of them, so
+# a file's server or database is made once. PYTEST_WORKERS=0 runs everything in this process.
+PYTEST_WORKERS ?= 2
+PYTEST_PARALLEL = $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile)
+
+## Everything the tests need, then lint, format check and every test (browser tests included),
+## then the time it all took.
+test: $(VENV)/.installed-dev $(CLEAN_VENV)/.installed browser-deps node-deps
+	@start=$$(date +%s); \
+	$(PY) -m ruff check . && $(PY) -m ruff format --check . && $(PY) -m pytest $(PYTEST_PARALLEL); \
+	status=$$?; echo "make test: $$(( $$(date +%s) - start )) s"; exit $$status
+
+## The edit-run loop: unit and page tests and the doctests; no browser, no real data.
+test-fast: $(VENV)/.installed-dev
+	@start=$$(date +%s); \
+	$(PY) -m pytest $(PYTEST_PARALLEL) -m "not browser and not realdata" \
+		tests/unit tests/pages outcomes loaders ui; \
+	status=$$?; echo "make test-fast: $$(( $$(date +%s) - start )) s"; exit $$status
 
 ## Debian's Chromium for the browser tests, where this machine lets us install it.
 browser-deps:
@@ -49,4 +81,4 @@ bench: $(VENV)/.installed-dev
 	$(PY) bench/bench_pages.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) $(CLEAN_VENV) .pytest_cache .ruff_cache test-artifacts

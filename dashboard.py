@@ -4,7 +4,7 @@ import streamlit as st
 
 from loaders import periods
 from outcomes.errors import Busy
-from ui import auth, components, data, pack_control
+from ui import auth, components, data, pack_control, router
 from ui import public as public_view
 from ui.failures import shown_plainly
 
@@ -37,22 +37,8 @@ def _visitor() -> auth.Visitor:
         raise
 
 
-def _landing(view, title: str, icon: str, url_path: str) -> st.Page:
-    """The one page someone not (yet) let in opens on."""
-    return st.Page(view, title=title, icon=icon, url_path=url_path, default=True)
-
-
-def _pages(visitor: auth.Visitor) -> list:
-    """The pages this visitor may open: signed-in people (and the demo, and a read-only
-    database) see the dashboard; an anonymous visitor only the sign-in page (and the public
-    view when it is on); someone the partnership does not know, a page saying so."""
-    if visitor.mode == "anonymous":
-        return [
-            _landing(auth.sign_in_page, "Sign in", ":material/login:", "sign-in"),
-            *_public_pages(visitor),
-        ]
-    if visitor.mode == "unknown":
-        return [_landing(auth.unknown_page, "Not known here", ":material/person_off:", "not-known")]
+def _dashboard_pages(visitor: auth.Visitor) -> list:
+    """The dashboard's own pages; the first is the home page."""
     found = [
         st.Page(
             "pages/overview.py",
@@ -115,7 +101,40 @@ def _pages(visitor: auth.Visitor) -> list:
             visibility="visible" if visitor.may("people.manage") else "hidden",
         )
     )
-    return found + _public_pages(visitor)
+    return found
+
+
+def _gated(view, title: str, icon: str, landing: str) -> list:
+    """Every page's address, each answering with ``view`` (the sign-in page, or "not known
+    here"): a link someone was sent opens at its own address, not Streamlit's "Page not
+    found", and that address is where they arrive once signed in (ui/auth.py)."""
+    paths = [p.url_path for p in _dashboard_pages(auth.Visitor("read-only")) if p.url_path]
+    return [
+        st.Page(view, title=title, icon=icon, url_path=path, default=path == landing,
+                visibility="visible" if path == landing else "hidden")
+        for path in [landing, *paths]
+    ]  # fmt: skip
+
+
+def _pages(visitor: auth.Visitor) -> list:
+    """The pages this visitor may open: signed-in people (and the demo, and a read-only
+    database) see the dashboard; an anonymous visitor the sign-in page at every address (and
+    the public view when it is on); someone the partnership does not know, a page saying so."""
+    if visitor.mode == "anonymous":
+        gate = _gated(auth.sign_in_page, "Sign in", ":material/login:", "sign-in")
+        return gate + _public_pages(visitor)
+    if visitor.mode == "unknown":
+        return _gated(auth.unknown_page, "Not known here", ":material/person_off:", "not-known")
+    return _dashboard_pages(visitor) + _public_pages(visitor)
+
+
+def _menu(pages: list) -> None:
+    """The sidebar's list of pages. Streamlit's own is switched off (``showSidebarNavigation``
+    in .streamlit/config.toml): on the first visit after a start it listed the pages folder's
+    file names ("dashboard, admin, compare…") for seconds before the router replaced them."""
+    for p in pages:
+        if p.visibility != "hidden":
+            st.page_link(p, label=p.title, icon=p.icon)
 
 
 def _menu(pages: list) -> None:
@@ -132,6 +151,7 @@ with shown_plainly():
     visitor = _visitor()
     pages = _pages(visitor)
     page = st.navigation(pages)
+    router.in_app_links(pages)  # links inside the app open without reloading the page
     with st.sidebar:
         _menu(pages)
     if public_view.is_public(page):  # the public view's own sidebar: the public pack only
@@ -143,8 +163,12 @@ with shown_plainly():
     if visitor.mode in ("anonymous", "unknown"):
         with st.sidebar:
             auth.sidebar(visitor)
+        if visitor.mode == "anonymous":
+            auth.remember_address(page)  # to come back to after the identity provider
         page.run()
         st.stop()
+    if visitor.mode == "signed in":
+        auth.return_after_sign_in(page, pages)
     basics = data.basics(data.version())
     with st.sidebar:
         st.markdown(

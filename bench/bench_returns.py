@@ -348,7 +348,11 @@ def run(workdir: Path, n_rows: int, keep: bool, profile: bool) -> dict[str, Any]
         del read
 
         # 3. prepare and preview, first file.
-        t, prepared = _timed(lambda: uploads.prepare(cur, first, today=today))
+        t, prepared = _timed(
+            lambda: uploads.prepare(
+                cur, first, today=today, by=Person(None, UPLOADER, "admin", how="benchmark")
+            )
+        )
         if prepared.errors or len(prepared.observations) != n_rows:
             raise RuntimeError(
                 f"prepare: {len(prepared.observations):,} figures, errors {prepared.errors[:3]}"
@@ -385,7 +389,11 @@ def run(workdir: Path, n_rows: int, keep: bool, profile: bool) -> dict[str, Any]
         notes_after_first = _count(cur, "commentary")
 
         # 5. The same figures, different bytes and name: every figure classified unchanged.
-        t_p, prepared = _timed(lambda: uploads.prepare(cur, again, today=today))
+        t_p, prepared = _timed(
+            lambda: uploads.prepare(
+                cur, again, today=today, by=Person(None, UPLOADER, "admin", how="benchmark")
+            )
+        )
         if prepared.already_loaded is not None or prepared.errors:
             raise RuntimeError("the re-saved file should not count as already loaded")
         t_c, result = _timed(
@@ -402,7 +410,11 @@ def run(workdir: Path, n_rows: int, keep: bool, profile: bool) -> dict[str, Any]
         steps["commit again (all unchanged)"] = {**t_c, "result": result.__dict__}
 
         # 6. A byte-identical copy: recognised by its SHA-256, nothing classified.
-        t_p, prepared = _timed(lambda: uploads.prepare(cur, copy, today=today))
+        t_p, prepared = _timed(
+            lambda: uploads.prepare(
+                cur, copy, today=today, by=Person(None, UPLOADER, "admin", how="benchmark")
+            )
+        )
         if prepared.already_loaded is None:
             raise RuntimeError("the identical copy should be recognised as already loaded")
         t_c, result = _timed(

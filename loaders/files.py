@@ -22,15 +22,20 @@ from __future__ import annotations
 
 import csv
 import io
+import posixpath
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
+from loaders import sheet_xml
 from loaders.problems import FileRefused, Problem
+from loaders.sheet_xml import CellFault, SheetFacts, column_letter, column_number
+
+__all__ = ["CellFault", "SheetFacts", "column_letter", "column_number"]
 
 
 @dataclass(frozen=True)
@@ -69,64 +74,6 @@ def _size(n: int) -> str:
     if n >= 1024:
         return f"{n / 1024:,.1f} KB"
     return f"{n} bytes"
-
-
-def column_letter(index: int) -> str:
-    """Excel's letters for a 1-based column number.
-
-    >>> column_letter(1), column_letter(27), column_letter(16384)
-    ('A', 'AA', 'XFD')
-    """
-    letters = ""
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def column_number(letters: bytes | str) -> int:
-    """The 1-based column number of Excel's letters.
-
-    >>> column_number("A"), column_number(b"XFD")
-    (1, 16384)
-    """
-    if isinstance(letters, bytes):
-        letters = letters.decode("ascii")
-    number = 0
-    for ch in letters.upper():
-        number = number * 26 + ord(ch) - 64
-    return number
-
-
-@dataclass(frozen=True)
-class CellFault:
-    """A cell calamine would read as blank but which holds an Excel error or an unworked formula."""
-
-    ref: str  # e.g. C7
-    what: str  # "#DIV/0!", or "formula" for a formula with no saved result
-
-    def describe(self) -> str:
-        if self.what == "formula":
-            return (
-                f"cell {self.ref} holds a formula Excel has not worked out (no value was saved): "
-                "type the figure itself, or open the file in Excel, let it calculate and save it"
-            )
-        return (
-            f"cell {self.ref} holds the Excel error {self.what}: type the figure, "
-            "or n/a if there is none"
-        )
-
-    def __str__(self) -> str:  # how it shows if it is ever printed as a value
-        return self.what
-
-
-@dataclass
-class SheetFacts:
-    name: str
-    rows: int = 0  # the last row number used (1-based), 0 for an empty sheet
-    columns: int = 0  # the last column number used
-    cells: int = 0
-    faults: dict[tuple[int, int], CellFault] = field(default_factory=dict)  # (row, col), 1-based
 
 
 def refuse(file: str, code: str, message: str, sheet: str | None = None) -> FileRefused:
@@ -184,119 +131,38 @@ def check_suffix(file: str, allowed: tuple[str, ...] = WORKBOOK_SUFFIXES + CSV_S
 
 # --- Workbooks ----------------------------------------------------------------------------
 
-_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
-_ROW = re.compile(rb'<row\b[^>]*?\br="([0-9]{1,7})"')
-_ANY_CELL = re.compile(rb"<c[\s/>]")
-_DIMENSION = re.compile(rb'<dimension\b[^>]*\bref="(?:[A-Z]+[0-9]+:)?([A-Z]{1,3})([0-9]{1,7})"')
-_ERROR_CELL = re.compile(rb'<c\b[^>]*\bt="e"[^>]*>')
-_FORMULA_CELL = re.compile(rb"<c\b([^>]*)>\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(<v>[^<]*</v>|<v/>)?")
-_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
-_TYPE = re.compile(rb'\bt="([a-z]+)"')
-_VALUE = re.compile(rb"\s*(?:<f\b[^>]*?(?:/>|>[^<]*</f>))?\s*<v>([^<]*)</v>")
 _CHUNK = 4 * _MB
+#: the most bytes of workbook.xml or its relationships read to find the sheets
+_INDEX_BYTES = 16 * _MB
+
+
+def _part(book: zipfile.ZipFile, name: str) -> bytes:
+    """A small part of the package, read no further than :data:`_INDEX_BYTES`."""
+    with book.open(name) as stream:
+        data = stream.read(_INDEX_BYTES + 1)
+    if len(data) > _INDEX_BYTES:
+        raise sheet_xml.SheetXmlError(f"{name} is over {_size(_INDEX_BYTES)}")
+    return data
 
 
 def _sheet_names(book: zipfile.ZipFile) -> dict[str, str]:
-    """Worksheet part name -> sheet name as the lead sees it, from workbook.xml and its rels."""
+    """Worksheet part name -> sheet name as the lead sees it, from workbook.xml and its rels,
+    read by a real XML parser (so any quoting, prefix or character reference is understood).
+    Raises SheetXmlError for parts that are not XML."""
     try:
-        workbook = book.read("xl/workbook.xml")
-        rels = book.read("xl/_rels/workbook.xml.rels")
+        workbook = _part(book, "xl/workbook.xml")
+        rels = _part(book, "xl/_rels/workbook.xml.rels")
     except KeyError:
         return {}
-    targets = {
-        m.group(1): m.group(2).decode("utf-8", "replace")
-        for m in re.finditer(rb'<Relationship\b[^>]*?\bId="([^"]+)"[^>]*?\bTarget="([^"]+)"', rels)
-    }
-    targets |= {
-        m.group(2): m.group(1).decode("utf-8", "replace")
-        for m in re.finditer(rb'<Relationship\b[^>]*?\bTarget="([^"]+)"[^>]*?\bId="([^"]+)"', rels)
-    }
+    targets = {r.get("Id"): r.get("Target", "") for r in sheet_xml.elements(rels, "Relationship")}
     names = {}
-    for m in re.finditer(rb"<sheet\b[^>]*>", workbook):
-        tag = m.group(0)
-        name = re.search(rb'\bname="([^"]*)"', tag)
-        rid = re.search(rb'\br:id="([^"]+)"', tag) or re.search(rb'\bid="([^"]+)"', tag)
-        if not (name and rid and rid.group(1) in targets):
+    for sheet in sheet_xml.elements(workbook, "sheet"):
+        target = targets.get(sheet.get("id"))
+        if target is None or sheet.get("name") is None:
             continue
-        target = targets[rid.group(1)]
         part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        part = str(PurePosixPath(part))
-        names[part] = _unescape(name.group(1).decode("utf-8", "replace"))
+        names[posixpath.normpath(part)] = sheet["name"]
     return names
-
-
-def _unescape(text: str) -> str:
-    return (
-        text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", '"')
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
-    )
-
-
-def _scan_sheet(stream, facts: SheetFacts, file: str) -> None:
-    """Measure one sheet's XML as it streams by; refuse as soon as a limit is passed."""
-    carry = b""
-    while True:
-        chunk = stream.read(_CHUNK)
-        if not chunk and not carry:
-            break
-        buffer = carry + chunk
-        if chunk:
-            cut = buffer.rfind(b"</c>")
-            cut = buffer.rfind(b">") if cut < 0 else cut + 4
-            if cut <= 0:
-                carry = buffer
-                if len(carry) > 64 * _MB:  # one tag this long is not a spreadsheet
-                    raise refuse(file, "damaged-workbook", f"{file} is damaged: save it again.")
-                continue
-            body, carry = buffer[:cut], buffer[cut:]
-        else:
-            body, carry = buffer, b""
-        if facts.rows == 0 and (dim := _DIMENSION.search(body)):
-            # Readers size their grid from the declared dimension too: hold it to the limits.
-            _grow(facts, int(dim.group(2)), column_number(dim.group(1)), file)
-        refs = _CELL.findall(body)
-        in_chunk = len(_ANY_CELL.findall(body))
-        facts.cells += in_chunk
-        if refs:
-            _grow(
-                facts,
-                max(int(r) for _, r in refs),
-                max(column_number(c) for c in {c for c, _ in refs}),
-                file,
-            )
-        rows = _ROW.findall(body)
-        if rows:
-            _grow(facts, max(int(r) for r in rows), facts.columns, file)
-        if in_chunk > len(refs):
-            # Cells without a reference are placed one after another along their row, so
-            # their row may reach as far right as the row has cells.
-            widest = max((row.count(b"<c") for row in body.split(b"<row")), default=0)
-            _grow(facts, facts.rows, max(facts.columns, widest), file)
-        if facts.cells > LIMITS.cells:
-            raise _too_many(file, facts, "cells", facts.cells, LIMITS.cells)
-        for m in _ERROR_CELL.finditer(body):
-            ref = _REF.search(m.group(0))
-            value = _VALUE.match(body, m.end())
-            if ref:
-                what = value.group(1).decode("utf-8", "replace") if value else "#ERROR"
-                _fault(facts, ref, what or "#ERROR")
-        for m in _FORMULA_CELL.finditer(body):
-            attrs, value = m.group(1), m.group(2)
-            kind = _TYPE.search(attrs)
-            if kind and kind.group(1) in (b"str", b"e", b"inlineStr"):
-                continue  # text results may be empty; errors are reported above
-            if value is None or value in (b"<v></v>", b"<v/>"):
-                ref = _REF.search(attrs)
-                if ref:
-                    _fault(facts, ref, "formula")
-
-
-def _fault(facts: SheetFacts, ref: re.Match, what: str) -> None:
-    row, col = int(ref.group(2)), column_number(ref.group(1))
-    facts.faults[(row, col)] = CellFault(f"{ref.group(1).decode()}{row}", what)
 
 
 def _grow(facts: SheetFacts, rows: int, columns: int, file: str) -> None:
@@ -307,14 +173,18 @@ def _grow(facts: SheetFacts, rows: int, columns: int, file: str) -> None:
         raise _too_many(file, facts, "columns", facts.columns, LIMITS.columns)
     if facts.rows * facts.columns > LIMITS.cells:
         raise _too_many(file, facts, "cells", facts.rows * facts.columns, LIMITS.cells)
+    if facts.cells > LIMITS.cells:
+        raise _too_many(file, facts, "cells", facts.cells, LIMITS.cells)
 
 
 def _too_many(file: str, facts: SheetFacts, what: str, found: int, limit: int) -> FileRefused:
-    reach = (
-        f" (it reaches cell {column_letter(max(facts.columns, 1))}{max(facts.rows, 1)})"
-        if what != "rows"
-        else ""
-    )
+    """Refused as soon as the sheet's XML reaches past a limit: what it reached so far."""
+    cell = f"cell {column_letter(max(facts.columns, 1))}{max(facts.rows, 1)}"
+    reached = {
+        "rows": f"reaches row {found:,}",
+        "columns": f"reaches column {found:,} ({cell})",
+        "cells": f"spans at least {found:,} cells (it reaches {cell})",
+    }[what]
     return FileRefused(
         [
             Problem(
@@ -326,8 +196,8 @@ def _too_many(file: str, facts: SheetFacts, what: str, found: int, limit: int) -
                     else "too-many-cells"
                 ),
                 "error",
-                f"Sheet {facts.name} of {file} spans {found:,} {what}{reach}; a sheet may have at "
-                f"most {limit:,}. Delete the unused rows and columns (select them, right-click, "
+                f"Sheet {facts.name} of {file} {reached}; a sheet may have at most {limit:,} "
+                f"{what}. Delete the unused rows and columns (select them, right-click, "
                 "Delete) or copy the table into a new workbook, then save and load it again.",
                 file,
                 facts.name,
@@ -360,16 +230,25 @@ def inspect_workbook(data: bytes, file: str) -> dict[str, SheetFacts]:
             f"{file} unpacks to {_size(declared)}; a workbook may unpack to at most "
             f"{_size(LIMITS.unzipped_bytes)}. Split it into smaller workbooks.",
         )
-    names = _sheet_names(book)
     sheets: dict[str, SheetFacts] = {}
     try:
+        names = _sheet_names(book)
         for member in members:
-            part = member.filename
-            is_sheet = part.startswith("xl/worksheets/") and part.endswith(".xml")
+            part = posixpath.normpath(member.filename)
+            # Every part a reader may take for a sheet: those the workbook names, wherever
+            # they are, and any in the worksheets folder.
+            is_sheet = part in names or (
+                part.startswith("xl/worksheets/") and part.endswith(".xml")
+            )
             with book.open(member) as stream:
                 if is_sheet:
                     facts = SheetFacts(names.get(part, PurePosixPath(part).stem))
-                    _scan_sheet(stream, facts, file)
+                    sheet_xml.scan_sheet(
+                        stream,
+                        facts,
+                        lambda rows, columns, f=facts: _grow(f, rows, columns, file),
+                        LIMITS.cells,
+                    )
                     sheets[facts.name] = facts
                 else:
                     # zipfile stops at the declared size and checks the CRC, so reading a part
@@ -378,6 +257,12 @@ def inspect_workbook(data: bytes, file: str) -> dict[str, SheetFacts]:
                         pass
     except FileRefused:
         raise
+    except sheet_xml.SheetXmlError as err:
+        raise refuse(
+            file,
+            "damaged-workbook",
+            f"{file} is damaged ({err}). Open it in Excel and save it again as .xlsx.",
+        ) from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError):
         raise refuse(
             file,
@@ -400,8 +285,8 @@ def sheet_names(data: bytes, file: str) -> list[str]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as book:
             return list(_sheet_names(book).values())
-    except (zipfile.BadZipFile, ValueError, OSError):
-        return []
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
+        return []  # the readers, which measure first, say what is wrong with it
 
 
 def safe_file_name(name: str, allowed: tuple[str, ...] = WORKBOOK_SUFFIXES + CSV_SUFFIXES) -> str:

@@ -70,6 +70,8 @@ class PoliceUkResult:
     rows_without_location: int  # no LSOA: cannot be placed; counted, left out of "all"
     months: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # each series' crime type in police.uk's own words ("Anti-social behaviour"), by its code
+    crime_types: dict[str, str] = field(default_factory=dict)
 
 
 def series_code(crime_type: str) -> str:
@@ -192,4 +194,5 @@ def read_police_uk(paths: Iterable[str | Path], area_name: str = "Plymouth") -> 
         rows_without_location=int(without_location.sum()),
         months=sorted(rows["period"].unique().tolist()),
         problems=problems,
+        crime_types={series_code(t): " ".join(str(t).split()) for t in rows["Crime type"].unique()},
     )

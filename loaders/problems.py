@@ -35,6 +35,9 @@ CATALOGUE: dict[str, Check] = {
     # The file itself, checked before anything is parsed (loaders.files).
     "file-too-large": Check(E, "The file is larger than a file may be."),
     "unreadable-file": Check(E, "The file cannot be opened as the kind of file it claims to be."),
+    "beyond-reading-limits": Check(
+        E, "The file could not be read within the memory and time a file may take."
+    ),
     "damaged-workbook": Check(E, "The workbook is damaged: save it again."),
     "missing-sheet": Check(E, "The workbook has no sheet {sheet}."),
     "too-many-rows": Check(E, "Sheet {sheet} has more rows than a sheet may."),
@@ -49,6 +52,7 @@ CATALOGUE: dict[str, Check] = {
     "blank-code": Check(E, "A row has figures but no indicator code."),
     "skipped-row": Check(I, "A row with nothing in it was skipped."),
     "after-table": Check(W, "Something below the table was not read."),
+    "note-below": Check(I, "A line under the table was read as a note, not as a figure."),
     "other-sheet": Check(I, "Sheet {sheet} was not read: the return is on one sheet."),
     "extra-column": Check(I, "Column {column} is not one of the return's and was not read."),
     "duplicate-column": Check(W, "Column {column} appears twice; the first one was read."),
@@ -65,7 +69,7 @@ CATALOGUE: dict[str, Check] = {
     "unknown-area": Check(E, "The area '{value}' is not one of the partnership's areas."),
     "area-not-reported": Check(E, "The indicator is reported for the whole partnership only."),
     "blockage-invalid": Check(E, "The blockage column takes Y or N, not '{value}'."),
-    "no-figure": Check(I, "No figure was given, so nothing is recorded for this row."),
+    "no-figure": Check(I, "No figure was given, so no figure is recorded for this row."),
     "value-read-as-percent": Check(I, "A fraction in a percentage cell was read as a percentage."),
     "big-change": Check(W, "The figure changed by more than half since the previous period."),
     "small-number": Check(W, "The count is below the indicator's small-number threshold."),
@@ -194,6 +198,18 @@ class Refused(Exception):
     def __init__(self, message: str, problems: list[Any] | None = None):
         super().__init__(message)
         self.problems = list(problems or [])
+
+    def __reduce__(self):
+        # A file is read in a child process (loaders.isolation), and its refusal comes back
+        # pickled: rebuilt as the same kind with the same problems, whatever its __init__ takes.
+        return (_rebuilt, (type(self), self.args, self.__dict__))
+
+
+def _rebuilt(kind: type[Refused], args: tuple, state: dict) -> Refused:
+    refused = Exception.__new__(kind)
+    refused.args = args
+    refused.__dict__.update(state)
+    return refused
 
 
 class FileRefused(Refused):

@@ -25,9 +25,12 @@ How a return is read:
   - blank rows are skipped;
   - a row with an indicator code is a row of figures (if the code does not look like a code,
     e.g. ``Notes``, the row also needs a period, value, target or previous value);
-  - a row with a value but no indicator code is a ``blank-code`` error and is left out;
+  - a row with a value but no indicator code is a ``blank-code`` error and is left out, unless
+    the value is words alone on the row ("Source: Police recorded crime" under a layout whose
+    first column is Value), which is a line of text like any other;
   - any other row with text (a heading or a note) is a *note under the table* if no row of
-    figures follows it, and goes to ``notes_below``; if figures follow, it was a heading inside
+    figures follows it, and goes to ``notes_below`` with a ``note-below`` note saying so (read
+    as a note, not a figure); if figures follow, it was a heading inside
     the table and is skipped with a ``skipped-row`` note;
   - after two or more blank rows the table has ended: everything below goes to
     ``notes_below`` (an ``after-table`` warning names any row there that looks like figures).
@@ -229,7 +232,8 @@ def _read_rows(
     found = header.found
     problems: list[Problem] = []
     records: list[dict] = []
-    notes: list[str] = []
+    notes: list[tuple[int, str]] = []  # row number and text of each note under the table
+    after_table: set[int] = set()  # rows under the table that look like figures (warned of)
     pending: list[tuple[int, str]] = []  # text rows not yet known to be headings or notes
     blank_run = 0
     data_seen = False
@@ -260,15 +264,16 @@ def _read_rows(
         gap, blank_run = blank_run, 0
         if not in_notes and data_seen and gap >= _GAP_ENDS_TABLE:
             in_notes = True
-            notes.extend(text for _, text in pending)
+            notes.extend(pending)
             pending.clear()
         text = " ".join(_text(c) for c in row if c is not None)
         code = _cell(row, found, "indicator_code")
         value = _cell(row, found, "value")
 
         if in_notes:
-            notes.append(text)
+            notes.append((number, text))
             if code is not None and value is not None:
+                after_table.add(number)
                 problem(
                     "after-table",
                     "warning",
@@ -281,7 +286,7 @@ def _read_rows(
                 )
             continue
 
-        if code is None and value is not None:
+        if code is None and value is not None and not _prose(row, value):
             data_seen = True
             headings()
             problem(
@@ -321,8 +326,32 @@ def _read_rows(
 
         pending.append((number, text))
 
-    notes.extend(text for _, text in pending)
-    return records, problems, notes
+    notes.extend(pending)
+    for number, text in notes:
+        if number not in after_table:
+            shown = text if len(text) <= 60 else text[:57] + "…"
+            problem(
+                "note-below",
+                "info",
+                f"Row {number} ('{shown}') is under the table, so it was read as a note and "
+                "not as a figure.",
+                number,
+            )
+    return records, problems, [text for _, text in notes]
+
+
+def _prose(row: Sequence[object], value: object) -> bool:
+    """A line of words alone on its row, such as "Source: Police recorded crime" typed in a
+    layout whose first column is Value: a note, not a figure without its code.
+
+    >>> _prose(["Source: Police recorded crime", None], "Source: Police recorded crime")
+    True
+    >>> _prose(["about 20", None], "about 20"), _prose([12, "Total"], 12)
+    (False, False)
+    """
+    if not isinstance(value, str) or sum(c is not None for c in row) != 1:
+        return False
+    return sum(any(ch.isalpha() for ch in word) for word in value.split()) >= 2
 
 
 def _source(path: str | PathLike | IO[bytes], file_name: str | None) -> tuple[str, bytes]:

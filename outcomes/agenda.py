@@ -144,7 +144,7 @@ def since_last_meeting(
         meeting,
         _tidy(changed),
         _tidy(fresh),
-        _tidy(_overdue_returns(now)),
+        _tidy(_overdue_returns(now, calendar.computed_codes(cur))),
         _blockages(cur, since, until),
         _tidy(acts[acts["overdue"]][OVERDUE_ACTION_COLUMNS]),
         frozen,
@@ -294,12 +294,12 @@ def change_words(direction: str) -> str:
     return CHANGE_WORDS.get(direction, direction)
 
 
-def _overdue_returns(now: pd.DataFrame) -> pd.DataFrame:
+def _overdue_returns(now: pd.DataFrame, computed: set[str]) -> pd.DataFrame:
     """Indicators whose figures for the latest period due by the reporting calendar are
-    missing at the date judged at."""
+    missing at the date judged at. A figure computed from public data is no lead's return."""
     rows = []
     for r in now.to_dict("records"):
-        if r.get("due_days") is None or pd.isna(r["due_days"]):
+        if r.get("due_days") is None or pd.isna(r["due_days"]) or r["indicator_code"] in computed:
             continue
         kind, days = periods.FREQUENCY_KIND[r["frequency"]], int(r["due_days"])
         on = pd.Timestamp(r["as_at"]).date()

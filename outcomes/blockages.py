@@ -7,6 +7,8 @@ and a note in ``blockage_resolution`` and the audit trail.
 
 from __future__ import annotations
 
+from typing import Any
+
 import duckdb
 
 from outcomes import meetings
@@ -69,3 +71,51 @@ def resolve_blockage(
             after={"open": False, "outcome": outcome, "note": note},
         )
     return len(ids)
+
+
+# ---------------------------------------------------------------------------------------------
+# A commentary as the board reads it
+
+
+def story(note: dict[str, Any] | None) -> str | None:
+    """The story behind the curve a commentary tells, as the board reads it, or None. When it
+    is the blockage's own text (a return's row marked Y carries its commentary as what is
+    blocked) it is said once, as the blockage (:func:`blockage_text`).
+
+    >>> story({"narrative": " Calls up. ", "blockage": False, "blockage_detail": None})
+    'Calls up.'
+    >>> story({"narrative": "No trainer.", "blockage": True, "blockage_detail": "No trainer."})
+    """
+    if not note:
+        return None
+    told = _said(note.get("narrative"))
+    if told is None or told == blockage_text(note):
+        return None
+    return told
+
+
+def blockage_text(note: dict[str, Any] | None) -> str | None:
+    """What a commentary escalates to the board, or None when it raises no blockage: what is
+    blocked, else its narrative, else "no detail given".
+
+    >>> blockage_text({"narrative": "No trainer.", "blockage": True, "blockage_detail": None})
+    'No trainer.'
+    >>> blockage_text({"narrative": "x", "blockage": False}) is None
+    True
+    """
+    if not note or _missing_value(note.get("blockage")) or not note.get("blockage"):
+        return None
+    return _said(note.get("blockage_detail")) or _said(note.get("narrative")) or "no detail given"
+
+
+def _said(text: Any) -> str | None:
+    if text is None or _missing_value(text) or not str(text).strip():
+        return None
+    return str(text).strip()
+
+
+def _missing_value(value: Any) -> bool:
+    try:
+        return bool(value != value)  # NaN and pandas' NA are not equal to themselves
+    except (TypeError, ValueError):
+        return False

@@ -360,6 +360,29 @@ def status_rows(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     ]
 
 
+def status_rows_as_seen(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """The ``indicator_status`` rows (``status`` is the computed one), each with the status the
+    board sees (``board_status``: an accountable person's override where there is one, or
+    SPC's where the framework reads the status from it) and the override and its reason."""
+    rows = status_rows(cur)
+    seen = {
+        r["indicator_code"]: r
+        for r in indicator_ratings(cur)[
+            ["indicator_code", "effective_status", "status_override", "override_reason"]
+        ].to_dict("records")
+    }
+    for r in rows:
+        found = seen.get(r["indicator_code"], {})
+        override = found.get("status_override")
+        override = override if isinstance(override, str) else None
+        reason = found.get("override_reason")
+        seen_status = found.get("effective_status")
+        r["board_status"] = seen_status if isinstance(seen_status, str) else r["status"]
+        r["status_override"] = override
+        r["override_reason"] = reason if override and isinstance(reason, str) else None
+    return rows
+
+
 @dataclass(frozen=True)
 class Filters:
     tiers: tuple[str, ...] = ()

@@ -23,6 +23,7 @@ import duckdb
 
 from loaders import periods
 from loaders.periods import Period
+from outcomes import wording
 
 
 def due_date(period: Period, days: int) -> date:
@@ -82,15 +83,16 @@ class Due:
         """What the lead reads.
 
         >>> Due(periods.quarter(2025, 2), date(2025, 11, 14), False).sentence
-        'Your Q2 2025/26 return is due by 14 November 2025.'
+        'Your Q2 2025/26 (Jul–Sep 2025) return can be sent from 1 October 2025 and is due by 14 November 2025.'
         >>> Due(periods.quarter(2025, 1), date(2025, 8, 14), True).sentence
-        'Your Q1 2025/26 return was due by 14 August 2025 and is overdue.'
+        'Your Q1 2025/26 (Apr–Jun 2025) return was due by 14 August 2025 and is overdue.'
         """
-        name = return_name(self.period)
+        name = wording.period(self.period.code)
         when = periods.long_date(self.due)
         if self.overdue:
             return f"Your {name} return was due by {when} and is overdue."
-        return f"Your {name} return is due by {when}."
+        opens = periods.long_date(self.period.end + timedelta(days=1))
+        return f"Your {name} return can be sent from {opens} and is due by {when}."
 
 
 def return_name(period: Period) -> str:
@@ -103,6 +105,16 @@ def return_name(period: Period) -> str:
         fy, q = period.code.split(" ")
         return f"{q} {fy}"
     return period.label
+
+
+# An indicator a lead's return asks for: not one computed from public data (``derived_from``
+# in the framework), which loading the public files works out.
+NOT_COMPUTED = "i.code NOT IN (SELECT indicator_code FROM indicator_derivation)"
+
+
+def computed_codes(cur: duckdb.DuckDBPyConnection) -> set[str]:
+    """The indicators computed from public data: never a lead's return, never overdue from one."""
+    return {r[0] for r in cur.execute("SELECT indicator_code FROM indicator_derivation").fetchall()}
 
 
 def next_return(cur: duckdb.DuckDBPyConnection, priority_id: str, today: date | None = None) -> Due:
@@ -138,7 +150,7 @@ def next_returns(
     owed: dict[str, list[tuple[str, str]]] = {pid: [] for pid in days}
     for pid, code, frequency in cur.execute(
         "SELECT pr.id, i.code, i.frequency FROM indicator i JOIN priority pr ON pr.id = i.priority_id "
-        f"WHERE i.code NOT IN (SELECT indicator_code FROM indicator_derivation) {only}",
+        f"WHERE {NOT_COMPUTED} {only}",
         args,
     ).fetchall():
         owed[pid].append((code, frequency))

@@ -7,67 +7,45 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 
 from loaders.problems import as_text
-from outcomes import board, cli_public, framework, status, uploads
+from outcomes import board, cli_public, cli_statistics, framework, status, uploads
+from outcomes.cli_common import (
+    CommandError,
+    DatabaseBusy,
+    _db_argument,
+    _json_default,
+    _open,
+    _print_json,
+    _read,
+)
 from outcomes.cli_people import actor, actor_argument, add_user_commands
 from outcomes.demo import DEMO_FRAMEWORK, build_demo
 from outcomes.errors import Refused
-from outcomes.store import open_store, resolve_db_path
-
-
-class CommandError(Refused):
-    """A problem the user can fix; printed without a traceback, exit code 2."""
-
-
-def _db_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--db",
-        metavar="PATH",
-        help="database file (default: $OUTCOMES_DB, else data/outcomes.duckdb)",
-    )
-
-
-def _open(db: str | None):
-    path = resolve_db_path(db)
-    try:
-        return open_store(path)
-    except duckdb.IOException as err:
-        if "lock" in str(err).lower():
-            raise CommandError(
-                f"{path} is open in another program (probably the running dashboard). "
-                "Stop it first, or point --db at another file."
-            ) from None
-        raise CommandError(f"cannot open {path}: {err}") from None
-
-
-def _read(db: str | None, read):
-    """What ``read`` finds in the store, which is closed again: the commands that only look."""
-    store = _open(db)
-    try:
-        return read(store.cursor())
-    finally:
-        store.close()
-
-
-def _print_json(value) -> int:
-    print(json.dumps(value, default=_json_default, indent=2))
-    return 0
+from outcomes.people import command_line_person
+from outcomes.store import resolve_db_path
 
 
 def cmd_init(args: argparse.Namespace) -> int:
     path = resolve_db_path(args.db)
     # Read the framework before touching the database, so a bad file changes nothing.
     source = Path(args.framework) if args.framework else DEMO_FRAMEWORK
-    fw = framework.read_file(source)
+    fw = framework.read_file(source, by=command_line_person())
     if args.replace and path.exists():
         path.unlink()
         Path(f"{path}.wal").unlink(missing_ok=True)
-    store = _open(args.db)
+    try:
+        store = _open(args.db)
+    except DatabaseBusy as busy:
+        if not args.if_empty:
+            raise
+        # `make run`: whoever holds the file has it set up; the dashboard starts and says
+        # "the database is busy" until it is free.
+        print(f"{busy} Not checked now; nothing to do.")
+        return 0
     try:
         cur = store.cursor()
         has_framework = cur.execute("SELECT count(*) FROM partnership").fetchone()[0] > 0
@@ -92,16 +70,8 @@ def cmd_init(args: argparse.Namespace) -> int:
         store.close()
 
 
-def _json_default(value):
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if hasattr(value, "item"):
-        return value.item()
-    raise TypeError(f"cannot write {type(value).__name__} as JSON")
-
-
 def cmd_status(args: argparse.Namespace) -> int:
-    rows = _read(args.db, board.status_rows)
+    rows = _read(args.db, board.status_rows_as_seen)
     if args.json:
         return _print_json(rows)
     header = f"{'priority':<22} {'indicator':<9} {'period':<11} {'value':>10} {'target':>10} {'polarity':<8} status"
@@ -110,9 +80,12 @@ def cmd_status(args: argparse.Namespace) -> int:
     for r in rows:
         value = "–" if r["value"] is None else f"{r['value']:,.2f}".rstrip("0").rstrip(".")
         target = "–" if r["target"] is None else f"{r['target']:,.2f}".rstrip("0").rstrip(".")
+        shown = status.badge_text(r["board_status"])
+        if r["status_override"]:
+            shown += f" (overridden; computed {status.badge_text(r['status'])})"
         print(
             f"{r['priority_id']:<22} {r['indicator_code']:<9} {r['period'] or '–':<11} {value:>10} "
-            f"{target:>10} {r['polarity']:<8} {status.badge_text(r['status'])}"
+            f"{target:>10} {r['polarity']:<8} {shown}"
         )
     return 0
 
@@ -131,11 +104,12 @@ def cmd_framework_export(args: argparse.Namespace) -> int:
 
 
 def cmd_framework_import(args: argparse.Namespace) -> int:
-    fw = framework.read_file(args.file)
     store = _open(args.db)
     try:
         cur = store.cursor()
-        counts = framework.import_framework(cur, fw, by=actor(args, cur))
+        person = actor(args, cur)
+        fw = framework.read_file(args.file, by=person)
+        counts = framework.import_framework(cur, fw, by=person)
     finally:
         store.close()
     print(
@@ -210,32 +184,36 @@ def cmd_load(args: argparse.Namespace) -> int:
         cur = store.cursor()
         bar = _ProgressBar(len(args.files))
         prepared = []
+        person = actor(args, cur)
         for name in args.files:
             bar(0.1, f"Reading {Path(name).name}")
-            prepared.append(uploads.prepare(cur, name, fmt=args.format))
+            prepared.append(uploads.prepare(cur, name, by=person, fmt=args.format))
             bar.next_file()
         try:
             bar = _ProgressBar(1)
             results = uploads.commit_all(
                 cur,
                 prepared,
-                by=actor(args, cur),
+                by=person,
                 accept_warnings=args.accept_warnings,
                 progress=bar,
             )
             bar.next_file()
         except uploads.UploadRefused as err:
             refused, results = str(err), [None] * len(prepared)
+        # What each upload put before the board besides figures: its commentary and blockages.
+        told = [uploads.upload_commentary(cur, r.upload_id if r else None) for r in results]
     finally:
         store.close()
     report = []
-    for prep, result in zip(prepared, results, strict=True):
+    for prep, result, notes in zip(prepared, results, told, strict=True):
         entry = {
             "file": prep.file_name,
             "format": prep.source_format,
             "summary": prep.summary,
             "problems": prep.problems,
             "result": None,
+            "commentary": notes,
         }
         if result is not None:
             entry["result"] = {
@@ -278,6 +256,8 @@ def cmd_load(args: argparse.Namespace) -> int:
                 print(
                     f"  loaded as upload {result['upload_id']}: {result['new']} new, {result['revised']} revised, {result['unchanged']} unchanged"
                 )
+            for line in uploads.commentary_lines(entry["commentary"]):
+                print(f"  commentary for the board: {line}")
     if refused:
         print(refused, file=sys.stderr)
         return 1
@@ -388,88 +368,6 @@ def cmd_pack(args: argparse.Namespace) -> int:
     return 0
 
 
-# --- Statistics: SPC and comparison with other areas (issue 11) ------------------------------
-
-
-def _statistic(db: str | None, read):
-    """A statistic read from the store; nothing to compare is said plainly."""
-    from outcomes import statistics
-
-    try:
-        return _read(db, read)
-    except statistics.ComparisonError as err:
-        raise CommandError(str(err)) from None
-
-
-def _figure(x) -> str:
-    return "–" if x is None else f"{x:,.2f}"
-
-
-def cmd_spc(args: argparse.Namespace) -> int:
-    from outcomes import spc, statistics
-
-    chart = _statistic(
-        args.db, lambda cur: statistics.code_chart(cur, args.code, args.area, args.profile)
-    )
-    if args.json:
-        return _print_json(spc.to_dict(chart))
-    num = _figure
-    print(f"{args.code}: XmR chart, profile {chart.profile} ({spc.PROFILES[chart.profile].title})")
-    print(f"{'period':<12} {'value':>10} {'mean':>10} {'lower':>10} {'upper':>10}  special cause")
-    for p in chart.points:
-        cause = p.special_cause or ""
-        if p.rules:
-            cause += " (" + ", ".join(spc.RULE_WORDS[r] for r in p.rules) + ")"
-        if p.ghosted:
-            cause = f"left out: {p.ghosted}"
-        mark = "↻ " if p.recalculated else ""
-        print(
-            f"{mark + p.period:<12} {num(p.value):>10} {num(p.mean):>10} "
-            f"{num(p.lower_limit):>10} {num(p.upper_limit):>10}  {cause}"
-        )
-    if chart.reason:
-        print(f"run chart only: {chart.reason}")
-    print(f"variation: {spc.icon_text(chart.variation)}")
-    print(f"assurance: {spc.icon_text(chart.assurance)}")
-    return 0
-
-
-def cmd_compare(args: argparse.Namespace) -> int:
-    from outcomes import compare, statistics
-
-    result = _statistic(
-        args.db,
-        lambda cur: statistics.compare_code(
-            cur,
-            args.code,
-            period=args.period,
-            group=args.group,
-            polarity=args.polarity,
-            area=args.area,
-        ),
-    )
-    if args.json:
-        return _print_json(statistics.comparison_dict(result))
-    num = _figure
-    bench = num(result.benchmark_value)
-    print(
-        f"{result.code}: {result.name}, {result.period}; benchmark {result.benchmark_name} {bench}"
-    )
-    if result.group:
-        rank = f", {result.us} ranks {result.rank[0]} of {result.rank[1]}" if result.rank else ""
-        print(f"comparator group {result.group}: pooled {num(result.group_value)}{rank}")
-    print(f"{'area':<11} {'name':<28} {'count':>9} {'value':>9} {'95% interval':>19}  compared")
-    for r in result.rows:
-        ci = f"{num(r.lower_95)} to {num(r.upper_95)}" if r.value is not None else "–"
-        word = compare.COMPARED_WORDS[r.compared] + (" (99.8%)" if r.significant else "")
-        print(
-            f"{r.area:<11} {r.name[:28]:<28} {num(r.count):>9} {num(r.value):>9} {ci:>19}  {word}"
-        )
-    if result.note:
-        print(result.note)
-    return 0
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m outcomes", description="Outcomes framework dashboard: data commands."
@@ -570,7 +468,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_actions)
 
     _add_pack(sub)
-    _add_statistics(sub)
+    cli_statistics.add_parsers(sub)
     add_user_commands(sub, _db_argument, _open)
     return parser
 
@@ -608,41 +506,6 @@ def _add_pack(sub) -> None:
     )
     p.set_defaults(func=cmd_pack)
     cli_public.add_parser(sub, _db_argument)
-
-
-def _add_statistics(sub) -> None:
-    """SPC and comparison with other areas (issue 11)."""
-    p = sub.add_parser(
-        "spc", help="an indicator's or series' SPC (XmR) chart: limits, special causes, icons"
-    )
-    _db_argument(p)
-    p.add_argument("code", metavar="CODE", help="indicator code (SV01) or series code")
-    p.add_argument("--area", default="all", help="area code (default: all, the whole partnership)")
-    p.add_argument(
-        "--profile",
-        choices=["mdc", "plotthedots"],
-        help="rule profile (default: the framework's, else mdc)",
-    )
-    p.add_argument("--json", action="store_true", help="print the chart as JSON")
-    p.set_defaults(func=cmd_spc)
-
-    p = sub.add_parser(
-        "compare", help="compare areas: intervals and better/similar/worse than a benchmark"
-    )
-    _db_argument(p)
-    p.add_argument("code", metavar="CODE", help="indicator code or series code")
-    p.add_argument("--area", help="the area to rank in the group (default: the group's own, us)")
-    p.add_argument(
-        "--period", help="period code, e.g. 'YE 2022-12' or '2024/25' (default: the latest)"
-    )
-    p.add_argument("--group", metavar="NAME", help="a comparator group from the framework")
-    p.add_argument(
-        "--polarity",
-        choices=["higher", "lower"],
-        help="which way is better (default: the indicator's; none for a series)",
-    )
-    p.add_argument("--json", action="store_true", help="print the comparison as JSON")
-    p.set_defaults(func=cmd_compare)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -5,33 +5,34 @@ from __future__ import annotations
 import argparse
 import json
 
-from outcomes.cli_people import actor_argument
+from loaders import periods
+from outcomes import public
+from outcomes.cli_common import _json_default, _open
+from outcomes.cli_people import actor, actor_argument
 
 
 def cmd_public(args: argparse.Namespace) -> int:
-    from outcomes import public
-    from outcomes.cli import _json_default, _open
-    from outcomes.cli_people import actor
-
     store = _open(args.db)
     try:
         cur = store.cursor()
+        changed = None
         if args.switch in ("on", "off"):
             changed = public.set_public_view(cur, args.switch == "on", by=actor(args, cur))
-            print(
-                f"the public view is now {args.switch}"
-                if changed
-                else f"the public view was already {args.switch}; nothing changed"
-            )
         facts = public.public_view_facts(cur)
     finally:
         store.close()
-    if args.json:
-        print(json.dumps(facts, default=_json_default, indent=2))
+    if args.json:  # JSON only on stdout, so a script can read it: whether it changed is a field
+        print(json.dumps({**facts, "changed": changed}, default=_json_default, indent=2))
         return 0
+    if changed is not None:
+        print(
+            f"the public view is now {args.switch}"
+            if changed
+            else f"the public view was already {args.switch}; nothing changed"
+        )
     line = f"the public view is {'on' if facts['enabled'] else 'off'}"
     if facts["changed_by"]:
-        line += f" (set by {facts['changed_by']} on {facts['changed_at']:%d %B %Y at %H:%M})"
+        line += f" (set by {facts['changed_by']} on {periods.long_datetime(facts['changed_at'])})"
     print(line)
     print(
         f"{facts['public_indicators']} of {facts['indicators']} indicators are marked public "

@@ -8,10 +8,13 @@ lists each located problem when there are several. The pages and the command lin
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 # Declared beside the Problem it carries, below both packages: the loaders refuse too.
 from loaders.problems import Refused
 
-__all__ = ["Busy", "Conflict", "Refused", "StillLinked"]
+__all__ = ["Busy", "Conflict", "Refused", "StillLinked", "lock_holder"]
 
 
 class Conflict(Refused):
@@ -24,3 +27,25 @@ class Busy(Refused):
 
 class StillLinked(Refused):
     """A row others still point at cannot be removed or renamed (a priority an action links to)."""
+
+
+_HOLDER = re.compile(r"lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
+
+
+def lock_holder(err: BaseException) -> str:
+    """Who holds the file, from DuckDB's message and the process's own command line: the
+    dashboard, another command, or the program DuckDB names; never a guess."""
+    found = _HOLDER.search(str(err))
+    if not found:
+        return "another program"
+    pid = found["pid"]
+    try:
+        words = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode().split()
+    except OSError:
+        words = []
+    if any("streamlit" in w for w in words):
+        return f"the dashboard (process {pid})"
+    if "outcomes" in words:
+        command = " ".join(words[words.index("outcomes") + 1 :][:2])
+        return f"another command, `python -m outcomes {command}` (process {pid})"
+    return f"another program, {Path(found['program']).name} (process {pid})"

@@ -25,6 +25,7 @@ import pandas as pd
 from loaders import files
 from outcomes import framework, spreadsheets
 from outcomes.errors import Refused
+from outcomes.people import Person, require
 
 FORMATS = {"csv": "CSV", "xlsx": "Excel workbook", "parquet": "Parquet"}
 MIME = {
@@ -123,12 +124,16 @@ def framework_file(cur: duckdb.DuckDBPyConnection, fmt: str) -> bytes:
         return path.read_bytes()
 
 
-def framework_from_upload(content: bytes, file_name: str) -> framework.Framework:
-    """A framework from bytes a visitor sent; raises FrameworkError listing every problem.
+def framework_from_upload(
+    content: bytes, file_name: str, *, by: Person | None
+) -> framework.Framework:
+    """A framework from bytes ``by`` sent; raises FrameworkError listing every problem, and
+    refuses (NotPermitted) before reading a byte unless they may change the framework.
 
     As for returns, the bytes go under a name of the server's making; the visitor's name is
     only a label in the messages.
     """
+    require(by, "framework.change")  # before the bytes are even written down
     allowed = (".xlsx", ".yaml", ".yml")
     suffix = Path(file_name).suffix.lower()
     if suffix not in allowed:
@@ -142,7 +147,7 @@ def framework_from_upload(content: bytes, file_name: str) -> framework.Framework
         path = Path(folder) / f"framework{suffix}"
         path.write_bytes(content)
         try:
-            return framework.read_file(path)
+            return framework.read_file(path, by=by)
         except framework.FrameworkError as err:
             # The problems name the server's temporary file; the visitor knows their own name.
             raise framework.FrameworkError(

@@ -5,12 +5,12 @@
   by exception, in ``outcomes.agenda``.
 * Commentary is the story behind the curve, per indicator and period. The accountable person
   may override a computed status only with a reason; both statuses are kept and shown.
-* Every change to commentary and actions writes the audit log with what it was before.
+* Every change to commentary and actions writes the audit log with what it was before
+  (``outcomes.trail`` reads it back in words).
 """
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -18,11 +18,12 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from loaders import files, periods
+from loaders import days, files, periods
+from loaders.isolation import read_isolated
 from loaders.problems import FileRefused, Problem, as_text, problem
-from outcomes import spreadsheets, status
+from outcomes import spreadsheets, status, wording
 from outcomes.errors import Conflict, Refused
-from outcomes.people import Person, require, writes
+from outcomes.people import Person, priority_titles, require, writes
 from outcomes.store import audit, first_row, transaction
 
 ACTION_STATUSES = ("open", "done")
@@ -39,20 +40,20 @@ class MeetingError(Refused, ValueError):
 IMPORT_REFUSED = "Nothing was imported. Fix these rows:"
 
 
-def parse_date(value: Any, what: str) -> date:
-    """A date from a date, a datetime or text such as 2025-05-15; ``what`` names it in the error.
+_WRITE_A_DATE = "is not a date: write it day first, as 31/05/2026, or as 31 May 2026."
 
-    >>> parse_date("2025-05-15", "The meeting date")
-    datetime.date(2025, 5, 15)
+
+def parse_date(value: Any, what: str) -> date:
+    """A date from a date, an Excel day number or text, day first as the UK writes it
+    (``loaders.days``); ``what`` names it in the error.
+
+    >>> parse_date("2025-05-15", "The meeting date"), parse_date("31/05/2026", "The due date")
+    (datetime.date(2025, 5, 15), datetime.date(2026, 5, 31))
     """
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise MeetingError(f"{what} '{value}' is not a date: write it as 2025-05-15.") from None
+    found = days.read_day(value)
+    if found is None:
+        raise MeetingError(f"{what} '{value}' {_WRITE_A_DATE}")
+    return found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -78,7 +79,7 @@ def record_meeting(
         )
     if cur.execute("SELECT count(*) FROM meeting WHERE meeting_date = ?", [when]).fetchone()[0]:
         raise MeetingError(
-            f"A meeting on {when:%d %B %Y} is already recorded; its statuses stay as they were frozen."
+            f"A meeting on {periods.long_date(when)} is already recorded; its statuses stay as they were frozen."
         )
     with transaction(cur):
         meeting_id = cur.execute(
@@ -152,7 +153,7 @@ def may_comment_on(
     ).fetchone()
     if found is None:
         raise MeetingError(f"There is no indicator {indicator_code}.")
-    require(by, action, priorities=[found[0]])
+    require(by, action, priorities=[found[0]], titles=priority_titles(cur))
     return found[0]
 
 
@@ -177,7 +178,7 @@ def add_commentary(
     (``outcomes.public``); a blockage or an override's reason is never published."""
     priority_id = may_comment_on(cur, indicator_code, by)
     if status_override is not None:
-        require(by, "status.override", priorities=[priority_id])
+        require(by, "status.override", priorities=[priority_id], titles=priority_titles(cur))
     try:
         period = periods.parse_code(period).code
     except periods.PeriodError as err:
@@ -258,7 +259,8 @@ def latest_commentary(
     frame = cur.execute(
         """
         SELECT id, period, narrative, actions_taken, blockage, blockage_detail, status_override,
-               override_reason, author, created_at
+               override_reason, author, created_at, coalesce(published, false) AS published,
+               upload_id
         FROM commentary_live WHERE indicator_code = ? AND (? IS NULL OR period = ?)
         ORDER BY created_at DESC, id DESC LIMIT 1
         """,
@@ -348,18 +350,21 @@ def _action_row(cur, reference: str) -> dict[str, Any] | None:
     return first_row(frame)
 
 
+def _blank(value: Any) -> bool:
+    """None, NaN (pandas' empty cell) or only spaces."""
+    return (
+        value is None or (not isinstance(value, str) and pd.isna(value)) or not str(value).strip()
+    )
+
+
 def _meeting_id(cur, meeting_date: Any) -> int | None:
-    if (
-        meeting_date is None
-        or (not isinstance(meeting_date, str) and pd.isna(meeting_date))
-        or str(meeting_date).strip() == ""
-    ):
+    if _blank(meeting_date):
         return None
     when = parse_date(meeting_date, "The meeting date")
     row = cur.execute("SELECT id FROM meeting WHERE meeting_date = ?", [when]).fetchone()
     if row is None:
         raise MeetingError(
-            f"No meeting on {when:%d %B %Y} is recorded: record it first, or leave the meeting blank."
+            f"No meeting on {periods.long_date(when)} is recorded: record it first, or leave the meeting blank."
         )
     return row[0]
 
@@ -375,32 +380,23 @@ def _checked_action(
     meeting_date: Any,
     priority_id: str | None,
 ) -> tuple[dict[str, Any], int | None]:
-    """An action's fields as stored (refusing what is missing or wrong), and its meeting's id."""
+    """An action's fields as stored (every fault refused at once), and its meeting's id."""
     text, owner = (str(x or "").strip() for x in (text, owner))
-    problems = [
-        m
-        for m, bad in (
-            ("a reference", reference is not None and not reference),
-            ("the action", not text),
-            ("an owner", not owner),
-        )
-        if bad
-    ]
-    if problems:
-        raise MeetingError(f"An action needs {', '.join(problems)}.")
-    if status_ not in ACTION_STATUSES:
-        raise MeetingError(f"Action status '{status_}' should be open or done.")
-    due = (
-        None
-        if due_date in (None, "") or (not isinstance(due_date, str) and pd.isna(due_date))
-        else parse_date(due_date, "The due date")
+    needs = (
+        ("a reference", reference is not None and not reference),
+        ("the action's text (what is to be done)", not text),
+        ("an owner", not owner),
     )
-    if (
-        priority_id
-        and cur.execute("SELECT count(*) FROM priority WHERE id = ?", [priority_id]).fetchone()[0]
-        == 0
-    ):
-        raise MeetingError(f"There is no priority '{priority_id}'.")
+    missing = [m for m, bad in needs if bad]
+    faults = [f"An action needs {wording.join_and(missing)}."] if missing else []
+    if status_ not in ACTION_STATUSES:
+        faults.append(f"Its status '{status_}' should be open or done.")
+    due = None if _blank(due_date) else days.read_day(due_date)
+    if due is None and not _blank(due_date):
+        faults.append(f"The due date '{due_date}' {_WRITE_A_DATE}")
+    priority_id = _priority(cur, priority_id, faults)
+    if faults:
+        raise MeetingError(" ".join(faults))
     meeting_id = _meeting_id(cur, meeting_date)
     fields = {
         "reference": reference,
@@ -420,6 +416,18 @@ _INSERT_ACTION = (
     "INSERT INTO action (reference, text, owner, due_date, status, meeting_id, priority_id, closed_at) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, CASE WHEN ? = 'done' THEN current_localtimestamp() END)"
 )
+
+
+def _priority(cur: duckdb.DuckDBPyConnection, given: Any, faults: list[str]) -> str | None:
+    """The priority an action is for, by its id or its title (either case); for one the
+    framework does not have, a fault listing those it has."""
+    text = str(given or "").strip()
+    known = cur.execute("SELECT id, title FROM priority ORDER BY sort_order, id").fetchall()
+    found = [p for p, title in known if text.lower() in (p.lower(), str(title).strip().lower())]
+    if not (found or not text):
+        listed = "; ".join(f"{pid} ({title})" for pid, title in known)
+        faults.append(f"There is no priority '{text}': use one of {listed}, or leave it blank.")
+    return (found or [None])[0]
 
 
 def _stored(after: dict[str, Any], meeting_id: int | None) -> list[Any]:
@@ -591,7 +599,8 @@ def import_actions(cur: duckdb.DuckDBPyConnection, path, *, by: Person) -> dict[
     name = Path(str(getattr(path, "name", path))).name
     try:
         data = files.read_bytes(path, name)
-        tables, faults = files.read_tables(data, name, sheets=["Actions"])
+        # Read in a child process held to the reading limits, like every file a person sends.
+        tables, faults = read_isolated(files.read_tables, data, name, sheets=["Actions"], file=name)
     except FileRefused as refused:
         raise MeetingError(str(refused), refused.problems) from None
     frame = tables["Actions"]
@@ -605,12 +614,9 @@ def import_actions(cur: duckdb.DuckDBPyConnection, path, *, by: Person) -> dict[
     problems += _repeated_references(frame, name)
     with transaction(cur):
         for number, row in enumerate(frame.to_dict("records"), start=2):
-            if all(v is None or (not isinstance(v, str) and pd.isna(v)) for v in row.values()):
+            if all(_blank(v) for v in row.values()):
                 continue
-            clean = {
-                k: (None if v is None or (not isinstance(v, str) and pd.isna(v)) else v)
-                for k, v in row.items()
-            }
+            clean = {k: (None if _blank(v) else v) for k, v in row.items()}
             try:
                 outcome = save_action(
                     cur,
@@ -631,67 +637,3 @@ def import_actions(cur: duckdb.DuckDBPyConnection, path, *, by: Person) -> dict[
         if problems:
             raise MeetingError(f"{IMPORT_REFUSED}\n{as_text(problems)}", problems)
     return counts
-
-
-def audit_trail(
-    cur: duckdb.DuckDBPyConnection,
-    entity: str | None = None,
-    limit: int = 200,
-    *,
-    person: str | None = None,
-) -> pd.DataFrame:
-    """The newest changes first; ``person`` keeps one person's (an e-mail address, or the name
-    the command line or the demo generator was recorded under)."""
-    return cur.execute(
-        "SELECT changed_at, who, who_email, who_role, entity, entity_key, change, before, after "
-        "FROM audit_log WHERE (? IS NULL OR entity = ?) "
-        "AND (? IS NULL OR lower(who_email) = lower(?) OR (who_email IS NULL AND who = ?)) "
-        "ORDER BY id DESC LIMIT ?",
-        [entity, entity, person, person, person, limit],
-    ).df()
-
-
-def audit_people(cur: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
-    """Everyone the audit trail names, as (key for :func:`audit_trail`, label), by name."""
-    rows = cur.execute(
-        "SELECT coalesce(who_email, who) AS key, arg_max(who, id) AS name, "
-        "max(who_email) AS email FROM audit_log GROUP BY ALL ORDER BY lower(name)"
-    ).fetchall()
-    return [(key, f"{name} <{email}>" if email else name) for key, name, email in rows]
-
-
-def describe_change(before: Any, after: Any) -> str:
-    """What an audit entry changed, field by field, from its before and after JSON.
-
-    >>> describe_change('{"owner": "Chair", "status": "open"}', '{"owner": "Chair", "status": "done"}')
-    'status: open → done'
-    >>> describe_change(None, '{"date": "2025-05-15", "title": null}')
-    'date: 2025-05-15'
-    >>> describe_change('{"a": 1}', '{"a": 1}')
-    'no field changed'
-    """
-    old, new = _json(before), _json(after)
-    if isinstance(old, dict) and isinstance(new, dict):
-        parts = [
-            f"{k.replace('_', ' ')}: {_short(old.get(k)) if old.get(k) is not None else '–'} "
-            f"→ {_short(new.get(k))}"
-            for k in new
-            if old.get(k) != new.get(k)
-        ]
-        return "; ".join(parts) or "no field changed"
-    if isinstance(new, dict):
-        return "; ".join(
-            f"{k.replace('_', ' ')}: {_short(v)}"
-            for k, v in new.items()
-            if v not in (None, "", False)
-        )
-    return "" if new is None else _short(new)
-
-
-def _json(value: Any) -> Any:
-    return None if typed_text(value) is None else json.loads(value)
-
-
-def _short(value: Any) -> str:
-    text = periods.long_date(value) if isinstance(value, date) else str(value)
-    return text if len(text) <= 80 else text[:77] + "…"

@@ -19,7 +19,7 @@ import pandas as pd
 
 from loaders import periods
 from loaders.series import SERIES_FIGURES
-from outcomes.people import Person, require, writes
+from outcomes.people import Person, priority_titles, require, writes
 from outcomes.store import audit, insert_frame, registered, transaction
 
 OBSERVATION_COLUMNS = [
@@ -241,7 +241,8 @@ def record_upload(
     if target is SERIES:
         require(by, "public_data.load")
     else:
-        require(by, "returns.load", priorities=priorities_of(cur, frame["indicator_code"]))
+        owned = priorities_of(cur, frame["indicator_code"])
+        require(by, "returns.load", priorities=owned, titles=priority_titles(cur))
     sha256 = sha256 or content_hash(normalise(frame, target), target)
     with transaction(cur):
         writer = UploadWriter(

@@ -135,18 +135,21 @@ def require(
     *,
     priorities: Iterable[str] = (),
     upload: tuple[str | None, str] | None = None,
+    titles: dict[str, str] | None = None,
 ) -> None:
     """Refuse, naming what they may not do, unless ``by`` may do ``action``.
 
     ``priorities`` are the priorities the write touches (for a lead's own-priorities scope);
-    ``upload`` is (e-mail address, name) of whoever loaded the upload being undone.
+    ``upload`` is (e-mail address, name) of whoever loaded the upload being undone; ``titles``
+    (:func:`priority_titles`) names priorities as the board does, not by their ids.
 
     >>> lead = Person("ann@example.org", "Ann", "lead", frozenset({"street-violence"}))
     >>> require(lead, "returns.load", priorities=["street-violence"])
-    >>> require(lead, "returns.load", priorities=["domestic-abuse"])
+    >>> titles = {"street-violence": "Street violence", "domestic-abuse": "Domestic abuse"}
+    >>> require(lead, "returns.load", priorities=["domestic-abuse"], titles=titles)
     Traceback (most recent call last):
     ...
-    outcomes.people.NotPermitted: Ann is the priority lead for street-violence and may not load figures or commentary for domestic-abuse.
+    outcomes.people.NotPermitted: Ann is the priority lead for Street violence and may not load figures or commentary for Domestic abuse.
     >>> require(Person("b@example.org", "Bo", "board"), "meetings.record")
     Traceback (most recent call last):
     ...
@@ -164,10 +167,11 @@ def require(
     if scope == OWN_PRIORITIES:
         outside = sorted(set(priorities) - by.priorities)
         if outside:
-            theirs = ", ".join(sorted(by.priorities)) or "no priority yet"
+            named = titles or {}
+            theirs = "; ".join(sorted(named.get(p, p) for p in by.priorities))
             raise NotPermitted(
-                f"{by.name} is the priority lead for {theirs} and may not {permission.words} "
-                f"for {', '.join(outside)}."
+                f"{by.name} is the priority lead for {theirs or 'no priority yet'} and may not "
+                f"{permission.words} for {'; '.join(named.get(p, p) for p in outside)}."
             )
     if scope == OWN_UPLOADS and upload is not None:
         owner_email, owner_name = upload
@@ -176,6 +180,11 @@ def require(
                 f"{by.name} is {_a(ROLE_WORDS[by.role])} and may {permission.words} only if they "
                 f"loaded it; this one was loaded by {owner_name}."
             )
+
+
+def priority_titles(cur: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Every priority's title by its id, for a refusal to name priorities as the board does."""
+    return dict(cur.execute("SELECT id, title FROM priority").fetchall())
 
 
 def who_may(action: str) -> str:

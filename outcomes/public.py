@@ -23,11 +23,20 @@ import duckdb
 import pandas as pd
 
 from loaders import periods
-from outcomes import agenda, board, status, store, suppression, wording
+from outcomes import agenda, board, meetings, status, store, suppression, wording
 from outcomes.pack.snapshot import Snapshot, clean, in_plan_order, snapshot
 from outcomes.people import Person, writes
 
 SETTING = "public_view"
+# What the public summary leaves out (``Snapshot.withheld``): the board's own business.
+WITHHELD = frozenset({"blockages", "overdue_actions", "overdue_returns", "actions"})
+# A priority's status in public is rolled up from its published indicators only, and says so
+# beside it on every page and in every format. Not the board's status: that one counts the
+# indicators the partnership does not publish, so it would tell residents something about them
+# (modern slavery is Red to the board from figures the public never sees) and could not be
+# checked against anything on the page.
+STATUS_BASIS = "worked out from the published indicators only"
+STATUS_DIFFERS = "the board's, which counts every indicator, may differ"
 
 
 # --- The switch ------------------------------------------------------------------------------
@@ -111,6 +120,13 @@ def published(frame: pd.DataFrame, ind: dict[str, Any]) -> pd.DataFrame:
         suppression.shown(v, unit=unit, rule=rule, area=a != "all", numerator=n, denominator=d)
         for v, a, n, d in zip(frame["value"], areas, numerators, denominators, strict=True)
     ]
+    if unit in suppression.COUNT_UNITS and "period" in frame.columns:
+        # The areas' counts of a period add up to the partnership's: one suppressed area would
+        # be the total less the others, so the rule's secondary suppression applies per period.
+        where = pd.Series(range(len(frame)), index=frame.index)[list(areas != "all")]
+        for _, at in where.groupby(frame.loc[where.index, "period"], sort=False):
+            for i, s in zip(at, suppression.secondary([shown[i] for i in at]), strict=True):
+                shown[i] = s
     out["value"] = pd.Series([s.value for s in shown], index=frame.index, dtype="float64")
     out["value_text"] = [suppression.text(s, unit, decimals) for s in shown]
     out["withheld"] = pd.Series([s.note for s in shown], index=frame.index, dtype=object)
@@ -210,6 +226,66 @@ def public_commentary(cur: duckdb.DuckDBPyConnection, code: str) -> dict[str, An
     return dict(zip(("period", "narrative", "actions_taken"), row, strict=True))
 
 
+@writes("commentary.add")
+def mark_published(
+    cur: duckdb.DuckDBPyConnection, commentary_id: int, published: bool = True, *, by: Person
+) -> bool:
+    """Mark commentary already recorded (one sent in a return, say) for the public view, or
+    withdraw it, as whoever may write commentary on its indicator may (its lead, an analyst).
+    Returns whether anything changed. Commentary whose words are its blockage (a return's row
+    marked Y carries them as both) cannot be published: a blockage never is."""
+    frame = cur.execute(
+        "SELECT indicator_code, period, narrative, actions_taken, blockage, blockage_detail, "
+        "coalesce(published, false) AS published FROM commentary_live WHERE id = ?",
+        [commentary_id],
+    ).df()
+    if frame.empty:
+        raise meetings.MeetingError(
+            f"There is no commentary {commentary_id} (or its upload was undone)."
+        )
+    note = frame.iloc[0].to_dict()
+    code, period, was = note["indicator_code"], note["period"], bool(note["published"])
+    meetings.may_comment_on(cur, code, by)
+    if published and not publishable(note):
+        raise meetings.MeetingError(
+            f"The commentary on {code} for {wording.period_aside(period)} has no words for the "
+            "public: a blockage escalated to the board is never published. Add commentary "
+            "for the public instead."
+        )
+    if was == bool(published):
+        return False
+    with store.transaction(cur):
+        cur.execute(
+            "UPDATE commentary SET published = ? WHERE id = ?", [bool(published), commentary_id]
+        )
+        store.audit(
+            cur,
+            by,
+            "commentary",
+            f"{code} {period}",
+            "published" if published else "withdrawn from the public view",
+            before={"published": bool(was)},
+            after={"published": bool(published)},
+        )
+    return True
+
+
+def publishable(note: dict[str, Any]) -> bool:
+    """Whether commentary has words the public may read: a story or what is being done, and
+    not the words of its blockage (a return's row marked Y carries them as its story too).
+
+    >>> publishable({"narrative": "Fewer fires.", "actions_taken": None, "blockage": False})
+    True
+    >>> publishable({"narrative": "No trainer.", "actions_taken": None, "blockage": True,
+    ...              "blockage_detail": "No trainer."})
+    False
+    """
+    story = meetings.typed_text(note.get("narrative"))
+    if note.get("blockage") and story == meetings.typed_text(note.get("blockage_detail")):
+        return False
+    return bool(story or meetings.typed_text(note.get("actions_taken")))
+
+
 def commentary_words(c: dict[str, Any] | None) -> str | None:
     """Public commentary as one line of the pack.
 
@@ -304,10 +380,15 @@ def public_snapshot(cur: duckdb.DuckDBPyConnection, *, today: date | None = None
         indicators=indicators,
         exceptions=exceptions,
         actions=snap.actions.iloc[0:0],
+        kind="Public summary",
+        status_basis=STATUS_BASIS,
+        # Withheld, not none: left out of every format rather than shown as "(0) None".
+        withheld=WITHHELD,
         heading=f"Public summary, as at {periods.long_date(today)}",
         explanation=(
             snap.explanation
-            + f" Only the indicators the partnership publishes are shown. Small numbers are "
+            + f" Only the indicators the partnership publishes are shown, and each priority's "
+            f"status is {STATUS_BASIS} ({STATUS_DIFFERS}). Small numbers are "
             f"suppressed to protect the people behind them: {rule}."
         ),
         since=(

@@ -22,6 +22,13 @@ when it has none. The **variation icon** is read from the latest figure; the **a
 icon** compares the target with the latest process limits: a target outside them will be
 consistently passed or consistently failed, one inside them is hit or miss.
 
+When the latest figures are a **sustained shift** (a run on one side of the mean, as long as
+the profile's shift rule), the limits describe a process that has since changed, and the
+assurance icon is no forecast: Making Data Count says to recalculate ("rebase") the limits
+from where the shift began, once there are enough figures since it for limits of their own
+(NHSRplotthedots' ``rebase``). :func:`sustained_shift` finds it, and the icon carries the
+caveat (:func:`assurance_text`) until an analyst recalculates.
+
 The settings are named profiles (:data:`PROFILES`), declared once:
 
 * ``mdc`` (the default): NHS England's Making Data Count single chart tool (v5.0) and its
@@ -40,7 +47,7 @@ Pure functions only: no database, no Streamlit.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 LIMIT = 2.66  # 3 / 1.128: three sigma from the average moving range
@@ -182,6 +189,19 @@ class Point:
     rules: list[str] = field(default_factory=list)
     ghosted: str | None = None  # the reason it is left out of the calculation
     recalculated: bool = False  # a new mean and limits start here
+    target: float | None = None  # the period's own target (a trajectory changes it), to draw
+
+
+@dataclass(frozen=True)
+class Shift:
+    """The latest figures all on one side of the mean their limits were drawn from: those
+    limits no longer describe the current process."""
+
+    start: str  # the period of the first figure of the run
+    figures: int  # how many figures the run has so far
+    side: str  # "high" or "low"
+    recalculable: bool  # enough figures since it began for limits of their own
+    needed: int  # figures needed for limits (the profile's min_points)
 
 
 @dataclass
@@ -196,6 +216,7 @@ class Chart:
     assurance: str | None
     target: float | None = None
     reason: str | None = None  # why there are no limits or icons
+    shift: Shift | None = None  # a sustained shift: the limits are out of date
 
 
 def average_moving_range(values: Sequence[float], screen_outliers: bool = False) -> float | None:
@@ -416,7 +437,36 @@ def xmr(
         COMMON_CAUSE if last.special_cause is None else f"{last.special_cause}_{last.side}"
     )
     chart.assurance = assurance(target, last.lower_limit, last.upper_limit, polarity)
+    chart.shift = sustained_shift([active[i] for i in segments[-1]], prof)
     return chart
+
+
+def sustained_shift(points: Sequence[Point], prof: Profile) -> Shift | None:
+    """The run of figures, ending with the latest, all on one side of the mean of their own
+    segment, when it is at least a shift long (``prof.run_length``); else None. A figure on
+    the mean breaks the run, as in the shift rule.
+
+    >>> mdc = PROFILES["mdc"]
+    >>> low = [Point(f"p{i}", 10.0, mean=20.0) for i in range(12)]
+    >>> high = [Point(f"q{i}", 30.0, mean=20.0) for i in range(14)]
+    >>> sustained_shift(low + high, mdc)
+    Shift(start='q0', figures=14, side='high', recalculable=True, needed=13)
+    >>> sustained_shift(low + high[:7], mdc).recalculable   # too few since for limits
+    False
+    >>> sustained_shift(low + high[:5], mdc) is None          # shorter than a shift
+    True
+    """
+    run: list[Point] = []
+    for p in reversed(points):
+        if p.value is None or p.mean is None or p.value == p.mean:
+            break
+        if run and (p.value > p.mean) != (run[0].value > run[0].mean):
+            break
+        run.append(p)
+    if len(run) < prof.run_length:
+        return None
+    side = "high" if run[0].value > run[0].mean else "low"
+    return Shift(run[-1].period, len(run), side, len(run) >= prof.min_points, prof.min_points)
 
 
 def _missing(v: float) -> bool:
@@ -518,6 +568,43 @@ def icon_text(name: str | None) -> str:
     return f"{icon.symbol} {icon.words}"
 
 
+def shift_words(shift: Shift, period_words: Callable[[str], str] = str) -> str:
+    """What a sustained shift means for the limits, in a sentence (``period_words`` says a
+    period as the board does).
+
+    >>> print(shift_words(Shift("2025-05", 18, "high", True, 13)))
+    Limits out of date: the 18 figures since 2025-05 are all above the mean, a sustained shift. They can be recalculated from 2025-05.
+    >>> print(shift_words(Shift("p1", 8, "low", False, 13)))
+    Limits out of date: the 8 figures since p1 are all below the mean, a sustained shift. They can be recalculated from p1 once there are 13 figures since.
+    """
+    since = period_words(shift.start)
+    when = "" if shift.recalculable else f" once there are {shift.needed} figures since"
+    return (
+        f"Limits out of date: the {shift.figures} figures since {since} are all "
+        f"{'above' if shift.side == 'high' else 'below'} the mean, a sustained shift. "
+        f"They can be recalculated from {since}{when}."
+    )
+
+
+def assurance_text(name: str | None, shift: Shift | None = None) -> str:
+    """The assurance icon in words; after a sustained shift it is no forecast, and says so
+    instead of asserting a pass or a fail.
+
+    >>> assurance_text("consistent_fail")
+    '✗F Will consistently fail'
+    >>> assurance_text("consistent_fail", Shift("p3", 9, "high", False, 13))
+    '✗F Limits out of date'
+    >>> assurance_text(None, Shift("p3", 9, "high", False, 13))
+    '–'
+    """
+    if name is None or shift is None:
+        return icon_text(name)
+    return f"{ICONS[name].symbol} {STALE_WORDS}"
+
+
+STALE_WORDS = "Limits out of date"
+
+
 def to_dict(chart: Chart) -> dict:
     """The chart as plain data, for ``python -m outcomes spc --json``."""
     return {
@@ -528,6 +615,15 @@ def to_dict(chart: Chart) -> dict:
         "reason": chart.reason,
         "variation": chart.variation,
         "assurance": chart.assurance,
+        "shift": None
+        if chart.shift is None
+        else {
+            "start": chart.shift.start,
+            "figures": chart.shift.figures,
+            "side": chart.shift.side,
+            "recalculable": chart.shift.recalculable,
+            "limits_out_of_date": True,
+        },
         "points": [
             {
                 "period": p.period,
@@ -541,6 +637,7 @@ def to_dict(chart: Chart) -> dict:
                 "rules": p.rules,
                 "ghosted": p.ghosted,
                 "recalculated": p.recalculated,
+                "target": p.target,
             }
             for p in chart.points
         ],

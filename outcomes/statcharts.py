@@ -69,10 +69,15 @@ def spc_chart(
          False, legend=False)  # fmt: skip
     line("mean", "Mean", {"color": MEAN_COLOUR, "width": 2})
     if chart.target is not None and chart.polarity in ("higher", "lower"):
+        # Each period's own target, stepping where a trajectory changes it, as the trend chart
+        # draws it; a chart whose points carry none draws the latest target flat.
+        targets = [p.target for p in chart.points]
+        if all(t is None for t in targets):
+            targets = [chart.target] * len(x)
         fig.add_trace(go.Scatter(
-            x=[x[0], x[-1]] if x else [], y=[chart.target, chart.target], mode="lines",
-            name="Target", line={"color": "#004488", "width": 2, "dash": "longdash"},
-            hoverinfo="skip",
+            x=x, y=targets, mode="lines", name="Target",
+            line={"color": "#004488", "width": 2, "dash": "longdash", "shape": "hv"},
+            hovertemplate=f"Target %{{y:.{decimals}f}}<extra></extra>", connectgaps=False,
         ))  # fmt: skip
     fig.add_trace(go.Scatter(
         x=x, y=values, mode="lines", line={"color": INK, "width": 1.5}, showlegend=False,

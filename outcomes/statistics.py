@@ -14,7 +14,10 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from outcomes import compare, spc, status
+from outcomes import compare, spc, status, wording
+from outcomes.errors import Refused
+from outcomes.people import Person, writes
+from outcomes.store import audit, transaction
 
 # Area codes that are benchmarks, never areas in the comparison: England, England and Wales,
 # the United Kingdom and the English regions (GSS code prefixes).
@@ -71,7 +74,7 @@ def chart_for(
     targets = history["target"].dropna() if "target" in history else pd.Series(dtype=float)
     target = float(history["target"].iloc[-1]) if len(targets) and not pd.isna(
         history["target"].iloc[-1]) else None  # fmt: skip
-    return spc.xmr(
+    chart = spc.xmr(
         list(history["period"]),
         values,
         polarity=polarity,
@@ -80,6 +83,11 @@ def chart_for(
         recalculate_at=list(settings["recalculate"]),
         ghosted=settings["ghost"],
     )
+    if "target" in history:
+        # Each period's own target, as the trend chart draws it (a trajectory steps).
+        for point, t in zip(chart.points, history["target"], strict=True):
+            point.target = None if pd.isna(t) else float(t)
+    return chart
 
 
 def indicator_chart(
@@ -97,7 +105,9 @@ def indicator_chart(
 def code_chart(
     cur: duckdb.DuckDBPyConnection, code: str, area: str = "all", profile: str | None = None
 ) -> spc.Chart:
-    """The chart of an indicator, or failing that of a public series (no polarity, no target)."""
+    """The chart of an indicator, or failing that of a public series (no polarity, no target).
+    An area it has no figures for is refused, naming the areas it has."""
+    _refuse_unknown_area(cur, code, area)
     chart = indicator_chart(cur, code, area, profile)
     if chart is not None:
         return chart
@@ -112,6 +122,25 @@ def code_chart(
         )
     settings = {"profile": spc.DEFAULT_PROFILE, "recalculate": {}, "ghost": {}}
     return chart_for(history, "none", settings, profile)
+
+
+def _refuse_unknown_area(cur: duckdb.DuckDBPyConnection, code: str, area: str) -> None:
+    known = [
+        a
+        for (a,) in cur.execute(
+            "SELECT DISTINCT area FROM observation_current_detail WHERE indicator_code = ? "
+            "UNION SELECT DISTINCT area FROM series_current WHERE series_code = ? ORDER BY 1",
+            [code, code],
+        ).fetchall()
+    ]
+    if area == "all" or area in known:
+        return
+    names = _area_names(cur)
+    listed = ", ".join(f"{a} ({wording.area_name(a, names.get(a))})" for a in known)
+    raise ComparisonError(
+        f"{code} has no figures for an area called {area!r}; "
+        + (f"its areas are {listed}." if known else "it has no figures for any area yet.")
+    )
 
 
 def spc_summary(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -146,9 +175,23 @@ def spc_summary(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                 "status_by_spc": bool(by_spc),
                 "spc_status": spc_state,
                 "spc_status_reason": spc_reason,
+                **shift_facts(chart),
             }
         )
     return pd.DataFrame(rows)
+
+
+def shift_facts(chart: spc.Chart) -> dict[str, Any]:
+    """Whether the limits are out of date, for a summary row: where the shift starts, and the
+    caveat the assurance icon carries wherever it is shown (None when the limits stand)."""
+    shift = chart.shift if chart.assurance is not None else None
+    return {
+        "shift_start": shift.start if shift else None,
+        "shift_recalculable": bool(shift and shift.recalculable),
+        "caveat": spc.shift_words(shift, wording.period) if shift else None,
+        "assurance_words": spc.assurance_text(chart.assurance, shift)
+        + (f" (a sustained shift since {wording.period_short(shift.start)})" if shift else ""),
+    }
 
 
 def spc_status(chart: spc.Chart) -> tuple[str, str]:
@@ -173,12 +216,13 @@ def spc_status(chart: spc.Chart) -> tuple[str, str]:
         return status.NOT_RATED, "SPC: no judgement (context only)"
     if chart.variation and chart.variation.startswith("concern"):
         return status.RED, "SPC: the latest figure is a special cause of concern"
+    stale = " (limits out of date: a sustained shift)" if chart.shift else ""
     if chart.assurance == spc.CONSISTENT_FAIL:
-        return status.RED, "SPC: will consistently fail the target"
+        return status.RED, f"SPC: will consistently fail the target{stale}"
     if chart.assurance == spc.HIT_OR_MISS:
-        return status.AMBER, "SPC: hit or miss against the target"
+        return status.AMBER, f"SPC: hit or miss against the target{stale}"
     if chart.assurance == spc.CONSISTENT_PASS:
-        return status.GREEN, "SPC: will consistently pass the target"
+        return status.GREEN, f"SPC: will consistently pass the target{stale}"
     if chart.variation and chart.variation.startswith("improvement"):
         return status.GREEN, "SPC: the latest figure is a special cause of improvement"
     return status.AMBER, "SPC: no significant change, and no target"
@@ -203,18 +247,95 @@ def apply_spc_status(cur: duckdb.DuckDBPyConnection, ratings: pd.DataFrame) -> p
 
 
 def icon_words(cur: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """Each indicator's SPC icons as words, for the board pack: "⬇ Concern (lower) · ? Hit or
-    miss", or why there are none."""
+    """Each indicator's SPC icons as words, as they stand now: "SPC: ⬇ Concern (lower) · ?
+    Hit or miss", or why there are none (see :func:`words_of`)."""
+    return {r["indicator_code"]: words_of(r) for r in spc_summary(cur).to_dict("records")}
+
+
+def icon_words_from(
+    cur: duckdb.DuckDBPyConnection, histories: dict[str, pd.DataFrame]
+) -> dict[str, str]:
+    """The SPC icons as words from the given histories (``period``, ``value``, ``target``):
+    a pack frozen at a meeting reads them from the figures as they stood at that meeting."""
+    polarity = dict(cur.execute("SELECT code, polarity FROM indicator").fetchall())
     out = {}
-    for r in spc_summary(cur).to_dict("records"):
-        if not isinstance(r["variation"], str):
-            out[r["indicator_code"]] = "SPC: too few figures"
+    empty = pd.DataFrame({"period": [], "value": [], "target": []})
+    for code, history in histories.items():
+        if code not in polarity:
             continue
-        parts = [spc.icon_text(r["variation"])]
-        if isinstance(r["assurance"], str):
-            parts.append(spc.icon_text(r["assurance"]))
-        out[r["indicator_code"]] = "SPC: " + " · ".join(parts)
+        history = history if "value" in history else empty
+        chart = chart_for(history, polarity[code], spc_settings(cur, code))
+        out[code] = words_of(
+            {"variation": chart.variation, "assurance": chart.assurance, **shift_facts(chart)}
+        )
     return out
+
+
+def words_of(row: dict[str, Any]) -> str:
+    """A summary row's icons in words, the caveat after the assurance when the limits are out
+    of date.
+
+    >>> words_of({"variation": "common_cause", "assurance": "hit_or_miss",
+    ...           "assurance_words": "? Hit or miss"})
+    'SPC: ≈ No significant change · ? Hit or miss'
+    >>> words_of({"variation": None, "assurance": None})
+    'SPC: too few figures'
+    """
+    if not isinstance(row.get("variation"), str):
+        return "SPC: too few figures"
+    parts = [spc.icon_text(row["variation"])]
+    if isinstance(row.get("assurance"), str):
+        parts.append(row["assurance_words"])
+    return "SPC: " + " · ".join(parts)
+
+
+@writes("framework.change")
+def recalculate_limits(
+    cur: duckdb.DuckDBPyConnection,
+    code: str,
+    *,
+    by: Person,
+    reason: str,
+    period: str | None = None,
+) -> str:
+    """Recalculate an indicator's SPC limits from a period (by default where its sustained
+    shift began): a framework change (``spc_event``), in the audit trail. Analysts and
+    administrators only. Returns what was done, in a sentence.
+
+    Making Data Count: recalculate only after a sustained shift, with enough figures since it
+    for limits of their own, and say why.
+    """
+    reason = str(reason or "").strip()
+    if not reason:
+        raise Refused("Say why the limits are recalculated (what changed in the process).")
+    chart = indicator_chart(cur, code)
+    if chart is None:
+        raise Refused(f"{code} is not an indicator in the framework.")
+    if period is None:
+        if chart.shift is None:
+            raise Refused(
+                f"{code}'s latest figures are no sustained shift, so its limits still describe "
+                "the process: there is nothing to recalculate from."
+            )
+        if not chart.shift.recalculable:
+            raise Refused(spc.shift_words(chart.shift, wording.period))
+        period = chart.shift.start
+    if period not in {p.period for p in chart.points}:
+        raise Refused(f"{code} has no figure for {wording.period(period)} to recalculate from.")
+    with transaction(cur):
+        if cur.execute(
+            "SELECT 1 FROM spc_event WHERE indicator_code = ? AND period = ? AND kind = 'recalculate'",
+            [code, period],
+        ).fetchone():
+            raise Refused(f"{code}'s limits already start again from {wording.period(period)}.")
+        cur.execute(
+            "INSERT INTO spc_event (indicator_code, period, kind, reason) "
+            "VALUES (?, ?, 'recalculate', ?)",
+            [code, period, reason],
+        )
+        audit(cur, by, "framework", code, "SPC limits recalculated",
+              after={"period": period, "reason": reason})  # fmt: skip
+    return f"{code}'s mean and limits now start again from {wording.period(period)}."
 
 
 # ---------------------------------------------------------------------------------------------

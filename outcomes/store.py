@@ -265,6 +265,8 @@ def audit(
     """
     if not isinstance(by, Person):
         raise TypeError(f"audit needs the Person acting, not {type(by).__name__}")
+    if isinstance(before, dict) and isinstance(after, dict):
+        before, after = changed_fields(before, after)
     cur.execute(
         "INSERT INTO audit_log (who, who_email, who_role, entity, entity_key, change, before, after) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -279,6 +281,45 @@ def audit(
             _as_json(after),
         ],
     )
+
+
+def normal(value: Any) -> Any:
+    """A stored value as the audit compares it: blank text and NaN are None, a date and a
+    midnight datetime (how pandas reads a date back) are the same day, whole floats and ints
+    the same number, lists the same as tuples.
+
+    >>> normal("2026-12-01 00:00:00") == normal(pd.Timestamp("2026-12-01")) == normal("2026-12-01")
+    True
+    >>> normal(5.0) == normal(5), normal(" "), normal(["a"]) == normal(("a",)), normal(True)
+    (True, None, True, True)
+    """
+    from outcomes.wording import as_when
+
+    if isinstance(value, (list, tuple)) or type(value).__name__ == "ndarray":  # a list column
+        return tuple(normal(v) for v in value)
+    if value is None or (not isinstance(value, (str, dict)) and pd.isna(value)):
+        return None
+    if (moment := as_when(value)) is not None:
+        return moment
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return float(value)
+    return value
+
+
+def changed_fields(before: dict, after: dict) -> tuple[dict, dict]:
+    """Only the fields of ``after`` whose value changed, before and after, compared as
+    :func:`normal` values (a due date read back as a midnight datetime has not changed).
+
+    >>> changed_fields({"due": "2026-12-01 00:00:00", "owner": "Chair"},
+    ...                {"due": "2026-12-01", "owner": "Vice-chair"})
+    ({'owner': 'Chair'}, {'owner': 'Vice-chair'})
+    """
+    keys = [k for k in after if normal(before.get(k)) != normal(after[k])]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
 def _as_json(value: object) -> str | None:

@@ -10,7 +10,10 @@ By default NHS England's rule (the one its statistics and Hospital Episode Stati
   so a small area's exact count cannot be read off, nor worked out from the others;
 * a rate or percentage is withheld when the count it is built on (its numerator), or the
   number it is a share of (its denominator), is itself 1 to 7;
-* zero is shown as zero: "none happened" discloses no one.
+* zero is shown as zero: "none happened" discloses no one;
+* **secondary suppression** (NHS England's guidance on small numbers): where exactly one area's
+  count in a period is suppressed, the partnership's total less the other areas would reveal it,
+  so the next-smallest area count is withheld too (:func:`secondary`).
 
 An indicator may declare another rule (the framework's ``suppression`` field): ``none`` (figures
 that count no people, such as patrol hours, or that are already published openly), ``threshold
@@ -200,6 +203,41 @@ def shown(
     if is_small(numerator, rule) or is_small(denominator, rule):
         return Shown(None, f"withheld: based on fewer than {rule.below}")
     return Shown(figure)
+
+
+COMPLEMENTARY = "not shown, so that a small number cannot be worked out"
+
+
+def secondary(group: list[Shown]) -> list[Shown]:
+    """Secondary suppression in one group of counts that add up to a total the public sees (the
+    areas' counts of one period, and the partnership's): when exactly one is suppressed, the
+    total less the others would reveal it, so the next-smallest figure shown is withheld too.
+
+    "Next-smallest" is judged on the figures as published (already rounded), the first of
+    equals in the group's order, so the choice itself gives away nothing the rounding hid.
+
+    >>> small, shown_ = Shown(None, "fewer than 8"), Shown(20.0, "rounded to the nearest 5")
+    >>> [s.note for s in secondary([small, Shown(45.0), shown_])]
+    ['fewer than 8', None, 'not shown, so that a small number cannot be worked out']
+
+    Two suppressed already reveal only their sum; with nothing else shown there is nothing to
+    withhold; a zero is a figure like any other here:
+
+    >>> secondary([small, small, Shown(30.0)]) == [small, small, Shown(30.0)]
+    True
+    >>> secondary([small, Shown(None)]) == [small, Shown(None)]
+    True
+    >>> [s.value for s in secondary([small, Shown(0.0), Shown(10.0)])]
+    [None, None, 10.0]
+    """
+    out = list(group)
+    if sum(1 for s in group if s.suppressed) != 1:
+        return out
+    shown_at = [i for i, s in enumerate(group) if s.value is not None]
+    if shown_at:
+        pick = min(shown_at, key=lambda i: (group[i].value, i))
+        out[pick] = Shown(None, COMPLEMENTARY)
+    return out
 
 
 def text(figure: Shown, unit: str, decimals: int = 0) -> str:

@@ -32,6 +32,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from loaders import periods
 from outcomes import spreadsheets
 from outcomes.board import UNIT_LABELS
+from outcomes.calendar import NOT_COMPUTED
 from outcomes.errors import Refused
 
 RETURN_SHEET = "Return"
@@ -139,13 +140,14 @@ def _indicators(
             "lead's role or name (such as Victim Support)."
         )
     frame = cur.execute(
-        """
+        f"""
         SELECT i.code, i.name, i.unit, i.frequency, i.decimals, i.by_area, i.target,
                i.accountable_role, pr.id AS priority_id, pr.title AS priority_title,
                pr.lead_role
         FROM indicator i
         JOIN priority pr ON pr.id = i.priority_id
         LEFT JOIN tier t ON t.code = pr.tier_code
+        WHERE {NOT_COMPUTED}
         ORDER BY t.sort_order, pr.sort_order, pr.id, i.sort_order, i.code
         """
     ).df()

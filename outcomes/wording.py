@@ -7,6 +7,8 @@ Pages, presentation mode and the pack all take their wording from here (and date
 from __future__ import annotations
 
 import math
+import re
+from datetime import date, datetime
 from typing import Any
 
 from loaders import periods
@@ -102,13 +104,49 @@ def number(value: Any, decimals: int | None = None) -> str:
     return f"{x:,.6f}".rstrip("0").rstrip(".")
 
 
+def decimals_for(values: Any, most: int = 2) -> int:
+    """The decimals a column of figures needs, at most ``most``, so that every row of the
+    column shows the same number of them ("45.40" beside "33.34", not "45.4").
+
+    >>> decimals_for([45.4, 33.34, 12.0]), decimals_for([3.0, 4.0, None]), decimals_for([0.12345])
+    (2, 0, 2)
+    """
+    need = 0
+    for v in values:
+        if _missing(v) or not math.isfinite(float(v)):
+            continue
+        x = float(v)
+        need = max(need, next(d for d in range(most + 1) if round(x, d) == round(x, most)))
+    return need
+
+
 def plural(n: int, one: str, many: str | None = None) -> str:
     """A count with its noun.
 
     >>> plural(1, "problem"), plural(2, "problem"), plural(0, "blockage"), plural(3, "is", "are")
     ('1 problem', '2 problems', '0 blockages', '3 are')
+    >>> plural(36367, "row")
+    '36,367 rows'
     """
-    return f"{n} {one if n == 1 else (many or one + 's')}"
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def with_article(words: str) -> str:
+    """A noun with "a" or "an" before it.
+
+    >>> with_article("board member"), with_article("analyst")
+    ('a board member', 'an analyst')
+    """
+    return ("an " if words[:1].lower() in "aeiou" else "a ") + words
+
+
+def join_and(words: list[str]) -> str:
+    """Words in a list as a sentence says them.
+
+    >>> join_and(["a"]), join_and(["a", "b"]), join_and(["a", "b", "c"])
+    ('a', 'a and b', 'a, b and c')
+    """
+    return ", ".join(words[:-1]) + (" and " if len(words) > 1 else "") + words[-1]
 
 
 def area_name(code: Any, name: Any = None) -> str:
@@ -121,3 +159,66 @@ def area_name(code: Any, name: Any = None) -> str:
     if _missing(code) or code == WHOLE_AREA:
         return "Whole area"
     return str(name) if not _missing(name) and str(name).strip() else str(code)
+
+
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+
+
+def as_when(value: Any) -> date | datetime | None:
+    """A date or a moment from a date, a datetime (pandas' Timestamp too) or ISO text; a moment
+    at midnight is its day, since a date read back through pandas is a midnight Timestamp.
+    None for anything else.
+
+    >>> as_when("2026-12-01 00:00:00") == as_when("2026-12-01") == date(2026, 12, 1)
+    True
+    >>> as_when("2026-11-30 19:50:39.5"), as_when("Chair"), as_when(12)
+    (datetime.datetime(2026, 11, 30, 19, 50, 39, 500000), None, None)
+    """
+    if isinstance(value, str):
+        if not _ISO.fullmatch(value.strip()):
+            return None
+        value = datetime.fromisoformat(value.strip())
+    if isinstance(value, datetime):
+        if _missing(value):
+            return None
+        moment = value.replace(tzinfo=None)
+        if hasattr(moment, "to_pydatetime"):
+            moment = moment.to_pydatetime()
+        return moment.date() if moment.time() == datetime.min.time() else moment
+    return value if isinstance(value, date) else None
+
+
+def when(value: Any) -> str:
+    """A date, or a moment to the minute, in words; a midnight moment is its day.
+
+    >>> when("2026-12-01 00:00:00"), when("2026-11-30 19:50:39"), when(None)
+    ('1 December 2026', '30 November 2026 at 19:50', '–')
+    """
+    moment = as_when(value)
+    if moment is None:
+        return "–" if _missing(value) else str(value)
+    if isinstance(moment, datetime):
+        return periods.long_datetime(moment)
+    return periods.long_date(moment)
+
+
+def in_words(value: Any) -> str:
+    """A stored value as a person reads it: Yes or No, figures with thousands separators,
+    dates in words, a list as its items; missing is a dash.
+
+    >>> in_words(True), in_words(11740), in_words("2026-12-01 00:00:00"), in_words(["a", "b"])
+    ('Yes', '11,740', '1 December 2026', 'a, b')
+    >>> in_words(None), in_words([]), in_words("open")
+    ('–', 'none', 'open')
+    """
+    if isinstance(value, (list, tuple)):
+        return ", ".join(in_words(v) for v in value) or "none"
+    if _missing(value):
+        return "–"
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return "Yes" if value else "No"
+    if isinstance(value, (int, float)) or type(value).__module__ == "numpy":
+        return number(value)
+    if as_when(value) is not None:
+        return when(value)
+    return str(value)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from outcomes import people
+from loaders import periods
+from outcomes import people, public
 from outcomes.errors import Refused
 from ui import auth, data
 from ui import components as ui
@@ -131,3 +132,35 @@ with change:
                 _done(people.remove_person(cursor(), target, by=person))
             except Refused as err:
                 st.error(str(err))
+
+
+st.subheader("The public view", divider="gray")
+# The same core function as `python -m outcomes public on|off`, which refuses anyone but an
+# administrator whichever way it is reached; here the dashboard need not stop to switch it.
+facts = public.public_view_facts(cursor())
+said = f"The public view for residents and scrutiny is **{'on' if facts['enabled'] else 'off'}**"
+if facts["changed_by"]:
+    said += (
+        f" (switched by {ui.plain(facts['changed_by'])} on "
+        f"{periods.long_datetime(facts['changed_at'])})"
+    )
+st.markdown(
+    f"{said}. It shows {facts['public_indicators']} of {facts['indicators']} indicators, "
+    "those the framework marks public, with small numbers suppressed."
+)
+switch_to = not facts["enabled"]
+if st.button(
+    "Switch the public view on" if switch_to else "Switch the public view off",
+    key="public_view_switch",
+    type="primary" if switch_to else "secondary",
+):
+    try:
+        public.set_public_view(cursor(), switch_to, by=person)
+    except Refused as err:
+        st.error(str(err))
+    else:
+        _done(
+            "The public view is now on: anyone with the link can see it."
+            if switch_to
+            else "The public view is now off: only people signed in see it, as a preview."
+        )

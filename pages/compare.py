@@ -63,9 +63,10 @@ group = cols[0].selectbox(
 )  # fmt: skip
 polarity = cols[1].selectbox(
     "Which way is better", [None, "higher", "lower"],
-    format_func=lambda p: {None: "As the indicator says (none for a series)",
+    format_func=lambda p: {None: "As the indicator says",
                            "higher": "Higher is better", "lower": "Lower is better"}[p],
     key="compare_polarity",
+    help="A series has no better way: it is compared as higher or lower than the benchmark.",
 )  # fmt: skip
 first, error = _comparison(version, code, None, group, polarity)
 if first is None:
@@ -110,18 +111,34 @@ st.plotly_chart(statcharts.funnel_plot(result, statistics.funnel(result)), key="
                 config={"displayModeBar": False})  # fmt: skip
 
 st.header("The figures", divider="gray")
-table = [
-    {
-        "Area": r.name,
-        "Code": r.area,
-        "Count": wording.number(r.count),
-        "Denominator": wording.number(r.denominator),
-        "Value": None if r.value is None else round(r.value, 2),
-        "95% interval": "–" if r.value is None else f"{r.lower_95:,.2f} to {r.upper_95:,.2f}",
-        "99.8% interval": "–" if r.value is None else f"{r.lower_998:,.2f} to {r.upper_998:,.2f}",
-        "Compared": compare.COMPARED_WORDS[r.compared] + (" (99.8%)" if r.significant else ""),
-        "Note": r.note or "",
-    }
+# One number of decimals a column; an HTML table that wraps at 1280 px (a grid cut "Lower
+# (99.8%)" short) and is one card a row on a phone.
+dv = wording.decimals_for(r.value for r in result.rows)
+bounds = [b for r in result.rows for b in (r.lower_95, r.upper_95, r.lower_998, r.upper_998)]
+di = wording.decimals_for(bounds)
+
+
+def _interval(r, lower: float | None, upper: float | None) -> str:
+    if r.value is None:
+        return "–"
+    return f"{wording.number(lower, di)} to {wording.number(upper, di)}"
+
+
+headings = ["Area", "Code", "Count", "Denominator", "Value", "95% interval", "99.8% interval"]
+rows = [
+    [
+        r.name,
+        r.area,
+        wording.number(r.count),
+        wording.number(r.denominator),
+        wording.number(r.value, dv),
+        _interval(r, r.lower_95, r.upper_95),
+        _interval(r, r.lower_998, r.upper_998),
+        compare.COMPARED_WORDS[r.compared] + (" (99.8%)" if r.significant else ""),
+        r.note or "",
+    ]
     for r in result.rows
 ]
-st.dataframe(table, hide_index=True, width="stretch")
+ui.md(
+    markup.render("cards.html", markdown=True, headings=[*headings, "Compared", "Note"], rows=rows)
+)

@@ -8,7 +8,7 @@ taking who did it.
 
 import streamlit as st
 
-from outcomes import exports, framework, status, uploads
+from outcomes import exports, framework, people, status, uploads
 from outcomes.errors import Refused
 from ui import auth, data, problems
 from ui import components as ui
@@ -53,13 +53,28 @@ def _done(counter: str, message: str) -> None:
 
 
 @st.cache_data(show_spinner="Reading the file…", max_entries=4)
-def _prepared(data_version: int, name: str, content: bytes, fmt: str) -> uploads.Prepared:
-    return uploads.prepare_upload(cursor(), content, name, fmt=fmt)
+def _prepared(
+    data_version: int, name: str, content: bytes, fmt: str, by: people.Person
+) -> uploads.Prepared:
+    # Who sent it is part of the cache's key: a file checked for one person is never served
+    # to another (and the core refuses, unread, a file from someone who may not load it).
+    return uploads.prepare_upload(cursor(), content, name, fmt=fmt, by=by)
 
 
 @st.cache_data(show_spinner="Working out what would change…", max_entries=4)
-def _preview(data_version: int, name: str, content: bytes, fmt: str) -> uploads.Preview:
-    return uploads.preview(cursor(), _prepared(data_version, name, content, fmt))
+def _preview(
+    data_version: int, name: str, content: bytes, fmt: str, by: people.Person
+) -> uploads.Preview:
+    return uploads.preview(cursor(), _prepared(data_version, name, content, fmt, by))
+
+
+def _may(action: str, doing: str) -> bool:
+    """Whether the person here may ``action``; if not, no file field, and a sentence saying who
+    may (the core refuses, unread, any file they might still send)."""
+    if person is not None and person.may(action):
+        return True
+    st.caption(f"{doing} needs someone who may. {people.who_may(action)}")
+    return False
 
 
 def public_files() -> None:
@@ -69,6 +84,8 @@ def public_files() -> None:
         "Partnership, or a Fingertips export. Indicators defined from a series are worked out "
         "again when it loads; see them all on Public figures."
     )
+    if not _may("public_data.load", "Loading public figures"):
+        return
     fmt = st.selectbox(
         "What kind of file", list(FORMAT_CHOICES), format_func=FORMAT_CHOICES.get, key="data_fmt"
     )
@@ -80,7 +97,7 @@ def public_files() -> None:
     if sent is None:
         return
     content = sent.getvalue()
-    prepared = _prepared(version, sent.name, content, fmt)
+    prepared = _prepared(version, sent.name, content, fmt, person)
     if ui.file_facts(sent.name, prepared):
         return
     if prepared.errors:
@@ -97,7 +114,7 @@ def public_files() -> None:
     if notes:
         problems.notes(notes, f"{_count(len(notes), 'note')} on rows the file's own layout skips")
 
-    shown = _preview(version, sent.name, content, fmt)
+    shown = _preview(version, sent.name, content, fmt, person)
     counts = shown.counts
     st.markdown(
         f"Loading it would add **{counts['new']:,} new** and **{counts['revised']:,} revised** "
@@ -163,6 +180,8 @@ def framework_section() -> None:
             icon=":material/download:",
             key=f"framework_{fmt}",
         )
+    if not _may("framework.change", "Importing a framework"):
+        return
     sent = st.file_uploader(
         "Import a framework (.xlsx or .yaml)",
         type=["xlsx", "yaml", "yml"],
@@ -171,7 +190,7 @@ def framework_section() -> None:
     if sent is None:
         return
     try:
-        incoming = exports.framework_from_upload(sent.getvalue(), sent.name)
+        incoming = exports.framework_from_upload(sent.getvalue(), sent.name, by=person)
     except framework.FrameworkError as err:
         st.error(
             f"{_count(len(err.problems), 'problem')} in {ui.plain(sent.name)} to fix first; "

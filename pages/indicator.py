@@ -97,7 +97,17 @@ if not history.empty:
         Revision=history["revision"],
         Source=history["file_name"],
     )[["Period", "Value", "Target", "Status", "Why", "Note", "Revision", "Source"]]
-    st.dataframe(table.iloc[::-1], hide_index=True, width="stretch")
+    # Newest first; an HTML table that wraps (a grid cut "Source" short at 1280 px) and is one
+    # card a row on a phone (a grid scrolled sideways there).
+    newest = table.iloc[::-1]
+    ui.md(
+        markup.render(
+            "cards.html",
+            markdown=True,
+            headings=list(newest.columns),
+            rows=newest.astype(str).values.tolist(),
+        )
+    )
     st.download_button(
         "Download the history (CSV)",
         spreadsheets.frame_to_csv(

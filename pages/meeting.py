@@ -10,8 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from loaders import periods
-from outcomes import blockages, meetings
+from outcomes import blockages, meetings, people, wording
 from outcomes.errors import Refused
+from outcomes.trail import audit_people, audit_trail
 from ui import auth, data, markup, problems
 from ui import components as ui
 from ui.router import require_router
@@ -56,7 +57,12 @@ st.caption(
 person = auth.acting()
 can_meet = person is not None and person.may("meetings.record")
 can_act = person is not None and person.may("actions.change")
-NOT_YOURS = "Recording meetings and changing actions is for the partnership's analysts."
+# Said to whoever may not change them, in words for the role looking.
+NOT_YOURS = "Recording meetings and changing actions is for the partnership's analysts" + (
+    ": sign in as one to change them."
+    if person is None
+    else f"; as {wording.with_article(people.ROLE_WORDS[person.role])} you read them here."
+)
 
 # Since the last meeting ----------------------------------------------------------------------
 ex = data.agenda(version, today)
@@ -183,7 +189,11 @@ st.header("Actions log", divider="gray", anchor="actions")
 _flash("actions")
 log = meetings.actions(cursor(), today=today)
 if log.empty:
-    st.markdown("No actions yet: add the first below, or import a workbook.")
+    st.markdown(
+        "No actions yet: add the first below, or import a workbook."
+        if can_act
+        else "No actions yet."
+    )
 else:
     log = log.sort_values("overdue", ascending=False, kind="stable")
     late = log[log["overdue"]]
@@ -193,6 +203,19 @@ else:
             f"({ui.plain(', '.join(late['reference']))}).",
             icon="⚠",
         )
+    # A link to one action (the agenda's "A1": /meeting?action=A1) shows that action first.
+    wanted = st.query_params.get("action")
+    one = log[log["reference"] == wanted]
+    if not one.empty:
+        r = one.iloc[0]
+        due = "" if pd.isna(r["due_date"]) else f", due {periods.long_date(r['due_date'])}"
+        state = "done" if r["status"] == "done" else "⚠ overdue" if r["overdue"] else "open"
+        with st.container(border=True, key="action_shown"):
+            st.markdown(f"**Action {ui.plain(wanted)}** ({state}{due}): {ui.plain(r['text'])}")
+            about = "" if pd.isna(r["priority_title"]) else f" · {ui.plain(r['priority_title'])}"
+            st.caption(f"Owner: {ui.plain(r['owner'])}{about}")
+    elif wanted:
+        st.info(f"There is no action {ui.plain(wanted)}: every action is in the log below.")
     shown = pd.DataFrame(
         {
             "Overdue": ["⚠ Overdue" if o else "" for o in log["overdue"]],
@@ -373,14 +396,14 @@ if can_act:
 with st.expander("Audit trail: who changed what, and when"):
     # An HTML table, not st.dataframe: a grid in a closed expander is never drawn, and the
     # before → after text needs to wrap.
-    named = dict(meetings.audit_people(cursor()))
+    named = dict(audit_people(cursor()))
     chosen_person = st.selectbox(
         "Whose changes",
         [None, *named],
         format_func=lambda key: "Everyone's" if key is None else named[key],
         key="audit_person",
     )
-    trail = meetings.audit_trail(cursor(), person=chosen_person)
+    trail = audit_trail(cursor(), person=chosen_person)
     if trail.empty:
         st.markdown("Nothing has been changed yet.")
     else:
@@ -388,12 +411,14 @@ with st.expander("Audit trail: who changed what, and when"):
             [
                 periods.long_datetime(r.changed_at),
                 r.who if pd.isna(r.who_email) else f"{r.who} <{r.who_email}>",
-                f"{r.entity} {r.entity_key}: {r.change}",
-                meetings.describe_change(r.before, r.after),
+                r.what,
+                r.described,
             ]
             for r in trail.itertuples()
         ]
         headings = ["When", "Who", "What", "Before → after"]
-        ui.md(markup.render("table.html", markdown=True, headings=headings, rows=rows))
+        ui.md(
+            markup.render("table.html", markdown=True, headings=headings, rows=rows, kind="audit")
+        )
         st.caption(f"The latest {len(trail)} changes, newest first.")
 ui.status_key()

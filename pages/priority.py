@@ -7,7 +7,7 @@ import streamlit as st
 from markupsafe import Markup
 
 from loaders import periods
-from outcomes import board, meetings, status, wording
+from outcomes import board, meetings, public, status, wording
 from outcomes.errors import Refused
 from ui import auth, data, markup
 from ui import components as ui
@@ -63,6 +63,7 @@ def _show_commentary(r: dict) -> None:
     parts = (note["narrative"], note["actions_taken"], note["blockage_detail"])
     if max(len(str(t or "")) for t in parts) <= READ_MORE:
         ui.md(markup.render("commentary.html", markdown=True, note=note, period=period))
+        _publish_control(code, note)
         return
     # A long commentary: its beginning on the page, all of it a click away, so one lead's
     # essay does not push every other indicator out of sight.
@@ -71,6 +72,33 @@ def _show_commentary(r: dict) -> None:
     )
     with st.expander("Read the whole commentary", key=f"read_more_{code}"):
         ui.md(markup.render("commentary.html", markdown=True, note=note, period=period))
+    _publish_control(code, note)
+
+
+def _publish_control(code: str, note: dict) -> None:
+    """Whether the commentary shown is in the public view, and, for whoever may write
+    commentary here, a button to publish it (one sent in a return, say) or withdraw it."""
+    if note["published"]:
+        st.caption("Published in the public view (its story and what is being done).")
+    person = auth.acting()
+    if person is None or not person.may("commentary.add", priorities=[chosen]):
+        return
+    if not note["published"] and not public.publishable(note):
+        return  # a blockage's words only: never published
+    label = (
+        "Withdraw it from the public view" if note["published"] else "Publish it in the public view"
+    )
+    if st.button(label, key=f"publish_{code}", icon=":material/public:"):
+        try:
+            public.mark_published(cursor(), int(note["id"]), not note["published"], by=person)
+        except Refused as err:
+            st.error(str(err))
+        else:
+            st.session_state[f"commentary_flash_{code}"] = (
+                f"The commentary on {code} is {'withdrawn from' if note['published'] else 'now in'} "
+                "the public view."
+            )
+            st.rerun()
 
 
 def _commentary_form(r: dict) -> None:

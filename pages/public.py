@@ -34,6 +34,7 @@ for tier in view["tiers"].itertuples(index=False):
     for i, row in enumerate(in_tier):
         with cols[i % len(cols)].container(border=True):
             ui.md(ui.badge(row["status"], big=True))
+            st.caption(f"Status {view['status_basis']}.")
             st.markdown(f"#### {ui.plain(row['title'])}")
             st.markdown(f"**We will:** {ui.plain(row['aim'])}")
             if row["indicators"]:

@@ -3,7 +3,7 @@ public commentary. Figures come already suppressed from ``outcomes.public``."""
 
 import streamlit as st
 
-from outcomes import board, status
+from outcomes import board, public, status, wording
 from ui import components as ui
 from ui import data, markup
 from ui import public as pv
@@ -30,7 +30,7 @@ ui.md(
         "status_line.html",
         markdown=True,
         state=row["status"],
-        note=f"{row['tier']} tier · from its published indicators",
+        note=f"{row['tier']} tier · status {view['status_basis']}; {public.STATUS_DIFFERS}",
     )
 )
 st.markdown(f"**Lead:** {ui.plain(board.lead_text(row['lead_role'], row['lead_partner']))}")
@@ -77,12 +77,17 @@ for r in own:
                 )
                 st.caption(
                     "Area figures are rounded to the nearest 5"
-                    + (f"; {area_gaps} small numbers are not plotted." if area_gaps else ".")
+                    + (
+                        f"; {area_gaps} are not plotted: small numbers, and where only one "
+                        "area's is small, the next-smallest too, so the total cannot reveal it."
+                        if area_gaps
+                        else "."
+                    )
                 )
     with right:
         ui.md(ui.badge(r["effective"], big=True))
         st.markdown(
-            f"**Latest:** {ui.plain(r['value_text'])} ({ui.period_label(r['period'])})  \n"
+            f"**Latest:** {ui.plain(r['value_text'])} ({wording.period_aside(r['period'])})  \n"
             f"**Target:** {board.format_value(r['target'], r['unit'], r['decimals'])} · "
             f"**Direction:** {status.direction_text(r['direction'])}  \n"
             f"**Why this status:** {ui.plain(r['reason'])}"

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from loaders import periods
-from outcomes import calendar, people, uploads
+from outcomes import calendar, people, uploads, wording
 from outcomes.errors import Refused
 from outcomes.template import TemplateError, write_template
 from ui import auth, data, markup, problems
@@ -24,6 +24,9 @@ st.title("Quarterly return")
 # A message from the last action, shown once after the rerun that refreshes every table.
 if flash := st.session_state.pop("upload_flash", None):
     st.success(flash)
+    if told := st.session_state.pop("upload_flash_commentary", None):
+        st.markdown("**What the board now reads from this return**")
+        ui.md(markup.render("upload_commentary.html", markdown=True, rows=told))
     if flash.startswith("Loaded"):
         st.page_link(
             "pages/overview.py", label="See the plan on a page", icon=":material/dashboard:"
@@ -72,9 +75,11 @@ def _template(data_version: int, priority: str, return_period: str) -> tuple[int
 
 
 @st.cache_data(show_spinner="Working out what would change…", max_entries=8)
-def _preview(data_version: int, sha256: str, name: str, content: bytes) -> uploads.Preview:
+def _preview(
+    data_version: int, sha256: str, name: str, content: bytes, by: people.Person
+) -> uploads.Preview:
     """The preview of a checked file; a rehearsed write, so done once per file and data version."""
-    return uploads.preview(cursor(), _prepare(data_version, name, content))
+    return uploads.preview(cursor(), _prepare(data_version, name, content, by))
 
 
 # 2. The template ----------------------------------------------------------------------------
@@ -102,7 +107,7 @@ except TemplateError as err:
     st.error(str(err))
 if rows:
     st.download_button(
-        f"Download the return for {period} ({rows} rows)",
+        f"Download the return for {wording.period_aside(period)} ({wording.plural(rows, 'row')})",
         workbook,
         file_name=f"return-{priority_id}-{period.replace('/', '-').replace(' ', '-')}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -116,7 +121,10 @@ else:
 st.header("3. Upload and check", divider="gray")
 may_load = person is not None and (person.may("returns.load") or person.may("public_data.load"))
 if not may_load:
-    st.caption("Loading a return needs someone who may load figures (see step 1).")
+    # No file field at all: the core would refuse the file unread anyway (uploads.may_send).
+    st.caption(
+        f"Loading a return needs someone who may load figures. {people.who_may('returns.load')}"
+    )
 uploaded = (
     None
     if not may_load
@@ -131,9 +139,10 @@ uploaded = (
 
 
 @st.cache_data(show_spinner="Checking the file…", max_entries=8)
-def _prepare(data_version: int, name: str, content: bytes) -> uploads.Prepared:
-    # The bytes are read from memory; the browser's file name is only a label.
-    return uploads.prepare_upload(cursor(), content, name)
+def _prepare(data_version: int, name: str, content: bytes, by: people.Person) -> uploads.Prepared:
+    # The bytes are read from memory; the browser's file name is only a label. Who sent them
+    # is part of the cache's key: a file checked for one person is never served to another.
+    return uploads.prepare_upload(cursor(), content, name, by=by)
 
 
 def _count(n: int, noun: str) -> str:
@@ -142,7 +151,7 @@ def _count(n: int, noun: str) -> str:
 
 refusal = None
 if uploaded is not None:
-    prepared = _prepare(version, uploaded.name, uploaded.getvalue())
+    prepared = _prepare(version, uploaded.name, uploaded.getvalue(), person)
     # Said before the preview, not after it: a lead learns at once that a file holds another
     # priority's figures (the core refuses the commit anyway).
     refusal = uploads.refusal(cursor(), prepared, person)
@@ -162,16 +171,20 @@ if uploaded is not None:
     if infos:
         problems.notes(infos, _count(len(infos), "note"))
 
+    # 4. The preview: the step is always there, so the steps read 1 to 5 whatever happens.
+    st.header("4. Preview", divider="gray")
+    if prepared.errors or prepared.already_loaded is not None or refusal:
+        st.caption("Nothing to preview: step 3 says what stands in the way.")
     if not prepared.errors and prepared.already_loaded is None and not refusal:
-        st.header("4. Preview", divider="gray")
         # The preview this person saw on the last run: confirming commits exactly that, or
         # is refused if someone else has changed these figures since.
         seen = st.session_state.get("seen_preview")
-        shown = _preview(version, prepared.sha256, uploaded.name, uploaded.getvalue())
+        shown = _preview(version, prepared.sha256, uploaded.name, uploaded.getvalue(), person)
         counts = shown.counts
         st.markdown(
             f"**{counts['new']} new**, **{counts['revised']} revised**, "
-            f"**{counts['unchanged']} unchanged** {'figure' if counts['unchanged'] == 1 else 'figures'}."
+            f"**{counts['unchanged']} unchanged** {'figure' if counts['unchanged'] == 1 else 'figures'}"
+            f"; {uploads.told_summary(shown.commentary)}."
         )
         changes = shown.rows.assign(
             Change=shown.rows["change"],
@@ -184,6 +197,9 @@ if uploaded is not None:
             hide_index=True,
             width="stretch",
         )
+        if shown.commentary:
+            st.markdown("**The commentary, as the board will read it**")
+            ui.md(markup.render("upload_commentary.html", markdown=True, rows=shown.commentary))
         if not shown.statuses.empty:
             st.markdown("**Status before → after**")
             ui.md(
@@ -227,10 +243,18 @@ if uploaded is not None:
                     else f"Nothing to load: every figure in {uploaded.name} is one the "
                     "dashboard holds already, so no upload was recorded."
                 )
+                st.session_state["upload_flash_commentary"] = uploads.upload_commentary(
+                    cursor(), result.upload_id
+                )
                 st.session_state["loads"] = st.session_state.get("loads", 0) + 1
                 st.session_state.pop("seen_preview", None)
                 st.rerun()
         st.session_state["seen_preview"] = (prepared.sha256, shown)
+else:
+    st.header("4. Preview", divider="gray")
+    st.caption(
+        "Upload your return in step 3: what it would change shows here, before anything is written."
+    )
 
 
 def _undo_and_restore(history: pd.DataFrame) -> None:
@@ -287,22 +311,30 @@ def _undo_and_restore(history: pd.DataFrame) -> None:
 # 5. History ----------------------------------------------------------------------------------
 st.header("5. Uploads so far", divider="gray")
 history = uploads.uploads(cursor())
-st.dataframe(
-    history.assign(uploaded_at=[periods.long_datetime(t) for t in history["uploaded_at"]]).rename(
-        columns={
-            "id": "Upload",
-            "uploaded_at": "When",
-            "uploaded_by": "Who",
-            "file_name": "File",
-            "source_format": "Kind",
-            "rows_new": "New",
-            "rows_revised": "Revised",
-            "rows_unchanged": "Unchanged",
-            "state": "State",
-        }
-    )[["Upload", "When", "Who", "File", "Kind", "New", "Revised", "Unchanged", "State"]],
-    hide_index=True,
-    width="stretch",
+# An HTML table that wraps at 1280 px (a grid hid its last columns there) and is one card a row
+# on a phone.
+shown = history.assign(
+    uploaded_at=[periods.long_datetime(t) for t in history["uploaded_at"]],
+    **{c: [f"{n:,}" for n in history[c]] for c in ("rows_new", "rows_revised", "rows_unchanged")},
+)
+columns = {
+    "id": "Upload",
+    "uploaded_at": "When",
+    "uploaded_by": "Who",
+    "file_name": "File",
+    "source_format": "Kind",
+    "rows_new": "New",
+    "rows_revised": "Revised",
+    "rows_unchanged": "Unchanged",
+    "state": "State",
+}
+ui.md(
+    markup.render(
+        "cards.html",
+        markdown=True,
+        headings=list(columns.values()),
+        rows=shown[list(columns)].astype(str).values.tolist(),
+    )
 )
 _undo_and_restore(history)
 ui.status_key()

@@ -1,12 +1,30 @@
-"""Fixtures that build real databases: a private in-memory store, and the demo in a file."""
+"""Fixtures that build real databases: a private in-memory store, and the demo in a file.
+
+The demo is built once per test run (once per pytest-xdist worker) into ``demo_built``; every
+test that wants the demo gets a copy of that file of its own, which costs a few hundredths of a
+second where building it again costs most of a second. Nothing writes to ``demo_built`` itself.
+"""
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
+from hypothesis import settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 from outcomes.demo import DEMO_FRAMEWORK, build_demo, facts
 from outcomes.framework import from_yaml
-from outcomes.store import open_store
+from outcomes.store import PROJECT_ROOT, open_store
+from tests.copies import in_memory_copy, written
+
+# Hypothesis keeps the examples it has seen fail in a folder that outlives the run (git-ignored),
+# and tries them first next time: a state that failed once is the first one drawn again.
+HYPOTHESIS_EXAMPLES = PROJECT_ROOT / ".hypothesis" / "examples"
+settings.register_profile("outcomes", database=DirectoryBasedExampleDatabase(HYPOTHESIS_EXAMPLES))
+settings.load_profile("outcomes")
 
 
 @pytest.fixture(scope="session")
@@ -28,20 +46,33 @@ def store():
     s.close()
 
 
+@pytest.fixture(scope="session")
+def demo_built(tmp_path_factory, demo_framework) -> Path:
+    """The demo, built once for the whole run; copy it (``copy_demo``), never open it to write."""
+    path = tmp_path_factory.mktemp("demo-built") / "demo.duckdb"
+    return written(path, lambda cur: build_demo(cur, demo_framework))
+
+
+@pytest.fixture(scope="session")
+def copy_demo(demo_built) -> Callable[[Path], Path]:
+    """``copy_demo(path)``: the demo as a database file of this test's own at ``path``."""
+
+    def copy(path: Path) -> Path:
+        shutil.copyfile(demo_built, path)
+        return path
+
+    return copy
+
+
 @pytest.fixture
-def demo_store(demo_framework):
+def demo_store(demo_built):
     """A fresh in-memory database holding the demo."""
-    s = open_store(":memory:")
-    build_demo(s.cursor(), demo_framework)
+    s = in_memory_copy(demo_built)
     yield s
     s.close()
 
 
 @pytest.fixture(scope="session")
-def demo_db_file(tmp_path_factory, demo_framework):
-    """The demo in a database file, for the pages and the command line."""
-    path = tmp_path_factory.mktemp("db") / "demo.duckdb"
-    s = open_store(path)
-    build_demo(s.cursor(), demo_framework)
-    s.close()
-    return path
+def demo_db_file(tmp_path_factory, copy_demo):
+    """The demo in a database file, for the pages and the command line (shared by the run)."""
+    return copy_demo(tmp_path_factory.mktemp("db") / "demo.duckdb")

@@ -37,7 +37,8 @@ from loaders import periods
 from outcomes import framework, meetings, observations, spreadsheets, template, uploads
 from outcomes.errors import Refused
 from outcomes.store import open_store
-from tests.actors import acting
+from tests.actors import ADMIN, acting
+from tests.copies import written
 
 # Text a person typed, at its worst: right-to-left scripts, emoji with joiners and skin tones,
 # combining marks, and text that looks like Markdown, HTML, Streamlit directives, LaTeX or a
@@ -82,12 +83,12 @@ BY = acting("Property test")
 
 def examples(default: int):
     """Hypothesis settings for a suite of states: ``default`` examples unless
-    ``STATES_EXAMPLES`` asks for more; no deadline (a page or a pack takes seconds)."""
+    ``STATES_EXAMPLES`` asks for more; no deadline (a page or a pack takes seconds). A state that
+    failed is kept in the example database (tests/conftest.py) and drawn first next run."""
     return settings(
         max_examples=int(os.environ.get("STATES_EXAMPLES", default)),
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-        database=None,
     )
 
 
@@ -351,7 +352,7 @@ def _load_return(cur, row: ReturnRow) -> None:
         sheet.cell(row=2, column=header.index(column) + 1, value=value)
     filled = io.BytesIO()
     book.save(filled)
-    prepared = uploads.prepare_upload(cur, filled.getvalue(), "return.xlsx")
+    prepared = uploads.prepare_upload(cur, filled.getvalue(), "return.xlsx", by=ADMIN)
     if prepared.errors:
         return  # the product refuses this return: a state no board can be in
     uploads.commit(cur, prepared, by=BY, accept_warnings=True)
@@ -400,12 +401,7 @@ def build(cur, state: State) -> None:
 
 def build_file(path: Path, state: State) -> Path:
     """The state in a database file of its own, closed so a page (or a process) can open it."""
-    store = open_store(path)
-    try:
-        build(store.cursor(), state)
-    finally:
-        store.close()
-    return path
+    return written(path, lambda cur: build(cur, state))
 
 
 # --- a board meeting at its heaviest (presentation mode must fit it, issue 17) ----------------

@@ -159,6 +159,95 @@ def acting() -> Person | None:
 
 
 # ---------------------------------------------------------------------------------------------
+# Coming back to the address a visitor opened, after the identity provider
+#
+# Streamlit's /oauth2callback always answers with the app's home page, and the page load that
+# follows is a new session, so nothing the server holds survives the round trip. The browser
+# keeps the address instead, in a short-lived cookie of the dashboard's own (not the sign-in:
+# only the page and its query), which Streamlit hands the server with each new session
+# (``st.context.cookies``). The address is checked against the app's own pages before use.
+
+RETURN_COOKIE = "outcomes_return"
+RETURN_MINUTES = 30
+
+
+def encode_address(url_path: str, query: dict[str, str]) -> str:
+    """A page and its query as a cookie value (URL-safe base64 of JSON: no ``;``, ``,`` or
+    spaces, and no question of who decodes percent signs).
+
+    >>> decode_address(encode_address("priority", {"priority": "street-violence"}))
+    ('priority', {'priority': 'street-violence'})
+    >>> decode_address("not base64 !") is None
+    True
+    """
+    import base64
+    import json
+
+    raw = json.dumps({"page": url_path, "query": query}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_address(value: str) -> tuple[str, dict[str, str]] | None:
+    import base64
+    import json
+
+    try:
+        found = json.loads(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))
+        page, query = found["page"], found["query"]
+    except (ValueError, TypeError, KeyError):
+        return None
+    if not isinstance(page, str) or not isinstance(query, dict):
+        return None
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in query.items()):
+        return None
+    return page, query
+
+
+def _set_cookie(name: str, value: str, max_age: int) -> None:
+    """Set (or, with ``max_age`` 0, clear) one of the dashboard's cookies in the browser."""
+    import json
+
+    script = (
+        f"<script>document.cookie = {json.dumps(name)} + '=' + {json.dumps(value)} + "
+        f"'; path=/; max-age={int(max_age)}; samesite=lax';</script>"
+    )
+    with st.container(key=f"cookie_{name}"):
+        st.html(
+            f"<style>.st-key-cookie_{name} {{ display: none; }}</style>{script}",
+            unsafe_allow_javascript=True,
+        )
+
+
+def remember_address(page: Any) -> None:
+    """An anonymous visitor at ``page``: keep its address (and query) for after sign-in; at the
+    home page, forget any kept before (they asked for the home page this time)."""
+    if not page.url_path:  # the home page's address is ""
+        if RETURN_COOKIE in st.context.cookies:
+            _set_cookie(RETURN_COOKIE, "", 0)
+        return
+    query = {key: st.query_params[key] for key in st.query_params}
+    address = encode_address(page.url_path, query)
+    _set_cookie(RETURN_COOKIE, address, RETURN_MINUTES * 60)
+
+
+def return_after_sign_in(page: Any, pages: list) -> None:
+    """Signed in, on the home page Streamlit brought them to: open the page they opened before
+    signing in, with its query; then forget it in the browser. Once a session."""
+    kept = st.context.cookies.get(RETURN_COOKIE)
+    if not kept or st.session_state.get("_return_forgotten"):
+        return
+    if not st.session_state.get("_return_handled"):
+        st.session_state["_return_handled"] = True
+        address = decode_address(kept)
+        target = next((p for p in pages if address and p.url_path == address[0] != ""), None)
+        if target is not None and not page.url_path:
+            # Forgotten on the page it opens (this run stops here).
+            st.switch_page(target, query_params=address[1])
+    st.session_state["_return_forgotten"] = True
+    _set_cookie(RETURN_COOKIE, "", 0)
+
+
+# ---------------------------------------------------------------------------------------------
 # What the router shows
 
 

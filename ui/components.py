@@ -51,6 +51,12 @@ CSS = """
   table.ind th { text-align: left; border-bottom: 2px solid #1F2328; padding: 0.4rem; }
   table.ind td { border-bottom: 1px solid #D1D5DB; padding: 0.45rem 0.4rem; vertical-align: top; }
   .scroll { overflow-x: auto; }
+  /* The audit trail: fixed columns, long words (an address, a link) wrapped, so before → after
+     is never pushed out of sight at 1280 px (tests/browser/test_public_view.py measures it). */
+  table.ind.audit { table-layout: fixed; }
+  table.ind.audit td { overflow-wrap: anywhere; }
+  table.ind.audit th:nth-child(1) { width: 15%; }
+  table.ind.audit th:nth-child(2), table.ind.audit th:nth-child(3) { width: 21%; }
   .tiles { display: flex; flex-wrap: wrap; gap: 0.6rem; margin: 0.4rem 0; }
   .tile { flex: 1 1 10rem; border: 1px solid #D1D5DB; border-radius: 0.5rem; padding: 0.4rem 0.6rem;
           text-align: center; }
@@ -65,7 +71,7 @@ CSS = """
     .status-tiles .badge { font-size: 0.8rem; padding: 0.05em 0.3em; white-space: normal; }
     .status-tiles .muted { display: none; }
     .glance { display: block; list-style: none; padding: 0; margin: 0.3rem 0; }
-    .glance li { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; margin: 0 0 0.25rem 0;
+    .glance li { margin: 0 0 0.25rem 0; line-height: 1.3;
                  padding: 0; }
     .glance .badge { font-size: 0.85rem; }
     /* A table that would scroll sideways becomes one card a row, each cell named. */
@@ -192,9 +198,8 @@ def pack_download(key: str, noun: str, build, *, day: str | None = None) -> None
 def file_facts(name: str, prepared: Any, kind: str | None = None) -> bool:
     """What a checked file holds, under its (inert) name; True when this exact file was
     loaded before, which is said, since loading it again changes nothing."""
-    facts = " · ".join(f"{k}: {v}" for k, v in prepared.summary.items())
     shown = f" ({kind})" if kind else ""
-    st.markdown(f"**{plain(name)}**{shown} · {plain(facts)}")
+    st.markdown(f"**{plain(name)}**{shown} · {plain(prepared.facts)}")
     if prepared.already_loaded is None:
         return False
     st.info(

@@ -24,7 +24,7 @@ from jinja2 import Environment, FileSystemLoader, Undefined
 from markupsafe import Markup
 
 from loaders import periods
-from outcomes import agenda, board, status, wording
+from outcomes import agenda, blockages, board, status, wording
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -139,6 +139,8 @@ def _environment(markdown: bool) -> Environment:
         short=short,
         change_words=agenda.change_words,
         plural=wording.plural,
+        story_of=blockages.story,
+        blockage_text=blockages.blockage_text,
     )
     env.tests["missing"] = _missing
     return env

@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from outcomes import board, charts, meetings
 from outcomes.agenda import Exceptions
+from outcomes.blockages import story as story_of
 from ui import data, markup
 from ui import present_style as style
 from ui.state import cursor
@@ -199,7 +200,7 @@ def notes(data_version: int, priority_id: str) -> tuple[dict | None, list[dict[s
         if note is not None:
             found.append({"code": r["indicator_code"], "note": note})
     found.sort(key=lambda n: pd.Timestamp(n["note"]["created_at"]), reverse=True)
-    told = [n for n in found if markup.short(n["note"]["narrative"]) != "–"]
+    told = [n for n in found if story_of(n["note"])]
     return (told[0] if told else None), [n for n in found if n["note"]["blockage"]]
 
 

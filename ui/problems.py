@@ -42,7 +42,12 @@ def show(problems: list[Problem], shown: int = 25) -> None:
     if len(problems) > shown:
         lines.append(f"- … and {len(problems) - shown:,} more, in the table below.")
     st.markdown("\n".join(lines))
-    with st.expander(f"All {len(problems):,} as a table, to sort or copy"):
+    title = (
+        "As a table, to copy"
+        if len(problems) == 1
+        else f"All {len(problems):,} as a table, to sort or copy"
+    )
+    with st.expander(title):
         st.dataframe(table(problems), hide_index=True, width="stretch")
 
 

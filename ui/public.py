@@ -56,6 +56,7 @@ def view(data_version: int) -> dict[str, Any]:
         "priorities": snap.priorities,
         "indicators": snap.indicators,
         "explanation": snap.explanation,
+        "status_basis": snap.status_basis,
     }
 
 
@@ -95,7 +96,7 @@ def preview_notice() -> None:
     if not enabled():
         st.info(
             "Preview: the public view is switched off, so residents cannot see this page yet. "
-            "An administrator switches it on (`python -m outcomes public on`).",
+            "An administrator switches it on, on the People and roles page.",
             icon=":material/visibility_off:",
         )
 

@@ -3,13 +3,13 @@ version. Pages call ``icons_html`` and ``render_spc``; the statistics live in ``
 
 from __future__ import annotations
 
-from html import escape
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from outcomes import spc, statcharts, statistics
+from outcomes import spc, statcharts, statistics, wording
+from outcomes.errors import Refused
+from ui import auth, markup
 from ui.state import cursor
 
 SPC_EXPLAINED = (
@@ -37,29 +37,32 @@ def spc_figure(data_version: int, code: str, height: int = 380) -> tuple[spc.Cha
     return chart, statcharts.spc_chart(chart, ind[0], max(1, int(ind[1])), height=height)
 
 
-def icon_html(name: str | None) -> str:
-    """One icon: symbol and words on its colour's edge, the meaning on hover."""
-    if name is None:
-        return ""
+def _icon(name: str, caveat: str | None = None) -> dict[str, object]:
+    """An icon for the template; an assurance icon with a caveat says it is no forecast."""
     icon = spc.ICONS[name]
-    return (
-        f'<span class="spcicon" style="border-color:{icon.colour}" '
-        f'title="{escape(icon.meaning)}">{escape(icon.symbol)} {escape(icon.words)}</span>'
-    )
+    words = spc.STALE_WORDS if caveat else icon.words
+    return {"symbol": icon.symbol, "words": words, "meaning": caveat or icon.meaning,
+            "colour": icon.colour, "stale": bool(caveat)}  # fmt: skip
 
 
 def icons_html(data_version: int, code: str) -> str:
-    """The variation and assurance icons for an indicator, or why there are none."""
+    """The variation and assurance icons for an indicator, or why there are none; when the
+    limits are out of date (a sustained shift) the assurance icon says so beside it."""
     summary = spc_summary(data_version)
     if code not in summary.index:
         return ""
     row = summary.loc[code]
     variation = None if pd.isna(row["variation"]) else row["variation"]
     assurance = None if pd.isna(row["assurance"]) else row["assurance"]
-    if variation is None:
-        reason = row["spc_reason"] if isinstance(row["spc_reason"], str) else ""
-        return f'<span class="spcicon none" title="{escape(reason)}">SPC: too few figures</span>'
-    return f'<span class="spcicons">{icon_html(variation)}{icon_html(assurance)}</span>'
+    caveat = row["caveat"] if isinstance(row["caveat"], str) else None
+    icons = [] if variation is None else [_icon(variation)]
+    if icons and assurance is not None:
+        icons.append(_icon(assurance, caveat))
+    return markup.render(
+        "spc_icons.html",
+        icons=icons,
+        reason=row["spc_reason"] if isinstance(row["spc_reason"], str) else "",
+    )
 
 
 CSS = """
@@ -69,6 +72,7 @@ CSS = """
              border-radius: 0.3rem; padding: 0 0.4rem; font-size: 0.85rem; white-space: nowrap;
              background: #FFFFFF; color: #1F2328; }
   .spcicon.none { border-color: #A6A6A6; border-style: dashed; color: #4B5563; }
+  .spcicon.stale { border-style: dashed; }
 </style>
 """
 
@@ -81,6 +85,8 @@ def render_spc(data_version: int, code: str) -> None:
     """The indicator's SPC section: icons, chart and what it means (self-contained)."""
     inject_css()
     st.header("Signal or noise (SPC)", divider="gray")
+    if st.session_state.get("spc_flash"):
+        st.success(st.session_state.pop("spc_flash"))
     chart, figure = spc_figure(data_version, code)
     st.html(icons_html(data_version, code))
     if chart is None or not chart.points:
@@ -96,5 +102,33 @@ def render_spc(data_version: int, code: str) -> None:
     profile = spc.PROFILES[chart.profile]
     notes.append(f"Rules: {profile.title} (runs of {profile.run_length}).")
     st.caption(" ".join(notes))
+    if chart.shift is not None and chart.assurance is not None:
+        _offer_recalculation(code, chart.shift)
     with st.expander("What does this chart tell the board?"):
         st.markdown(SPC_EXPLAINED)
+
+
+def _offer_recalculation(code: str, shift: spc.Shift) -> None:
+    """Making Data Count after a sustained shift: the limits no longer describe the process,
+    so say so, and let an analyst or administrator recalculate them from where it began."""
+    st.warning(spc.shift_words(shift, wording.period), icon=":material/trending_up:")
+    person = auth.acting()
+    if not shift.recalculable:
+        return
+    if person is None or not person.may("framework.change"):
+        st.caption("An analyst or an administrator can recalculate them (a framework change).")
+        return
+    since = wording.period(shift.start)
+    with st.form(f"recalculate_{code}"):
+        reason = st.text_input(
+            "Why the process changed (kept in the framework and the audit trail)",
+            key=f"recalculate_reason_{code}",
+        )
+        if st.form_submit_button(f"Recalculate the limits from {since}"):
+            try:
+                done = statistics.recalculate_limits(cursor(), code, by=person, reason=reason)
+            except Refused as err:
+                st.error(str(err))
+            else:
+                st.session_state["spc_flash"] = done
+                st.rerun()

@@ -9,6 +9,7 @@ import pandas as pd
 import yaml
 
 from loaders import files
+from loaders.isolation import read_isolated
 from loaders.problems import FileRefused, Problem
 from outcomes import spreadsheets
 from outcomes.framework.checking import blank, coerce_table, validate
@@ -22,13 +23,17 @@ from outcomes.framework.tables import (
     Framework,
     FrameworkError,
 )
+from outcomes.people import Person, require
 
 
 def from_yaml(path: str | Path) -> Framework:
     """Read the administrator's YAML file; raises FrameworkError listing every problem."""
     path = Path(path)
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = files.read_bytes(path, path.name).decode("utf-8")
+        doc = yaml.safe_load(text)
+    except UnicodeDecodeError:
+        raise FrameworkError(["the file is not UTF-8 text: save it as UTF-8"], str(path)) from None
     except yaml.YAMLError as err:
         raise FrameworkError([f"not valid YAML: {err}"], str(path)) from None
     if not isinstance(doc, dict):
@@ -382,8 +387,23 @@ def from_xlsx(path: str | Path) -> Framework:
     return framework
 
 
-def read_file(path: str | Path) -> Framework:
-    """A framework from ``.yaml``/``.yml`` or ``.xlsx``, chosen by the file's extension."""
+def read_file(path: str | Path, *, by: Person | None) -> Framework:
+    """A framework ``by`` sent, from ``.yaml``/``.yml`` or ``.xlsx`` by the file's extension.
+
+    Refused before a byte is read unless ``by`` may change the framework. Read in a child
+    process held to the reading limits (loaders.isolation), like every file a person sends: a
+    YAML of a billion aliases or a hostile workbook takes only the child.
+    """
+    require(by, "framework.change")
+    try:
+        return read_isolated(_read_file, Path(path), file=Path(path).name)
+    except FileRefused as refused:
+        if isinstance(refused, FrameworkError):
+            raise
+        raise FrameworkError(refused.problems, str(path)) from None
+
+
+def _read_file(path: Path) -> Framework:
     suffix = Path(path).suffix.lower()
     if suffix in (".yaml", ".yml"):
         return from_yaml(path)

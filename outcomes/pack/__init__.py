@@ -78,11 +78,18 @@ def build_pack(
         snap = public_snapshot(cur, today=today)
     else:
         snap = snapshot(cur, meeting_date=meeting_date, today=today)
-    # SPC icons beside each status, as they stand now (they never change the status).
-    from outcomes.statistics import icon_words
+    # SPC icons beside each status (they never change the status): from the figures as they
+    # stand now, or, in a pack for a meeting, as they stood at that meeting.
+    from outcomes.statistics import icon_words, icon_words_from
 
     # Not in the public pack: icons read from figures it may not show would hint at them.
-    spc_words = icon_words(cur) if cur is not None and not public else {}
+    spc_words = {}
+    if cur is not None and not public:
+        spc_words = (
+            icon_words_from(cur, {r["code"]: snap.history(r["code"]) for r in snap.indicators})
+            if snap.frozen
+            else icon_words(cur)
+        )
     for r in snap.indicators:
         r["spc"] = spc_words.get(r["code"], "")
     buffer = io.BytesIO()

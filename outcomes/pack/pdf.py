@@ -2,6 +2,7 @@
 
 The text is set in DejaVu Sans where it is installed (Debian: ``fonts-dejavu-core``), which has
 the status symbols; without it the PDF falls back to Helvetica and draws each symbol as a shape.
+Chinese, Japanese and Korean are set in a fallback font a run at a time (``pdf_fonts``).
 Any length of typed text prints: a table row cannot break across pages, so a cell holds the
 first few hundred characters and says "in full below", and the whole text follows the table,
 flowing from page to page. The charts are vector (``pdf_charts``). reportlab 5.1's open-source
@@ -13,10 +14,7 @@ from __future__ import annotations
 
 import io
 import math
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 import pandas as pd
 from reportlab.lib import colors
@@ -43,106 +41,15 @@ from outcomes import status
 from outcomes.pack import chromium
 from outcomes.pack import wording as w
 from outcomes.pack.pdf_charts import Charting, ChartSlot, lay_charts
+from outcomes.pack.pdf_fonts import Fonts, _plain, _safe, fonts
 from outcomes.pack.snapshot import Snapshot, clean
 
-_FONT_DIRS = (
-    "/usr/share/fonts/truetype/dejavu",  # Debian, Ubuntu: fonts-dejavu-core
-    "/usr/share/fonts/dejavu-sans-fonts",  # Fedora
-    "/usr/share/fonts/dejavu",
-    "/usr/share/fonts/TTF",  # Arch
-)
-_NEEDED_GLYPHS = "".join(s.symbol for s in status.STYLES.values()) + "".join(
-    status.DIRECTION_SYMBOLS.values()
-)
 CHART_W, CHART_H = 900, 300
 CELL_CHARS = 420  # typed text in a table cell; the rest follows the table, in full
 WIDE_CELL_CHARS = 1200  # in a cell as wide as the page
 IN_FULL = "(in full below)"
 CELL_GUARD = 600  # at most, in any cell: 60 lines of the narrowest column fit on a page
 _CELL_STYLES = {"cell", "cellb", "head", "note", "small"}
-
-
-@dataclass(frozen=True)
-class Fonts:
-    regular: str
-    bold: str
-    italic: str
-    unicode: bool  # True: the status symbols are in the font; False: draw them as shapes
-    glyphs: frozenset[int] = frozenset()  # the characters the font can draw (unicode only)
-
-
-_fonts_cache: dict[str, Fonts] = {}
-
-
-def fonts() -> Fonts:
-    if "fonts" in _fonts_cache:
-        return _fonts_cache["fonts"]
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    chosen = Fonts("Helvetica", "Helvetica-Bold", "Helvetica-Oblique", False)
-    for folder in _FONT_DIRS:
-        files = {
-            k: Path(folder) / f"DejaVuSans{suffix}.ttf"
-            for k, suffix in (("regular", ""), ("bold", "-Bold"), ("italic", "-Oblique"))
-        }
-        if not all(f.is_file() for f in files.values()):
-            continue
-        try:
-            faces = {k: TTFont(f"PackSans-{k}", str(f)) for k, f in files.items()}
-        except Exception:  # an unreadable font file: try the next folder
-            continue
-        # Never let a symbol render as an empty box: use the font only if it has them all.
-        if all(
-            ord(ch) in face.face.charToGlyph for face in faces.values() for ch in _NEEDED_GLYPHS
-        ):
-            for face in faces.values():
-                pdfmetrics.registerFont(face)
-            pdfmetrics.registerFontFamily(
-                "PackSans",
-                normal="PackSans-regular",
-                bold="PackSans-bold",
-                italic="PackSans-italic",
-                boldItalic="PackSans-bold",
-            )
-            chosen = Fonts(
-                "PackSans-regular",
-                "PackSans-bold",
-                "PackSans-italic",
-                True,
-                frozenset.intersection(*(frozenset(f.face.charToGlyph) for f in faces.values())),
-            )
-            break
-    _fonts_cache["fonts"] = chosen
-    return chosen
-
-
-def _safe(text: Any, f: Fonts) -> str:
-    """Text for a reportlab paragraph: escaped (so typed <b> or **bold** prints as typed),
-    its line breaks kept, and within what the font can show.
-
-    >>> _safe("a < b\\n**c**", Fonts("Helvetica", "", "", False))
-    'a &lt; b<br/>**c**'
-    """
-    text = w.text_of(text)
-    if f.glyphs:
-        # A character the font lacks (Chinese, say) prints as the replacement mark, not as an
-        # empty box; so does one beyond 16 bits (an emoji), which reportlab's text map
-        # cannot name, leaving the PDF's text unreadable to search and screen readers.
-        text = "".join(
-            ch if ch in "\n\t" or (ord(ch) in f.glyphs and ord(ch) <= 0xFFFF) else "\ufffd"
-            for ch in text
-        )
-    if not f.unicode:
-        # Statuses and directions are always in words too, so their symbols can go.
-        for ch in _NEEDED_GLYPHS:
-            text = text.replace(ch, "")
-        text = text.encode("cp1252", "replace").decode("cp1252")
-    return escape(text).replace("\n", "<br/>").replace("\t", " ")
-
-
-def _plain(text: str, f: Fonts) -> str:
-    return text if f.unicode else text.encode("cp1252", "replace").decode("cp1252")
 
 
 class Layout:
@@ -308,7 +215,7 @@ def _cover(snap: Snapshot, L: Layout) -> list[Any]:
     return [
         Spacer(1, 35 * mm * k),
         L.P(snap.name, "title"),
-        L.P("Board pack", "subtitle"),
+        L.P(snap.kind, "subtitle"),
         L.heading(snap.heading),
         L.P(snap.explanation, "body"),
         Spacer(1, 10 * mm * k),
@@ -351,7 +258,7 @@ def _plan(snap: Snapshot, L: Layout) -> list[Any]:
             continue
         about = w.text_of(tier.get("description"))
         label = w.text_of(tier["label"]) + (f": {about}" if about else "")
-        rows = [L.heads("Priority", "Lead", "Status", "Indicators by status")]
+        rows = [L.heads("Priority", "Lead", snap.status_heading, "Indicators by status")]
         for p in own:
             rows.append(
                 [
@@ -444,7 +351,8 @@ def _since(snap: Snapshot, L: Layout) -> list[Any]:
     story: list[Any] = [L.heading("Since the last meeting"), L.P(snap.since, "body")]
     if snap.frozen:
         story.append(L.P(snap.provenance, "note"))
-    for title, key, header, widths in _SINCE_TABLES:
+    # What the pack withholds is left out, never shown as "(0) None".
+    for title, key, header, widths in (t for t in _SINCE_TABLES if t[1] not in snap.withheld):
         frame = getattr(ex, key)
         story.append(L.P(f"{title} ({len(frame)})", "h2"))
         if frame.empty:
@@ -477,7 +385,8 @@ def _priority_head(snap: Snapshot, L: Layout, n: int, p: dict[str, Any]) -> list
             ],
         ),
         L.P(
-            f"Lead: {w.lead(p)}. Indicators: "
+            (f"Status {snap.status_basis}. " if snap.status_basis else "")
+            + f"Lead: {w.lead(p)}. Indicators: "
             f"{w.counts_text(w.counts(p), L.fonts.unicode, w.NBSP)}.",
             "body",
         ),
@@ -669,12 +578,12 @@ def write(snap: Snapshot, out: io.BytesIO, paper: str, drawer: chromium.Charts) 
     story = [*_cover(snap, L), *_plan(snap, L), *_since(snap, L)]
     for n, p in enumerate(snap.priorities, start=1):
         story += _priority(snap, L, charts, n, p)
-    story += _actions(snap, L)
+    story += [] if "actions" in snap.withheld else _actions(snap, L)
     counted: dict[str, int] = {}
     canvas = type(
         "PackCanvas",
         (_NumberedCanvas,),
-        {"layout": L, "footer": f"{snap.name} · Board pack · {snap.heading}", "counted": counted},
+        {"layout": L, "footer": f"{snap.name} · {snap.kind} · {snap.heading}", "counted": counted},
     )
     laid_out = io.BytesIO()
     doc = _PackDocument(
@@ -684,12 +593,12 @@ def write(snap: Snapshot, out: io.BytesIO, paper: str, drawer: chromium.Charts) 
         rightMargin=L.margin,
         topMargin=L.margin,
         bottomMargin=L.margin,
-        title=f"{snap.name}: board pack, {snap.heading}",
+        title=f"{snap.name}: {snap.kind.lower()}, {snap.heading}",
         author=snap.name,
-        subject="Outcomes framework board pack: the plan on a page, what changed since the last "
-        "meeting, every priority and the actions log",
+        subject=f"Outcomes framework {snap.kind.lower()}: the plan on a page, what changed since "
+        "the last meeting and every priority",
         creator="Outcomes framework dashboard",
-        keywords=["board pack", "community safety", "outcomes framework"],
+        keywords=[snap.kind.lower(), "community safety", "outcomes framework"],
         lang="en-GB",
         displayDocTitle=True,
     )

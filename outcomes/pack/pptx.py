@@ -194,7 +194,7 @@ def _title(snap: Snapshot, deck: Deck) -> None:
     name = w.shorten(snap.name, 120)
     title_h = max(1.2, text_height(name, width / Inches(1), 36))
     sub_lines = [
-        ("Board pack", 28),
+        (snap.kind, 28),
         (w.text_of(snap.heading), 28),
         (w.text_of(snap.explanation), 16),
     ]
@@ -271,7 +271,8 @@ def _priority(snap: Snapshot, deck: Deck, drawer: chromium.Charts, n: int, p: di
         about = [
             f"Priority {n} of {len(snap.priorities)} · {w.text_of(p['tier'])} tier · "
             f"Lead: {w.shorten(w.lead(p), 70)}",
-            f"Indicators: {w.counts_text(w.counts(p))}",
+            f"Indicators: {w.counts_text(w.counts(p))}"
+            + (f" · status {snap.status_basis}" if snap.status_basis else ""),
         ]
         deck.text(
             s,
@@ -382,9 +383,10 @@ def write(snap: Snapshot, out: io.BytesIO, drawer: chromium.Charts) -> int:
     _since(snap, deck)
     for n, p in enumerate(snap.priorities, start=1):
         _priority(snap, deck, drawer, n, p)
-    _actions(snap, deck)
+    if "actions" not in snap.withheld:  # withheld: left out, not "No actions are recorded."
+        _actions(snap, deck)
     # The file's properties are XML too: a control character typed into a name cannot go there.
-    deck.prs.core_properties.title = w.text_of(f"{snap.name}: board pack, {snap.heading}")
+    deck.prs.core_properties.title = w.text_of(f"{snap.name}: {snap.kind.lower()}, {snap.heading}")
     deck.prs.core_properties.author = w.text_of(snap.name)
     deck.prs.core_properties.language = "en-GB"
     deck.prs.save(out)

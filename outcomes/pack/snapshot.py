@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from loaders import periods
-from outcomes import agenda, board, meetings, status, wording
+from outcomes import agenda, blockages, board, meetings, status, wording
 from outcomes.pack.errors import PackError
 
 
@@ -40,6 +40,13 @@ class Snapshot:
     frozen: bool
     history: Callable[[str], pd.DataFrame] = field(repr=False)
     indicator_detail: Callable[[str], dict[str, Any] | None] = field(repr=False)
+    kind: str = "Board pack"  # what the pack is called: "Public summary" for the public's
+    # Sections left out, not shown empty: what is withheld is not "none" (the public summary
+    # leaves out the blockages, overdue returns and actions, "overdue_actions" and "actions").
+    withheld: frozenset[str] = frozenset()
+    # What the priorities' statuses are worked out from, when not every indicator: said next
+    # to them in every format (the public summary's come from its published indicators only).
+    status_basis: str | None = None
 
     def of(self, priority_id: str) -> list[dict[str, Any]]:
         return [r for r in self.indicators if r["priority_id"] == priority_id]
@@ -47,6 +54,12 @@ class Snapshot:
     @property
     def totals(self) -> dict[str, int]:
         return status.count_by_status(r["effective"] for r in self.indicators)
+
+    @property
+    def status_heading(self) -> str:
+        """The priorities' status column, saying what it is worked out from when it is not
+        every indicator (short: it heads a narrow column)."""
+        return "Status (published indicators only)" if self.status_basis else "Status"
 
     @property
     def name(self) -> str:
@@ -75,7 +88,7 @@ def as_date(value: Any, what: str) -> date:
     >>> as_date("next week", "The meeting date")
     Traceback (most recent call last):
     ...
-    outcomes.pack.errors.PackError: The meeting date 'next week' is not a date: write it as 2025-05-15.
+    outcomes.pack.errors.PackError: The meeting date 'next week' is not a date: write it day first, as 31/05/2026, or as 31 May 2026.
     """
     try:
         return meetings.parse_date(value, what)
@@ -114,12 +127,14 @@ def _indicator_row(r: dict[str, Any], **extra: Any) -> dict[str, Any]:
 def _commentary_text(c: dict[str, Any] | None) -> str | None:
     if not c:
         return None
-    parts = [p for p in (c.get("narrative"), c.get("actions_taken")) if clean(p) and str(p).strip()]
-    if c.get("blockage"):
-        parts.append("Blockage escalated to the board: " + (clean(c.get("blockage_detail")) or ""))
+    # A blockage that is the narrative's own text is said once, as the blockage.
+    told = [blockages.story(c), c.get("actions_taken")]
+    parts = [p for p in told if clean(p) and str(p).strip()]
+    if blockages.blockage_text(c):
+        parts.append("Blockage escalated to the board: " + blockages.blockage_text(c))
     if not parts:
         return None
-    return f"{' '.join(str(p).strip() for p in parts)} ({c['author']}, {wording.period_short(c['period'])})"
+    return f"{' '.join(str(p).strip() for p in parts)} ({c['author']}, {wording.period_aside(c['period'])})"
 
 
 def in_plan_order(

@@ -54,13 +54,13 @@ def lead(p: dict[str, Any]) -> str:
 
 
 def period_label(code: str | None) -> str:
-    """A period as the pack names it; none is "no figures yet".
+    """A period as the pack names it, in words (never its code); none is "no figures yet".
 
-    >>> period_label("2024/25 Q4"), period_label(None)
-    ('Q4 2024/25', 'no figures yet')
+    >>> period_label("2024/25 Q4"), period_label("2026-10"), period_label(None)
+    ('Q4 2024/25 (Jan–Mar 2025)', 'October 2026', 'no figures yet')
     """
     try:
-        return wording.period_short(clean(code))
+        return wording.period(clean(code))
     except periods.PeriodError:  # a period the calendar cannot read is shown as it was typed
         return str(code)
 

@@ -13,7 +13,14 @@ from openpyxl.utils import get_column_letter
 
 from outcomes import board, spreadsheets, status
 from outcomes.pack.snapshot import Snapshot, clean
-from outcomes.pack.wording import HEADER_FILL, counts, exception_items, lead, shorten
+from outcomes.pack.wording import (
+    HEADER_FILL,
+    counts,
+    exception_items,
+    lead,
+    period_label,
+    shorten,
+)
 
 CELL_LIMIT = 32_000  # Excel's limit is 32,767 characters; room for "continued in the PDF pack"
 _THIN = Side(style="thin", color="9AA0A6")
@@ -98,15 +105,19 @@ def _priorities(wb: Workbook, snap: Snapshot) -> None:
         ]
         for p in snap.priorities
     ]
-    ws = _sheet(wb, "Priorities", _PRIORITY_COLUMNS, rows)
+    columns = {
+        (snap.status_heading if h == "Status" else h): n for h, n in _PRIORITY_COLUMNS.items()
+    }
+    ws = _sheet(wb, "Priorities", columns, rows)
     for col in (4, 5):
         _paint(ws, col, [p["status"] for p in snap.priorities])
 
 
 _INDICATOR_COLUMNS = {
-    "Priority": 34, "Code": 8, "Indicator": 48, "Period": 12, "Value": 10, "Target": 10,
+    "Priority": 34, "Code": 8, "Indicator": 48, "Period": 26, "Value": 10, "Target": 10,
     "Unit": 12, "Computed status": 15, "Override": 12, "Override reason": 30, "Symbol": 8,
-    "Effective status": 15, "Why": 32, "Direction": 14, "Baseline": 10, "Commentary": 50,
+    "Effective status": 15, "Why": 32, "Signal or noise (SPC)": 40, "Direction": 14,
+    "Baseline": 10, "Commentary": 50,
 }  # fmt: skip
 
 
@@ -117,7 +128,7 @@ def _indicators(wb: Workbook, snap: Snapshot) -> None:
             titles.get(r["priority_id"], r["priority_id"]),
             r["code"],
             r["name"],
-            r["period"],
+            period_label(r["period"]) if clean(r["period"]) else None,
             r["value"],
             r["target"],
             board.UNIT_LABELS.get(r["unit"], r["unit"]),
@@ -127,6 +138,7 @@ def _indicators(wb: Workbook, snap: Snapshot) -> None:
             _symbol(r["effective"]),
             _word(r["effective"]),
             r["reason"],
+            r.get("spc") or None,
             r["direction"],
             r["baseline"],
             r["commentary"],
@@ -140,7 +152,7 @@ def _indicators(wb: Workbook, snap: Snapshot) -> None:
     _paint(ws, 12, [r["effective"] for r in snap.indicators])
     for i, r in enumerate(snap.indicators, start=2):
         number = "#,##0" + ("." + "0" * r["decimals"] if r["decimals"] else "")
-        for col in (5, 6, 15):
+        for col in (5, 6, 16):
             ws.cell(row=i, column=col).number_format = number
 
 
@@ -187,7 +199,7 @@ def _actions(wb: Workbook, snap: Snapshot) -> None:
 def _about(wb: Workbook, snap: Snapshot) -> None:
     about = wb.create_sheet("About")
     for line in (
-        [f"{snap.name}: board pack"],
+        [f"{snap.name}: {snap.kind.lower()}"],
         [snap.heading],
         [snap.explanation],
         [snap.since],
@@ -210,9 +222,12 @@ def write(snap: Snapshot, out: io.BytesIO) -> int:
     _priorities(wb, snap)
     _indicators(wb, snap)
     _exceptions(wb, snap)
-    _actions(wb, snap)
+    if "actions" not in snap.withheld:  # withheld: no sheet, rather than an empty one
+        _actions(wb, snap)
     _about(wb, snap)
-    wb.properties.title = spreadsheets.cell_text(f"{snap.name}: board pack, {snap.heading}")
+    wb.properties.title = spreadsheets.cell_text(
+        f"{snap.name}: {snap.kind.lower()}, {snap.heading}"
+    )
     wb.properties.creator = spreadsheets.cell_text(snap.name)
     spreadsheets.neutralise_workbook(wb)
     wb.save(out)

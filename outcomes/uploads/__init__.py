@@ -21,6 +21,7 @@ Each step is its own module: ``prepared`` (what a checked file is), ``reading``
 and ``committing`` (commit, undo, restore and the uploads' history).
 """
 
+from loaders.reading import detect_format
 from outcomes.observations import UploadResult, UploadWriter
 from outcomes.uploads.committing import (
     UploadFacts,
@@ -34,9 +35,16 @@ from outcomes.uploads.committing import (
     uploads,
 )
 from outcomes.uploads.prepared import FORMATS, Prepared, UploadRefused
-from outcomes.uploads.previewing import STALE_PREVIEW, Preview, preview
+from outcomes.uploads.previewing import (
+    STALE_PREVIEW,
+    Preview,
+    commentary_lines,
+    preview,
+    told_summary,
+    upload_commentary,
+)
 from outcomes.uploads.public_data import derived_figures
-from outcomes.uploads.reading import detect_format, file_sha256, prepare, prepare_upload
+from outcomes.uploads.reading import file_sha256, prepare, prepare_upload
 from outcomes.uploads.return_checks import BIG_CHANGE
 
 __all__ = [
@@ -50,6 +58,7 @@ __all__ = [
     "UploadResult",
     "UploadWriter",
     "check_permitted",
+    "commentary_lines",
     "commit",
     "commit_all",
     "derived_figures",
@@ -61,6 +70,8 @@ __all__ = [
     "refusal",
     "restore",
     "rollback",
+    "told_summary",
+    "upload_commentary",
     "upload_facts",
     "uploads",
 ]

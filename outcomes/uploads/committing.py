@@ -9,12 +9,14 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from loaders import periods
 from outcomes.errors import Refused
 from outcomes.observations import UploadResult, priorities_of
-from outcomes.people import Person, require, writes
+from outcomes.people import Person, priority_titles, require, writes
 from outcomes.store import audit, transaction
 from outcomes.uploads.prepared import Prepared, UploadRefused
 from outcomes.uploads.previewing import STALE_PREVIEW, Preview, fingerprint, write
+from outcomes.wording import plural
 
 
 def check_permitted(cur: duckdb.DuckDBPyConnection, prepared: Prepared, by: Person | None) -> None:
@@ -27,7 +29,7 @@ def check_permitted(cur: duckdb.DuckDBPyConnection, prepared: Prepared, by: Pers
         *prepared.observations.get("indicator_code", []),
         *prepared.commentary.get("indicator_code", []),
     ]
-    require(by, "returns.load", priorities=priorities_of(cur, codes))
+    require(by, "returns.load", priorities=priorities_of(cur, codes), titles=priority_titles(cur))
 
 
 def refusal(cur: duckdb.DuckDBPyConnection, prepared: Prepared, by: Person | None) -> str | None:
@@ -138,12 +140,15 @@ class UploadFacts:
     commentary: int  # commentary that came with it
 
     def describe(self) -> str:
-        at = pd.Timestamp(self.uploaded_at)
-        when = f"{at.day} {at:%B %Y} at {at:%H:%M}"
-        notes = f" and {self.commentary} commentary" if self.commentary else ""
+        when = periods.long_datetime(pd.Timestamp(self.uploaded_at).to_pydatetime())
+        notes = (
+            f" and {plural(self.commentary, 'piece of commentary', 'pieces of commentary')}"
+            if self.commentary
+            else ""
+        )
         return (
             f"upload {self.upload_id}, {self.file_name}, loaded by {self.uploaded_by} on {when}: "
-            f"{self.figures:,} figure{'s' if self.figures != 1 else ''}{notes}"
+            f"{plural(self.figures, 'figure')}{notes}"
         )
 
 
@@ -213,9 +218,15 @@ def _set_state(cur, upload_id: int, by: Person, was: str, now: str) -> str:
             before={"state": was},
             after={"state": now},
         )
+    one = facts.figures == 1
     if undoing:
         return (
-            f"Upload {upload_id} ({facts.file_name}) rolled back: its {facts.figures:,} figure(s) are "
-            "withdrawn and the figures they replaced are current again. It can be restored."
+            f"Upload {upload_id} ({facts.file_name}) rolled back: its {plural(facts.figures, 'figure')} "
+            f"{'is' if one else 'are'} withdrawn; any earlier "
+            f"{'figure it' if one else 'figures they'} replaced {'is' if one else 'are'} current "
+            "again. It can be restored."
         )
-    return f"Upload {upload_id} ({facts.file_name}) restored: its {facts.figures:,} figure(s) count again."
+    return (
+        f"Upload {upload_id} ({facts.file_name}) restored: its {plural(facts.figures, 'figure')} "
+        f"{'counts' if one else 'count'} again."
+    )

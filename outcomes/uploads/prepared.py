@@ -36,9 +36,36 @@ class Prepared:
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
 
+    @property
+    def facts(self) -> str:
+        """The summary as a person reads it: counts before their nouns, with thousands
+        separators ("36,367 rows read · sheet: Return · headers on row 3")."""
+        return " · ".join(summary_words(k, v) for k, v in self.summary.items())
+
     def can_commit(self, accept_warnings: bool = False) -> bool:
         return not self.errors and (accept_warnings or not self.warnings)
 
 
 class UploadRefused(Refused):
     """Commit refused; ``problems`` says why (nothing was written)."""
+
+
+def summary_words(key: str, value: Any) -> str:
+    """One fact of a file's summary as words.
+
+    >>> summary_words("rows read", 36367), summary_words("header row", 3)
+    ('36,367 rows read', 'headers on row 3')
+    >>> summary_words("skipped: no location", 12), summary_words("sheet", "Return")
+    ('12 rows skipped (no location)', 'sheet: Return')
+    >>> summary_words("rows in the area", 1)
+    '1 row in the area'
+    """
+    if key == "header row":
+        return f"headers on row {value}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        if key.startswith("skipped: "):
+            return f"{value:,} {'row' if value == 1 else 'rows'} skipped ({key.removeprefix('skipped: ')})"
+        if value == 1 and key.startswith("rows "):
+            key = "row " + key.removeprefix("rows ")
+        return f"{value:,} {key}"
+    return f"{key}: {value}"

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
 
+from outcomes import blockages, wording
 from outcomes.observations import OBSERVATIONS, SERIES, UploadResult, UploadWriter
 from outcomes.people import Person
 from outcomes.store import registered, rehearsal
@@ -22,6 +23,9 @@ class Preview:
     statuses: pd.DataFrame  # indicator_code, name, before, after
     counts: dict[str, int]
     fingerprint: str = ""  # of exactly these changes; commit refuses if they are no longer so
+    # Each commentary the return carries that the board has not read yet, as it will read it
+    # (see ``as_the_board_reads``): indicator_code, name, period, story, blockage.
+    commentary: list[dict] = field(default_factory=list)
 
 
 STALE_PREVIEW = (
@@ -125,6 +129,77 @@ def _new_commentary(cur, notes: pd.DataFrame) -> pd.DataFrame:
         ).df()
 
 
+def as_the_board_reads(cur: duckdb.DuckDBPyConnection, notes: pd.DataFrame) -> list[dict]:
+    """Commentary (``indicator_code``, ``period``, ``narrative``, ``blockage`` and, once
+    written, ``blockage_detail``) as the board will read it: the story behind the curve and
+    the blockage escalated to it, a blockage that is its narrative's own text said once."""
+    if notes.empty:
+        return []
+    names = dict(cur.execute("SELECT code, name FROM indicator").fetchall())
+    out = []
+    for note in notes.to_dict("records"):
+        if "blockage_detail" not in note:  # as written: a row marked Y blocks on its text
+            note["blockage_detail"] = note["narrative"] if note["blockage"] else None
+        out.append(
+            {
+                "indicator_code": note["indicator_code"],
+                "name": names.get(note["indicator_code"], ""),
+                "period": note["period"],
+                "story": blockages.story(note),
+                "blockage": blockages.blockage_text(note),
+            }
+        )
+    return out
+
+
+def upload_commentary(cur: duckdb.DuckDBPyConnection, upload_id: int | None) -> list[dict]:
+    """The commentary an upload brought, as the board reads it (for the confirmation)."""
+    if upload_id is None:
+        return []
+    notes = cur.execute(
+        "SELECT indicator_code, period, narrative, blockage, blockage_detail FROM commentary "
+        "WHERE upload_id = ? ORDER BY indicator_code, period",
+        [upload_id],
+    ).df()
+    return as_the_board_reads(cur, notes)
+
+
+def commentary_lines(told: list[dict]) -> list[str]:
+    """Each commentary in a line of plain text, for the command line.
+
+    >>> commentary_lines([{"indicator_code": "SV01", "name": "Violence", "period": "2025-03",
+    ...                    "story": None, "blockage": "No beds."}])
+    ['SV01 Violence, March 2025: ⚑ blockage escalated to the board: No beds.']
+    """
+    lines = []
+    for t in told:
+        parts = []
+        if t["story"]:
+            parts.append(f"the story behind the curve: {t['story']}")
+        if t["blockage"]:
+            parts.append(f"⚑ blockage escalated to the board: {t['blockage']}")
+        head = f"{t['indicator_code']} {t['name']}, {wording.period(t['period'])}"
+        lines.append(f"{head}: {'; '.join(parts)}")
+    return lines
+
+
+def told_summary(told: list[dict]) -> str:
+    """How much commentary goes to the board, in words.
+
+    >>> told_summary([{"story": "a", "blockage": None}, {"story": "b", "blockage": "c"}])
+    '2 commentaries and 1 blockage for the board'
+    >>> told_summary([])
+    'no new commentary or blockage for the board'
+    """
+    stories = sum(1 for t in told if t["story"])
+    blocked = sum(1 for t in told if t["blockage"])
+    parts = [wording.plural(stories, "commentary", "commentaries")] if stories else []
+    parts += [wording.plural(blocked, "blockage")] if blocked else []
+    if not parts:
+        return "no new commentary or blockage for the board"
+    return f"{' and '.join(parts)} for the board"
+
+
 def _statuses(cur) -> pd.DataFrame:
     return cur.execute("SELECT indicator_code, name, status FROM indicator_rating").df()
 
@@ -135,6 +210,7 @@ _PREVIEWER = Person(email=None, name="preview", role="admin", how="system")
 
 def preview(cur: duckdb.DuckDBPyConnection, prepared: Prepared) -> Preview:
     """What commit would change, found by doing it in a transaction and rolling back."""
+    told = as_the_board_reads(cur, _new_commentary(cur, prepared.commentary))
     with rehearsal(cur):
         before = _statuses(cur)
         result, rows = write(cur, prepared, _PREVIEWER, None, rehearsal=True)
@@ -157,4 +233,5 @@ def preview(cur: duckdb.DuckDBPyConnection, prepared: Prepared) -> Preview:
         statuses,
         counts,
         fingerprint(rows),
+        told,
     )

@@ -2,31 +2,24 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import duckdb
 import pandas as pd
 
 from loaders import periods
 from loaders.problems import problem
+from outcomes import wording
 from outcomes.uploads.prepared import Prepared
 
 
-def prepare_series(
-    cur, path: Path, file_name: str, sha: str, fmt: str, area_name: str | None
-) -> Prepared:
+def prepare_series(result, file_name: str, sha: str, fmt: str) -> Prepared:
+    """A public file's series (read by its loader in loaders/) ready to preview and commit."""
     where = {"file": file_name}
     if fmt == "police-uk":
-        from loaders.police_uk import read_police_uk
-
-        area = (
-            area_name or cur.execute("SELECT area_name FROM partnership WHERE id = 1").fetchone()[0]
-        )
-        result = read_police_uk([path], area_name=area)
         values = result.series.rename(columns={"indicator_code": "series_code"})
         meta = pd.DataFrame({"code": sorted(values["series_code"].unique())})
         meta["name"] = [
-            c.removeprefix("police_uk.").replace("-", " ").capitalize() + " (police.uk)"
+            result.crime_types.get(c, c.removeprefix("police_uk.").replace("-", " ").capitalize())
+            + " (police.uk)"
             for c in meta["code"]
         ]
         meta["source"], meta["unit"] = "police-uk", "count"
@@ -36,14 +29,9 @@ def prepare_series(
             "rows in the area": result.rows_in_area,
             "rows outside the area (not counted)": result.rows_outside_area,
             "rows without a location (not counted)": result.rows_without_location,
-            "months": ", ".join(result.months),
+            "months": ", ".join(wording.period_short(m) for m in result.months),
         }
     else:
-        if fmt == "ons-csp":
-            from loaders.ons_csp import read_ons_csp as reader
-        else:
-            from loaders.fingertips import read_fingertips as reader
-        result = reader(path)
         values, meta = result.values, result.series.copy()
         problems = list(result.problems)
         summary = {

@@ -11,8 +11,10 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from loaders import files
+from loaders import files, reading
+from loaders.isolation import read_isolated
 from loaders.problems import FileRefused, Problem
+from outcomes.people import Person, require
 from outcomes.uploads.prepared import FORMATS, Prepared
 from outcomes.uploads.public_data import prepare_series
 from outcomes.uploads.return_checks import prepare_return
@@ -26,24 +28,32 @@ def file_sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def detect_format(path: str | Path) -> str:
-    """Which loader a file needs, from its extension and its first line or sheet names."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        with path.open("rb") as handle:
-            head = handle.read(4096).decode("utf-8-sig", errors="replace").splitlines()[:1]
-        first = head[0] if head else ""
-        if first.startswith("Crime ID,Month,Reported by"):
-            return "police-uk"
-        if first.startswith("Indicator ID,Indicator Name"):
-            return "fingertips"
-        return "return"
-    if suffix in files.WORKBOOK_SUFFIXES:
-        # From the zip's list of sheets: nothing is parsed before the limits are checked.
-        sheets = files.sheet_names(files.read_bytes(path, path.name), path.name)
-        if any(name.startswith("Table C") for name in sheets):
-            return "ons-csp"
+PUBLIC_FORMATS = ("police-uk", "ons-csp", "fingertips")
+
+
+def may_send(by: Person | None, fmt: str) -> str:
+    """The format to read a file from ``by`` as; refused (:class:`NotPermitted`, saying who
+    may) before a byte of it is read when they may load no file of that kind.
+
+    A person who may load returns but not public data (a priority lead) has every file read as
+    a return, so choosing "auto" reads nothing they may not load either.
+
+    >>> from outcomes.people import Person
+    >>> may_send(Person("l@x.org", "Lee", "lead", frozenset({"p"})), "auto")
+    'return'
+    >>> may_send(Person("b@x.org", "Bo", "board"), "auto")
+    Traceback (most recent call last):
+    ...
+    outcomes.people.NotPermitted: Bo is a board member and may not load figures or commentary. A priority lead (for their own priorities), an analyst or an administrator may.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+    if fmt in PUBLIC_FORMATS:
+        require(by, "public_data.load")
+        return fmt
+    if fmt == "auto" and isinstance(by, Person) and by.may("public_data.load"):
+        return fmt
+    require(by, "returns.load")
     return "return"
 
 
@@ -51,24 +61,28 @@ def prepare(
     cur: duckdb.DuckDBPyConnection,
     path: str | Path,
     *,
+    by: Person | None,
     file_name: str | None = None,
     fmt: str = "auto",
     today: date | None = None,
     area_name: str | None = None,
 ) -> Prepared:
-    """Read and check one file; never raises for bad content."""
+    """Read and check one file ``by`` sent; never raises for bad content (its problems are
+    listed), but refuses before reading it when they may not load it (:func:`may_send`)."""
     path = Path(path)
     file_name = file_name or path.name
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+    fmt = may_send(by, fmt)
     try:
         files.check_suffix(file_name)
-        fmt = detect_format(path) if fmt == "auto" else fmt
         sha = file_sha256(path)
+        area = area_name or _partnership_area(cur)
+        # Read in a child process held to the reading limits: a file that would take the
+        # server down takes only its child (loaders.isolation).
+        fmt, read = read_isolated(reading.read_file, path, fmt, file_name, area, file=file_name)
         if fmt == "return":
-            prepared = prepare_return(cur, path, file_name, sha, today or date.today())
+            prepared = prepare_return(cur, read, file_name, sha, today or date.today())
         else:
-            prepared = prepare_series(cur, path, file_name, sha, fmt, area_name)
+            prepared = prepare_series(read, file_name, sha, fmt)
     except FileRefused as refused:
         # Too big, damaged or the wrong kind: refused before anything was parsed.
         return _refused(file_name, fmt, refused.problems)
@@ -77,20 +91,27 @@ def prepare(
 
 
 def prepare_upload(
-    cur: duckdb.DuckDBPyConnection, content: bytes, file_name: str, **options: Any
+    cur: duckdb.DuckDBPyConnection,
+    content: bytes,
+    file_name: str,
+    *,
+    by: Person | None,
+    fmt: str = "auto",
+    **options: Any,
 ) -> Prepared:
-    """Read and check bytes a visitor sent under ``file_name``.
+    """Read and check bytes ``by`` sent under ``file_name`` (refused first if they may not).
 
     The bytes go into a fresh temporary folder under a name of the server's making
     (:func:`loaders.files.safe_file_name`), never under the name the browser gave; that name
     is only a label in messages and the upload's record.
     """
+    fmt = may_send(by, fmt)
     if len(content) > files.LIMITS.file_bytes:
-        return _refused(file_name, "auto", [files.oversize_problem(file_name, len(content))])
+        return _refused(file_name, fmt, [files.oversize_problem(file_name, len(content))])
     with tempfile.TemporaryDirectory(prefix="outcomes-upload-") as folder:
         path = Path(folder) / files.safe_file_name(file_name)
         path.write_bytes(content)
-        return prepare(cur, path, file_name=file_name, **options)
+        return prepare(cur, path, by=by, file_name=file_name, fmt=fmt, **options)
 
 
 def _refused(file_name: str, fmt: str, problems: list[Problem]) -> Prepared:
@@ -102,6 +123,12 @@ def _refused(file_name: str, fmt: str, problems: list[Problem]) -> Prepared:
         commentary=pd.DataFrame(columns=["indicator_code", "period", "narrative", "blockage"]),
         problems=list(problems),
     )
+
+
+def _partnership_area(cur: duckdb.DuckDBPyConnection) -> str:
+    """The area police.uk rows are counted for: the partnership's own."""
+    row = cur.execute("SELECT area_name FROM partnership WHERE id = 1").fetchone()
+    return row[0] if row and row[0] else ""
 
 
 def _already_loaded(cur: duckdb.DuckDBPyConnection, sha: str) -> int | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -13,8 +12,9 @@ import pandas as pd
 
 from loaders import periods
 from loaders.problems import Problem, problem
-from loaders.returns import ReturnRows, read_return
+from loaders.returns import ReturnRows
 from loaders.values import PLAUSIBLE_MAX, parse_value
+from outcomes import wording
 from outcomes.meetings import COMMENTARY_MAX_CHARS
 from outcomes.store import registered
 from outcomes.uploads.prepared import Prepared
@@ -34,16 +34,23 @@ def _framework_facts(cur: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, dict
         r[0] for r in cur.execute("SELECT indicator_code FROM indicator_derivation").fetchall()
     }
     indicators["derived"] = [code in derived for code in indicators.index]
-    areas = cur.execute("SELECT code, name FROM area").fetchall()
-    lookup = {}
+    areas = cur.execute("SELECT code, name FROM area ORDER BY sort_order, code").fetchall()
+    lookup = _Areas()
     for code, name in areas:
         lookup[code.lower()] = code
         lookup[name.lower()] = code
+    lookup.words = wording.join_and([name for code, name in areas if code != "all"] or ["none"])
     return indicators, lookup
 
 
-def prepare_return(cur, path: Path, file_name: str, sha: str, today: date) -> Prepared:
-    read: ReturnRows = read_return(path, file_name=file_name)
+class _Areas(dict):
+    """An area's code by its code or name, lower-cased; ``words``: the areas by name."""
+
+    words = ""
+
+
+def prepare_return(cur, read: ReturnRows, file_name: str, sha: str, today: date) -> Prepared:
+    """A return's rows (read by loaders.returns) checked against the framework."""
     problems = list(read.problems)
     indicators, area_lookup = _framework_facts(cur)
     # Plain dicts: a DataFrame row lookup per figure costs more than all the checks together.
@@ -131,11 +138,14 @@ def _check_row(
             "period_raw",
         )
     if period.end >= today:
-        message = f"{code}: {period.code} has not finished yet (it ends {period.end:%d %B %Y}); report it once it has."
+        message = f"{code}: {period.code} has not finished yet (it ends {periods.long_date(period.end)}); report it once it has."
         return flag("period-future", message, "period", "period_raw")
     area = _area(row.get("area"), area_lookup)
     if area is None:
-        message = f"{code}: area '{row.get('area')}' is not one of the partnership's areas ({', '.join(sorted(set(area_lookup.values())))}); leave it blank for the whole partnership."
+        message = (
+            f"{code}: area '{row.get('area')}' is not one of the partnership's areas "
+            f"({getattr(area_lookup, 'words', '')}); leave it blank for the whole partnership."
+        )
         return flag("unknown-area", message, "area", "area")
     if area != "all" and not bool(ind["by_area"]):
         message = f"{code} is reported for the whole partnership only: leave the Area blank."
@@ -170,7 +180,15 @@ def _check_row(
     if getattr(parsed, "warning", None):
         flag("value-read-as-percent", f"{label}: {parsed.warning}", "value", "value_raw")
     if parsed.value is None and parsed.note is None:
-        message = f"{label}: no figure given, so nothing is recorded for it."
+        kept = " and ".join(
+            w for w, on in (("commentary", commentary), ("blockage", blockage)) if on
+        )
+        message = (
+            f"{label}: no figure given, so no figure is recorded; its {kept} "
+            f"{'are' if ' and ' in kept else 'is'} kept."
+            if kept
+            else f"{label}: no figure given, so nothing is recorded for it."
+        )
         return flag("no-figure", message, "value", None)
     if ind["derived"]:
         message = (
@@ -416,7 +434,7 @@ def _warn(
             problems.append(
                 problem(
                     "revises-shown-figure",
-                    f"{label}: the board was shown {current[i]:g} on {pd.Timestamp(r['shown_at']):%d %B %Y}; this changes it to {value[i]:g}. The earlier figure stays in the audit trail.",
+                    f"{label}: the board was shown {current[i]:g} on {periods.long_date(pd.Timestamp(r['shown_at']))}; this changes it to {value[i]:g}. The earlier figure stays in the audit trail.",
                     **at,
                 )
             )

@@ -10,8 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -59,25 +57,12 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def app_server(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The dashboard served by Streamlit on a free port, over a freshly built demo database."""
+def app_server(
+    chromium_path: str, tmp_path_factory: pytest.TempPathFactory, copy_demo
+) -> Iterator[str]:
+    """The dashboard served by Streamlit on a free port, over a demo database of its own."""
     work = tmp_path_factory.mktemp("browser-app")
-    db = work / "outcomes.duckdb"
-    env = {**os.environ, "OUTCOMES_DB": str(db)}
-    built = subprocess.run(
-        [sys.executable, "-m", "outcomes", "init", "--demo", "--db", str(db)],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    if built.returncode != 0:
-        pytest.fail(
-            f"could not build the demo database:\n{built.stdout}\n{built.stderr}", pytrace=False
-        )
-
-    with serve(work, db) as base:
+    with serve(work, copy_demo(work / "outcomes.duckdb")) as base:
         yield base
 
 

@@ -9,9 +9,10 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,12 +36,18 @@ def healthy(url: str) -> bool:
 
 @contextmanager
 def serve(
-    work: Path, db: Path, *, port: int | None = None, secrets: Path | None = None
+    work: Path,
+    db: Path,
+    *,
+    port: int | None = None,
+    secrets: Path | None = None,
+    python: str = sys.executable,
 ) -> Iterator[str]:
     """Start ``streamlit run dashboard.py`` on ``db`` and yield its base URL; stop it after.
 
     ``secrets`` is a secrets.toml for this server alone (sign-in tests); without it the server
-    reads none, whatever the developer's own ``.streamlit/secrets.toml`` says.
+    reads none, whatever the developer's own ``.streamlit/secrets.toml`` says. ``python`` is the
+    interpreter that serves it (the clean install's, tests/clean_venv.py, for one test).
     A server that dies or never answers its health check fails the test with its own output.
     """
     port = port or free_port()
@@ -49,7 +56,7 @@ def serve(
     log_err = (work / "streamlit.stderr").open("w")
     proc = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard.py"),
+            python, "-m", "streamlit", "run", str(REPO / "dashboard.py"),
             "--server.port", str(port), "--server.headless", "true",
             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
             "--secrets.files", str(secrets or work / "no-secrets.toml"),
@@ -101,16 +108,16 @@ def serve(
 
 
 @contextmanager
-def serve_fresh_demo(work: Path) -> Iterator[str]:
-    """A server of a test module's own, over a demo database built afresh in ``work``."""
+def serve_fresh_demo(work: Path, prepare: Callable[[Any], None] | None = None) -> Iterator[str]:
+    """A server of a test module's own, over a demo database built afresh in ``work``;
+    ``prepare(cursor)`` adds to it first."""
     from outcomes.demo import build_demo
-    from outcomes.store import open_store
+    from tests.copies import written
 
-    db = work / "outcomes.duckdb"
-    store = open_store(db)
-    try:
-        build_demo(store.cursor())
-    finally:
-        store.close()
-    with serve(work, db) as base:
+    def build(cur) -> None:
+        build_demo(cur)
+        if prepare is not None:
+            prepare(cur)
+
+    with serve(work, written(work / "outcomes.duckdb", build)) as base:
         yield base

@@ -3,45 +3,22 @@ command line does: each page says "busy, try again", and Try again shows it once
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.browser.server import REPO, serve
-from tests.pages.test_busy import HOLD
+from tests.browser.server import serve
+from tests.copies import held_by_the_command_line
 from ui import failures
 
 PATHS = ("", "priority", "indicator", "meeting", "present", "figures", "data")
 
 
 @pytest.fixture
-def held(tmp_path: Path, chromium_path):
-    from outcomes.demo import build_demo
-    from outcomes.store import open_store
-
-    db = tmp_path / "outcomes.duckdb"
-    store = open_store(db)
-    try:
-        build_demo(store.cursor())
-    finally:
-        store.close()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD, str(db)],
-        cwd=REPO,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdout.readline().strip() == "holding"
-    try:
-        with serve(tmp_path, db) as base:
-            yield base, holder
-    finally:
-        if holder.poll() is None:
-            holder.stdin.close()
-            holder.wait(timeout=30)
+def held(tmp_path: Path, chromium_path, copy_demo):
+    db = copy_demo(tmp_path / "outcomes.duckdb")
+    with held_by_the_command_line(db) as holder, serve(tmp_path, db) as base:
+        yield base, holder
 
 
 def test_every_page_says_busy_in_the_browser_then_shows_itself(held, page, wait_for_app):

@@ -22,7 +22,18 @@ def test_how_we_compare_draws_both_charts_and_the_table(page, app_server, wait_f
     assert charts.count() >= 2  # caterpillar and funnel
     # our area is in bold on the caterpillar, and every group member has a row in the table
     assert page.locator('[data-testid="stPlotlyChart"] text', has_text="Plymouth").count() >= 1
-    assert page.locator('[data-testid="stDataFrame"]').count() == 1
+    table = page.locator("table.cards")
+    expect(table.locator("tbody tr")).to_have_count(9)
+    # Issue 17: no cell cut short ("Lower (99.8…" in a grid at 1280), nothing scrolls sideways
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll('table.cards td')]
+               .filter(td => td.scrollWidth > td.clientWidth + 1).length"""
+    )
+    assert cut == 0
+    overflow = page.evaluate(
+        "() => [...document.querySelectorAll('.scroll')].map(e => e.scrollWidth - e.clientWidth)"
+    )
+    assert max(overflow) <= 1, overflow
     # nothing runs off the side of a phone
     overflow = page.evaluate(
         "() => document.querySelector('[data-testid=\"stMain\"]').scrollWidth - window.innerWidth"

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from outcomes import board, public
+from outcomes import board, meetings, public
 from outcomes.demo import build_demo
 from outcomes.store import open_store
 from tests.actors import acting
@@ -33,6 +33,7 @@ pytestmark = pytest.mark.browser
 SIZES = ((1280, 720), (1920, 1080), (390, 844))
 TITLE = "Safer Plymouth Partnership: our plan"
 HOMES = "Safety in people's homes"
+LINK = "See https://www.gov.uk/government/publications/community-safety-partnerships-guidance-2026"
 # Every trace of every chart on the page, as the browser holds it (plotly's own gd.data).
 CHART_DATA_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(
   gd => gd.data.map(t => ({name: t.name || '', y: t.y || [],
@@ -49,6 +50,12 @@ def public_server(chromium_path, tmp_path_factory):
         cur = store.cursor()
         build_demo(cur)
         public.set_public_view(cur, True, by=acting("Jo Admin"))
+        # For the audit trail's test: a change carrying a long unbroken word (a link).
+        for priority, owner in (("street-violence", "Chair"), ("safety-in-homes", "Vice-chair")):
+            meetings.save_action(
+                cur, by=acting("Clerk"), reference="A1", text=LINK, owner=owner,
+                due_date="2026-12-01", priority_id=priority,
+            )  # fmt: skip
         # FS03's figures as reported: the casualty counts the public view must never show.
         raw = board.history(cur, "FS03")
         small = sorted({int(v) for v in raw["value"].dropna() if 0 < v < 8})
@@ -147,3 +154,35 @@ def test_the_public_pages_have_no_serious_accessibility_violations(
     assert "color-contrast" not in {r["id"] for r in results["inapplicable"]}
     failing = [v for v in results["violations"] if v.get("impact") in FAILING_IMPACTS]
     assert not failing, f"axe-core on /{path}:\n" + describe(failing)
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_the_audit_trail_shows_before_and_after_in_full(
+    page, public_server, wait_for_app, screenshot, width, height
+):
+    """Issue 17: a long word (a link, an address) widened the audit table until before → after
+    slid out of sight at 1280 px; and values read as stored ("priority id: street-violence",
+    "due date: 2026-12-01 00:00:00 → 2026-12-01")."""
+    base, _ = public_server
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(f"{base}/meeting")
+    wait_for_app(page, h1="Meetings and actions")
+    page.get_by_text("Audit trail: who changed what, and when").click()
+    wait_for_app(page, h1="Meetings and actions")
+    table = page.locator("table.audit")
+    table.scroll_into_view_if_needed()
+    fit = page.evaluate(
+        """() => { const t = document.querySelector('table.audit'), box = t.parentElement;
+                   const right = box.getBoundingClientRect().right + 0.5;
+                   return {overflow: box.scrollWidth - box.clientWidth,
+                           past: [...t.querySelectorAll('th, td')].filter(
+                             c => c.getBoundingClientRect().right > right).length}; }"""
+    )
+    assert fit == {"overflow": 0, "past": 0}, fit
+    text = table.inner_text()
+    assert "priority: Violent street crime in Stonehouse" in text
+    assert "→ Safety in people's homes" in text and "due date: 1 December 2026" in text
+    assert "community-safety-partnerships-guidance-2026" in text.replace("\n", "")
+    for stored in ("street-violence", "00:00:00", "priority id", "True"):
+        assert stored not in text
+    screenshot(page, f"audit-trail-{width}x{height}")

@@ -10,12 +10,16 @@ so; signing out ends the session.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.browser.server import free_port, serve
+from tests.clean_venv import clean_python
 from tests.returns import filled_return
 
 pytestmark = pytest.mark.browser
@@ -41,25 +45,25 @@ def provider() -> Iterator[str]:
         yield f"http://localhost:{server.server_port}"
 
 
-@pytest.fixture(scope="module")
-def signed_server(
-    chromium_path: str, provider: str, tmp_path_factory: pytest.TempPathFactory
+@contextmanager
+def _signed_dashboard(
+    work: Path, provider: str, *, python: str = sys.executable, returns: bool = True
 ) -> Iterator[dict[str, Any]]:
-    """The dashboard with sign-in configured, over a demo database that knows the lead."""
+    """The dashboard with sign-in configured, over a demo database that knows the lead, served
+    by ``python``; with ``returns``, a filled return for the lead's priority and another's."""
     from outcomes.demo import build_demo
     from outcomes.people import SYSTEM, add_person
     from outcomes.store import open_store
 
-    work = tmp_path_factory.mktemp("browser-sign-in")
     db = work / "outcomes.duckdb"
     store = open_store(db)
-    returns = {}
+    filled = {}
     try:
         cur = store.cursor()
         build_demo(cur)
         add_person(cur, LEAD, name="S. Okafor", role="lead", priorities=[LEAD_PRIORITY], by=SYSTEM)
-        for priority in (LEAD_PRIORITY, OTHER_PRIORITY):
-            returns[priority] = filled_return(
+        for priority in (LEAD_PRIORITY, OTHER_PRIORITY) if returns else ():
+            filled[priority] = filled_return(
                 cur, work / f"return-{priority}.xlsx", priority, PERIOD
             )
     finally:
@@ -79,8 +83,29 @@ server_metadata_url = "{provider}/.well-known/openid-configuration"
 """,
         encoding="utf-8",
     )
-    with serve(work, db, port=port, secrets=secrets) as base:
-        yield {"base": base, "returns": returns, "db": db}
+    with serve(work, db, port=port, secrets=secrets, python=python) as base:
+        yield {"base": base, "returns": filled, "db": db, "work": work}
+
+
+@pytest.fixture(scope="module")
+def signed_server(
+    chromium_path: str, provider: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Any]]:
+    """The dashboard with sign-in configured, served by the test venv."""
+    with _signed_dashboard(tmp_path_factory.mktemp("browser-sign-in"), provider) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def clean_signed_server(
+    chromium_path: str, provider: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Any]]:
+    """The same, served by the venv built from requirements.lock alone (what `make run`
+    installs); the provider still runs here, from the test venv."""
+    python = clean_python()
+    work = tmp_path_factory.mktemp("browser-sign-in-clean")
+    with _signed_dashboard(work, provider, python=python, returns=False) as server:
+        yield server
 
 
 def _shown(page: Any) -> str:
@@ -89,13 +114,17 @@ def _shown(page: Any) -> str:
     return page.locator("body").inner_text().replace("\u2060", "")
 
 
-def _sign_in(page: Any, base: str, who: str, wait_for_app: Any, expect: Any) -> None:
-    page.goto(f"{base}/")
+def _sign_in(
+    page: Any, base: str, who: str, wait_for_app: Any, expect: Any, path: str = "/"
+) -> None:
+    """Open ``path`` as an anonymous visitor, and sign in there as ``who``."""
+    page.goto(f"{base}{path}")
     wait_for_app(page, h1="Sign in")
+    expect(page.get_by_text("Page not found")).to_have_count(0)
     page.get_by_role("button", name="Sign in with Council").click()
     # The provider's own page: choose the account, as a person would.
     page.get_by_role("button", name=who, exact=True).click()
-    page.wait_for_url(re.compile(re.escape(base) + r"/?(\?.*)?$"))
+    page.wait_for_url(re.compile(re.escape(base) + r"/.*$"))
 
 
 def test_anonymous_visitor_reaches_only_the_sign_in_page(
@@ -129,7 +158,7 @@ def test_lead_loads_their_priority_is_refused_another_and_signs_out(
 
     page.locator("input[type=file]").set_input_files(str(signed_server["returns"][OTHER_PRIORITY]))
     expect(
-        page.get_by_text(re.compile(rf"may not load figures .* for {OTHER_PRIORITY}"))
+        page.get_by_text(re.compile(r"may not load figures .* for Victims who are most vulnerable"))
     ).to_be_visible()
     expect(page.get_by_role("button", name="Confirm and load")).to_have_count(0)
     screenshot(page, "sign-in-lead-refused-1280x720")
@@ -182,3 +211,47 @@ def test_someone_the_partnership_does_not_know_is_told_so(
     page.goto(f"{base}/upload")
     wait_for_app(page, h1="No role here yet")
     screenshot(page, "sign-in-unknown-1280x720")
+
+
+@pytest.mark.parametrize(
+    ("path", "h1"),
+    [
+        ("/upload", "Quarterly return"),
+        (
+            "/priority?priority=street-violence",
+            "Violent street crime in Stonehouse, Devonport and the City Centre",
+        ),
+        ("/meeting?action=A1", "Meetings and actions"),
+    ],
+)
+def test_a_link_opened_before_signing_in_is_where_the_sign_in_lands(
+    page, signed_server, wait_for_app, expect, screenshot, path, h1
+):
+    """Someone sent a link opens it, sees the sign-in page at that address (no "Page not
+    found"), signs in through the provider and arrives exactly there, query and all."""
+    base = signed_server["base"]
+    _sign_in(page, base, LEAD, wait_for_app, expect, path=path)
+    wait_for_app(page, h1=h1)
+    expect(page.get_by_text(f"Signed in as {LEAD_NAME}")).to_be_visible()
+    assert page.url == f"{base}{path}"
+    screenshot(page, f"sign-in-lands-{path.strip('/').split('?')[0]}-1280x720")
+    # Once there, the home page is the home page again: the address is not kept for ever.
+    page.goto(f"{base}/")
+    wait_for_app(page, h1=re.compile("."))
+    assert page.url.rstrip("/") == base
+    expect(page.locator("h1").first).not_to_have_text(h1)
+
+
+def test_sign_in_works_on_a_clean_install(
+    page, clean_signed_server, wait_for_app, expect, screenshot
+):
+    """The dashboard served by a venv built from requirements.lock alone (no test tool in it):
+    a real sign-in through the provider completes (httpx once came only from a test tool, and
+    "Sign in with …" answered Internal Server Error)."""
+    base = clean_signed_server["base"]
+    _sign_in(page, base, LEAD, wait_for_app, expect, path="/upload")
+    wait_for_app(page, h1="Quarterly return")
+    expect(page.get_by_text(f"Signed in as {LEAD_NAME}")).to_be_visible()
+    assert f"Loading as {LEAD_NAME} <{LEAD}>" in _shown(page)
+    log = (clean_signed_server["work"] / "streamlit.stderr").read_text(errors="replace")
+    assert "Traceback" not in log and "ModuleNotFoundError" not in log, log[-2000:]

@@ -134,13 +134,17 @@ def test_lead_downloads_fills_uploads_and_confirms_a_return(
     due = calendar.Due(NEXT, calendar.due_date(NEXT, 45), False).sentence
     expect(page.get_by_text(due)).to_be_visible()
     expect(
-        page.get_by_role("button", name=f"Download the return for {NEXT.code} (3 rows)")
+        page.get_by_role(
+            "button", name=f"Download the return for {wording.period_aside(NEXT.code)} (3 rows)"
+        )
     ).to_be_visible()
     # The lead corrects the latest quarter instead, whose figures are in already.
     page.locator('[data-testid="stSelectbox"]').filter(has_text="Return period").click()
     page.get_by_role("option", name=LATEST.label, exact=True).click()
     wait_for_app(page, h1=UPLOAD_TITLE)
-    button = page.get_by_role("button", name=f"Download the return for {LATEST.code} (3 rows)")
+    button = page.get_by_role(
+        "button", name=f"Download the return for {wording.period_aside(LATEST.code)} (3 rows)"
+    )
     expect(button).to_be_visible()
     with page.expect_download() as download_info:
         button.click()
@@ -159,7 +163,9 @@ def test_lead_downloads_fills_uploads_and_confirms_a_return(
         page.get_by_text(re.compile(r"0 new,\s*3 revised,\s*0 unchanged figure"))
     ).to_be_visible()
     expect(page.get_by_text("Status before → after")).to_be_visible()
-    vv01 = page.locator("li").filter(has=page.locator("strong", has_text=re.compile(r"^VV01$")))
+    vv01 = page.locator("ul:not(.upload-commentary) > li").filter(
+        has=page.locator("strong", has_text=re.compile(r"^VV01$"))
+    )
     expect(vv01).to_have_count(1)
     expect(vv01.locator(".badge")).to_have_text(["✔ Green", "✖ Red"])
     expect(vv01).to_contain_text("✔ Green → ✖ Red")
@@ -167,6 +173,15 @@ def test_lead_downloads_fills_uploads_and_confirms_a_return(
     for code, value in FIGURES.items():
         expect(preview).to_contain_text(code)
         expect(preview).to_contain_text(f"{value:g}")
+    # Issue 17: what goes to the board besides figures, as the board will read it; VV01's
+    # row marked Y carries its commentary as the blockage, said once.
+    expect(
+        page.get_by_text(re.compile(r"0 unchanged figures?; 1 blockage for the board"))
+    ).to_be_visible()
+    told = page.locator(".upload-commentary li")
+    expect(told).to_have_count(1)
+    expect(told).to_contain_text(f"⚑ Blockage escalated to the board: {COMMENTARY}")
+    expect(told).not_to_contain_text("The story behind the curve")
     confirm = page.get_by_role("button", name="Confirm and load")
     expect(confirm).to_be_enabled()
     screenshot(page, "upload-preview-1280x720")
@@ -177,6 +192,10 @@ def test_lead_downloads_fills_uploads_and_confirms_a_return(
     expect(
         page.locator('[data-testid="stAlert"]').filter(has_text="Loaded as upload")
     ).to_contain_text("0 new, 3 revised, 0 unchanged")
+    expect(page.get_by_text("What the board now reads from this return")).to_be_visible()
+    expect(page.locator(".upload-commentary li")).to_contain_text(
+        f"⚑ Blockage escalated to the board: {COMMENTARY}"
+    )
     screenshot(page, "upload-loaded-1280x720")
 
     # The link under the success message takes the lead to the plan on a page.
@@ -252,7 +271,9 @@ def test_a_faulty_return_is_refused_with_every_problem_listed(
         expect(problems).to_contain_text(message)
     for value in ("VV0L", "Q1 2025", "about 20"):
         expect(problems).to_contain_text(value)
-    expect(step(page, "4. Preview")).to_have_count(0)
+    expect(
+        page.get_by_text("Nothing to preview: step 3 says what stands in the way.")
+    ).to_be_visible()
     expect(page.get_by_role("button", name="Confirm and load")).to_have_count(0)
     screenshot(page, "upload-problems-1280x720")
 

@@ -240,3 +240,47 @@ TRAVERSAL_NAMES = (
     "con.csv",
     "a" * 300 + ".csv",
 )
+
+
+def relocated_sheet(data: bytes, part: str) -> bytes:
+    """The same workbook with its sheet moved to ``part`` (outside xl/worksheets/), which the
+    workbook's relationships point to: readers follow them, so the limits must too."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as book:
+        for item in source.infolist():
+            body = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                book.writestr(part, body)
+                continue
+            if item.filename == "xl/_rels/workbook.xml.rels":
+                body = body.replace(b"worksheets/sheet1.xml", part.removeprefix("xl/").encode())
+            if item.filename == "[Content_Types].xml":
+                body = body.replace(b"/xl/worksheets/sheet1.xml", f"/{part}".encode())
+            book.writestr(item.filename, body)
+    return out.getvalue()
+
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+#: the five spellings the trial sent to `outcomes load`: each aborted or hung the process
+TRIAL_SPELLINGS = {
+    "single-quoted": "<row r='100000'><c r='XFD100000'><v>1</v></c></row>",
+    "single-quoted-wide": "<row r='20000'><c r='XFD20000'><v>1</v></c></row>",
+    "prefixed": ('<x:row r="900000"><x:c r="A900000"><x:v>1</x:v></x:c></x:row>',),
+    "leading-zeros": '<row r="0001000000"><c r="XFD0001000000"><v>1</v></c></row>',
+    "plain": '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>',
+}
+
+
+def trial_workbook(spelling: str) -> bytes:
+    body = TRIAL_SPELLINGS[spelling]
+    if isinstance(body, tuple):  # the prefixed sheet declares its own namespace
+        head = f'<?xml version="1.0"?><x:worksheet xmlns:x="{_MAIN}"><x:sheetData>'
+        return _workbook([(head + body[0] + "</x:sheetData></x:worksheet>").encode()])
+    head = f'<?xml version="1.0"?><worksheet xmlns="{_MAIN}"><sheetData>'
+    return _workbook([(head + body + "</sheetData></worksheet>").encode()])
+
+
+def single_quoted_far_cell() -> tuple[str, bytes]:
+    """The trial's 2 KB workbook spelled with single quotes: it aborted the server."""
+    return "single-quoted.xlsx", trial_workbook("single-quoted")

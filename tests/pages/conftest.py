@@ -1,4 +1,5 @@
-"""Fixtures shared by the page tests: a writable demo database and the router's live state."""
+"""Fixtures shared by the page tests: the dashboard on the shared demo, a writable demo database
+of a test's own, and the router's live state."""
 
 from __future__ import annotations
 
@@ -8,11 +9,31 @@ from pathlib import Path
 import pytest
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
 
 from outcomes import meetings
-from outcomes.demo import build_demo, facts
-from outcomes.store import open_store
+from outcomes.store import PROJECT_ROOT
 from tests.actors import acting
+from tests.board import Action, Note, record_business
+from tests.copies import written
+
+MEETING_NOTES: list[Note] = [
+    ("VV01", "2024/25 Q4", "Victim Services Lead", {
+        "narrative": "Survey sample too small this quarter.",
+        "status_override": "red", "override_reason": "The <b>survey</b> missed the most vulnerable.",
+    }),
+    ("MS01", "2024/25 Q4", "DCI <Modern Slavery>", {
+        "narrative": "Training places cut.",
+        "blockage": True, "blockage_detail": "No trainer funded for <2025/26>.",
+    }),
+]  # fmt: skip
+MEETING_ACTIONS: list[Action] = [
+    ("A1", "Find funding for modern slavery training <urgently>.",
+     "Community Safety Partnership Manager",
+     {"due_date": "2025-01-31", "priority_id": "modern-slavery"}),
+    ("A2", "Report the repeat victimisation review.", "Victim Services Lead",
+     {"due_date": "2099-12-31"}),
+]  # fmt: skip
 
 
 def after_a_meeting(demo_db: Path, path: Path) -> None:
@@ -20,45 +41,12 @@ def after_a_meeting(demo_db: Path, path: Path) -> None:
     blockage escalated by its lead, and two open actions, one of them overdue. Typed text
     carries markup to escape."""
     shutil.copy(demo_db, path)
-    s = open_store(path)
-    cur = s.cursor()
-    meetings.record_meeting(cur, "2025-05-15", by=acting("Democratic Support Officer"))
-    meetings.add_commentary(
-        cur,
-        "VV01",
-        facts().moved("2024/25 Q4"),
-        by=acting("Victim Services Lead"),
-        narrative="Survey sample too small this quarter.",
-        status_override="red",
-        override_reason="The <b>survey</b> missed the most vulnerable.",
-    )
-    meetings.add_commentary(
-        cur,
-        "MS01",
-        facts().moved("2024/25 Q4"),
-        by=acting("DCI <Modern Slavery>"),
-        narrative="Training places cut.",
-        blockage=True,
-        blockage_detail="No trainer funded for <2025/26>.",
-    )
-    meetings.save_action(
-        cur,
-        by=acting("clerk"),
-        reference="A1",
-        text="Find funding for modern slavery training <urgently>.",
-        owner="Community Safety Partnership Manager",
-        due_date="2025-01-31",
-        priority_id="modern-slavery",
-    )
-    meetings.save_action(
-        cur,
-        by=acting("clerk"),
-        reference="A2",
-        text="Report the repeat victimisation review.",
-        owner="Victim Services Lead",
-        due_date="2099-12-31",
-    )
-    s.close()
+
+    def meet(cur) -> None:
+        meetings.record_meeting(cur, "2025-05-15", by=acting("Democratic Support Officer"))
+        record_business(cur, MEETING_NOTES, MEETING_ACTIONS)
+
+    written(path, meet)
 
 
 def clear_caches() -> None:
@@ -86,12 +74,18 @@ def router_already_running(monkeypatch):
 
 
 @pytest.fixture
-def fresh_db(tmp_path, monkeypatch, demo_framework):
+def app(demo_db_file, monkeypatch):
+    """The dashboard in AppTest on the run's shared demo database, for tests that only read."""
+    monkeypatch.setenv("OUTCOMES_DB", str(demo_db_file))
+    at = AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60)
+    yield at
+    clear_caches()
+
+
+@pytest.fixture
+def fresh_db(tmp_path, monkeypatch, copy_demo):
     """A demo database of this test's own, for tests that write; OUTCOMES_DB points at it."""
-    path = tmp_path / "page-test.duckdb"
-    s = open_store(path)
-    build_demo(s.cursor(), demo_framework)
-    s.close()
+    path = copy_demo(tmp_path / "page-test.duckdb")
     monkeypatch.setenv("OUTCOMES_DB", str(path))
     yield path
     clear_caches()

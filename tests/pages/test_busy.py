@@ -6,43 +6,22 @@ and keeps it until told to let go; meanwhile each page is opened through the rea
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from outcomes.store import PROJECT_ROOT
+from tests.copies import held_by_the_command_line
 from tests.pages.conftest import clear_caches
 from tests.pages.test_states import EXTRA_PAGES, PAGES
 from ui import failures
-
-HOLD = (
-    "import sys\n"
-    "from outcomes.cli import _open\n"
-    "store = _open(sys.argv[1])\n"
-    "print('holding', flush=True)\n"
-    "sys.stdin.read()\n"
-    "store.close()\n"
-)
 
 
 @pytest.fixture
 def command_line(fresh_db):
     """A process holding the database file, as `python -m outcomes ...` does while it runs."""
     clear_caches()  # this process must not be the one holding it
-    proc = subprocess.Popen(
-        [sys.executable, "-c", HOLD, str(fresh_db)],
-        cwd=PROJECT_ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout.readline().strip() == "holding"
-    yield proc
-    if proc.poll() is None:
-        proc.stdin.close()
-        proc.wait(timeout=30)
+    with held_by_the_command_line(fresh_db) as proc:
+        yield proc
 
 
 def _busy(at: AppTest, where: str) -> None:

@@ -11,9 +11,10 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from outcomes import people, wording
+from outcomes import meetings, people, wording
 from outcomes.demo import facts
 from outcomes.store import PROJECT_ROOT, open_store
+from tests.actors import acting
 from tests.pages.conftest import clear_caches
 from ui.markup import plain
 
@@ -228,3 +229,31 @@ def test_the_commentary_form_limits_its_length(at):
 
     limited = [a for a in at.text_area if a.key.startswith("c_RO01_")]
     assert limited and all(a.max_chars == COMMENTARY_MAX_CHARS for a in limited)
+
+
+def test_a_blockage_that_is_its_narrative_is_said_once_as_the_blockage(fresh_db):
+    """Issue 17: a return's row marked Y showed the same text as the story and the blockage."""
+    store = open_store(fresh_db)
+    try:
+        cur = store.cursor()
+        (period,) = cur.execute(
+            "SELECT period FROM indicator_status WHERE indicator_code = 'RO01'"
+        ).fetchone()
+        meetings.add_commentary(cur, "RO01", period, by=acting("Probation lead"),
+                                narrative="No approved premises beds in the city.", blockage=True,
+                                blockage_detail="No approved premises beds in the city.")  # fmt: skip
+    finally:
+        store.close()
+    text = _text(_page(fresh_db, None))
+    assert text.count("No approved premises beds in the city.") == 1
+    assert "⚑ Blockage escalated to the board:</strong> No approved premises beds" in text
+    for screen in range(1, 10):
+        at = AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60)
+        at.switch_page("pages/present.py")
+        at.query_params["screen"] = str(screen)
+        shown = _text(_ok(at.run()))
+        if "No approved premises beds" in shown:
+            assert shown.count("No approved premises beds in the city.") == 1
+            assert "The story</strong>" not in shown.split("No approved premises beds")[0][-300:]
+            return
+    pytest.fail("no presentation screen shows the blockage")

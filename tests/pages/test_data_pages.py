@@ -233,7 +233,9 @@ def test_the_ons_workbook_shows_by_csp_on_public_figures(at, fresh_db, realdata)
     store = open_store(fresh_db)
     try:
         cur = store.cursor()
-        prepared = uploads.prepare(cur, realdata / "ons_csp/ons_csp_recorded_crime_ye_dec2022.xlsx")
+        prepared = uploads.prepare(
+            cur, realdata / "ons_csp/ons_csp_recorded_crime_ye_dec2022.xlsx", by=ADMIN
+        )
         uploads.commit(cur, prepared, by=ADMIN, accept_warnings=True)
         stored = cur.execute(
             "SELECT v.value FROM series_current v JOIN series s ON s.code = v.series_code "

@@ -5,13 +5,11 @@ Assertions are about what a board member reads: titles, statuses, figures.
 
 from __future__ import annotations
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from outcomes import wording
 from outcomes.demo import facts
 from outcomes.store import PROJECT_ROOT
-from tests.pages.conftest import clear_caches
 from tests.unit.test_framework import SEVEN
 
 D = facts()  # where the demo's figures fall today
@@ -25,14 +23,6 @@ PRIORITY_STATUS = {
     "Unknown scale of modern slavery": "✖ Red",
     "Need to increase awareness about domestic abuse": "▲ Amber",
 }
-
-
-@pytest.fixture
-def app(demo_db_file, monkeypatch):
-    monkeypatch.setenv("OUTCOMES_DB", str(demo_db_file))
-    at = AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60)
-    yield at
-    clear_caches()
 
 
 def _text(at: AppTest) -> str:
@@ -161,15 +151,16 @@ def test_indicator_page_definition_history_and_chart(app):
     assert at.title[0].value == "VV01: Vulnerable victims who say they feel safer and happier"
     assert "Higher is better" in text and "Quarterly" in text and "75.0%" in text
     assert f"66.0% ({wording.period_aside(D.moved('2021/22 Q1'))})" in text
-    history = at.dataframe[0].value
-    assert len(history) == 16
-    assert (
-        history.iloc[0]["Period"] == wording.period(D.latest_quarter.code)
-        and history.iloc[0]["Status"] == "✔ Green"
-    )
+    # The full history: an HTML table, one card a row on a phone (a grid cut cells short)
+    history = next(m.value for m in at.markdown if 'class="ind cards"' in m.value)
+    assert history.count("<tr>") == 1 + 16
+    newest = history.split("<tbody><tr>", 1)[1].split("</tr>", 1)[0]
+    assert f'<td data-label="Period">{wording.period(D.latest_quarter.code)}</td>' in newest
+    assert '<td data-label="Status">✔ Green</td>' in newest
+    assert '<td data-label="Source">' in newest
     assert len(at.get("plotly_chart")) == 2  # the trend and the SPC chart
     # the demo's correction is visible with the revision kept
-    corrections = at.dataframe[1].value
+    corrections = at.dataframe[0].value
     assert list(corrections["Value"]) == ["73.8%", "74.1%"]
     assert list(corrections["Revision"]) == [1, 2] and set(corrections["Area"]) == {"Whole area"}
 
@@ -194,14 +185,12 @@ def test_every_priority_and_indicator_page_renders(app, demo_framework):
         assert any(word in _text(at) for word in ("✔ Green", "▲ Amber", "✖ Red", "○ Not rated"))
 
 
-def test_typed_text_is_escaped_before_it_reaches_html(tmp_path, monkeypatch, demo_framework):
+def test_typed_text_is_escaped_before_it_reaches_html(tmp_path, monkeypatch, copy_demo):
     """Framework wording is typed by people; it must never run as markup in the page."""
-    from outcomes.demo import build_demo
     from outcomes.store import open_store
 
-    path = tmp_path / "typed.duckdb"
+    path = copy_demo(tmp_path / "typed.duckdb")
     s = open_store(path)
-    build_demo(s.cursor(), demo_framework)
     s.cursor().execute(
         "UPDATE partnership SET vision = '<img src=x onerror=alert(1)> Safe & sound'"
     )

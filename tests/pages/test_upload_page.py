@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 
 import duckdb
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from outcomes import calendar
+from outcomes import calendar, wording
 from outcomes.demo import facts
 from outcomes.store import PROJECT_ROOT
 from tests.pages.conftest import clear_caches
@@ -28,17 +29,9 @@ STEPS_BEFORE_A_FILE = [
     "1. Who you are",
     "2. Download your return",
     "3. Upload and check",
+    "4. Preview",
     "5. Uploads so far",
 ]
-
-
-@pytest.fixture
-def app(demo_db_file, monkeypatch):
-    """The dashboard on the shared demo database: read only."""
-    monkeypatch.setenv("OUTCOMES_DB", str(demo_db_file))
-    at = AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60)
-    yield at
-    clear_caches()
 
 
 @pytest.fixture
@@ -62,10 +55,18 @@ def _download_label(at: AppTest) -> str:
     return buttons[0].proto.label
 
 
-def _history(at: AppTest):
-    """The uploads table (the page's only dataframe until a file is uploaded)."""
-    assert len(at.dataframe) == 1
-    return at.dataframe[0].value
+def _history(at: AppTest) -> pd.DataFrame:
+    """The uploads table: an HTML table (cards on a phone), read back with its numbers."""
+    html = next(m.value for m in at.markdown if 'data-label="Upload"' in m.value)
+    rows = [
+        dict(re.findall(r'<td data-label="([^"]+)">(.*?)</td>', row))
+        for row in html.split("<tbody>", 1)[1].split("</tr>")
+        if "<td" in row
+    ]
+    frame = pd.DataFrame(rows, columns=re.findall(r"<th>(.*?)</th>", html))
+    for column in ("Upload", "New", "Revised", "Unchanged"):
+        frame[column] = frame[column].str.replace(",", "").astype(int)
+    return frame
 
 
 def _query(path, sql: str, params: list | None = None):
@@ -81,7 +82,7 @@ def _query(path, sql: str, params: list | None = None):
 def test_upload_page_renders_its_steps_template_and_history(app):
     at = _open(app)
     assert [t.value for t in at.title] == ["Quarterly return"]
-    # Step 4 (the preview) appears only once a file is uploaded.
+    # Step 4 (the preview) is there before a file is uploaded too, saying what it will show.
     assert [h.value for h in at.header] == STEPS_BEFORE_A_FILE
     assert not at.text_input, "no box for a typed name: the signed-in person is recorded"
     said = " ".join(m.value for m in at.main.markdown)
@@ -91,7 +92,9 @@ def test_upload_page_renders_its_steps_template_and_history(app):
     assert at.selectbox(key="upload_period_vulnerable-victims").value == NEXT.code
     due = calendar.Due(NEXT, calendar.due_date(NEXT, 45), False).sentence
     assert due in [i.value for i in at.info]
-    assert _download_label(at) == f"Download the return for {NEXT.code} (3 rows)"
+    assert (
+        _download_label(at) == f"Download the return for {wording.period_aside(NEXT.code)} (3 rows)"
+    )
     # Before a file is chosen the page offers no confirm button, and no undo until an upload
     # is chosen (the sidebar holds the board pack's button).
     assert [b.label for b in at.main.button] == []
@@ -121,11 +124,13 @@ def test_upload_page_renders_its_steps_template_and_history(app):
 
 def test_choosing_another_priority_changes_the_return(app):
     at = _open(app)
-    assert _download_label(at) == f"Download the return for {NEXT.code} (3 rows)"
+    assert (
+        _download_label(at) == f"Download the return for {wording.period_aside(NEXT.code)} (3 rows)"
+    )
     at.selectbox(key="upload_priority").set_value("street-violence").run()
     assert not at.exception, [e.value for e in at.exception]
     label = _download_label(at)
-    assert label.startswith(f"Download the return for {NEXT.code} (")
+    assert label.startswith(f"Download the return for {wording.period_aside(NEXT.code)} (")
     rows = int(label.rsplit("(", 1)[1].split(" ")[0])
     assert rows > 3, label  # SV01 is reported by area too
 

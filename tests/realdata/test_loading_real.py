@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from outcomes import uploads
-from tests.actors import acting
+from tests.actors import ADMIN, acting
 
 pytestmark = pytest.mark.realdata
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.realdata
 def test_plymouth_police_uk_file_loads_with_monthly_totals_matching_its_rows(demo_store, realdata):
     cur = demo_store.cursor()
     path = realdata / "police_uk" / "plymouth-lsoa-2019-01_to_2020-03-street.csv"
-    prepared = uploads.prepare(cur, path)
+    prepared = uploads.prepare(cur, path, by=ADMIN)
     assert prepared.source_format == "police-uk" and not prepared.errors
     uploads.commit(cur, prepared, by=acting("analyst"))
     totals = dict(
@@ -35,7 +35,7 @@ def test_plymouth_police_uk_file_loads_with_monthly_totals_matching_its_rows(dem
         "2019/20 Q4",
     ]
     assert sv04[0][1] == 738 + 703 + 931  # violence and sexual offences, Jan-Mar 2019
-    again = uploads.prepare(cur, path)
+    again = uploads.prepare(cur, path, by=ADMIN)
     assert again.already_loaded is not None
 
 
@@ -43,7 +43,9 @@ def test_ons_workbook_shows_plymouths_unavailable_figures_as_unavailable_not_zer
     demo_store, realdata
 ):
     cur = demo_store.cursor()
-    prepared = uploads.prepare(cur, realdata / "ons_csp" / "ons_csp_recorded_crime_ye_dec2022.xlsx")
+    prepared = uploads.prepare(
+        cur, realdata / "ons_csp" / "ons_csp_recorded_crime_ye_dec2022.xlsx", by=ADMIN
+    )
     assert prepared.source_format == "ons-csp" and not prepared.errors
     uploads.commit(cur, prepared, by=acting("analyst"))
     plymouth = cur.execute(
@@ -60,7 +62,9 @@ def test_ons_workbook_shows_plymouths_unavailable_figures_as_unavailable_not_zer
 
 def test_fingertips_export_keeps_counts_denominators_and_intervals(demo_store, realdata):
     cur = demo_store.cursor()
-    prepared = uploads.prepare(cur, realdata / "fingertips" / "indicators-CountyUA.data.csv")
+    prepared = uploads.prepare(
+        cur, realdata / "fingertips" / "indicators-CountyUA.data.csv", by=ADMIN
+    )
     assert prepared.source_format == "fingertips" and not prepared.errors
     uploads.commit(cur, prepared, by=acting("analyst"))
     row = cur.execute(

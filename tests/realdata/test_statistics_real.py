@@ -14,7 +14,7 @@ import pytest
 
 from outcomes import compare, statistics, uploads
 from outcomes.store import PROJECT_ROOT, open_store
-from tests.actors import acting
+from tests.actors import ADMIN, acting
 
 pytestmark = pytest.mark.realdata
 
@@ -37,7 +37,7 @@ def loaded(realdata, tmp_path_factory):
     build_demo(cur)
     for name in ("fingertips/indicators-CountyUA.data.csv",
                  "ons_csp/ons_csp_recorded_crime_ye_dec2022.xlsx"):  # fmt: skip
-        prepared = uploads.prepare(cur, realdata / name)
+        prepared = uploads.prepare(cur, realdata / name, by=ADMIN)
         assert not prepared.errors
         uploads.commit(cur, prepared, by=acting("analyst"), accept_warnings=True)
     store.close()

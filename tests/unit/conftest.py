@@ -6,61 +6,39 @@ import os
 
 import pytest
 
-from outcomes import meetings, pack
-from outcomes.demo import build_demo, facts
+from outcomes import pack
 from outcomes.pack import chromium as drawing
-from outcomes.store import open_store
-from tests.actors import acting
+from tests.board import Action, Note, record_business
+from tests.copies import in_memory_copy
+
+BUSINESS_NOTES: list[Note] = [
+    ("HC02", "2024/25 Q4", "Equality and Cohesion Lead", {
+        "narrative": "Fewer responses after the survey moved online.",
+        "status_override": "red", "override_reason": "Response rate too low to trust the figure",
+    }),
+    ("MS01", "2024/25 Q4", "Detective Chief Inspector", {
+        "narrative": "Training paused.",
+        "blockage": True, "blockage_detail": "No trainer funded for 2025/26",
+    }),
+]  # fmt: skip
+BUSINESS_ACTIONS: list[Action] = [
+    ("A1", "Fund a modern slavery trainer", "Head of Community Safety",
+     {"due_date": "2025-03-31", "priority_id": "modern-slavery"}),
+    ("A2", "Report on hate crime", "Equality Lead", {}),
+    ("A3", "Agree the survey method", "Victim Support",
+     {"due_date": "2025-02-01", "status_": "done"}),
+]  # fmt: skip
 
 
 def board_business(cur) -> None:
     """Commentary, an override, a blockage and actions (one overdue), as a real board has."""
-    meetings.add_commentary(
-        cur,
-        "HC02",
-        facts().moved("2024/25 Q4"),
-        by=acting("Equality and Cohesion Lead"),
-        narrative="Fewer responses after the survey moved online.",
-        status_override="red",
-        override_reason="Response rate too low to trust the figure",
-    )
-    meetings.add_commentary(
-        cur,
-        "MS01",
-        facts().moved("2024/25 Q4"),
-        by=acting("Detective Chief Inspector"),
-        narrative="Training paused.",
-        blockage=True,
-        blockage_detail="No trainer funded for 2025/26",
-    )
-    meetings.save_action(
-        cur,
-        by=acting("clerk"),
-        reference="A1",
-        text="Fund a modern slavery trainer",
-        owner="Head of Community Safety",
-        due_date="2025-03-31",
-        priority_id="modern-slavery",
-    )
-    meetings.save_action(
-        cur, by=acting("clerk"), reference="A2", text="Report on hate crime", owner="Equality Lead"
-    )
-    meetings.save_action(
-        cur,
-        by=acting("clerk"),
-        reference="A3",
-        text="Agree the survey method",
-        owner="Victim Support",
-        due_date="2025-02-01",
-        status_="done",
-    )
+    record_business(cur, BUSINESS_NOTES, BUSINESS_ACTIONS)
 
 
 @pytest.fixture(scope="module")
-def busy_store(demo_framework):
+def busy_store(demo_built):
     """The demo with the board's business added; shared by the tests that only read it."""
-    s = open_store(":memory:")
-    build_demo(s.cursor(), demo_framework)
+    s = in_memory_copy(demo_built)
     board_business(s.cursor())
     yield s
     s.close()

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from loaders import periods
-from outcomes import agenda, calendar
+from outcomes import agenda, calendar, wording
 from outcomes.demo import facts
 from outcomes.observations import record_upload
 from tests.actors import acting
@@ -29,7 +29,7 @@ def test_one_priority_loading_its_next_quarter_makes_no_other_priority_late(demo
     before = _statuses(cur)
     overdue_before = list(agenda.since_last_meeting(cur).overdue_returns["indicator_code"])
     assert before["RO03"] == before["SV03"] == before["FS01"] == "green"
-    assert overdue_before == ["SV04", "MS02"]  # awaits police.uk; stale
+    assert overdue_before == ["MS02"]  # stale (SV04 awaits police.uk, no lead's return)
     next_quarter = D.latest_quarter.next().code
     frame = pd.DataFrame(
         [
@@ -49,7 +49,7 @@ def test_one_priority_loading_its_next_quarter_makes_no_other_priority_late(demo
 
 
 def test_overdue_returns_say_the_period_due_and_when(demo_store):
-    ms02 = agenda.since_last_meeting(demo_store.cursor()).overdue_returns.iloc[1]
+    ms02 = agenda.since_last_meeting(demo_store.cursor()).overdue_returns.iloc[0]
     assert ms02["due_period"] == D.latest_quarter.code
     assert ms02["due_date"] == calendar.due_date(D.latest_quarter, 45)
 
@@ -104,8 +104,11 @@ def test_each_lead_is_offered_their_own_next_return(demo_store):
     late = calendar.next_return(cur, "modern-slavery", D.today)
     assert late.period == D.latest_quarter and late.overdue
     assert late.sentence.startswith(
-        f"Your {calendar.return_name(D.latest_quarter)} return was due by"
+        f"Your {wording.period(D.latest_quarter.code)} return was due by"
     )
+    # Issue 17: the lead is told from when the quarter can be sent (the day after it ends).
+    opens = periods.long_date(owed.period.end + timedelta(days=1))
+    assert f"return can be sent from {opens} and is due by" in owed.sentence
 
 
 def test_a_meeting_is_judged_at_its_own_date(demo_store):
@@ -144,3 +147,19 @@ def test_with_no_priority_the_next_return_is_by_the_partnership_s_calendar(demo_
     last = calendar.latest_due("quarter", days, D.today)
     assert owed == calendar.Due(last.next(), calendar.due_date(last.next(), days), False)
     assert calendar.next_return(cur, "no-such-priority", D.today) == owed
+
+
+def test_a_computed_indicator_is_never_a_lead_s_return(demo_store):
+    """Issue 17: SV04 is computed from police.uk (``derived_from``); no lead types it, so its
+    missing figure is no lead's overdue return and the lead's template does not ask for it."""
+    from outcomes.template import due_rows
+
+    cur = demo_store.cursor()
+    assert "SV04" in calendar.computed_codes(cur)
+    assert _statuses(cur)["SV04"] == "not rated"  # its figure is behind: it awaits police.uk
+    overdue = agenda.since_last_meeting(cur).overdue_returns
+    assert "SV04" not in set(overdue["indicator_code"])
+    rows = due_rows(cur, D.latest_quarter.code, priority_id="street-violence")
+    assert "SV04" not in set(rows["indicator_code"]) and len(rows) > 0
+    by_lead = due_rows(cur, D.latest_quarter.code, lead="Local Policing Commander")
+    assert "SV04" not in set(by_lead["indicator_code"])

@@ -1,8 +1,11 @@
-"""The command line, run as a user would: a real process on a real database file."""
+"""The command line on real database files: called in the test process (``tests/cli.py``), and
+the real executable in a few smoke tests."""
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 
@@ -11,17 +14,7 @@ import yaml
 
 from outcomes.store import PROJECT_ROOT
 from tests.actors import acting
-
-
-def outcomes(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "outcomes", *args],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+from tests.cli import outcomes, outcomes_process
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +26,25 @@ def demo_db(tmp_path_factory):
     return path
 
 
+def test_the_real_executable_builds_reads_and_refuses_as_a_person_sees_it(tmp_path):
+    """Smoke test of ``python -m outcomes`` itself (the other tests call its main in-process):
+    exit codes, streams and the environment of a real process, and the same words either way."""
+    db = str(tmp_path / "real.duckdb")
+    built = outcomes_process("init", "--demo", "--db", db)
+    assert built.returncode == 0 and "demo built" in built.stdout, built.stderr
+    status = outcomes_process("status", "--json", env={**os.environ, "OUTCOMES_DB": db})
+    assert status.returncode == 0 and len(json.loads(status.stdout)) == 22, status.stderr
+    table = outcomes_process("status", "--db", db)
+    assert table.returncode == 0 and table.stdout == outcomes("status", "--db", db).stdout
+    refused = outcomes_process(
+        "meeting", "add", "2025-06-01", "--as", "nobody@x.example", "--db", db
+    )
+    assert refused.returncode == 2 and "nobody@x.example is not known" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert refused.stderr == outcomes("meeting", "add", "2025-06-01", "--as", "nobody@x.example",
+                                      "--db", db).stderr  # fmt: skip
+
+
 def test_status_json_has_exactly_the_view_columns_and_agrees_with_targets(demo_db):
     done = outcomes("status", "--db", str(demo_db), "--json")
     assert done.returncode == 0, done.stderr
@@ -40,9 +52,10 @@ def test_status_json_has_exactly_the_view_columns_and_agrees_with_targets(demo_d
     assert len(rows) == 22
     assert all(
         list(r)
-        == ["priority_id", "indicator_code", "period", "value", "target", "polarity", "status"]
+        == ["priority_id", "indicator_code", "period", "value", "target", "polarity", "status",
+            "board_status", "status_override", "override_reason"]
         for r in rows
-    )
+    )  # fmt: skip
     for r in rows:
         if r["status"] in ("green", "amber", "red") and r["indicator_code"] != "FS03":
             better_or_equal = (
@@ -70,8 +83,6 @@ def test_init_refuses_to_overwrite_and_if_empty_is_quiet(demo_db):
 
 
 def test_db_comes_from_the_environment(demo_db, tmp_path):
-    import os
-
     env = {**os.environ, "OUTCOMES_DB": str(demo_db)}
     done = outcomes("status", "--json", env=env)
     assert done.returncode == 0 and len(json.loads(done.stdout)) == 22
@@ -137,3 +148,84 @@ def test_renaming_a_priority_an_action_links_to_is_a_plain_refusal(tmp_path):
     assert "1 action still links to it" in done.stderr and "Traceback" not in done.stderr
     status = outcomes("status", "--db", str(db), "--json")
     assert status.returncode == 0
+
+
+def test_status_json_gives_the_computed_and_the_overridden_status(demo_db, tmp_path):
+    """Issue 17: SV01 read "green" where the board saw the overridden Amber."""
+    import shutil
+
+    from outcomes import meetings
+    from outcomes.store import open_store
+
+    path = tmp_path / "override.duckdb"
+    shutil.copy(demo_db, path)
+    store = open_store(path)
+    cur = store.cursor()
+    period, computed = cur.execute(
+        "SELECT period, status FROM indicator_status WHERE indicator_code = 'SV01'"
+    ).fetchone()
+    other = "amber" if computed != "amber" else "red"
+    meetings.add_commentary(cur, "SV01", period, by=acting("Lead", "admin"), narrative="n",
+                            status_override=other, override_reason="Knife crime rising")  # fmt: skip
+    store.close()
+    done = outcomes("status", "--db", str(path), "--json")
+    assert done.returncode == 0, done.stderr
+    (sv01,) = [r for r in json.loads(done.stdout) if r["indicator_code"] == "SV01"]
+    assert (sv01["status"], sv01["board_status"]) == (computed, other)
+    assert sv01["status_override"] == other and sv01["override_reason"] == "Knife crime rising"
+    table = outcomes("status", "--db", str(path)).stdout
+    assert "overridden; computed" in table
+
+
+def test_spc_refuses_an_area_that_does_not_exist_naming_those_that_do(demo_db):
+    done = outcomes("spc", "SV03", "--area", "nowhere", "--db", str(demo_db))
+    assert done.returncode != 0
+    assert "no figures for an area called 'nowhere'" in done.stderr
+    assert "its areas are all (Whole area)" in done.stderr
+    shown = outcomes("spc", "SV03", "--db", str(demo_db))
+    assert shown.returncode == 0
+    assert "assurance: ✗F Limits out of date" in shown.stdout
+    assert "Will consistently fail" not in shown.stdout
+    out = json.loads(outcomes("spc", "SV03", "--json", "--db", str(demo_db)).stdout)
+    assert out["shift"]["limits_out_of_date"] and out["shift"]["recalculable"]
+
+
+HOLD = (
+    "import sys\n"
+    "from outcomes.cli import _open\n"
+    "store = _open(sys.argv[1])\n"
+    "print('holding', flush=True)\n"
+    "sys.stdin.read()\n"
+    "store.close()\n"
+)
+
+
+def test_a_held_database_names_who_holds_it_and_make_run_still_starts(demo_db, tmp_path):
+    """Issue 17: `make run` while a command held the database stopped at its `init --if-empty`
+    step with a wrong guess ("probably the running dashboard"), and the dashboard never started.
+    Now the holder is named from the process itself, and `init --if-empty` lets the dashboard
+    start (it says "the database is busy" until the file is free)."""
+    held = tmp_path / "held.duckdb"
+    shutil.copy(demo_db, held)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(held)],
+        cwd=PROJECT_ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout.readline().strip() == "holding"
+        done = outcomes("status", "--db", str(held))
+        assert done.returncode == 2
+        assert "is in use by another program, python" in done.stderr
+        assert f"(process {proc.pid})" in done.stderr and "probably" not in done.stderr
+        done = outcomes("init", "--if-empty", "--demo", "--db", str(held))
+        assert done.returncode == 0, done.stderr
+        assert f"(process {proc.pid})" in done.stdout and "Not checked now" in done.stdout
+        assert outcomes("init", "--demo", "--db", str(held)).returncode == 2
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=30)
+    done = outcomes("init", "--if-empty", "--demo", "--db", str(held))
+    assert done.returncode == 0 and "already set up; nothing to do" in done.stdout

@@ -1,5 +1,5 @@
-"""``python -m outcomes user ...`` and ``--as``, run as an administrator would: real processes on a
-real database file."""
+"""``python -m outcomes user ...`` and ``--as``, run as an administrator would, on a real database
+file (the command line's main in the test process: tests/cli.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import duckdb
 import pytest
 
 from outcomes.store import open_store
+from tests.cli import outcomes
 from tests.returns import filled_return
-from tests.unit.test_cli import outcomes
 
 LEAD = "Jo.Lead@Council.Example"
 LEAD_PRIORITY = "street-violence"
@@ -104,8 +104,9 @@ def test_as_a_lead_the_command_line_applies_their_permissions(db, tmp_path):
     refused = outcomes("load", theirs, "--as", LEAD, "--accept-warnings", "--db", db)
     assert refused.returncode == 2
     assert refused.stderr.strip() == (
-        f"error: Jo Lead is the priority lead for {LEAD_PRIORITY} and may not load figures or "
-        f"commentary for {OTHER_PRIORITY}."
+        "error: Jo Lead is the priority lead for Violent street crime in Stonehouse, Devonport "
+        "and the City Centre and may not load figures or commentary for Victims who are most "
+        "vulnerable."
     )
     mine = _return(db, tmp_path, LEAD_PRIORITY)
     loaded = outcomes("load", mine, "--as", LEAD, "--accept-warnings", "--db", db)

@@ -1,11 +1,9 @@
 """Confidence intervals and the Fingertips judgement, on worked figures; then the store's
-comparison and the two new commands run as real processes."""
+comparison and the two new commands on the command line."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
@@ -14,8 +12,9 @@ from outcomes import compare, statistics
 from outcomes.demo import facts
 from outcomes.framework import from_nested, import_framework
 from outcomes.observations import record_upload
-from outcomes.store import PROJECT_ROOT, open_store
+from outcomes.store import open_store
 from tests.actors import ADMIN, acting
+from tests.cli import outcomes
 
 
 def test_exact_poisson_matches_the_chi_square_limits():
@@ -87,11 +86,6 @@ def test_spc_summary_shows_improvement_and_concern_in_the_demo(demo_store):
     assert summary["variation"].str.startswith("improvement").any()
     assert pd.isna(summary.loc["SV02", "variation"])  # four annual figures: run chart only
     assert "need 13" in summary.loc["SV02", "spc_reason"]
-
-
-def outcomes(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "outcomes", *args], cwd=PROJECT_ROOT,
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
 
 
 MDC = [20, 24, 20, 26, 22, 16, 18, 16, 31, 28, 34, 26, 30, 19, 18]
@@ -166,13 +160,10 @@ def test_outcomes_compare_json_on_the_demo(demo_db_file):
         assert r["compared"] == expected
 
 
-def test_status_method_spc_takes_the_board_status_from_spc(demo_framework, tmp_path):
+def test_status_method_spc_takes_the_board_status_from_spc(demo_store, tmp_path):
     from outcomes import board, framework
-    from outcomes.demo import build_demo
 
-    s = open_store(":memory:")
-    cur = s.cursor()
-    build_demo(cur, demo_framework)
+    cur = demo_store.cursor()
     before = board.indicator_ratings(cur).set_index("indicator_code")
     assert before.loc["HC02", "status"] == "amber"
     fw = framework.read_framework(cur)
@@ -190,4 +181,3 @@ def test_status_method_spc_takes_the_board_status_from_spc(demo_framework, tmp_p
     framework.to_yaml(framework.read_framework(cur), path)
     assert "status_method: spc" in path.read_text()
     assert framework.from_yaml(path).equals(framework.read_framework(cur))
-    s.close()

@@ -120,3 +120,24 @@ def test_how_it_is_built_names_every_folder_and_package_there_is():
     } | {f"{p.relative_to(PROJECT_ROOT)}/" for p in PROJECT_ROOT.glob("ui/templates")}
     missing = sorted((folders | packages) - named)
     assert not missing, f"README's How it is built does not name {missing}"
+
+
+def test_every_setting_the_product_reads_is_documented():
+    """An OUTCOMES_* environment setting read anywhere in the product is named in the README
+    or docs/, so an operator can find every knob (datasette's test of its settings)."""
+    product = [
+        path
+        for top in ("outcomes", "loaders", "ui", "pages")
+        for path in (PROJECT_ROOT / top).rglob("*.py")
+    ] + [PROJECT_ROOT / "dashboard.py"]
+    read = {
+        name
+        for path in product
+        for name in re.findall(r"\b(OUTCOMES_[A-Z_]+)\b", path.read_text(encoding="utf-8"))
+    }
+    assert {"OUTCOMES_DB", "OUTCOMES_READ_MEMORY_MB", "OUTCOMES_READ_SECONDS"} <= read
+    docs = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8") + "".join(
+        p.read_text(encoding="utf-8") for p in (PROJECT_ROOT / "docs").glob("*.md")
+    )
+    missing = sorted(name for name in read if f"`{name}" not in docs)
+    assert not missing, f"settings read by the product but not documented: {missing}"

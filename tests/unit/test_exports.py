@@ -71,7 +71,9 @@ def test_control_characters_typed_in_the_framework_still_make_a_workbook(demo_st
 def test_the_framework_exported_imports_back_unchanged_and_changes_are_listed(demo_store):
     cur = demo_store.cursor()
     for fmt in ("xlsx", "yaml"):
-        incoming = exports.framework_from_upload(exports.framework_file(cur, fmt), f"f.{fmt}")
+        incoming = exports.framework_from_upload(
+            exports.framework_file(cur, fmt), f"f.{fmt}", by=ADMIN
+        )
         changes = exports.framework_changes(cur, incoming)
         assert not changes.any and changes.unchanged == 29, fmt
     fw = framework.read_framework(cur)
@@ -87,12 +89,12 @@ def test_the_framework_exported_imports_back_unchanged_and_changes_are_listed(de
 
 def test_a_framework_upload_that_is_not_one_is_refused_with_its_problems():
     with pytest.raises(framework.FrameworkError) as refused:
-        exports.framework_from_upload(b"%PDF-1.7", "plan.pdf")
+        exports.framework_from_upload(b"%PDF-1.7", "plan.pdf", by=ADMIN)
     assert [p.message for p in refused.value.problems] == [
         "'.pdf' files are not a framework: send the .xlsx or .yaml"
     ]
     with pytest.raises(framework.FrameworkError) as refused:
-        exports.framework_from_upload(b"partnership: [", "plan.yaml")
+        exports.framework_from_upload(b"partnership: [", "plan.yaml", by=ADMIN)
     assert refused.value.source == "plan.yaml"
     assert refused.value.problems[0].message.startswith("not valid YAML")
     assert refused.value.problems[0].file == "plan.yaml"

@@ -218,7 +218,7 @@ def test_renaming_a_priority_an_action_links_to_is_refused_in_words(store, demo_
 
 def test_unsupported_file_type_is_explained(tmp_path):
     with pytest.raises(framework.FrameworkError, match="use .yaml or .xlsx"):
-        framework.read_file(tmp_path / "plan.docx")
+        framework.read_file(tmp_path / "plan.docx", by=ADMIN)
 
 
 def test_flat_baseline_fields_are_kept_and_negative_tolerance_is_refused(tmp_path):

@@ -27,15 +27,15 @@ from loaders.returns import read_return
 from outcomes import framework, meetings, uploads
 from outcomes.store import PROJECT_ROOT
 from outcomes.template import RETURN_HEADER
-from tests.actors import acting
+from tests.actors import ADMIN, acting
 from tests.hostile import corpus
 
 TODAY = date(2026, 11, 22)
 WORKBOOK_BOMBS = [
-    (corpus.far_cell, "too-many-rows", "1,048,576 rows"),
+    (corpus.far_cell, "too-many-rows", "reaches row 1,048,576"),
     (corpus.lying_dimension, "too-many-rows", "a sheet may have at most 250,000"),
-    (corpus.sparse_wide, "too-many-columns", "16,384 columns"),
-    (corpus.rows_without_references, "too-many-columns", "300 columns"),
+    (corpus.sparse_wide, "too-many-columns", "reaches column 16,384"),
+    (corpus.rows_without_references, "too-many-columns", "reaches column 257"),
     (corpus.zip_bomb, "file-too-large", "unpacks to 450 MB"),
     (corpus.lying_sizes, "unreadable-file", "damaged"),
     (corpus.not_a_workbook, "unreadable-file", "not an Excel workbook"),
@@ -55,9 +55,9 @@ def snapshot(cur):
 @pytest.mark.parametrize(("make", "code", "words"), WORKBOOK_BOMBS)
 def test_each_workbook_bomb_is_refused_quickly_by_the_returns_reader(make, code, words):
     name, data = make()
-    started = time.perf_counter()
+    started = time.process_time()  # CPU, not the clock: the machine may be busy with others
     read = read_return(_file(name, data))
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
     assert [p.code for p in read.problems] == [code], read.problems
     assert words in read.problems[0].message
     assert read.rows.empty
@@ -65,9 +65,9 @@ def test_each_workbook_bomb_is_refused_quickly_by_the_returns_reader(make, code,
 
 def test_a_million_row_workbook_is_refused_before_it_is_read(dense):
     name, data = dense
-    started = time.perf_counter()
+    started = time.process_time()  # CPU, not the clock: the machine may be busy with others
     read = read_return(_file(name, data))
-    assert time.perf_counter() - started < 5  # the full read took 70 s and 2 GB
+    assert time.process_time() - started < 5  # the full read took 70 s and 2 GB
     assert [p.code for p in read.problems] == ["too-many-rows"]
     assert "at most 250,000" in read.problems[0].message
 
@@ -111,7 +111,7 @@ def test_an_upload_of_any_bomb_is_refused_and_writes_nothing(demo_store, make, c
     cur = demo_store.cursor()
     name, data = make()
     before = snapshot(cur)
-    prepared = uploads.prepare_upload(cur, data, name, today=TODAY)
+    prepared = uploads.prepare_upload(cur, data, name, today=TODAY, by=ADMIN)
     assert prepared.errors, prepared.problems
     if code:
         assert prepared.errors[0].code == code
@@ -124,7 +124,7 @@ def test_the_public_data_loaders_refuse_the_bombs_too(tmp_path):
     name, data = corpus.far_cell()
     path = tmp_path / name
     path.write_bytes(data)
-    with pytest.raises(files.FileRefused, match="1,048,576 rows"):
+    with pytest.raises(files.FileRefused, match="reaches row 1,048,576"):
         read_ons_csp(path)
     name, data = corpus.long_field_csv()
     path = tmp_path / name
@@ -158,7 +158,7 @@ def test_an_upload_never_writes_where_its_name_points(demo_store, name):
     victim = "/tmp/outcomes-victim/victim.csv"
     assert not os.path.exists(victim)
     body = b"Indicator code,Period,Value\nVV02,2025/26 Q1,5\n"
-    prepared = uploads.prepare_upload(demo_store.cursor(), body, name, today=TODAY)
+    prepared = uploads.prepare_upload(demo_store.cursor(), body, name, today=TODAY, by=ADMIN)
     assert not os.path.exists("/tmp/outcomes-victim")
     assert prepared.file_name == name  # kept as the label, nothing more
     if name.endswith(".csv"):
@@ -175,7 +175,7 @@ def test_an_excel_error_or_unworked_formula_is_an_error_naming_the_cell(demo_sto
     value_at = header.index("Value")
     data = corpus.error_cells(header, row, {value_at: error})
     before = snapshot(cur)
-    prepared = uploads.prepare_upload(cur, data, "return.xlsx", today=TODAY)
+    prepared = uploads.prepare_upload(cur, data, "return.xlsx", today=TODAY, by=ADMIN)
     found = [p for p in prepared.errors if p.code == "excel-error"]
     letter = chr(65 + value_at)
     assert len(found) == 1, prepared.problems
@@ -224,7 +224,7 @@ def test_one_action_reference_twice_in_an_import_is_an_error(demo_store, tmp_pat
 def test_implausible_figures_are_errors_and_minus_zero_is_zero(demo_store, value, expected):
     cur = demo_store.cursor()
     body = f"Indicator code,Period,Value\nVV02,2025/26 Q1,{value}\n".encode()
-    prepared = uploads.prepare_upload(cur, body, "r.csv", today=TODAY)
+    prepared = uploads.prepare_upload(cur, body, "r.csv", today=TODAY, by=ADMIN)
     if expected is None:
         assert not prepared.errors
         figure = prepared.observations["value"].iloc[0]
@@ -237,7 +237,7 @@ def test_implausible_figures_are_errors_and_minus_zero_is_zero(demo_store, value
 @pytest.mark.parametrize("period", ["1025/26 Q1", "10000/01 Q1", "0000-04", "Q1 9999/00"])
 def test_periods_outside_the_plausible_years_are_errors_not_tracebacks(demo_store, period):
     body = f"Indicator code,Period,Value\nVV02,{period},5\n".encode()
-    prepared = uploads.prepare_upload(demo_store.cursor(), body, "r.csv", today=TODAY)
+    prepared = uploads.prepare_upload(demo_store.cursor(), body, "r.csv", today=TODAY, by=ADMIN)
     assert [p.code for p in prepared.errors] == ["period-unreadable"], prepared.problems
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 import openpyxl
@@ -9,10 +10,11 @@ import pandas as pd
 import pytest
 
 from loaders import periods
-from outcomes import agenda, blockages, board, meetings, observations, uploads
+from outcomes import agenda, blockages, board, meetings, observations, people, uploads
 from outcomes.demo import facts
 from outcomes.observations import record_upload
-from tests.actors import acting
+from outcomes.trail import audit_trail, describe_change
+from tests.actors import ADMIN, acting
 
 D = facts()  # where the demo's figures fall today
 
@@ -99,7 +101,7 @@ def test_since_the_last_meeting_lists_the_exceptions(demo_store):
     assert list(ex.overdue_actions["reference"]) == ["A1"]
     # two leads' early returns make no one else late: only SV04, which awaits police.uk
     # files, and the demo's stale MS02 are overdue
-    assert list(ex.overdue_returns["indicator_code"]) == ["SV04", "MS02"]
+    assert list(ex.overdue_returns["indicator_code"]) == ["MS02"]
 
 
 def test_an_override_needs_a_reason_and_both_statuses_are_kept(demo_store):
@@ -132,7 +134,7 @@ def test_an_override_needs_a_reason_and_both_statuses_are_kept(demo_store):
     )
     summary = board.priority_summary(cur).set_index("id")
     assert summary.at["harmful-reoffending", "status"] == "amber"
-    audit = meetings.audit_trail(cur, "commentary")
+    audit = audit_trail(cur, "commentary")
     assert audit.iloc[0]["change"] == "override" and "Cohort doubled" in audit.iloc[0]["after"]
 
 
@@ -176,7 +178,7 @@ def test_actions_add_edit_close_with_audit_and_an_xlsx_round_trip(demo_store, tm
     meetings.close_action(cur, "A1", by=acting("chair"))
     log = meetings.actions(cur, today=TODAY).set_index("reference")
     assert log.at["A1", "status"] == "done" and not bool(log.at["A1", "overdue"])
-    trail = meetings.audit_trail(cur, "action")
+    trail = audit_trail(cur, "action")
     assert list(trail["change"]) == ["closed", "changed", "added"]
     assert '"owner": "Chair"' in trail.iloc[1]["before"]
 
@@ -245,7 +247,7 @@ def test_a_return_blockage_reaches_the_board(demo_store, tmp_path):
     )
     wb.save(tmp_path / "r.xlsx")
     ended = periods.parse_code(D.moved("2025/26 Q1")).end + timedelta(days=1)
-    prepared = uploads.prepare(cur, tmp_path / "r.xlsx", today=ended)
+    prepared = uploads.prepare(cur, tmp_path / "r.xlsx", today=ended, by=ADMIN)
     uploads.commit(cur, prepared, by=acting("Victim Support"))
     ex = agenda.since_last_meeting(cur, today=TODAY)
     assert list(ex.blockages["indicator_code"]) == ["VV02"]
@@ -298,8 +300,8 @@ def test_changes_are_listed_worse_first_in_the_boards_words():
 def test_audit_entries_read_as_field_changes_and_new_actions_get_a_free_reference():
     before = '{"text": "Write", "owner": "Chair", "due_date": null}'
     after = '{"text": "Write to housing", "owner": "Chair", "due_date": "2025-06-01"}'
-    assert meetings.describe_change(before, after) == (
-        "text: Write → Write to housing; due date: – → 2025-06-01"
+    assert describe_change(before, after) == (
+        "text: Write → Write to housing; due date: – → 1 June 2025"
     )
     assert meetings.next_reference(["A1", "A2", "A4"]) == "A5"
     assert meetings.next_reference(["A1", "A3"]) == "A4"
@@ -344,7 +346,7 @@ def test_a_blockage_is_listed_once_and_can_be_resolved_with_a_note(demo_store):
         == 2
     )
     assert agenda.since_last_meeting(cur).blockages.empty
-    trail = meetings.audit_trail(cur, "blockage")
+    trail = audit_trail(cur, "blockage")
     assert list(trail["change"]) == ["resolved"] and "Beds funded." in trail.iloc[0]["after"]
     with pytest.raises(meetings.MeetingError, match="no open blockage"):
         blockages.resolve_blockage(
@@ -374,3 +376,94 @@ def test_a_revised_figure_says_what_the_board_saw_and_who_corrected_it(demo_stor
     # The demo's own correction, made before any meeting, is told as first reported.
     (vv01,) = observations.corrections(cur, "VV01").to_dict("records")
     assert vv01["words"].startswith("first reported as ") and "corrected to 74.1%" in vv01["words"]
+
+
+def test_the_audit_records_only_what_changed_and_says_it_in_words(demo_store):
+    """Issue 17: "due date: 2026-12-01 00:00:00 → 2026-12-01" was logged for a change that
+    never happened, and stored values leaked ("priority id: street-violence", "active: True",
+    "priorities: ['safety-in-homes']", "new: 11740")."""
+    cur = demo_store.cursor()
+    kw = {"reference": "A1", "text": "Fund refuges", "due_date": "2026-12-01"}
+    meetings.save_action(
+        cur, by=acting("clerk"), owner="Chair", priority_id="street-violence", **kw
+    )
+    meetings.save_action(
+        cur, by=acting("clerk"), owner="Vice-chair", priority_id="street-violence", **kw
+    )
+    meetings.save_action(
+        cur, by=acting("clerk"), owner="Vice-chair", priority_id="safety-in-homes", **kw
+    )
+    trail = audit_trail(cur, "action")
+    changed = json.loads(trail.iloc[1]["before"]), json.loads(trail.iloc[1]["after"])
+    assert changed == ({"owner": "Chair"}, {"owner": "Vice-chair"})  # the due date is the same
+    assert list(trail["described"]) == [
+        "priority: Violent street crime in Stonehouse, Devonport and the City Centre → Safety in people's homes",
+        "owner: Chair → Vice-chair",
+        "reference: A1; text: Fund refuges; owner: Chair; due date: 1 December 2026; "
+        "status: open; "
+        "priority: Violent street crime in Stonehouse, Devonport and the City Centre",
+    ]
+    admin = acting("Jo Admin")
+    people.add_person(
+        cur, "fire@x.example", name="Fi", role="lead", priorities=["safety-in-homes"], by=admin
+    )
+    people.change_person(cur, "fire@x.example", role="board", by=admin)
+    described = list(audit_trail(cur, "person")["described"])
+    assert described[:2] == [
+        "role: lead → board; priorities: Safety in people's homes → none",
+        "name: Fi; role: lead; active: Yes; priorities: Safety in people's homes",
+    ]
+    assert describe_change(None, '{"file_name": "demo", "new": 11740}') == (
+        "file name: demo; new: 11,740"
+    )
+    from outcomes import public
+
+    public.set_public_view(cur, True, by=admin)
+    assert list(audit_trail(cur, "setting")["what"]) == ["setting public view: switched on"]
+    text = " ".join(audit_trail(cur)["described"])
+    for leak in ("True", "False", "['", "street-violence", "00:00:00", "_id", "11740"):
+        assert leak not in text
+
+
+def test_a_meeting_date_in_a_message_has_no_leading_zero(demo_store):
+    """The command line and the pages say "5 May 2025", as the board writes it, not "05 May"."""
+    cur = demo_store.cursor()
+    meetings.record_meeting(cur, "2025-05-05", by=acting("clerk"))
+    with pytest.raises(meetings.MeetingError) as err:
+        meetings.record_meeting(cur, "2025-05-05", by=acting("clerk"))
+    assert str(err.value).startswith("A meeting on 5 May 2025 is already recorded")
+
+
+def test_an_actions_import_reads_uk_dates_and_says_every_fault_of_a_row(demo_store, tmp_path):
+    cur = demo_store.cursor()
+    out = tmp_path / "actions.xlsx"
+    rows = [
+        ["C1", "Day first", "Chair", "31/05/2026", "open", None, "safety in people's homes"],
+        ["C2", "Excel date", "Chair", date(2026, 6, 30), "Open", None, "street-violence"],
+    ]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Actions"
+    ws.append(list(meetings.ACTION_COLUMNS))
+    for r in rows:
+        ws.append(r)
+    ws.cell(row=3, column=4).number_format = "dd/mm/yyyy"
+    ws.append(["C3", "Excel day number", "Chair", 46203, "done", None, None])  # 30 June 2026
+    wb.save(out)
+    assert meetings.import_actions(cur, out, by=acting("clerk"))["added"] == 3
+    stored = dict(cur.execute("SELECT reference, due_date FROM action").fetchall())
+    assert stored == {"C1": date(2026, 5, 31), "C2": date(2026, 6, 30), "C3": date(2026, 6, 30)}
+    assert cur.execute("SELECT priority_id FROM action WHERE reference = 'C1'").fetchone()[0] == (
+        "safety-in-homes"
+    )
+
+    ws.append(["C4", "", "", "32/05/2026", "maybe", None, "nowhere"])
+    wb.save(out)
+    with pytest.raises(meetings.MeetingError) as caught:
+        meetings.import_actions(cur, out, by=acting("clerk"))
+    said = str(caught.value)
+    assert "An action needs the action's text (what is to be done) and an owner." in said
+    assert "Its status 'maybe' should be open or done." in said
+    assert "The due date '32/05/2026' is not a date: write it day first, as 31/05/2026" in said
+    assert "There is no priority 'nowhere': use one of " in said
+    assert "safety-in-homes (Safety in people's homes)" in said

@@ -268,6 +268,29 @@ def test_a_pack_for_a_meeting_shows_its_frozen_statuses_not_later_revisions(demo
     assert "Since the last board meeting on 15 May 2025" in " ".join(live)
 
 
+def test_a_meeting_pack_shows_the_spc_icons_of_the_figures_as_they_stood(demo_store, no_charts):
+    """Issue 17: the Excel pack had no SPC icons, and a frozen pack showed today's."""
+    cur = demo_store.cursor()
+    meetings.record_meeting(cur, "2025-05-15", by=acting("clerk"))
+    (latest,) = cur.execute(
+        "SELECT period FROM observation_current_detail WHERE indicator_code = 'SV03' "
+        "ORDER BY period_start DESC LIMIT 1"
+    ).fetchone()
+    _load(cur, "SV03", latest, 50)  # revised after the meeting: far below the limits
+
+    def spc_of(meeting_date):
+        out = io.BytesIO()
+        pack.build_pack(cur, "xlsx", out, meeting_date=meeting_date, today=TODAY)
+        rows = _sheet(openpyxl.load_workbook(io.BytesIO(out.getvalue())), "Indicators")
+        return {r["Code"]: r["Signal or noise (SPC)"] for r in rows}
+
+    then, now = spc_of("2025-05-15"), spc_of(None)
+    assert "⬇ Concern (lower)" in now["SV03"]
+    assert "Concern" not in then["SV03"] and then["SV03"].startswith("SPC: ")
+    assert "Limits out of date" in then["SV03"]  # its caveat travels too
+    assert all(v and v.startswith("SPC: ") for v in now.values())
+
+
 def test_a_meeting_pack_charts_the_figures_as_they_stood(demo_store):
     cur = demo_store.cursor()
     meetings.record_meeting(cur, "2025-05-15", by=acting("clerk"))
@@ -361,3 +384,75 @@ def test_a_blockage_with_no_detail_reads_as_such_not_as_nan(demo_store, no_chart
     ]
     assert any(c.startswith("no detail given (Lead, ") for c in cells)
     assert not any("nan" in c.split() for c in cells)
+
+
+def test_the_pack_says_a_blockage_that_is_its_narrative_once():
+    from outcomes.pack.snapshot import _commentary_text
+
+    note = {"narrative": "No beds.", "actions_taken": None, "blockage": True,
+            "blockage_detail": "No beds.", "author": "Lead", "period": "2025-03"}  # fmt: skip
+    assert _commentary_text(note) == "Blockage escalated to the board: No beds. (Lead, Mar 2025)"
+    told = {**note, "narrative": "Calls up.", "blockage": False}
+    assert _commentary_text(told) == "Calls up. (Lead, Mar 2025)"
+
+
+# --- Words, not codes -------------------------------------------------------------------------
+
+PERIOD_CODE = re.compile(r"\b\d{4}/\d{2} Q\d\b|\b(19|20)\d{2}-\d{2}\b")
+
+
+def test_every_format_names_periods_in_words_not_codes(busy_store, no_charts):
+    """Issue 17: "Due for 2026/27 Q2" in the PDF and PowerPoint, "2026-10" in the workbook."""
+    from outcomes import wording
+
+    cur = busy_store.cursor()
+    out = io.BytesIO()
+    pack.build_pack(cur, "pdf", out, today=TODAY)
+    text = " ".join(_text(out.getvalue()))
+    assert not PERIOD_CODE.search(text), PERIOD_CODE.search(text)
+    assert wording.period(D.latest_quarter.code) in text
+
+    out = io.BytesIO()
+    pack.build_pack(cur, "xlsx", out, today=TODAY)
+    wb = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
+    periods_shown = {r["Code"]: r["Period"] for r in _sheet(wb, "Indicators")}
+    assert periods_shown["VV01"] == wording.period(D.latest_quarter.code)
+    assert not any(PERIOD_CODE.search(str(p)) for p in periods_shown.values() if p)
+    cells = [
+        c for ws in wb for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)
+    ]
+    assert not [c for c in cells if PERIOD_CODE.search(c)]
+
+    out = io.BytesIO()
+    pack.build_pack(cur, "pptx", out, today=TODAY)
+    shown = [
+        text
+        for slide in Presentation(io.BytesIO(out.getvalue())).slides
+        for sh in slide.shapes
+        for text in (
+            [sh.text_frame.text]
+            if sh.has_text_frame
+            else [c.text for row in sh.table.rows for c in row.cells]
+            if sh.has_table
+            else []
+        )
+    ]
+    assert not [t for t in shown if PERIOD_CODE.search(t)]
+
+
+def test_each_format_s_title_reads_as_a_sentence(demo_store, no_charts):
+    """Issue 17: the files' titles read "board pack, As at 1 May 2025"."""
+    cur = demo_store.cursor()
+    now = "Safer Plymouth Partnership: board pack as at 1 May 2025"
+    out = io.BytesIO()
+    pack.build_pack(cur, "pdf", out, today=TODAY)
+    assert PdfReader(io.BytesIO(out.getvalue())).metadata.title == now
+    out = io.BytesIO()
+    pack.build_pack(cur, "xlsx", out, today=TODAY)
+    assert openpyxl.load_workbook(io.BytesIO(out.getvalue())).properties.title == now
+    meetings.record_meeting(cur, "2025-05-15", by=acting("clerk"))
+    out = io.BytesIO()
+    pack.build_pack(cur, "pptx", out, meeting_date="2025-05-15")
+    assert Presentation(io.BytesIO(out.getvalue())).core_properties.title == (
+        "Safer Plymouth Partnership: board pack for Board meeting, 15 May 2025"
+    )

@@ -8,6 +8,7 @@ fail (see test_pack.py's ``chromium`` fixture).
 from __future__ import annotations
 
 import io
+import os
 import re
 from datetime import date
 
@@ -17,9 +18,11 @@ import pypdfium2 as pdfium
 import pytest
 from pptx import Presentation
 from pptx.util import Emu
+from pypdf import PdfReader
 
 from outcomes import meetings, pack
 from outcomes.pack import chromium as drawing
+from outcomes.pack import pdf_fonts
 from outcomes.pack.wording import CONTINUED
 from outcomes.store import PROJECT_ROOT
 from tests.actors import acting
@@ -32,7 +35,7 @@ DATE = re.compile(rf"\b\d{{1,2}} (?:{MONTHS}) \d{{4}}\b")
 # What people type: Unicode, an unbroken run, Markdown and HTML that must print as typed.
 ODD = "Ünïcödé — Ελληνικά Кириллица ✔ **bold** <b>not bold</b> & [a link](http://x) "
 ODD += "Z" * 3000 + " "
-BEYOND_THE_FONT = "東京 😀 "  # beyond the PDF's font: printed as replacement marks
+BEYOND_THE_FONT = "東京 😀 "  # Chinese in the fallback font; an emoji as the replacement mark
 
 
 def _long_commentary(cur, code: str, period: str, size: int) -> str:
@@ -91,7 +94,34 @@ def test_a_long_commentary_prints_in_full_across_pages_in_the_pdf(demo_store, no
     assert "".join(text.split()) in "".join(" ".join(pages).split())
     assert "**bold** <b>not bold</b> & [a link](http://x)" in " ".join(pages)
     assert "(in full below)" in " ".join(pages) and "In full" in " ".join(pages)
-    assert "Commentary: \ufffd\ufffd \ufffd START-OF-STORY" in " ".join(pages)
+    chinese = "東京" if pdf_fonts.fonts().fallback_glyphs else "\ufffd\ufffd"
+    assert f"Commentary: {chinese} \ufffd START-OF-STORY" in " ".join(pages)
+
+
+def test_a_community_language_prints_in_the_pdf(demo_store, no_charts):
+    """Issue 17: Chinese printed as "�". The fallback font (fonts-wqy-zenhei, which make run
+    and make test install) sets each run of characters DejaVu Sans lacks."""
+    if not pdf_fonts.fonts().fallback_glyphs:
+        if os.environ.get("CI") == "true":
+            pytest.fail("no CJK font reportlab can use: install fonts-wqy-zenhei", pytrace=False)
+        pytest.skip("no CJK font reportlab can use: install fonts-wqy-zenhei")
+    cur = demo_store.cursor()
+    story = "社区安全伙伴关系 안전한 지역사회 and Zażółć gęślą"
+    cur.execute(
+        "INSERT INTO commentary (indicator_code, period, narrative, author) VALUES (?, ?, ?, ?)",
+        ["VV02", "2024/25 Q4", story, "Lead"],
+    )
+    out = io.BytesIO()
+    pack.build_pack(cur, "pdf", out, today=TODAY)
+    text = " ".join(_text(out.getvalue()))
+    assert story in text and "\ufffd" not in text
+    # a second font is embedded beside DejaVu Sans (and Helvetica for the drawn badges)
+    fonts_used = {
+        str(f.get_object().get("/BaseFont"))
+        for page in PdfReader(io.BytesIO(out.getvalue())).pages
+        for f in (page["/Resources"].get("/Font") or {}).values()
+    }
+    assert len({n for n in fonts_used if "DejaVu" not in n and n != "/Helvetica"}) == 1, fonts_used
 
 
 def test_a_long_commentary_fits_the_slide_and_the_workbook_cell(demo_store, no_charts):

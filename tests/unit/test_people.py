@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+import re
 import shutil
 from datetime import date
 from io import BytesIO
@@ -19,9 +20,20 @@ import pytest
 from openpyxl import load_workbook
 
 import outcomes
-from outcomes import blockages, demo, framework, meetings, observations, people, uploads
+from outcomes import (
+    blockages,
+    demo,
+    framework,
+    meetings,
+    observations,
+    people,
+    statistics,
+    uploads,
+)
 from outcomes.people import PERMISSIONS, ROLES, WRITES, NotPermitted, Person
 from outcomes.store import open_store
+from outcomes.trail import audit_trail
+from tests.actors import ADMIN
 from tests.returns import filled_return
 
 LEAD_PRIORITY = "street-violence"
@@ -80,12 +92,8 @@ def test_the_table_names_every_role_it_uses():
 
 
 @pytest.fixture(scope="module")
-def demo_file(tmp_path_factory, demo_framework):
-    path = tmp_path_factory.mktemp("people") / "demo.duckdb"
-    store = open_store(path)
-    demo.build_demo(store.cursor(), demo_framework)
-    store.close()
-    return path
+def demo_file(tmp_path_factory, copy_demo):
+    return copy_demo(tmp_path_factory.mktemp("people") / "demo.duckdb")
 
 
 def _someone(role: str) -> Person:
@@ -101,7 +109,9 @@ def _indicator(cur, priority: str) -> str:
 
 
 def _return(cur, tmp_path, priority: str):
-    return uploads.prepare(cur, filled_return(cur, tmp_path / f"return-{priority}.xlsx", priority))
+    return uploads.prepare(
+        cur, filled_return(cur, tmp_path / f"return-{priority}.xlsx", priority), by=ADMIN
+    )
 
 
 def _their_own_upload(cur, tmp_path, by: Person) -> int:
@@ -319,6 +329,33 @@ if public is not None:
             lambda cur, by, tmp: public.set_public_view(cur, True, by=by),
         )
     ]
+    # Commentary already recorded (by someone else: a return, say), marked for publishing.
+    RECIPES["outcomes.public.mark_published"] = [
+        (
+            "commentary.add",
+            lambda cur, by, tmp: public.mark_published(
+                cur,
+                meetings.add_commentary(
+                    cur,
+                    _indicator(cur, LEAD_PRIORITY),
+                    "2024/25 Q4",
+                    by=people.SYSTEM,
+                    narrative="Why.",
+                ),
+                by=by,
+            ),
+        )
+    ]
+
+# An indicator's SPC limits recalculated from its sustained shift (SV03 has one in the demo).
+RECIPES["outcomes.statistics.recalculate_limits"] = [
+    (
+        "framework.change",
+        lambda cur, by, tmp: statistics.recalculate_limits(
+            cur, "SV03", by=by, reason="The service changed in May."
+        ),
+    )
+]
 
 
 def test_every_declared_write_has_a_recipe_and_every_action_is_walked():
@@ -390,12 +427,17 @@ def demo_cur(demo_file, tmp_path):
 def test_a_lead_is_refused_another_prioritys_figures_by_name(demo_cur, tmp_path):
     lead = _someone("lead")
     other = _return(demo_cur, tmp_path, OTHER_PRIORITY)
-    with pytest.raises(
-        NotPermitted, match=f"may not load figures or commentary for {OTHER_PRIORITY}"
-    ):
+    titles = people.priority_titles(demo_cur)
+    # Issue 17: priorities by their titles, as the board names them, not by their ids
+    said = (
+        f"The lead is the priority lead for {titles[LEAD_PRIORITY]} and may not load figures or "
+        f"commentary for {titles[OTHER_PRIORITY]}."
+    )
+    with pytest.raises(NotPermitted) as refused:
         uploads.commit(demo_cur, other, by=lead, accept_warnings=True)
-    assert uploads.refusal(demo_cur, other, lead).startswith("The lead is the priority lead for")
-    with pytest.raises(NotPermitted, match=OTHER_PRIORITY):
+    assert str(refused.value) == said
+    assert uploads.refusal(demo_cur, other, lead) == said
+    with pytest.raises(NotPermitted, match=re.escape(titles[OTHER_PRIORITY])):
         meetings.add_commentary(
             demo_cur, _indicator(demo_cur, OTHER_PRIORITY), "2024/25 Q4", by=lead, narrative="x"
         )
@@ -447,9 +489,9 @@ def test_people_are_matched_without_regard_to_case_and_never_deleted(demo_cur):
     assert people.person(demo_cur, "jo.lead@council.example", how="t") is None
     kept = people.find(demo_cur, "jo.lead@council.example")
     assert kept is not None and not kept["active"]
-    trail = meetings.audit_trail(demo_cur, person="jo.lead@council.example")
+    trail = audit_trail(demo_cur, person="jo.lead@council.example")
     assert list(trail["change"]) == ["added"] and list(trail["who"]) == ["Jo from the provider"]
-    changes = list(meetings.audit_trail(demo_cur, entity="person")["change"])
+    changes = list(audit_trail(demo_cur, entity="person")["change"])
     assert changes[:2] == ["removed", "added"]
 
 

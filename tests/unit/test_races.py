@@ -24,7 +24,7 @@ from outcomes import uploads
 from outcomes.demo import facts
 from outcomes.errors import Conflict, Refused
 from outcomes.store import PROJECT_ROOT, open_store, transaction
-from tests.actors import acting
+from tests.actors import ADMIN, acting
 
 D = facts()  # where the demo's figures fall today
 
@@ -37,7 +37,7 @@ def csv(*rows: tuple[str, str, object]) -> bytes:
 
 
 def prepared(cur, body: bytes, name: str = "return.csv"):
-    prep = uploads.prepare_upload(cur, body, name, today=TODAY)
+    prep = uploads.prepare_upload(cur, body, name, today=TODAY, by=ADMIN)
     assert not prep.errors, prep.errors
     return prep
 

@@ -262,7 +262,13 @@ def test_notes_under_the_table(tmp_path):
         "Notes: RO01 figures are provisional.",
         "Contact the analyst for detail.",
     ]
-    assert result.problems == []
+    # Issue 17: each is said, not dropped without a word
+    said = [(p.code, p.severity, p.row) for p in result.problems]
+    assert said == [("note-below", "info", 6), ("note-below", "info", 7)]
+    assert result.problems[0].message == (
+        "Row 6 ('Notes: RO01 figures are provisional.') is under the table, so it was read as a "
+        "note and not as a figure."
+    )
 
 
 def test_notes_typed_in_the_code_column(tmp_path):
@@ -286,6 +292,25 @@ def test_everything_after_two_blank_rows_is_notes(tmp_path):
     assert result.notes_below == ["Source: iQuanta", "VV09 2023/24 Q4 3"]
     after = _only(result, "after-table")
     assert after.severity == "warning" and after.row == 6 and after.column == "Indicator code"
+
+
+def test_a_source_line_under_a_table_whose_first_column_is_value_is_a_note(tmp_path):
+    """Issue 17: a lead's own layout (Value first) with "Source: ..." under it must load; the
+    line was refused as a figure without a code."""
+    rows = [
+        ["Value", "Indicator code", "Period"],
+        [392, "VV01", "2024/25 Q1"],
+        [0.28, "VV02", "2024/25 Q1"],
+        [],
+        ["Source: Police recorded crime, Devon and Cornwall Police"],
+    ]
+    result = read_return(_xlsx(tmp_path / "own.xlsx", rows))
+    assert _codes(result) == ["VV01", "VV02"] and not result.errors
+    assert result.notes_below == ["Source: Police recorded crime, Devon and Cornwall Police"]
+    assert _only(result, "note-below").row == 5
+    # a figure without its code is still refused
+    rows[4] = ["about 20"]
+    assert _only(read_return(_xlsx(tmp_path / "bad.xlsx", rows)), "blank-code").row == 5
 
 
 def test_heading_inside_the_table_is_skipped_not_notes(tmp_path):
@@ -315,7 +340,8 @@ def test_code_without_value_is_kept_for_the_caller(tmp_path):
 def test_csv_with_the_same_content(tmp_path):
     xlsx = read_return(_xlsx(tmp_path / "r.xlsx", [OFFICIAL, *ROWS, [], ["A note"]]))
     result = read_return(_csv(tmp_path / "r.csv", [OFFICIAL, *ROWS, [], ["A note"]]))
-    assert result.problems == [] and result.sheet is None and result.header_row == 1
+    assert [p.code for p in result.problems] == ["note-below"]
+    assert result.sheet is None and result.header_row == 1
     assert _codes(result) == _codes(xlsx)
     assert result.rows["source_row"].tolist() == [2, 3, 4]
     assert result.rows.iloc[0]["value_raw"] == "392"  # CSV cells are text

@@ -11,7 +11,7 @@ import pytest
 from outcomes import uploads
 from outcomes.demo import facts
 from outcomes.template import RETURN_HEADER
-from tests.actors import acting
+from tests.actors import ADMIN, acting
 
 D = facts()  # where the demo's figures fall today
 NEXT = D.latest_quarter.next()  # the quarter after the demo's latest
@@ -44,7 +44,7 @@ def snapshot(cur):
 
 
 def prepare(cur, path, **kw):
-    return uploads.prepare(cur, path, today=TODAY, **kw)
+    return uploads.prepare(cur, path, today=TODAY, **kw, by=ADMIN)
 
 
 @pytest.mark.parametrize(
@@ -66,7 +66,8 @@ def prepare(cur, path, **kw):
         (
             row("SV01", D.moved("2025/26 Q1"), 5, area="Mars"),
             "unknown-area",
-            "'Mars' is not one of",
+            # the areas by name (Issue 17: not their codes, "stonehouse", "city-centre")
+            "'Mars' is not one of the partnership's areas (Stonehouse, Devonport and City Centre)",
         ),
         (
             row("VV02", D.moved("2025/26 Q1"), 5, area="stonehouse"),
@@ -297,12 +298,21 @@ def test_police_uk_file_loads_series_and_recomputes_the_derived_indicator(demo_s
         "x,2019-04,P,P,0,0,On or near X,E01000001,Torbay 001A,Violence and sexual offences,,\n"
     )
     lines.append(",2019-04,P,P,,,No location,,,Anti-social behaviour,,\n")
+    lines.append("x,2019-05,P,P,0,0,On or near X,E01015025,Plymouth 001A,Anti-social behaviour,,\n")
     path = tmp_path / "street.csv"
     path.write_text(header + "".join(lines), encoding="utf-8")
     prepared = prepare(cur, path)
     assert prepared.source_format == "police-uk" and not prepared.errors
     assert prepared.summary["rows outside the area (not counted)"] == 1
     assert prepared.summary["rows without a location (not counted)"] == 1
+    # for people: counts before their nouns, one row as "row", months as words not codes
+    assert prepared.facts.startswith("17 rows read · 15 rows in the area · 1 row outside")
+    # each series named in police.uk's own words: "Anti-social behaviour", not "Anti social"
+    assert set(prepared.series_meta["name"]) == {
+        "Anti-social behaviour (police.uk)",
+        "Violence and sexual offences (police.uk)",
+    }
+    assert prepared.facts.endswith("months: Apr 2019, May 2019, Jun 2019, Jul 2019")
     result = uploads.commit(cur, prepared, by=acting("analyst"))
     sv04 = cur.execute(
         "SELECT period, value FROM observations_current WHERE indicator_code = 'SV04'"
@@ -411,3 +421,81 @@ def test_commentary_over_the_limit_is_a_problem_naming_the_cell(demo_store, tmp_
         add_commentary(cur, "VV01", NEXT.code, by=acting("lead"), narrative=long)
     ok = prepare(cur, workbook(tmp_path / "ok.xlsx", [row("VV01", NEXT.code, 70, long[:-1])]))
     assert not ok.errors
+
+
+def test_preview_commit_and_load_show_the_commentary_and_blockage_the_board_will_read(
+    demo_store, demo_db_file, tmp_path
+):
+    """Issue 17 finding 8: "0 new, 1 revised, 6 unchanged figures" said nothing of a blockage."""
+    cur = demo_store.cursor()
+    path = workbook(
+        tmp_path / "vv.xlsx",
+        [
+            row("VV01", D.moved("2024/25 Q4"), 76.2, "No survey provider from July.", "Y"),
+            row("VV02", D.moved("2024/25 Q4"), 405, "Calls steady."),
+        ],
+    )
+    shown = uploads.preview(cur, prepare(cur, path))
+    assert shown.commentary == [
+        {"indicator_code": "VV01", "name": shown.commentary[0]["name"],
+         "period": D.moved("2024/25 Q4"), "story": None,
+         "blockage": "No survey provider from July."},
+        {"indicator_code": "VV02", "name": shown.commentary[1]["name"],
+         "period": D.moved("2024/25 Q4"), "story": "Calls steady.", "blockage": None},
+    ]  # fmt: skip
+    assert uploads.told_summary(shown.commentary) == "1 commentary and 1 blockage for the board"
+    result = uploads.commit(cur, prepare(cur, path), by=acting("Lead"))
+    assert uploads.upload_commentary(cur, result.upload_id) == shown.commentary
+
+    import shutil
+    import subprocess
+    import sys
+
+    from outcomes.store import PROJECT_ROOT
+
+    db = tmp_path / "cli.duckdb"
+    shutil.copy(demo_db_file, db)
+    done = subprocess.run(
+        [sys.executable, "-m", "outcomes", "load", str(path), "--db", str(db)],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert (
+        "commentary for the board: VV01 " in done.stdout
+        and "⚑ blockage escalated to the board: No survey provider from July." in done.stdout
+    )
+    assert "the story behind the curve: Calls steady." in done.stdout
+
+
+def test_undoing_one_figure_and_its_commentary_reads_in_the_singular(demo_store, tmp_path):
+    cur = demo_store.cursor()
+    path = workbook(tmp_path / "one.xlsx", [row("VV03", D.moved("2025/26 Q1"), 22, "Pilot ended")])
+    done = uploads.commit(cur, prepare(cur, path), by=acting("analyst"))
+    described = uploads.upload_facts(cur, done.upload_id).describe()
+    assert described.endswith(": 1 figure and 1 piece of commentary"), described
+    undone = uploads.rollback(cur, done.upload_id, by=acting("analyst"))
+    assert "its 1 figure is withdrawn; any earlier figure it replaced is current again" in undone
+    assert "(s)" not in undone
+    restored = uploads.restore(cur, done.upload_id, by=acting("analyst"))
+    assert restored.endswith("restored: its 1 figure counts again.")
+
+
+def test_a_row_with_commentary_but_no_figure_says_its_commentary_is_kept(demo_store, tmp_path):
+    """Issue 17: "no figure given, so nothing is recorded for it" was wrong when the row's
+    commentary is stored."""
+    cur = demo_store.cursor()
+    path = workbook(
+        tmp_path / "story.xlsx",
+        [
+            row("VV01", NEXT.code, 77.0),
+            row("VV02", NEXT.code, None, "Figures late from the provider", "Y"),
+            row("VV03", NEXT.code, None),
+        ],
+    )
+    prepared = prepare(cur, path)
+    said = {p.row: p.message for p in prepared.problems if p.code == "no-figure"}
+    assert said[3].endswith(
+        "no figure given, so no figure is recorded; its commentary and blockage are kept."
+    )
+    assert said[4].endswith("no figure given, so nothing is recorded for it.")
+    assert list(prepared.commentary["indicator_code"]) == ["VV02"]

@@ -1,0 +1,68 @@
+"""What every command shares: opening the database, a refusal's kind, JSON out.
+
+A floor below ``cli`` and its sub-command modules (``cli_statistics``, ``cli_public``), so none
+of them imports another to reach these.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date, datetime
+
+import duckdb
+
+from outcomes.errors import Refused, lock_holder
+from outcomes.store import open_store, resolve_db_path
+
+
+class CommandError(Refused):
+    """A problem the user can fix; printed without a traceback, exit code 2."""
+
+
+def _db_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        help="database file (default: $OUTCOMES_DB, else data/outcomes.duckdb)",
+    )
+
+
+class DatabaseBusy(CommandError):
+    """Another process holds the database file (DuckDB lets one process open it)."""
+
+
+def _open(db: str | None):
+    path = resolve_db_path(db)
+    try:
+        return open_store(path)
+    except duckdb.IOException as err:
+        if "lock" in str(err).lower():
+            raise DatabaseBusy(
+                f"{path} is in use by {lock_holder(err)}: DuckDB lets one program open it at a "
+                "time. Wait for a command to finish, or stop the dashboard, then try again; "
+                "or point --db at another file."
+            ) from None
+        raise CommandError(f"cannot open {path}: {err}") from None
+
+
+def _read(db: str | None, read):
+    """What ``read`` finds in the store, which is closed again: the commands that only look."""
+    store = _open(db)
+    try:
+        return read(store.cursor())
+    finally:
+        store.close()
+
+
+def _print_json(value) -> int:
+    print(json.dumps(value, default=_json_default, indent=2))
+    return 0
+
+
+def _json_default(value):
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")

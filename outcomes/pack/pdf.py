@@ -593,7 +593,7 @@ def write(snap: Snapshot, out: io.BytesIO, paper: str, drawer: chromium.Charts) 
         rightMargin=L.margin,
         topMargin=L.margin,
         bottomMargin=L.margin,
-        title=f"{snap.name}: {snap.kind.lower()}, {snap.heading}",
+        title=snap.title,
         author=snap.name,
         subject=f"Outcomes framework {snap.kind.lower()}: the plan on a page, what changed since "
         "the last meeting and every priority",

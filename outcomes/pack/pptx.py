@@ -386,7 +386,7 @@ def write(snap: Snapshot, out: io.BytesIO, drawer: chromium.Charts) -> int:
     if "actions" not in snap.withheld:  # withheld: left out, not "No actions are recorded."
         _actions(snap, deck)
     # The file's properties are XML too: a control character typed into a name cannot go there.
-    deck.prs.core_properties.title = w.text_of(f"{snap.name}: {snap.kind.lower()}, {snap.heading}")
+    deck.prs.core_properties.title = w.text_of(snap.title)
     deck.prs.core_properties.author = w.text_of(snap.name)
     deck.prs.core_properties.language = "en-GB"
     deck.prs.save(out)

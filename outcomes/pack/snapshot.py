@@ -66,6 +66,15 @@ class Snapshot:
         return self.partnership.get("name") or "Community Safety Partnership"
 
     @property
+    def title(self) -> str:
+        """The pack's title for its file's properties: "Safer Plymouth Partnership: board pack
+        as at 7 December 2026", or "...: board pack for Board meeting, 15 May 2025"."""
+        kind = self.kind.lower()  # "board pack", or "public summary"
+        if self.frozen:
+            return f"{self.name}: {kind} for {self.heading}"
+        return f"{self.name}: {kind} as at {periods.long_date(self.day)}"
+
+    @property
     def titles(self) -> dict[str, str]:
         return {p["id"]: p["title"] for p in self.priorities}
 

@@ -225,9 +225,7 @@ def write(snap: Snapshot, out: io.BytesIO) -> int:
     if "actions" not in snap.withheld:  # withheld: no sheet, rather than an empty one
         _actions(wb, snap)
     _about(wb, snap)
-    wb.properties.title = spreadsheets.cell_text(
-        f"{snap.name}: {snap.kind.lower()}, {snap.heading}"
-    )
+    wb.properties.title = spreadsheets.cell_text(snap.title)
     wb.properties.creator = spreadsheets.cell_text(snap.name)
     spreadsheets.neutralise_workbook(wb)
     wb.save(out)

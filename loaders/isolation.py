@@ -20,7 +20,6 @@ import logging
 import multiprocessing
 import os
 import resource
-import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -158,8 +157,7 @@ def read_isolated(
             raise beyond_limits(file, limits) from None
     finally:
         receiver.close()
-        if child.is_alive():
-            os.kill(child.pid, signal.SIGKILL)
+        child.kill()  # gone already is fine: it may have ended between the reply and now
         child.join()
     if kind == "beyond":
         _log.warning("reading %s ran out of its %s MB", file, limits.memory_mb)

@@ -16,7 +16,7 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from loaders import periods
-from outcomes import status
+from outcomes import status, wording
 from outcomes.pack import chromium
 from outcomes.pack import wording as w
 from outcomes.pack.snapshot import Snapshot
@@ -263,7 +263,7 @@ def _priority(snap: Snapshot, deck: Deck, drawer: chromium.Charts, n: int, p: di
     """The priority's aim and outcome, its indicators with their statuses, its worst
     indicator's trend, and the commentary; more indicators than fit go on to a further slide."""
     own = snap.of(p["id"])
-    parts = w.chunks(own, INDICATORS_PER_SLIDE)
+    parts = _indicator_slides(own)
     title = w.shorten(p["title"], 110)
     for i, part in enumerate(parts, start=1):
         s = deck.slide(w.part_title(title, i, len(parts)))
@@ -308,21 +308,53 @@ def _priority(snap: Snapshot, deck: Deck, drawer: chromium.Charts, n: int, p: di
         )
 
 
+INDICATOR_HEAD = ["Status", "Indicator", "Latest", "Target"]
+INDICATOR_COLUMNS = (1.35, 3.25, 1.2, 0.8)
+INDICATORS_TOP_IN = 3.4
+INDICATOR_PT = 10  # four indicators with their SPC words fit under the aim and outcome
+
+
+def _indicator_row(r: dict[str, Any]) -> list[str]:
+    label = status.badge_text(r["effective"]) + (" (override)" if r["override"] else "")
+    latest = f"{w.fmt(r, 'value')}\n{wording.period_short(r['period'])}"
+    name = w.shorten(f"{r['code']} {w.text_of(r['name'])}", 70)
+    return [label, name + (f"\n{r['spc']}" if r.get("spc") else ""), latest, w.fmt(r, "target")]
+
+
+def _indicator_slides(own: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """A priority's indicators split over slides: at most four a slide, and no more than fit
+    above the slide's foot however many lines each row's words take."""
+    room = (
+        BOTTOM_IN - INDICATORS_TOP_IN - row_height(INDICATOR_HEAD, INDICATOR_COLUMNS, INDICATOR_PT)
+    )
+    parts: list[list[dict[str, Any]]] = [[]]
+    used = 0.0
+    for r in own:
+        h = row_height(_indicator_row(r), INDICATOR_COLUMNS, INDICATOR_PT)
+        if parts[-1] and (used + h > room or len(parts[-1]) == INDICATORS_PER_SLIDE):
+            parts.append([])
+            used = 0.0
+        parts[-1].append(r)
+        used += h
+    return parts
+
+
 def _indicators(deck: Deck, s, part: list[dict[str, Any]]) -> None:
     if not part:
         deck.text(s, Inches(0.5), Inches(3.4), Inches(6.6), Inches(0.5), "No indicators yet.", 14)
         return
-    rows = [["Status", "Indicator", "Latest", "Target"]]
-    fills: dict[tuple[int, int], str] = {}
-    for i, r in enumerate(part, start=1):
-        label = status.badge_text(r["effective"]) + (" (override)" if r["override"] else "")
-        latest = f"{w.fmt(r, 'value')}\n{w.period_label(r['period'])}"
-        name = w.shorten(f"{r['code']} {w.text_of(r['name'])}", 70)
-        rows.append(
-            [label, name + (f"\n{r['spc']}" if r.get("spc") else ""), latest, w.fmt(r, "target")]
-        )
-        fills[(i, 0)] = r["effective"]
-    deck.grid(s, rows, Inches(0.5), Inches(3.4), Inches(6.6), (1.35, 3.25, 1.2, 0.8), 11, fills)
+    rows = [INDICATOR_HEAD] + [_indicator_row(r) for r in part]
+    fills = {(i, 0): r["effective"] for i, r in enumerate(part, start=1)}
+    deck.grid(
+        s,
+        rows,
+        Inches(0.5),
+        Inches(INDICATORS_TOP_IN),
+        Inches(6.6),
+        INDICATOR_COLUMNS,
+        INDICATOR_PT,
+        fills,
+    )
 
 
 def _chart(snap: Snapshot, deck: Deck, drawer, s, chosen: dict[str, Any] | None) -> bool:

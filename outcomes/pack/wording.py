@@ -123,15 +123,6 @@ def shorten(value: Any, limit: int, more: str = CONTINUED) -> str:
     return cut.rstrip(" ,;:.") + "… " + more
 
 
-def chunks(rows: list[Any], size: int) -> list[list[Any]]:
-    """Rows in pages of ``size``; no rows is one empty page (the slide still says "none").
-
-    >>> chunks([1, 2, 3], 2), chunks([], 8)
-    ([[1, 2], [3]], [[]])
-    """
-    return [rows[i : i + size] for i in range(0, len(rows), size)] or [[]]
-
-
 def part_title(title: str, i: int, n: int) -> str:
     """A slide or section title, numbered when it runs to more than one.
 

@@ -391,9 +391,9 @@ def test_the_pack_says_a_blockage_that_is_its_narrative_once():
 
     note = {"narrative": "No beds.", "actions_taken": None, "blockage": True,
             "blockage_detail": "No beds.", "author": "Lead", "period": "2025-03"}  # fmt: skip
-    assert _commentary_text(note) == "Blockage escalated to the board: No beds. (Lead, Mar 2025)"
+    assert _commentary_text(note) == "Blockage escalated to the board: No beds. (Lead, March 2025)"
     told = {**note, "narrative": "Calls up.", "blockage": False}
-    assert _commentary_text(told) == "Calls up. (Lead, Mar 2025)"
+    assert _commentary_text(told) == "Calls up. (Lead, March 2025)"
 
 
 # --- Words, not codes -------------------------------------------------------------------------

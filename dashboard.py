@@ -137,15 +137,6 @@ def _menu(pages: list) -> None:
             st.page_link(p, label=p.title, icon=p.icon)
 
 
-def _menu(pages: list) -> None:
-    """The sidebar's list of pages. Streamlit's own is switched off (``showSidebarNavigation``
-    in .streamlit/config.toml): on the first visit after a start it listed the pages folder's
-    file names ("dashboard, admin, compare…") for seconds before the router replaced them."""
-    for p in pages:
-        if p.visibility != "hidden":
-            st.page_link(p, label=p.title, icon=p.icon)
-
-
 # Every page, and the sidebar, fail plainly: a message and a way on, never a traceback.
 with shown_plainly():
     visitor = _visitor()

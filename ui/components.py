@@ -71,7 +71,7 @@ CSS = """
     .status-tiles .badge { font-size: 0.8rem; padding: 0.05em 0.3em; white-space: normal; }
     .status-tiles .muted { display: none; }
     .glance { display: block; list-style: none; padding: 0; margin: 0.3rem 0; }
-    .glance li { margin: 0 0 0.25rem 0; line-height: 1.3;
+    .glance li { margin: 0 0 0.15rem 0; line-height: 1.2;
                  padding: 0; }
     .glance .badge { font-size: 0.85rem; }
     /* A table that would scroll sideways becomes one card a row, each cell named. */

@@ -119,9 +119,7 @@ def test_journey_overview_to_priority_to_indicator(
         re.compile(r"^Polarity\s*(Higher|Lower) is better$")
     )
     expect(page.locator("h2").filter(has_text="Full history")).to_be_visible()
-    expect(page.locator('[data-testid="stDataFrame"]').first).to_contain_text(
-        wording.period(D.latest_quarter.code)
-    )
+    expect(page.locator("table.cards").last).to_contain_text(wording.period(D.latest_quarter.code))
     expect(page.locator("h2").filter(has_text="Trend")).to_be_visible()
     expect(page.locator(PLOTLY).first).to_be_visible()
     screenshot(page, "indicator-RO01-1280x720")

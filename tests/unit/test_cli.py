@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 
 import pytest
 import yaml
@@ -15,6 +13,7 @@ import yaml
 from outcomes.store import PROJECT_ROOT
 from tests.actors import acting
 from tests.cli import outcomes, outcomes_process
+from tests.copies import held_by_the_command_line
 
 
 @pytest.fixture(scope="module")
@@ -190,16 +189,6 @@ def test_spc_refuses_an_area_that_does_not_exist_naming_those_that_do(demo_db):
     assert out["shift"]["limits_out_of_date"] and out["shift"]["recalculable"]
 
 
-HOLD = (
-    "import sys\n"
-    "from outcomes.cli import _open\n"
-    "store = _open(sys.argv[1])\n"
-    "print('holding', flush=True)\n"
-    "sys.stdin.read()\n"
-    "store.close()\n"
-)
-
-
 def test_a_held_database_names_who_holds_it_and_make_run_still_starts(demo_db, tmp_path):
     """Issue 17: `make run` while a command held the database stopped at its `init --if-empty`
     step with a wrong guess ("probably the running dashboard"), and the dashboard never started.
@@ -207,15 +196,7 @@ def test_a_held_database_names_who_holds_it_and_make_run_still_starts(demo_db, t
     start (it says "the database is busy" until the file is free)."""
     held = tmp_path / "held.duckdb"
     shutil.copy(demo_db, held)
-    proc = subprocess.Popen(
-        [sys.executable, "-c", HOLD, str(held)],
-        cwd=PROJECT_ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout.readline().strip() == "holding"
+    with held_by_the_command_line(held) as proc:
         done = outcomes("status", "--db", str(held))
         assert done.returncode == 2
         assert "is in use by another program, python" in done.stderr
@@ -224,8 +205,5 @@ def test_a_held_database_names_who_holds_it_and_make_run_still_starts(demo_db, t
         assert done.returncode == 0, done.stderr
         assert f"(process {proc.pid})" in done.stdout and "Not checked now" in done.stdout
         assert outcomes("init", "--demo", "--db", str(held)).returncode == 2
-    finally:
-        proc.stdin.close()
-        proc.wait(timeout=30)
     done = outcomes("init", "--if-empty", "--demo", "--db", str(held))
     assert done.returncode == 0 and "already set up; nothing to do" in done.stdout

@@ -174,7 +174,8 @@ with shown_plainly():
         )
         st.caption(
             "Signal or noise (SPC): ⬆⬇ special cause of improvement or concern · ≈ no significant "
-            "change · ✓P / ✗F will consistently pass or fail the target · ? hit or miss"
+            "change · ✓P / ✗F will consistently pass or fail the target · ? hit or miss; after a "
+            "sustained shift the icon says its limits are out of date and forecast nothing"
         )
 
         pack_control.board_pack_popover()

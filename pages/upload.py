@@ -190,8 +190,13 @@ if uploaded is not None:
             Change=shown.rows["change"],
             Was=["" if pd.isna(v) else f"{v:,.6g}" for v in shown.rows["old_value"]],
             Now=["" if pd.isna(v) else f"{v:,.6g}" for v in shown.rows["value"]],
-            Area=["whole partnership" if a == "all" else a for a in shown.rows["area"]],
-        ).rename(columns={"what": "Indicator or series", "period": "Period"})
+            Area=shown.rows["area_words"],
+            Period=shown.rows["period_words"],
+        )
+        changes["Indicator or series"] = [
+            f"{code} {name}".strip()
+            for code, name in zip(changes["what"], changes["name"], strict=True)
+        ]
         st.dataframe(
             changes[["Indicator or series", "Period", "Area", "Change", "Was", "Now"]],
             hide_index=True,

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
+from loaders import periods
 from outcomes import blockages, wording
 from outcomes.observations import OBSERVATIONS, SERIES, UploadResult, UploadWriter
 from outcomes.people import Person
@@ -200,6 +201,29 @@ def told_summary(told: list[dict]) -> str:
     return f"{' and '.join(parts)} for the board"
 
 
+def _in_words(cur: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> pd.DataFrame:
+    """The preview's rows with what a person reads beside the codes: each indicator's or
+    series' name, the period in words and the area by its name."""
+    names = dict(
+        cur.execute(
+            "SELECT code, name FROM indicator UNION ALL SELECT code, name FROM series"
+        ).fetchall()
+    )
+    areas = dict(cur.execute("SELECT code, name FROM area").fetchall())
+    return rows.assign(
+        name=[names.get(c, "") for c in rows["what"]],
+        period_words=[_period_words(p) for p in rows["period"]],
+        area_words=[wording.area_name(a, areas.get(a)) for a in rows["area"]],
+    )
+
+
+def _period_words(code: str) -> str:
+    try:
+        return wording.period(code)
+    except periods.PeriodError:  # a public file's own period, shown as it came
+        return str(code)
+
+
 def _statuses(cur) -> pd.DataFrame:
     return cur.execute("SELECT indicator_code, name, status FROM indicator_rating").df()
 
@@ -229,7 +253,7 @@ def preview(cur: duckdb.DuckDBPyConnection, prepared: Prepared) -> Preview:
         "unchanged": result.rows_unchanged,
     }
     return Preview(
-        rows[["what", "period", "area", "change", "old_value", "value"]],
+        _in_words(cur, rows[["what", "period", "area", "change", "old_value", "value"]]),
         statuses,
         counts,
         fingerprint(rows),

@@ -61,7 +61,7 @@ def step(page: Any, title: str) -> Any:
     return page.locator("h2").filter(has_text=re.compile(rf"^\s*{re.escape(title)}\s*$"))
 
 
-def open_upload_page(page: Any, base: str, wait_for_app: Any) -> None:
+def open_upload_page(page: Any, base: str, wait_for_app: Any, expect: Any) -> None:
     page.goto(f"{base}/upload")
     wait_for_app(page, h1=UPLOAD_TITLE)
     # No sign-in is configured on the demo: its sidebar offers one of its people instead.
@@ -70,7 +70,8 @@ def open_upload_page(page: Any, base: str, wait_for_app: Any) -> None:
     chooser.click()
     page.get_by_role("option", name=re.compile(r"^Ana Lyst \(analyst\)")).click()
     wait_for_app(page, h1=UPLOAD_TITLE)
-    assert page.get_by_text("Loading as Ana Lyst (analyst)").count() == 1
+    # Waits for the rerun the choice starts (the page may still be drawing the earlier one).
+    expect(page.get_by_text("Loading as Ana Lyst (analyst)")).to_have_count(1)
 
 
 def upload(page: Any, path: Path, wait_for_app: Any, expect: Any) -> None:
@@ -129,7 +130,7 @@ def test_lead_downloads_fills_uploads_and_confirms_a_return(
     before = overview_badges(page, upload_server, wait_for_app)
     assert len(before) == 7 and before[VICTIMS] == "▲ Amber", before
 
-    open_upload_page(page, upload_server, wait_for_app)
+    open_upload_page(page, upload_server, wait_for_app, expect)
     # The page opens on the lead's own next return and says when it is due.
     due = calendar.Due(NEXT, calendar.due_date(NEXT, 45), False).sentence
     expect(page.get_by_text(due)).to_be_visible()
@@ -254,7 +255,7 @@ def test_a_faulty_return_is_refused_with_every_problem_listed(
 ):
     before = overview_badges(page, upload_server, wait_for_app)
 
-    open_upload_page(page, upload_server, wait_for_app)
+    open_upload_page(page, upload_server, wait_for_app, expect)
     faulty = tmp_path / "VV return with faults.xlsx"
     expected = _faulty_return(faulty)
     upload(page, faulty, wait_for_app, expect)

@@ -499,3 +499,16 @@ def test_a_row_with_commentary_but_no_figure_says_its_commentary_is_kept(demo_st
     )
     assert said[4].endswith("no figure given, so nothing is recorded for it.")
     assert list(prepared.commentary["indicator_code"]) == ["VV02"]
+
+
+def test_the_preview_names_each_figure_in_words_not_codes(demo_store, tmp_path):
+    """Issue 17: the preview listed "2026-07" and code-only rows ("VV01")."""
+    from outcomes import wording
+
+    cur = demo_store.cursor()
+    path = workbook(tmp_path / "words.xlsx", [row("VV01", NEXT.code, 77.0)])
+    shown = uploads.preview(cur, prepare(cur, path))
+    (r,) = shown.rows.to_dict("records")
+    assert r["what"] == "VV01" and r["name"] and r["name"] != "VV01"
+    assert r["period_words"] == wording.period(NEXT.code) != NEXT.code
+    assert r["area_words"] == "Whole area"

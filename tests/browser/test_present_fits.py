@@ -37,17 +37,9 @@ _MEASURE = """() => {
 
 
 @pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from outcomes.demo import build_demo
-    from outcomes.store import open_store
-
-    path = tmp_path_factory.mktemp("present-demo") / "demo.duckdb"
-    store = open_store(path)
-    try:
-        build_demo(store.cursor())
-    finally:
-        store.close()
-    return path
+def demo_file(tmp_path_factory: pytest.TempPathFactory, copy_demo) -> Path:
+    """The run's built demo, copied for this module's drawn meetings to start from."""
+    return copy_demo(tmp_path_factory.mktemp("present-demo") / "demo.duckdb")
 
 
 def _measure(page: Any, wait_for_app: Any, n: int, total: int) -> list[str]:

@@ -11,6 +11,7 @@ from html import escape  # for pages/upload.py, which still builds its own HTML
 from typing import Any
 
 import streamlit as st
+from markupsafe import Markup
 
 from outcomes import status, wording
 from outcomes.status import STATUSES
@@ -94,7 +95,7 @@ def inject_css() -> None:
     st.html(CSS)
 
 
-def counts_html(row: dict[str, Any]) -> str:
+def counts_html(row: dict[str, Any]) -> Markup:
     """A priority's indicators counted by status (its ``n_green``... columns), as HTML."""
     return render("counts.html", row=row)
 
@@ -209,6 +210,11 @@ def file_facts(name: str, prepared: Any, kind: str | None = None) -> bool:
     return True
 
 
-def md(text: str) -> None:
-    """HTML from a template rendered with ``markdown=True`` (typed text inside defused)."""
-    st.markdown(text, unsafe_allow_html=True)
+def md(html: Markup) -> None:
+    """HTML from a template rendered with ``markdown=True``: the one place the pages let HTML
+    through. Only :class:`~markupsafe.Markup` from :func:`ui.markup.render` (or a helper built on
+    it) is taken, where every ``{{ value }}`` was escaped and defused for Markdown on the way in;
+    a plain string, which could carry text someone typed, is refused rather than shown."""
+    if not isinstance(html, Markup):
+        raise TypeError("ui.md takes HTML from ui.markup.render, not a plain string")
+    st.markdown(html, unsafe_allow_html=True)

@@ -110,3 +110,15 @@ def test_short_keeps_the_first_sentence_and_copes_with_nothing():
     assert markup.short("Reduce harm. Then more.") == "Reduce harm."
     assert markup.short("one two three four", limit=9) == "one two…"
     assert markup.short(None) == "–" and markup.short(NAN) == "–"
+
+
+def test_the_one_place_html_reaches_the_page_takes_only_rendered_templates():
+    """ui.md is the only st.markdown(unsafe_allow_html=True): a plain string, which could carry
+    typed text, is refused; a template's typed text arrives escaped and defused."""
+    from ui import components
+
+    typed = '<img src=x onerror=alert(1)> **bold** [link](javascript:alert(1)) =SUM(A1)'
+    with pytest.raises(TypeError, match="not a plain string"):
+        components.md(typed)
+    html = markup.render("cards.html", markdown=True, headings=["Note"], rows=[[typed]])
+    assert "<img" not in html and "](javascript" not in html and "**bold**" not in html

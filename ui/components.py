@@ -7,7 +7,6 @@ built here: framework wording and commentary are typed by people.
 from __future__ import annotations
 
 from datetime import date
-from html import escape  # for pages/upload.py, which still builds its own HTML
 from typing import Any
 
 import streamlit as st
@@ -22,7 +21,6 @@ __all__ = [
     "choose",
     "counts_html",
     "facts_and_link",
-    "escape",
     "inject_css",
     "md",
     "pack_download",

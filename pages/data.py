@@ -73,7 +73,7 @@ def _may(action: str, doing: str) -> bool:
     may (the core refuses, unread, any file they might still send)."""
     if person is not None and person.may(action):
         return True
-    st.caption(f"{doing} needs someone who may. {people.who_may(action)}")
+    st.caption(f"{people.who_may(action).removesuffix('.')} {doing}.")
     return False
 
 
@@ -84,7 +84,7 @@ def public_files() -> None:
         "Partnership, or a Fingertips export. Indicators defined from a series are worked out "
         "again when it loads; see them all on Public figures."
     )
-    if not _may("public_data.load", "Loading public figures"):
+    if not _may("public_data.load", "load public figures"):
         return
     fmt = st.selectbox(
         "What kind of file", list(FORMAT_CHOICES), format_func=FORMAT_CHOICES.get, key="data_fmt"
@@ -180,7 +180,7 @@ def framework_section() -> None:
             icon=":material/download:",
             key=f"framework_{fmt}",
         )
-    if not _may("framework.change", "Importing a framework"):
+    if not _may("framework.change", "import a framework"):
         return
     sent = st.file_uploader(
         "Import a framework (.xlsx or .yaml)",

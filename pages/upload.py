@@ -122,9 +122,7 @@ st.header("3. Upload and check", divider="gray")
 may_load = person is not None and (person.may("returns.load") or person.may("public_data.load"))
 if not may_load:
     # No file field at all: the core would refuse the file unread anyway (uploads.may_send).
-    st.caption(
-        f"Loading a return needs someone who may load figures. {people.who_may('returns.load')}"
-    )
+    st.caption(f"{people.who_may('returns.load').removesuffix('.')} load a return.")
 uploaded = (
     None
     if not may_load

@@ -117,7 +117,7 @@ def test_the_one_place_html_reaches_the_page_takes_only_rendered_templates():
     typed text, is refused; a template's typed text arrives escaped and defused."""
     from ui import components
 
-    typed = '<img src=x onerror=alert(1)> **bold** [link](javascript:alert(1)) =SUM(A1)'
+    typed = "<img src=x onerror=alert(1)> **bold** [link](javascript:alert(1)) =SUM(A1)"
     with pytest.raises(TypeError, match="not a plain string"):
         components.md(typed)
     html = markup.render("cards.html", markdown=True, headings=["Note"], rows=[[typed]])

@@ -12,7 +12,16 @@ from pathlib import Path
 import duckdb
 
 from loaders.problems import as_text
-from outcomes import board, cli_public, cli_statistics, framework, status, uploads
+from outcomes import (
+    board,
+    cli_common,
+    cli_partnership,
+    cli_public,
+    cli_statistics,
+    framework,
+    status,
+    uploads,
+)
 from outcomes.cli_common import (
     CommandError,
     DatabaseBusy,
@@ -23,7 +32,7 @@ from outcomes.cli_common import (
     _read,
 )
 from outcomes.cli_people import actor, actor_argument, add_user_commands
-from outcomes.demo import DEMO_FRAMEWORK, build_demo
+from outcomes.demo import DEMO_FRAMEWORK, build_demo, build_force_demo
 from outcomes.errors import Refused
 from outcomes.people import command_line_person
 from outcomes.store import resolve_db_path
@@ -57,7 +66,14 @@ def cmd_init(args: argparse.Namespace) -> int:
                 f"{path} already holds a framework and figures. Use --replace to delete it and "
                 "start again, or `python -m outcomes framework import FILE` to update the framework."
             )
-        if args.demo:
+        if args.partnerships:
+            if not args.demo:
+                raise CommandError(
+                    "--partnerships builds the force-area demo: give --demo with it."
+                )
+            made = build_force_demo(store, args.partnerships)
+            print(f"{path}: force-area demo built: {len(made)} partnerships ({', '.join(made)}).")
+        elif args.demo:
             counts = build_demo(cur, fw)
             print(
                 f"{path}: demo built from {source.name}: {counts['observations']:,} figures, {counts['revisions']} correction."
@@ -387,6 +403,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="framework file, .yaml or .xlsx (default: data/framework.yaml)",
     )
     p.add_argument(
+        "--partnerships",
+        type=int,
+        metavar="N",
+        help="with --demo: a force area of N partnerships (2 to 5), each with its own figures",
+    )
+    p.add_argument(
         "--if-empty", action="store_true", help="do nothing if the database is already set up"
     )
     p.add_argument(
@@ -469,6 +491,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_pack(sub)
     cli_statistics.add_parsers(sub)
+    cli_partnership.add_parsers(sub, _db_argument)
     add_user_commands(sub, _db_argument, _open)
     return parser
 
@@ -510,6 +533,7 @@ def _add_pack(sub) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    chosen = cli_common.PARTNERSHIP.set(getattr(args, "partnership", None))
     try:
         return args.func(args)
     except Refused as err:
@@ -542,3 +566,5 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+    finally:
+        cli_common.PARTNERSHIP.reset(chosen)

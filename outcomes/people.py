@@ -26,12 +26,15 @@ import pandas as pd
 
 from outcomes.errors import Refused
 
-ROLES = ("board", "lead", "analyst", "admin")
+# A commissioner (issue 19) reads as a board member does, in each partnership they hold to
+# account (outcomes/partnerships.py gives them the role in each one's people).
+ROLES = ("board", "lead", "analyst", "admin", "commissioner")
 ROLE_WORDS = {
     "board": "board member",
     "lead": "priority lead",
     "analyst": "analyst",
     "admin": "administrator",
+    "commissioner": "commissioner",
 }
 
 ANY = "any"
@@ -73,6 +76,9 @@ PERMISSIONS: dict[str, Permission] = {
     "actions.change": Permission("add, change or close actions", {"analyst": ANY, "admin": ANY}),
     "people.manage": Permission("add, change or remove people and their roles", {"admin": ANY}),
     "settings.public_view": Permission("change the public view's settings", {"admin": ANY}),
+    "partnerships.manage": Permission(
+        "add partnerships or commissioners to the deployment", {"admin": ANY}
+    ),
 }
 
 
@@ -500,11 +506,19 @@ DEMO_PEOPLE = (
     ),
     ("analyst@demo.example", "Ana Lyst (analyst)", "analyst", ()),
     ("admin@demo.example", "Adi Admin (administrator)", "admin", ()),
+    ("commissioner@demo.example", "Cam Commissioner (commissioner)", "commissioner", ()),
 )
 
 
-def seed_demo_people(cur: duckdb.DuckDBPyConnection, *, by: Person = SYSTEM) -> None:
-    """Add the demo's people (those not there already)."""
+def seed_demo_people(
+    cur: duckdb.DuckDBPyConnection, *, by: Person = SYSTEM, place: str | None = None
+) -> None:
+    """Add the demo's people (those not there already). In a force-area demo's other
+    partnerships (``place``: torbay) they are that partnership's own, at its own addresses, so
+    a lead of one is nobody in another; the commissioner is the same person in each."""
     for email, name, role, priorities in DEMO_PEOPLE:
+        if place and role != "commissioner":
+            email = email.replace("@demo.example", f"@{place}.demo.example")
+            name = name.replace(")", f", {place.title()})")
         if find(cur, email) is None:
             add_person(cur, email, name=name, role=role, priorities=priorities, by=by, demo=True)

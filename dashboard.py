@@ -5,6 +5,7 @@ import streamlit as st
 from loaders import periods
 from outcomes.errors import Busy
 from ui import auth, components, data, pack_control, router
+from ui import partnerships as partnership_choice
 from ui import public as public_view
 from ui.failures import shown_plainly
 
@@ -139,11 +140,13 @@ def _menu(pages: list) -> None:
 
 # Every page, and the sidebar, fail plainly: a message and a way on, never a traceback.
 with shown_plainly():
+    partnership_choice.settle()  # which partnership's people, figures and pages (issue 19)
     visitor = _visitor()
     pages = _pages(visitor)
     page = st.navigation(pages)
     router.in_app_links(pages)  # links inside the app open without reloading the page
     with st.sidebar:
+        partnership_choice.sidebar()
         _menu(pages)
     if public_view.is_public(page):  # the public view's own sidebar: the public pack only
         with st.sidebar:

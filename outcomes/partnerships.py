@@ -124,6 +124,14 @@ def _register(cur: duckdb.DuckDBPyConnection, p: Partnership, by: Person) -> Non
     audit(cur, by, "partnership", p.id, "added", after={"name": p.name})
 
 
+def _register_first(cur: duckdb.DuckDBPyConnection, by: Person) -> None:
+    """Register the first partnership, known until now only by its framework."""
+    registered = {r[0] for r in cur.execute("SELECT id FROM deployment_partnership").fetchall()}
+    for p in listed(cur):
+        if p.id not in registered:
+            _register(cur, p, by)
+
+
 @writes("partnerships.manage")
 def add(store, partnership_id: str, *, name: str, by: Person) -> Partnership:
     """Register a partnership and make its schema (empty until a framework is imported into
@@ -179,7 +187,7 @@ def add_commissioner(
     """Give someone the ``commissioner`` role in each of a set of partnerships: a person in
     each one's own people (so signing in there works as for anyone), and the span recorded."""
     from outcomes import people
-    from outcomes.store import transaction
+    from outcomes.store import audit, transaction
 
     address = people.normal_email(email)
     top = store.cursor(None)
@@ -190,14 +198,16 @@ def add_commissioner(
         cur = store.cursor(p.schema)
         if people.find(cur, address) is None or not people.find(cur, address)["active"]:
             people.add_person(cur, address, name=name, role="commissioner", by=by, demo=demo)
+    ids = ", ".join(p.id for p in chosen_ones)
     with transaction(top):
+        _register_first(top, by)
         for p in chosen_ones:
             top.execute(
                 "INSERT INTO commissioner_span (email, partnership_id) VALUES (?, ?) "
                 "ON CONFLICT DO NOTHING",
                 [address, p.id],
             )
-    ids = ", ".join(p.id for p in chosen_ones)
+        audit(top, by, "commissioner", address, "spans", after={"partnerships": ids})
     return f"{name.strip()} <{address}> is a commissioner for {ids}."
 
 

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
-from outcomes.demo import DEMO_FRAMEWORK, build_demo, facts
+from outcomes.demo import DEMO_FRAMEWORK, build_demo, build_force_demo, facts
 from outcomes.framework import from_yaml
 from outcomes.store import PROJECT_ROOT, open_store
 from tests.copies import in_memory_copy, written
@@ -76,3 +76,24 @@ def demo_store(demo_built):
 def demo_db_file(tmp_path_factory, copy_demo):
     """The demo in a database file, for the pages and the command line (shared by the run)."""
     return copy_demo(tmp_path_factory.mktemp("db") / "demo.duckdb")
+
+
+@pytest.fixture(scope="session")
+def force_built(tmp_path_factory) -> Path:
+    """The force-area demo (``init --demo --partnerships 3``: Plymouth, Torbay, Cornwall),
+    built once for the run; copy it, never open it to write."""
+    path = tmp_path_factory.mktemp("force-built") / "force.duckdb"
+    db = open_store(path)
+    try:
+        build_force_demo(db, 3)
+    finally:
+        db.close()
+    return path
+
+
+@pytest.fixture
+def force_db_file(tmp_path, force_built) -> Path:
+    """The force-area demo in a database file of this test's own."""
+    path = tmp_path / "force.duckdb"
+    shutil.copyfile(force_built, path)
+    return path

@@ -26,12 +26,13 @@ from outcomes import (
     framework,
     meetings,
     observations,
+    partnerships,
     people,
     statistics,
     uploads,
 )
 from outcomes.people import PERMISSIONS, ROLES, WRITES, NotPermitted, Person
-from outcomes.store import open_store
+from outcomes.store import Store, open_store
 from outcomes.trail import audit_trail
 from tests.actors import ADMIN
 from tests.returns import filled_return
@@ -348,6 +349,28 @@ if public is not None:
     ]
 
 # An indicator's SPC limits recalculated from its sustained shift (SV03 has one in the demo).
+# A partnership added beside the demo's, and a commissioner across both (issue 19).
+RECIPES["outcomes.partnerships.add"] = [
+    (
+        "partnerships.manage",
+        lambda cur, by, tmp: partnerships.add(
+            Store(tmp / "unused", cur), "torbay", name="Safer Communities Torbay", by=by
+        ),
+    )
+]
+RECIPES["outcomes.partnerships.add_commissioner"] = [
+    (
+        "partnerships.manage",
+        lambda cur, by, tmp: partnerships.add_commissioner(
+            Store(tmp / "unused", cur),
+            "pcc@roles.example",
+            name="PCC",
+            partnership_ids=["plymouth"],
+            by=by,
+        ),
+    )
+]
+
 RECIPES["outcomes.statistics.recalculate_limits"] = [
     (
         "framework.change",

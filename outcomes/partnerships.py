@@ -156,12 +156,15 @@ def add(store, partnership_id: str, *, name: str, by: Person) -> Partnership:
         finally:
             own.close()
     with transaction(cur):
-        registered = {r[0] for r in cur.execute("SELECT id FROM deployment_partnership").fetchall()}
-        for p in found:  # the first, known until now only by its framework
-            if p.id not in registered:
-                _register(cur, p, by)
+        _register_first(cur, by)
         made = Partnership(pid, name.strip(), schema)
         _register(cur, made, by)
+    if by.email and schema is not None:
+        # Whoever adds it (signed in) is its first administrator: a partnership nobody is
+        # known in could never be signed in to.
+        from outcomes.people import add_person
+
+        add_person(store.cursor(schema), by.email, name=by.name, role="admin", by=by)
     return made
 
 

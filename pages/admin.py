@@ -1,14 +1,17 @@
 """People and roles: who the partnership knows, what each may do, and adding, changing or
-removing them (administrators only; the core refuses anyone else anyway)."""
+removing them; the deployment's partnerships and commissioners (administrators only; the core
+refuses anyone else anyway)."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from loaders import periods
-from outcomes import people, public
+from outcomes import partnerships, people, public
 from outcomes.errors import Refused
-from ui import auth, data
+from outcomes.store import resolve_db_path
+from ui import auth, data, state
 from ui import components as ui
 from ui.router import require_router
 from ui.state import cursor
@@ -132,6 +135,51 @@ with change:
                 _done(people.remove_person(cursor(), target, by=person))
             except Refused as err:
                 st.error(str(err))
+
+
+st.subheader("Partnerships", divider="gray")
+# Issue 19: the partnerships this deployment serves, each with its own framework, figures and
+# people; the same core functions as `python -m outcomes partnership add|commissioner`.
+st.dataframe(
+    pd.DataFrame(partnerships.summary(state.store())).rename(
+        columns={"id": "Id", "name": "Name", "priorities": "Priorities",
+                 "indicators": "Indicators", "people": "People"}
+    ),
+    hide_index=True,
+    width="stretch",
+)  # fmt: skip
+ids = [p.id for p in state.registered(str(resolve_db_path()))]
+new_one, commissioner = st.columns(2, gap="large")
+with new_one, st.form(f"add_partnership_{gen}"):
+    st.subheader("Add a partnership")
+    new_id = st.text_input("Id", placeholder="torbay", help="In its addresses and commands.")
+    new_name = st.text_input("Its name", placeholder="Safer Communities Torbay")
+    st.caption(
+        "You become its first administrator. Choose it in the sidebar, then import its "
+        "framework on Data and exports."
+    )
+    if st.form_submit_button("Add the partnership", type="primary"):
+        try:
+            made = partnerships.add(state.store(), new_id, name=new_name, by=person)
+        except Refused as err:
+            st.error(str(err))
+        else:
+            state.registered.clear()
+            _done(f"{made.name} added, as {made.id}.")
+with commissioner, st.form(f"add_commissioner_{gen}"):
+    st.subheader("A commissioner across partnerships")
+    c_email = st.text_input("E-mail address", placeholder="name@opcc.police.uk", key="c_email")
+    c_name = st.text_input("Name", key="c_name")
+    spanned = st.multiselect("Partnerships they hold to account", ids)
+    if st.form_submit_button("Give the commissioner role", type="primary"):
+        try:
+            said = partnerships.add_commissioner(
+                state.store(), c_email, name=c_name, partnership_ids=spanned, by=person
+            )
+        except Refused as err:
+            st.error(str(err))
+        else:
+            _done(said)
 
 
 st.subheader("The public view", divider="gray")

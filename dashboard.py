@@ -92,6 +92,18 @@ def _dashboard_pages(visitor: auth.Visitor) -> list:
             url_path="present",
         ),
     ]
+    # Issue 19: listed for a commissioner; reachable by its address, where it says who may.
+    found.append(
+        st.Page(
+            "pages/force.py",
+            title="Force area",
+            icon=":material/hub:",
+            url_path="force",
+            visibility="visible"
+            if visitor.person is not None and visitor.person.role == "commissioner"
+            else "hidden",
+        )
+    )
     # Listed for administrators; reachable by its address for anyone, where it says who may.
     found.append(
         st.Page(

@@ -5,7 +5,7 @@ import streamlit as st
 
 from outcomes import compare, statcharts, statistics, wording
 from ui import components as ui
-from ui import data, markup
+from ui import data, force, markup
 from ui import statistics as ui_statistics
 from ui.router import require_router
 from ui.state import cursor
@@ -37,6 +37,7 @@ st.caption(
     "benchmark when its 95% interval includes it; otherwise better or worse (or higher or "
     "lower, with no judgement). Outside the 99.8% interval too, it is significantly so."
 )
+force.compare_section()  # a commissioner's partnerships, side by side (issue 19)
 choices, groups = _choices(version)
 if choices.empty:
     st.info(

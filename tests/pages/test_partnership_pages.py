@@ -101,3 +101,24 @@ def test_an_administrator_adds_a_partnership_on_the_administration_page(force):
         "Exeter Community Safety Partnership"
         in at.sidebar.selectbox(key="partnership_choice").options
     )
+
+
+def test_the_force_area_page_sets_a_commissioners_partnerships_side_by_side(force):
+    at = AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60)
+    at.session_state["demo_person"] = "commissioner@demo.example"
+    at.switch_page("pages/force.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    priorities, returns, shared = (d.value for d in at.dataframe)
+    names = ["Safer Plymouth Partnership", "Safer Communities Torbay", "Safer Cornwall"]
+    assert list(priorities.columns) == ["Priority", *names]
+    assert len(priorities) == 7 and set(priorities[names].stack()) <= {"red", "amber", "green",
+                                                                      "not rated", "—"}  # fmt: skip
+    assert list(returns["Partnership"]) == names
+    vv02 = shared[shared["Code"] == "VV02"]
+    assert list(vv02["Partnership"]) == names
+    assert (vv02["Lower 95%"] < vv02["Figure"]).all() and (vv02["Figure"] < vv02["Upper 95%"]).all()
+    # A lead sees the page say who it is for, and nothing of the force area.
+    lead = AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60)
+    lead.session_state["demo_person"] = "street.violence.lead@demo.example"
+    lead.switch_page("pages/force.py").run()
+    assert not lead.dataframe and "for a commissioner" in lead.info[0].value

@@ -168,8 +168,10 @@ with new_one, st.form(f"add_partnership_{gen}"):
             _done(f"{made.name} added, as {made.id}.")
 with commissioner, st.form(f"add_commissioner_{gen}"):
     st.subheader("A commissioner across partnerships")
-    c_email = st.text_input("E-mail address", placeholder="name@opcc.police.uk", key="c_email")
-    c_name = st.text_input("Name", key="c_name")
+    c_email = st.text_input(
+        "Commissioner's e-mail address", placeholder="name@opcc.police.uk", key="c_email"
+    )
+    c_name = st.text_input("Commissioner's name", key="c_name")
     spanned = st.multiselect("Partnerships they hold to account", ids)
     if st.form_submit_button("Give the commissioner role", type="primary"):
         try:

@@ -59,14 +59,14 @@ class ExportRefused(Refused):
 
 
 def views(cur: duckdb.DuckDBPyConnection) -> list[str]:
-    """The database's own views, those for analysts first.
+    """The database's own views (the partnership's, in its schema), those for analysts first.
 
     Every one is documented in docs/schema.md (tests/unit/test_exports.py checks it).
     """
     names = [
         r[0]
         for r in cur.execute(
-            "SELECT view_name FROM duckdb_views() WHERE NOT internal AND schema_name = 'main' "
+            "SELECT view_name FROM duckdb_views() WHERE NOT internal AND schema_name = current_schema() "
             "ORDER BY view_name"
         ).fetchall()
     ]

@@ -66,6 +66,24 @@ def cmd_partnership_commissioner(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_partnership_pack(args: argparse.Namespace) -> int:
+    from outcomes import force
+
+    store = _open_file(args.db)
+    try:
+        top = store.cursor(None)
+        chosen = (
+            [partnerships.chosen(top, pid) for pid in args.of]
+            if args.of
+            else partnerships.listed(top)
+        )
+        Path(args.out).write_bytes(force.pack(store, chosen))
+    finally:
+        store.close()
+    print(f"force-wide pack of {len(chosen)} partnerships written to {args.out}")
+    return 0
+
+
 def add_parsers(sub, db_argument) -> None:
     p = sub.add_parser("partnership", help="the partnerships this deployment serves")
     psub = p.add_subparsers(dest="partnership_action", required=True)
@@ -91,3 +109,10 @@ def add_parsers(sub, db_argument) -> None:
     )
     actor_argument(a)
     a.set_defaults(func=cmd_partnership_commissioner)
+    a = psub.add_parser(
+        "pack", help="the force-wide pack (.xlsx): partnerships side by side, returns, shared"
+    )
+    db_argument(a)
+    a.add_argument("--out", required=True, metavar="FILE.xlsx")
+    a.add_argument("--of", action="append", metavar="ID", help="a partnership (default: all)")
+    a.set_defaults(func=cmd_partnership_pack)

@@ -10,7 +10,7 @@ from io import BytesIO
 
 import pandas as pd
 
-from outcomes import board, compare, partnerships
+from outcomes import board, compare, partnerships, status
 from outcomes.agenda import since_last_meeting
 from outcomes.errors import Refused
 from outcomes.people import Person
@@ -38,7 +38,9 @@ def priorities_side_by_side(store, chosen: list[partnerships.Partnership]) -> pd
     for p, cur in _each(store, chosen):
         summary = board.priority_summary(cur)
         frames.append(
-            summary[["id", "title", "status"]].assign(partnership=p.name)
+            summary[["id", "title", "status"]].assign(
+                partnership=p.name, status=summary["status"].map(status.badge_text)
+            )
         )  # fmt: skip
     if not frames:
         return pd.DataFrame()
@@ -84,7 +86,7 @@ def shared_indicators(store, chosen: list[partnerships.Partnership]) -> pd.DataF
                 "Figure": value,
                 "Lower 95%": lower,
                 "Upper 95%": upper,
-                "Status": r["effective_status"],
+                "Status": status.badge_text(r["effective_status"]),
                 "Force-area average": None if pd.isna(benchmark) else round(benchmark, 2),
                 "Compared with the average": compare.compared(
                     lower, upper, None if pd.isna(benchmark) else benchmark, r["polarity"]

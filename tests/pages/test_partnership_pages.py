@@ -111,8 +111,8 @@ def test_the_force_area_page_sets_a_commissioners_partnerships_side_by_side(forc
     priorities, returns, shared = (d.value for d in at.dataframe)
     names = ["Safer Plymouth Partnership", "Safer Communities Torbay", "Safer Cornwall"]
     assert list(priorities.columns) == ["Priority", *names]
-    assert len(priorities) == 7 and set(priorities[names].stack()) <= {"red", "amber", "green",
-                                                                      "not rated", "—"}  # fmt: skip
+    badges = {"✖ Red", "▲ Amber", "✔ Green", "○ Not rated", "—"}
+    assert len(priorities) == 7 and set(priorities[names].stack()) <= badges
     assert list(returns["Partnership"]) == names
     vv02 = shared[shared["Code"] == "VV02"]
     assert list(vv02["Partnership"]) == names

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 
 from outcomes import partnerships, people
@@ -142,3 +143,21 @@ def test_a_commissioner_spans_the_partnerships_named(force_db_file):
         assert people.find(top, "pcc@opcc.example") is None  # not Plymouth's
     finally:
         db.close()
+
+
+def test_the_force_wide_pack_sets_the_partnerships_side_by_side(force_db_file, tmp_path):
+    out = tmp_path / "force.xlsx"
+    done = outcomes("partnership", "pack", "--out", str(out), "--db", str(force_db_file))
+    assert done.returncode == 0, done.stderr
+    sheets = pd.read_excel(out, sheet_name=None)
+    assert list(sheets) == ["Priorities", "Shared indicators", "Returns"]
+    names = ["Safer Plymouth Partnership", "Safer Communities Torbay", "Safer Cornwall"]
+    assert list(sheets["Priorities"].columns) == ["Priority", *names]
+    assert list(sheets["Returns"]["Partnership"]) == names
+    shared = sheets["Shared indicators"]
+    assert {"VV01", "VV02", "SV01"} <= set(shared["Code"])
+    assert shared.groupby("Code")["Partnership"].nunique().eq(3).all()
+    one = outcomes(
+        "partnership", "pack", "--out", str(out), "--of", "torbay", "--db", str(force_db_file)
+    )
+    assert one.returncode == 2 and "two or more partnerships" in one.stderr

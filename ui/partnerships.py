@@ -35,8 +35,20 @@ def open_to() -> list[Partnership]:
     email = _email()
     if email is None:
         return found
+    known = _known_in(str(resolve_db_path()), email.strip().lower())
+    return [p for p in found if p.id in known]
+
+
+@st.cache_data(show_spinner=False, ttl=30)
+def _known_in(path: str, email: str) -> set[str]:
+    """The partnerships that know ``email`` (asked of each one's people: a query each, so
+    kept for half a minute rather than asked on every click)."""
     db = state.store()
-    return [p for p in found if people.person(db.cursor(p.schema), email, how="signed in")]
+    return {
+        p.id
+        for p in state.registered(path)
+        if people.person(db.cursor(p.schema), email, how="signed in")
+    }
 
 
 def settle() -> None:

@@ -39,10 +39,11 @@ def store() -> Store:
         raise
 
 
-@st.cache_data(show_spinner=False, ttl=10)
+@st.cache_resource(show_spinner=False, ttl=10)
 def registered(path: str) -> list[Partnership]:
     """The deployment's partnerships (a partnership added elsewhere shows within seconds;
-    the administration page clears this at once)."""
+    the administration page clears this at once). A resource, not a copy per call: every
+    cursor asks for it."""
     return partnerships.listed(store().cursor(None))
 
 

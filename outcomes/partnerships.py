@@ -134,8 +134,9 @@ def _register_first(cur: duckdb.DuckDBPyConnection, by: Person) -> None:
 
 @writes("partnerships.manage")
 def add(store, partnership_id: str, *, name: str, by: Person) -> Partnership:
-    """Register a partnership and make its schema (empty until a framework is imported into
-    it). The first partnership of an empty database takes the default schema."""
+    """Register a partnership and make its schema, with a starting framework naming it (its
+    own is imported over that). The first partnership of an empty database takes the default
+    schema."""
     from outcomes.store import migrate, transaction, use_schema
 
     pid = checked_id(partnership_id)
@@ -159,6 +160,8 @@ def add(store, partnership_id: str, *, name: str, by: Person) -> Partnership:
         _register_first(cur, by)
         made = Partnership(pid, name.strip(), schema)
         _register(cur, made, by)
+    if schema is not None:
+        _start(store.cursor(schema), made, by)
     if by.email and schema is not None:
         # Whoever adds it (signed in) is its first administrator: a partnership nobody is
         # known in could never be signed in to.
@@ -166,6 +169,25 @@ def add(store, partnership_id: str, *, name: str, by: Person) -> Partnership:
 
         add_person(store.cursor(schema), by.email, name=by.name, role="admin", by=by)
     return made
+
+
+def _start(cur: duckdb.DuckDBPyConnection, made: Partnership, by: Person) -> None:
+    """A new partnership's starting framework: its name and nothing else yet, so every page
+    has a partnership to name until its own framework is imported over it."""
+    from outcomes.framework import import_framework
+    from outcomes.framework.formats import from_nested
+
+    start = {
+        "partnership": {
+            "name": made.name,
+            "area_name": made.name,
+            "vision": "Not written yet: import the partnership's framework.",
+        },
+        "partners": [],
+        "tiers": [],
+        "priorities": [],
+    }
+    import_framework(cur, from_nested(start, "the starting framework"), by=by)
 
 
 def spans(cur: duckdb.DuckDBPyConnection, email: str | None) -> list[str]:

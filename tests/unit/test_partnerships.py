@@ -79,10 +79,10 @@ def test_adding_a_partnership_registers_the_first_and_refuses_a_second_of_one_id
         partnerships.add(demo_store, "torbay", name="Again", by=SYSTEM)
     with pytest.raises(Refused, match="cannot be a partnership's id"):
         partnerships.add(demo_store, "Tor Bay", name="Spaces", by=SYSTEM)
-    # Its schema is there and empty: a framework is imported into it next.
-    assert demo_store.cursor(made.schema).execute("SELECT count(*) FROM indicator").fetchone() == (
-        0,
-    )
+    # Its schema is there with a starting framework naming it; its own is imported next.
+    own = demo_store.cursor(made.schema)
+    assert own.execute("SELECT count(*) FROM indicator").fetchone() == (0,)
+    assert own.execute("SELECT name FROM partnership").fetchone() == ("Safer Communities Torbay",)
     lead = people.Person("lead@x.example", "Lee", "lead", frozenset({"street-violence"}))
     with pytest.raises(people.NotPermitted):
         partnerships.add(demo_store, "exeter", name="Exeter", by=lead)

@@ -31,6 +31,18 @@ _IN_APP_JS = """<script>
   window.__outcomesPages = %s;
   if (window.__outcomesLinks) return;
   window.__outcomesLinks = true;
+  /* The partnership shown (?partnership=, issue 19) goes with every link to the app's own
+     pages, before the browser follows it: a link opened in a new tab, which is a new session,
+     opens the same partnership. */
+  document.addEventListener("mousedown", function (event) {
+    var link = event.target && event.target.closest && event.target.closest("a[href]");
+    var chosen = new URL(window.location.href).searchParams.get("partnership");
+    if (!link || !chosen) return;
+    var url = new URL(link.getAttribute("href"), document.baseURI);
+    if (url.origin !== window.location.origin || url.searchParams.has("partnership")) return;
+    url.searchParams.set("partnership", chosen);
+    link.setAttribute("href", url.pathname + url.search + url.hash);
+  }, true);
   document.addEventListener("click", function (event) {
     if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey ||
         event.shiftKey || event.altKey) return;

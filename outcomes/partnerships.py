@@ -65,6 +65,11 @@ def checked_id(partnership_id: str) -> str:
 
 def schemas(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The schemas of the partnerships added after the first (each is migrated on opening)."""
+    registry = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'deployment_partnership'"
+    ).fetchone()[0]
+    if not registry:  # a program older than migration 010 made this database
+        return []
     return [
         r[0]
         for r in con.execute(

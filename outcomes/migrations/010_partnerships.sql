@@ -19,7 +19,7 @@ CREATE TABLE person (
                CHECK (role IN ('board', 'lead', 'analyst', 'admin', 'commissioner')),
     active     BOOLEAN NOT NULL DEFAULT true,
     demo       BOOLEAN NOT NULL DEFAULT false,
-    added_at   TIMESTAMP NOT NULL DEFAULT current_localtimestamp(),
+    added_at   TIMESTAMP NOT NULL DEFAULT localtimestamp,              -- standard SQL: both engines
     removed_at TIMESTAMP
 );
 INSERT INTO person (id, email, name, role, active, demo, added_at, removed_at)
@@ -42,7 +42,7 @@ CREATE TABLE deployment_partnership (
     schema_name VARCHAR UNIQUE,                      -- NULL: the default schema (the first); else p_ + id
     name        VARCHAR NOT NULL,
     sort_order  INTEGER NOT NULL,
-    added_at    TIMESTAMP NOT NULL DEFAULT current_timestamp
+    added_at    TIMESTAMP NOT NULL DEFAULT localtimestamp
 );
 
 -- A commissioner (the Police and Crime Commissioner's office) holds a set of partnerships to

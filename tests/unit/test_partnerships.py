@@ -161,3 +161,29 @@ def test_the_force_wide_pack_sets_the_partnerships_side_by_side(force_db_file, t
         "partnership", "pack", "--out", str(out), "--of", "torbay", "--db", str(force_db_file)
     )
     assert one.returncode == 2 and "two or more partnerships" in one.stderr
+
+
+def test_a_database_from_before_partnerships_keeps_its_people_and_their_ids(tmp_path, monkeypatch):
+    from outcomes import store as store_module
+
+    path = tmp_path / "before.duckdb"
+    shipped = store_module.migrations()
+    monkeypatch.setattr(store_module, "migrations", lambda: [m for m in shipped if m[0] < 10])
+    old = open_store(path)
+    cur = old.cursor()
+    cur.execute(
+        "INSERT INTO person (email, name, role) VALUES ('lead@x.org', 'Lee', 'lead'), "
+        "('admin@x.org', 'Ada', 'admin')"
+    )
+    cur.execute("INSERT INTO person_priority VALUES (1, 'street-violence')")
+    old.close()
+    monkeypatch.undo()
+    db = open_store(path)  # migration 010 now
+    try:
+        cur = db.cursor()
+        assert people.find(cur, "lead@x.org")["priorities"] == ["street-violence"]
+        assert people.find(cur, "admin@x.org")["id"] == 2
+        people.add_person(cur, "pcc@x.org", name="P", role="commissioner", by=SYSTEM)
+        assert people.find(cur, "pcc@x.org")["id"] == 3  # the sequence carries on
+    finally:
+        db.close()

@@ -149,7 +149,7 @@ def test_the_force_wide_pack_sets_the_partnerships_side_by_side(force_db_file, t
     out = tmp_path / "force.xlsx"
     done = outcomes("partnership", "pack", "--out", str(out), "--db", str(force_db_file))
     assert done.returncode == 0, done.stderr
-    sheets = pd.read_excel(out, sheet_name=None)
+    sheets = pd.read_excel(out, sheet_name=None, engine="openpyxl")
     assert list(sheets) == ["Priorities", "Shared indicators", "Returns"]
     names = ["Safer Plymouth Partnership", "Safer Communities Torbay", "Safer Cornwall"]
     assert list(sheets["Priorities"].columns) == ["Priority", *names]

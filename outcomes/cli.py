@@ -28,6 +28,7 @@ from outcomes.cli_common import (
     _db_argument,
     _json_default,
     _open,
+    _open_file,
     _print_json,
     _read,
 )
@@ -47,7 +48,9 @@ def cmd_init(args: argparse.Namespace) -> int:
         path.unlink()
         Path(f"{path}.wal").unlink(missing_ok=True)
     try:
-        store = _open(args.db)
+        # On a force area, `init --if-empty` (make run) finds it set up whichever partnership
+        # it would name; only a --partnership named is looked for.
+        store = _open(args.db) if cli_common.PARTNERSHIP.get() else _open_file(args.db)
     except DatabaseBusy as busy:
         if not args.if_empty:
             raise

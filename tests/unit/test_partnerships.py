@@ -99,6 +99,9 @@ def test_the_force_demo_from_the_command_line(tmp_path):
         ("torbay", 22),
         ("cornwall", 22),
     ]
+    # `make run` (init --if-empty) finds a force area set up, naming no partnership.
+    again = outcomes("init", "--if-empty", "--db", db)
+    assert again.returncode == 0 and "already set up" in again.stdout
     # Naming none where there are several is refused in one sentence naming them.
     refused = outcomes("status", "--json", "--db", db)
     assert refused.returncode == 2

@@ -22,7 +22,7 @@ import pandas as pd
 from loaders import periods
 from outcomes import wording
 from outcomes.errors import Refused
-from outcomes.people import NotPermitted, Person, normal_email, require, writes
+from outcomes.people import NotPermitted, Person, normal_email, priority_titles, require, writes
 from outcomes.store import audit, transaction
 
 PARTNERSHIP = "partnership"  # the scope of the partnership-wide rule
@@ -99,7 +99,7 @@ def set_rule(
             before={"required": before.required, "approver": before.approver_email},
             after={"required": required, "approver": email},
         )
-    where = "the partnership" if priority_id is None else priority_id
+    where = "the partnership" if priority_id is None else priority_titles(cur)[priority_id]
     if not required:
         return f"Returns for {where} count as soon as their lead confirms them."
     return f"Returns for {where} now wait for approval by {Rule(True, email).approver_words(cur)}."

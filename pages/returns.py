@@ -197,6 +197,13 @@ def _type_figures() -> None:
     )
     if period == due.period.code:
         (st.warning if due.overdue else st.info)(due.sentence)
+    sent = approval.submissions(cursor(), state="submitted", submitted_by=person.email)
+    if not sent[(sent["priority_id"] == pid) & (sent["period"] == period)].empty:
+        st.info(
+            "Your return for this quarter waits for approval; figures sent again go to the "
+            "approver too, and the latest counts once approved.",
+            icon=":material/hourglass_top:",
+        )
     rows = typed_returns.form_rows(cursor(), pid, period, person=person)
     if rows.empty:
         st.info("Nothing is due from this priority in that period.")

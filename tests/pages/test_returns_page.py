@@ -116,9 +116,7 @@ def test_an_administrator_names_an_approver_for_one_priority(fresh_db):
     scope = next(s for s in at.selectbox if s.label == "For")
     scope.set_value("street-violence").run()
     next(c for c in at.checkbox if c.label.startswith("A lead's return waits")).check()
-    next(s for s in at.selectbox if s.label == "Approved by").set_value(
-        "board.member@demo.example"
-    )
+    next(s for s in at.selectbox if s.label == "Approved by").set_value("board.member@demo.example")
     next(b for b in at.button if b.label == "Save the rule").click()
     at.run()
     assert not at.exception, [e.value for e in at.exception]

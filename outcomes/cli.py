@@ -13,10 +13,12 @@ import duckdb
 
 from loaders.problems import as_text
 from outcomes import (
+    approval,
     board,
     cli_common,
     cli_partnership,
     cli_public,
+    cli_returns,
     cli_statistics,
     framework,
     status,
@@ -222,10 +224,12 @@ def cmd_load(args: argparse.Namespace) -> int:
             refused, results = str(err), [None] * len(prepared)
         # What each upload put before the board besides figures: its commentary and blockages.
         told = [uploads.upload_commentary(cur, r.upload_id if r else None) for r in results]
+        # Where the partnership asks for approval, a lead's return waits: said, not hidden.
+        waits = [approval.waits(cur, r.upload_id if r else None) for r in results]
     finally:
         store.close()
     report = []
-    for prep, result, notes in zip(prepared, results, told, strict=True):
+    for prep, result, notes, held in zip(prepared, results, told, waits, strict=True):
         entry = {
             "file": prep.file_name,
             "format": prep.source_format,
@@ -241,6 +245,7 @@ def cmd_load(args: argparse.Namespace) -> int:
                 "revised": result.rows_revised,
                 "unchanged": result.rows_unchanged,
                 "already_loaded_as": prep.already_loaded,
+                "waits_for_approval": held,
             }
         report.append(entry)
     if args.json:
@@ -275,6 +280,8 @@ def cmd_load(args: argparse.Namespace) -> int:
                 print(
                     f"  loaded as upload {result['upload_id']}: {result['new']} new, {result['revised']} revised, {result['unchanged']} unchanged"
                 )
+                if result["waits_for_approval"]:
+                    print(f"  {result['waits_for_approval']}")
             for line in uploads.commentary_lines(entry["commentary"]):
                 print(f"  commentary for the board: {line}")
     if refused:
@@ -532,6 +539,7 @@ def _add_pack(sub) -> None:
     )
     p.set_defaults(func=cmd_pack)
     cli_public.add_parser(sub, _db_argument)
+    cli_returns.add_parser(sub, _db_argument)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 
 from loaders.problems import as_text
-from outcomes import board, cli_public, cli_statistics, framework, status, uploads
+from outcomes import board, cli_public, cli_remind, cli_statistics, framework, status, uploads
 from outcomes.cli_common import (
     CommandError,
     DatabaseBusy,
@@ -470,6 +470,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_pack(sub)
     cli_statistics.add_parsers(sub)
     add_user_commands(sub, _db_argument, _open)
+    cli_remind.add_parsers(sub, _db_argument)
     return parser
 
 

@@ -73,6 +73,12 @@ PERMISSIONS: dict[str, Permission] = {
     "actions.change": Permission("add, change or close actions", {"analyst": ANY, "admin": ANY}),
     "people.manage": Permission("add, change or remove people and their roles", {"admin": ANY}),
     "settings.public_view": Permission("change the public view's settings", {"admin": ANY}),
+    "reminders.send": Permission("send reminders", {"analyst": ANY, "admin": ANY}),
+    # Each person's own calendar subscription address (the write checks it is their own).
+    "calendar.subscribe": Permission(
+        "make a calendar subscription address",
+        {"board": ANY, "lead": ANY, "analyst": ANY, "admin": ANY},
+    ),
 }
 
 

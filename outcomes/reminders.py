@@ -244,7 +244,7 @@ def _environment() -> Environment:
     # The HTML part autoescaped; the plain text is text, where escaping would show "&amp;".
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(["html"], default_for_string=True, default=True),
+        autoescape=select_autoescape(["html"], default_for_string=True, default=False),
         trim_blocks=True,
         lstrip_blocks=True,
     )

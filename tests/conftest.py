@@ -76,3 +76,12 @@ def demo_store(demo_built):
 def demo_db_file(tmp_path_factory, copy_demo):
     """The demo in a database file, for the pages and the command line (shared by the run)."""
     return copy_demo(tmp_path_factory.mktemp("db") / "demo.duckdb")
+
+
+@pytest.fixture
+def mail_server():
+    """A real SMTP server on localhost (``tests/mailbox.py``) for this test."""
+    from tests.mailbox import mailbox
+
+    with mailbox() as box:
+        yield box

@@ -29,6 +29,9 @@ from outcomes.store import audit, transaction
 # view) to a year ahead.
 QUARTERS_BACK, QUARTERS_AHEAD = 2, 4
 FEED_PATH = "calendar"  # served at BASE/calendar/TOKEN.ics where the server offers the route
+# Set by serve.py, which serves that route beside the dashboard; `streamlit run dashboard.py`
+# serves no route of ours, so the pages offer the file to download instead.
+SERVED = False
 _UID_HOST = "outcomes-dashboard"
 
 

@@ -332,6 +332,8 @@ def revisions(cur: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
         FROM observation o JOIN upload u ON u.id = o.upload_id
         LEFT JOIN area a ON a.code = o.area
         WHERE o.indicator_code = ?
+          -- a return waiting for approval (or sent back) is no revision the board may see
+          AND o.upload_id NOT IN (SELECT upload_id FROM return_submission WHERE state <> 'approved')
           AND (o.indicator_code, o.period, o.area) IN (
               SELECT indicator_code, period, area FROM observation
               WHERE indicator_code = ? GROUP BY ALL HAVING count(*) > 1)

@@ -37,6 +37,7 @@ ROLE_WORDS = {
 ANY = "any"
 OWN_PRIORITIES = "own priorities"
 OWN_UPLOADS = "own uploads"
+NAMED = "when named"  # only the person named for it (outcomes.approval checks the name)
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,13 @@ PERMISSIONS: dict[str, Permission] = {
     "returns.load": Permission(
         "load figures or commentary",
         {"lead": OWN_PRIORITIES, "analyst": ANY, "admin": ANY},
+    ),
+    "returns.approve": Permission(
+        "approve or return a lead's return",
+        {"board": NAMED, "lead": NAMED, "analyst": ANY, "admin": ANY},
+    ),
+    "returns.approval_rule": Permission(
+        "say whether returns need approval, and who approves them", {"admin": ANY}
     ),
     "public_data.load": Permission(
         "load public data (police.uk, ONS, Fingertips)", {"analyst": ANY, "admin": ANY}
@@ -201,7 +209,11 @@ def who_may(action: str) -> str:
     >>> who_may("returns.load")
     'A priority lead (for their own priorities), an analyst or an administrator may.'
     """
-    scopes = {OWN_PRIORITIES: " (for their own priorities)", OWN_UPLOADS: " (their own uploads)"}
+    scopes = {
+        OWN_PRIORITIES: " (for their own priorities)",
+        OWN_UPLOADS: " (their own uploads)",
+        NAMED: " (when named as the approver)",
+    }
     names = [
         _a(ROLE_WORDS[role]) + scopes.get(scope, "")
         for role, scope in PERMISSIONS[action].roles.items()

@@ -21,7 +21,6 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
 
 import duckdb
 import pandas as pd
@@ -29,14 +28,13 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from loaders import periods
 from loaders.periods import Period
-from outcomes import calendar, mail, wording
+from outcomes import approval, calendar, mail, typed_returns, wording
 from outcomes.errors import Refused
 from outcomes.people import ROLE_WORDS, Person, find, writes
 from outcomes.store import audit, insert_frame, transaction
 
 DEFAULT_DAYS = 7
 DEFAULT_BASE_URL = "http://localhost:8501"
-RETURNS_PAGE = "returns"  # the "Your returns" page's address (url_path)
 TEMPLATES = Path(__file__).parent / "templates"
 
 
@@ -71,8 +69,32 @@ class Owed:
 
 
 @dataclass(frozen=True)
+class Waiting:
+    """A lead's submitted return waiting for this approver."""
+
+    upload_id: int
+    priority_id: str
+    priority: str
+    period: str  # the period's code
+    submitted_by: str
+    submitted_at: datetime
+    link: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "upload": self.upload_id,
+            "priority": self.priority_id,
+            "period": self.period,
+            "submitted_by": self.submitted_by,
+            "submitted_at": self.submitted_at.isoformat(),
+            "link": self.link,
+        }
+
+
+@dataclass(frozen=True)
 class Reminder:
-    """One e-mail: to one person, listing every return they owe that is not yet reminded of."""
+    """One e-mail: to one person, listing every return they owe and every submission waiting
+    for their approval that they were not yet reminded of that day."""
 
     to: str
     name: str
@@ -80,6 +102,7 @@ class Reminder:
     link: str
     partnership: str
     on: date
+    approvals: tuple[Waiting, ...] = ()
 
     @property
     def overdue(self) -> int:
@@ -100,6 +123,9 @@ class Reminder:
         if due:
             first = min(r.due_date for r in self.returns if not r.overdue)
             said.append(f"{due} due by {periods.long_date(first)}")
+        if self.approvals:
+            n = len(self.approvals)
+            said.append(f"{n} {'return' if n == 1 else 'returns'} waiting for your approval")
         return f"{self.partnership}: {', '.join(said) or 'no returns due'}"
 
     def groups(self) -> list[dict[str, Any]]:
@@ -124,6 +150,7 @@ class Reminder:
             "to": self.to,
             "subject": self.subject,
             "returns": [r.as_json() for r in self.returns],
+            "approvals": [w.as_json() for w in self.approvals],
             "link": self.link,
         }
 
@@ -135,16 +162,15 @@ def base_url(env: Mapping[str, str] | None = None) -> str:
 
 
 def returns_link(base: str, priority_id: str | None = None, quarter: Period | None = None) -> str:
-    """The link straight to "Your returns" for a priority and quarter.
+    """The link straight to "Your returns" for a priority and quarter (the page's own address,
+    ``typed_returns.returns_link``, after the dashboard's).
 
     >>> returns_link("https://csp.example.org", "street-violence", periods.quarter(2026, 2))
-    'https://csp.example.org/returns?priority=street-violence&period=2026%2F27%20Q2'
+    'https://csp.example.org/returns?priority=street-violence&period=2026%2F27+Q2'
     """
-    query = {} if priority_id is None else {"priority": priority_id}
-    if quarter is not None:
-        query["period"] = quarter.code
-    tail = f"?{urlencode(query, quote_via=quote)}" if query else ""
-    return f"{base}/{RETURNS_PAGE}{tail}"
+    if priority_id is None:
+        return f"{base}/{typed_returns.PAGE}"
+    return f"{base}/{typed_returns.returns_link(priority_id, quarter.code if quarter else None)}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -211,7 +237,7 @@ def plan(
     by_priority = owed(cur, on, days, base=base)
     already = set(
         cur.execute(
-            "SELECT email, indicator_code, period FROM reminder_sent WHERE reminded_on = ?", [on]
+            "SELECT email, kind, about, period FROM reminder_sent WHERE reminded_on = ?", [on]
         ).fetchall()
     )
     row = cur.execute("SELECT name FROM partnership WHERE id = 1").fetchone()
@@ -222,17 +248,48 @@ def plan(
         listed.extend(
             r
             for r in by_priority.get(pid, [])
-            if (address, r.indicator, r.period.code) not in already
+            if (address, "return", r.indicator, r.period.code) not in already
         )
+    waiting = _waiting(cur, base, email, already)
+    names = dict(cur.execute("SELECT email, name FROM person").fetchall())
     reminders = []
-    for address, (name, listed) in theirs.items():
-        if not listed:
+    for address in sorted(set(theirs) | set(waiting)):
+        name, listed = theirs.get(address, (names.get(address, address), []))
+        approvals = tuple(waiting.get(address, ()))
+        if not listed and not approvals:
             continue
         listed.sort(key=lambda r: (not r.overdue, r.due_date))
-        links = {r.link for r in listed}
-        link = listed[0].link if len(links) == 1 else returns_link(base)
-        reminders.append(Reminder(address, name, tuple(listed), link, partnership, on))
+        links = {r.link for r in listed} | {w.link for w in approvals}
+        link = next(iter(links)) if len(links) == 1 else returns_link(base)
+        reminders.append(Reminder(address, name, tuple(listed), link, partnership, on, approvals))
     return reminders
+
+
+def _waiting(
+    cur: duckdb.DuckDBPyConnection, base: str, email: str | None, already: set[tuple]
+) -> dict[str, list[Waiting]]:
+    """The submissions waiting for each approver (only ``email``'s when given), less those
+    they were reminded of that day."""
+    found: dict[str, list[Waiting]] = {}
+    for address, rows in approval.waiting_for(cur).items():
+        if email is not None and address != email:
+            continue
+        for r in rows:
+            if (address, "approval", r["priority_id"], r["period"]) in already:
+                continue
+            quarter = typed_returns.read_period(r["period"])
+            found.setdefault(address, []).append(
+                Waiting(
+                    int(r["upload_id"]),
+                    r["priority_id"],
+                    r["priority"],
+                    r["period"],
+                    r["submitted_by"],
+                    r["submitted_at"],
+                    returns_link(base, r["priority_id"], quarter),
+                )
+            )
+    return found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -271,14 +328,17 @@ def record_sent(cur: duckdb.DuckDBPyConnection, reminder: Reminder, *, by: Perso
     frame = pd.DataFrame(
         {
             "email": reminder.to,
-            "indicator_code": [r.indicator for r in reminder.returns],
-            "period": [r.period.code for r in reminder.returns],
+            "kind": ["return"] * len(reminder.returns) + ["approval"] * len(reminder.approvals),
+            "about": [r.indicator for r in reminder.returns]
+            + [w.priority_id for w in reminder.approvals],
+            "period": [r.period.code for r in reminder.returns]
+            + [w.period for w in reminder.approvals],
             "reminded_on": reminder.on,
-            "overdue": [r.overdue for r in reminder.returns],
+            "overdue": [r.overdue for r in reminder.returns] + [False] * len(reminder.approvals),
             "sent_at": datetime.now().replace(microsecond=0),
             "sent_by": by.label,
         }
-    )
+    ).drop_duplicates(["kind", "about", "period"])
     with transaction(cur):
         insert_frame(cur, "reminder_sent", frame)
         audit(
@@ -290,6 +350,7 @@ def record_sent(cur: duckdb.DuckDBPyConnection, reminder: Reminder, *, by: Perso
             after={
                 "on": reminder.on.isoformat(),
                 "returns": [f"{r.indicator} {r.period.code}" for r in reminder.returns],
+                "approvals": [f"{w.priority_id} {w.period}" for w in reminder.approvals],
             },
         )
 
@@ -365,15 +426,10 @@ def remind(
 
 
 def remindable(cur: duckdb.DuckDBPyConnection, email: str) -> dict[str, Any]:
-    """The person ``email`` names, refused in words unless they are a lead with priorities."""
+    """The person ``email`` names, refused in words unless the partnership knows them."""
     found = find(cur, email)
     if found is None or not found["active"]:
         raise Refused(f"Nobody with the address {email} is known here, so nobody was reminded.")
-    if found["role"] != "lead" or not found["priorities"]:
-        raise Refused(
-            f"{found['name']} is {_a(ROLE_WORDS[found['role']])} with no priority to report on, "
-            "so there is nothing to remind them of."
-        )
     return found
 
 
@@ -397,19 +453,11 @@ def remind_person(
         raise Refused(f"The mail server would not take mail for {found['email']}.")
     if not result.reminders:
         return (
-            f"{found['name']} owes no return in the next {days} days that they have not already "
-            "been reminded of today; nothing was sent."
+            f"{found['name']} has no return owed in the next {days} days, and none waiting for "
+            "their approval, that they were not already reminded of today; nothing was sent."
         )
     sent = result.reminders[0]
-    return f"{found['name']} was sent a reminder of {_returns(len(sent.returns))} ({sent.subject})."
-
-
-def _a(words: str) -> str:
-    return ("an " if words[0] in "aeiou" else "a ") + words
-
-
-def _returns(n: int) -> str:
-    return f"{n} {'return' if n == 1 else 'returns'}"
+    return f"{found['name']} was sent a reminder: {sent.subject}."
 
 
 # ---------------------------------------------------------------------------------------------

@@ -45,7 +45,7 @@ def _recorded(db) -> list[tuple]:
     con = duckdb.connect(str(db), read_only=True)
     try:
         return con.execute(
-            "SELECT email, indicator_code, period, reminded_on FROM reminder_sent ORDER BY 2"
+            "SELECT email, about, period, reminded_on FROM reminder_sent ORDER BY 2"
         ).fetchall()
     finally:
         con.close()
@@ -87,7 +87,7 @@ def test_the_lead_gets_one_email_of_their_overdue_returns_each_linked_to_the_for
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
     for r in owed:
-        assert r["link"].startswith(f"{BASE}/returns?priority=street-violence&period=")
+        assert r["link"].startswith(f"{BASE}/returns?priority=street-violence&period=20")
         assert r["link"] in text
         assert r["link"].replace("&", "&amp;") in html
         assert r["indicator"] in text and r["indicator"] in html
@@ -156,7 +156,9 @@ def test_remind_now_for_one_person(demo_file, mail_server):
     board = _remind(
         demo_file, mail_server.url, "--on", LATE, "--person", "board.member@demo.example"
     )
-    assert board.returncode == 2 and "nothing to remind them of" in board.stderr
+    assert board.returncode == 0 and "0 reminders sent" in board.stdout
+    nobody = _remind(demo_file, mail_server.url, "--person", "nobody@demo.example")
+    assert nobody.returncode == 2 and "Nobody with the address" in nobody.stderr
     store = open_store(demo_file)
     try:
         analyst = Person("analyst@demo.example", "Ana Lyst", "analyst")
@@ -229,3 +231,37 @@ def test_a_subscription_address_is_kept_hashed_and_can_be_reset(demo_store):
     assert feeds.feed_url(BASE, new) == f"{BASE}/calendar/{new}.ics"
     with pytest.raises(Exception, match="only for themselves"):
         feeds.reset_token(cur, "analyst@demo.example", by=lead)
+
+
+@pytest.fixture
+def waiting_for_approval(demo_file, tmp_path):
+    """The demo with approval required for street violence and its lead's return submitted."""
+    from outcomes import approval, uploads
+    from tests.actors import ADMIN
+    from tests.copies import written
+    from tests.returns import filled_return
+
+    def submit(cur) -> None:
+        approval.set_rule(cur, required=True, priority_id="street-violence", by=ADMIN)
+        lead = Person(LEAD, "Sam Lead", "lead", frozenset({"street-violence"}))
+        form = filled_return(cur, tmp_path / "return.xlsx", "street-violence")
+        uploads.commit(cur, uploads.prepare(cur, form, by=lead), by=lead, accept_warnings=True)
+
+    return written(demo_file, submit)
+
+
+def test_the_approver_gets_one_email_of_submissions_waiting(waiting_for_approval, mail_server):
+    done = _remind(waiting_for_approval, mail_server.url, "--on", LATE, "--json")
+    assert done.returncode == 0, done.stderr
+    printed = {p["to"]: p for p in json.loads(done.stdout)}
+    analyst = printed["analyst@demo.example"]  # no approver named: the analysts approve
+    assert analyst["returns"] == [] and "waiting for your approval" in analyst["subject"]
+    (waiting,) = analyst["approvals"]
+    assert waiting["priority"] == "street-violence" and waiting["period"] == "2025/26 Q1"
+    assert waiting["link"] == f"{BASE}/returns?priority=street-violence&period=2025%2F26+Q1"
+    assert printed[LEAD]["approvals"] == []  # never asked to approve their own return
+    (mail,) = mail_server.to("analyst@demo.example")
+    assert waiting["link"] in mail.get_body(("plain",)).get_content()
+    assert "Sam Lead" in mail.get_body(("html",)).get_content()
+    again = _remind(waiting_for_approval, mail_server.url, "--on", LATE)
+    assert "0 reminders sent" in again.stdout

@@ -4,6 +4,7 @@ the dashboard itself is served as before."""
 
 from __future__ import annotations
 
+import re
 import urllib.error
 import urllib.request
 
@@ -61,3 +62,31 @@ def test_the_dashboard_is_still_served_beside_it(feed_server):
     base, _ = feed_server
     status, kind, _ = _get(f"{base}/")
     assert status == 200 and kind.startswith("text/html")
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (390, 844)], ids=["laptop", "phone"])
+def test_a_lead_makes_a_subscription_address_from_the_sidebar(
+    feed_server, page, demo_sign_in, size
+):
+    from tests.browser.conftest import _screenshot, _wait_for_app
+
+    base, _ = feed_server
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.goto(base)
+    _wait_for_app(page)
+    if size[0] < 600:  # the sidebar is folded away on a phone
+        page.get_by_test_id("stExpandSidebarButton").click()
+    demo_sign_in(page, "Sam Lead")
+    popover = page.get_by_role("button", name="Your calendar", exact=True)
+    popover.click()
+    assert page.get_by_role("button", name="Download your calendar (.ics)").is_visible()
+    page.get_by_role("button", name=re.compile("subscription address")).click()
+    _wait_for_app(page)
+    if popover.get_attribute("aria-expanded") != "true":
+        popover.click()
+    address = page.get_by_test_id("stCode").inner_text().strip()
+    _screenshot(page, f"calendar-subscription-{size[0]}", full_height=False)
+    assert address.startswith("http") and "/calendar/" in address and address.endswith(".ics")
+    secret = address.rsplit("/", 1)[1]
+    status, kind, body = _get(f"{base}/calendar/{secret}")
+    assert status == 200 and kind.startswith("text/calendar") and b"BEGIN:VEVENT" in body

@@ -66,6 +66,15 @@ def _dashboard_pages(visitor: auth.Visitor) -> list:
             icon=":material/upload_file:",
             url_path="upload",
         ),
+        st.Page(  # issue 20: figures typed in the browser, approval, the quarter at a glance
+            "pages/returns.py",
+            title="Your returns",
+            icon=":material/edit_note:",
+            url_path="returns",
+            visibility="visible"
+            if visitor.may("returns.load") or visitor.may("returns.approve")
+            else "hidden",
+        ),
         st.Page(
             "pages/meeting.py",
             title="Meetings and actions",

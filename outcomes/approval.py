@@ -111,9 +111,10 @@ def hold(
     observations: pd.DataFrame,
     *,
     by: Person,
-) -> list[str]:
-    """Inside the commit's transaction: hold a lead's new upload as "submitted" for each of its
-    priorities that requires approval. Returns the priorities held (none: it counts now)."""
+) -> list[dict]:
+    """A step of the commit, inside its transaction (which audits it): hold a lead's new upload
+    as "submitted" for each of its priorities that requires approval. Returns what it held,
+    each ``{"priority_id", "period"}`` (none: the upload counts now)."""
     if upload_id is None or by.role != "lead" or observations.empty:
         return []
     priority_of = dict(cur.execute("SELECT code, priority_id FROM indicator").fetchall())
@@ -132,15 +133,7 @@ def hold(
             "submitted_by_email, submitted_at) VALUES (?, ?, ?, 'submitted', ?, ?, ?)",
             [upload_id, priority_id, period, by.signature, by.email, datetime.now()],
         )
-        audit(
-            cur,
-            by,
-            "return",
-            f"{upload_id} {priority_id}",
-            "submitted for approval",
-            after={"state": "submitted", "period": period},
-        )
-        held.append(priority_id)
+        held.append({"priority_id": priority_id, "period": period})
     return held
 
 
@@ -310,3 +303,22 @@ def approved_sentence(cur: duckdb.DuckDBPyConnection) -> str:
         for r in shown.to_dict("records")
     ]
     return f"Figures approved before they counted: {'; '.join(each)}."
+
+
+def figures(cur: duckdb.DuckDBPyConnection, upload_id: int) -> pd.DataFrame:
+    """What a submitted return would change, for its approver: each figure it carries beside
+    the one the board sees now (indicator_code, name, period, area, was, now, note)."""
+    return cur.execute(
+        """
+        SELECT o.indicator_code, i.name, o.period, coalesce(a.name, o.area) AS area,
+               c.value AS was, o.value AS now, o.note
+        FROM observation o
+        JOIN indicator i ON i.code = o.indicator_code
+        LEFT JOIN area a ON a.code = o.area
+        LEFT JOIN observation_current_detail c
+          ON c.indicator_code = o.indicator_code AND c.period = o.period AND c.area = o.area
+        WHERE o.upload_id = ?
+        ORDER BY i.sort_order, o.period_start, o.area
+        """,
+        [upload_id],
+    ).df()

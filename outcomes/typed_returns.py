@@ -40,7 +40,7 @@ KEYS = ["indicator_code", "period", "area"]
 
 def returns_link(priority_id: str, period: str | None = None) -> str:
     """The address of "Your returns" for a priority and return period, relative to the
-    dashboard's base address (reminders put ``OUTCOMES_BASE_URL`` before it).
+    dashboard's own address (a reminder puts that address before it).
 
     >>> returns_link("street-violence", "2026/27 Q2")
     'returns?priority=street-violence&period=2026%2F27+Q2'

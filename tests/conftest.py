@@ -19,6 +19,7 @@ from outcomes.demo import DEMO_FRAMEWORK, build_demo, facts
 from outcomes.framework import from_yaml
 from outcomes.store import PROJECT_ROOT, open_store
 from tests.copies import in_memory_copy, written
+from tests.returns import withhold_latest_quarter
 
 # Hypothesis keeps the examples it has seen fail in a folder that outlives the run (git-ignored),
 # and tries them first next time: a state that failed once is the first one drawn again.
@@ -68,6 +69,16 @@ def copy_demo(demo_built) -> Callable[[Path], Path]:
 def demo_store(demo_built):
     """A fresh in-memory database holding the demo."""
     s = in_memory_copy(demo_built)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def due_store(demo_built):
+    """The demo in memory before the street violence lead sends the latest quarter (due, and
+    overdue); ``due_store.quarter`` is its code."""
+    s = in_memory_copy(demo_built)
+    s.quarter = withhold_latest_quarter(s.cursor())
     yield s
     s.close()
 

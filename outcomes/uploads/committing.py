@@ -113,7 +113,15 @@ def commit_all(
             if previewed is not None and fingerprint(rows) != previewed[number].fingerprint:
                 raise UploadRefused(STALE_PREVIEW)
             # Where the partnership asks for it, a lead's return waits for an approver.
-            approval.hold(cur, result.upload_id, prep.observations, by=by)
+            for held in approval.hold(cur, result.upload_id, prep.observations, by=by):
+                audit(
+                    cur,
+                    by,
+                    "return",
+                    f"{result.upload_id} {held['priority_id']}",
+                    "submitted for approval",
+                    after={"state": "submitted", "period": held["period"]},
+                )
             results.append(result)
     return results
 

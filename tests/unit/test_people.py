@@ -22,6 +22,7 @@ from openpyxl import load_workbook
 import outcomes
 from loaders import periods
 from outcomes import (
+    approval,
     blockages,
     demo,
     feeds,
@@ -31,6 +32,7 @@ from outcomes import (
     people,
     reminders,
     statistics,
+    typed_returns,
     uploads,
 )
 from outcomes.people import PERMISSIONS, ROLES, WRITES, NotPermitted, Person
@@ -393,6 +395,85 @@ RECIPES["outcomes.reminders.record_sent"] = [
 ]
 RECIPES["outcomes.feeds.reset_token"] = [
     ("calendar.subscribe", lambda cur, by, tmp: feeds.reset_token(cur, by.email, by=by))
+]
+
+
+# Returns typed in the browser and their approval (issue 20).
+TYPED_PERIOD = "2025/26 Q1"
+
+
+def _typed_rows(cur, by: Person):
+    rows = typed_returns.form_rows(cur, LEAD_PRIORITY, TYPED_PERIOD, person=by)
+    return rows.assign(value=["12345"] + [""] * (len(rows) - 1))
+
+
+def _decided(cur, by: Person, tmp, decide) -> None:
+    """A lead's return waiting for ``by``: named as its approver where their role may approve
+    only when named (a board member, a lead), then ``decide(upload_id)``."""
+    named = PERMISSIONS["returns.approve"].roles.get(by.role) == people.NAMED
+    if named:
+        people.add_person(
+            cur, by.email, name=by.name, role=by.role, priorities=by.priorities, by=people.SYSTEM
+        )
+    approval.set_rule(
+        cur, required=True, approver_email=by.email if named else None, by=people.SYSTEM
+    )
+    sender = Person("sender@roles.example", "Sender", "lead", frozenset({LEAD_PRIORITY}))
+    sent = uploads.commit(cur, _return(cur, tmp, LEAD_PRIORITY), by=sender, accept_warnings=True)
+    decide(sent.upload_id)
+
+
+RECIPES["outcomes.approval.set_rule"] = [
+    ("returns.approval_rule", lambda cur, by, tmp: approval.set_rule(cur, required=True, by=by))
+]
+RECIPES["outcomes.approval.approve"] = [
+    (
+        "returns.approve",
+        lambda cur, by, tmp: _decided(cur, by, tmp, lambda n: approval.approve(cur, n, by=by)),
+    )
+]
+RECIPES["outcomes.approval.send_back"] = [
+    (
+        "returns.approve",
+        lambda cur, by, tmp: _decided(
+            cur, by, tmp, lambda n: approval.send_back(cur, n, "Check SV01.", by=by)
+        ),
+    )
+]
+RECIPES["outcomes.typed_returns.save_draft"] = [
+    (
+        "returns.load",
+        lambda cur, by, tmp: typed_returns.save_draft(
+            cur, _typed_rows(cur, by), priority_id=LEAD_PRIORITY, return_period=TYPED_PERIOD, by=by
+        ),
+    )
+]
+RECIPES["outcomes.typed_returns.discard_draft"] = [
+    (
+        "returns.load",
+        lambda cur, by, tmp: typed_returns.discard_draft(
+            cur, priority_id=LEAD_PRIORITY, return_period=TYPED_PERIOD, by=by
+        ),
+    )
+]
+RECIPES["outcomes.typed_returns.submit"] = [
+    (
+        "returns.load",
+        lambda cur, by, tmp: typed_returns.submit(
+            cur,
+            typed_returns.prepare_typed(
+                cur,
+                _typed_rows(cur, by),
+                priority_id=LEAD_PRIORITY,
+                return_period=TYPED_PERIOD,
+                by=by,
+            ),
+            priority_id=LEAD_PRIORITY,
+            return_period=TYPED_PERIOD,
+            by=by,
+            accept_warnings=True,
+        ),
+    )
 ]
 
 

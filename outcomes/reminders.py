@@ -30,7 +30,7 @@ from loaders import periods
 from loaders.periods import Period
 from outcomes import approval, calendar, mail, typed_returns, wording
 from outcomes.errors import Refused
-from outcomes.people import ROLE_WORDS, Person, find, writes
+from outcomes.people import Person, find, writes
 from outcomes.store import audit, insert_frame, transaction
 
 DEFAULT_DAYS = 7
@@ -460,28 +460,14 @@ def remind_person(
     return f"{found['name']} was sent a reminder: {sent.subject}."
 
 
-# ---------------------------------------------------------------------------------------------
-# Following a reminder's link
-
-
-def may_report_on(cur: duckdb.DuckDBPyConnection, by: Person, priority_id: str) -> str | None:
-    """None when ``by`` may send ``priority_id``'s returns; otherwise what they read after
-    following a reminder's link for it (a lead moved to other priorities, say)."""
-    if by.may("returns.load", priorities=[priority_id]):
-        return None
-    row = cur.execute("SELECT title FROM priority WHERE id = ?", [priority_id]).fetchone()
-    if row is None:
-        return (
-            "This link is for a priority the framework no longer has, so there is no return to "
-            "send for it. Your own returns are listed below."
-        )
-    if by.role == "lead":
-        return (
-            f"You are no longer a priority lead for {row[0]}, so its returns are not yours to "
-            "send. If that is a mistake, ask an administrator to add it to your priorities; "
-            "your own returns are listed below."
-        )
-    return (
-        f"As {ROLE_WORDS[by.role]} you may read {row[0]} but not send its returns. "
-        "An analyst or the priority's lead may."
-    )
+def lead_choices(cur: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Each active priority lead's address and how "remind now" names them (name and
+    priorities), in name order."""
+    found: dict[str, tuple[str, list[str]]] = {}
+    titles = dict(cur.execute("SELECT id, title FROM priority").fetchall())
+    for address, name, pid in _leads(cur):
+        found.setdefault(address, (name, []))[1].append(titles.get(pid, pid))
+    return {
+        address: f"{name} ({'; '.join(listed)})"
+        for address, (name, listed) in sorted(found.items(), key=lambda kv: kv[1][0].lower())
+    }

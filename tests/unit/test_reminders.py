@@ -180,15 +180,6 @@ def test_remind_now_for_one_person(demo_file, mail_server):
     assert len(mail_server.messages) == 1
 
 
-def test_a_link_for_a_priority_no_longer_theirs_says_so(demo_store):
-    cur = demo_store.cursor()
-    moved = Person(LEAD, "Sam", "lead", frozenset({"vulnerable-victims"}))
-    said = reminders.may_report_on(cur, moved, "street-violence")
-    assert said and "no longer a priority lead for" in said
-    assert reminders.may_report_on(cur, moved, "vulnerable-victims") is None
-    assert "no longer has" in reminders.may_report_on(cur, moved, "gone-priority")
-
-
 # --- calendars --------------------------------------------------------------------------------
 
 

@@ -471,3 +471,41 @@ def lead_choices(cur: duckdb.DuckDBPyConnection) -> dict[str, str]:
         address: f"{name} ({'; '.join(listed)})"
         for address, (name, listed) in sorted(found.items(), key=lambda kv: kv[1][0].lower())
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Sent by the dashboard itself, each morning (serve.py)
+
+# Who the audit trail names for the reminders serve.py sends on its own.
+DAILY = Person(email=None, name="daily reminders (the dashboard)", role="admin", how="system")
+
+
+def remind_at(env: Mapping[str, str] | None = None) -> tuple[int, int] | None:
+    """The time of day ``OUTCOMES_REMIND_AT`` asks the dashboard to send reminders, or None.
+
+    >>> remind_at({"OUTCOMES_REMIND_AT": "7:30"}), remind_at({})
+    ((7, 30), None)
+    """
+    env = os.environ if env is None else env
+    text = (env.get("OUTCOMES_REMIND_AT") or "").strip()
+    if not text:
+        return None
+    try:
+        hour, minute = (int(part) for part in text.split(":"))
+        if not (0 <= hour < 24 and 0 <= minute < 60):
+            raise ValueError
+    except ValueError:
+        raise Refused(
+            f"OUTCOMES_REMIND_AT '{text}' is not a time of day: write it as 07:30."
+        ) from None
+    return hour, minute
+
+
+def next_run(now: datetime, at: tuple[int, int]) -> datetime:
+    """The next moment at ``at`` (hour, minute) after ``now``.
+
+    >>> next_run(datetime(2026, 12, 7, 6, 0), (7, 30)), next_run(datetime(2026, 12, 7, 8, 0), (7, 30))
+    (datetime.datetime(2026, 12, 7, 7, 30), datetime.datetime(2026, 12, 8, 7, 30))
+    """
+    today = now.replace(hour=at[0], minute=at[1], second=0, microsecond=0)
+    return today if today > now else today + timedelta(days=1)

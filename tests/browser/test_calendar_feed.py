@@ -90,3 +90,27 @@ def test_a_lead_makes_a_subscription_address_from_the_sidebar(
     secret = address.rsplit("/", 1)[1]
     status, kind, body = _get(f"{base}/calendar/{secret}")
     assert status == 200 and kind.startswith("text/calendar") and b"BEGIN:VEVENT" in body
+
+
+def test_serve_sends_the_mornings_reminders_itself(tmp_path, copy_demo, mail_server, monkeypatch):
+    """With OUTCOMES_REMIND_AT already past today, the dashboard sends the day's reminders as
+    it starts (DuckDB lets no cron job open the file it holds), once."""
+    import time
+
+    from outcomes import people
+
+    db = written(
+        copy_demo(tmp_path / "outcomes.duckdb"),
+        lambda cur: people.change_person(  # modern slavery's return is overdue in the demo
+            cur, LEAD, priorities=["street-violence", "modern-slavery"], by=people.SYSTEM
+        ),
+    )
+    monkeypatch.setenv("OUTCOMES_REMIND_AT", "00:00")
+    monkeypatch.setenv("OUTCOMES_SMTP_URL", mail_server.url)
+    monkeypatch.setenv("OUTCOMES_MAIL_FROM", "csp@example.org")
+    with serve(tmp_path, db, script="serve.py"):
+        deadline = time.monotonic() + 30
+        while not mail_server.messages and time.monotonic() < deadline:
+            time.sleep(0.25)
+    assert [m["To"] for m in mail_server.messages] == [LEAD]
+    assert "overdue" in mail_server.messages[0]["Subject"]

@@ -64,7 +64,10 @@ def cmd_calendar(args: argparse.Namespace) -> int:
         )
     finally:
         store.close()
-    sys.stdout.buffer.write(ics) if hasattr(sys.stdout, "buffer") else print(ics.decode())
+    if hasattr(sys.stdout, "buffer"):  # the file's own bytes (CRLF line ends, as RFC 5545 has)
+        sys.stdout.buffer.write(ics)
+    else:
+        sys.stdout.write(ics.decode("utf-8"))
     return 0
 
 

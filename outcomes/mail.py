@@ -4,7 +4,7 @@
 byte, port 465 unless given). On ``smtp://`` the connection is upgraded with STARTTLS whenever
 the server offers it: a council's relay that offers it expects it, and a password should never
 cross the network in the clear. A server that offers no STARTTLS is used as it is (a relay on
-the same machine or network, often with no password at all). The address mail comes from is
+the same machine or network, with no password), but never given a password: that is refused. The address mail comes from is
 ``OUTCOMES_MAIL_FROM``.
 
 A server that cannot be reached, or refuses the password, is a :class:`MailUnreachable` in one
@@ -102,6 +102,13 @@ def connected(mail: MailSettings) -> Iterator[smtplib.SMTP]:
             if server.has_extn("starttls"):
                 server.starttls(context=ssl.create_default_context())
                 server.ehlo()
+            elif mail.user:
+                server.close()
+                raise MailUnreachable(
+                    f"The mail server at {mail.where} offers no STARTTLS, so the password in "
+                    "OUTCOMES_SMTP_URL would cross the network in the clear; nothing was sent. "
+                    "Use smtps://, or a relay that needs no password."
+                )
         if mail.user:
             server.login(mail.user, mail.password or "")
     except smtplib.SMTPAuthenticationError:

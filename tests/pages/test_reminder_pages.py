@@ -81,3 +81,15 @@ def test_remind_now_is_only_for_analysts_and_administrators(fresh_db, who):
 def test_lead_choices_name_each_lead_with_their_priorities(demo_store):
     choices = reminders.lead_choices(demo_store.cursor())
     assert list(choices) == [LEAD] and "Violent street crime" in choices[LEAD]
+
+
+def test_the_meetings_page_offers_the_meetings_as_an_ics(fresh_db):
+    from outcomes import meetings
+
+    written(fresh_db, lambda cur: meetings.record_meeting(cur, "2026-03-12", by=people.SYSTEM))
+    at = AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60)
+    at.switch_page("pages/meeting.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    labels = [d.proto.label for d in at.get("download_button")]
+    assert "Download the meetings for your calendar (.ics)" in labels

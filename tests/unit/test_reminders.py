@@ -123,6 +123,14 @@ def test_an_unreachable_server_is_one_line_a_failure_and_nothing_recorded(demo_f
     assert _recorded(demo_file) == []
 
 
+def test_a_password_is_never_sent_in_the_clear(demo_file, mail_server):
+    """The test server offers no STARTTLS: a user and password are refused, not sent."""
+    secret = mail_server.url.replace("smtp://", "smtp://csp:secret@")
+    done = _remind(demo_file, secret, "--on", LATE)
+    assert done.returncode == 2 and "in the clear" in done.stderr and "secret" not in done.stderr
+    assert mail_server.messages == [] and _recorded(demo_file) == []
+
+
 def test_no_mail_server_set_is_refused_in_words(demo_file):
     env = {k: v for k, v in os.environ.items() if not k.startswith("OUTCOMES_SMTP")}
     done = outcomes("remind", "--db", str(demo_file), "--on", LATE, env=env)

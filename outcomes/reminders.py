@@ -186,21 +186,37 @@ def _indicators(cur: duckdb.DuckDBPyConnection) -> list[tuple]:
     ).fetchall()
 
 
+# How far back a reminder lists the periods missing since an indicator's latest figure: a
+# year of months; an indicator silent for longer is a conversation, not a reminder.
+MISSING_BACK = 12
+
+
 def owed(
     cur: duckdb.DuckDBPyConnection, on: date, days: int = DEFAULT_DAYS, *, base: str
 ) -> dict[str, list[Owed]]:
-    """Every priority's returns overdue at ``on`` or due within ``days`` after it, by priority."""
+    """Every priority's returns overdue at ``on`` (each period fallen due since the indicator's
+    latest figure) or due within ``days`` after it, by priority."""
     sent = set(
         cur.execute(
             "SELECT indicator_code, period FROM observation_current_detail WHERE area = 'all'"
         ).fetchall()
     )
+    latest = dict(
+        cur.execute(
+            "SELECT indicator_code, max(period_end) FROM observation_current_detail "
+            "WHERE area = 'all' GROUP BY indicator_code"
+        ).fetchall()
+    )
     found: dict[str, list[Owed]] = {}
     for pid, title, code, name, frequency, due_days in _indicators(cur):
-        kind = periods.FREQUENCY_KIND[frequency]
-        last = calendar.latest_due(kind, due_days, on)
-        candidates = [(last, True), (last.next(), False)]
-        for period, overdue in candidates:
+        last = calendar.latest_due(periods.FREQUENCY_KIND[frequency], due_days, on)
+        since = latest.get(code)
+        missing = [
+            (p, True)
+            for p in (last.previous(n) for n in range(MISSING_BACK))
+            if since is None or p.end > _as_date(since)
+        ][: 1 if since is None else MISSING_BACK]
+        for period, overdue in [*reversed(missing), (last.next(), False)]:
             due = calendar.due_date(period, due_days)
             if (code, period.code) in sent or (not overdue and due > on + timedelta(days=days)):
                 continue
@@ -209,6 +225,10 @@ def owed(
                 Owed(pid, title, code, name, period, due, overdue, returns_link(base, pid, quarter))
             )
     return found
+
+
+def _as_date(value: Any) -> date:
+    return date(value.year, value.month, value.day)
 
 
 def _leads(cur: duckdb.DuckDBPyConnection, email: str | None = None) -> list[tuple[str, str, str]]:

@@ -264,3 +264,20 @@ def test_the_approver_gets_one_email_of_submissions_waiting(waiting_for_approval
     assert "Sam Lead" in mail.get_body(("html",)).get_content()
     again = _remind(waiting_for_approval, mail_server.url, "--on", LATE)
     assert "0 reminders sent" in again.stdout
+
+
+def test_every_month_missing_since_the_latest_figure_is_listed(demo_store):
+    cur = demo_store.cursor()
+    on = date.today() + timedelta(days=100)
+    listed = [
+        o.period
+        for o in reminders.owed(cur, on, base=BASE)["street-violence"]
+        if o.indicator == "SV03" and o.overdue
+    ]
+    latest = cur.execute(
+        "SELECT max(period_end) FROM observation_current_detail "
+        "WHERE indicator_code = 'SV03' AND area = 'all'"
+    ).fetchone()[0]
+    assert len(listed) >= 3  # about three months of silence
+    assert listed[0].start > latest and all(b == a.next() for a, b in zip(listed, listed[1:]))
+    assert listed[-1].end < on

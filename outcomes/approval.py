@@ -22,7 +22,7 @@ import pandas as pd
 from loaders import periods
 from outcomes import wording
 from outcomes.errors import Refused
-from outcomes.people import NotPermitted, Person, normal_email, require, writes
+from outcomes.people import NotPermitted, Person, normal_email, priority_titles, require, writes
 from outcomes.store import audit, transaction
 
 PARTNERSHIP = "partnership"  # the scope of the partnership-wide rule
@@ -99,7 +99,7 @@ def set_rule(
             before={"required": before.required, "approver": before.approver_email},
             after={"required": required, "approver": email},
         )
-    where = "the partnership" if priority_id is None else priority_id
+    where = "the partnership" if priority_id is None else priority_titles(cur)[priority_id]
     if not required:
         return f"Returns for {where} count as soon as their lead confirms them."
     return f"Returns for {where} now wait for approval by {Rule(True, email).approver_words(cur)}."
@@ -154,11 +154,12 @@ def submissions(
     cur: duckdb.DuckDBPyConnection, *, state: str | None = None, submitted_by: str | None = None
 ) -> pd.DataFrame:
     """Every submission (newest first), or those in ``state``, or one lead's (by e-mail)."""
+    # Conditions joined here rather than "? IS NULL OR ...": PostgreSQL cannot type a bare NULL.
+    wanted = [(c, v) for c, v in (("s.state", state), ("s.submitted_by_email", submitted_by)) if v]
+    where = " AND ".join(f"{column} = ?" for column, _ in wanted) or "TRUE"
     return cur.execute(
-        _SUBMISSIONS
-        + " WHERE (? IS NULL OR s.state = ?) AND (? IS NULL OR s.submitted_by_email = ?)"
-        " ORDER BY s.submitted_at DESC, s.upload_id DESC, s.priority_id",
-        [state, state, submitted_by, submitted_by],
+        f"{_SUBMISSIONS} WHERE {where} ORDER BY s.submitted_at DESC, s.upload_id DESC, s.priority_id",
+        [v for _, v in wanted],
     ).df()
 
 

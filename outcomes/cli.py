@@ -12,7 +12,16 @@ from pathlib import Path
 import duckdb
 
 from loaders.problems import as_text
-from outcomes import board, cli_public, cli_remind, cli_statistics, framework, status, uploads
+from outcomes import (
+    board,
+    cli_public,
+    cli_remind,
+    cli_returns,
+    cli_statistics,
+    framework,
+    status,
+    uploads,
+)
 from outcomes.cli_common import (
     CommandError,
     DatabaseBusy,
@@ -507,6 +516,7 @@ def _add_pack(sub) -> None:
     )
     p.set_defaults(func=cmd_pack)
     cli_public.add_parser(sub, _db_argument)
+    cli_returns.add_parser(sub, _db_argument)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

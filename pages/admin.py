@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from loaders import periods
-from outcomes import people, public
+from outcomes import approval, people, public
 from outcomes.errors import Refused
 from ui import auth, data
 from ui import components as ui
@@ -164,3 +164,49 @@ if st.button(
             if switch_to
             else "The public view is now off: only people signed in see it, as a preview."
         )
+
+
+st.subheader("Approval of returns", divider="gray")
+# The same core function as `python -m outcomes approval on|off`.
+scope = st.selectbox(
+    "For",
+    [approval.PARTNERSHIP, *titles],
+    format_func=lambda s: "The whole partnership" if s == approval.PARTNERSHIP else titles[s],
+    key=f"approval_scope_{gen}",
+)
+rule = approval.rule(cursor(), scope)
+rule_words = (
+    f"wait for approval by {rule.approver_words(cursor())}"
+    if rule.required
+    else "count as soon as their lead confirms them"
+)
+st.markdown(f"Returns here **{ui.plain(rule_words)}**.")
+with st.form(key=f"approval_form_{gen}", border=False):
+    required = st.checkbox(
+        "A lead's return waits for approval before the board sees it",
+        value=rule.required,
+        key=f"approval_required_{gen}",
+    )
+    everyone = people.people(cursor(), include_removed=False)
+    emails = ["", *everyone["email"]]
+    names = dict(zip(everyone["email"], everyone["name"], strict=True))
+    approver = st.selectbox(
+        "Approved by",
+        emails,
+        index=emails.index(rule.approver_email) if rule.approver_email in emails else 0,
+        format_func=lambda e: names.get(e, "Any analyst") if e else "Any analyst",
+        key=f"approval_approver_{gen}",
+    )
+    if st.form_submit_button("Save the rule"):
+        try:
+            _done(
+                approval.set_rule(
+                    cursor(),
+                    required=required,
+                    priority_id=None if scope == approval.PARTNERSHIP else scope,
+                    approver_email=approver or None,
+                    by=person,
+                )
+            )
+        except Refused as err:
+            st.error(str(err))

@@ -80,7 +80,9 @@ def _figure_fields(rows, key: str) -> None:
         with st.container(border=True):
             st.markdown(f"**{ui.plain(r['label'])}**  \n{ui.plain(r['indicator'])}")
             facts = [
-                f"last figure {_number(r['previous_value'])}",
+                f"last figure {_number(r['previous_value'])}"
+                if _number(r["previous_value"]) != "none"
+                else "",
                 f"target {_number(r['target'])}" if _number(r["target"]) != "none" else "",
                 f"unit: {r['unit']}",
             ]
@@ -123,13 +125,13 @@ def _check_and_send(rows, pid: str, period: str, key: str) -> None:
             f"{wording.plural(n, 'problem')} to put right before this return can be sent. "
             "Nothing has been written."
         )
-        problems.show(prepared.errors)
+        problems.show(prepared.errors, place=problems.named)
     if prepared.warnings:
         st.warning(f"{wording.plural(len(prepared.warnings), 'warning')}: check each figure.")
-        problems.show(prepared.warnings)
+        problems.show(prepared.warnings, place=problems.named)
     infos = [p for p in prepared.problems if p.severity == "info"]
     if infos:
-        problems.notes(infos, wording.plural(len(infos), "note"))
+        problems.notes(infos, wording.plural(len(infos), "note"), place=problems.named)
     if prepared.errors:
         return
     if prepared.already_loaded is not None:
@@ -195,6 +197,13 @@ def _type_figures() -> None:
     )
     if period == due.period.code:
         (st.warning if due.overdue else st.info)(due.sentence)
+    sent = approval.submissions(cursor(), state="submitted", submitted_by=person.email)
+    if not sent[(sent["priority_id"] == pid) & (sent["period"] == period)].empty:
+        st.info(
+            "Your return for this quarter waits for approval; figures sent again go to the "
+            "approver too, and the latest counts once approved.",
+            icon=":material/hourglass_top:",
+        )
     rows = typed_returns.form_rows(cursor(), pid, period, person=person)
     if rows.empty:
         st.info("Nothing is due from this priority in that period.")

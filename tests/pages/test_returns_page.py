@@ -106,3 +106,21 @@ def test_a_link_to_a_priority_the_lead_does_not_report_on_says_so(due_db):
     assert "does not report on" in _said(at)
     # It still opens on their own priority's return.
     assert [t for t in at.text_input if t.label.startswith("Figure for SV01")]
+
+
+def test_an_administrator_names_an_approver_for_one_priority(fresh_db):
+    at = _open("admin@demo.example")
+    at.switch_page("pages/admin.py")
+    at.run()
+    assert "count as soon as their lead confirms them" in _said(at)
+    scope = next(s for s in at.selectbox if s.label == "For")
+    scope.set_value("street-violence").run()
+    next(c for c in at.checkbox if c.label.startswith("A lead's return waits")).check()
+    next(s for s in at.selectbox if s.label == "Approved by").set_value("board.member@demo.example")
+    next(b for b in at.button if b.label == "Save the rule").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "now wait for approval by Bea Board" in _said(at)
+    assert _query(fresh_db, "SELECT scope, required, approver_email FROM return_approval") == [
+        ("street-violence", True, "board.member@demo.example")
+    ]

@@ -7,6 +7,7 @@ says yes; each step is in the audit trail by person.
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -18,6 +19,7 @@ from outcomes.pack.snapshot import snapshot
 from outcomes.people import NotPermitted, Person
 from outcomes.public import public_snapshot
 from outcomes.template import write_template
+from tests.cli import outcomes
 from tests.returns import LEAD_EMAIL, LEAD_PRIORITY, approval_on, typed_figures
 
 # A slip in every field a lead types, and one good figure: what the checks must name.
@@ -263,3 +265,21 @@ def test_the_link_to_your_returns_survives_a_round_trip():
 
     assert typed_returns.read_period(unquote_plus(query["period"])).code == "2026/27 Q2"
     assert typed_returns.read_period("nonsense") is None
+
+
+def test_an_administrator_switches_approval_on_and_off_at_the_command_line(tmp_path, copy_demo):
+    db = str(copy_demo(tmp_path / "demo.duckdb"))
+    on = outcomes(
+        "approval", "on", "--priority", LEAD_PRIORITY, "--approver", "board.member@demo.example",
+        "--db", db,
+    )  # fmt: skip
+    assert on.returncode == 0, on.stderr
+    assert "now wait for approval by Bea Board" in on.stdout
+    status = outcomes("approval", "status", "--priority", LEAD_PRIORITY, "--json", "--db", db)
+    assert json.loads(status.stdout)["approver_email"] == "board.member@demo.example"
+    unknown = outcomes("approval", "on", "--approver", "nobody@x.org", "--db", db)
+    assert unknown.returncode != 0 and "not someone the partnership knows" in unknown.stderr
+    lead = outcomes("approval", "off", "--as", LEAD_EMAIL, "--db", db)
+    assert lead.returncode != 0 and "may not say whether returns need approval" in lead.stderr
+    off = outcomes("approval", "off", "--priority", LEAD_PRIORITY, "--db", db)
+    assert "count as soon as their lead confirms them" in off.stdout

@@ -16,6 +16,8 @@ from outcomes.people import Person
 from tests.browser.server import serve
 from tests.copies import written
 
+pytestmark = pytest.mark.browser
+
 LEAD = "street.violence.lead@demo.example"
 
 

@@ -30,7 +30,7 @@ from loaders import periods
 from loaders.periods import Period
 from outcomes import approval, calendar, mail, typed_returns, wording
 from outcomes.errors import Refused
-from outcomes.people import Person, find, writes
+from outcomes.people import Person, find, require, writes
 from outcomes.store import audit, insert_frame, transaction
 
 DEFAULT_DAYS = 7
@@ -438,6 +438,8 @@ def remind(
     """The daily run: every lead's reminder (only ``email``'s when given), sent and recorded;
     on a dry run only listed, with nothing sent and nothing recorded."""
     on = on or date.today()
+    if not dry_run:  # refused before a message goes out, not when recording it afterwards
+        require(by, "reminders.send")
     settings = None if dry_run else mail.settings(env)  # refused before anything is looked at
     reminders = plan(cur, on, days, base=base_url(env), email=email)
     if dry_run:

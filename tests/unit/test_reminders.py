@@ -131,6 +131,12 @@ def test_a_password_is_never_sent_in_the_clear(demo_file, mail_server):
     assert mail_server.messages == [] and _recorded(demo_file) == []
 
 
+def test_a_lead_may_not_send_reminders_and_nothing_goes_out(demo_file, mail_server):
+    done = _remind(demo_file, mail_server.url, "--on", LATE, "--as", LEAD)
+    assert done.returncode == 2 and "may not send reminders" in done.stderr
+    assert mail_server.messages == [] and _recorded(demo_file) == []
+
+
 def test_no_mail_server_set_is_refused_in_words(demo_file):
     env = {k: v for k, v in os.environ.items() if not k.startswith("OUTCOMES_SMTP")}
     done = outcomes("remind", "--db", str(demo_file), "--on", LATE, env=env)

@@ -53,6 +53,8 @@ def cmd_calendar(args: argparse.Namespace) -> int:
     try:
         cur = store.cursor()
         if args.reset:
+            if not args.person:
+                raise CommandError("--reset makes a new subscription address for --person EMAIL.")
             by = actor(args, cur)
             token = feeds.reset_token(cur, args.person, by=by)
             print(feeds.feed_url(reminders.base_url(), token))

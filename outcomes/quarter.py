@@ -38,11 +38,14 @@ def glance(cur: duckdb.DuckDBPyConnection, today: date | None = None) -> pd.Data
     )
     leads = _leads(cur)
     owed = _owed(cur, quarter)
-    in_force = set(
-        cur.execute(
-            "SELECT indicator_code, period FROM observation_current_detail WHERE area = 'all'"
+    # Each figure on show, with when the upload that brought it was sent.
+    in_force = {
+        (code, period): sent
+        for code, period, sent in cur.execute(
+            "SELECT d.indicator_code, d.period, u.uploaded_at FROM observation_current_detail d "
+            "JOIN upload u ON u.id = d.upload_id WHERE d.area = 'all'"
         ).fetchall()
-    )
+    }
     subs = approval.submissions(cur)
     records = []
     for pid, title in cur.execute(
@@ -66,7 +69,11 @@ def glance(cur: duckdb.DuckDBPyConnection, today: date | None = None) -> pd.Data
                 "leads": leads.get(pid, ""),
                 "figures_owed": len(wanted),
                 "figures_in": len(got),
-                "last_sent": None if latest is None else latest["submitted_at"],
+                "last_sent": max(
+                    [in_force[k] for k in got]
+                    + ([] if latest is None else [latest["submitted_at"].to_pydatetime()]),
+                    default=None,
+                ),
             }
         )
     return pd.DataFrame.from_records(records)

@@ -2,6 +2,8 @@
 uploaded return is), keeps a draft, and sees what became of what they sent; an approver approves
 or returns what waits for them; an analyst sees the quarter at a glance."""
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
@@ -197,6 +199,10 @@ def _type_figures() -> None:
     )
     if period == due.period.code:
         (st.warning if due.overdue else st.info)(due.sentence)
+    if periods.parse_code(period).end >= date.today():
+        # Its figures would be refused as not finished yet; say so rather than offer the boxes.
+        st.caption("Choose an earlier quarter to correct a figure already sent.")
+        return
     sent = approval.submissions(cursor(), state="submitted", submitted_by=person.email)
     if not sent[(sent["priority_id"] == pid) & (sent["period"] == period)].empty:
         st.info(
@@ -328,10 +334,17 @@ def _glance() -> None:
     )
 
 
-if person.may("returns.load"):
+# A lead comes for their own return; an analyst for what waits for them and the quarter as a
+# whole, and may type any priority's return below.
+if person.role == "lead":
     _type_figures()
     _sent()
-_approve()
-if person.role in ("analyst", "admin"):
-    _glance()
-    remind_control.remind_now(person)
+    _approve()
+else:
+    _approve()
+    if person.role in ("analyst", "admin"):
+        _glance()
+        remind_control.remind_now(person)
+    if person.may("returns.load"):
+        st.header("Type a priority's return", divider="gray")
+        _type_figures()

@@ -68,7 +68,7 @@ def test_the_dashboard_is_still_served_beside_it(feed_server):
 
 @pytest.mark.parametrize("size", [(1280, 720), (390, 844)], ids=["laptop", "phone"])
 def test_a_lead_makes_a_subscription_address_from_the_sidebar(
-    feed_server, page, demo_sign_in, size
+    feed_server, page, demo_sign_in, expect, size
 ):
     from tests.browser.conftest import _screenshot, _wait_for_app
 
@@ -81,11 +81,12 @@ def test_a_lead_makes_a_subscription_address_from_the_sidebar(
     demo_sign_in(page, "Sam Lead")
     popover = page.get_by_role("button", name="Your calendar", exact=True)
     popover.click()
-    assert page.get_by_role("button", name="Download your calendar (.ics)").is_visible()
+    expect(page.get_by_role("button", name="Download your calendar (.ics)")).to_be_visible()
     page.get_by_role("button", name=re.compile("subscription address")).click()
     _wait_for_app(page)
     if popover.get_attribute("aria-expanded") != "true":
         popover.click()
+    expect(page.get_by_test_id("stCode")).to_be_visible()
     address = page.get_by_test_id("stCode").inner_text().strip()
     _screenshot(page, f"calendar-subscription-{size[0]}", full_height=False)
     assert address.startswith("http") and "/calendar/" in address and address.endswith(".ics")

@@ -137,6 +137,24 @@ def hold(
     return held
 
 
+def waits(cur: duckdb.DuckDBPyConnection, upload_id: int | None) -> str | None:
+    """What the person who sent an upload reads when it waits for approval (None: it counts
+    now): "It waits for approval by an analyst; the board sees it once approved."."""
+    if upload_id is None:
+        return None
+    held = cur.execute(
+        "SELECT priority_id FROM return_submission WHERE upload_id = ? AND state = 'submitted' "
+        "ORDER BY priority_id",
+        [upload_id],
+    ).fetchall()
+    if not held:
+        return None
+    who = wording.join_and(
+        sorted({rule(cur, priority_id).approver_words(cur) for (priority_id,) in held})
+    )
+    return f"It waits for approval by {who}; the board sees it once approved."
+
+
 _SUBMISSIONS = """
     SELECT s.upload_id, s.priority_id, p.title AS priority, s.period, s.state, s.submitted_by,
            s.submitted_by_email, s.submitted_at, s.decided_by, s.decided_at, s.reason,

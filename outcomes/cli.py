@@ -13,6 +13,7 @@ import duckdb
 
 from loaders.problems import as_text
 from outcomes import (
+    approval,
     board,
     cli_public,
     cli_remind,
@@ -212,10 +213,12 @@ def cmd_load(args: argparse.Namespace) -> int:
             refused, results = str(err), [None] * len(prepared)
         # What each upload put before the board besides figures: its commentary and blockages.
         told = [uploads.upload_commentary(cur, r.upload_id if r else None) for r in results]
+        # Where the partnership asks for approval, a lead's return waits: said, not hidden.
+        waits = [approval.waits(cur, r.upload_id if r else None) for r in results]
     finally:
         store.close()
     report = []
-    for prep, result, notes in zip(prepared, results, told, strict=True):
+    for prep, result, notes, held in zip(prepared, results, told, waits, strict=True):
         entry = {
             "file": prep.file_name,
             "format": prep.source_format,
@@ -231,6 +234,7 @@ def cmd_load(args: argparse.Namespace) -> int:
                 "revised": result.rows_revised,
                 "unchanged": result.rows_unchanged,
                 "already_loaded_as": prep.already_loaded,
+                "waits_for_approval": held,
             }
         report.append(entry)
     if args.json:
@@ -265,6 +269,8 @@ def cmd_load(args: argparse.Namespace) -> int:
                 print(
                     f"  loaded as upload {result['upload_id']}: {result['new']} new, {result['revised']} revised, {result['unchanged']} unchanged"
                 )
+                if result["waits_for_approval"]:
+                    print(f"  {result['waits_for_approval']}")
             for line in uploads.commentary_lines(entry["commentary"]):
                 print(f"  commentary for the board: {line}")
     if refused:

@@ -218,13 +218,9 @@ def submit(
         f"Sent as upload {result.upload_id}: {result.rows_new} new, {result.rows_revised} "
         f"revised, {result.rows_unchanged} unchanged."
     )
-    held = cur.execute(
-        "SELECT count(*) FROM return_submission WHERE upload_id = ? AND state = 'submitted'",
-        [result.upload_id],
-    ).fetchone()[0]
+    held = approval.waits(cur, result.upload_id)
     if held:
-        who = approval.rule(cur, priority_id).approver_words(cur)
-        return f"{sent} It waits for approval by {who}; the board sees it once approved."
+        return f"{sent} {held}"
     return f"{sent} The board sees the figures now."
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from loaders import periods
-from outcomes import calendar, people, uploads, wording
+from outcomes import approval, calendar, people, uploads, wording
 from outcomes.errors import Refused
 from outcomes.template import TemplateError, write_template
 from ui import auth, data, markup, preview, problems
@@ -203,7 +203,11 @@ if uploaded is not None:
                 st.session_state["upload_flash"] = (
                     f"Loaded as upload {result.upload_id}: {result.rows_new} new, "
                     f"{result.rows_revised} revised, {result.rows_unchanged} unchanged "
-                    f"({uploaded.name}). The dashboard shows the new figures now."
+                    f"({uploaded.name}). "
+                    + (
+                        approval.waits(cursor(), result.upload_id)
+                        or "The dashboard shows the new figures now."
+                    )
                     if result.upload_id is not None
                     else f"Nothing to load: every figure in {uploaded.name} is one the "
                     "dashboard holds already, so no upload was recorded."

@@ -104,6 +104,9 @@ def test_a_lead_types_the_quarter_on_a_phone_and_the_board_sees_it_once_approved
     wait_for_app(approver, h1="Your returns")
     expect(approver.get_by_text(re.compile("the board sees its figures now"))).to_be_visible()
     screenshot(approver, "returns-approved-390x844")
+    approver.set_viewport_size({"width": 1280, "height": 720})
+    wait_for_app(approver, h1="Your returns")
+    screenshot(approver, "returns-approver-1280x720")
 
     page.goto(f"{base}/indicator?indicator=SV01")
     wait_for_app(page, h1=re.compile("SV01"))

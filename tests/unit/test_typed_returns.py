@@ -20,7 +20,15 @@ from outcomes.people import NotPermitted, Person
 from outcomes.public import public_snapshot
 from outcomes.template import write_template
 from tests.cli import outcomes
-from tests.returns import LEAD_EMAIL, LEAD_PRIORITY, approval_on, typed_figures
+from tests.copies import written
+from tests.returns import (
+    LEAD_EMAIL,
+    LEAD_PRIORITY,
+    approval_on,
+    filled_return,
+    typed_figures,
+    withhold_latest_quarter,
+)
 
 # A slip in every field a lead types, and one good figure: what the checks must name.
 SLIPS = {0: "abc", 1: "-5", 2: "12%"}
@@ -283,3 +291,20 @@ def test_an_administrator_switches_approval_on_and_off_at_the_command_line(tmp_p
     assert lead.returncode != 0 and "may not say whether returns need approval" in lead.stderr
     off = outcomes("approval", "off", "--priority", LEAD_PRIORITY, "--db", db)
     assert "count as soon as their lead confirms them" in off.stdout
+
+
+def test_a_lead_loading_at_the_command_line_is_told_the_return_waits(tmp_path, copy_demo):
+    db = copy_demo(tmp_path / "demo.duckdb")
+    path = tmp_path / "return.xlsx"
+
+    def prepare(cur) -> None:
+        approval_on(cur)
+        filled_return(cur, path, LEAD_PRIORITY, withhold_latest_quarter(cur))
+
+    written(db, prepare)
+    loaded = outcomes(
+        "load", str(path), "--as", LEAD_EMAIL, "--accept-warnings", "--json", "--db", str(db)
+    )
+    assert loaded.returncode == 0, loaded.stderr
+    result = json.loads(loaded.stdout)["files"][0]["result"]
+    assert "waits for approval by an analyst" in result["waits_for_approval"]

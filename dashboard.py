@@ -4,7 +4,7 @@ import streamlit as st
 
 from loaders import periods
 from outcomes.errors import Busy
-from ui import auth, components, data, pack_control, router
+from ui import auth, calendar_control, components, data, pack_control, router
 from ui import partnerships as partnership_choice
 from ui import public as public_view
 from ui.failures import shown_plainly
@@ -203,6 +203,7 @@ with shown_plainly():
         )
 
         pack_control.board_pack_popover()
+        calendar_control.your_calendar_popover(visitor.person)
         auth.sidebar(visitor)
 
     page.run()

@@ -18,6 +18,7 @@ from outcomes import (
     cli_common,
     cli_partnership,
     cli_public,
+    cli_remind,
     cli_returns,
     cli_statistics,
     framework,
@@ -503,6 +504,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_statistics.add_parsers(sub)
     cli_partnership.add_parsers(sub, _db_argument)
     add_user_commands(sub, _db_argument, _open)
+    cli_remind.add_parsers(sub, _db_argument)
     return parser
 
 

@@ -87,6 +87,12 @@ PERMISSIONS: dict[str, Permission] = {
     "partnerships.manage": Permission(
         "add partnerships or commissioners to the deployment", {"admin": ANY}
     ),
+    "reminders.send": Permission("send reminders", {"analyst": ANY, "admin": ANY}),
+    # Each person's own calendar subscription address (the write checks it is their own).
+    "calendar.subscribe": Permission(
+        "make a calendar subscription address",
+        {"board": ANY, "lead": ANY, "analyst": ANY, "admin": ANY, "commissioner": ANY},
+    ),
 }
 
 

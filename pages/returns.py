@@ -10,7 +10,7 @@ import streamlit as st
 from loaders import periods
 from outcomes import approval, quarter, typed_returns, uploads, wording
 from outcomes.errors import Refused
-from ui import auth, data, markup, preview, problems
+from ui import auth, data, markup, preview, problems, remind_control
 from ui import components as ui
 from ui.router import require_router
 from ui.state import cursor
@@ -344,6 +344,7 @@ else:
     _approve()
     if person.role in ("analyst", "admin"):
         _glance()
+        remind_control.remind_now(person)
     if person.may("returns.load"):
         st.header("Type a priority's return", divider="gray")
         _type_figures()

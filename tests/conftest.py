@@ -108,3 +108,12 @@ def force_db_file(tmp_path, force_built) -> Path:
     path = tmp_path / "force.duckdb"
     shutil.copyfile(force_built, path)
     return path
+
+
+@pytest.fixture
+def mail_server():
+    """A real SMTP server on localhost (``tests/mailbox.py``) for this test."""
+    from tests.mailbox import mailbox
+
+    with mailbox() as box:
+        yield box

@@ -42,12 +42,14 @@ def serve(
     port: int | None = None,
     secrets: Path | None = None,
     python: str = sys.executable,
+    script: str = "dashboard.py",
 ) -> Iterator[str]:
     """Start ``streamlit run dashboard.py`` on ``db`` and yield its base URL; stop it after.
 
     ``secrets`` is a secrets.toml for this server alone (sign-in tests); without it the server
     reads none, whatever the developer's own ``.streamlit/secrets.toml`` says. ``python`` is the
-    interpreter that serves it (the clean install's, tests/clean_venv.py, for one test).
+    interpreter that serves it (the clean install's, tests/clean_venv.py, for one test);
+    ``script`` what ``streamlit run`` runs (serve.py: the dashboard with its calendar feed).
     A server that dies or never answers its health check fails the test with its own output.
     """
     port = port or free_port()
@@ -56,7 +58,7 @@ def serve(
     log_err = (work / "streamlit.stderr").open("w")
     proc = subprocess.Popen(
         [
-            python, "-m", "streamlit", "run", str(REPO / "dashboard.py"),
+            python, "-m", "streamlit", "run", str(REPO / script),
             "--server.port", str(port), "--server.headless", "true",
             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
             "--secrets.files", str(secrets or work / "no-secrets.toml"),

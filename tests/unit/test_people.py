@@ -20,15 +20,18 @@ import pytest
 from openpyxl import load_workbook
 
 import outcomes
+from loaders import periods
 from outcomes import (
     approval,
     blockages,
     demo,
+    feeds,
     framework,
     meetings,
     observations,
     partnerships,
     people,
+    reminders,
     statistics,
     typed_returns,
     uploads,
@@ -380,6 +383,41 @@ RECIPES["outcomes.statistics.recalculate_limits"] = [
             cur, "SV03", by=by, reason="The service changed in May."
         ),
     )
+]
+
+
+# Reminders (issue 20): a reminder the mail server accepted, recorded; a calendar subscription
+# address, made by the person it is for.
+RECIPES["outcomes.reminders.record_sent"] = [
+    (
+        "reminders.send",
+        lambda cur, by, tmp: reminders.record_sent(
+            cur,
+            reminders.Reminder(
+                "street.violence.lead@demo.example",
+                "Sam",
+                (
+                    reminders.Owed(
+                        LEAD_PRIORITY,
+                        "Street violence",
+                        _indicator(cur, LEAD_PRIORITY),
+                        "",
+                        periods.quarter(2026, 2),
+                        date(2026, 11, 14),
+                        True,
+                        "",
+                    ),
+                ),
+                "",
+                "Safer Plymouth",
+                date(2026, 12, 7),
+            ),
+            by=by,
+        ),
+    )
+]
+RECIPES["outcomes.feeds.reset_token"] = [
+    ("calendar.subscribe", lambda cur, by, tmp: feeds.reset_token(cur, by.email, by=by))
 ]
 
 

@@ -238,37 +238,37 @@ _RETURN = {
     ),
     "unknown-indicator": Check(
         E,
-        "'{value}' is not an indicator code in the framework.",
+        "'{indicator}' is not an indicator code in the framework.{hint}",
         "Unknown indicator",
         "The row's indicator code is not in the framework.",
     ),
     "period-unreadable": Check(
         E,
-        "The period '{value}' cannot be read.",
+        "{indicator}: {reason}",
         "Unreadable period",
         "The period cannot be read as a period of the indicator's frequency.",
     ),
     "period-wrong-frequency": Check(
         E,
-        "The period does not match how often the indicator is reported.",
+        "{indicator}: {reason}",
         "Period of the wrong frequency",
         "The period is a month where the indicator is quarterly, or the like.",
     ),
     "period-future": Check(
         E,
-        "The period has not finished yet.",
+        "{indicator}: {period} has not finished yet (it ends {ends}); report it once it has.",
         "Period not finished",
         "A figure cannot be given for a period that has not ended.",
     ),
     "value-not-numeric": Check(
         E,
-        "The value '{value}' is not a number.",
+        "{label}: {reason}",
         "Value not a number",
         "The Value cell holds words, not a figure.",
     ),
     "value-out-of-range": Check(
         E,
-        "The value {value} is outside the possible range.",
+        "{label}: {reason}",
         "Value out of range",
         "The figure cannot be right for its unit (a percentage over 100, a count of 1e300).",
     ),
@@ -280,31 +280,35 @@ _RETURN = {
     ),
     "unknown-area": Check(
         E,
-        "The area '{value}' is not one of the partnership's areas.",
+        "{indicator}: area '{value}' is not one of the partnership's areas ({areas}); "
+        "leave it blank for the whole partnership.",
         "Unknown area",
         "The area is not one the framework lists.",
     ),
     "area-not-reported": Check(
         E,
-        "The indicator is reported for the whole partnership only.",
+        "{indicator} is reported for the whole partnership only: leave the Area blank.",
         "Area not reported",
         "An area figure was given for an indicator reported for the whole partnership only.",
     ),
     "blockage-invalid": Check(
         E,
-        "The blockage column takes Y or N, not '{value}'.",
+        "{indicator}: the blockage column takes Y or N, not '{value}'.",
         "Blockage not Y or N",
         "The Blockage column says whether something stands in the way: Y or N.",
     ),
     "no-figure": Check(
         I,
-        "No figure was given, so no figure is recorded for this row.",
+        "{label}: no figure given, so nothing is recorded for it.",
         "No figure",
         "The row says n/a or leaves the figure blank; nothing is recorded.",
+        wordings={
+            "kept": "{label}: no figure given, so no figure is recorded; its {kept} {verb} kept."
+        },
     ),
     "value-read-as-percent": Check(
         I,
-        "A fraction in a percentage cell was read as a percentage.",
+        "{label}: {reason}",
         "Fraction read as a percentage",
         "0.42 in a percentage cell is read as 42%.",
     ),
@@ -344,13 +348,15 @@ _RETURN = {
     ),
     "computed-indicator": Check(
         E,
-        "The indicator is computed from public data, not typed.",
+        "{indicator} is computed from public data, not typed: loading the public files works "
+        "it out. Leave its Value blank.",
         "Computed indicator",
         "The indicator's figures come from public data; a return cannot give them.",
     ),
     "commentary-too-long": Check(
         E,
-        "The commentary is longer than the limit.",
+        "{label}: the commentary is {length} characters; the limit is {most}. Shorten it to "
+        "the story the board needs and send the rest to the board's officer.",
         "Commentary too long",
         "The commentary is longer than commentary may be.",
     ),

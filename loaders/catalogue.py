@@ -333,12 +333,6 @@ _RETURN = {
         "Revises a figure the board saw",
         "The figure was already shown to the board at a meeting.",
     ),
-    "nothing-readable": Check(
-        E,
-        "Nothing in the file could be read as figures.",
-        "Nothing readable",
-        "No row of the file could be read as figures.",
-    ),
     "no-figures": Check(
         E,
         "This return has no figures in it: type each figure in the Value column (or n/a with "
@@ -372,58 +366,116 @@ _RETURN = {
 _PUBLIC = {
     "file-skipped": Check(
         I,
-        "The file could not be read as this kind of public data.",
+        "{file}: could not be read as a workbook; file skipped",
         "File skipped",
         "A file of public data was passed over; the others are read.",
+        wordings={
+            "workbook": "{file}: could not be read as a workbook ({reason}); file skipped",
+            "ons-sheets": "{file}: no sheets named 'Table C1', 'Table C2', ...; sheets found: "
+            "{sheets}",
+            "csv": "{file}: could not be read as a CSV file ({reason}); file skipped",
+            "empty": "{file}: the file is empty; nothing read",
+            "fingertips": "{file}: not a Fingertips indicator export (missing columns: "
+            "{columns}); file skipped",
+        },
     ),
     "sheet-skipped": Check(
-        I, "Sheet {sheet} was skipped.", "Sheet skipped", "A sheet the layout does not read."
+        I,
+        "{where}: no column for {columns}; sheet skipped",
+        "Sheet skipped",
+        "A sheet the layout cannot read: no header, a title that does not say what or when.",
+        wordings={
+            "no-code-column": "{where}: no 'Community Safety Partnership code' column on row "
+            "{header_row} or above; sheet skipped",
+            "title": "{where}: title {title} does not say {unsaid} (expected e.g. 'Number of "
+            "... crimes ..., year ending December 2022'); sheet skipped",
+        },
     ),
     "header-moved": Check(
         I,
-        "The header is not on the row the layout expects; read from there.",
+        "{where}: header found on row {row}, not row {expected} as in the December 2022 "
+        "edition; read from there",
         "Header moved",
         "The header was found on another row than the layout expects.",
     ),
     "column-ignored": Check(
-        I, "Column {column} was ignored.", "Column ignored", "A column the layout does not read."
+        I,
+        "{where}: column {header} repeats {canonical}; the second one was ignored",
+        "Column ignored",
+        "A column that repeats another was left unread.",
+        wordings={
+            "both": "{where}: columns {first} and {header} both give {series}; the second was "
+            "ignored",
+        },
     ),
-    "row-skipped": Check(I, "Row {row} was skipped.", "Row skipped", "A row the layout skips."),
+    "row-skipped": Check(
+        I,
+        "{here}: {fields} fields where the header has {expected}; row skipped",
+        "Row skipped",
+        "A row the layout cannot read, or a row that is not one area.",
+        wordings={
+            "no-key": "{here}: no {column}; row skipped",
+            "unassigned": "{here}: {name} carries CSP code {csp_code}, but an 'Unassigned' row is "
+            "not a CSP; row skipped",
+            "no-csp-code": "{here}: {name} ({force}) has no CSP code; row skipped",
+            "not-csp-code": "{here}: the CSP code column says {csp_code} for {name}{authority}, not a "
+            "CSP code; row skipped",
+            "code-twice": "{where}: CSP code {value} is given to {rows}; all these rows skipped",
+        },
+    ),
     "cell-not-a-figure": Check(
         I,
-        "The cell '{value}' is not a figure; it was left empty.",
+        "{here}: {column} {text} is not a number; left empty",
         "Cell not a figure",
         "A cell of public data holds words, not a figure; it is left empty.",
+        wordings={"ons": "{here} ({name}), column {header}: {fault}"},
     ),
     "codes-disagree": Check(
         I,
-        "The sheets give an area different codes or names.",
+        "{file}: CSP {name} ({force}) has different codes in different sheets ({given}); its "
+        "figures are loaded under the code each sheet gives",
         "Codes disagree",
         "Two sheets name one area differently.",
+        wordings={
+            "names": "{file}: CSP code {value} names different CSPs in different sheets "
+            "({given}); its figures are loaded as each sheet gives them",
+        },
     ),
     "values-clash": Check(
         I,
-        "Some values share a series, period and area with another.",
+        "{file}: {count} rows share a series, period and area with another (first: {first}); "
+        "all are kept",
         "Values clash",
         "Two values claim the same series, period and area.",
+        wordings={
+            "sheets": "{file}: {count} values share a series, period and area with another "
+            "(first: {first}); two sheets may hold the same table",
+        },
     ),
     "period-unsupported": Check(
         I,
-        "The time period '{value}' is not supported.",
+        "{file}: time period {text} is not supported (expected {wanted}); {skipped} skipped",
         "Period not supported",
         "A time period the dashboard does not read.",
     ),
     "not-police-uk-file": Check(
         E,
-        "The file is not a police.uk street-level file.",
+        "{file}: not a police.uk street-level file ({columns}); file skipped",
         "Not a police.uk file",
-        "The file lacks the columns of a police.uk street-level file.",
+        "The file lacks the columns of a police.uk street-level file, or has others.",
     ),
     "month-unreadable": Check(
         E,
-        "The month '{value}' is not a month (expected YYYY-MM).",
+        "{file} line {row}: Month {month} is not a month (expected YYYY-MM); row skipped",
         "Unreadable month",
         "A police.uk month must be written YYYY-MM.",
+    ),
+    "nothing-readable": Check(
+        E,
+        "Nothing in {file} could be read as {kind} figures: check it is the right file, and "
+        "the notes above.",
+        "Nothing readable",
+        "No row of the file could be read as figures.",
     ),
 }
 

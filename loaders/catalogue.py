@@ -577,6 +577,8 @@ _FRAMEWORK = {
         "The framework file is not one the dashboard reads, or lacks a part.",
         wordings={
             "yaml": "not valid YAML: {reason}",
+            "mapping": "the file should be a mapping with partnership, partners, tiers, areas "
+            "and priorities",
             "sections": "missing section(s): {sections}",
             "sheets": "missing sheet(s): {sheets}; export a framework to see the layout",
             "suffix": "'{suffix}' files are not supported: use .yaml or .xlsx",
@@ -588,9 +590,22 @@ _FRAMEWORK = {
 _ACTIONS = {
     "action-invalid": Check(
         E,
-        "The action on row {row} cannot be saved.",
+        "{reason}",
         "Action cannot be saved",
-        "A row of the actions log breaks a rule of the actions log.",
+        "A row of the actions log breaks a rule of an action (its reason is the refusal "
+        "saving that one action would meet).",
+    ),
+    "action-repeated": Check(
+        E,
+        "action {value} appears on more than one row (rows {rows}): keep one row per action.",
+        "Action on two rows",
+        "One action's reference is used by more than one row of the same import.",
+    ),
+    "action-columns": Check(
+        E,
+        "The Actions sheet is missing column(s): {columns} (export the log to see the layout).",
+        "Actions sheet lacks columns",
+        "The actions log lacks a column every action needs; nothing is imported.",
     ),
 }
 

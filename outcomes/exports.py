@@ -137,10 +137,8 @@ def framework_from_upload(
     allowed = (".xlsx", ".yaml", ".yml")
     suffix = Path(file_name).suffix.lower()
     if suffix not in allowed:
-        raise framework.FrameworkError(
-            [f"'{suffix or file_name}' files are not a framework: send the .xlsx or .yaml"],
-            file_name,
-        )
+        not_one = framework.fault("framework-file", "not-a-framework", suffix=suffix or file_name)
+        raise framework.FrameworkError([not_one], file_name)
     if len(content) > files.LIMITS.file_bytes:
         raise framework.FrameworkError([files.oversize_problem(file_name, len(content))], file_name)
     with tempfile.TemporaryDirectory(prefix="outcomes-framework-") as folder:

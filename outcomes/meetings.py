@@ -579,9 +579,8 @@ def _repeated_references(frame: pd.DataFrame, file: str) -> list[Problem]:
             numbers = ", ".join(str(i + 2) for i in rows)
             problems += [
                 problem(
-                    "action-invalid",
-                    f"action {ref} appears on more than one row (rows {numbers}): "
-                    "keep one row per action.",
+                    "action-repeated",
+                    rows=numbers,
                     file=file,
                     sheet="Actions",
                     row=i + 2,
@@ -606,9 +605,7 @@ def import_actions(cur: duckdb.DuckDBPyConnection, path, *, by: Person) -> dict[
     frame = tables["Actions"]
     missing = [c for c in ("reference", "text", "owner") if c not in frame.columns]
     if missing:
-        raise MeetingError(
-            f"The Actions sheet is missing column(s): {', '.join(missing)} (export the log to see the layout)."
-        )
+        raise MeetingError.worded("action-columns", columns=", ".join(missing))
     counts = {"added": 0, "changed": 0, "unchanged": 0}
     problems = list(faults)
     problems += _repeated_references(frame, name)
@@ -632,7 +629,7 @@ def import_actions(cur: duckdb.DuckDBPyConnection, path, *, by: Person) -> dict[
                 counts[outcome] += 1
             except MeetingError as err:
                 problems.append(
-                    problem("action-invalid", str(err), file=name, sheet="Actions", row=number)
+                    problem("action-invalid", file=name, sheet="Actions", row=number, reason=err)
                 )
         if problems:
             raise MeetingError(f"{IMPORT_REFUSED}\n{as_text(problems)}", problems)

@@ -5,7 +5,7 @@ That one declaration drives validation, the DuckDB import, the xlsx export and t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -237,15 +237,28 @@ REPLACED_WHOLE = (
 )
 
 
+def fault(code: str, wording: str | None = None, **facts: Any) -> Problem:
+    """A problem the framework's checks found, worded by the catalogue; the file it is in is
+    named when the :class:`FrameworkError` listing it is raised."""
+    return problem(code, file="", wording=wording, **facts)
+
+
 class FrameworkError(Refused, ValueError):
     """Every problem found in a framework file, listed together."""
 
+    code = "framework-invalid"
+
     def __init__(self, problems: list[str | Problem], source: str = "framework"):
         # The checks say where in their sentence (a table and its key); the file is the source.
+        # A plain sentence is still taken from callers not yet moved to the catalogue.
         found = [
-            p if isinstance(p, Problem) else problem("framework-invalid", p, file=source)
+            (replace(p, file=source) if not p.file else p)
+            if isinstance(p, Problem)
+            else problem("framework-invalid", p, file=source)
             for p in problems
         ]
+        if found and found[0].code != "framework-invalid":
+            self.code = found[0].code
         self.source = source
         super().__init__(f"{source}: {len(found)} problem(s) to fix:\n{as_text(found)}", found)
 

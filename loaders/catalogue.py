@@ -625,9 +625,11 @@ _REFUSALS = {
         "Not permitted",
         "The person's role does not allow what they asked (outcomes.people.PERMISSIONS).",
         wordings={
-            "unknown": "{who} is not known to this dashboard, so may not {action}.",
-            "role": "{who} is {role} and may not {action}.",
-            "priority": "{who} may {action} only for their own priorities, not {priority}.",
+            "role": "{who} is {role} and may not {action}. {who_may}",
+            "priority": "{who} is the priority lead for {theirs} and may not {action} for "
+            "{outside}.",
+            "upload": "{who} is {role} and may {action} only if they loaded it; this one was "
+            "loaded by {owner}.",
         },
     ),
     "period-invalid": Check(

@@ -57,6 +57,8 @@ XLSX_ROWS = 1_048_575
 class ExportRefused(Refused):
     """A download that cannot be made, with the reason in plain words."""
 
+    code = "export-refused"
+
 
 def views(cur: duckdb.DuckDBPyConnection) -> list[str]:
     """The database's own views, those for analysts first.

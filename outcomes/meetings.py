@@ -35,6 +35,8 @@ COMMENTARY_MAX_CHARS = 2_000
 class MeetingError(Refused, ValueError):
     """A request the board's records cannot take, in plain English."""
 
+    code = "meeting-refused"
+
 
 # The first line of an actions import refused; the problems follow, one a row.
 IMPORT_REFUSED = "Nothing was imported. Fix these rows:"

@@ -79,6 +79,8 @@ PERMISSIONS: dict[str, Permission] = {
 class NotPermitted(Refused):
     """The person acting may not do this; nothing was written."""
 
+    code = "not-permitted"
+
 
 @dataclass(frozen=True)
 class Person:
@@ -157,28 +159,41 @@ def require(
     """
     permission = PERMISSIONS[action]
     if not isinstance(by, Person):
-        raise NotPermitted(f"Sign in first: only a signed-in person may {permission.words}.")
+        raise NotPermitted.worded("not-permitted", action=permission.words)
     scope = permission.roles.get(by.role)
+    role = _a(ROLE_WORDS[by.role])
     if scope is None:
-        raise NotPermitted(
-            f"{by.name} is {_a(ROLE_WORDS[by.role])} and may not {permission.words}. "
-            f"{who_may(action)}"
+        raise NotPermitted.worded(
+            "not-permitted",
+            "role",
+            who=by.name,
+            role=role,
+            action=permission.words,
+            who_may=who_may(action),
         )
     if scope == OWN_PRIORITIES:
         outside = sorted(set(priorities) - by.priorities)
         if outside:
             named = titles or {}
             theirs = "; ".join(sorted(named.get(p, p) for p in by.priorities))
-            raise NotPermitted(
-                f"{by.name} is the priority lead for {theirs or 'no priority yet'} and may not "
-                f"{permission.words} for {'; '.join(named.get(p, p) for p in outside)}."
+            raise NotPermitted.worded(
+                "not-permitted",
+                "priority",
+                who=by.name,
+                theirs=theirs or "no priority yet",
+                action=permission.words,
+                outside="; ".join(named.get(p, p) for p in outside),
             )
     if scope == OWN_UPLOADS and upload is not None:
         owner_email, owner_name = upload
         if not by.email or (owner_email or "").strip().lower() != by.email:
-            raise NotPermitted(
-                f"{by.name} is {_a(ROLE_WORDS[by.role])} and may {permission.words} only if they "
-                f"loaded it; this one was loaded by {owner_name}."
+            raise NotPermitted.worded(
+                "not-permitted",
+                "upload",
+                who=by.name,
+                role=role,
+                action=permission.words,
+                owner=owner_name,
             )
 
 

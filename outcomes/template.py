@@ -89,6 +89,8 @@ _KIND_WORD = {"month": "monthly", "quarter": "quarterly", "year": "annual"}
 class TemplateError(Refused, ValueError):
     """What is wrong with a template request, in plain English (str(e) is the message)."""
 
+    code = "template-refused"
+
 
 def periods_due(frequency: str, return_period: periods.Period) -> list[periods.Period]:
     """The periods of an indicator reported ``frequency`` that are due in ``return_period``.

@@ -4,6 +4,7 @@ against the benchmark and the comparator group (caterpillar chart, funnel plot, 
 import streamlit as st
 
 from outcomes import compare, statcharts, statistics, wording
+from outcomes.errors import Refused
 from ui import components as ui
 from ui import data, markup
 from ui import statistics as ui_statistics
@@ -25,7 +26,7 @@ def _comparison(data_version: int, code: str, period: str | None, group: str | N
     try:
         result = statistics.compare_code(cursor(), code, period=period, group=group,
                                          polarity=polarity)  # fmt: skip
-    except statistics.ComparisonError as err:
+    except Refused as err:
         return None, str(err)
     return result, None
 

@@ -13,6 +13,7 @@ import streamlit as st
 from markupsafe import Markup
 
 from outcomes import status, wording
+from outcomes.errors import Refused
 from outcomes.status import STATUSES
 from ui.markup import badge, plain, render
 
@@ -180,7 +181,7 @@ def pack_download(key: str, noun: str, build, *, day: str | None = None) -> None
         with st.spinner("Drawing the charts and laying out the pack…"):
             try:
                 st.session_state[f"{key}_ready"] = (asked, build(kind))
-            except ValueError as err:  # PackError: e.g. Chromium missing for the charts
+            except Refused as err:  # e.g. Chromium missing for the charts
                 st.error(str(err))
     ready = st.session_state.get(f"{key}_ready")
     if ready and ready[0] == asked:

@@ -49,6 +49,8 @@ class Prepared:
 class UploadRefused(Refused):
     """Commit refused; ``problems`` says why (nothing was written)."""
 
+    code = "upload-refused"
+
 
 def summary_words(key: str, value: Any) -> str:
     """One fact of a file's summary as words.

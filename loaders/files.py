@@ -175,10 +175,13 @@ def _grow(facts: SheetFacts, rows: int, columns: int, file: str) -> None:
 
 def _too_many(file: str, facts: SheetFacts, what: str, found: int, limit: int) -> FileRefused:
     """Refused as soon as the sheet's XML reaches past a limit: what it reached so far."""
-    code = {"rows": "too-many-rows", "columns": "too-many-columns", "cells": "too-many-cells"}
     return refuse(
         file,
-        code[what],
+        "too-many-rows"
+        if what == "rows"
+        else "too-many-columns"
+        if what == "columns"
+        else "too-many-cells",
         sheet=facts.name,
         wording=None if what == "cells" else "sheet",
         found=f"{found:,}",

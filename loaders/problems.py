@@ -68,8 +68,8 @@ def worded(code: str, wording: str | None = None, **facts: Any) -> str:
 
     >>> worded("missing-column", column="Period")
     'The return has no Period column.'
-    >>> worded("not-permitted", "role", who="Sam", role="a board member", action="load returns")
-    'Sam is a board member and may not load returns.'
+    >>> worded("not-permitted", action="load returns")
+    'Sign in first: only a signed-in person may load returns.'
     """
     check = CATALOGUE.get(code)
     if check is None:

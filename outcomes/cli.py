@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 
 from loaders.problems import as_text
-from outcomes import board, cli_public, cli_statistics, framework, status, uploads
+from outcomes import board, cli_problems, cli_public, cli_statistics, framework, status, uploads
 from outcomes.cli_common import (
     CommandError,
     DatabaseBusy,
@@ -469,6 +469,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_pack(sub)
     cli_statistics.add_parsers(sub)
+    cli_problems.add_parser(sub)
     add_user_commands(sub, _db_argument, _open)
     return parser
 

@@ -295,22 +295,6 @@ def rate_points(frame: pd.DataFrame, ind: dict[str, Any]) -> pd.DataFrame:
     return frame
 
 
-def areas_latest(cur: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
-    """The latest period's figure for each area of an indicator reported by area."""
-    return cur.execute(
-        """
-        WITH latest AS (
-            SELECT max(period_start) AS start FROM observation_current_detail
-            WHERE indicator_code = ? AND area <> 'all')
-        SELECT a.name AS area, d.period, d.value
-        FROM observation_current_detail d JOIN area a ON a.code = d.area, latest
-        WHERE d.indicator_code = ? AND d.area <> 'all' AND d.period_start = latest.start
-        ORDER BY a.sort_order
-        """,
-        [code, code],
-    ).df()
-
-
 def area_history(cur: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
     return cur.execute(
         """

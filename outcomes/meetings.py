@@ -271,14 +271,6 @@ def latest_commentary(
     return first_row(frame)
 
 
-def commentary_history(cur: duckdb.DuckDBPyConnection, indicator_code: str) -> pd.DataFrame:
-    return cur.execute(
-        "SELECT period, narrative, actions_taken, blockage, status_override, override_reason, author, created_at "
-        "FROM commentary_live WHERE indicator_code = ? ORDER BY created_at DESC, id DESC",
-        [indicator_code],
-    ).df()
-
-
 # ---------------------------------------------------------------------------------------------
 # Actions
 

@@ -42,9 +42,6 @@ class Prepared:
         separators ("36,367 rows read · sheet: Return · headers on row 3")."""
         return " · ".join(summary_words(k, v) for k, v in self.summary.items())
 
-    def can_commit(self, accept_warnings: bool = False) -> bool:
-        return not self.errors and (accept_warnings or not self.warnings)
-
 
 class UploadRefused(Refused):
     """Commit refused; ``problems`` says why (nothing was written)."""

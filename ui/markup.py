@@ -146,6 +146,25 @@ def _environment(markdown: bool) -> Environment:
     return env
 
 
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+@cache
+def _static(name: str) -> Markup:
+    """A stylesheet or script of ``ui/static``: the product's own file, never typed text."""
+    return Markup((STATIC / name).read_text(encoding="utf-8"))
+
+
+def stylesheet(*names: str) -> Markup:
+    """The ``ui/static`` stylesheets ``names``, as one <style> element a page can load."""
+    return render("static_style.html", sheets=[_static(n) for n in names])
+
+
+def script(name: str, **globals: Any) -> Markup:
+    """The ``ui/static`` script ``name``, after setting the window globals it reads (JSON)."""
+    return render("static_script.html", code=_static(name), globals=globals)
+
+
 def render(name: str, *, markdown: bool = False, **context: Any) -> Markup:
     """Fill ``ui/templates/<name>``; ``markdown=True`` when it goes through ``st.markdown``."""
     out = _environment(markdown).get_template(name).render(**context)

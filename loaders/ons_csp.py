@@ -488,43 +488,24 @@ def _csp_rows(
         line = int(index) + 1
         code, name = _text(row, ids["csp_code"]), _text(row, ids["csp_name"])
         force = _text(row, ids.get("force_name"))
-        here, cell = f"{where} row {line}", {"sheet": sheet_name, "row": line}
+        # The facts every skipped row's note may name, and its place.
+        facts = {"here": f"{where} row {line}", "name": repr(name), "csp_code": repr(code)}
+        cell = {"sheet": sheet_name, "row": line, "value": code or None}
         if name.casefold().startswith("unassigned"):
             reading.skipped[_SKIP_UNASSIGNED] += 1
             if code:
-                reading.note(
-                    "row-skipped",
-                    wording="unassigned",
-                    value=code,
-                    here=here,
-                    name=repr(name),
-                    csp_code=repr(code),
-                    **cell,
-                )
+                reading.note("row-skipped", wording="unassigned", **facts, **cell)
         elif not code and not name:
             reading.skipped[_SKIP_FORCE] += 1
         elif not code:
             reading.skipped[_SKIP_NO_CODE] += 1
-            reading.note(
-                "row-skipped",
-                wording="no-csp-code",
-                here=here,
-                name=repr(name),
-                force=force,
-                **cell,
-            )
+            reading.note("row-skipped", wording="no-csp-code", force=force, **facts, **cell)
         elif not _GSS_CODE.fullmatch(code):
             reading.skipped[_SKIP_NOT_A_CODE] += 1
             la = _text(row, ids.get("la_code"))
+            authority = f" (local authority {la})" if la else ""
             reading.note(
-                "row-skipped",
-                wording="not-csp-code",
-                value=code,
-                here=here,
-                csp_code=repr(code),
-                name=repr(name),
-                authority=f" (local authority {la})" if la else "",
-                **cell,
+                "row-skipped", wording="not-csp-code", authority=authority, **facts, **cell
             )
         else:
             kept.append((line, row, code))

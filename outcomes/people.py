@@ -161,40 +161,23 @@ def require(
     if not isinstance(by, Person):
         raise NotPermitted.worded("not-permitted", action=permission.words)
     scope = permission.roles.get(by.role)
-    role = _a(ROLE_WORDS[by.role])
+    facts = {"who": by.name, "role": _a(ROLE_WORDS[by.role]), "action": permission.words}
     if scope is None:
-        raise NotPermitted.worded(
-            "not-permitted",
-            "role",
-            who=by.name,
-            role=role,
-            action=permission.words,
-            who_may=who_may(action),
-        )
+        raise NotPermitted.worded("not-permitted", "role", who_may=who_may(action), **facts)
     if scope == OWN_PRIORITIES:
         outside = sorted(set(priorities) - by.priorities)
         if outside:
             named = titles or {}
             theirs = "; ".join(sorted(named.get(p, p) for p in by.priorities))
+            outside = "; ".join(named.get(p, p) for p in outside)
+            theirs = theirs or "no priority yet"
             raise NotPermitted.worded(
-                "not-permitted",
-                "priority",
-                who=by.name,
-                theirs=theirs or "no priority yet",
-                action=permission.words,
-                outside="; ".join(named.get(p, p) for p in outside),
+                "not-permitted", "priority", theirs=theirs, outside=outside, **facts
             )
     if scope == OWN_UPLOADS and upload is not None:
         owner_email, owner_name = upload
         if not by.email or (owner_email or "").strip().lower() != by.email:
-            raise NotPermitted.worded(
-                "not-permitted",
-                "upload",
-                who=by.name,
-                role=role,
-                action=permission.words,
-                owner=owner_name,
-            )
+            raise NotPermitted.worded("not-permitted", "upload", owner=owner_name, **facts)
 
 
 def priority_titles(cur: duckdb.DuckDBPyConnection) -> dict[str, str]:

@@ -1,5 +1,5 @@
-/* Links in the pages' HTML (the agenda's "SV04", a priority card) are plain <a href> with
-   target="_self": followed by the browser, each is a new page load and a new Streamlit session,
+/* Links in the pages' HTML (the agenda's "SV04", a priority card) are plain links (an a
+   element with an href) with target="_self": followed by the browser, each is a new page load and a new Streamlit session,
    which forgets everything the tab held (the demo's "sign in as" among it). This listener
    follows a link to one of the app's own pages inside the session instead: it puts the address
    in the browser's history and tells Streamlit, which answers a history change (as for Back)

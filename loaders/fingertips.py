@@ -89,17 +89,9 @@ FINGERTIPS_COLUMNS = (
     "New data",
     "Compared to goal",
 )
-REQUIRED_COLUMNS = (
-    "Indicator ID",
-    "Indicator Name",
-    "Area Code",
-    "Sex",
-    "Age",
-    "Category Type",
-    "Category",
-    "Time period",
-    "Value",
-)
+# Those a row cannot be read without, in the export's own order.
+_NEEDED = "Indicator ID|Indicator Name|Area Code|Sex|Age|Category Type|Category|Time period|Value"
+REQUIRED_COLUMNS = tuple(c for c in FINGERTIPS_COLUMNS if c in _NEEDED.split("|"))
 # Columns the export leaves off the end of data rows while keeping them in the header.
 OPTIONAL_TRAILING_COLUMNS = ("Compared to goal",)
 # SeriesLoad column -> Fingertips column (all numbers).

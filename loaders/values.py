@@ -38,12 +38,9 @@ from loaders.layouts import MARKERS
 
 # An indicator's units, declared once: the framework allows these.
 UNITS = ("count", "percent", "rate_per_1000", "score")
-_UNIT_WORDS = {
-    "count": "a count",
-    "percent": "a percentage",
-    "rate_per_1000": "a rate per 1,000",
-    "score": "a score",
-}
+_UNIT_WORDS = dict(
+    zip(UNITS, ("a count", "a percentage", "a rate per 1,000", "a score"), strict=True)
+)
 
 _PLAIN = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:(?P<sep>[, ])\d{3})(?:(?P=sep)\d{3})*(?:\.\d+)?")

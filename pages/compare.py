@@ -47,14 +47,8 @@ if choices.empty:
     )
     st.stop()
 
-labels = dict(zip(choices["code"], choices["name"], strict=True))
-code = ui.choose(
-    "Indicator or series",
-    list(labels),
-    "code",
-    lambda c: f"{labels[c]} ({c})",
-    "pages/compare.py",
-)
+labels = {c: f"{name} ({c})" for c, name in zip(choices["code"], choices["name"], strict=True)}
+code = ui.choose("Indicator or series", list(labels), "code", labels.get, "pages/compare.py")
 group_names = list(dict.fromkeys(groups["group_name"]))
 cols = st.columns(3)
 group = cols[0].selectbox(

@@ -90,22 +90,12 @@ def test_since_the_last_meeting_lists_the_exceptions(demo_store):
 
 def test_an_override_needs_a_reason_and_both_statuses_are_kept(demo_store):
     cur = demo_store.cursor()
+    ro01 = ("RO01", D.moved("2024/25 Q4"))
+    overridden = {"by": acting("Head of Probation"), "status_override": "amber"}
     with pytest.raises(meetings.MeetingError, match="only be overridden with a reason"):
-        meetings.add_commentary(
-            cur,
-            "RO01",
-            D.moved("2024/25 Q4"),
-            by=acting("Head of Probation"),
-            status_override="amber",
-        )
-    meetings.add_commentary(
-        cur,
-        "RO01",
-        D.moved("2024/25 Q4"),
-        by=acting("Head of Probation"),
-        status_override="amber",
-        override_reason="Cohort doubled in size; the rate is not comparable",
-    )
+        meetings.add_commentary(cur, *ro01, **overridden)
+    why = "Cohort doubled in size; the rate is not comparable"
+    meetings.add_commentary(cur, *ro01, override_reason=why, **overridden)
     row = board.indicator_ratings(cur).set_index("indicator_code").loc["RO01"]
     assert (row["status"], row["status_override"], row["effective_status"]) == (
         "red",
@@ -408,9 +398,11 @@ def test_an_actions_import_reads_uk_dates_and_says_every_fault_of_a_row(demo_sto
     wb.save(out)
     with pytest.raises(meetings.MeetingError) as caught:
         meetings.import_actions(cur, out, by=acting("clerk"))
-    said = str(caught.value)
-    assert "An action needs the action's text (what is to be done) and an owner." in said
-    assert "Its status 'maybe' should be open or done." in said
-    assert "The due date '32/05/2026' is not a date: write it day first, as 31/05/2026" in said
-    assert "There is no priority 'nowhere': use one of " in said
-    assert "safety-in-homes (Safety in people's homes)" in said
+    said = [
+        "An action needs the action's text (what is to be done) and an owner.",
+        "Its status 'maybe' should be open or done.",
+        "The due date '32/05/2026' is not a date: write it day first, as 31/05/2026",
+        "There is no priority 'nowhere': use one of ",
+        "safety-in-homes (Safety in people's homes)",
+    ]
+    assert [s for s in said if s not in str(caught.value)] == []

@@ -232,15 +232,12 @@ def priority(cur: duckdb.DuckDBPyConnection, priority_id: str) -> dict[str, Any]
 
 
 def indicator(cur: duckdb.DuckDBPyConnection, code: str) -> dict[str, Any] | None:
-    return _one(
-        cur,
-        """
-        SELECT i.*, pr.title AS priority_title, pa.name AS source_name
-        FROM indicator i JOIN priority pr ON pr.id = i.priority_id JOIN partner pa ON pa.code = i.source_partner
-        WHERE i.code = ?
-        """,
-        code,
+    sql = (
+        "SELECT i.*, pr.title AS priority_title, pa.name AS source_name FROM indicator i "
+        "JOIN priority pr ON pr.id = i.priority_id JOIN partner pa ON pa.code = i.source_partner "
+        "WHERE i.code = ?"
     )
+    return _one(cur, sql, code)
 
 
 def indicator_choices(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -49,6 +49,30 @@ _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 _CURRENCY = re.compile(r"[£$€]")
 
 
+def missing(value: object) -> bool:
+    """The one rule for a value that is not there: None, NaN, pandas' NA or NaT.
+
+    >>> [missing(v) for v in (None, float("nan"), pd.NA, pd.NaT, "", 0, "n/a")]
+    [True, True, True, True, False, False, False]
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    try:
+        return bool(value != value)  # NaN is the one value not equal to itself
+    except (TypeError, ValueError):
+        return False
+
+
+def blank(value: object) -> bool:
+    """An empty cell as a person sees it: missing, or text of nothing but spaces (the
+    non-breaking and thin ones too).
+
+    >>> [blank(v) for v in (None, float("nan"), "  ", "\u00a0", "0", 0)]
+    [True, True, True, True, False, False]
+    """
+    return missing(value) or (isinstance(value, str) and not _SPACES.sub("", value))
+
+
 @dataclass(frozen=True)
 class Parsed:
     value: float | None
@@ -60,14 +84,7 @@ class Parsed:
 BLANK = Parsed(None, None, None)
 
 
-def _is_blank(raw: object) -> bool:
-    if raw is None:
-        return True
-    if isinstance(raw, float) and math.isnan(raw):
-        return True
-    if raw is pd.NA or raw is pd.NaT:
-        return True
-    return isinstance(raw, str) and not _SPACES.sub("", raw)
+_is_blank = blank
 
 
 def _percent_fraction(value: float, shown: str) -> Parsed:

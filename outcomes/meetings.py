@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from loaders import days, files, periods
+from loaders import days, files, periods, values
 from loaders.isolation import read_isolated
 from loaders.problems import FileRefused, Problem, as_text, problem
 from outcomes import spreadsheets, status, wording
@@ -344,11 +344,7 @@ def _action_row(cur, reference: str) -> dict[str, Any] | None:
     return first_row(frame)
 
 
-def _blank(value: Any) -> bool:
-    """None, NaN (pandas' empty cell) or only spaces."""
-    return (
-        value is None or (not isinstance(value, str) and pd.isna(value)) or not str(value).strip()
-    )
+_blank = values.blank  # one rule for an empty cell, the readers' own
 
 
 def _meeting_id(cur, meeting_date: Any) -> int | None:

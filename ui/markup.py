@@ -23,7 +23,7 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, Undefined
 from markupsafe import Markup
 
-from loaders import periods
+from loaders import periods, values
 from outcomes import agenda, blockages, board, status, wording
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -90,8 +90,7 @@ def short(text: Any, limit: int = 110, first_sentence: bool = True) -> str:
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
 
 
-def _missing(value: Any) -> bool:
-    return value is None or (not isinstance(value, str) and pd.isna(value))
+_missing = values.missing  # the one rule for a value that is not there
 
 
 def _text(value: Any, default: str = "") -> Any:

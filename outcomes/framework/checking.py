@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import math
 from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
 
-from loaders import periods
+from loaders import periods, values
 from loaders.problems import Problem
 from outcomes import suppression
 from outcomes.framework.tables import TABLES, Column, Framework, Table, fault
 
-
-def blank(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    if value is pd.NaT:
-        return True
-    return isinstance(value, str) and not value.strip()
+blank = values.blank  # one rule for an empty cell, the readers' own
 
 
 def _coerce_value(value: Any, column: Column) -> Any:

@@ -31,8 +31,13 @@ LEVEL_LABELS = {"outcome": "Outcome measure", "output": "Output PI"}
 FREQUENCY_LABELS = {"monthly": "Monthly", "quarterly": "Quarterly", "annual": "Annual"}
 
 
-def format_value(value: Any, unit: str, decimals: int = 0) -> str:
-    """A figure as the board reads it.
+def format_value(value: Any, unit: str, decimals: int = 0, *, trim: bool = False) -> str:
+    """A figure as the board reads it: the one figure formatter (pages, pack, command line).
+
+    ``trim`` drops the zeros a figure does not need (the command line's status table):
+
+    >>> format_value(12.5, "count", 2, trim=True), format_value(12.0, "count", 2, trim=True)
+    ('12.5', '12')
 
     >>> format_value(1234.0, "count")
     '1,234'
@@ -53,6 +58,8 @@ def format_value(value: Any, unit: str, decimals: int = 0) -> str:
     if value is None or pd.isna(value):
         return "–"
     text = f"{float(value):,.{int(decimals)}f}"
+    if trim and "." in text:
+        text = text.rstrip("0").rstrip(".")
     if unit == "percent":
         return f"{text}%"
     if unit == "rate_per_1000":

@@ -78,8 +78,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(header)
     print("-" * len(header))
     for r in rows:
-        value = "–" if r["value"] is None else f"{r['value']:,.2f}".rstrip("0").rstrip(".")
-        target = "–" if r["target"] is None else f"{r['target']:,.2f}".rstrip("0").rstrip(".")
+        value = board.format_value(r["value"], "count", 2, trim=True)
+        target = board.format_value(r["target"], "count", 2, trim=True)
         shown = status.badge_text(r["board_status"])
         if r["status_override"]:
             shown += f" (overridden; computed {status.badge_text(r['status'])})"

@@ -36,11 +36,27 @@ import pandas as pd
 
 from loaders.layouts import MARKERS
 
-# An indicator's units, declared once: the framework allows these.
-UNITS = ("count", "percent", "rate_per_1000", "score")
-_UNIT_WORDS = dict(
-    zip(UNITS, ("a count", "a percentage", "a rate per 1,000", "a score"), strict=True)
-)
+
+@dataclass(frozen=True)
+class Unit:
+    """An indicator's unit: its label in a table, in a sentence, and the largest figure of it
+    that could be real (beyond it is a slip: 1e300 is no count)."""
+
+    label: str
+    words: str
+    plausible_max: float
+
+
+# An indicator's units, declared once: the framework allows these, and everything said about
+# a unit (board.UNIT_LABELS, PLAUSIBLE_MAX, the % sign's error) is read from here.
+UNIT_FACTS = {
+    "count": Unit("count", "a count", 1e8),
+    "percent": Unit("%", "a percentage", 100.0),
+    "rate_per_1000": Unit("rate per 1,000", "a rate per 1,000", 1e5),
+    "score": Unit("score", "a score", 1e9),
+}
+UNITS = tuple(UNIT_FACTS)
+_UNIT_WORDS = {code: unit.words for code, unit in UNIT_FACTS.items()}
 
 _PLAIN = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:(?P<sep>[, ])\d{3})(?:(?P=sep)\d{3})*(?:\.\d+)?")
@@ -99,7 +115,7 @@ def _percent_fraction(value: float, shown: str) -> Parsed:
 
 
 #: The largest figure of each unit that could be real; beyond it is a slip (1e300 is no count).
-PLAUSIBLE_MAX = {"count": 1e8, "percent": 100.0, "rate_per_1000": 1e5, "score": 1e9}
+PLAUSIBLE_MAX = {code: unit.plausible_max for code, unit in UNIT_FACTS.items()}
 
 
 def _number(value: float, unit: str, shown: str, percent_sign: bool) -> Parsed:

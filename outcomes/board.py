@@ -14,14 +14,10 @@ import duckdb
 import pandas as pd
 
 from loaders import periods
+from loaders.values import UNIT_FACTS
 from outcomes import status, wording
 
-UNIT_LABELS = {
-    "count": "count",
-    "percent": "%",
-    "rate_per_1000": "rate per 1,000",
-    "score": "score",
-}
+UNIT_LABELS = {code: unit.label for code, unit in UNIT_FACTS.items()}
 POLARITY_LABELS = {
     "higher": "Higher is better",
     "lower": "Lower is better",

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from loaders.catalogue import markdown
 from loaders.problems import (
     CATALOGUE,
     SEVERITIES,
@@ -17,6 +16,7 @@ from loaders.problems import (
     as_text,
     problem,
 )
+from outcomes.cli_problems import markdown
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PRODUCT = ["loaders", "outcomes", "ui", "pages"]

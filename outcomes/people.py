@@ -25,6 +25,7 @@ import duckdb
 import pandas as pd
 
 from outcomes.errors import Refused
+from outcomes.store import audit, transaction
 
 ROLES = ("board", "lead", "analyst", "admin")
 ROLE_WORDS = {
@@ -362,8 +363,6 @@ def add_person(
     demo: bool = False,
 ) -> str:
     """Add someone (or bring back someone removed, with the role given now)."""
-    from outcomes.store import audit, transaction
-
     address = normal_email(email)
     if not str(name or "").strip():
         raise Refused("Give the person's name, as the board knows them.")
@@ -412,8 +411,6 @@ def change_person(
     priorities: Iterable[str] | None = None,
 ) -> str:
     """Change someone's name, role or priorities (what is not given stays as it is)."""
-    from outcomes.store import audit, transaction
-
     address = normal_email(email)
     before = find(cur, address)
     if before is None or not before["active"]:
@@ -443,8 +440,6 @@ def change_person(
 @writes("people.manage")
 def remove_person(cur: duckdb.DuckDBPyConnection, email: str, *, by: Person) -> str:
     """Take away someone's access; what they did stays in the record under their name."""
-    from outcomes.store import audit, transaction
-
     address = normal_email(email)
     before = find(cur, address)
     if before is None or not before["active"]:

@@ -53,6 +53,16 @@ class Table:
         return [c.name for c in self.columns]
 
 
+def _listed(name: str, *between: Column) -> Table:
+    """A list the framework orders by hand (partners, tiers, areas): a code, what it says,
+    and its place in the list."""
+    return Table(
+        name,
+        ("code",),
+        (Column("code", required=True), *between, Column("sort_order", "integer", required=True)),
+    )
+
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (
@@ -70,36 +80,9 @@ TABLES: dict[str, Table] = {
                 Column("as_at", "date"),
             ),
         ),
-        Table(
-            "partner",
-            ("code",),
-            (
-                Column("code", required=True),
-                Column("name", required=True),
-                Column("sector", required=True),
-                Column("sort_order", "integer", required=True),
-            ),
-        ),
-        Table(
-            "tier",
-            ("code",),
-            (
-                Column("code", required=True),
-                Column("label", required=True),
-                Column("description"),
-                Column("sort_order", "integer", required=True),
-            ),
-        ),
-        Table(
-            "area",
-            ("code",),
-            (
-                Column("code", required=True),
-                Column("name", required=True),
-                Column("kind", required=True),
-                Column("sort_order", "integer", required=True),
-            ),
-        ),
+        _listed("partner", Column("name", required=True), Column("sector", required=True)),
+        _listed("tier", Column("label", required=True), Column("description")),
+        _listed("area", Column("name", required=True), Column("kind", required=True)),
         Table(
             "priority",
             ("id",),

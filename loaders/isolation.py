@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from loaders.problems import FileRefused, Problem
+from loaders.problems import FileRefused, problem
 
 T = TypeVar("T")
 #: why a reading was stopped, for whoever runs the server (the person sees the limits)
@@ -114,14 +114,11 @@ def _child(conn, func: Callable[..., Any], args: tuple, kwargs: dict, limits: Re
 def beyond_limits(file: str, limits: ReadLimits = READ_LIMITS) -> FileRefused:
     return FileRefused(
         [
-            Problem(
+            problem(
                 "beyond-reading-limits",
-                "error",
-                f"{file} could not be read within the limits ({limits.memory_mb:,} MB, "
-                f"{limits.seconds:,} s); nothing was written. Check it is the file you meant "
-                "to send; if it is, save it again from Excel (only the table, without unused "
-                "rows, columns or pictures) and send that.",
-                file,
+                file=file,
+                memory=f"{limits.memory_mb:,} MB",
+                seconds=f"{limits.seconds:,} s",
             )
         ]
     )

@@ -17,6 +17,7 @@ from outcomes import (
     board,
     cli_common,
     cli_partnership,
+    cli_problems,
     cli_public,
     cli_remind,
     cli_returns,
@@ -100,8 +101,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(header)
     print("-" * len(header))
     for r in rows:
-        value = "–" if r["value"] is None else f"{r['value']:,.2f}".rstrip("0").rstrip(".")
-        target = "–" if r["target"] is None else f"{r['target']:,.2f}".rstrip("0").rstrip(".")
+        value = board.format_value(r["value"], "count", 2, trim=True)
+        target = board.format_value(r["target"], "count", 2, trim=True)
         shown = status.badge_text(r["board_status"])
         if r["status_override"]:
             shown += f" (overridden; computed {status.badge_text(r['status'])})"
@@ -503,6 +504,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_pack(sub)
     cli_statistics.add_parsers(sub)
     cli_partnership.add_parsers(sub, _db_argument)
+    cli_problems.add_parser(sub)
     add_user_commands(sub, _db_argument, _open)
     cli_remind.add_parsers(sub, _db_argument)
     return parser

@@ -20,6 +20,8 @@ from outcomes.store import open_store, resolve_db_path
 class CommandError(Refused):
     """A problem the user can fix; printed without a traceback, exit code 2."""
 
+    code = "command-refused"
+
 
 def _db_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -45,6 +47,8 @@ PARTNERSHIP: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 
 class DatabaseBusy(CommandError):
     """Another process holds the database file (DuckDB lets one process open it)."""
+
+    code = "busy"
 
 
 def _open(db: str | None):

@@ -57,6 +57,8 @@ XLSX_ROWS = 1_048_575
 class ExportRefused(Refused):
     """A download that cannot be made, with the reason in plain words."""
 
+    code = "export-refused"
+
 
 def views(cur: duckdb.DuckDBPyConnection) -> list[str]:
     """The database's own views (the partnership's, in its schema), those for analysts first.
@@ -137,10 +139,8 @@ def framework_from_upload(
     allowed = (".xlsx", ".yaml", ".yml")
     suffix = Path(file_name).suffix.lower()
     if suffix not in allowed:
-        raise framework.FrameworkError(
-            [f"'{suffix or file_name}' files are not a framework: send the .xlsx or .yaml"],
-            file_name,
-        )
+        not_one = framework.fault("framework-file", "not-a-framework", suffix=suffix or file_name)
+        raise framework.FrameworkError([not_one], file_name)
     if len(content) > files.LIMITS.file_bytes:
         raise framework.FrameworkError([files.oversize_problem(file_name, len(content))], file_name)
     with tempfile.TemporaryDirectory(prefix="outcomes-framework-") as folder:

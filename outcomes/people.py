@@ -25,6 +25,7 @@ import duckdb
 import pandas as pd
 
 from outcomes.errors import Refused
+from outcomes.store import audit, transaction
 
 # A commissioner (issue 19) reads as a board member does, in each partnership they hold to
 # account (outcomes/partnerships.py gives them the role in each one's people).
@@ -98,6 +99,8 @@ PERMISSIONS: dict[str, Permission] = {
 
 class NotPermitted(Refused):
     """The person acting may not do this; nothing was written."""
+
+    code = "not-permitted"
 
 
 @dataclass(frozen=True)
@@ -177,29 +180,25 @@ def require(
     """
     permission = PERMISSIONS[action]
     if not isinstance(by, Person):
-        raise NotPermitted(f"Sign in first: only a signed-in person may {permission.words}.")
+        raise NotPermitted.worded("not-permitted", action=permission.words)
     scope = permission.roles.get(by.role)
+    facts = {"who": by.name, "role": _a(ROLE_WORDS[by.role]), "action": permission.words}
     if scope is None:
-        raise NotPermitted(
-            f"{by.name} is {_a(ROLE_WORDS[by.role])} and may not {permission.words}. "
-            f"{who_may(action)}"
-        )
+        raise NotPermitted.worded("not-permitted", "role", who_may=who_may(action), **facts)
     if scope == OWN_PRIORITIES:
         outside = sorted(set(priorities) - by.priorities)
         if outside:
             named = titles or {}
             theirs = "; ".join(sorted(named.get(p, p) for p in by.priorities))
-            raise NotPermitted(
-                f"{by.name} is the priority lead for {theirs or 'no priority yet'} and may not "
-                f"{permission.words} for {'; '.join(named.get(p, p) for p in outside)}."
+            outside = "; ".join(named.get(p, p) for p in outside)
+            theirs = theirs or "no priority yet"
+            raise NotPermitted.worded(
+                "not-permitted", "priority", theirs=theirs, outside=outside, **facts
             )
     if scope == OWN_UPLOADS and upload is not None:
         owner_email, owner_name = upload
         if not by.email or (owner_email or "").strip().lower() != by.email:
-            raise NotPermitted(
-                f"{by.name} is {_a(ROLE_WORDS[by.role])} and may {permission.words} only if they "
-                f"loaded it; this one was loaded by {owner_name}."
-            )
+            raise NotPermitted.worded("not-permitted", "upload", owner=owner_name, **facts)
 
 
 def priority_titles(cur: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -388,8 +387,6 @@ def add_person(
     demo: bool = False,
 ) -> str:
     """Add someone (or bring back someone removed, with the role given now)."""
-    from outcomes.store import audit, transaction
-
     address = normal_email(email)
     if not str(name or "").strip():
         raise Refused("Give the person's name, as the board knows them.")
@@ -438,8 +435,6 @@ def change_person(
     priorities: Iterable[str] | None = None,
 ) -> str:
     """Change someone's name, role or priorities (what is not given stays as it is)."""
-    from outcomes.store import audit, transaction
-
     address = normal_email(email)
     before = find(cur, address)
     if before is None or not before["active"]:
@@ -469,8 +464,6 @@ def change_person(
 @writes("people.manage")
 def remove_person(cur: duckdb.DuckDBPyConnection, email: str, *, by: Person) -> str:
     """Take away someone's access; what they did stays in the record under their name."""
-    from outcomes.store import audit, transaction
-
     address = normal_email(email)
     before = find(cur, address)
     if before is None or not before["active"]:

@@ -160,7 +160,7 @@ RECIPES = {
         # Today: a meeting cannot be recorded before it has happened.
         ("meetings.record", lambda cur, by, tmp: meetings.record_meeting(cur, date.today(), by=by))
     ],
-    "outcomes.meetings.add_commentary": [
+    "outcomes.commentary.add_commentary": [
         (
             "commentary.add",
             lambda cur, by, tmp: meetings.add_commentary(
@@ -179,7 +179,7 @@ RECIPES = {
             ),
         ),
     ],
-    "outcomes.meetings.save_action": [
+    "outcomes.actions.save_action": [
         (
             "actions.change",
             lambda cur, by, tmp: meetings.save_action(
@@ -187,7 +187,7 @@ RECIPES = {
             ),
         )
     ],
-    "outcomes.meetings.add_action": [
+    "outcomes.actions.add_action": [
         (
             "actions.change",
             lambda cur, by, tmp: meetings.add_action(cur, by=by, text="Do it", owner="Chair"),
@@ -216,7 +216,7 @@ RECIPES = {
             ),
         )
     ],
-    "outcomes.meetings.close_action": [
+    "outcomes.actions.close_action": [
         (
             "actions.change",
             lambda cur, by, tmp: (
@@ -227,7 +227,7 @@ RECIPES = {
             ),
         )
     ],
-    "outcomes.meetings.import_actions": [
+    "outcomes.actions.import_actions": [
         (
             "actions.change",
             lambda cur, by, tmp: meetings.import_actions(cur, _actions_workbook(cur), by=by),

@@ -70,6 +70,11 @@ _context: Any = None
 def _fork_server():
     global _context
     if _context is None:
+        # Arrow's default pool (mimalloc) reserves a whole 1 GiB arena of address space when it
+        # first grows, which the child's ceiling refuses for a 2 KB file. The child switches to
+        # the system allocator, but a module the server preloads may have made the default pool
+        # already; named in the environment before the server starts, mimalloc is never used.
+        os.environ["ARROW_DEFAULT_MEMORY_POOL"] = "system"
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(PRELOAD)
         _context = context

@@ -12,7 +12,7 @@ import pytest
 
 from outcomes import board, statistics
 from outcomes.errors import Unreachable
-from outcomes.store import NewerDatabase, open_store, resolve_db_path
+from outcomes.store import NewerDatabase, engine_of, open_store, resolve_db_path
 from tests import postgres
 from tests.cli import outcomes
 
@@ -80,10 +80,13 @@ def test_the_core_reads_identical_frames_on_both_engines(both):
         pd.testing.assert_frame_equal(duck.drop(columns=when), pg.drop(columns=when))
 
 
-def test_a_postgresql_url_is_the_database_and_a_path_a_file(monkeypatch):
+def test_a_postgresql_url_is_the_database_and_a_path_a_file(monkeypatch, tmp_path):
     monkeypatch.setenv("OUTCOMES_DB", "postgres://csp@db.example/outcomes")
     assert resolve_db_path() == "postgres://csp@db.example/outcomes"
-    assert open_store  # a path stays a file: resolve_db_path's doctest
+    monkeypatch.setenv("OUTCOMES_DB", str(tmp_path / "x.duckdb"))
+    assert resolve_db_path() == tmp_path / "x.duckdb"
+    assert engine_of(resolve_db_path()) == "duckdb"
+    assert engine_of("postgresql://csp@db.example/outcomes") == "postgresql"
 
 
 @pytest.mark.parametrize(

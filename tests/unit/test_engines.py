@@ -4,7 +4,9 @@ wrong says so in one sentence on either."""
 
 from __future__ import annotations
 
+import gc
 import json
+import threading
 
 import pandas as pd
 import psycopg
@@ -138,3 +140,25 @@ def test_a_failed_migration_leaves_nothing_on_postgresql(monkeypatch, tmp_path):
         assert con.execute("SELECT to_regclass('half_made')").fetchone() == (None,)
         done = con.execute("SELECT max(version) FROM schema_migrations").fetchone()
     assert done == (9,) or done[0] < 998
+
+
+def test_a_thread_per_page_run_does_not_leave_a_connection_per_run(both):
+    """The dashboard runs each rerun of a page in a new thread: their connections are reused."""
+    store = open_store(both["postgresql"])
+    try:
+
+        def run():
+            store.cursor().execute("SELECT count(*) FROM indicator_status").fetchone()
+
+        for _ in range(30):
+            worker = threading.Thread(target=run)
+            worker.start()
+            worker.join()
+        gc.collect()
+        with psycopg.connect(both["postgresql"]) as con:
+            (connections,) = con.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            ).fetchone()
+        assert connections <= 3  # this check's own, and the one the threads shared
+    finally:
+        store.close()

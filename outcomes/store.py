@@ -178,6 +178,26 @@ class Store:
         self.con.close()
 
 
+def remove_database(target: Path | str) -> None:
+    """Start again: the DuckDB file deleted, or everything in the PostgreSQL database dropped."""
+    if engine_of(target) == "postgresql":
+        pg.empty(str(target))
+        return
+    path = Path(target)
+    if path.exists():
+        path.unlink()
+        Path(f"{path}.wal").unlink(missing_ok=True)
+
+
+def shown(target: Path | str) -> str:
+    """The database as a message may name it (a PostgreSQL URL without its password).
+
+    >>> shown("postgresql://csp:secret@db.example:5432/outcomes")
+    'postgresql://csp@db.example:5432/outcomes'
+    """
+    return pg.shown(target) if engine_of(target) == "postgresql" else str(target)
+
+
 class _Lease:
     """Lives exactly as long as the thread that holds a PostgreSQL cursor (see Store.cursor)."""
 

@@ -14,7 +14,7 @@ import pytest
 
 from outcomes import board, statistics
 from outcomes.errors import Unreachable
-from outcomes.store import NewerDatabase, engine_of, open_store, resolve_db_path
+from outcomes.store import NewerDatabase, engine_of, insert_frame, open_store, resolve_db_path
 from tests import postgres
 from tests.cli import outcomes
 
@@ -162,3 +162,29 @@ def test_a_thread_per_page_run_does_not_leave_a_connection_per_run(both):
         assert connections <= 3  # this check's own, and the one the threads shared
     finally:
         store.close()
+
+
+def test_bulk_rows_arrive_identical_on_both_engines(tmp_path):
+    """COPY on PostgreSQL and Arrow on DuckDB store the same values, awkward text included."""
+    frame = pd.DataFrame(
+        {
+            "s": ["plain", "tab\there", "line\nbreak", "back\\slash", "\\N", "", None, "=1+1"],
+            "f": [1.5, float("nan"), 0.1 + 0.2, -0.0, 1e300, 2.0, None, 3.25],
+            "i": pd.array([1, 2, None, 4, 5, 6, 7, 8], dtype="Int64"),
+            "b": [True, False, None, True, False, True, False, True],
+            "d": pd.to_datetime(["2026-01-31", None] + ["2025-04-01"] * 6),
+        }
+    )
+    read = {}
+    for target in (tmp_path / "bulk.duckdb", postgres.new_database()):
+        store = open_store(target)
+        try:
+            cur = store.cursor()
+            cur.execute("CREATE TABLE bulk (s VARCHAR, f DOUBLE, i INTEGER, b BOOLEAN, d DATE)")
+            with store.transaction() as cur:
+                assert insert_frame(cur, "bulk", frame) == len(frame)
+            read[store.engine] = cur.execute("SELECT * FROM bulk").df()
+        finally:
+            store.close()
+    pd.testing.assert_frame_equal(read["duckdb"], read["postgresql"])
+    assert read["postgresql"]["s"].tolist()[:6] == frame["s"].tolist()[:6]

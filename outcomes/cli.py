@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
-import psycopg
 
 from loaders.problems import as_text
 from outcomes import board, cli_public, cli_statistics, framework, status, uploads
@@ -27,7 +26,7 @@ from outcomes.cli_people import actor, actor_argument, add_user_commands
 from outcomes.demo import DEMO_FRAMEWORK, build_demo
 from outcomes.errors import Refused
 from outcomes.people import command_line_person
-from outcomes.store import remove_database, resolve_db_path, shown
+from outcomes.store import remove_database, resolve_db_path, server_gone, shown
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -526,14 +525,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         print(f"error: the database could not be read or written ({err}).", file=sys.stderr)
         return 1
-    except psycopg.OperationalError:
-        # The PostgreSQL server went away part-way: its transaction was rolled back with it.
-        print(
-            "error: the database server stopped answering; nothing half-written was kept. "
-            "Check that it is running, then try again.",
-            file=sys.stderr,
-        )
-        return 1
     except OSError as err:
         where = f": {err.filename}" if err.filename else ""
         print(f"error: {err.strerror or err}{where}", file=sys.stderr)
@@ -542,6 +533,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("stopped; nothing half-written was kept.", file=sys.stderr)
         return 130
     except Exception as err:
+        if server_gone(err):
+            # The PostgreSQL server went away part-way: its transaction was rolled back with it.
+            print(
+                "error: the database server stopped answering; nothing half-written was kept. "
+                "Check that it is running, then try again.",
+                file=sys.stderr,
+            )
+            return 1
         if os.environ.get("OUTCOMES_DEBUG"):
             raise
         # A fault in the product, not the person's input: one line, and how to see more.

@@ -163,6 +163,8 @@ class Connection:
 class Cursor:
     """A DuckDB-like cursor on one PostgreSQL connection."""
 
+    engine = "postgresql"
+
     def __init__(self, conn: psycopg.Connection):
         self.conn = conn
         self._cur = psycopg.RawCursor(conn)

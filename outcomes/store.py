@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 import threading
 import weakref
 from collections.abc import Iterator
@@ -24,11 +25,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
-import psycopg
-from psycopg import errors as pg_errors
 
-from outcomes import pg
-from outcomes.dialect import TRANSLATIONS
 from outcomes.errors import Conflict, Refused, StillLinked
 from outcomes.people import Person
 
@@ -36,8 +33,37 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = PROJECT_ROOT / "data" / "outcomes.duckdb"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
-# What either engine raises when a statement fails.
-DB_ERRORS = (duckdb.Error, psycopg.Error)
+# A PostgreSQL URL; anything else is a DuckDB file. PostgreSQL's driver (psycopg) and sqlglot are
+# imported only by a process that opens one (outcomes/pg.py), so DuckDB's processes and their
+# file-reading children stay exactly as they were.
+SCHEMES = ("postgresql://", "postgres://")
+
+
+def _pg():
+    from outcomes import pg
+
+    return pg
+
+
+def _psycopg():
+    """psycopg if this process has loaded it (only then can its errors arise), else None."""
+    return sys.modules.get("psycopg")
+
+
+def db_errors() -> tuple[type[BaseException], ...]:
+    """What either engine raises when a statement fails."""
+    found = _psycopg()
+    return (duckdb.Error, found.Error) if found else (duckdb.Error,)
+
+
+def server_gone(err: BaseException) -> bool:
+    """The PostgreSQL server stopped answering (or never did) part-way through."""
+    found = _psycopg()
+    return bool(found) and isinstance(err, found.OperationalError)
+
+
+def _on_postgres(cur) -> bool:
+    return getattr(cur, "engine", "duckdb") == "postgresql"
 
 
 def resolve_db_path(cli_value: str | os.PathLike | None = None) -> Path | str:
@@ -52,14 +78,14 @@ def resolve_db_path(cli_value: str | os.PathLike | None = None) -> Path | str:
     value = str(cli_value).strip() if cli_value else os.environ.get("OUTCOMES_DB", "").strip()
     if not value:
         return DEFAULT_DB
-    if pg.is_url(value):
+    if value.startswith(SCHEMES):
         return value
     return Path(value).expanduser()
 
 
 def engine_of(target: object) -> str:
     """``"postgresql"`` for a PostgreSQL URL, ``"duckdb"`` for a file or ``:memory:``."""
-    return "postgresql" if pg.is_url(target) else "duckdb"
+    return "postgresql" if isinstance(target, str) and target.startswith(SCHEMES) else "duckdb"
 
 
 def migrations() -> list[tuple[int, str, Path]]:
@@ -100,7 +126,7 @@ def migrate(con) -> list[int]:
     for number, name, path in shipped:
         con.execute("BEGIN TRANSACTION")
         try:
-            if isinstance(con, pg.Cursor):
+            if _on_postgres(con):
                 con.execute_postgres("SELECT pg_advisory_xact_lock($1)", [_MIGRATION_LOCK])
             done = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
             _refuse_newer(done, shipped)
@@ -112,17 +138,17 @@ def migrate(con) -> list[int]:
                 applied.append(number)
             con.execute("COMMIT")
         except BaseException:
-            with suppress(*DB_ERRORS):
+            with suppress(*db_errors()):
                 con.execute("ROLLBACK")
             raise
-    if applied and isinstance(con, pg.Cursor):
-        TRANSLATIONS.forget()
+    if applied and _on_postgres(con):
+        _pg().TRANSLATIONS.forget()
     return applied
 
 
 def _apply(con, path: Path, shipped: list[tuple[int, str, Path]]) -> None:
     script = path.read_text(encoding="utf-8")
-    if not isinstance(con, pg.Cursor):
+    if not _on_postgres(con):
         con.execute(script)
         return
     con.run_script(script)
@@ -192,7 +218,7 @@ def remove_database(target: Path | str) -> None:
 def _empty_postgres(url: str) -> None:
     """Every table, view and sequence in the database's schema dropped, in one transaction:
     ``init --replace`` on PostgreSQL (on DuckDB it deletes the file)."""
-    conn = pg.connect(url)
+    conn = _pg().connect(url)
     try:
         with conn.transaction():
             found = conn.execute(
@@ -215,7 +241,7 @@ def shown(target: Path | str) -> str:
     >>> shown("postgresql://csp:secret@db.example:5432/outcomes")
     'postgresql://csp@db.example:5432/outcomes'
     """
-    return pg.shown(target) if engine_of(target) == "postgresql" else str(target)
+    return _pg().shown(target) if engine_of(target) == "postgresql" else str(target)
 
 
 class _Lease:
@@ -231,7 +257,7 @@ def open_store(path: str | os.PathLike | None = None) -> Store:
     """
     target = resolve_db_path(path) if path != ":memory:" else ":memory:"
     if engine_of(target) == "postgresql":
-        con = pg.Connection(str(target))
+        con = _pg().Connection(str(target))
         try:
             first = con.cursor()
             migrate(first)
@@ -286,7 +312,7 @@ def transaction(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
             yield cur
             cur.execute("COMMIT")
         except BaseException as err:
-            with suppress(*DB_ERRORS):
+            with suppress(*db_errors()):
                 cur.execute("ROLLBACK")
             if _is_conflict(err):
                 raise Conflict(CONFLICT_MESSAGE) from err
@@ -309,23 +335,23 @@ def rehearsal(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnect
     try:
         yield cur
     finally:
-        with suppress(*DB_ERRORS):
+        with suppress(*db_errors()):
             cur.execute("ROLLBACK")
 
 
 # PostgreSQL's words for losing a race: a row changed since our snapshot, a key someone else
 # inserted first, a deadlock, or a row another person holds for longer than we wait.
-_PG_CONFLICTS = (
-    pg_errors.SerializationFailure,
-    pg_errors.UniqueViolation,
-    pg_errors.DeadlockDetected,
-    pg_errors.LockNotAvailable,
-)
+_PG_CONFLICTS = ("SerializationFailure", "UniqueViolation", "DeadlockDetected", "LockNotAvailable")
+
+
+def _pg_error(err: BaseException, *names: str) -> bool:
+    found = _psycopg()
+    return bool(found) and any(isinstance(err, getattr(found.errors, n)) for n in names)
 
 
 def _is_conflict(err: BaseException) -> bool:
     """A write that lost a race with another connection's committed write."""
-    if isinstance(err, (duckdb.TransactionException, *_PG_CONFLICTS)):
+    if isinstance(err, duckdb.TransactionException) or _pg_error(err, *_PG_CONFLICTS):
         return True
     text = str(err)
     return isinstance(err, duckdb.ConstraintException) and (
@@ -358,7 +384,7 @@ _PG_MISSING = re.compile(r"Key \((\w+)\)=\((.*)\) is not present in table")
 
 def _still_linked(cur, err: BaseException) -> StillLinked | None:
     """A foreign-key refusal in words: what still links to the row (counted after rollback)."""
-    if isinstance(err, pg_errors.ForeignKeyViolation):
+    if _pg_error(err, "ForeignKeyViolation"):
         said = err.diag.message_detail or ""
         missing, found = _PG_MISSING.search(said), _PG_REFERENCED.search(said)
     elif isinstance(err, duckdb.ConstraintException):
@@ -395,7 +421,7 @@ def _links_by(cur, column: str, constraint: str | None) -> list[tuple[str, str, 
     """The tables with a foreign key on ``column``, their column and the table it points at,
     from the engine's own catalogue (the one place the two engines need different SQL for it).
     DuckDB names the pointing column; PostgreSQL the key pointed at, and the constraint."""
-    if isinstance(cur, pg.Cursor):
+    if _on_postgres(cur):
         return cur.execute_postgres(
             "SELECT DISTINCT c.conrelid::regclass::text, a.attname, c.confrelid::regclass::text "
             "FROM pg_constraint AS c "
@@ -503,7 +529,7 @@ def registered(cur: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -
     finally:
         # In a transaction that has already failed, unregistering fails too and would hide
         # the error that matters; the name is simply re-registered next time.
-        with suppress(*DB_ERRORS):
+        with suppress(*db_errors()):
             cur.unregister(name)
 
 
@@ -512,9 +538,9 @@ def insert_frame(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame
     registered as Arrow on DuckDB, ``COPY ... FROM STDIN`` on PostgreSQL."""
     if frame.empty:
         return 0
-    if isinstance(cur, pg.Cursor):
+    if _on_postgres(cur):
         # COPY straight into the table: PostgreSQL's own bulk path, typed by the table.
-        pg.copy_in(cur.raw, table, frame)
+        _pg().copy_in(cur.raw, table, frame)
         return len(frame)
     columns = ", ".join(f'"{c}"' for c in frame.columns)
     with registered(cur, "_incoming_frame", frame):

@@ -14,10 +14,10 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import psycopg
 import streamlit as st
 
 from outcomes.errors import Busy, Refused, Unreachable
+from outcomes.store import server_gone
 
 log = logging.getLogger("outcomes.dashboard")
 
@@ -45,16 +45,23 @@ def shown_plainly() -> Iterator[None]:
         st.title("One moment", anchor=False)
         st.warning(BUSY, icon=":material/hourglass_top:")
         st.button("Try again", key="busy_retry", icon=":material/refresh:")
-    except (Unreachable, psycopg.OperationalError) as err:
-        # What exactly went wrong (the server's address, what it said) is for the logs only.
-        log.warning("the database is unreachable: %s", err)
-        st.title("Database unreachable", anchor=False)
-        st.error(UNREACHABLE, icon=":material/cloud_off:")
-        st.button("Try again", key="unreachable_retry", icon=":material/refresh:")
+    except Unreachable as err:
+        _unreachable(err)
     except Refused as err:
         st.error(str(err))
         st.page_link("pages/overview.py", label="Go to the plan on a page", icon=":material/home:")
-    except Exception:
+    except Exception as err:
+        if server_gone(err):
+            _unreachable(err)
+            return
         log.exception("a page failed")
         st.error(FAILED, icon=":material/error:")
         st.page_link("pages/overview.py", label="Go to the plan on a page", icon=":material/home:")
+
+
+def _unreachable(err: BaseException) -> None:
+    # What exactly went wrong (the server's address, what it said) is for the logs only.
+    log.warning("the database is unreachable: %s", err)
+    st.title("Database unreachable", anchor=False)
+    st.error(UNREACHABLE, icon=":material/cloud_off:")
+    st.button("Try again", key="unreachable_retry", icon=":material/refresh:")

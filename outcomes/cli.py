@@ -40,17 +40,17 @@ from outcomes.cli_people import actor, actor_argument, add_user_commands
 from outcomes.demo import DEMO_FRAMEWORK, build_demo, build_force_demo
 from outcomes.errors import Refused
 from outcomes.people import command_line_person
-from outcomes.store import resolve_db_path
+from outcomes.store import remove_database, resolve_db_path, server_gone, shown
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    path = resolve_db_path(args.db)
+    target = resolve_db_path(args.db)
+    path = shown(target)
     # Read the framework before touching the database, so a bad file changes nothing.
     source = Path(args.framework) if args.framework else DEMO_FRAMEWORK
     fw = framework.read_file(source, by=command_line_person())
-    if args.replace and path.exists():
-        path.unlink()
-        Path(f"{path}.wal").unlink(missing_ok=True)
+    if args.replace:
+        remove_database(target)
     try:
         # On a force area, `init --if-empty` (make run) finds it set up whichever partnership
         # it would name; only a --partnership named is looked for.
@@ -572,6 +572,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("stopped; nothing half-written was kept.", file=sys.stderr)
         return 130
     except Exception as err:
+        if server_gone(err):
+            # The PostgreSQL server went away part-way: its transaction was rolled back with it.
+            print(
+                "error: the database server stopped answering; nothing half-written was kept. "
+                "Check that it is running, then try again.",
+                file=sys.stderr,
+            )
+            return 1
         if os.environ.get("OUTCOMES_DEBUG"):
             raise
         # A fault in the product, not the person's input: one line, and how to see more.

@@ -1,8 +1,11 @@
-"""The DuckDB store: where the database lives, its numbered migrations, and cursors.
+"""The store: where the database lives, its numbered migrations, and cursors, on either engine.
 
-One connection per process (the dashboard keeps it in Streamlit's resource cache) and a cursor
-per thread, because a DuckDB connection must not be shared between threads while a cursor can.
-The schema lives in ``outcomes/migrations/NNN_name.sql``, applied in order and recorded in
+The database is an embedded DuckDB file (the default) or a PostgreSQL database named by a
+``postgresql://`` URL (``outcomes/pg.py``), with one schema and one SQL: the migrations and
+every query are DuckDB SQL, which PostgreSQL runs transpiled (``outcomes/dialect.py``).
+One store per process (the dashboard keeps it in Streamlit's resource cache) and a cursor per
+thread, because a connection must not be shared between threads while a cursor can. The schema
+lives in ``outcomes/migrations/NNN_name.sql``, applied in order and recorded in
 ``schema_migrations``; never edit a migration that has shipped, add the next number instead.
 """
 
@@ -11,7 +14,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -21,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import pandas as pd
 
-from outcomes.errors import Conflict, StillLinked
+from outcomes.errors import Conflict, Refused, StillLinked
 
 if TYPE_CHECKING:  # people writes through the store, so the store names Person for types only
     from outcomes.people import Person
@@ -30,20 +35,59 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = PROJECT_ROOT / "data" / "outcomes.duckdb"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
+# A PostgreSQL URL; anything else is a DuckDB file. PostgreSQL's driver (psycopg) and sqlglot are
+# imported only by a process that opens one (outcomes/pg.py), so DuckDB's processes and their
+# file-reading children stay exactly as they were.
+SCHEMES = ("postgresql://", "postgres://")
 
 
-def resolve_db_path(cli_value: str | os.PathLike | None = None) -> Path:
-    """The database file: ``--db`` wins, then ``OUTCOMES_DB``, then ``data/outcomes.duckdb``.
+def _pg():
+    from outcomes import pg
+
+    return pg
+
+
+def _psycopg():
+    """psycopg if this process has loaded it (only then can its errors arise), else None."""
+    return sys.modules.get("psycopg")
+
+
+def db_errors() -> tuple[type[BaseException], ...]:
+    """What either engine raises when a statement fails."""
+    found = _psycopg()
+    return (duckdb.Error, found.Error) if found else (duckdb.Error,)
+
+
+def server_gone(err: BaseException) -> bool:
+    """The PostgreSQL server stopped answering (or never did) part-way through."""
+    found = _psycopg()
+    return bool(found) and isinstance(err, found.OperationalError)
+
+
+def _on_postgres(cur) -> bool:
+    return getattr(cur, "engine", "duckdb") == "postgresql"
+
+
+def resolve_db_path(cli_value: str | os.PathLike | None = None) -> Path | str:
+    """The database: ``--db`` wins, then ``OUTCOMES_DB``, then ``data/outcomes.duckdb``.
+    A ``postgresql://`` (or ``postgres://``) URL stays the URL; anything else is a file.
 
     >>> resolve_db_path("/tmp/x.duckdb")
     PosixPath('/tmp/x.duckdb')
+    >>> resolve_db_path("postgresql://outcomes@db.example:5432/csp")
+    'postgresql://outcomes@db.example:5432/csp'
     """
-    if cli_value:
-        return Path(cli_value).expanduser()
-    env = os.environ.get("OUTCOMES_DB", "").strip()
-    if env:
-        return Path(env).expanduser()
-    return DEFAULT_DB
+    value = str(cli_value).strip() if cli_value else os.environ.get("OUTCOMES_DB", "").strip()
+    if not value:
+        return DEFAULT_DB
+    if value.startswith(SCHEMES):
+        return value
+    return Path(value).expanduser()
+
+
+def engine_of(target: object) -> str:
+    """``"postgresql"`` for a PostgreSQL URL, ``"duckdb"`` for a file or ``:memory:``."""
+    return "postgresql" if isinstance(target, str) and target.startswith(SCHEMES) else "duckdb"
 
 
 def migrations() -> list[tuple[int, str, Path]]:
@@ -68,45 +112,89 @@ def migrations() -> list[tuple[int, str, Path]]:
 DEPLOYMENT_ONLY = "-- The deployment's own, in the default schema only:"
 
 
-def migrate(con: duckdb.DuckDBPyConnection, *, deployment: bool = True) -> list[int]:
+class NewerDatabase(Refused):
+    """The database was brought up to date by a newer version of the product."""
+
+
+# Two processes opening one new PostgreSQL database at once must not both migrate it.
+_MIGRATION_LOCK = 7_041_918
+
+
+def migrate(con, *, deployment: bool = True) -> list[int]:
     """Apply the migrations this database (or, on a cursor with a partnership's schema current,
-    that partnership's schema) has not seen yet; returns their numbers. ``deployment`` is False
-    for a partnership's own schema, which skips the deployment-only migrations."""
+    that partnership's schema) has not seen yet, each in a transaction of its own (all of it or
+    none of it, on both engines); returns their numbers. ``deployment`` is False for a
+    partnership's own schema, which skips the deployment-only part of each migration. A
+    database that has a migration this code does not know is refused: it belongs to a newer
+    version."""
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
         " applied_at TIMESTAMP NOT NULL DEFAULT current_localtimestamp())"
     )
-    done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    shipped = migrations()
     applied = []
-    for number, name, path in migrations():
-        if number in done:
-            continue
-        text = path.read_text(encoding="utf-8")
+    for number, name, path in shipped:
         con.execute("BEGIN TRANSACTION")
         try:
-            own = text if deployment else text.split(DEPLOYMENT_ONLY, 1)[0]
-            if own.strip():
-                con.execute(own)
-            con.execute(
-                "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [number, name]
-            )
+            if _on_postgres(con):
+                con.execute_postgres("SELECT pg_advisory_xact_lock($1)", [_MIGRATION_LOCK])
+            done = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
+            _refuse_newer(done, shipped)
+            if number not in done:
+                _apply(con, path, shipped, deployment)
+                con.execute(
+                    "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [number, name]
+                )
+                applied.append(number)
             con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
+        except BaseException:
+            with suppress(*db_errors()):
+                con.execute("ROLLBACK")
             raise
-        applied.append(number)
+    if applied and _on_postgres(con):
+        _pg().TRANSLATIONS.forget()
     return applied
 
 
-def use_schema(cur: duckdb.DuckDBPyConnection, schema: str | None) -> duckdb.DuckDBPyConnection:
+def _script(path: Path, deployment: bool) -> str:
+    text = path.read_text(encoding="utf-8")
+    return text if deployment else text.split(DEPLOYMENT_ONLY, 1)[0]
+
+
+def _apply(con, path: Path, shipped: list[tuple[int, str, Path]], deployment: bool) -> None:
+    script = _script(path, deployment)
+    if not script.strip():
+        return
+    if not _on_postgres(con):
+        con.execute(script)
+        return
+    con.run_script(script)
+    if re.search(r"\bALTER\s+TABLE\b", script, re.IGNORECASE):
+        upto = [_script(p, deployment) for _, _, p in shipped if p.name <= path.name]
+        con.rebuild_views(upto)
+
+
+def _refuse_newer(done: set[int], shipped: list[tuple[int, str, Path]]) -> None:
+    unknown = sorted(done - {n for n, _, _ in shipped})
+    if unknown:
+        raise NewerDatabase(
+            f"This database has been updated by a newer version of the product (migration "
+            f"{unknown[-1]:03d}); install that version to open it, or restore a backup."
+        )
+
+
+def use_schema(cur, schema: str | None):
     """Make ``schema`` (a partnership's, from outcomes.partnerships) current on ``cur``: every
-    unqualified table, view and sequence then names that partnership's own. None leaves the
+    unqualified table, view and sequence then names that partnership's own. None is the
     default schema, where the first partnership lives."""
-    if schema is not None:
-        if not _SCHEMA_NAME.match(schema):
-            raise ValueError(f"not a partnership schema: {schema!r}")
-        # search_path, not DuckDB's "SET schema": the one spelling PostgreSQL shares.
+    if schema is not None and not _SCHEMA_NAME.match(schema):
+        raise ValueError(f"not a partnership schema: {schema!r}")
+    if _on_postgres(cur):
+        # A pooled PostgreSQL connection may come back from another partnership's thread.
+        cur.execute_postgres(f"SET search_path = '{schema}'" if schema else "RESET search_path")
+    elif schema is not None:
+        # search_path, not DuckDB's "SET schema": the spelling PostgreSQL shares.
         cur.execute(f"SET search_path = '{schema}'")
     return cur
 
@@ -118,14 +206,17 @@ _SCHEMA_NAME = re.compile(r"^p_[a-z0-9_]{1,40}$")
 class Store:
     """An open database: the process's one connection and a cursor for each thread (and each
     partnership's schema). ``schema`` is the partnership a command was pointed at
-    (``--partnership``): its cursor is the one :meth:`cursor` gives by default."""
+    (``--partnership``): its cursor is the one :meth:`cursor` gives by default.
 
-    path: Path
-    con: duckdb.DuckDBPyConnection
+    ``engine`` is ``"duckdb"`` or ``"postgresql"``; ``path`` the file, or the URL."""
+
+    path: Path | str
+    con: Any
+    engine: str = "duckdb"
     _local: threading.local = field(default_factory=threading.local, repr=False)
     schema: str | None = None
 
-    def cursor(self, schema: Any = ...) -> duckdb.DuckDBPyConnection:
+    def cursor(self, schema: Any = ...):
         """This thread's cursor on ``schema`` (``None`` the default schema; left out, the
         store's own partnership)."""
         if schema is ...:
@@ -134,8 +225,23 @@ class Store:
         if cursors is None:
             cursors = self._local.cursors = {}
         cur = cursors.get(schema)
-        if cur is None:
-            cur = cursors[schema] = use_schema(self.con.cursor(), schema)
+        if cur is None or getattr(cur, "broken", False):
+            # A PostgreSQL connection the server dropped is replaced, so "try again" works.
+            cur = cursors[schema] = use_schema(self._new_cursor(schema), schema)
+        return cur
+
+    def _new_cursor(self, schema: str | None):
+        if self.engine != "postgresql":
+            return self.con.cursor()
+        cur = self.con.lease()
+        # When the thread ends its locals go, and with them this lease: the connection goes
+        # back to the store for the next thread instead of staying open for nobody.
+        lease = _Lease()
+        weakref.finalize(lease, self.con.give_back, cur)
+        leases = getattr(self._local, "leases", None)
+        if leases is None:
+            leases = self._local.leases = {}
+        leases[schema] = lease
         return cur
 
     def transaction(self):
@@ -146,26 +252,90 @@ class Store:
         self.con.close()
 
 
-def open_store(path: str | os.PathLike | None = None) -> Store:
-    """Open (creating if need be) the database at ``path`` and bring its schema up to date.
+def remove_database(target: Path | str) -> None:
+    """Start again: the DuckDB file deleted, or everything in the PostgreSQL database dropped."""
+    if engine_of(target) == "postgresql":
+        _empty_postgres(str(target))
+        return
+    path = Path(target)
+    if path.exists():
+        path.unlink()
+        Path(f"{path}.wal").unlink(missing_ok=True)
 
-    ``":memory:"`` gives a private in-memory database, which the tests use.
+
+def _empty_postgres(url: str) -> None:
+    """Every table, view and sequence in the database's schema dropped, in one transaction:
+    ``init --replace`` on PostgreSQL (on DuckDB it deletes the file)."""
+    conn = _pg().connect(url)
+    try:
+        with conn.transaction():
+            found = conn.execute(
+                "SELECT c.relname, c.relkind FROM pg_class AS c "
+                "JOIN pg_namespace AS n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'v', 'S') "
+                "ORDER BY c.relkind DESC"
+            ).fetchall()
+            kinds = {"r": "TABLE", "v": "VIEW", "S": "SEQUENCE"}
+            for name, kind in found:
+                # Names from the catalogue, never from a person.
+                conn.execute(f'DROP {kinds[kind]} IF EXISTS "{name}" CASCADE')
+    finally:
+        conn.close()
+
+
+def shown(target: Path | str) -> str:
+    """The database as a message may name it (a PostgreSQL URL without its password).
+
+    >>> shown("postgresql://csp:secret@db.example:5432/outcomes")
+    'postgresql://csp@db.example:5432/outcomes'
+    """
+    return _pg().shown(target) if engine_of(target) == "postgresql" else str(target)
+
+
+class _Lease:
+    """Lives exactly as long as the thread that holds a PostgreSQL cursor (see Store.cursor)."""
+
+
+def open_store(path: str | os.PathLike | None = None) -> Store:
+    """Open (creating if need be) the database at ``path`` (a file, or a PostgreSQL URL) and
+    bring its schema up to date.
+
+    ``":memory:"`` gives a private in-memory DuckDB database, which the tests use. A PostgreSQL
+    database must exist already (``createdb``); its tables are made here.
     """
     target = resolve_db_path(path) if path != ":memory:" else ":memory:"
+    if engine_of(target) == "postgresql":
+        con = _pg().Connection(str(target))
+        try:
+            first = con.cursor()
+            _migrate_all(first, con.cursor)
+            con.give_back(first)
+        except BaseException:
+            con.close()
+            raise
+        return Store(path=str(target), con=con, engine="postgresql")
     if target != ":memory:":
         target.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(target))
-    migrate(con)
-    store = Store(path=Path(str(target)), con=con)
+    try:
+        _migrate_all(con)
+    except BaseException:
+        con.close()
+        raise
+    return Store(path=Path(str(target)), con=con)
+
+
+def _migrate_all(con, new_cursor: Any = None) -> None:
+    """The default schema, then every partnership's own (the registry names them)."""
     from outcomes.partnerships import schemas  # the registry lives in the default schema
 
+    migrate(con)
     for schema in schemas(con):
-        cur = use_schema(con.cursor(), schema)
+        cur = use_schema((new_cursor or con.cursor)(), schema)
         try:
             migrate(cur, deployment=False)
         finally:
             cur.close()
-    return store
 
 
 _depth: dict[int, int] = {}
@@ -203,7 +373,7 @@ def transaction(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
             yield cur
             cur.execute("COMMIT")
         except BaseException as err:
-            with suppress(duckdb.Error):
+            with suppress(*db_errors()):
                 cur.execute("ROLLBACK")
             if _is_conflict(err):
                 raise Conflict(CONFLICT_MESSAGE) from err
@@ -226,13 +396,23 @@ def rehearsal(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnect
     try:
         yield cur
     finally:
-        with suppress(duckdb.Error):
+        with suppress(*db_errors()):
             cur.execute("ROLLBACK")
+
+
+# PostgreSQL's words for losing a race: a row changed since our snapshot, a key someone else
+# inserted first, a deadlock, or a row another person holds for longer than we wait.
+_PG_CONFLICTS = ("SerializationFailure", "UniqueViolation", "DeadlockDetected", "LockNotAvailable")
+
+
+def _pg_error(err: BaseException, *names: str) -> bool:
+    found = _psycopg()
+    return bool(found) and any(isinstance(err, getattr(found.errors, n)) for n in names)
 
 
 def _is_conflict(err: BaseException) -> bool:
     """A write that lost a race with another connection's committed write."""
-    if isinstance(err, duckdb.TransactionException):
+    if isinstance(err, duckdb.TransactionException) or _pg_error(err, *_PG_CONFLICTS):
         return True
     text = str(err)
     return isinstance(err, duckdb.ConstraintException) and (
@@ -258,30 +438,33 @@ _LINKED_ROWS = {
 }
 
 
-def _still_linked(cur: duckdb.DuckDBPyConnection, err: BaseException) -> StillLinked | None:
+# PostgreSQL's detail for the same two refusals.
+_PG_REFERENCED = re.compile(r"Key \((\w+)\)=\((.*)\) is still referenced from table")
+_PG_MISSING = re.compile(r"Key \((\w+)\)=\((.*)\) is not present in table")
+
+
+def _still_linked(cur, err: BaseException) -> StillLinked | None:
     """A foreign-key refusal in words: what still links to the row (counted after rollback)."""
-    if not isinstance(err, duckdb.ConstraintException):
+    if _pg_error(err, "ForeignKeyViolation"):
+        said = err.diag.message_detail or ""
+        missing, found = _PG_MISSING.search(said), _PG_REFERENCED.search(said)
+    elif isinstance(err, duckdb.ConstraintException):
+        missing, found = _MISSING.search(str(err)), _REFERENCED.search(str(err))
+    else:
         return None
-    missing = _MISSING.search(str(err))
     if missing:
         return StillLinked(
             f"There is no {missing.group(2)} to link to any more (someone may have just "
             "removed it). Nothing was written: look again, then try again."
         )
-    found = _REFERENCED.search(str(err))
     if not found:
         return None
     column, key = found.groups()
-    links = cur.execute(
-        "SELECT table_name, referenced_table FROM duckdb_constraints() "
-        "WHERE constraint_type = 'FOREIGN KEY' AND constraint_column_names = [?] "
-        "AND schema_name = current_schema() ORDER BY 1",
-        [column],
-    ).fetchall()
+    links = _links_by(cur, column, getattr(getattr(err, "diag", None), "constraint_name", None))
     counts, parent, total = [], "record", 0
-    for table, referenced in links:
+    for table, by, referenced in links:
         # Table names come from the catalogue, never from a person.
-        n = cur.execute(f'SELECT count(*) FROM "{table}" WHERE "{column}" = ?', [key]).fetchone()[0]
+        n = cur.execute(f'SELECT count(*) FROM "{table}" WHERE "{by}" = ?', [key]).fetchone()[0]
         if n:
             one, many = _LINKED_ROWS.get(table, (table.replace("_", " "),) * 2)
             counts.append(f"{n} {one if n == 1 else many}")
@@ -293,6 +476,32 @@ def _still_linked(cur: duckdb.DuckDBPyConnection, err: BaseException) -> StillLi
         f"link{'s' if single else ''} to it. Move {'it' if single else 'them'} to another "
         f"{parent} first, or keep this one. Nothing was written."
     )
+
+
+def _links_by(cur, column: str, constraint: str | None) -> list[tuple[str, str, str]]:
+    """The tables with a foreign key on ``column``, their column and the table it points at,
+    from the engine's own catalogue (the one place the two engines need different SQL for it).
+    DuckDB names the pointing column; PostgreSQL the key pointed at, and the constraint."""
+    if _on_postgres(cur):
+        return cur.execute_postgres(
+            "SELECT DISTINCT c.conrelid::regclass::text, a.attname, c.confrelid::regclass::text "
+            "FROM pg_constraint AS c "
+            "JOIN pg_attribute AS a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] "
+            "JOIN pg_attribute AS r ON r.attrelid = c.confrelid AND r.attnum = c.confkey[1] "
+            "WHERE c.contype = 'f' AND cardinality(c.conkey) = 1 AND r.attname = $1 "
+            "AND c.connamespace = current_schema()::regnamespace "
+            "AND c.confrelid = (SELECT confrelid FROM pg_constraint WHERE conname = $2 "
+            "AND connamespace = current_schema()::regnamespace LIMIT 1) "
+            "ORDER BY 1",
+            [column, constraint],
+        ).fetchall()
+    rows = cur.execute(
+        "SELECT table_name, referenced_table FROM duckdb_constraints() "
+        "WHERE constraint_type = 'FOREIGN KEY' AND constraint_column_names = [?] "
+        "AND schema_name = current_schema() ORDER BY 1",
+        [column],
+    ).fetchall()
+    return [(table, column, referenced) for table, referenced in rows]
 
 
 def audit(
@@ -384,14 +593,19 @@ def registered(cur: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -
     finally:
         # In a transaction that has already failed, unregistering fails too and would hide
         # the error that matters; the name is simply re-registered next time.
-        with suppress(duckdb.Error):
+        with suppress(*db_errors()):
             cur.unregister(name)
 
 
 def insert_frame(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> int:
-    """Bulk insert a DataFrame by column name (row-by-row inserts run at ~1,000 rows/s)."""
+    """Bulk insert a DataFrame by column name (row-by-row inserts run at ~1,000 rows/s):
+    registered as Arrow on DuckDB, ``COPY ... FROM STDIN`` on PostgreSQL."""
     if frame.empty:
         return 0
+    if _on_postgres(cur):
+        # COPY straight into the table: PostgreSQL's own bulk path, typed by the table.
+        _pg().copy_in(cur.raw, table, frame)
+        return len(frame)
     columns = ", ".join(f'"{c}"' for c in frame.columns)
     with registered(cur, "_incoming_frame", frame):
         cur.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _incoming_frame")

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 
 from loaders.problems import as_text
-from outcomes import board, cli_public, cli_statistics, framework, status, uploads
+from outcomes import board, cli_db, cli_public, cli_statistics, framework, status, uploads
 from outcomes.cli_common import (
     CommandError,
     DatabaseBusy,
@@ -506,6 +506,7 @@ def _add_pack(sub) -> None:
     )
     p.set_defaults(func=cmd_pack)
     cli_public.add_parser(sub, _db_argument)
+    cli_db.add_parser(sub, _db_argument)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
+import psycopg
 
 from loaders.problems import as_text
 from outcomes import board, cli_db, cli_public, cli_statistics, framework, status, uploads
@@ -525,6 +526,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             return 2
         print(f"error: the database could not be read or written ({err}).", file=sys.stderr)
+        return 1
+    except psycopg.OperationalError:
+        # The PostgreSQL server went away part-way: its transaction was rolled back with it.
+        print(
+            "error: the database server stopped answering; nothing half-written was kept. "
+            "Check that it is running, then try again.",
+            file=sys.stderr,
+        )
         return 1
     except OSError as err:
         where = f": {err.filename}" if err.filename else ""

@@ -23,8 +23,9 @@ class CommandError(Refused):
 def _db_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db",
-        metavar="PATH",
-        help="database file (default: $OUTCOMES_DB, else data/outcomes.duckdb)",
+        metavar="PATH|URL",
+        help="database file or postgresql://USER@HOST:PORT/DB URL "
+        "(default: $OUTCOMES_DB, else data/outcomes.duckdb)",
     )
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 # Declared beside the Problem it carries, below both packages: the loaders refuse too.
 from loaders.problems import Refused
 
-__all__ = ["Busy", "Conflict", "Refused", "StillLinked", "lock_holder"]
+__all__ = ["Busy", "Conflict", "Refused", "StillLinked", "Unreachable", "lock_holder"]
 
 
 class Conflict(Refused):
@@ -23,6 +23,10 @@ class Conflict(Refused):
 
 class Busy(Refused):
     """Another program (the command line, say) holds the database file for the moment."""
+
+
+class Unreachable(Refused):
+    """The database server cannot be reached or will not let us in (PostgreSQL only)."""
 
 
 class StillLinked(Refused):

@@ -66,8 +66,8 @@ def views(cur: duckdb.DuckDBPyConnection) -> list[str]:
     names = [
         r[0]
         for r in cur.execute(
-            "SELECT view_name FROM duckdb_views() WHERE NOT internal AND schema_name = 'main' "
-            "ORDER BY view_name"
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_type = 'VIEW' AND table_schema = current_schema() ORDER BY table_name"
         ).fetchall()
     ]
     first = [v for v in ("observations_current", "indicator_status") if v in names]

@@ -1,8 +1,11 @@
-"""The DuckDB store: where the database lives, its numbered migrations, and cursors.
+"""The store: where the database lives, its numbered migrations, and cursors, on either engine.
 
-One connection per process (the dashboard keeps it in Streamlit's resource cache) and a cursor
-per thread, because a DuckDB connection must not be shared between threads while a cursor can.
-The schema lives in ``outcomes/migrations/NNN_name.sql``, applied in order and recorded in
+The database is an embedded DuckDB file (the default) or a PostgreSQL database named by a
+``postgresql://`` URL (``outcomes/pg.py``), with one schema and one SQL: the migrations and
+every query are DuckDB SQL, which PostgreSQL runs transpiled (``outcomes/dialect.py``).
+One store per process (the dashboard keeps it in Streamlit's resource cache) and a cursor per
+thread, because a connection must not be shared between threads while a cursor can. The schema
+lives in ``outcomes/migrations/NNN_name.sql``, applied in order and recorded in
 ``schema_migrations``; never edit a migration that has shipped, add the next number instead.
 """
 
@@ -20,28 +23,42 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import psycopg
+from psycopg import errors as pg_errors
 
-from outcomes.errors import Conflict, StillLinked
+from outcomes import pg
+from outcomes.dialect import TRANSLATIONS
+from outcomes.errors import Conflict, Refused, StillLinked
 from outcomes.people import Person
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = PROJECT_ROOT / "data" / "outcomes.duckdb"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
+# What either engine raises when a statement fails.
+DB_ERRORS = (duckdb.Error, psycopg.Error)
 
 
-def resolve_db_path(cli_value: str | os.PathLike | None = None) -> Path:
-    """The database file: ``--db`` wins, then ``OUTCOMES_DB``, then ``data/outcomes.duckdb``.
+def resolve_db_path(cli_value: str | os.PathLike | None = None) -> Path | str:
+    """The database: ``--db`` wins, then ``OUTCOMES_DB``, then ``data/outcomes.duckdb``.
+    A ``postgresql://`` (or ``postgres://``) URL stays the URL; anything else is a file.
 
     >>> resolve_db_path("/tmp/x.duckdb")
     PosixPath('/tmp/x.duckdb')
+    >>> resolve_db_path("postgresql://outcomes@db.example:5432/csp")
+    'postgresql://outcomes@db.example:5432/csp'
     """
-    if cli_value:
-        return Path(cli_value).expanduser()
-    env = os.environ.get("OUTCOMES_DB", "").strip()
-    if env:
-        return Path(env).expanduser()
-    return DEFAULT_DB
+    value = str(cli_value).strip() if cli_value else os.environ.get("OUTCOMES_DB", "").strip()
+    if not value:
+        return DEFAULT_DB
+    if pg.is_url(value):
+        return value
+    return Path(value).expanduser()
+
+
+def engine_of(target: object) -> str:
+    """``"postgresql"`` for a PostgreSQL URL, ``"duckdb"`` for a file or ``:memory:``."""
+    return "postgresql" if pg.is_url(target) else "duckdb"
 
 
 def migrations() -> list[tuple[int, str, Path]]:
@@ -60,43 +77,83 @@ def migrations() -> list[tuple[int, str, Path]]:
     return found
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
-    """Apply the migrations this database has not seen yet; returns their numbers."""
+class NewerDatabase(Refused):
+    """The database was brought up to date by a newer version of the product."""
+
+
+# Two processes opening one new PostgreSQL database at once must not both migrate it.
+_MIGRATION_LOCK = 7_041_918
+
+
+def migrate(con) -> list[int]:
+    """Apply the migrations this database has not seen yet, each in a transaction of its own
+    (all of it or none of it, on both engines); returns their numbers. A database that has a
+    migration this code does not know is refused: it belongs to a newer version."""
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
         " applied_at TIMESTAMP NOT NULL DEFAULT current_localtimestamp())"
     )
-    done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    shipped = migrations()
     applied = []
-    for number, name, path in migrations():
-        if number in done:
-            continue
+    for number, name, path in shipped:
         con.execute("BEGIN TRANSACTION")
         try:
-            con.execute(path.read_text(encoding="utf-8"))
-            con.execute(
-                "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [number, name]
-            )
+            if isinstance(con, pg.Cursor):
+                con.execute_postgres("SELECT pg_advisory_xact_lock($1)", [_MIGRATION_LOCK])
+            done = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
+            _refuse_newer(done, shipped)
+            if number not in done:
+                _apply(con, path, shipped)
+                con.execute(
+                    "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [number, name]
+                )
+                applied.append(number)
             con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
+        except BaseException:
+            with suppress(*DB_ERRORS):
+                con.execute("ROLLBACK")
             raise
-        applied.append(number)
+    if applied and isinstance(con, pg.Cursor):
+        TRANSLATIONS.forget()
     return applied
+
+
+def _apply(con, path: Path, shipped: list[tuple[int, str, Path]]) -> None:
+    script = path.read_text(encoding="utf-8")
+    if not isinstance(con, pg.Cursor):
+        con.execute(script)
+        return
+    con.run_script(script)
+    if re.search(r"\bALTER\s+TABLE\b", script, re.IGNORECASE):
+        upto = [p.read_text(encoding="utf-8") for _, _, p in shipped if p.name <= path.name]
+        con.rebuild_views(upto)
+
+
+def _refuse_newer(done: set[int], shipped: list[tuple[int, str, Path]]) -> None:
+    unknown = sorted(done - {n for n, _, _ in shipped})
+    if unknown:
+        raise NewerDatabase(
+            f"This database has been updated by a newer version of the product (migration "
+            f"{unknown[-1]:03d}); install that version to open it, or restore a backup."
+        )
 
 
 @dataclass
 class Store:
-    """An open database: the process's one connection and a cursor for each thread."""
+    """An open database: the process's one connection and a cursor for each thread.
 
-    path: Path
-    con: duckdb.DuckDBPyConnection
+    ``engine`` is ``"duckdb"`` or ``"postgresql"``; ``path`` the file, or the URL."""
+
+    path: Path | str
+    con: Any
+    engine: str = "duckdb"
     _local: threading.local = field(default_factory=threading.local, repr=False)
 
-    def cursor(self) -> duckdb.DuckDBPyConnection:
+    def cursor(self):
         cur = getattr(self._local, "cursor", None)
-        if cur is None:
+        if cur is None or getattr(cur, "broken", False):
+            # A PostgreSQL connection the server dropped is replaced, so "try again" works.
             cur = self.con.cursor()
             self._local.cursor = cur
         return cur
@@ -110,15 +167,29 @@ class Store:
 
 
 def open_store(path: str | os.PathLike | None = None) -> Store:
-    """Open (creating if need be) the database at ``path`` and bring its schema up to date.
+    """Open (creating if need be) the database at ``path`` (a file, or a PostgreSQL URL) and
+    bring its schema up to date.
 
-    ``":memory:"`` gives a private in-memory database, which the tests use.
+    ``":memory:"`` gives a private in-memory DuckDB database, which the tests use. A PostgreSQL
+    database must exist already (``createdb``); its tables are made here.
     """
     target = resolve_db_path(path) if path != ":memory:" else ":memory:"
+    if engine_of(target) == "postgresql":
+        con = pg.Connection(str(target))
+        try:
+            migrate(con.cursor())
+        except BaseException:
+            con.close()
+            raise
+        return Store(path=str(target), con=con, engine="postgresql")
     if target != ":memory:":
         target.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(target))
-    migrate(con)
+    try:
+        migrate(con)
+    except BaseException:
+        con.close()
+        raise
     return Store(path=Path(str(target)), con=con)
 
 
@@ -157,7 +228,7 @@ def transaction(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
             yield cur
             cur.execute("COMMIT")
         except BaseException as err:
-            with suppress(duckdb.Error):
+            with suppress(*DB_ERRORS):
                 cur.execute("ROLLBACK")
             if _is_conflict(err):
                 raise Conflict(CONFLICT_MESSAGE) from err
@@ -180,13 +251,23 @@ def rehearsal(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnect
     try:
         yield cur
     finally:
-        with suppress(duckdb.Error):
+        with suppress(*DB_ERRORS):
             cur.execute("ROLLBACK")
+
+
+# PostgreSQL's words for losing a race: a row changed since our snapshot, a key someone else
+# inserted first, a deadlock, or a row another person holds for longer than we wait.
+_PG_CONFLICTS = (
+    pg_errors.SerializationFailure,
+    pg_errors.UniqueViolation,
+    pg_errors.DeadlockDetected,
+    pg_errors.LockNotAvailable,
+)
 
 
 def _is_conflict(err: BaseException) -> bool:
     """A write that lost a race with another connection's committed write."""
-    if isinstance(err, duckdb.TransactionException):
+    if isinstance(err, (duckdb.TransactionException, *_PG_CONFLICTS)):
         return True
     text = str(err)
     return isinstance(err, duckdb.ConstraintException) and (
@@ -212,25 +293,29 @@ _LINKED_ROWS = {
 }
 
 
-def _still_linked(cur: duckdb.DuckDBPyConnection, err: BaseException) -> StillLinked | None:
+# PostgreSQL's detail for the same two refusals.
+_PG_REFERENCED = re.compile(r"Key \((\w+)\)=\((.*)\) is still referenced from table")
+_PG_MISSING = re.compile(r"Key \((\w+)\)=\((.*)\) is not present in table")
+
+
+def _still_linked(cur, err: BaseException) -> StillLinked | None:
     """A foreign-key refusal in words: what still links to the row (counted after rollback)."""
-    if not isinstance(err, duckdb.ConstraintException):
+    if isinstance(err, pg_errors.ForeignKeyViolation):
+        said = err.diag.message_detail or ""
+        missing, found = _PG_MISSING.search(said), _PG_REFERENCED.search(said)
+    elif isinstance(err, duckdb.ConstraintException):
+        missing, found = _MISSING.search(str(err)), _REFERENCED.search(str(err))
+    else:
         return None
-    missing = _MISSING.search(str(err))
     if missing:
         return StillLinked(
             f"There is no {missing.group(2)} to link to any more (someone may have just "
             "removed it). Nothing was written: look again, then try again."
         )
-    found = _REFERENCED.search(str(err))
     if not found:
         return None
     column, key = found.groups()
-    links = cur.execute(
-        "SELECT table_name, referenced_table FROM duckdb_constraints() "
-        "WHERE constraint_type = 'FOREIGN KEY' AND constraint_column_names = [?] ORDER BY 1",
-        [column],
-    ).fetchall()
+    links = _links_by(cur, column)
     counts, parent, total = [], "record", 0
     for table, referenced in links:
         # Table names come from the catalogue, never from a person.
@@ -246,6 +331,24 @@ def _still_linked(cur: duckdb.DuckDBPyConnection, err: BaseException) -> StillLi
         f"link{'s' if single else ''} to it. Move {'it' if single else 'them'} to another "
         f"{parent} first, or keep this one. Nothing was written."
     )
+
+
+def _links_by(cur, column: str) -> list[tuple[str, str]]:
+    """The tables with a foreign key on ``column``, and the table it points at, from the
+    engine's own catalogue (the one place the two engines need different SQL for it)."""
+    if isinstance(cur, pg.Cursor):
+        return cur.execute_postgres(
+            "SELECT DISTINCT c.conrelid::regclass::text, c.confrelid::regclass::text "
+            "FROM pg_constraint AS c JOIN pg_attribute AS a "
+            "ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] "
+            "WHERE c.contype = 'f' AND cardinality(c.conkey) = 1 AND a.attname = $1 ORDER BY 1",
+            [column],
+        ).fetchall()
+    return cur.execute(
+        "SELECT table_name, referenced_table FROM duckdb_constraints() "
+        "WHERE constraint_type = 'FOREIGN KEY' AND constraint_column_names = [?] ORDER BY 1",
+        [column],
+    ).fetchall()
 
 
 def audit(
@@ -337,14 +440,19 @@ def registered(cur: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -
     finally:
         # In a transaction that has already failed, unregistering fails too and would hide
         # the error that matters; the name is simply re-registered next time.
-        with suppress(duckdb.Error):
+        with suppress(*DB_ERRORS):
             cur.unregister(name)
 
 
 def insert_frame(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> int:
-    """Bulk insert a DataFrame by column name (row-by-row inserts run at ~1,000 rows/s)."""
+    """Bulk insert a DataFrame by column name (row-by-row inserts run at ~1,000 rows/s):
+    registered as Arrow on DuckDB, ``COPY ... FROM STDIN`` on PostgreSQL."""
     if frame.empty:
         return 0
+    if isinstance(cur, pg.Cursor):
+        # COPY straight into the table: PostgreSQL's own bulk path, typed by the table.
+        pg.copy_in(cur.raw, table, frame)
+        return len(frame)
     columns = ", ".join(f'"{c}"' for c in frame.columns)
     with registered(cur, "_incoming_frame", frame):
         cur.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _incoming_frame")

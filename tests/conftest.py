@@ -3,6 +3,12 @@
 The demo is built once per test run (once per pytest-xdist worker) into ``demo_built``; every
 test that wants the demo gets a copy of that file of its own, which costs a few hundredths of a
 second where building it again costs most of a second. Nothing writes to ``demo_built`` itself.
+
+A test module marked ``pytestmark = pytest.mark.engines`` runs each of its tests on both
+engines: ``engine`` is then "duckdb" and "postgresql" in turn, and ``store``, ``demo_built``,
+``copy_demo``, ``demo_store`` and ``demo_db_file`` are PostgreSQL databases in the second run
+(on the run's own throwaway server, ``tests/postgres.py``; a copy of the demo there is
+``CREATE DATABASE ... TEMPLATE``). Everywhere else ``engine`` is "duckdb".
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from hypothesis.database import DirectoryBasedExampleDatabase
 from outcomes.demo import DEMO_FRAMEWORK, build_demo, facts
 from outcomes.framework import from_yaml
 from outcomes.store import PROJECT_ROOT, open_store
+from tests import postgres
 from tests.copies import in_memory_copy, written
 
 # Hypothesis keeps the examples it has seen fail in a folder that outlives the run (git-ignored),
@@ -38,26 +45,56 @@ def demo_facts():
     return facts()
 
 
-@pytest.fixture
-def store():
-    """An empty database with the schema applied."""
-    s = open_store(":memory:")
-    yield s
-    s.close()
+ENGINES = ("duckdb", "postgresql")
+
+
+def pytest_generate_tests(metafunc):
+    if "engine" in metafunc.fixturenames and metafunc.definition.get_closest_marker("engines"):
+        metafunc.parametrize("engine", ENGINES, indirect=True, scope="session")
 
 
 @pytest.fixture(scope="session")
-def demo_built(tmp_path_factory, demo_framework) -> Path:
+def engine(request) -> str:
+    """The engine this test runs on: "duckdb", or both in turn for a module marked ``engines``."""
+    return getattr(request, "param", "duckdb")
+
+
+@pytest.fixture(scope="session")
+def empty_built(engine) -> str | None:
+    """On PostgreSQL, an empty database with the schema applied, to copy (None on DuckDB)."""
+    if engine != "postgresql":
+        return None
+    url = postgres.new_database()
+    open_store(url).close()
+    return postgres.name_of(url)
+
+
+@pytest.fixture
+def store(engine, empty_built):
+    """An empty database with the schema applied."""
+    s = open_store(postgres.new_database(empty_built) if empty_built else ":memory:")
+    yield s
+    s.close()
+    postgres.drop(s.path)
+
+
+@pytest.fixture(scope="session")
+def demo_built(tmp_path_factory, demo_framework, engine) -> Path | str:
     """The demo, built once for the whole run; copy it (``copy_demo``), never open it to write."""
+    if engine == "postgresql":
+        return written(postgres.new_database(), lambda cur: build_demo(cur, demo_framework))
     path = tmp_path_factory.mktemp("demo-built") / "demo.duckdb"
     return written(path, lambda cur: build_demo(cur, demo_framework))
 
 
 @pytest.fixture(scope="session")
-def copy_demo(demo_built) -> Callable[[Path], Path]:
-    """``copy_demo(path)``: the demo as a database file of this test's own at ``path``."""
+def copy_demo(demo_built) -> Callable[[Path], Path | str]:
+    """``copy_demo(path)``: the demo as a database file of this test's own at ``path`` (on
+    PostgreSQL, a database of its own; its URL is returned and ``path`` unused)."""
 
-    def copy(path: Path) -> Path:
+    def copy(path: Path) -> Path | str:
+        if isinstance(demo_built, str):
+            return postgres.new_database(postgres.name_of(demo_built))
         shutil.copyfile(demo_built, path)
         return path
 
@@ -66,10 +103,14 @@ def copy_demo(demo_built) -> Callable[[Path], Path]:
 
 @pytest.fixture
 def demo_store(demo_built):
-    """A fresh in-memory database holding the demo."""
-    s = in_memory_copy(demo_built)
+    """A fresh database of this test's own holding the demo (in memory on DuckDB)."""
+    if isinstance(demo_built, str):
+        s = open_store(postgres.new_database(postgres.name_of(demo_built)))
+    else:
+        s = in_memory_copy(demo_built)
     yield s
     s.close()
+    postgres.drop(s.path)
 
 
 @pytest.fixture(scope="session")

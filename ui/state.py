@@ -25,8 +25,9 @@ def store() -> Store:
     """The store for ``OUTCOMES_DB`` (or the default file); one per process.
 
     While another process (the command line) holds the file, DuckDB will not open it: that is
-    :class:`~outcomes.errors.Busy`, and the page says so instead of failing. Streamlit does not
-    cache a failure, so the next run tries again.
+    :class:`~outcomes.errors.Busy`, and the page says so instead of failing. A PostgreSQL server
+    that cannot be reached is :class:`~outcomes.errors.Unreachable` (raised by the store), and
+    the page says that. Streamlit does not cache a failure, so the next run tries again.
     """
     try:
         return _store(str(resolve_db_path()))

@@ -12,6 +12,8 @@ from outcomes import agenda, board, demo, status
 from outcomes.observations import record_upload
 from tests.actors import acting
 
+pytestmark = pytest.mark.engines
+
 DEMO_STATUSES = {
     "VV01": "green", "VV02": "amber", "VV03": "green",
     "RO01": "red", "RO02": "green", "RO03": "green",

@@ -11,11 +11,8 @@ from outcomes.store import resolve_db_path
 
 
 def _db(value: str | None) -> str:
-    """``--db``, then ``OUTCOMES_DB``, then the default file: a URL is kept as it is."""
-    import os
-
-    chosen = value or os.environ.get("OUTCOMES_DB", "").strip()
-    return chosen if moving.is_url(chosen) else str(resolve_db_path(chosen or None))
+    """``--db``, then ``OUTCOMES_DB``, then the default file (a URL is kept as it is)."""
+    return str(resolve_db_path(value))
 
 
 def cmd_copy(args: argparse.Namespace) -> int:

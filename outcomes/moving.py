@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from outcomes import pg
 from outcomes.errors import Refused
 from outcomes.store import Store, open_store
 
@@ -55,11 +56,7 @@ def is_url(where: str | os.PathLike | None) -> bool:
     >>> is_url("postgresql://board@db.council.local:5432/outcomes"), is_url("data/x.duckdb")
     (True, False)
     """
-    return str(where or "").startswith(("postgresql://", "postgres://"))
-
-
-def engine_of(store: Store) -> str:
-    return getattr(store, "engine", "duckdb")
+    return pg.is_url(str(where or ""))
 
 
 @dataclass(frozen=True)
@@ -205,8 +202,8 @@ def _fill(source_cur, target_cur) -> Copied:
 
 def _advance(cur, sequence: str, past: int) -> None:
     """The next number ``sequence`` gives is above ``past``."""
-    if getattr(cur, "engine", None) == "postgres" or _is_postgres(cur):
-        cur.execute("SELECT setval(?, ?)", [sequence, past])
+    if isinstance(cur, pg.Cursor):
+        cur.execute_postgres("SELECT setval($1::regclass, $2)", [sequence, past])
         return
     # DuckDB has no setval: draw numbers until the sequence has passed the copied ids.
     last = cur.execute(
@@ -215,10 +212,6 @@ def _advance(cur, sequence: str, past: int) -> None:
     need = past - (last or 0)
     if need > 0:
         cur.execute(f"SELECT max(nextval('{sequence}')) FROM range({need})")
-
-
-def _is_postgres(cur) -> bool:
-    return type(cur).__module__.split(".")[0] != "duckdb"
 
 
 def copy(

@@ -76,6 +76,7 @@ async def open_the_plan(base: str) -> float:
         rerun.rerun_script.context_info.locale = "en-GB"
         rerun.rerun_script.context_info.url = base + "/"
         await ws.send(rerun.SerializeToString())
+        shown: list[str] = []  # what the page said instead, should the statuses never come
         while True:
             raw = await asyncio.wait_for(ws.recv(), TIMEOUT_S)
             if isinstance(raw, str):
@@ -84,8 +85,11 @@ async def open_the_plan(base: str) -> float:
             msg.ParseFromString(raw)
             if _carries_statuses(msg):
                 return time.perf_counter() - started
+            if msg.WhichOneof("type") == "delta":
+                shown.append(str(msg.delta.new_element)[:300])
             if msg.WhichOneof("type") == "script_finished":
-                raise RuntimeError("the page finished without showing the statuses")
+                said = "\n".join(shown[-6:])
+                raise RuntimeError(f"the page finished without showing the statuses:\n{said}")
 
 
 async def _crowd(bases: list[str], people: int, window: float) -> list[float]:
@@ -135,11 +139,10 @@ def _print(label: str, r: dict[str, Any]) -> None:
 
 
 def _demo_in(db: str) -> str:
-    from tests.cli import outcomes_process
+    from outcomes.demo import build_demo
+    from tests.copies import written
 
-    done = outcomes_process("init", "--demo", "--db", db)
-    if done.returncode:
-        raise SystemExit(f"could not build the demo in {db}: {done.stderr}")
+    written(db, build_demo)
     return db
 
 

@@ -334,7 +334,11 @@ def restore(
         raise Refused(f"there is no backup at {file}")
     kind = file_kind(file)
     if kind == "duckdb":
-        copied = copy(file, db, replace=replace, opener=opener)
+        # Opening a database brings it up to this version; the backup itself stays as it was.
+        with tempfile.TemporaryDirectory(prefix="outcomes-restore-") as folder:
+            kept = Path(folder) / "backup.duckdb"
+            shutil.copyfile(file, kept)
+            copied = copy(kept, db, replace=replace, opener=opener)
         return (
             f"restored {db if not is_url(db) else _public_url(db)} from {file}: {copied.in_words()}"
         )

@@ -153,8 +153,10 @@ def test_backup_and_restore_bring_back_everything(busy_file, empty_place, tmp_pa
 def test_a_duckdb_backup_restores_into_either_engine(busy_file, empty_place, tmp_path):
     backup = tmp_path / "outcomes.backup"
     assert outcomes("db", "backup", str(backup), "--db", str(busy_file)).returncode == 0
+    kept = backup.read_bytes()
     done = outcomes("db", "restore", str(backup), "--db", empty_place)
     assert done.returncode == 0, done.stderr
+    assert backup.read_bytes() == kept  # restoring never writes to the backup
     assert seen_by_a_person(empty_place) == seen_by_a_person(str(busy_file))
 
 

@@ -62,12 +62,14 @@ class Catalogue:
         self._lookup = lookup
 
     def columns(self, name: str) -> list[str]:
-        rows = self._lookup(
-            "SELECT column_name FROM information_schema.columns "
+        return [c for c, _ in self.typed_columns(name)]
+
+    def typed_columns(self, name: str) -> list[tuple[str, str]]:
+        return self._lookup(
+            "SELECT column_name, data_type FROM information_schema.columns "
             "WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position",
             [name],
         )
-        return [r[0] for r in rows]
 
     def column_types(self) -> dict[str, str]:
         """Each column name the tables use, with its type where every table agrees on one."""
@@ -160,12 +162,32 @@ def translate(tree: exp.Expression, catalogue: Catalogue) -> str:
         # "? IS NULL" tells PostgreSQL nothing of the parameter's type; any type will do.
         if isinstance(test.this, exp.Placeholder):
             test.set("this", exp.cast(test.this.copy(), "TEXT"))
+    for order in tree.find_all(exp.Order):
+        first = order.expressions[0] if order.expressions else None
+        if first is not None and isinstance(first.this, exp.Var) and first.name.upper() == "ALL":
+            _order_by_all(order, catalogue)
     for group in tree.find_all(exp.Group):
         if group.args.get("all"):
             _group_by_all(group)
     if isinstance(tree, exp.Insert) and tree.args.get("alternative") == "REPLACE":
         _upsert(tree, catalogue)
     return tree.sql(dialect=Outcomes)
+
+
+def _order_by_all(order: exp.Order, catalogue: Catalogue) -> None:
+    """``ORDER BY ALL`` as every column's position (JSON, which has no order, as its text)."""
+    select = order.parent
+    types: dict[str, str] = {}
+    for table in select.find_all(exp.Table):
+        types.update(dict(catalogue.typed_columns(table.name)))
+    _spell_out_stars(select, catalogue)
+    keys = []
+    for i, item in enumerate(select.expressions, start=1):
+        if types.get(item.alias_or_name) in ("json", "jsonb"):
+            keys.append(exp.cast(item.copy().unalias(), "TEXT"))
+        else:
+            keys.append(exp.Literal.number(i))
+    order.set("expressions", [exp.Ordered(this=k, nulls_first=False) for k in keys])
 
 
 def _group_by_all(group: exp.Group) -> None:

@@ -30,7 +30,7 @@ from outcomes.errors import Unreachable
 SCHEMES = ("postgresql://", "postgres://")
 # Waiting this long for another's lock on a row means the other is a person mid-change:
 # give up, as DuckDB does at once, rather than leave the page hanging.
-LOCK_TIMEOUT = "10s"
+LOCK_TIMEOUT = "3s"
 
 
 def is_url(target: object) -> bool:
@@ -167,9 +167,13 @@ class Cursor:
         return self
 
     def fetchone(self):
+        if self._cur.description is None:  # DuckDB answers a write with how many rows it changed
+            return (self._cur.rowcount,)
         return self._cur.fetchone()
 
     def fetchall(self):
+        if self._cur.description is None:
+            return [(self._cur.rowcount,)]
         return self._cur.fetchall()
 
     @property

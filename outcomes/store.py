@@ -315,11 +315,11 @@ def _still_linked(cur, err: BaseException) -> StillLinked | None:
     if not found:
         return None
     column, key = found.groups()
-    links = _links_by(cur, column)
+    links = _links_by(cur, column, getattr(getattr(err, "diag", None), "constraint_name", None))
     counts, parent, total = [], "record", 0
-    for table, referenced in links:
+    for table, by, referenced in links:
         # Table names come from the catalogue, never from a person.
-        n = cur.execute(f'SELECT count(*) FROM "{table}" WHERE "{column}" = ?', [key]).fetchone()[0]
+        n = cur.execute(f'SELECT count(*) FROM "{table}" WHERE "{by}" = ?', [key]).fetchone()[0]
         if n:
             one, many = _LINKED_ROWS.get(table, (table.replace("_", " "),) * 2)
             counts.append(f"{n} {one if n == 1 else many}")
@@ -333,22 +333,27 @@ def _still_linked(cur, err: BaseException) -> StillLinked | None:
     )
 
 
-def _links_by(cur, column: str) -> list[tuple[str, str]]:
-    """The tables with a foreign key on ``column``, and the table it points at, from the
-    engine's own catalogue (the one place the two engines need different SQL for it)."""
+def _links_by(cur, column: str, constraint: str | None) -> list[tuple[str, str, str]]:
+    """The tables with a foreign key on ``column``, their column and the table it points at,
+    from the engine's own catalogue (the one place the two engines need different SQL for it).
+    DuckDB names the pointing column; PostgreSQL the key pointed at, and the constraint."""
     if isinstance(cur, pg.Cursor):
         return cur.execute_postgres(
-            "SELECT DISTINCT c.conrelid::regclass::text, c.confrelid::regclass::text "
-            "FROM pg_constraint AS c JOIN pg_attribute AS a "
-            "ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] "
-            "WHERE c.contype = 'f' AND cardinality(c.conkey) = 1 AND a.attname = $1 ORDER BY 1",
-            [column],
+            "SELECT DISTINCT c.conrelid::regclass::text, a.attname, c.confrelid::regclass::text "
+            "FROM pg_constraint AS c "
+            "JOIN pg_attribute AS a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] "
+            "JOIN pg_attribute AS r ON r.attrelid = c.confrelid AND r.attnum = c.confkey[1] "
+            "WHERE c.contype = 'f' AND cardinality(c.conkey) = 1 AND r.attname = $1 "
+            "AND c.confrelid = (SELECT confrelid FROM pg_constraint WHERE conname = $2 LIMIT 1) "
+            "ORDER BY 1",
+            [column, constraint],
         ).fetchall()
-    return cur.execute(
+    rows = cur.execute(
         "SELECT table_name, referenced_table FROM duckdb_constraints() "
         "WHERE constraint_type = 'FOREIGN KEY' AND constraint_column_names = [?] ORDER BY 1",
         [column],
     ).fetchall()
+    return [(table, column, referenced) for table, referenced in rows]
 
 
 def audit(

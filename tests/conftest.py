@@ -78,6 +78,17 @@ def store(engine, empty_built):
     postgres.drop(s.path)
 
 
+@pytest.fixture
+def blank_db(tmp_path, engine) -> Callable[[str], Path | str]:
+    """``blank_db(name)``: where a command may make a new database: a file that is not there
+    yet, or on PostgreSQL an empty database (as ``createdb`` leaves it)."""
+
+    def blank(name: str) -> Path | str:
+        return postgres.new_database() if engine == "postgresql" else tmp_path / name
+
+    return blank
+
+
 @pytest.fixture(scope="session")
 def demo_built(tmp_path_factory, demo_framework, engine) -> Path | str:
     """The demo, built once for the whole run; copy it (``copy_demo``), never open it to write."""

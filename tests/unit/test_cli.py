@@ -11,24 +11,31 @@ import pytest
 import yaml
 
 from outcomes.store import PROJECT_ROOT
+from tests import postgres
 from tests.actors import acting
 from tests.cli import outcomes, outcomes_process
 from tests.copies import held_by_the_command_line
 
+pytestmark = pytest.mark.engines
+
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("cli") / "demo.duckdb"
+def demo_db(tmp_path_factory, engine):
+    """The demo as ``init --demo`` builds it (a file, or a PostgreSQL database)."""
+    if engine == "postgresql":
+        path = postgres.new_database()
+    else:
+        path = tmp_path_factory.mktemp("cli") / "demo.duckdb"
     done = outcomes("init", "--demo", "--db", str(path))
     assert done.returncode == 0, done.stderr
     assert "demo built" in done.stdout
     return path
 
 
-def test_the_real_executable_builds_reads_and_refuses_as_a_person_sees_it(tmp_path):
+def test_the_real_executable_builds_reads_and_refuses_as_a_person_sees_it(blank_db):
     """Smoke test of ``python -m outcomes`` itself (the other tests call its main in-process):
     exit codes, streams and the environment of a real process, and the same words either way."""
-    db = str(tmp_path / "real.duckdb")
+    db = str(blank_db("real.duckdb"))
     built = outcomes_process("init", "--demo", "--db", db)
     assert built.returncode == 0 and "demo built" in built.stdout, built.stderr
     status = outcomes_process("status", "--json", env={**os.environ, "OUTCOMES_DB": db})
@@ -87,11 +94,11 @@ def test_db_comes_from_the_environment(demo_db, tmp_path):
     assert done.returncode == 0 and len(json.loads(done.stdout)) == 22
 
 
-def test_framework_export_and_import_through_xlsx(demo_db, tmp_path):
+def test_framework_export_and_import_through_xlsx(demo_db, tmp_path, blank_db):
     out = tmp_path / "plan.xlsx"
     done = outcomes("framework", "export", "--db", str(demo_db), "--out", str(out))
     assert done.returncode == 0, done.stderr
-    fresh = tmp_path / "fresh.duckdb"
+    fresh = blank_db("fresh.duckdb")
     assert outcomes("init", "--db", str(fresh), "--framework", str(out)).returncode == 0
     status = json.loads(outcomes("status", "--db", str(fresh), "--json").stdout)
     assert len(status) == 22 and {r["status"] for r in status} == {"not rated"}  # no figures yet
@@ -118,11 +125,11 @@ def test_replace_with_a_bad_framework_keeps_the_old_database(demo_db, tmp_path):
     assert len(json.loads(outcomes("status", "--db", str(demo_db), "--json").stdout)) == 22
 
 
-def test_renaming_a_priority_an_action_links_to_is_a_plain_refusal(tmp_path):
+def test_renaming_a_priority_an_action_links_to_is_a_plain_refusal(tmp_path, blank_db):
     from outcomes import meetings
     from outcomes.store import open_store
 
-    db = tmp_path / "linked.duckdb"
+    db = blank_db("linked.duckdb")
     assert outcomes("init", "--db", str(db)).returncode == 0
     s = open_store(db)
     action = {"reference": "A1", "text": "Chase", "owner": "Sam", "priority_id": "hate-incidents"}
@@ -149,15 +156,12 @@ def test_renaming_a_priority_an_action_links_to_is_a_plain_refusal(tmp_path):
     assert status.returncode == 0
 
 
-def test_status_json_gives_the_computed_and_the_overridden_status(demo_db, tmp_path):
+def test_status_json_gives_the_computed_and_the_overridden_status(copy_demo, tmp_path):
     """Issue 17: SV01 read "green" where the board saw the overridden Amber."""
-    import shutil
-
     from outcomes import meetings
     from outcomes.store import open_store
 
-    path = tmp_path / "override.duckdb"
-    shutil.copy(demo_db, path)
+    path = copy_demo(tmp_path / "override.duckdb")
     store = open_store(path)
     cur = store.cursor()
     period, computed = cur.execute(
@@ -189,11 +193,13 @@ def test_spc_refuses_an_area_that_does_not_exist_naming_those_that_do(demo_db):
     assert out["shift"]["limits_out_of_date"] and out["shift"]["recalculable"]
 
 
-def test_a_held_database_names_who_holds_it_and_make_run_still_starts(demo_db, tmp_path):
+def test_a_held_database_names_who_holds_it_and_make_run_still_starts(demo_db, tmp_path, engine):
     """Issue 17: `make run` while a command held the database stopped at its `init --if-empty`
     step with a wrong guess ("probably the running dashboard"), and the dashboard never started.
     Now the holder is named from the process itself, and `init --if-empty` lets the dashboard
     start (it says "the database is busy" until the file is free)."""
+    if engine == "postgresql":
+        pytest.skip("a PostgreSQL database is never held: many programs share it at once")
     held = tmp_path / "held.duckdb"
     shutil.copy(demo_db, held)
     with held_by_the_command_line(held) as proc:

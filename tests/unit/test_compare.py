@@ -16,6 +16,8 @@ from outcomes.store import open_store
 from tests.actors import ADMIN, acting
 from tests.cli import outcomes
 
+pytestmark = pytest.mark.engines
+
 
 def test_exact_poisson_matches_the_chi_square_limits():
     # Garwood limits, e.g. from qchisq(0.025, 2 * 3) / 2 and qchisq(0.975, 2 * 4) / 2.

@@ -10,6 +10,8 @@ from outcomes.errors import StillLinked
 from outcomes.observations import record_upload
 from tests.actors import ADMIN, acting
 
+pytestmark = pytest.mark.engines
+
 
 @pytest.fixture
 def framed(store, demo_framework):

@@ -17,7 +17,6 @@ import threading
 import time
 from datetime import date
 
-import duckdb
 import pytest
 
 from outcomes import uploads
@@ -25,6 +24,8 @@ from outcomes.demo import facts
 from outcomes.errors import Conflict, Refused
 from outcomes.store import PROJECT_ROOT, open_store, transaction
 from tests.actors import ADMIN, acting
+
+pytestmark = pytest.mark.engines
 
 D = facts()  # where the demo's figures fall today
 
@@ -191,7 +192,8 @@ def figure_or_none(cur, period):
 
 
 def _state(path) -> dict[str, list]:
-    con = duckdb.connect(str(path), read_only=True)
+    store = open_store(path)
+    con = store.cursor()
     try:
         tables = ("observation", "upload", "commentary", "audit_log")
         state = {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables}
@@ -201,10 +203,10 @@ def _state(path) -> dict[str, list]:
         ).fetchall()
         return state
     finally:
-        con.close()
+        store.close()
 
 
-def test_killing_the_command_line_mid_commit_leaves_before_or_after(demo_db_file, tmp_path):
+def test_killing_the_command_line_mid_commit_leaves_before_or_after(copy_demo, tmp_path):
     # A big enough return that the commit takes a while: every quarterly count, 1995 to 2020.
     codes = ["VV02", "HC01", "MS01", "MS02", "FS02", "FS03"]
     quarters = [f"{y}/{(y + 1) % 100:02d} Q{q}" for y in range(1995, 2021) for q in (1, 2, 3, 4)]
@@ -214,9 +216,7 @@ def test_killing_the_command_line_mid_commit_leaves_before_or_after(demo_db_file
     command = [sys.executable, "-m", "outcomes", "load", str(source), "--accept-warnings"]
 
     def fresh(name: str):
-        path = tmp_path / name
-        path.write_bytes(demo_db_file.read_bytes())
-        return path
+        return copy_demo(tmp_path / name)
 
     reference = fresh("reference.duckdb")
     before = _state(reference)
@@ -255,20 +255,16 @@ def test_killing_the_command_line_mid_commit_leaves_before_or_after(demo_db_file
     assert set(outcomes) <= {"before", "after"}
 
 
-def test_the_store_translates_a_lost_race_into_a_plain_conflict(tmp_path):
-    store = open_store(tmp_path / "race.duckdb")
-    try:
-        one, two = store.con.cursor(), store.con.cursor()
-        one.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, v INTEGER)")
-        one.execute("INSERT INTO t VALUES (1, 1)")
-        one.execute("BEGIN TRANSACTION")
-        one.execute("UPDATE t SET v = 2 WHERE k = 1")
-        with pytest.raises(Conflict, match="at the same moment"), transaction(two):
-            two.execute("UPDATE t SET v = 3 WHERE k = 1")
-        one.execute("COMMIT")
-        assert two.execute("SELECT v FROM t").fetchone() == (2,)
-    finally:
-        store.close()
+def test_the_store_translates_a_lost_race_into_a_plain_conflict(store):
+    one, two = store.con.cursor(), store.con.cursor()
+    one.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, v INTEGER)")
+    one.execute("INSERT INTO t VALUES (1, 1)")
+    one.execute("BEGIN TRANSACTION")
+    one.execute("UPDATE t SET v = 2 WHERE k = 1")
+    with pytest.raises(Conflict, match="at the same moment"), transaction(two):
+        two.execute("UPDATE t SET v = 3 WHERE k = 1")
+    one.execute("COMMIT")
+    assert two.execute("SELECT v FROM t").fetchone() == (2,)
 
 
 def test_two_people_adding_actions_at_once_get_every_action(demo_store):

@@ -13,6 +13,8 @@ from outcomes.demo import facts
 from outcomes.template import RETURN_HEADER
 from tests.actors import ADMIN, acting
 
+pytestmark = pytest.mark.engines
+
 D = facts()  # where the demo's figures fall today
 NEXT = D.latest_quarter.next()  # the quarter after the demo's latest
 TODAY = NEXT.end + timedelta(days=1)  # the day it has ended
@@ -424,7 +426,7 @@ def test_commentary_over_the_limit_is_a_problem_naming_the_cell(demo_store, tmp_
 
 
 def test_preview_commit_and_load_show_the_commentary_and_blockage_the_board_will_read(
-    demo_store, demo_db_file, tmp_path
+    demo_store, copy_demo, tmp_path
 ):
     """Issue 17 finding 8: "0 new, 1 revised, 6 unchanged figures" said nothing of a blockage."""
     cur = demo_store.cursor()
@@ -447,14 +449,12 @@ def test_preview_commit_and_load_show_the_commentary_and_blockage_the_board_will
     result = uploads.commit(cur, prepare(cur, path), by=acting("Lead"))
     assert uploads.upload_commentary(cur, result.upload_id) == shown.commentary
 
-    import shutil
     import subprocess
     import sys
 
     from outcomes.store import PROJECT_ROOT
 
-    db = tmp_path / "cli.duckdb"
-    shutil.copy(demo_db_file, db)
+    db = copy_demo(tmp_path / "cli.duckdb")
     done = subprocess.run(
         [sys.executable, "-m", "outcomes", "load", str(path), "--db", str(db)],
         cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,

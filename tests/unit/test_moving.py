@@ -1,10 +1,12 @@
 """Moving a whole database: ``db copy``, ``db backup`` and ``db restore`` lose nothing, refuse a
-database that holds something unless told ``--replace``, and leave a refused target as it was."""
+database that holds something unless told ``--replace``, and leave a refused target as it was.
+
+Run on both engines (``engines``): on PostgreSQL the busy database is there, and the copies go
+PostgreSQL -> DuckDB file -> PostgreSQL, so both directions between the engines are tried."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,40 +17,24 @@ from tests.cli import outcomes
 from tests.copies import written
 from tests.unit.conftest import board_business
 
+pytestmark = pytest.mark.engines
+
 
 @pytest.fixture(scope="module")
-def busy_file(tmp_path_factory, copy_demo) -> Path:
+def busy(tmp_path_factory, copy_demo, engine) -> str:
     """The demo with what a year of board business adds: commentary, actions, a meeting, an
     upload rolled back (so its state and who undid it must travel too)."""
-    path = copy_demo(tmp_path_factory.mktemp("moving") / "busy.duckdb")
-    written(path, board_business)
-    assert outcomes("meeting", "add", "2025-03-13", "--db", str(path)).returncode == 0
-    assert outcomes("rollback", "2", "--db", str(path)).returncode == 0
-    return path
+    db = str(copy_demo(tmp_path_factory.mktemp("moving") / "busy.duckdb"))
+    written(db, board_business)
+    assert outcomes("meeting", "add", "2025-03-13", "--db", db).returncode == 0
+    assert outcomes("rollback", "2", "--db", db).returncode == 0
+    return db
 
 
-@pytest.fixture
-def demo_file(tmp_path, copy_demo) -> Path:
-    return copy_demo(tmp_path / "demo.duckdb")
-
-
-@pytest.fixture(params=["duckdb", "postgresql"])
-def empty_place(request, tmp_path) -> Iterator[str]:
-    """Where a copy or a restore goes: a database not yet made, on each engine in turn (a
-    new database on the run's own PostgreSQL server, tests/postgres.py)."""
-    if request.param == "duckdb":
-        yield str(tmp_path / "target.duckdb")
-        return
-    postgres = pytest.importorskip("tests.postgres", reason="the PostgreSQL engine is not here yet")
-    url = postgres.new_database()
-    yield url
-    postgres.drop(url)
-
-
-def seen_by_a_person(db: str) -> dict:
+def seen_by_a_person(db: str | Path) -> dict:
     """What the board and an auditor read: statuses, uploads, the whole audit trail."""
-    status = outcomes("status", "--json", "--db", db)
-    uploads = outcomes("uploads", "--json", "--db", db)
+    status = outcomes("status", "--json", "--db", str(db))
+    uploads = outcomes("uploads", "--json", "--db", str(db))
     assert status.returncode == 0 and uploads.returncode == 0, status.stderr + uploads.stderr
     store = open_store(db)
     try:
@@ -62,23 +48,25 @@ def seen_by_a_person(db: str) -> dict:
     }
 
 
-def test_a_copy_reads_exactly_as_its_source(busy_file, empty_place, tmp_path):
-    done = outcomes("db", "copy", "--from", str(busy_file), "--to", empty_place)
+def test_a_copy_reads_exactly_as_its_source_there_and_back(busy, blank_db, tmp_path):
+    middle = tmp_path / "copy.duckdb"
+    done = outcomes("db", "copy", "--from", busy, "--to", str(middle))
     assert done.returncode == 0, done.stderr
     assert "497 figures (every revision)" in done.stdout and "3 actions" in done.stdout
-    source, copy = seen_by_a_person(str(busy_file)), seen_by_a_person(empty_place)
-    assert copy == source
-    assert any(u["state"] == "rolled back" for u in copy["uploads"])
-    assert len(copy["audit"]) > 7
-    back = tmp_path / "back.duckdb"  # and back again: nothing lost on the way
-    assert outcomes("db", "copy", "--from", empty_place, "--to", str(back)).returncode == 0
-    assert seen_by_a_person(str(back)) == source
+    source = seen_by_a_person(busy)
+    assert seen_by_a_person(middle) == source
+    assert any(u["state"] == "rolled back" for u in source["uploads"])
+    assert len(source["audit"]) > 7
+    back = str(blank_db("back.duckdb"))  # and back onto the engine it came from
+    again = outcomes("db", "copy", "--from", str(middle), "--to", back)
+    assert again.returncode == 0, again.stderr
+    assert seen_by_a_person(back) == source
 
 
-def test_every_table_is_copied_whatever_the_migrations_add(busy_file, tmp_path):
-    target = tmp_path / "copy.duckdb"
-    moving.copy(busy_file, target)
-    a, b = open_store(busy_file), open_store(target)
+def test_every_table_is_copied_whatever_the_migrations_add(busy, blank_db):
+    target = blank_db("copy.duckdb")
+    moving.copy(busy, target)
+    a, b = open_store(busy), open_store(target)
     try:
         tables = moving.tables_in_order(a.cursor())
         assert {"audit_log", "person", "setting", "series_value", "meeting"} <= set(tables)
@@ -97,9 +85,10 @@ def test_tables_come_after_the_tables_they_point_at(store):
     assert "schema_migrations" not in order
 
 
-def test_numbers_carry_on_after_the_copied_ones(busy_file, empty_place):
-    moving.copy(busy_file, empty_place)
-    store = open_store(empty_place)
+def test_numbers_carry_on_after_the_copied_ones(busy, blank_db):
+    target = blank_db("copy.duckdb")
+    moving.copy(busy, target)
+    store = open_store(target)
     try:
         cur = store.cursor()
         for table in ("upload", "audit_log", "action", "meeting"):
@@ -110,58 +99,61 @@ def test_numbers_carry_on_after_the_copied_ones(busy_file, empty_place):
         store.close()
 
 
-def test_a_target_holding_a_database_is_refused_and_left_alone(busy_file, demo_file, empty_place):
-    moving.copy(demo_file, empty_place)
-    before = seen_by_a_person(empty_place)
-    done = outcomes("db", "copy", "--from", str(busy_file), "--to", empty_place)
+def test_a_target_holding_a_database_is_refused_and_left_alone(busy, copy_demo, tmp_path):
+    target = str(copy_demo(tmp_path / "other.duckdb"))
+    before = seen_by_a_person(target)
+    done = outcomes("db", "copy", "--from", busy, "--to", target)
     assert done.returncode == 2
     assert "already holds a database" in done.stderr and "--replace" in done.stderr
-    assert seen_by_a_person(empty_place) == before
-    replaced = outcomes("db", "copy", "--from", str(busy_file), "--to", empty_place, "--replace")
+    assert seen_by_a_person(target) == before
+    replaced = outcomes("db", "copy", "--from", busy, "--to", target, "--replace")
     assert replaced.returncode == 0, replaced.stderr
-    assert seen_by_a_person(empty_place) == seen_by_a_person(str(busy_file))
+    assert seen_by_a_person(target) == seen_by_a_person(busy)
 
 
-def test_a_new_database_counts_as_empty(tmp_path, busy_file):
-    fresh = tmp_path / "fresh.duckdb"
-    written(fresh, lambda cur: None)
-    assert outcomes("db", "copy", "--from", str(busy_file), "--to", str(fresh)).returncode == 0
+def test_a_new_database_counts_as_empty(busy, blank_db):
+    fresh = blank_db("fresh.duckdb")
+    written(fresh, lambda cur: None)  # migrated, seeded, nothing a person put there
+    assert outcomes("db", "copy", "--from", busy, "--to", str(fresh)).returncode == 0
 
 
-def test_copying_onto_itself_or_from_nowhere_is_refused(busy_file, tmp_path):
-    itself = outcomes("db", "copy", "--from", str(busy_file), "--to", str(busy_file), "--replace")
+def test_copying_onto_itself_or_from_nowhere_is_refused(busy, tmp_path):
+    itself = outcomes("db", "copy", "--from", busy, "--to", busy, "--replace")
     assert itself.returncode == 2 and "same database" in itself.stderr
     nowhere = outcomes("db", "copy", "--from", str(tmp_path / "no.duckdb"), "--to", "x.duckdb")
     assert nowhere.returncode == 2 and "there is no database" in nowhere.stderr
 
 
-def test_backup_and_restore_bring_back_everything(busy_file, empty_place, tmp_path):
-    live = empty_place
-    moving.copy(busy_file, live)
+def test_backup_and_restore_bring_back_everything(busy, blank_db, tmp_path):
+    live = str(blank_db("live.duckdb"))
+    moving.copy(busy, live)
     backup = tmp_path / "outcomes.backup"
     made = outcomes("db", "backup", str(backup), "--db", live)
     assert made.returncode == 0, made.stderr
     assert moving.file_kind(backup) == ("pg_dump" if moving.is_url(live) else "duckdb")
-    assert outcomes("meeting", "add", "2025-06-12", "--db", live).returncode == 0  # after it
+    assert outcomes("rollback", "1", "--db", live).returncode == 0  # a change after it
     refused = outcomes("db", "restore", str(backup), "--db", live)
     assert refused.returncode == 2 and "--replace" in refused.stderr
     back = outcomes("db", "restore", str(backup), "--db", live, "--replace")
     assert back.returncode == 0, back.stderr
-    assert seen_by_a_person(live) == seen_by_a_person(str(busy_file))
+    assert seen_by_a_person(live) == seen_by_a_person(busy)
 
 
-def test_a_duckdb_backup_restores_into_either_engine(busy_file, empty_place, tmp_path):
+def test_a_duckdb_backup_restores_into_either_engine(busy, blank_db, tmp_path):
     backup = tmp_path / "outcomes.backup"
-    assert outcomes("db", "backup", str(backup), "--db", str(busy_file)).returncode == 0
+    in_duckdb = tmp_path / "busy-copy.duckdb"
+    moving.copy(busy, in_duckdb)
+    assert outcomes("db", "backup", str(backup), "--db", str(in_duckdb)).returncode == 0
     kept = backup.read_bytes()
-    done = outcomes("db", "restore", str(backup), "--db", empty_place)
+    target = str(blank_db("restored.duckdb"))
+    done = outcomes("db", "restore", str(backup), "--db", target)
     assert done.returncode == 0, done.stderr
     assert backup.read_bytes() == kept  # restoring never writes to the backup
-    assert seen_by_a_person(empty_place) == seen_by_a_person(str(busy_file))
+    assert seen_by_a_person(target) == seen_by_a_person(busy)
 
 
-def test_a_file_that_is_no_backup_is_refused(tmp_path):
+def test_a_file_that_is_no_backup_is_refused(tmp_path, blank_db):
     junk = tmp_path / "junk.bin"
     junk.write_bytes(b"not a database at all")
-    done = outcomes("db", "restore", str(junk), "--db", str(tmp_path / "x.duckdb"))
+    done = outcomes("db", "restore", str(junk), "--db", str(blank_db("x.duckdb")))
     assert done.returncode == 2 and "not a backup" in done.stderr

@@ -162,6 +162,12 @@ def translate(tree: exp.Expression, catalogue: Catalogue) -> str:
         # "? IS NULL" tells PostgreSQL nothing of the parameter's type; any type will do.
         if isinstance(test.this, exp.Placeholder):
             test.set("this", exp.cast(test.this.copy(), "TEXT"))
+    for array in list(tree.find_all(exp.Array)):
+        # An empty list literal: '{}' takes the array type its context wants, as [] does.
+        if not array.expressions:
+            array.replace(exp.Literal.string("{}"))
+    for select in tree.find_all(exp.Select):
+        _aliases_in_order(select)
     for order in tree.find_all(exp.Order):
         first = order.expressions[0] if order.expressions else None
         if first is not None and isinstance(first.this, exp.Var) and first.name.upper() == "ALL":
@@ -172,6 +178,21 @@ def translate(tree: exp.Expression, catalogue: Catalogue) -> str:
     if isinstance(tree, exp.Insert) and tree.args.get("alternative") == "REPLACE":
         _upsert(tree, catalogue)
     return tree.sql(dialect=Outcomes)
+
+
+def _aliases_in_order(select: exp.Select) -> None:
+    """An output column's alias used inside an ORDER BY expression (``lower(name)``), which
+    PostgreSQL reads only bare, replaced by what it stands for."""
+    order = select.args.get("order")
+    if order is None:
+        return
+    aliased = {e.alias: e.this for e in select.expressions if isinstance(e, exp.Alias)}
+    for ordered in order.expressions:
+        if isinstance(ordered.this, exp.Column) or not aliased:
+            continue
+        for column in list(ordered.this.find_all(exp.Column)):
+            if not column.table and column.name in aliased:
+                column.replace(aliased[column.name].copy())
 
 
 def _order_by_all(order: exp.Order, catalogue: Catalogue) -> None:

@@ -146,7 +146,12 @@ class Cursor:
     def execute(self, sql: str, params: Any = None) -> Cursor:
         values = [_value(v) for v in params] if params else None
         statements = TRANSLATIONS.get(sql, self.catalogue)
-        self._cur.execute(statements[0], values)
+        try:
+            self._cur.execute(statements[0], values)
+        except psycopg.Error as err:
+            # For the server's log: which of the product's statements, as PostgreSQL ran it.
+            err.add_note(f"PostgreSQL ran: {statements[0]}")
+            raise
         return self
 
     def run_script(self, sql: str) -> None:
@@ -291,12 +296,11 @@ def _value(v: Any) -> Any:
         return v.item()
     if isinstance(v, pd.Timestamp):
         return v.to_pydatetime()
-    if isinstance(v, tuple):
-        return [_value(x) for x in v]
-    if isinstance(v, list):
-        return [_value(x) for x in v]
-    if isinstance(v, np.ndarray):
-        return [_value(x) for x in v.tolist()]
+    if isinstance(v, (list, tuple, np.ndarray)):
+        # An empty list has no element type to send; as the text '{}' it takes the type of
+        # what it is compared with ("code = ANY('{}')"), as DuckDB's empty list does.
+        items = [_value(x) for x in (v.tolist() if isinstance(v, np.ndarray) else v)]
+        return items if items else "{}"
     if isinstance(v, Decimal):
         return float(v)
     return v

@@ -90,10 +90,17 @@ def blank_db(tmp_path, engine) -> Callable[[str], Path | str]:
 
 
 @pytest.fixture(scope="session")
-def demo_built(tmp_path_factory, demo_framework, engine) -> Path | str:
+def pg_demo_built(demo_framework) -> str:
+    """The demo in a PostgreSQL database, built once for the run (its URL); copy it with
+    ``postgres.copy_of``, never open it to write."""
+    return written(postgres.new_database(), lambda cur: build_demo(cur, demo_framework))
+
+
+@pytest.fixture(scope="session")
+def demo_built(tmp_path_factory, demo_framework, engine, request) -> Path | str:
     """The demo, built once for the whole run; copy it (``copy_demo``), never open it to write."""
     if engine == "postgresql":
-        return written(postgres.new_database(), lambda cur: build_demo(cur, demo_framework))
+        return request.getfixturevalue("pg_demo_built")
     path = tmp_path_factory.mktemp("demo-built") / "demo.duckdb"
     return written(path, lambda cur: build_demo(cur, demo_framework))
 
@@ -105,7 +112,7 @@ def copy_demo(demo_built) -> Callable[[Path], Path | str]:
 
     def copy(path: Path) -> Path | str:
         if isinstance(demo_built, str):
-            return postgres.new_database(postgres.name_of(demo_built))
+            return postgres.copy_of(demo_built)
         shutil.copyfile(demo_built, path)
         return path
 
@@ -116,7 +123,7 @@ def copy_demo(demo_built) -> Callable[[Path], Path | str]:
 def demo_store(demo_built):
     """A fresh database of this test's own holding the demo (in memory on DuckDB)."""
     if isinstance(demo_built, str):
-        s = open_store(postgres.new_database(postgres.name_of(demo_built)))
+        s = open_store(postgres.copy_of(demo_built))
     else:
         s = in_memory_copy(demo_built)
     yield s

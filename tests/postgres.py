@@ -167,6 +167,11 @@ def name_of(url: str) -> str:
     return url.rsplit("/", 1)[1]
 
 
+def copy_of(url: str) -> str:
+    """A database of its own holding what the (closed) database at ``url`` holds."""
+    return new_database(name_of(url))
+
+
 def drop(url: object) -> None:
     """Drop a test's own database once it is closed (nothing on DuckDB)."""
     if not (isinstance(url, str) and url.startswith("postgresql://")) or _cluster is None:
@@ -175,3 +180,8 @@ def drop(url: object) -> None:
 
     with psycopg.connect(_cluster.url(), autocommit=True) as con:
         con.execute(f"DROP DATABASE IF EXISTS {name_of(url)} WITH (FORCE)")
+
+
+def nobody_listening() -> str:
+    """The URL of a PostgreSQL server that is not there: a free port on this machine."""
+    return f"postgresql://{SUPERUSER}@127.0.0.1:{_free_port()}/outcomes"

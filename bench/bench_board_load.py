@@ -133,7 +133,7 @@ def measure(bases: list[str], people: int, window: float) -> dict[str, Any]:
 def _print(label: str, r: dict[str, Any]) -> None:
     verdict = "within" if r["p95_over_alone"] <= GOAL else "OVER"
     print(
-        f"{label:<34} alone {r['alone_s']:6.2f} s   median {r['median_s']:6.2f} s   "
+        f"{label:<36} alone {r['alone_s']:6.2f} s   median {r['median_s']:6.2f} s   "
         f"95th {r['p95_s']:6.2f} s   = {r['p95_over_alone']:4.1f}x alone ({verdict} {GOAL:g}x)"
     )
 

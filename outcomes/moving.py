@@ -13,16 +13,18 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from outcomes import pg
 from outcomes.errors import Refused
-from outcomes.store import Store, open_store
+from outcomes.store import DB_ERRORS, Store, open_store
 
 # Kept by each database for itself (when each migration reached *it*), so never copied.
 OWN_TABLES = {"schema_migrations"}
@@ -235,6 +237,21 @@ def copy(
         src.close()
 
 
+@contextmanager
+def _snapshot(cur) -> Iterator[Any]:
+    """Every table read as it stood at one moment, while others go on writing (PostgreSQL: a
+    read-only repeatable-read transaction; DuckDB: its transaction's own snapshot)."""
+    if isinstance(cur, pg.Cursor):
+        cur.execute_postgres("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    else:
+        cur.execute("BEGIN TRANSACTION")
+    try:
+        yield cur
+    finally:
+        with suppress(*DB_ERRORS):
+            cur.execute("ROLLBACK")
+
+
 def _copy_into(src: Store, dst: Store, replace: bool, name: str) -> Copied:
     try:
         cur = dst.cursor()
@@ -244,7 +261,8 @@ def _copy_into(src: Store, dst: Store, replace: bool, name: str) -> Copied:
                 "overwrite everything in it, or name an empty target"
             )
         _same_schema(src.cursor(), cur)
-        return _fill(src.cursor(), cur)
+        with _snapshot(src.cursor()) as source_cur:
+            return _fill(source_cur, cur)
     finally:
         dst.close()
 

@@ -49,6 +49,15 @@ ROW_WORDS = {
     "series_value": ("public series value", "public series values"),
     "setting": ("setting", "settings"),
     "upload": ("upload", "uploads"),
+    "tier": ("tier", "tiers"),
+    "return_due": ("reporting calendar entry", "reporting calendar entries"),
+    "comparator_area": ("comparator area", "comparator areas"),
+    "series": ("public series", "public series"),
+    "spc_event": ("SPC event", "SPC events"),
+    "indicator_spc": ("SPC setting", "SPC settings"),
+    "indicator_derivation": ("derivation rule", "derivation rules"),
+    "person_priority": ("person's priority", "people's priorities"),
+    "blockage_resolution": ("blockage resolved", "blockages resolved"),
 }
 
 

@@ -151,6 +151,7 @@ def spc_summary(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         SELECT i.code, i.polarity, coalesce(s.profile, 'mdc') AS profile,
                coalesce(s.status_by_spc, false) AS status_by_spc
         FROM indicator i LEFT JOIN indicator_spc s ON s.indicator_code = i.code
+        ORDER BY i.code
         """
     ).fetchall()
     events = cur.execute("SELECT indicator_code, period, kind, reason FROM spc_event").fetchall()

@@ -348,7 +348,13 @@ def backup(db: str, file: Path, *, opener: Callable[[str], Store] = open_store) 
     if _same_place(db, file):
         raise Refused("a backup cannot be written over the database itself")
     tool = pg_tool("pg_dump")
-    _run([tool, "--format=custom", "--no-owner", "--no-privileges", f"--file={file}", db])
+    opener(db).close()  # an unreachable server or a newer database said in one sentence
+    partial = file.with_name(f".{file.name}.partial")
+    try:
+        _run([tool, "--format=custom", "--no-owner", "--no-privileges", f"--file={partial}", db])
+        os.replace(partial, file)  # a backup that failed half-way never looks like a backup
+    finally:
+        partial.unlink(missing_ok=True)
     return f"backed up {_public_url(db)} to {file} with pg_dump ({file.stat().st_size:,} bytes)"
 
 

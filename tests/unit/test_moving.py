@@ -157,3 +157,14 @@ def test_a_file_that_is_no_backup_is_refused(tmp_path, blank_db):
     junk.write_bytes(b"not a database at all")
     done = outcomes("db", "restore", str(junk), "--db", str(blank_db("x.duckdb")))
     assert done.returncode == 2 and "not a backup" in done.stderr
+
+
+def test_a_server_that_is_down_is_one_sentence_and_nothing_is_made(tmp_path):
+    down = "postgresql://nobody@127.0.0.1:1/outcomes"  # port 1: nothing listens there
+    target = tmp_path / "copy.duckdb"
+    done = outcomes("db", "copy", "--from", down, "--to", str(target))
+    assert done.returncode == 2 and "cannot be reached" in done.stderr
+    assert "Traceback" not in done.stderr and not target.exists()
+    backup = outcomes("db", "backup", str(tmp_path / "x.backup"), "--db", down)
+    assert backup.returncode == 2 and "cannot be reached" in backup.stderr
+    assert list(tmp_path.iterdir()) == []

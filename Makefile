@@ -7,7 +7,7 @@ LOCK_FLAGS := --quiet --universal --python-version 3.11 --generate-hashes --cust
 PY := $(VENV)/bin/python
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-fast lint format bench demo browser-deps node-deps clean lock
+.PHONY: run test test-fast lint format bench demo browser-deps node-deps postgresql-deps clean lock
 
 # Installs come from the lock files: every package pinned, with its hashes (`make lock`).
 $(VENV)/.installed: requirements.lock
@@ -47,7 +47,7 @@ PYTEST_PARALLEL = $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dis
 
 ## Everything the tests need, then lint, format check and every test (browser tests included),
 ## then the time it all took.
-test: $(VENV)/.installed-dev $(CLEAN_VENV)/.installed browser-deps node-deps
+test: $(VENV)/.installed-dev $(CLEAN_VENV)/.installed browser-deps node-deps postgresql-deps
 	@start=$$(date +%s); \
 	$(PY) -m ruff check . && $(PY) -m ruff format --check . && $(PY) -m pytest $(PYTEST_PARALLEL); \
 	status=$$?; echo "make test: $$(( $$(date +%s) - start )) s"; exit $$status
@@ -62,6 +62,10 @@ test-fast: $(VENV)/.installed-dev
 ## Debian's Chromium for the browser tests, where this machine lets us install it.
 browser-deps:
 	@bash scripts/install-chromium.sh
+
+## Debian's PostgreSQL server programs, with which the tests start a throwaway cluster.
+postgresql-deps:
+	@bash scripts/install-postgresql.sh
 
 ## axe-core (package-lock.json) for the accessibility tests, where npm is installed.
 node-deps:

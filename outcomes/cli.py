@@ -27,17 +27,17 @@ from outcomes.cli_people import actor, actor_argument, add_user_commands
 from outcomes.demo import DEMO_FRAMEWORK, build_demo
 from outcomes.errors import Refused
 from outcomes.people import command_line_person
-from outcomes.store import resolve_db_path
+from outcomes.store import remove_database, resolve_db_path, shown
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    path = resolve_db_path(args.db)
+    target = resolve_db_path(args.db)
+    path = shown(target)
     # Read the framework before touching the database, so a bad file changes nothing.
     source = Path(args.framework) if args.framework else DEMO_FRAMEWORK
     fw = framework.read_file(source, by=command_line_person())
-    if args.replace and path.exists():
-        path.unlink()
-        Path(f"{path}.wal").unlink(missing_ok=True)
+    if args.replace:
+        remove_database(target)
     try:
         store = _open(args.db)
     except DatabaseBusy as busy:

@@ -11,8 +11,10 @@ DataFrame's dates and times as datetime64.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import threading
+import weakref
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -22,6 +24,7 @@ import pandas as pd
 import psycopg
 from psycopg import adapt
 from psycopg.conninfo import conninfo_to_dict
+from psycopg.pq import TransactionStatus
 
 from outcomes import dialect
 from outcomes.dialect import TRANSLATIONS, Catalogue
@@ -31,6 +34,8 @@ SCHEMES = ("postgresql://", "postgres://")
 # Waiting this long for another's lock on a row means the other is a person mid-change:
 # give up, as DuckDB does at once, rather than leave the page hanging.
 LOCK_TIMEOUT = "3s"
+# Connections kept open for the next thread; more than this many at once are closed instead.
+IDLE_KEPT = 8
 
 
 def is_url(target: object) -> bool:
@@ -102,23 +107,75 @@ def _unreachable(said: str, info: dict, url: str) -> str:
     )
 
 
+def shown(url: str) -> str:
+    """A URL as it may be printed: without its password."""
+    try:
+        info = conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return "the database address given"
+    user = f"{info['user']}@" if info.get("user") else ""
+    return f"postgresql://{user}{where(url)}/{info.get('dbname', '')}"
+
+
+def empty(url: str) -> None:
+    """Every table, view and sequence in the database's schema dropped, in one transaction:
+    ``init --replace`` on PostgreSQL (on DuckDB it deletes the file)."""
+    conn = connect(url)
+    try:
+        with conn.transaction():
+            found = conn.execute(
+                "SELECT c.relname, c.relkind FROM pg_class AS c "
+                "JOIN pg_namespace AS n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'v', 'S') "
+                "ORDER BY c.relkind DESC"
+            ).fetchall()
+            kinds = {"r": "TABLE", "v": "VIEW", "S": "SEQUENCE"}
+            for name, kind in found:
+                # Names from the catalogue, never from a person.
+                conn.execute(f'DROP {kinds[kind]} IF EXISTS "{name}" CASCADE')
+    finally:
+        conn.close()
+
+
 class Connection:
-    """What the store keeps as ``con``: ``cursor()`` gives a new cursor (its own connection)."""
+    """What the store keeps as ``con``: ``cursor()`` gives a new cursor (its own connection);
+    ``lease()`` one for a thread, taken from those that threads which have ended gave back
+    (the dashboard runs every rerun of a page in a new thread)."""
 
     def __init__(self, url: str):
         self.url = url
-        self._open: list[Cursor] = []
+        self._open: weakref.WeakSet[Cursor] = weakref.WeakSet()
+        self._idle: list[Cursor] = []
         self._lock = threading.Lock()
 
     def cursor(self) -> Cursor:
         cur = Cursor(connect(self.url))
         with self._lock:
-            self._open.append(cur)
+            self._open.add(cur)
         return cur
+
+    def lease(self) -> Cursor:
+        with self._lock:
+            while self._idle:
+                cur = self._idle.pop()
+                if not cur.broken:
+                    return cur
+        return self.cursor()
+
+    def give_back(self, cur: Cursor) -> None:
+        """A cursor whose thread has ended: kept for the next thread if it is clean."""
+        clean = not cur.broken and cur.conn.info.transaction_status == TransactionStatus.IDLE
+        with self._lock:
+            if clean and len(self._idle) < IDLE_KEPT:
+                self._idle.append(cur)
+                return
+        with contextlib.suppress(psycopg.Error):
+            cur.close()
 
     def close(self) -> None:
         with self._lock:
-            open_, self._open = self._open, []
+            open_, self._idle = list(self._open), []
+            self._open = weakref.WeakSet()
         for cur in open_:
             cur.close()
 

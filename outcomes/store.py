@@ -15,6 +15,7 @@ import json
 import os
 import re
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -154,8 +155,19 @@ class Store:
         cur = getattr(self._local, "cursor", None)
         if cur is None or getattr(cur, "broken", False):
             # A PostgreSQL connection the server dropped is replaced, so "try again" works.
-            cur = self.con.cursor()
+            cur = self._new_cursor()
             self._local.cursor = cur
+        return cur
+
+    def _new_cursor(self):
+        if self.engine != "postgresql":
+            return self.con.cursor()
+        cur = self.con.lease()
+        # When the thread ends its locals go, and with them this lease: the connection goes
+        # back to the store for the next thread instead of staying open for nobody.
+        lease = _Lease()
+        weakref.finalize(lease, self.con.give_back, cur)
+        self._local.lease = lease
         return cur
 
     def transaction(self):
@@ -164,6 +176,30 @@ class Store:
 
     def close(self) -> None:
         self.con.close()
+
+
+def remove_database(target: Path | str) -> None:
+    """Start again: the DuckDB file deleted, or everything in the PostgreSQL database dropped."""
+    if engine_of(target) == "postgresql":
+        pg.empty(str(target))
+        return
+    path = Path(target)
+    if path.exists():
+        path.unlink()
+        Path(f"{path}.wal").unlink(missing_ok=True)
+
+
+def shown(target: Path | str) -> str:
+    """The database as a message may name it (a PostgreSQL URL without its password).
+
+    >>> shown("postgresql://csp:secret@db.example:5432/outcomes")
+    'postgresql://csp@db.example:5432/outcomes'
+    """
+    return pg.shown(target) if engine_of(target) == "postgresql" else str(target)
+
+
+class _Lease:
+    """Lives exactly as long as the thread that holds a PostgreSQL cursor (see Store.cursor)."""
 
 
 def open_store(path: str | os.PathLike | None = None) -> Store:
@@ -177,7 +213,9 @@ def open_store(path: str | os.PathLike | None = None) -> Store:
     if engine_of(target) == "postgresql":
         con = pg.Connection(str(target))
         try:
-            migrate(con.cursor())
+            first = con.cursor()
+            migrate(first)
+            con.give_back(first)
         except BaseException:
             con.close()
             raise

@@ -157,7 +157,7 @@ def new_database(template: str | None = None) -> str:
 
     cluster = server()
     name = f"t{os.getpid()}_{next(_names)}"
-    copy = f" TEMPLATE {template}" if template else ""
+    copy = f" TEMPLATE {template} STRATEGY FILE_COPY" if template else ""
     with psycopg.connect(cluster.url(), autocommit=True) as con:
         con.execute(f"CREATE DATABASE {name}{copy}")
     return cluster.url(name)

@@ -88,6 +88,15 @@ def test_init_refuses_to_overwrite_and_if_empty_is_quiet(demo_db):
     assert quiet.returncode == 0 and "nothing to do" in quiet.stdout
 
 
+def test_init_replace_starts_again_on_either_engine(copy_demo, tmp_path):
+    db = str(copy_demo(tmp_path / "again.duckdb"))
+    plan = str(PROJECT_ROOT / "data" / "framework.yaml")
+    done = outcomes("init", "--replace", "--db", db, "--framework", plan)
+    assert done.returncode == 0, done.stderr
+    status = json.loads(outcomes("status", "--db", db, "--json").stdout)
+    assert len(status) == 22 and {r["status"] for r in status} == {"not rated"}  # no figures
+
+
 def test_db_comes_from_the_environment(demo_db, tmp_path):
     env = {**os.environ, "OUTCOMES_DB": str(demo_db)}
     done = outcomes("status", "--json", env=env)

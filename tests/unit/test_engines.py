@@ -4,7 +4,9 @@ wrong says so in one sentence on either."""
 
 from __future__ import annotations
 
+import gc
 import json
+import threading
 
 import pandas as pd
 import psycopg
@@ -12,7 +14,7 @@ import pytest
 
 from outcomes import board, statistics
 from outcomes.errors import Unreachable
-from outcomes.store import NewerDatabase, open_store, resolve_db_path
+from outcomes.store import NewerDatabase, engine_of, open_store, resolve_db_path
 from tests import postgres
 from tests.cli import outcomes
 
@@ -80,10 +82,13 @@ def test_the_core_reads_identical_frames_on_both_engines(both):
         pd.testing.assert_frame_equal(duck.drop(columns=when), pg.drop(columns=when))
 
 
-def test_a_postgresql_url_is_the_database_and_a_path_a_file(monkeypatch):
+def test_a_postgresql_url_is_the_database_and_a_path_a_file(monkeypatch, tmp_path):
     monkeypatch.setenv("OUTCOMES_DB", "postgres://csp@db.example/outcomes")
     assert resolve_db_path() == "postgres://csp@db.example/outcomes"
-    assert open_store  # a path stays a file: resolve_db_path's doctest
+    monkeypatch.setenv("OUTCOMES_DB", str(tmp_path / "x.duckdb"))
+    assert resolve_db_path() == tmp_path / "x.duckdb"
+    assert engine_of(resolve_db_path()) == "duckdb"
+    assert engine_of("postgresql://csp@db.example/outcomes") == "postgresql"
 
 
 @pytest.mark.parametrize(
@@ -135,3 +140,25 @@ def test_a_failed_migration_leaves_nothing_on_postgresql(monkeypatch, tmp_path):
         assert con.execute("SELECT to_regclass('half_made')").fetchone() == (None,)
         done = con.execute("SELECT max(version) FROM schema_migrations").fetchone()
     assert done == (9,) or done[0] < 998
+
+
+def test_a_thread_per_page_run_does_not_leave_a_connection_per_run(both):
+    """The dashboard runs each rerun of a page in a new thread: their connections are reused."""
+    store = open_store(both["postgresql"])
+    try:
+
+        def run():
+            store.cursor().execute("SELECT count(*) FROM indicator_status").fetchone()
+
+        for _ in range(30):
+            worker = threading.Thread(target=run)
+            worker.start()
+            worker.join()
+        gc.collect()
+        with psycopg.connect(both["postgresql"]) as con:
+            (connections,) = con.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            ).fetchone()
+        assert connections <= 3  # this check's own, and the one the threads shared
+    finally:
+        store.close()

@@ -117,26 +117,6 @@ def shown(url: str) -> str:
     return f"postgresql://{user}{where(url)}/{info.get('dbname', '')}"
 
 
-def empty(url: str) -> None:
-    """Every table, view and sequence in the database's schema dropped, in one transaction:
-    ``init --replace`` on PostgreSQL (on DuckDB it deletes the file)."""
-    conn = connect(url)
-    try:
-        with conn.transaction():
-            found = conn.execute(
-                "SELECT c.relname, c.relkind FROM pg_class AS c "
-                "JOIN pg_namespace AS n ON n.oid = c.relnamespace "
-                "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'v', 'S') "
-                "ORDER BY c.relkind DESC"
-            ).fetchall()
-            kinds = {"r": "TABLE", "v": "VIEW", "S": "SEQUENCE"}
-            for name, kind in found:
-                # Names from the catalogue, never from a person.
-                conn.execute(f'DROP {kinds[kind]} IF EXISTS "{name}" CASCADE')
-    finally:
-        conn.close()
-
-
 class Connection:
     """What the store keeps as ``con``: ``cursor()`` gives a new cursor (its own connection);
     ``lease()`` one for a thread, taken from those that threads which have ended gave back

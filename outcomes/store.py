@@ -181,12 +181,32 @@ class Store:
 def remove_database(target: Path | str) -> None:
     """Start again: the DuckDB file deleted, or everything in the PostgreSQL database dropped."""
     if engine_of(target) == "postgresql":
-        pg.empty(str(target))
+        _empty_postgres(str(target))
         return
     path = Path(target)
     if path.exists():
         path.unlink()
         Path(f"{path}.wal").unlink(missing_ok=True)
+
+
+def _empty_postgres(url: str) -> None:
+    """Every table, view and sequence in the database's schema dropped, in one transaction:
+    ``init --replace`` on PostgreSQL (on DuckDB it deletes the file)."""
+    conn = pg.connect(url)
+    try:
+        with conn.transaction():
+            found = conn.execute(
+                "SELECT c.relname, c.relkind FROM pg_class AS c "
+                "JOIN pg_namespace AS n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'v', 'S') "
+                "ORDER BY c.relkind DESC"
+            ).fetchall()
+            kinds = {"r": "TABLE", "v": "VIEW", "S": "SEQUENCE"}
+            for name, kind in found:
+                # Names from the catalogue, never from a person.
+                conn.execute(f'DROP {kinds[kind]} IF EXISTS "{name}" CASCADE')
+    finally:
+        conn.close()
 
 
 def shown(target: Path | str) -> str:

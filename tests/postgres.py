@@ -29,6 +29,10 @@ def bindir() -> Path | None:
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), reverse=True)
     if found:
         return Path(found[0]).parent
+    if shutil.which("pg_config"):
+        said = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True)
+        if said.returncode == 0 and (Path(said.stdout.strip()) / "initdb").exists():
+            return Path(said.stdout.strip())
     initdb = shutil.which("initdb")
     return Path(initdb).parent if initdb else None
 

@@ -16,6 +16,7 @@ from outcomes import (
     approval,
     board,
     cli_common,
+    cli_db,
     cli_partnership,
     cli_problems,
     cli_public,
@@ -544,6 +545,7 @@ def _add_pack(sub) -> None:
     p.set_defaults(func=cmd_pack)
     cli_public.add_parser(sub, _db_argument)
     cli_returns.add_parser(sub, _db_argument)
+    cli_db.add_parser(sub, _db_argument)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -193,9 +193,9 @@ def use_schema(cur, schema: str | None):
     if _on_postgres(cur):
         # A pooled PostgreSQL connection may come back from another partnership's thread.
         cur.execute_postgres(f"SET search_path = '{schema}'" if schema else "RESET search_path")
-    elif schema is not None:
+    else:
         # search_path, not DuckDB's "SET schema": the spelling PostgreSQL shares.
-        cur.execute(f"SET search_path = '{schema}'")
+        cur.execute(f"SET search_path = '{schema}'" if schema else "RESET search_path")
     return cur
 
 

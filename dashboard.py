@@ -4,7 +4,8 @@ import streamlit as st
 
 from loaders import periods
 from outcomes.errors import Busy
-from ui import auth, components, data, pack_control, router
+from ui import auth, calendar_control, components, data, pack_control, router
+from ui import partnerships as partnership_choice
 from ui import public as public_view
 from ui.failures import shown_plainly
 
@@ -66,6 +67,15 @@ def _dashboard_pages(visitor: auth.Visitor) -> list:
             icon=":material/upload_file:",
             url_path="upload",
         ),
+        st.Page(  # issue 20: figures typed in the browser, approval, the quarter at a glance
+            "pages/returns.py",
+            title="Your returns",
+            icon=":material/edit_note:",
+            url_path="returns",
+            visibility="visible"
+            if visitor.may("returns.load") or visitor.may("returns.approve")
+            else "hidden",
+        ),
         st.Page(
             "pages/meeting.py",
             title="Meetings and actions",
@@ -91,6 +101,18 @@ def _dashboard_pages(visitor: auth.Visitor) -> list:
             url_path="present",
         ),
     ]
+    # Issue 19: listed for a commissioner; reachable by its address, where it says who may.
+    found.append(
+        st.Page(
+            "pages/force.py",
+            title="Force area",
+            icon=":material/hub:",
+            url_path="force",
+            visibility="visible"
+            if visitor.person is not None and visitor.person.role == "commissioner"
+            else "hidden",
+        )
+    )
     # Listed for administrators; reachable by its address for anyone, where it says who may.
     found.append(
         st.Page(
@@ -139,11 +161,13 @@ def _menu(pages: list) -> None:
 
 # Every page, and the sidebar, fail plainly: a message and a way on, never a traceback.
 with shown_plainly():
+    partnership_choice.settle()  # which partnership's people, figures and pages (issue 19)
     visitor = _visitor()
     pages = _pages(visitor)
     page = st.navigation(pages)
     router.in_app_links(pages)  # links inside the app open without reloading the page
     with st.sidebar:
+        partnership_choice.sidebar()
         _menu(pages)
     if public_view.is_public(page):  # the public view's own sidebar: the public pack only
         with st.sidebar:
@@ -179,6 +203,7 @@ with shown_plainly():
         )
 
         pack_control.board_pack_popover()
+        calendar_control.your_calendar_popover(visitor.person)
         auth.sidebar(visitor)
 
     page.run()

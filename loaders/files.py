@@ -28,11 +28,12 @@ import zipfile
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import pandas as pd
 
 from loaders import sheet_xml
-from loaders.problems import FileRefused, Problem
+from loaders.problems import FileRefused, Problem, problem
 from loaders.sheet_xml import CellFault, SheetFacts, column_letter, column_number
 
 __all__ = ["CellFault", "SheetFacts", "column_letter", "column_number"]
@@ -76,18 +77,22 @@ def _size(n: int) -> str:
     return f"{n} bytes"
 
 
-def refuse(file: str, code: str, message: str, sheet: str | None = None) -> FileRefused:
-    return FileRefused([Problem(code, "error", message, file, sheet)])
+def refuse(
+    file: str,
+    code: str,
+    message: str | None = None,
+    sheet: str | None = None,
+    *,
+    wording: str | None = None,
+    **facts: Any,
+) -> FileRefused:
+    """A file refused for one reason, worded by the catalogue from ``facts`` (``message`` is
+    kept for callers not yet moved to the catalogue)."""
+    return FileRefused([problem(code, message, file=file, sheet=sheet, wording=wording, **facts)])
 
 
 def oversize_problem(file: str, size: int) -> Problem:
-    return Problem(
-        "file-too-large",
-        "error",
-        f"{file} is {_size(size)}; the largest file this dashboard takes is "
-        f"{_size(LIMITS.file_bytes)}. Split it into smaller files and load each.",
-        file,
-    )
+    return problem("file-too-large", file=file, size=_size(size), most=_size(LIMITS.file_bytes))
 
 
 def check_size(data: bytes, file: str) -> None:
@@ -103,12 +108,7 @@ def read_bytes(source, file: str) -> bytes:
     else:
         data = source.read(LIMITS.file_bytes + 1)
     if len(data) > LIMITS.file_bytes:
-        raise refuse(
-            file,
-            "file-too-large",
-            f"{file} is over {_size(LIMITS.file_bytes)}, the largest file this dashboard takes. "
-            "Split it into smaller files and load each.",
-        )
+        raise refuse(file, "file-too-large", wording="streamed", most=_size(LIMITS.file_bytes))
     return data
 
 
@@ -121,11 +121,7 @@ def check_suffix(file: str, allowed: tuple[str, ...] = WORKBOOK_SUFFIXES + CSV_S
             if set(s) & set(allowed)
         )
         hint = " Open it in Excel and save it as .xlsx." if suffix in (".xls", ".ods") else ""
-        raise refuse(
-            file,
-            "unreadable-file",
-            f"{file} is not a file this dashboard reads: send {kinds}.{hint}",
-        )
+        raise refuse(file, "unreadable-file", wording="suffix", kinds=kinds, hint=hint)
     return suffix
 
 
@@ -179,30 +175,18 @@ def _grow(facts: SheetFacts, rows: int, columns: int, file: str) -> None:
 
 def _too_many(file: str, facts: SheetFacts, what: str, found: int, limit: int) -> FileRefused:
     """Refused as soon as the sheet's XML reaches past a limit: what it reached so far."""
-    cell = f"cell {column_letter(max(facts.columns, 1))}{max(facts.rows, 1)}"
-    reached = {
-        "rows": f"reaches row {found:,}",
-        "columns": f"reaches column {found:,} ({cell})",
-        "cells": f"spans at least {found:,} cells (it reaches {cell})",
-    }[what]
-    return FileRefused(
-        [
-            Problem(
-                (
-                    "too-many-rows"
-                    if what == "rows"
-                    else "too-many-columns"
-                    if what == "columns"
-                    else "too-many-cells"
-                ),
-                "error",
-                f"Sheet {facts.name} of {file} {reached}; a sheet may have at most {limit:,} "
-                f"{what}. Delete the unused rows and columns (select them, right-click, "
-                "Delete) or copy the table into a new workbook, then save and load it again.",
-                file,
-                facts.name,
-            )
-        ]
+    return refuse(
+        file,
+        "too-many-rows"
+        if what == "rows"
+        else "too-many-columns"
+        if what == "columns"
+        else "too-many-cells",
+        sheet=facts.name,
+        wording=None if what == "cells" else "sheet",
+        found=f"{found:,}",
+        most=f"{limit:,}",
+        cell=f"{column_letter(max(facts.columns, 1))}{max(facts.rows, 1)}",
     )
 
 
@@ -216,19 +200,15 @@ def inspect_workbook(data: bytes, file: str) -> dict[str, SheetFacts]:
         book = zipfile.ZipFile(io.BytesIO(data))
         members = book.infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise refuse(
-            file,
-            "unreadable-file",
-            f"{file} is not an Excel workbook (or it is damaged). Open it in Excel and save it "
-            "again as an Excel workbook (.xlsx).",
-        ) from None
+        raise refuse(file, "unreadable-file", wording="not-a-workbook") from None
     declared = sum(m.file_size for m in members)
     if declared > LIMITS.unzipped_bytes or any(m.file_size < 0 for m in members):
         raise refuse(
             file,
             "file-too-large",
-            f"{file} unpacks to {_size(declared)}; a workbook may unpack to at most "
-            f"{_size(LIMITS.unzipped_bytes)}. Split it into smaller workbooks.",
+            wording="unzipped",
+            size=_size(declared),
+            most=_size(LIMITS.unzipped_bytes),
         )
     sheets: dict[str, SheetFacts] = {}
     try:
@@ -258,24 +238,11 @@ def inspect_workbook(data: bytes, file: str) -> dict[str, SheetFacts]:
     except FileRefused:
         raise
     except sheet_xml.SheetXmlError as err:
-        raise refuse(
-            file,
-            "damaged-workbook",
-            f"{file} is damaged ({err}). Open it in Excel and save it again as .xlsx.",
-        ) from None
+        raise refuse(file, "damaged-workbook", reason=err) from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError):
-        raise refuse(
-            file,
-            "unreadable-file",
-            f"{file} is damaged or uses a kind of compression Excel does not write. Open it "
-            "in Excel and save it again as .xlsx.",
-        ) from None
+        raise refuse(file, "unreadable-file", wording="compression") from None
     if "xl/workbook.xml" not in {m.filename for m in members}:
-        raise refuse(
-            file,
-            "unreadable-file",
-            f"{file} is a zip file but not an Excel workbook: save the return from Excel as .xlsx.",
-        )
+        raise refuse(file, "unreadable-file", wording="zip-not-workbook")
     return sheets
 
 
@@ -332,12 +299,7 @@ def read_workbook(
         )
     except ValueError as err:
         if sheets is not None and "not found" in str(err).lower():
-            raise refuse(
-                file,
-                "missing-sheet",
-                f"{file} has no sheet named {', '.join(sheets)}: use the workbook this "
-                "dashboard exported, or rename the sheet.",
-            ) from None
+            raise refuse(file, "missing-sheet", sheets=", ".join(sheets)) from None
         raise _unreadable(file) from None
     except Exception:  # calamine's own errors: a part it cannot parse
         raise _unreadable(file) from None
@@ -381,15 +343,15 @@ def read_tables(
         body.columns = header
         for i, j, fault in faults_in(body):
             problems.append(
-                Problem(
+                problem(
                     "excel-error",
-                    "error",
-                    f"{fault.describe()}.",  # its place is in the problem's own fields
-                    file,
-                    name,
-                    i + 2,
-                    header[j],
-                    fault.what,
+                    file=file,
+                    sheet=name,
+                    row=i + 2,
+                    column=header[j],
+                    value=fault.what,
+                    wording="cell",  # its place is in the problem's own fields
+                    fault=fault.describe(),
                 )
             )
             body.iat[i, j] = None
@@ -398,11 +360,7 @@ def read_tables(
 
 
 def _unreadable(file: str) -> FileRefused:
-    return refuse(
-        file,
-        "unreadable-file",
-        f"{file} could not be read as a spreadsheet. Open it in Excel and save it again as .xlsx.",
-    )
+    return refuse(file, "unreadable-file")
 
 
 def faults_in(frame: pd.DataFrame) -> list[tuple[int, int, CellFault]]:
@@ -429,12 +387,7 @@ def check_csv(data: bytes, file: str) -> None:
     check_size(data, file)
     lines = data.count(b"\n") + 1
     if lines > LIMITS.rows + 1:  # the header too
-        raise refuse(
-            file,
-            "too-many-rows",
-            f"{file} has {lines:,} lines; a file may have at most {LIMITS.rows:,} rows. "
-            "Split it into smaller files and load each.",
-        )
+        raise refuse(file, "too-many-rows", lines=f"{lines:,}", most=f"{LIMITS.rows:,}")
 
 
 def csv_records(text: str, file: str, delimiter: str = ","):
@@ -450,24 +403,16 @@ def csv_records(text: str, file: str, delimiter: str = ","):
             where = reader.line_num
             if "field larger than field limit" in str(err):
                 raise refuse(
-                    file,
-                    "cell-too-long",
-                    f"{file}, line {where}: a field is longer than {LIMITS.cell_chars:,} "
-                    "characters (Excel's own limit for a cell). Shorten it; commentary belongs "
-                    "in a few paragraphs.",
+                    file, "cell-too-long", line=where, most=f"{LIMITS.cell_chars:,}"
                 ) from None
-            raise refuse(
-                file,
-                "unreadable-file",
-                f"{file}, line {where}, cannot be read as CSV ({err}). Save the file again "
-                "from Excel as CSV (comma delimited).",
-            ) from None
+            raise refuse(file, "unreadable-file", wording="csv", line=where, reason=err) from None
         if len(record) > LIMITS.columns:
             raise refuse(
                 file,
                 "too-many-columns",
-                f"{file}, line {line + 1}: {len(record):,} columns; a file may have at most "
-                f"{LIMITS.columns:,}.",
+                line=line + 1,
+                columns=f"{len(record):,}",
+                most=f"{LIMITS.columns:,}",
             )
         yield line + 1, record
         line = reader.line_num

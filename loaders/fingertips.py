@@ -89,17 +89,9 @@ FINGERTIPS_COLUMNS = (
     "New data",
     "Compared to goal",
 )
-REQUIRED_COLUMNS = (
-    "Indicator ID",
-    "Indicator Name",
-    "Area Code",
-    "Sex",
-    "Age",
-    "Category Type",
-    "Category",
-    "Time period",
-    "Value",
-)
+# Those a row cannot be read without, in the export's own order.
+_NEEDED = "Indicator ID|Indicator Name|Area Code|Sex|Age|Category Type|Category|Time period|Value"
+REQUIRED_COLUMNS = tuple(c for c in FINGERTIPS_COLUMNS if c in _NEEDED.split("|"))
 # Columns the export leaves off the end of data rows while keeping them in the header.
 OPTIONAL_TRAILING_COLUMNS = ("Compared to goal",)
 # SeriesLoad column -> Fingertips column (all numbers).
@@ -210,32 +202,25 @@ def read_fingertips(path: str | Path) -> SeriesLoad:
     problems: list[Problem] = []
     skipped: Counter[str] = Counter()
 
-    def report(code: str, message: str, **where: Any) -> None:
-        problems.append(problem(code, message, file=path.name, **where))
+    def report(code: str, **facts: Any) -> None:
+        problems.append(problem(code, file=path.name, **facts))
 
     try:
         data = files.read_bytes(path, path.name)
         files.check_csv(data, path.name)
         records = _records(data.decode("utf-8-sig"), path.name)
     except (OSError, UnicodeDecodeError) as error:
-        report(
-            "file-skipped",
-            f"{path.name}: could not be read as a CSV file ({error}); file skipped",
-        )
+        report("file-skipped", wording="csv", reason=error)
         return _empty(problems)
     if not records:
-        report("file-skipped", f"{path.name}: the file is empty; nothing read")
+        report("file-skipped", wording="empty")
         return _empty(problems)
 
     _, header = records[0]
     header = [h.strip() for h in header]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        report(
-            "file-skipped",
-            f"{path.name}: not a Fingertips indicator export (missing columns: "
-            f"{', '.join(missing)}); file skipped",
-        )
+        report("file-skipped", wording="fingertips", columns=", ".join(missing))
         return _empty(problems)
     value_type_column = next((c for c in VALUE_TYPE_COLUMNS if c in header), None)
     fewest = len(header)  # data rows may leave off the optional columns ending the header
@@ -252,12 +237,8 @@ def read_fingertips(path: str | Path) -> SeriesLoad:
             fields = fields + [""] * (len(header) - len(fields))
         else:
             skipped[_SKIP_WRONG_FIELDS] += 1
-            report(
-                "row-skipped",
-                f"{path.name} line {line}: {len(fields)} fields where the header has "
-                f"{len(header)}; row skipped",
-                row=line,
-            )
+            here = f"{path.name} line {line}"
+            report("row-skipped", row=line, here=here, fields=len(fields), expected=len(header))
             continue
         row = dict(zip(header, fields, strict=True))
         indicator, area = row["Indicator ID"].strip(), row["Area Code"].strip()
@@ -265,10 +246,9 @@ def read_fingertips(path: str | Path) -> SeriesLoad:
             skipped[_SKIP_NO_KEY] += 1
             report(
                 "row-skipped",
-                f"{path.name} line {line}: no "
-                + ("Indicator ID" if not indicator else "Area Code")
-                + "; row skipped",
+                wording="no-key",
                 row=line,
+                here=f"{path.name} line {line}",
                 column="Indicator ID" if not indicator else "Area Code",
             )
             continue
@@ -293,21 +273,19 @@ def read_fingertips(path: str | Path) -> SeriesLoad:
     for text, count in unsupported.items():
         report(
             "period-unsupported",
-            f"{path.name}: time period {text!r} is not supported (expected {wanted}); "
-            f"{count} row{'s' if count != 1 else ''} skipped",
             column="Time period",
             value=text,
+            text=repr(text),
+            wanted=wanted,
+            skipped=f"{count} row{'s' if count != 1 else ''}",
         )
 
     frame = values_frame(values)
     clashes = duplicate_keys(frame)
     if not clashes.empty:
         first = clashes.iloc[0]
-        report(
-            "values-clash",
-            f"{path.name}: {len(clashes)} rows share a series, period and area with another "
-            f"(first: {first.series_code} {first.period} {first.area}); all are kept",
-        )
+        first = f"{first.series_code} {first.period} {first.area}"
+        report("values-clash", count=len(clashes), first=first)
     frame = frame.sort_values(["series_code", "period", "area"], kind="stable")
     return SeriesLoad(
         values=frame.reset_index(drop=True),
@@ -333,8 +311,15 @@ def _figures(row: dict[str, str], here: str, report, line: int) -> dict[str, obj
     for target, column in NUMBER_COLUMNS.items():
         number = _number(row.get(column, ""))
         if number is None:
-            message = f"{here}: {column} {row[column]!r} is not a number; left empty"
-            report("cell-not-a-figure", message, row=line, column=column, value=row[column])
+            text = repr(row[column])
+            report(
+                "cell-not-a-figure",
+                row=line,
+                column=column,
+                value=row[column],
+                here=here,
+                text=text,
+            )
             number = float("nan")
         record[target] = number
     note = _one_line(row.get("Value note", ""))

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from loaders.problems import FileRefused, Problem
+from loaders.problems import FileRefused, problem
 
 T = TypeVar("T")
 #: why a reading was stopped, for whoever runs the server (the person sees the limits)
@@ -70,6 +70,11 @@ _context: Any = None
 def _fork_server():
     global _context
     if _context is None:
+        # Arrow's default pool (mimalloc) reserves a whole 1 GiB arena of address space when it
+        # first grows, which the child's ceiling refuses for a 2 KB file. The child switches to
+        # the system allocator, but a module the server preloads may have made the default pool
+        # already; named in the environment before the server starts, mimalloc is never used.
+        os.environ["ARROW_DEFAULT_MEMORY_POOL"] = "system"
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(PRELOAD)
         _context = context
@@ -114,14 +119,11 @@ def _child(conn, func: Callable[..., Any], args: tuple, kwargs: dict, limits: Re
 def beyond_limits(file: str, limits: ReadLimits = READ_LIMITS) -> FileRefused:
     return FileRefused(
         [
-            Problem(
+            problem(
                 "beyond-reading-limits",
-                "error",
-                f"{file} could not be read within the limits ({limits.memory_mb:,} MB, "
-                f"{limits.seconds:,} s); nothing was written. Check it is the file you meant "
-                "to send; if it is, save it again from Excel (only the table, without unused "
-                "rows, columns or pictures) and send that.",
-                file,
+                file=file,
+                memory=f"{limits.memory_mb:,} MB",
+                seconds=f"{limits.seconds:,} s",
             )
         ]
     )

@@ -272,7 +272,9 @@ def _columns(
             problems.append(
                 problem(
                     "column-ignored",
-                    f"{where}: column {header!r} repeats {canonical}; the second one was ignored",
+                    where=where,
+                    header=repr(header),
+                    canonical=canonical,
                     column=header,
                     **at,
                 )
@@ -299,8 +301,11 @@ def _columns(
             problems.append(
                 problem(
                     "column-ignored",
-                    f"{where}: columns {seen[code]!r} and {header!r} both give {code}; "
-                    "the second was ignored",
+                    wording="both",
+                    where=where,
+                    first=repr(seen[code]),
+                    header=repr(header),
+                    series=code,
                     column=header,
                     **at,
                 )
@@ -351,8 +356,8 @@ class _Reading:
         default_factory=lambda: defaultdict(lambda: defaultdict(list))
     )
 
-    def note(self, code: str, message: str, **where: Any) -> None:
-        self.problems.append(problem(code, message, file=self.file, **where))
+    def note(self, code: str, **facts: Any) -> None:
+        self.problems.append(problem(code, file=self.file, **facts))
 
     def load(self) -> SeriesLoad:
         values = values_frame(self.records)
@@ -375,32 +380,23 @@ def read_ons_csp(path: str | Path) -> SeriesLoad:
     except FileRefused as refused:
         if not refused.unreadable:
             raise  # over a limit: refused outright, whatever the loader would say
-        reading.note("file-skipped", f"{path.name}: could not be read as a workbook; file skipped")
+        reading.note("file-skipped")
         return reading.load()
     except OSError as error:  # a missing file: report, never raise
-        message = f"{path.name}: could not be read as a workbook ({error}); file skipped"
-        reading.note("file-skipped", message)
+        reading.note("file-skipped", wording="workbook", reason=error)
         return reading.load()
 
     table_sheets = [name for name in book if TABLE_SHEET.fullmatch(name.strip())]
     if not table_sheets:
-        reading.note(
-            "file-skipped",
-            f"{path.name}: no sheets named 'Table C1', 'Table C2', ...; "
-            f"sheets found: {', '.join(book)}",
-        )
+        reading.note("file-skipped", wording="ons-sheets", sheets=", ".join(book))
     for sheet_name in table_sheets:
         _read_sheet(reading, sheet_name, book[sheet_name])
     _check_across_sheets(reading)
     clashes = duplicate_keys(values_frame(reading.records))
     if not clashes.empty:
         first = clashes.iloc[0]
-        reading.note(
-            "values-clash",
-            f"{path.name}: {len(clashes)} values share a series, period and area with "
-            f"another (first: {first.series_code} {first.period} {first.area}); two sheets "
-            "may hold the same table",
-        )
+        first = f"{first.series_code} {first.period} {first.area}"
+        reading.note("values-clash", wording="sheets", count=len(clashes), first=first)
     return reading.load()
 
 
@@ -414,44 +410,36 @@ def _read_sheet(reading: _Reading, sheet_name: str, sheet: pd.DataFrame) -> None
         if _YEAR_ENDING.search(title) is not None:
             reading.note(
                 "sheet-skipped",
-                f"{where}: no 'Community Safety Partnership code' column on row "
-                f"{HEADER_ROW} or above; sheet skipped",
+                wording="no-code-column",
                 sheet=sheet_name,
+                where=where,
+                header_row=HEADER_ROW,
             )
         else:
             reading.skipped[_SKIP_NO_FIGURES] += 1
         return
     if header_index != HEADER_ROW - 1:
         reading.note(
-            "header-moved",
-            f"{where}: header found on row {header_index + 1}, not row {HEADER_ROW} "
-            "as in the December 2022 edition; read from there",
-            sheet=sheet_name,
-            row=header_index + 1,
+            "header-moved", sheet=sheet_name, row=header_index + 1, where=where, expected=HEADER_ROW
         )
     kind, period = _table_kind(title), _period(title)
     if kind is None or period is None:
         reading.note(
             "sheet-skipped",
-            f"{where}: title {title!r} does not say "
-            + ("what the figures are" if kind is None else "which year ending it covers")
-            + " (expected e.g. 'Number of ... crimes ..., year ending December 2022'); "
-            "sheet skipped",
+            wording="title",
             sheet=sheet_name,
             value=title,
+            where=where,
+            title=repr(title),
+            unsaid="what the figures are" if kind is None else "which year ending it covers",
         )
         return
     headers = [normalise_header(c) for c in sheet.iloc[header_index]]
     ids, figures = _columns(where, headers, kind, reading.problems, at)
     missing = [c for c in REQUIRED_COLUMNS if c not in ids]
     if missing:
-        reading.note(
-            "sheet-skipped",
-            f"{where}: no column for "
-            + ", ".join(f"{c} ({COLUMN_ALIASES[c][0]!r})" for c in missing)
-            + "; sheet skipped",
-            sheet=sheet_name,
-        )
+        columns = ", ".join(f"{c} ({COLUMN_ALIASES[c][0]!r})" for c in missing)
+        reading.note("sheet-skipped", sheet=sheet_name, where=where, columns=columns)
         return
 
     body = sheet.iloc[header_index + 1 :]
@@ -466,7 +454,11 @@ def _read_sheet(reading: _Reading, sheet_name: str, sheet: pd.DataFrame) -> None
             if fault:
                 reading.note(
                     "cell-not-a-figure",
-                    f"{where} row {line} ({name}), column {column.header!r}: {fault}",
+                    wording="ons",
+                    here=f"{where} row {line}",
+                    name=name,
+                    header=repr(column.header),
+                    fault=fault,
                     sheet=sheet_name,
                     row=line,
                     column=column.header,
@@ -496,34 +488,24 @@ def _csp_rows(
         line = int(index) + 1
         code, name = _text(row, ids["csp_code"]), _text(row, ids["csp_name"])
         force = _text(row, ids.get("force_name"))
-        here, cell = f"{where} row {line}", {"sheet": sheet_name, "row": line}
+        # The facts every skipped row's note may name, and its place.
+        facts = {"here": f"{where} row {line}", "name": repr(name), "csp_code": repr(code)}
+        cell = {"sheet": sheet_name, "row": line, "value": code or None}
         if name.casefold().startswith("unassigned"):
             reading.skipped[_SKIP_UNASSIGNED] += 1
             if code:
-                reading.note(
-                    "row-skipped",
-                    f"{here}: {name!r} carries CSP code {code!r}, but an 'Unassigned' "
-                    "row is not a CSP; row skipped",
-                    value=code,
-                    **cell,
-                )
+                reading.note("row-skipped", wording="unassigned", **facts, **cell)
         elif not code and not name:
             reading.skipped[_SKIP_FORCE] += 1
         elif not code:
             reading.skipped[_SKIP_NO_CODE] += 1
-            reading.note(
-                "row-skipped", f"{here}: {name!r} ({force}) has no CSP code; row skipped", **cell
-            )
+            reading.note("row-skipped", wording="no-csp-code", force=force, **facts, **cell)
         elif not _GSS_CODE.fullmatch(code):
             reading.skipped[_SKIP_NOT_A_CODE] += 1
             la = _text(row, ids.get("la_code"))
+            authority = f" (local authority {la})" if la else ""
             reading.note(
-                "row-skipped",
-                f"{here}: the CSP code column says {code!r} for {name!r}"
-                + (f" (local authority {la})" if la else "")
-                + ", not a CSP code; row skipped",
-                value=code,
-                **cell,
+                "row-skipped", wording="not-csp-code", authority=authority, **facts, **cell
             )
         else:
             kept.append((line, row, code))
@@ -534,9 +516,9 @@ def _csp_rows(
         reading.skipped[_SKIP_DUPLICATE] += len(rows)
         reading.note(
             "row-skipped",
-            f"{where}: CSP code {code} is given to "
-            + " and ".join(f"{name!r} (row {line})" for line, name in rows)
-            + "; all these rows skipped",
+            wording="code-twice",
+            where=where,
+            rows=" and ".join(f"{name!r} (row {line})" for line, name in rows),
             sheet=sheet_name,
             row=rows[0][0],
             value=code,
@@ -550,15 +532,13 @@ def _check_across_sheets(reading: _Reading) -> None:
     for (_, name), codes in sorted(reading.codes_by_csp.items()):
         for code, sheets in codes.items():
             names_by_code[code][name].extend(sheets)
-    disagreements = [
-        (f"CSP {name!r} ({force}) has different codes in different sheets", codes, str, None,
-         "its figures are loaded under the code each sheet gives")
-        for (force, name), codes in sorted(reading.codes_by_csp.items()) if len(codes) > 1
-    ] + [
-        (f"CSP code {code} names different CSPs in different sheets", names, repr, code,
-         "its figures are loaded as each sheet gives them")
-        for code, names in sorted(names_by_code.items()) if len(names) > 1
-    ]  # fmt: skip
-    for what, found, show, value, outcome in disagreements:
-        given = "; ".join(f"{show(key)} in {', '.join(sheets)}" for key, sheets in found.items())
-        reading.note("codes-disagree", f"{reading.file}: {what} ({given}); {outcome}", value=value)
+
+    def given(found: dict[str, list[str]], show) -> str:
+        return "; ".join(f"{show(key)} in {', '.join(sheets)}" for key, sheets in found.items())
+
+    for (force, name), codes in sorted(reading.codes_by_csp.items()):
+        if len(codes) > 1:
+            reading.note("codes-disagree", name=repr(name), force=force, given=given(codes, str))
+    for code, names in sorted(names_by_code.items()):
+        if len(names) > 1:
+            reading.note("codes-disagree", wording="names", value=code, given=given(names, repr))

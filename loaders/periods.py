@@ -45,6 +45,8 @@ class PeriodError(Refused, ValueError):
     """Raised for unreadable or ambiguous period input; str(e) is a plain-English message
     that says what is wrong and how to write it instead."""
 
+    code = "period-invalid"
+
 
 #: The years a period may fall in: anything else is a typing slip ("1025/26 Q1", year 10000).
 EARLIEST_YEAR, LATEST_YEAR = 1990, 2100

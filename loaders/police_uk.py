@@ -98,11 +98,7 @@ def _header_problem(path: Path, columns: list[str]) -> Problem | None:
         parts.append("missing columns: " + ", ".join(missing))
     if extra:
         parts.append("unexpected columns: " + ", ".join(extra))
-    return problem(
-        "not-police-uk-file",
-        f"{path.name}: not a police.uk street-level file ({'; '.join(parts)}); file skipped",
-        file=path.name,
-    )
+    return problem("not-police-uk-file", file=path.name, columns="; ".join(parts))
 
 
 def _month_codes(path: Path, months: pd.Series, problems: list[Problem]) -> pd.Series:
@@ -119,8 +115,7 @@ def _month_codes(path: Path, months: pd.Series, problems: list[Problem]) -> pd.S
         problems.append(
             problem(
                 "month-unreadable",
-                f"{path.name} line {line}: Month {months.loc[position]!r} is not a month "
-                "(expected YYYY-MM); row skipped",
+                month=repr(months.loc[position]),
                 file=path.name,
                 row=line,
                 column="Month",

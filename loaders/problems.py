@@ -1,9 +1,9 @@
 """What can be wrong with a file or a request, said once, with the exact place.
 
 In the manner of frictionless' error catalogue: every problem any reader or check can raise has
-a code in :data:`CATALOGUE`, with its severity and a plain-English template; a :class:`Problem`
-carries that code, a sentence the person can act on and its location (file, sheet, row, column,
-value). Every reader yields these; nothing parses a message back into parts. A code missing from
+a code in :data:`CATALOGUE` (``loaders.catalogue``), with its severity, title, description and
+message template; a :class:`Problem` carries that code, the sentence the catalogue words from the
+facts its maker passed, and its location (file, sheet, row, column, value). Every reader yields these; nothing parses a message back into parts. A code missing from
 the catalogue is refused when the problem is made (and tests/unit/test_problems.py scans the
 source for codes the catalogue lacks), so an unknown code never silently becomes an error.
 
@@ -15,90 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-SEVERITIES = ("error", "warning", "info")
+# The catalogue lives in its own module (it is long); it is named here, where problems are made.
+from loaders.catalogue import CATALOGUE, SEVERITIES, Check  # noqa: E402
 
-
-@dataclass(frozen=True)
-class Check:
-    """One entry of the catalogue: how serious, and what it means in words.
-
-    ``template`` is the sentence shown when a reader has nothing more particular to say; it may
-    name the problem's ``value``, ``column``, ``sheet`` and ``row``.
-    """
-
-    severity: str
-    template: str
-
-
-E, W, I = "error", "warning", "info"  # noqa: E741
-CATALOGUE: dict[str, Check] = {
-    # The file itself, checked before anything is parsed (loaders.files).
-    "file-too-large": Check(E, "The file is larger than a file may be."),
-    "unreadable-file": Check(E, "The file cannot be opened as the kind of file it claims to be."),
-    "beyond-reading-limits": Check(
-        E, "The file could not be read within the memory and time a file may take."
-    ),
-    "damaged-workbook": Check(E, "The workbook is damaged: save it again."),
-    "missing-sheet": Check(E, "The workbook has no sheet {sheet}."),
-    "too-many-rows": Check(E, "Sheet {sheet} has more rows than a sheet may."),
-    "too-many-columns": Check(E, "Sheet {sheet} has more columns than a sheet may."),
-    "too-many-cells": Check(E, "Sheet {sheet} spans more cells than a sheet may."),
-    "cell-too-long": Check(E, "A cell holds more text than a cell may."),
-    "excel-error": Check(E, "The cell holds an Excel error ({value}), not a value."),
-    # A lead's return, as read (loaders.returns).
-    "no-header": Check(E, "No header row with the return's columns was found."),
-    "missing-column": Check(E, "The return has no {column} column."),
-    "empty": Check(E, "There are no rows of figures under the header."),
-    "blank-code": Check(E, "A row has figures but no indicator code."),
-    "skipped-row": Check(I, "A row with nothing in it was skipped."),
-    "after-table": Check(W, "Something below the table was not read."),
-    "note-below": Check(I, "A line under the table was read as a note, not as a figure."),
-    "other-sheet": Check(I, "Sheet {sheet} was not read: the return is on one sheet."),
-    "extra-column": Check(I, "Column {column} is not one of the return's and was not read."),
-    "duplicate-column": Check(W, "Column {column} appears twice; the first one was read."),
-    # A return checked against the framework (outcomes.uploads).
-    "unknown-indicator": Check(E, "'{value}' is not an indicator code in the framework."),
-    "period-unreadable": Check(E, "The period '{value}' cannot be read."),
-    "period-wrong-frequency": Check(
-        E, "The period does not match how often the indicator is reported."
-    ),
-    "period-future": Check(E, "The period has not finished yet."),
-    "value-not-numeric": Check(E, "The value '{value}' is not a number."),
-    "value-out-of-range": Check(E, "The value {value} is outside the possible range."),
-    "duplicate": Check(E, "The same indicator, period and area appear more than once."),
-    "unknown-area": Check(E, "The area '{value}' is not one of the partnership's areas."),
-    "area-not-reported": Check(E, "The indicator is reported for the whole partnership only."),
-    "blockage-invalid": Check(E, "The blockage column takes Y or N, not '{value}'."),
-    "no-figure": Check(I, "No figure was given, so no figure is recorded for this row."),
-    "value-read-as-percent": Check(I, "A fraction in a percentage cell was read as a percentage."),
-    "big-change": Check(W, "The figure changed by more than half since the previous period."),
-    "small-number": Check(W, "The count is below the indicator's small-number threshold."),
-    "revises-shown-figure": Check(W, "The figure was already shown to the board."),
-    "nothing-readable": Check(E, "Nothing in the file could be read as figures."),
-    "no-figures": Check(E, "The return holds no figures."),
-    "computed-indicator": Check(E, "The indicator is computed from public data, not typed."),
-    "commentary-too-long": Check(E, "The commentary is longer than the limit."),
-    "areas-do-not-add-up": Check(
-        W, "The areas' figures do not add up to the partnership's figure."
-    ),
-    # Public data files: notes on what a loader left out, as its layout requires
-    # (loaders.ons_csp, loaders.fingertips); police.uk's are errors (loaders.police_uk).
-    "file-skipped": Check(I, "The file could not be read as this kind of public data."),
-    "sheet-skipped": Check(I, "Sheet {sheet} was skipped."),
-    "header-moved": Check(I, "The header is not on the row the layout expects; read from there."),
-    "column-ignored": Check(I, "Column {column} was ignored."),
-    "row-skipped": Check(I, "Row {row} was skipped."),
-    "cell-not-a-figure": Check(I, "The cell '{value}' is not a figure; it was left empty."),
-    "codes-disagree": Check(I, "The sheets give an area different codes or names."),
-    "values-clash": Check(I, "Some values share a series, period and area with another."),
-    "period-unsupported": Check(I, "The time period '{value}' is not supported."),
-    "not-police-uk-file": Check(E, "The file is not a police.uk street-level file."),
-    "month-unreadable": Check(E, "The month '{value}' is not a month (expected YYYY-MM)."),
-    # The framework and the actions log, imported from a workbook or YAML.
-    "framework-invalid": Check(E, "The framework breaks one of its rules."),
-    "action-invalid": Check(E, "The action on row {row} cannot be saved."),
-}
-del E, W, I
+__all__ = ["CATALOGUE", "SEVERITIES", "Check", "Problem", "Refused", "problem", "worded"]
 
 
 class UnknownProblem(ValueError):
@@ -143,6 +63,26 @@ class Problem:
         return ", ".join(parts)
 
 
+def worded(code: str, wording: str | None = None, **facts: Any) -> str:
+    """The catalogue's sentence for ``code`` (or its named ``wording``), with the facts in it.
+
+    >>> worded("missing-column", column="Period")
+    'The return has no Period column.'
+    >>> worded("not-permitted", action="load returns")
+    'Sign in first: only a signed-in person may load returns.'
+    """
+    check = CATALOGUE.get(code)
+    if check is None:
+        raise UnknownProblem(f"problem code {code!r} is not in loaders.problems.CATALOGUE")
+    try:
+        return check.sentence(wording).format(**facts)
+    except KeyError as missing:
+        # A fault in the product, not the file: the maker did not pass a fact its words name.
+        raise UnknownProblem(
+            f"problem {code!r} ({wording or 'template'}) needs {missing}"
+        ) from None
+
+
 def problem(
     code: str,
     message: str | None = None,
@@ -152,8 +92,13 @@ def problem(
     row: int | None = None,
     column: str | None = None,
     value: Any = None,
+    wording: str | None = None,
+    **facts: Any,
 ) -> Problem:
-    """A :class:`Problem` with the catalogue's severity; its template when no message is given.
+    """A :class:`Problem` with the catalogue's severity, worded by the catalogue from its facts.
+
+    The place (``file``, ``sheet``, ``row``, ``column``, ``value``) is a fact too. ``message``
+    is kept for callers not yet moved to the catalogue; new code passes facts alone.
 
     >>> problem("excel-error", file="r.xlsx", sheet="Return", row=7, value="#DIV/0!").message
     'The cell holds an Excel error (#DIV/0!), not a value.'
@@ -166,7 +111,8 @@ def problem(
         raise UnknownProblem(f"problem code {code!r} is not in loaders.problems.CATALOGUE")
     shown = None if value is None else str(value)
     if message is None:
-        message = check.template.format(value=shown, column=column, sheet=sheet, row=row)
+        place = {"file": file, "sheet": sheet, "row": row, "column": column, "value": shown}
+        message = worded(code, wording, **{**place, **facts})
     return Problem(code, check.severity, message, file, sheet, row, column, shown)
 
 
@@ -195,9 +141,18 @@ class Refused(Exception):
     its message is a plain sentence for a person; ``problems`` lists each located problem.
     """
 
+    code = "refused"  # each kind of refusal names its entry in the catalogue
+
     def __init__(self, message: str, problems: list[Any] | None = None):
         super().__init__(message)
         self.problems = list(problems or [])
+
+    @classmethod
+    def worded(cls, code: str, wording: str | None = None, **facts: Any) -> Refused:
+        """This kind of refusal, worded by the catalogue's entry ``code`` from ``facts``."""
+        refused = cls(worded(code, wording, **facts))
+        refused.code = code
+        return refused
 
     def __reduce__(self):
         # A file is read in a child process (loaders.isolation), and its refusal comes back
@@ -220,6 +175,8 @@ class FileRefused(Refused):
 
     def __init__(self, problems: list[Problem]):
         super().__init__(" ".join(p.message for p in problems), problems)
+        if problems:
+            self.code = problems[0].code  # the first reason is the refusal's kind
 
     @property
     def unreadable(self) -> bool:

@@ -54,7 +54,7 @@ import pandas as pd
 from loaders import files
 from loaders.files import CellFault, FileRefused
 from loaders.layouts import RETURN_LAYOUT, Layout
-from loaders.problems import Problem
+from loaders.problems import Problem, problem
 
 EXCEL_SUFFIXES = files.WORKBOOK_SUFFIXES
 CSV_SUFFIXES = files.CSV_SUFFIXES
@@ -239,20 +239,14 @@ def _read_rows(
     data_seen = False
     in_notes = False
 
-    def problem(code, severity, message, row, canonical=None, value=None):
+    def report(code: str, row: int, canonical=None, value=None, **facts) -> None:
         column = found[canonical][1] if canonical in found else None
-        problems.append(Problem(code, severity, message, file, grid.sheet, row, column, value))
+        at = {"file": file, "sheet": grid.sheet, "row": row, "column": column, "value": value}
+        problems.append(problem(code, **at, **facts))
 
     def headings() -> None:
         for number, text in pending:
-            problem(
-                "skipped-row",
-                "info",
-                f"Row {number} ('{text}') has no indicator code, so it was read as a heading "
-                "inside the table and skipped.",
-                number,
-                "indicator_code",
-            )
+            report("skipped-row", number, "indicator_code", text=text)
         pending.clear()
 
     for row, number in zip(
@@ -274,30 +268,13 @@ def _read_rows(
             notes.append((number, text))
             if code is not None and value is not None:
                 after_table.add(number)
-                problem(
-                    "after-table",
-                    "warning",
-                    f"Row {number} looks like a row of figures but comes after blank rows that "
-                    "end the table, so it was read as a note and not imported. If it belongs "
-                    "to the return, delete the blank rows above it.",
-                    number,
-                    "indicator_code",
-                    _text(code),
-                )
+                report("after-table", number, "indicator_code", _text(code))
             continue
 
         if code is None and value is not None and not _prose(row, value):
             data_seen = True
             headings()
-            problem(
-                "blank-code",
-                "error",
-                f"Row {number} has a value ({_text(value)}) but no indicator code: add the "
-                "code, or delete the row if it is a total or a note.",
-                number,
-                "indicator_code",
-                _text(value),
-            )
+            report("blank-code", number, "indicator_code", _text(value))
             continue
 
         figures = any(_cell(row, found, c) is not None for c in _FIGURES)
@@ -308,13 +285,13 @@ def _read_rows(
             for canonical in found:
                 cell = _cell(row, found, canonical)
                 if isinstance(cell, CellFault):
-                    problem(
+                    report(
                         "excel-error",
-                        "error",
-                        f"Row {number}: {cell.describe()}.",
                         number,
                         canonical,
                         cell.what,
+                        wording="row",
+                        fault=cell.describe(),
                     )
                     cell = None
                 if canonical in _TEXT and cell is not None:
@@ -330,13 +307,7 @@ def _read_rows(
     for number, text in notes:
         if number not in after_table:
             shown = text if len(text) <= 60 else text[:57] + "…"
-            problem(
-                "note-below",
-                "info",
-                f"Row {number} ('{shown}') is under the table, so it was read as a note and "
-                "not as a figure.",
-                number,
-            )
+            report("note-below", number, text=shown)
     return records, problems, [text for _, text in notes]
 
 
@@ -387,14 +358,14 @@ def read_return(
     ``file_name`` giving the name it was sent as (used for the format and in messages)."""
     shown = file_name or (Path(path).name if isinstance(path, str | PathLike) else "return")
 
-    def failed(code: str, message: str, sheet: str | None = None, row: int = 0) -> ReturnRows:
-        problem = Problem(code, "error", message, shown, sheet)
-        return ReturnRows(_empty_rows(), shown, sheet, row, {}, [problem], [])
+    def failed(code: str, sheet: str | None = None, row: int = 0, **facts) -> ReturnRows:
+        found = problem(code, file=shown, sheet=sheet, **facts)
+        return ReturnRows(_empty_rows(), shown, sheet, row, {}, [found], [])
 
     try:
         shown, data = _source(path, file_name)
     except OSError as error:
-        return failed("unreadable-file", f"{shown} could not be opened ({error.strerror}).")
+        return failed("unreadable-file", wording="not-opened", reason=error.strerror)
     except FileRefused as refused:
         return ReturnRows(_empty_rows(), shown, None, 0, {}, list(refused.problems), [])
 
@@ -403,14 +374,10 @@ def read_return(
     except FileRefused as refused:
         return ReturnRows(_empty_rows(), shown, None, 0, {}, list(refused.problems), [])
     except UnicodeDecodeError:
-        return failed(
-            "unreadable-file",
-            f"{shown} is not a text CSV file. Save the return from Excel as .xlsx or as "
-            "CSV (comma delimited).",
-        )
+        return failed("unreadable-file", wording="not-text")
 
     if not any(any(c is not None for c in row) for grid in grids for row in grid.cells):
-        return failed("empty", f"{shown} is empty: there is nothing in any cell.")
+        return failed("empty", wording="file")
 
     problems: list[Problem] = []
     chosen: tuple[_Grid, _Header] | None = None
@@ -421,14 +388,12 @@ def read_return(
             chosen = (grid, full)
         elif full is not None:
             problems.append(
-                Problem(
+                problem(
                     "other-sheet",
-                    "info",
-                    f"Sheet {grid.sheet} also looks like a return but only sheet "
-                    f"{chosen[0].sheet} was read: put all the figures on one sheet.",
-                    shown,
-                    grid.sheet,
-                    grid.numbers[full.index],
+                    file=shown,
+                    sheet=grid.sheet,
+                    row=grid.numbers[full.index],
+                    read=chosen[0].sheet,
                 )
             )
         elif best is not None and (partial is None or len(best.found) > len(partial[1].found)):
@@ -440,19 +405,20 @@ def read_return(
         missing = [c for c in layout.required if c not in header.found]
         noun = "column" if len(missing) == 1 else "columns"
         needs = " and ".join(_headed(layout, c) for c in missing)
-        problem = Problem(
+        lacking = problem(
             "missing-column",
-            "error",
-            f"The header on row {number} has no {' or '.join(_label(c) for c in missing)} "
-            f"{noun}. Add {'a column' if len(missing) == 1 else 'columns'} headed {needs}.",
-            shown,
-            grid.sheet,
-            number,
-            None,
-            ", ".join(missing),
+            file=shown,
+            sheet=grid.sheet,
+            row=number,
+            value=", ".join(missing),
+            wording="header",
+            missing=" or ".join(_label(c) for c in missing),
+            noun=noun,
+            add="a column" if len(missing) == 1 else "columns",
+            needs=needs,
         )
         columns = {c: text for c, (_, text) in header.found.items()}
-        return ReturnRows(_empty_rows(), shown, grid.sheet, number, columns, [problem], [])
+        return ReturnRows(_empty_rows(), shown, grid.sheet, number, columns, [lacking], [])
 
     if chosen is None:
         sheets = [g.sheet for g in grids if g.sheet]
@@ -460,9 +426,10 @@ def read_return(
         needs = "; ".join(f"{_label(c)}: {_headed(layout, c)}" for c in layout.required)
         return failed(
             "no-header",
-            f"No header row found in the first {layout.header_search_rows} rows of {where}. "
-            f"The return needs a row of column headings including: {needs}.",
             grids[0].sheet if len(grids) == 1 else None,
+            rows=layout.header_search_rows,
+            where=where,
+            needs=needs,
         )
 
     grid, header = chosen
@@ -472,14 +439,7 @@ def read_return(
     problems.extend(row_problems)
     if not records and not any(p.code == "blank-code" for p in row_problems):
         problems.append(
-            Problem(
-                "empty",
-                "error",
-                f"There are no rows of figures under the header on row {number}.",
-                shown,
-                grid.sheet,
-                number,
-            )
+            problem("empty", file=shown, sheet=grid.sheet, row=number, wording="header")
         )
     rows = _empty_rows()
     if records:  # dtype=object: no inference, so 12 stays 12 and None stays None
@@ -500,28 +460,20 @@ def _header_problems(grid: _Grid, header: _Header, layout: Layout, shown: str) -
         canonical = layout.canonical(cell) if isinstance(cell, str) else None
         if canonical is None:
             problems.append(
-                Problem(
-                    "extra-column",
-                    "info",
-                    f"Column '{_text(cell)}' is not part of the return and was ignored.",
-                    shown,
-                    grid.sheet,
-                    number,
-                    _text(cell),
+                problem(
+                    "extra-column", file=shown, sheet=grid.sheet, row=number, column=_text(cell)
                 )
             )
         elif header.found[canonical][0] != position:
             first = header.found[canonical][1]
             problems.append(
-                Problem(
+                problem(
                     "duplicate-column",
-                    "warning",
-                    f"Column '{cell}' means the same as column '{first}', so it was ignored: "
-                    "keep one of them.",
-                    shown,
-                    grid.sheet,
-                    number,
-                    str(cell),
+                    file=shown,
+                    sheet=grid.sheet,
+                    row=number,
+                    column=str(cell),
+                    first=first,
                 )
             )
     return problems

@@ -21,7 +21,6 @@ Nothing here writes to a database.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from loaders.problems import Problem
+from loaders.values import blank
 
 # The figures of a series value, declared once: outcomes.observations.SERIES records them.
 SERIES_FIGURES = (
@@ -100,8 +100,4 @@ def is_missing(value: object) -> bool:
     >>> [is_missing(v) for v in (None, float("nan"), "  ", "0", 0)]
     [True, True, True, False, False]
     """
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
+    return blank(value)

@@ -36,20 +36,57 @@ import pandas as pd
 
 from loaders.layouts import MARKERS
 
-# An indicator's units, declared once: the framework allows these.
-UNITS = ("count", "percent", "rate_per_1000", "score")
-_UNIT_WORDS = {
-    "count": "a count",
-    "percent": "a percentage",
-    "rate_per_1000": "a rate per 1,000",
-    "score": "a score",
+
+@dataclass(frozen=True)
+class Unit:
+    """An indicator's unit: its label in a table, in a sentence, and the largest figure of it
+    that could be real (beyond it is a slip: 1e300 is no count)."""
+
+    label: str
+    words: str
+    plausible_max: float
+
+
+# An indicator's units, declared once: the framework allows these, and everything said about
+# a unit (board.UNIT_LABELS, PLAUSIBLE_MAX, the % sign's error) is read from here.
+UNIT_FACTS = {
+    "count": Unit("count", "a count", 1e8),
+    "percent": Unit("%", "a percentage", 100.0),
+    "rate_per_1000": Unit("rate per 1,000", "a rate per 1,000", 1e5),
+    "score": Unit("score", "a score", 1e9),
 }
+UNITS = tuple(UNIT_FACTS)
+_UNIT_WORDS = {code: unit.words for code, unit in UNIT_FACTS.items()}
 
 _PLAIN = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:(?P<sep>[, ])\d{3})(?:(?P=sep)\d{3})*(?:\.\d+)?")
 _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 _CURRENCY = re.compile(r"[£$€]")
+
+
+def missing(value: object) -> bool:
+    """The one rule for a value that is not there: None, NaN, pandas' NA or NaT.
+
+    >>> [missing(v) for v in (None, float("nan"), pd.NA, pd.NaT, "", 0, "n/a")]
+    [True, True, True, True, False, False, False]
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    try:
+        return bool(value != value)  # NaN is the one value not equal to itself
+    except (TypeError, ValueError):
+        return False
+
+
+def blank(value: object) -> bool:
+    """An empty cell as a person sees it: missing, or text of nothing but spaces (the
+    non-breaking and thin ones too).
+
+    >>> [blank(v) for v in (None, float("nan"), "  ", "\u00a0", "0", 0)]
+    [True, True, True, True, False, False]
+    """
+    return missing(value) or (isinstance(value, str) and not _SPACES.sub("", value))
 
 
 @dataclass(frozen=True)
@@ -63,14 +100,7 @@ class Parsed:
 BLANK = Parsed(None, None, None)
 
 
-def _is_blank(raw: object) -> bool:
-    if raw is None:
-        return True
-    if isinstance(raw, float) and math.isnan(raw):
-        return True
-    if raw is pd.NA or raw is pd.NaT:
-        return True
-    return isinstance(raw, str) and not _SPACES.sub("", raw)
+_is_blank = blank
 
 
 def _percent_fraction(value: float, shown: str) -> Parsed:
@@ -85,7 +115,7 @@ def _percent_fraction(value: float, shown: str) -> Parsed:
 
 
 #: The largest figure of each unit that could be real; beyond it is a slip (1e300 is no count).
-PLAUSIBLE_MAX = {"count": 1e8, "percent": 100.0, "rate_per_1000": 1e5, "score": 1e9}
+PLAUSIBLE_MAX = {code: unit.plausible_max for code, unit in UNIT_FACTS.items()}
 
 
 def _number(value: float, unit: str, shown: str, percent_sign: bool) -> Parsed:

@@ -11,6 +11,7 @@ from typing import Any
 
 import duckdb
 
+from loaders import values
 from outcomes import meetings
 from outcomes.meetings import MeetingError
 from outcomes.people import Person, writes
@@ -114,8 +115,4 @@ def _said(text: Any) -> str | None:
     return str(text).strip()
 
 
-def _missing_value(value: Any) -> bool:
-    try:
-        return bool(value != value)  # NaN and pandas' NA are not equal to themselves
-    except (TypeError, ValueError):
-        return False
+_missing_value = values.missing  # the one rule for a value that is not there

@@ -14,14 +14,10 @@ import duckdb
 import pandas as pd
 
 from loaders import periods
+from loaders.values import UNIT_FACTS
 from outcomes import status, wording
 
-UNIT_LABELS = {
-    "count": "count",
-    "percent": "%",
-    "rate_per_1000": "rate per 1,000",
-    "score": "score",
-}
+UNIT_LABELS = {code: unit.label for code, unit in UNIT_FACTS.items()}
 POLARITY_LABELS = {
     "higher": "Higher is better",
     "lower": "Lower is better",
@@ -31,8 +27,13 @@ LEVEL_LABELS = {"outcome": "Outcome measure", "output": "Output PI"}
 FREQUENCY_LABELS = {"monthly": "Monthly", "quarterly": "Quarterly", "annual": "Annual"}
 
 
-def format_value(value: Any, unit: str, decimals: int = 0) -> str:
-    """A figure as the board reads it.
+def format_value(value: Any, unit: str, decimals: int = 0, *, trim: bool = False) -> str:
+    """A figure as the board reads it: the one figure formatter (pages, pack, command line).
+
+    ``trim`` drops the zeros a figure does not need (the command line's status table):
+
+    >>> format_value(12.5, "count", 2, trim=True), format_value(12.0, "count", 2, trim=True)
+    ('12.5', '12')
 
     >>> format_value(1234.0, "count")
     '1,234'
@@ -53,6 +54,8 @@ def format_value(value: Any, unit: str, decimals: int = 0) -> str:
     if value is None or pd.isna(value):
         return "–"
     text = f"{float(value):,.{int(decimals)}f}"
+    if trim and "." in text:
+        text = text.rstrip("0").rstrip(".")
     if unit == "percent":
         return f"{text}%"
     if unit == "rate_per_1000":
@@ -232,15 +235,12 @@ def priority(cur: duckdb.DuckDBPyConnection, priority_id: str) -> dict[str, Any]
 
 
 def indicator(cur: duckdb.DuckDBPyConnection, code: str) -> dict[str, Any] | None:
-    return _one(
-        cur,
-        """
-        SELECT i.*, pr.title AS priority_title, pa.name AS source_name
-        FROM indicator i JOIN priority pr ON pr.id = i.priority_id JOIN partner pa ON pa.code = i.source_partner
-        WHERE i.code = ?
-        """,
-        code,
+    sql = (
+        "SELECT i.*, pr.title AS priority_title, pa.name AS source_name FROM indicator i "
+        "JOIN priority pr ON pr.id = i.priority_id JOIN partner pa ON pa.code = i.source_partner "
+        "WHERE i.code = ?"
     )
+    return _one(cur, sql, code)
 
 
 def indicator_choices(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -295,22 +295,6 @@ def rate_points(frame: pd.DataFrame, ind: dict[str, Any]) -> pd.DataFrame:
     return frame
 
 
-def areas_latest(cur: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
-    """The latest period's figure for each area of an indicator reported by area."""
-    return cur.execute(
-        """
-        WITH latest AS (
-            SELECT max(period_start) AS start FROM observation_current_detail
-            WHERE indicator_code = ? AND area <> 'all')
-        SELECT a.name AS area, d.period, d.value
-        FROM observation_current_detail d JOIN area a ON a.code = d.area, latest
-        WHERE d.indicator_code = ? AND d.area <> 'all' AND d.period_start = latest.start
-        ORDER BY a.sort_order
-        """,
-        [code, code],
-    ).df()
-
-
 def area_history(cur: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
     return cur.execute(
         """
@@ -332,6 +316,8 @@ def revisions(cur: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
         FROM observation o JOIN upload u ON u.id = o.upload_id
         LEFT JOIN area a ON a.code = o.area
         WHERE o.indicator_code = ?
+          -- a return waiting for approval (or sent back) is no revision the board may see
+          AND o.upload_id NOT IN (SELECT upload_id FROM return_submission WHERE state <> 'approved')
           AND (o.indicator_code, o.period, o.area) IN (
               SELECT indicator_code, period, area FROM observation
               WHERE indicator_code = ? GROUP BY ALL HAVING count(*) > 1)

@@ -12,18 +12,32 @@ from pathlib import Path
 import duckdb
 
 from loaders.problems import as_text
-from outcomes import board, cli_public, cli_statistics, framework, status, uploads
+from outcomes import (
+    approval,
+    board,
+    cli_common,
+    cli_partnership,
+    cli_problems,
+    cli_public,
+    cli_remind,
+    cli_returns,
+    cli_statistics,
+    framework,
+    status,
+    uploads,
+)
 from outcomes.cli_common import (
     CommandError,
     DatabaseBusy,
     _db_argument,
     _json_default,
     _open,
+    _open_file,
     _print_json,
     _read,
 )
 from outcomes.cli_people import actor, actor_argument, add_user_commands
-from outcomes.demo import DEMO_FRAMEWORK, build_demo
+from outcomes.demo import DEMO_FRAMEWORK, build_demo, build_force_demo
 from outcomes.errors import Refused
 from outcomes.people import command_line_person
 from outcomes.store import resolve_db_path
@@ -38,7 +52,9 @@ def cmd_init(args: argparse.Namespace) -> int:
         path.unlink()
         Path(f"{path}.wal").unlink(missing_ok=True)
     try:
-        store = _open(args.db)
+        # On a force area, `init --if-empty` (make run) finds it set up whichever partnership
+        # it would name; only a --partnership named is looked for.
+        store = _open(args.db) if cli_common.PARTNERSHIP.get() else _open_file(args.db)
     except DatabaseBusy as busy:
         if not args.if_empty:
             raise
@@ -57,7 +73,14 @@ def cmd_init(args: argparse.Namespace) -> int:
                 f"{path} already holds a framework and figures. Use --replace to delete it and "
                 "start again, or `python -m outcomes framework import FILE` to update the framework."
             )
-        if args.demo:
+        if args.partnerships:
+            if not args.demo:
+                raise CommandError(
+                    "--partnerships builds the force-area demo: give --demo with it."
+                )
+            made = build_force_demo(store, args.partnerships)
+            print(f"{path}: force-area demo built: {len(made)} partnerships ({', '.join(made)}).")
+        elif args.demo:
             counts = build_demo(cur, fw)
             print(
                 f"{path}: demo built from {source.name}: {counts['observations']:,} figures, {counts['revisions']} correction."
@@ -78,8 +101,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(header)
     print("-" * len(header))
     for r in rows:
-        value = "–" if r["value"] is None else f"{r['value']:,.2f}".rstrip("0").rstrip(".")
-        target = "–" if r["target"] is None else f"{r['target']:,.2f}".rstrip("0").rstrip(".")
+        value = board.format_value(r["value"], "count", 2, trim=True)
+        target = board.format_value(r["target"], "count", 2, trim=True)
         shown = status.badge_text(r["board_status"])
         if r["status_override"]:
             shown += f" (overridden; computed {status.badge_text(r['status'])})"
@@ -203,10 +226,12 @@ def cmd_load(args: argparse.Namespace) -> int:
             refused, results = str(err), [None] * len(prepared)
         # What each upload put before the board besides figures: its commentary and blockages.
         told = [uploads.upload_commentary(cur, r.upload_id if r else None) for r in results]
+        # Where the partnership asks for approval, a lead's return waits: said, not hidden.
+        waits = [approval.waits(cur, r.upload_id if r else None) for r in results]
     finally:
         store.close()
     report = []
-    for prep, result, notes in zip(prepared, results, told, strict=True):
+    for prep, result, notes, held in zip(prepared, results, told, waits, strict=True):
         entry = {
             "file": prep.file_name,
             "format": prep.source_format,
@@ -222,6 +247,7 @@ def cmd_load(args: argparse.Namespace) -> int:
                 "revised": result.rows_revised,
                 "unchanged": result.rows_unchanged,
                 "already_loaded_as": prep.already_loaded,
+                "waits_for_approval": held,
             }
         report.append(entry)
     if args.json:
@@ -256,6 +282,8 @@ def cmd_load(args: argparse.Namespace) -> int:
                 print(
                     f"  loaded as upload {result['upload_id']}: {result['new']} new, {result['revised']} revised, {result['unchanged']} unchanged"
                 )
+                if result["waits_for_approval"]:
+                    print(f"  {result['waits_for_approval']}")
             for line in uploads.commentary_lines(entry["commentary"]):
                 print(f"  commentary for the board: {line}")
     if refused:
@@ -387,6 +415,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="framework file, .yaml or .xlsx (default: data/framework.yaml)",
     )
     p.add_argument(
+        "--partnerships",
+        type=int,
+        metavar="N",
+        help="with --demo: a force area of N partnerships (2 to 5), each with its own figures",
+    )
+    p.add_argument(
         "--if-empty", action="store_true", help="do nothing if the database is already set up"
     )
     p.add_argument(
@@ -469,7 +503,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_pack(sub)
     cli_statistics.add_parsers(sub)
+    cli_partnership.add_parsers(sub, _db_argument)
+    cli_problems.add_parser(sub)
     add_user_commands(sub, _db_argument, _open)
+    cli_remind.add_parsers(sub, _db_argument)
     return parser
 
 
@@ -506,10 +543,12 @@ def _add_pack(sub) -> None:
     )
     p.set_defaults(func=cmd_pack)
     cli_public.add_parser(sub, _db_argument)
+    cli_returns.add_parser(sub, _db_argument)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    chosen = cli_common.PARTNERSHIP.set(getattr(args, "partnership", None))
     try:
         return args.func(args)
     except Refused as err:
@@ -542,3 +581,5 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+    finally:
+        cli_common.PARTNERSHIP.reset(chosen)

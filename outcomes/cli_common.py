@@ -7,6 +7,7 @@ of them imports another to reach these.
 from __future__ import annotations
 
 import argparse
+import contextvars
 import json
 from datetime import date, datetime
 
@@ -19,6 +20,8 @@ from outcomes.store import open_store, resolve_db_path
 class CommandError(Refused):
     """A problem the user can fix; printed without a traceback, exit code 2."""
 
+    code = "command-refused"
+
 
 def _db_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -26,13 +29,44 @@ def _db_argument(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="database file (default: $OUTCOMES_DB, else data/outcomes.duckdb)",
     )
+    parser.add_argument(
+        "--partnership",
+        metavar="ID",
+        help="the partnership this is for (needed only where the database holds several; "
+        "`partnership list` names them)",
+    )
+
+
+# The --partnership of the command running (set by cli.main): every command opens the
+# database through _open, which points the store at that partnership's schema, so no command
+# needs to pass it along.
+PARTNERSHIP: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "partnership", default=None
+)
 
 
 class DatabaseBusy(CommandError):
     """Another process holds the database file (DuckDB lets one process open it)."""
 
+    code = "busy"
+
 
 def _open(db: str | None):
+    """The database, its store pointed at the partnership the command is for (refused, with
+    their ids, where there are several and it named none)."""
+    store = _open_file(db)
+    try:
+        from outcomes.partnerships import chosen
+
+        found = chosen(store.cursor(None), PARTNERSHIP.get())
+    except BaseException:
+        store.close()
+        raise
+    store.schema = found.schema if found else None
+    return store
+
+
+def _open_file(db: str | None):
     path = resolve_db_path(db)
     try:
         return open_store(path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from outcomes import compare, spc, statistics, wording
+from outcomes import board, compare, spc, statistics, wording
 from outcomes.cli_common import CommandError, _db_argument, _print_json, _read
 
 
@@ -18,7 +18,7 @@ def _statistic(db: str | None, read):
 
 
 def _figure(x) -> str:
-    return "–" if x is None else f"{x:,.2f}"
+    return board.format_value(x, "count", 2)
 
 
 def cmd_spc(args: argparse.Namespace) -> int:
@@ -85,27 +85,42 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _code_command(sub, name: str, says: str, code: str, shows: str, run) -> argparse.ArgumentParser:
+    """A statistics command about one indicator or series: its database, its CODE, and
+    ``--json`` for what it ``shows``."""
+    p = sub.add_parser(name, help=says)
+    _db_argument(p)
+    p.add_argument("code", metavar="CODE", help=code)
+    p.add_argument("--json", action="store_true", help=f"print the {shows} as JSON")
+    p.set_defaults(func=run)
+    return p
+
+
 def add_parsers(sub) -> None:
     """SPC and comparison with other areas (issue 11)."""
-    p = sub.add_parser(
-        "spc", help="an indicator's or series' SPC (XmR) chart: limits, special causes, icons"
+    p = _code_command(
+        sub,
+        "spc",
+        "an indicator's or series' SPC (XmR) chart: limits, special causes, icons",
+        "indicator code (SV01) or series code",
+        "chart",
+        cmd_spc,
     )
-    _db_argument(p)
-    p.add_argument("code", metavar="CODE", help="indicator code (SV01) or series code")
     p.add_argument("--area", default="all", help="area code (default: all, the whole partnership)")
     p.add_argument(
         "--profile",
         choices=["mdc", "plotthedots"],
         help="rule profile (default: the framework's, else mdc)",
     )
-    p.add_argument("--json", action="store_true", help="print the chart as JSON")
-    p.set_defaults(func=cmd_spc)
 
-    p = sub.add_parser(
-        "compare", help="compare areas: intervals and better/similar/worse than a benchmark"
+    p = _code_command(
+        sub,
+        "compare",
+        "compare areas: intervals and better/similar/worse than a benchmark",
+        "indicator code or series code",
+        "comparison",
+        cmd_compare,
     )
-    _db_argument(p)
-    p.add_argument("code", metavar="CODE", help="indicator code or series code")
     p.add_argument("--area", help="the area to rank in the group (default: the group's own, us)")
     p.add_argument(
         "--period", help="period code, e.g. 'YE 2022-12' or '2024/25' (default: the latest)"
@@ -116,5 +131,3 @@ def add_parsers(sub) -> None:
         choices=["higher", "lower"],
         help="which way is better (default: the indicator's; none for a series)",
     )
-    p.add_argument("--json", action="store_true", help="print the comparison as JSON")
-    p.set_defaults(func=cmd_compare)

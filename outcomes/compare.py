@@ -23,7 +23,6 @@ import math
 from dataclasses import dataclass
 from statistics import NormalDist
 
-CONFIDENCES = (0.95, 0.998)
 EXACT_BELOW = 10  # events: fewer than this use the exact Poisson interval
 BETTER, SIMILAR, WORSE, HIGHER, LOWER = "better", "similar", "worse", "higher", "lower"
 NOT_COMPARED = "not compared"

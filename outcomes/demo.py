@@ -173,9 +173,10 @@ def _own_facts(today: date) -> Facts:
 
 
 def _series(
-    code: str, plan: Plan, span: list[periods.Period], decimals: int, unit: str
+    code: str, plan: Plan, span: list[periods.Period], decimals: int, unit: str, variant: int = 0
 ) -> list[tuple[str, float | None, str | None]]:
-    rng = random.Random(zlib.crc32(code.encode()))
+    plan = _varied(code, plan, variant)
+    rng = random.Random(zlib.crc32(code.encode() if not variant else f"{code}#{variant}".encode()))
     if plan.stop_early:
         span = span[: -plan.stop_early]
     n = len(span)
@@ -208,8 +209,30 @@ def _series(
     return rows
 
 
-def demo_observations(framework: Framework, at: Facts | None = None) -> pd.DataFrame:
-    """All the demo figures, one row per indicator, period and area."""
+def _varied(code: str, plan: Plan, variant: int) -> Plan:
+    """Another partnership's plan for an indicator in a force-area demo (``variant`` 1, 2…):
+    the same shape, its level moved by up to 15% either way, so statuses differ between them."""
+    if not variant:
+        return plan
+    k = 1 + random.Random(zlib.crc32(f"{code}@{variant}".encode())).uniform(-0.15, 0.15)
+    return Plan(
+        plan.start * k,
+        plan.final * k,
+        plan.noise,
+        plan.seasonal,
+        plan.stop_early,
+        plan.gaps,
+        plan.unavailable,
+        None if plan.previous is None else plan.previous * k,
+        tuple(v * k for v in plan.tail),
+    )
+
+
+def demo_observations(
+    framework: Framework, at: Facts | None = None, variant: int = 0
+) -> pd.DataFrame:
+    """All the demo figures, one row per indicator, period and area (``variant``: another
+    partnership's figures in a force-area demo; 0 is Plymouth's)."""
     at = at or facts()
     records = []
     for ind in framework["indicator"].itertuples(index=False):
@@ -217,7 +240,7 @@ def demo_observations(framework: Framework, at: Facts | None = None) -> pd.DataF
         if plan is None:
             continue
         for period, value, note in _series(
-            ind.code, plan, at.span(ind.frequency), int(ind.decimals), ind.unit
+            ind.code, plan, at.span(ind.frequency), int(ind.decimals), ind.unit, variant
         ):
             records.append(
                 {
@@ -318,15 +341,19 @@ def build_demo(
     framework: Framework | None = None,
     *,
     today: date | None = None,
+    variant: int = 0,
+    place: str | None = None,
 ) -> dict[str, int]:
     """Import the demo framework and record its figures as two uploads (data, then a
-    correction), ending with the latest periods due on ``today`` (default: the real today)."""
+    correction), ending with the latest periods due on ``today`` (default: the real today).
+    ``variant`` and ``place`` make another partnership of a force-area demo (its own figures
+    and people)."""
     framework = framework or from_yaml(DEMO_FRAMEWORK)
     at = facts(cur, today, framework)
     framework = _moved(framework, at)
     import_framework(cur, framework, by=SYSTEM)
-    seed_demo_people(cur)
-    frame = demo_observations(framework, at)
+    seed_demo_people(cur, place=place)
+    frame = demo_observations(framework, at, variant)
     series = demo_series(at)
     # The comparator-group series rides in the first upload, so the demo keeps two uploads.
     with store.transaction(cur):
@@ -363,3 +390,44 @@ def build_demo(
 def _demo_person(name: str) -> Person:
     """The made-up officers the demo's figures are attributed to (the generator acts for them)."""
     return Person(email=None, name=name, role="admin", how="demo generator")
+
+
+# The force-area demo (``init --demo --partnerships N``): Devon and Cornwall's partnerships, the
+# first being the Plymouth demo itself. Names are the partnerships' own; every figure is made up.
+FORCE_AREA = (
+    ("plymouth", "Safer Plymouth Partnership", "Plymouth"),
+    ("torbay", "Safer Communities Torbay", "Torbay"),
+    ("cornwall", "Safer Cornwall", "Cornwall"),
+    ("exeter", "Exeter Community Safety Partnership", "Exeter"),
+    ("north-devon", "North Devon Community Safety Partnership", "North Devon"),
+)
+
+
+def build_force_demo(db, count: int, *, today: date | None = None) -> list[str]:
+    """The demo as a force area of ``count`` partnerships (2 to 5), each in its own schema
+    with its own figures and people, and one commissioner spanning them all; ``db`` is an open
+    :class:`~outcomes.store.Store` on an empty database. Returns the partnerships' ids."""
+    from outcomes import partnerships
+    from outcomes.errors import Refused
+
+    if not 1 <= count <= len(FORCE_AREA):
+        raise Refused(f"The force-area demo has 1 to {len(FORCE_AREA)} partnerships.")
+    base = from_yaml(DEMO_FRAMEWORK)
+    build_demo(db.cursor(None), base, today=today)
+    made = [FORCE_AREA[0][0]]
+    for variant, (pid, name, area) in enumerate(FORCE_AREA[1:count], start=1):
+        p = partnerships.add(db, pid, name=name, by=SYSTEM)
+        tables = {k: v.copy() for k, v in base.tables.items()}
+        tables["partnership"] = tables["partnership"].assign(name=name, area_name=area)
+        build_demo(db.cursor(p.schema), Framework(tables), today=today, variant=variant, place=pid)
+        made.append(pid)
+    if count > 1:
+        partnerships.add_commissioner(
+            db,
+            "commissioner@demo.example",
+            name="Cam Commissioner (commissioner)",
+            partnership_ids=made,
+            by=SYSTEM,
+            demo=True,
+        )
+    return made

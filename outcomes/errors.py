@@ -20,13 +20,19 @@ __all__ = ["Busy", "Conflict", "Refused", "StillLinked", "lock_holder"]
 class Conflict(Refused):
     """Someone else changed the same thing at the same moment; the other change won."""
 
+    code = "conflict"
+
 
 class Busy(Refused):
     """Another program (the command line, say) holds the database file for the moment."""
 
+    code = "busy"
+
 
 class StillLinked(Refused):
     """A row others still point at cannot be removed or renamed (a priority an action links to)."""
+
+    code = "still-linked"
 
 
 _HOLDER = re.compile(r"lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")

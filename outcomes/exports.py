@@ -57,16 +57,18 @@ XLSX_ROWS = 1_048_575
 class ExportRefused(Refused):
     """A download that cannot be made, with the reason in plain words."""
 
+    code = "export-refused"
+
 
 def views(cur: duckdb.DuckDBPyConnection) -> list[str]:
-    """The database's own views, those for analysts first.
+    """The database's own views (the partnership's, in its schema), those for analysts first.
 
     Every one is documented in docs/schema.md (tests/unit/test_exports.py checks it).
     """
     names = [
         r[0]
         for r in cur.execute(
-            "SELECT view_name FROM duckdb_views() WHERE NOT internal AND schema_name = 'main' "
+            "SELECT view_name FROM duckdb_views() WHERE NOT internal AND schema_name = current_schema() "
             "ORDER BY view_name"
         ).fetchall()
     ]
@@ -137,10 +139,8 @@ def framework_from_upload(
     allowed = (".xlsx", ".yaml", ".yml")
     suffix = Path(file_name).suffix.lower()
     if suffix not in allowed:
-        raise framework.FrameworkError(
-            [f"'{suffix or file_name}' files are not a framework: send the .xlsx or .yaml"],
-            file_name,
-        )
+        not_one = framework.fault("framework-file", "not-a-framework", suffix=suffix or file_name)
+        raise framework.FrameworkError([not_one], file_name)
     if len(content) > files.LIMITS.file_bytes:
         raise framework.FrameworkError([files.oversize_problem(file_name, len(content))], file_name)
     with tempfile.TemporaryDirectory(prefix="outcomes-framework-") as folder:

@@ -22,17 +22,6 @@ from loaders.series import SERIES_FIGURES
 from outcomes.people import Person, priority_titles, require, writes
 from outcomes.store import audit, insert_frame, registered, transaction
 
-OBSERVATION_COLUMNS = [
-    "indicator_code",
-    "period",
-    "area",
-    "value",
-    "numerator",
-    "denominator",
-    "lower_ci",
-    "upper_ci",
-    "note",
-]
 _NUMERIC = ["value", "numerator", "denominator", "lower_ci", "upper_ci"]
 
 

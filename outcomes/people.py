@@ -25,18 +25,23 @@ import duckdb
 import pandas as pd
 
 from outcomes.errors import Refused
+from outcomes.store import audit, transaction
 
-ROLES = ("board", "lead", "analyst", "admin")
+# A commissioner (issue 19) reads as a board member does, in each partnership they hold to
+# account (outcomes/partnerships.py gives them the role in each one's people).
+ROLES = ("board", "lead", "analyst", "admin", "commissioner")
 ROLE_WORDS = {
     "board": "board member",
     "lead": "priority lead",
     "analyst": "analyst",
     "admin": "administrator",
+    "commissioner": "commissioner",
 }
 
 ANY = "any"
 OWN_PRIORITIES = "own priorities"
 OWN_UPLOADS = "own uploads"
+NAMED = "when named"  # only the person named for it (outcomes.approval checks the name)
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,13 @@ PERMISSIONS: dict[str, Permission] = {
     "returns.load": Permission(
         "load figures or commentary",
         {"lead": OWN_PRIORITIES, "analyst": ANY, "admin": ANY},
+    ),
+    "returns.approve": Permission(
+        "approve or return a lead's return",
+        {"board": NAMED, "lead": NAMED, "analyst": ANY, "admin": ANY},
+    ),
+    "returns.approval_rule": Permission(
+        "say whether returns need approval, and who approves them", {"admin": ANY}
     ),
     "public_data.load": Permission(
         "load public data (police.uk, ONS, Fingertips)", {"analyst": ANY, "admin": ANY}
@@ -73,11 +85,22 @@ PERMISSIONS: dict[str, Permission] = {
     "actions.change": Permission("add, change or close actions", {"analyst": ANY, "admin": ANY}),
     "people.manage": Permission("add, change or remove people and their roles", {"admin": ANY}),
     "settings.public_view": Permission("change the public view's settings", {"admin": ANY}),
+    "partnerships.manage": Permission(
+        "add partnerships or commissioners to the deployment", {"admin": ANY}
+    ),
+    "reminders.send": Permission("send reminders", {"analyst": ANY, "admin": ANY}),
+    # Each person's own calendar subscription address (the write checks it is their own).
+    "calendar.subscribe": Permission(
+        "make a calendar subscription address",
+        {"board": ANY, "lead": ANY, "analyst": ANY, "admin": ANY, "commissioner": ANY},
+    ),
 }
 
 
 class NotPermitted(Refused):
     """The person acting may not do this; nothing was written."""
+
+    code = "not-permitted"
 
 
 @dataclass(frozen=True)
@@ -157,29 +180,25 @@ def require(
     """
     permission = PERMISSIONS[action]
     if not isinstance(by, Person):
-        raise NotPermitted(f"Sign in first: only a signed-in person may {permission.words}.")
+        raise NotPermitted.worded("not-permitted", action=permission.words)
     scope = permission.roles.get(by.role)
+    facts = {"who": by.name, "role": _a(ROLE_WORDS[by.role]), "action": permission.words}
     if scope is None:
-        raise NotPermitted(
-            f"{by.name} is {_a(ROLE_WORDS[by.role])} and may not {permission.words}. "
-            f"{who_may(action)}"
-        )
+        raise NotPermitted.worded("not-permitted", "role", who_may=who_may(action), **facts)
     if scope == OWN_PRIORITIES:
         outside = sorted(set(priorities) - by.priorities)
         if outside:
             named = titles or {}
             theirs = "; ".join(sorted(named.get(p, p) for p in by.priorities))
-            raise NotPermitted(
-                f"{by.name} is the priority lead for {theirs or 'no priority yet'} and may not "
-                f"{permission.words} for {'; '.join(named.get(p, p) for p in outside)}."
+            outside = "; ".join(named.get(p, p) for p in outside)
+            theirs = theirs or "no priority yet"
+            raise NotPermitted.worded(
+                "not-permitted", "priority", theirs=theirs, outside=outside, **facts
             )
     if scope == OWN_UPLOADS and upload is not None:
         owner_email, owner_name = upload
         if not by.email or (owner_email or "").strip().lower() != by.email:
-            raise NotPermitted(
-                f"{by.name} is {_a(ROLE_WORDS[by.role])} and may {permission.words} only if they "
-                f"loaded it; this one was loaded by {owner_name}."
-            )
+            raise NotPermitted.worded("not-permitted", "upload", owner=owner_name, **facts)
 
 
 def priority_titles(cur: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -195,7 +214,11 @@ def who_may(action: str) -> str:
     >>> who_may("returns.load")
     'A priority lead (for their own priorities), an analyst or an administrator may.'
     """
-    scopes = {OWN_PRIORITIES: " (for their own priorities)", OWN_UPLOADS: " (their own uploads)"}
+    scopes = {
+        OWN_PRIORITIES: " (for their own priorities)",
+        OWN_UPLOADS: " (their own uploads)",
+        NAMED: " (when named as the approver)",
+    }
     names = [
         _a(ROLE_WORDS[role]) + scopes.get(scope, "")
         for role, scope in PERMISSIONS[action].roles.items()
@@ -364,8 +387,6 @@ def add_person(
     demo: bool = False,
 ) -> str:
     """Add someone (or bring back someone removed, with the role given now)."""
-    from outcomes.store import audit, transaction
-
     address = normal_email(email)
     if not str(name or "").strip():
         raise Refused("Give the person's name, as the board knows them.")
@@ -414,8 +435,6 @@ def change_person(
     priorities: Iterable[str] | None = None,
 ) -> str:
     """Change someone's name, role or priorities (what is not given stays as it is)."""
-    from outcomes.store import audit, transaction
-
     address = normal_email(email)
     before = find(cur, address)
     if before is None or not before["active"]:
@@ -445,8 +464,6 @@ def change_person(
 @writes("people.manage")
 def remove_person(cur: duckdb.DuckDBPyConnection, email: str, *, by: Person) -> str:
     """Take away someone's access; what they did stays in the record under their name."""
-    from outcomes.store import audit, transaction
-
     address = normal_email(email)
     before = find(cur, address)
     if before is None or not before["active"]:
@@ -500,11 +517,19 @@ DEMO_PEOPLE = (
     ),
     ("analyst@demo.example", "Ana Lyst (analyst)", "analyst", ()),
     ("admin@demo.example", "Adi Admin (administrator)", "admin", ()),
+    ("commissioner@demo.example", "Cam Commissioner (commissioner)", "commissioner", ()),
 )
 
 
-def seed_demo_people(cur: duckdb.DuckDBPyConnection, *, by: Person = SYSTEM) -> None:
-    """Add the demo's people (those not there already)."""
+def seed_demo_people(
+    cur: duckdb.DuckDBPyConnection, *, by: Person = SYSTEM, place: str | None = None
+) -> None:
+    """Add the demo's people (those not there already). In a force-area demo's other
+    partnerships (``place``: torbay) they are that partnership's own, at its own addresses, so
+    a lead of one is nobody in another; the commissioner is the same person in each."""
     for email, name, role, priorities in DEMO_PEOPLE:
+        if place and role != "commissioner":
+            email = email.replace("@demo.example", f"@{place}.demo.example")
+            name = name.replace(")", f", {place.title()})")
         if find(cur, email) is None:
             add_person(cur, email, name=name, role=role, priorities=priorities, by=by, demo=True)

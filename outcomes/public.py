@@ -382,6 +382,7 @@ def public_snapshot(cur: duckdb.DuckDBPyConnection, *, today: date | None = None
         actions=snap.actions.iloc[0:0],
         kind="Public summary",
         status_basis=STATUS_BASIS,
+        approvals="",
         # Withheld, not none: left out of every format rather than shown as "(0) None".
         withheld=WITHHELD,
         heading=f"Public summary, as at {periods.long_date(today)}",

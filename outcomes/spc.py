@@ -63,19 +63,10 @@ RULE_WORDS = {
     TWO_OF_THREE: "two of three figures beyond two sigma",
 }
 
-# Variation icons (from the latest figure) and assurance icons (from the target).
+# Variation icons (from the latest figure: common cause, or improvement, concern or neither,
+# high or low) and assurance icons (from the target).
 COMMON_CAUSE = "common_cause"
-VARIATIONS = (
-    COMMON_CAUSE,
-    "improvement_high",
-    "improvement_low",
-    "concern_high",
-    "concern_low",
-    "neither_high",
-    "neither_low",
-)
 CONSISTENT_PASS, CONSISTENT_FAIL, HIT_OR_MISS = "consistent_pass", "consistent_fail", "hit_or_miss"
-ASSURANCES = (CONSISTENT_PASS, CONSISTENT_FAIL, HIT_OR_MISS)
 
 
 @dataclass(frozen=True)

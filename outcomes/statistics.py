@@ -363,8 +363,13 @@ class Comparison:
     periods: tuple[str, ...] = ()
 
 
-class ComparisonError(ValueError):
-    """Nothing to compare: an unknown code, or no counts and denominators."""
+class ComparisonError(Refused, ValueError):
+    """Nothing to compare: an unknown code, or no counts and denominators.
+
+    A refusal like any other (pages catch :class:`Refused` alone); still a ValueError for
+    callers that caught it as one."""
+
+    code = "comparison-refused"
 
 
 def comparator_groups(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:

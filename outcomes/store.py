@@ -16,13 +16,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pandas as pd
 
 from outcomes.errors import Conflict, StillLinked
-from outcomes.people import Person
+
+if TYPE_CHECKING:  # people writes through the store, so the store names Person for types only
+    from outcomes.people import Person
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = PROJECT_ROOT / "data" / "outcomes.duckdb"
@@ -60,8 +62,16 @@ def migrations() -> list[tuple[int, str, Path]]:
     return found
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
-    """Apply the migrations this database has not seen yet; returns their numbers."""
+# What follows this line in a migration is about the deployment as a whole (the registry of
+# partnerships): applied in the default schema only. Each partnership's own schema runs the
+# part above it and records the migration as seen, so the numbers stay in step everywhere.
+DEPLOYMENT_ONLY = "-- The deployment's own, in the default schema only:"
+
+
+def migrate(con: duckdb.DuckDBPyConnection, *, deployment: bool = True) -> list[int]:
+    """Apply the migrations this database (or, on a cursor with a partnership's schema current,
+    that partnership's schema) has not seen yet; returns their numbers. ``deployment`` is False
+    for a partnership's own schema, which skips the deployment-only migrations."""
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
@@ -72,9 +82,12 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     for number, name, path in migrations():
         if number in done:
             continue
+        text = path.read_text(encoding="utf-8")
         con.execute("BEGIN TRANSACTION")
         try:
-            con.execute(path.read_text(encoding="utf-8"))
+            own = text if deployment else text.split(DEPLOYMENT_ONLY, 1)[0]
+            if own.strip():
+                con.execute(own)
             con.execute(
                 "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [number, name]
             )
@@ -86,19 +99,43 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     return applied
 
 
+def use_schema(cur: duckdb.DuckDBPyConnection, schema: str | None) -> duckdb.DuckDBPyConnection:
+    """Make ``schema`` (a partnership's, from outcomes.partnerships) current on ``cur``: every
+    unqualified table, view and sequence then names that partnership's own. None leaves the
+    default schema, where the first partnership lives."""
+    if schema is not None:
+        if not _SCHEMA_NAME.match(schema):
+            raise ValueError(f"not a partnership schema: {schema!r}")
+        # search_path, not DuckDB's "SET schema": the one spelling PostgreSQL shares.
+        cur.execute(f"SET search_path = '{schema}'")
+    return cur
+
+
+_SCHEMA_NAME = re.compile(r"^p_[a-z0-9_]{1,40}$")
+
+
 @dataclass
 class Store:
-    """An open database: the process's one connection and a cursor for each thread."""
+    """An open database: the process's one connection and a cursor for each thread (and each
+    partnership's schema). ``schema`` is the partnership a command was pointed at
+    (``--partnership``): its cursor is the one :meth:`cursor` gives by default."""
 
     path: Path
     con: duckdb.DuckDBPyConnection
     _local: threading.local = field(default_factory=threading.local, repr=False)
+    schema: str | None = None
 
-    def cursor(self) -> duckdb.DuckDBPyConnection:
-        cur = getattr(self._local, "cursor", None)
+    def cursor(self, schema: Any = ...) -> duckdb.DuckDBPyConnection:
+        """This thread's cursor on ``schema`` (``None`` the default schema; left out, the
+        store's own partnership)."""
+        if schema is ...:
+            schema = self.schema
+        cursors = getattr(self._local, "cursors", None)
+        if cursors is None:
+            cursors = self._local.cursors = {}
+        cur = cursors.get(schema)
         if cur is None:
-            cur = self.con.cursor()
-            self._local.cursor = cur
+            cur = cursors[schema] = use_schema(self.con.cursor(), schema)
         return cur
 
     def transaction(self):
@@ -119,7 +156,16 @@ def open_store(path: str | os.PathLike | None = None) -> Store:
         target.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(target))
     migrate(con)
-    return Store(path=Path(str(target)), con=con)
+    store = Store(path=Path(str(target)), con=con)
+    from outcomes.partnerships import schemas  # the registry lives in the default schema
+
+    for schema in schemas(con):
+        cur = use_schema(con.cursor(), schema)
+        try:
+            migrate(cur, deployment=False)
+        finally:
+            cur.close()
+    return store
 
 
 _depth: dict[int, int] = {}
@@ -228,7 +274,8 @@ def _still_linked(cur: duckdb.DuckDBPyConnection, err: BaseException) -> StillLi
     column, key = found.groups()
     links = cur.execute(
         "SELECT table_name, referenced_table FROM duckdb_constraints() "
-        "WHERE constraint_type = 'FOREIGN KEY' AND constraint_column_names = [?] ORDER BY 1",
+        "WHERE constraint_type = 'FOREIGN KEY' AND constraint_column_names = [?] "
+        "AND schema_name = current_schema() ORDER BY 1",
         [column],
     ).fetchall()
     counts, parent, total = [], "record", 0
@@ -263,7 +310,7 @@ def audit(
     ``by`` is the person acting (signed in, or the command line's operating-system user):
     never typed text, so the trail names people as the identity provider knows them.
     """
-    if not isinstance(by, Person):
+    if not all(hasattr(by, a) for a in ("name", "email", "role")):
         raise TypeError(f"audit needs the Person acting, not {type(by).__name__}")
     if isinstance(before, dict) and isinstance(after, dict):
         before, after = changed_fields(before, after)

@@ -89,6 +89,8 @@ _KIND_WORD = {"month": "monthly", "quarter": "quarterly", "year": "annual"}
 class TemplateError(Refused, ValueError):
     """What is wrong with a template request, in plain English (str(e) is the message)."""
 
+    code = "template-refused"
+
 
 def periods_due(frequency: str, return_period: periods.Period) -> list[periods.Period]:
     """The periods of an indicator reported ``frequency`` that are due in ``return_period``.
@@ -270,6 +272,14 @@ def _partnership_name(cur: duckdb.DuckDBPyConnection) -> str:
     return row[0] if row else "Partnership"
 
 
+def _checked(kind: str, formula: str, title: str, error: str) -> DataValidation:
+    """Excel's own check on a column a lead types in: what it allows, and what it says when
+    something else is typed (blank is always allowed: n/a needs no figure)."""
+    check = DataValidation(type=kind, formula1=formula, allow_blank=True)
+    check.showErrorMessage, check.errorTitle, check.error = True, title, error
+    return check
+
+
 def write_template(
     cur: duckdb.DuckDBPyConnection,
     out_path: str | os.PathLike | IO[bytes],
@@ -332,26 +342,15 @@ def write_template(
     if len(rows):
         value_col = ws.cell(row=1, column=header.index("Value") + 1).column_letter
         block_col = ws.cell(row=1, column=header.index(EDITABLE[2]) + 1).column_letter
-        value_check = DataValidation(
-            type="custom",
-            formula1=f'OR(ISNUMBER({value_col}2),TRIM({value_col}2)="n/a")',
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle="Not a number",
-            error=VALUE_ERROR,
-            showInputMessage=True,
-            promptTitle="Value",
-            prompt="The figure for this period, in the unit shown (percentages as 12 or 12%).",
+        figure = f'OR(ISNUMBER({value_col}2),TRIM({value_col}2)="n/a")'
+        value_check = _checked("custom", figure, "Not a number", VALUE_ERROR)
+        value_check.showInputMessage, value_check.promptTitle = True, "Value"
+        value_check.prompt = (
+            "The figure for this period, in the unit shown (percentages as 12 or 12%)."
         )
         value_check.add(f"{value_col}2:{value_col}{last}")
-        blockage_check = DataValidation(
-            type="list",
-            formula1='"Y,N"',
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle="Y or N",
-            error="Type Y to escalate a blockage to the board, N (or leave blank) if not.",
-        )
+        blockage_error = "Type Y to escalate a blockage to the board, N (or leave blank) if not."
+        blockage_check = _checked("list", '"Y,N"', "Y or N", blockage_error)
         blockage_check.add(f"{block_col}2:{block_col}{last}")
         ws.add_data_validation(value_check)
         ws.add_data_validation(blockage_check)

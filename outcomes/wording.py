@@ -11,18 +11,12 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from loaders import periods
+from loaders import periods, values
 
 WHOLE_AREA = "all"  # the area code of a figure for the whole partnership
 
 
-def _missing(value: Any) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(value != value)  # NaN, pandas' NA and NaT are not equal to themselves
-    except (TypeError, ValueError):
-        return False
+_missing = values.missing  # the one rule for a value that is not there
 
 
 def period(code: Any, missing: str = "no figures yet") -> str:

@@ -1,14 +1,17 @@
 """People and roles: who the partnership knows, what each may do, and adding, changing or
-removing them (administrators only; the core refuses anyone else anyway)."""
+removing them; the deployment's partnerships and commissioners (administrators only; the core
+refuses anyone else anyway)."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from loaders import periods
-from outcomes import people, public
+from outcomes import approval, partnerships, people, public
 from outcomes.errors import Refused
-from ui import auth, data
+from outcomes.store import resolve_db_path
+from ui import auth, data, state
 from ui import components as ui
 from ui.router import require_router
 from ui.state import cursor
@@ -134,6 +137,53 @@ with change:
                 st.error(str(err))
 
 
+st.subheader("Partnerships", divider="gray")
+# Issue 19: the partnerships this deployment serves, each with its own framework, figures and
+# people; the same core functions as `python -m outcomes partnership add|commissioner`.
+st.dataframe(
+    pd.DataFrame(partnerships.summary(state.store())).rename(
+        columns={"id": "Id", "name": "Name", "priorities": "Priorities",
+                 "indicators": "Indicators", "people": "People"}
+    ),
+    hide_index=True,
+    width="stretch",
+)  # fmt: skip
+ids = [p.id for p in state.registered(str(resolve_db_path()))]
+new_one, commissioner = st.columns(2, gap="large")
+with new_one, st.form(f"add_partnership_{gen}"):
+    st.subheader("Add a partnership")
+    new_id = st.text_input("Id", placeholder="torbay", help="In its addresses and commands.")
+    new_name = st.text_input("Its name", placeholder="Safer Communities Torbay")
+    st.caption(
+        "You become its first administrator. Choose it in the sidebar, then import its "
+        "framework on Data and exports."
+    )
+    if st.form_submit_button("Add the partnership", type="primary"):
+        try:
+            made = partnerships.add(state.store(), new_id, name=new_name, by=person)
+        except Refused as err:
+            st.error(str(err))
+        else:
+            state.registered.clear()
+            _done(f"{made.name} added, as {made.id}.")
+with commissioner, st.form(f"add_commissioner_{gen}"):
+    st.subheader("A commissioner across partnerships")
+    c_email = st.text_input(
+        "Commissioner's e-mail address", placeholder="name@opcc.police.uk", key="c_email"
+    )
+    c_name = st.text_input("Commissioner's name", key="c_name")
+    spanned = st.multiselect("Partnerships they hold to account", ids)
+    if st.form_submit_button("Give the commissioner role", type="primary"):
+        try:
+            said = partnerships.add_commissioner(
+                state.store(), c_email, name=c_name, partnership_ids=spanned, by=person
+            )
+        except Refused as err:
+            st.error(str(err))
+        else:
+            _done(said)
+
+
 st.subheader("The public view", divider="gray")
 # The same core function as `python -m outcomes public on|off`, which refuses anyone but an
 # administrator whichever way it is reached; here the dashboard need not stop to switch it.
@@ -164,3 +214,49 @@ if st.button(
             if switch_to
             else "The public view is now off: only people signed in see it, as a preview."
         )
+
+
+st.subheader("Approval of returns", divider="gray")
+# The same core function as `python -m outcomes approval on|off`.
+scope = st.selectbox(
+    "For",
+    [approval.PARTNERSHIP, *titles],
+    format_func=lambda s: "The whole partnership" if s == approval.PARTNERSHIP else titles[s],
+    key=f"approval_scope_{gen}",
+)
+rule = approval.rule(cursor(), scope)
+rule_words = (
+    f"wait for approval by {rule.approver_words(cursor())}"
+    if rule.required
+    else "count as soon as their lead confirms them"
+)
+st.markdown(f"Returns here **{ui.plain(rule_words)}**.")
+with st.form(key=f"approval_form_{gen}", border=False):
+    required = st.checkbox(
+        "A lead's return waits for approval before the board sees it",
+        value=rule.required,
+        key=f"approval_required_{gen}",
+    )
+    everyone = people.people(cursor(), include_removed=False)
+    emails = ["", *everyone["email"]]
+    names = dict(zip(everyone["email"], everyone["name"], strict=True))
+    approver = st.selectbox(
+        "Approved by",
+        emails,
+        index=emails.index(rule.approver_email) if rule.approver_email in emails else 0,
+        format_func=lambda e: names.get(e, "Any analyst") if e else "Any analyst",
+        key=f"approval_approver_{gen}",
+    )
+    if st.form_submit_button("Save the rule"):
+        try:
+            _done(
+                approval.set_rule(
+                    cursor(),
+                    required=required,
+                    priority_id=None if scope == approval.PARTNERSHIP else scope,
+                    approver_email=approver or None,
+                    by=person,
+                )
+            )
+        except Refused as err:
+            st.error(str(err))

@@ -4,8 +4,9 @@ against the benchmark and the comparator group (caterpillar chart, funnel plot, 
 import streamlit as st
 
 from outcomes import compare, statcharts, statistics, wording
+from outcomes.errors import Refused
 from ui import components as ui
-from ui import data, markup
+from ui import data, force, markup
 from ui import statistics as ui_statistics
 from ui.router import require_router
 from ui.state import cursor
@@ -25,7 +26,7 @@ def _comparison(data_version: int, code: str, period: str | None, group: str | N
     try:
         result = statistics.compare_code(cursor(), code, period=period, group=group,
                                          polarity=polarity)  # fmt: skip
-    except statistics.ComparisonError as err:
+    except Refused as err:
         return None, str(err)
     return result, None
 
@@ -37,6 +38,7 @@ st.caption(
     "benchmark when its 95% interval includes it; otherwise better or worse (or higher or "
     "lower, with no judgement). Outside the 99.8% interval too, it is significantly so."
 )
+force.compare_section()  # a commissioner's partnerships, side by side (issue 19)
 choices, groups = _choices(version)
 if choices.empty:
     st.info(
@@ -46,14 +48,8 @@ if choices.empty:
     )
     st.stop()
 
-labels = dict(zip(choices["code"], choices["name"], strict=True))
-code = ui.choose(
-    "Indicator or series",
-    list(labels),
-    "code",
-    lambda c: f"{labels[c]} ({c})",
-    "pages/compare.py",
-)
+labels = {c: f"{name} ({c})" for c, name in zip(choices["code"], choices["name"], strict=True)}
+code = ui.choose("Indicator or series", list(labels), "code", labels.get, "pages/compare.py")
 group_names = list(dict.fromkeys(groups["group_name"]))
 cols = st.columns(3)
 group = cols[0].selectbox(

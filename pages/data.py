@@ -232,7 +232,7 @@ def pack_section() -> None:
         with st.spinner("Drawing the charts and laying out the pack…"):
             try:
                 st.session_state["pack_a3_ready"] = data.board_pack(version, "pdf", "A3")
-            except ValueError as err:  # PackError: e.g. Chromium missing for the charts
+            except Refused as err:  # e.g. Chromium missing for the charts
                 st.error(str(err))
     if ready := st.session_state.get("pack_a3_ready"):
         st.download_button(
@@ -272,7 +272,7 @@ def views_section() -> None:
     )
     try:
         content = _view_file(version, view, fmt)
-    except exports.ExportRefused as err:
+    except Refused as err:
         st.warning(str(err))
         return
     st.download_button(

@@ -4,7 +4,6 @@ commentary (with any status override and blockage) and the form to add commentar
 from datetime import date
 
 import streamlit as st
-from markupsafe import Markup
 
 from loaders import periods
 from outcomes import board, meetings, public, status, wording
@@ -218,7 +217,7 @@ ui.md(
         rows=own.to_dict("records"),
         levels=board.LEVEL_LABELS,
         polarities=board.POLARITY_LABELS,
-        spc={r: Markup(ui_statistics.icons_html(version, r)) for r in own["indicator_code"]},
+        spc={r: ui_statistics.icons_html(version, r) for r in own["indicator_code"]},
     )
 )
 

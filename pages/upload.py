@@ -7,10 +7,10 @@ import pandas as pd
 import streamlit as st
 
 from loaders import periods
-from outcomes import calendar, people, uploads, wording
+from outcomes import approval, calendar, people, uploads, wording
 from outcomes.errors import Refused
 from outcomes.template import TemplateError, write_template
-from ui import auth, data, markup, problems
+from ui import auth, data, markup, preview, problems
 from ui import components as ui
 from ui.router import require_router
 from ui.state import cursor
@@ -178,45 +178,7 @@ if uploaded is not None:
         # is refused if someone else has changed these figures since.
         seen = st.session_state.get("seen_preview")
         shown = _preview(version, prepared.sha256, uploaded.name, uploaded.getvalue(), person)
-        counts = shown.counts
-        st.markdown(
-            f"**{counts['new']} new**, **{counts['revised']} revised**, "
-            f"**{counts['unchanged']} unchanged** {'figure' if counts['unchanged'] == 1 else 'figures'}"
-            f"; {uploads.told_summary(shown.commentary)}."
-        )
-        changes = shown.rows.assign(
-            Change=shown.rows["change"],
-            Was=["" if pd.isna(v) else f"{v:,.6g}" for v in shown.rows["old_value"]],
-            Now=["" if pd.isna(v) else f"{v:,.6g}" for v in shown.rows["value"]],
-            Area=shown.rows["area_words"],
-            Period=shown.rows["period_words"],
-        )
-        changes["Indicator or series"] = [
-            f"{code} {name}".strip()
-            for code, name in zip(changes["what"], changes["name"], strict=True)
-        ]
-        st.dataframe(
-            changes[["Indicator or series", "Period", "Area", "Change", "Was", "Now"]],
-            hide_index=True,
-            width="stretch",
-        )
-        if shown.commentary:
-            st.markdown("**The commentary, as the board will read it**")
-            ui.md(markup.render("upload_commentary.html", markdown=True, rows=shown.commentary))
-        if not shown.statuses.empty:
-            st.markdown("**Status before → after**")
-            ui.md(
-                markup.render(
-                    "upload_statuses.html",
-                    markdown=True,
-                    rows=shown.statuses.to_dict("records"),
-                )
-            )
-            if (shown.statuses["after"] == "not rated").any():
-                st.caption(
-                    "An indicator turns Not rated when its figure for the latest period due by "
-                    "the reporting calendar is missing: its own return is overdue."
-                )
+        preview.show(shown)
         accepted = True
         if prepared.warnings:
             accepted = st.checkbox(
@@ -241,7 +203,11 @@ if uploaded is not None:
                 st.session_state["upload_flash"] = (
                     f"Loaded as upload {result.upload_id}: {result.rows_new} new, "
                     f"{result.rows_revised} revised, {result.rows_unchanged} unchanged "
-                    f"({uploaded.name}). The dashboard shows the new figures now."
+                    f"({uploaded.name}). "
+                    + (
+                        approval.waits(cursor(), result.upload_id)
+                        or "The dashboard shows the new figures now."
+                    )
                     if result.upload_id is not None
                     else f"Nothing to load: every figure in {uploaded.name} is one the "
                     "dashboard holds already, so no upload was recorded."

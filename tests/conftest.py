@@ -15,11 +15,12 @@ import pytest
 from hypothesis import settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
-from outcomes.demo import DEMO_FRAMEWORK, build_demo, facts
+from outcomes.demo import DEMO_FRAMEWORK, build_demo, build_force_demo, facts
 from outcomes.framework import from_yaml
 from outcomes.pack import chromium as drawing
 from outcomes.store import PROJECT_ROOT, open_store
 from tests.copies import in_memory_copy, written
+from tests.returns import withhold_latest_quarter
 from tests.scheduling import (  # noqa: F401  (hooks: the longest test files go first)
     pytest_collection_modifyitems,
     pytest_runtest_logreport,
@@ -88,7 +89,47 @@ def demo_store(demo_built):
     s.close()
 
 
+@pytest.fixture
+def due_store(demo_built):
+    """The demo in memory before the street violence lead sends the latest quarter (due, and
+    overdue); ``due_store.quarter`` is its code."""
+    s = in_memory_copy(demo_built)
+    s.quarter = withhold_latest_quarter(s.cursor())
+    yield s
+    s.close()
+
+
 @pytest.fixture(scope="session")
 def demo_db_file(tmp_path_factory, copy_demo):
     """The demo in a database file, for the pages and the command line (shared by the run)."""
     return copy_demo(tmp_path_factory.mktemp("db") / "demo.duckdb")
+
+
+@pytest.fixture(scope="session")
+def force_built(tmp_path_factory) -> Path:
+    """The force-area demo (``init --demo --partnerships 3``: Plymouth, Torbay, Cornwall),
+    built once for the run; copy it, never open it to write."""
+    path = tmp_path_factory.mktemp("force-built") / "force.duckdb"
+    db = open_store(path)
+    try:
+        build_force_demo(db, 3)
+    finally:
+        db.close()
+    return path
+
+
+@pytest.fixture
+def force_db_file(tmp_path, force_built) -> Path:
+    """The force-area demo in a database file of this test's own."""
+    path = tmp_path / "force.duckdb"
+    shutil.copyfile(force_built, path)
+    return path
+
+
+@pytest.fixture
+def mail_server():
+    """A real SMTP server on localhost (``tests/mailbox.py``) for this test."""
+    from tests.mailbox import mailbox
+
+    with mailbox() as box:
+        yield box

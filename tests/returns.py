@@ -30,3 +30,42 @@ def filled_return(
         ws.cell(row=r, column=value, value=(ws.cell(row=r, column=previous).value or 9) + 1)
     wb.save(path)
     return path
+
+
+LEAD_EMAIL = "street.violence.lead@demo.example"  # the demo's priority lead
+LEAD_PRIORITY = "street-violence"
+
+
+def withhold_latest_quarter(cur: duckdb.DuckDBPyConnection, priority: str = LEAD_PRIORITY) -> str:
+    """The demo as it stands before ``priority``'s lead sends the latest quarter: its figures for
+    that quarter taken out, so its return is due (overdue, by the demo's calendar). Returns the
+    quarter's code."""
+    from outcomes.demo import facts
+
+    quarter = facts(cur).latest_quarter
+    cur.execute(
+        "DELETE FROM observation WHERE period_start >= ? AND indicator_code IN "
+        "(SELECT code FROM indicator WHERE priority_id = ?)",
+        [quarter.start, priority],
+    )
+    return quarter.code
+
+
+def typed_figures(rows, figures: dict[int, str] | None = None):
+    """The form's rows (typed_returns.form_rows) with a figure typed in each: one more than the
+    last figure (or 10), or what ``figures`` says for a row number (0-based)."""
+    typed = rows.copy()
+    typed["value"] = [
+        str(int(p) + 1) if p == p and p is not None else "10" for p in typed["previous_value"]
+    ]
+    for i, text in (figures or {}).items():
+        typed.loc[i, "value"] = text
+    return typed
+
+
+def approval_on(cur: duckdb.DuckDBPyConnection, approver_email: str | None = None) -> None:
+    """Approval of returns switched on for the whole partnership (as its administrator)."""
+    from outcomes import approval
+    from outcomes.people import SYSTEM
+
+    approval.set_rule(cur, required=True, approver_email=approver_email, by=SYSTEM)

@@ -9,7 +9,8 @@ at the end fill the gaps.
 
 How long a file takes comes from the last run on this machine (pytest's cache,
 ``.pytest_cache``), else from ``tests/file_seconds.json``, the committed figures of a full
-run; a file in neither counts as one second. Within a file the order never changes.
+run; a file in neither counts as one second, or a minute under tests/browser (a server of its
+own and Chromium). Within a file the order never changes.
 ``python -m tests.scheduling`` rewrites the committed figures from the cache.
 """
 
@@ -25,6 +26,7 @@ import pytest
 COMMITTED = Path(__file__).with_name("file_seconds.json")
 CACHE_KEY = "outcomes/file-seconds"
 UNKNOWN_SECONDS = 1.0
+UNKNOWN_BROWSER_SECONDS = 60.0
 
 _taken: dict[str, float] = defaultdict(float)
 
@@ -50,6 +52,8 @@ def longest_first(items: list[pytest.Item], seconds: dict[str, float]) -> list[p
     >>> items = [Item("a.py::x"), Item("b.py::y"), Item("a.py::z"), Item("c.py::w")]
     >>> [i.nodeid for i in longest_first(items, {"b.py": 9.0, "a.py": 2.0})]
     ['b.py::y', 'a.py::x', 'a.py::z', 'c.py::w']
+    >>> [i.nodeid for i in longest_first(items + [Item("tests/browser/new.py::v")], {})][0]
+    'tests/browser/new.py::v'
     """
     first_seen: dict[str, int] = {}
     for i, item in enumerate(items):
@@ -58,7 +62,8 @@ def longest_first(items: list[pytest.Item], seconds: dict[str, float]) -> list[p
     def key(pair: tuple[int, pytest.Item]) -> tuple[float, int, int]:
         i, item = pair
         name = _file(item.nodeid)
-        return (-seconds.get(name, UNKNOWN_SECONDS), first_seen[name], i)
+        unknown = UNKNOWN_BROWSER_SECONDS if "/browser/" in name else UNKNOWN_SECONDS
+        return (-seconds.get(name, unknown), first_seen[name], i)
 
     return [item for _, item in sorted(enumerate(items), key=key)]
 

@@ -370,17 +370,11 @@ def build(cur, state: State) -> None:
         _load_return(cur, row)
     for c in state.commentary:
         # Refused at entry (nothing typed, or too long): the board never sees it.
+        said = {"narrative": c.narrative, "blockage": c.blockage}
+        more = {"blockage_detail": c.blockage_detail, "status_override": c.override}
         with contextlib.suppress(Refused):
             meetings.add_commentary(
-                cur,
-                c.code,
-                c.period,
-                by=BY,
-                narrative=c.narrative,
-                blockage=c.blockage,
-                blockage_detail=c.blockage_detail,
-                status_override=c.override,
-                override_reason=c.override_reason,
+                cur, c.code, c.period, by=BY, override_reason=c.override_reason, **said, **more
             )
     if state.since:
         _load_figures(cur, state.since, "since the meeting")

@@ -13,7 +13,9 @@ import streamlit as st
 from markupsafe import Markup
 
 from outcomes import status, wording
+from outcomes.errors import Refused
 from outcomes.status import STATUSES
+from ui import markup
 from ui.markup import badge, plain, render
 
 __all__ = [
@@ -29,68 +31,9 @@ __all__ = [
     "status_key",
 ]
 
-CSS = """
-<style>
-  .block-container { padding-top: 2.2rem; max-width: 1400px; }
-  .badge { display: inline-block; padding: 0.12em 0.6em; border-radius: 0.4em; font-weight: 700;
-           white-space: nowrap; border: 2px solid #1F2328; line-height: 1.5; }
-  .badge.big { font-size: 1.25rem; padding: 0.2em 0.75em; }
-  .badge.notrated { border-style: dashed; }
-  .muted { color: #4B5563; }
-  .vision { border-left: 6px solid #004488; background: #F2F4F7; padding: 0.8rem 1.1rem;
-            font-size: 1.15rem; border-radius: 0.3rem; margin-bottom: 0.6rem; }
-  .partners span { display: inline-block; border: 1px solid #9CA3AF; border-radius: 1rem;
-                   padding: 0.05rem 0.7rem; margin: 0.15rem 0.25rem 0.15rem 0; background: #FFFFFF; }
-  .counts { font-size: 1rem; }
-  .counts span { margin-right: 0.8rem; white-space: nowrap; }
-  .fourcol h2, .fourcol h3, .fourcol h4 { font-size: 1.05rem; letter-spacing: 0.04em; color: #004488; margin: 0 0 0.3rem 0; }
-  .fourcol h2, .fourcol h3 { padding: 0; font-weight: 700; line-height: 1.4; }  /* undo Streamlit's h3 spacing */
-  .fourcol p { font-size: 1.08rem; margin: 0; }
-  table.ind { width: 100%; border-collapse: collapse; font-size: 1rem; }
-  table.ind th { text-align: left; border-bottom: 2px solid #1F2328; padding: 0.4rem; }
-  table.ind td { border-bottom: 1px solid #D1D5DB; padding: 0.45rem 0.4rem; vertical-align: top; }
-  .scroll { overflow-x: auto; }
-  /* The audit trail: fixed columns, long words (an address, a link) wrapped, so before → after
-     is never pushed out of sight at 1280 px (tests/browser/test_public_view.py measures it). */
-  table.ind.audit { table-layout: fixed; }
-  table.ind.audit td { overflow-wrap: anywhere; }
-  table.ind.audit th:nth-child(1) { width: 15%; }
-  table.ind.audit th:nth-child(2), table.ind.audit th:nth-child(3) { width: 21%; }
-  .tiles { display: flex; flex-wrap: wrap; gap: 0.6rem; margin: 0.4rem 0; }
-  .tile { flex: 1 1 10rem; border: 1px solid #D1D5DB; border-radius: 0.5rem; padding: 0.4rem 0.6rem;
-          text-align: center; }
-  .tile .n { font-size: 2rem; font-weight: 800; display: block; }
-  .glance { display: none; }
-  @media (max-width: 700px) {
-    [data-testid="stHeading"] h1 { font-size: 2rem; }
-    /* A phone: four small tiles in one row, the priorities' statuses a line each. */
-    .status-tiles { flex-wrap: nowrap; gap: 0.3rem; }
-    .status-tiles .tile { flex: 1 1 0; min-width: 0; padding: 0.2rem; }
-    .status-tiles .tile .n { font-size: 1.4rem; }
-    .status-tiles .badge { font-size: 0.8rem; padding: 0.05em 0.3em; white-space: normal; }
-    .status-tiles .muted { display: none; }
-    .glance { display: block; list-style: none; padding: 0; margin: 0.3rem 0; }
-    .glance li { margin: 0 0 0.15rem 0; line-height: 1.2;
-                 padding: 0; }
-    .glance .badge { font-size: 0.85rem; }
-    /* A table that would scroll sideways becomes one card a row, each cell named. */
-    table.cards thead { display: none; }
-    table.cards tr { display: block; border: 1px solid #D1D5DB; border-radius: 0.5rem;
-                     margin: 0 0 0.6rem 0; padding: 0.3rem 0.5rem; }
-    table.cards td { display: block; border: none; padding: 0.15rem 0; }
-    table.cards td[data-label]::before { content: attr(data-label) ": "; font-weight: 700; }
-  }
-  /* Streamlit's Plotly theme draws axis labels in #808495: 3.7:1 on white, under WCAG AA's 4.5:1
-     (axe cannot measure SVG text, so tests/browser/test_accessibility.py checks this itself).
-     !important beats Plotly's inline fill; #374151 is 10.3:1 on white. */
-  .js-plotly-plot .xtick text, .js-plotly-plot .ytick text,
-  .js-plotly-plot .g-xtitle text, .js-plotly-plot .g-ytitle text { fill: #374151 !important; }
-</style>
-"""
-
 
 def inject_css() -> None:
-    st.html(CSS)
+    st.html(markup.stylesheet("dashboard.css"))
 
 
 def counts_html(row: dict[str, Any]) -> Markup:
@@ -180,7 +123,7 @@ def pack_download(key: str, noun: str, build, *, day: str | None = None) -> None
         with st.spinner("Drawing the charts and laying out the pack…"):
             try:
                 st.session_state[f"{key}_ready"] = (asked, build(kind))
-            except ValueError as err:  # PackError: e.g. Chromium missing for the charts
+            except Refused as err:  # e.g. Chromium missing for the charts
                 st.error(str(err))
     ready = st.session_state.get(f"{key}_ready")
     if ready and ready[0] == asked:

@@ -11,12 +11,14 @@ import streamlit as st
 
 from outcomes import board, charts, meetings
 from outcomes.agenda import Exceptions, since_last_meeting
-from ui.state import cursor
+from ui.state import cursor, partnership
 
 
-def version() -> int:
-    # Passed to each cached read as an argument so it becomes part of the cache key.
-    return board.data_version(cursor())
+def version() -> str:
+    """Passed to each cached read as an argument so it becomes part of the cache key. It names
+    the partnership too: two partnerships at the same count of changes share nothing cached."""
+    chosen = partnership()
+    return f"{chosen.id if chosen else ''}:{board.data_version(cursor())}"
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -23,7 +23,7 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, Undefined
 from markupsafe import Markup
 
-from loaders import periods
+from loaders import periods, values
 from outcomes import agenda, blockages, board, status, wording
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -90,8 +90,7 @@ def short(text: Any, limit: int = 110, first_sentence: bool = True) -> str:
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
 
 
-def _missing(value: Any) -> bool:
-    return value is None or (not isinstance(value, str) and pd.isna(value))
+_missing = values.missing  # the one rule for a value that is not there
 
 
 def _text(value: Any, default: str = "") -> Any:
@@ -144,6 +143,28 @@ def _environment(markdown: bool) -> Environment:
     )
     env.tests["missing"] = _missing
     return env
+
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+@cache
+def _static(name: str) -> Markup:
+    """A stylesheet or script of ``ui/static``: the product's own file, never typed text.
+
+    Streamlit's sanitiser (DOMPurify) silently drops a script or style whose text holds "<"
+    then a letter, "/" or "!", so these files never do (tests/unit/test_markup.py)."""
+    return Markup((STATIC / name).read_text(encoding="utf-8"))
+
+
+def stylesheet(*names: str) -> Markup:
+    """The ``ui/static`` stylesheets ``names``, as one <style> element a page can load."""
+    return render("static_style.html", sheets=[_static(n) for n in names])
+
+
+def script(name: str, **globals: Any) -> Markup:
+    """The ``ui/static`` script ``name``, after setting the window globals it reads (JSON)."""
+    return render("static_script.html", code=_static(name), globals=globals)
 
 
 def render(name: str, *, markdown: bool = False, **context: Any) -> Markup:

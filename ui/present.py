@@ -24,7 +24,6 @@ from outcomes import board, charts, meetings
 from outcomes.agenda import Exceptions
 from outcomes.blockages import story as story_of
 from ui import data, markup
-from ui import present_style as style
 from ui.state import cursor
 
 PARAM = "screen"
@@ -288,16 +287,16 @@ def four_columns_html(detail: dict[str, Any]) -> str:
     return markup.render("present_four.html", cells=cells)
 
 
-def _spc(code: str) -> str:
+def _spc(code: str) -> Markup:
     """Issue 11: the SPC icons under the status badge (they never change the status)."""
     from ui import data
     from ui import statistics as ui_statistics
 
-    return f" {ui_statistics.icons_html(data.version(), code)}"
+    return ui_statistics.icons_html(data.version(), code)
 
 
 def indicators_html(own: pd.DataFrame) -> str:
-    spc = {code: Markup(_spc(code)) for code in own["indicator_code"]}
+    spc = {code: _spc(code) for code in own["indicator_code"]}
     return markup.render("present_indicators.html", rows=own.to_dict("records"), spc=spc)
 
 
@@ -398,18 +397,17 @@ def nav_bar(n: int, total: int, context: str) -> None:
         st.button("Last", key="present_last", on_click=_go_to, args=(total,))
 
 
-def _spc_css() -> str:
-    from ui.statistics import CSS as SPC_CSS  # issue 11: the SPC icons' style
-
-    return SPC_CSS
-
-
 def inject(n: int) -> None:
     """This page's style and keys: in the page's own body, so they go when the page does.
 
     The screen number makes the element new on every screen, so the scroll is reset to the top.
     """
     st.html(
-        f'{style.CSS}{_spc_css()}<div class="present-script" data-screen="{int(n)}"></div>{style.KEYS_JS}',
+        markup.render(
+            "present_inject.html",
+            style=markup.stylesheet("present.css", "spc_icons.css"),  # issue 11: SPC icons too
+            screen=int(n),
+            keys=markup.script("present_keys.js"),
+        ),
         unsafe_allow_javascript=True,
     )

@@ -8,6 +8,8 @@ as Markdown.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -25,16 +27,23 @@ def where(p: Problem) -> str:
     return ", ".join(x for x in parts if x) or "the file"
 
 
-def table(problems: list[Problem]) -> pd.DataFrame:
+def named(p: Problem) -> str:
+    """The place of a problem in a return typed in the browser: its indicator and field
+    ("SV01 Q2 2026/27 (Jul–Sep 2026), figure"; outcomes.typed_returns puts it in ``column``)."""
+    return p.column or "the return"
+
+
+def table(problems: list[Problem], place: Callable[[Problem], str] = where) -> pd.DataFrame:
     return pd.DataFrame(
-        [{"Where": where(p), "Value": p.value or "", "What to do": p.message} for p in problems]
+        [{"Where": place(p), "Value": p.value or "", "What to do": p.message} for p in problems]
     )
 
 
-def show(problems: list[Problem], shown: int = 25) -> None:
-    """Each problem as a sentence (readable at any width), then all of them as a table."""
+def show(problems: list[Problem], shown: int = 25, place: Callable[[Problem], str] = where) -> None:
+    """Each problem as a sentence (readable at any width), then all of them as a table;
+    ``place`` says where each is (:func:`where` in a file, :func:`named` in a typed return)."""
     lines = [
-        f"- **{plain(where(p))}**"
+        f"- **{plain(place(p))}**"
         + (f" ({plain(p.value)})" if p.value else "")
         + f": {plain(p.message)}"
         for p in problems[:shown]
@@ -48,10 +57,10 @@ def show(problems: list[Problem], shown: int = 25) -> None:
         else f"All {len(problems):,} as a table, to sort or copy"
     )
     with st.expander(title):
-        st.dataframe(table(problems), hide_index=True, width="stretch")
+        st.dataframe(table(problems, place), hide_index=True, width="stretch")
 
 
-def notes(problems: list[Problem], title: str) -> None:
+def notes(problems: list[Problem], title: str, place: Callable[[Problem], str] = where) -> None:
     """Notes that need nothing doing, folded away as a table."""
     with st.expander(title):
-        st.dataframe(table(problems), hide_index=True, width="stretch")
+        st.dataframe(table(problems, place), hide_index=True, width="stretch")

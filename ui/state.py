@@ -1,13 +1,16 @@
-"""The process's one database connection, kept in Streamlit's resource cache."""
+"""The process's one database connection, kept in Streamlit's resource cache, and the
+partnership this session is for (issue 19): ``?partnership=ID`` in the address, else the one
+chosen in the sidebar, else the first. Every page's cursor is on that partnership's schema."""
 
 from __future__ import annotations
 
 import duckdb
 import streamlit as st
 
-from outcomes import framework
+from outcomes import framework, partnerships
 from outcomes.demo import DEMO_FRAMEWORK, build_demo
 from outcomes.errors import Busy
+from outcomes.partnerships import Partnership
 from outcomes.store import Store, is_empty, open_store, resolve_db_path
 
 
@@ -36,6 +39,25 @@ def store() -> Store:
         raise
 
 
+@st.cache_resource(show_spinner=False, ttl=10)
+def registered(path: str) -> list[Partnership]:
+    """The deployment's partnerships (a partnership added elsewhere shows within seconds;
+    the administration page clears this at once). A resource, not a copy per call: every
+    cursor asks for it."""
+    return partnerships.listed(store().cursor(None))
+
+
+def partnership() -> Partnership | None:
+    """The partnership this session is for (None only on a database with none yet)."""
+    found = registered(str(resolve_db_path()))
+    wanted = st.query_params.get("partnership") or st.session_state.get("partnership")
+    for p in found:
+        if p.id == wanted:
+            return p
+    return found[0] if found else None
+
+
 def cursor():
-    """This thread's cursor on the shared connection."""
-    return store().cursor()
+    """This thread's cursor on the shared connection, on this session's partnership."""
+    chosen = partnership()
+    return store().cursor(chosen.schema if chosen else None)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from markupsafe import Markup
 
 from outcomes import spc, statcharts, statistics, wording
 from outcomes.errors import Refused
@@ -45,12 +46,12 @@ def _icon(name: str, caveat: str | None = None) -> dict[str, object]:
             "colour": icon.colour, "stale": bool(caveat)}  # fmt: skip
 
 
-def icons_html(data_version: int, code: str) -> str:
+def icons_html(data_version: int, code: str) -> Markup:
     """The variation and assurance icons for an indicator, or why there are none; when the
     limits are out of date (a sustained shift) the assurance icon says so beside it."""
     summary = spc_summary(data_version)
     if code not in summary.index:
-        return ""
+        return Markup()
     row = summary.loc[code]
     variation = None if pd.isna(row["variation"]) else row["variation"]
     assurance = None if pd.isna(row["assurance"]) else row["assurance"]
@@ -65,20 +66,8 @@ def icons_html(data_version: int, code: str) -> str:
     )
 
 
-CSS = """
-<style>
-  .spcicons { display: inline-flex; flex-wrap: wrap; gap: 0.25rem; margin-top: 0.2rem; }
-  .spcicon { display: inline-block; border: 2px solid; border-left-width: 6px;
-             border-radius: 0.3rem; padding: 0 0.4rem; font-size: 0.85rem; white-space: nowrap;
-             background: #FFFFFF; color: #1F2328; }
-  .spcicon.none { border-color: #A6A6A6; border-style: dashed; color: #4B5563; }
-  .spcicon.stale { border-style: dashed; }
-</style>
-"""
-
-
 def inject_css() -> None:
-    st.html(CSS)
+    st.html(markup.stylesheet("spc_icons.css"))
 
 
 def render_spc(data_version: int, code: str) -> None:

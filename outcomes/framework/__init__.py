@@ -40,6 +40,7 @@ from outcomes.framework.tables import (
     Framework,
     FrameworkError,
     Table,
+    fault,
 )
 from outcomes.store import insert_frame
 
@@ -58,6 +59,7 @@ __all__ = [
     "Column",
     "Framework",
     "FrameworkError",
+    "fault",
     "Table",
     "coerce_table",
     "frequency_of",

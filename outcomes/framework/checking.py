@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import math
 from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
 
-from loaders import periods
+from loaders import periods, values
+from loaders.problems import Problem
 from outcomes import suppression
-from outcomes.framework.tables import TABLES, Column, Framework, Table
+from outcomes.framework.tables import TABLES, Column, Framework, Table, fault
 
-
-def blank(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    if value is pd.NaT:
-        return True
-    return isinstance(value, str) and not value.strip()
+blank = values.blank  # one rule for an empty cell, the readers' own
 
 
 def _coerce_value(value: Any, column: Column) -> Any:
@@ -80,7 +72,7 @@ _DTYPES = {
 
 
 def coerce_table(
-    rows: list[dict[str, Any]], table: Table, problems: list[str], where: str
+    rows: list[dict[str, Any]], table: Table, problems: list[Problem], where: str
 ) -> pd.DataFrame:
     """Rows of one table to a typed DataFrame; problems are appended, not raised."""
     known = set(table.column_names)
@@ -90,18 +82,25 @@ def coerce_table(
         extra = sorted(k for k in row if k not in known)
         if extra:
             problems.append(
-                f"{label}: unknown field(s) {', '.join(extra)}; expected some of {', '.join(table.column_names)}"
+                fault(
+                    "framework-unknown-field",
+                    where=label,
+                    fields=", ".join(extra),
+                    expected=", ".join(table.column_names),
+                )
             )
         out = {}
         for column in table.columns:
             try:
                 out[column.name] = _coerce_value(row.get(column.name), column)
             except ValueError as err:
-                problems.append(f"{label}: {column.name} {err}")
+                problems.append(
+                    fault("framework-bad-value", where=label, field=column.name, reason=err)
+                )
                 out[column.name] = column.default
                 continue  # one message per cell: "not a number" already says it all
             if column.required and blank(out[column.name]):
-                problems.append(f"{label}: {column.name} is required")
+                problems.append(fault("framework-required", where=label, field=column.name))
         clean.append(out)
     frame = pd.DataFrame(clean, columns=table.column_names)
     for column in table.columns:
@@ -122,26 +121,34 @@ def _row_label(table: Table, row: dict[str, Any], number: int, where: str) -> st
     return f"{where} {table.name} {key or f'row {number}'}".strip()
 
 
-def validate(framework: Framework, problems: list[str] | None = None) -> list[str]:
+def validate(framework: Framework, problems: list[Problem] | None = None) -> list[Problem]:
     """Cross-table checks: unique keys, references, periods. Returns the problems found."""
     problems = [] if problems is None else problems
     t = framework.tables
     if len(t["partnership"]) != 1:
-        problems.append("partnership: exactly one partnership is needed")
+        problems.append(fault("framework-rule"))
     for name, table in TABLES.items():
         if table.key and not t[name].empty:
             dupes = t[name][t[name].duplicated(list(table.key), keep=False)]
             for key in sorted(
                 {" / ".join(map(str, r)) for r in dupes[list(table.key)].itertuples(index=False)}
             ):
-                problems.append(f"{name} {key}: appears more than once; each must be unique")
+                problems.append(fault("framework-duplicate", table=name, key=key))
 
     def refs(child: str, column: str, parent: str, parent_key: str) -> None:
         allowed = set(t[parent][parent_key])
         for key, value in zip(t[child][TABLES[child].key[0]], t[child][column], strict=True):
             if value is not None and value not in allowed:
                 problems.append(
-                    f"{child} {key}: {column} '{value}' is not a known {parent} ({', '.join(sorted(allowed))})"
+                    fault(
+                        "framework-unknown-reference",
+                        table=child,
+                        key=key,
+                        field=column,
+                        value=value,
+                        parent=parent,
+                        known=", ".join(sorted(allowed)),
+                    )
                 )
 
     refs("priority", "tier_code", "tier", "code")
@@ -155,7 +162,7 @@ def validate(framework: Framework, problems: list[str] | None = None) -> list[st
     _validate_statistics(framework, frequency_of(t), problems)
     _validate_calendar(t, problems)
     if "all" not in set(t["area"]["code"]):
-        problems.append("area: the list of areas must include 'all', the whole partnership")
+        problems.append(fault("framework-rule", "whole-area"))
 
     frequency = dict(zip(t["indicator"]["code"], t["indicator"]["frequency"], strict=True))
     for row in t["indicator"].itertuples(index=False):
@@ -165,22 +172,26 @@ def validate(framework: Framework, problems: list[str] | None = None) -> list[st
                     periods.parse_period(row.baseline_period, row.frequency).code
                 )
             except periods.PeriodError as err:
-                problems.append(f"indicator {row.code}: baseline period {err}")
+                problems.append(fault("framework-period", indicator=row.code, reason=err))
         if not pd.isna(row.tolerance) and row.tolerance < 0:
             problems.append(
-                f"indicator {row.code}: tolerance {row.tolerance:g} is negative; "
-                "give the width of the amber band as 0 or more"
+                fault(
+                    "framework-rule",
+                    "negative-tolerance",
+                    indicator=row.code,
+                    tolerance=f"{row.tolerance:g}",
+                )
             )
         if not pd.isna(row.suppression):
             try:
                 rule = suppression.parse_rule(row.suppression)
                 t["indicator"].loc[t["indicator"]["code"] == row.code, "suppression"] = rule.name
             except suppression.RuleError as err:
-                problems.append(f"indicator {row.code}: {err}")
+                problems.append(
+                    fault("framework-rule", "suppression", indicator=row.code, reason=err)
+                )
         if row.status_method == "baseline" and pd.isna(row.baseline_value):
-            problems.append(
-                f"indicator {row.code}: status method is baseline but no baseline value is given"
-            )
+            problems.append(fault("framework-rule", "no-baseline", indicator=row.code))
     for index, row in t["indicator_target"].iterrows():
         freq = frequency.get(row["indicator_code"])
         if freq is None:
@@ -190,29 +201,37 @@ def validate(framework: Framework, problems: list[str] | None = None) -> list[st
                 row["period"], freq
             ).code
         except periods.PeriodError as err:
-            problems.append(f"indicator_target {row['indicator_code']}: trajectory period {err}")
+            problems.append(
+                fault("framework-period", "trajectory", indicator=row["indicator_code"], reason=err)
+            )
     return problems
 
 
-def _validate_calendar(t: dict[str, pd.DataFrame], problems: list[str]) -> None:
+def _validate_calendar(t: dict[str, pd.DataFrame], problems: list[Problem]) -> None:
     """Each rule names a real priority or indicator (an indicator's in its own frequency), and
     a number of days a return can sensibly take."""
     known = {"priority": set(t["priority"]["id"]), "indicator": frequency_of(t)}
     for r in t["return_due"].itertuples():
         who = f"return_due {r.scope} {'' if r.scope_key is None else r.scope_key}".rstrip()
         if r.scope == "partnership" and r.scope_key is not None:
-            problems.append(f"{who}: leave scope_key blank for the partnership's own rule")
+            problems.append(fault("framework-calendar", rule=who))
         elif r.scope in known and r.scope_key not in known[r.scope]:
-            problems.append(f"{who}: '{r.scope_key}' is not a known {r.scope}")
-        elif r.scope == "indicator" and known["indicator"][r.scope_key] != r.frequency:
             problems.append(
-                f"{who}: the indicator is reported {known['indicator'][r.scope_key]}, "
-                f"not {r.frequency}"
+                fault("framework-calendar", "unknown", rule=who, key=r.scope_key, scope=r.scope)
+            )
+        elif r.scope == "indicator" and known["indicator"][r.scope_key] != r.frequency:
+            reported = known["indicator"][r.scope_key]
+            problems.append(
+                fault(
+                    "framework-calendar",
+                    "frequency",
+                    rule=who,
+                    reported=reported,
+                    frequency=r.frequency,
+                )
             )
         if not pd.isna(r.due_days) and not 0 <= int(r.due_days) <= 366:
-            problems.append(
-                f"{who}: due_days {int(r.due_days)} should be a number of days from 0 to 366"
-            )
+            problems.append(fault("framework-calendar", "days", rule=who, days=int(r.due_days)))
 
 
 def frequency_of(t: dict[str, pd.DataFrame]) -> dict[str, str]:
@@ -220,7 +239,7 @@ def frequency_of(t: dict[str, pd.DataFrame]) -> dict[str, str]:
 
 
 def _validate_statistics(
-    framework: Framework, frequency: dict[str, str], problems: list[str]
+    framework: Framework, frequency: dict[str, str], problems: list[Problem]
 ) -> None:
     """SPC dates in the indicator's own kind of period; an SPC status method has a profile row;
     one "us" per comparator group."""
@@ -232,7 +251,15 @@ def _validate_statistics(
         try:
             t["spc_event"].loc[index, "period"] = periods.parse_period(row["period"], freq).code
         except periods.PeriodError as err:
-            problems.append(f"spc_event {row['indicator_code']}: {row['kind']} period {err}")
+            problems.append(
+                fault(
+                    "framework-period",
+                    "spc",
+                    indicator=row["indicator_code"],
+                    event=row["kind"],
+                    reason=err,
+                )
+            )
     # status_method spc without a declared profile means the default profile, written out so
     # that the file and the database agree row for row.
     missing = [
@@ -250,4 +277,4 @@ def _validate_statistics(
     groups = t["comparator_area"].groupby("group_name")["is_us"].sum()
     for name, n in groups.items():
         if n > 1:
-            problems.append(f"comparator group {name}: mark only one area as us (us: true)")
+            problems.append(fault("framework-rule", "one-us", group=name))

@@ -12,6 +12,7 @@ from outcomes.framework.tables import (
     TABLES,
     Framework,
     FrameworkError,
+    fault,
 )
 from outcomes.people import Person, writes
 from outcomes.store import audit, registered, transaction
@@ -93,10 +94,7 @@ def _refuse_dropping_used(cur: duckdb.DuckDBPyConnection, framework: Framework) 
     ).fetchall()
     if used:
         raise FrameworkError(
-            [
-                f"indicator {code} has {n} recorded figure(s); keep it in the framework (its history would be lost)"
-                for code, n in used
-            ]
+            [fault("framework-rule", "still-used", indicator=code, figures=n) for code, n in used]
         )
 
 

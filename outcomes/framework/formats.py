@@ -22,6 +22,7 @@ from outcomes.framework.tables import (
     UNITS,
     Framework,
     FrameworkError,
+    fault,
 )
 from outcomes.people import Person, require
 
@@ -33,24 +34,20 @@ def from_yaml(path: str | Path) -> Framework:
         text = files.read_bytes(path, path.name).decode("utf-8")
         doc = yaml.safe_load(text)
     except UnicodeDecodeError:
-        raise FrameworkError(["the file is not UTF-8 text: save it as UTF-8"], str(path)) from None
+        raise FrameworkError([fault("framework-file")], str(path)) from None
     except yaml.YAMLError as err:
-        raise FrameworkError([f"not valid YAML: {err}"], str(path)) from None
+        raise FrameworkError([fault("framework-file", "yaml", reason=err)], str(path)) from None
     if not isinstance(doc, dict):
-        raise FrameworkError(
-            [
-                "the file should be a mapping with partnership, partners, tiers, areas and priorities"
-            ],
-            str(path),
-        )
+        raise FrameworkError([fault("framework-file", "mapping")], str(path))
     return from_nested(doc, source=str(path))
 
 
 def from_nested(doc: dict[str, Any], source: str = "framework") -> Framework:
-    problems: list[str] = []
+    problems: list[Problem] = []
     missing = [k for k in ("partnership", "partners", "tiers", "priorities") if k not in doc]
     if missing:
-        raise FrameworkError([f"missing section(s): {', '.join(missing)}"], source)
+        sections = ", ".join(missing)
+        raise FrameworkError([fault("framework-file", "sections", sections=sections)], source)
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
     rows["partnership"] = [dict(doc["partnership"])]
     _due_rows("partnership", None, rows["partnership"][0].pop("due_days", None), rows, problems)
@@ -83,10 +80,7 @@ def from_nested(doc: dict[str, Any], source: str = "framework") -> Framework:
             derived = ind.pop("derived_from", None)
             if derived is not None:
                 if not isinstance(derived, dict) or "series" not in derived:
-                    problems.append(
-                        f"indicator {ind.get('code')}: derived_from should be "
-                        "{series: CODE, aggregate: sum, areas: [AREA, ...]}"
-                    )
+                    problems.append(fault("framework-shape", "derived", indicator=ind.get("code")))
                 else:
                     areas = derived.get("areas") or []
                     rows["indicator_derivation"].append(
@@ -102,15 +96,11 @@ def from_nested(doc: dict[str, Any], source: str = "framework") -> Framework:
             if "baseline" in ind:
                 baseline = ind.pop("baseline") or {}
                 if not isinstance(baseline, dict) or set(baseline) - {"value", "period"}:
-                    problems.append(
-                        f"indicator {ind.get('code')}: baseline should be "
-                        "{value: NUMBER, period: PERIOD}"
-                    )
+                    problems.append(fault("framework-shape", "baseline", indicator=ind.get("code")))
                     baseline = {}
                 if "baseline_value" in ind or "baseline_period" in ind:
                     problems.append(
-                        f"indicator {ind.get('code')}: give the baseline once, either as "
-                        "baseline: {value, period} or as baseline_value and baseline_period"
+                        fault("framework-shape", "baseline-twice", indicator=ind.get("code"))
                     )
                 ind["baseline_value"] = baseline.get("value")
                 ind["baseline_period"] = baseline.get("period")
@@ -121,7 +111,7 @@ def from_nested(doc: dict[str, Any], source: str = "framework") -> Framework:
                 )
     for g_order, group in enumerate(doc.get("comparator_groups") or [], start=1):
         if not isinstance(group, dict) or "name" not in group:
-            problems.append(f"comparator group {g_order}: give it a name and a list of areas")
+            problems.append(fault("framework-shape", "group", group=g_order))
             continue
         for a_order, area in enumerate(group.get("areas") or [], start=1):
             area = dict(area) if isinstance(area, dict) else {}
@@ -142,16 +132,15 @@ def from_nested(doc: dict[str, Any], source: str = "framework") -> Framework:
     return framework
 
 
-def _due_rows(scope: str, key: Any, due: Any, rows: dict[str, list], problems: list[str]) -> None:
+def _due_rows(
+    scope: str, key: Any, due: Any, rows: dict[str, list], problems: list[Problem]
+) -> None:
     """``due_days: {monthly: 20, quarterly: 45}`` (an indicator's one number arrives keyed by its
     own frequency) as rows of the reporting calendar."""
     if due is None:
         return
     if not isinstance(due, dict):
-        problems.append(
-            f"{scope} {key or ''}".strip()
-            + ": due_days should be {monthly: DAYS, quarterly: DAYS, annual: DAYS}"
-        )
+        problems.append(fault("framework-shape", where=f"{scope} {key or ''}".strip()))
         return
     for frequency, days in due.items():
         rows["return_due"].append(
@@ -165,15 +154,12 @@ def _due_of(t: dict[str, pd.DataFrame], scope: str, key: Any) -> dict[str, int]:
     return {r.frequency: int(r.due_days) for r in own.itertuples()}
 
 
-def _spc_rows(code: Any, spc: Any, rows: dict[str, list], problems: list[str]) -> None:
+def _spc_rows(code: Any, spc: Any, rows: dict[str, list], problems: list[Problem]) -> None:
     """An indicator's ``spc: {profile, recalculate: {PERIOD: reason}, ghost: {PERIOD: reason}}``."""
     if spc is None:
         return
     if not isinstance(spc, dict) or set(spc) - {"profile", "recalculate", "ghost"}:
-        problems.append(
-            f"indicator {code}: spc should be {{profile: mdc, recalculate: {{PERIOD: reason}}, "
-            "ghost: {PERIOD: reason}}"
-        )
+        problems.append(fault("framework-shape", "spc", indicator=code))
         return
     if "profile" in spc:
         rows["indicator_spc"].append({"indicator_code": code, "profile": spc["profile"]})
@@ -363,15 +349,13 @@ def from_xlsx(path: str | Path) -> Framework:
         sheets, faults = files.read_tables(files.read_bytes(path, path.name), path.name)
     except FileRefused as refused:
         raise FrameworkError(refused.problems, str(path)) from None
-    problems: list[str | Problem] = list(faults)
+    problems: list[Problem] = list(faults)
     for name in OPTIONAL_SHEETS:
         sheets.setdefault(name, pd.DataFrame(columns=TABLES[name].column_names))
     missing = [name for name in TABLES if name not in sheets]
     if missing:
-        raise FrameworkError(
-            [f"missing sheet(s): {', '.join(missing)}; export a framework to see the layout"],
-            str(path),
-        )
+        sheets = ", ".join(missing)
+        raise FrameworkError([fault("framework-file", "sheets", sheets=sheets)], str(path))
     tables = {}
     for name, table in TABLES.items():
         frame = sheets[name].dropna(how="all")
@@ -409,4 +393,4 @@ def _read_file(path: Path) -> Framework:
         return from_yaml(path)
     if suffix == ".xlsx":
         return from_xlsx(path)
-    raise FrameworkError([f"'{suffix}' files are not supported: use .yaml or .xlsx"], str(path))
+    raise FrameworkError([fault("framework-file", "suffix", suffix=suffix)], str(path))

@@ -241,7 +241,7 @@ def _cover(snap: Snapshot, L: Layout) -> list[Any]:
 def _plan(snap: Snapshot, L: Layout) -> list[Any]:
     story = [
         L.heading("The plan on a page"),
-        L.P(f"{snap.explanation} {snap.provenance}", "note"),
+        L.P(" ".join(x for x in (snap.explanation, snap.provenance, snap.approvals) if x), "note"),
         L.P("Our vision", "h2"),
         L.P(snap.partnership.get("vision"), "body"),
         L.P("Who we are", "h2"),

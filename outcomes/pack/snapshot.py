@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from loaders import periods
-from outcomes import agenda, blockages, board, meetings, status, wording
+from outcomes import agenda, approval, blockages, board, meetings, status, wording
 from outcomes.pack.errors import PackError
 
 
@@ -47,6 +47,9 @@ class Snapshot:
     # What the priorities' statuses are worked out from, when not every indicator: said next
     # to them in every format (the public summary's come from its published indicators only).
     status_basis: str | None = None
+    # When the figures shown were approved, where returns wait for an approver ("" otherwise;
+    # the public summary never names who approved).
+    approvals: str = ""
 
     def of(self, priority_id: str) -> list[dict[str, Any]]:
         return [r for r in self.indicators if r["priority_id"] == priority_id]
@@ -214,6 +217,7 @@ def _snapshot_now(cur: duckdb.DuckDBPyConnection, today: date) -> Snapshot:
         day=today,
         frozen=False,
         history=lambda code: board.history(cur, code),
+        approvals=approval.approved_sentence(cur),
     )
 
 
@@ -332,12 +336,15 @@ def _recompute(r: dict[str, Any], horizon: date | None) -> tuple[str, str]:
     return rating.status, rating.reason
 
 
-# The figures as they stood at a moment: recorded by then, from an upload not yet rolled back.
+# The figures as they stood at a moment: recorded by then, from an upload not yet rolled back,
+# and approved by then where it waited for approval.
 _AS_AT = """
     FROM observation o
     JOIN upload u ON u.id = o.upload_id
     WHERE o.indicator_code = ? AND o.area = 'all' AND o.recorded_at <= ?
       AND (u.state = 'committed' OR u.rolled_back_at > ?)
+      AND NOT EXISTS (SELECT 1 FROM return_submission s WHERE s.upload_id = u.id
+                      AND (s.state <> 'approved' OR s.decided_at > ?))
     QUALIFY row_number() OVER (PARTITION BY o.period ORDER BY o.revision DESC) = 1
 """
 
@@ -347,7 +354,7 @@ def _previous_value(cur, code: str, period: str | None, when: Any) -> float | No
         return None
     frame = cur.execute(
         f"SELECT o.period, o.period_start, o.value {_AS_AT} ORDER BY o.period_start",
-        [code, when, when],
+        [code, when, when, when],
     ).df()
     codes = list(frame["period"])
     if period not in codes or codes.index(period) == 0:
@@ -368,6 +375,6 @@ def _history_at(cur, code: str, when: Any) -> pd.DataFrame:
         LEFT JOIN indicator_target t ON t.indicator_code = h.indicator_code AND t.period = h.period
         ORDER BY h.period_start
         """,
-        [code, when, when],
+        [code, when, when, when],
     ).df()
     return board.rate_points(frame, ind)

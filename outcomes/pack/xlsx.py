@@ -204,6 +204,7 @@ def _about(wb: Workbook, snap: Snapshot) -> None:
         [snap.explanation],
         [snap.since],
         [snap.provenance],
+        *([[snap.approvals]] if snap.approvals else []),
         [],
         ["Symbol", "Status", "What it means"],
         *[[s.symbol, s.word, s.meaning] for s in status.STYLES.values()],

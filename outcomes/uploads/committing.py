@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 
 from loaders import periods
+from outcomes import approval
 from outcomes.errors import Refused
 from outcomes.observations import UploadResult, priorities_of
 from outcomes.people import Person, priority_titles, require, writes
@@ -111,6 +112,16 @@ def commit_all(
             result, rows = write(cur, prep, by, step)
             if previewed is not None and fingerprint(rows) != previewed[number].fingerprint:
                 raise UploadRefused(STALE_PREVIEW)
+            # Where the partnership asks for it, a lead's return waits for an approver.
+            for held in approval.hold(cur, result.upload_id, prep.observations, by=by):
+                audit(
+                    cur,
+                    by,
+                    "return",
+                    f"{result.upload_id} {held['priority_id']}",
+                    "submitted for approval",
+                    after={"state": "submitted", "period": held["period"]},
+                )
             results.append(result)
     return results
 

@@ -42,12 +42,11 @@ class Prepared:
         separators ("36,367 rows read · sheet: Return · headers on row 3")."""
         return " · ".join(summary_words(k, v) for k, v in self.summary.items())
 
-    def can_commit(self, accept_warnings: bool = False) -> bool:
-        return not self.errors and (accept_warnings or not self.warnings)
-
 
 class UploadRefused(Refused):
     """Commit refused; ``problems`` says why (nothing was written)."""
+
+    code = "upload-refused"
 
 
 def summary_words(key: str, value: Any) -> str:

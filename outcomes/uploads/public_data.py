@@ -39,13 +39,7 @@ def prepare_series(result, file_name: str, sha: str, fmt: str) -> Prepared:
             **{f"skipped: {k}": v for k, v in result.skipped.items()},
         }
     if values.empty:
-        problems.append(
-            problem(
-                "nothing-readable",
-                f"Nothing in {file_name} could be read as {fmt} figures: check it is the right file, and the notes above.",
-                **where,
-            )
-        )
+        problems.append(problem("nothing-readable", kind=fmt, **where))
     return Prepared(
         file_name=file_name,
         sha256=sha,

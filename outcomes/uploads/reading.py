@@ -86,7 +86,7 @@ def prepare(
     except FileRefused as refused:
         # Too big, damaged or the wrong kind: refused before anything was parsed.
         return _refused(file_name, fmt, refused.problems)
-    prepared.already_loaded = _already_loaded(cur, sha)
+    prepared.already_loaded = already_loaded(cur, sha)
     return prepared
 
 
@@ -131,9 +131,12 @@ def _partnership_area(cur: duckdb.DuckDBPyConnection) -> str:
     return row[0] if row and row[0] else ""
 
 
-def _already_loaded(cur: duckdb.DuckDBPyConnection, sha: str) -> int | None:
+def already_loaded(cur: duckdb.DuckDBPyConnection, sha: str) -> int | None:
     row = cur.execute(
-        "SELECT id FROM upload WHERE sha256 = ? AND state = 'committed' ORDER BY id DESC LIMIT 1",
+        # A return its approver sent back is no reason to refuse the same figures sent again.
+        "SELECT id FROM upload WHERE sha256 = ? AND state = 'committed' AND id NOT IN "
+        "(SELECT upload_id FROM return_submission WHERE state = 'returned') "
+        "ORDER BY id DESC LIMIT 1",
         [sha],
     ).fetchone()
     return row[0] if row else None

@@ -60,11 +60,11 @@ def prepare_return(cur, read: ReturnRows, file_name: str, sha: str, today: date)
     records, notes = [], []
     for row in read.rows.to_dict("records"):
 
-        def flag(check: str, message: str, field: str, raw: str | None, row=row) -> None:
-            """One problem on this row, in the column ``field`` came from."""
+        def flag(check: str, field: str, raw: str | None, row=row, **facts: Any) -> None:
+            """One problem on this row, in the column ``field`` came from, worded from ``facts``."""
             value = row.get(raw) if raw else None
             at = {**where, "row": int(row["source_row"])}
-            problems.append(problem(check, message, column=col.get(field), value=value, **at))
+            problems.append(problem(check, column=col.get(field), value=value, **at, **facts))
 
         record = _check_row(row, facts, area_lookup, today, flag, notes)
         if record is not None:
@@ -77,15 +77,7 @@ def prepare_return(cur, read: ReturnRows, file_name: str, sha: str, today: date)
     _warn(cur, frame, indicators, problems, where, col.get("value"))
     _areas_add_up(frame, indicators, set(area_lookup.values()), problems, where, col.get("value"))
     if frame.empty and not any(p.severity == "error" for p in problems):
-        problems.append(
-            problem(
-                "no-figures",
-                "This return has no figures in it: type each figure in the Value column (or "
-                "n/a with a note where one is not available), save the file and upload it again.",
-                column=col.get("value"),
-                **where,
-            )
-        )
+        problems.append(problem("no-figures", column=col.get("value"), **where))
     return Prepared(
         file_name=file_name,
         sha256=sha,
@@ -113,19 +105,20 @@ def _check_row(
     facts: dict[str, dict[str, Any]],
     area_lookup: dict[str, str],
     today: date,
-    flag: Callable[[str, str, str, str | None], None],
+    flag: Callable[..., None],
     notes: list[dict[str, Any]],
 ) -> dict[str, Any] | None:
     """One row of a return against the framework: the figure to record, or None.
 
-    Every problem goes to ``flag`` (its check, sentence, column and raw field); the row's
+    Every problem goes to ``flag`` (its check, column, raw field and facts); the row's
     commentary goes to ``notes`` even when its figure is refused.
     """
     code = str(row.get("indicator_code") or "").strip().upper()
     if code not in facts:
         hint = _suggest(code, list(facts))
-        message = f"'{code}' is not an indicator code in the framework.{hint}"
-        return flag("unknown-indicator", message, "indicator_code", "indicator_code")
+        return flag(
+            "unknown-indicator", "indicator_code", "indicator_code", indicator=code, hint=hint
+        )
     ind = facts[code]
     try:
         period = _period(row.get("period_raw"), ind["frequency"])
@@ -133,36 +126,36 @@ def _check_row(
         wrong_kind = "but this indicator is reported" in str(err)
         return flag(
             "period-wrong-frequency" if wrong_kind else "period-unreadable",
-            f"{code}: {err}",
             "period",
             "period_raw",
+            indicator=code,
+            reason=err,
         )
     if period.end >= today:
-        message = f"{code}: {period.code} has not finished yet (it ends {periods.long_date(period.end)}); report it once it has."
-        return flag("period-future", message, "period", "period_raw")
+        ends = periods.long_date(period.end)
+        return flag(
+            "period-future", "period", "period_raw", indicator=code, period=period.code, ends=ends
+        )
     area = _area(row.get("area"), area_lookup)
     if area is None:
-        message = (
-            f"{code}: area '{row.get('area')}' is not one of the partnership's areas "
-            f"({getattr(area_lookup, 'words', '')}); leave it blank for the whole partnership."
-        )
-        return flag("unknown-area", message, "area", "area")
+        areas = getattr(area_lookup, "words", "")
+        return flag("unknown-area", "area", "area", indicator=code, areas=areas)
     if area != "all" and not bool(ind["by_area"]):
-        message = f"{code} is reported for the whole partnership only: leave the Area blank."
-        return flag("area-not-reported", message, "area", "area")
+        return flag("area-not-reported", "area", "area", indicator=code)
     blockage = _blockage(row.get("blockage_raw"))
     if blockage is None:
-        message = f"{code}: the blockage column takes Y or N, not '{row.get('blockage_raw')}'."
-        flag("blockage-invalid", message, "blockage", "blockage_raw")
+        flag("blockage-invalid", "blockage", "blockage_raw", indicator=code)
         blockage = False
     commentary = str(row.get("commentary") or "").strip()
     if len(commentary) > COMMENTARY_MAX_CHARS:
-        message = (
-            f"{code} {period.code}: the commentary is {len(commentary):,} characters; the limit "
-            f"is {COMMENTARY_MAX_CHARS:,}. Shorten it to the story the board needs and send the "
-            "rest to the board's officer."
+        flag(
+            "commentary-too-long",
+            "commentary",
+            None,
+            label=f"{code} {period.code}",
+            length=f"{len(commentary):,}",
+            most=f"{COMMENTARY_MAX_CHARS:,}",
         )
-        flag("commentary-too-long", message, "commentary", None)
         commentary = ""
     if commentary or blockage:
         notes.append(
@@ -176,29 +169,21 @@ def _check_row(
     label = f"{code} {period.code}"
     parsed = parse_value(row.get("value_raw"), ind["unit"])
     if parsed.error:
-        return flag("value-not-numeric", f"{label}: {parsed.error}", "value", "value_raw")
+        return flag("value-not-numeric", "value", "value_raw", label=label, reason=parsed.error)
     if getattr(parsed, "warning", None):
-        flag("value-read-as-percent", f"{label}: {parsed.warning}", "value", "value_raw")
+        flag("value-read-as-percent", "value", "value_raw", label=label, reason=parsed.warning)
     if parsed.value is None and parsed.note is None:
         kept = " and ".join(
             w for w, on in (("commentary", commentary), ("blockage", blockage)) if on
         )
-        message = (
-            f"{label}: no figure given, so no figure is recorded; its {kept} "
-            f"{'are' if ' and ' in kept else 'is'} kept."
-            if kept
-            else f"{label}: no figure given, so nothing is recorded for it."
-        )
-        return flag("no-figure", message, "value", None)
+        verb = "are" if " and " in kept else "is"
+        wording = "kept" if kept else None
+        return flag("no-figure", "value", None, wording=wording, label=label, kept=kept, verb=verb)
     if ind["derived"]:
-        message = (
-            f"{code} is computed from public data, not typed: loading the public files works it "
-            "out. Leave its Value blank."
-        )
-        return flag("computed-indicator", message, "value", "value_raw")
+        return flag("computed-indicator", "value", "value_raw", indicator=code)
     out_of_range = None if parsed.value is None else _range_problem(parsed.value, ind["unit"])
     if out_of_range:
-        return flag("value-out-of-range", f"{label}: {out_of_range}", "value", "value_raw")
+        return flag("value-out-of-range", "value", "value_raw", label=label, reason=out_of_range)
     return {
         "indicator_code": code,
         "period": period.code,
@@ -319,9 +304,11 @@ def _areas_add_up(
             problems.append(
                 problem(
                     "areas-do-not-add-up",
-                    f"{code} {period}: the areas' figures add up to {summed:,g}"
-                    f"{'' if complete else ' (not every area given)'}, but the partnership's "
-                    f"figure is {whole:,g}. Check both; if they are right, accept the warnings.",
+                    indicator=code,
+                    period=period,
+                    summed=f"{summed:,g}",
+                    partly="" if complete else " (not every area given)",
+                    whole=f"{whole:,g}",
                     row=int(total["source_row"].iloc[0]),
                     column=column,
                     value=f"{whole:g}",
@@ -342,7 +329,10 @@ def _drop_duplicates(
             problems.append(
                 problem(
                     "duplicate",
-                    f"{code} {period}{place} is given more than once (rows {rows}): keep one row.",
+                    indicator=code,
+                    period=period,
+                    place=place,
+                    rows=rows,
                     column=column,
                     row=int(r),
                     value=code,
@@ -418,7 +408,12 @@ def _warn(
             problems.append(
                 problem(
                     "big-change",
-                    f"{label}: {value[i]:g} is {abs(change[i]):.0%} {direction} on {prev[i]:g} for {r['previous_period']}. Check it; if it is right, accept the warnings.",
+                    label=label,
+                    figure=f"{value[i]:g}",
+                    change=f"{abs(change[i]):.0%}",
+                    direction=direction,
+                    previous=f"{prev[i]:g}",
+                    previous_period=r["previous_period"],
                     **at,
                 )
             )
@@ -426,7 +421,9 @@ def _warn(
             problems.append(
                 problem(
                     "small-number",
-                    f"{label}: {value[i]:g} is below the small-number threshold of {int(threshold[i])}. Check it is right and that publishing it cannot identify anyone.",
+                    label=label,
+                    figure=f"{value[i]:g}",
+                    threshold=int(threshold[i]),
                     **at,
                 )
             )
@@ -434,7 +431,10 @@ def _warn(
             problems.append(
                 problem(
                     "revises-shown-figure",
-                    f"{label}: the board was shown {current[i]:g} on {periods.long_date(pd.Timestamp(r['shown_at']))}; this changes it to {value[i]:g}. The earlier figure stays in the audit trail.",
+                    label=label,
+                    shown=f"{current[i]:g}",
+                    shown_on=periods.long_date(pd.Timestamp(r["shown_at"])),
+                    figure=f"{value[i]:g}",
                     **at,
                 )
             )

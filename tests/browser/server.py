@@ -43,12 +43,14 @@ def serve(
     port: int | None = None,
     secrets: Path | None = None,
     python: str = sys.executable,
+    script: str = "dashboard.py",
 ) -> Iterator[str]:
     """Start ``streamlit run dashboard.py`` on ``db`` and yield its base URL; stop it after.
 
     ``secrets`` is a secrets.toml for this server alone (sign-in tests); without it the server
     reads none, whatever the developer's own ``.streamlit/secrets.toml`` says. ``python`` is the
-    interpreter that serves it (the clean install's, tests/clean_venv.py, for one test).
+    interpreter that serves it (the clean install's, tests/clean_venv.py, for one test);
+    ``script`` what ``streamlit run`` runs (serve.py: the dashboard with its calendar feed).
     A server that dies or never answers its health check fails the test with its own output.
     """
     port = port or free_port()
@@ -57,7 +59,7 @@ def serve(
     log_err = (work / "streamlit.stderr").open("w")
     proc = subprocess.Popen(
         [
-            python, "-m", "streamlit", "run", str(REPO / "dashboard.py"),
+            python, "-m", "streamlit", "run", str(REPO / script),
             "--server.port", str(port), "--server.headless", "true",
             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
             "--secrets.files", str(secrets or work / "no-secrets.toml"),
@@ -122,3 +124,57 @@ def serve_fresh_demo(
         written(db, prepare)
     with serve(work, db) as base:
         yield base
+
+
+@contextmanager
+def oidc_provider(people: list[tuple[str, str]]) -> Iterator[str]:
+    """A real OpenID Connect provider on a free localhost port (``oidc-provider-mock``) that
+    knows each (e-mail address, name) in ``people``; yields its base address."""
+    from oidc_provider_mock import User, run_server_in_thread
+
+    users = [
+        User(sub=email, claims={"email": email, "email_verified": True, "name": name})
+        for email, name in people
+    ]
+    with run_server_in_thread(port=free_port(), user_claims=users) as server:
+        yield f"http://localhost:{server.server_port}"
+
+
+@contextmanager
+def serve_signed_in(
+    work: Path, db: Path, provider: str, *, python: str = sys.executable
+) -> Iterator[str]:
+    """The dashboard over ``db`` with sign-in configured against ``provider`` (a secrets.toml
+    of its own, button "Sign in with Council"); yields its base URL."""
+    port = free_port()
+    secrets = work / "secrets.toml"
+    secrets.write_text(
+        f"""
+[auth]
+redirect_uri = "http://127.0.0.1:{port}/oauth2callback"
+cookie_secret = "a-test-secret-that-is-long-enough-to-sign-cookies"
+
+[auth.council]
+client_id = "outcomes-dashboard"
+client_secret = "not-a-real-secret"
+server_metadata_url = "{provider}/.well-known/openid-configuration"
+""",
+        encoding="utf-8",
+    )
+    with serve(work, db, port=port, secrets=secrets, python=python) as base:
+        yield base
+
+
+def sign_in_with_provider(
+    page: Any, base: str, who: str, wait_for_app: Any, expect: Any, path: str = "/"
+) -> None:
+    """Open ``path`` as an anonymous visitor, and sign in there as ``who`` through the
+    provider of :func:`serve_signed_in`, choosing the account on its page as a person would."""
+    import re
+
+    page.goto(f"{base}{path}")
+    wait_for_app(page, h1="Sign in")
+    expect(page.get_by_text("Page not found")).to_have_count(0)
+    page.get_by_role("button", name="Sign in with Council").click()
+    page.get_by_role("button", name=who, exact=True).click()
+    page.wait_for_url(re.compile(re.escape(base) + r"/.*$"))

@@ -63,9 +63,13 @@ def test_the_indicator_table_becomes_cards(phone, app_server, wait_for_app, expe
     card = table.locator("tbody tr").first
     for label in ("Latest", "Target", "Baseline", "Direction"):
         expect(card.locator(f'td[data-label="{label}"]')).to_be_visible()
+    _fits(phone, card)
+
+
+def _fits(phone, card) -> None:
+    """The card lies within the phone's width, and nothing scrolls sideways."""
     box = card.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
-    # Nothing scrolls sideways.
     overflow = phone.evaluate(
         """() => [...document.querySelectorAll('.scroll')].map(e => e.scrollWidth - e.clientWidth)"""
     )
@@ -116,12 +120,7 @@ def test_the_full_history_becomes_cards_and_wraps_on_a_laptop(
     card = phone.locator("table.cards").last.locator("tbody tr").first
     for label in ("Period", "Value", "Status", "Source"):
         expect(card.locator(f'td[data-label="{label}"]')).to_be_visible()
-    box = card.bounding_box()
-    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
-    overflow = phone.evaluate(
-        """() => [...document.querySelectorAll('.scroll')].map(e => e.scrollWidth - e.clientWidth)"""
-    )
-    assert max(overflow) <= 1, overflow
+    _fits(phone, card)
     laptop = browser.new_context(viewport={"width": 1280, "height": 720})
     try:
         page = laptop.new_page()

@@ -18,7 +18,8 @@ from typing import Any
 
 import pytest
 
-from tests.browser.server import free_port, serve
+from tests.browser.server import oidc_provider, serve_signed_in
+from tests.browser.server import sign_in_with_provider as _sign_in
 from tests.clean_venv import clean_python
 from tests.returns import filled_return
 
@@ -35,14 +36,8 @@ PERIOD = "2025/26 Q1"
 @pytest.fixture(scope="module")
 def provider() -> Iterator[str]:
     """A real OpenID Connect provider on localhost that knows the lead and a stranger."""
-    from oidc_provider_mock import User, run_server_in_thread
-
-    users = [
-        User(sub=LEAD, claims={"email": LEAD, "email_verified": True, "name": LEAD_NAME}),
-        User(sub=STRANGER, claims={"email": STRANGER, "name": "Someone Else"}),
-    ]
-    with run_server_in_thread(port=free_port(), user_claims=users) as server:
-        yield f"http://localhost:{server.server_port}"
+    with oidc_provider([(LEAD, LEAD_NAME), (STRANGER, "Someone Else")]) as base:
+        yield base
 
 
 @contextmanager
@@ -68,22 +63,7 @@ def _signed_dashboard(
             )
     finally:
         store.close()
-    port = free_port()
-    secrets = work / "secrets.toml"
-    secrets.write_text(
-        f"""
-[auth]
-redirect_uri = "http://127.0.0.1:{port}/oauth2callback"
-cookie_secret = "a-test-secret-that-is-long-enough-to-sign-cookies"
-
-[auth.council]
-client_id = "outcomes-dashboard"
-client_secret = "not-a-real-secret"
-server_metadata_url = "{provider}/.well-known/openid-configuration"
-""",
-        encoding="utf-8",
-    )
-    with serve(work, db, port=port, secrets=secrets, python=python) as base:
+    with serve_signed_in(work, db, provider, python=python) as base:
         yield {"base": base, "returns": filled, "db": db, "work": work}
 
 
@@ -112,19 +92,6 @@ def _shown(page: Any) -> str:
     """The page's text as a person reads it (addresses carry an invisible word joiner, which
     stops Markdown linking them)."""
     return page.locator("body").inner_text().replace("\u2060", "")
-
-
-def _sign_in(
-    page: Any, base: str, who: str, wait_for_app: Any, expect: Any, path: str = "/"
-) -> None:
-    """Open ``path`` as an anonymous visitor, and sign in there as ``who``."""
-    page.goto(f"{base}{path}")
-    wait_for_app(page, h1="Sign in")
-    expect(page.get_by_text("Page not found")).to_have_count(0)
-    page.get_by_role("button", name="Sign in with Council").click()
-    # The provider's own page: choose the account, as a person would.
-    page.get_by_role("button", name=who, exact=True).click()
-    page.wait_for_url(re.compile(re.escape(base) + r"/.*$"))
 
 
 def test_anonymous_visitor_reaches_only_the_sign_in_page(

@@ -16,6 +16,7 @@ from outcomes.demo import DEMO_FRAMEWORK, build_demo, facts
 from outcomes.framework import from_yaml
 from outcomes.store import open_store
 from tests.actors import acting
+from tests.board import record_business
 from tests.browser.server import serve
 
 D = facts()  # where the demo's figures fall today
@@ -52,18 +53,11 @@ def typed_server(chromium_path, tmp_path_factory):
         [EVIL, " " + EVIL],
     )
     cur.execute("UPDATE indicator SET definition = ? WHERE code = 'RO01'", [EVIL])
-    meetings.add_commentary(
+    record_business(
         cur,
-        "RO01",
-        D.moved("2024/25 Q4"),
-        by=acting("Lead"),
-        narrative=EVIL,
-        blockage=True,
-        blockage_detail=EVIL,
-    )
-    meetings.save_action(
-        cur, by=acting("clerk"), reference="A1", text=EVIL, owner="Chair", due_date="2025-01-31"
-    )
+        [("RO01", "2024/25 Q4", "Lead", {"narrative": EVIL, "blockage": True, "blockage_detail": EVIL})],
+        [("A1", EVIL, "Chair", {"due_date": "2025-01-31"})],
+    )  # fmt: skip
     s.close()
     with serve(work, db) as base:
         yield base

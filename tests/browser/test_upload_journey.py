@@ -19,6 +19,7 @@ from openpyxl import Workbook, load_workbook
 
 from outcomes import calendar, wording
 from outcomes.demo import facts
+from outcomes.template import RETURN_HEADER
 from tests.browser.server import serve_fresh_demo
 
 pytestmark = pytest.mark.browser
@@ -220,19 +221,7 @@ def _faulty_return(path: Path) -> dict[int, str]:
     wb = Workbook()
     ws = wb.active
     ws.title = "Return"
-    ws.append(
-        [
-            "Indicator code",
-            "Indicator",
-            "Period",
-            "Unit",
-            "Previous value",
-            "Target",
-            "Value",
-            "Commentary",
-            BLOCKAGE_HEADER,
-        ]
-    )
+    ws.append(list(RETURN_HEADER))
     rows = [
         ("VV01", "2025/26 Q1", 61),  # row 2: duplicated in row 6
         ("VV0L", "2025/26 Q1", 62),  # row 3: an L typed for a 1

@@ -45,14 +45,19 @@ _SHEET_HEAD = (
 )
 
 
+def _package(book: zipfile.ZipFile) -> None:
+    """The parts every one-sheet workbook has besides its sheet."""
+    book.writestr("[Content_Types].xml", _CONTENT_TYPES)
+    book.writestr("_rels/.rels", _RELS)
+    book.writestr("xl/workbook.xml", _WORKBOOK)
+    book.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+
+
 def _workbook(sheet_xml_parts, extra: dict[str, bytes] | None = None) -> bytes:
     """A minimal one-sheet xlsx whose sheet XML is streamed from ``sheet_xml_parts``."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as book:
-        book.writestr("[Content_Types].xml", _CONTENT_TYPES)
-        book.writestr("_rels/.rels", _RELS)
-        book.writestr("xl/workbook.xml", _WORKBOOK)
-        book.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        _package(book)
         with book.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
             for part in sheet_xml_parts:
                 sheet.write(part)
@@ -61,28 +66,23 @@ def _workbook(sheet_xml_parts, extra: dict[str, bytes] | None = None) -> bytes:
     return out.getvalue()
 
 
+# The last cell Excel has, and the end of a sheet's XML.
+_LAST_CELL = b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+_SHEET_END = b"</sheetData></worksheet>"
+
+
 def far_cell() -> tuple[str, bytes]:
     """2 KB: one cell at XFD1048576, the last cell Excel has (the reader asked for 512 GiB)."""
     return "far-cell.xlsx", _workbook(
-        [
-            _SHEET_HEAD,
-            b'<dimension ref="A1:XFD1048576"/><sheetData>',
-            b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>',
-            b"</sheetData></worksheet>",
-        ]
+        [_SHEET_HEAD, b'<dimension ref="A1:XFD1048576"/><sheetData>', _LAST_CELL, _SHEET_END]
     )
 
 
 def lying_dimension() -> tuple[str, bytes]:
     """Says it spans A1 only, but holds a cell at XFD1048576."""
+    first = b'<row r="1"><c r="A1"><v>1</v></c></row>'
     return "lying-dimension.xlsx", _workbook(
-        [
-            _SHEET_HEAD,
-            b'<dimension ref="A1"/><sheetData>',
-            b'<row r="1"><c r="A1"><v>1</v></c></row>',
-            b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>',
-            b"</sheetData></worksheet>",
-        ]
+        [_SHEET_HEAD, b'<dimension ref="A1"/><sheetData>', first, _LAST_CELL, _SHEET_END]
     )
 
 
@@ -134,10 +134,7 @@ def zip_bomb(unpacked_mb: int = 450) -> tuple[str, bytes]:
     """A shared-strings part that unpacks to hundreds of megabytes from a few hundred KB."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as book:
-        book.writestr("[Content_Types].xml", _CONTENT_TYPES)
-        book.writestr("_rels/.rels", _RELS)
-        book.writestr("xl/workbook.xml", _WORKBOOK)
-        book.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        _package(book)
         book.writestr(
             "xl/worksheets/sheet1.xml",
             _SHEET_HEAD

@@ -69,6 +69,19 @@ def _page(at: AppTest, page: str) -> AppTest:
     return at
 
 
+def _preview(at: AppTest, field: str, sent: tuple) -> str:
+    """Send a file to the page's field ``field``; what its preview says, in one text."""
+    at.file_uploader(key=f"{field}_file_0").set_value(sent)
+    at.run()
+    _ok(at)
+    return "\n".join(m.value for m in at.markdown)
+
+
+def _confirm(at: AppTest, field: str) -> None:
+    at.button(key=f"{field}_confirm").click().run()
+    _ok(at)
+
+
 def _query(path: Path, sql: str):
     clear_caches()
     con = duckdb.connect(str(path), read_only=True)
@@ -95,13 +108,9 @@ def test_a_real_police_uk_file_loads_through_the_page_and_shows_on_public_figure
 ):
     source = realdata / POLICE
     _page(at, "pages/data.py")
-    at.file_uploader(key="data_file_0").set_value((source.name, source.read_bytes(), "text/csv"))
-    at.run()
-    _ok(at)
-    said = "\n".join(m.value for m in at.markdown)
+    said = _preview(at, "data", (source.name, source.read_bytes(), "text/csv"))
     assert "Loading it would add" in said and "new" in said
-    at.button(key="data_confirm").click().run()
-    _ok(at)
+    _confirm(at, "data")
     assert at.success and at.success[0].value.startswith(f"Loaded {source.name} as upload 3:")
     [(by, fmt)] = _query(fresh_db, "SELECT uploaded_by, source_format FROM upload WHERE id = 3")
     assert fmt == "police-uk" and by
@@ -183,13 +192,9 @@ def test_the_framework_goes_out_and_comes_back_in(at, fresh_db, downloads):
     # A title changed and a priority's indicator target moved: both listed, then imported.
     doc["priorities"][0]["title"] = "Victims who are most vulnerable, and their families"
     changed = yaml.safe_dump(doc, allow_unicode=True).encode()
-    at.file_uploader(key="framework_file_0").set_value(("plan.yaml", changed, "application/x"))
-    at.run()
-    _ok(at)
-    said = "\n".join(m.value for m in at.markdown)
+    said = _preview(at, "framework", ("plan.yaml", changed, "application/x"))
     assert "**1 changed**" in said and "vulnerable-victims" in said
-    at.button(key="framework_confirm").click().run()
-    _ok(at)
+    _confirm(at, "framework")
     assert at.success[0].value.startswith("Framework imported from plan.yaml: 7 priorities")
     assert _query(fresh_db, "SELECT title FROM priority WHERE id = 'vulnerable-victims'") == [
         ("Victims who are most vulnerable, and their families",)

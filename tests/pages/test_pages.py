@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from outcomes import wording
 from outcomes.demo import facts
 from outcomes.store import PROJECT_ROOT
+from tests.pages.opening import run_page
 from tests.unit.test_framework import SEVEN
 
 D = facts()  # where the demo's figures fall today
@@ -36,14 +37,7 @@ def _text(at: AppTest) -> str:
     return "\n".join(parts)
 
 
-def _run(at: AppTest, page: str | None = None, **params: str) -> AppTest:
-    if page:
-        at.switch_page(page)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+_run = run_page
 
 
 def test_overview_shows_the_plan_on_a_page(app):

@@ -13,19 +13,13 @@ from streamlit.testing.v1 import AppTest
 from outcomes.demo import facts
 from outcomes.store import PROJECT_ROOT
 from tests.pages.conftest import after_a_meeting
+from tests.pages.opening import run_page
+from tests.unit.test_framework import SEVEN
 
 D = facts()  # where the demo's figures fall today
 
 PAGE = "pages/present.py"
-PLAN_ORDER = (
-    "Victims who are most vulnerable",
-    "Reoffenders who cause the most harm",
-    "Violent street crime in Stonehouse, Devonport and the City Centre",
-    "Hate incidents against minority ethnic and faith communities",
-    "Safety in people's homes",
-    "Unknown scale of modern slavery",
-    "Need to increase awareness about domestic abuse",
-)
+PLAN_ORDER = tuple(SEVEN)  # the demo's priorities, in the plan's order
 
 
 @pytest.fixture
@@ -61,12 +55,7 @@ def _text(at: AppTest) -> str:
 
 
 def _open(at: AppTest, **params: str) -> AppTest:
-    at.switch_page(PAGE)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_page(at, PAGE, **params)
 
 
 def _screen(at: AppTest) -> str:

@@ -10,6 +10,13 @@ from tests.actors import ADMIN, acting
 pytestmark = pytest.mark.realdata
 
 
+def _loaded(cur, path, source_format: str) -> None:
+    """A real public file, read as ``source_format`` without an error and loaded by an analyst."""
+    prepared = uploads.prepare(cur, path, by=ADMIN)
+    assert prepared.source_format == source_format and not prepared.errors
+    uploads.commit(cur, prepared, by=acting("analyst"))
+
+
 def test_plymouth_police_uk_file_loads_with_monthly_totals_matching_its_rows(demo_store, realdata):
     cur = demo_store.cursor()
     path = realdata / "police_uk" / "plymouth-lsoa-2019-01_to_2020-03-street.csv"
@@ -43,11 +50,7 @@ def test_ons_workbook_shows_plymouths_unavailable_figures_as_unavailable_not_zer
     demo_store, realdata
 ):
     cur = demo_store.cursor()
-    prepared = uploads.prepare(
-        cur, realdata / "ons_csp" / "ons_csp_recorded_crime_ye_dec2022.xlsx", by=ADMIN
-    )
-    assert prepared.source_format == "ons-csp" and not prepared.errors
-    uploads.commit(cur, prepared, by=acting("analyst"))
+    _loaded(cur, realdata / "ons_csp" / "ons_csp_recorded_crime_ye_dec2022.xlsx", "ons-csp")
     plymouth = cur.execute(
         "SELECT series_code, value, note FROM series_current WHERE area = 'E22000056' "
         "AND series_code LIKE 'ons_csp.%'"  # not the demo's made-up comparator series
@@ -62,11 +65,7 @@ def test_ons_workbook_shows_plymouths_unavailable_figures_as_unavailable_not_zer
 
 def test_fingertips_export_keeps_counts_denominators_and_intervals(demo_store, realdata):
     cur = demo_store.cursor()
-    prepared = uploads.prepare(
-        cur, realdata / "fingertips" / "indicators-CountyUA.data.csv", by=ADMIN
-    )
-    assert prepared.source_format == "fingertips" and not prepared.errors
-    uploads.commit(cur, prepared, by=acting("analyst"))
+    _loaded(cur, realdata / "fingertips" / "indicators-CountyUA.data.csv", "fingertips")
     row = cur.execute(
         "SELECT value, numerator, denominator, lower_ci_95, upper_ci_95 FROM series_current "
         "WHERE series_code = 'fingertips.93356' AND area = 'E06000026' AND period = 'CY 2015'"

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from outcomes import framework, meetings
+from outcomes import framework
 from outcomes.demo import DEMO_FRAMEWORK
 from outcomes.errors import Refused, StillLinked
-from tests.actors import ADMIN, acting
+from tests.actors import ADMIN
+from tests.board import record_business
 
 SEVEN = [
     "Victims who are most vulnerable",
@@ -185,22 +186,8 @@ def renamed_priority(fw: framework.Framework, old: str, new: str) -> framework.F
 def test_renaming_a_priority_an_action_links_to_is_refused_in_words(store, demo_framework):
     cur = store.cursor()
     framework.import_framework(cur, demo_framework, by=ADMIN)
-    meetings.save_action(
-        cur,
-        by=acting("clerk"),
-        reference="A1",
-        text="Chase",
-        owner="Sam",
-        priority_id="hate-incidents",
-    )
-    meetings.save_action(
-        cur,
-        by=acting("clerk"),
-        reference="A2",
-        text="Ask",
-        owner="Jo",
-        priority_id="hate-incidents",
-    )
+    linked = {"priority_id": "hate-incidents"}
+    record_business(cur, [], [("A1", "Chase", "Sam", linked), ("A2", "Ask", "Jo", linked)])
     with pytest.raises(StillLinked) as refused:
         framework.import_framework(
             cur, renamed_priority(demo_framework, "hate-incidents", "hate"), by=ADMIN

@@ -122,3 +122,20 @@ def test_the_one_place_html_reaches_the_page_takes_only_rendered_templates():
         components.md(typed)
     html = markup.render("cards.html", markdown=True, headings=["Note"], rows=[[typed]])
     assert "<img" not in html and "](javascript" not in html and "**bold**" not in html
+
+
+def test_the_static_styles_and_scripts_survive_streamlits_sanitiser():
+    """DOMPurify drops a script or style whose text holds "<" then a letter, "/" or "!" (its
+    guard against mutation XSS), so the links listener silently stopped running when a comment
+    in it named a tag. Every file in ui/static is loaded whole, comments too."""
+    import re
+
+    from ui import markup
+
+    files = sorted([*markup.STATIC.glob("*.css"), *markup.STATIC.glob("*.js")])
+    assert {f.name for f in files} >= {"dashboard.css", "in_app_links.js", "present_keys.js"}
+    for f in files:
+        assert not re.search(r"<[/\w!]", f.read_text(encoding="utf-8")), f.name
+    shown = markup.script("in_app_links.js", __outcomesPages=["", "priority"])
+    assert shown.startswith('<script>window.__outcomesPages = ["", "priority"];')
+    assert markup.stylesheet("spc_icons.css").startswith("<style>/* The SPC icons")

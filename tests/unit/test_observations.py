@@ -23,6 +23,13 @@ def _rows(*values):
     )
 
 
+def _send(cur, file_name: str, *values):
+    """VV02's figures for ``values`` (period, value), loaded by a lead as a return."""
+    return record_upload(
+        cur, _rows(*values), by=acting("lead"), file_name=file_name, source_format="return"
+    )
+
+
 def _current(cur, period):
     return cur.execute(
         "SELECT value FROM observations_current WHERE indicator_code='VV02' AND period=?", [period]
@@ -31,29 +38,11 @@ def _current(cur, period):
 
 def test_new_then_identical_then_revised(framed):
     cur = framed.cursor()
-    first = record_upload(
-        cur,
-        _rows(("2024/25 Q1", 400), ("2024/25 Q2", 410)),
-        by=acting("lead"),
-        file_name="a.xlsx",
-        source_format="return",
-    )
+    first = _send(cur, "a.xlsx", ("2024/25 Q1", 400), ("2024/25 Q2", 410))
     assert (first.rows_new, first.rows_revised, first.rows_unchanged) == (2, 0, 0)
-    again = record_upload(
-        cur,
-        _rows(("2024/25 Q1", 400), ("2024/25 Q2", 410)),
-        by=acting("lead"),
-        file_name="a.xlsx",
-        source_format="return",
-    )
+    again = _send(cur, "a.xlsx", ("2024/25 Q1", 400), ("2024/25 Q2", 410))
     assert again.upload_id is None and again.rows_unchanged == 2 and not again.changed
-    fixed = record_upload(
-        cur,
-        _rows(("2024/25 Q1", 400), ("2024/25 Q2", 415)),
-        by=acting("lead"),
-        file_name="b.xlsx",
-        source_format="return",
-    )
+    fixed = _send(cur, "b.xlsx", ("2024/25 Q1", 400), ("2024/25 Q2", 415))
     assert (fixed.rows_new, fixed.rows_revised, fixed.rows_unchanged) == (0, 1, 1)
     assert _current(cur, "2024/25 Q2") == (415.0,)
     # the old figure is still there, as revision 1
@@ -66,18 +55,12 @@ def test_new_then_identical_then_revised(framed):
 
 def test_rolling_back_makes_the_earlier_revision_current(framed):
     cur = framed.cursor()
-    record_upload(
-        cur, _rows(("2024/25 Q1", 400)), by=acting("lead"), file_name="a", source_format="return"
-    )
-    second = record_upload(
-        cur, _rows(("2024/25 Q1", 999)), by=acting("lead"), file_name="b", source_format="return"
-    )
+    _send(cur, "a", ("2024/25 Q1", 400))
+    second = _send(cur, "b", ("2024/25 Q1", 999))
     cur.execute("UPDATE upload SET state='rolled back' WHERE id=?", [second.upload_id])
     assert _current(cur, "2024/25 Q1") == (400.0,)
     # a new correction after the rollback takes the next revision number, never reusing one
-    third = record_upload(
-        cur, _rows(("2024/25 Q1", 401)), by=acting("lead"), file_name="c", source_format="return"
-    )
+    third = _send(cur, "c", ("2024/25 Q1", 401))
     assert third.rows_revised == 1
     assert (
         cur.execute("SELECT max(revision) FROM observation WHERE indicator_code='VV02'").fetchone()[
@@ -109,9 +92,7 @@ def test_missing_value_with_note_is_a_figure_not_a_zero(framed):
 
 def test_a_failure_part_way_leaves_the_database_as_it_was(framed):
     cur = framed.cursor()
-    record_upload(
-        cur, _rows(("2024/25 Q1", 400)), by=acting("lead"), file_name="a", source_format="return"
-    )
+    _send(cur, "a", ("2024/25 Q1", 400))
     before = (
         cur.execute("SELECT count(*) FROM observation").fetchone()[0],
         cur.execute("SELECT count(*) FROM upload").fetchone()[0],

@@ -20,18 +20,24 @@ import pytest
 from openpyxl import load_workbook
 
 import outcomes
+from loaders import periods
 from outcomes import (
+    approval,
     blockages,
     demo,
+    feeds,
     framework,
     meetings,
     observations,
+    partnerships,
     people,
+    reminders,
     statistics,
+    typed_returns,
     uploads,
 )
 from outcomes.people import PERMISSIONS, ROLES, WRITES, NotPermitted, Person
-from outcomes.store import open_store
+from outcomes.store import Store, open_store
 from outcomes.trail import audit_trail
 from tests.actors import ADMIN
 from tests.returns import filled_return
@@ -154,7 +160,7 @@ RECIPES = {
         # Today: a meeting cannot be recorded before it has happened.
         ("meetings.record", lambda cur, by, tmp: meetings.record_meeting(cur, date.today(), by=by))
     ],
-    "outcomes.meetings.add_commentary": [
+    "outcomes.commentary.add_commentary": [
         (
             "commentary.add",
             lambda cur, by, tmp: meetings.add_commentary(
@@ -173,7 +179,7 @@ RECIPES = {
             ),
         ),
     ],
-    "outcomes.meetings.save_action": [
+    "outcomes.actions.save_action": [
         (
             "actions.change",
             lambda cur, by, tmp: meetings.save_action(
@@ -181,7 +187,7 @@ RECIPES = {
             ),
         )
     ],
-    "outcomes.meetings.add_action": [
+    "outcomes.actions.add_action": [
         (
             "actions.change",
             lambda cur, by, tmp: meetings.add_action(cur, by=by, text="Do it", owner="Chair"),
@@ -210,7 +216,7 @@ RECIPES = {
             ),
         )
     ],
-    "outcomes.meetings.close_action": [
+    "outcomes.actions.close_action": [
         (
             "actions.change",
             lambda cur, by, tmp: (
@@ -221,7 +227,7 @@ RECIPES = {
             ),
         )
     ],
-    "outcomes.meetings.import_actions": [
+    "outcomes.actions.import_actions": [
         (
             "actions.change",
             lambda cur, by, tmp: meetings.import_actions(cur, _actions_workbook(cur), by=by),
@@ -348,11 +354,147 @@ if public is not None:
     ]
 
 # An indicator's SPC limits recalculated from its sustained shift (SV03 has one in the demo).
+# A partnership added beside the demo's, and a commissioner across both (issue 19).
+RECIPES["outcomes.partnerships.add"] = [
+    (
+        "partnerships.manage",
+        lambda cur, by, tmp: partnerships.add(
+            Store(tmp / "unused", cur), "torbay", name="Safer Communities Torbay", by=by
+        ),
+    )
+]
+RECIPES["outcomes.partnerships.add_commissioner"] = [
+    (
+        "partnerships.manage",
+        lambda cur, by, tmp: partnerships.add_commissioner(
+            Store(tmp / "unused", cur),
+            "pcc@roles.example",
+            name="PCC",
+            partnership_ids=["plymouth"],
+            by=by,
+        ),
+    )
+]
+
 RECIPES["outcomes.statistics.recalculate_limits"] = [
     (
         "framework.change",
         lambda cur, by, tmp: statistics.recalculate_limits(
             cur, "SV03", by=by, reason="The service changed in May."
+        ),
+    )
+]
+
+
+# Reminders (issue 20): a reminder the mail server accepted, recorded; a calendar subscription
+# address, made by the person it is for.
+RECIPES["outcomes.reminders.record_sent"] = [
+    (
+        "reminders.send",
+        lambda cur, by, tmp: reminders.record_sent(
+            cur,
+            reminders.Reminder(
+                "street.violence.lead@demo.example",
+                "Sam",
+                (
+                    reminders.Owed(
+                        LEAD_PRIORITY,
+                        "Street violence",
+                        _indicator(cur, LEAD_PRIORITY),
+                        "",
+                        periods.quarter(2026, 2),
+                        date(2026, 11, 14),
+                        True,
+                        "",
+                    ),
+                ),
+                "",
+                "Safer Plymouth",
+                date(2026, 12, 7),
+            ),
+            by=by,
+        ),
+    )
+]
+RECIPES["outcomes.feeds.reset_token"] = [
+    ("calendar.subscribe", lambda cur, by, tmp: feeds.reset_token(cur, by.email, by=by))
+]
+
+
+# Returns typed in the browser and their approval (issue 20).
+TYPED_PERIOD = "2025/26 Q1"
+
+
+def _typed_rows(cur, by: Person):
+    rows = typed_returns.form_rows(cur, LEAD_PRIORITY, TYPED_PERIOD, person=by)
+    return rows.assign(value=["12345"] + [""] * (len(rows) - 1))
+
+
+def _decided(cur, by: Person, tmp, decide) -> None:
+    """A lead's return waiting for ``by``: named as its approver where their role may approve
+    only when named (a board member, a lead), then ``decide(upload_id)``."""
+    named = PERMISSIONS["returns.approve"].roles.get(by.role) == people.NAMED
+    if named:
+        people.add_person(
+            cur, by.email, name=by.name, role=by.role, priorities=by.priorities, by=people.SYSTEM
+        )
+    approval.set_rule(
+        cur, required=True, approver_email=by.email if named else None, by=people.SYSTEM
+    )
+    sender = Person("sender@roles.example", "Sender", "lead", frozenset({LEAD_PRIORITY}))
+    sent = uploads.commit(cur, _return(cur, tmp, LEAD_PRIORITY), by=sender, accept_warnings=True)
+    decide(sent.upload_id)
+
+
+RECIPES["outcomes.approval.set_rule"] = [
+    ("returns.approval_rule", lambda cur, by, tmp: approval.set_rule(cur, required=True, by=by))
+]
+RECIPES["outcomes.approval.approve"] = [
+    (
+        "returns.approve",
+        lambda cur, by, tmp: _decided(cur, by, tmp, lambda n: approval.approve(cur, n, by=by)),
+    )
+]
+RECIPES["outcomes.approval.send_back"] = [
+    (
+        "returns.approve",
+        lambda cur, by, tmp: _decided(
+            cur, by, tmp, lambda n: approval.send_back(cur, n, "Check SV01.", by=by)
+        ),
+    )
+]
+RECIPES["outcomes.typed_returns.save_draft"] = [
+    (
+        "returns.load",
+        lambda cur, by, tmp: typed_returns.save_draft(
+            cur, _typed_rows(cur, by), priority_id=LEAD_PRIORITY, return_period=TYPED_PERIOD, by=by
+        ),
+    )
+]
+RECIPES["outcomes.typed_returns.discard_draft"] = [
+    (
+        "returns.load",
+        lambda cur, by, tmp: typed_returns.discard_draft(
+            cur, priority_id=LEAD_PRIORITY, return_period=TYPED_PERIOD, by=by
+        ),
+    )
+]
+RECIPES["outcomes.typed_returns.submit"] = [
+    (
+        "returns.load",
+        lambda cur, by, tmp: typed_returns.submit(
+            cur,
+            typed_returns.prepare_typed(
+                cur,
+                _typed_rows(cur, by),
+                priority_id=LEAD_PRIORITY,
+                return_period=TYPED_PERIOD,
+                by=by,
+            ),
+            priority_id=LEAD_PRIORITY,
+            return_period=TYPED_PERIOD,
+            by=by,
+            accept_warnings=True,
         ),
     )
 ]

@@ -685,53 +685,14 @@ def test_all_kinds_adds_the_published_kinds_but_not_frequencies():
 @pytest.mark.parametrize(
     ("period", "start", "end", "kind", "code", "label", "short_label"),
     [
-        (
-            year_ending(2022, 12),
-            date(2022, 1, 1),
-            date(2022, 12, 31),
-            "year_ending",
-            "YE 2022-12",
-            "Year ending December 2022",
-            "YE Dec 2022",
-        ),
-        (
-            year_ending(2023, 3),
-            date(2022, 4, 1),
-            date(2023, 3, 31),
-            "year_ending",
-            "YE 2023-03",
-            "Year ending March 2023",
-            "YE Mar 2023",
-        ),
-        (
-            year_ending(2024, 2),
-            date(2023, 3, 1),
-            date(2024, 2, 29),  # leap year
-            "year_ending",
-            "YE 2024-02",
-            "Year ending February 2024",
-            "YE Feb 2024",
-        ),
-        (
-            year_ending(2022, 1),
-            date(2021, 2, 1),
-            date(2022, 1, 31),
-            "year_ending",
-            "YE 2022-01",
-            "Year ending January 2022",
-            "YE Jan 2022",
-        ),
-        (
-            calendar_year(2015),
-            date(2015, 1, 1),
-            date(2015, 12, 31),
-            "calendar_year",
-            "CY 2015",
-            "Calendar year 2015",
-            "CY 2015",
-        ),
+        (year_ending(2022, 12), date(2022, 1, 1), date(2022, 12, 31), "year_ending", "YE 2022-12", "Year ending December 2022", "YE Dec 2022"),
+        (year_ending(2023, 3), date(2022, 4, 1), date(2023, 3, 31), "year_ending", "YE 2023-03", "Year ending March 2023", "YE Mar 2023"),
+        # a leap year
+        (year_ending(2024, 2), date(2023, 3, 1), date(2024, 2, 29), "year_ending", "YE 2024-02", "Year ending February 2024", "YE Feb 2024"),
+        (year_ending(2022, 1), date(2021, 2, 1), date(2022, 1, 31), "year_ending", "YE 2022-01", "Year ending January 2022", "YE Jan 2022"),
+        (calendar_year(2015), date(2015, 1, 1), date(2015, 12, 31), "calendar_year", "CY 2015", "Calendar year 2015", "CY 2015"),
     ],
-)
+)  # fmt: skip
 def test_published_kinds_constructors_codes_and_labels(
     period, start, end, kind, code, label, short_label
 ):

@@ -7,13 +7,34 @@ from pathlib import Path
 
 import pytest
 
-from loaders.problems import CATALOGUE, SEVERITIES, Problem, UnknownProblem, as_text, problem
+from loaders.problems import (
+    CATALOGUE,
+    SEVERITIES,
+    Problem,
+    Refused,
+    UnknownProblem,
+    as_text,
+    problem,
+)
+from outcomes.cli_problems import markdown
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PRODUCT = ["loaders", "outcomes", "ui", "pages"]
 # The calls that make a problem, and which of their positional arguments is the code: the
 # constructor, loaders.problems.problem, and the readers' own shorthands for it.
-MAKERS = {"Problem": 0, "problem": 0, "failed": 0, "refuse": 1, "flag": 0, "note": 0, "report": 0}
+# ``fault`` is the framework's, ``worded`` a refusal worded by the catalogue.
+MAKERS = {
+    "Problem": 0,
+    "problem": 0,
+    "failed": 0,
+    "refuse": 1,
+    "flag": 0,
+    "note": 0,
+    "report": 0,
+    "fault": 0,
+    "worded": 0,
+}
+PLACE = {"file", "sheet", "row", "column", "value"}
 
 
 def _choices(arg: ast.expr) -> list[str]:
@@ -25,26 +46,46 @@ def _choices(arg: ast.expr) -> list[str]:
     return []
 
 
-def codes_in_source() -> dict[str, list[str]]:
-    """Each code passed to a problem-making call in the product's source, with where it is."""
-    found: dict[str, list[str]] = {}
+def _product_trees():
     for top in PRODUCT:
         for path in sorted((PROJECT_ROOT / top).rglob("*.py")):
-            tree = ast.parse(path.read_text(encoding="utf-8"))
-            for node in ast.walk(tree):
-                if not isinstance(node, ast.Call):
-                    continue
-                name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
-                if name not in MAKERS or len(node.args) <= MAKERS[name]:
-                    continue
-                arg = node.args[MAKERS[name]]
-                assert not isinstance(arg, ast.JoinedStr), (
-                    f"{path.name}:{node.lineno} builds a problem code with an f-string; "
-                    "name each code in full so it can be found in the catalogue"
-                )
-                for code in _choices(arg):
-                    where = f"{path.relative_to(PROJECT_ROOT)}:{node.lineno}"
-                    found.setdefault(code, []).append(where)
+            yield path, ast.parse(path.read_text(encoding="utf-8"))
+
+
+def _refusal_codes(tree: ast.AST) -> list[tuple[str, int]]:
+    """``code = "..."`` in a class body: the code a kind of refusal names."""
+    return [
+        (item.value.value, item.lineno)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ClassDef)
+        for item in node.body
+        if isinstance(item, ast.Assign)
+        and [getattr(t, "id", None) for t in item.targets] == ["code"]
+        and isinstance(item.value, ast.Constant)
+    ]
+
+
+def codes_in_source() -> dict[str, list[str]]:
+    """Each code passed to a problem-making call in the product's source (or named by a kind
+    of refusal), with where it is."""
+    found: dict[str, list[str]] = {}
+    for path, tree in _product_trees():
+        for code, line in _refusal_codes(tree):
+            found.setdefault(code, []).append(f"{path.relative_to(PROJECT_ROOT)}:{line}")
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if name not in MAKERS or len(node.args) <= MAKERS[name]:
+                continue
+            arg = node.args[MAKERS[name]]
+            assert not isinstance(arg, ast.JoinedStr), (
+                f"{path.name}:{node.lineno} builds a problem code with an f-string; "
+                "name each code in full so it can be found in the catalogue"
+            )
+            for code in _choices(arg):
+                where = f"{path.relative_to(PROJECT_ROOT)}:{node.lineno}"
+                found.setdefault(code, []).append(where)
     return found
 
 
@@ -60,9 +101,68 @@ def test_every_catalogue_entry_is_used_and_well_formed():
     assert set(CATALOGUE) - set(used) == set(), "catalogue entries nothing raises"
     for code, check in CATALOGUE.items():
         assert check.severity in SEVERITIES, code
-        assert check.template.endswith("."), code
-        # A template names only the fields a problem carries.
-        check.template.format(value="v", column="c", sheet="s", row=1)
+        assert check.title and check.description.endswith("."), code
+        for wording in (None, *check.wordings):
+            facts = dict.fromkeys(check.facts() | PLACE, "x")
+            check.sentence(wording).format(**facts)  # well-formed: every brace a fact or {{
+
+
+def test_call_sites_pass_facts_never_sentences():
+    """The catalogue words every problem: no maker is handed a sentence of its own."""
+    handed = []
+    for path, tree in _product_trees():
+        for node in ast.walk(tree):
+            name = isinstance(node, ast.Call) and (
+                getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            )
+            if name not in MAKERS or name == "Problem":
+                continue
+            after = node.args[MAKERS[name] + 1 : MAKERS[name] + 2]
+            message = [k.value for k in node.keywords if k.arg == "message"]
+            for arg in after + message:
+                if isinstance(arg, ast.JoinedStr | ast.BinOp) or (
+                    isinstance(arg, ast.Constant) and " " in str(arg.value)
+                ):
+                    handed.append(f"{path.relative_to(PROJECT_ROOT)}:{node.lineno}")
+    assert handed == [], f"sentences written at the call site, not in the catalogue: {handed}"
+
+
+def test_every_kind_of_refusal_names_a_code_in_the_catalogue():
+    import outcomes.cli  # noqa: F401  (imports every kind of refusal the product has)
+    import outcomes.pack  # noqa: F401
+
+    def kinds(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from kinds(sub)
+
+    found = {
+        k.__qualname__: k.code for k in kinds(Refused) if k.__module__.split(".")[0] in PRODUCT
+    }
+    assert {"NotPermitted", "PeriodError", "ComparisonError", "PackError"} <= set(found)
+    assert {name: code for name, code in found.items() if code not in CATALOGUE} == {}
+    assert CATALOGUE[found["ComparisonError"]].kind == "refusal"
+
+
+def test_a_refusal_worded_by_the_catalogue_carries_its_code():
+    from outcomes.people import NotPermitted
+
+    refused = NotPermitted.worded("not-permitted", action="load returns")
+    assert (refused.code, str(refused)) == (
+        "not-permitted",
+        "Sign in first: only a signed-in person may load returns.",
+    )
+    with pytest.raises(UnknownProblem, match="needs 'action'"):
+        NotPermitted.worded("not-permitted")
+
+
+def test_docs_problems_md_is_generated_from_the_catalogue():
+    written = (PROJECT_ROOT / "docs" / "problems.md").read_text(encoding="utf-8")
+    assert written == markdown(), (
+        "docs/problems.md is behind the catalogue: "
+        "python -m outcomes problems --markdown > docs/problems.md"
+    )
+    assert all(f"### `{code}`" in written for code in CATALOGUE)
 
 
 def test_an_unknown_code_is_refused_when_the_problem_is_made():

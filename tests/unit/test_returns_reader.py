@@ -11,19 +11,9 @@ import pytest
 
 from loaders.layouts import MARKERS, RETURN_LAYOUT, Layout, normalise
 from loaders.returns import ROW_COLUMNS, Problem, read_return
+from outcomes.template import RETURN_HEADER
 
-OFFICIAL = [
-    "Indicator code",
-    "Indicator",
-    "Period",
-    "Unit",
-    "Previous value",
-    "Target",
-    "Value",
-    "Commentary",
-    "Blockage for the board (Y/N)",
-    "Area",
-]
+OFFICIAL = [*RETURN_HEADER, "Area"]
 ROWS = [
     ["VV01", "Violence with injury", "2024/25 Q1", "count", 410, 400, 392, "Down", "N", None],
     ["VV02", "Repeat victims", "2024/25 Q1", "percent", 0.31, 0.3, 0.28, None, "N", "stonehouse"],

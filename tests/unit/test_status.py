@@ -418,13 +418,9 @@ def test_direction_of_travel_unknown_polarity():
 
 def test_direction_symbols():
     assert st.DIRECTION_SYMBOLS == {
-        "improving": "↗",
-        "worsening": "↘",
-        "no change": "→",
-        "not comparable": "–",
-        "up": "↑",
-        "down": "↓",
-    }
+        "improving": "↗", "worsening": "↘", "no change": "→", "not comparable": "–",
+        "up": "↑", "down": "↓",
+    }  # fmt: skip
 
 
 # ---------------------------------------------------------------- count_by_status
@@ -456,29 +452,11 @@ def test_count_by_status_unknown_status():
     ("status", "word", "symbol", "colour", "text", "meaning", "marker", "badge"),
     [
         (G, "Green", "✔", "#00695C", "#FFFFFF", "On or better than target", "circle", "✔ Green"),
-        (
-            A,
-            "Amber",
-            "▲",
-            "#F0B000",
-            "#000000",
-            "Slightly off target (within tolerance)",
-            "triangle-up",
-            "▲ Amber",
-        ),
+        (A, "Amber", "▲", "#F0B000", "#000000", "Slightly off target (within tolerance)", "triangle-up", "▲ Amber"),
         (R, "Red", "✖", "#B2182B", "#FFFFFF", "Off target", "x", "✖ Red"),
-        (
-            N,
-            "Not rated",
-            "○",
-            "#E0E0E0",
-            "#000000",
-            "No figures, or nothing to judge them by",
-            "circle-open",
-            "○ Not rated",
-        ),
+        (N, "Not rated", "○", "#E0E0E0", "#000000", "No figures, or nothing to judge them by", "circle-open", "○ Not rated"),
     ],
-)
+)  # fmt: skip
 def test_styles(status, word, symbol, colour, text, meaning, marker, badge):
     s = style(status)
     assert s is STYLES[status]

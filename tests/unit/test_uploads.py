@@ -428,13 +428,9 @@ def test_preview_commit_and_load_show_the_commentary_and_blockage_the_board_will
 ):
     """Issue 17 finding 8: "0 new, 1 revised, 6 unchanged figures" said nothing of a blockage."""
     cur = demo_store.cursor()
-    path = workbook(
-        tmp_path / "vv.xlsx",
-        [
-            row("VV01", D.moved("2024/25 Q4"), 76.2, "No survey provider from July.", "Y"),
-            row("VV02", D.moved("2024/25 Q4"), 405, "Calls steady."),
-        ],
-    )
+    q4 = D.moved("2024/25 Q4")
+    vv01 = row("VV01", q4, 76.2, "No survey provider from July.", "Y")
+    path = workbook(tmp_path / "vv.xlsx", [vv01, row("VV02", q4, 405, "Calls steady.")])
     shown = uploads.preview(cur, prepare(cur, path))
     assert shown.commentary == [
         {"indicator_code": "VV01", "name": shown.commentary[0]["name"],

@@ -1,0 +1,109 @@
+"""The command line's reminders and calendars: ``python -m outcomes remind`` (meant to run daily
+from cron or a systemd timer) and ``python -m outcomes calendar``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+
+from loaders import days
+from outcomes import feeds, reminders
+from outcomes.cli_common import CommandError, _json_default, _open
+from outcomes.cli_people import actor, actor_argument
+
+
+def _day(text: str | None) -> date | None:
+    if text is None:
+        return None
+    found = days.read_day(text)
+    if found is None:
+        raise CommandError(f"--on '{text}' is not a date: write it as 2026-12-07 or 7/12/2026.")
+    return found
+
+
+def cmd_remind(args: argparse.Namespace) -> int:
+    store = _open(args.db)
+    try:
+        cur = store.cursor()
+        by = actor(args, cur)
+        email = reminders.remindable(cur, args.person)["email"] if args.person else None
+        outcome = reminders.remind(
+            cur, by=by, on=_day(args.on), days=args.days, dry_run=args.dry_run, email=email
+        )
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps([r.as_json() for r in outcome.reminders], default=_json_default, indent=2))
+    else:
+        verb = "would be sent" if args.dry_run else "sent"
+        for r in outcome.reminders:
+            print(f"{'would send' if args.dry_run else 'sent'} to {r.to}: {r.subject}")
+        for to, why in outcome.refused:
+            print(f"not sent to {to}: the mail server refused the address ({why})", file=sys.stderr)
+        count = len(outcome.reminders)
+        tail = " (dry run: nothing sent, nothing recorded)" if args.dry_run else ""
+        print(f"{count} {'reminder' if count == 1 else 'reminders'} {verb}{tail}.")
+    return 1 if outcome.refused else 0
+
+
+def cmd_calendar(args: argparse.Namespace) -> int:
+    store = _open(args.db)
+    try:
+        cur = store.cursor()
+        if args.reset:
+            if not args.person:
+                raise CommandError("--reset makes a new subscription address for --person EMAIL.")
+            by = actor(args, cur)
+            token = feeds.reset_token(cur, args.person, by=by)
+            print(feeds.feed_url(reminders.base_url(), token))
+            return 0
+        ics = (
+            feeds.person_calendar(cur, args.person, on=_day(args.on))
+            if args.person
+            else feeds.meetings_calendar(cur)
+        )
+    finally:
+        store.close()
+    if hasattr(sys.stdout, "buffer"):  # the file's own bytes (CRLF line ends, as RFC 5545 has)
+        sys.stdout.buffer.write(ics)
+    else:
+        sys.stdout.write(ics.decode("utf-8"))
+    return 0
+
+
+def add_parsers(sub, db_argument) -> None:
+    p = sub.add_parser(
+        "remind",
+        help="e-mail each priority lead the returns they owe (run daily from cron or a timer)",
+    )
+    db_argument(p)
+    p.add_argument("--on", metavar="DATE", help="the day to remind for (default: today)")
+    p.add_argument(
+        "--days",
+        type=int,
+        default=reminders.DEFAULT_DAYS,
+        metavar="N",
+        help=f"returns due within N days ahead (default {reminders.DEFAULT_DAYS}), and overdue",
+    )
+    p.add_argument("--dry-run", action="store_true", help="send nothing and record nothing")
+    p.add_argument("--json", action="store_true", help="print the reminders as JSON")
+    p.add_argument("--person", metavar="EMAIL", help='"remind now": only this person')
+    actor_argument(p)
+    p.set_defaults(func=cmd_remind)
+
+    p = sub.add_parser(
+        "calendar",
+        help="an .ics calendar: a person's returns and the meetings, or the meetings alone",
+    )
+    db_argument(p)
+    p.add_argument("--person", metavar="EMAIL", help="their returns' due dates and the meetings")
+    p.add_argument("--on", metavar="DATE", help="the day the calendar is made for (default today)")
+    p.add_argument(
+        "--reset",
+        action="store_true",
+        help="make a new subscription address for --person (the old one stops working)",
+    )
+    actor_argument(p)
+    p.set_defaults(func=cmd_calendar)

@@ -1,0 +1,38 @@
+"""The force area: the partnerships a commissioner holds to account, side by side (issue 19)."""
+
+import streamlit as st
+
+from ui import force
+from ui.router import require_router
+
+require_router()
+chosen = force.spanned()
+st.title("Force area")
+if len(chosen) < 2:
+    st.info(
+        "This page is for a commissioner who holds two or more partnerships to account "
+        "(`python -m outcomes partnership commissioner`).",
+        icon=":material/lock:",
+    )
+    st.stop()
+key = force.version(chosen)
+st.caption("Each partnership's own figures, by its own reporting calendar: " + ", ".join(
+    p.name for p in chosen) + ".")  # fmt: skip
+
+st.subheader("Priorities and their statuses", divider="gray")
+st.dataframe(force.side_by_side(key), hide_index=True, width="stretch")
+
+st.subheader("Returns due and overdue", divider="gray")
+st.dataframe(force.returns(key), hide_index=True, width="stretch")
+
+st.subheader("Indicators they share", divider="gray")
+st.caption("Compared with intervals on How we compare, one indicator at a time.")
+st.dataframe(force.shared(key), hide_index=True, width="stretch")
+
+st.download_button(
+    "Download the force-wide pack (Excel)",
+    data=force.pack(key),
+    file_name="force-area pack.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    icon=":material/download:",
+)

@@ -1,0 +1,37 @@
+""" "Remind now" under the analysts' quarter at a glance: one lead's reminder e-mail, at once."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from outcomes import reminders
+from outcomes.errors import Refused
+from outcomes.people import Person
+from ui.state import cursor
+
+_SAID = "remind_now_said"
+
+
+def remind_now(person: Person | None) -> None:
+    """For whoever may send reminders (an analyst or an administrator)."""
+    if person is None or not person.may("reminders.send"):
+        return
+    leads = reminders.lead_choices(cursor())
+    if not leads:
+        return
+    st.markdown("**Remind now**")
+    st.caption(
+        "E-mails one lead the returns they owe (overdue, or due within a week), each linked to "
+        "this page; never a return they were already reminded of today."
+    )
+    if said := st.session_state.pop(_SAID, None):
+        st.success(said)
+    with st.form("remind_now", border=False):
+        email = st.selectbox("Lead", list(leads), format_func=leads.get, key="remind_now_lead")
+        if st.form_submit_button("Remind now", icon=":material/mail:"):
+            try:
+                st.session_state[_SAID] = reminders.remind_person(cursor(), email, by=person)
+            except Refused as err:
+                st.error(str(err))
+            else:
+                st.rerun()

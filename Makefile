@@ -41,9 +41,11 @@ run: $(VENV)/.installed browser-deps
 	$(PY) -m streamlit run dashboard.py
 
 # The tests run in two processes at once (pytest-xdist), a test file's tests in one of them, so
-# a file's server or database is made once. PYTEST_WORKERS=0 runs everything in this process.
+# a file's server or database is made once. Files are handed out longest first, in the order
+# tests/scheduling.py sorts them (not xdist's most-tests-first), so no worker is left alone
+# with a long file at the end. PYTEST_WORKERS=0 runs everything in this process.
 PYTEST_WORKERS ?= 2
-PYTEST_PARALLEL = $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile)
+PYTEST_PARALLEL = $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder)
 
 ## Everything the tests need, then lint, format check and every test (browser tests included),
 ## then the time it all took.

@@ -23,16 +23,32 @@ from hypothesis.database import DirectoryBasedExampleDatabase
 
 from outcomes.demo import DEMO_FRAMEWORK, build_demo, build_force_demo, facts
 from outcomes.framework import from_yaml
+from outcomes.pack import chromium as drawing
 from outcomes.store import PROJECT_ROOT, open_store
 from tests import postgres
 from tests.copies import in_memory_copy, written
 from tests.returns import withhold_latest_quarter
+from tests.scheduling import (  # noqa: F401  (hooks: the longest test files go first)
+    pytest_collection_modifyitems,
+    pytest_runtest_logreport,
+    pytest_sessionfinish,
+)
 
 # Hypothesis keeps the examples it has seen fail in a folder that outlives the run (git-ignored),
 # and tries them first next time: a state that failed once is the first one drawn again.
 HYPOTHESIS_EXAMPLES = PROJECT_ROOT / ".hypothesis" / "examples"
 settings.register_profile("outcomes", database=DirectoryBasedExampleDatabase(HYPOTHESIS_EXAMPLES))
 settings.load_profile("outcomes")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_chart_browser():
+    """The Chromium that draws the pack's charts is started once per test process, not once a
+    pack: its start takes seconds (more than the charts of a whole pack)."""
+    drawing.KEEP_BETWEEN_PACKS = True
+    yield
+    drawing.KEEP_BETWEEN_PACKS = False
+    drawing.stop_kept_browser()
 
 
 @pytest.fixture(scope="session")

@@ -34,7 +34,11 @@ _NO_CHROMIUM = (
 )
 _SERVER_LOCK = threading.Lock()  # guards the kaleido server's users and start/stop
 _RENDER_LOCK = threading.Lock()  # the sync server answers one caller at a time
-_server = {"users": 0, "ours": False}
+_server: dict[str, Any] = {"users": 0, "ours": False, "path": None}
+# A process that makes pack after pack (the test suite) keeps its browser between them, and
+# stops it with stop_kept_browser(): starting Chromium takes seconds, a chart a fraction of one.
+# The dashboard stops it after each pack, so no browser idles beside the server.
+KEEP_BETWEEN_PACKS = False
 START_TIMEOUT = 120.0  # seconds for Chromium to start and draw the first chart
 CHART_TIMEOUT = 60.0
 STOP_TIMEOUT = 15.0
@@ -107,10 +111,10 @@ class Charts:
     def __enter__(self) -> Charts:
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, kind: Any, *exc: Any) -> None:
         if self._path is not None:
             self._path = None
-            _release_server()
+            _release_server(failed=kind is not None)
 
     def png(self, fig: Any, width: int, height: int, scale: float = 2) -> bytes:
         return self.draw(fig, "png", width, height, scale)
@@ -171,39 +175,57 @@ def _acquire_server() -> str:
     with _SERVER_LOCK:
         if _server["users"] == 0:
             running = getattr(getattr(kaleido, "_global_server", None), "is_running", None)
-            if running is not None and running():
-                _server["ours"] = False  # someone else's server: use it, leave it running
-            else:
+            alive = running is not None and running()
+            if alive and _server["ours"] and _server["path"] != path:
+                _stop_server()  # kept from an earlier pack, but another browser is asked for now
+                alive = False
+            if not alive:
                 try:
                     kaleido.start_sync_server(path=path, mathjax=False, silence_warnings=True)
                 except Exception as err:
                     raise PackError(f"Chromium ({path}) could not start: {err}") from err
-                _server["ours"] = True
+                _server.update(ours=True, path=path)
+            # else someone else's server, or ours kept between packs: use it, leave it running
         _server["users"] += 1
     return path
 
 
-def _release_server() -> None:
-    import kaleido
-
+def _release_server(failed: bool = False) -> None:
+    """One pack done with the browser; the last one stops it, unless it is kept between packs
+    and the pack did not fail (a browser that failed once is never lent again)."""
     with _SERVER_LOCK:
         _server["users"] = max(0, _server["users"] - 1)
+        keep = KEEP_BETWEEN_PACKS and not failed
+        if _server["users"] == 0 and _server["ours"] and not keep:
+            _stop_server()
+
+
+def stop_kept_browser() -> None:
+    """Stop the browser ``KEEP_BETWEEN_PACKS`` kept running, unless a pack is drawing with it."""
+    with _SERVER_LOCK:
         if _server["users"] == 0 and _server["ours"]:
-            _server["ours"] = False
-            # Stopping waits for the browser's thread; one that never started would wait for
-            # ever, so give up after a while and let the next pack start a fresh server.
-            stopper = threading.Thread(
-                target=kaleido.stop_sync_server,
-                kwargs={"silence_warnings": True},
-                name="board-pack-stop",
-                daemon=True,
-            )
-            stopper.start()
-            stopper.join(STOP_TIMEOUT)
-            if stopper.is_alive():
-                server = getattr(kaleido, "_global_server", None)
-                if server is not None:
-                    server._initialized = False
+            _stop_server()
+
+
+def _stop_server() -> None:
+    """Stop our kaleido server; the caller holds ``_SERVER_LOCK``."""
+    import kaleido
+
+    _server.update(ours=False, path=None)
+    # Stopping waits for the browser's thread; one that never started would wait for ever,
+    # so give up after a while and let the next pack start a fresh server.
+    stopper = threading.Thread(
+        target=kaleido.stop_sync_server,
+        kwargs={"silence_warnings": True},
+        name="board-pack-stop",
+        daemon=True,
+    )
+    stopper.start()
+    stopper.join(STOP_TIMEOUT)
+    if stopper.is_alive():
+        server = getattr(kaleido, "_global_server", None)
+        if server is not None:
+            server._initialized = False
 
 
 def render_one_shot(fig: Any, width: int, height: int, scale: float = 2) -> bytes:

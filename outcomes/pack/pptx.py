@@ -200,11 +200,11 @@ def _title(snap: Snapshot, deck: Deck) -> None:
     ]
     sub_h = sum(text_height(t, width / Inches(1), pt) for t, pt in sub_lines)
     top = max(0.4, (7.5 - title_h - 0.3 - sub_h) / 2)
-    for shape, text, height, sizes, anchor in (
-        (s.shapes.title, name, title_h, [36], MSO_ANCHOR.BOTTOM),
+    for shape, pieces, height, sizes, anchor in (
+        (s.shapes.title, [name], title_h, [36], MSO_ANCHOR.BOTTOM),
         (
             s.placeholders[1],
-            "\n".join(t for t, _ in sub_lines),
+            [t for t, _ in sub_lines],
             sub_h,
             [p for _, p in sub_lines],
             MSO_ANCHOR.TOP,
@@ -216,7 +216,9 @@ def _title(snap: Snapshot, deck: Deck) -> None:
             width,
             Inches(height),
         )
-        shape.text = text
+        # One paragraph a piece: a newline typed into a name breaks its line instead of
+        # starting a paragraph with no size of its own.
+        shape.text = "\n".join(piece.replace("\n", "\v") for piece in pieces)
         frame = shape.text_frame
         frame.word_wrap, frame.vertical_anchor = True, anchor
         frame.auto_size = MSO_AUTO_SIZE.NONE

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -110,18 +111,18 @@ def serve(
 
 
 @contextmanager
-def serve_fresh_demo(work: Path, prepare: Callable[[Any], None] | None = None) -> Iterator[str]:
-    """A server of a test module's own, over a demo database built afresh in ``work``;
-    ``prepare(cursor)`` adds to it first."""
-    from outcomes.demo import build_demo
+def serve_fresh_demo(
+    work: Path, demo: Path, prepare: Callable[[Any], None] | None = None
+) -> Iterator[str]:
+    """A server of a test module's own, over a copy in ``work`` of the run's built demo
+    (``demo``, the ``demo_built`` fixture); ``prepare(cursor)`` adds to the copy first."""
     from tests.copies import written
 
-    def build(cur) -> None:
-        build_demo(cur)
-        if prepare is not None:
-            prepare(cur)
-
-    with serve(work, written(work / "outcomes.duckdb", build)) as base:
+    db = work / "outcomes.duckdb"
+    shutil.copyfile(demo, db)
+    if prepare is not None:
+        written(db, prepare)
+    with serve(work, db) as base:
         yield base
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -37,9 +38,13 @@ def _overdue_action(cur) -> None:
 
 
 @pytest.fixture(scope="module")
-def agenda_server(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def agenda_server(
+    chromium_path: str, tmp_path_factory: pytest.TempPathFactory, demo_built: Path
+) -> Iterator[str]:
     """The demo, with action A1 for street violence a week overdue (the demo has no actions)."""
-    with serve_fresh_demo(tmp_path_factory.mktemp("browser-agenda-links"), _overdue_action) as base:
+    with serve_fresh_demo(
+        tmp_path_factory.mktemp("browser-agenda-links"), demo_built, _overdue_action
+    ) as base:
         yield base
 
 

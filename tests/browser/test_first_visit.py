@@ -8,6 +8,7 @@ while the page loads is recorded by a MutationObserver from the page's first mom
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -31,8 +32,10 @@ new MutationObserver(() => {
 
 
 @pytest.fixture(scope="module")
-def fresh_server(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with serve_fresh_demo(tmp_path_factory.mktemp("first-visit")) as base:
+def fresh_server(
+    chromium_path: str, tmp_path_factory: pytest.TempPathFactory, demo_built: Path
+) -> Iterator[str]:
+    with serve_fresh_demo(tmp_path_factory.mktemp("first-visit"), demo_built) as base:
         yield base
 
 

@@ -25,8 +25,8 @@ VICTIM = Path("/tmp/outcomes-victim")
 
 
 @pytest.fixture(scope="module")
-def hostile_server(chromium_path: str, tmp_path_factory) -> Iterator[str]:
-    with serve_fresh_demo(tmp_path_factory.mktemp("browser-hostile")) as base:
+def hostile_server(chromium_path: str, tmp_path_factory, demo_built: Path) -> Iterator[str]:
+    with serve_fresh_demo(tmp_path_factory.mktemp("browser-hostile"), demo_built) as base:
         yield base
 
 

@@ -41,11 +41,13 @@ BLOCKAGE_HEADER = "Blockage for the board (Y/N)"
 
 
 @pytest.fixture(scope="module")
-def upload_server(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The dashboard on a free port over a fresh demo database that only this module writes to.
+def upload_server(
+    chromium_path: str, tmp_path_factory: pytest.TempPathFactory, demo_built: Path
+) -> Iterator[str]:
+    """The dashboard on a free port over a copy of the demo that only this module writes to.
 
     The pattern of ``app_server`` in conftest.py, module-scoped."""
-    with serve_fresh_demo(tmp_path_factory.mktemp("browser-upload")) as base:
+    with serve_fresh_demo(tmp_path_factory.mktemp("browser-upload"), demo_built) as base:
         yield base
 
 

@@ -3,11 +3,13 @@ of a test's own, and the router's live state."""
 
 from __future__ import annotations
 
+import functools
 import shutil
 from pathlib import Path
 
 import pytest
 import streamlit as st
+from streamlit.components.v2 import manifest_scanner
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
@@ -16,6 +18,13 @@ from outcomes.store import PROJECT_ROOT
 from tests.actors import acting
 from tests.board import Action, Note, record_business
 from tests.copies import written
+
+# Every new AppTest scans every installed package's metadata for Streamlit components (about
+# 0.6 s of CPU each, and the page tests make a few hundred); what is installed does not change
+# during a run, so the scan is done once per process.
+manifest_scanner.scan_component_manifests = functools.cache(
+    manifest_scanner.scan_component_manifests
+)
 
 MEETING_NOTES: list[Note] = [
     ("VV01", "2024/25 Q4", "Victim Services Lead", {

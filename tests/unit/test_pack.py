@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 from datetime import date
 
 import openpyxl
@@ -358,6 +359,56 @@ def test_a_browser_that_will_not_start_is_a_pack_error_not_a_hang(demo_store, mo
     with pytest.raises(pack.PackError, match="Chromium"):
         pack.build_pack(demo_store.cursor(), "pptx", io.BytesIO())
     assert drawing._server["users"] == 0
+
+
+class FakeKaleido:
+    """kaleido's sync server as drawing sees it: started, stopped, and whether it is running."""
+
+    def __init__(self) -> None:
+        self.started: list[str] = []
+        self.stopped = 0
+        self.running = False
+        self._global_server = self
+
+    def is_running(self) -> bool:
+        return self.running
+
+    def start_sync_server(self, path: str, **kwargs) -> None:
+        self.started.append(path)
+        self.running = True
+
+    def stop_sync_server(self, **kwargs) -> None:
+        self.stopped += 1
+        self.running = False
+
+
+@pytest.mark.parametrize("keep", [True, False], ids=["kept", "stopped"])
+def test_the_chart_browser_is_kept_between_packs_only_when_asked(monkeypatch, keep):
+    fake = FakeKaleido()
+    monkeypatch.setitem(sys.modules, "kaleido", fake)
+    monkeypatch.setattr(drawing, "_server", {"users": 0, "ours": False, "path": None})
+    monkeypatch.setattr(drawing, "KEEP_BETWEEN_PACKS", keep)
+    monkeypatch.setattr(drawing, "find_chromium", lambda: "/usr/bin/chromium")
+    for _ in range(3):
+        with drawing.Charts() as drawer:
+            drawer._path = drawing._acquire_server()  # what the first chart does
+    assert fake.started == ["/usr/bin/chromium"] * (1 if keep else 3)
+    assert fake.running is keep and fake.stopped == (0 if keep else 3)
+    # Asked for another browser, the kept one is stopped and the other started.
+    monkeypatch.setattr(drawing, "find_chromium", lambda: "/opt/chrome")
+    with drawing.Charts() as drawer:
+        drawer._path = drawing._acquire_server()
+    assert fake.started[-1] == "/opt/chrome" and fake.stopped == (1 if keep else 4)
+    # A pack that failed never lends its browser again; stop_kept_browser ends the last one.
+    with pytest.raises(RuntimeError), drawing.Charts() as drawer:
+        drawer._path = drawing._acquire_server()
+        raise RuntimeError("the pack failed")
+    assert not fake.running
+    with drawing.Charts() as drawer:
+        drawer._path = drawing._acquire_server()
+    assert fake.running is keep
+    drawing.stop_kept_browser()
+    assert not fake.running and drawing._server["users"] == 0
 
 
 def test_a_blockage_with_no_detail_reads_as_such_not_as_nan(demo_store, no_charts):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from dataclasses import replace
 from unittest import mock
 
 import openpyxl
@@ -52,6 +53,12 @@ def xlsx_text(data: bytes) -> str:
     )
 
 
+# A newline typed into the partnership's name gave the slides' cover two paragraphs and one size.
+NEWLINE_IN_NAME = replace(
+    NOTHING_YET,
+    doc={**NOTHING_YET.doc, "partnership": {**NOTHING_YET.doc["partnership"], "name": "A\nB"}},
+)
+
 READ = {"pdf": pdf_text, "pptx": pptx_text, "xlsx": xlsx_text}
 FORMATS = (("pdf", "A4"), ("pdf", "A3"), ("pptx", "A4"), ("xlsx", "A4"))
 
@@ -83,6 +90,7 @@ def test_the_pdf_with_its_charts_is_made_for_the_hard_states(state, chromium):
 @example(NOTHING_YET)
 @example(NO_PRIORITIES)
 @example(CONTROL_CHARACTERS)
+@example(NEWLINE_IN_NAME)
 @given(states())
 def test_every_pack_format_is_made_whatever_the_database_holds(state):
     # Drawing a chart takes Chromium seconds; the figures charted are built by the same code

@@ -3,12 +3,14 @@ leaves out."""
 
 from __future__ import annotations
 
+import json
 import re
 
 from hypothesis import settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
 from outcomes.store import PROJECT_ROOT
+from tests import scheduling
 from tests.states import examples
 
 
@@ -27,3 +29,17 @@ def test_make_test_fast_leaves_out_the_browser_and_the_real_data():
     assert '-m "not browser and not realdata"' in recipe
     assert "tests/browser" not in recipe and "tests/realdata" not in recipe
     assert "tests/unit" in recipe and "tests/pages" in recipe
+
+
+def test_the_files_are_handed_out_longest_first_by_figures_that_name_real_files():
+    makefile = (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
+    parallel = re.search(r"^PYTEST_PARALLEL = (.*)$", makefile, re.M).group(1)
+    # xdist's own reordering (most tests first) would undo tests/scheduling.py's order.
+    assert "--dist loadfile" in parallel and "--no-loadscope-reorder" in parallel
+    seconds = json.loads(scheduling.COMMITTED.read_text(encoding="utf-8"))
+    assert seconds, "tests/file_seconds.json is empty"
+    missing = [name for name in seconds if not (PROJECT_ROOT / name).is_file()]
+    assert not missing, f"figures for files that are gone (python -m tests.scheduling): {missing}"
+    # A file with no figure counts as short: a browser file's server alone is longer.
+    short = [n for n, s in seconds.items() if "/browser/" in n and s <= scheduling.UNKNOWN_SECONDS]
+    assert not short, short

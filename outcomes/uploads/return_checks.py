@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from loaders import periods
@@ -57,8 +58,9 @@ def prepare_return(cur, read: ReturnRows, file_name: str, sha: str, today: date)
     facts = indicators.to_dict("index")
     where = {"file": file_name, "sheet": read.sheet}
     col = read.columns
+    plain, fast = _plain_rows(read.rows, indicators, area_lookup, today)
     records, notes = [], []
-    for row in read.rows.to_dict("records"):
+    for row in read.rows[~fast].to_dict("records"):
 
         def flag(check: str, message: str, field: str, raw: str | None, row=row) -> None:
             """One problem on this row, in the column ``field`` came from."""
@@ -69,10 +71,10 @@ def prepare_return(cur, read: ReturnRows, file_name: str, sha: str, today: date)
         record = _check_row(row, facts, area_lookup, today, flag, notes)
         if record is not None:
             records.append(record)
-    frame = pd.DataFrame.from_records(
-        records,
-        columns=["indicator_code", "period", "area", "value", "note", "source_row", "period_start"],
-    )
+    frame = pd.DataFrame.from_records(records, columns=_RECORD)
+    if not plain.empty:  # back in the file's order, as the rows were read
+        frame = pd.concat([plain, frame], ignore_index=True) if records else plain
+        frame = frame.sort_values("source_row", kind="stable").reset_index(drop=True)
     frame = _drop_duplicates(frame, problems, where, col.get("indicator_code"))
     _warn(cur, frame, indicators, problems, where, col.get("value"))
     _areas_add_up(frame, indicators, set(area_lookup.values()), problems, where, col.get("value"))
@@ -106,6 +108,103 @@ def prepare_return(cur, read: ReturnRows, file_name: str, sha: str, today: date)
             if v or k == "rows read"
         },
     )
+
+
+_RECORD = ["indicator_code", "period", "area", "value", "note", "source_row", "period_start"]
+
+
+def _blank(column: pd.Series) -> np.ndarray:
+    """Where a column of raw cells is empty (None, NaN or only spaces)."""
+    text = column.where(column.map(type).isin([str]))
+    return (column.isna() | (text.notna() & (text.str.strip() == ""))).to_numpy()
+
+
+def _plain_rows(
+    rows: pd.DataFrame, indicators: pd.DataFrame, area_lookup: dict[str, str], today: date
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """The rows every check passes with nothing to say, worked out on whole columns: their
+    figures, and a mask of them. Every other row goes through :func:`_check_row` one at a time,
+    which says what is wrong with it; for these rows it would record the same figure.
+
+    A plain row: a known code of an indicator typed in (not derived), a period of its frequency
+    that has finished, no commentary or blockage, an area of the partnership (or blank) where
+    the indicator is reported by area, and a number in range (a percentage's fraction, a
+    marker or words take the careful way).
+    """
+    empty = pd.DataFrame(columns=_RECORD)
+    if rows.empty:
+        return empty, np.zeros(0, dtype=bool)
+    codes = rows["indicator_code"].where(rows["indicator_code"].map(type).isin([str]))
+    codes = codes.str.strip().str.upper()
+    facts = indicators.reindex(codes.to_numpy())
+    ok = facts["unit"].notna().to_numpy() & ~facts["derived"].fillna(True).to_numpy(dtype=bool)
+    ok &= _blank(rows["commentary"]) & _blank(rows["blockage_raw"])
+    # Each distinct (period, frequency) is read once; a return repeats a handful of each.
+    raw_period = rows["period_raw"]
+    frequency = pd.Series(facts["frequency"].to_numpy(), index=rows.index)
+    key = raw_period.map(lambda r: f"{type(r).__name__}\0{r}") + "\0" + frequency.fillna("")
+    codes_of, starts_of = {}, {}
+    for k, raw, freq in zip(*_firsts(key, raw_period, frequency), strict=True):
+        try:
+            found = _period(raw, freq) if isinstance(freq, str) else None
+        except periods.PeriodError:
+            found = None
+        if found is not None and found.end < today:
+            codes_of[k], starts_of[k] = found.code, found.start
+    period = key.map(codes_of)
+    ok &= period.notna().to_numpy()
+    # Areas: blank is the partnership; a name or code by the lookup, for indicators by area.
+    area_raw = rows["area"].where(rows["area"].map(type).isin([str]))
+    area = area_raw.str.strip().str.lower().map(area_lookup)
+    area = area.where(~pd.Series(_blank(rows["area"]), index=rows.index), "all")
+    ok &= (rows["area"].isna() | area_raw.notna()).to_numpy() & area.notna().to_numpy()
+    ok &= ((area == "all").to_numpy()) | facts["by_area"].fillna(False).to_numpy(dtype=bool)
+    value = _plain_numbers(rows["value_raw"])
+    unit = facts["unit"].to_numpy()
+    top = pd.Series(unit).map(PLAUSIBLE_MAX).to_numpy(dtype="float64")
+    ok &= ~np.isnan(value) & (np.abs(value) <= top)
+    percent, positive = unit == "percent", np.isin(unit, ("count", "rate_per_1000"))
+    ok &= ~(percent & ((value < 0) | (value > 100) | ((value > 0) & (value < 1))))
+    ok &= ~(positive & (value < 0))
+    if not ok.any():
+        return empty, ok
+    plain = pd.DataFrame(
+        {
+            "indicator_code": codes.to_numpy()[ok],
+            "period": period.to_numpy()[ok],
+            "area": area.to_numpy()[ok],
+            "value": value[ok] + 0.0,  # + 0.0 turns -0 into 0, as parse_value does
+            "note": None,
+            "source_row": rows["source_row"].to_numpy()[ok].astype("int64"),
+            "period_start": key[ok].map(starts_of).to_numpy(),
+        }
+    )
+    return plain, ok
+
+
+def _firsts(key: pd.Series, *columns: pd.Series) -> list[list]:
+    """Each distinct key, with the values beside its first appearance."""
+    first = ~key.duplicated().to_numpy()
+    return [key[first].tolist(), *(c[first].tolist() for c in columns)]
+
+
+def _plain_numbers(raw: pd.Series) -> np.ndarray:
+    """Each cell as the number parse_value would read, or NaN where it takes a closer look:
+    a real number (not a yes/no) or text that is a plain decimal number, finite."""
+    kinds = raw.map(type)
+    numeric = kinds.isin((int, float)).to_numpy()
+    out = np.full(len(raw), np.nan)
+    if numeric.any():
+        out[numeric] = raw[numeric].astype("float64").to_numpy()
+    text = raw.where(kinds.isin([str])).str.strip()
+    plain = text.str.fullmatch(_PLAIN_NUMBER).fillna(False).to_numpy(dtype=bool)
+    if plain.any():
+        out[plain] = text[plain].astype("float64").to_numpy()
+    out[~np.isfinite(out)] = np.nan
+    return out
+
+
+_PLAIN_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 
 
 def _check_row(
@@ -308,26 +407,34 @@ def _areas_add_up(
     counts = frame[frame["value"].notna()]
     counts = counts[counts["indicator_code"].map(indicators["unit"]) == "count"]
     parts = areas - {"all"}
-    for (code, period), group in counts.groupby(["indicator_code", "period"]):
-        total = group[group["area"] == "all"]
-        split = group[group["area"] != "all"]
-        if total.empty or split.empty:
-            continue
-        whole, summed = float(total["value"].iloc[0]), float(split["value"].sum())
-        complete = set(split["area"]) >= parts
-        if (complete and abs(summed - whole) > 0.5) or summed > whole + 0.5:
-            problems.append(
-                problem(
-                    "areas-do-not-add-up",
-                    f"{code} {period}: the areas' figures add up to {summed:,g}"
-                    f"{'' if complete else ' (not every area given)'}, but the partnership's "
-                    f"figure is {whole:,g}. Check both; if they are right, accept the warnings.",
-                    row=int(total["source_row"].iloc[0]),
-                    column=column,
-                    value=f"{whole:g}",
-                    **where,
-                )
+    keys = ["indicator_code", "period"]
+    is_total = (counts["area"] == "all").to_numpy()
+    totals = counts[is_total].drop_duplicates(keys).set_index(keys)[["value", "source_row"]]
+    split = counts[~is_total]
+    if totals.empty or split.empty:
+        return
+    sums = split.groupby(keys)["value"].sum().to_frame("summed")
+    known = split[split["area"].isin(parts)]
+    sums["given"] = known.groupby(keys)["area"].nunique().reindex(sums.index).fillna(0)
+    both = sums.join(totals, how="inner").sort_index()
+    whole, summed = both["value"].astype("float64"), both["summed"].astype("float64")
+    complete = both["given"] == len(parts)
+    wrong = (complete & ((summed - whole).abs() > 0.5)) | (summed > whole + 0.5)
+    for (code, period), row in both[wrong].iterrows():
+        whole_i, summed_i = float(row["value"]), float(row["summed"])
+        problems.append(
+            problem(
+                "areas-do-not-add-up",
+                f"{code} {period}: the areas' figures add up to {summed_i:,g}"
+                f"{'' if row['given'] == len(parts) else ' (not every area given)'}, but the "
+                f"partnership's figure is {whole_i:,g}. Check both; if they are right, accept "
+                "the warnings.",
+                row=int(row["source_row"]),
+                column=column,
+                value=f"{whole_i:g}",
+                **where,
             )
+        )
 
 
 def _drop_duplicates(

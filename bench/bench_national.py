@@ -191,9 +191,15 @@ def return_frames(doc: dict, shape: Shape):
         level = np.array([i["target"] for i in indicators], dtype="float64")[:, None, None]
         # Quarter on quarter within a few per cent, so no figure asks for a second look.
         walk = np.cumprod(1 + rng.normal(0, 0.01, (n_i, n_q, 1)), axis=1)
-        values = np.round(
-            np.clip(level * walk * rng.uniform(0.97, 1.03, (n_i, n_q, n_a)), 0, 95), 1
-        )
+        values = level * walk * rng.uniform(0.97, 1.03, (n_i, n_q, n_a))
+        units = np.array([i["unit"] for i in indicators])
+        values[units == "percent"] = np.clip(values[units == "percent"], 0, 95)
+        # A count's areas share out the partnership's figure, so they add up to it.
+        counts = units == "count"
+        shares = rng.dirichlet(np.full(n_a - 1, 4.0))
+        values[counts, :, 1:] = np.round(values[counts, :, :1] * shares, 0)
+        values[counts, :, 0] = values[counts, :, 1:].sum(axis=2)
+        values = np.round(values, 1)
         yield pd.DataFrame(
             {
                 "Indicator code": np.repeat([i["code"] for i in indicators], n_q * n_a),

@@ -80,8 +80,8 @@ def normalise(frame: pd.DataFrame, target: Target = OBSERVATIONS) -> pd.DataFram
         out[column] = pd.to_numeric(out[column], errors="raise").astype("float64")
     out["note"] = out["note"].astype(object).where(out["note"].notna(), None)
     parsed = {code: periods.parse_code(code) for code in out["period"].unique()}
-    out["period_start"] = [parsed[p].start for p in out["period"]]
-    out["period_end"] = [parsed[p].end for p in out["period"]]
+    out["period_start"] = out["period"].map({c: p.start for c, p in parsed.items()}).astype(object)
+    out["period_end"] = out["period"].map({c: p.end for c, p in parsed.items()}).astype(object)
     return out
 
 
@@ -91,6 +91,25 @@ def content_hash(frame: pd.DataFrame, target: Target = OBSERVATIONS) -> str:
         frame[target.columns].sort_values([target.key, "period", "area"]).to_json(orient="values")
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def stored_revisions(target: Target = OBSERVATIONS) -> str:
+    """SQL for every stored revision of the figures whose code lies between two ``?``
+    parameters (lowest and highest code wanted), each with ``committed_recency``: 1 for the
+    current revision (the latest of a committed upload), counting down the committed ones, and
+    NULL for a rolled-back upload's.
+
+    The range is a plain predicate on the table, so the engine reads only the row groups that
+    hold those codes (figures are stored in code order, a partnership's or a file's together),
+    never the whole table as a view of every current figure would.
+    """
+    return f"""
+        SELECT o.*, CASE WHEN u.state = 'committed' THEN row_number() OVER (
+                   PARTITION BY o.{target.key}, o.period, o.area, u.state = 'committed'
+                   ORDER BY o.revision DESC) END AS committed_recency
+        FROM {target.table} o JOIN upload u ON u.id = o.upload_id
+        WHERE o.{target.key} BETWEEN ? AND ?
+    """
 
 
 def classify(
@@ -104,18 +123,25 @@ def classify(
     incoming = normalise(frame, target)
     keys = [target.key, "period", "area"]
     olds = ", ".join(f"c.{c} AS old_{c}" for c in (*target.numeric, "note"))
+    codes = incoming[target.key]
     with registered(cur, "_incoming_keys", incoming[keys].drop_duplicates()):
         current = cur.execute(
             f"""
+            WITH stored AS ({stored_revisions(target)}),
+            latest AS (
+                SELECT {target.key}, period, area, max(revision) AS max_revision
+                FROM stored GROUP BY {target.key}, period, area
+            )
             SELECT k.{target.key}, k.period, k.area, {olds},
                    c.{target.key} IS NOT NULL AS has_current,
-                   (SELECT coalesce(max(o.revision), 0) FROM {target.table} o
-                     WHERE o.{target.key} = k.{target.key} AND o.period = k.period
-                       AND o.area = k.area) AS max_revision
+                   coalesce(m.max_revision, 0) AS max_revision
             FROM _incoming_keys k
-            LEFT JOIN {target.current_view} c
+            LEFT JOIN (SELECT * FROM stored WHERE committed_recency = 1) c
               ON c.{target.key} = k.{target.key} AND c.period = k.period AND c.area = k.area
-            """
+            LEFT JOIN latest m
+              ON m.{target.key} = k.{target.key} AND m.period = k.period AND m.area = k.area
+            """,
+            [codes.min(), codes.max()] if len(codes) else ["", ""],
         ).df()
     merged = incoming.merge(current, on=keys, how="left")
     same = merged["note"].fillna("") == merged["old_note"].fillna("")
@@ -163,10 +189,18 @@ class UploadWriter:
         self.upload_id: int | None = None
         self.counts = {"new": 0, "revised": 0, "unchanged": 0}
 
-    def add(self, frame: pd.DataFrame, target: Target = OBSERVATIONS) -> dict[str, int]:
+    def add(
+        self,
+        frame: pd.DataFrame,
+        target: Target = OBSERVATIONS,
+        classified: pd.DataFrame | None = None,
+    ) -> dict[str, int]:
+        """Record ``frame``'s new and revised figures; ``classified``: :func:`classify` of
+        it, when the caller has just worked it out in the same transaction."""
         if frame.empty:
             return {"new": 0, "revised": 0, "unchanged": 0}
-        classified = classify(self.cur, frame, target)
+        if classified is None:
+            classified = classify(self.cur, frame, target)
         tally = classified["change"].value_counts()
         counts = {k: int(tally.get(k, 0)) for k in self.counts}
         for k, v in counts.items():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -17,6 +18,7 @@ from loaders.returns import ReturnRows
 from loaders.values import PLAUSIBLE_MAX, parse_value
 from outcomes import wording
 from outcomes.meetings import COMMENTARY_MAX_CHARS
+from outcomes.observations import stored_revisions
 from outcomes.store import registered
 from outcomes.uploads.prepared import Prepared
 
@@ -113,10 +115,28 @@ def prepare_return(cur, read: ReturnRows, file_name: str, sha: str, today: date)
 _RECORD = ["indicator_code", "period", "area", "value", "note", "source_row", "period_start"]
 
 
-def _blank(column: pd.Series) -> np.ndarray:
-    """Where a column of raw cells is empty (None, NaN or only spaces)."""
-    text = column.where(column.map(type).isin([str]))
-    return (column.isna() | (text.notna() & (text.str.strip() == ""))).to_numpy()
+def _per_distinct(column: pd.Series, fn: Callable[[Any], Any], *also: np.ndarray) -> np.ndarray:
+    """``fn`` of each cell, worked out once for each distinct cell (of the same type, and the
+    same in the ``also`` columns of small integers): a return repeats a handful of codes,
+    periods and areas on thousands of rows."""
+    values = column.to_numpy(dtype=object)
+    if not len(values):
+        return np.empty(0, dtype=object)
+    kinds = pd.factorize(column.map(type).to_numpy(dtype=object))[0].astype(np.int64)
+    found = pd.factorize(values)[0].astype(np.int64) + 1
+    key = kinds * (found.max() + 1) + found
+    for extra in also:
+        key = key * (int(extra.max()) + 2) + extra + 1
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    results = np.empty(len(first), dtype=object)
+    results[:] = [fn(i) for i in first]
+    return results[inverse.reshape(-1)]
+
+
+def _blank_cell(cell: Any) -> bool:
+    if cell is None or (isinstance(cell, float) and cell != cell):
+        return True
+    return isinstance(cell, str) and not cell.strip()
 
 
 def _plain_rows(
@@ -134,31 +154,47 @@ def _plain_rows(
     empty = pd.DataFrame(columns=_RECORD)
     if rows.empty:
         return empty, np.zeros(0, dtype=bool)
-    codes = rows["indicator_code"].where(rows["indicator_code"].map(type).isin([str]))
-    codes = codes.str.strip().str.upper()
-    facts = indicators.reindex(codes.to_numpy())
+    raw_codes = rows["indicator_code"].to_numpy(dtype=object)
+    codes = _per_distinct(
+        rows["indicator_code"],
+        lambda i: raw_codes[i].strip().upper() if isinstance(raw_codes[i], str) else None,
+    )
+    facts = indicators.reindex(codes)
     ok = facts["unit"].notna().to_numpy() & ~facts["derived"].fillna(True).to_numpy(dtype=bool)
-    ok &= _blank(rows["commentary"]) & _blank(rows["blockage_raw"])
-    # Each distinct (period, frequency) is read once; a return repeats a handful of each.
-    raw_period = rows["period_raw"]
-    frequency = pd.Series(facts["frequency"].to_numpy(), index=rows.index)
-    key = raw_period.map(lambda r: f"{type(r).__name__}\0{r}") + "\0" + frequency.fillna("")
-    codes_of, starts_of = {}, {}
-    for k, raw, freq in zip(*_firsts(key, raw_period, frequency), strict=True):
+    for column in ("commentary", "blockage_raw"):
+        cells = rows[column].to_numpy(dtype=object)
+        ok &= _per_distinct(rows[column], lambda i, c=cells: _blank_cell(c[i])).astype(bool)
+    # Each distinct period of each frequency is read once.
+    raw_period = rows["period_raw"].to_numpy(dtype=object)
+    frequency = facts["frequency"].to_numpy(dtype=object)
+    kind = pd.factorize(frequency)[0].astype(np.int64)
+
+    starts: dict[str, date] = {}
+
+    def read_period(i: int) -> str | None:
         try:
-            found = _period(raw, freq) if isinstance(freq, str) else None
+            found = _period(raw_period[i], frequency[i]) if isinstance(frequency[i], str) else None
         except periods.PeriodError:
-            found = None
-        if found is not None and found.end < today:
-            codes_of[k], starts_of[k] = found.code, found.start
-    period = key.map(codes_of)
-    ok &= period.notna().to_numpy()
+            return None
+        if found is None or found.end >= today:
+            return None
+        starts[found.code] = found.start
+        return found.code
+
+    period = _per_distinct(rows["period_raw"], read_period, kind)
+    ok &= period != None  # noqa: E711 (element-wise)
     # Areas: blank is the partnership; a name or code by the lookup, for indicators by area.
-    area_raw = rows["area"].where(rows["area"].map(type).isin([str]))
-    area = area_raw.str.strip().str.lower().map(area_lookup)
-    area = area.where(~pd.Series(_blank(rows["area"]), index=rows.index), "all")
-    ok &= (rows["area"].isna() | area_raw.notna()).to_numpy() & area.notna().to_numpy()
-    ok &= ((area == "all").to_numpy()) | facts["by_area"].fillna(False).to_numpy(dtype=bool)
+    raw_area = rows["area"].to_numpy(dtype=object)
+
+    def read_area(i: int) -> str | None:
+        cell = raw_area[i]
+        if _blank_cell(cell):
+            return "all"
+        return area_lookup.get(cell.strip().lower()) if isinstance(cell, str) else None
+
+    area = _per_distinct(rows["area"], read_area)
+    ok &= area != None  # noqa: E711
+    ok &= (area == "all") | facts["by_area"].fillna(False).to_numpy(dtype=bool)
     value = _plain_numbers(rows["value_raw"])
     unit = facts["unit"].to_numpy()
     top = pd.Series(unit).map(PLAUSIBLE_MAX).to_numpy(dtype="float64")
@@ -168,43 +204,41 @@ def _plain_rows(
     ok &= ~(positive & (value < 0))
     if not ok.any():
         return empty, ok
+    chosen = pd.Series(period[ok], dtype=object)
     plain = pd.DataFrame(
         {
-            "indicator_code": codes.to_numpy()[ok],
-            "period": period.to_numpy()[ok],
-            "area": area.to_numpy()[ok],
+            "indicator_code": codes[ok],
+            "period": chosen.to_numpy(),
+            "area": area[ok],
             "value": value[ok] + 0.0,  # + 0.0 turns -0 into 0, as parse_value does
             "note": None,
             "source_row": rows["source_row"].to_numpy()[ok].astype("int64"),
-            "period_start": key[ok].map(starts_of).to_numpy(),
+            "period_start": chosen.map(starts).to_numpy(dtype=object),
         }
     )
     return plain, ok
 
 
-def _firsts(key: pd.Series, *columns: pd.Series) -> list[list]:
-    """Each distinct key, with the values beside its first appearance."""
-    first = ~key.duplicated().to_numpy()
-    return [key[first].tolist(), *(c[first].tolist() for c in columns)]
-
-
 def _plain_numbers(raw: pd.Series) -> np.ndarray:
     """Each cell as the number parse_value would read, or NaN where it takes a closer look:
     a real number (not a yes/no) or text that is a plain decimal number, finite."""
+    cells = raw.to_numpy(dtype=object)
     kinds = raw.map(type)
-    numeric = kinds.isin((int, float)).to_numpy()
+    numeric = kinds.isin([int, float]).to_numpy()
     out = np.full(len(raw), np.nan)
     if numeric.any():
-        out[numeric] = raw[numeric].astype("float64").to_numpy()
-    text = raw.where(kinds.isin([str])).str.strip()
-    plain = text.str.fullmatch(_PLAIN_NUMBER).fillna(False).to_numpy(dtype=bool)
-    if plain.any():
-        out[plain] = text[plain].astype("float64").to_numpy()
+        out[numeric] = cells[numeric].astype("float64")
+    text = np.flatnonzero(kinds.isin([str]).to_numpy())
+    if len(text):
+        stripped = [c.strip() for c in cells[text]]
+        plain = np.array([_PLAIN_RE.fullmatch(c) is not None for c in stripped], dtype=bool)
+        if plain.any():
+            out[text[plain]] = np.array(stripped, dtype=object)[plain].astype("float64")
     out[~np.isfinite(out)] = np.nan
     return out
 
 
-_PLAIN_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+_PLAIN_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def _check_row(
@@ -478,18 +512,29 @@ def _warn(
     with registered(
         cur, "_checking", keyed[["indicator_code", "period", "area", "previous_period"]]
     ):
+        # Only the stored figures of the return's own indicators are read (stored_revisions).
         before = cur.execute(
-            """
+            f"""
+            WITH current AS (
+                SELECT indicator_code, period, area, value
+                FROM ({stored_revisions()}) s WHERE committed_recency = 1
+            ),
+            shown AS (
+                SELECT s.indicator_code, s.period, min(m.meeting_date) AS shown_at
+                FROM meeting_status s JOIN meeting m ON m.id = s.meeting_id
+                GROUP BY s.indicator_code, s.period
+            )
             SELECT k.indicator_code, k.period, k.area, p.value AS previous_value,
                    c.value AS current_value, c.indicator_code IS NOT NULL AS has_current,
-                   (SELECT min(m.meeting_date) FROM meeting_status s JOIN meeting m ON m.id = s.meeting_id
-                     WHERE s.indicator_code = k.indicator_code AND s.period = k.period) AS shown_at
+                   w.shown_at
             FROM _checking k
-            LEFT JOIN observation_current_detail p
+            LEFT JOIN current p
               ON p.indicator_code = k.indicator_code AND p.period = k.previous_period AND p.area = k.area
-            LEFT JOIN observation_current_detail c
+            LEFT JOIN current c
               ON c.indicator_code = k.indicator_code AND c.period = k.period AND c.area = k.area
-            """
+            LEFT JOIN shown w ON w.indicator_code = k.indicator_code AND w.period = k.period
+            """,
+            [frame["indicator_code"].min(), frame["indicator_code"].max()],
         ).df()
     m = keyed.merge(before, on=["indicator_code", "period", "area"], how="left")
     # The previous period's figure from this same file wins over the stored one.

@@ -369,7 +369,9 @@ def corrections(cur: duckdb.DuckDBPyConnection, code: str | None = None) -> pd.D
 
 def priorities_of(cur: duckdb.DuckDBPyConnection, indicator_codes) -> set[str]:
     """The priorities the given indicators belong to (what a lead's right to load is about)."""
-    codes = sorted({str(c) for c in indicator_codes if c is not None and not pd.isna(c)})
+    # Each distinct code once: a return names a handful of indicators on thousands of rows.
+    distinct = pd.unique(pd.Series(list(indicator_codes), dtype=object).dropna())
+    codes = sorted({str(c) for c in distinct})
     if not codes:
         return set()
     return {

@@ -284,6 +284,8 @@ def build_national(path: Path, shape: Shape, workdir: Path) -> dict[str, Any]:
         if len(batch) == FILES_PER_LOAD:
             loads.append(_outcomes("load", *batch, "--db", str(path), "--accept-warnings"))
             batch = []
+            if len(loads) % 10 == 0:
+                print(f"    {figures:,} figures loaded", flush=True)
     if batch:
         loads.append(_outcomes("load", *batch, "--db", str(path), "--accept-warnings"))
     shutil.rmtree(folder, ignore_errors=True)

@@ -213,10 +213,7 @@ def _decode(data: bytes) -> str:
 
 
 def _csv_grid(text: str, delimiter: str, file: str) -> _Grid:
-    records, numbers = [], []
-    for line, record in files.csv_records(text, file, delimiter):
-        numbers.append(line)  # the line the record starts on
-        records.append(record)
+    records, numbers = files.csv_rows(text, file, delimiter)  # and the line each starts on
     # Short records are padded with blanks, as a spreadsheet reads them.
     width = max(map(len, records), default=0)
     padded = [r if len(r) == width else r + [""] * (width - len(r)) for r in records]

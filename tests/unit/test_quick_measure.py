@@ -1,5 +1,6 @@
-"""The quick measure of a sheet's bytes vouches only for the one usual spelling, and then
-measures what expat measures; any other spelling is left to expat."""
+"""The quick ways of reading: the quick measure of a sheet's bytes vouches only for the one
+usual spelling, and then measures what expat measures (any other spelling is left to expat);
+a CSV without quotes is read in one call, with the records and lines read one by one gives."""
 
 import io
 
@@ -69,3 +70,22 @@ def test_any_other_spelling_is_left_to_expat(body):
     facts = sheet_xml.SheetFacts("Return")
     assert not sheet_xml.quick_measure(sheet(body), facts)
     assert (facts.rows, facts.columns, facts.cells) == (0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a,b\n1,2\n\n3,4\r\n5\r6,7,8\n",  # no quotes: one record a line, blank lines too
+        'a,b\n"two\nlines",2\n3,4\n',  # a quoted cell over two lines
+        "a\tb\n1\t2\n",
+    ],
+)
+def test_csv_rows_are_the_records_and_lines_csv_records_gives(text):
+    from loaders import files
+
+    delimiter = "\t" if "\t" in text else ","
+    pairs = list(files.csv_records(text, "x.csv", delimiter))
+    assert files.csv_rows(text, "x.csv", delimiter) == (
+        [r for _, r in pairs],
+        [n for n, _ in pairs],
+    )

@@ -316,18 +316,21 @@ def corrections(cur: duckdb.DuckDBPyConnection, code: str | None = None) -> pd.D
     ``words``, the sentence every page, agenda and pack shows."""
     from outcomes.board import format_value  # the one way a figure is written
 
+    # One indicator's figures by a plain predicate the engine prunes the table by; a
+    # "? IS NULL OR" form would read every indicator's (issue 19: the indicator page at 10^7).
+    ones = ("d.indicator_code = ?", "o.indicator_code = ?") if code else ("TRUE", "TRUE")
     frame = cur.execute(
-        """
+        f"""
         WITH cur AS (
             SELECT d.indicator_code, d.period, d.value, d.revision, u.uploaded_by, u.uploaded_at
             FROM observation_current_detail d JOIN upload u ON u.id = d.upload_id
-            WHERE d.area = 'all' AND d.revision > 1 AND (? IS NULL OR d.indicator_code = ?)
+            WHERE d.area = 'all' AND d.revision > 1 AND {ones[0]}
         ),
         earlier AS (
             SELECT o.indicator_code, o.period, o.value
             FROM observation o JOIN upload u ON u.id = o.upload_id AND u.state = 'committed'
             JOIN cur c ON c.indicator_code = o.indicator_code AND c.period = o.period
-            WHERE o.area = 'all' AND o.revision < c.revision
+            WHERE o.area = 'all' AND o.revision < c.revision AND {ones[1]}
             QUALIFY row_number() OVER (PARTITION BY o.indicator_code, o.period
                                        ORDER BY o.revision DESC) = 1
         ),
@@ -348,7 +351,7 @@ def corrections(cur: duckdb.DuckDBPyConnection, code: str | None = None) -> pd.D
         WHERE e.indicator_code IS NOT NULL OR s.indicator_code IS NOT NULL
         ORDER BY c.indicator_code, c.period
         """,
-        [code, code],
+        [code, code] if code else [],
     ).df()
     frame["words"] = pd.Series(
         [

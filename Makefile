@@ -57,7 +57,7 @@ test: $(VENV)/.installed-dev $(CLEAN_VENV)/.installed browser-deps node-deps pos
 ## The edit-run loop: unit and page tests and the doctests; no browser, no real data.
 test-fast: $(VENV)/.installed-dev
 	@start=$$(date +%s); \
-	$(PY) -m pytest $(PYTEST_PARALLEL) -m "not browser and not realdata" \
+	$(PY) -m pytest $(PYTEST_PARALLEL) -m "not browser and not realdata and not bench" \
 		tests/unit tests/pages outcomes loaders ui; \
 	status=$$?; echo "make test-fast: $$(( $$(date +%s) - start )) s"; exit $$status
 

@@ -41,6 +41,7 @@ How a return is read:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -49,6 +50,7 @@ from os import PathLike
 from pathlib import Path
 from typing import IO
 
+import numpy as np
 import pandas as pd
 
 from loaders import files
@@ -101,13 +103,29 @@ class ReturnRows:
         return [p for p in self.problems if p.severity == "error"]
 
 
-@dataclass
 class _Grid:
-    """One sheet (or the CSV) as cleaned cells, with the row number each row has in the file."""
+    """One sheet (or the CSV) as cleaned cells, with the row number each row has in the file.
 
-    sheet: str | None
-    cells: list[list[object]]
-    numbers: list[int]
+    ``frame`` holds the cells column by column (positions as column labels), for reading a
+    plain table on whole columns (:func:`_plain_table`); ``cells``, row by row, is made from it
+    only when rows are read one at a time.
+    """
+
+    def __init__(self, sheet: str | None, frame: pd.DataFrame, numbers: list[int]):
+        self.sheet, self.frame, self.numbers = sheet, frame, numbers
+
+    @functools.cached_property
+    def cells(self) -> list[list[object]]:
+        return self.frame.to_numpy(dtype=object).tolist()
+
+    def head(self, rows: int) -> list[list[object]]:
+        return self.frame.iloc[:rows].to_numpy(dtype=object).tolist()
+
+    def row(self, index: int) -> list[object]:
+        return self.frame.iloc[index].tolist()
+
+    def empty(self) -> bool:
+        return not self.frame.notna().to_numpy().any()
 
 
 @dataclass
@@ -145,12 +163,42 @@ def _empty_rows() -> pd.DataFrame:
     return frame.astype({"source_row": "int64"})
 
 
+_KEPT = (int, float, bool, type(None), datetime, date, CellFault)
+
+
+def _clean_column(column: pd.Series) -> pd.Series:
+    """:func:`_clean` of every cell of a column, the usual kinds of cell on the whole column."""
+    values = column.astype(object)
+    kinds = values.map(type)
+    text = (kinds.isin([str])).to_numpy()
+    out = values.to_numpy(dtype=object, copy=True)
+    if text.any():
+        stripped = values[text].str.strip().to_numpy(dtype=object, copy=True)
+        stripped[stripped == ""] = None
+        out[text] = stripped
+    other = ~(text | kinds.isin(_KEPT).to_numpy())
+    if other.any():
+        out[other] = [_clean(c) for c in out[other]]
+    floats = (kinds.isin([float])).to_numpy()
+    if floats.any():
+        numbers = out[floats].astype("float64")
+        out[np.flatnonzero(floats)[np.isnan(numbers)]] = None
+    return pd.Series(out, index=column.index, dtype=object)
+
+
+def _grid(sheet: str | None, raw: pd.DataFrame, numbers: list[int]) -> _Grid:
+    """A grid of cleaned cells from a frame of raw ones (positions as its column labels)."""
+    frame = pd.DataFrame(
+        {j: _clean_column(raw[c]) for j, c in enumerate(raw.columns)}, index=raw.index
+    )
+    return _Grid(sheet, frame, numbers)
+
+
 def _excel_grids(data: bytes, file: str) -> list[_Grid]:
-    grids = []
-    for name, frame in files.read_workbook(data, file).items():
-        cells = [[_clean(c) for c in row] for row in frame.itertuples(index=False)]
-        grids.append(_Grid(str(name), cells, list(range(1, len(cells) + 1))))
-    return grids
+    return [
+        _grid(str(name), frame.reset_index(drop=True), list(range(1, len(frame) + 1)))
+        for name, frame in files.read_workbook(data, file).items()
+    ]
 
 
 def _decode(data: bytes) -> str:
@@ -165,17 +213,17 @@ def _decode(data: bytes) -> str:
 
 
 def _csv_grid(text: str, delimiter: str, file: str) -> _Grid:
-    cells, numbers = [], []
-    for line, record in files.csv_records(text, file, delimiter):
-        numbers.append(line)  # the line the record starts on
-        cells.append([_clean(c) for c in record])
-    return _Grid(None, cells, numbers)
+    records, numbers = files.csv_rows(text, file, delimiter)  # and the line each starts on
+    # Short records are padded with blanks, as a spreadsheet reads them.
+    width = max(map(len, records), default=0)
+    padded = [r if len(r) == width else r + [""] * (width - len(r)) for r in records]
+    return _grid(None, pd.DataFrame(padded, dtype=object), numbers)
 
 
 def _find_header(grid: _Grid, layout: Layout) -> tuple[_Header | None, _Header | None]:
     """(the first row naming every required column, the row naming the most known columns)."""
     best: _Header | None = None
-    for index, row in enumerate(grid.cells[: layout.header_search_rows]):
+    for index, row in enumerate(grid.head(layout.header_search_rows)):
         found: dict[str, tuple[int, str]] = {}
         for position, cell in enumerate(row):
             if isinstance(cell, str):
@@ -226,9 +274,60 @@ def _cell(row: Sequence[object], found: dict[str, tuple[int, str]], canonical: s
     return row[position] if position < len(row) else None
 
 
+def _plain_table(grid: _Grid, header: _Header) -> pd.DataFrame | None:
+    """The rows of figures read on whole columns, when the table is plain: every row under the
+    header is blank or a row of figures with its code, no Excel error among the columns read,
+    and no two blank rows in a row before the last row of figures. None otherwise (headings,
+    notes, a value without a code...): :func:`_read_rows` then reads it row by row and says
+    what it found. For a plain table both read the same records and nothing to say.
+    """
+    if "indicator_code" not in header.found:
+        return None
+    body = grid.frame.iloc[header.index + 1 :]
+    filled = body.notna().to_numpy().any(axis=1)
+    if not filled.any():
+        return None
+    at = np.flatnonzero(filled)
+    if (np.diff(at) > _GAP_ENDS_TABLE).any():  # a gap of two blank rows ends the table
+        return None
+    rows = body.iloc[at]
+    columns: dict[str, pd.Series] = {}
+    for canonical, (position, _) in header.found.items():
+        cells = rows[position]
+        kinds = cells.map(type)
+        if (kinds.isin([CellFault])).any():
+            return None
+        if canonical in _TEXT:
+            other = (cells.notna() & (~kinds.isin([str]))).to_numpy()
+            if other.any():
+                cells = cells.copy()
+                cells[other] = [_text(c) for c in cells[other]]
+        columns[_ROW_NAME.get(canonical, canonical)] = cells
+    code = columns["indicator_code"]
+    if code.isna().any():
+        return None
+    figures = np.zeros(len(rows), dtype=bool)
+    for canonical in _FIGURES:
+        name = _ROW_NAME.get(canonical, canonical)
+        if name in columns:
+            figures |= columns[name].notna().to_numpy()
+    if not figures.all() and not all(_looks_like_code(c) for c in code[~figures]):
+        return None
+    blank = np.full(len(rows), None, dtype=object)
+    out = pd.DataFrame(
+        {c: columns[c].to_numpy(dtype=object) if c in columns else blank for c in ROW_COLUMNS[:-1]},
+        dtype=object,
+    )
+    out["source_row"] = np.asarray(grid.numbers[header.index + 1 :], dtype="int64")[at]
+    return out
+
+
 def _read_rows(
     grid: _Grid, header: _Header, layout: Layout, file: str
-) -> tuple[list[dict], list[Problem], list[str]]:
+) -> tuple[list[dict] | pd.DataFrame, list[Problem], list[str]]:
+    plain = _plain_table(grid, header)
+    if plain is not None:
+        return plain, [], []
     found = header.found
     problems: list[Problem] = []
     records: list[dict] = []
@@ -376,7 +475,7 @@ def read_return(
     except UnicodeDecodeError:
         return failed("unreadable-file", wording="not-text")
 
-    if not any(any(c is not None for c in row) for grid in grids for row in grid.cells):
+    if all(grid.empty() for grid in grids):
         return failed("empty", wording="file")
 
     problems: list[Problem] = []
@@ -437,12 +536,14 @@ def read_return(
     problems.extend(_header_problems(grid, header, layout, shown))
     records, row_problems, notes = _read_rows(grid, header, layout, shown)
     problems.extend(row_problems)
-    if not records and not any(p.code == "blank-code" for p in row_problems):
+    if not len(records) and not any(p.code == "blank-code" for p in row_problems):
         problems.append(
             problem("empty", file=shown, sheet=grid.sheet, row=number, wording="header")
         )
     rows = _empty_rows()
-    if records:  # dtype=object: no inference, so 12 stays 12 and None stays None
+    if isinstance(records, pd.DataFrame):
+        rows = records
+    elif records:  # dtype=object: no inference, so 12 stays 12 and None stays None
         rows = pd.DataFrame(records, columns=list(ROW_COLUMNS), dtype=object)
         rows["source_row"] = rows["source_row"].astype("int64")
     columns = {c: text for c, (_, text) in header.found.items()}
@@ -453,7 +554,7 @@ def _header_problems(grid: _Grid, header: _Header, layout: Layout, shown: str) -
     """Columns of the header row that are not read: not the return's, or said twice."""
     number = grid.numbers[header.index]
     problems: list[Problem] = []
-    header_cells = grid.cells[header.index]
+    header_cells = grid.row(header.index)
     for position, cell in enumerate(header_cells):
         if cell is None:
             continue

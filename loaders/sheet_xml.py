@@ -250,6 +250,66 @@ def scan_sheet(
         settle()
 
 
+# The quick measure: the one spelling Excel and openpyxl write, matched on the bytes at C speed.
+# It vouches for a sheet only when every <c, <row and <dimension tag in the part is spelled
+# that way (so no other spelling is left for a reader to place a cell by), and nothing in the
+# part could change how a reader sees them; otherwise the sheet is measured by expat.
+_PREFIXED = re.compile(rb":(?:c|row|dimension|sheetData|worksheet)[\s/>]")
+_ANY_CELL = re.compile(rb"<c[\s/>]")
+_CELL = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,8})"(?: (?:s|t|cm|vm|ph)="[^"<&]*")*\s*/?>')
+_ANY_ROW = re.compile(rb"<row[\s/>]")
+_ROW = re.compile(
+    rb'<row r="([1-9][0-9]{0,8})"(?: spans="([1-9][0-9]{0,4}):([1-9][0-9]{0,4})")?'
+    rb"(?: (?:s|customFormat|ht|hidden|customHeight|outlineLevel|collapsed|thickTop|thickBot"
+    rb'|ph|x14ac:dyDescent)="[^"<&]*")*\s*/?>'
+)
+_ANY_DIMENSION = re.compile(rb"<dimension[\s/>]")
+_DIMENSION = re.compile(
+    rb'<dimension ref="([A-Z]{1,3})([1-9][0-9]{0,8})(?::([A-Z]{1,3})([1-9][0-9]{0,8}))?"\s*/>'
+)
+
+
+def quick_measure(part: bytes, facts: SheetFacts) -> bool:
+    """Measure a sheet part written in the usual spelling, filling ``facts``; False (and
+    ``facts`` untouched) when it cannot vouch for the part, which :func:`scan_sheet` then
+    measures element by element. The caller checks the limits on ``facts``.
+    """
+    # A DTD, comment or CDATA; a character reference; a processing instruction; a tag under a
+    # prefix; and a formula or an error cell (expat settles whether a formula has a result).
+    declaration = 1 if part.startswith(b"<?xml ") else 0
+    if (
+        b"<!" in part
+        or b"&#" in part
+        or part.count(b"<?") > declaration
+        or _PREFIXED.search(part)
+        or b"<f" in part
+        or b't="e"' in part
+    ):
+        return False
+    cells = _CELL.findall(part)
+    rows = _ROW.findall(part)
+    dimensions = _DIMENSION.findall(part)
+    if (
+        len(cells) != len(_ANY_CELL.findall(part))
+        or len(rows) != len(_ANY_ROW.findall(part))
+        or len(dimensions) != len(_ANY_DIMENSION.findall(part))
+    ):
+        return False
+    last_row = max(map(int, {r[0] for r in rows} | {c[1] for c in cells}), default=0)
+    widest = max(map(column_number_bytes, {c[0] for c in cells}), default=0)
+    spans = {int(n) for r in rows for n in r[1:] if n} if any(r[1] for r in rows) else set()
+    widest = max(widest, max(spans, default=0))
+    for letters, number, *end in dimensions:  # readers size their grid from it too
+        letters, number = (end[0], end[1]) if end[0] else (letters, number)
+        last_row, widest = max(last_row, int(number)), max(widest, column_number_bytes(letters))
+    facts.rows, facts.columns, facts.cells = last_row, widest, len(cells)
+    return True
+
+
+def column_number_bytes(letters: bytes) -> int:
+    return column_number(letters.decode("ascii"))
+
+
 def elements(data: bytes, wanted: str) -> list[dict[str, str]]:
     """The attributes (by local name) of every element named ``wanted`` in a small XML part,
     such as the workbook's list of sheets or its relationships. Raises SheetXmlError."""

@@ -69,8 +69,8 @@ def normalise(frame: pd.DataFrame, target: Target = OBSERVATIONS) -> pd.DataFram
         out[column] = pd.to_numeric(out[column], errors="raise").astype("float64")
     out["note"] = out["note"].astype(object).where(out["note"].notna(), None)
     parsed = {code: periods.parse_code(code) for code in out["period"].unique()}
-    out["period_start"] = [parsed[p].start for p in out["period"]]
-    out["period_end"] = [parsed[p].end for p in out["period"]]
+    out["period_start"] = out["period"].map({c: p.start for c, p in parsed.items()}).astype(object)
+    out["period_end"] = out["period"].map({c: p.end for c, p in parsed.items()}).astype(object)
     return out
 
 
@@ -80,6 +80,25 @@ def content_hash(frame: pd.DataFrame, target: Target = OBSERVATIONS) -> str:
         frame[target.columns].sort_values([target.key, "period", "area"]).to_json(orient="values")
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def stored_revisions(target: Target = OBSERVATIONS) -> str:
+    """SQL for every stored revision of the figures whose code lies between two ``?``
+    parameters (lowest and highest code wanted), each with ``committed_recency``: 1 for the
+    current revision (the latest of a committed upload), counting down the committed ones, and
+    NULL for a rolled-back upload's.
+
+    The range is a plain predicate on the table, so the engine reads only the row groups that
+    hold those codes (figures are stored in code order, a partnership's or a file's together),
+    never the whole table as a view of every current figure would.
+    """
+    return f"""
+        SELECT o.*, CASE WHEN u.state = 'committed' THEN row_number() OVER (
+                   PARTITION BY o.{target.key}, o.period, o.area, u.state = 'committed'
+                   ORDER BY o.revision DESC) END AS committed_recency
+        FROM {target.table} o JOIN upload u ON u.id = o.upload_id
+        WHERE o.{target.key} BETWEEN ? AND ?
+    """
 
 
 def classify(
@@ -93,18 +112,25 @@ def classify(
     incoming = normalise(frame, target)
     keys = [target.key, "period", "area"]
     olds = ", ".join(f"c.{c} AS old_{c}" for c in (*target.numeric, "note"))
+    codes = incoming[target.key]
     with registered(cur, "_incoming_keys", incoming[keys].drop_duplicates()):
         current = cur.execute(
             f"""
+            WITH stored AS ({stored_revisions(target)}),
+            latest AS (
+                SELECT {target.key}, period, area, max(revision) AS max_revision
+                FROM stored GROUP BY {target.key}, period, area
+            )
             SELECT k.{target.key}, k.period, k.area, {olds},
                    c.{target.key} IS NOT NULL AS has_current,
-                   (SELECT coalesce(max(o.revision), 0) FROM {target.table} o
-                     WHERE o.{target.key} = k.{target.key} AND o.period = k.period
-                       AND o.area = k.area) AS max_revision
+                   coalesce(m.max_revision, 0) AS max_revision
             FROM _incoming_keys k
-            LEFT JOIN {target.current_view} c
+            LEFT JOIN (SELECT * FROM stored WHERE committed_recency = 1) c
               ON c.{target.key} = k.{target.key} AND c.period = k.period AND c.area = k.area
-            """
+            LEFT JOIN latest m
+              ON m.{target.key} = k.{target.key} AND m.period = k.period AND m.area = k.area
+            """,
+            [codes.min(), codes.max()] if len(codes) else ["", ""],
         ).df()
     merged = incoming.merge(current, on=keys, how="left")
     same = merged["note"].fillna("") == merged["old_note"].fillna("")
@@ -152,10 +178,18 @@ class UploadWriter:
         self.upload_id: int | None = None
         self.counts = {"new": 0, "revised": 0, "unchanged": 0}
 
-    def add(self, frame: pd.DataFrame, target: Target = OBSERVATIONS) -> dict[str, int]:
+    def add(
+        self,
+        frame: pd.DataFrame,
+        target: Target = OBSERVATIONS,
+        classified: pd.DataFrame | None = None,
+    ) -> dict[str, int]:
+        """Record ``frame``'s new and revised figures; ``classified``: :func:`classify` of
+        it, when the caller has just worked it out in the same transaction."""
         if frame.empty:
             return {"new": 0, "revised": 0, "unchanged": 0}
-        classified = classify(self.cur, frame, target)
+        if classified is None:
+            classified = classify(self.cur, frame, target)
         tally = classified["change"].value_counts()
         counts = {k: int(tally.get(k, 0)) for k in self.counts}
         for k, v in counts.items():
@@ -271,18 +305,21 @@ def corrections(cur: duckdb.DuckDBPyConnection, code: str | None = None) -> pd.D
     ``words``, the sentence every page, agenda and pack shows."""
     from outcomes.board import format_value  # the one way a figure is written
 
+    # One indicator's figures by a plain predicate the engine prunes the table by; a
+    # "? IS NULL OR" form would read every indicator's (issue 19: the indicator page at 10^7).
+    ones = ("d.indicator_code = ?", "o.indicator_code = ?") if code else ("TRUE", "TRUE")
     frame = cur.execute(
-        """
+        f"""
         WITH cur AS (
             SELECT d.indicator_code, d.period, d.value, d.revision, u.uploaded_by, u.uploaded_at
             FROM observation_current_detail d JOIN upload u ON u.id = d.upload_id
-            WHERE d.area = 'all' AND d.revision > 1 AND (? IS NULL OR d.indicator_code = ?)
+            WHERE d.area = 'all' AND d.revision > 1 AND {ones[0]}
         ),
         earlier AS (
             SELECT o.indicator_code, o.period, o.value
             FROM observation o JOIN upload u ON u.id = o.upload_id AND u.state = 'committed'
             JOIN cur c ON c.indicator_code = o.indicator_code AND c.period = o.period
-            WHERE o.area = 'all' AND o.revision < c.revision
+            WHERE o.area = 'all' AND o.revision < c.revision AND {ones[1]}
             QUALIFY row_number() OVER (PARTITION BY o.indicator_code, o.period
                                        ORDER BY o.revision DESC) = 1
         ),
@@ -303,7 +340,7 @@ def corrections(cur: duckdb.DuckDBPyConnection, code: str | None = None) -> pd.D
         WHERE e.indicator_code IS NOT NULL OR s.indicator_code IS NOT NULL
         ORDER BY c.indicator_code, c.period
         """,
-        [code, code],
+        [code, code] if code else [],
     ).df()
     frame["words"] = pd.Series(
         [
@@ -324,7 +361,9 @@ def corrections(cur: duckdb.DuckDBPyConnection, code: str | None = None) -> pd.D
 
 def priorities_of(cur: duckdb.DuckDBPyConnection, indicator_codes) -> set[str]:
     """The priorities the given indicators belong to (what a lead's right to load is about)."""
-    codes = sorted({str(c) for c in indicator_codes if c is not None and not pd.isna(c)})
+    # Each distinct code once: a return names a handful of indicators on thousands of rows.
+    distinct = pd.unique(pd.Series(list(indicator_codes), dtype=object).dropna())
+    codes = sorted({str(c) for c in distinct})
     if not codes:
         return set()
     return {

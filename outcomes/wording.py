@@ -67,6 +67,18 @@ def period_tick(code: Any) -> str:
     return words.replace("Year to", "Yr to")
 
 
+def period_ticks(codes: Any) -> list[str]:
+    """:func:`period_tick` of each code in a column, each distinct period worded once (an
+    areas chart repeats every period once per area).
+
+    >>> period_ticks(["2022/23 Q3", "2022/23 Q3", "2025-03"])
+    ['Q3 22/23', 'Q3 22/23', 'Mar 2025']
+    """
+    codes = list(codes)
+    said = {code: period_tick(code) for code in dict.fromkeys(codes)}
+    return [said[code] for code in codes]
+
+
 def period_aside(code: Any, missing: str = "no figures yet") -> str:
     """A period to go inside brackets after a figure: no brackets of its own.
 

@@ -82,7 +82,7 @@ if bool(ind["by_area"]):
     by_area = board.area_history(cursor(), code)
     if not by_area.empty:
         st.header("By area", divider="gray")
-        by_area["label"] = [wording.period_tick(p) for p in by_area["period"]]
+        by_area["label"] = wording.period_ticks(by_area["period"])
         st.plotly_chart(charts.areas(by_area, ind), key="areas", config={"displayModeBar": False})
 
 st.header("Full history", divider="gray")

@@ -27,8 +27,8 @@ def check_permitted(cur: duckdb.DuckDBPyConnection, prepared: Prepared, by: Pers
     if prepared.series is not None and not prepared.series.empty:
         require(by, "public_data.load")
     codes = [
-        *prepared.observations.get("indicator_code", []),
-        *prepared.commentary.get("indicator_code", []),
+        *pd.unique(prepared.observations.get("indicator_code", pd.Series(dtype=object))),
+        *pd.unique(prepared.commentary.get("indicator_code", pd.Series(dtype=object))),
     ]
     require(by, "returns.load", priorities=priorities_of(cur, codes), titles=priority_titles(cur))
 

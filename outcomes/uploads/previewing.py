@@ -71,9 +71,9 @@ def write(
                 "INSERT INTO series (code, name, source, unit) SELECT code, name, source, unit FROM _series_meta m "
                 "WHERE NOT EXISTS (SELECT 1 FROM series s WHERE s.code = m.code)"
             )
-        part = classify(cur, prepared.series, SERIES).rename(columns={"series_code": "what"})
-        classified.append(part)
-        writer.add(prepared.series, SERIES)
+        part = classify(cur, prepared.series, SERIES)
+        classified.append(part.rename(columns={"series_code": "what"}))
+        writer.add(prepared.series, SERIES, classified=part)
         tell(0.6, "Recomputing indicators defined from the series")
         derived = derived_figures(cur)
         if not derived.empty:
@@ -82,14 +82,13 @@ def write(
             classified.append(part[changed].rename(columns={"indicator_code": "what"}))
             # Only what the new series changed counts towards this upload (a left merge keeps
             # the rows in order, so the mask lines up with ``derived``).
-            writer.add(derived[changed], OBSERVATIONS)
+            writer.add(derived[changed], OBSERVATIONS, classified=part[changed])
     if not prepared.observations.empty:
         tell(0.5, "Recording the figures")
         figures = prepared.observations[["indicator_code", "period", "area", "value", "note"]]
-        classified.append(
-            classify(cur, figures, OBSERVATIONS).rename(columns={"indicator_code": "what"})
-        )
-        writer.add(figures, OBSERVATIONS)
+        part = classify(cur, figures, OBSERVATIONS)
+        classified.append(part.rename(columns={"indicator_code": "what"}))
+        writer.add(figures, OBSERVATIONS, classified=part)
     notes = _new_commentary(cur, prepared.commentary)
     if not notes.empty:
         # Commentary belongs to an upload too, so undoing the upload withdraws it.

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from loaders import periods
@@ -16,6 +18,7 @@ from loaders.returns import ReturnRows
 from loaders.values import PLAUSIBLE_MAX, parse_value
 from outcomes import wording
 from outcomes.meetings import COMMENTARY_MAX_CHARS
+from outcomes.observations import stored_revisions
 from outcomes.store import registered
 from outcomes.uploads.prepared import Prepared
 
@@ -57,8 +60,9 @@ def prepare_return(cur, read: ReturnRows, file_name: str, sha: str, today: date)
     facts = indicators.to_dict("index")
     where = {"file": file_name, "sheet": read.sheet}
     col = read.columns
+    plain, fast = _plain_rows(read.rows, indicators, area_lookup, today)
     records, notes = [], []
-    for row in read.rows.to_dict("records"):
+    for row in read.rows[~fast].to_dict("records"):
 
         def flag(check: str, field: str, raw: str | None, row=row, **facts: Any) -> None:
             """One problem on this row, in the column ``field`` came from, worded from ``facts``."""
@@ -69,10 +73,10 @@ def prepare_return(cur, read: ReturnRows, file_name: str, sha: str, today: date)
         record = _check_row(row, facts, area_lookup, today, flag, notes)
         if record is not None:
             records.append(record)
-    frame = pd.DataFrame.from_records(
-        records,
-        columns=["indicator_code", "period", "area", "value", "note", "source_row", "period_start"],
-    )
+    frame = pd.DataFrame.from_records(records, columns=_RECORD)
+    if not plain.empty:  # back in the file's order, as the rows were read
+        frame = pd.concat([plain, frame], ignore_index=True) if records else plain
+        frame = frame.sort_values("source_row", kind="stable").reset_index(drop=True)
     frame = _drop_duplicates(frame, problems, where, col.get("indicator_code"))
     _warn(cur, frame, indicators, problems, where, col.get("value"))
     _areas_add_up(frame, indicators, set(area_lookup.values()), problems, where, col.get("value"))
@@ -98,6 +102,135 @@ def prepare_return(cur, read: ReturnRows, file_name: str, sha: str, today: date)
             if v or k == "rows read"
         },
     )
+
+
+_RECORD = ["indicator_code", "period", "area", "value", "note", "source_row", "period_start"]
+
+
+def _per_distinct(column: pd.Series, fn: Callable[[Any], Any], *also: np.ndarray) -> np.ndarray:
+    """``fn`` of each cell, worked out once for each distinct cell (of the same type, and the
+    same in the ``also`` columns of small integers): a return repeats a handful of codes,
+    periods and areas on thousands of rows."""
+    values = column.to_numpy(dtype=object)
+    if not len(values):
+        return np.empty(0, dtype=object)
+    kinds = pd.factorize(column.map(type).to_numpy(dtype=object))[0].astype(np.int64)
+    found = pd.factorize(values)[0].astype(np.int64) + 1
+    key = kinds * (found.max() + 1) + found
+    for extra in also:
+        key = key * (int(extra.max()) + 2) + extra + 1
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    results = np.empty(len(first), dtype=object)
+    results[:] = [fn(i) for i in first]
+    return results[inverse.reshape(-1)]
+
+
+def _blank_cell(cell: Any) -> bool:
+    if cell is None or (isinstance(cell, float) and cell != cell):
+        return True
+    return isinstance(cell, str) and not cell.strip()
+
+
+def _plain_rows(
+    rows: pd.DataFrame, indicators: pd.DataFrame, area_lookup: dict[str, str], today: date
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """The rows every check passes with nothing to say, worked out on whole columns: their
+    figures, and a mask of them. Every other row goes through :func:`_check_row` one at a time,
+    which says what is wrong with it; for these rows it would record the same figure.
+
+    A plain row: a known code of an indicator typed in (not derived), a period of its frequency
+    that has finished, no commentary or blockage, an area of the partnership (or blank) where
+    the indicator is reported by area, and a number in range (a percentage's fraction, a
+    marker or words take the careful way).
+    """
+    empty = pd.DataFrame(columns=_RECORD)
+    if rows.empty:
+        return empty, np.zeros(0, dtype=bool)
+    raw_codes = rows["indicator_code"].to_numpy(dtype=object)
+    codes = _per_distinct(
+        rows["indicator_code"],
+        lambda i: raw_codes[i].strip().upper() if isinstance(raw_codes[i], str) else None,
+    )
+    facts = indicators.reindex(codes)
+    ok = facts["unit"].notna().to_numpy() & ~facts["derived"].fillna(True).to_numpy(dtype=bool)
+    for column in ("commentary", "blockage_raw"):
+        cells = rows[column].to_numpy(dtype=object)
+        ok &= _per_distinct(rows[column], lambda i, c=cells: _blank_cell(c[i])).astype(bool)
+    # Each distinct period of each frequency is read once.
+    raw_period = rows["period_raw"].to_numpy(dtype=object)
+    frequency = facts["frequency"].to_numpy(dtype=object)
+    kind = pd.factorize(frequency)[0].astype(np.int64)
+
+    starts: dict[str, date] = {}
+
+    def read_period(i: int) -> str | None:
+        try:
+            found = _period(raw_period[i], frequency[i]) if isinstance(frequency[i], str) else None
+        except periods.PeriodError:
+            return None
+        if found is None or found.end >= today:
+            return None
+        starts[found.code] = found.start
+        return found.code
+
+    period = _per_distinct(rows["period_raw"], read_period, kind)
+    ok &= period != None  # noqa: E711 (element-wise)
+    # Areas: blank is the partnership; a name or code by the lookup, for indicators by area.
+    raw_area = rows["area"].to_numpy(dtype=object)
+
+    def read_area(i: int) -> str | None:
+        cell = raw_area[i]
+        if _blank_cell(cell):
+            return "all"
+        return area_lookup.get(cell.strip().lower()) if isinstance(cell, str) else None
+
+    area = _per_distinct(rows["area"], read_area)
+    ok &= area != None  # noqa: E711
+    ok &= (area == "all") | facts["by_area"].fillna(False).to_numpy(dtype=bool)
+    value = _plain_numbers(rows["value_raw"])
+    unit = facts["unit"].to_numpy()
+    top = pd.Series(unit).map(PLAUSIBLE_MAX).to_numpy(dtype="float64")
+    ok &= ~np.isnan(value) & (np.abs(value) <= top)
+    percent, positive = unit == "percent", np.isin(unit, ("count", "rate_per_1000"))
+    ok &= ~(percent & ((value < 0) | (value > 100) | ((value > 0) & (value < 1))))
+    ok &= ~(positive & (value < 0))
+    if not ok.any():
+        return empty, ok
+    chosen = pd.Series(period[ok], dtype=object)
+    plain = pd.DataFrame(
+        {
+            "indicator_code": codes[ok],
+            "period": chosen.to_numpy(),
+            "area": area[ok],
+            "value": value[ok] + 0.0,  # + 0.0 turns -0 into 0, as parse_value does
+            "note": None,
+            "source_row": rows["source_row"].to_numpy()[ok].astype("int64"),
+            "period_start": chosen.map(starts).to_numpy(dtype=object),
+        }
+    )
+    return plain, ok
+
+
+def _plain_numbers(raw: pd.Series) -> np.ndarray:
+    """Each cell as the number parse_value would read, or NaN where it takes a closer look:
+    a real number (not a yes/no) or text that is a plain decimal number, finite."""
+    cells = raw.to_numpy(dtype=object)
+    kinds = raw.map(type)
+    numeric = kinds.isin([int, float]).to_numpy()
+    out = np.full(len(raw), np.nan)
+    if numeric.any():
+        out[numeric] = cells[numeric].astype("float64")
+    text = np.flatnonzero(kinds.isin([str]).to_numpy())
+    if len(text):
+        stripped = [c.strip() for c in cells[text]]
+        plain = np.array([_PLAIN_RE.fullmatch(c) is not None for c in stripped], dtype=bool)
+        if plain.any():
+            out[text[plain]] = np.array(stripped, dtype=object)[plain].astype("float64")
+    out[~np.isfinite(out)] = np.nan
+    return out
+
+
+_PLAIN_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def _check_row(
@@ -293,28 +426,35 @@ def _areas_add_up(
     counts = frame[frame["value"].notna()]
     counts = counts[counts["indicator_code"].map(indicators["unit"]) == "count"]
     parts = areas - {"all"}
-    for (code, period), group in counts.groupby(["indicator_code", "period"]):
-        total = group[group["area"] == "all"]
-        split = group[group["area"] != "all"]
-        if total.empty or split.empty:
-            continue
-        whole, summed = float(total["value"].iloc[0]), float(split["value"].sum())
-        complete = set(split["area"]) >= parts
-        if (complete and abs(summed - whole) > 0.5) or summed > whole + 0.5:
-            problems.append(
-                problem(
-                    "areas-do-not-add-up",
-                    indicator=code,
-                    period=period,
-                    summed=f"{summed:,g}",
-                    partly="" if complete else " (not every area given)",
-                    whole=f"{whole:,g}",
-                    row=int(total["source_row"].iloc[0]),
-                    column=column,
-                    value=f"{whole:g}",
-                    **where,
-                )
+    keys = ["indicator_code", "period"]
+    is_total = (counts["area"] == "all").to_numpy()
+    totals = counts[is_total].drop_duplicates(keys).set_index(keys)[["value", "source_row"]]
+    split = counts[~is_total]
+    if totals.empty or split.empty:
+        return
+    sums = split.groupby(keys)["value"].sum().to_frame("summed")
+    known = split[split["area"].isin(parts)]
+    sums["given"] = known.groupby(keys)["area"].nunique().reindex(sums.index).fillna(0)
+    both = sums.join(totals, how="inner").sort_index()
+    whole, summed = both["value"].astype("float64"), both["summed"].astype("float64")
+    complete = both["given"] == len(parts)
+    wrong = (complete & ((summed - whole).abs() > 0.5)) | (summed > whole + 0.5)
+    for (code, period), row in both[wrong].iterrows():
+        whole_i, summed_i = float(row["value"]), float(row["summed"])
+        problems.append(
+            problem(
+                "areas-do-not-add-up",
+                indicator=code,
+                period=period,
+                summed=f"{summed_i:,g}",
+                partly="" if row["given"] == len(parts) else " (not every area given)",
+                whole=f"{whole_i:,g}",
+                row=int(row["source_row"]),
+                column=column,
+                value=f"{whole_i:g}",
+                **where,
             )
+        )
 
 
 def _drop_duplicates(
@@ -361,18 +501,29 @@ def _warn(
     with registered(
         cur, "_checking", keyed[["indicator_code", "period", "area", "previous_period"]]
     ):
+        # Only the stored figures of the return's own indicators are read (stored_revisions).
         before = cur.execute(
-            """
+            f"""
+            WITH current AS (
+                SELECT indicator_code, period, area, value
+                FROM ({stored_revisions()}) s WHERE committed_recency = 1
+            ),
+            shown AS (
+                SELECT s.indicator_code, s.period, min(m.meeting_date) AS shown_at
+                FROM meeting_status s JOIN meeting m ON m.id = s.meeting_id
+                GROUP BY s.indicator_code, s.period
+            )
             SELECT k.indicator_code, k.period, k.area, p.value AS previous_value,
                    c.value AS current_value, c.indicator_code IS NOT NULL AS has_current,
-                   (SELECT min(m.meeting_date) FROM meeting_status s JOIN meeting m ON m.id = s.meeting_id
-                     WHERE s.indicator_code = k.indicator_code AND s.period = k.period) AS shown_at
+                   w.shown_at
             FROM _checking k
-            LEFT JOIN observation_current_detail p
+            LEFT JOIN current p
               ON p.indicator_code = k.indicator_code AND p.period = k.previous_period AND p.area = k.area
-            LEFT JOIN observation_current_detail c
+            LEFT JOIN current c
               ON c.indicator_code = k.indicator_code AND c.period = k.period AND c.area = k.area
-            """
+            LEFT JOIN shown w ON w.indicator_code = k.indicator_code AND w.period = k.period
+            """,
+            [frame["indicator_code"].min(), frame["indicator_code"].max()],
         ).df()
     m = keyed.merge(before, on=["indicator_code", "period", "area"], how="left")
     # The previous period's figure from this same file wins over the stored one.

@@ -85,18 +85,18 @@ def content_hash(frame: pd.DataFrame, target: Target = OBSERVATIONS) -> str:
 def stored_revisions(target: Target = OBSERVATIONS) -> str:
     """SQL for every stored revision of the figures whose code lies between two ``?``
     parameters (lowest and highest code wanted), each with ``committed_recency``: 1 for the
-    current revision (the latest of a committed upload), counting down the committed ones, and
-    NULL for a rolled-back upload's.
+    current revision (the latest of an upload in force: committed, and approved where approval
+    applies), counting down those, and NULL for a rolled-back, waiting or returned upload's.
 
     The range is a plain predicate on the table, so the engine reads only the row groups that
     hold those codes (figures are stored in code order, a partnership's or a file's together),
     never the whole table as a view of every current figure would.
     """
     return f"""
-        SELECT o.*, CASE WHEN u.state = 'committed' THEN row_number() OVER (
-                   PARTITION BY o.{target.key}, o.period, o.area, u.state = 'committed'
+        SELECT o.*, CASE WHEN f.id IS NOT NULL THEN row_number() OVER (
+                   PARTITION BY o.{target.key}, o.period, o.area, f.id IS NOT NULL
                    ORDER BY o.revision DESC) END AS committed_recency
-        FROM {target.table} o JOIN upload u ON u.id = o.upload_id
+        FROM {target.table} o LEFT JOIN upload_in_force f ON f.id = o.upload_id
         WHERE o.{target.key} BETWEEN ? AND ?
     """
 

@@ -77,6 +77,8 @@ def prepare_return(cur, read: ReturnRows, file_name: str, sha: str, today: date)
     if not plain.empty:  # back in the file's order, as the rows were read
         frame = pd.concat([plain, frame], ignore_index=True) if records else plain
         frame = frame.sort_values("source_row", kind="stable").reset_index(drop=True)
+        # A figure left out ('n/a') is NaN whichever way its row was read.
+        frame["value"] = frame["value"].astype("float64")
     frame = _drop_duplicates(frame, problems, where, col.get("indicator_code"))
     _warn(cur, frame, indicators, problems, where, col.get("value"))
     _areas_add_up(frame, indicators, set(area_lookup.values()), problems, where, col.get("value"))

@@ -23,10 +23,10 @@ def test_hypothesis_keeps_failing_examples_in_a_git_ignored_folder_between_runs(
     assert ".hypothesis/" in ignored, "the example database must not be committed"
 
 
-def test_make_test_fast_leaves_out_the_browser_and_the_real_data():
+def test_make_test_fast_leaves_out_the_browser_the_real_data_and_the_benchmarks():
     makefile = (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
     recipe = re.search(r"^test-fast:.*?(?=^\S)", makefile, re.M | re.S).group(0)
-    assert '-m "not browser and not realdata"' in recipe
+    assert '-m "not browser and not realdata and not bench"' in recipe
     assert "tests/browser" not in recipe and "tests/realdata" not in recipe
     assert "tests/unit" in recipe and "tests/pages" in recipe
 

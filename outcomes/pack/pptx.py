@@ -197,6 +197,9 @@ def _title(snap: Snapshot, deck: Deck) -> None:
         (snap.kind, 28),
         (w.text_of(snap.heading), 28),
         (w.text_of(snap.explanation), 16),
+        # When the figures were approved (issue 20), where approval applies: the cover says it,
+        # as the PDF's and the workbook's do.
+        *([(w.shorten(w.text_of(snap.approvals), 400), 14)] if snap.approvals else []),
     ]
     sub_h = sum(text_height(t, width / Inches(1), pt) for t, pt in sub_lines)
     top = max(0.4, (7.5 - title_h - 0.3 - sub_h) / 2)

@@ -187,6 +187,7 @@ def test_approval_hides_a_return_from_the_board_until_approved(cur, due_store, l
     assert approval.waiting(cur).empty
     assert analyst.name in snapshot(cur).approvals
     assert public_snapshot(cur).approvals == ""  # the public never reads who approved
+    assert snapshot(cur).approvals in _slide_cover(snapshot(cur))  # the slides say it too
     trail = cur.execute(
         "SELECT who_email, change FROM audit_log WHERE entity = 'return' ORDER BY id"
     ).fetchall()
@@ -308,3 +309,12 @@ def test_a_lead_loading_at_the_command_line_is_told_the_return_waits(tmp_path, c
     assert loaded.returncode == 0, loaded.stderr
     result = json.loads(loaded.stdout)["files"][0]["result"]
     assert "waits for approval by an analyst" in result["waits_for_approval"]
+
+
+def _slide_cover(snap) -> str:
+    """The PowerPoint pack's cover slide as text (the cover draws no chart)."""
+    from outcomes.pack import pptx
+
+    deck = pptx.Deck()
+    pptx._title(snap, deck)
+    return " ".join(shape.text_frame.text for shape in deck.prs.slides[0].shapes)

@@ -40,9 +40,7 @@ import math
 import os
 import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -55,6 +53,7 @@ if str(ROOT) not in sys.path:
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from bench import common  # noqa: E402
 from bench.large_framework import PARTNERS, POLARITIES, TIERS, UNITS  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "national.json"
@@ -466,12 +465,7 @@ def _run_worker(db: Path, runs: int) -> dict[str, Any]:
         "--runs",
         str(runs),
     ]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=1800)
-    lines = [x for x in done.stdout.splitlines() if x.startswith(RESULT_MARKER)]
-    if done.returncode != 0 or not lines:
-        sys.stderr.write(done.stdout[-4000:] + done.stderr[-8000:])
-        raise RuntimeError(f"the page worker for {db.name} failed (exit {done.returncode})")
-    return json.loads(lines[-1][len(RESULT_MARKER) :])
+    return common.run_worker(command, RESULT_MARKER, f"page worker for {db.name}", ROOT)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -589,21 +583,13 @@ def main(argv: list[str] | None = None) -> int:
         print(RESULT_MARKER + json.dumps(worker(args.worker, args.runs)), flush=True)
         return 0
     started = time.perf_counter()
-    workdir = Path(args.keep or tempfile.mkdtemp(prefix="bench-national-")).resolve()
-    workdir.mkdir(parents=True, exist_ok=True)
-    try:
+    with common.work_folder(args.keep, "bench-national-") as workdir:
         results = run(args.scale, max(1, args.runs), workdir, reuse=bool(args.keep))
-    finally:
-        if not args.keep:
-            shutil.rmtree(workdir, ignore_errors=True)
     results["wall_clock_s"] = time.perf_counter() - started
     print()
     print(report(results))
     print(f"\nWhole benchmark: {results['wall_clock_s']:.0f} s on the clock.")
-    out = Path(args.json)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=2, default=str))
-    print(f"Results written to {out}")
+    common.write_results(results, Path(args.json))
     return 0
 
 

@@ -332,6 +332,17 @@ def _cpu_of(fn) -> tuple[float, Any]:
     return _cpu() - started, result
 
 
+def _against(rows: int, name: str, baseline: float, load: dict[str, Any]) -> dict[str, Any]:
+    """``outcomes load``'s CPU seconds beside a baseline's (``name``), and how many times it took."""
+    return {
+        "rows": rows,
+        name: baseline,
+        "load_s": load["cpu_s"],
+        "load_clock_s": load["s"],
+        "ratio": load["cpu_s"] / baseline,
+    }
+
+
 def return_against_parse(db: Path, shape: Shape, workdir: Path) -> dict[str, Any]:
     """The 200,000-row return (fewer on a small database) through ``outcomes load``, against
     python-calamine parsing the same file, in CPU seconds (the load's with its reader's)."""
@@ -349,14 +360,7 @@ def return_against_parse(db: Path, shape: Shape, workdir: Path) -> dict[str, Any
     parse, _ = _cpu_of(lambda: pd.read_excel(path, header=None, engine="calamine", dtype=object))
     load = _outcomes("load", str(path), "--db", str(db), "--accept-warnings", "--format", "return")
     result = load["answer"]["files"][0]["result"]
-    return {
-        "rows": rows,
-        "parse_s": parse,
-        "load_s": load["cpu_s"],
-        "load_clock_s": load["s"],
-        "ratio": load["cpu_s"] / parse,
-        "new": result["new"],
-    }
+    return {**_against(rows, "parse_s", parse, load), "new": result["new"]}
 
 
 def police_against_count(db: Path) -> dict[str, Any] | None:
@@ -372,13 +376,7 @@ def police_against_count(db: Path) -> dict[str, Any] | None:
             ]
         )
     load = _outcomes("load", str(POLICE_MONTH), "--db", str(db), "--format", "police-uk")
-    return {
-        "rows": rows,
-        "count_s": count,
-        "load_s": load["cpu_s"],
-        "load_clock_s": load["s"],
-        "ratio": load["cpu_s"] / count,
-    }
+    return _against(rows, "count_s", count, load)
 
 
 # ---------------------------------------------------------------------------------------------

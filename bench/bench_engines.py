@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import os
 import platform
 import shutil
@@ -47,6 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench import common  # noqa: E402
 from outcomes.people import Person  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "engines.json"
@@ -130,11 +130,10 @@ def _work(store, workbook: Path, runs: int) -> dict[str, float]:
 
 
 def _large(folder: Path, keep: bool) -> Path:
-    from bench.bench_returns import _reusable_large
     from bench.large_framework import build_large
 
     pristine = folder / "large.duckdb"
-    if not (keep and _reusable_large(pristine)):
+    if not (keep and common.reusable_large(pristine)):
         print("Building the large database (744,000 figures) ...", flush=True)
         build_large(pristine)
     return pristine
@@ -218,9 +217,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="bench-engines-") as tmp:
             results = run(Path(tmp), args.rows, args.runs, keep=False)
     print(report(results))
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2, default=str))
-    print(f"written to {RESULTS.relative_to(ROOT)}")
+    common.write_results(results, RESULTS, shown=str(RESULTS.relative_to(ROOT)))
     return 0
 
 

@@ -40,9 +40,7 @@ import math
 import os
 import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -55,6 +53,7 @@ if str(ROOT) not in sys.path:
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from bench import common  # noqa: E402
 from bench.large_framework import PARTNERS, POLARITIES, TIERS, UNITS  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "national.json"
@@ -333,6 +332,17 @@ def _cpu_of(fn) -> tuple[float, Any]:
     return _cpu() - started, result
 
 
+def _against(rows: int, name: str, baseline: float, load: dict[str, Any]) -> dict[str, Any]:
+    """``outcomes load``'s CPU seconds beside a baseline's (``name``), and how many times it took."""
+    return {
+        "rows": rows,
+        name: baseline,
+        "load_s": load["cpu_s"],
+        "load_clock_s": load["s"],
+        "ratio": load["cpu_s"] / baseline,
+    }
+
+
 def return_against_parse(db: Path, shape: Shape, workdir: Path) -> dict[str, Any]:
     """The 200,000-row return (fewer on a small database) through ``outcomes load``, against
     python-calamine parsing the same file, in CPU seconds (the load's with its reader's)."""
@@ -350,14 +360,7 @@ def return_against_parse(db: Path, shape: Shape, workdir: Path) -> dict[str, Any
     parse, _ = _cpu_of(lambda: pd.read_excel(path, header=None, engine="calamine", dtype=object))
     load = _outcomes("load", str(path), "--db", str(db), "--accept-warnings", "--format", "return")
     result = load["answer"]["files"][0]["result"]
-    return {
-        "rows": rows,
-        "parse_s": parse,
-        "load_s": load["cpu_s"],
-        "load_clock_s": load["s"],
-        "ratio": load["cpu_s"] / parse,
-        "new": result["new"],
-    }
+    return {**_against(rows, "parse_s", parse, load), "new": result["new"]}
 
 
 def police_against_count(db: Path) -> dict[str, Any] | None:
@@ -373,13 +376,7 @@ def police_against_count(db: Path) -> dict[str, Any] | None:
             ]
         )
     load = _outcomes("load", str(POLICE_MONTH), "--db", str(db), "--format", "police-uk")
-    return {
-        "rows": rows,
-        "count_s": count,
-        "load_s": load["cpu_s"],
-        "load_clock_s": load["s"],
-        "ratio": load["cpu_s"] / count,
-    }
+    return _against(rows, "count_s", count, load)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -466,12 +463,7 @@ def _run_worker(db: Path, runs: int) -> dict[str, Any]:
         "--runs",
         str(runs),
     ]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=1800)
-    lines = [x for x in done.stdout.splitlines() if x.startswith(RESULT_MARKER)]
-    if done.returncode != 0 or not lines:
-        sys.stderr.write(done.stdout[-4000:] + done.stderr[-8000:])
-        raise RuntimeError(f"the page worker for {db.name} failed (exit {done.returncode})")
-    return json.loads(lines[-1][len(RESULT_MARKER) :])
+    return common.run_worker(command, RESULT_MARKER, f"page worker for {db.name}", ROOT)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -589,21 +581,13 @@ def main(argv: list[str] | None = None) -> int:
         print(RESULT_MARKER + json.dumps(worker(args.worker, args.runs)), flush=True)
         return 0
     started = time.perf_counter()
-    workdir = Path(args.keep or tempfile.mkdtemp(prefix="bench-national-")).resolve()
-    workdir.mkdir(parents=True, exist_ok=True)
-    try:
+    with common.work_folder(args.keep, "bench-national-") as workdir:
         results = run(args.scale, max(1, args.runs), workdir, reuse=bool(args.keep))
-    finally:
-        if not args.keep:
-            shutil.rmtree(workdir, ignore_errors=True)
     results["wall_clock_s"] = time.perf_counter() - started
     print()
     print(report(results))
     print(f"\nWhole benchmark: {results['wall_clock_s']:.0f} s on the clock.")
-    out = Path(args.json)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=2, default=str))
-    print(f"Results written to {out}")
+    common.write_results(results, Path(args.json))
     return 0
 
 

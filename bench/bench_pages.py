@@ -25,13 +25,9 @@ import cProfile
 import io
 import json
 import os
-import platform
 import pstats
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -41,11 +37,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench import common  # noqa: E402
+
 DASHBOARD = ROOT / "dashboard.py"
 RESULTS = ROOT / "bench" / "results" / "pages.json"
 EMPTY_PAGE = 'import streamlit as st\nst.write("")\n'
 RESULT_MARKER = "BENCH_RESULT "
-LARGE_EXPECTED_OBSERVATIONS = 744_000
 
 
 # ---------------------------------------------------------------------------------------------
@@ -221,11 +218,7 @@ def _machine() -> dict[str, Any]:
     import streamlit
 
     return {
-        "cores": os.cpu_count(),
-        "cores_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
-        "platform": platform.platform(),
-        "processor": platform.machine(),
-        "python": platform.python_version(),
+        **common.machine(),
         "streamlit": streamlit.__version__,
         "duckdb": duckdb.__version__,
         "pandas": pd.__version__,
@@ -253,27 +246,11 @@ def _build_demo(path: Path) -> dict[str, Any]:
     }
 
 
-def _reusable_large(path: Path) -> bool:
-    if not path.exists():
-        return False
-    from outcomes.store import open_store
-
-    try:
-        store = open_store(path)
-    except Exception:
-        return False
-    try:
-        n = store.cursor().execute("SELECT count(*) FROM observation").fetchone()[0]
-    finally:
-        store.close()
-    return n == LARGE_EXPECTED_OBSERVATIONS
-
-
 def _prepare_large(path: Path, method: str, keep: bool) -> dict[str, Any]:
     from bench.large_framework import build_large
 
     info_file = path.with_suffix(".build.json")
-    if keep and _reusable_large(path):
+    if keep and common.reusable_large(path):
         info = json.loads(info_file.read_text()) if info_file.exists() else {}
         return {**info, "path": str(path), "built": False}
     info = build_large(path, method=method)
@@ -294,12 +271,7 @@ def _run_worker(label: str, db: Path, runs: int, profile: bool) -> dict[str, Any
     if profile:
         command.append("--profile")
     print(f"  timing {label} ...", flush=True)
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=1800)
-    lines = [line for line in done.stdout.splitlines() if line.startswith(RESULT_MARKER)]
-    if done.returncode != 0 or not lines:
-        sys.stderr.write(done.stdout[-4000:] + done.stderr[-8000:])
-        raise RuntimeError(f"the {label} worker failed (exit {done.returncode})")
-    return json.loads(lines[-1][len(RESULT_MARKER) :])
+    return common.run_worker(command, RESULT_MARKER, f"{label} worker", ROOT)
 
 
 def _f(seconds: float | None) -> str:
@@ -411,12 +383,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--profile", action="store_true", help="also cProfile one warm run of each page"
     )
-    parser.add_argument(
-        "--json",
-        default=str(RESULTS),
-        metavar="PATH",
-        help=f"results file (default {RESULTS.relative_to(ROOT)})",
-    )
+    common.add_json_option(parser, RESULTS, ROOT)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -431,14 +398,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     started = time.perf_counter()
-    workdir = (
-        Path(args.keep).expanduser().resolve()
-        if args.keep
-        else Path(tempfile.mkdtemp(prefix="bench-pages-"))
-    )
-    workdir.mkdir(parents=True, exist_ok=True)
     results: dict[str, Any] = {"machine": _machine(), "runs": args.runs, "datasets": {}}
-    try:
+    with common.work_folder(args.keep, "bench-pages-") as workdir:
         print("Building the demo database ...", flush=True)
         builds = {"demo": (_build_demo(workdir / "demo.duckdb"), workdir / "demo.duckdb")}
         if not args.skip_large:
@@ -453,9 +414,6 @@ def main(argv: list[str] | None = None) -> int:
                 "build": build,
                 **_run_worker(name, path, args.runs, args.profile),
             }
-    finally:
-        if not args.keep:
-            shutil.rmtree(workdir, ignore_errors=True)
     results["wall_clock_s"] = time.perf_counter() - started
 
     print()
@@ -466,10 +424,7 @@ def main(argv: list[str] | None = None) -> int:
             for page, p in d["pages"].items():
                 if "profile" in p:
                     print(f"\n===== profile: {name} {page} (one warm run) =====\n{p['profile']}")
-    out = Path(args.json)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=2, default=str))
-    print(f"Results written to {out}")
+    common.write_results(results, Path(args.json))
     return 0
 
 

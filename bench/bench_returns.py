@@ -37,11 +37,9 @@ import io
 import json
 import math
 import os
-import platform
 import pstats
 import shutil
 import sys
-import tempfile
 import time
 from collections import Counter
 from datetime import date
@@ -56,13 +54,15 @@ if str(ROOT) not in sys.path:
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from bench import common  # noqa: E402
 from outcomes.people import Person  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "returns.json"
-LARGE_EXPECTED_OBSERVATIONS = 744_000
 SEED = 20241122
 STEP_NOISE = 0.04  # quarter-on-quarter relative change (sd) of the generated figures
 UPLOADER = "benchmark"
+# Who loads every return here: one admin, as at the command line, so no step waits on approval.
+BENCHMARKER = Person(None, UPLOADER, "admin", how="benchmark")
 
 
 def _timed(fn) -> tuple[dict[str, float], Any]:
@@ -88,12 +88,8 @@ def _load() -> float | None:
 
 def _machine() -> dict[str, Any]:
     return {
-        "cores": os.cpu_count(),
-        "cores_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
-        "platform": platform.platform(),
-        "processor": platform.machine(),
+        **common.machine(),
         "load_start": _load(),
-        "python": platform.python_version(),
         **{
             name: _version(name)
             for name in ("duckdb", "pandas", "python-calamine", "openpyxl", "numpy")
@@ -105,29 +101,13 @@ def _machine() -> dict[str, Any]:
 # The database
 
 
-def _reusable_large(path: Path) -> bool:
-    if not path.exists():
-        return False
-    from outcomes.store import open_store
-
-    try:
-        store = open_store(path)
-    except Exception:
-        return False
-    try:
-        n = store.cursor().execute("SELECT count(*) FROM observation").fetchone()[0]
-    finally:
-        store.close()
-    return n == LARGE_EXPECTED_OBSERVATIONS
-
-
 def _large_db(workdir: Path, keep: bool) -> tuple[Path, dict[str, Any]]:
     """A working copy of the large database; the pristine one is reused when kept."""
     from bench.large_framework import build_large
 
     pristine = workdir / "large.duckdb"
     info_file = pristine.with_suffix(".build.json")
-    if keep and _reusable_large(pristine):
+    if keep and common.reusable_large(pristine):
         info = json.loads(info_file.read_text()) if info_file.exists() else {}
         build = {**info, "path": str(pristine), "built": False}
     else:
@@ -348,11 +328,7 @@ def run(workdir: Path, n_rows: int, keep: bool, profile: bool) -> dict[str, Any]
         del read
 
         # 3. prepare and preview, first file.
-        t, prepared = _timed(
-            lambda: uploads.prepare(
-                cur, first, today=today, by=Person(None, UPLOADER, "admin", how="benchmark")
-            )
-        )
+        t, prepared = _timed(lambda: uploads.prepare(cur, first, today=today, by=BENCHMARKER))
         if prepared.errors or len(prepared.observations) != n_rows:
             raise RuntimeError(
                 f"prepare: {len(prepared.observations):,} figures, errors {prepared.errors[:3]}"
@@ -371,17 +347,12 @@ def run(workdir: Path, n_rows: int, keep: bool, profile: bool) -> dict[str, Any]
         if shown.counts["new"] != n_rows:
             raise RuntimeError(f"preview: {shown.counts}")
         steps["preview (write + roll back)"] = {**t, "counts": shown.counts}
-        if _count(cur, "observation") != LARGE_EXPECTED_OBSERVATIONS:
+        if _count(cur, "observation") != common.LARGE_EXPECTED_OBSERVATIONS:
             raise RuntimeError("preview left figures behind")
 
         # 4. commit, first load.
         t, result = _timed(
-            lambda: uploads.commit(
-                cur,
-                prepared,
-                by=Person(None, UPLOADER, "admin", how="benchmark"),
-                accept_warnings=True,
-            )
+            lambda: uploads.commit(cur, prepared, by=BENCHMARKER, accept_warnings=True)
         )
         if result.rows_new != n_rows:
             raise RuntimeError(f"commit: {result}")
@@ -389,20 +360,11 @@ def run(workdir: Path, n_rows: int, keep: bool, profile: bool) -> dict[str, Any]
         notes_after_first = _count(cur, "commentary")
 
         # 5. The same figures, different bytes and name: every figure classified unchanged.
-        t_p, prepared = _timed(
-            lambda: uploads.prepare(
-                cur, again, today=today, by=Person(None, UPLOADER, "admin", how="benchmark")
-            )
-        )
+        t_p, prepared = _timed(lambda: uploads.prepare(cur, again, today=today, by=BENCHMARKER))
         if prepared.already_loaded is not None or prepared.errors:
             raise RuntimeError("the re-saved file should not count as already loaded")
         t_c, result = _timed(
-            lambda: uploads.commit(
-                cur,
-                prepared,
-                by=Person(None, UPLOADER, "admin", how="benchmark"),
-                accept_warnings=True,
-            )
+            lambda: uploads.commit(cur, prepared, by=BENCHMARKER, accept_warnings=True)
         )
         if result.rows_unchanged != n_rows or result.changed:
             raise RuntimeError(f"second commit: {result}")
@@ -410,18 +372,10 @@ def run(workdir: Path, n_rows: int, keep: bool, profile: bool) -> dict[str, Any]
         steps["commit again (all unchanged)"] = {**t_c, "result": result.__dict__}
 
         # 6. A byte-identical copy: recognised by its SHA-256, nothing classified.
-        t_p, prepared = _timed(
-            lambda: uploads.prepare(
-                cur, copy, today=today, by=Person(None, UPLOADER, "admin", how="benchmark")
-            )
-        )
+        t_p, prepared = _timed(lambda: uploads.prepare(cur, copy, today=today, by=BENCHMARKER))
         if prepared.already_loaded is None:
             raise RuntimeError("the identical copy should be recognised as already loaded")
-        t_c, result = _timed(
-            lambda: uploads.commit(
-                cur, prepared, by=Person(None, UPLOADER, "admin", how="benchmark")
-            )
-        )
+        t_c, result = _timed(lambda: uploads.commit(cur, prepared, by=BENCHMARKER))
         steps["prepare identical copy"] = t_p
         steps["commit identical copy (short cut)"] = {**t_c, "result": result.__dict__}
 
@@ -445,7 +399,7 @@ def report(results: dict[str, Any]) -> str:
         f"Return: {n:,} rows, {w['indicators']} indicators x {w['areas_incl_partnership']} areas, "
         f"{w['periods']}, {w['commentary_rows']:,} with commentary; {w['mb']} MB xlsx "
         f"(generated {w['generate_s']:.1f} s, written {w['write_openpyxl_write_only_s']:.1f} s)",
-        f"Database: large framework, {LARGE_EXPECTED_OBSERVATIONS:,} figures before the load",
+        f"Database: large framework, {common.LARGE_EXPECTED_OBSERVATIONS:,} figures before the load",
         f"Load average (1 min) at start {m['load_start']}, at end {results.get('load_end')}: "
         "a busy machine stretches wall time; CPU time is the steadier figure.",
         "",
@@ -480,28 +434,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-profile", action="store_true", help="skip the cProfile run of prepare"
     )
-    parser.add_argument(
-        "--json",
-        default=str(RESULTS),
-        metavar="PATH",
-        help=f"results file (default {RESULTS.relative_to(ROOT)})",
-    )
+    common.add_json_option(parser, RESULTS, ROOT)
     args = parser.parse_args(argv)
     if args.rows < 1:
         parser.error("--rows must be at least 1")
 
     started = time.perf_counter()
-    workdir = (
-        Path(args.keep).expanduser().resolve()
-        if args.keep
-        else Path(tempfile.mkdtemp(prefix="bench-returns-"))
-    )
-    workdir.mkdir(parents=True, exist_ok=True)
-    try:
+    with common.work_folder(args.keep, "bench-returns-") as workdir:
         results = run(workdir, args.rows, keep=bool(args.keep), profile=not args.no_profile)
-    finally:
-        if not args.keep:
-            shutil.rmtree(workdir, ignore_errors=True)
     results["wall_clock_s"] = time.perf_counter() - started
     results["load_end"] = _load()
 
@@ -514,10 +454,7 @@ def main(argv: list[str] | None = None) -> int:
             f"\n===== profile: prepare under cProfile ({p['prepare_under_cprofile_s']:.1f} s) ====="
         )
         print(f"--- by own time ---\n{p['tottime']}\n--- cumulative ---\n{p['cumulative']}")
-    out = Path(args.json)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=2, default=str))
-    print(f"Results written to {out}")
+    common.write_results(results, Path(args.json))
     return 0
 
 

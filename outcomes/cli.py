@@ -30,6 +30,7 @@ from outcomes import (
 from outcomes.cli_common import (
     CommandError,
     DatabaseBusy,
+    _cursor,
     _db_argument,
     _json_default,
     _open,
@@ -128,14 +129,10 @@ def cmd_framework_export(args: argparse.Namespace) -> int:
 
 
 def cmd_framework_import(args: argparse.Namespace) -> int:
-    store = _open(args.db)
-    try:
-        cur = store.cursor()
+    with _cursor(args.db) as cur:
         person = actor(args, cur)
         fw = framework.read_file(args.file, by=person)
         counts = framework.import_framework(cur, fw, by=person)
-    finally:
-        store.close()
     print(
         f"framework imported from {args.file}: {counts['priority']} priorities, "
         f"{counts['indicator']} indicators, {counts['indicator_target']} trajectory targets"

@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import contextvars
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 
 import duckdb
@@ -36,6 +38,14 @@ def _db_argument(parser: argparse.ArgumentParser) -> None:
         help="the partnership this is for (needed only where the database holds several; "
         "`partnership list` names them)",
     )
+
+
+def _switch_command(sub, name: str, help: str, db_argument=_db_argument) -> argparse.ArgumentParser:
+    """The parser of a command that switches a rule ``on``, ``off`` or shows its ``status``."""
+    p = sub.add_parser(name, help=help)
+    db_argument(p)
+    p.add_argument("switch", choices=["on", "off", "status"])
+    return p
 
 
 # The --partnership of the command running (set by cli.main): every command opens the
@@ -79,6 +89,16 @@ def _open_file(db: str | None):
                 "or point --db at another file."
             ) from None
         raise CommandError(f"cannot open {path}: {err}") from None
+
+
+@contextmanager
+def _cursor(db: str | None) -> Iterator:
+    """A cursor on the database for one command; the store is closed after, whatever happens."""
+    store = _open(db)
+    try:
+        yield store.cursor()
+    finally:
+        store.close()
 
 
 def _read(db: str | None, read):

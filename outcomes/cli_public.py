@@ -7,20 +7,16 @@ import json
 
 from loaders import periods
 from outcomes import public
-from outcomes.cli_common import _json_default, _open
+from outcomes.cli_common import _cursor, _json_default, _switch_command
 from outcomes.cli_people import actor, actor_argument
 
 
 def cmd_public(args: argparse.Namespace) -> int:
-    store = _open(args.db)
-    try:
-        cur = store.cursor()
+    with _cursor(args.db) as cur:
         changed = None
         if args.switch in ("on", "off"):
             changed = public.set_public_view(cur, args.switch == "on", by=actor(args, cur))
         facts = public.public_view_facts(cur)
-    finally:
-        store.close()
     if args.json:  # JSON only on stdout, so a script can read it: whether it changed is a field
         print(json.dumps({**facts, "changed": changed}, default=_json_default, indent=2))
         return 0
@@ -42,11 +38,12 @@ def cmd_public(args: argparse.Namespace) -> int:
 
 
 def add_parser(sub, db_argument) -> None:
-    p = sub.add_parser(
-        "public", help="switch the public view for residents and scrutiny on or off, or see it"
+    p = _switch_command(
+        sub,
+        "public",
+        "switch the public view for residents and scrutiny on or off, or see it",
+        db_argument,
     )
-    db_argument(p)
-    p.add_argument("switch", choices=["on", "off", "status"])
     actor_argument(p)
     p.add_argument("--json", action="store_true", help="print the status as JSON")
     p.set_defaults(func=cmd_public)

@@ -10,7 +10,7 @@ from datetime import date
 
 from loaders import days
 from outcomes import feeds, reminders
-from outcomes.cli_common import CommandError, _json_default, _open
+from outcomes.cli_common import CommandError, _cursor, _json_default
 from outcomes.cli_people import actor, actor_argument
 
 
@@ -24,16 +24,12 @@ def _day(text: str | None) -> date | None:
 
 
 def cmd_remind(args: argparse.Namespace) -> int:
-    store = _open(args.db)
-    try:
-        cur = store.cursor()
+    with _cursor(args.db) as cur:
         by = actor(args, cur)
         email = reminders.remindable(cur, args.person)["email"] if args.person else None
         outcome = reminders.remind(
             cur, by=by, on=_day(args.on), days=args.days, dry_run=args.dry_run, email=email
         )
-    finally:
-        store.close()
     if args.json:
         print(json.dumps([r.as_json() for r in outcome.reminders], default=_json_default, indent=2))
     else:
@@ -49,9 +45,7 @@ def cmd_remind(args: argparse.Namespace) -> int:
 
 
 def cmd_calendar(args: argparse.Namespace) -> int:
-    store = _open(args.db)
-    try:
-        cur = store.cursor()
+    with _cursor(args.db) as cur:
         if args.reset:
             if not args.person:
                 raise CommandError("--reset makes a new subscription address for --person EMAIL.")
@@ -64,8 +58,6 @@ def cmd_calendar(args: argparse.Namespace) -> int:
             if args.person
             else feeds.meetings_calendar(cur)
         )
-    finally:
-        store.close()
     if hasattr(sys.stdout, "buffer"):  # the file's own bytes (CRLF line ends, as RFC 5545 has)
         sys.stdout.buffer.write(ics)
     else:

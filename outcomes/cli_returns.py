@@ -6,14 +6,12 @@ import argparse
 import json
 
 from outcomes import approval
-from outcomes.cli_common import _json_default, _open
+from outcomes.cli_common import _cursor, _json_default, _switch_command
 from outcomes.cli_people import actor, actor_argument
 
 
 def cmd_approval(args: argparse.Namespace) -> int:
-    store = _open(args.db)
-    try:
-        cur = store.cursor()
+    with _cursor(args.db) as cur:
         said = None
         if args.switch in ("on", "off"):
             said = approval.set_rule(
@@ -31,8 +29,6 @@ def cmd_approval(args: argparse.Namespace) -> int:
             "approver": rule.approver_words(cur) if rule.required else None,
             "waiting": len(approval.waiting(cur)),
         }
-    finally:
-        store.close()
     if args.json:
         print(json.dumps(facts, default=_json_default, indent=2))
         return 0
@@ -49,12 +45,12 @@ def cmd_approval(args: argparse.Namespace) -> int:
 
 
 def add_parser(sub, db_argument) -> None:
-    p = sub.add_parser(
+    p = _switch_command(
+        sub,
         "approval",
-        help="whether a lead's return must be approved before the board sees it, and by whom",
+        "whether a lead's return must be approved before the board sees it, and by whom",
+        db_argument,
     )
-    db_argument(p)
-    p.add_argument("switch", choices=["on", "off", "status"])
     p.add_argument("--priority", help="for one priority only (its id); else the partnership")
     p.add_argument("--approver", metavar="EMAIL", help="the person who approves; else any analyst")
     actor_argument(p)

@@ -271,6 +271,16 @@ def _snapshot(cur) -> Iterator[Any]:
             cur.execute("ROLLBACK")
 
 
+def _refuse_unless_empty(store: Store, replace: bool, refusal: str) -> None:
+    """Refuse to write over a database that holds anything unless told to replace it; the store
+    is closed either way."""
+    try:
+        if not replace and holds_anything(store.cursor()):
+            raise Refused(refusal)
+    finally:
+        store.close()
+
+
 def _copy_into(src: Store, dst: Store, replace: bool, name: str) -> Copied:
     try:
         cur = dst.cursor()
@@ -307,16 +317,13 @@ def _copy_into(src: Store, dst: Store, replace: bool, name: str) -> Copied:
 def _copy_into_file(src: Store, target: Path, replace: bool, opener) -> Copied:
     """Into a new file beside ``target``, renamed into place once complete, so a copy that
     fails leaves the target as it was (and a file DuckDB refuses to give up is never touched)."""
-    if target.exists():
-        existing = opener(str(target))  # refused while another program holds it
-        try:
-            if not replace and holds_anything(existing.cursor()):
-                raise Refused(
-                    f"{target} already holds a database; nothing was written. Add --replace to "
-                    "overwrite it, or name a new file"
-                )
-        finally:
-            existing.close()
+    if target.exists():  # opening it is refused while another program holds it
+        _refuse_unless_empty(
+            opener(str(target)),
+            replace,
+            f"{target} already holds a database; nothing was written. Add --replace to "
+            "overwrite it, or name a new file",
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".copy", dir=target.parent)
     os.close(handle)
@@ -411,15 +418,12 @@ def restore(
             "then `db copy` it to a DuckDB file if that is where it should live"
         )
     tool = pg_tool("pg_restore")
-    store = opener(db)
-    try:
-        if not replace and holds_anything(store.cursor()):
-            raise Refused(
-                f"{_public_url(db)} already holds a database; nothing was restored. Add "
-                "--replace to overwrite everything in it"
-            )
-    finally:
-        store.close()
+    _refuse_unless_empty(
+        opener(db),
+        replace,
+        f"{_public_url(db)} already holds a database; nothing was restored. Add "
+        "--replace to overwrite everything in it",
+    )
     # --clean drops what the backup holds before recreating it, all in one transaction.
     _run(
         [tool, "--clean", "--if-exists", "--single-transaction", "--no-owner"]

@@ -12,19 +12,7 @@ PACKAGES=""
 if [ -z "$PACKAGES" ]; then
   exit 0
 fi
-if [ "$(id -u)" != "0" ] && ! command -v sudo >/dev/null 2>&1; then
-  echo "install-chromium: not root and no sudo: install Debian's$PACKAGES by hand" >&2
-  exit 0
-fi
-SUDO=""
-[ "$(id -u)" != "0" ] && SUDO="sudo -n"
-if ! command -v apt-get >/dev/null 2>&1; then
-  echo "install-chromium: no apt-get on this machine: browser tests will not find /usr/bin/chromium" >&2
-  exit 0
-fi
-echo "install-chromium: installing Debian's$PACKAGES (once per machine)"
-export DEBIAN_FRONTEND=noninteractive
-# shellcheck disable=SC2086  # PACKAGES is a list of package names
-$SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q $PACKAGES >/dev/null \
-  || echo "install-chromium: apt-get could not install$PACKAGES" >&2
+# shellcheck source=scripts/apt-install.sh
+. "$(dirname "$0")/apt-install.sh"
+apt_install install-chromium "${PACKAGES# }" "browser tests will not find /usr/bin/chromium"
 exit 0

@@ -7,19 +7,8 @@ set -u
 if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1; then
   exit 0
 fi
-if [ "$(id -u)" != "0" ] && ! command -v sudo >/dev/null 2>&1; then
-  echo "install-postgresql: not root and no sudo: install Debian's postgresql by hand" >&2
-  exit 0
-fi
-SUDO=""
-[ "$(id -u)" != "0" ] && SUDO="sudo -n"
-if ! command -v apt-get >/dev/null 2>&1; then
-  echo "install-postgresql: no apt-get on this machine: the PostgreSQL tests will not find initdb" >&2
-  exit 0
-fi
-echo "install-postgresql: installing Debian's postgresql (once per machine)"
-export DEBIAN_FRONTEND=noninteractive
+# shellcheck source=scripts/apt-install.sh
+. "$(dirname "$0")/apt-install.sh"
 # Only the programs: the tests make their own cluster, so the packaged one is not started.
-$SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q postgresql >/dev/null \
-  || echo "install-postgresql: apt-get could not install postgresql" >&2
+apt_install install-postgresql postgresql "the PostgreSQL tests will not find initdb"
 exit 0

@@ -63,6 +63,23 @@ def _listed(name: str, *between: Column) -> Table:
     )
 
 
+def _placed(names: tuple[str, str, str], *rest: Column) -> Table:
+    """A row the framework places under another (a priority in its tier, an indicator in its
+    priority), ``names`` being the table's, its key's and its parent's key's: the key, the
+    parent's, its place among its parent's rows, then what it says."""
+    name, key, parent = names
+    return Table(
+        name,
+        (key,),
+        (
+            Column(key, required=True),
+            Column(parent, required=True),
+            Column("sort_order", "integer", required=True),
+            *rest,
+        ),
+    )
+
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (
@@ -83,53 +100,41 @@ TABLES: dict[str, Table] = {
         _listed("partner", Column("name", required=True), Column("sector", required=True)),
         _listed("tier", Column("label", required=True), Column("description")),
         _listed("area", Column("name", required=True), Column("kind", required=True)),
-        Table(
-            "priority",
-            ("id",),
-            (
-                Column("id", required=True),
-                Column("tier_code", required=True),
-                Column("sort_order", "integer", required=True),
-                Column("title", required=True),
-                Column("aim", required=True),
-                Column("outputs", required=True),
-                Column("outcomes", required=True),
-                Column("success_measures", required=True),
-                Column("lead_role", required=True),
-                Column("lead_email"),  # the lead as a person: who owes the return
-                Column("lead_partner", required=True),
-                Column("roll_up", choices=ROLL_UPS),
-            ),
+        _placed(
+            ("priority", "id", "tier_code"),
+            Column("title", required=True),
+            Column("aim", required=True),
+            Column("outputs", required=True),
+            Column("outcomes", required=True),
+            Column("success_measures", required=True),
+            Column("lead_role", required=True),
+            Column("lead_email"),  # the lead as a person: who owes the return
+            Column("lead_partner", required=True),
+            Column("roll_up", choices=ROLL_UPS),
         ),
-        Table(
-            "indicator",
-            ("code",),
-            (
-                Column("code", required=True),
-                Column("priority_id", required=True),
-                Column("sort_order", "integer", required=True),
-                Column("name", required=True),
-                Column("definition", required=True),
-                Column("level", required=True, choices=LEVELS),
-                Column("unit", required=True, choices=UNITS),
-                Column("polarity", required=True, choices=POLARITIES),
-                Column("frequency", required=True, choices=FREQUENCIES),
-                Column("source_partner", required=True),
-                Column("accountable_role", required=True),
-                Column("accountable_email"),
-                Column("target", "number"),
-                Column("tolerance", "number", default=5.0),
-                Column("tolerance_kind", choices=TOLERANCE_KINDS, default="percent"),
-                Column("baseline_value", "number"),
-                Column("baseline_period"),
-                Column("status_method", choices=STATUS_METHODS, default="target"),
-                Column("small_number_threshold", "integer"),
-                Column("by_area", "bool", default=False),
-                Column("decimals", "integer", default=0),
-                # issue 10: the public view (outcomes/public.py, outcomes/suppression.py)
-                Column("public", "bool", default=False),
-                Column("suppression"),
-            ),
+        _placed(
+            ("indicator", "code", "priority_id"),
+            Column("name", required=True),
+            Column("definition", required=True),
+            Column("level", required=True, choices=LEVELS),
+            Column("unit", required=True, choices=UNITS),
+            Column("polarity", required=True, choices=POLARITIES),
+            Column("frequency", required=True, choices=FREQUENCIES),
+            Column("source_partner", required=True),
+            Column("accountable_role", required=True),
+            Column("accountable_email"),
+            Column("target", "number"),
+            Column("tolerance", "number", default=5.0),
+            Column("tolerance_kind", choices=TOLERANCE_KINDS, default="percent"),
+            Column("baseline_value", "number"),
+            Column("baseline_period"),
+            Column("status_method", choices=STATUS_METHODS, default="target"),
+            Column("small_number_threshold", "integer"),
+            Column("by_area", "bool", default=False),
+            Column("decimals", "integer", default=0),
+            # issue 10: the public view (outcomes/public.py, outcomes/suppression.py)
+            Column("public", "bool", default=False),
+            Column("suppression"),
         ),
         Table(
             "indicator_derivation",
@@ -194,21 +199,6 @@ TABLES: dict[str, Table] = {
     )
 }
 
-# Parents before children, for inserting; the reverse for deleting.
-IMPORT_ORDER = (
-    "partnership",
-    "partner",
-    "tier",
-    "area",
-    "priority",
-    "indicator",
-    "indicator_target",
-    "indicator_derivation",
-    "indicator_spc",
-    "spc_event",
-    "comparator_area",
-    "return_due",
-)
 # Rows that hang off an indicator and are simply replaced on every import.
 REPLACED_WHOLE = (
     "indicator_target",
@@ -218,6 +208,8 @@ REPLACED_WHOLE = (
     "comparator_area",
     "return_due",
 )
+# Parents before children, for inserting; the reverse for deleting.
+IMPORT_ORDER = ("partnership", "partner", "tier", "area", "priority", "indicator", *REPLACED_WHOLE)
 
 
 def fault(code: str, wording: str | None = None, **facts: Any) -> Problem:

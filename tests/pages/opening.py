@@ -15,3 +15,10 @@ def run_page(at: AppTest, page: str | None = None, **params: str) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def open_as(at: AppTest, page: str, as_email: str | None, **params: str) -> AppTest:
+    """Run ``page`` signed in on the demo sign-in as ``as_email`` (as nobody when None)."""
+    if as_email:
+        at.session_state["demo_person"] = as_email
+    return run_page(at, page, **params)

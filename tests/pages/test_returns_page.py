@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from outcomes.store import PROJECT_ROOT, open_store
 from tests.copies import written
 from tests.pages.conftest import clear_caches
+from tests.pages.opening import open_as
 from tests.returns import LEAD_EMAIL, approval_on, withhold_latest_quarter
 
 PAGE = "pages/returns.py"
@@ -24,12 +25,9 @@ def due_db(fresh_db):
 
 
 def _open(as_email: str) -> AppTest:
-    at = AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60)
-    at.session_state["demo_person"] = as_email
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_as(
+        AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60), PAGE, as_email
+    )
 
 
 def _said(at: AppTest) -> str:

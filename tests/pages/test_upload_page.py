@@ -19,6 +19,7 @@ from outcomes import calendar, wording
 from outcomes.demo import facts
 from outcomes.store import PROJECT_ROOT
 from tests.pages.conftest import clear_caches
+from tests.pages.opening import open_as
 
 D = facts()  # where the demo's figures fall today
 UPLOAD_PAGE = "pages/upload.py"
@@ -41,12 +42,7 @@ def fresh_app(fresh_db):
 
 def _open(at: AppTest, as_email: str | None = "analyst@demo.example") -> AppTest:
     """The upload page, signed in on the demo sign-in (as the analyst unless told)."""
-    if as_email:
-        at.session_state["demo_person"] = as_email
-    at.switch_page(UPLOAD_PAGE)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_as(at, UPLOAD_PAGE, as_email)
 
 
 def _download_label(at: AppTest) -> str:

@@ -114,6 +114,11 @@ def _indicator(cur, priority: str) -> str:
     ).fetchone()[0]
 
 
+def _commentary(cur, by: Person, **said):
+    """Commentary on the lead's priority's first indicator for 2024/25 Q4, by ``by``."""
+    return meetings.add_commentary(cur, _indicator(cur, LEAD_PRIORITY), "2024/25 Q4", by=by, **said)
+
+
 def _return(cur, tmp_path, priority: str):
     return uploads.prepare(
         cur, filled_return(cur, tmp_path / f"return-{priority}.xlsx", priority), by=ADMIN
@@ -163,17 +168,13 @@ RECIPES = {
     "outcomes.commentary.add_commentary": [
         (
             "commentary.add",
-            lambda cur, by, tmp: meetings.add_commentary(
-                cur, _indicator(cur, LEAD_PRIORITY), "2024/25 Q4", by=by, narrative="Why."
-            ),
+            lambda cur, by, tmp: _commentary(cur, by, narrative="Why."),
         ),
         (
             "status.override",
-            lambda cur, by, tmp: meetings.add_commentary(
+            lambda cur, by, tmp: _commentary(
                 cur,
-                _indicator(cur, LEAD_PRIORITY),
-                "2024/25 Q4",
-                by=by,
+                by,
                 status_override="amber",
                 override_reason="The survey was late.",
             ),
@@ -197,11 +198,9 @@ RECIPES = {
         (
             "blockages.resolve",
             lambda cur, by, tmp: (
-                meetings.add_commentary(
+                _commentary(
                     cur,
-                    _indicator(cur, LEAD_PRIORITY),
-                    "2024/25 Q4",
-                    by=people.SYSTEM,
+                    people.SYSTEM,
                     blockage=True,
                     blockage_detail="No funding.",
                 ),
@@ -341,13 +340,7 @@ if public is not None:
             "commentary.add",
             lambda cur, by, tmp: public.mark_published(
                 cur,
-                meetings.add_commentary(
-                    cur,
-                    _indicator(cur, LEAD_PRIORITY),
-                    "2024/25 Q4",
-                    by=people.SYSTEM,
-                    narrative="Why.",
-                ),
+                _commentary(cur, people.SYSTEM, narrative="Why."),
                 by=by,
             ),
         )
@@ -430,6 +423,12 @@ def _typed_rows(cur, by: Person):
     return rows.assign(value=["12345"] + [""] * (len(rows) - 1))
 
 
+def _lead_typed(step, cur, by: Person, *first, **more):
+    """A step of typing a return (``step`` from typed_returns), for the lead's priority and
+    TYPED_PERIOD, by ``by``."""
+    return step(cur, *first, priority_id=LEAD_PRIORITY, return_period=TYPED_PERIOD, by=by, **more)
+
+
 def _decided(cur, by: Person, tmp, decide) -> None:
     """A lead's return waiting for ``by``: named as its approver where their role may approve
     only when named (a board member, a lead), then ``decide(upload_id)``."""
@@ -466,34 +465,23 @@ RECIPES["outcomes.approval.send_back"] = [
 RECIPES["outcomes.typed_returns.save_draft"] = [
     (
         "returns.load",
-        lambda cur, by, tmp: typed_returns.save_draft(
-            cur, _typed_rows(cur, by), priority_id=LEAD_PRIORITY, return_period=TYPED_PERIOD, by=by
-        ),
+        lambda cur, by, tmp: _lead_typed(typed_returns.save_draft, cur, by, _typed_rows(cur, by)),
     )
 ]
 RECIPES["outcomes.typed_returns.discard_draft"] = [
     (
         "returns.load",
-        lambda cur, by, tmp: typed_returns.discard_draft(
-            cur, priority_id=LEAD_PRIORITY, return_period=TYPED_PERIOD, by=by
-        ),
+        lambda cur, by, tmp: _lead_typed(typed_returns.discard_draft, cur, by),
     )
 ]
 RECIPES["outcomes.typed_returns.submit"] = [
     (
         "returns.load",
-        lambda cur, by, tmp: typed_returns.submit(
+        lambda cur, by, tmp: _lead_typed(
+            typed_returns.submit,
             cur,
-            typed_returns.prepare_typed(
-                cur,
-                _typed_rows(cur, by),
-                priority_id=LEAD_PRIORITY,
-                return_period=TYPED_PERIOD,
-                by=by,
-            ),
-            priority_id=LEAD_PRIORITY,
-            return_period=TYPED_PERIOD,
-            by=by,
+            by,
+            _lead_typed(typed_returns.prepare_typed, cur, by, _typed_rows(cur, by)),
             accept_warnings=True,
         ),
     )

@@ -82,7 +82,21 @@ def resolve_db_path(cli_value: str | os.PathLike | None = None) -> Path | str:
         return DEFAULT_DB
     if value.startswith(SCHEMES):
         return value
+    scheme = _SCHEME.match(value)
+    if scheme:
+        # A mistyped scheme must not become a folder and a file named like a URL (nor make
+        # DuckDB fetch an extension of that name from the network).
+        from outcomes.errors import Unreachable
+
+        raise Unreachable(
+            f"The database {scheme.group(1)}://… is neither a postgresql:// address nor a "
+            "DuckDB file: write postgresql://USER@HOST:PORT/DATABASE, or the path of a file."
+        )
     return Path(value).expanduser()
+
+
+# Any URL's scheme (RFC 3986), to refuse those that are not PostgreSQL's.
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
 
 
 def engine_of(target: object) -> str:

@@ -110,6 +110,19 @@ def test_a_database_that_cannot_be_opened_is_one_sentence_and_a_failed_command(u
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
 
 
+@pytest.mark.parametrize(
+    "url", ["postgressql://pg:secret@localhost:5432/outcomes", "mysql://x@y/z"]
+)
+def test_a_mistyped_scheme_is_one_sentence_and_makes_no_folder(url, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(Unreachable, match="neither a postgresql:// address nor a DuckDB file"):
+        open_store(url)
+    done = outcomes("status", "--db", url)
+    assert done.returncode == 2 and "neither a postgresql:// address" in done.stderr
+    assert "secret" not in done.stderr and done.stderr.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []  # no folder named like the URL
+
+
 def test_a_database_from_a_newer_version_is_refused_on_both_engines(tmp_path):
     for target in (tmp_path / "newer.duckdb", postgres.new_database()):
         store = open_store(target)

@@ -29,13 +29,20 @@ def _email() -> str | None:
 
 
 def open_to() -> list[Partnership]:
-    """The partnerships this visitor may choose between: for someone signed in, those that
-    know them; otherwise (the demo, a read-only database, the sign-in page) every one."""
+    """The partnerships this visitor may choose between: for someone signed in (or signed in
+    as one of the demo's people), those that know them; otherwise (just looking at the demo, a
+    read-only database, the sign-in page) every one."""
     found = state.registered(str(resolve_db_path()))
     email = _email()
-    if email is None:
+    if email is not None:
+        known = _known_in(str(resolve_db_path()), email.strip().lower())
+    elif demo := st.session_state.get("demo_person"):
+        # The demo's people are each partnership's own (the commissioner is in all three): a
+        # lead of Torbay is offered Torbay, as a signed-in lead would be.
+        db = state.store()
+        known = {p.id for p in found if people.find(db.cursor(p.schema), demo) is not None}
+    else:
         return found
-    known = _known_in(str(resolve_db_path()), email.strip().lower())
     return [p for p in found if p.id in known]
 
 

@@ -54,12 +54,18 @@ def test_the_address_chooses_the_partnership_and_the_sidebar_changes_it(force):
     assert first.query_params["partnership"] == "plymouth"
 
 
-def test_a_demo_sign_in_does_not_follow_into_another_partnership(force):
+def test_a_demo_sign_in_is_offered_only_its_partnerships_and_does_not_follow_elsewhere(force):
     at = _app("plymouth", demo_person="street.violence.lead@demo.example")
     assert "acting as Sam Lead" in _all_text(at)
-    at.sidebar.selectbox(key="partnership_choice").set_value("torbay").run()
-    assert "acting as Sam Lead" not in _all_text(at)
-    assert "choose someone to change anything" in _all_text(at)
+    # Signed in as Plymouth's lead, as a signed-in lead would be: no other partnership offered.
+    assert not [b for b in at.sidebar.selectbox if b.key == "partnership_choice"]
+    # Torbay named in the address: the sign-in does not follow them there.
+    there = _app("torbay", demo_person="street.violence.lead@demo.example")
+    assert "acting as Sam Lead" not in _all_text(there)
+    assert "choose someone to change anything" in _all_text(there)
+    # The demo's commissioner is offered the three they hold to account.
+    pcc = _app("plymouth", demo_person="commissioner@demo.example")
+    assert len(pcc.sidebar.selectbox(key="partnership_choice").options) == 3
 
 
 def test_a_lead_of_one_partnership_is_nobody_in_another(force):

@@ -20,8 +20,11 @@ import logging
 import multiprocessing
 import os
 import resource
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from multiprocessing import spawn
 from typing import Any, TypeVar
 
 from loaders.problems import FileRefused, problem
@@ -53,7 +56,6 @@ READ_LIMITS = ReadLimits()
 #: program's own main module too: a child whose main module is already the one it was started
 #: from does not run it again (for `streamlit run`, that is half a second a file).
 PRELOAD = [
-    "__main__",
     "pandas",
     "python_calamine",
     "loaders.files",
@@ -62,6 +64,11 @@ PRELOAD = [
     "loaders.ons_csp",
     "loaders.fingertips",
     "loaders.reading",
+    # The modules whose readers run in the child (by name only: loaders never imports them),
+    # so a child starts with them imported instead of importing them for every file.
+    "outcomes.framework.formats",
+    "outcomes.uploads.reading",
+    "outcomes.actions",
 ]
 
 _context: Any = None
@@ -79,6 +86,32 @@ def _fork_server():
         context.set_forkserver_preload(PRELOAD)
         _context = context
     return _context
+
+
+_starting = threading.Lock()
+
+
+@contextmanager
+def _no_main() -> Iterator[None]:
+    """Start a child without the parent's ``__main__``. multiprocessing would otherwise run the
+    parent's main script again in the child (and in the fork server when it starts): under
+    ``streamlit run`` that is the page being drawn (Streamlit makes each page script
+    ``__main__``), and in a test run whatever script a test ran last. The reader needs none of
+    it: ``func`` is a module-level function the child imports by name."""
+    original = spawn.get_preparation_data
+
+    def without_main(name: str) -> dict:
+        data = original(name)
+        data.pop("init_main_from_path", None)
+        data.pop("init_main_from_name", None)
+        return data
+
+    with _starting:
+        spawn.get_preparation_data = without_main
+        try:
+            yield
+        finally:
+            spawn.get_preparation_data = original
 
 
 def _virtual_memory() -> int:
@@ -145,7 +178,8 @@ def read_isolated(
     child = context.Process(
         target=_child, args=(sender, func, args, kwargs, limits), name="outcomes-file-reader"
     )
-    child.start()
+    with _no_main():
+        child.start()
     sender.close()
     try:
         if not receiver.poll(2 * limits.seconds):

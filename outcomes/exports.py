@@ -45,6 +45,7 @@ ABOUT = {
     "current_override": "Statuses an accountable person set in place of the computed one.",
     "current_commentary": "The newest live commentary for each indicator and period.",
     "commentary_live": "Every commentary, less that withdrawn with an undone upload.",
+    "upload_in_force": "The uploads whose figures count: committed, and approved if asked.",
     "reporting_horizon": "The date every status is judged at.",
     "partnership_due": "The reporting calendar: days after a period ends that figures fall due.",
     "priority_due": "Each priority's reporting calendar, by frequency.",

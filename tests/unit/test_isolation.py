@@ -203,3 +203,18 @@ def test_the_command_line_refuses_all_five_trial_spellings_and_exits_non_zero(co
     for spelling in TRIAL_SPELLINGS:
         assert f"{spelling}.xlsx" in out
     assert out.count("a sheet may have at most") == len(TRIAL_SPELLINGS), out
+
+
+def test_a_reader_never_runs_the_parents_main_script_again(tmp_path, monkeypatch):
+    """Under ``streamlit run`` the page being drawn is ``__main__`` (and in a test run, the
+    last script a test ran): a child that ran it again would draw the page, or fail, inside
+    the reader. The child imports only what its function needs."""
+    import types
+
+    script = tmp_path / "page.py"
+    script.write_text("raise SystemExit('the parent main script ran in the reader')\n")
+    page = types.ModuleType("__main__")
+    page.__file__ = str(script)
+    page.__spec__ = None
+    monkeypatch.setitem(sys.modules, "__main__", page)
+    assert read_isolated(os.getpid, file="page.py") != os.getpid()

@@ -298,7 +298,7 @@ def cmd_uploads(args: argparse.Namespace) -> int:
         return _print_json(frame.astype(object).where(frame.notna(), None).to_dict("records"))
     for r in frame.itertuples():
         print(
-            f"{r.id:>4}  {r.uploaded_at:%Y-%m-%d %H:%M}  {r.state:<11}  {r.rows_new:>6} new {r.rows_revised:>5} revised  {r.file_name}  ({r.uploaded_by})"
+            f"{r.id:>4}  {r.uploaded_at:%Y-%m-%d %H:%M}  {r.state_in_words:<11}  {r.rows_new:>6} new {r.rows_revised:>5} revised  {r.file_name}  ({r.uploaded_by})"
         )
     return 0
 

@@ -295,7 +295,7 @@ columns = {
     "rows_new": "New",
     "rows_revised": "Revised",
     "rows_unchanged": "Unchanged",
-    "state": "State",
+    "state_in_words": "State",
 }
 ui.md(
     markup.render(

@@ -127,12 +127,25 @@ def commit_all(
 
 
 def uploads(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every upload, newest first."""
+    """Every upload, newest first. ``state_in_words`` is what a person reads: a committed
+    return still waiting for its approver, or sent back to its lead, says so (its figures do
+    not count yet: ``upload_in_force``)."""
     return cur.execute(
         """
-        SELECT id, uploaded_at, uploaded_by, uploaded_by_email, file_name, source_format,
-               rows_new, rows_revised, rows_unchanged, state, rolled_back_at, rolled_back_by
-        FROM upload ORDER BY id DESC
+        SELECT u.id, u.uploaded_at, u.uploaded_by, u.uploaded_by_email, u.file_name,
+               u.source_format, u.rows_new, u.rows_revised, u.rows_unchanged, u.state,
+               CASE WHEN u.state = 'committed' AND s.returned > 0 THEN 'returned to its lead'
+                    WHEN u.state = 'committed' AND s.waiting > 0 THEN 'waiting for approval'
+                    ELSE u.state END AS state_in_words,
+               u.rolled_back_at, u.rolled_back_by
+        FROM upload u
+        LEFT JOIN (
+            SELECT upload_id,
+                   count(*) FILTER (WHERE state = 'returned') AS returned,
+                   count(*) FILTER (WHERE state = 'submitted') AS waiting
+            FROM return_submission GROUP BY upload_id
+        ) s ON s.upload_id = u.id
+        ORDER BY u.id DESC
         """
     ).df()
 

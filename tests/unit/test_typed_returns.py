@@ -200,7 +200,12 @@ def test_a_return_sent_back_never_counts_and_its_lead_reads_why(cur, due_store, 
     upload_id = int(approval.waiting(cur)["upload_id"][0])
     with pytest.raises(Refused, match="Say why"):
         approval.send_back(cur, upload_id, "  ", by=analyst)
+    assert uploads.uploads(cur).set_index("id").loc[upload_id, "state_in_words"] == (
+        "waiting for approval"
+    )
     approval.send_back(cur, upload_id, "SV03 August looks like July's.", by=analyst)
+    listed = uploads.uploads(cur).set_index("id").loc[upload_id]
+    assert (listed["state"], listed["state_in_words"]) == ("committed", "returned to its lead")
     mine = approval.submissions(cur, submitted_by=LEAD_EMAIL)
     assert list(mine["state"]) == ["returned"]
     assert mine["reason"][0] == "SV03 August looks like July's."

@@ -24,7 +24,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 CLEAN_VENV = REPO / ".venv-clean"
 # What the product is: everything ``make run`` runs.
-PRODUCT = ("dashboard.py", "pages", "ui", "outcomes", "loaders")
+PRODUCT = ("dashboard.py", "serve.py", "pages", "ui", "outcomes", "loaders")
 # Streamlit's own sign-in (st.login, the /auth/login and /oauth2callback routes).
 STREAMLIT_SIGN_IN = (
     "auth_util.py",

@@ -13,7 +13,8 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from outcomes import approval, people, quarter, typed_returns, uploads
+from loaders import periods
+from outcomes import approval, people, quarter, typed_returns, uploads, wording
 from outcomes.errors import Refused
 from outcomes.pack.snapshot import snapshot
 from outcomes.people import NotPermitted, Person
@@ -120,13 +121,27 @@ def test_a_typed_return_has_the_same_problems_as_the_same_rows_uploaded(
     uploaded = uploads.prepare(cur, path, by=lead).problems
 
     def said(problems):
-        return sorted((p.code, p.severity, p.message) for p in problems)
+        unnamed = (re.sub(r"^[A-Z]+\d+ \S+( Q\d)?: ", "", p.message) for p in problems)
+        return sorted(
+            (p.code, p.severity, m[:1].lower() + m[1:])
+            for p, m in zip(problems, unnamed, strict=True)
+        )
 
+    # The same sentences, less the "SV01 2026/27 Q2: " a file's needs to name its figure.
     assert said(typed_problems) == said(uploaded)
     assert {p.code for p in typed_problems} >= {"value-not-numeric", "value-out-of-range"}
     # Named by indicator and field, not by a spreadsheet's row.
     slip = next(p for p in typed_problems if p.code == "value-not-numeric")
     assert slip.row is None and slip.column.startswith("SV01") and slip.column.endswith("figure")
+
+
+def test_a_typed_slip_names_its_figure_once(cur, due_store, lead):
+    typed = _typed(cur, due_store, lead, SLIPS)
+    for p in _prepared(cur, due_store, lead, typed).errors:
+        # The place names the indicator and period; the sentence says what is wrong.
+        assert not re.match(r"SV\d\d ", p.message), p.message
+    slip = next(p for p in _prepared(cur, due_store, lead, typed).errors if p.value == "abc")
+    assert slip.message.startswith("'abc' is not a number")
 
 
 def test_nothing_is_written_until_the_lead_confirms(cur, due_store, lead):
@@ -323,3 +338,25 @@ def _slide_cover(snap) -> str:
     deck = pptx.Deck()
     pptx._title(snap, deck)
     return " ".join(shape.text_frame.text for shape in deck.prs.slides[0].shapes)
+
+
+def test_correcting_an_earlier_quarter_shows_that_quarter_s_figure(cur, due_store, lead):
+    earlier = periods.parse_code(due_store.quarter).previous().code
+    rows = _rows(cur, earlier, lead)
+    held = dict(
+        cur.execute(
+            "SELECT period, value FROM observation_current_detail "
+            "WHERE indicator_code = 'SV01' AND area = 'all'"
+        ).fetchall()
+    )
+    sv01 = rows[(rows["indicator_code"] == "SV01") & (rows["area"] == "all")].iloc[0]
+    before = periods.parse_code(earlier).previous().code
+    assert sv01["current_value"] == held[earlier] and sv01["previous_value"] == held[before]
+    said = typed_returns.facts(sv01)
+    assert said.startswith(f"sent already: {held[earlier]:g}")
+    assert f"{wording.period(before)}: {held[before]:g}" in said
+    # The return still owed has no figure yet: its last figure is the one before, named.
+    owed = _rows(cur, due_store.quarter, lead)
+    first = owed[(owed["indicator_code"] == "SV01") & (owed["area"] == "all")].iloc[0]
+    assert first["current_value"] is None
+    assert typed_returns.facts(first).startswith(f"last figure, {wording.period(earlier)}: ")

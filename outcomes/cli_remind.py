@@ -41,6 +41,9 @@ def cmd_remind(args: argparse.Namespace) -> int:
         count = len(outcome.reminders)
         tail = " (dry run: nothing sent, nothing recorded)" if args.dry_run else ""
         print(f"{count} {'reminder' if count == 1 else 'reminders'} {verb}{tail}.")
+    # On stderr even with --json, so the printed list stays as promised and a cron log keeps it.
+    for said in outcome.unreached_words():
+        print(said, file=sys.stderr)
     return 1 if outcome.refused else 0
 
 

@@ -289,3 +289,20 @@ def test_every_month_missing_since_the_latest_figure_is_listed(demo_store):
         b == a.next() for a, b in zip(listed[:-1], listed[1:], strict=True)
     )
     assert listed[-1].end < on
+
+
+def test_an_overdue_return_with_no_lead_to_remind_is_named(demo_file, mail_server):
+    # The demo's modern slavery return (MS02) is overdue today, and no lead is recorded for it.
+    done = _remind(demo_file, mail_server.url, "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == []  # the promised list stays as it was
+    said = done.stderr
+    assert "Nobody was reminded of Unknown scale of modern slavery's returns: MS02 " in said
+    assert "overdue since" in said
+    assert "user add EMAIL --name NAME --role lead --priority modern-slavery" in said
+    # A dry run says the same; a priority with a lead is not named.
+    dry = outcomes("remind", "--db", str(demo_file), "--dry-run")
+    assert "MS02" in dry.stderr and "street violence" not in dry.stderr.lower()
+    # Reminding one person is not the run that names them.
+    one = _remind(demo_file, mail_server.url, "--person", LEAD)
+    assert "Nobody was reminded" not in one.stderr

@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 
 from loaders import periods
-from outcomes import approval, people, quarter, typed_returns, uploads, wording
+from outcomes import agenda, approval, people, quarter, typed_returns, uploads, wording
 from outcomes.errors import Refused
 from outcomes.pack.snapshot import snapshot
 from outcomes.people import NotPermitted, Person
@@ -30,6 +30,7 @@ from tests.returns import (
     typed_figures,
     withhold_latest_quarter,
 )
+from ui import markup, present
 
 # A slip in every field a lead types, and one good figure: what the checks must name.
 SLIPS = {0: "abc", 1: "-5", 2: "12%"}
@@ -360,3 +361,41 @@ def test_correcting_an_earlier_quarter_shows_that_quarter_s_figure(cur, due_stor
     first = owed[(owed["indicator_code"] == "SV01") & (owed["area"] == "all")].iloc[0]
     assert first["current_value"] is None
     assert typed_returns.facts(first).startswith(f"last figure, {wording.period(earlier)}: ")
+
+
+@pytest.mark.parametrize("view", ["brief", "full", "screen"])
+def test_a_return_waiting_for_approval_is_not_counted_overdue(cur, due_store, lead, view):
+    approval_on(cur)
+    before = agenda.since_last_meeting(cur)
+    assert "SV01" in set(before.overdue_returns["indicator_code"])
+    _send(cur, due_store, lead)
+    ex = agenda.since_last_meeting(cur)
+    assert "SV01" not in set(ex.overdue_returns["indicator_code"])
+    waiting = ex.waiting_returns.to_dict("records")
+    assert [(r["indicator_code"], r["due_period"]) for r in waiting] == [
+        ("SV01", due_store.quarter)
+    ]
+    assert waiting[0]["submitted_by"].startswith("Sam Lead")
+    mine = ex.returns_due[ex.returns_due["priority_id"] == LEAD_PRIORITY].iloc[0]
+    assert mine["waiting"] and not mine["overdue"]
+    assert ex.count == before.count  # still on the agenda, as waiting
+    if view == "screen":
+        html = present.since_html(ex)
+    else:
+        html = markup.render(
+            "agenda.html", markdown=True, ex=ex, view=view, limit={"changed": 4, "other": 2},
+            titles={}, units={},
+        )  # fmt: skip
+    assert "waiting for approval" in html
+    if view == "brief":
+        late = len(ex.overdue_returns)
+        assert f"{late} returns overdue" in html and "1 return waiting for approval" in html
+        assert "sent, waiting for approval (due by" in html
+    # Approved, it is in, neither overdue nor waiting.
+    approval.approve(cur, int(approval.waiting(cur)["upload_id"].iloc[0]), by=_analyst(cur))
+    done = agenda.since_last_meeting(cur)
+    assert done.waiting_returns.empty and "SV01" not in set(done.overdue_returns["indicator_code"])
+
+
+def _analyst(cur) -> Person:
+    return people.person(cur, "analyst@demo.example", how="demo")

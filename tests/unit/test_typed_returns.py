@@ -399,3 +399,12 @@ def test_a_return_waiting_for_approval_is_not_counted_overdue(cur, due_store, le
 
 def _analyst(cur) -> Person:
     return people.person(cur, "analyst@demo.example", how="demo")
+
+
+def test_the_quarter_at_a_glance_says_when_no_lead_is_recorded(cur, due_store, lead):
+    table = quarter.glance(cur).set_index("priority_id")
+    # The demo records a lead for street violence alone; a return that rests with nobody says so.
+    assert table.loc[LEAD_PRIORITY, "with_whom"] == "Sam Lead (street violence lead)"
+    resting = table[table["state"].isin(["late", "part sent", "not sent yet"])]
+    others = resting.drop(index=LEAD_PRIORITY, errors="ignore")
+    assert not others.empty and (others["with_whom"] == quarter.NO_LEAD).all()

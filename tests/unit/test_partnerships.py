@@ -190,3 +190,37 @@ def test_a_database_from_before_partnerships_keeps_its_people_and_their_ids(tmp_
         assert people.find(cur, "pcc@x.org")["id"] == 3  # the sequence carries on
     finally:
         db.close()
+
+
+def test_the_force_area_counts_a_return_waiting_for_approval_apart(force_db_file):
+    from outcomes import force, typed_returns
+    from tests.returns import (
+        LEAD_PRIORITY,
+        approval_on,
+        typed_figures,
+        withhold_latest_quarter,
+    )
+
+    db = open_store(force_db_file)
+    try:
+        torbay = db.cursor("p_torbay")
+        quarter = withhold_latest_quarter(torbay)
+        approval_on(torbay)
+        chosen = partnerships.listed(db.cursor(None))
+        before = force.returns(db, chosen).set_index("Partnership")
+        lead = people.person(torbay, "street.violence.lead@torbay.demo.example", how="demo")
+        rows = typed_returns.form_rows(torbay, LEAD_PRIORITY, quarter, person=lead)
+        prepared = typed_returns.prepare_typed(
+            torbay, typed_figures(rows), priority_id=LEAD_PRIORITY, return_period=quarter, by=lead
+        )
+        typed_returns.submit(
+            torbay, prepared, priority_id=LEAD_PRIORITY, return_period=quarter, by=lead,
+            accept_warnings=True,
+        )  # fmt: skip
+        after = force.returns(db, chosen).set_index("Partnership")
+        name = "Safer Communities Torbay"
+        assert after.loc[name, "Waiting for approval"] == 1
+        assert after.loc[name, "Returns overdue"] == before.loc[name, "Returns overdue"] - 1
+        assert after.loc["Safer Cornwall"].equals(before.loc["Safer Cornwall"])
+    finally:
+        db.close()

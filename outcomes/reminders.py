@@ -237,8 +237,9 @@ def unreached(
     return {pid: rs for pid, rs in owed(cur, on, days, base=base).items() if pid not in led}
 
 
-def unreached_words(priority_id: str, returns: list[Owed]) -> str:
-    """What ``remind`` and the dashboard say of a priority's returns owed with no lead to remind.
+def unreached_words(priority_id: str, returns: list[Owed], verb: str = "was") -> str:
+    """What ``remind`` and the dashboard say of a priority's returns owed with no lead to remind
+    (``verb``: "was" after a run, "would be" after a dry run, "is" on the dashboard).
 
     >>> r = Owed("modern-slavery", "Modern slavery", "MS02", "Referrals", periods.quarter(2026, 1),
     ...          date(2026, 8, 14), True, "")
@@ -252,7 +253,7 @@ def unreached_words(priority_id: str, returns: list[Owed]) -> str:
         for r in returns
     ]
     return (
-        f"Nobody was reminded of {returns[0].priority}'s returns: {'; '.join(each)}. "
+        f"Nobody {verb} reminded of {returns[0].priority}'s returns: {'; '.join(each)}. "
         "The partnership has no priority lead for it with an e-mail address: add one with "
         f"python -m outcomes user add EMAIL --name NAME --role lead --priority {priority_id} "
         "(or on the People and roles page)."
@@ -415,9 +416,11 @@ class Outcome:
     refused: list[tuple[str, str]] = field(default_factory=list)  # (address, the server's reason)
     # Returns owed by priorities with no lead to remind, by priority (:func:`unreached`).
     unreached: dict[str, list[Owed]] = field(default_factory=dict)
+    dry_run: bool = False
 
     def unreached_words(self) -> list[str]:
-        return [unreached_words(pid, rs) for pid, rs in self.unreached.items()]
+        verb = "would be" if self.dry_run else "was"
+        return [unreached_words(pid, rs, verb) for pid, rs in self.unreached.items()]
 
 
 def send(
@@ -482,7 +485,7 @@ def remind(
     # Reminding one person ("remind now") is not the run that must notice a priority no one leads.
     nobody = {} if email is not None else unreached(cur, on, days, base=base_url(env))
     if dry_run:
-        return Outcome(reminders, unreached=nobody)
+        return Outcome(reminders, unreached=nobody, dry_run=True)
     done = send(cur, reminders, by=by, settings=settings)
     done.unreached = nobody
     return done

@@ -25,7 +25,7 @@ def remind_now(person: Person | None) -> None:
         return
     st.markdown("**Remind now**")
     for pid, owed in nobody.items():
-        st.warning(plain(reminders.unreached_words(pid, owed)), icon=":material/person_off:")
+        st.warning(plain(reminders.unreached_words(pid, owed, "is")), icon=":material/person_off:")
     if not leads:
         return
     st.caption(

@@ -98,5 +98,5 @@ def test_the_meetings_page_offers_the_meetings_as_an_ics(fresh_db):
 def test_the_reminder_view_names_an_overdue_return_no_one_is_reminded_of(app):
     at = _open("analyst@demo.example")
     said = " ".join(w.value for w in at.warning)
-    assert "Nobody was reminded of Unknown scale of modern slavery" in said and "MS02" in said
+    assert "Nobody is reminded of Unknown scale of modern slavery" in said and "MS02" in said
     assert "--priority modern-slavery" in said

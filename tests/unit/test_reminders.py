@@ -345,6 +345,7 @@ def test_an_overdue_return_with_no_lead_to_remind_is_named(demo_file, mail_serve
     # A dry run says the same; a priority with a lead is not named.
     dry = outcomes("remind", "--db", str(demo_file), "--dry-run")
     assert "MS02" in dry.stderr and "street violence" not in dry.stderr.lower()
+    assert dry.stderr.startswith("Nobody would be reminded of Unknown scale of modern slavery")
     # Reminding one person is not the run that names them.
     one = _remind(demo_file, mail_server.url, "--person", LEAD)
     assert "Nobody was reminded" not in one.stderr

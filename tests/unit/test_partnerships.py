@@ -7,11 +7,12 @@ import json
 import pandas as pd
 import pytest
 
-from outcomes import partnerships, people
+from outcomes import force, partnerships, people
 from outcomes.errors import Refused
 from outcomes.people import SYSTEM
 from outcomes.store import open_store
 from tests.cli import outcomes
+from tests.returns import approval_on, send_typed, withhold_latest_quarter
 
 REGISTRY = {"deployment_partnership", "commissioner_span"}
 
@@ -193,14 +194,6 @@ def test_a_database_from_before_partnerships_keeps_its_people_and_their_ids(tmp_
 
 
 def test_the_force_area_counts_a_return_waiting_for_approval_apart(force_db_file):
-    from outcomes import force, typed_returns
-    from tests.returns import (
-        LEAD_PRIORITY,
-        approval_on,
-        typed_figures,
-        withhold_latest_quarter,
-    )
-
     db = open_store(force_db_file)
     try:
         torbay = db.cursor("p_torbay")
@@ -209,14 +202,7 @@ def test_the_force_area_counts_a_return_waiting_for_approval_apart(force_db_file
         chosen = partnerships.listed(db.cursor(None))
         before = force.returns(db, chosen).set_index("Partnership")
         lead = people.person(torbay, "street.violence.lead@torbay.demo.example", how="demo")
-        rows = typed_returns.form_rows(torbay, LEAD_PRIORITY, quarter, person=lead)
-        prepared = typed_returns.prepare_typed(
-            torbay, typed_figures(rows), priority_id=LEAD_PRIORITY, return_period=quarter, by=lead
-        )
-        typed_returns.submit(
-            torbay, prepared, priority_id=LEAD_PRIORITY, return_period=quarter, by=lead,
-            accept_warnings=True,
-        )  # fmt: skip
+        send_typed(torbay, lead, quarter)
         after = force.returns(db, chosen).set_index("Partnership")
         name = "Safer Communities Torbay"
         assert after.loc[name, "Waiting for approval"] == 1

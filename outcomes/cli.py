@@ -337,8 +337,10 @@ def cmd_meeting_add(args: argparse.Namespace) -> int:
 
 
 def cmd_meeting_list(args: argparse.Namespace) -> int:
-    from outcomes import meetings
+    from outcomes import meeting_plan, meetings
 
+    for day in reversed(_read(args.db, meeting_plan.planned)):
+        print(f"{day:%Y-%m-%d}  planned")
     frame = _read(args.db, meetings.meetings)
     for r in frame.itertuples():
         print(f"{r.meeting_date:%Y-%m-%d}  {r.title or ''}  (recorded by {r.recorded_by})")
@@ -488,9 +490,10 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--title", default=None)
     actor_argument(a)
     a.set_defaults(func=cmd_meeting_add)
-    a = msub.add_parser("list", help="the meetings recorded, newest first")
+    a = msub.add_parser("list", help="the meetings recorded, newest first, and those planned")
     _db_argument(a)
     a.set_defaults(func=cmd_meeting_list)
+    cli_remind.add_meeting_plan(msub, _db_argument)
 
     p = sub.add_parser("actions", help="export the actions log to xlsx, or import it back")
     p.add_argument("action", choices=["export", "import"])

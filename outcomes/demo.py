@@ -17,13 +17,13 @@ import math
 import random
 import zlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import duckdb
 import pandas as pd
 
 from loaders import periods
-from outcomes import calendar, store
+from outcomes import calendar, meeting_plan, store
 from outcomes.framework import Framework, from_yaml, import_framework
 from outcomes.observations import (
     OBSERVATIONS,
@@ -384,7 +384,27 @@ def build_demo(
         file_name=at.correction_file,
         source_format="return",
     )
+    meeting_plan.plan(cur, demo_meeting_dates(at.today), by=SYSTEM, today=at.today)
     return {"observations": len(frame), "revisions": second.rows_revised}
+
+
+def demo_meeting_dates(today: date, count: int = 4) -> list[date]:
+    """The demo board's next meetings: the third Thursday of every other month (January,
+    March, ...), as the board papers list "dates of future meetings".
+
+    >>> demo_meeting_dates(date(2026, 12, 7))
+    [datetime.date(2027, 1, 21), datetime.date(2027, 3, 18), datetime.date(2027, 5, 20), datetime.date(2027, 7, 15)]
+    """
+    found: list[date] = []
+    year, month = today.year, today.month
+    while len(found) < count:
+        if month % 2 == 1:
+            first = date(year, month, 1)
+            day = first + timedelta(days=(3 - first.weekday()) % 7 + 14)
+            if day > today:
+                found.append(day)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found
 
 
 def _demo_person(name: str) -> Person:

@@ -12,7 +12,7 @@ import inspect
 import pkgutil
 import re
 import shutil
-from datetime import date
+from datetime import date, timedelta
 from io import BytesIO
 
 import pandas as pd
@@ -27,6 +27,7 @@ from outcomes import (
     demo,
     feeds,
     framework,
+    meeting_plan,
     meetings,
     observations,
     partnerships,
@@ -411,6 +412,12 @@ RECIPES["outcomes.reminders.record_sent"] = [
 ]
 RECIPES["outcomes.feeds.reset_token"] = [
     ("calendar.subscribe", lambda cur, by, tmp: feeds.reset_token(cur, by.email, by=by))
+]
+RECIPES["outcomes.meeting_plan.plan"] = [
+    (
+        "meetings.record",
+        lambda cur, by, tmp: meeting_plan.plan(cur, [date.today() + timedelta(days=30)], by=by),
+    )
 ]
 
 

@@ -23,7 +23,7 @@ def loaded(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                count(DISTINCT s.code) AS series, count(*) AS figures,
                count(DISTINCT v.area) AS areas,
                min(v.period_start) AS first, max(v.period_end) AS last
-        FROM series s JOIN series_current v ON v.series_code = s.code
+        FROM series_named s JOIN series_current v ON v.series_code = s.code
         WHERE s.source <> 'demo'
         GROUP BY 1 ORDER BY 1
         """
@@ -45,7 +45,7 @@ def police_uk_by_month(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     frame = cur.execute(
         """
         SELECT v.period, v.period_start AS month, s.name AS crime_type, sum(v.value) AS crimes
-        FROM series_current v JOIN series s ON s.code = v.series_code
+        FROM series_current v JOIN series_named s ON s.code = v.series_code
         WHERE s.source = 'police-uk' AND v.area <> 'all'
         GROUP BY ALL ORDER BY month, crime_type
         """
@@ -76,7 +76,7 @@ def ons_periods(cur: duckdb.DuckDBPyConnection) -> list[str]:
         r[0]
         for r in cur.execute(
             "SELECT DISTINCT v.period, v.period_end FROM series_current v "
-            "JOIN series s ON s.code = v.series_code WHERE s.source LIKE 'ONS%' "
+            "JOIN series_named s ON s.code = v.series_code WHERE s.source LIKE 'ONS%' "
             "ORDER BY v.period_end DESC"
         ).fetchall()
     ]
@@ -95,7 +95,7 @@ def ons_by_csp(cur: duckdb.DuckDBPyConnection, period: str | None = None) -> pd.
         SELECT v.area, coalesce(any_value(c.area_name), v.area) AS csp, s.name AS offence,
                v.value
         FROM series_current v
-        JOIN series s ON s.code = v.series_code
+        JOIN series_named s ON s.code = v.series_code
         LEFT JOIN comparator_area c ON c.area_code = v.area
         WHERE s.source LIKE 'ONS%' AND s.unit = 'count' AND v.period = ?
         GROUP BY v.area, s.name, v.value

@@ -44,7 +44,7 @@ from outcomes.uploads.previewing import (
     upload_commentary,
 )
 from outcomes.uploads.public_data import derived_figures
-from outcomes.uploads.reading import file_sha256, prepare, prepare_upload
+from outcomes.uploads.reading import file_sha256, prepare, prepare_for, prepare_upload
 from outcomes.uploads.return_checks import BIG_CHANGE
 
 __all__ = [
@@ -65,6 +65,7 @@ __all__ = [
     "detect_format",
     "file_sha256",
     "prepare",
+    "prepare_for",
     "prepare_upload",
     "preview",
     "refusal",

@@ -13,7 +13,9 @@ import pandas as pd
 
 from loaders import files, reading
 from loaders.isolation import read_isolated
+from loaders.police_uk import FORCE_WIDE
 from loaders.problems import FileRefused, Problem
+from outcomes import shared_data
 from outcomes.people import Person, require
 from outcomes.uploads.prepared import FORMATS, Prepared
 from outcomes.uploads.public_data import prepare_series
@@ -126,9 +128,33 @@ def _refused(file_name: str, fmt: str, problems: list[Problem]) -> Prepared:
 
 
 def _partnership_area(cur: duckdb.DuckDBPyConnection) -> str:
-    """The area police.uk rows are counted for: the partnership's own."""
+    """The area police.uk rows are counted for: the partnership's own, or every district in
+    the file where the load is shared by every partnership."""
+    if shared_data.on_public_data(cur):
+        return FORCE_WIDE
     row = cur.execute("SELECT area_name FROM partnership WHERE id = 1").fetchone()
     return row[0] if row and row[0] else ""
+
+
+def prepare_for(
+    store, path: str | Path, *, by: Person | None, fmt: str = "auto", **options: Any
+) -> tuple[Any, Prepared]:
+    """Read and check one file for the store's partnership, and the cursor to preview and
+    commit it on: the partnership's own, or, for a public file on a database of several
+    partnerships, the shared public data every partnership reads (``outcomes.shared_data``),
+    which only someone who may share public data (an administrator) may load."""
+    cur = store.cursor()
+    fmt = may_send(by, fmt)
+    if fmt == "auto":  # which kind of file it is decides where it goes
+        prepared = prepare(cur, path, by=by, fmt=fmt, **options)
+        if prepared.source_format not in PUBLIC_FORMATS or not shared_data.is_shared(store):
+            return cur, prepared
+        fmt = prepared.source_format
+    elif fmt not in PUBLIC_FORMATS or not shared_data.is_shared(store):
+        return cur, prepare(cur, path, by=by, fmt=fmt, **options)
+    require(by, "public_data.share")
+    public = shared_data.ensure(store)
+    return public, prepare(public, path, by=by, fmt=fmt, **options)
 
 
 def already_loaded(cur: duckdb.DuckDBPyConnection, sha: str) -> int | None:

@@ -11,6 +11,7 @@ import duckdb
 import pandas as pd
 
 from loaders import periods
+from outcomes import shared_data
 
 
 def loaded(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -34,6 +35,30 @@ def loaded(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         f"{a:%B %Y} to {b:%B %Y}" for a, b in zip(frame["first"], frame["last"], strict=True)
     ]
     return frame[["Source", "Series", "Figures", "Areas", "Covers"]]
+
+
+SOURCE_WORDS = {"police-uk": "police.uk", "ons-csp": "ONS", "fingertips": "Fingertips"}
+
+
+def sources(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Where the public figures this partnership reads came from, a row per load in force: the
+    file, whether it is the load every partnership shares or the partnership's own, who loaded
+    it and when, and how many of its figures the partnership reads."""
+    rows = shared_data.loads(cur)
+    return pd.DataFrame(
+        {
+            "Source": [SOURCE_WORDS.get(r["source_format"], r["source_format"]) for r in rows],
+            "File": [r["file_name"] for r in rows],
+            "Loaded for": [
+                "every partnership (shared load)" if r["shared"] else "this partnership"
+                for r in rows
+            ],
+            "Upload": [f"{'shared ' if r['shared'] else ''}{r['upload_id']}" for r in rows],
+            "Loaded by": [r["uploaded_by"] for r in rows],
+            "When": [periods.long_datetime(pd.Timestamp(r["uploaded_at"])) for r in rows],
+            "Figures read here": [f"{r['figures']:,}" for r in rows],
+        }
+    )
 
 
 def police_uk_by_month(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:

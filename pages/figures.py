@@ -38,6 +38,8 @@ if loaded.empty:
     st.page_link("pages/data.py", label="Open Data and exports", icon=":material/database:")
     st.stop()
 st.dataframe(loaded, hide_index=True, width="stretch")
+st.subheader("Where these figures came from")
+st.dataframe(public.sources(cursor()), hide_index=True, width="stretch")
 
 st.header("police.uk: street crime by month and crime type", divider="gray")
 police = _police(version)

@@ -44,7 +44,15 @@ from outcomes.uploads.previewing import (
     upload_commentary,
 )
 from outcomes.uploads.public_data import derived_figures
-from outcomes.uploads.reading import file_sha256, prepare, prepare_for, prepare_upload
+from outcomes.uploads.reading import (
+    cursor_for,
+    file_sha256,
+    prepare,
+    prepare_for,
+    prepare_upload,
+    prepare_upload_for,
+    public_permission,
+)
 from outcomes.uploads.return_checks import BIG_CHANGE
 
 __all__ = [
@@ -66,6 +74,9 @@ __all__ = [
     "file_sha256",
     "prepare",
     "prepare_for",
+    "prepare_upload_for",
+    "public_permission",
+    "cursor_for",
     "prepare_upload",
     "preview",
     "refusal",

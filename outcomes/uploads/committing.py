@@ -24,8 +24,6 @@ def check_permitted(cur: duckdb.DuckDBPyConnection, prepared: Prepared, by: Pers
     """Refuse, naming what they may not load, unless ``by`` may load everything in the file:
     public data needs an analyst; a lead's figures and commentary must be for their priorities.
     """
-    if prepared.series is not None and not prepared.series.empty:
-        require(by, "public_data.load")
     if shared_data.on_public_data(cur):
         # Every partnership reads what is loaded here: an administrator's decision.
         require(by, "public_data.share")
@@ -34,6 +32,8 @@ def check_permitted(cur: duckdb.DuckDBPyConnection, prepared: Prepared, by: Pers
                 f"{prepared.file_name} is a return: it belongs to one partnership, not to the "
                 "public data every partnership shares. Load it with --partnership ID."
             )
+    if prepared.series is not None and not prepared.series.empty:
+        require(by, "public_data.load")
     codes = [
         *pd.unique(prepared.observations.get("indicator_code", pd.Series(dtype=object))),
         *pd.unique(prepared.commentary.get("indicator_code", pd.Series(dtype=object))),

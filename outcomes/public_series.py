@@ -61,6 +61,22 @@ def sources(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     )
 
 
+def came_from(cur: duckdb.DuckDBPyConnection, series_code: str) -> str | None:
+    """Where a public series' figures came from, in a sentence (None for an indicator's).
+
+    Each load is named with its file, who loaded it and when, and whether it is the load every
+    partnership shares."""
+    rows = shared_data.loads(cur, series_code)
+    if not rows:
+        return None
+    said = [
+        f"{r['file_name']}, loaded {'once for every partnership' if r['shared'] else 'here'} "
+        f"by {r['uploaded_by']} on {periods.long_datetime(pd.Timestamp(r['uploaded_at']))}"
+        for r in rows
+    ]
+    return "Figures from " + "; ".join(said) + "."
+
+
 def police_uk_by_month(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Street crimes recorded each month by crime type, over every area loaded.
 

@@ -147,12 +147,15 @@ WHERE NOT EXISTS (SELECT 1 FROM {own}.series AS s WHERE s.code = p.code)
 """
 
 
-def loads(cur: duckdb.DuckDBPyConnection) -> list[dict]:
-    """Where the public figures a partnership reads came from: each load in force (its own, or
-    the shared one), its file, who loaded it and when, and how many of its figures this
-    partnership reads. ``cur`` is the partnership's."""
+def loads(cur: duckdb.DuckDBPyConnection, series_code: str | None = None) -> list[dict]:
+    """Where the public figures a partnership reads came from (of one series, or all): each
+    load in force (its own, or the shared one), its file, who loaded it and when, and how many
+    of its figures this partnership reads. ``cur`` is the partnership's."""
+    where, params = ("WHERE series_code = ? ", [series_code]) if series_code else ("", [])
     counts = cur.execute(
-        "SELECT shared, upload_id, count(*) FROM series_current GROUP BY shared, upload_id"
+        f"SELECT shared, upload_id, count(*) FROM series_current {where}"  # noqa: S608
+        "GROUP BY shared, upload_id",
+        params,
     ).fetchall()
     found = []
     shared_ok = exists(cur)

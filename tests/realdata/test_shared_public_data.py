@@ -152,3 +152,22 @@ def test_a_database_of_one_partnership_loads_into_its_own_figures(demo_store, fo
     seen = _police(cur)
     assert not seen["shared"].any()
     assert seen.query("area == 'all'")["value"].sum() == 2254
+
+
+def test_the_ons_workbook_loaded_once_gives_each_its_comparator_areas(force_store, realdata):
+    workbook = realdata / "ons_csp/ons_csp_recorded_crime_ye_dec2022.xlsx"
+    force_store.schema = "p_cornwall"
+    admin = _person(force_store, "p_cornwall", "admin@cornwall.demo.example")
+    public, prepared = uploads.prepare_for(force_store, workbook, by=admin)
+    result = uploads.commit(public, prepared, by=admin, accept_warnings=True)
+    assert public.execute("SELECT count(*) FROM series_value").fetchone()[0] == result.rows_new
+    in_file = {a for (a,) in public.execute("SELECT DISTINCT area FROM series_value").fetchall()}
+    for schema in PLACES:
+        cur = force_store.cursor(schema)
+        group = {a for (a,) in cur.execute("SELECT area_code FROM comparator_area").fetchall()}
+        seen = cur.execute(
+            "SELECT DISTINCT area FROM series_current WHERE series_code LIKE 'ons_csp.%'"
+        ).fetchall()
+        assert {a for (a,) in seen} == group & in_file
+        said = public_series.came_from(cur, "ons_csp.population")
+        assert said.startswith(f"Figures from {workbook.name}, loaded once for every partnership")

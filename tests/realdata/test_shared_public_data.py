@@ -171,3 +171,21 @@ def test_the_ons_workbook_loaded_once_gives_each_its_comparator_areas(force_stor
         assert {a for (a,) in seen} == group & in_file
         said = public_series.came_from(cur, "ons_csp.population")
         assert said.startswith(f"Figures from {workbook.name}, loaded once for every partnership")
+
+
+def test_a_copy_keeps_the_shared_data_and_each_partnerships_view_of_it(
+    force_store, force_file, tmp_path
+):
+    from outcomes import moving
+    from outcomes.store import open_store
+
+    _load_shared(force_store, force_file)
+    before = {s: len(_police(force_store.cursor(s))) for s in PLACES}
+    source = force_store.path
+    force_store.close()
+    moving.copy(source, tmp_path / "copy.duckdb", replace=False, opener=open_store)
+    copy = open_store(tmp_path / "copy.duckdb")
+    try:
+        assert {s: len(_police(copy.cursor(s))) for s in PLACES} == before
+    finally:
+        copy.close()

@@ -52,6 +52,8 @@ from outcomes.uploads.reading import (
     prepare_upload,
     prepare_upload_for,
     public_permission,
+    shared_cursor,
+    shared_uploads,
 )
 from outcomes.uploads.return_checks import BIG_CHANGE
 
@@ -77,6 +79,8 @@ __all__ = [
     "prepare_upload_for",
     "public_permission",
     "cursor_for",
+    "shared_cursor",
+    "shared_uploads",
     "prepare_upload",
     "preview",
     "refusal",

@@ -17,6 +17,7 @@ from loaders.police_uk import FORCE_WIDE
 from loaders.problems import FileRefused, Problem
 from outcomes import shared_data
 from outcomes.people import Person, require
+from outcomes.uploads.committing import uploads as upload_history
 from outcomes.uploads.prepared import FORMATS, Prepared
 from outcomes.uploads.public_data import prepare_series
 from outcomes.uploads.return_checks import prepare_return
@@ -157,6 +158,18 @@ def public_permission(store) -> str:
     """What loading a public file here needs: on a database of several partnerships the load
     is shared by them all (an administrator's), else the partnership's own (an analyst's)."""
     return "public_data.share" if shared_data.is_shared(store) else "public_data.load"
+
+
+def shared_uploads(store) -> pd.DataFrame | None:
+    """The uploads of the public data every partnership shares (None where nothing is)."""
+    if not shared_data.exists(store.cursor(None)):
+        return None
+    return upload_history(shared_data.cursor(store))
+
+
+def shared_cursor(store):
+    """A cursor on the public data every partnership shares."""
+    return shared_data.cursor(store)
 
 
 def cursor_for(store, prepared: Prepared):

@@ -160,3 +160,39 @@ def test_a_public_file_loaded_on_one_partnerships_page_serves_them_all(force, re
     crimes = int(table.drop(columns="Month").iloc[0].sum())
     with source.open(encoding="utf-8") as handle:
         assert crimes == sum(1 for line in handle if ",Cornwall " in line)
+
+
+def test_an_administrator_undoes_the_shared_load_on_the_upload_page(force, realdata):  # noqa: F811
+    from outcomes import people, uploads
+    from outcomes.store import open_store
+
+    db = open_store(force)
+    try:
+        db.schema = "p_torbay"
+        cur, prepared = uploads.prepare_for(
+            db, realdata / "police_uk/2019-01-devon-and-cornwall-street.csv",
+            by=people.command_line_person(),
+        )  # fmt: skip
+        uploads.commit(cur, prepared, by=people.command_line_person())
+    finally:
+        db.close()
+    analyst = _app("cornwall", demo_person="analyst@cornwall.demo.example")
+    analyst.switch_page("pages/upload.py").run()
+    assert "Public data shared by every partnership" in [h.value for h in analyst.subheader]
+    assert not [s for s in analyst.selectbox if s.key.startswith("shared_undo_target")]
+    admin = _app("cornwall", demo_person="admin@cornwall.demo.example")
+    admin.switch_page("pages/upload.py").run()
+    admin.selectbox(key="shared_undo_target_0").set_value(1).run()
+    admin.checkbox(key="shared_undo_sure_1").check().run()
+    admin.button(key="shared_undo_go").click().run()
+    assert not admin.exception and not admin.error, [e.value for e in admin.error]
+    clear_caches()
+    db = open_store(force)
+    try:
+        assert (
+            not db.cursor("p_torbay")
+            .execute("SELECT count(*) FROM series_current WHERE shared")
+            .fetchone()[0]
+        )
+    finally:
+        db.close()

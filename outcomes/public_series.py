@@ -50,10 +50,11 @@ def sources(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             "Source": [SOURCE_WORDS.get(r["source_format"], r["source_format"]) for r in rows],
             "File": [r["file_name"] for r in rows],
             "Loaded for": [
-                "every partnership (shared load)" if r["shared"] else "this partnership"
+                f"every partnership (shared upload {r['upload_id']})"
+                if r["shared"]
+                else f"this partnership (upload {r['upload_id']})"
                 for r in rows
             ],
-            "Upload": [f"{'shared ' if r['shared'] else ''}{r['upload_id']}" for r in rows],
             "Loaded by": [r["uploaded_by"] for r in rows],
             "When": [periods.long_datetime(pd.Timestamp(r["uploaded_at"])) for r in rows],
             "Figures read here": [f"{r['figures']:,}" for r in rows],

@@ -81,7 +81,7 @@ def test_each_partnership_is_told_where_its_figures_came_from(force_store, force
     for schema in PLACES:
         told = public_series.sources(force_store.cursor(schema))
         assert told["File"].tolist() == [force_file.name]
-        assert told["Loaded for"].tolist() == ["every partnership (shared load)"]
+        assert told["Loaded for"].tolist() == ["every partnership (shared upload 1)"]
         assert told["Loaded by"].tolist() == ["Adi Admin (administrator, Torbay)"]
 
 

@@ -240,6 +240,16 @@ def _settle(page: Any) -> None:
     page.evaluate(_STILL_JS)
 
 
+def _turn_to(page: Any, n: int, key: str = "ArrowRight") -> None:
+    """In presentation mode, press ``key`` once and wait for screen ``n`` to be drawn: the next
+    screen without loading the dashboard again."""
+    page.keyboard.press(key)
+    page.wait_for_function(
+        "n => document.querySelector('.present-count')?.innerText.startsWith(n + ' of')", arg=n
+    )
+    _wait_for_app(page)
+
+
 def _fail_on_exception(page: Any) -> None:
     boxes = page.locator('[data-testid="stException"]')
     if boxes.count():
@@ -293,6 +303,12 @@ def demo_sign_in() -> Any:
 def wait_for_app() -> Any:
     """``wait_for_app(page, h1=None)``: the page's h1 is drawn (with this text) and Streamlit is idle."""
     return _wait_for_app
+
+
+@pytest.fixture(scope="session")
+def turn_to() -> Any:
+    """``turn_to(page, n, key="ArrowRight")``: presentation mode's screen ``n``, from the keyboard."""
+    return _turn_to
 
 
 @pytest.fixture(scope="session")

@@ -68,6 +68,7 @@ def test_every_screen_fits_both_projector_sizes(
     blank_tab: Any,
     wait_for_app: Any,
     settle: Any,
+    turn_to: Any,
     tmp_path_factory,
 ) -> None:
     work = tmp_path_factory.mktemp("present-meeting")
@@ -82,12 +83,7 @@ def test_every_screen_fits_both_projector_sizes(
             for n in range(1, total + 1):
                 counter = page.locator(".present-count")
                 if n > 1:  # every screen is reached from the keyboard, one press at a time
-                    page.keyboard.press("PageDown")
-                    page.wait_for_function(
-                        "n => document.querySelector('.present-count')?.innerText.startsWith(n + ' of')",
-                        arg=n,
-                    )
-                    wait_for_app(page)
+                    turn_to(page, n, "PageDown")
                 assert counter.inner_text() == f"{n} of {total}"
                 problems += _measure(page, settle, n, total)
         finally:

@@ -22,6 +22,7 @@ REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 TIMEOUT_MS = 25_000
+LAPTOP = {"width": 1280, "height": 720}
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -84,22 +85,79 @@ def browser(chromium_path: str) -> Iterator[Any]:
 def tabs(browser: Any) -> Iterator[Any]:
     """The browser context every test's ``page`` is a tab of: the dashboard's scripts are
     fetched and compiled once per server, not once a test (about a third of a first visit)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    context = browser.new_context(viewport=LAPTOP)
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
     yield context
     context.close()
 
 
-@pytest.fixture
-def page(tabs: Any) -> Iterator[Any]:
-    """A new tab at 1280x720: a Streamlit session of its own, no cookies from another test."""
-    tab = tabs.new_page()
+# Tabs kept between tests by name (``page``'s, a second visitor's, ...), replaced if one breaks.
+_kept: dict[str, Any] = {}
+
+
+def _forget(tab: Any, size: dict[str, int]) -> bool:
+    """Leave the tab as a new one would be, at ``size``: a blank page (so the last server's
+    session ends), nothing stored for the site it was on. False when the tab cannot be trusted
+    any more (closed, or stuck)."""
     try:
-        yield tab
+        if tab.is_closed():
+            return False
+        if tab.url.startswith("http"):
+            tab.evaluate("() => { sessionStorage.clear(); localStorage.clear(); }")
+        tab.goto("about:blank")
+        tab.set_viewport_size(size)
+        return True
+    except Exception:
+        return False
+
+
+def _blank(tabs: Any, name: str = "page", size: dict[str, int] = LAPTOP) -> Any:
+    tab = _kept.get(name)
+    if tab is None or not _forget(tab, size):
+        if tab is not None:
+            with contextlib.suppress(Exception):
+                tab.close()
+        tab = _kept[name] = tabs.new_page()
+        tab.set_viewport_size(size)
+    return tab
+
+
+def _done_with(tabs: Any, name: str) -> None:
+    tabs.clear_cookies()  # a sign-in cookie is the host's, whatever the server's port
+    tab = _kept.get(name)
+    if tab is not None and not _forget(tab, LAPTOP):
+        with contextlib.suppress(Exception):
+            tab.close()
+        _kept.pop(name, None)
+
+
+@pytest.fixture(scope="session")
+def blank_tab(tabs: Any) -> Any:
+    """``blank_tab(name="page", size=LAPTOP)``: the session's tab of that name, blank, at
+    ``size``, with no cookies (``cookies=True`` keeps the context's) or storage from before. Tabs are kept and reused, not opened per
+    test: a new tab is a new renderer process that parses the dashboard's scripts cold, and on
+    the shared 2-core machine that doubled each test's first page load. For tests that need a
+    second visitor at once, or Hypothesis examples (each takes a blank tab)."""
+
+    def blank(name: str = "page", size: dict[str, int] = LAPTOP, *, cookies: bool = False) -> Any:
+        if not cookies:  # with cookies=True another tab's sign-in (and upload token) stay
+            tabs.clear_cookies()
+        return _blank(tabs, name, size)
+
+    yield blank
+    for name in list(_kept):
+        _done_with(tabs, name)
+
+
+@pytest.fixture
+def page(tabs: Any, blank_tab: Any) -> Iterator[Any]:
+    """A blank tab at 1280x720: each test's visit is a Streamlit session of its own, with no
+    cookies or storage from another test (the session's kept tab, see ``blank_tab``)."""
+    try:
+        yield blank_tab()
     finally:
-        tab.close()
-        tabs.clear_cookies()  # a sign-in cookie is the host's, whatever the server's port
+        _done_with(tabs, "page")
 
 
 # --- helpers, handed to the tests as fixtures (no imports from conftest.py) --------------------
@@ -156,6 +214,42 @@ def _wait_for_app(
     _fail_on_exception(page)
 
 
+# Resolves once the main area's size and every chart's width have held still for 150 ms of
+# drawn frames (3 s at most): Plotly and Streamlit's columns re-lay out after a resize.
+_STILL_JS = """() => new Promise(resolve => {
+  const shape = () => {
+    const m = document.querySelector('[data-testid="stMain"]');
+    const charts = [...document.querySelectorAll('.main-svg')].map(s => s.getBoundingClientRect().width);
+    return [m ? m.scrollHeight : 0, m ? m.scrollWidth : 0, ...charts].join(',');
+  };
+  const began = performance.now();
+  let last = shape(), since = began;
+  const tick = now => {
+    const current = shape();
+    if (current !== last) { last = current; since = now; }
+    if (now - since >= 150 || now - began > 3000) resolve(true); else requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+})"""
+
+
+def _settle(page: Any) -> None:
+    """After a resize: Streamlit idle again, and the layout held still (no fixed sleep)."""
+    with contextlib.suppress(Exception):
+        page.wait_for_function(_IDLE_JS, timeout=5_000, polling=100)
+    page.evaluate(_STILL_JS)
+
+
+def _turn_to(page: Any, n: int, key: str = "ArrowRight") -> None:
+    """In presentation mode, press ``key`` once and wait for screen ``n`` to be drawn: the next
+    screen without loading the dashboard again."""
+    page.keyboard.press(key)
+    page.wait_for_function(
+        "n => document.querySelector('.present-count')?.innerText.startsWith(n + ' of')", arg=n
+    )
+    _wait_for_app(page)
+
+
 def _fail_on_exception(page: Any) -> None:
     boxes = page.locator('[data-testid="stException"]')
     if boxes.count():
@@ -177,10 +271,7 @@ def _screenshot(page: Any, name: str, full_height: bool = True) -> Path:
         height = max(original["height"], min(int(height), 9000))
         if height != original["height"]:
             page.set_viewport_size({"width": original["width"], "height": height})
-            # Plotly and Streamlit's columns re-lay out on resize: give them a moment, bounded.
-            with contextlib.suppress(Exception):
-                page.wait_for_function(_IDLE_JS, timeout=5_000, polling=100)
-            page.wait_for_timeout(300)
+            _settle(page)  # Plotly and Streamlit's columns re-lay out on resize
     try:
         page.screenshot(path=str(path))
     finally:
@@ -212,6 +303,18 @@ def demo_sign_in() -> Any:
 def wait_for_app() -> Any:
     """``wait_for_app(page, h1=None)``: the page's h1 is drawn (with this text) and Streamlit is idle."""
     return _wait_for_app
+
+
+@pytest.fixture(scope="session")
+def turn_to() -> Any:
+    """``turn_to(page, n, key="ArrowRight")``: presentation mode's screen ``n``, from the keyboard."""
+    return _turn_to
+
+
+@pytest.fixture(scope="session")
+def settle() -> Any:
+    """``settle(page)``: after a resize, Streamlit is idle and the layout has held still."""
+    return _settle
 
 
 @pytest.fixture(scope="session")

@@ -77,7 +77,7 @@ def axe_source() -> Path:
     return AXE
 
 
-def open_page(page: Any, app_server: str, wait_for_app: Any, path: str) -> None:
+def open_page(page: Any, app_server: str, wait_for_app: Any, settle: Any, path: str) -> None:
     """Load the page, wait for Streamlit, and make the window as tall as the page: Streamlit
     scrolls inside its main container, and axe skips text scrolled out of sight."""
     page.goto(f"{app_server}/{path}")
@@ -94,7 +94,7 @@ def open_page(page: Any, app_server: str, wait_for_app: Any, path: str) -> None:
     if size and height > size["height"]:
         page.set_viewport_size({"width": size["width"], "height": min(int(height), 9000)})
         wait_for_app(page)
-        page.wait_for_timeout(300)  # Plotly and Streamlit's columns re-lay out on resize
+        settle(page)  # Plotly and Streamlit's columns re-lay out on resize
 
 
 def run_axe(page: Any, axe: Path, options: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -129,8 +129,10 @@ def test_every_page_of_dashboard_py_is_checked():
 
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p or "root")
-def test_no_serious_accessibility_violations(axe_source, page, app_server, wait_for_app, path):
-    open_page(page, app_server, wait_for_app, path)
+def test_no_serious_accessibility_violations(
+    axe_source, page, app_server, wait_for_app, settle, path
+):
+    open_page(page, app_server, wait_for_app, settle, path)
     results = run_axe(page, axe_source)
     # color-contrast applies to any visible text: inapplicable means axe saw no page at all.
     assert "color-contrast" not in {r["id"] for r in results["inapplicable"]}, (
@@ -142,10 +144,12 @@ def test_no_serious_accessibility_violations(axe_source, page, app_server, wait_
     )
 
 
-def test_contrast_of_badges_muted_text_and_captions(axe_source, page, app_server, wait_for_app):
+def test_contrast_of_badges_muted_text_and_captions(
+    axe_source, page, app_server, wait_for_app, settle
+):
     """The plan on a page shows a badge for every status (its tiles), muted text and captions:
     axe must have measured each of them and found at least 4.5:1."""
-    open_page(page, app_server, wait_for_app, "")
+    open_page(page, app_server, wait_for_app, settle, "")
     results = run_axe(page, axe_source, {"runOnly": ["color-contrast"]})
     measured: dict[str, list[float]] = {}
     problems = []
@@ -193,10 +197,10 @@ def _hex(rgb: str) -> str:
     return f"#{r:02X}{g:02X}{b:02X}"
 
 
-def test_contrast_of_chart_axis_labels(page, app_server, wait_for_app):
+def test_contrast_of_chart_axis_labels(page, app_server, wait_for_app, settle):
     """axe leaves SVG text as "needs review", so the axis labels of the trend chart are measured
     here: Streamlit's Plotly theme draws them at 3.7:1 unless ui/components.py's CSS darkens them."""
-    open_page(page, app_server, wait_for_app, "indicator?indicator=SV01")
+    open_page(page, app_server, wait_for_app, settle, "indicator?indicator=SV01")
     labels = page.evaluate(_CHART_TEXT_JS)
     assert labels, "no chart axis labels on /indicator?indicator=SV01"
     low = {

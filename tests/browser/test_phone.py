@@ -8,16 +8,14 @@ import pytest
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1280, "height": 720}
 
 
 @pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport=PHONE)
-    context.set_default_timeout(25_000)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
+def phone(page):
+    """The session's tab (``page``), made a phone's size before anything is opened in it."""
+    page.set_viewport_size(PHONE)
+    return page
 
 
 def _box(page, selector: str) -> dict:
@@ -111,7 +109,7 @@ def test_chart_axis_labels_never_run_together_on_a_phone(phone, app_server, wait
 
 
 def test_the_full_history_becomes_cards_and_wraps_on_a_laptop(
-    phone, browser, app_server, wait_for_app, expect
+    phone, app_server, wait_for_app, expect
 ):
     """Issue 17: the full history scrolled sideways on a phone, and cut "Source" short at
     1280x720."""
@@ -121,40 +119,33 @@ def test_the_full_history_becomes_cards_and_wraps_on_a_laptop(
     for label in ("Period", "Value", "Status", "Source"):
         expect(card.locator(f'td[data-label="{label}"]')).to_be_visible()
     _fits(phone, card)
-    laptop = browser.new_context(viewport={"width": 1280, "height": 720})
-    try:
-        page = laptop.new_page()
-        page.goto(f"{app_server}/indicator?indicator=SV01")
-        wait_for_app(page, h1="SV01: Street violence in the three neighbourhoods")
-        # every cell is whole: none is wider than its column (nothing cut with "…")
-        cut = page.evaluate(
-            """() => [...document.querySelectorAll('table.cards td')]
-                   .filter(td => td.scrollWidth > td.clientWidth + 1).length"""
-        )
-        assert cut == 0
-        source = page.locator("table.cards").last.locator('td[data-label="Source"]').first
-        expect(source).to_contain_text("demo data")
-    finally:
-        laptop.close()
+    # Then a laptop opens the same page afresh (the viewport set before the page is loaded).
+    page = phone
+    page.set_viewport_size(LAPTOP)
+    page.goto(f"{app_server}/indicator?indicator=SV01")
+    wait_for_app(page, h1="SV01: Street violence in the three neighbourhoods")
+    # every cell is whole: none is wider than its column (nothing cut with "…")
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll('table.cards td')]
+               .filter(td => td.scrollWidth > td.clientWidth + 1).length"""
+    )
+    assert cut == 0
+    source = page.locator("table.cards").last.locator('td[data-label="Source"]').first
+    expect(source).to_contain_text("demo data")
 
 
-def test_the_uploads_so_far_show_every_column_at_1280(browser, app_server, wait_for_app, expect):
+def test_the_uploads_so_far_show_every_column_at_1280(page, app_server, wait_for_app, expect):
     """Issue 17: the uploads' grid hid its last columns (Unchanged, State) at 1280x720."""
-    laptop = browser.new_context(viewport={"width": 1280, "height": 720})
-    try:
-        page = laptop.new_page()
-        page.goto(f"{app_server}/upload")
-        wait_for_app(page, h1="Quarterly return")
-        table = page.locator("table.cards").last
-        expect(table.locator("th").last).to_have_text("State")
-        edge = page.evaluate("() => window.innerWidth")
-        for cell in (table.locator("th").last, table.locator("td").last):
-            box = cell.bounding_box()
-            assert box["x"] + box["width"] <= edge + 1, (box, edge)
-        cut = page.evaluate(
-            """() => [...document.querySelectorAll('table.cards td, table.cards th')]
-                   .filter(td => td.scrollWidth > td.clientWidth + 1).length"""
-        )
-        assert cut == 0
-    finally:
-        laptop.close()
+    page.goto(f"{app_server}/upload")
+    wait_for_app(page, h1="Quarterly return")
+    table = page.locator("table.cards").last
+    expect(table.locator("th").last).to_have_text("State")
+    edge = page.evaluate("() => window.innerWidth")
+    for cell in (table.locator("th").last, table.locator("td").last):
+        box = cell.bounding_box()
+        assert box["x"] + box["width"] <= edge + 1, (box, edge)
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll('table.cards td, table.cards th')]
+               .filter(td => td.scrollWidth > td.clientWidth + 1).length"""
+    )
+    assert cut == 0

@@ -144,13 +144,15 @@ def test_deep_link_and_home(page, app_server, wait_for_app, expect):
 
 
 def test_every_priority_fits_its_indicators_and_a_chart_on_screen_at_1280x720(
-    page, app_server, wait_for_app, expect
+    page, app_server, wait_for_app, expect, turn_to
 ):
     """The smallest projector: each priority's status, indicator list and first chart are on
     screen without scrolling, and the story starts above the bottom edge."""
+    page.goto(f"{app_server}/present?screen=2")
+    wait_for_app(page)
     for screen in range(2, 10):
-        page.goto(f"{app_server}/present?screen={screen}")
-        wait_for_app(page)
+        if screen > 2:  # the next screen from the keyboard, not a new load of the dashboard
+            turn_to(page, screen)
         expect(page.locator(".present-count")).to_have_text(f"{screen} of 10")
         bottom = _bottom_of(page, "table.present-table")
         assert bottom <= 720, f"screen {screen}: the indicators end at {bottom}px"

@@ -42,11 +42,11 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory, copy_demo) -> Path:
     return copy_demo(tmp_path_factory.mktemp("present-demo") / "demo.duckdb")
 
 
-def _measure(page: Any, wait_for_app: Any, n: int, total: int) -> list[str]:
+def _measure(page: Any, settle: Any, n: int, total: int) -> list[str]:
     problems = []
     for width, height in SIZES:
         page.set_viewport_size({"width": width, "height": height})
-        page.wait_for_timeout(250)  # the charts and columns re-lay out
+        settle(page)  # the charts and columns re-lay out
         found = page.evaluate(_MEASURE)
         where = (
             f"screen {n} of {total} ({page.locator('h1').first.inner_text()!r}) at {width}x{height}"
@@ -63,30 +63,29 @@ def _measure(page: Any, wait_for_app: Any, n: int, total: int) -> list[str]:
 @example(meeting=Meeting(None, changes=1, blockages=2, overdue=11, open=3, words=WORDY[1]))
 @examples(2)
 def test_every_screen_fits_both_projector_sizes(
-    meeting: Meeting, demo_file: Path, browser: Any, wait_for_app: Any, tmp_path_factory
+    meeting: Meeting,
+    demo_file: Path,
+    blank_tab: Any,
+    wait_for_app: Any,
+    settle: Any,
+    turn_to: Any,
+    tmp_path_factory,
 ) -> None:
     work = tmp_path_factory.mktemp("present-meeting")
     db = build_meeting(work / "meeting.duckdb", meeting, demo_file)
-    context = browser.new_context(viewport={"width": 1920, "height": 1080})
-    context.set_default_timeout(25_000)
-    page = context.new_page()
+    page = blank_tab(size={"width": 1920, "height": 1080})
     problems: list[str] = []
-    try:
-        with serve(work, db) as base:
+    with serve(work, db) as base:
+        try:
             page.goto(f"{base}/present?screen=1")
             wait_for_app(page)
             total = int(page.locator(".present-count").inner_text().split(" of ")[1])
             for n in range(1, total + 1):
                 counter = page.locator(".present-count")
                 if n > 1:  # every screen is reached from the keyboard, one press at a time
-                    page.keyboard.press("PageDown")
-                    page.wait_for_function(
-                        "n => document.querySelector('.present-count')?.innerText.startsWith(n + ' of')",
-                        arg=n,
-                    )
-                    wait_for_app(page)
+                    turn_to(page, n, "PageDown")
                 assert counter.inner_text() == f"{n} of {total}"
-                problems += _measure(page, wait_for_app, n, total)
-    finally:
-        context.close()
+                problems += _measure(page, settle, n, total)
+        finally:
+            page.goto("about:blank")  # leave the server before it stops
     assert not problems, "\n".join(problems)

@@ -16,7 +16,6 @@ import numpy as np
 import pytest
 
 from outcomes import board, meetings, public
-from outcomes.demo import build_demo
 from outcomes.store import open_store
 from tests.actors import acting
 from tests.browser.server import serve
@@ -41,14 +40,13 @@ CHART_DATA_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')
 
 
 @pytest.fixture(scope="module")
-def public_server(chromium_path, tmp_path_factory):
+def public_server(chromium_path, tmp_path_factory, copy_demo):
     """A demo of this module's own with the public view switched on, as an administrator would."""
     work = tmp_path_factory.mktemp("public-view")
-    db = work / "outcomes.duckdb"
+    db = copy_demo(work / "outcomes.duckdb")
     store = open_store(db)
     try:
         cur = store.cursor()
-        build_demo(cur)
         public.set_public_view(cur, True, by=acting("Jo Admin"))
         # For the audit trail's test: a change carrying a long unbroken word (a link).
         for priority, owner in (("street-violence", "Chair"), ("safety-in-homes", "Vice-chair")):
@@ -144,12 +142,12 @@ def check_workbook(path: Any) -> None:
 
 @pytest.mark.parametrize("path", ["public", "public_priority?priority=street-violence"])
 def test_the_public_pages_have_no_serious_accessibility_violations(
-    page, public_server, wait_for_app, path
+    page, public_server, wait_for_app, settle, path
 ):
     if not AXE.exists():
         pytest.skip("axe-core not installed: run make test, or npm ci")
     base, _ = public_server
-    open_page(page, base, wait_for_app, path)
+    open_page(page, base, wait_for_app, settle, path)
     results = run_axe(page, AXE)
     assert "color-contrast" not in {r["id"] for r in results["inapplicable"]}
     failing = [v for v in results["violations"] if v.get("impact") in FAILING_IMPACTS]

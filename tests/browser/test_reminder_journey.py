@@ -76,27 +76,25 @@ def _path(link: str) -> str:
 
 
 def test_the_emailed_link_opens_the_form_after_sign_in(
-    reminded, browser, wait_for_app, expect, screenshot
+    reminded, page, wait_for_app, expect, screenshot
 ):
     base, link = reminded["base"], reminded["links"][LEAD_EMAIL]
     assert "/returns?priority=street-violence&period=" in link
-    page = browser.new_context(viewport=PHONE).new_page()
+    page.set_viewport_size(PHONE)
     sign_in_with_provider(page, base, LEAD_EMAIL, wait_for_app, expect, path=_path(link))
     wait_for_app(page, h1="Your returns")
     assert page.url == f"{base}{_path(link)}"
     expect(page.get_by_text("is overdue")).to_be_visible()
     expect(page.locator('input[aria-label^="Figure for"]').first).to_be_visible()
     screenshot(page, "reminder-link-390x844")
-    page.context.close()
 
 
 def test_a_link_for_a_priority_no_longer_theirs_says_so(
-    reminded, browser, wait_for_app, expect, screenshot
+    reminded, page, wait_for_app, expect, screenshot
 ):
     base, link = reminded["base"], reminded["links"][OTHER_LEAD]
-    page = browser.new_context(viewport=PHONE).new_page()
+    page.set_viewport_size(PHONE)
     sign_in_with_provider(page, base, OTHER_LEAD, wait_for_app, expect, path=_path(link))
     wait_for_app(page, h1="Your returns")
     expect(page.get_by_text("does not report on").first).to_be_visible()
     screenshot(page, "reminder-link-not-theirs-390x844")
-    page.context.close()

@@ -44,12 +44,10 @@ def journey_server(chromium_path: str, tmp_path_factory, copy_demo) -> Iterator[
 
 
 @pytest.fixture
-def phone(browser: Any) -> Iterator[Any]:
-    """A tab of its own on a phone-sized screen (its own cookies: its own sign-in)."""
-    context = browser.new_context(viewport=PHONE)
-    context.set_default_timeout(25_000)
-    yield context
-    context.close()
+def phone(page: Any) -> Any:
+    """The session's blank tab (``page``) on a phone-sized screen."""
+    page.set_viewport_size(PHONE)
+    return page
 
 
 def _figures(page: Any):
@@ -57,10 +55,10 @@ def _figures(page: Any):
 
 
 def test_a_lead_types_the_quarter_on_a_phone_and_the_board_sees_it_once_approved(
-    journey_server, phone, wait_for_app, expect, screenshot
+    journey_server, phone, browser, wait_for_app, expect, screenshot
 ):
     base, link = journey_server["base"], journey_server["link"]
-    page = phone.new_page()
+    page = phone
     sign_in_with_provider(page, base, LEAD_EMAIL, wait_for_app, expect, path=link)
     wait_for_app(page, h1="Your returns")
     assert page.url == f"{base}{link}"  # the reminder's link, kept through the sign-in
@@ -96,7 +94,9 @@ def test_a_lead_types_the_quarter_on_a_phone_and_the_board_sees_it_once_approved
     wait_for_app(page, h1=re.compile("SV01"))
     expect(page.get_by_text(re.compile(r"4,321"))).to_have_count(0)
 
-    approver = phone.browser.new_context(viewport=PHONE).new_page()
+    # Cookies of their own: their own sign-in.
+    approver = browser.new_context(viewport=PHONE).new_page()
+    approver.set_default_timeout(25_000)
     sign_in_with_provider(approver, base, APPROVER, wait_for_app, expect, path="/returns")
     wait_for_app(approver, h1="Your returns")
     expect(approver.get_by_text("Waiting for your approval")).to_be_visible()

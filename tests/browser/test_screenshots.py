@@ -2,7 +2,7 @@
 
 test-artifacts/screens/<page>-<width>x<height>.png, for a person to look at: the projector
 (1280x720, 1920x1080) and a phone (390x844). Each page must render without an error box.
-One browser context per size, every page opened in it in turn.
+One tab per size, every page opened in it in turn.
 """
 
 from __future__ import annotations
@@ -32,27 +32,22 @@ FAILURES = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 
 @pytest.mark.parametrize(("width", "height"), SIZES, ids=lambda v: str(v))
 def test_every_page_at_every_size(
-    browser, app_server, wait_for_app, chromium_path, width, height
+    blank_tab, app_server, wait_for_app, settle, width, height
 ) -> None:
     SCREENS.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(viewport={"width": width, "height": height})
-    context.set_default_timeout(25_000)
-    tab = context.new_page()
+    tab = blank_tab(size={"width": width, "height": height})  # each page loaded at this size
     failed: list[str] = []
-    try:
-        for name, path in PAGES:
-            tab.goto(f"{app_server}{path}")
-            wait_for_app(tab)
-            errors = tab.locator(FAILURES)
-            if errors.count():
-                failed.append(f"{name}: {errors.first.inner_text()[:300]}")
-            _full_page(tab, SCREENS / f"{name}-{width}x{height}.png", width, height)
-    finally:
-        context.close()
+    for name, path in PAGES:
+        tab.goto(f"{app_server}{path}")
+        wait_for_app(tab)
+        errors = tab.locator(FAILURES)
+        if errors.count():
+            failed.append(f"{name}: {errors.first.inner_text()[:300]}")
+        _full_page(tab, SCREENS / f"{name}-{width}x{height}.png", width, height, settle)
     assert not failed, "pages showing an error:\n" + "\n".join(failed)
 
 
-def _full_page(tab: Any, path: Path, width: int, height: int) -> None:
+def _full_page(tab: Any, path: Path, width: int, height: int, settle: Any) -> None:
     """Streamlit scrolls inside its main container, so the viewport is stretched to it first."""
     full = tab.evaluate(
         """() => { const m = document.querySelector('[data-testid="stMain"]');
@@ -61,6 +56,6 @@ def _full_page(tab: Any, path: Path, width: int, height: int) -> None:
     tall = max(height, min(int(full), 12_000))
     if tall != height:
         tab.set_viewport_size({"width": width, "height": tall})
-        tab.wait_for_timeout(400)  # Plotly and Streamlit's columns re-lay out on resize
+        settle(tab)  # Plotly and Streamlit's columns re-lay out on resize
     tab.screenshot(path=str(path))
     tab.set_viewport_size({"width": width, "height": height})

@@ -10,6 +10,7 @@ so; signing out ends the session.
 from __future__ import annotations
 
 import re
+import shutil
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,20 +43,20 @@ def provider() -> Iterator[str]:
 
 @contextmanager
 def _signed_dashboard(
-    work: Path, provider: str, *, python: str = sys.executable, returns: bool = True
+    work: Path, demo: Path, provider: str, *, python: str = sys.executable, returns: bool = True
 ) -> Iterator[dict[str, Any]]:
     """The dashboard with sign-in configured, over a demo database that knows the lead, served
-    by ``python``; with ``returns``, a filled return for the lead's priority and another's."""
-    from outcomes.demo import build_demo
+    by ``python``; with ``returns``, a filled return for the lead's priority and another's.
+    ``demo`` is the run's built demo (``demo_built``), copied."""
     from outcomes.people import SYSTEM, add_person
     from outcomes.store import open_store
 
     db = work / "outcomes.duckdb"
+    shutil.copyfile(demo, db)
     store = open_store(db)
     filled = {}
     try:
         cur = store.cursor()
-        build_demo(cur)
         add_person(cur, LEAD, name="S. Okafor", role="lead", priorities=[LEAD_PRIORITY], by=SYSTEM)
         for priority in (LEAD_PRIORITY, OTHER_PRIORITY) if returns else ():
             filled[priority] = filled_return(
@@ -69,22 +70,23 @@ def _signed_dashboard(
 
 @pytest.fixture(scope="module")
 def signed_server(
-    chromium_path: str, provider: str, tmp_path_factory: pytest.TempPathFactory
+    chromium_path: str, provider: str, tmp_path_factory: pytest.TempPathFactory, demo_built: Path
 ) -> Iterator[dict[str, Any]]:
     """The dashboard with sign-in configured, served by the test venv."""
-    with _signed_dashboard(tmp_path_factory.mktemp("browser-sign-in"), provider) as server:
+    work = tmp_path_factory.mktemp("browser-sign-in")
+    with _signed_dashboard(work, demo_built, provider) as server:
         yield server
 
 
 @pytest.fixture(scope="module")
 def clean_signed_server(
-    chromium_path: str, provider: str, tmp_path_factory: pytest.TempPathFactory
+    chromium_path: str, provider: str, tmp_path_factory: pytest.TempPathFactory, demo_built: Path
 ) -> Iterator[dict[str, Any]]:
     """The same, served by the venv built from requirements.lock alone (what `make run`
     installs); the provider still runs here, from the test venv."""
     python = clean_python()
     work = tmp_path_factory.mktemp("browser-sign-in-clean")
-    with _signed_dashboard(work, provider, python=python, returns=False) as server:
+    with _signed_dashboard(work, demo_built, provider, python=python, returns=False) as server:
         yield server
 
 

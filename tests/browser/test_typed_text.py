@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 
 from outcomes import meetings
-from outcomes.demo import DEMO_FRAMEWORK, build_demo, facts
-from outcomes.framework import from_yaml
+from outcomes.demo import facts
 from outcomes.store import open_store
 from tests.actors import acting
 from tests.board import record_business
@@ -40,12 +39,11 @@ PAGES = (
 
 
 @pytest.fixture(scope="module")
-def typed_server(chromium_path, tmp_path_factory):
+def typed_server(chromium_path, tmp_path_factory, copy_demo):
     work = tmp_path_factory.mktemp("typed-text")
-    db = work / "typed.duckdb"
+    db = copy_demo(work / "typed.duckdb")
     s = open_store(db)
     cur = s.cursor()
-    build_demo(cur, from_yaml(DEMO_FRAMEWORK))
     meetings.record_meeting(cur, "2025-05-15", by=acting("clerk"))
     cur.execute("UPDATE partnership SET vision = ?", [EVIL])
     cur.execute(
@@ -64,12 +62,14 @@ def typed_server(chromium_path, tmp_path_factory):
 
 
 def test_typed_markup_fetches_nothing_and_links_nowhere(
-    browser: Any, typed_server: str, wait_for_app: Any
+    page: Any, typed_server: str, wait_for_app: Any
 ):
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
     asked: list[str] = []
-    context.on("request", lambda request: asked.append(request.url))
-    page = context.new_page()
+
+    def note(request: Any) -> None:
+        asked.append(request.url)
+
+    page.on("request", note)
     try:
         for path in PAGES:
             page.goto(typed_server + path)
@@ -87,5 +87,5 @@ def test_typed_markup_fetches_nothing_and_links_nowhere(
         assert ":red[x]" in text and "$x$" in text
         assert page.locator(".katex").count() == 0
     finally:
-        context.close()
+        page.remove_listener("request", note)
     assert not [url for url in asked if "evil.example" in url]

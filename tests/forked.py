@@ -14,12 +14,15 @@ The few smoke tests of the real executable keep ``tests.cli.outcomes_process``.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,6 +99,11 @@ def _stop(helper: subprocess.Popen) -> None:
         helper.kill()
 
 
+def _kill(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+
+
 @dataclass
 class Command:
     """A command line running in a process of its own (``pid``); ``wait`` for its ending."""
@@ -105,9 +113,16 @@ class Command:
     folder: Path
     returncode: int | None = None
 
-    def wait(self) -> subprocess.CompletedProcess:
+    def wait(self, timeout: float = 120) -> subprocess.CompletedProcess:
+        """Its ending; one that has not ended within ``timeout`` seconds is killed (a hang then
+        fails its test with -9 instead of stopping the run)."""
         if self.returncode is None:
-            self.returncode = _ask({"wait": self.pid})
+            hung = threading.Timer(timeout, _kill, (self.pid,))
+            hung.start()
+            try:
+                self.returncode = _ask({"wait": self.pid})
+            finally:
+                hung.cancel()
         out, err = ((self.folder / name).read_text() for name in ("stdout", "stderr"))
         shutil.rmtree(self.folder, ignore_errors=True)
         return subprocess.CompletedProcess(

@@ -20,6 +20,7 @@ import base64
 import io
 import json
 import math
+import shutil
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -37,6 +38,7 @@ from streamlit.testing.v1 import AppTest
 from outcomes import framework, observations, pack, public, status, suppression
 from outcomes.store import PROJECT_ROOT, open_store
 from tests.actors import acting
+from tests.copies import written
 from tests.pages.conftest import clear_caches
 
 QUARTERS = ("2024/25 Q1", "2024/25 Q2", "2024/25 Q3", "2024/25 Q4")
@@ -157,21 +159,31 @@ def twin_states(draw):
     return rows, twin
 
 
-def build(rows, path: Path) -> Path:
-    s = open_store(path)
-    cur = s.cursor()
-    framework.import_framework(cur, framework.from_nested(FRAMEWORK), by=acting("test"))
-    frame = pd.DataFrame(
-        rows, columns=["indicator_code", "period", "area", "value", "numerator", "denominator"]
-    )
-    frame["value"] = frame["value"].astype("float64")
-    frame = frame[frame["value"].notna()]  # a missing figure is simply not sent
-    observations.record_upload(
-        cur, frame, by=acting("test"), file_name="generated", source_format="return"
-    )
-    public.set_public_view(cur, True, by=acting("test administrator"))
-    s.close()
-    return path
+@pytest.fixture(scope="module")
+def smalltown(tmp_path_factory) -> Path:
+    """Smalltown's framework with no figures yet, imported once for the module; ``build``
+    copies it for each state."""
+    path = tmp_path_factory.mktemp("smalltown") / "framework.duckdb"
+    doc = framework.from_nested(FRAMEWORK)
+    return written(path, lambda cur: framework.import_framework(cur, doc, by=acting("test")))
+
+
+def build(rows, path: Path, smalltown: Path) -> Path:
+    """Smalltown holding ``rows``, written through the product's own write path, and public."""
+    shutil.copyfile(smalltown, path)
+
+    def record(cur) -> None:
+        frame = pd.DataFrame(
+            rows, columns=["indicator_code", "period", "area", "value", "numerator", "denominator"]
+        )
+        frame["value"] = frame["value"].astype("float64")
+        frame = frame[frame["value"].notna()]  # a missing figure is simply not sent
+        observations.record_upload(
+            cur, frame, by=acting("test"), file_name="generated", source_format="return"
+        )
+        public.set_public_view(cur, True, by=acting("test administrator"))
+
+    return written(path, record)
 
 
 def _page_outputs(path: Path, monkeypatch) -> tuple[list[str], list[dict]]:
@@ -276,11 +288,12 @@ SETTINGS = settings(
 
 @SETTINGS
 @given(twin_states())
-def test_public_pages_show_no_suppressed_number(monkeypatch, states):
+def test_public_pages_show_no_suppressed_number(monkeypatch, smalltown, states):
     rows, twin = states
     with tempfile.TemporaryDirectory() as tmp:
-        texts, charts = _page_outputs(build(rows, Path(tmp) / "a.duckdb"), monkeypatch)
-        twin_texts, twin_charts = _page_outputs(build(twin, Path(tmp) / "b.duckdb"), monkeypatch)
+        a, b = (build(r, Path(tmp) / n, smalltown) for r, n in ((rows, "a.db"), (twin, "b.db")))
+        texts, charts = _page_outputs(a, monkeypatch)
+        twin_texts, twin_charts = _page_outputs(b, monkeypatch)
     assert_no_suppressed_number_plotted(charts)
     assert texts == twin_texts
     assert charts == twin_charts
@@ -292,20 +305,20 @@ def test_public_pages_show_no_suppressed_number(monkeypatch, states):
 
 @settings(SETTINGS, max_examples=2)
 @given(twin_states())
-def test_public_pack_shows_no_suppressed_number(states):
+def test_public_pack_shows_no_suppressed_number(smalltown, states):
     rows, twin = states
     with tempfile.TemporaryDirectory() as tmp:
-        made = _pack_outputs(build(rows, Path(tmp) / "a.duckdb"))
-        made_twin = _pack_outputs(build(twin, Path(tmp) / "b.duckdb"))
+        made = _pack_outputs(build(rows, Path(tmp) / "a.duckdb", smalltown))
+        made_twin = _pack_outputs(build(twin, Path(tmp) / "b.duckdb", smalltown))
     assert_no_suppressed_count_in_cells(made["xlsx"])
     assert made == made_twin
     assert not any("Referrals kept private" in t for t in made["pdf"])
 
 
 @pytest.mark.parametrize("value", [3, 7])
-def test_a_small_count_in_the_pack_reads_fewer_than_8(tmp_path, value):
+def test_a_small_count_in_the_pack_reads_fewer_than_8(tmp_path, smalltown, value):
     rows = [("C1", q, "all", value, None, None) for q in QUARTERS]
-    made = _pack_outputs(build(rows, tmp_path / "pack.duckdb"), formats=("xlsx",))
+    made = _pack_outputs(build(rows, tmp_path / "pack.duckdb", smalltown), formats=("xlsx",))
     indicators = made["xlsx"]["Indicators"]
     record = dict(zip(indicators[0], indicators[1], strict=True))
     assert record["Code"] == "C1" and record["Value"] == "fewer than 8"

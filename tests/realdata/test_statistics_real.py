@@ -27,14 +27,11 @@ WEST_NORTHAMPTONSHIRE = "E22000235"
 
 
 @pytest.fixture(scope="module")
-def loaded(realdata, tmp_path_factory):
+def loaded(realdata, tmp_path_factory, copy_demo):
     """The demo database with the Fingertips export and the ONS workbook loaded."""
-    from outcomes.demo import build_demo
-
-    path = tmp_path_factory.mktemp("real") / "real.duckdb"
+    path = copy_demo(tmp_path_factory.mktemp("real") / "real.duckdb")
     store = open_store(path)
     cur = store.cursor()
-    build_demo(cur)
     for name in ("fingertips/indicators-CountyUA.data.csv",
                  "ons_csp/ons_csp_recorded_crime_ye_dec2022.xlsx"):  # fmt: skip
         prepared = uploads.prepare(cur, realdata / name, by=ADMIN)

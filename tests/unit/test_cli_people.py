@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import getpass
 import json
-import shutil
 
 import duckdb
 import pytest
@@ -19,19 +18,10 @@ LEAD_PRIORITY = "street-violence"
 OTHER_PRIORITY = "vulnerable-victims"
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    path = tmp_path_factory.mktemp("cli-people") / "demo.duckdb"
-    done = outcomes("init", "--demo", "--db", str(path))
-    assert done.returncode == 0, done.stderr
-    return path
-
-
 @pytest.fixture
-def db(built, tmp_path):
-    path = tmp_path / "demo.duckdb"
-    shutil.copy(built, path)
-    return str(path)
+def db(copy_demo, tmp_path):
+    """The demo as ``init --demo`` builds it, in a file of this test's own."""
+    return str(copy_demo(tmp_path / "demo.duckdb"))
 
 
 def _return(db: str, tmp_path, priority: str) -> str:

@@ -20,6 +20,7 @@ from pptx.util import Emu, Inches, Pt
 from outcomes import meetings, pack
 from outcomes.pack import chromium as drawing
 from tests.actors import acting
+from tests.copies import in_memory_copy
 from tests.unit.conftest import board_business
 from tests.unit.test_pack import TODAY
 
@@ -48,15 +49,11 @@ def _size(shape) -> float:
 
 
 @pytest.fixture(scope="module")
-def deck(tmp_path_factory, demo_framework):
+def deck(tmp_path_factory, demo_built):
     """A heavy meeting's deck: a long name, two blockages and twelve overdue actions typed at
     length; the charts are stand-ins of the size asked for, and what was asked is kept."""
-    from outcomes.demo import build_demo
-    from outcomes.store import open_store
-
-    store = open_store(":memory:")
+    store = in_memory_copy(demo_built)
     cur = store.cursor()
-    build_demo(cur, demo_framework)
     board_business(cur)
     cur.execute("UPDATE partnership SET name = ?", [NAME])
     meetings.record_meeting(cur, "2025-02-10", by=acting("clerk"))

@@ -116,9 +116,8 @@ def test_a_suppression_rule_that_cannot_be_read_is_a_framework_problem(demo_fram
     assert not table.loc["VV02", "public"] and table.loc["VV01", "public"]
 
 
-def test_the_command_line_switches_the_view_and_writes_the_public_pack(tmp_path):
-    db = str(tmp_path / "cli.duckdb")
-    assert outcomes("init", "--demo", "--db", db).returncode == 0
+def test_the_command_line_switches_the_view_and_writes_the_public_pack(copy_demo, tmp_path):
+    db = str(copy_demo(tmp_path / "cli.duckdb"))
     done = outcomes("public", "status", "--db", db)
     assert done.stdout.splitlines() == [
         "the public view is off",

@@ -4,13 +4,15 @@ leaves out."""
 from __future__ import annotations
 
 import json
+import os
 import re
 
 from hypothesis import settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
 from outcomes.store import PROJECT_ROOT
-from tests import scheduling
+from tests import forked, scheduling
+from tests.cli import outcomes
 from tests.states import examples
 
 
@@ -43,3 +45,19 @@ def test_the_files_are_handed_out_longest_first_by_figures_that_name_real_files(
     # A file with no figure counts as short: a browser file's server alone is longer.
     short = [n for n, s in seconds.items() if "/browser/" in n and s <= scheduling.UNKNOWN_SECONDS]
     assert not short, short
+
+
+def test_a_forked_command_line_is_a_process_of_its_own_saying_what_the_command_line_says(
+    demo_db_file, tmp_path
+):
+    """tests/forked.py: a real process (its own pid) that reads and refuses as
+    ``python -m outcomes`` does, and whose streams and exit code come back."""
+    db = str(demo_db_file)
+    said = forked.run("status", "--db", db)
+    assert said.returncode == 0 and said.stdout == outcomes("status", "--db", db).stdout
+    refused = forked.run("meeting", "add", "2025-06-01", "--as", "nobody@x.example", "--db", db)
+    assert refused.returncode == 2 and "nobody@x.example is not known" in refused.stderr
+    missing = forked.start("load", str(tmp_path / "none.csv"), "--db", db)
+    assert missing.pid != os.getpid()
+    ended = missing.wait()
+    assert ended.returncode == 2 and "no such file" in ended.stderr

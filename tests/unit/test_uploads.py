@@ -12,6 +12,7 @@ from outcomes import uploads
 from outcomes.demo import facts
 from outcomes.template import RETURN_HEADER
 from tests.actors import ADMIN, acting
+from tests.cli import outcomes
 
 pytestmark = pytest.mark.engines
 
@@ -445,16 +446,8 @@ def test_preview_commit_and_load_show_the_commentary_and_blockage_the_board_will
     result = uploads.commit(cur, prepare(cur, path), by=acting("Lead"))
     assert uploads.upload_commentary(cur, result.upload_id) == shown.commentary
 
-    import subprocess
-    import sys
-
-    from outcomes.store import PROJECT_ROOT
-
     db = copy_demo(tmp_path / "cli.duckdb")
-    done = subprocess.run(
-        [sys.executable, "-m", "outcomes", "load", str(path), "--db", str(db)],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+    done = outcomes("load", str(path), "--db", str(db))
     assert done.returncode == 0, done.stderr
     assert (
         "commentary for the board: VV01 " in done.stdout

@@ -157,6 +157,8 @@ _REFUSALS = {
             "{outside}.",
             "upload": "{who} is {role} and may {action} only if they loaded it; this one was "
             "loaded by {owner}.",
+            "approve": "{name} may not approve or return this return: {who} may (never the "
+            "person who sent it).",
         },
     ),
     "period-invalid": Check(
@@ -212,7 +214,8 @@ _REFUSALS = {
     ),
     "conflict": Check(
         E,
-        "Someone else changed the same thing at the same moment; the other change won.",
+        "Someone else changed the same figures or records at the same moment, and their change "
+        "was saved first. Nothing of yours was written: look again at the page, then try again.",
         "Someone else changed it first",
         "Two people changed one thing at once; one wins and the other is told.",
     ),
@@ -224,8 +227,21 @@ _REFUSALS = {
     ),
     "still-linked": Check(
         E,
-        "It is still linked to other rows.",
+        "The {parent} {key} cannot be renamed or removed: {linked} still link to it. Move "
+        "them to another {parent} first, or keep this one. Nothing was written.",
         "Still linked",
         "A row others still point at cannot be removed or renamed.",
+        wordings={
+            "one": "The {parent} {key} cannot be renamed or removed: {linked} still links to it. "
+            "Move it to another {parent} first, or keep this one. Nothing was written.",
+        },
+    ),
+    "page-failed": Check(
+        E,
+        "Something went wrong showing this page, and it has been logged for the partnership's "
+        "administrator. Nothing was changed. Try again, or go back to the plan on a page.",
+        "Page failed",
+        "A fault in the product while showing a page: logged in full for the administrator, "
+        "shown to the visitor as this sentence and a way home.",
     ),
 }

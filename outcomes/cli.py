@@ -71,15 +71,10 @@ def cmd_init(args: argparse.Namespace) -> int:
             if args.if_empty:
                 print(f"{path}: already set up; nothing to do.")
                 return 0
-            raise CommandError(
-                f"{path} already holds a framework and figures. Use --replace to delete it and "
-                "start again, or `python -m outcomes framework import FILE` to update the framework."
-            )
+            raise CommandError.worded("command-database-not-empty", path=path)
         if args.partnerships:
             if not args.demo:
-                raise CommandError(
-                    "--partnerships builds the force-area demo: give --demo with it."
-                )
+                raise CommandError.worded("command-needs-demo")
             made = build_force_demo(store, args.partnerships)
             print(f"{path}: force-area demo built: {len(made)} partnerships ({', '.join(made)}).")
         elif args.demo:
@@ -123,7 +118,7 @@ def cmd_framework_export(args: argparse.Namespace) -> int:
     elif out.suffix.lower() in (".yaml", ".yml"):
         framework.to_yaml(fw, out)
     else:
-        raise CommandError(f"cannot write '{out.suffix}' files: name the output .xlsx or .yaml")
+        raise CommandError.worded("command-framework-suffix", suffix=out.suffix)
     print(f"framework written to {out}")
     return 0
 
@@ -149,7 +144,7 @@ def cmd_template(args: argparse.Namespace) -> int:
             store.cursor(), args.out, args.period, priority_id=args.priority, lead=args.lead
         )
     except TemplateError as err:
-        raise CommandError(str(err)) from None
+        raise CommandError.carrying(err) from None
     finally:
         store.close()
     if rows == 0:
@@ -198,7 +193,7 @@ def cmd_load(args: argparse.Namespace) -> int:
 
     missing = [f for f in args.files if not Path(f).is_file()]
     if missing:
-        raise CommandError(f"no such file: {', '.join(missing)}")
+        raise CommandError.worded("command-no-file", missing=", ".join(missing))
     store = _open(args.db)
     refused = None
     try:
@@ -327,7 +322,7 @@ def cmd_meeting_add(args: argparse.Namespace) -> int:
             "SELECT count(*) FROM meeting_status WHERE meeting_id = ?", [meeting_id]
         ).fetchone()[0]
     except meetings.MeetingError as err:
-        raise CommandError(str(err)) from None
+        raise CommandError.carrying(err) from None
     finally:
         store.close()
     print(
@@ -360,7 +355,7 @@ def cmd_actions(args: argparse.Namespace) -> int:
                 f"actions imported from {args.file}: {counts['added']} added, {counts['changed']} changed, {counts['unchanged']} unchanged"
             )
     except meetings.MeetingError as err:
-        raise CommandError(str(err)) from None
+        raise CommandError.carrying(err) from None
     finally:
         store.close()
     return 0
@@ -371,9 +366,7 @@ def cmd_pack(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     if out.suffix.lower().lstrip(".") != args.format:
-        raise CommandError(
-            f"--out {out.name} does not end in .{args.format}: name the file FILE.{args.format}"
-        )
+        raise CommandError.worded("command-out-suffix", name=out.name, format=args.format)
     store = _open(args.db)
     try:
         made = pack.build_pack(
@@ -385,7 +378,7 @@ def cmd_pack(args: argparse.Namespace) -> int:
             public=args.public,
         )
     except pack.PackError as err:
-        raise CommandError(str(err)) from None
+        raise CommandError.carrying(err) from None
     finally:
         store.close()
     facts = ", ".join(f"{v} {k}" for k, v in made.items() if k != "seconds")

@@ -19,7 +19,7 @@ def _day(text: str | None) -> date | None:
         return None
     found = days.read_day(text)
     if found is None:
-        raise CommandError(f"--on '{text}' is not a date: write it as 2026-12-07 or 7/12/2026.")
+        raise CommandError.worded("command-date-unreadable", text=text)
     return found
 
 
@@ -48,7 +48,7 @@ def cmd_calendar(args: argparse.Namespace) -> int:
     with _cursor(args.db) as cur:
         if args.reset:
             if not args.person:
-                raise CommandError("--reset makes a new subscription address for --person EMAIL.")
+                raise CommandError.worded("command-reset-needs-person")
             by = actor(args, cur)
             token = feeds.reset_token(cur, args.person, by=by)
             print(feeds.feed_url(reminders.base_url(), token))

@@ -154,6 +154,16 @@ _PERIOD = {
 }
 
 _PERMISSION = {
+    "sign-in-ended": Check(
+        E,
+        "You were signed in more than {hours} hours ago: sign in again.",
+        "Sign-in ended",
+        "A sign-in lasts a set number of hours, and ends after a set time with nothing done "
+        "([sign_in] in secrets.toml), so an unattended screen does not stay signed in.",
+        wordings={
+            "idle": "Nothing was done for more than {minutes} minutes: sign in again.",
+        },
+    ),
     "draft-needs-sign-in": Check(
         E,
         "A draft is kept for a signed-in person; sign in to save one.",

@@ -407,6 +407,18 @@ _DATABASE = {
 }
 
 _COMMAND = {
+    "command-failed": Check(
+        E,
+        "something went wrong ({kind}); nothing half-written was kept. Run again with "
+        "OUTCOMES_DEBUG=1 to see the details for a bug report.",
+        "Command failed",
+        "A fault in the product, not in what was asked: the command stops, its transaction is "
+        "rolled back, and the details are shown only when asked for (exit status 1).",
+        wordings={
+            "server-gone": "the database server stopped answering; nothing half-written was "
+            "kept. Check that it is running, then try again.",
+        },
+    ),
     "command-cannot-open": Check(
         E,
         "cannot open {path}: {err}",

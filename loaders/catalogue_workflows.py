@@ -11,7 +11,9 @@ _FRAMEWORK = {
         E,
         "The framework breaks one of its rules.",
         "Framework breaks a rule",
-        "A framework file that cannot be read at all, or breaks a rule no other code names.",
+        "A framework file that breaks its rules: each problem has its own code below, listed "
+        "together under this one (nothing of the framework is changed).",
+        wordings={"listed": "{source}: {count} problem(s) to fix:\n{listed}"},
     ),
     "framework-unknown-field": Check(
         E,
@@ -21,9 +23,15 @@ _FRAMEWORK = {
     ),
     "framework-bad-value": Check(
         E,
-        "{where}: {field} {reason}",
+        "{where}: {field} '{given}' is not a number",
         "Value of the wrong kind",
         "A cell of the framework is not of its column's kind (a number, a date, yes or no).",
+        wordings={
+            "choices": "{where}: {field} '{given}' is not one of {choices}",
+            "integer": "{where}: {field} '{given}' is not a whole number",
+            "bool": "{where}: {field} '{given}' is not yes or no",
+            "date": "{where}: {field} '{given}' is not a date (write it as 2025-03-31)",
+        },
     ),
     "framework-required": Check(
         E,
@@ -58,6 +66,16 @@ _FRAMEWORK = {
             "suppression": "indicator {indicator}: {reason}",
             "still-used": "indicator {indicator} has {figures} recorded figure(s); keep it in "
             "the framework (its history would be lost)",
+        },
+    ),
+    "suppression-rule": Check(
+        E,
+        "suppression {text!r} is not a rule: use {rules}",
+        "Not a suppression rule",
+        "An indicator's small-numbers rule (outcomes.suppression) is none of those the public "
+        "view knows, so its figures could not be published safely.",
+        wordings={
+            "threshold": "suppression {text!r}: the threshold must be a whole number from 2 to 1000",
         },
     ),
     "framework-period": Check(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from loaders.problems import as_text
+from loaders.problems import as_text, worded
 from outcomes import (
     approval,
     board,
@@ -566,20 +566,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as err:
         if server_gone(err):
             # The PostgreSQL server went away part-way: its transaction was rolled back with it.
-            print(
-                "error: the database server stopped answering; nothing half-written was kept. "
-                "Check that it is running, then try again.",
-                file=sys.stderr,
-            )
+            print(f"error: {worded('command-failed', 'server-gone')}", file=sys.stderr)
             return 1
         if os.environ.get("OUTCOMES_DEBUG"):
             raise
         # A fault in the product, not the person's input: one line, and how to see more.
-        print(
-            f"error: something went wrong ({type(err).__name__}); nothing half-written was kept. "
-            "Run again with OUTCOMES_DEBUG=1 to see the details for a bug report.",
-            file=sys.stderr,
-        )
+        print(f"error: {worded('command-failed', kind=type(err).__name__)}", file=sys.stderr)
         return 1
     finally:
         cli_common.PARTNERSHIP.reset(chosen)

@@ -296,6 +296,8 @@ _PLAN = {
         wordings={
             "listed": "There is no priority {priority}; the priorities are {known}.",
             "template": "There is no priority {priority!r}. The priorities are: {priorities}.",
+            "no-framework": "There is no priority {priority!r}. The priorities are: (none: "
+            "import the framework first).",
             "action": "There is no priority '{priority}': use one of {listed}, or leave it blank.",
         },
     ),
@@ -316,6 +318,10 @@ _RETURNS = {
         "No priority lead or accountable officer matches {lead!r}. The leads are: {leads}.",
         "No such lead",
         "No priority lead or accountable officer matches the name or role given.",
+        wordings={
+            "no-framework": "No priority lead or accountable officer matches {lead!r}. The "
+            "leads are: (none: import the framework first).",
+        },
     ),
     "template-whose": Check(
         E,

@@ -63,7 +63,7 @@ class Problem:
         return ", ".join(parts)
 
 
-def worded(code: str, wording: str | None = None, **facts: Any) -> str:
+def worded(code: str, wording: str | None = None, /, **facts: Any) -> str:
     """The catalogue's sentence for ``code`` (or its named ``wording``), with the facts in it.
 
     >>> worded("missing-column", column="Period")
@@ -152,6 +152,7 @@ class Refused(Exception):
         cls,
         code: str,
         wording: str | None = None,
+        /,
         *,
         problems: list[Any] | None = None,
         **facts: Any,

@@ -87,5 +87,7 @@ def markdown() -> str:
 
 
 def _shown(sentence: str) -> str:
-    """A sentence as the docs show it: literal braces unescaped, the whole in backquotes."""
-    return "`" + sentence.replace("{{", "{").replace("}}", "}").replace("`", "'") + "`"
+    """A sentence as the docs show it: literal braces unescaped, a line break as ↵ (a list
+    item in Markdown is one line), the whole in backquotes."""
+    shown = sentence.replace("{{", "{").replace("}}", "}").replace("`", "'").replace("\n", " ↵ ")
+    return "`" + shown + "`"

@@ -157,9 +157,9 @@ def _indicators(
         if priority_id not in valid:
             raise TemplateError.worded(
                 "no-such-priority",
-                "template",
+                "template" if valid else "no-framework",
                 priority=priority_id,
-                priorities=", ".join(valid) or "(none: import the framework first)",
+                priorities=", ".join(valid),
             )
         return frame[frame["priority_id"] == priority_id].reset_index(drop=True)
     needle = lead.casefold()
@@ -170,8 +170,9 @@ def _indicators(
         leads = sorted(set(frame["lead_role"]) | set(frame["accountable_role"]))
         raise TemplateError.worded(
             "template-unknown-lead",
+            None if leads else "no-framework",
             lead=lead,
-            leads="; ".join(leads) or "(none: import the framework first)",
+            leads="; ".join(leads),
         )
     return frame[matches].reset_index(drop=True)
 

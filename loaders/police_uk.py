@@ -72,6 +72,24 @@ class PoliceUkResult:
     problems: list[Problem] = field(default_factory=list)
     # each series' crime type in police.uk's own words ("Anti-social behaviour"), by its code
     crime_types: dict[str, str] = field(default_factory=dict)
+    # read force-wide (FORCE_WIDE): each area counted, code, name, kind (lsoa or district) and
+    # the district it is within; None when read for one partnership's area
+    areas: pd.DataFrame | None = None
+
+
+# The area name that reads a file for every district in it (a load shared by a force area's
+# partnerships): each LSOA, and each district's total under DISTRICT_PREFIX + its name.
+FORCE_WIDE = "*"
+DISTRICT_PREFIX = "all:"
+
+
+def district_of(lsoa_name: pd.Series) -> pd.Series:
+    """The district an LSOA is in: its name less the last word ("Torbay 012B" -> "Torbay").
+
+    >>> district_of(pd.Series(["Plymouth 001A", "North Devon 003C"])).tolist()
+    ['Plymouth', 'North Devon']
+    """
+    return lsoa_name.str.rsplit(" ", n=1).str[0]
 
 
 def series_code(crime_type: str) -> str:
@@ -162,13 +180,26 @@ def read_police_uk(paths: Iterable[str | Path], area_name: str = "Plymouth") -> 
     code = rows["LSOA code"].str.strip()
     name = rows["LSOA name"].str.strip()
     without_location = code == ""
-    in_area = ~without_location & name.str.startswith(area_name + " ")
+    force_wide = area_name == FORCE_WIDE
+    in_area = ~without_location & (force_wide | name.str.startswith(area_name + " "))
     outside = ~without_location & ~in_area
 
     placed = rows[in_area].assign(area=code[in_area])
     by_lsoa = placed.groupby(["Crime type", "period", "area"]).size().rename("value").reset_index()
-    totals = placed.groupby(["Crime type", "period"]).size().rename("value").reset_index()
-    totals["area"] = ALL_AREAS
+    areas = None
+    if force_wide:
+        placed = placed.assign(district=district_of(name[in_area]))
+        totals = (
+            placed.groupby(["Crime type", "period", "district"])
+            .size()
+            .rename("value")
+            .reset_index()
+        )
+        totals["area"] = DISTRICT_PREFIX + totals.pop("district")
+        areas = _areas(placed)
+    else:
+        totals = placed.groupby(["Crime type", "period"]).size().rename("value").reset_index()
+        totals["area"] = ALL_AREAS
     series = pd.concat([by_lsoa, totals], ignore_index=True)
     series["indicator_code"] = series["Crime type"].map(series_code)
     series["value"] = series["value"].astype(float)
@@ -190,4 +221,28 @@ def read_police_uk(paths: Iterable[str | Path], area_name: str = "Plymouth") -> 
         months=sorted(rows["period"].unique().tolist()),
         problems=problems,
         crime_types={series_code(t): " ".join(str(t).split()) for t in rows["Crime type"].unique()},
+        areas=areas,
     )
+
+
+def _areas(placed: pd.DataFrame) -> pd.DataFrame:
+    """Each LSOA of a force-wide read and each district's total, with the district it is in."""
+    lsoas = placed.drop_duplicates("area")
+    lsoas = pd.DataFrame(
+        {
+            "code": lsoas["area"],
+            "name": lsoas["LSOA name"].str.strip(),
+            "kind": "lsoa",
+            "within": lsoas["district"],
+        }
+    )
+    names = sorted(placed["district"].unique())
+    districts = pd.DataFrame(
+        {
+            "code": [DISTRICT_PREFIX + d for d in names],
+            "name": names,
+            "kind": "district",
+            "within": names,
+        }
+    )
+    return pd.concat([lsoas, districts], ignore_index=True)

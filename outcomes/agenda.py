@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from loaders import periods
-from outcomes import calendar, observations, status
+from outcomes import approval, calendar, observations, status
 from outcomes.meetings import (
     MeetingError,
     actions,
@@ -64,7 +64,10 @@ OVERDUE_RETURN_COLUMNS = [
     "due_date",
     "accountable_role",
 ]
-RETURN_DUE_COLUMNS = ["priority_id", "period", "name", "due_date", "overdue"]
+# A return sent but waiting for approval: the overdue return's columns, and who sent it when.
+WAITING_RETURN_COLUMNS = [*OVERDUE_RETURN_COLUMNS, "submitted_by", "submitted_at"]
+# waiting: the return was sent and waits for approval (so it is not overdue, though not in yet)
+RETURN_DUE_COLUMNS = ["priority_id", "period", "name", "due_date", "overdue", "waiting"]
 OVERDUE_ACTION_COLUMNS = ["reference", "text", "owner", "due_date", "priority_id"]
 
 
@@ -84,20 +87,27 @@ class Exceptions:
     returns_due: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=RETURN_DUE_COLUMNS)
     )
+    # Figures due and sent, but waiting for approval (live only): WAITING_RETURN_COLUMNS. They
+    # are not overdue; the board does not see them until approved.
+    waiting_returns: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=WAITING_RETURN_COLUMNS)
+    )
 
     @property
     def next_due(self) -> list[dict[str, Any]]:
-        """The returns due next, grouped: each period and day with how many priorities owe it,
-        overdue ones first."""
+        """The returns due next, grouped: each period and day with how many priorities owe it
+        (or sent it and wait for approval), overdue ones first, then those waiting."""
         frame = self.returns_due
         if frame.empty:
             return []
-        grouped = frame.groupby(["overdue", "due_date", "name"], sort=False).size()
+        if "waiting" not in frame:
+            frame = frame.assign(waiting=False)
+        grouped = frame.groupby(["overdue", "waiting", "due_date", "name"], sort=False).size()
         rows = [
-            {"overdue": bool(o), "due_date": d, "name": n, "priorities": int(c)}
-            for (o, d, n), c in grouped.items()
+            {"overdue": bool(o), "waiting": bool(w), "due_date": d, "name": n, "priorities": int(c)}
+            for (o, w, d, n), c in grouped.items()
         ]
-        return sorted(rows, key=lambda r: (not r["overdue"], r["due_date"]))
+        return sorted(rows, key=lambda r: (not r["overdue"], not r["waiting"], r["due_date"]))
 
     @property
     def tally(self) -> dict[str, int]:
@@ -108,7 +118,13 @@ class Exceptions:
     def count(self) -> int:
         return sum(
             len(f)
-            for f in (self.changed, self.overdue_returns, self.blockages, self.overdue_actions)
+            for f in (
+                self.changed,
+                self.overdue_returns,
+                self.waiting_returns,
+                self.blockages,
+                self.overdue_actions,
+            )
         )
 
 
@@ -140,31 +156,66 @@ def since_last_meeting(
         changed = pd.DataFrame(columns=CHANGED_COLUMNS)
         fresh = pd.DataFrame(columns=NEW_DATA_COLUMNS)
         since = None
+    overdue = _overdue_returns(now, calendar.computed_codes(cur))
+    # Live, a return sent and waiting for approval is not overdue; a past meeting's agenda says
+    # what the board was told then.
+    sent = approval.waiting_figures(cur) if at is None else None
+    overdue, waiting = _waiting_apart(overdue, sent)
     return Exceptions(
         meeting,
         _tidy(changed),
         _tidy(fresh),
-        _tidy(_overdue_returns(now, calendar.computed_codes(cur))),
+        _tidy(overdue),
         _blockages(cur, since, until),
         _tidy(acts[acts["overdue"]][OVERDUE_ACTION_COLUMNS]),
         frozen,
-        _returns_due(cur) if at is None else pd.DataFrame(columns=RETURN_DUE_COLUMNS),
+        _returns_due(cur, sent) if at is None else pd.DataFrame(columns=RETURN_DUE_COLUMNS),
+        _tidy(waiting),
     )
 
 
-def _returns_due(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Each priority's next quarterly return by the reporting calendar, at the date judged at."""
+def _waiting_apart(
+    overdue: pd.DataFrame, sent: pd.DataFrame | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The overdue returns less those whose figure for the period due waits for approval, and
+    those (with who sent them, when)."""
+    if sent is None or sent.empty or overdue.empty:
+        return overdue, pd.DataFrame(columns=WAITING_RETURN_COLUMNS)
+    both = overdue.merge(
+        sent[["indicator_code", "period", "submitted_by", "submitted_at"]].rename(
+            columns={"period": "due_period"}
+        ),
+        on=["indicator_code", "due_period"],
+        how="left",
+    ).drop_duplicates(["indicator_code", "due_period"], keep="last")
+    held = both["submitted_at"].notna()
+    return (
+        both.loc[~held, OVERDUE_RETURN_COLUMNS].reset_index(drop=True),
+        both.loc[held, WAITING_RETURN_COLUMNS].reset_index(drop=True),
+    )
+
+
+def _returns_due(cur: duckdb.DuckDBPyConnection, sent: pd.DataFrame) -> pd.DataFrame:
+    """Each priority's next quarterly return by the reporting calendar, at the date judged at;
+    one sent and waiting for approval is waiting, not overdue."""
     on = calendar.judging_date(cur)
-    rows = [
-        {
-            "priority_id": pid,
-            "period": owed.period.code,
-            "name": calendar.return_name(owed.period),
-            "due_date": owed.due,
-            "overdue": owed.overdue,
-        }
-        for pid, owed in calendar.next_returns(cur, on).items()
-    ]
+    held = {
+        (pid, periods.period_containing(periods.parse_code(p).end, "quarter").code)
+        for pid, p in zip(sent["priority_id"], sent["period"], strict=True)
+    }
+    rows = []
+    for pid, owed in calendar.next_returns(cur, on).items():
+        waiting = owed.overdue and (pid, owed.period.code) in held
+        rows.append(
+            {
+                "priority_id": pid,
+                "period": owed.period.code,
+                "name": calendar.return_name(owed.period),
+                "due_date": owed.due,
+                "overdue": owed.overdue and not waiting,
+                "waiting": waiting,
+            }
+        )
     return pd.DataFrame(rows, columns=RETURN_DUE_COLUMNS)
 
 

@@ -181,6 +181,24 @@ def submissions(
     ).df()
 
 
+def waiting_figures(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Each figure (indicator and period) a return waiting for approval carries, with who sent
+    it and when: sent, so not overdue, though the board does not see it yet. Columns:
+    indicator_code, period, priority_id, submitted_by, submitted_at (the latest sending)."""
+    return cur.execute(
+        """
+        SELECT o.indicator_code, o.period, s.priority_id, s.submitted_by,
+               max(s.submitted_at) AS submitted_at
+        FROM return_submission s
+        JOIN observation o ON o.upload_id = s.upload_id
+        JOIN indicator i ON i.code = o.indicator_code AND i.priority_id = s.priority_id
+        WHERE s.state = 'submitted'
+        GROUP BY o.indicator_code, o.period, s.priority_id, s.submitted_by
+        ORDER BY o.indicator_code, o.period
+        """
+    ).df()
+
+
 def may_approve(person: Person | None, row: dict) -> bool:
     """Whether ``person`` may decide on a submission: its named approver, or (where no one is
     named) an analyst or administrator; never the person who sent it."""

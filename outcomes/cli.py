@@ -39,6 +39,7 @@ from outcomes.cli_common import (
     _read,
 )
 from outcomes.cli_people import actor, actor_argument, add_user_commands
+from outcomes.cli_shared import open_for, public_data_argument, uploads_of
 from outcomes.demo import DEMO_FRAMEWORK, build_demo, build_force_demo
 from outcomes.errors import Refused
 from outcomes.people import command_line_person
@@ -197,14 +198,21 @@ def cmd_load(args: argparse.Namespace) -> int:
     store = _open(args.db)
     refused = None
     try:
-        cur = store.cursor()
         bar = _ProgressBar(len(args.files))
-        prepared = []
-        person = actor(args, cur)
+        prepared, into = [], {}
+        person = actor(args, store.cursor())
         for name in args.files:
             bar(0.1, f"Reading {Path(name).name}")
-            prepared.append(uploads.prepare(cur, name, by=person, fmt=args.format))
+            # A public file on a database of several partnerships loads once for them all.
+            target, prep = uploads.prepare_for(store, name, by=person, fmt=args.format)
+            into[id(target)] = cur = target
+            prepared.append(prep)
             bar.next_file()
+        if len(into) > 1:
+            raise CommandError(
+                "Public files are shared by every partnership here, returns are one "
+                "partnership's own: load them in separate commands."
+            )
         try:
             bar = _ProgressBar(1)
             results = uploads.commit_all(
@@ -288,7 +296,11 @@ def cmd_load(args: argparse.Namespace) -> int:
 def cmd_uploads(args: argparse.Namespace) -> int:
     from outcomes import uploads
 
-    frame = _read(args.db, uploads.uploads)
+    store = open_for(args)
+    try:
+        frame = uploads.uploads(uploads_of(store, args))
+    finally:
+        store.close()
     if args.json:
         return _print_json(frame.astype(object).where(frame.notna(), None).to_dict("records"))
     for r in frame.itertuples():
@@ -301,11 +313,11 @@ def cmd_uploads(args: argparse.Namespace) -> int:
 def cmd_rollback(args: argparse.Namespace) -> int:
     from outcomes import uploads
 
-    store = _open(args.db)
+    store = open_for(args)
     try:
         change = uploads.restore if args.command == "restore" else uploads.rollback
-        cur = store.cursor()
-        print(change(cur, args.upload_id, by=actor(args, cur)))
+        by = actor(args, store.cursor())
+        print(change(uploads_of(store, args), args.upload_id, by=by))
     finally:
         store.close()
     return 0
@@ -332,8 +344,10 @@ def cmd_meeting_add(args: argparse.Namespace) -> int:
 
 
 def cmd_meeting_list(args: argparse.Namespace) -> int:
-    from outcomes import meetings
+    from outcomes import meeting_plan, meetings
 
+    for day in reversed(_read(args.db, meeting_plan.planned)):
+        print(f"{day:%Y-%m-%d}  planned")
     frame = _read(args.db, meetings.meetings)
     for r in frame.itertuples():
         print(f"{r.meeting_date:%Y-%m-%d}  {r.title or ''}  (recorded by {r.recorded_by})")
@@ -459,18 +473,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("uploads", help="list uploads, newest first")
     _db_argument(p)
     p.add_argument("--json", action="store_true")
+    public_data_argument(p)
     p.set_defaults(func=cmd_uploads)
 
     p = sub.add_parser("rollback", help="undo an upload: the figures it replaced are current again")
     _db_argument(p)
     p.add_argument("upload_id", type=int, metavar="UPLOAD_ID")
     actor_argument(p)
+    public_data_argument(p)
     p.set_defaults(func=cmd_rollback)
 
     p = sub.add_parser("restore", help="undo a rollback: the upload's figures count again")
     _db_argument(p)
     p.add_argument("upload_id", type=int, metavar="UPLOAD_ID")
     actor_argument(p)
+    public_data_argument(p)
     p.set_defaults(func=cmd_rollback)
 
     p = sub.add_parser("meeting", help="record board meetings (freezes the statuses the board saw)")
@@ -481,9 +498,10 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--title", default=None)
     actor_argument(a)
     a.set_defaults(func=cmd_meeting_add)
-    a = msub.add_parser("list", help="the meetings recorded, newest first")
+    a = msub.add_parser("list", help="the meetings recorded, newest first, and those planned")
     _db_argument(a)
     a.set_defaults(func=cmd_meeting_list)
+    cli_remind.add_meeting_plan(msub, _db_argument)
 
     p = sub.add_parser("actions", help="export the actions log to xlsx, or import it back")
     p.add_argument("action", choices=["export", "import"])

@@ -1,5 +1,6 @@
 """The command line's reminders and calendars: ``python -m outcomes remind`` (meant to run daily
-from cron or a systemd timer) and ``python -m outcomes calendar``."""
+from cron or a systemd timer), ``python -m outcomes calendar`` and ``meeting plan`` (the board's
+future meeting dates, which calendars carry)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import sys
 from datetime import date
 
 from loaders import days
-from outcomes import feeds, reminders
+from outcomes import feeds, meeting_plan, reminders
 from outcomes.cli_common import CommandError, _cursor, _json_default
 from outcomes.cli_people import actor, actor_argument
 
@@ -41,6 +42,9 @@ def cmd_remind(args: argparse.Namespace) -> int:
         count = len(outcome.reminders)
         tail = " (dry run: nothing sent, nothing recorded)" if args.dry_run else ""
         print(f"{count} {'reminder' if count == 1 else 'reminders'} {verb}{tail}.")
+    # On stderr even with --json, so the printed list stays as promised and a cron log keeps it.
+    for said in outcome.unreached_words():
+        print(said, file=sys.stderr)
     return 1 if outcome.refused else 0
 
 
@@ -63,6 +67,28 @@ def cmd_calendar(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(ics.decode("utf-8"))
     return 0
+
+
+def cmd_meeting_plan(args: argparse.Namespace) -> int:
+    if not args.dates and not args.clear:
+        raise CommandError("Give the dates of the meetings to come (or --clear to plan none).")
+    with _cursor(args.db) as cur:
+        said = meeting_plan.plan(cur, [] if args.clear else args.dates, by=actor(args, cur))
+    print(said)
+    return 0
+
+
+def add_meeting_plan(msub, db_argument) -> None:
+    """``meeting plan DATE ...``, under the ``meeting`` command."""
+    a = msub.add_parser(
+        "plan",
+        help="the dates of the board's future meetings (for calendars), replacing those planned",
+    )
+    db_argument(a)
+    a.add_argument("dates", metavar="DATE", nargs="*", help="as 2027-01-21 or 21/01/2027")
+    a.add_argument("--clear", action="store_true", help="plan no future meetings")
+    actor_argument(a)
+    a.set_defaults(func=cmd_meeting_plan)
 
 
 def add_parsers(sub, db_argument) -> None:

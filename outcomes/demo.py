@@ -17,13 +17,13 @@ import math
 import random
 import zlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import duckdb
 import pandas as pd
 
 from loaders import periods
-from outcomes import calendar, store
+from outcomes import calendar, demo_places, meeting_plan, store
 from outcomes.framework import Framework, from_yaml, import_framework
 from outcomes.observations import (
     OBSERVATIONS,
@@ -229,11 +229,13 @@ def _varied(code: str, plan: Plan, variant: int) -> Plan:
 
 
 def demo_observations(
-    framework: Framework, at: Facts | None = None, variant: int = 0
+    framework: Framework, at: Facts | None = None, variant: int = 0, place: str | None = None
 ) -> pd.DataFrame:
     """All the demo figures, one row per indicator, period and area (``variant``: another
-    partnership's figures in a force-area demo; 0 is Plymouth's)."""
+    partnership's figures in a force-area demo, ``place`` its id, whose neighbourhoods they are
+    split by; 0 and None are Plymouth's)."""
     at = at or facts()
+    codes = demo_places.neighbourhood_codes(place)
     records = []
     for ind in framework["indicator"].itertuples(index=False):
         plan = PLANS.get(ind.code)
@@ -252,11 +254,11 @@ def demo_observations(
                 }
             )
             if ind.by_area and value is not None:
-                records.extend(_split_by_area(ind.code, period, value))
+                records.extend(_split_by_area(ind.code, period, value, codes))
     return pd.DataFrame.from_records(records)
 
 
-def _split_by_area(code: str, period: str, total: float) -> list[dict]:
+def _split_by_area(code: str, period: str, total: float, codes: dict[str, str]) -> list[dict]:
     # Largest-remainder rounding so that the neighbourhoods add up to the partnership total.
     raw = {area: total * share for area, share in AREA_SHARES.items()}
     floors = {area: math.floor(v) for area, v in raw.items()}
@@ -264,7 +266,13 @@ def _split_by_area(code: str, period: str, total: float) -> list[dict]:
     for area in sorted(raw, key=lambda a: raw[a] - floors[a], reverse=True)[:left]:
         floors[area] += 1
     return [
-        {"indicator_code": code, "period": period, "area": a, "value": float(v), "note": None}
+        {
+            "indicator_code": code,
+            "period": period,
+            "area": codes[a],
+            "value": float(v),
+            "note": None,
+        }
         for a, v in floors.items()
     ]
 
@@ -287,10 +295,26 @@ DEMO_COMPARATORS = {  # area code: (population, rate per 1,000 in 2021/22, yearl
 }
 
 
-def demo_series(at: Facts) -> pd.DataFrame:
+# Devon and Cornwall's other partnerships, the comparator group of the force-area demo's
+# others (outcomes/demo_places.py): populations from the ONS, rates made up.
+FORCE_COMPARATORS = {
+    code: (population, rate, change)
+    for (code, (_, population)), rate, change in zip(
+        demo_places.DEVON_CORNWALL_CSPS.items(),
+        (38.0, 41.5, 30.5, 36.0, 27.5),
+        (-0.04, 0.01, 0.02, -0.01, 0.0),
+        strict=True,
+    )
+}
+
+
+def demo_series(at: Facts, areas: list[str] | None = None) -> pd.DataFrame:
+    """The made-up comparator series, for ``areas`` (default: Plymouth's comparator group)."""
     rows = []
     years = at.span("annual")
-    for code, (population, rate, change) in DEMO_COMPARATORS.items():
+    known = FORCE_COMPARATORS | DEMO_COMPARATORS
+    for code in areas or list(DEMO_COMPARATORS):
+        population, rate, change = known[code]
         rng = random.Random(zlib.crc32(code.encode()))
         for k, year in enumerate(years):
             expected = rate * (1 + change) ** k * population / 1000
@@ -353,8 +377,8 @@ def build_demo(
     framework = _moved(framework, at)
     import_framework(cur, framework, by=SYSTEM)
     seed_demo_people(cur, place=place)
-    frame = demo_observations(framework, at, variant)
-    series = demo_series(at)
+    frame = demo_observations(framework, at, variant, place)
+    series = demo_series(at, list(framework["comparator_area"]["area_code"]) if place else None)
     # The comparator-group series rides in the first upload, so the demo keeps two uploads.
     with store.transaction(cur):
         cur.execute(
@@ -363,7 +387,11 @@ def build_demo(
         )
         writer = UploadWriter(
             cur,
-            by=_demo_person("Performance and Research Officer, Plymouth City Council"),
+            by=_demo_person(
+                demo_places.uploader(
+                    "Performance and Research Officer, Plymouth City Council", place
+                )
+            ),
             file_name=at.data_file,
             source_format="demo",
             sha256=content_hash(normalise(frame, OBSERVATIONS), OBSERVATIONS),
@@ -380,11 +408,31 @@ def build_demo(
     second = record_upload(
         cur,
         correction,
-        by=_demo_person("Service Manager, Victim Support (Devon)"),
+        by=_demo_person(demo_places.uploader("Service Manager, Victim Support (Devon)", place)),
         file_name=at.correction_file,
         source_format="return",
     )
+    meeting_plan.plan(cur, demo_meeting_dates(at.today), by=SYSTEM, today=at.today)
     return {"observations": len(frame), "revisions": second.rows_revised}
+
+
+def demo_meeting_dates(today: date, count: int = 4) -> list[date]:
+    """The demo board's next meetings: the third Thursday of every other month (January,
+    March, ...), as the board papers list "dates of future meetings".
+
+    >>> demo_meeting_dates(date(2026, 12, 7))
+    [datetime.date(2027, 1, 21), datetime.date(2027, 3, 18), datetime.date(2027, 5, 20), datetime.date(2027, 7, 15)]
+    """
+    found: list[date] = []
+    year, month = today.year, today.month
+    while len(found) < count:
+        if month % 2 == 1:
+            first = date(year, month, 1)
+            day = first + timedelta(days=(3 - first.weekday()) % 7 + 14)
+            if day > today:
+                found.append(day)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found
 
 
 def _demo_person(name: str) -> Person:
@@ -415,11 +463,10 @@ def build_force_demo(db, count: int, *, today: date | None = None) -> list[str]:
     base = from_yaml(DEMO_FRAMEWORK)
     build_demo(db.cursor(None), base, today=today)
     made = [FORCE_AREA[0][0]]
-    for variant, (pid, name, area) in enumerate(FORCE_AREA[1:count], start=1):
+    for variant, (pid, name, _area) in enumerate(FORCE_AREA[1:count], start=1):
         p = partnerships.add(db, pid, name=name, by=SYSTEM)
-        tables = {k: v.copy() for k, v in base.tables.items()}
-        tables["partnership"] = tables["partnership"].assign(name=name, area_name=area)
-        build_demo(db.cursor(p.schema), Framework(tables), today=today, variant=variant, place=pid)
+        own = demo_places.localised(base, pid, name)
+        build_demo(db.cursor(p.schema), own, today=today, variant=variant, place=pid)
         made.append(pid)
     if count > 1:
         partnerships.add_commissioner(

@@ -20,7 +20,7 @@ import duckdb
 from icalendar import Calendar, Event
 
 from loaders import periods
-from outcomes import calendar, reminders, wording
+from outcomes import calendar, meeting_plan, reminders, wording
 from outcomes.errors import Refused
 from outcomes.people import Person, find, normal_email, writes
 from outcomes.store import audit, transaction
@@ -70,7 +70,15 @@ def _partnership(cur: duckdb.DuckDBPyConnection) -> str:
     return row[0] if row else "The partnership"
 
 
-def _meeting_events(cur: duckdb.DuckDBPyConnection, partnership: str) -> list[Event]:
+def _meeting_events(
+    cur: duckdb.DuckDBPyConnection, partnership: str, on: date | None = None
+) -> list[Event]:
+    """The meetings recorded and those planned (``outcomes.meeting_plan``), one event a day:
+    a planned meeting keeps its UID once recorded, so a calendar updates the one event."""
+    recorded = cur.execute(
+        "SELECT meeting_date, title FROM meeting ORDER BY meeting_date"
+    ).fetchall()
+    to_come = [(day, None) for day in meeting_plan.planned(cur, today=on)]
     return [
         _event(
             f"meeting-{day.isoformat()}",
@@ -78,17 +86,15 @@ def _meeting_events(cur: duckdb.DuckDBPyConnection, partnership: str) -> list[Ev
             title or f"{partnership} board meeting",
             f"The {partnership} board meets.",
         )
-        for day, title in cur.execute(
-            "SELECT meeting_date, title FROM meeting ORDER BY meeting_date"
-        ).fetchall()
+        for day, title in sorted(recorded + to_come, key=lambda m: m[0])
     ]
 
 
-def meetings_calendar(cur: duckdb.DuckDBPyConnection) -> bytes:
-    """The partnership's meetings, for the board page's download."""
+def meetings_calendar(cur: duckdb.DuckDBPyConnection, *, on: date | None = None) -> bytes:
+    """The partnership's meetings, recorded and to come, for the board page's download."""
     partnership = _partnership(cur)
     cal = _calendar(f"{partnership}: board meetings")
-    for event in _meeting_events(cur, partnership):
+    for event in _meeting_events(cur, partnership, on):
         cal.add_component(event)
     return cal.to_ical()
 
@@ -128,7 +134,7 @@ def person_calendar(cur: duckdb.DuckDBPyConnection, email: str, *, on: date | No
                     reminders.returns_link(base, pid, quarter),
                 )
             )
-    for event in _meeting_events(cur, partnership):
+    for event in _meeting_events(cur, partnership, on):
         cal.add_component(event)
     return cal.to_ical()
 

@@ -98,16 +98,18 @@ def shared_indicators(store, chosen: list[partnerships.Partnership]) -> pd.DataF
 
 def returns(store, chosen: list[partnerships.Partnership]) -> pd.DataFrame:
     """Each partnership's returns: the next due by its reporting calendar (and whether
-    overdue), and the indicators whose figures for the latest period due are missing."""
+    overdue, or sent and waiting for approval), and the indicators whose figures for the latest period due are missing."""
     rows = []
     for p, cur in _each(store, chosen):
         agenda = since_last_meeting(cur)
         due = agenda.returns_due
+        overdue, waiting = due["overdue"].astype(bool), due["waiting"].astype(bool)
         rows.append(
             {
                 "Partnership": p.name,
-                "Returns due": int((~due["overdue"].astype(bool)).sum()) if len(due) else 0,
-                "Returns overdue": int(due["overdue"].astype(bool).sum()) if len(due) else 0,
+                "Returns due": int((~overdue & ~waiting).sum()),
+                "Returns overdue": int(overdue.sum()),
+                "Waiting for approval": int(waiting.sum()),
                 "Indicators missing figures": len(agenda.overdue_returns),
                 "Next due": None if due.empty else min(due["due_date"]),
             }

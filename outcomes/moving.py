@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from outcomes import pg
+from outcomes import pg, shared_data
 from outcomes.errors import Refused
 from outcomes.partnerships import schemas as partnership_schemas
 from outcomes.store import Store, db_errors, migrate, open_store, use_schema
@@ -285,6 +285,9 @@ def _copy_into(src: Store, dst: Store, replace: bool, name: str) -> Copied:
         _same_schema(src.cursor(), cur)
         with _snapshot(src.cursor()) as source_cur:
             own = partnership_schemas(source_cur)
+            shared = shared_data.exists(source_cur)
+            # The public data the partnerships share is a schema of the same tables too.
+            own = [*own, shared_data.SCHEMA] if shared else own
             for schema in own:  # made and migrated before the one transaction that fills them
                 made = dst.con.cursor()
                 try:
@@ -292,6 +295,8 @@ def _copy_into(src: Store, dst: Store, replace: bool, name: str) -> Copied:
                     migrate(use_schema(made, schema), deployment=False)
                 finally:
                     made.close()
+            if shared:
+                _link_all(dst, [None, *own[:-1]])
             from outcomes.store import transaction
 
             with transaction(cur):
@@ -305,6 +310,16 @@ def _copy_into(src: Store, dst: Store, replace: bool, name: str) -> Copied:
             return copied
     finally:
         dst.close()
+
+
+def _link_all(dst: Store, schemas: list[str | None]) -> None:
+    """Each partnership of the copy reads the shared public data, as in the original."""
+    for schema in schemas:
+        made = dst.con.cursor()
+        try:
+            shared_data.link(use_schema(made, schema))
+        finally:
+            made.close()
 
 
 def _copy_into_file(src: Store, target: Path, replace: bool, opener) -> Copied:

@@ -161,6 +161,10 @@ def add(store, partnership_id: str, *, name: str, by: Person) -> Partnership:
         _register(cur, made, by)
     if schema is not None:
         _start(store.cursor(schema), made, by)
+        from outcomes import shared_data
+
+        if shared_data.exists(cur):  # public data already shared: the new one reads it too
+            shared_data.link(store.cursor(schema))
     if by.email and schema is not None:
         # Whoever adds it (signed in) is its first administrator: a partnership nobody is
         # known in could never be signed in to.

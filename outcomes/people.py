@@ -70,6 +70,11 @@ PERMISSIONS: dict[str, Permission] = {
     "public_data.load": Permission(
         "load public data (police.uk, ONS, Fingertips)", {"analyst": ANY, "admin": ANY}
     ),
+    # Public data shared by every partnership of a deployment (outcomes/shared_data.py):
+    # loading or undoing it changes what every partnership sees.
+    "public_data.share": Permission(
+        "load or undo public data shared by every partnership", {"admin": ANY}
+    ),
     "uploads.undo": Permission(
         "undo or restore an upload", {"lead": OWN_UPLOADS, "analyst": ANY, "admin": ANY}
     ),

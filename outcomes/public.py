@@ -29,7 +29,9 @@ from outcomes.people import Person, writes
 
 SETTING = "public_view"
 # What the public summary leaves out (``Snapshot.withheld``): the board's own business.
-WITHHELD = frozenset({"blockages", "overdue_actions", "overdue_returns", "actions"})
+WITHHELD = frozenset(
+    {"blockages", "overdue_actions", "overdue_returns", "waiting_returns", "actions"}
+)
 # A priority's status in public is rolled up from its published indicators only, and says so
 # beside it on every page and in every format. Not the board's status: that one counts the
 # indicators the partnership does not publish, so it would tell residents something about them

@@ -11,6 +11,7 @@ import duckdb
 import pandas as pd
 
 from loaders import periods
+from outcomes import shared_data
 
 
 def loaded(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -23,7 +24,7 @@ def loaded(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                count(DISTINCT s.code) AS series, count(*) AS figures,
                count(DISTINCT v.area) AS areas,
                min(v.period_start) AS first, max(v.period_end) AS last
-        FROM series s JOIN series_current v ON v.series_code = s.code
+        FROM series_named s JOIN series_current v ON v.series_code = s.code
         WHERE s.source <> 'demo'
         GROUP BY 1 ORDER BY 1
         """
@@ -36,6 +37,47 @@ def loaded(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return frame[["Source", "Series", "Figures", "Areas", "Covers"]]
 
 
+SOURCE_WORDS = {"police-uk": "police.uk", "ons-csp": "ONS", "fingertips": "Fingertips"}
+
+
+def sources(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Where the public figures this partnership reads came from, a row per load in force: the
+    file, whether it is the load every partnership shares or the partnership's own, who loaded
+    it and when, and how many of its figures the partnership reads."""
+    rows = shared_data.loads(cur)
+    return pd.DataFrame(
+        {
+            "Source": [SOURCE_WORDS.get(r["source_format"], r["source_format"]) for r in rows],
+            "File": [r["file_name"] for r in rows],
+            "Loaded for": [
+                f"every partnership (shared upload {r['upload_id']})"
+                if r["shared"]
+                else f"this partnership (upload {r['upload_id']})"
+                for r in rows
+            ],
+            "Loaded by": [r["uploaded_by"] for r in rows],
+            "When": [periods.long_datetime(pd.Timestamp(r["uploaded_at"])) for r in rows],
+            "Figures read here": [f"{r['figures']:,}" for r in rows],
+        }
+    )
+
+
+def came_from(cur: duckdb.DuckDBPyConnection, series_code: str) -> str | None:
+    """Where a public series' figures came from, in a sentence (None for an indicator's).
+
+    Each load is named with its file, who loaded it and when, and whether it is the load every
+    partnership shares."""
+    rows = shared_data.loads(cur, series_code)
+    if not rows:
+        return None
+    said = [
+        f"{r['file_name']}, loaded {'once for every partnership' if r['shared'] else 'here'} "
+        f"by {r['uploaded_by']} on {periods.long_datetime(pd.Timestamp(r['uploaded_at']))}"
+        for r in rows
+    ]
+    return "Figures from " + "; ".join(said) + "."
+
+
 def police_uk_by_month(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Street crimes recorded each month by crime type, over every area loaded.
 
@@ -45,7 +87,7 @@ def police_uk_by_month(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     frame = cur.execute(
         """
         SELECT v.period, v.period_start AS month, s.name AS crime_type, sum(v.value) AS crimes
-        FROM series_current v JOIN series s ON s.code = v.series_code
+        FROM series_current v JOIN series_named s ON s.code = v.series_code
         WHERE s.source = 'police-uk' AND v.area <> 'all'
         GROUP BY ALL ORDER BY month, crime_type
         """
@@ -76,7 +118,7 @@ def ons_periods(cur: duckdb.DuckDBPyConnection) -> list[str]:
         r[0]
         for r in cur.execute(
             "SELECT DISTINCT v.period, v.period_end FROM series_current v "
-            "JOIN series s ON s.code = v.series_code WHERE s.source LIKE 'ONS%' "
+            "JOIN series_named s ON s.code = v.series_code WHERE s.source LIKE 'ONS%' "
             "ORDER BY v.period_end DESC"
         ).fetchall()
     ]
@@ -95,7 +137,7 @@ def ons_by_csp(cur: duckdb.DuckDBPyConnection, period: str | None = None) -> pd.
         SELECT v.area, coalesce(any_value(c.area_name), v.area) AS csp, s.name AS offence,
                v.value
         FROM series_current v
-        JOIN series s ON s.code = v.series_code
+        JOIN series_named s ON s.code = v.series_code
         LEFT JOIN comparator_area c ON c.area_code = v.area
         WHERE s.source LIKE 'ONS%' AND s.unit = 'count' AND v.period = ?
         GROUP BY v.area, s.name, v.value

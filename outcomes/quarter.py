@@ -13,6 +13,8 @@ from loaders import periods
 from outcomes import approval, calendar, wording
 from outcomes.template import periods_due
 
+# Where a return rests with its lead and none is recorded: nobody will send it, or be reminded.
+NO_LEAD = "no lead recorded"
 STATES = (
     "approved",
     "sent",
@@ -56,7 +58,7 @@ def glance(cur: duckdb.DuckDBPyConnection, today: date | None = None) -> pd.Data
         got = [k for k in wanted if k in in_force]
         mine = subs[(subs["priority_id"] == pid) & (subs["period"].isin({p for _, p in wanted}))]
         latest = None if mine.empty else mine.iloc[0]
-        state, whom = _state(cur, wanted, got, latest, due, today, leads.get(pid, ""))
+        state, whom = _state(cur, wanted, got, latest, due, today, leads.get(pid) or NO_LEAD)
         records.append(
             {
                 "priority_id": pid,

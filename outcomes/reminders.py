@@ -227,6 +227,39 @@ def owed(
     return found
 
 
+def unreached(
+    cur: duckdb.DuckDBPyConnection, on: date, days: int = DEFAULT_DAYS, *, base: str
+) -> dict[str, list[Owed]]:
+    """The returns owed at ``on`` (as :func:`owed`) of each priority that no active priority
+    lead is recorded for, by priority: there is nobody to e-mail, so nobody is reminded of them
+    until the partnership adds its lead."""
+    led = {pid for _, _, pid in _leads(cur)}
+    return {pid: rs for pid, rs in owed(cur, on, days, base=base).items() if pid not in led}
+
+
+def unreached_words(priority_id: str, returns: list[Owed], verb: str = "was") -> str:
+    """What ``remind`` and the dashboard say of a priority's returns owed with no lead to remind
+    (``verb``: "was" after a run, "would be" after a dry run, "is" on the dashboard).
+
+    >>> r = Owed("modern-slavery", "Modern slavery", "MS02", "Referrals", periods.quarter(2026, 1),
+    ...          date(2026, 8, 14), True, "")
+    >>> unreached_words("modern-slavery", [r])
+    "Nobody was reminded of Modern slavery's returns: MS02 Referrals for Q1 2026/27 (Apr–Jun 2026), overdue since 14 August 2026. The partnership has no priority lead for it with an e-mail address: add one with python -m outcomes user add EMAIL --name NAME --role lead --priority modern-slavery (or on the People and roles page)."
+    """
+    each = [
+        f"{r.indicator} {r.indicator_name} for {wording.period(r.period.code)}, "
+        + (f"overdue since {periods.long_date(r.due_date)}" if r.overdue else "due by ")
+        + ("" if r.overdue else periods.long_date(r.due_date))
+        for r in returns
+    ]
+    return (
+        f"Nobody {verb} reminded of {returns[0].priority}'s returns: {'; '.join(each)}. "
+        "The partnership has no priority lead for it with an e-mail address: add one with "
+        f"python -m outcomes user add EMAIL --name NAME --role lead --priority {priority_id} "
+        "(or on the People and roles page)."
+    )
+
+
 def _as_date(value: Any) -> date:
     return date(value.year, value.month, value.day)
 
@@ -381,6 +414,13 @@ class Outcome:
 
     reminders: list[Reminder] = field(default_factory=list)
     refused: list[tuple[str, str]] = field(default_factory=list)  # (address, the server's reason)
+    # Returns owed by priorities with no lead to remind, by priority (:func:`unreached`).
+    unreached: dict[str, list[Owed]] = field(default_factory=dict)
+    dry_run: bool = False
+
+    def unreached_words(self) -> list[str]:
+        verb = "would be" if self.dry_run else "was"
+        return [unreached_words(pid, rs, verb) for pid, rs in self.unreached.items()]
 
 
 def send(
@@ -444,9 +484,13 @@ def remind(
         require(by, "reminders.send")
     settings = None if dry_run else mail.settings(env)  # refused before anything is looked at
     reminders = plan(cur, on, days, base=base_url(env), email=email)
+    # Reminding one person ("remind now") is not the run that must notice a priority no one leads.
+    nobody = {} if email is not None else unreached(cur, on, days, base=base_url(env))
     if dry_run:
-        return Outcome(reminders)
-    return send(cur, reminders, by=by, settings=settings)
+        return Outcome(reminders, unreached=nobody, dry_run=True)
+    done = send(cur, reminders, by=by, settings=settings)
+    done.unreached = nobody
+    return done
 
 
 def remindable(cur: duckdb.DuckDBPyConnection, email: str) -> dict[str, Any]:

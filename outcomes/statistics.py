@@ -388,7 +388,7 @@ def comparable(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                count(DISTINCT f.area) AS areas, max(f.period_start) AS latest
         FROM comparison_figures f
         LEFT JOIN indicator i ON f.source_kind = 'indicator' AND i.code = f.code
-        LEFT JOIN series s ON f.source_kind = 'series' AND s.code = f.code
+        LEFT JOIN series_named s ON f.source_kind = 'series' AND s.code = f.code
         WHERE (f.count IS NOT NULL AND f.denominator IS NOT NULL)
            OR (f.source_kind = 'series' AND f.code LIKE 'ons_csp.%' AND s.unit = 'count'
                AND f.code NOT IN ('ons_csp.population', 'ons_csp.households'))
@@ -428,7 +428,9 @@ def compare_code(
     ind = cur.execute(
         "SELECT name, unit, polarity FROM indicator WHERE code = ?", [code]
     ).fetchone()
-    ser = cur.execute("SELECT name, unit, source FROM series WHERE code = ?", [code]).fetchone()
+    ser = cur.execute(
+        "SELECT name, unit, source FROM series_named WHERE code = ?", [code]
+    ).fetchone()
     if ind is None and ser is None:
         raise ComparisonError.worded("comparison-unknown-series", code=code)
     source_kind = "indicator" if ind is not None else "series"

@@ -207,7 +207,8 @@ def use_schema(cur, schema: str | None):
     return cur
 
 
-_SCHEMA_NAME = re.compile(r"^p_[a-z0-9_]{1,40}$")
+# A partnership's schema, or the public data every partnership shares (outcomes/shared_data.py).
+_SCHEMA_NAME = re.compile(r"^(p_[a-z0-9_]{1,40}|public_data)$")
 
 
 @dataclass
@@ -335,15 +336,28 @@ def open_store(path: str | os.PathLike | None = None) -> Store:
 
 def _migrate_all(con, new_cursor: Any = None) -> None:
     """The default schema, then every partnership's own (the registry names them)."""
+    from outcomes import shared_data
     from outcomes.partnerships import schemas  # the registry lives in the default schema
 
-    migrate(con)
-    for schema in schemas(con):
+    applied = {None: migrate(con)}
+    shared = shared_data.exists(con)
+    for schema in [*schemas(con), *([shared_data.SCHEMA] if shared else [])]:
         cur = use_schema((new_cursor or con.cursor)(), schema)
         try:
-            migrate(cur, deployment=False)
+            applied[schema] = migrate(cur, deployment=False)
         finally:
             cur.close()
+    if not shared:
+        return
+    # A migration that made series_current again (or PostgreSQL's rebuilt views) undoes a
+    # partnership's link to the shared public data: link it again.
+    for schema, numbers in applied.items():
+        if schema != shared_data.SCHEMA and (numbers or applied[shared_data.SCHEMA]):
+            cur = use_schema((new_cursor or con.cursor)(), schema)
+            try:
+                shared_data.link(cur)
+            finally:
+                cur.close()
 
 
 _depth: dict[int, int] = {}

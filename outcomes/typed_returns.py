@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -79,14 +80,29 @@ def form_rows(
     the lead's draft (``value``, ``commentary``, ``blockage`` as typed) where one is saved.
 
     Columns: indicator_code, indicator, period, period_words, area (its code, 'all' for the
-    partnership), area_words, unit, previous_value, target, value, commentary, blockage, label.
+    partnership), area_words, unit, previous_value (the period before's figure), previous_period
+    (its code), current_value (the figure the board sees now for this very period and area, when
+    one was sent: the return corrects it), target, value, commentary, blockage, label.
     """
     rows = due_rows(cur, return_period, priority_id=priority_id)
     names = dict(cur.execute("SELECT code, name FROM area").fetchall())
     rows = rows.assign(
         area=rows["area"].fillna("all"),
         period_words=[wording.period(p) for p in rows["period"]],
+        previous_period=[periods.parse_code(p).previous().code for p in rows["period"]],
     )
+    now = {
+        (code, period, area): value
+        for code, period, area, value in cur.execute(
+            "SELECT d.indicator_code, d.period, d.area, d.value FROM observation_current_detail d "
+            "JOIN indicator i ON i.code = d.indicator_code WHERE i.priority_id = ?",
+            [priority_id],
+        ).fetchall()
+    }
+    rows["current_value"] = [
+        now.get(key)
+        for key in zip(rows["indicator_code"], rows["period"], rows["area"], strict=True)
+    ]
     rows["area_words"] = ["" if a == "all" else names.get(a, a) for a in rows["area"]]
     rows["label"] = [
         " ".join(x for x in (code, area, period) if x)
@@ -104,6 +120,43 @@ def form_rows(
     for column in TYPED:
         rows[column] = rows[column].astype(object).where(rows[column].notna(), "")
     return rows
+
+
+def facts(row: Mapping[str, Any]) -> str:
+    """What a lead types a figure against, in words: the figure the board sees now for this
+    period when one was sent (a correction), the figure before it with its period, the target
+    and the unit.
+
+    >>> facts({"current_value": 301.0, "previous_value": 334.0, "previous_period": "2026/27 Q1",
+    ...        "target": 310.0, "unit": "count"})
+    'sent already: 301 (type a figure to correct it) · before it, Q1 2026/27 (Apr–Jun 2026): 334 · target 310 · unit: count'
+    >>> facts({"current_value": None, "previous_value": 918.0, "previous_period": "2026-06",
+    ...        "target": None, "unit": "hours"})
+    'last figure, June 2026: 918 · unit: hours'
+    """
+    said = []
+    now, before = _number(row.get("current_value")), _number(row.get("previous_value"))
+    if now is not None:
+        said.append(f"sent already: {now} (type a figure to correct it)")
+    if before is not None:
+        lead = "before it" if now is not None else "last figure"
+        said.append(f"{lead}, {wording.period(row.get('previous_period'))}: {before}")
+    target = _number(row.get("target"))
+    if target is not None:
+        said.append(f"target {target}")
+    if row.get("unit"):
+        said.append(f"unit: {row['unit']}")
+    return " · ".join(said)
+
+
+def _number(value: Any) -> str | None:
+    """A figure as the form shows it (None when there is none)."""
+    if value is None or value == "" or (isinstance(value, float) and pd.isna(value)):
+        return None
+    try:
+        return f"{float(value):,.6g}"
+    except (TypeError, ValueError):
+        return str(value)
 
 
 def _return_rows(typed: pd.DataFrame, file_name: str) -> ReturnRows:
@@ -175,7 +228,13 @@ def prepare_typed(
     sha = hashlib.sha256(f"{priority_id}\n{return_period}\n{content}".encode()).hexdigest()
     prepared = prepare_return(cur, read, name, sha, today or date.today())
     label = dict(zip(range(1, len(typed) + 1), _labels(typed, read), strict=True))
-    prepared.problems = [_named(p, label) for p in prepared.problems]
+    said = {
+        n: (code, period)
+        for n, code, period in zip(
+            range(1, len(typed) + 1), typed["indicator_code"], typed["period"], strict=True
+        )
+    }
+    prepared.problems = [_named(p, label, said) for p in prepared.problems]
     prepared.summary = {"figures typed": int(read.rows["value_raw"].notna().sum())}
     prepared.already_loaded = already_loaded(cur, sha)
     return prepared
@@ -187,13 +246,37 @@ def _labels(typed: pd.DataFrame, read: ReturnRows) -> list[str]:
     return [f"{c} {p}" for c, p in zip(typed["indicator_code"], typed["period"], strict=True)]
 
 
-def _named(problem, label: dict[int, str]):
+def _named(problem, label: dict[int, str], said: dict[int, tuple[str, str]]):
     """A problem placed by indicator and field ("SV01 Q2 2026/27 (Jul–Sep 2026), figure"), not
-    by a spreadsheet's row: the typed rows are numbered as the form lists them."""
+    by a spreadsheet's row: the typed rows are numbered as the form lists them.
+
+    A file's problem begins by naming its figure ("SV01 2026/27 Q2: ...") because its row
+    number alone would not; here the place names it already, so the sentence does not again.
+    """
     field = problem.column or "return"
     place = label.get(problem.row, "") if problem.row else ""
     where = f"{place}, {field}" if place else field
-    return dataclasses.replace(problem, sheet=None, row=None, column=where)
+    message = problem.message
+    if place:
+        message = _unnamed(message, *said[problem.row])
+    return dataclasses.replace(problem, sheet=None, row=None, column=where, message=message)
+
+
+def _unnamed(message: str, code: str, period: str) -> str:
+    """``message`` less a leading "SV01 2026/27 Q2: " (or "SV01: ") naming the figure.
+
+    >>> _unnamed("SV01 2026/27 Q2: 'lots' is not a number", "SV01", "2026/27 Q2")
+    "'lots' is not a number"
+    >>> _unnamed("SV01 2026-07: no figure given.", "SV01", "2026-07")
+    'No figure given.'
+    >>> _unnamed("The return is empty.", "SV01", "2026-07")
+    'The return is empty.'
+    """
+    for prefix in (f"{code} {period}: ", f"{code}: "):
+        if message.startswith(prefix):
+            rest = message[len(prefix) :]
+            return rest[:1].upper() + rest[1:]
+    return message
 
 
 @writes("returns.load")

@@ -3,7 +3,7 @@ against the benchmark and the comparator group (caterpillar chart, funnel plot, 
 
 import streamlit as st
 
-from outcomes import compare, statcharts, statistics, wording
+from outcomes import compare, public_series, statcharts, statistics, wording
 from outcomes.errors import Refused
 from ui import components as ui
 from ui import data, force, markup
@@ -92,6 +92,9 @@ ui.md(
 )
 if result.note:
     st.caption(result.note)
+came_from = public_series.came_from(cursor(), code)
+if came_from:
+    st.caption(came_from)
 
 st.header("Areas with their intervals", divider="gray")
 st.caption("Thick bar: 95% interval. Thin bar: 99.8% interval. Dashed line: the benchmark.")

@@ -13,7 +13,7 @@ from outcomes.errors import Refused
 from ui import auth, data, problems
 from ui import components as ui
 from ui.router import require_router
-from ui.state import cursor
+from ui.state import cursor, store
 
 require_router()
 version = data.version()
@@ -58,14 +58,16 @@ def _prepared(
 ) -> uploads.Prepared:
     # Who sent it is part of the cache's key: a file checked for one person is never served
     # to another (and the core refuses, unread, a file from someone who may not load it).
-    return uploads.prepare_upload(cursor(), content, name, fmt=fmt, by=by)
+    # A public file on a database of several partnerships is read for them all.
+    return uploads.prepare_upload_for(store(), content, name, fmt=fmt, by=by)[1]
 
 
 @st.cache_data(show_spinner="Working out what would change…", max_entries=4)
 def _preview(
     data_version: int, name: str, content: bytes, fmt: str, by: people.Person
 ) -> uploads.Preview:
-    return uploads.preview(cursor(), _prepared(data_version, name, content, fmt, by))
+    prepared = _prepared(data_version, name, content, fmt, by)
+    return uploads.preview(uploads.cursor_for(store(), prepared), prepared)
 
 
 def _may(action: str, doing: str) -> bool:
@@ -84,7 +86,13 @@ def public_files() -> None:
         "Partnership, or a Fingertips export. Indicators defined from a series are worked out "
         "again when it loads; see them all on Public figures."
     )
-    if not _may("public_data.load", "load public figures"):
+    rule = uploads.public_permission(store())
+    if rule == "public_data.share":
+        st.caption(
+            "A public file loaded here is loaded once for every partnership in this "
+            "deployment: each reads its own areas from it."
+        )
+    if not _may(rule, "load public figures"):
         return
     fmt = st.selectbox(
         "What kind of file", list(FORMAT_CHOICES), format_func=FORMAT_CHOICES.get, key="data_fmt"
@@ -147,14 +155,19 @@ def public_files() -> None:
     ):
         try:
             result = uploads.commit(
-                cursor(), prepared, by=person, accept_warnings=accepted, previewed=shown
+                uploads.cursor_for(store(), prepared),
+                prepared,
+                by=person,
+                accept_warnings=accepted,
+                previewed=shown,
             )
         except Refused as err:
             st.error(str(err))
             return
         _done(
             "data_loads",
-            f"Loaded {sent.name} as upload {result.upload_id}: {result.rows_new:,} new, "
+            f"Loaded {sent.name} as {'shared ' if prepared.shared else ''}upload "
+            f"{result.upload_id}: {result.rows_new:,} new, "
             f"{result.rows_revised:,} revised, {result.rows_unchanged:,} unchanged.",
         )
 

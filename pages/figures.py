@@ -6,7 +6,8 @@ import streamlit as st
 
 from loaders import periods
 from outcomes import public_series as public
-from ui import data
+from ui import components as ui
+from ui import data, markup
 from ui.router import require_router
 from ui.state import cursor
 
@@ -38,6 +39,17 @@ if loaded.empty:
     st.page_link("pages/data.py", label="Open Data and exports", icon=":material/database:")
     st.stop()
 st.dataframe(loaded, hide_index=True, width="stretch")
+st.subheader("Where these figures came from")
+came_from = public.sources(cursor())
+# Cards, not a grid: a grid hides its last columns at 1280 px and on a phone.
+ui.md(
+    markup.render(
+        "cards.html",
+        markdown=True,
+        headings=list(came_from.columns),
+        rows=came_from.astype(str).values.tolist(),
+    )
+)
 
 st.header("police.uk: street crime by month and crime type", divider="gray")
 police = _police(version)

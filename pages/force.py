@@ -10,8 +10,9 @@ chosen = force.spanned()
 st.title("Force area")
 if len(chosen) < 2:
     st.info(
-        "This page is for a commissioner who holds two or more partnerships to account "
-        "(`python -m outcomes partnership commissioner`).",
+        "This page is for a commissioner who holds two or more partnerships to account: sign "
+        "in as one (on the demo, choose who you are in the sidebar). An administrator names "
+        "them with `python -m outcomes partnership commissioner`.",
         icon=":material/lock:",
     )
     st.stop()
@@ -30,7 +31,19 @@ st.dataframe(
 )
 
 st.subheader("Returns due and overdue", divider="gray")
-st.dataframe(force.returns(key), hide_index=True, width="stretch")
+# Short headings and the date in words, so the six columns fit at 1280 px.
+st.dataframe(
+    force.returns(key),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "Returns due": st.column_config.NumberColumn("Due"),
+        "Returns overdue": st.column_config.NumberColumn("Overdue"),
+        "Waiting for approval": st.column_config.NumberColumn("Awaiting approval"),
+        "Indicators missing figures": st.column_config.NumberColumn("Indicators missing"),
+        "Next due": st.column_config.DateColumn("Next due by", format="D MMM YYYY"),
+    },
+)
 
 st.subheader("Indicators they share", divider="gray")
 st.caption("Compared with intervals on How we compare, one indicator at a time.")

@@ -10,10 +10,10 @@ import pandas as pd
 import streamlit as st
 
 from loaders import periods
-from outcomes import blockages, feeds, meetings, people, wording
+from outcomes import blockages, meetings, people, wording
 from outcomes.errors import Refused
 from outcomes.trail import audit_people, audit_trail
-from ui import auth, data, markup, problems
+from ui import auth, calendar_control, data, markup, problems
 from ui import components as ui
 from ui.router import require_router
 from ui.state import cursor
@@ -167,18 +167,11 @@ else:
     st.caption(NOT_YOURS)
 
 held = meetings.meetings(cursor())
+calendar_control.meetings_to_come(person, recorded=len(held))
 st.markdown("**Meetings recorded**")
 if held.empty:
     st.caption("No meetings recorded yet.")
 else:
-    st.download_button(
-        "Download the meetings for your calendar (.ics)",
-        feeds.meetings_calendar(cursor()),
-        file_name="board-meetings.ics",
-        mime="text/calendar",
-        icon=":material/calendar_month:",
-        key="meetings_ics",
-    )
     st.dataframe(
         pd.DataFrame(
             {

@@ -81,14 +81,7 @@ def _figure_fields(rows, key: str) -> None:
     for i, r in enumerate(rows.to_dict("records")):
         with st.container(border=True):
             st.markdown(f"**{ui.plain(r['label'])}**  \n{ui.plain(r['indicator'])}")
-            facts = [
-                f"last figure {_number(r['previous_value'])}"
-                if _number(r["previous_value"]) != "none"
-                else "",
-                f"target {_number(r['target'])}" if _number(r["target"]) != "none" else "",
-                f"unit: {r['unit']}",
-            ]
-            st.caption(" · ".join(ui.plain(f) for f in facts if f))
+            st.caption(ui.plain(typed_returns.facts(r)))
             st.text_input(
                 f"Figure for {r['label']}",
                 value=r["value"] or "",

@@ -13,7 +13,7 @@ from outcomes.template import TemplateError, write_template
 from ui import auth, data, markup, preview, problems
 from ui import components as ui
 from ui.router import require_router
-from ui.state import cursor
+from ui.state import cursor, store
 
 require_router()
 version = data.version()
@@ -226,10 +226,13 @@ else:
     )
 
 
-def _undo_and_restore(history: pd.DataFrame) -> None:
-    """Undo asks first and says what it withdraws; an undone upload can be restored."""
-    if person is None or not person.may("uploads.undo"):
+def _undo_and_restore(history: pd.DataFrame, cur, rule: str = "uploads.undo") -> None:
+    """Undo asks first and says what it withdraws; an undone upload can be restored. ``cur``
+    holds the uploads (the partnership's, or the public data every partnership shares, whose
+    undo needs ``rule``: an administrator's)."""
+    if person is None or not person.may("uploads.undo") or not person.may(rule):
         return
+    key = "" if rule == "uploads.undo" else "shared_"
     names = dict(zip(history["id"], history["file_name"], strict=True))
     with st.expander("Undo an upload, or restore one that was undone", icon=":material/undo:"):
         st.markdown(
@@ -243,11 +246,11 @@ def _undo_and_restore(history: pd.DataFrame) -> None:
             placeholder="Choose an upload",
             format_func=lambda i: f"{i}: {names[i]}",
             # A new key after each undo or restore empties the choice.
-            key=f"undo_target_{st.session_state.get('undos', 0)}",
+            key=f"{key}undo_target_{st.session_state.get('undos', 0)}",
         )
         if target is None:
             return
-        facts = uploads.upload_facts(cursor(), int(target))
+        facts = uploads.upload_facts(cur, int(target))
         undoing = facts.state == "committed"
         verb = "Undo" if undoing else "Restore"
         st.markdown(
@@ -262,14 +265,18 @@ def _undo_and_restore(history: pd.DataFrame) -> None:
             )
             return
         sure = st.checkbox(
-            f"Yes, {verb.lower()} upload {facts.upload_id}", key=f"undo_sure_{facts.upload_id}"
+            f"Yes, {verb.lower()} upload {facts.upload_id}",
+            key=f"{key}undo_sure_{facts.upload_id}",
         )
         if st.button(
-            f"{verb} upload {facts.upload_id}", disabled=not sure, key="undo_go", type="primary"
+            f"{verb} upload {facts.upload_id}",
+            disabled=not sure,
+            key=f"{key}undo_go",
+            type="primary",
         ):
             action = uploads.rollback if undoing else uploads.restore
             try:
-                st.session_state["upload_flash"] = action(cursor(), facts.upload_id, by=person)
+                st.session_state["upload_flash"] = action(cur, facts.upload_id, by=person)
             except Refused as err:
                 st.error(str(err))
             else:
@@ -277,33 +284,49 @@ def _undo_and_restore(history: pd.DataFrame) -> None:
                 st.rerun()
 
 
+def _history(history: pd.DataFrame) -> None:
+    # An HTML table that wraps at 1280 px (a grid hid its last columns there) and is one card a
+    # row on a phone.
+    shown = history.assign(
+        uploaded_at=[periods.long_datetime(t) for t in history["uploaded_at"]],
+        **{
+            c: [f"{n:,}" for n in history[c]]
+            for c in ("rows_new", "rows_revised", "rows_unchanged")
+        },
+    )
+    columns = {
+        "id": "Upload",
+        "uploaded_at": "When",
+        "uploaded_by": "Who",
+        "file_name": "File",
+        "source_format": "Kind",
+        "rows_new": "New",
+        "rows_revised": "Revised",
+        "rows_unchanged": "Unchanged",
+        "state_in_words": "State",
+    }
+    ui.md(
+        markup.render(
+            "cards.html",
+            markdown=True,
+            headings=list(columns.values()),
+            rows=shown[list(columns)].astype(str).values.tolist(),
+        )
+    )
+
+
 # 5. History ----------------------------------------------------------------------------------
 st.header("5. Uploads so far", divider="gray")
 history = uploads.uploads(cursor())
-# An HTML table that wraps at 1280 px (a grid hid its last columns there) and is one card a row
-# on a phone.
-shown = history.assign(
-    uploaded_at=[periods.long_datetime(t) for t in history["uploaded_at"]],
-    **{c: [f"{n:,}" for n in history[c]] for c in ("rows_new", "rows_revised", "rows_unchanged")},
-)
-columns = {
-    "id": "Upload",
-    "uploaded_at": "When",
-    "uploaded_by": "Who",
-    "file_name": "File",
-    "source_format": "Kind",
-    "rows_new": "New",
-    "rows_revised": "Revised",
-    "rows_unchanged": "Unchanged",
-    "state_in_words": "State",
-}
-ui.md(
-    markup.render(
-        "cards.html",
-        markdown=True,
-        headings=list(columns.values()),
-        rows=shown[list(columns)].astype(str).values.tolist(),
+_history(history)
+_undo_and_restore(history, cursor())
+shared = uploads.shared_uploads(store())
+if shared is not None:
+    st.subheader("Public data shared by every partnership")
+    st.caption(
+        "police.uk, ONS and Fingertips files loaded once for every partnership in this "
+        "deployment; each reads its own areas from them. Only an administrator may undo one."
     )
-)
-_undo_and_restore(history)
+    _history(shared)
+    _undo_and_restore(shared, uploads.shared_cursor(store()), "public_data.share")
 ui.status_key()

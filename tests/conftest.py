@@ -185,6 +185,34 @@ def force_db_file(tmp_path, force_built) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def pg_force_built() -> str:
+    """The force-area demo in a PostgreSQL database, built once for the run (its URL); copy
+    it with ``postgres.copy_of``, never open it to write."""
+    url = postgres.new_database()
+    db = open_store(url)
+    try:
+        build_force_demo(db, 3)
+    finally:
+        db.close()
+    return url
+
+
+@pytest.fixture
+def force_store(engine, tmp_path, request):
+    """The force-area demo (Plymouth, Torbay, Cornwall) open on a copy of this test's own, on
+    the test's engine; its ``schema`` is the default (Plymouth's) until a test points it."""
+    if engine == "postgresql":
+        s = open_store(postgres.copy_of(request.getfixturevalue("pg_force_built")))
+    else:
+        path = tmp_path / "force.duckdb"
+        shutil.copyfile(request.getfixturevalue("force_built"), path)
+        s = open_store(path)
+    yield s
+    s.close()
+    postgres.drop(s.path)
+
+
 @pytest.fixture
 def mail_server():
     """A real SMTP server on localhost (``tests/mailbox.py``) for this test."""

@@ -1,16 +1,19 @@
 """The sidebar's "Your calendar": a person's returns' due dates and the board's meetings as an
-.ics to download, and (where the feed route is served, ``serve.py``) an address to subscribe."""
+.ics to download, and (where the feed route is served, ``serve.py``) an address to subscribe;
+and the meetings page's dates of meetings to come."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from outcomes import feeds, reminders
+from loaders import periods
+from outcomes import feeds, meeting_plan, reminders, wording
 from outcomes.errors import Refused
 from outcomes.people import Person
 from ui.state import cursor
 
 _SHOWN = "calendar_address"  # the address just made, shown once in this session
+_PLANNED = "meeting_plan_said"
 
 
 def _subscription(person: Person) -> None:
@@ -63,3 +66,44 @@ def your_calendar_popover(person: Person | None) -> None:
             key="calendar_download",
         )
         _subscription(person)
+
+
+def meetings_to_come(person: Person | None, *, recorded: int) -> None:
+    """The board's future meeting dates (kept by whoever may record meetings) and the meetings'
+    .ics, recorded and to come, for the Meetings and actions page."""
+    planned = meeting_plan.planned(cursor())
+    st.markdown("**Meetings to come**")
+    if said := st.session_state.pop(_PLANNED, None):
+        st.success(said)
+    st.caption(
+        wording.join_and([periods.long_date(d) for d in planned]) + "."
+        if planned
+        else "No future meeting dates are planned yet."
+    )
+    if planned or recorded:
+        st.download_button(
+            "Download the meetings for your calendar (.ics)",
+            feeds.meetings_calendar(cursor()),
+            file_name="board-meetings.ics",
+            mime="text/calendar",
+            icon=":material/calendar_month:",
+            key="meetings_ics",
+        )
+    if person is None or not person.may("meetings.record"):
+        return
+    with st.form("plan_meetings", border=False):
+        typed = st.text_input(
+            "Dates of future meetings",
+            value=", ".join(f"{d:%d/%m/%Y}" for d in planned),
+            placeholder="e.g. 21/01/2027, 18/03/2027",
+            help="Comma-separated, day first. They go into everyone's calendar feed.",
+            key="meeting_plan_dates",
+        )
+        if st.form_submit_button("Save the dates", icon=":material/event:"):
+            dates = [d.strip() for d in typed.split(",") if d.strip()]
+            try:
+                st.session_state[_PLANNED] = meeting_plan.plan(cursor(), dates, by=person)
+            except Refused as err:
+                st.error(str(err))
+            else:
+                st.rerun()

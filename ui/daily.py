@@ -27,6 +27,8 @@ log = get_logger("outcomes.reminders")
 def _send_today() -> None:
     done = reminders.remind(cursor(), by=reminders.DAILY)
     log.info("reminders: %d sent", len(done.reminders))
+    for said in done.unreached_words():
+        log.warning("reminders: %s", said)
 
 
 async def _run_once() -> None:

@@ -44,7 +44,8 @@ def show(problems: list[Problem], shown: int = 25, place: Callable[[Problem], st
     ``place`` says where each is (:func:`where` in a file, :func:`named` in a typed return)."""
     lines = [
         f"- **{plain(place(p))}**"
-        + (f" ({plain(p.value)})" if p.value else "")
+        # The value in brackets only where the sentence does not quote it already.
+        + (f" ({plain(p.value)})" if p.value and p.value not in p.message else "")
         + f": {plain(p.message)}"
         for p in problems[:shown]
     ]

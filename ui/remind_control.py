@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from outcomes import reminders
 from outcomes.errors import Refused
 from outcomes.people import Person
+from ui.markup import plain
 from ui.state import cursor
 
 _SAID = "remind_now_said"
@@ -17,9 +20,14 @@ def remind_now(person: Person | None) -> None:
     if person is None or not person.may("reminders.send"):
         return
     leads = reminders.lead_choices(cursor())
-    if not leads:
+    nobody = reminders.unreached(cursor(), date.today(), base=reminders.base_url())
+    if not leads and not nobody:
         return
     st.markdown("**Remind now**")
+    for pid, owed in nobody.items():
+        st.warning(plain(reminders.unreached_words(pid, owed, "is")), icon=":material/person_off:")
+    if not leads:
+        return
     st.caption(
         "E-mails one lead the returns they owe (overdue, or due within a week), each linked to "
         "this page; never a return they were already reminded of today."

@@ -297,7 +297,15 @@ _SINCE_TABLES = (  # title, the agenda's table, the columns after indicator and 
         ("Latest figure", "Due for", "Accountable"),
         (2.6, 2.0, 1.1, 1.1, 2.5),
     ),
+    (
+        "Returns sent, waiting for approval",
+        "waiting_returns",
+        ("Latest figure", "Sent for", "Sent by"),
+        (2.6, 2.0, 1.1, 1.1, 2.5),
+    ),
 )
+# Shown only when there is one: most partnerships never ask for approval.
+_ONLY_WHEN_ANY = frozenset({"waiting_returns"})
 
 
 def _since(snap: Snapshot, L: Layout) -> list[Any]:
@@ -347,6 +355,12 @@ def _since(snap: Snapshot, L: Layout) -> list[Any]:
             period(r.get("due_period")),
             L.P(r.get("accountable_role")),
         ],
+        "waiting_returns": lambda r: [
+            *about(r),
+            period(r.get("latest_period")),
+            period(r.get("due_period")),
+            L.P(f"{w.text_of(r.get('submitted_by'))}, {periods.long_date(r.get('submitted_at'))}"),
+        ],
     }
     story: list[Any] = [L.heading("Since the last meeting"), L.P(snap.since, "body")]
     if snap.frozen:
@@ -354,6 +368,8 @@ def _since(snap: Snapshot, L: Layout) -> list[Any]:
     # What the pack withholds is left out, never shown as "(0) None".
     for title, key, header, widths in (t for t in _SINCE_TABLES if t[1] not in snap.withheld):
         frame = getattr(ex, key)
+        if frame.empty and key in _ONLY_WHEN_ANY:
+            continue
         story.append(L.P(f"{title} ({len(frame)})", "h2"))
         if frame.empty:
             story.append(L.P("None.", "body"))

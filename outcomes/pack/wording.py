@@ -201,6 +201,15 @@ def exception_items(snap: Snapshot) -> list[dict[str, Any]]:
         )
         for r in _records(ex.overdue_returns)
     ]
+    items += [
+        item(
+            "Return waiting for approval",
+            r,
+            f"sent for {period_label(clean(r.get('due_period')))} by "
+            f"{text_of(r.get('submitted_by'))} on {periods.long_date(r.get('submitted_at'))}",
+        )
+        for r in _records(getattr(ex, "waiting_returns", None))
+    ]
     return items
 
 

@@ -43,7 +43,17 @@ from outcomes.uploads.previewing import (
     upload_commentary,
 )
 from outcomes.uploads.public_data import derived_figures
-from outcomes.uploads.reading import file_sha256, prepare, prepare_upload
+from outcomes.uploads.reading import (
+    cursor_for,
+    file_sha256,
+    prepare,
+    prepare_for,
+    prepare_upload,
+    prepare_upload_for,
+    public_permission,
+    shared_cursor,
+    shared_uploads,
+)
 from outcomes.uploads.return_checks import BIG_CHANGE
 
 __all__ = [
@@ -63,6 +73,12 @@ __all__ = [
     "detect_format",
     "file_sha256",
     "prepare",
+    "prepare_for",
+    "prepare_upload_for",
+    "public_permission",
+    "cursor_for",
+    "shared_cursor",
+    "shared_uploads",
     "prepare_upload",
     "preview",
     "refusal",

@@ -27,6 +27,10 @@ class Prepared:
     series_meta: pd.DataFrame | None = None
     summary: dict[str, Any] = field(default_factory=dict)
     already_loaded: int | None = None  # upload id of an identical committed file
+    # a force-wide police.uk file read for every partnership: the areas it places crimes in
+    # (code, name, kind, within), recorded in public_area (outcomes/shared_data.py)
+    public_areas: pd.DataFrame | None = None
+    shared: bool = False  # read for the public data every partnership shares
 
     @property
     def errors(self) -> list[Problem]:

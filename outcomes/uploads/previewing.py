@@ -65,6 +65,13 @@ def write(
                 "INSERT INTO series (code, name, source, unit) SELECT code, name, source, unit FROM _series_meta m "
                 "WHERE NOT EXISTS (SELECT 1 FROM series s WHERE s.code = m.code)"
             )
+        if prepared.public_areas is not None and not prepared.public_areas.empty:
+            with registered(cur, "_public_areas", prepared.public_areas):
+                cur.execute(
+                    "INSERT INTO public_area (code, name, kind, within) "
+                    "SELECT code, name, kind, within FROM _public_areas m "
+                    "WHERE NOT EXISTS (SELECT 1 FROM public_area a WHERE a.code = m.code)"
+                )
         part = classify(cur, prepared.series, SERIES)
         classified.append(part.rename(columns={"series_code": "what"}))
         writer.add(prepared.series, SERIES, classified=part)
@@ -199,10 +206,14 @@ def _in_words(cur: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> pd.DataFram
     series' name, the period in words and the area by its name."""
     names = dict(
         cur.execute(
-            "SELECT code, name FROM indicator UNION ALL SELECT code, name FROM series"
+            "SELECT code, name FROM indicator UNION ALL SELECT code, name FROM series_named"
         ).fetchall()
     )
-    areas = dict(cur.execute("SELECT code, name FROM area").fetchall())
+    areas = dict(
+        cur.execute(
+            "SELECT code, name FROM area UNION ALL SELECT code, name FROM public_area"
+        ).fetchall()
+    )
     return rows.assign(
         name=[names.get(c, "") for c in rows["what"]],
         period_words=[_period_words(p) for p in rows["period"]],

@@ -31,6 +31,9 @@ def prepare_series(result, file_name: str, sha: str, fmt: str) -> Prepared:
             "rows without a location (not counted)": result.rows_without_location,
             "months": ", ".join(wording.period_short(m) for m in result.months),
         }
+        if result.areas is not None:  # read force-wide, for every partnership
+            districts = result.areas.loc[result.areas["kind"] == "district", "name"]
+            summary["districts"] = ", ".join(districts)
     else:
         values, meta = result.values, result.series.copy()
         problems = list(result.problems)
@@ -50,6 +53,7 @@ def prepare_series(result, file_name: str, sha: str, fmt: str) -> Prepared:
         series=values,
         series_meta=meta,
         summary=summary,
+        public_areas=getattr(result, "areas", None),
     )
 
 

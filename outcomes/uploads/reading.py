@@ -13,8 +13,11 @@ import pandas as pd
 
 from loaders import files, reading
 from loaders.isolation import read_isolated
+from loaders.police_uk import FORCE_WIDE
 from loaders.problems import FileRefused, Problem
+from outcomes import shared_data
 from outcomes.people import Person, require
+from outcomes.uploads.committing import uploads as upload_history
 from outcomes.uploads.prepared import FORMATS, Prepared
 from outcomes.uploads.public_data import prepare_series
 from outcomes.uploads.return_checks import prepare_return
@@ -126,9 +129,72 @@ def _refused(file_name: str, fmt: str, problems: list[Problem]) -> Prepared:
 
 
 def _partnership_area(cur: duckdb.DuckDBPyConnection) -> str:
-    """The area police.uk rows are counted for: the partnership's own."""
+    """The area police.uk rows are counted for: the partnership's own, or every district in
+    the file where the load is shared by every partnership."""
+    if shared_data.on_public_data(cur):
+        return FORCE_WIDE
     row = cur.execute("SELECT area_name FROM partnership WHERE id = 1").fetchone()
     return row[0] if row and row[0] else ""
+
+
+def prepare_for(
+    store, path: str | Path, *, by: Person | None, fmt: str = "auto", **options: Any
+) -> tuple[Any, Prepared]:
+    """Read and check one file for the store's partnership, and the cursor to preview and
+    commit it on (:func:`_routed`)."""
+    return _routed(store, by, fmt, lambda cur, f: prepare(cur, path, by=by, fmt=f, **options))
+
+
+def prepare_upload_for(
+    store, content: bytes, file_name: str, *, by: Person | None, fmt: str = "auto"
+) -> tuple[Any, Prepared]:
+    """:func:`prepare_for` for bytes sent from the browser (:func:`prepare_upload`)."""
+    return _routed(
+        store, by, fmt, lambda cur, f: prepare_upload(cur, content, file_name, by=by, fmt=f)
+    )
+
+
+def public_permission(store) -> str:
+    """What loading a public file here needs: on a database of several partnerships the load
+    is shared by them all (an administrator's), else the partnership's own (an analyst's)."""
+    return "public_data.share" if shared_data.is_shared(store) else "public_data.load"
+
+
+def shared_uploads(store) -> pd.DataFrame | None:
+    """The uploads of the public data every partnership shares (None where nothing is)."""
+    if not shared_data.exists(store.cursor(None)):
+        return None
+    return upload_history(shared_data.cursor(store))
+
+
+def shared_cursor(store):
+    """A cursor on the public data every partnership shares."""
+    return shared_data.cursor(store)
+
+
+def cursor_for(store, prepared: Prepared):
+    """The cursor a prepared file is previewed and committed on."""
+    return shared_data.cursor(store) if prepared.shared else store.cursor()
+
+
+def _routed(store, by: Person | None, fmt: str, read) -> tuple[Any, Prepared]:
+    """``read(cursor, format)`` on the store's partnership, or, for a public file on a database
+    of several partnerships, on the shared public data every partnership reads
+    (``outcomes.shared_data``), which only someone who may share public data may load."""
+    cur = store.cursor()
+    fmt = may_send(by, fmt)
+    if fmt == "auto":  # which kind of file it is decides where it goes
+        prepared = read(cur, fmt)
+        if prepared.source_format not in PUBLIC_FORMATS or not shared_data.is_shared(store):
+            return cur, prepared
+        fmt = prepared.source_format
+    elif fmt not in PUBLIC_FORMATS or not shared_data.is_shared(store):
+        return cur, read(cur, fmt)
+    require(by, "public_data.share")
+    public = shared_data.ensure(store)
+    prepared = read(public, fmt)
+    prepared.shared = True
+    return public, prepared
 
 
 def already_loaded(cur: duckdb.DuckDBPyConnection, sha: str) -> int | None:

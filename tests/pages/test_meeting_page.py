@@ -7,7 +7,7 @@ Every test here writes, so each builds a demo database file of its own.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from io import BytesIO
 
 import duckdb
@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from loaders import periods
 from outcomes import meetings
 from outcomes.demo import facts
 from outcomes.observations import record_upload
@@ -435,3 +436,21 @@ def test_the_audit_trail_filters_by_person(at, fresh_db):
     trail = next(m.value for m in at.markdown if "<th>Before → after</th>" in m.value)
     assert trail.count("<tr>") == 2  # the heading and the one meeting the analyst recorded
     assert "meeting 1: recorded" in trail
+
+
+def test_the_meetings_to_come_are_shown_and_planned_here(at, fresh_db):
+    _open(at)
+    soon = date.today() + timedelta(days=40)
+    assert "No future meeting dates" not in _text(at)  # the demo plans four
+    at.text_input(key="meeting_plan_dates").input(f"{soon:%d/%m/%Y}")
+    next(b for b in at.button if b.label == "Save the dates").click()
+    _ok(at.run())
+    said = " ".join(s.value for s in at.success)
+    assert f"Board meetings planned: {periods.long_date(soon)}." in said
+    assert at.text_input(key="meeting_plan_dates").value == f"{soon:%d/%m/%Y}"
+    assert [b for b in at.get("download_button") if "meetings" in b.proto.label]
+    # A board member reads the dates but does not change them.
+    board = _open(AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60),
+                  as_email="board.member@demo.example")  # fmt: skip
+    assert periods.long_date(soon) in _text(board)
+    assert not [t for t in board.text_input if t.key == "meeting_plan_dates"]

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from outcomes.store import PROJECT_ROOT
 from tests.pages.conftest import clear_caches
 from tests.pages.test_sign_in_pages import AUTH, _all_text
+from tests.realdata.conftest import realdata  # noqa: F401 (the real public files)
 
 
 @pytest.fixture
@@ -128,3 +129,73 @@ def test_the_force_area_page_sets_a_commissioners_partnerships_side_by_side(forc
     lead.session_state["demo_person"] = "street.violence.lead@demo.example"
     lead.switch_page("pages/force.py").run()
     assert not lead.dataframe and "for a commissioner" in lead.info[0].value
+
+
+def test_a_public_file_loaded_on_one_partnerships_page_serves_them_all(force, realdata):  # noqa: F811
+    source = realdata / "police_uk/2019-01-devon-and-cornwall-street.csv"
+    analyst = _app("torbay", demo_person="analyst@torbay.demo.example")
+    analyst.switch_page("pages/data.py").run()
+    # An analyst loads public data for one partnership; shared by all, it is an administrator's.
+    assert not analyst.get("file_uploader") or not any(
+        f.key == "data_file_0" for f in analyst.get("file_uploader")
+    )
+    admin = _app("torbay", demo_person="admin@torbay.demo.example")
+    admin.switch_page("pages/data.py").run()
+    assert any("every partnership" in c.value for c in admin.caption)
+    admin.file_uploader(key="data_file_0").set_value(
+        (source.name, source.read_bytes(), "text/csv")
+    ).run()
+    admin.button(key="data_confirm").click().run()
+    assert not admin.exception and not admin.error, [e.value for e in admin.error]
+    assert admin.success[0].value.startswith(f"Loaded {source.name} as shared upload 1:")
+    clear_caches()
+    cornwall = _app("cornwall", demo_person="board.member@cornwall.demo.example")
+    cornwall.switch_page("pages/figures.py").run()
+    assert not cornwall.exception
+    told = _all_text(cornwall)
+    for said in (
+        source.name,
+        "every partnership (shared upload 1)",
+        "Adi Admin (administrator, Torbay)",
+    ):
+        assert said in told
+    table = next(d.value for d in cornwall.dataframe if "Month" in d.value.columns)
+    crimes = int(table.drop(columns="Month").iloc[0].sum())
+    with source.open(encoding="utf-8") as handle:
+        assert crimes == sum(1 for line in handle if ",Cornwall " in line)
+
+
+def test_an_administrator_undoes_the_shared_load_on_the_upload_page(force, realdata):  # noqa: F811
+    from outcomes import people, uploads
+    from outcomes.store import open_store
+
+    db = open_store(force)
+    try:
+        db.schema = "p_torbay"
+        cur, prepared = uploads.prepare_for(
+            db, realdata / "police_uk/2019-01-devon-and-cornwall-street.csv",
+            by=people.command_line_person(),
+        )  # fmt: skip
+        uploads.commit(cur, prepared, by=people.command_line_person())
+    finally:
+        db.close()
+    analyst = _app("cornwall", demo_person="analyst@cornwall.demo.example")
+    analyst.switch_page("pages/upload.py").run()
+    assert "Public data shared by every partnership" in [h.value for h in analyst.subheader]
+    assert not [s for s in analyst.selectbox if s.key.startswith("shared_undo_target")]
+    admin = _app("cornwall", demo_person="admin@cornwall.demo.example")
+    admin.switch_page("pages/upload.py").run()
+    admin.selectbox(key="shared_undo_target_0").set_value(1).run()
+    admin.checkbox(key="shared_undo_sure_1").check().run()
+    admin.button(key="shared_undo_go").click().run()
+    assert not admin.exception and not admin.error, [e.value for e in admin.error]
+    clear_caches()
+    db = open_store(force)
+    try:
+        assert (
+            not db.cursor("p_torbay")
+            .execute("SELECT count(*) FROM series_current WHERE shared")
+            .fetchone()[0]
+        )
+    finally:
+        db.close()

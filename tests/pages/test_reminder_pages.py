@@ -93,3 +93,10 @@ def test_the_meetings_page_offers_the_meetings_as_an_ics(fresh_db):
     assert not at.exception, [e.value for e in at.exception]
     labels = [d.proto.label for d in at.get("download_button")]
     assert "Download the meetings for your calendar (.ics)" in labels
+
+
+def test_the_reminder_view_names_an_overdue_return_no_one_is_reminded_of(app):
+    at = _open("analyst@demo.example")
+    said = " ".join(w.value for w in at.warning)
+    assert "Nobody is reminded of Unknown scale of modern slavery" in said and "MS02" in said
+    assert "--priority modern-slavery" in said

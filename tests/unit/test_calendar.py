@@ -124,12 +124,14 @@ def test_the_agenda_says_which_returns_are_due_next_and_which_are_late(demo_stor
     assert due == [
         {
             "overdue": True,
+            "waiting": False,
             "due_date": calendar.due_date(late, 45),
             "name": calendar.return_name(late),
             "priorities": 1,
         },
         {
             "overdue": False,
+            "waiting": False,
             "due_date": calendar.due_date(coming, 45),
             "name": calendar.return_name(coming),
             "priorities": 6,

@@ -356,7 +356,11 @@ def test_the_audit_records_only_what_changed_and_says_it_in_words(demo_store):
     from outcomes import public
 
     public.set_public_view(cur, True, by=admin)
-    assert list(audit_trail(cur, "setting")["what"]) == ["setting public view: switched on"]
+    # (The demo's own meeting plan, made as it was built, is a setting too.)
+    assert list(audit_trail(cur, "setting")["what"]) == [
+        "setting public view: switched on",
+        "setting meeting plan: meetings planned",
+    ]
     text = " ".join(audit_trail(cur)["described"])
     for leak in ("True", "False", "['", "street-violence", "00:00:00", "_id", "11740"):
         assert leak not in text

@@ -7,11 +7,12 @@ import json
 import pandas as pd
 import pytest
 
-from outcomes import partnerships, people
+from outcomes import force, partnerships, people
 from outcomes.errors import Refused
 from outcomes.people import SYSTEM
 from outcomes.store import open_store
 from tests.cli import outcomes
+from tests.returns import approval_on, send_typed, withhold_latest_quarter
 
 REGISTRY = {"deployment_partnership", "commissioner_span"}
 
@@ -188,5 +189,24 @@ def test_a_database_from_before_partnerships_keeps_its_people_and_their_ids(tmp_
         assert people.find(cur, "admin@x.org")["id"] == 2
         people.add_person(cur, "pcc@x.org", name="P", role="commissioner", by=SYSTEM)
         assert people.find(cur, "pcc@x.org")["id"] == 3  # the sequence carries on
+    finally:
+        db.close()
+
+
+def test_the_force_area_counts_a_return_waiting_for_approval_apart(force_db_file):
+    db = open_store(force_db_file)
+    try:
+        torbay = db.cursor("p_torbay")
+        quarter = withhold_latest_quarter(torbay)
+        approval_on(torbay)
+        chosen = partnerships.listed(db.cursor(None))
+        before = force.returns(db, chosen).set_index("Partnership")
+        lead = people.person(torbay, "street.violence.lead@torbay.demo.example", how="demo")
+        send_typed(torbay, lead, quarter)
+        after = force.returns(db, chosen).set_index("Partnership")
+        name = "Safer Communities Torbay"
+        assert after.loc[name, "Waiting for approval"] == 1
+        assert after.loc[name, "Returns overdue"] == before.loc[name, "Returns overdue"] - 1
+        assert after.loc["Safer Cornwall"].equals(before.loc["Safer Cornwall"])
     finally:
         db.close()

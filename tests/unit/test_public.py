@@ -31,7 +31,8 @@ def test_the_view_is_off_until_an_administrator_switches_it_on(demo_store):
     assert public.set_public_view(cur, False, by=acting("Sam Admin"))
     assert not public.public_view_enabled(cur)
     trail = cur.execute(
-        "SELECT who, change, after FROM audit_log WHERE entity = 'setting' ORDER BY id"
+        "SELECT who, change, after FROM audit_log WHERE entity = 'setting' "
+        "AND entity_key = 'public_view' ORDER BY id"
     ).fetchall()
     assert [(w, c, json.loads(a)) for w, c, a in trail] == [
         ("Jo Admin", "switched on", {"public_view": "on"}),

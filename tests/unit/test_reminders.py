@@ -11,7 +11,7 @@ import duckdb
 import pytest
 from icalendar import Calendar
 
-from outcomes import feeds, meetings, reminders
+from outcomes import feeds, meeting_plan, meetings, reminders
 from outcomes.people import Person
 from outcomes.store import open_store
 from tests.cli import outcomes
@@ -214,8 +214,50 @@ def test_a_leads_calendar_has_their_returns_and_the_meetings_with_stable_uids(de
     )
     assert first["meeting-2026-03-12@outcomes-dashboard"]["dtstart"].dt == date(2026, 3, 12)
     board = _events(feeds.person_calendar(cur, "board.member@demo.example"))
-    assert set(board) == {"meeting-2026-03-12@outcomes-dashboard"}
+    to_come = {f"meeting-{d.isoformat()}@outcomes-dashboard" for d in meeting_plan.planned(cur)}
+    assert set(board) == {"meeting-2026-03-12@outcomes-dashboard"} | to_come
     assert set(_events(feeds.meetings_calendar(cur))) == set(board)
+
+
+def _uids(ics: bytes) -> list[str]:
+    return [str(e["uid"]) for e in Calendar.from_ical(ics).walk("VEVENT")]
+
+
+def test_the_meetings_to_come_are_in_every_calendar_feed(demo_store):
+    cur = demo_store.cursor()
+    planned = meeting_plan.planned(cur)
+    # The demo plans its board's next four meetings, as its papers list them.
+    assert len(planned) == 4 and all(d > date.today() for d in planned)
+    uids = {f"meeting-{d.isoformat()}@outcomes-dashboard" for d in planned}
+    assert uids <= set(_uids(feeds.meetings_calendar(cur)))
+    assert uids <= set(_uids(feeds.person_calendar(cur, LEAD)))
+    assert uids <= set(_uids(feeds.person_calendar(cur, "board.member@demo.example")))
+    # Recorded on its day, the meeting is the same event (its UID), never a second one.
+    first = planned[0]
+    meetings.record_meeting(cur, first, by=Person(None, "Clerk", "analyst"), today=first)
+    on_the_day = _uids(feeds.meetings_calendar(cur, on=first))
+    assert on_the_day.count(f"meeting-{first.isoformat()}@outcomes-dashboard") == 1
+    assert first not in meeting_plan.planned(cur, today=first)
+
+
+def test_an_analyst_plans_the_meetings_to_come_at_the_command_line(demo_file):
+    later = [(date.today() + timedelta(days=n)).isoformat() for n in (30, 90)]
+    done = outcomes(
+        "meeting", "plan", *later, "--db", str(demo_file), "--as", "analyst@demo.example"
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Board meetings planned: ")
+    listed = outcomes("meeting", "list", "--db", str(demo_file)).stdout
+    assert f"{later[0]}  planned" in listed and f"{later[1]}  planned" in listed
+    ics = outcomes("calendar", "--db", str(demo_file)).stdout.encode()
+    assert f"meeting-{later[1]}@outcomes-dashboard" in _uids(ics)
+    past = outcomes("meeting", "plan", "2020-01-02", "--db", str(demo_file))
+    assert past.returncode == 2 and "2 January 2020 has passed" in past.stderr
+    board = outcomes(
+        "meeting", "plan", later[0], "--db", str(demo_file), "--as", "board.member@demo.example"
+    )
+    assert board.returncode != 0 and "Traceback" not in board.stderr
+    assert "Traceback" not in past.stderr
 
 
 def test_the_calendar_command_writes_an_ics(demo_file):
@@ -289,3 +331,21 @@ def test_every_month_missing_since_the_latest_figure_is_listed(demo_store):
         b == a.next() for a, b in zip(listed[:-1], listed[1:], strict=True)
     )
     assert listed[-1].end < on
+
+
+def test_an_overdue_return_with_no_lead_to_remind_is_named(demo_file, mail_server):
+    # The demo's modern slavery return (MS02) is overdue today, and no lead is recorded for it.
+    done = _remind(demo_file, mail_server.url, "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == []  # the promised list stays as it was
+    said = done.stderr
+    assert "Nobody was reminded of Unknown scale of modern slavery's returns: MS02 " in said
+    assert "overdue since" in said
+    assert "user add EMAIL --name NAME --role lead --priority modern-slavery" in said
+    # A dry run says the same; a priority with a lead is not named.
+    dry = outcomes("remind", "--db", str(demo_file), "--dry-run")
+    assert "MS02" in dry.stderr and "street violence" not in dry.stderr.lower()
+    assert dry.stderr.startswith("Nobody would be reminded of Unknown scale of modern slavery")
+    # Reminding one person is not the run that names them.
+    one = _remind(demo_file, mail_server.url, "--person", LEAD)
+    assert "Nobody was reminded" not in one.stderr

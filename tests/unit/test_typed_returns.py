@@ -13,7 +13,8 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from outcomes import approval, people, quarter, typed_returns, uploads
+from loaders import periods
+from outcomes import agenda, approval, people, quarter, typed_returns, uploads, wording
 from outcomes.errors import Refused
 from outcomes.pack.snapshot import snapshot
 from outcomes.people import NotPermitted, Person
@@ -29,6 +30,7 @@ from tests.returns import (
     typed_figures,
     withhold_latest_quarter,
 )
+from ui import markup, present
 
 # A slip in every field a lead types, and one good figure: what the checks must name.
 SLIPS = {0: "abc", 1: "-5", 2: "12%"}
@@ -120,13 +122,27 @@ def test_a_typed_return_has_the_same_problems_as_the_same_rows_uploaded(
     uploaded = uploads.prepare(cur, path, by=lead).problems
 
     def said(problems):
-        return sorted((p.code, p.severity, p.message) for p in problems)
+        unnamed = (re.sub(r"^[A-Z]+\d+ \S+( Q\d)?: ", "", p.message) for p in problems)
+        return sorted(
+            (p.code, p.severity, m[:1].lower() + m[1:])
+            for p, m in zip(problems, unnamed, strict=True)
+        )
 
+    # The same sentences, less the "SV01 2026/27 Q2: " a file's needs to name its figure.
     assert said(typed_problems) == said(uploaded)
     assert {p.code for p in typed_problems} >= {"value-not-numeric", "value-out-of-range"}
     # Named by indicator and field, not by a spreadsheet's row.
     slip = next(p for p in typed_problems if p.code == "value-not-numeric")
     assert slip.row is None and slip.column.startswith("SV01") and slip.column.endswith("figure")
+
+
+def test_a_typed_slip_names_its_figure_once(cur, due_store, lead):
+    typed = _typed(cur, due_store, lead, SLIPS)
+    for p in _prepared(cur, due_store, lead, typed).errors:
+        # The place names the indicator and period; the sentence says what is wrong.
+        assert not re.match(r"SV\d\d ", p.message), p.message
+    slip = next(p for p in _prepared(cur, due_store, lead, typed).errors if p.value == "abc")
+    assert slip.message.startswith("'abc' is not a number")
 
 
 def test_nothing_is_written_until_the_lead_confirms(cur, due_store, lead):
@@ -323,3 +339,72 @@ def _slide_cover(snap) -> str:
     deck = pptx.Deck()
     pptx._title(snap, deck)
     return " ".join(shape.text_frame.text for shape in deck.prs.slides[0].shapes)
+
+
+def test_correcting_an_earlier_quarter_shows_that_quarter_s_figure(cur, due_store, lead):
+    earlier = periods.parse_code(due_store.quarter).previous().code
+    rows = _rows(cur, earlier, lead)
+    held = dict(
+        cur.execute(
+            "SELECT period, value FROM observation_current_detail "
+            "WHERE indicator_code = 'SV01' AND area = 'all'"
+        ).fetchall()
+    )
+    sv01 = rows[(rows["indicator_code"] == "SV01") & (rows["area"] == "all")].iloc[0]
+    before = periods.parse_code(earlier).previous().code
+    assert sv01["current_value"] == held[earlier] and sv01["previous_value"] == held[before]
+    said = typed_returns.facts(sv01)
+    assert said.startswith(f"sent already: {held[earlier]:g}")
+    assert f"{wording.period(before)}: {held[before]:g}" in said
+    # The return still owed has no figure yet: its last figure is the one before, named.
+    owed = _rows(cur, due_store.quarter, lead)
+    first = owed[(owed["indicator_code"] == "SV01") & (owed["area"] == "all")].iloc[0]
+    assert first["current_value"] is None
+    assert typed_returns.facts(first).startswith(f"last figure, {wording.period(earlier)}: ")
+
+
+@pytest.mark.parametrize("view", ["brief", "full", "screen"])
+def test_a_return_waiting_for_approval_is_not_counted_overdue(cur, due_store, lead, view):
+    approval_on(cur)
+    before = agenda.since_last_meeting(cur)
+    assert "SV01" in set(before.overdue_returns["indicator_code"])
+    _send(cur, due_store, lead)
+    ex = agenda.since_last_meeting(cur)
+    assert "SV01" not in set(ex.overdue_returns["indicator_code"])
+    waiting = ex.waiting_returns.to_dict("records")
+    assert [(r["indicator_code"], r["due_period"]) for r in waiting] == [
+        ("SV01", due_store.quarter)
+    ]
+    assert waiting[0]["submitted_by"].startswith("Sam Lead")
+    mine = ex.returns_due[ex.returns_due["priority_id"] == LEAD_PRIORITY].iloc[0]
+    assert mine["waiting"] and not mine["overdue"]
+    assert ex.count == before.count  # still on the agenda, as waiting
+    if view == "screen":
+        html = present.since_html(ex)
+    else:
+        html = markup.render(
+            "agenda.html", markdown=True, ex=ex, view=view, limit={"changed": 4, "other": 2},
+            titles={}, units={},
+        )  # fmt: skip
+    assert "waiting for approval" in html
+    if view == "brief":
+        late = len(ex.overdue_returns)
+        assert f"{late} returns overdue" in html and "1 return waiting for approval" in html
+        assert "sent, waiting for approval (due by" in html
+    # Approved, it is in, neither overdue nor waiting.
+    approval.approve(cur, int(approval.waiting(cur)["upload_id"].iloc[0]), by=_analyst(cur))
+    done = agenda.since_last_meeting(cur)
+    assert done.waiting_returns.empty and "SV01" not in set(done.overdue_returns["indicator_code"])
+
+
+def _analyst(cur) -> Person:
+    return people.person(cur, "analyst@demo.example", how="demo")
+
+
+def test_the_quarter_at_a_glance_says_when_no_lead_is_recorded(cur, due_store, lead):
+    table = quarter.glance(cur).set_index("priority_id")
+    # The demo records a lead for street violence alone; a return that rests with nobody says so.
+    assert table.loc[LEAD_PRIORITY, "with_whom"] == "Sam Lead (street violence lead)"
+    resting = table[table["state"].isin(["late", "part sent", "not sent yet"])]
+    others = resting.drop(index=LEAD_PRIORITY, errors="ignore")
+    assert not others.empty and (others["with_whom"] == quarter.NO_LEAD).all()

@@ -304,6 +304,22 @@ _PLAN = {
 }
 
 _RETURNS = {
+    "shared-data-none": Check(
+        E,
+        "No public data is shared in this database: on a database of one partnership public "
+        "files load into the partnership's own figures.",
+        "No shared public data",
+        "Public data is shared between partnerships only where a deployment holds several; "
+        "with one, it is that partnership's own.",
+    ),
+    "shared-data-return": Check(
+        E,
+        "{file_name} is a return: it belongs to one partnership, not to the public data every "
+        "partnership shares. Load it with --partnership ID.",
+        "A return is not shared data",
+        "A lead's return was loaded as public data shared by every partnership; it is one "
+        "partnership's own figures.",
+    ),
     "template-priority-and-lead": Check(
         E,
         "Give a priority or a lead, not both (priority {priority!r}, lead {lead!r}): "
@@ -400,6 +416,17 @@ _APPROVAL = {
 }
 
 _MEETINGS = {
+    "meeting-plan-past": Check(
+        E,
+        "{dates} have passed: plan meetings to come; record one that took place with meeting add.",
+        "Planned meeting already past",
+        "The meeting plan lists meetings to come (their dates drive the reminders); a meeting "
+        "that took place is recorded instead, with its statuses frozen.",
+        wordings={
+            "one": "{dates} has passed: plan meetings to come; record one that took place with "
+            "meeting add.",
+        },
+    ),
     "action-fault": Check(
         E,
         "An action needs {missing}.",

@@ -407,6 +407,20 @@ _DATABASE = {
 }
 
 _COMMAND = {
+    "command-plan-needs-dates": Check(
+        E,
+        "Give the dates of the meetings to come (or --clear to plan none).",
+        "Meeting plan needs dates",
+        "meeting plan was run with neither dates nor --clear, so there is nothing to plan.",
+    ),
+    "command-shared-and-returns": Check(
+        E,
+        "Public files are shared by every partnership here, returns are one partnership's "
+        "own: load them in separate commands.",
+        "Shared files and returns together",
+        "One load command was given both public files (shared by every partnership) and "
+        "returns (one partnership's own); each goes in its own command.",
+    ),
     "command-failed": Check(
         E,
         "something went wrong ({kind}); nothing half-written was kept. Run again with "

@@ -209,10 +209,7 @@ def cmd_load(args: argparse.Namespace) -> int:
             prepared.append(prep)
             bar.next_file()
         if len(into) > 1:
-            raise CommandError(
-                "Public files are shared by every partnership here, returns are one "
-                "partnership's own: load them in separate commands."
-            )
+            raise CommandError.worded("command-shared-and-returns")
         try:
             bar = _ProgressBar(1)
             results = uploads.commit_all(

@@ -71,7 +71,7 @@ def cmd_calendar(args: argparse.Namespace) -> int:
 
 def cmd_meeting_plan(args: argparse.Namespace) -> int:
     if not args.dates and not args.clear:
-        raise CommandError("Give the dates of the meetings to come (or --clear to plan none).")
+        raise CommandError.worded("command-plan-needs-dates")
     with _cursor(args.db) as cur:
         said = meeting_plan.plan(cur, [] if args.clear else args.dates, by=actor(args, cur))
     print(said)

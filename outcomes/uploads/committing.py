@@ -28,10 +28,7 @@ def check_permitted(cur: duckdb.DuckDBPyConnection, prepared: Prepared, by: Pers
         # Every partnership reads what is loaded here: an administrator's decision.
         require(by, "public_data.share")
         if not prepared.observations.empty or not prepared.commentary.empty:
-            raise UploadRefused(
-                f"{prepared.file_name} is a return: it belongs to one partnership, not to the "
-                "public data every partnership shares. Load it with --partnership ID."
-            )
+            raise UploadRefused.worded("shared-data-return", file_name=prepared.file_name)
     if prepared.series is not None and not prepared.series.empty:
         require(by, "public_data.load")
     codes = [

@@ -13,6 +13,7 @@ and tests/unit/test_problems.py fails when it falls behind.
 
 from __future__ import annotations
 
+from loaders import catalogue_refusals, catalogue_services
 from loaders.catalogue_workflows import _ACTIONS, _FRAMEWORK, _REFUSALS
 from loaders.check import KINDS, SEVERITIES, Check, E, I, W
 from loaders.check import of_kind as _kind
@@ -449,5 +450,11 @@ CATALOGUE: dict[str, Check] = {
     **_kind("public-data", _PUBLIC),
     **_kind("framework", _FRAMEWORK),
     **_kind("actions", _ACTIONS),
+    **{
+        code: check
+        for part in (catalogue_refusals.ENTRIES, catalogue_services.ENTRIES)
+        for kind, entries in part.items()
+        for code, check in _kind(kind, entries).items()
+    },
     **_kind("refusal", _REFUSALS),
 }

@@ -11,7 +11,9 @@ _FRAMEWORK = {
         E,
         "The framework breaks one of its rules.",
         "Framework breaks a rule",
-        "A framework file that cannot be read at all, or breaks a rule no other code names.",
+        "A framework file that breaks its rules: each problem has its own code below, listed "
+        "together under this one (nothing of the framework is changed).",
+        wordings={"listed": "{source}: {count} problem(s) to fix:\n{listed}"},
     ),
     "framework-unknown-field": Check(
         E,
@@ -21,9 +23,15 @@ _FRAMEWORK = {
     ),
     "framework-bad-value": Check(
         E,
-        "{where}: {field} {reason}",
+        "{where}: {field} '{given}' is not a number",
         "Value of the wrong kind",
         "A cell of the framework is not of its column's kind (a number, a date, yes or no).",
+        wordings={
+            "choices": "{where}: {field} '{given}' is not one of {choices}",
+            "integer": "{where}: {field} '{given}' is not a whole number",
+            "bool": "{where}: {field} '{given}' is not yes or no",
+            "date": "{where}: {field} '{given}' is not a date (write it as 2025-03-31)",
+        },
     ),
     "framework-required": Check(
         E,
@@ -58,6 +66,16 @@ _FRAMEWORK = {
             "suppression": "indicator {indicator}: {reason}",
             "still-used": "indicator {indicator} has {figures} recorded figure(s); keep it in "
             "the framework (its history would be lost)",
+        },
+    ),
+    "suppression-rule": Check(
+        E,
+        "suppression {text!r} is not a rule: use {rules}",
+        "Not a suppression rule",
+        "An indicator's small-numbers rule (outcomes.suppression) is none of those the public "
+        "view knows, so its figures could not be published safely.",
+        wordings={
+            "threshold": "suppression {text!r}: the threshold must be a whole number from 2 to 1000",
         },
     ),
     "framework-period": Check(
@@ -157,6 +175,8 @@ _REFUSALS = {
             "{outside}.",
             "upload": "{who} is {role} and may {action} only if they loaded it; this one was "
             "loaded by {owner}.",
+            "approve": "{name} may not approve or return this return: {who} may (never the "
+            "person who sent it).",
         },
     ),
     "period-invalid": Check(
@@ -212,7 +232,8 @@ _REFUSALS = {
     ),
     "conflict": Check(
         E,
-        "Someone else changed the same thing at the same moment; the other change won.",
+        "Someone else changed the same figures or records at the same moment, and their change "
+        "was saved first. Nothing of yours was written: look again at the page, then try again.",
         "Someone else changed it first",
         "Two people changed one thing at once; one wins and the other is told.",
     ),
@@ -224,8 +245,21 @@ _REFUSALS = {
     ),
     "still-linked": Check(
         E,
-        "It is still linked to other rows.",
+        "The {parent} {key} cannot be renamed or removed: {linked} still link to it. Move "
+        "them to another {parent} first, or keep this one. Nothing was written.",
         "Still linked",
         "A row others still point at cannot be removed or renamed.",
+        wordings={
+            "one": "The {parent} {key} cannot be renamed or removed: {linked} still links to it. "
+            "Move it to another {parent} first, or keep this one. Nothing was written.",
+        },
+    ),
+    "page-failed": Check(
+        E,
+        "Something went wrong showing this page, and it has been logged for the partnership's "
+        "administrator. Nothing was changed. Try again, or go back to the plan on a page.",
+        "Page failed",
+        "A fault in the product while showing a page: logged in full for the administrator, "
+        "shown to the visitor as this sentence and a way home.",
     ),
 }

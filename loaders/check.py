@@ -7,7 +7,30 @@ import string
 from dataclasses import dataclass, field
 
 SEVERITIES = ("error", "warning", "info")
-KINDS = ("file", "return", "public-data", "framework", "actions", "refusal")
+KINDS = (
+    "file",
+    "return",
+    "public-data",
+    "framework",
+    "actions",
+    "period",
+    "permission",
+    "people",
+    "partnership",
+    "plan",
+    "returns",
+    "approval",
+    "meetings",
+    "comparison",
+    "statistics",
+    "export",
+    "pack",
+    "reminders",
+    "calendar",
+    "database",
+    "command",
+    "refusal",
+)
 
 
 @dataclass(frozen=True)

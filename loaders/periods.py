@@ -232,7 +232,7 @@ class Period:
 
 def month(year: int, month: int) -> Period:
     if not 1 <= month <= 12:
-        raise PeriodError(f"Month {month} is not between 1 and 12.")
+        raise PeriodError.worded("period-month-range", month=month)
     return period_containing(date(year, month, 1), "month")
 
 
@@ -245,7 +245,7 @@ def quarter(fy_start_year: int, q: int) -> Period:
     'Q4 2024/25 (Jan–Mar 2025)'
     """
     if not 1 <= q <= 4:
-        raise PeriodError(f"Quarter {q} is not between 1 (April–June) and 4 (January–March).")
+        raise PeriodError.worded("period-quarter-range", quarter=q)
     return period_containing(_first_day(fy_start_year * 12 + 3 + 3 * (q - 1)), "quarter")
 
 
@@ -262,7 +262,7 @@ def year_ending(year: int, month: int) -> Period:
     ('YE Mar 2023', datetime.date(2022, 4, 1))
     """
     if not 1 <= month <= 12:
-        raise PeriodError(f"Month {month} is not between 1 and 12.")
+        raise PeriodError.worded("period-month-range", month=month)
     return Period(*_bounds(_first_day(year * 12 + month - 12), "year_ending"), "year_ending")
 
 
@@ -296,16 +296,16 @@ def period_range(first: Period, last: Period) -> list[Period]:
     []
     """
     if first.kind != last.kind:
-        raise PeriodError(
-            f"Cannot list the periods from {first.code} to {last.code}: one is {first.kind} "
-            f"and the other a {last.kind}; both ends must be the same kind of period."
+        raise PeriodError.worded(
+            "period-range",
+            first=first.code,
+            last=last.code,
+            first_kind=first.kind,
+            last_kind=last.kind,
         )
     gap = months_apart(first.start, last.start)
     if gap % first.months:
-        raise PeriodError(
-            f"Cannot list the periods from {first.code} to {last.code}: they end in different "
-            "months, so one cannot be reached from the other in whole years."
-        )
+        raise PeriodError.worded("period-range", "months", first=first.code, last=last.code)
     count = gap // first.months + 1
     return [first.next(i) for i in range(max(count, 0))]
 
@@ -386,18 +386,21 @@ def _fy_start(raw: str, g: dict[str, str]) -> int:
     start, second = int(g["fy"]), g["fy2"]
     if int(second) != (start + 1 if len(second) == 4 else (start + 1) % 100):
         as_month = f"; for a month, write {start}-{second}" if 1 <= int(second) <= 12 else ""
-        raise PeriodError(
-            f"{_quote(raw)} is not a financial year: the two years must be consecutive, as in "
-            f"{_fy_code(start)} (April {start}–March {start + 1}){as_month}."
+        raise PeriodError.worded(
+            "period-not-financial-year",
+            raw=_quote(raw),
+            as_month=as_month,
+            financial_year=_fy_code(start),
+            start=start,
+            next_year=start + 1,
         )
     return start
 
 
 def _checked_quarter(raw: str, fy: int, q: int) -> Period:
     if not 1 <= q <= 4:
-        raise PeriodError(
-            f"{_quote(raw)} has quarter {q}, but financial quarters run from Q1 (April–June) "
-            f"to Q4 (January–March): write a quarter such as {_fy_code(fy)} Q1."
+        raise PeriodError.worded(
+            "period-quarter-range", "typed", raw=_quote(raw), quarter=q, financial_year=_fy_code(fy)
         )
     return quarter(fy, q)
 
@@ -413,9 +416,7 @@ def _iso_date(g: dict[str, str], raw: str, frequency: str | None) -> Period:
     try:
         d = date(int(g["year"]), int(g["m"]), int(g["day"]))
     except ValueError:
-        raise PeriodError(
-            f"{_quote(raw)} is not a real date: write a date as YYYY-MM-DD, such as 2024-06-30."
-        ) from None
+        raise PeriodError.worded("period-not-real-date", raw=_quote(raw)) from None
     return _for_date(d, frequency)
 
 
@@ -427,9 +428,8 @@ def _year_dash_two_digits(g: dict[str, str], raw: str, frequency: str | None) ->
         return financial_year(year)
     if is_month:
         return month(year, nn)
-    raise PeriodError(
-        f"{_quote(raw)} is neither a month (months run 01 to 12, as in {year}-04) nor a "
-        f"financial year (the years must be consecutive, as in {_fy_code(year)})."
+    raise PeriodError.worded(
+        "period-month-or-year", raw=_quote(raw), year=year, financial_year=_fy_code(year)
     )
 
 
@@ -444,10 +444,7 @@ def _fy(g: dict[str, str], raw: str, frequency: str | None) -> Period:
 def _month(g: dict[str, str], raw: str, frequency: str | None) -> Period:
     year, m = _full_year(g["year"]), _MONTHS.get(g["m"]) or int(g["m"])
     if not 1 <= m <= 12:
-        raise PeriodError(
-            f"{_quote(raw)} has month {m}, but months run from 1 to 12: "
-            f"write a month such as {year}-04 or Apr {year}."
-        )
+        raise PeriodError.worded("period-month-range", "typed", raw=_quote(raw), year=year, month=m)
     return month(year, m)
 
 
@@ -456,9 +453,8 @@ def _month_range(g: dict[str, str], raw: str, frequency: str | None) -> Period:
     nearest = period_containing(date(year, first, 1), "quarter")
     if first % 3 == 1 and last == first + 2:
         return nearest
-    raise PeriodError(
-        f"{_quote(raw)} is not a financial quarter: quarters run Apr-Jun, Jul-Sep, Oct-Dec and "
-        f"Jan-Mar. Write a quarter such as {nearest.code} ({_span(nearest)})."
+    raise PeriodError.worded(
+        "period-not-quarter", raw=_quote(raw), code=nearest.code, span=_span(nearest)
     )
 
 
@@ -466,9 +462,14 @@ def _calendar_quarter(g: dict[str, str], raw: str, frequency: str | None) -> Per
     year, q = int(g["year"]), int(g["q"])
     fin = _checked_quarter(raw, year, q)
     cal = period_containing(date(year, 3 * q - 2, 1), "quarter")
-    raise PeriodError(
-        f"{_quote(raw)} does not say whether {year} is a calendar or financial year: "
-        f"write {fin.code} for {_span(fin)}, or {cal.code} for {_span(cal)}."
+    raise PeriodError.worded(
+        "period-year-unclear",
+        raw=_quote(raw),
+        year=year,
+        financial=fin.code,
+        financial_span=_span(fin),
+        calendar=cal.code,
+        calendar_span=_span(cal),
     )
 
 
@@ -478,29 +479,31 @@ def _year_only(g: dict[str, str], raw: str, frequency: str | None) -> Period:
 
 def _bare_year(raw: object, year: int, frequency: str | None = None) -> PeriodError:
     calendar = f", or CY {year} for January–December {year}" if frequency is None else ""
-    return PeriodError(
-        f"{_quote(raw)} could be calendar year {year} or financial year {_fy_code(year)}: "
-        f"write the financial year, such as {_fy_code(year)} (April {year}–March {year + 1}) "
-        f"or {_fy_code(year - 1)} (April {year - 1}–March {year}){calendar}."
+    return PeriodError.worded(
+        "period-year-unclear",
+        "bare",
+        raw=_quote(raw),
+        year=year,
+        calendar=calendar,
+        financial_year=_fy_code(year),
+        next_year=year + 1,
+        previous_financial_year=_fy_code(year - 1),
+        previous_year=year - 1,
     )
 
 
 def _year_ending(g: dict[str, str], raw: str, frequency: str | None) -> Period:
     year, m = _full_year(g["year"]), _MONTHS.get(g["m"]) or int(g["m"])
     if not 1 <= m <= 12:
-        raise PeriodError(
-            f"{_quote(raw)} has month {m}, but months run from 1 to 12: write a year ending "
-            f"such as YE {year}-12 or year ending December {year}."
+        raise PeriodError.worded(
+            "period-month-range", "year-ending", raw=_quote(raw), year=year, month=m
         )
     return year_ending(year, m)
 
 
 def _year_ending_without_month(g: dict[str, str], raw: str, frequency: str | None) -> Period:
     year = int(g["year"])
-    raise PeriodError(
-        f"{_quote(raw)} does not say which month the year ends in: write, for example, "
-        f"YE {year}-12 (year ending December {year}) or YE {year}-03 (year ending March {year})."
-    )
+    raise PeriodError.worded("period-year-ending-month", raw=_quote(raw), year=year)
 
 
 def _calendar_year(g: dict[str, str], raw: str, frequency: str | None) -> Period:
@@ -508,11 +511,7 @@ def _calendar_year(g: dict[str, str], raw: str, frequency: str | None) -> Period
 
 
 def _day_month_year(g: dict[str, str], raw: str, frequency: str | None) -> Period:
-    raise PeriodError(
-        f"{_quote(raw)} is ambiguous: day-first and month-first dates cannot be told apart. "
-        "Write the date year-first, such as 2024-05-04, or write the period itself: "
-        f"{_wanted(frequency)}."
-    )
+    raise PeriodError.worded("period-ambiguous-date", raw=_quote(raw), wanted=_wanted(frequency))
 
 
 # Tried in order against the tidied, lower-cased text; the first full match decides.
@@ -544,13 +543,11 @@ _RULES: tuple[tuple[re.Pattern[str], Callable[..., Period]], ...] = tuple(
 def _read_text(raw: str, frequency: str | None) -> Period:
     text = " ".join(raw.translate(_DASHES).lower().split())
     if not text:
-        raise PeriodError(f"The period is blank ({_quote(raw)}): write {_wanted(frequency)}.")
+        raise PeriodError.worded("period-blank", raw=_quote(raw), wanted=_wanted(frequency))
     for pattern, handler in _RULES:
         if match := pattern.fullmatch(text):
             return handler(match.groupdict(), raw, frequency)
-    raise PeriodError(
-        f"{_quote(raw)} is not a period this dashboard can read: write {_wanted(frequency)}."
-    )
+    raise PeriodError.worded("period-not-readable", raw=_quote(raw), wanted=_wanted(frequency))
 
 
 def _is_missing(value: object) -> bool:
@@ -568,25 +565,30 @@ def _read(value: object, frequency: str | None) -> Period:
     if isinstance(value, str):
         return _read_text(value, frequency)
     if isinstance(value, bool):
-        raise PeriodError(
-            f"{_quote(value)} is a yes/no value, not a period: write {_wanted(frequency)}."
+        raise PeriodError.worded(
+            "period-not-readable", "yes-no", raw=_quote(value), wanted=_wanted(frequency)
         )
     if value is None or _is_missing(value):
-        raise PeriodError(f"The period is blank ({_quote(value)}): write {_wanted(frequency)}.")
+        raise PeriodError.worded("period-blank", raw=_quote(value), wanted=_wanted(frequency))
     if isinstance(value, numbers.Real):
         if float(value).is_integer() and 1900 <= value <= 2100:
             raise _bare_year(value, int(value), frequency)
         if 0 < value < 2958466:  # Excel's serial numbers for 1900-01-01 to 9999-12-31
-            raise PeriodError(
-                f"{_quote(value)} looks like an Excel date serial number; format the cell as a "
-                f"date or type {_wanted(frequency)}."
+            raise PeriodError.worded(
+                "period-not-readable", "serial", raw=_quote(value), wanted=_wanted(frequency)
             )
-        raise PeriodError(f"{_quote(value)} is a number, not a period: write {_wanted(frequency)}.")
+        raise PeriodError.worded(
+            "period-not-readable", "number", raw=_quote(value), wanted=_wanted(frequency)
+        )
     if all(hasattr(value, part) for part in ("year", "month", "day")):
         # date, datetime and pandas Timestamp alike, without importing pandas.
         return _for_date(date(value.year, value.month, value.day), frequency)
-    raise PeriodError(
-        f"{_quote(value)} ({type(value).__name__}) is not a period: write {_wanted(frequency)}."
+    raise PeriodError.worded(
+        "period-not-readable",
+        "kind",
+        kind=type(value).__name__,
+        raw=_quote(value),
+        wanted=_wanted(frequency),
     )
 
 
@@ -643,20 +645,27 @@ def parse_period(value: object, frequency: str | None = None) -> Period:
         if isinstance(err, PeriodError):
             raise
         # date() refuses year 0 and year 10000 with its own words; say it in ours.
-        raise PeriodError(
-            f"{_quote(value)} is not a date or period that can exist: write {_wanted(frequency)}."
+        raise PeriodError.worded(
+            "period-not-readable", "impossible", raw=_quote(value), wanted=_wanted(frequency)
         ) from None
     if not EARLIEST_YEAR <= period.start.year <= LATEST_YEAR:
-        raise PeriodError(
-            f"{_quote(value)} falls in {period.start.year}, outside the years this dashboard "
-            f"takes ({EARLIEST_YEAR} to {LATEST_YEAR}): check the year for a typing slip."
+        raise PeriodError.worded(
+            "period-out-of-years",
+            year=period.start.year,
+            raw=_quote(value),
+            earliest=EARLIEST_YEAR,
+            latest=LATEST_YEAR,
         )
     wanted = FREQUENCY_KIND[frequency] if frequency else period.kind
     if period.kind != wanted:
         example = period_containing(period.start, wanted)
-        raise PeriodError(
-            f"{_quote(value)} is {_SPECS[period.kind].noun}, but this indicator is reported "
-            f"{_REPORTED[frequency]}: write {_SPECS[wanted].noun} such as {example.code}."
+        raise PeriodError.worded(
+            "period-wrong-kind",
+            noun=_SPECS[period.kind].noun,
+            raw=_quote(value),
+            reported=_REPORTED[frequency],
+            wanted_noun=_SPECS[wanted].noun,
+            example=example.code,
         )
     return period
 
@@ -676,9 +685,5 @@ def parse_code(code: str) -> Period:
         period = None
     # Every spelling parse_period accepts other than the code itself is refused here.
     if period is None or period.code != code:
-        raise PeriodError(
-            f"{_quote(code)} is not a period code: write 2024-04 (a month), "
-            "2024/25 Q1 (a financial quarter), 2024/25 (a financial year), "
-            "YE 2024-12 (a year ending December 2024) or CY 2024 (a calendar year)."
-        )
+        raise PeriodError.worded("period-code-unreadable", code=_quote(code))
     return period

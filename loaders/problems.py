@@ -63,7 +63,7 @@ class Problem:
         return ", ".join(parts)
 
 
-def worded(code: str, wording: str | None = None, **facts: Any) -> str:
+def worded(code: str, wording: str | None = None, /, **facts: Any) -> str:
     """The catalogue's sentence for ``code`` (or its named ``wording``), with the facts in it.
 
     >>> worded("missing-column", column="Period")
@@ -148,10 +148,33 @@ class Refused(Exception):
         self.problems = list(problems or [])
 
     @classmethod
-    def worded(cls, code: str, wording: str | None = None, **facts: Any) -> Refused:
-        """This kind of refusal, worded by the catalogue's entry ``code`` from ``facts``."""
-        refused = cls(worded(code, wording, **facts))
+    def worded(
+        cls,
+        code: str,
+        wording: str | None = None,
+        /,
+        *,
+        problems: list[Any] | None = None,
+        **facts: Any,
+    ) -> Refused:
+        """This kind of refusal, worded by the catalogue's entry ``code`` from ``facts``.
+
+        >>> Refused.worded("period-blank", raw="''", wanted="a month such as 2024-04").code
+        'period-blank'
+        """
+        refused = cls(worded(code, wording, **facts), problems)
         refused.code = code
+        return refused
+
+    @classmethod
+    def carrying(cls, other: Refused) -> Refused:
+        """This kind of refusal, saying what ``other`` said: its words, code and problems.
+
+        A layer that turns a refusal from below into its own kind (a period refused, passed
+        on as a template refused) keeps the catalogue's words and code rather than rewording.
+        """
+        refused = cls(str(other), getattr(other, "problems", None))
+        refused.code = getattr(other, "code", cls.code)
         return refused
 
     def __reduce__(self):

@@ -15,14 +15,12 @@ import pandas as pd
 
 from loaders import days, files, periods, values
 from loaders.isolation import read_isolated
-from loaders.problems import FileRefused, Problem, as_text, problem
+from loaders.problems import FileRefused, Problem, as_text, problem, worded
 from outcomes import spreadsheets, wording
 from outcomes.errors import Conflict
 from outcomes.people import Person, writes
 from outcomes.records import (
-    _WRITE_A_DATE,
     ACTION_STATUSES,
-    IMPORT_REFUSED,
     MeetingError,
     parse_date,
     typed_text,
@@ -107,9 +105,7 @@ def _meeting_id(cur, meeting_date: Any) -> int | None:
     when = parse_date(meeting_date, "The meeting date")
     row = cur.execute("SELECT id FROM meeting WHERE meeting_date = ?", [when]).fetchone()
     if row is None:
-        raise MeetingError(
-            f"No meeting on {periods.long_date(when)} is recorded: record it first, or leave the meeting blank."
-        )
+        raise MeetingError.worded("action-meeting-unknown", when=periods.long_date(when))
     return row[0]
 
 
@@ -132,15 +128,15 @@ def _checked_action(
         ("an owner", not owner),
     )
     missing = [m for m, bad in needs if bad]
-    faults = [f"An action needs {wording.join_and(missing)}."] if missing else []
+    faults = [worded("action-fault", missing=wording.join_and(missing))] if missing else []
     if status_ not in ACTION_STATUSES:
-        faults.append(f"Its status '{status_}' should be open or done.")
+        faults.append(worded("action-fault", "status", status=status_))
     due = None if _blank(due_date) else days.read_day(due_date)
     if due is None and not _blank(due_date):
-        faults.append(f"The due date '{due_date}' {_WRITE_A_DATE}")
+        faults.append(worded("date-unreadable", what="The due date", value=due_date))
     priority_id = _priority(cur, priority_id, faults)
     if faults:
-        raise MeetingError(" ".join(faults))
+        raise MeetingError.worded("action-refused", faults=" ".join(faults))
     meeting_id = _meeting_id(cur, meeting_date)
     fields = {
         "reference": reference,
@@ -170,7 +166,7 @@ def _priority(cur: duckdb.DuckDBPyConnection, given: Any, faults: list[str]) -> 
     found = [p for p, title in known if text.lower() in (p.lower(), str(title).strip().lower())]
     if not (found or not text):
         listed = "; ".join(f"{pid} ({title})" for pid, title in known)
-        faults.append(f"There is no priority '{text}': use one of {listed}, or leave it blank.")
+        faults.append(worded("no-such-priority", "action", priority=text, listed=listed))
     return (found or [None])[0]
 
 
@@ -284,7 +280,7 @@ def _same(a: Any, b: Any) -> bool:
 def close_action(cur: duckdb.DuckDBPyConnection, reference: str, *, by: Person) -> str:
     row = _action_row(cur, reference)
     if row is None:
-        raise MeetingError(f"There is no action {reference}.")
+        raise MeetingError.worded("action-unknown", reference=reference)
     return save_action(
         cur,
         by=by,
@@ -345,7 +341,7 @@ def import_actions(cur: duckdb.DuckDBPyConnection, path, *, by: Person) -> dict[
         # Read in a child process held to the reading limits, like every file a person sends.
         tables, faults = read_isolated(files.read_tables, data, name, sheets=["Actions"], file=name)
     except FileRefused as refused:
-        raise MeetingError(str(refused), refused.problems) from None
+        raise MeetingError.carrying(refused) from None
     frame = tables["Actions"]
     missing = [c for c in ("reference", "text", "owner") if c not in frame.columns]
     if missing:
@@ -376,5 +372,7 @@ def import_actions(cur: duckdb.DuckDBPyConnection, path, *, by: Person) -> dict[
                     problem("action-invalid", file=name, sheet="Actions", row=number, reason=err)
                 )
         if problems:
-            raise MeetingError(f"{IMPORT_REFUSED}\n{as_text(problems)}", problems)
+            raise MeetingError.worded(
+                "actions-import-refused", problems=problems, listed=as_text(problems)
+            )
     return counts

@@ -143,7 +143,7 @@ def since_last_meeting(
         when = parse_date(at, "The meeting date")
         frozen = meeting_on(cur, when)
         if frozen is None:
-            raise MeetingError(f"No board meeting on {periods.long_date(when)} is recorded.")
+            raise MeetingError.worded("meeting-unknown", when=periods.long_date(when))
         meeting = meeting_before(cur, frozen)
         now = frozen_statuses(cur, frozen["id"])
         now["as_at"] = horizon_of(cur, frozen)

@@ -73,7 +73,7 @@ def set_rule(
             0
         ]
     ):
-        raise Refused(f"There is no priority {priority_id}.")
+        raise Refused.worded("no-such-priority", priority=priority_id)
     email = normal_email(approver_email) if approver_email else None
     if (
         email
@@ -81,7 +81,7 @@ def set_rule(
             "SELECT count(*) FROM person WHERE email = ? AND active", [email]
         ).fetchone()[0]
     ):
-        raise Refused(f"{email} is not someone the partnership knows: add them first.")
+        raise Refused.worded("unknown-person", "approver", email=email)
     before = rule(cur, scope)
     with transaction(cur):
         cur.execute("DELETE FROM return_approval WHERE scope = ?", [scope])
@@ -243,18 +243,15 @@ def waiting_for(cur: duckdb.DuckDBPyConnection) -> dict[str, list[dict]]:
 def _decide(cur, upload_id: int, by: Person, state: str, reason: str | None) -> list[dict]:
     rows = submissions(cur).query("upload_id == @upload_id").to_dict("records")
     if not rows:
-        raise Refused(f"There is no return {upload_id} waiting for approval.")
+        raise Refused.worded("approval-no-return", upload_id=upload_id)
     if not all(may_approve(by, r) for r in rows):
         named = {r["approver_email"] for r in rows if r["approver_email"]}
         who = ", ".join(sorted(named)) if named else "an analyst or an administrator"
-        raise NotPermitted(
-            f"{by.name} may not approve or return this return: {who} may "
-            "(never the person who sent it)."
-        )
+        raise NotPermitted.worded("not-permitted", "approve", name=by.name, who=who)
     if any(r["state"] != "submitted" for r in rows):
         done = rows[0]
-        raise Refused(
-            f"This return was already {done['state']} by {done['decided_by']}; nothing changed."
+        raise Refused.worded(
+            "approval-already-decided", state=done["state"], decided_by=done["decided_by"]
         )
     now = datetime.now()
     with transaction(cur):
@@ -264,7 +261,7 @@ def _decide(cur, upload_id: int, by: Person, state: str, reason: str | None) -> 
             [state, by.signature, by.email, now, reason, upload_id],
         ).fetchone()[0]
         if changed != len(rows):
-            raise Refused("Someone else decided on this return a moment ago; nothing changed.")
+            raise Refused.worded("approval-decided-meanwhile")
         audit(
             cur,
             by,
@@ -293,7 +290,7 @@ def send_back(cur: duckdb.DuckDBPyConnection, upload_id: int, reason: str, *, by
     """Return a submitted return to its lead with a reason; its figures never count."""
     reason = str(reason or "").strip()
     if not reason:
-        raise Refused("Say why it goes back, so its lead knows what to change.")
+        raise Refused.worded("approval-reason-needed")
     rows = _decide(cur, upload_id, by, "returned", reason)
     return (
         f"Returned to {rows[0]['submitted_by']} with your reason; "

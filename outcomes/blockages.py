@@ -38,9 +38,9 @@ def resolve_blockage(
     note = str(note or "").strip()
     meetings.may_comment_on(cur, indicator_code, by, action="blockages.resolve")
     if outcome not in BLOCKAGE_OUTCOMES:
-        raise MeetingError(f"A blockage is resolved or withdrawn, not '{outcome}'.")
+        raise MeetingError.worded("blockage-outcome", outcome=outcome)
     if not note:
-        raise MeetingError(f"Say how the blockage was {outcome}: a note is needed.")
+        raise MeetingError.worded("blockage-note-needed", outcome=outcome)
     with transaction(cur):
         ids = [
             r[0]
@@ -55,7 +55,9 @@ def resolve_blockage(
             ).fetchall()
         ]
         if not ids:
-            raise MeetingError(f"{indicator_code} has no open blockage for {period}.")
+            raise MeetingError.worded(
+                "blockage-not-open", indicator_code=indicator_code, period=period
+            )
         # One statement for every open escalation, not a row at a time.
         cur.execute(
             "INSERT INTO blockage_resolution (commentary_id, outcome, note, resolved_by) "

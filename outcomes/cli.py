@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from loaders.problems import as_text
+from loaders.problems import as_text, worded
 from outcomes import (
     approval,
     board,
@@ -72,15 +72,10 @@ def cmd_init(args: argparse.Namespace) -> int:
             if args.if_empty:
                 print(f"{path}: already set up; nothing to do.")
                 return 0
-            raise CommandError(
-                f"{path} already holds a framework and figures. Use --replace to delete it and "
-                "start again, or `python -m outcomes framework import FILE` to update the framework."
-            )
+            raise CommandError.worded("command-database-not-empty", path=path)
         if args.partnerships:
             if not args.demo:
-                raise CommandError(
-                    "--partnerships builds the force-area demo: give --demo with it."
-                )
+                raise CommandError.worded("command-needs-demo")
             made = build_force_demo(store, args.partnerships)
             print(f"{path}: force-area demo built: {len(made)} partnerships ({', '.join(made)}).")
         elif args.demo:
@@ -124,7 +119,7 @@ def cmd_framework_export(args: argparse.Namespace) -> int:
     elif out.suffix.lower() in (".yaml", ".yml"):
         framework.to_yaml(fw, out)
     else:
-        raise CommandError(f"cannot write '{out.suffix}' files: name the output .xlsx or .yaml")
+        raise CommandError.worded("command-framework-suffix", suffix=out.suffix)
     print(f"framework written to {out}")
     return 0
 
@@ -150,7 +145,7 @@ def cmd_template(args: argparse.Namespace) -> int:
             store.cursor(), args.out, args.period, priority_id=args.priority, lead=args.lead
         )
     except TemplateError as err:
-        raise CommandError(str(err)) from None
+        raise CommandError.carrying(err) from None
     finally:
         store.close()
     if rows == 0:
@@ -199,7 +194,7 @@ def cmd_load(args: argparse.Namespace) -> int:
 
     missing = [f for f in args.files if not Path(f).is_file()]
     if missing:
-        raise CommandError(f"no such file: {', '.join(missing)}")
+        raise CommandError.worded("command-no-file", missing=", ".join(missing))
     store = _open(args.db)
     refused = None
     try:
@@ -214,10 +209,7 @@ def cmd_load(args: argparse.Namespace) -> int:
             prepared.append(prep)
             bar.next_file()
         if len(into) > 1:
-            raise CommandError(
-                "Public files are shared by every partnership here, returns are one "
-                "partnership's own: load them in separate commands."
-            )
+            raise CommandError.worded("command-shared-and-returns")
         try:
             bar = _ProgressBar(1)
             results = uploads.commit_all(
@@ -339,7 +331,7 @@ def cmd_meeting_add(args: argparse.Namespace) -> int:
             "SELECT count(*) FROM meeting_status WHERE meeting_id = ?", [meeting_id]
         ).fetchone()[0]
     except meetings.MeetingError as err:
-        raise CommandError(str(err)) from None
+        raise CommandError.carrying(err) from None
     finally:
         store.close()
     print(
@@ -374,7 +366,7 @@ def cmd_actions(args: argparse.Namespace) -> int:
                 f"actions imported from {args.file}: {counts['added']} added, {counts['changed']} changed, {counts['unchanged']} unchanged"
             )
     except meetings.MeetingError as err:
-        raise CommandError(str(err)) from None
+        raise CommandError.carrying(err) from None
     finally:
         store.close()
     return 0
@@ -385,9 +377,7 @@ def cmd_pack(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     if out.suffix.lower().lstrip(".") != args.format:
-        raise CommandError(
-            f"--out {out.name} does not end in .{args.format}: name the file FILE.{args.format}"
-        )
+        raise CommandError.worded("command-out-suffix", name=out.name, format=args.format)
     store = _open(args.db)
     try:
         made = pack.build_pack(
@@ -399,7 +389,7 @@ def cmd_pack(args: argparse.Namespace) -> int:
             public=args.public,
         )
     except pack.PackError as err:
-        raise CommandError(str(err)) from None
+        raise CommandError.carrying(err) from None
     finally:
         store.close()
     facts = ", ".join(f"{v} {k}" for k, v in made.items() if k != "seconds")
@@ -591,20 +581,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as err:
         if server_gone(err):
             # The PostgreSQL server went away part-way: its transaction was rolled back with it.
-            print(
-                "error: the database server stopped answering; nothing half-written was kept. "
-                "Check that it is running, then try again.",
-                file=sys.stderr,
-            )
+            print(f"error: {worded('command-failed', 'server-gone')}", file=sys.stderr)
             return 1
         if os.environ.get("OUTCOMES_DEBUG"):
             raise
         # A fault in the product, not the person's input: one line, and how to see more.
-        print(
-            f"error: something went wrong ({type(err).__name__}); nothing half-written was kept. "
-            "Run again with OUTCOMES_DEBUG=1 to see the details for a bug report.",
-            file=sys.stderr,
-        )
+        print(f"error: {worded('command-failed', kind=type(err).__name__)}", file=sys.stderr)
         return 1
     finally:
         cli_common.PARTNERSHIP.reset(chosen)

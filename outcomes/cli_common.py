@@ -83,12 +83,10 @@ def _open_file(db: str | None):
         return open_store(path)
     except duckdb.IOException as err:
         if "lock" in str(err).lower():
-            raise DatabaseBusy(
-                f"{path} is in use by {lock_holder(err)}: DuckDB lets one program open it at a "
-                "time. Wait for a command to finish, or stop the dashboard, then try again; "
-                "or point --db at another file."
+            raise DatabaseBusy.worded(
+                "database-in-use", path=path, holder=lock_holder(err)
             ) from None
-        raise CommandError(f"cannot open {path}: {err}") from None
+        raise CommandError.worded("command-cannot-open", path=path, err=err) from None
 
 
 @contextmanager

@@ -48,10 +48,7 @@ def actor(args: argparse.Namespace, cur: duckdb.DuckDBPyConnection) -> Person:
     if acting is None:
         found = people.find(cur, email)
         why = "was removed" if found is not None else "is not known to this partnership"
-        raise Refused(
-            f"{email} {why}, so nothing can be done as them. `python -m outcomes user list` "
-            "shows who is known."
-        )
+        raise Refused.worded("unknown-person", "command", email=email, why=why)
     return acting
 
 

@@ -31,6 +31,22 @@ _HEADINGS = {
     "public-data": "Public data files (ONS, Fingertips, police.uk)",
     "framework": "The framework, imported from YAML or a workbook",
     "actions": "The actions log, imported from a workbook",
+    "period": "Periods, as typed or read from a file (`loaders.periods`)",
+    "permission": "Permission: who may do what",
+    "people": "People and their roles",
+    "partnership": "Partnerships in a deployment",
+    "plan": "The plan's priorities and indicators, named in a request",
+    "returns": "Returns: templates, uploads and undoing them",
+    "approval": "Approving returns",
+    "meetings": "Meetings, commentary, blockages and actions",
+    "comparison": "Comparing with a comparator group",
+    "statistics": "Statistical process control",
+    "export": "Downloads",
+    "pack": "Board packs",
+    "reminders": "Reminders and the mail server",
+    "calendar": "Calendar subscriptions",
+    "database": "The database: addresses, copies and backups",
+    "command": "The command line",
     "refusal": "Refusals: each kind of `Refused` names its code (`Refused.code`)",
 }
 
@@ -71,5 +87,7 @@ def markdown() -> str:
 
 
 def _shown(sentence: str) -> str:
-    """A sentence as the docs show it: literal braces unescaped, the whole in backquotes."""
-    return "`" + sentence.replace("{{", "{").replace("}}", "}").replace("`", "'") + "`"
+    """A sentence as the docs show it: literal braces unescaped, a line break as ↵ (a list
+    item in Markdown is one line), the whole in backquotes."""
+    shown = sentence.replace("{{", "{").replace("}}", "}").replace("`", "'").replace("\n", " ↵ ")
+    return "`" + shown + "`"

@@ -20,7 +20,7 @@ def _day(text: str | None) -> date | None:
         return None
     found = days.read_day(text)
     if found is None:
-        raise CommandError(f"--on '{text}' is not a date: write it as 2026-12-07 or 7/12/2026.")
+        raise CommandError.worded("command-date-unreadable", text=text)
     return found
 
 
@@ -52,7 +52,7 @@ def cmd_calendar(args: argparse.Namespace) -> int:
     with _cursor(args.db) as cur:
         if args.reset:
             if not args.person:
-                raise CommandError("--reset makes a new subscription address for --person EMAIL.")
+                raise CommandError.worded("command-reset-needs-person")
             by = actor(args, cur)
             token = feeds.reset_token(cur, args.person, by=by)
             print(feeds.feed_url(reminders.base_url(), token))
@@ -71,7 +71,7 @@ def cmd_calendar(args: argparse.Namespace) -> int:
 
 def cmd_meeting_plan(args: argparse.Namespace) -> int:
     if not args.dates and not args.clear:
-        raise CommandError("Give the dates of the meetings to come (or --clear to plan none).")
+        raise CommandError.worded("command-plan-needs-dates")
     with _cursor(args.db) as cur:
         said = meeting_plan.plan(cur, [] if args.clear else args.dates, by=actor(args, cur))
     print(said)

@@ -14,7 +14,7 @@ def _statistic(db: str | None, read):
     try:
         return _read(db, read)
     except statistics.ComparisonError as err:
-        raise CommandError(str(err)) from None
+        raise CommandError.carrying(err) from None
 
 
 def _figure(x) -> str:

@@ -32,7 +32,7 @@ def may_comment_on(
         "SELECT priority_id FROM indicator WHERE code = ?", [indicator_code]
     ).fetchone()
     if found is None:
-        raise MeetingError(f"There is no indicator {indicator_code}.")
+        raise MeetingError.worded("no-such-indicator", code=indicator_code)
     require(by, action, priorities=[found[0]], titles=priority_titles(cur))
     return found[0]
 
@@ -62,16 +62,14 @@ def add_commentary(
     try:
         period = periods.parse_code(period).code
     except periods.PeriodError as err:
-        raise MeetingError(str(err)) from None
+        raise MeetingError.carrying(err) from None
     if status_override is not None:
         if status_override not in status.STATUSES:
-            raise MeetingError(
-                f"'{status_override}' is not a status: use one of {', '.join(status.STATUSES)}."
+            raise MeetingError.worded(
+                "status-unknown", status=status_override, statuses=", ".join(status.STATUSES)
             )
         if not override_reason or not override_reason.strip():
-            raise MeetingError(
-                "A status can only be overridden with a reason: say why the computed status is wrong."
-            )
+            raise MeetingError.worded("override-needs-reason")
     for label, text in (
         ("The story behind the curve", narrative),
         ("What is being done", actions_taken),
@@ -79,18 +77,18 @@ def add_commentary(
         ("The reason for the override", override_reason),
     ):
         if text and len(str(text)) > COMMENTARY_MAX_CHARS:
-            raise MeetingError(
-                f"{label} is {len(str(text)):,} characters; the limit is "
-                f"{COMMENTARY_MAX_CHARS:,}. Shorten it to what the board needs."
+            raise MeetingError.worded(
+                "commentary-over-limit",
+                label=label,
+                length=format(len(str(text)), ","),
+                most=format(COMMENTARY_MAX_CHARS, ","),
             )
     if (
         not any(x and str(x).strip() for x in (narrative, actions_taken, blockage_detail))
         and not blockage
         and status_override is None
     ):
-        raise MeetingError(
-            "Nothing to record: write the commentary, mark a blockage or override the status."
-        )
+        raise MeetingError.worded("commentary-empty")
     before = latest_commentary(cur, indicator_code, period)
     with transaction(cur):
         new_id = cur.execute(

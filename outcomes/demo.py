@@ -459,7 +459,7 @@ def build_force_demo(db, count: int, *, today: date | None = None) -> list[str]:
     from outcomes.errors import Refused
 
     if not 1 <= count <= len(FORCE_AREA):
-        raise Refused(f"The force-area demo has 1 to {len(FORCE_AREA)} partnerships.")
+        raise Refused.worded("demo-partnerships", most=len(FORCE_AREA))
     base = from_yaml(DEMO_FRAMEWORK)
     build_demo(db.cursor(None), base, today=today)
     made = [FORCE_AREA[0][0]]

@@ -80,14 +80,14 @@ def views(cur: duckdb.DuckDBPyConnection) -> list[str]:
 def view_frame(cur: duckdb.DuckDBPyConnection, view: str) -> pd.DataFrame:
     """A view's rows. Only a name :func:`views` lists is accepted, so no text reaches SQL."""
     if view not in views(cur):
-        raise ExportRefused(f"There is no view called '{view}' to download.")
+        raise ExportRefused.worded("export-unknown-view", view=view)
     return cur.execute(f'SELECT * FROM "{view}"').df()
 
 
 def view_file(cur: duckdb.DuckDBPyConnection, view: str, fmt: str) -> bytes:
     """A view as the bytes of a CSV, xlsx or Parquet file."""
     if fmt not in FORMATS:
-        raise ExportRefused(f"A view can be downloaded as {', '.join(FORMATS)}, not '{fmt}'.")
+        raise ExportRefused.worded("export-format", fmt=fmt, formats=", ".join(FORMATS))
     frame = view_frame(cur, view)
     if fmt == "csv":
         return spreadsheets.frame_to_csv(frame).encode("utf-8-sig")
@@ -96,9 +96,11 @@ def view_file(cur: duckdb.DuckDBPyConnection, view: str, fmt: str) -> bytes:
         frame.to_parquet(out, index=False)
         return out.getvalue()
     if len(frame) > XLSX_ROWS:
-        raise ExportRefused(
-            f"{view} has {len(frame):,} rows, more than a workbook sheet holds "
-            f"({XLSX_ROWS:,}): download it as CSV or Parquet."
+        raise ExportRefused.worded(
+            "export-too-many-rows",
+            view=view,
+            rows=format(len(frame), ","),
+            most=format(XLSX_ROWS, ","),
         )
     return _workbook(frame, view)
 
@@ -119,7 +121,7 @@ def _workbook(frame: pd.DataFrame, sheet: str) -> bytes:
 def framework_file(cur: duckdb.DuckDBPyConnection, fmt: str) -> bytes:
     """The framework as ``python -m outcomes framework export`` writes it (xlsx or yaml)."""
     if fmt not in ("xlsx", "yaml"):
-        raise ExportRefused(f"The framework can be downloaded as xlsx or yaml, not '{fmt}'.")
+        raise ExportRefused.worded("export-format", "framework", fmt=fmt)
     fw = framework.read_framework(cur)
     with tempfile.TemporaryDirectory(prefix="outcomes-export-") as folder:
         path = Path(folder) / f"framework.{fmt}"

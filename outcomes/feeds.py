@@ -104,7 +104,7 @@ def person_calendar(cur: duckdb.DuckDBPyConnection, email: str, *, on: date | No
     anyone else's has none) and the partnership's meetings."""
     found = find(cur, email)
     if found is None or not found["active"]:
-        raise Refused(f"Nobody with the address {email} is known here.")
+        raise Refused.worded("unknown-person", "calendar", email=email)
     on = on or date.today()
     partnership = _partnership(cur)
     cal = _calendar(f"{partnership}: {found['name']}'s returns and meetings")
@@ -153,7 +153,7 @@ def reset_token(cur: duckdb.DuckDBPyConnection, email: str, *, by: Person) -> st
     once: only its hash is kept. A person makes their own; an administrator anyone's."""
     address = normal_email(email)
     if by.role != "admin" and by.email != address:
-        raise Refused(f"{by.name} may make a calendar subscription address only for themselves.")
+        raise Refused.worded("calendar-not-yours", name=by.name)
     token = secrets.token_urlsafe(24)
     with transaction(cur):
         cur.execute("DELETE FROM calendar_token WHERE email = ?", [address])

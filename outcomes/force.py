@@ -125,7 +125,7 @@ def pack(store, chosen: list[partnerships.Partnership]) -> bytes:
     from outcomes.spreadsheets import neutralise_workbook
 
     if len(chosen) < 2:
-        raise Refused("The force-wide pack is for two or more partnerships side by side.")
+        raise Refused.worded("force-pack-too-few")
     out = BytesIO()
     with pd.ExcelWriter(out, engine="openpyxl") as writer:
         priorities_side_by_side(store, chosen).to_excel(

@@ -61,23 +61,16 @@ def settings(env: Mapping[str, str] | None = None) -> MailSettings:
     url = (env.get("OUTCOMES_SMTP_URL") or "").strip()
     sender = (env.get("OUTCOMES_MAIL_FROM") or "").strip()
     if not url:
-        raise MailUnreachable(
-            "No mail server is set: set OUTCOMES_SMTP_URL (smtp://user:password@host:port, or "
-            "smtps:// for TLS), or use --dry-run to see what would be sent."
-        )
+        raise MailUnreachable.worded("mail-not-set")
     parts = urlsplit(url)
     if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
-        raise MailUnreachable(
-            "OUTCOMES_SMTP_URL must look like smtp://user:password@host:port (or smtps://…)."
-        )
+        raise MailUnreachable.worded("mail-url-unreadable")
     if "@" not in sender:
-        raise MailUnreachable(
-            "Set OUTCOMES_MAIL_FROM to the address reminders come from, e.g. csp@example.org."
-        )
+        raise MailUnreachable.worded("mail-sender-not-set")
     try:
         port = parts.port or (465 if parts.scheme == "smtps" else 25)
     except ValueError:
-        raise MailUnreachable("The port in OUTCOMES_SMTP_URL is not a number.") from None
+        raise MailUnreachable.worded("mail-url-unreadable", "port") from None
     return MailSettings(
         tls=parts.scheme == "smtps",
         host=parts.hostname,
@@ -104,23 +97,14 @@ def connected(mail: MailSettings) -> Iterator[smtplib.SMTP]:
                 server.ehlo()
             elif mail.user:
                 server.close()
-                raise MailUnreachable(
-                    f"The mail server at {mail.where} offers no STARTTLS, so the password in "
-                    "OUTCOMES_SMTP_URL would cross the network in the clear; nothing was sent. "
-                    "Use smtps://, or a relay that needs no password."
-                )
+                raise MailUnreachable.worded("mail-no-starttls", where=mail.where)
         if mail.user:
             server.login(mail.user, mail.password or "")
     except smtplib.SMTPAuthenticationError:
-        raise MailUnreachable(
-            f"The mail server at {mail.where} refused the user name and password in "
-            "OUTCOMES_SMTP_URL; nothing was sent."
-        ) from None
+        raise MailUnreachable.worded("mail-login-refused", where=mail.where) from None
     except (OSError, smtplib.SMTPException) as err:
         why = getattr(err, "strerror", None) or str(err) or type(err).__name__
-        raise MailUnreachable(
-            f"The mail server at {mail.where} could not be reached ({why}); nothing was sent."
-        ) from None
+        raise MailUnreachable.worded("mail-unreachable", where=mail.where, why=why) from None
     try:
         yield server
     finally:

@@ -55,10 +55,10 @@ def plan(
     wanted = sorted({parse_date(d, "The meeting date") for d in dates})
     past = [d for d in wanted if d < today]
     if past:
-        raise MeetingError(
-            f"{wording.join_and([periods.long_date(d) for d in past])} "
-            f"{'has' if len(past) == 1 else 'have'} passed: plan meetings to come; record one "
-            "that took place with meeting add."
+        raise MeetingError.worded(
+            "meeting-plan-past",
+            "one" if len(past) == 1 else None,
+            dates=wording.join_and([periods.long_date(d) for d in past]),
         )
     before = [d.isoformat() for d in _stored(cur)]
     value = ",".join(d.isoformat() for d in wanted)

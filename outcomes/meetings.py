@@ -58,14 +58,9 @@ def record_meeting(
     when = parse_date(meeting_date, "The meeting date")
     today = today or date.today()
     if when > today:
-        raise MeetingError(
-            f"{periods.long_date(when)} has not come yet: record a meeting on the day, once the "
-            "board has seen the figures, so the statuses frozen are the ones it was shown."
-        )
+        raise MeetingError.worded("meeting-in-future", when=periods.long_date(when))
     if cur.execute("SELECT count(*) FROM meeting WHERE meeting_date = ?", [when]).fetchone()[0]:
-        raise MeetingError(
-            f"A meeting on {periods.long_date(when)} is already recorded; its statuses stay as they were frozen."
-        )
+        raise MeetingError.worded("meeting-already-recorded", when=periods.long_date(when))
     with transaction(cur):
         meeting_id = cur.execute(
             "INSERT INTO meeting (meeting_date, title, recorded_by) VALUES (?, ?, ?) RETURNING id",

@@ -124,7 +124,7 @@ def tables_in_order(cur) -> list[str]:
         sorter = TopologicalSorter({k: sorted(v) for k, v in sorted(graph.items())})
         return list(sorter.static_order())
     except CycleError as err:  # no migration makes one; say so rather than copy half
-        raise Refused(f"the tables point at each other in a circle ({err.args[1]})") from None
+        raise Refused.worded("copy-circular-tables", tables=err.args[1]) from None
 
 
 def _columns(cur, table: str) -> list[tuple[str, str]]:
@@ -188,11 +188,7 @@ def holds_anything(cur) -> bool:
 def _same_schema(source_cur, target_cur) -> None:
     ours, theirs = _versions(source_cur), _versions(target_cur)
     if ours != theirs:
-        raise Refused(
-            "the two databases are at different versions of the product (migrations "
-            f"{sorted(ours ^ theirs)} are in one and not the other); open both with this "
-            "version first"
-        )
+        raise Refused.worded("copy-versions-differ", migrations=sorted(ours ^ theirs))
 
 
 def _fill(source_cur, target_cur) -> Copied:
@@ -203,7 +199,7 @@ def _fill(source_cur, target_cur) -> Copied:
     order = tables_in_order(target_cur)
     missing = set(order) - set(tables_in_order(source_cur))
     if missing:
-        raise Refused(f"the source has no {', '.join(sorted(missing))} table")
+        raise Refused.worded("copy-table-missing", missing=", ".join(sorted(missing)))
     copied: dict[str, int] = {}
     with transaction(target_cur):
         for table in reversed(order):
@@ -244,9 +240,9 @@ def copy(
 ) -> Copied:
     """Copy every row of ``source`` into ``target`` (a DuckDB path or a postgresql:// URL)."""
     if _same_place(source, target):
-        raise Refused("the source and the target are the same database; name another target")
+        raise Refused.worded("copy-same-database")
     if not is_url(source) and not Path(source).exists():
-        raise Refused(f"there is no database at {source}")
+        raise Refused.worded("copy-no-source", source=source)
     src = opener(str(source))
     try:
         if is_url(target):
@@ -271,12 +267,12 @@ def _snapshot(cur) -> Iterator[Any]:
             cur.execute("ROLLBACK")
 
 
-def _refuse_unless_empty(store: Store, replace: bool, refusal: str) -> None:
+def _refuse_unless_empty(store: Store, replace: bool, refusal: Refused) -> None:
     """Refuse to write over a database that holds anything unless told to replace it; the store
     is closed either way."""
     try:
         if not replace and holds_anything(store.cursor()):
-            raise Refused(refusal)
+            raise refusal
     finally:
         store.close()
 
@@ -285,10 +281,7 @@ def _copy_into(src: Store, dst: Store, replace: bool, name: str) -> Copied:
     try:
         cur = dst.cursor()
         if not replace and holds_anything(cur):
-            raise Refused(
-                f"{name} already holds a database; nothing was written. Add --replace to "
-                "overwrite everything in it, or name an empty target"
-            )
+            raise Refused.worded("copy-target-not-empty", name=name)
         _same_schema(src.cursor(), cur)
         with _snapshot(src.cursor()) as source_cur:
             own = partnership_schemas(source_cur)
@@ -336,8 +329,7 @@ def _copy_into_file(src: Store, target: Path, replace: bool, opener) -> Copied:
         _refuse_unless_empty(
             opener(str(target)),
             replace,
-            f"{target} already holds a database; nothing was written. Add --replace to "
-            "overwrite it, or name a new file",
+            Refused.worded("copy-target-not-empty", "file", name=target),
         )
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".copy", dir=target.parent)
@@ -382,12 +374,7 @@ def pg_tool(name: str) -> str:
     for folder in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
         if (folder / name).exists():
             return str(folder / name)
-    raise Refused(
-        f"{name} is not installed on this machine, so a PostgreSQL backup cannot be made or "
-        "restored here. Install PostgreSQL's client programs (Debian: apt-get install "
-        "postgresql-client), or copy the database to a DuckDB file with "
-        "`python -m outcomes db copy --from URL --to backup.duckdb`"
-    )
+    raise Refused.worded("backup-tool-missing", name=name)
 
 
 def backup(db: str, file: Path, *, opener: Callable[[str], Store] = open_store) -> str:
@@ -396,7 +383,7 @@ def backup(db: str, file: Path, *, opener: Callable[[str], Store] = open_store) 
         copied = copy(db, file, replace=True, opener=opener)
         return f"backed up {db} to {file}: {copied.in_words()}"
     if _same_place(db, file):
-        raise Refused("a backup cannot be written over the database itself")
+        raise Refused.worded("backup-over-itself")
     tool = pg_tool("pg_dump")
     opener(db).close()  # an unreachable server or a newer database said in one sentence
     partial = file.with_name(f".{file.name}.partial")
@@ -414,7 +401,7 @@ def restore(
     """Put the backup ``file`` back as ``db``; refuses a database holding anything unless
     ``replace``."""
     if not file.exists():
-        raise Refused(f"there is no backup at {file}")
+        raise Refused.worded("backup-missing", file=file)
     kind = file_kind(file)
     if kind == "duckdb":
         # Opening a database brings it up to this version; the backup itself stays as it was.
@@ -426,18 +413,14 @@ def restore(
             f"restored {db if not is_url(db) else _public_url(db)} from {file}: {copied.in_words()}"
         )
     if kind != "pg_dump":
-        raise Refused(f"{file} is not a backup this product made (neither DuckDB nor pg_dump)")
+        raise Refused.worded("backup-unknown-kind", file=file)
     if not is_url(db):
-        raise Refused(
-            f"{file} is a PostgreSQL backup (pg_dump); restore it into a postgresql:// database, "
-            "then `db copy` it to a DuckDB file if that is where it should live"
-        )
+        raise Refused.worded("backup-unknown-kind", "pg-dump", file=file)
     tool = pg_tool("pg_restore")
     _refuse_unless_empty(
         opener(db),
         replace,
-        f"{_public_url(db)} already holds a database; nothing was restored. Add "
-        "--replace to overwrite everything in it",
+        Refused.worded("copy-target-not-empty", "restore", name=_public_url(db)),
     )
     # --clean drops what the backup holds before recreating it, all in one transaction.
     _run(
@@ -451,7 +434,7 @@ def _run(command: list[str]) -> None:
     done = subprocess.run(command, capture_output=True, text=True, timeout=3600)
     if done.returncode:
         last = (done.stderr.strip().splitlines() or ["no message"])[-1]
-        raise Refused(f"{Path(command[0]).name} failed, and nothing was changed: {last}")
+        raise Refused.worded("backup-tool-failed", name=Path(command[0]).name, last=last)
 
 
 def _public_url(url: str) -> str:

@@ -56,10 +56,7 @@ def slug(text: str) -> str:
 def checked_id(partnership_id: str) -> str:
     text = str(partnership_id or "").strip().lower()
     if not _ID.match(text):
-        raise Refused(
-            f"'{partnership_id}' cannot be a partnership's id: use 2 to 39 lower-case letters, "
-            "digits and hyphens, starting with a letter (plymouth, north-devon)."
-        )
+        raise Refused.worded("partnership-id-invalid", partnership_id=partnership_id)
     return text
 
 
@@ -103,16 +100,13 @@ def chosen(cur: duckdb.DuckDBPyConnection, wanted: str | None) -> Partnership | 
     if wanted is None:
         if len(found) <= 1:
             return found[0] if found else None
-        raise Refused(
-            f"This database holds {len(found)} partnerships ({ids}): name one with "
-            "--partnership ID."
-        )
+        raise Refused.worded("partnership-not-named", ids=ids, count=len(found))
     for p in found:
         if p.id == str(wanted).strip().lower():
             return p
     if not found and wanted:
         return None
-    raise Refused(f"There is no partnership '{wanted}' here: the partnerships are {ids}.")
+    raise Refused.worded("partnership-unknown", wanted=wanted, ids=ids)
 
 
 def _register(cur: duckdb.DuckDBPyConnection, p: Partnership, by: Person) -> None:
@@ -146,11 +140,11 @@ def add(store, partnership_id: str, *, name: str, by: Person) -> Partnership:
 
     pid = checked_id(partnership_id)
     if not str(name or "").strip():
-        raise Refused("Give the partnership's name, as its board writes it.")
+        raise Refused.worded("partnership-name-blank")
     cur = store.cursor(None)
     found = listed(cur)
     if any(p.id == pid for p in found):
-        raise Refused(f"There is already a partnership '{pid}': choose another id.")
+        raise Refused.worded("partnership-exists", pid=pid)
     schema = schema_for(pid) if found else None
     if schema is not None:
         # Schemas cannot be made inside the registry's transaction (each migration is its
@@ -227,7 +221,7 @@ def add_commissioner(
     top = store.cursor(None)
     chosen_ones = [chosen(top, pid) for pid in partnership_ids]
     if not chosen_ones:
-        raise Refused("Name at least one partnership the commissioner holds to account.")
+        raise Refused.worded("commissioner-no-partnership")
     for p in chosen_ones:
         cur = store.cursor(p.schema)
         if people.find(cur, address) is None or not people.find(cur, address)["active"]:

@@ -284,7 +284,7 @@ def normal_email(email: str) -> str:
     """
     text = str(email or "").strip().lower()
     if not _EMAIL.match(text):
-        raise Refused(f"'{email}' is not an e-mail address (write it as name@example.org).")
+        raise Refused.worded("email-invalid", email=email)
     return text
 
 
@@ -355,15 +355,18 @@ def is_demo(cur: duckdb.DuckDBPyConnection) -> bool:
 
 def _check(cur, role: str, priorities: Iterable[str]) -> list[str]:
     if role not in ROLES:
-        raise Refused(f"'{role}' is not a role: use one of {', '.join(ROLES)}.")
+        raise Refused.worded("role-unknown", role=role, roles=", ".join(ROLES))
     chosen = sorted({str(p).strip() for p in priorities if str(p).strip()})
     if chosen and role != "lead":
-        raise Refused(f"Only a priority lead has priorities; {_a(ROLE_WORDS[role])} does not.")
+        raise Refused.worded("role-no-priorities", role=_a(ROLE_WORDS[role]))
     known = {r[0] for r in cur.execute("SELECT id FROM priority").fetchall()}
     unknown = [p for p in chosen if p not in known]
     if unknown:
-        raise Refused(
-            f"There is no priority {', '.join(unknown)}; the priorities are {', '.join(sorted(known))}."
+        raise Refused.worded(
+            "no-such-priority",
+            "listed",
+            known=", ".join(sorted(known)),
+            priority=", ".join(unknown),
         )
     return chosen
 
@@ -394,13 +397,12 @@ def add_person(
     """Add someone (or bring back someone removed, with the role given now)."""
     address = normal_email(email)
     if not str(name or "").strip():
-        raise Refused("Give the person's name, as the board knows them.")
+        raise Refused.worded("person-name-blank")
     chosen = _check(cur, role, priorities)
     before = find(cur, address)
     if before is not None and before["active"]:
-        raise Refused(
-            f"{address} is already known, as {before['name']} ({ROLE_WORDS[before['role']]}): "
-            "change them instead."
+        raise Refused.worded(
+            "person-exists", name=before["name"], email=address, role=ROLE_WORDS[before["role"]]
         )
     with transaction(cur):
         if before is None:
@@ -443,7 +445,7 @@ def change_person(
     address = normal_email(email)
     before = find(cur, address)
     if before is None or not before["active"]:
-        raise Refused(f"Nobody with the address {address} is known: add them first.")
+        raise Refused.worded("unknown-person", email=address)
     new_role = role or before["role"]
     if priorities is None:
         # A lead who becomes something else loses their priorities; a lead keeps theirs.
@@ -472,9 +474,9 @@ def remove_person(cur: duckdb.DuckDBPyConnection, email: str, *, by: Person) -> 
     address = normal_email(email)
     before = find(cur, address)
     if before is None or not before["active"]:
-        raise Refused(f"Nobody with the address {address} is known, so nobody was removed.")
+        raise Refused.worded("unknown-person", "remove", email=address)
     if by.email and by.email == address:
-        raise Refused("You cannot remove yourself: ask another administrator.")
+        raise Refused.worded("remove-yourself")
     _refuse_last_admin(cur, before, None, by)
     with transaction(cur):
         cur.execute(
@@ -505,10 +507,7 @@ def _refuse_last_admin(cur, before: dict[str, Any], new_role: str | None, by: Pe
         "SELECT count(*) FROM person WHERE role = 'admin' AND active AND id <> ?", [before["id"]]
     ).fetchone()[0]
     if not others:
-        raise Refused(
-            f"{before['name']} is the only administrator who can sign in: make someone else an "
-            "administrator first (the command line can always do this)."
-        )
+        raise Refused.worded("last-administrator", name=before["name"])
 
 
 # The demo's people: one per role, for the demo sign-in when no identity provider is set up.

@@ -79,32 +79,24 @@ def connect(url: str) -> psycopg.Connection:
     try:
         info = conninfo_to_dict(url)
     except psycopg.ProgrammingError:
-        raise Unreachable(
-            "The database address is not a PostgreSQL URL this product can read: write it as "
-            "postgresql://USER@HOST:PORT/DATABASE."
-        ) from None
+        raise Unreachable.worded("database-address") from None
     try:
         conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
     except psycopg.OperationalError as err:
-        raise Unreachable(_unreachable(str(err), info, url)) from None
+        raise _unreachable(str(err), info, url) from None
     conn.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
     return _adapted(conn)
 
 
-def _unreachable(said: str, info: dict, url: str) -> str:
+def _unreachable(said: str, info: dict, url: str) -> Unreachable:
+    """Which of the ways in failed, from what the server (or psycopg) said."""
     said = said.lower()
     user, db = info.get("user", "this user"), info.get("dbname", "")
     if "password" in said or "authentication" in said or ("role" in said and "not exist" in said):
-        return (
-            f"PostgreSQL at {where(url)} did not accept {user}: check the user name and password "
-            "(in the URL or ~/.pgpass), then try again."
-        )
+        return Unreachable.worded("database-unreachable", "login", where=where(url), user=user)
     if "database" in said and "does not exist" in said:
-        return f"There is no database {db} on {where(url)}: create it first (createdb {db})."
-    return (
-        f"The database server at {where(url)} cannot be reached: check that it is running and "
-        "that the address is right, then try again."
-    )
+        return Unreachable.worded("database-unreachable", "no-database", where=where(url), db=db)
+    return Unreachable.worded("database-unreachable", where=where(url))
 
 
 def shown(url: str) -> str:

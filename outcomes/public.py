@@ -242,17 +242,13 @@ def mark_published(
         [commentary_id],
     ).df()
     if frame.empty:
-        raise meetings.MeetingError(
-            f"There is no commentary {commentary_id} (or its upload was undone)."
-        )
+        raise meetings.MeetingError.worded("commentary-unknown", commentary_id=commentary_id)
     note = frame.iloc[0].to_dict()
     code, period, was = note["indicator_code"], note["period"], bool(note["published"])
     meetings.may_comment_on(cur, code, by)
     if published and not publishable(note):
-        raise meetings.MeetingError(
-            f"The commentary on {code} for {wording.period_aside(period)} has no words for the "
-            "public: a blockage escalated to the board is never published. Add commentary "
-            "for the public instead."
+        raise meetings.MeetingError.worded(
+            "commentary-not-public", code=code, period=wording.period_aside(period)
         )
     if was == bool(published):
         return False

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from loaders import days
+from loaders.problems import worded
 from outcomes.errors import Refused
 
 ACTION_STATUSES = ("open", "done")
@@ -25,10 +26,7 @@ class MeetingError(Refused, ValueError):
 
 
 # The first line of an actions import refused; the problems follow, one a row.
-IMPORT_REFUSED = "Nothing was imported. Fix these rows:"
-
-
-_WRITE_A_DATE = "is not a date: write it day first, as 31/05/2026, or as 31 May 2026."
+IMPORT_REFUSED = worded("actions-import-refused", "heading")
 
 
 def parse_date(value: Any, what: str) -> date:
@@ -40,7 +38,7 @@ def parse_date(value: Any, what: str) -> date:
     """
     found = days.read_day(value)
     if found is None:
-        raise MeetingError(f"{what} '{value}' {_WRITE_A_DATE}")
+        raise MeetingError.worded("date-unreadable", what=what, value=value)
     return found
 
 

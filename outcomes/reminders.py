@@ -286,7 +286,7 @@ def plan(
     """The e-mails a run on ``on`` would send: one per lead owing something not yet reminded of
     that day (only ``email``'s when given), in address order."""
     if days < 0:
-        raise Refused("The number of days ahead cannot be negative.")
+        raise Refused.worded("remind-days-negative")
     by_priority = owed(cur, on, days, base=base)
     already = set(
         cur.execute(
@@ -448,10 +448,12 @@ def send(
                 done.refused.append((reminder.to, _reason(err)))
                 continue
             except (OSError, smtplib.SMTPException) as err:
-                raise mail.MailUnreachable(
-                    f"The mail server at {settings.where} stopped answering ({_reason(err)}) "
-                    f"after {len(done.reminders)} of {len(pending)} reminders; those sent are "
-                    "recorded, the rest go on the next run."
+                raise mail.MailUnreachable.worded(
+                    "mail-stopped",
+                    where=settings.where,
+                    sent=len(done.reminders),
+                    pending=len(pending),
+                    reason=_reason(err),
                 ) from None
             record_sent(cur, reminder, by=by)
             done.reminders.append(reminder)
@@ -495,7 +497,7 @@ def remindable(cur: duckdb.DuckDBPyConnection, email: str) -> dict[str, Any]:
     """The person ``email`` names, refused in words unless the partnership knows them."""
     found = find(cur, email)
     if found is None or not found["active"]:
-        raise Refused(f"Nobody with the address {email} is known here, so nobody was reminded.")
+        raise Refused.worded("unknown-person", "remind", email=email)
     return found
 
 
@@ -516,7 +518,7 @@ def remind_person(
     found = remindable(cur, email)
     result = remind(cur, by=by, on=on, days=days, email=found["email"], env=env)
     if result.refused:
-        raise Refused(f"The mail server would not take mail for {found['email']}.")
+        raise Refused.worded("mail-recipient-refused", email=found["email"])
     if not result.reminders:
         return (
             f"{found['name']} has no return owed in the next {days} days, and none waiting for "
@@ -561,9 +563,7 @@ def remind_at(env: Mapping[str, str] | None = None) -> tuple[int, int] | None:
         if not (0 <= hour < 24 and 0 <= minute < 60):
             raise ValueError
     except ValueError:
-        raise Refused(
-            f"OUTCOMES_REMIND_AT '{text}' is not a time of day: write it as 07:30."
-        ) from None
+        raise Refused.worded("remind-time-unreadable", text=text) from None
     return hour, minute
 
 

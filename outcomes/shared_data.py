@@ -58,10 +58,7 @@ def is_shared(store) -> bool:
 def cursor(store):
     """A cursor on the shared public data (refused where there is none)."""
     if not exists(store.cursor(None)):
-        raise Refused(
-            "No public data is shared in this database: on a database of one partnership "
-            "public files load into the partnership's own figures."
-        )
+        raise Refused.worded("shared-data-none")
     return store.cursor(SCHEMA)
 
 

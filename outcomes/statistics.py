@@ -117,9 +117,7 @@ def code_chart(
         [code, area],
     ).df()
     if history.empty:
-        raise ComparisonError(
-            f"{code} is neither an indicator nor a series with figures for {area}"
-        )
+        raise ComparisonError.worded("comparison-unknown-series", "area", code=code, area=area)
     settings = {"profile": spc.DEFAULT_PROFILE, "recalculate": {}, "ghost": {}}
     return chart_for(history, "none", settings, profile)
 
@@ -137,9 +135,8 @@ def _refuse_unknown_area(cur: duckdb.DuckDBPyConnection, code: str, area: str) -
         return
     names = _area_names(cur)
     listed = ", ".join(f"{a} ({wording.area_name(a, names.get(a))})" for a in known)
-    raise ComparisonError(
-        f"{code} has no figures for an area called {area!r}; "
-        + (f"its areas are {listed}." if known else "it has no figures for any area yet.")
+    raise ComparisonError.worded(
+        "comparison-unknown-area", None if known else "none", code=code, area=area, listed=listed
     )
 
 
@@ -308,27 +305,30 @@ def recalculate_limits(
     """
     reason = str(reason or "").strip()
     if not reason:
-        raise Refused("Say why the limits are recalculated (what changed in the process).")
+        raise Refused.worded("recalculation-reason-needed")
     chart = indicator_chart(cur, code)
     if chart is None:
-        raise Refused(f"{code} is not an indicator in the framework.")
+        raise Refused.worded("no-such-indicator", "framework", code=code)
     if period is None:
         if chart.shift is None:
-            raise Refused(
-                f"{code}'s latest figures are no sustained shift, so its limits still describe "
-                "the process: there is nothing to recalculate from."
-            )
+            raise Refused.worded("recalculation-no-shift", code=code)
         if not chart.shift.recalculable:
-            raise Refused(spc.shift_words(chart.shift, wording.period))
+            raise Refused.worded(
+                "recalculation-too-soon",
+                figures=chart.shift.figures,
+                since=wording.period(chart.shift.start),
+                side="above" if chart.shift.side == "high" else "below",
+                needed=chart.shift.needed,
+            )
         period = chart.shift.start
     if period not in {p.period for p in chart.points}:
-        raise Refused(f"{code} has no figure for {wording.period(period)} to recalculate from.")
+        raise Refused.worded("recalculation-no-figure", code=code, period=wording.period(period))
     with transaction(cur):
         if cur.execute(
             "SELECT 1 FROM spc_event WHERE indicator_code = ? AND period = ? AND kind = 'recalculate'",
             [code, period],
         ).fetchone():
-            raise Refused(f"{code}'s limits already start again from {wording.period(period)}.")
+            raise Refused.worded("recalculation-already", code=code, period=wording.period(period))
         cur.execute(
             "INSERT INTO spc_event (indicator_code, period, kind, reason) "
             "VALUES (?, ?, 'recalculate', ?)",
@@ -432,7 +432,7 @@ def compare_code(
         "SELECT name, unit, source FROM series_named WHERE code = ?", [code]
     ).fetchone()
     if ind is None and ser is None:
-        raise ComparisonError(f"{code} is neither an indicator nor a loaded series")
+        raise ComparisonError.worded("comparison-unknown-series", code=code)
     source_kind = "indicator" if ind is not None else "series"
     name = ind[0] if ind else ser[0]
     figures = cur.execute(
@@ -468,11 +468,13 @@ def compare_code(
     usable = figures.dropna(subset=["count", "denominator"])
     periods = tuple(dict.fromkeys(usable.sort_values("period_start")["period"]))
     if not periods:
-        raise ComparisonError(f"{code} has no counts with denominators to compare")
+        raise ComparisonError.worded("comparison-no-counts", code=code)
     period = period or periods[-1]
     figures = figures[figures["period"] == period]
     if figures.empty:
-        raise ComparisonError(f"{code} has no figures for {period}; it has {', '.join(periods)}")
+        raise ComparisonError.worded(
+            "comparison-no-period", code=code, period=period, periods=", ".join(periods)
+        )
 
     names = _area_names(cur)
     peers = figures[~figures["area"].str.startswith(BENCHMARK_PREFIXES)]
@@ -482,7 +484,7 @@ def compare_code(
     members = groups[groups["group_name"] == group] if group else groups.iloc[0:0]
     if group and members.empty:
         known = ", ".join(dict.fromkeys(groups["group_name"])) or "none declared"
-        raise ComparisonError(f"no comparator group named {group!r} (groups: {known})")
+        raise ComparisonError.worded("comparison-unknown-group", group=group, known=known)
     shown = peers[peers["area"].isin(list(members["area_code"]))] if group else peers
     if group:
         # Members with no figure at all still get a row: a gap the board should see.

@@ -88,10 +88,7 @@ def resolve_db_path(cli_value: str | os.PathLike | None = None) -> Path | str:
         # DuckDB fetch an extension of that name from the network).
         from outcomes.errors import Unreachable
 
-        raise Unreachable(
-            f"The database {scheme.group(1)}://… is neither a postgresql:// address nor a "
-            "DuckDB file: write postgresql://USER@HOST:PORT/DATABASE, or the path of a file."
-        )
+        raise Unreachable.worded("database-address", "scheme", scheme=scheme.group(1))
     return Path(value).expanduser()
 
 
@@ -192,10 +189,7 @@ def _apply(con, path: Path, shipped: list[tuple[int, str, Path]], deployment: bo
 def _refuse_newer(done: set[int], shipped: list[tuple[int, str, Path]]) -> None:
     unknown = sorted(done - {n for n, _, _ in shipped})
     if unknown:
-        raise NewerDatabase(
-            f"This database has been updated by a newer version of the product (migration "
-            f"{unknown[-1]:03d}); install that version to open it, or restore a backup."
-        )
+        raise NewerDatabase.worded("database-newer", migration=format(unknown[-1], "03d"))
 
 
 def use_schema(cur, schema: str | None):
@@ -369,11 +363,6 @@ def _migrate_all(con, new_cursor: Any = None) -> None:
 _depth: dict[int, int] = {}
 _depth_lock = threading.Lock()
 
-CONFLICT_MESSAGE = (
-    "Someone else changed the same figures or records at the same moment, and their change was "
-    "saved first. Nothing of yours was written: look again at the page, then try again."
-)
-
 
 @contextmanager
 def transaction(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -404,7 +393,7 @@ def transaction(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
             with suppress(*db_errors()):
                 cur.execute("ROLLBACK")
             if _is_conflict(err):
-                raise Conflict(CONFLICT_MESSAGE) from err
+                raise Conflict.worded("conflict") from err
             linked = _still_linked(cur, err)
             if linked:
                 raise linked from err
@@ -481,10 +470,7 @@ def _still_linked(cur, err: BaseException) -> StillLinked | None:
     else:
         return None
     if missing:
-        return StillLinked(
-            f"There is no {missing.group(2)} to link to any more (someone may have just "
-            "removed it). Nothing was written: look again, then try again."
-        )
+        return StillLinked.worded("link-target-gone", what=missing.group(2))
     if not found:
         return None
     column, key = found.groups()
@@ -499,10 +485,8 @@ def _still_linked(cur, err: BaseException) -> StillLinked | None:
             parent, total = referenced.replace("_", " "), total + n
     linked = " and ".join(counts) or "other records"
     single = total == 1
-    return StillLinked(
-        f"The {parent} {key} cannot be renamed or removed: {linked} still "
-        f"link{'s' if single else ''} to it. Move {'it' if single else 'them'} to another "
-        f"{parent} first, or keep this one. Nothing was written."
+    return StillLinked.worded(
+        "still-linked", "one" if single else None, parent=parent, key=key, linked=linked
     )
 
 

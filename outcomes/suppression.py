@@ -28,13 +28,19 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from loaders.problems import worded
+
 COUNT_UNITS = ("count",)  # units whose figures are counts of events or people
 DEFAULT = "nhs-england"
 RULE_WORDS = ("nhs-england", "none", "threshold N", "withhold")
 
 
 class RuleError(ValueError):
-    """A suppression rule that cannot be read."""
+    """A suppression rule that cannot be read, worded by the catalogue (``suppression-rule``);
+    the framework's checks list it against the indicator."""
+
+    def __init__(self, wording: str | None, **facts: Any):
+        super().__init__(worded("suppression-rule", wording, **facts))
 
 
 @dataclass(frozen=True)
@@ -101,13 +107,9 @@ def parse_rule(text: Any) -> Rule:
     if match:
         below = int(match.group(1))
         if not 2 <= below <= 1000:
-            raise RuleError(
-                f"suppression {text!r}: the threshold must be a whole number from 2 to 1000"
-            )
+            raise RuleError("threshold", text=text)
         return Rule(f"threshold {below}", below=below)
-    raise RuleError(
-        f"suppression {text!r} is not a rule: use {', '.join(RULE_WORDS[:-1])} or {RULE_WORDS[-1]}"
-    )
+    raise RuleError(None, text=text, rules=f"{', '.join(RULE_WORDS[:-1])} or {RULE_WORDS[-1]}")
 
 
 @dataclass(frozen=True)

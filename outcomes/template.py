@@ -121,7 +121,7 @@ def _parse(period: Any) -> periods.Period:
     try:
         return periods.parse_period(period)
     except periods.PeriodError as err:
-        raise TemplateError(str(err)) from None
+        raise TemplateError.carrying(err) from None
 
 
 def _indicators(
@@ -131,16 +131,9 @@ def _indicators(
     priority_id = priority_id.strip() if isinstance(priority_id, str) else priority_id
     lead = lead.strip() if isinstance(lead, str) else lead
     if priority_id and lead:
-        raise TemplateError(
-            f"Give a priority or a lead, not both (priority {priority_id!r}, lead {lead!r}): "
-            "a priority's return has all its indicators, a lead's has every indicator they "
-            "answer for."
-        )
+        raise TemplateError.worded("template-priority-and-lead", lead=lead, priority=priority_id)
     if not priority_id and not lead:
-        raise TemplateError(
-            "Say whose return this is: give a priority (such as street-violence) or part of a "
-            "lead's role or name (such as Victim Support)."
-        )
+        raise TemplateError.worded("template-whose")
     frame = cur.execute(
         f"""
         SELECT i.code, i.name, i.unit, i.frequency, i.decimals, i.by_area, i.target,
@@ -162,9 +155,11 @@ def _indicators(
         ).fetchall()
         valid = [row[0] for row in ids]
         if priority_id not in valid:
-            raise TemplateError(
-                f"There is no priority {priority_id!r}. The priorities are: "
-                f"{', '.join(valid) or '(none: import the framework first)'}."
+            raise TemplateError.worded(
+                "no-such-priority",
+                "template" if valid else "no-framework",
+                priority=priority_id,
+                priorities=", ".join(valid),
             )
         return frame[frame["priority_id"] == priority_id].reset_index(drop=True)
     needle = lead.casefold()
@@ -173,9 +168,11 @@ def _indicators(
     ].str.casefold().str.contains(needle, regex=False)
     if not matches.any():
         leads = sorted(set(frame["lead_role"]) | set(frame["accountable_role"]))
-        raise TemplateError(
-            f"No priority lead or accountable officer matches {lead!r}. The leads are: "
-            f"{'; '.join(leads) or '(none: import the framework first)'}."
+        raise TemplateError.worded(
+            "template-unknown-lead",
+            None if leads else "no-framework",
+            lead=lead,
+            leads="; ".join(leads),
         )
     return frame[matches].reset_index(drop=True)
 

@@ -338,7 +338,7 @@ def save_draft(
     """Keep what ``by`` has typed so far, for them to finish later (on any device)."""
     require(by, "returns.load", priorities=[priority_id], titles=priority_titles(cur))
     if not by.email:
-        raise approval.Refused("A draft is kept for a signed-in person; sign in to save one.")
+        raise approval.Refused.worded("draft-needs-sign-in")
     rows = typed[KEYS].copy()
     rows["value"] = [_typed(v) for v in typed["value"]]
     rows["commentary"] = [_typed(v) for v in typed["commentary"]]

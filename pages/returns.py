@@ -105,6 +105,7 @@ def _number(value) -> str:
     try:
         return "none" if value is None or value != value else f"{float(value):,.6g}"
     except (TypeError, ValueError):
+        # Shown back as typed: a figure that is not a number is the checks' to refuse, not this.
         return str(value)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import streamlit as st
 
+from loaders.problems import worded
 from outcomes import people
 from outcomes.people import Person
 from ui.state import cursor
@@ -99,9 +100,9 @@ def expired(
     True
     """
     if signed_in_at is not None and now - signed_in_at > hours * 3600:
-        return f"You were signed in more than {hours:g} hours ago: sign in again."
+        return worded("sign-in-ended", hours=format(hours, "g"))
     if last_seen is not None and now - last_seen > idle_minutes * 60:
-        return f"Nothing was done for more than {idle_minutes:g} minutes: sign in again."
+        return worded("sign-in-ended", "idle", minutes=format(idle_minutes, "g"))
     return None
 
 
@@ -195,6 +196,8 @@ def decode_address(value: str) -> tuple[str, dict[str, str]] | None:
         found = json.loads(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))
         page, query = found["page"], found["query"]
     except (ValueError, TypeError, KeyError):
+        # Untrusted: the address comes back from the browser. Anything not in our own encoding
+        # (bad base64, not JSON, the wrong shape) is no address to return to, not a refusal.
         return None
     if not isinstance(page, str) or not isinstance(query, dict):
         return None

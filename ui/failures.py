@@ -16,23 +16,15 @@ from contextlib import contextmanager
 
 import streamlit as st
 
+from loaders.problems import worded
 from outcomes.errors import Busy, Refused, Unreachable
 from outcomes.store import server_gone
 
 log = logging.getLogger("outcomes.dashboard")
 
-BUSY = (
-    "The database is busy: another program (probably the command line) has it open for a "
-    "moment. Try again in a moment; nothing has been lost."
-)
-UNREACHABLE = (
-    "The database is unreachable, try again: its server did not answer or refused the "
-    "connection. Nothing has been changed."
-)
-FAILED = (
-    "Something went wrong showing this page, and it has been logged for the partnership's "
-    "administrator. Nothing was changed. Try again, or go back to the plan on a page."
-)
+BUSY = worded("database-busy")
+UNREACHABLE = worded("database-unreachable", "page")
+FAILED = worded("page-failed")
 
 
 @contextmanager

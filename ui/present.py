@@ -148,7 +148,7 @@ def screen_number(raw: Any, total: int) -> int:
     """
     try:
         n = int(str(raw).strip())
-    except (TypeError, ValueError):
+    except (TypeError, ValueError):  # untrusted: the screen number is typed into the URL
         return 1
     return n if 1 <= n <= total else 1
 

@@ -36,7 +36,7 @@ def store() -> Store:
         return _store(str(resolve_db_path()))
     except duckdb.IOException as err:
         if "lock" in str(err).lower():
-            raise Busy(str(err)) from None
+            raise Busy.worded("database-busy") from err
         raise
 
 

@@ -15,8 +15,17 @@ from outcomes.framework.tables import TABLES, Column, Framework, Table, fault
 blank = values.blank  # one rule for an empty cell, the readers' own
 
 
+class _NotOfKind(ValueError):
+    """A cell not of its column's kind: which of framework-bad-value's wordings says so, and
+    the facts it names (the cell as given, the choices)."""
+
+    def __init__(self, wording: str | None, **facts: Any):
+        super().__init__(wording)
+        self.wording, self.facts = wording, facts
+
+
 def _coerce_value(value: Any, column: Column) -> Any:
-    """One cell to its column's type; raises ValueError with a reason."""
+    """One cell to its column's type; raises :class:`_NotOfKind` saying which kind it is not."""
     if blank(value):
         return column.default
     if column.kind == "text":
@@ -24,22 +33,22 @@ def _coerce_value(value: Any, column: Column) -> Any:
         if isinstance(value, float) and value.is_integer():
             text = str(int(value))
         if column.choices and text not in column.choices:
-            raise ValueError(f"'{text}' is not one of {', '.join(column.choices)}")
+            raise _NotOfKind("choices", given=text, choices=", ".join(column.choices))
         return text
     if column.kind == "number":
         if isinstance(value, bool):
-            raise ValueError(f"'{value}' is not a number")
+            raise _NotOfKind(None, given=value)
         try:
             return float(str(value).replace(",", "")) if isinstance(value, str) else float(value)
         except ValueError:
-            raise ValueError(f"'{value}' is not a number") from None
+            raise _NotOfKind(None, given=value) from None
     if column.kind == "integer":
         try:
             number = float(value)
         except (TypeError, ValueError):
-            raise ValueError(f"'{value}' is not a whole number") from None
+            raise _NotOfKind("integer", given=value) from None
         if not number.is_integer():
-            raise ValueError(f"'{value}' is not a whole number")
+            raise _NotOfKind("integer", given=value)
         return int(number)
     if column.kind == "bool":
         if isinstance(value, bool):
@@ -49,7 +58,7 @@ def _coerce_value(value: Any, column: Column) -> Any:
             return True
         if text in ("false", "no", "n", "0", "0.0"):
             return False
-        raise ValueError(f"'{value}' is not yes or no")
+        raise _NotOfKind("bool", given=value)
     if column.kind == "date":
         if isinstance(value, datetime):
             return value.date()
@@ -58,7 +67,7 @@ def _coerce_value(value: Any, column: Column) -> Any:
         try:
             return date.fromisoformat(str(value).strip()[:10])
         except ValueError:
-            raise ValueError(f"'{value}' is not a date (write it as 2025-03-31)") from None
+            raise _NotOfKind("date", given=value) from None
     raise AssertionError(f"unknown column kind {column.kind}")
 
 
@@ -93,9 +102,15 @@ def coerce_table(
         for column in table.columns:
             try:
                 out[column.name] = _coerce_value(row.get(column.name), column)
-            except ValueError as err:
+            except _NotOfKind as err:
                 problems.append(
-                    fault("framework-bad-value", where=label, field=column.name, reason=err)
+                    fault(
+                        "framework-bad-value",
+                        err.wording,
+                        where=label,
+                        field=column.name,
+                        **err.facts,
+                    )
                 )
                 out[column.name] = column.default
                 continue  # one message per cell: "not a number" already says it all

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from loaders.problems import Problem, as_text, problem
+from loaders.problems import Problem, as_text, problem, worded
 from loaders.values import UNITS
 from outcomes.errors import Refused
 from outcomes.status import LEVELS, METHODS, POLARITIES, ROLL_UPS, TOLERANCE_KINDS
@@ -223,19 +223,17 @@ class FrameworkError(Refused, ValueError):
 
     code = "framework-invalid"
 
-    def __init__(self, problems: list[str | Problem], source: str = "framework"):
+    def __init__(self, problems: list[Problem], source: str = "framework"):
         # The checks say where in their sentence (a table and its key); the file is the source.
-        # A plain sentence is still taken from callers not yet moved to the catalogue.
-        found = [
-            (replace(p, file=source) if not p.file else p)
-            if isinstance(p, Problem)
-            else problem("framework-invalid", p, file=source)
-            for p in problems
-        ]
-        if found and found[0].code != "framework-invalid":
+        found = [replace(p, file=source) if not p.file else p for p in problems]
+        if found:
             self.code = found[0].code
         self.source = source
-        super().__init__(f"{source}: {len(found)} problem(s) to fix:\n{as_text(found)}", found)
+        listed = as_text(found)
+        super().__init__(
+            worded("framework-invalid", "listed", source=source, count=len(found), listed=listed),
+            found,
+        )
 
 
 @dataclass

@@ -62,8 +62,8 @@ def build_pack(
     started = time.perf_counter()
     fmt = str(fmt).strip().lower()
     if fmt not in FORMATS:
-        raise PackError(
-            f"A board pack can be {', '.join(FORMATS[:-1])} or {FORMATS[-1]}, not {fmt!r}."
+        raise PackError.worded(
+            "pack-format", fmt=fmt, formats=", ".join(FORMATS[:-1]), last=FORMATS[-1]
         )
     paper = _paper(paper)
     today = as_date(today, "Today's date") if today is not None else date.today()
@@ -71,10 +71,7 @@ def build_pack(
         from outcomes.public import public_snapshot
 
         if meeting_date is not None and str(meeting_date).strip():
-            raise PackError(
-                "The public pack shows the published figures as they stand now: "
-                "leave the meeting date out."
-            )
+            raise PackError.worded("pack-public-no-meeting")
         snap = public_snapshot(cur, today=today)
     else:
         snap = snapshot(cur, meeting_date=meeting_date, today=today)
@@ -129,5 +126,5 @@ def _paper(paper: str) -> str:
     """
     clean = str(paper).strip().upper()
     if clean not in PAPER:
-        raise PackError(f"Paper size {paper!r} is not available: use {' or '.join(PAPER)}.")
+        raise PackError.worded("pack-paper", paper=paper, papers=" or ".join(PAPER))
     return clean

@@ -27,11 +27,6 @@ if TYPE_CHECKING:
     from outcomes.pack.snapshot import Snapshot
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-_NO_CHROMIUM = (
-    "The pack's charts are drawn by Chromium (the web browser kaleido drives) and none was "
-    "found. Install Debian's chromium package (apt-get install chromium) or set BROWSER_PATH "
-    "to a Chrome or Chromium program. An Excel pack needs no browser."
-)
 _SERVER_LOCK = threading.Lock()  # guards the kaleido server's users and start/stop
 _RENDER_LOCK = threading.Lock()  # the sync server answers one caller at a time
 _server: dict[str, Any] = {"users": 0, "ours": False, "path": None}
@@ -51,18 +46,14 @@ def find_chromium() -> str:
     if chosen:
         if Path(chosen).is_file() and os.access(chosen, os.X_OK):
             return chosen
-        raise PackError(
-            f"BROWSER_PATH is {chosen!r}, which is not a program. The pack's charts are drawn "
-            "by Chromium: point BROWSER_PATH at Chromium or Chrome, or unset it to use "
-            "/usr/bin/chromium."
-        )
+        raise PackError.worded("browser-path-invalid", chosen=chosen)
     for name in CHROMIUM_NAMES:
         if found := shutil.which(name):
             return found
     for path in ("/usr/bin/chromium", "/usr/bin/chromium-browser"):
         if os.access(path, os.X_OK):
             return path
-    raise PackError(_NO_CHROMIUM)
+    raise PackError.worded("chromium-missing")
 
 
 def _server_alive() -> bool:
@@ -88,13 +79,15 @@ def _watched(fn: Callable[[], Any], timeout: float, path: str) -> Any:
     while worker.is_alive():
         worker.join(0.05)
         if worker.is_alive() and not _server_alive():
-            raise PackError(f"Chromium ({path}) could not start or stopped while drawing a chart.")
+            raise PackError.worded("chromium-failed", "stopped", path=path)
         if time.monotonic() > deadline:
-            raise PackError(f"Chromium ({path}) did not draw a chart within {timeout:.0f} seconds.")
+            raise PackError.worded(
+                "chromium-failed", "timeout", path=path, timeout=format(timeout, ".0f")
+            )
     if "error" in box:
         err = box["error"]
-        raise PackError(
-            f"Chromium ({path}) could not draw a chart: {type(err).__name__}: {err}"
+        raise PackError.worded(
+            "chromium-failed", path=path, kind=type(err).__name__, err=err
         ) from err
     return box["value"]
 
@@ -169,9 +162,7 @@ def _acquire_server() -> str:
     try:
         import kaleido
     except ImportError:
-        raise PackError(
-            "The pack's charts need kaleido: pip install -r requirements.txt."
-        ) from None
+        raise PackError.worded("kaleido-missing") from None
     with _SERVER_LOCK:
         if _server["users"] == 0:
             running = getattr(getattr(kaleido, "_global_server", None), "is_running", None)
@@ -183,7 +174,7 @@ def _acquire_server() -> str:
                 try:
                     kaleido.start_sync_server(path=path, mathjax=False, silence_warnings=True)
                 except Exception as err:
-                    raise PackError(f"Chromium ({path}) could not start: {err}") from err
+                    raise PackError.worded("chromium-failed", "start", path=path, err=err) from err
                 _server.update(ours=True, path=path)
             # else someone else's server, or ours kept between packs: use it, leave it running
         _server["users"] += 1

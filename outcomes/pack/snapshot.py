@@ -105,7 +105,7 @@ def as_date(value: Any, what: str) -> date:
     try:
         return meetings.parse_date(value, what)
     except meetings.MeetingError as err:
-        raise PackError(str(err)) from None
+        raise PackError.carrying(err) from None
 
 
 def clean(value: Any) -> Any:
@@ -240,11 +240,7 @@ def _snapshot_frozen(cur: duckdb.DuckDBPyConnection, when: date, today: date) ->
     if meeting is None:
         known = [periods.long_date(d) for d in meetings.meetings(cur)["meeting_date"]]
         listed = f" Recorded meetings: {', '.join(known)}." if known else " None is recorded yet."
-        raise PackError(
-            f"No board meeting on {periods.long_date(when)} is recorded, so there are no "
-            f"statuses frozen for it.{listed} Leave the date out for the statuses as they "
-            "stand now."
-        )
+        raise PackError.worded("pack-no-meeting", when=periods.long_date(when), listed=listed)
     recorded_at = meeting["recorded_at"]
     frozen = agenda.frozen_statuses(cur, meeting["id"])
     horizon = agenda.horizon_of(cur, meeting)

@@ -36,7 +36,6 @@ from outcomes.uploads.committing import (
 )
 from outcomes.uploads.prepared import FORMATS, Prepared, UploadRefused
 from outcomes.uploads.previewing import (
-    STALE_PREVIEW,
     Preview,
     commentary_lines,
     preview,
@@ -60,7 +59,6 @@ from outcomes.uploads.return_checks import BIG_CHANGE
 __all__ = [
     "BIG_CHANGE",
     "FORMATS",
-    "STALE_PREVIEW",
     "Prepared",
     "Preview",
     "UploadFacts",

@@ -16,7 +16,7 @@ from outcomes.observations import UploadResult, priorities_of
 from outcomes.people import Person, priority_titles, require, writes
 from outcomes.store import audit, transaction
 from outcomes.uploads.prepared import Prepared, UploadRefused
-from outcomes.uploads.previewing import STALE_PREVIEW, Preview, fingerprint, write
+from outcomes.uploads.previewing import Preview, fingerprint, write
 from outcomes.wording import plural
 
 
@@ -28,10 +28,7 @@ def check_permitted(cur: duckdb.DuckDBPyConnection, prepared: Prepared, by: Pers
         # Every partnership reads what is loaded here: an administrator's decision.
         require(by, "public_data.share")
         if not prepared.observations.empty or not prepared.commentary.empty:
-            raise UploadRefused(
-                f"{prepared.file_name} is a return: it belongs to one partnership, not to the "
-                "public data every partnership shares. Load it with --partnership ID."
-            )
+            raise UploadRefused.worded("shared-data-return", file_name=prepared.file_name)
     if prepared.series is not None and not prepared.series.empty:
         require(by, "public_data.load")
     codes = [
@@ -62,7 +59,7 @@ def commit(
 ) -> UploadResult:
     """Write the prepared file in one transaction, or refuse and write nothing.
 
-    With ``previewed``, the commit is refused (:data:`STALE_PREVIEW`) unless it makes exactly
+    With ``previewed``, the commit is refused (``upload-stale-preview``) unless it makes exactly
     the changes that preview showed: a second tab's stale preview never overwrites figures
     someone else has just loaded.
     """
@@ -94,13 +91,10 @@ def commit_all(
     fresh = [prep for prep in batch if prep.already_loaded is None]
     errors = [p for prep in fresh for p in prep.errors]
     if errors:
-        raise UploadRefused(f"{len(errors)} error(s) to fix first; nothing was written.", errors)
+        raise UploadRefused.worded("upload-has-errors", count=len(errors), problems=errors)
     warnings = [p for prep in fresh for p in prep.warnings]
     if warnings and not accept_warnings:
-        raise UploadRefused(
-            f"{len(warnings)} warning(s) need a yes: check them, then accept them; nothing was written.",
-            warnings,
-        )
+        raise UploadRefused.worded("upload-needs-yes", count=len(warnings), problems=warnings)
     results = []
     with transaction(cur):
         for number, prep in enumerate(batch):
@@ -119,7 +113,7 @@ def commit_all(
                 continue
             result, rows = write(cur, prep, by, step)
             if previewed is not None and fingerprint(rows) != previewed[number].fingerprint:
-                raise UploadRefused(STALE_PREVIEW)
+                raise UploadRefused.worded("upload-stale-preview")
             # Where the partnership asks for it, a lead's return waits for an approver.
             for held in approval.hold(cur, result.upload_id, prep.observations, by=by):
                 audit(
@@ -195,9 +189,7 @@ def upload_facts(cur: duckdb.DuckDBPyConnection, upload_id: int) -> UploadFacts:
         [upload_id],
     ).fetchone()
     if row is None:
-        raise UploadRefused(
-            f"There is no upload {upload_id}. `python -m outcomes uploads` lists them."
-        )
+        raise UploadRefused.worded("upload-unknown", upload_id=upload_id)
     return UploadFacts(*row)
 
 
@@ -225,9 +217,11 @@ def _set_state(cur, upload_id: int, by: Person, was: str, now: str) -> str:
         require(by, "public_data.share")
     undoing = now == "rolled back"
     if facts.state != was:
-        raise UploadRefused(
-            f"Upload {upload_id} ({facts.file_name}) is already "
-            f"{'rolled back' if undoing else 'in force'}; nothing changed."
+        raise UploadRefused.worded(
+            "upload-already",
+            upload_id=upload_id,
+            file_name=facts.file_name,
+            state="rolled back" if undoing else "in force",
         )
     with transaction(cur):
         changed = cur.execute(
@@ -238,10 +232,11 @@ def _set_state(cur, upload_id: int, by: Person, was: str, now: str) -> str:
             [now, undoing, undoing, by.signature, upload_id, was],
         ).fetchone()[0]
         if not changed:
-            raise UploadRefused(
-                f"Upload {upload_id} ({facts.file_name}) was "
-                f"{'undone' if undoing else 'restored'} by someone else a moment ago; "
-                "nothing changed."
+            raise UploadRefused.worded(
+                "upload-changed-meanwhile",
+                upload_id=upload_id,
+                file_name=facts.file_name,
+                done="undone" if undoing else "restored",
             )
         audit(
             cur,

@@ -29,12 +29,6 @@ class Preview:
     commentary: list[dict] = field(default_factory=list)
 
 
-STALE_PREVIEW = (
-    "Someone else changed these figures since your preview: look again at the preview (it "
-    "has been worked out afresh) and confirm again if it is still right. Nothing was written."
-)
-
-
 def fingerprint(rows: pd.DataFrame) -> str:
     """What a preview showed, as one hash: the same changes to the same figures."""
     if rows.empty:

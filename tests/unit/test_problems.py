@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import string
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,9 @@ MAKERS = {
     "worded": 0,
 }
 PLACE = {"file", "sheet", "row", "column", "value"}
+# The kinds whose problems are found reading a file (made by ``problem``, their wordings named
+# by keyword); the rest are refusals of a request, made by ``worded``.
+_READ_KINDS = {"file", "return", "public-data", "framework", "actions"}
 
 
 def _choices(arg: ast.expr) -> list[str]:
@@ -183,3 +187,97 @@ def test_a_problem_without_a_sentence_says_the_catalogues_template_with_its_plac
     assert as_text([p], with_file=True) == (
         "  - r.xlsx, sheet Return, row 4, column Period: The return has no Period column."
     )
+
+
+def _refusal_kinds() -> set[str]:
+    """The names of every kind of refusal the product has (Refused and its subclasses)."""
+    import outcomes.cli  # noqa: F401  (imports every kind of refusal the product has)
+    import outcomes.pack  # noqa: F401
+
+    def kinds(cls):
+        yield cls
+        for sub in cls.__subclasses__():
+            yield from kinds(sub)
+
+    return {k.__name__ for k in kinds(Refused)}
+
+
+def _worded_by_hand(arg: ast.expr) -> bool:
+    """A message written at the call site: a literal, an f-string, text joined with +, or a
+    sentence kept in a constant (NAME_IN_CAPITALS)."""
+    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+        return True
+    if isinstance(arg, ast.JoinedStr | ast.BinOp):
+        return True
+    name = getattr(arg, "id", None) or getattr(arg, "attr", None)
+    return bool(name) and name.lstrip("_").isupper()
+
+
+def test_no_refusal_is_raised_with_a_sentence_of_its_own():
+    """Every refusal names its catalogue code and passes facts (``Kind.worded(code, ...)``);
+    a refusal built from a literal, an f-string or a constant's sentence is refused here."""
+    kinds = _refusal_kinds()
+    assert {"Refused", "PeriodError", "MeetingError", "Conflict", "StillLinked"} <= kinds
+    handed = []
+    for path, tree in _product_trees():
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if name not in kinds:
+                continue
+            given = node.args[:1] + [k.value for k in node.keywords if k.arg == "message"]
+            if any(_worded_by_hand(arg) for arg in given):
+                handed.append(f"{path.relative_to(PROJECT_ROOT)}:{node.lineno}")
+    assert handed == [], f"refusals worded at the call site, not in the catalogue: {handed}"
+
+
+def _worded_calls():
+    """Each ``worded(code, wording, **facts)`` call with a literal code: where, the code, the
+    wordings it may name, the facts it passes (None when it passes ``**facts`` on)."""
+    for path, tree in _product_trees():
+        for node in ast.walk(tree):
+            name = isinstance(node, ast.Call) and (
+                getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            )
+            if name != "worded" or not node.args:
+                continue
+            codes = _choices(node.args[0])
+            wording = node.args[1:2] or [k.value for k in node.keywords if k.arg == "wording"]
+            wordings = _choices(wording[0]) if wording else []
+            if wording and isinstance(wording[0], ast.IfExp):
+                wordings += [None] * any(
+                    isinstance(b, ast.Constant) and b.value is None
+                    for b in (wording[0].body, wording[0].orelse)
+                )
+            facts = {k.arg for k in node.keywords}
+            passed = None if None in facts else facts - {"wording", "problems"}
+            where = f"{path.relative_to(PROJECT_ROOT)}:{node.lineno}"
+            for code in codes:
+                yield where, code, wordings or [None], passed
+
+
+def test_each_worded_refusal_names_a_wording_the_catalogue_has_and_every_fact_it_needs():
+    found = list(_worded_calls())
+    assert len(found) >= 150, len(found)  # the scan sees the refusals
+    wrong = []
+    for where, code, wordings, passed in found:
+        check = CATALOGUE[code]
+        for wording in wordings:
+            if wording is not None and wording not in check.wordings:
+                wrong.append(f"{where}: {code} has no wording {wording!r}")
+                continue
+            needs = {f for _, f, _, _ in string.Formatter().parse(check.sentence(wording)) if f}
+            if passed is not None and needs - passed:
+                wrong.append(f"{where}: {code} ({wording}) needs {sorted(needs - passed)}")
+    assert wrong == []
+
+
+def test_every_wording_of_a_refusal_is_used():
+    """A wording nothing names is a situation the product no longer meets: delete it."""
+    named = {(code, w) for _, code, wordings, _ in _worded_calls() for w in wordings}
+    refusals = {c for c, check in CATALOGUE.items() if check.kind not in _READ_KINDS}
+    unused = [
+        (code, w) for code in refusals for w in CATALOGUE[code].wordings if (code, w) not in named
+    ]
+    assert unused == []

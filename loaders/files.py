@@ -318,28 +318,54 @@ def safe_file_name(name: str, allowed: tuple[str, ...] = WORKBOOK_SUFFIXES + CSV
     return f"{stem}.{suffix.lower()}" if suffix else stem
 
 
+def cell_kinds(values: np.ndarray) -> tuple[np.ndarray, list[type]]:
+    """Each cell's type as a small integer, and the types those integers stand for: a column
+    of a return holds a handful of kinds on thousands of rows (``Series.map(type)`` infers a
+    dtype from every answer, which costs more than the types themselves)."""
+    codes, kinds = pd.factorize(np.fromiter(map(type, values), dtype=object, count=len(values)))
+    return codes, list(kinds)
+
+
+def of_kind(kinds: tuple[np.ndarray, list[type]], *wanted: type) -> np.ndarray:
+    """A mask of the cells whose type is exactly one of ``wanted``."""
+    codes, found = kinds
+    hit = np.array([k in wanted for k in found] + [False], dtype=bool)
+    return hit[codes]
+
+
+def stripped_text(cells: np.ndarray) -> np.ndarray:
+    """Text cells stripped, blank text as None, each distinct text stripped once."""
+    codes, distinct = pd.factorize(cells)
+    done = np.empty(len(distinct), dtype=object)
+    done[:] = [text.strip() or None for text in distinct]
+    return done[codes]
+
+
 def _grid_of(rows: list[list[Any]]) -> pd.DataFrame:
     """A sheet's cells as pandas' calamine reader gives them (every cell as typed, nothing
     inferred: a whole number as an int, a date as a datetime), column by column."""
     frame = pd.DataFrame(rows, dtype=object)
     for column in frame.columns:
         values = frame[column]
-        kinds = values.map(type)
-        floats = (kinds.isin([float])).to_numpy()
+        cells = values.to_numpy(dtype=object)
+        kinds = cell_kinds(cells)
+        floats = of_kind(kinds, float)
+        dates = of_kind(kinds, date)
+        if not (floats.any() or dates.any()):
+            continue
+        cells = cells.copy()
         if floats.any():
-            numbers = values[floats].astype("float64").to_numpy()
+            numbers = cells[floats].astype("float64")
             whole = np.isfinite(numbers) & (numbers == np.round(numbers))
             if whole.any():
-                cells = values.to_numpy(dtype=object, copy=True)
-                at = np.flatnonzero(floats)[whole]
-                cells[at] = [int(n) for n in numbers[whole]]
-                frame[column] = pd.Series(cells, index=frame.index, dtype=object)
-                values = frame[column]
-        dates = (kinds.isin([date])).to_numpy()
+                ints = numbers[whole]
+                # Beyond int64 (1e300 is whole too) each is made a Python int of its own.
+                exact = (np.abs(ints) < 2**62).all()
+                ints = ints.astype(np.int64).tolist() if exact else [int(n) for n in ints]
+                cells[np.flatnonzero(floats)[whole]] = ints
         if dates.any():
-            cells = values.to_numpy(dtype=object, copy=True)
             cells[dates] = [datetime(d.year, d.month, d.day) for d in cells[dates]]
-            frame[column] = pd.Series(cells, index=frame.index, dtype=object)
+        frame[column] = pd.Series(cells, index=frame.index, dtype=object)
     return frame
 
 

@@ -210,6 +210,9 @@ def _decode(data: bytes) -> str:
 
 
 def _csv_grid(text: str, delimiter: str, file: str) -> _Grid:
+    columns = files.csv_columns(text, delimiter)  # a plain CSV, column by column
+    if columns is not None:
+        return _grid(None, columns, list(range(1, len(columns) + 1)))
     records, numbers = files.csv_rows(text, file, delimiter)  # and the line each starts on
     # Short records are padded with blanks, as a spreadsheet reads them.
     width = max(map(len, records), default=0)

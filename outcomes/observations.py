@@ -116,7 +116,7 @@ def classify(
     # Every incoming row by its position, answered in that order: the engine joins on the
     # text keys once, and no merge of them is needed here (it cost more than the query).
     probe = incoming[keys].assign(position=np.arange(len(incoming), dtype=np.int64))
-    with registered(cur, "_incoming_keys", probe):
+    with registered(cur, "_incoming_keys", probe, columnar=True):
         current = cur.execute(
             f"""
             WITH stored AS ({stored_revisions(target)}),

@@ -508,7 +508,7 @@ def _warn(
     probe = keyed[["indicator_code", "period", "area", "previous_period", "value"]].assign(
         position=np.arange(len(keyed), dtype=np.int64)
     )
-    with registered(cur, "_checking", probe):
+    with registered(cur, "_checking", probe, columnar=True):
         # Only the stored figures of the return's own indicators are read (stored_revisions);
         # the answer comes in the frame's order, so nothing is merged on text keys here.
         before = cur.execute(

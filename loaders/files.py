@@ -204,17 +204,13 @@ def _measure_part(stream, name: str, file: str) -> SheetFacts:
     (and whenever a limit is passed, so the refusal says where, as expat found it)."""
     part = stream.read(QUICK_PART_BYTES + 1)
     quick = SheetFacts(name)
-    # Plainly over a limit: expat stops at the first row past it, without reading the rest.
-    plainly_over = part.count(b"<row") > LIMITS.rows or part.count(b"<c") > LIMITS.cells
-    if (
-        not plainly_over
-        and sheet_xml.quick_measure(part, quick)
-        and (
-            quick.rows <= LIMITS.rows
-            and quick.columns <= LIMITS.columns
-            and quick.cells <= LIMITS.cells
-            and quick.rows * quick.columns <= LIMITS.cells
-        )
+    # Plainly over a limit (more cell tags than cells allowed), the quick measure gives up
+    # before reading a reference, and expat stops at the first row past it.
+    if sheet_xml.quick_measure(part, quick, most_cells=LIMITS.cells) and (
+        quick.rows <= LIMITS.rows
+        and quick.columns <= LIMITS.columns
+        and quick.cells <= LIMITS.cells
+        and quick.rows * quick.columns <= LIMITS.cells
     ):
         return quick
     facts = SheetFacts(name)
@@ -322,9 +318,11 @@ def safe_file_name(name: str, allowed: tuple[str, ...] = WORKBOOK_SUFFIXES + CSV
 def cell_kinds(values: np.ndarray) -> tuple[np.ndarray, list[type]]:
     """Each cell's type as a small integer, and the types those integers stand for: a column
     of a return holds a handful of kinds on thousands of rows (``Series.map(type)`` infers a
-    dtype from every answer, which costs more than the types themselves)."""
-    codes, kinds = pd.factorize(np.fromiter(map(type, values), dtype=object, count=len(values)))
-    return codes, list(kinds)
+    dtype from every answer, and factorizing the types hashes each; their ids are integers)."""
+    ids = np.fromiter(map(id, map(type, values)), dtype=np.int64, count=len(values))
+    codes, _ = pd.factorize(ids)
+    first = np.unique(codes, return_index=True)[1]
+    return codes, [type(values[i]) for i in first]
 
 
 def of_kind(kinds: tuple[np.ndarray, list[type]], *wanted: type) -> np.ndarray:
@@ -345,7 +343,16 @@ def stripped_text(cells: np.ndarray) -> np.ndarray:
 def _grid_of(rows: list[list[Any]]) -> pd.DataFrame:
     """A sheet's cells as pandas' calamine reader gives them (every cell as typed, nothing
     inferred: a whole number as an int, a date as a datetime), column by column."""
-    frame = pd.DataFrame(rows, dtype=object)
+    if len(widths := set(map(len, rows))) == 1 and 0 not in widths:  # as wide: by columns
+        frame = pd.DataFrame(
+            {
+                j: np.fromiter(cells, dtype=object, count=len(rows))
+                for j, cells in enumerate(zip(*rows, strict=True))
+            },
+            dtype=object,
+        )
+    else:
+        frame = pd.DataFrame(rows, dtype=object)
     for column in frame.columns:
         values = frame[column]
         cells = values.to_numpy(dtype=object)

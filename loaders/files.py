@@ -204,9 +204,11 @@ def _measure_part(stream, name: str, file: str) -> SheetFacts:
     (and whenever a limit is passed, so the refusal says where, as expat found it)."""
     part = stream.read(QUICK_PART_BYTES + 1)
     quick = SheetFacts(name)
-    # Plainly over a limit (more cell tags than cells allowed), the quick measure gives up
-    # before reading a reference, and expat stops at the first row past it.
-    if sheet_xml.quick_measure(part, quick, most_cells=LIMITS.cells) and (
+    # Plainly over a limit (more row tags than rows allowed, or cell tags than cells), the
+    # quick measure is not tried or gives up before reading a reference, and expat stops at
+    # the first row past it.
+    plainly_over = part.count(b"<row") > LIMITS.rows
+    if (not plainly_over and sheet_xml.quick_measure(part, quick, most_cells=LIMITS.cells)) and (
         quick.rows <= LIMITS.rows
         and quick.columns <= LIMITS.columns
         and quick.cells <= LIMITS.cells

@@ -114,6 +114,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def reading(rows_wanted: int) -> int:
     """The reading steps' CPU seconds against the bare calamine parse."""
+    # The child finds its function by module name; it never runs this script as __main__.
+    from bench import bench_reading as named
+
     with tempfile.TemporaryDirectory(prefix="bench-reading-") as folder:
         path = Path(folder) / "return.xlsx"
         print(f"Writing a {rows_wanted:,}-row return ...", flush=True)
@@ -126,13 +129,13 @@ def reading(rows_wanted: int) -> int:
         measure, _ = _cpu(lambda: files.inspect_workbook(data, path.name))
         whole, read = _cpu(lambda: read_return(path))
         assert len(read.rows) == rows_wanted, read.problems[:3]
-        read_isolated(nothing, file="warm-up")  # the fork server starts once per process
+        read_isolated(named.nothing, file="warm-up")  # the fork server starts once per process
         started = time.perf_counter()
-        rows, child_cpu, child_mb = read_isolated(in_child, path, file=path.name)
+        rows, child_cpu, child_mb = read_isolated(named.in_child, path, file=path.name)
         clock = time.perf_counter() - started
         started = time.perf_counter()
         for _ in range(10):
-            read_isolated(nothing, file="empty")
+            read_isolated(named.nothing, file="empty")
         per_child = (time.perf_counter() - started) / 10
     print()
     print(f"{'step':48} {'seconds':>9} {'x parse':>8}")

@@ -14,6 +14,14 @@ ceiling and a time limit (``loaders.isolation``). This prints, for a generated r
 
     .venv/bin/python bench/bench_reading.py                  # 200,000 rows
     .venv/bin/python bench/bench_reading.py --rows 20000
+    .venv/bin/python bench/bench_reading.py --load           # and the three loading figures
+    .venv/bin/python bench/bench_reading.py --load --only-load --figures 2e5 --engines duckdb
+
+With ``--load``, the three figures issue 19 sets for loading, each through ``outcomes load``
+itself, on DuckDB and on PostgreSQL (a throwaway cluster, as the tests start theirs), in CPU
+seconds (``bench/loading.py``): figures a CPU second building a database of ``--figures``
+(goal 200,000), the 200,000-row return against the bare calamine parse of the same file (goal
+2x), and police.uk's 36,367-row month against DuckDB counting the file (goal 2x).
 
 CPU time, not the clock, for the in-process steps, so another program busy on the machine
 does not move the figures much.
@@ -85,11 +93,34 @@ def nothing() -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=200_000, help="rows in the return (200,000)")
+    parser.add_argument("--load", action="store_true", help="the loading figures too")
+    parser.add_argument("--only-load", action="store_true", help="the loading figures alone")
+    parser.add_argument(
+        "--figures", type=float, default=1e6, help="figures loaded to measure a second's worth"
+    )
+    parser.add_argument(
+        "--engines", nargs="+", default=["duckdb", "postgresql"], choices=["duckdb", "postgresql"]
+    )
     args = parser.parse_args(argv)
+    if args.only_load or args.load:
+        from bench import loading
+
+        if not args.only_load:
+            reading(args.rows)
+        print(loading.report(loading.run(args.figures, args.engines)))
+        return 0
+    return reading(args.rows)
+
+
+def reading(rows_wanted: int) -> int:
+    """The reading steps' CPU seconds against the bare calamine parse."""
+    # The child finds its function by module name; it never runs this script as __main__.
+    from bench import bench_reading as named
+
     with tempfile.TemporaryDirectory(prefix="bench-reading-") as folder:
         path = Path(folder) / "return.xlsx"
-        print(f"Writing a {args.rows:,}-row return ...", flush=True)
-        return_workbook(args.rows, path)
+        print(f"Writing a {rows_wanted:,}-row return ...", flush=True)
+        return_workbook(rows_wanted, path)
         data = path.read_bytes()
         print(f"  {len(data) / 1e6:.1f} MB")
         parse, _ = _cpu(
@@ -97,14 +128,14 @@ def main(argv: list[str] | None = None) -> int:
         )
         measure, _ = _cpu(lambda: files.inspect_workbook(data, path.name))
         whole, read = _cpu(lambda: read_return(path))
-        assert len(read.rows) == args.rows, read.problems[:3]
-        read_isolated(nothing, file="warm-up")  # the fork server starts once per process
+        assert len(read.rows) == rows_wanted, read.problems[:3]
+        read_isolated(named.nothing, file="warm-up")  # the fork server starts once per process
         started = time.perf_counter()
-        rows, child_cpu, child_mb = read_isolated(in_child, path, file=path.name)
+        rows, child_cpu, child_mb = read_isolated(named.in_child, path, file=path.name)
         clock = time.perf_counter() - started
         started = time.perf_counter()
         for _ in range(10):
-            read_isolated(nothing, file="empty")
+            read_isolated(named.nothing, file="empty")
         per_child = (time.perf_counter() - started) / 10
     print()
     print(f"{'step':48} {'seconds':>9} {'x parse':>8}")

@@ -194,8 +194,9 @@ def _too_many(file: str, facts: SheetFacts, what: str, found: int, limit: int) -
 
 
 #: a sheet part up to this size is read whole and measured on its bytes when it is spelled as
-#: Excel and openpyxl write it (sheet_xml.quick_measure), about ten times faster than expat
-QUICK_PART_BYTES = 64 * 1024 * 1024
+#: Excel and openpyxl write it (sheet_xml.quick_measure), about five times faster than expat;
+#: the 200,000-row return openpyxl writes, its text inline, unzips to 94 MB
+QUICK_PART_BYTES = 128 * 1024 * 1024
 
 
 def _measure_part(stream, name: str, file: str) -> SheetFacts:
@@ -203,17 +204,15 @@ def _measure_part(stream, name: str, file: str) -> SheetFacts:
     (and whenever a limit is passed, so the refusal says where, as expat found it)."""
     part = stream.read(QUICK_PART_BYTES + 1)
     quick = SheetFacts(name)
-    # Plainly over a limit: expat stops at the first row past it, without reading the rest.
-    plainly_over = part.count(b"<row") > LIMITS.rows or part.count(b"<c") > LIMITS.cells
-    if (
-        not plainly_over
-        and sheet_xml.quick_measure(part, quick)
-        and (
-            quick.rows <= LIMITS.rows
-            and quick.columns <= LIMITS.columns
-            and quick.cells <= LIMITS.cells
-            and quick.rows * quick.columns <= LIMITS.cells
-        )
+    # Plainly over a limit (more row tags than rows allowed, or cell tags than cells), the
+    # quick measure is not tried or gives up before reading a reference, and expat stops at
+    # the first row past it.
+    plainly_over = part.count(b"<row") > LIMITS.rows
+    if (not plainly_over and sheet_xml.quick_measure(part, quick, most_cells=LIMITS.cells)) and (
+        quick.rows <= LIMITS.rows
+        and quick.columns <= LIMITS.columns
+        and quick.cells <= LIMITS.cells
+        and quick.rows * quick.columns <= LIMITS.cells
     ):
         return quick
     facts = SheetFacts(name)
@@ -318,28 +317,65 @@ def safe_file_name(name: str, allowed: tuple[str, ...] = WORKBOOK_SUFFIXES + CSV
     return f"{stem}.{suffix.lower()}" if suffix else stem
 
 
+def cell_kinds(values: np.ndarray) -> tuple[np.ndarray, list[type]]:
+    """Each cell's type as a small integer, and the types those integers stand for: a column
+    of a return holds a handful of kinds on thousands of rows (``Series.map(type)`` infers a
+    dtype from every answer, and factorizing the types hashes each; their ids are integers)."""
+    ids = np.fromiter(map(id, map(type, values)), dtype=np.int64, count=len(values))
+    codes, _ = pd.factorize(ids)
+    first = np.unique(codes, return_index=True)[1]
+    return codes, [type(values[i]) for i in first]
+
+
+def of_kind(kinds: tuple[np.ndarray, list[type]], *wanted: type) -> np.ndarray:
+    """A mask of the cells whose type is exactly one of ``wanted``."""
+    codes, found = kinds
+    hit = np.array([k in wanted for k in found] + [False], dtype=bool)
+    return hit[codes]
+
+
+def stripped_text(cells: np.ndarray) -> np.ndarray:
+    """Text cells stripped, blank text as None, each distinct text stripped once."""
+    codes, distinct = pd.factorize(cells)
+    done = np.empty(len(distinct), dtype=object)
+    done[:] = [text.strip() or None for text in distinct]
+    return done[codes]
+
+
 def _grid_of(rows: list[list[Any]]) -> pd.DataFrame:
     """A sheet's cells as pandas' calamine reader gives them (every cell as typed, nothing
     inferred: a whole number as an int, a date as a datetime), column by column."""
-    frame = pd.DataFrame(rows, dtype=object)
+    if len(widths := set(map(len, rows))) == 1 and 0 not in widths:  # as wide: by columns
+        frame = pd.DataFrame(
+            {
+                j: np.fromiter(cells, dtype=object, count=len(rows))
+                for j, cells in enumerate(zip(*rows, strict=True))
+            },
+            dtype=object,
+        )
+    else:
+        frame = pd.DataFrame(rows, dtype=object)
     for column in frame.columns:
         values = frame[column]
-        kinds = values.map(type)
-        floats = (kinds.isin([float])).to_numpy()
+        cells = values.to_numpy(dtype=object)
+        kinds = cell_kinds(cells)
+        floats = of_kind(kinds, float)
+        dates = of_kind(kinds, date)
+        if not (floats.any() or dates.any()):
+            continue
+        cells = cells.copy()
         if floats.any():
-            numbers = values[floats].astype("float64").to_numpy()
+            numbers = cells[floats].astype("float64")
             whole = np.isfinite(numbers) & (numbers == np.round(numbers))
             if whole.any():
-                cells = values.to_numpy(dtype=object, copy=True)
-                at = np.flatnonzero(floats)[whole]
-                cells[at] = [int(n) for n in numbers[whole]]
-                frame[column] = pd.Series(cells, index=frame.index, dtype=object)
-                values = frame[column]
-        dates = (kinds.isin([date])).to_numpy()
+                ints = numbers[whole]
+                # Beyond int64 (1e300 is whole too) each is made a Python int of its own.
+                exact = (np.abs(ints) < 2**62).all()
+                ints = ints.astype(np.int64).tolist() if exact else [int(n) for n in ints]
+                cells[np.flatnonzero(floats)[whole]] = ints
         if dates.any():
-            cells = values.to_numpy(dtype=object, copy=True)
             cells[dates] = [datetime(d.year, d.month, d.day) for d in cells[dates]]
-            frame[column] = pd.Series(cells, index=frame.index, dtype=object)
+        frame[column] = pd.Series(cells, index=frame.index, dtype=object)
     return frame
 
 
@@ -466,6 +502,45 @@ def csv_rows(text: str, file: str, delimiter: str = ",") -> tuple[list[list[str]
             return records, list(range(1, len(records) + 1))
     pairs = list(csv_records(text, file, delimiter))
     return [r for _, r in pairs], [n for n, _ in pairs]
+
+
+def csv_columns(text: str, delimiter: str = ",") -> pd.DataFrame | None:
+    """CSV text without a quote read column by column (Arrow's reader), every cell as its
+    text: the table :func:`csv_rows` gives, one record a line, columns by position. None for
+    anything else: quotes, records of different lengths (a blank line among them), a field or
+    a row over the limits, which :func:`csv_rows` reads and words as it always has."""
+    if '"' in text or not text:
+        return None
+    import pyarrow as pa
+    from pyarrow import csv as arrow_csv
+
+    width = text[: text.find("\n") if "\n" in text else len(text)].count(delimiter) + 1
+    if width > LIMITS.columns:
+        return None
+    names = [str(j) for j in range(width)]
+    try:
+        table = arrow_csv.read_csv(
+            pa.py_buffer(text.encode("utf-8")),
+            read_options=arrow_csv.ReadOptions(column_names=names, use_threads=False),
+            parse_options=arrow_csv.ParseOptions(
+                delimiter=delimiter, quote_char=False, ignore_empty_lines=False
+            ),
+            convert_options=arrow_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False
+            ),
+        )
+    except (pa.ArrowInvalid, ValueError):
+        return None
+    import pyarrow.compute as pc
+
+    if table.num_rows and max(pc.max(pc.utf8_length(c)).as_py() for c in table.columns) > (
+        LIMITS.cell_chars
+    ):
+        return None
+    return pd.DataFrame(
+        {j: column.to_numpy(zero_copy_only=False) for j, column in enumerate(table.columns)},
+        dtype=object,
+    )
 
 
 def csv_records(text: str, file: str, delimiter: str = ","):

@@ -55,6 +55,7 @@ POLICE_UK_COLUMNS = (
     "Last outcome category",
     "Context",
 )
+_COUNTED = ("Month", "LSOA code", "LSOA name", "Crime type")
 SERIES_COLUMNS = ("indicator_code", "period", "area", "value", "note")
 ALL_AREAS = "all"
 CODE_PREFIX = "police_uk."
@@ -159,14 +160,21 @@ def read_police_uk(paths: Iterable[str | Path], area_name: str = "Plymouth") -> 
         path = Path(raw)
         data = files.read_bytes(path, path.name)
         files.check_csv(data, path.name)
-        frame = pd.read_csv(
-            io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig"
-        )
-        frame.columns = [str(c).strip() for c in frame.columns]
-        wrong = _header_problem(path, list(frame.columns))
+        header = pd.read_csv(io.BytesIO(data), dtype=str, nrows=0, encoding="utf-8-sig")
+        wrong = _header_problem(path, [str(c).strip() for c in header.columns])
         if wrong:
             problems.append(wrong)
             continue
+        # Only the four columns counted are parsed: a month is 36,000 rows of twelve.
+        wanted = [c for c in header.columns if str(c).strip() in _COUNTED]
+        frame = pd.read_csv(
+            io.BytesIO(data),
+            dtype=str,
+            keep_default_na=False,
+            encoding="utf-8-sig",
+            usecols=wanted,
+        )
+        frame.columns = [str(c).strip() for c in frame.columns]
         rows_read += len(frame)
         frame = frame.reset_index(drop=True)
         frame["period"] = _month_codes(path, frame["Month"].str.strip(), problems)
@@ -201,7 +209,9 @@ def read_police_uk(paths: Iterable[str | Path], area_name: str = "Plymouth") -> 
         totals = placed.groupby(["Crime type", "period"]).size().rename("value").reset_index()
         totals["area"] = ALL_AREAS
     series = pd.concat([by_lsoa, totals], ignore_index=True)
-    series["indicator_code"] = series["Crime type"].map(series_code)
+    # A month has thousands of rows of a dozen crime types: each type's code made once.
+    types = series["Crime type"].unique()
+    series["indicator_code"] = series["Crime type"].map({t: series_code(t) for t in types})
     series["value"] = series["value"].astype(float)
     series["note"] = None
     series = (

@@ -168,18 +168,15 @@ _KEPT = (int, float, bool, type(None), datetime, date, CellFault)
 
 def _clean_column(column: pd.Series) -> pd.Series:
     """:func:`_clean` of every cell of a column, the usual kinds of cell on the whole column."""
-    values = column.astype(object)
-    kinds = values.map(type)
-    text = (kinds.isin([str])).to_numpy()
-    out = values.to_numpy(dtype=object, copy=True)
+    out = column.to_numpy(dtype=object, copy=True)
+    kinds = files.cell_kinds(out)
+    text = files.of_kind(kinds, str)
     if text.any():
-        stripped = values[text].str.strip().to_numpy(dtype=object, copy=True)
-        stripped[stripped == ""] = None
-        out[text] = stripped
-    other = ~(text | kinds.isin(_KEPT).to_numpy())
+        out[text] = files.stripped_text(out[text])
+    other = ~(text | files.of_kind(kinds, *_KEPT))
     if other.any():
         out[other] = [_clean(c) for c in out[other]]
-    floats = (kinds.isin([float])).to_numpy()
+    floats = files.of_kind(kinds, float)
     if floats.any():
         numbers = out[floats].astype("float64")
         out[np.flatnonzero(floats)[np.isnan(numbers)]] = None
@@ -213,6 +210,9 @@ def _decode(data: bytes) -> str:
 
 
 def _csv_grid(text: str, delimiter: str, file: str) -> _Grid:
+    columns = files.csv_columns(text, delimiter)  # a plain CSV, column by column
+    if columns is not None:
+        return _grid(None, columns, list(range(1, len(columns) + 1)))
     records, numbers = files.csv_rows(text, file, delimiter)  # and the line each starts on
     # Short records are padded with blanks, as a spreadsheet reads them.
     width = max(map(len, records), default=0)
@@ -294,11 +294,11 @@ def _plain_table(grid: _Grid, header: _Header) -> pd.DataFrame | None:
     columns: dict[str, pd.Series] = {}
     for canonical, (position, _) in header.found.items():
         cells = rows[position]
-        kinds = cells.map(type)
-        if (kinds.isin([CellFault])).any():
+        kinds = files.cell_kinds(cells.to_numpy(dtype=object))
+        if files.of_kind(kinds, CellFault).any():
             return None
         if canonical in _TEXT:
-            other = (cells.notna() & (~kinds.isin([str]))).to_numpy()
+            other = ~files.of_kind(kinds, str, type(None))
             if other.any():
                 cells = cells.copy()
                 cells[other] = [_text(c) for c in cells[other]]

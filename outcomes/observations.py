@@ -109,11 +109,14 @@ def classify(
     Adds ``change``, ``old_<column>`` for each figure column and the note, and ``revision``
     (the number the row would get).
     """
-    incoming = normalise(frame, target)
+    incoming = normalise(frame, target).reset_index(drop=True)
     keys = [target.key, "period", "area"]
     olds = ", ".join(f"c.{c} AS old_{c}" for c in (*target.numeric, "note"))
     codes = incoming[target.key]
-    with registered(cur, "_incoming_keys", incoming[keys].drop_duplicates()):
+    # Every incoming row by its position, answered in that order: the engine joins on the
+    # text keys once, and no merge of them is needed here (it cost more than the query).
+    probe = incoming[keys].assign(position=np.arange(len(incoming), dtype=np.int64))
+    with registered(cur, "_incoming_keys", probe, columnar=True):
         current = cur.execute(
             f"""
             WITH stored AS ({stored_revisions(target)}),
@@ -121,7 +124,7 @@ def classify(
                 SELECT {target.key}, period, area, max(revision) AS max_revision
                 FROM stored GROUP BY {target.key}, period, area
             )
-            SELECT k.{target.key}, k.period, k.area, {olds},
+            SELECT {olds},
                    c.{target.key} IS NOT NULL AS has_current,
                    coalesce(m.max_revision, 0) AS max_revision
             FROM _incoming_keys k
@@ -129,10 +132,11 @@ def classify(
               ON c.{target.key} = k.{target.key} AND c.period = k.period AND c.area = k.area
             LEFT JOIN latest m
               ON m.{target.key} = k.{target.key} AND m.period = k.period AND m.area = k.area
+            ORDER BY k.position
             """,
             [codes.min(), codes.max()] if len(codes) else ["", ""],
         ).df()
-    merged = incoming.merge(current, on=keys, how="left")
+    merged = pd.concat([incoming, current.set_axis(incoming.index)], axis=1)
     same = merged["note"].fillna("") == merged["old_note"].fillna("")
     for column in target.numeric:
         same &= _same(merged[column], merged[f"old_{column}"])

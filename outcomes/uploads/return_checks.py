@@ -12,7 +12,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from loaders import periods
+from loaders import files, periods
 from loaders.problems import Problem, problem
 from loaders.returns import ReturnRows
 from loaders.values import PLAUSIBLE_MAX, parse_value
@@ -116,7 +116,7 @@ def _per_distinct(column: pd.Series, fn: Callable[[Any], Any], *also: np.ndarray
     values = column.to_numpy(dtype=object)
     if not len(values):
         return np.empty(0, dtype=object)
-    kinds = pd.factorize(column.map(type).to_numpy(dtype=object))[0].astype(np.int64)
+    kinds = files.cell_kinds(values)[0].astype(np.int64)
     found = pd.factorize(values)[0].astype(np.int64) + 1
     key = kinds * (found.max() + 1) + found
     for extra in also:
@@ -217,17 +217,21 @@ def _plain_numbers(raw: pd.Series) -> np.ndarray:
     """Each cell as the number parse_value would read, or NaN where it takes a closer look:
     a real number (not a yes/no) or text that is a plain decimal number, finite."""
     cells = raw.to_numpy(dtype=object)
-    kinds = raw.map(type)
-    numeric = kinds.isin([int, float]).to_numpy()
+    kinds = files.cell_kinds(cells)
+    numeric = files.of_kind(kinds, int, float)
     out = np.full(len(raw), np.nan)
     if numeric.any():
         out[numeric] = cells[numeric].astype("float64")
-    text = np.flatnonzero(kinds.isin([str]).to_numpy())
+    text = np.flatnonzero(files.of_kind(kinds, str))
     if len(text):
-        stripped = [c.strip() for c in cells[text]]
-        plain = np.array([_PLAIN_RE.fullmatch(c) is not None for c in stripped], dtype=bool)
-        if plain.any():
-            out[text[plain]] = np.array(stripped, dtype=object)[plain].astype("float64")
+        # Each distinct text once: a CSV's figures are all text, and a return repeats many.
+        codes, distinct = pd.factorize(cells[text])
+        numbers = np.full(len(distinct) + 1, np.nan)
+        for i, cell in enumerate(distinct):
+            stripped = cell.strip()
+            if _PLAIN_RE.fullmatch(stripped) is not None:
+                numbers[i] = float(stripped)
+        out[text] = numbers[codes]
     out[~np.isfinite(out)] = np.nan
     return out
 
@@ -499,11 +503,14 @@ def _warn(
     if frame.empty:
         return
     previous_of = {p: periods.parse_code(p).previous().code for p in frame["period"].unique()}
-    keyed = frame.assign(previous_period=frame["period"].map(previous_of))
-    with registered(
-        cur, "_checking", keyed[["indicator_code", "period", "area", "previous_period"]]
-    ):
-        # Only the stored figures of the return's own indicators are read (stored_revisions).
+    keyed = frame.reset_index(drop=True)
+    keyed = keyed.assign(previous_period=keyed["period"].map(previous_of))
+    probe = keyed[["indicator_code", "period", "area", "previous_period", "value"]].assign(
+        position=np.arange(len(keyed), dtype=np.int64)
+    )
+    with registered(cur, "_checking", probe, columnar=True):
+        # Only the stored figures of the return's own indicators are read (stored_revisions);
+        # the answer comes in the frame's order, so nothing is merged on text keys here.
         before = cur.execute(
             f"""
             WITH current AS (
@@ -515,26 +522,23 @@ def _warn(
                 FROM meeting_status s JOIN meeting m ON m.id = s.meeting_id
                 GROUP BY s.indicator_code, s.period
             )
-            SELECT k.indicator_code, k.period, k.area, p.value AS previous_value,
-                   c.value AS current_value, c.indicator_code IS NOT NULL AS has_current,
-                   w.shown_at
+            SELECT p.value AS previous_value, c.value AS current_value,
+                   c.indicator_code IS NOT NULL AS has_current, w.shown_at,
+                   f.value AS file_previous
             FROM _checking k
             LEFT JOIN current p
               ON p.indicator_code = k.indicator_code AND p.period = k.previous_period AND p.area = k.area
             LEFT JOIN current c
               ON c.indicator_code = k.indicator_code AND c.period = k.period AND c.area = k.area
             LEFT JOIN shown w ON w.indicator_code = k.indicator_code AND w.period = k.period
+            -- The previous period's figure from this same file wins over the stored one.
+            LEFT JOIN _checking f
+              ON f.indicator_code = k.indicator_code AND f.period = k.previous_period AND f.area = k.area
+            ORDER BY k.position
             """,
             [frame["indicator_code"].min(), frame["indicator_code"].max()],
         ).df()
-    m = keyed.merge(before, on=["indicator_code", "period", "area"], how="left")
-    # The previous period's figure from this same file wins over the stored one.
-    same_file = frame.rename(columns={"period": "previous_period", "value": "file_previous"})
-    m = m.merge(
-        same_file[["indicator_code", "previous_period", "area", "file_previous"]],
-        on=["indicator_code", "previous_period", "area"],
-        how="left",
-    )
+    m = pd.concat([keyed, before.set_axis(keyed.index)], axis=1)
     prev = m["file_previous"].astype("float64").fillna(m["previous_value"].astype("float64"))
     value = m["value"].astype("float64")
     change = (value - prev) / prev.abs()

@@ -89,3 +89,58 @@ def test_csv_rows_are_the_records_and_lines_csv_records_gives(text):
         [r for _, r in pairs],
         [n for n, _ in pairs],
     )
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_far_and_near_references_are_read_as_expat_reads_them(seed):
+    """numpy reads every reference a byte at a time: one to three letters, one to nine digits,
+    in rows out of order, self-closed or not, with the usual attributes or none."""
+    import random
+
+    rng = random.Random(seed)
+    cells = []
+    for _ in range(200):
+        column = sheet_xml.column_letter(rng.choice([1, 9, 26, 27, 256, 702, 703, 16384]))
+        row = rng.choice([1, 9, 10, 99, 100, 65536, 1048576, 999999999])
+        attributes = rng.choice(["", ' s="1"', ' t="s" s="2"', ' t="n"'])
+        end = rng.choice(["/>", "><v>1</v></c>"])
+        cells.append(f'<c r="{column}{row}"{attributes}{end}'.encode())
+    part = sheet(b'<row r="1">' + b"".join(cells) + b"</row>", b"")
+    quick = sheet_xml.SheetFacts("Return")
+    assert sheet_xml.quick_measure(part, quick)
+    slow = expat(part)
+    assert (quick.rows, quick.columns, quick.cells) == (slow.rows, slow.columns, slow.cells)
+
+
+def test_a_cell_tag_followed_by_a_vertical_tab_is_left_to_expat():
+    part = sheet(b'<row r="1"><c\x0br="XFD1"><v>1</v></c><c r="A1"/></row>')
+    assert not sheet_xml.quick_measure(part, sheet_xml.SheetFacts("Return"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a,b\n1,2\n3,4\n",
+        "a,b\r\n1, 2 \r\n3,4",  # CRLF, spaces kept, no newline at the end
+        "a,b\n1,2\n\n3,4\n\n",  # blank lines: a record of blanks, as csv_rows pads them
+        "a,b\n1,\n,2\n",
+        "a\tb\n1\t2\n",
+        "x\n\n1\n",
+        "a,b\n1\n",  # a short record: left to csv_rows
+        'a,b\n"1",2\n',  # a quote: left to csv_rows
+        "a,b\r1,2\r",  # old Mac line ends
+    ],
+)
+def test_csv_columns_are_the_records_csv_rows_gives_padded(text):
+    from loaders import files
+
+    delimiter = "\t" if "\t" in text else ","
+    columns = files.csv_columns(text, delimiter)
+    records, numbers = files.csv_rows(text, "x.csv", delimiter)
+    width = max(map(len, records))
+    padded = [r + [""] * (width - len(r)) for r in records]
+    if columns is not None:
+        assert columns.to_numpy().tolist() == padded
+        assert numbers == list(range(1, len(records) + 1))
+    else:
+        assert '"' in text or len({len(r) for r in records if r}) > 1 or "\r" in text

@@ -148,12 +148,18 @@ def _cpu_runs(fn, runs: int) -> dict[str, Any]:
     first_started = time.process_time()
     fn()
     first = time.process_time() - first_started
-    times = []
+    times, clock = [], []
     for _ in range(runs):
-        started = time.process_time()
+        started, wall = time.process_time(), time.perf_counter()
         fn()
         times.append(time.process_time() - started)
-    return {"first_cpu_s": first, "median_cpu_s": statistics.median(times), "runs": times}
+        clock.append(time.perf_counter() - wall)
+    return {
+        "first_cpu_s": first,
+        "median_cpu_s": statistics.median(times),
+        "median_s": statistics.median(clock),
+        "runs": times,
+    }
 
 
 def _areas_chart(db: str, runs: int) -> tuple[dict[str, Any], dict[str, str]]:
@@ -329,19 +335,19 @@ def _databases(small: dict, big: dict) -> list[str]:
 def _pages(small: dict, big: dict) -> list[str]:
     out = [
         f"  {'page (one partnership)':24}{'force s':>9}{'national s':>12}{'ratio':>8}"
-        f"{'first s':>9}{'RSS MB':>9}  goal 1.5x"
+        f"{'first s':>9}{'clock s':>9}{'RSS MB':>9}  goal 1.5x"
     ]
     for page in PAGES:
         p = big["pages"][page]
         a, b = small["pages"][page]["median_cpu_s"], p["median_cpu_s"]
         out.append(
             f"  {page:24}{a:>9.3f}{b:>12.3f}{b / a:>7.2f}x{p['first_cpu_s']:>9.2f}"
-            f"{p['rss_mb']:>9,.0f}  {_goal(b / a <= 1.5)}"
+            f"{p['median_s']:>9.2f}{p['rss_mb']:>9,.0f}  {_goal(b / a <= 1.5)}"
         )
     a, b = small["areas_chart"]["median_cpu_s"], big["areas_chart"]["median_cpu_s"]
     out.append(
         f"  {'areas chart (core)':24}{a:>9.3f}{b:>12.3f}{b / a:>7.2f}x{'':>18}  "
-        f"{_goal(b / a <= 1.5 and b < 1.0)} (and under 1 s)"
+        f"{'':>9}{_goal(b / a <= 1.5 and b < 1.0)} (and under 1 s)"
     )
     out.append(
         f"  server memory (RSS above, after each page) beside a database of "
@@ -382,6 +388,11 @@ def report(results: dict[str, Any]) -> str:
             *_pages(small, big),
             *_files(found["return"], found["police"]),
         ]
+        if engine == "postgresql":
+            out.append(
+                "  (PostgreSQL: CPU seconds are the dashboard's and the command's; the server's "
+                "own work shows in the clock column)"
+            )
     return "\n".join(out)
 
 

@@ -1,33 +1,35 @@
-"""National scale, measured: a deployment's worth of figures loaded and read, against 10^4.
+"""National scale, measured: ~300 partnerships in one deployment, against one force area.
 
-Two databases are built in one run through the product's own load path (``outcomes load`` on
-each partnership's return, read in its child process, checked, committed): one of about 10^4
-figures and one of ``--scale`` (10^7 by default: ~320 partnerships x 25 indicators x 40
-quarters x 31 areas, the partnership's total and 30 neighbourhoods). Each indicator's history is
-the same size in both (40 quarters x 31 areas), so a page that reads one indicator's or one
-priority's rows costs the same at any scale; what grows is only what the page must not read.
+Two databases are built in one run, on DuckDB, PostgreSQL or both (``--engine``), of real
+partnerships (``bench/national_build.py``): each registered by ``partnership add``, its own
+schema and framework (five priorities of five indicators) and its own return of 40 quarters x
+31 areas (31,000 figures). The small database is one force area (10 partnerships; fewer at a
+small ``--scale``), every partnership loaded through ``outcomes load``; the national one
+(``--scale``, 10^7 by default: 323 partnerships) holds the same force area, loaded the same
+way, and the other partnerships copied schema to schema from one of them (loading all of them
+through ``outcomes load`` costs what the printed load rate says; the pages' cost depends on how
+many partnerships there are, not on how their rows got in).
 
-Printed, in CPU seconds (so seven other programs on the machine move the figures little):
+Printed, in CPU seconds (so seven other programs on the machine move the figures little), with
+clock seconds beside them (on PostgreSQL the server's work shows only there):
 
-- each page through ``dashboard.py`` (Streamlit's ``AppTest``): the plan on a page, a priority
-  page and an indicator page (with its areas chart), warm medians, at 10^4 and at scale, and
-  the ratio; the areas chart drawn on its own; the server's memory after every page beside the
-  database's size;
-- loading: observations a second through ``outcomes load`` while building;
-- the 200,000-row return (xlsx) through ``outcomes load`` against the bare python-calamine
-  parse of the same file, and police.uk's 36,367 rows (``../shared/realdata``, when present) through
-  ``outcomes load`` against DuckDB counting the file.
+- each page through ``dashboard.py`` (Streamlit's ``AppTest``) for one partnership of the force
+  area: the plan on a page, a priority page, an indicator page (with its areas chart), and the
+  force-wide view signed in as the force area's commissioner; warm medians in the force area
+  and in the national database, and the ratio; the areas chart drawn on its own; the server's
+  memory after every page beside the database's size;
+- loading: figures a CPU second through ``outcomes load`` of the loaded partnerships' returns;
+- the 200,000-row return (xlsx; fewer on a small database) through ``outcomes load`` against
+  the bare python-calamine parse of the same file, and police.uk's 36,367 rows
+  (``../shared/realdata``, when present) through ``outcomes load`` against DuckDB counting the
+  file, both loaded into the measured partnership of the national database.
 
-Until partnerships are first-class, a partnership is modelled as five priorities of five
-indicators each in one framework (:func:`national_framework`); :func:`build_national` is the one
-function to switch to real partnerships. The plan on a page shows the whole framework, so at
-national scale it shows every partnership's priorities: its ratio measures that, not one
-partnership's page.
+    .venv/bin/python bench/bench_national.py                   # 10^7 on DuckDB, once
+    .venv/bin/python bench/bench_national.py --scale 1e6 --engine both --keep /tmp/national
 
-    .venv/bin/python bench/bench_national.py                   # 10^7, once, near the end
-    .venv/bin/python bench/bench_national.py --scale 1e5 --runs 2 --keep /tmp/national
-
-Results are printed and written to ``bench/results/national.json`` (git-ignored).
+PostgreSQL's databases are made in ``--pg-url``'s server, or in a throwaway cluster
+(``tests/postgres.py``) stopped at the end. Results are printed and written to
+``bench/results/national.json`` (git-ignored).
 """
 
 from __future__ import annotations

@@ -37,6 +37,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import sys
@@ -97,6 +98,24 @@ def _against(rows: int, name: str, baseline: float, load: dict[str, Any]) -> dic
     }
 
 
+def _back_to_1990(cur) -> int:
+    """The most rows a return back-filling the partnership's indicators before its first stored
+    quarter can hold: periods before 1990 are refused (loaders.periods.EARLIEST_YEAR). A
+    partnership of 25 indicators x 31 areas holds about 79,000, not 200,000."""
+    from loaders import periods
+
+    earliest = cur.execute("SELECT min(period_start) FROM observation").fetchone()[0]
+    first = periods.period_containing(pd.Timestamp(earliest).date(), "quarter")
+    back = 0
+    while first.previous(back + 1).start.year >= periods.EARLIEST_YEAR:
+        back += 1
+    per_quarter = (
+        cur.execute("SELECT count(*) FROM indicator").fetchone()[0]
+        * cur.execute("SELECT count(*) FROM area").fetchone()[0]
+    )
+    return back * per_quarter
+
+
 def return_against_parse(db: str, shape: Shape, workdir: Path) -> dict[str, Any]:
     """The 200,000-row return (fewer on a small database) through ``outcomes load`` for the
     measured partnership, against python-calamine parsing the same file, in CPU seconds (the
@@ -105,10 +124,10 @@ def return_against_parse(db: str, shape: Shape, workdir: Path) -> dict[str, Any]
     from outcomes import partnerships
     from outcomes.store import open_store
 
-    rows = min(RETURN_ROWS, shape.observations // 4)
     store = open_store(db)
     try:
         schema = partnerships.chosen(store.cursor(None), measured()).schema
+        rows = min(RETURN_ROWS, shape.observations // 4, _back_to_1990(store.cursor(schema)))
         frame = return_frame(store.cursor(schema), rows)
     finally:
         store.close()
@@ -270,6 +289,16 @@ def _built(place, engine: str, label: str, shape: Shape, workdir: Path, reuse: b
     return made
 
 
+def _measured(measure) -> dict[str, Any] | None:
+    """A file's measure, or why the load refused it (printed, so the pages' figures survive)."""
+    try:
+        return measure()
+    except RuntimeError as err:
+        said = str(err)
+        codes = sorted(set(re.findall(r'"code": "([a-z-]+)"', said)))
+        return {"failed": said.splitlines()[0][:200], "codes": codes}
+
+
 def run_engine(place, engine: str, scale: float, runs: int, workdir: Path, reuse: bool) -> dict:
     national_shape = Shape.of(scale)
     results: dict[str, Any] = {}
@@ -279,6 +308,7 @@ def run_engine(place, engine: str, scale: float, runs: int, workdir: Path, reuse
         made = _built(place, engine, label, shape, workdir, reuse)
         print(f"  {made['per_cpu_second']:,.0f} figures a CPU second; timing pages ...", flush=True)
         results[label] = {"build": made, **_run_worker(made["db"], runs)}
+        (workdir / f"{engine}-{label}.pages.json").write_text(json.dumps(results[label]))
     db = results["national"]["build"]["db"]
     print(f"{engine}: reading files against their bare parse ...", flush=True)
     if engine == "duckdb":  # the kept database stays as built
@@ -287,8 +317,10 @@ def run_engine(place, engine: str, scale: float, runs: int, workdir: Path, reuse
     else:
         scratch = db
     try:
-        results["return"] = return_against_parse(scratch, national_shape, workdir)
-        results["police"] = police_against_count(scratch)
+        results["return"] = _measured(
+            lambda: return_against_parse(scratch, national_shape, workdir)
+        )
+        results["police"] = _measured(lambda: police_against_count(scratch))
     finally:
         if engine == "duckdb":
             Path(scratch).unlink(missing_ok=True)
@@ -363,12 +395,17 @@ def _pages(small: dict, big: dict) -> list[str]:
 
 
 def _files(r: dict, p: dict | None) -> list[str]:
-    out = [
-        "",
-        f"  {r['rows']:,}-row return: outcomes load {r['load_s']:.2f} s, calamine parse "
-        f"{r['parse_s']:.2f} s: {r['ratio']:.2f}x ({_goal(r['ratio'] <= 2)}: 2x)",
-    ]
-    if p is None:
+    out = [""]
+    if "failed" in r:
+        out.append(f"  the return: NOT MEASURED, {r['failed']} ({', '.join(r['codes'])})")
+    else:
+        out.append(
+            f"  {r['rows']:,}-row return: outcomes load {r['load_s']:.2f} s, calamine parse "
+            f"{r['parse_s']:.2f} s: {r['ratio']:.2f}x ({_goal(r['ratio'] <= 2)}: 2x)"
+        )
+    if p is not None and "failed" in p:
+        out.append(f"  police.uk month: NOT MEASURED, {p['failed']} ({', '.join(p['codes'])})")
+    elif p is None:
         out.append(f"  police.uk month: {POLICE_MONTH} is not here; not measured")
     else:
         out.append(

@@ -62,9 +62,11 @@ def checked_id(partnership_id: str) -> str:
 
 def schemas(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The schemas of the partnerships added after the first (each is migrated on opening)."""
-    registry = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'deployment_partnership'"
-    ).fetchone()[0]
+    # Asked of the migrations, not of information_schema, which lists every table of every
+    # partnership (a second's work on a national deployment, on every open).
+    registry = con.execute("SELECT count(*) FROM schema_migrations WHERE version = 10").fetchone()[
+        0
+    ]
     if not registry:  # a program older than migration 010 made this database
         return []
     return [

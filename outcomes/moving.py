@@ -24,8 +24,7 @@ import pandas as pd
 
 from outcomes import pg
 from outcomes.errors import Refused
-from outcomes.partnerships import schemas as partnership_schemas
-from outcomes.store import Store, db_errors, migrate, open_store, use_schema
+from outcomes.store import Store, db_errors, migrate, open_store, partnership_schemas, use_schema
 
 # Kept by each database for itself (when each migration reached *it*), so never copied.
 OWN_TABLES = {"schema_migrations"}

@@ -63,22 +63,6 @@ def checked_id(partnership_id: str) -> str:
     return text
 
 
-def schemas(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The schemas of the partnerships added after the first (each is migrated on opening)."""
-    registry = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'deployment_partnership'"
-    ).fetchone()[0]
-    if not registry:  # a program older than migration 010 made this database
-        return []
-    return [
-        r[0]
-        for r in con.execute(
-            "SELECT schema_name FROM deployment_partnership WHERE schema_name IS NOT NULL "
-            "ORDER BY sort_order"
-        ).fetchall()
-    ]
-
-
 def listed(cur: duckdb.DuckDBPyConnection) -> list[Partnership]:
     """Every partnership of the deployment, in the order they were added; ``cur`` is on the
     default schema. A database from before partnerships (nothing registered) is its one

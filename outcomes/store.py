@@ -339,12 +339,28 @@ def open_store(path: str | os.PathLike | None = None) -> Store:
     return Store(path=Path(str(target)), con=con)
 
 
+def partnership_schemas(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The schemas of the partnerships added after the first (each is migrated on opening).
+
+    The registry's one read the store needs; ``outcomes.partnerships`` owns the rest of it."""
+    registry = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'deployment_partnership'"
+    ).fetchone()[0]
+    if not registry:  # a program older than migration 010 made this database
+        return []
+    return [
+        r[0]
+        for r in con.execute(
+            "SELECT schema_name FROM deployment_partnership WHERE schema_name IS NOT NULL "
+            "ORDER BY sort_order"
+        ).fetchall()
+    ]
+
+
 def _migrate_all(con, new_cursor: Any = None) -> None:
     """The default schema, then every partnership's own (the registry names them)."""
-    from outcomes.partnerships import schemas  # the registry lives in the default schema
-
     migrate(con)
-    for schema in schemas(con):
+    for schema in partnership_schemas(con):
         cur = use_schema((new_cursor or con.cursor)(), schema)
         try:
             migrate(cur, deployment=False)

@@ -27,42 +27,6 @@ LEVEL_LABELS = {"outcome": "Outcome measure", "output": "Output PI"}
 FREQUENCY_LABELS = {"monthly": "Monthly", "quarterly": "Quarterly", "annual": "Annual"}
 
 
-def format_value(value: Any, unit: str, decimals: int = 0, *, trim: bool = False) -> str:
-    """A figure as the board reads it: the one figure formatter (pages, pack, command line).
-
-    ``trim`` drops the zeros a figure does not need (the command line's status table):
-
-    >>> format_value(12.5, "count", 2, trim=True), format_value(12.0, "count", 2, trim=True)
-    ('12.5', '12')
-
-    >>> format_value(1234.0, "count")
-    '1,234'
-    >>> format_value(76.25, "percent", 1)
-    '76.2%'
-    >>> format_value(0.613, "rate_per_1000", 2)
-    '0.61 per 1,000'
-    >>> format_value(None, "count")
-    '–'
-
-    Words stand for a figure that may not be shown (the public view's "fewer than 8"):
-
-    >>> format_value("fewer than 8", "count")
-    'fewer than 8'
-    """
-    if isinstance(value, str):
-        return value
-    if value is None or pd.isna(value):
-        return "–"
-    text = f"{float(value):,.{int(decimals)}f}"
-    if trim and "." in text:
-        text = text.rstrip("0").rstrip(".")
-    if unit == "percent":
-        return f"{text}%"
-    if unit == "rate_per_1000":
-        return f"{text} per 1,000"
-    return text
-
-
 def lead_text(role: str, organisation: str) -> str:
     """The lead's role, naming the organisation only when the role does not already.
 

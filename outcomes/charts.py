@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from outcomes import status, wording
-from outcomes.board import format_value
+from outcomes.wording import format_value
 
 INK = "#1F2328"
 TARGET_COLOUR = "#004488"

@@ -26,6 +26,7 @@ from outcomes import (
     framework,
     status,
     uploads,
+    wording,
 )
 from outcomes.cli_common import (
     CommandError,
@@ -99,8 +100,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(header)
     print("-" * len(header))
     for r in rows:
-        value = board.format_value(r["value"], "count", 2, trim=True)
-        target = board.format_value(r["target"], "count", 2, trim=True)
+        value = wording.format_value(r["value"], "count", 2, trim=True)
+        target = wording.format_value(r["target"], "count", 2, trim=True)
         shown = status.badge_text(r["board_status"])
         if r["status_override"]:
             shown += f" (overridden; computed {status.badge_text(r['status'])})"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from outcomes import board, compare, spc, statistics, wording
+from outcomes import compare, spc, statistics, wording
 from outcomes.cli_common import CommandError, _db_argument, _print_json, _read
 
 
@@ -18,7 +18,7 @@ def _statistic(db: str | None, read):
 
 
 def _figure(x) -> str:
-    return board.format_value(x, "count", 2)
+    return wording.format_value(x, "count", 2)
 
 
 def cmd_spc(args: argparse.Namespace) -> int:

@@ -14,7 +14,7 @@ from pathlib import Path
 # Declared beside the Problem it carries, below both packages: the loaders refuse too.
 from loaders.problems import Refused
 
-__all__ = ["Busy", "Conflict", "Refused", "StillLinked", "Unreachable", "lock_holder"]
+__all__ = ["Busy", "Conflict", "PackError", "Refused", "StillLinked", "Unreachable", "lock_holder"]
 
 
 class Conflict(Refused):
@@ -31,6 +31,15 @@ class Busy(Refused):
 
 class Unreachable(Refused):
     """The database server cannot be reached or will not let us in (PostgreSQL only)."""
+
+
+class PackError(Refused, ValueError):
+    """A board pack that cannot be made, said in plain English.
+
+    A refusal like any other (pages catch :class:`Refused` alone); still a ValueError for
+    callers that caught it as one."""
+
+    code = "pack-unavailable"
 
 
 class StillLinked(Refused):

@@ -22,10 +22,9 @@ from typing import Any
 
 import pandas as pd
 
-from outcomes import pg, shared_data
+from outcomes import pg, public_schema
 from outcomes.errors import Refused
-from outcomes.partnerships import schemas as partnership_schemas
-from outcomes.store import Store, db_errors, migrate, open_store, use_schema
+from outcomes.store import Store, db_errors, migrate, open_store, partnership_schemas, use_schema
 
 # Kept by each database for itself (when each migration reached *it*), so never copied.
 OWN_TABLES = {"schema_migrations"}
@@ -285,9 +284,9 @@ def _copy_into(src: Store, dst: Store, replace: bool, name: str) -> Copied:
         _same_schema(src.cursor(), cur)
         with _snapshot(src.cursor()) as source_cur:
             own = partnership_schemas(source_cur)
-            shared = shared_data.exists(source_cur)
+            shared = public_schema.exists(source_cur)
             # The public data the partnerships share is a schema of the same tables too.
-            own = [*own, shared_data.SCHEMA] if shared else own
+            own = [*own, public_schema.SCHEMA] if shared else own
             for schema in own:  # made and migrated before the one transaction that fills them
                 made = dst.con.cursor()
                 try:
@@ -317,7 +316,7 @@ def _link_all(dst: Store, schemas: list[str | None]) -> None:
     for schema in schemas:
         made = dst.con.cursor()
         try:
-            shared_data.link(use_schema(made, schema))
+            public_schema.link(use_schema(made, schema))
         finally:
             made.close()
 

@@ -19,6 +19,7 @@ import pandas as pd
 
 from loaders import periods
 from loaders.series import SERIES_FIGURES
+from outcomes import wording
 from outcomes.people import Person, priority_titles, require, writes
 from outcomes.store import audit, insert_frame, registered, transaction
 
@@ -307,7 +308,6 @@ def corrections(cur: duckdb.DuckDBPyConnection, code: str | None = None) -> pd.D
     all): ``indicator_code``, ``period``, ``was`` (the figure the board last saw at a meeting, else
     the one it replaced), ``now``, ``shown`` (the board saw ``was``), ``by``, ``on`` and
     ``words``, the sentence every page, agenda and pack shows."""
-    from outcomes.board import format_value  # the one way a figure is written
 
     # One indicator's figures by a plain predicate the engine prunes the table by; a
     # "? IS NULL OR" form would read every indicator's (issue 19: the indicator page at 10^7).
@@ -349,8 +349,8 @@ def corrections(cur: duckdb.DuckDBPyConnection, code: str | None = None) -> pd.D
     frame["words"] = pd.Series(
         [
             correction_words(
-                format_value(r["was"], r["unit"], r["decimals"]),
-                format_value(r["now"], r["unit"], r["decimals"]),
+                wording.format_value(r["was"], r["unit"], r["decimals"]),
+                wording.format_value(r["now"], r["unit"], r["decimals"]),
                 r["by"],
                 r["on"],
                 shown=bool(r["shown"]),

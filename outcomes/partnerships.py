@@ -60,24 +60,6 @@ def checked_id(partnership_id: str) -> str:
     return text
 
 
-def schemas(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The schemas of the partnerships added after the first (each is migrated on opening)."""
-    # Asked of the migrations, not of information_schema, which lists every table of every
-    # partnership (a second's work on a national deployment, on every open).
-    registry = con.execute("SELECT count(*) FROM schema_migrations WHERE version = 10").fetchone()[
-        0
-    ]
-    if not registry:  # a program older than migration 010 made this database
-        return []
-    return [
-        r[0]
-        for r in con.execute(
-            "SELECT schema_name FROM deployment_partnership WHERE schema_name IS NOT NULL "
-            "ORDER BY sort_order"
-        ).fetchall()
-    ]
-
-
 def listed(cur: duckdb.DuckDBPyConnection) -> list[Partnership]:
     """Every partnership of the deployment, in the order they were added; ``cur`` is on the
     default schema. A database from before partnerships (nothing registered) is its one
@@ -163,10 +145,10 @@ def add(store, partnership_id: str, *, name: str, by: Person) -> Partnership:
         _register(cur, made, by)
     if schema is not None:
         _start(store.cursor(schema), made, by)
-        from outcomes import shared_data
+        from outcomes import public_schema
 
-        if shared_data.exists(cur):  # public data already shared: the new one reads it too
-            shared_data.link(store.cursor(schema))
+        if public_schema.exists(cur):  # public data already shared: the new one reads it too
+            public_schema.link(store.cursor(schema))
     if by.email and schema is not None:
         # Whoever adds it (signed in) is its first administrator: a partnership nobody is
         # known in could never be signed in to.

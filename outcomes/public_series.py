@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 
 from loaders import periods
-from outcomes import shared_data
+from outcomes import public_schema
 
 
 def loaded(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -44,7 +44,7 @@ def sources(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Where the public figures this partnership reads came from, a row per load in force: the
     file, whether it is the load every partnership shares or the partnership's own, who loaded
     it and when, and how many of its figures the partnership reads."""
-    rows = shared_data.loads(cur)
+    rows = loads(cur)
     return pd.DataFrame(
         {
             "Source": [SOURCE_WORDS.get(r["source_format"], r["source_format"]) for r in rows],
@@ -67,7 +67,7 @@ def came_from(cur: duckdb.DuckDBPyConnection, series_code: str) -> str | None:
 
     Each load is named with its file, who loaded it and when, and whether it is the load every
     partnership shares."""
-    rows = shared_data.loads(cur, series_code)
+    rows = loads(cur, series_code)
     if not rows:
         return None
     said = [
@@ -151,3 +151,40 @@ def ons_by_csp(cur: duckdb.DuckDBPyConnection, period: str | None = None) -> pd.
     wide.columns.name = None
     wide = wide.astype({c: "Int64" for c in wide.columns[2:]})
     return wide.sort_values("Community Safety Partnership", kind="stable").reset_index(drop=True)
+
+
+def loads(cur: duckdb.DuckDBPyConnection, series_code: str | None = None) -> list[dict]:
+    """Where the public figures a partnership reads came from (of one series, or all): each
+    load in force (its own, or the shared one), its file, who loaded it and when, and how many
+    of its figures this partnership reads. ``cur`` is the partnership's."""
+    where, params = ("WHERE series_code = ? ", [series_code]) if series_code else ("", [])
+    counts = cur.execute(
+        f"SELECT shared, upload_id, count(*) FROM series_current {where}"  # noqa: S608
+        "GROUP BY shared, upload_id",
+        params,
+    ).fetchall()
+    found = []
+    shared_ok = public_schema.exists(cur)
+    for shared, upload_id, figures in counts:
+        table = f"{public_schema.SCHEMA}.upload" if shared else "upload"
+        if shared and not shared_ok:
+            continue
+        row = cur.execute(
+            f"SELECT file_name, source_format, uploaded_by, uploaded_at FROM {table} "  # noqa: S608
+            "WHERE id = ?",
+            [upload_id],
+        ).fetchone()
+        if row is None or row[1] == "demo":
+            continue
+        found.append(
+            {
+                "upload_id": upload_id,
+                "shared": bool(shared),
+                "file_name": row[0],
+                "source_format": row[1],
+                "uploaded_by": row[2],
+                "uploaded_at": row[3],
+                "figures": figures,
+            }
+        )
+    return sorted(found, key=lambda r: (str(r["uploaded_at"]), r["upload_id"]), reverse=True)

@@ -12,8 +12,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from outcomes import compare, spc, wording
-from outcomes.board import format_value
 from outcomes.charts import base_layout, time_axis
+from outcomes.wording import format_value
 
 INK = "#1F2328"
 MEAN_COLOUR = "#1F2328"

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import pandas as pd
 
+from outcomes import public_schema
 from outcomes.errors import Conflict, Refused, StillLinked
 
 if TYPE_CHECKING:  # people writes through the store, so the store names Person for types only
@@ -213,7 +214,7 @@ def use_schema(cur, schema: str | None):
     return cur
 
 
-# A partnership's schema, or the public data every partnership shares (outcomes/shared_data.py).
+# A partnership's schema, or the public data every partnership shares (outcomes/public_schema.py).
 _SCHEMA_NAME = re.compile(r"^(p_[a-z0-9_]{1,40}|public_data)$")
 
 
@@ -340,14 +341,31 @@ def open_store(path: str | os.PathLike | None = None) -> Store:
     return Store(path=Path(str(target)), con=con)
 
 
+def partnership_schemas(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The schemas of the partnerships added after the first (each is migrated on opening).
+
+    The registry's one read the store needs; ``outcomes.partnerships`` owns the rest of it."""
+    # Asked of the migrations, not of information_schema, which lists every table of every
+    # partnership (a second's work on a national deployment, on every open).
+    registry = con.execute("SELECT count(*) FROM schema_migrations WHERE version = 10").fetchone()[
+        0
+    ]
+    if not registry:  # a program older than migration 010 made this database
+        return []
+    return [
+        r[0]
+        for r in con.execute(
+            "SELECT schema_name FROM deployment_partnership WHERE schema_name IS NOT NULL "
+            "ORDER BY sort_order"
+        ).fetchall()
+    ]
+
+
 def _migrate_all(con, new_cursor: Any = None) -> None:
     """The default schema, then every partnership's own (the registry names them)."""
-    from outcomes import shared_data
-    from outcomes.partnerships import schemas  # the registry lives in the default schema
-
     applied = {None: migrate(con)}
-    shared = shared_data.exists(con)
-    for schema in [*schemas(con), *([shared_data.SCHEMA] if shared else [])]:
+    shared = public_schema.exists(con)
+    for schema in [*partnership_schemas(con), *([public_schema.SCHEMA] if shared else [])]:
         cur = use_schema((new_cursor or con.cursor)(), schema)
         try:
             applied[schema] = migrate(cur, deployment=False)
@@ -358,10 +376,10 @@ def _migrate_all(con, new_cursor: Any = None) -> None:
     # A migration that made series_current again (or PostgreSQL's rebuilt views) undoes a
     # partnership's link to the shared public data: link it again.
     for schema, numbers in applied.items():
-        if schema != shared_data.SCHEMA and (numbers or applied[shared_data.SCHEMA]):
+        if schema != public_schema.SCHEMA and (numbers or applied[public_schema.SCHEMA]):
             cur = use_schema((new_cursor or con.cursor)(), schema)
             try:
-                shared_data.link(cur)
+                public_schema.link(cur)
             finally:
                 cur.close()
 

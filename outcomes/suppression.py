@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from loaders.problems import worded
+from outcomes.wording import format_value
 
 COUNT_UNITS = ("count",)  # units whose figures are counts of events or people
 DEFAULT = "nhs-england"
@@ -252,8 +253,6 @@ def text(figure: Shown, unit: str, decimals: int = 0) -> str:
     >>> text(shown(76.25, unit="percent"), "percent", 1), text(Shown(None), "count")
     ('76.2%', '–')
     """
-    from outcomes.board import format_value
-
     if figure.value is None and figure.note:
         return figure.note
     return format_value(figure.value, unit, decimals)

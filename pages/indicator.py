@@ -39,7 +39,7 @@ st.page_link(
 )
 st.markdown(f"> {ui.plain(ind['definition'])}")
 
-target_text = board.format_value(ind["target"], unit, dp)
+target_text = wording.format_value(ind["target"], unit, dp)
 if ind["status_method"] == "baseline":
     target_text = "judged against the baseline"
 tolerance = (
@@ -56,7 +56,7 @@ facts = [
     ("Tolerance (amber band)", tolerance),
     (
         "Baseline",
-        f"{board.format_value(ind['baseline_value'], unit, dp)} "
+        f"{wording.format_value(ind['baseline_value'], unit, dp)} "
         f"({wording.period_aside(ind['baseline_period'], 'no period')})",
     ),
     ("Source", ind["source_name"]),
@@ -89,8 +89,8 @@ st.header("Full history", divider="gray")
 if not history.empty:
     table = history.assign(
         Period=[wording.period(p) for p in history["period"]],
-        Value=[board.format_value(v, unit, dp) for v in history["value"]],
-        Target=[board.format_value(t, unit, dp) for t in history["target"]],
+        Value=[wording.format_value(v, unit, dp) for v in history["value"]],
+        Target=[wording.format_value(t, unit, dp) for t in history["target"]],
         Status=[status.badge_text(s) for s in history["status"]],
         Why=history["reason"],
         Note=history["note"].fillna(""),
@@ -139,7 +139,7 @@ if not revised.empty:
                 for a, n in zip(revised["area"], revised["area_name"], strict=True)
             ],
             Revision=revised["revision"],
-            Value=[board.format_value(v, unit, dp) for v in revised["value"]],
+            Value=[wording.format_value(v, unit, dp) for v in revised["value"]],
             Note=revised["note"].fillna(""),
             File=revised["file_name"],
             By=revised["uploaded_by"],

@@ -245,9 +245,9 @@ for r in own.to_dict("records"):
     with right:
         ui.md(ui.badge(r["effective_status"], big=True))
         st.markdown(
-            f"**Latest:** {board.format_value(r['value'], r['unit'], int(r['decimals']))} "
+            f"**Latest:** {wording.format_value(r['value'], r['unit'], int(r['decimals']))} "
             f"({wording.period_aside(r['period'])})  \n"
-            f"**Target:** {board.format_value(r['target'], r['unit'], int(r['decimals']))} · "
+            f"**Target:** {wording.format_value(r['target'], r['unit'], int(r['decimals']))} · "
             f"**Direction:** {status.direction_text(r['direction'])}  \n"
             f"**Why {'the computed' if r['status_override'] else 'this'} status:** {r['reason']}"
         )

@@ -88,7 +88,7 @@ for r in own:
         ui.md(ui.badge(r["effective"], big=True))
         st.markdown(
             f"**Latest:** {ui.plain(r['value_text'])} ({wording.period_aside(r['period'])})  \n"
-            f"**Target:** {board.format_value(r['target'], r['unit'], r['decimals'])} · "
+            f"**Target:** {wording.format_value(r['target'], r['unit'], r['decimals'])} · "
             f"**Direction:** {status.direction_text(r['direction'])}  \n"
             f"**Why this status:** {ui.plain(r['reason'])}"
         )

@@ -24,7 +24,7 @@ from jinja2 import Environment, FileSystemLoader, Undefined
 from markupsafe import Markup
 
 from loaders import periods, values
-from outcomes import agenda, blockages, board, status, wording
+from outcomes import agenda, blockages, status, wording
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -128,7 +128,9 @@ def _environment(markdown: bool) -> Environment:
         text=_text,
         badge_text=status.badge_text,
         direction=status.direction_text,
-        figure=lambda v, unit="count", decimals=0: board.format_value(v, unit, int(decimals or 0)),
+        figure=lambda v, unit="count", decimals=0: wording.format_value(
+            v, unit, int(decimals or 0)
+        ),
     )
     env.globals.update(
         badge=badge,

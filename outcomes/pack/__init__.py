@@ -25,8 +25,8 @@ from typing import Any
 
 import duckdb
 
+from outcomes.errors import PackError
 from outcomes.pack.chromium import find_chromium
-from outcomes.pack.errors import PackError
 from outcomes.pack.snapshot import Snapshot, as_date, snapshot
 
 FORMATS = ("pdf", "pptx", "xlsx")
@@ -55,7 +55,7 @@ def build_pack(
     >>> build_pack(None, "docx", io.BytesIO())
     Traceback (most recent call last):
     ...
-    outcomes.pack.errors.PackError: A board pack can be pdf, pptx or xlsx, not 'docx'.
+    outcomes.errors.PackError: A board pack can be pdf, pptx or xlsx, not 'docx'.
     """
     from outcomes.pack import chromium
 
@@ -122,7 +122,7 @@ def _paper(paper: str) -> str:
     >>> _paper("Letter")
     Traceback (most recent call last):
     ...
-    outcomes.pack.errors.PackError: Paper size 'Letter' is not available: use A4 or A3.
+    outcomes.errors.PackError: Paper size 'Letter' is not available: use A4 or A3.
     """
     clean = str(paper).strip().upper()
     if clean not in PAPER:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from outcomes import charts
-from outcomes.pack.errors import PackError
+from outcomes.errors import PackError
 
 if TYPE_CHECKING:
     from outcomes.pack.snapshot import Snapshot

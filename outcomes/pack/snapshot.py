@@ -17,7 +17,7 @@ import pandas as pd
 
 from loaders import periods
 from outcomes import agenda, approval, blockages, board, meetings, status, wording
-from outcomes.pack.errors import PackError
+from outcomes.errors import PackError
 
 
 @dataclass
@@ -100,7 +100,7 @@ def as_date(value: Any, what: str) -> date:
     >>> as_date("next week", "The meeting date")
     Traceback (most recent call last):
     ...
-    outcomes.pack.errors.PackError: The meeting date 'next week' is not a date: write it day first, as 31/05/2026, or as 31 May 2026.
+    outcomes.errors.PackError: The meeting date 'next week' is not a date: write it day first, as 31/05/2026, or as 31 May 2026.
     """
     try:
         return meetings.parse_date(value, what)

@@ -46,7 +46,7 @@ def counts(p: dict[str, Any]) -> dict[str, int]:
 
 
 def fmt(row: dict[str, Any], key: str) -> str:
-    return board.format_value(row.get(key), row["unit"], row["decimals"])
+    return wording.format_value(row.get(key), row["unit"], row["decimals"])
 
 
 def lead(p: dict[str, Any]) -> str:

@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 
 from loaders import periods
-from outcomes import approval, shared_data
+from outcomes import approval, public_schema
 from outcomes.errors import Refused
 from outcomes.observations import UploadResult, priorities_of
 from outcomes.people import Person, priority_titles, require, writes
@@ -24,7 +24,7 @@ def check_permitted(cur: duckdb.DuckDBPyConnection, prepared: Prepared, by: Pers
     """Refuse, naming what they may not load, unless ``by`` may load everything in the file:
     public data needs an analyst; a lead's figures and commentary must be for their priorities.
     """
-    if shared_data.on_public_data(cur):
+    if public_schema.on_public_data(cur):
         # Every partnership reads what is loaded here: an administrator's decision.
         require(by, "public_data.share")
         if not prepared.observations.empty or not prepared.commentary.empty:
@@ -213,7 +213,7 @@ def _set_state(cur, upload_id: int, by: Person, was: str, now: str) -> str:
     facts = upload_facts(cur, upload_id)
     # A lead undoes only what they loaded; the refusal names whose upload it is.
     require(by, "uploads.undo", upload=(facts.uploaded_by_email, facts.uploaded_by))
-    if shared_data.on_public_data(cur):  # it changes what every partnership sees
+    if public_schema.on_public_data(cur):  # it changes what every partnership sees
         require(by, "public_data.share")
     undoing = now == "rolled back"
     if facts.state != was:

@@ -15,7 +15,7 @@ from loaders import files, reading
 from loaders.isolation import read_isolated
 from loaders.police_uk import FORCE_WIDE
 from loaders.problems import FileRefused, Problem
-from outcomes import shared_data
+from outcomes import public_schema, shared_data
 from outcomes.people import Person, require
 from outcomes.uploads.committing import uploads as upload_history
 from outcomes.uploads.prepared import FORMATS, Prepared
@@ -131,7 +131,7 @@ def _refused(file_name: str, fmt: str, problems: list[Problem]) -> Prepared:
 def _partnership_area(cur: duckdb.DuckDBPyConnection) -> str:
     """The area police.uk rows are counted for: the partnership's own, or every district in
     the file where the load is shared by every partnership."""
-    if shared_data.on_public_data(cur):
+    if public_schema.on_public_data(cur):
         return FORCE_WIDE
     row = cur.execute("SELECT area_name FROM partnership WHERE id = 1").fetchone()
     return row[0] if row and row[0] else ""
@@ -162,7 +162,7 @@ def public_permission(store) -> str:
 
 def shared_uploads(store) -> pd.DataFrame | None:
     """The uploads of the public data every partnership shares (None where nothing is)."""
-    if not shared_data.exists(store.cursor(None)):
+    if not public_schema.exists(store.cursor(None)):
         return None
     return upload_history(shared_data.cursor(store))
 

@@ -11,7 +11,7 @@ download); docs/reminders.md says how to serve this instead.
 import streamlit as st
 from starlette.routing import Route
 
-from outcomes import feeds
+from outcomes.outputs import feeds
 from ui.daily import daily_reminders
 from ui.feed_route import calendar_feed
 

@@ -139,7 +139,7 @@ def _print(label: str, r: dict[str, Any]) -> None:
 
 
 def _demo_in(db: str) -> str:
-    from outcomes.demo import build_demo
+    from outcomes.workflows.demo import build_demo
     from tests.copies import written
 
     written(db, build_demo)

@@ -2,7 +2,7 @@
 
 Three pieces of work, each on the large benchmark framework (``bench/large_framework.py``: 600
 quarterly indicators by 31 areas, 744,000 figures), the same database on both engines (the
-PostgreSQL one is made from the DuckDB file by ``outcomes.moving.copy``, which is ``db copy``,
+PostgreSQL one is made from the DuckDB file by ``outcomes.storage.moving.copy``, which is ``db copy``,
 and that copy is timed too):
 
 1. **load of the return**: the ``--rows`` return of ``bench/bench_returns.py`` (200,000 rows,
@@ -47,7 +47,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import common  # noqa: E402
-from outcomes.people import Person  # noqa: E402
+from outcomes.storage.people import Person  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "engines.json"
 GOAL = 2.0
@@ -83,8 +83,9 @@ def _median(fn: Callable[[], Any], runs: int) -> float:
 
 def priority_page(cur, priority_id: str) -> None:
     """What pages/priority.py asks the core for, in the order it asks."""
-    from outcomes import board, meetings
-    from outcomes import statistics as stats
+    from outcomes.queries import board
+    from outcomes.queries import statistics as stats
+    from outcomes.workflows import meetings
 
     board.data_version(cur)
     board.priority_summary(cur)
@@ -98,13 +99,13 @@ def priority_page(cur, priority_id: str) -> None:
 
 
 def board_pack(cur) -> None:
-    from outcomes import pack
+    from outcomes.outputs import pack
 
     pack.build_pack(cur, "xlsx", io.BytesIO(), today=date.today())
 
 
 def _load(store, workbook: Path) -> dict[str, float]:
-    from outcomes import uploads
+    from outcomes.workflows import uploads
 
     cur = store.cursor()
     t_prepare, prepared = _seconds(
@@ -141,7 +142,7 @@ def _large(folder: Path, keep: bool) -> Path:
 
 def _workbook(db: Path, folder: Path, rows: int) -> Path:
     from bench.bench_returns import return_frame, write_workbook
-    from outcomes.store import open_store
+    from outcomes.storage.store import open_store
 
     store = open_store(db)
     try:
@@ -154,8 +155,8 @@ def _workbook(db: Path, folder: Path, rows: int) -> Path:
 
 
 def run(folder: Path, rows: int, runs: int, keep: bool) -> dict[str, Any]:
-    from outcomes import moving
-    from outcomes.store import open_store
+    from outcomes.storage import moving
+    from outcomes.storage.store import open_store
 
     pristine = _large(folder, keep)
     print(f"Writing a {rows:,}-row return ...", flush=True)

@@ -121,8 +121,8 @@ def return_against_parse(db: str, shape: Shape, workdir: Path) -> dict[str, Any]
     measured partnership, against python-calamine parsing the same file, in CPU seconds (the
     load's with its reader's)."""
     from bench.bench_returns import return_frame, write_workbook
-    from outcomes import partnerships
-    from outcomes.store import open_store
+    from outcomes.storage.store import open_store
+    from outcomes.workflows import partnerships
 
     store = open_store(db)
     try:
@@ -190,8 +190,11 @@ def _cpu_runs(fn, runs: int) -> dict[str, Any]:
 def _areas_chart(db: str, runs: int) -> tuple[dict[str, Any], dict[str, str]]:
     """The areas chart drawn on its own, from the measured partnership's first indicator; and
     what its pages are (the partnership's name, its first priority and indicator)."""
-    from outcomes import board, charts, partnerships, wording
-    from outcomes.store import open_store
+    from outcomes.outputs import charts
+    from outcomes.queries import board
+    from outcomes.rules import wording
+    from outcomes.storage.store import open_store
+    from outcomes.workflows import partnerships
 
     store = open_store(db)
     try:

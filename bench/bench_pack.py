@@ -2,7 +2,7 @@
 
 A chart drawn "one-shot" starts Chromium for itself (what ``plotly``'s ``write_image`` does when
 no kaleido server is running); a chart through the persistent server reuses one browser, which
-``outcomes.pack`` keeps open for a whole pack. Both draw the same trend chart (VV01, the PDF's
+``outcomes.outputs.pack`` keeps open for a whole pack. Both draw the same trend chart (VV01, the PDF's
 size), ``--charts`` times each after one warm-up; then each format's pack is built on the demo.
 
     .venv/bin/python bench/bench_pack.py                  # 5 charts each way, every format
@@ -27,9 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from outcomes import board, charts, pack  # noqa: E402
-from outcomes.demo import build_demo  # noqa: E402
-from outcomes.store import open_store  # noqa: E402
+from outcomes.outputs import charts, pack  # noqa: E402
+from outcomes.queries import board  # noqa: E402
+from outcomes.storage.store import open_store  # noqa: E402
+from outcomes.workflows.demo import build_demo  # noqa: E402
 
 WIDTH, HEIGHT = 900, 300
 

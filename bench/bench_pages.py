@@ -5,7 +5,7 @@ run of a page is the warm-up (it opens the database and fills the caches) and is
 own; then ``--runs`` timed reruns give the median and the minimum. An empty page
 (``st.write("")``) is timed in the same process as the yardstick for Streamlit's own cost per
 run, and each page is reported as a ratio to it. Outside Streamlit, the core query
-``outcomes.board.priority_summary`` is timed on a fresh connection so a slow page can be
+``outcomes.queries.board.priority_summary`` is timed on a fresh connection so a slow page can be
 attributed to the database or to the page.
 
 Each dataset runs in its own subprocess: ``ui/state.py`` keeps one DuckDB connection per
@@ -118,8 +118,8 @@ def _time_page(at, runs: int, what: str, title: str | None, profile: bool) -> di
 
 def _core_queries(db: str, runs: int) -> dict[str, Any]:
     """Sizes, and the core queries outside Streamlit on a fresh connection (no caches)."""
-    from outcomes import board
-    from outcomes.store import open_store
+    from outcomes.queries import board
+    from outcomes.storage.store import open_store
 
     t_open, store = _timed(lambda: open_store(db))
     try:
@@ -159,7 +159,7 @@ def _core_queries(db: str, runs: int) -> dict[str, Any]:
 
 def _statistics_queries(cur) -> dict[str, Any]:
     """Issue 11: SPC for every indicator, and comparison for everything comparable."""
-    from outcomes import statistics as stats
+    from outcomes.queries import statistics as stats
 
     spc_t, summary = _timed(lambda: stats.spc_summary(cur))
     comparable_t, comparable = _timed(lambda: stats.comparable(cur))
@@ -180,8 +180,8 @@ def worker(db: str, runs: int, profile: bool) -> dict[str, Any]:
     result = _core_queries(db, runs)
     expected = result["priority"]
 
-    from outcomes import board
-    from outcomes.store import open_store
+    from outcomes.queries import board
+    from outcomes.storage.store import open_store
 
     store = open_store(db)
     try:
@@ -226,8 +226,8 @@ def _machine() -> dict[str, Any]:
 
 
 def _build_demo(path: Path) -> dict[str, Any]:
-    from outcomes.demo import build_demo
-    from outcomes.store import open_store
+    from outcomes.storage.store import open_store
+    from outcomes.workflows.demo import build_demo
 
     path.unlink(missing_ok=True)
     Path(f"{path}.wal").unlink(missing_ok=True)

@@ -55,7 +55,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from bench import common  # noqa: E402
-from outcomes.people import Person  # noqa: E402
+from outcomes.storage.people import Person  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "returns.json"
 SEED = 20241122
@@ -132,8 +132,8 @@ def return_frame(cur, n_rows: int) -> pd.DataFrame:
     the oldest quarter is the one cut short when ``n_rows`` is not a whole number of quarters.
     """
     from loaders import periods
-    from outcomes.board import UNIT_LABELS
-    from outcomes.template import AREA_HEADER, RETURN_HEADER
+    from outcomes.queries.board import UNIT_LABELS
+    from outcomes.workflows.template import AREA_HEADER, RETURN_HEADER
 
     ind = cur.execute(
         "SELECT code, name, unit, frequency, by_area, decimals, target FROM indicator ORDER BY code"
@@ -239,7 +239,7 @@ def write_workbook(frame: pd.DataFrame, path: Path, title: str) -> None:
     """The frame as sheet ``Return`` of an xlsx, openpyxl write-only (streamed) mode."""
     from openpyxl import Workbook
 
-    from outcomes.template import RETURN_SHEET
+    from outcomes.workflows.template import RETURN_SHEET
 
     wb = Workbook(write_only=True)
     wb.properties.title = title  # the one difference between the re-saved copies
@@ -273,8 +273,8 @@ def _count(cur, table: str) -> int:
 
 def run(workdir: Path, n_rows: int, keep: bool, profile: bool) -> dict[str, Any]:
     from loaders.returns import read_return
-    from outcomes import uploads
-    from outcomes.store import open_store
+    from outcomes.storage.store import open_store
+    from outcomes.workflows import uploads
 
     results: dict[str, Any] = {"machine": _machine(), "rows": n_rows, "steps": {}}
     steps = results["steps"]

@@ -23,7 +23,7 @@ def reusable_large(path: Path) -> bool:
     """Whether a kept large database is whole, so a rerun can skip building it again."""
     if not path.exists():
         return False
-    from outcomes.store import open_store
+    from outcomes.storage.store import open_store
 
     try:
         store = open_store(path)

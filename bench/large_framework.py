@@ -30,10 +30,10 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from loaders import periods  # noqa: E402
-from outcomes.framework import Framework, from_nested, import_framework  # noqa: E402
-from outcomes.observations import content_hash, normalise, record_upload  # noqa: E402
-from outcomes.people import Person  # noqa: E402
-from outcomes.store import insert_frame, open_store  # noqa: E402
+from outcomes.queries.observations import content_hash, normalise, record_upload  # noqa: E402
+from outcomes.storage.people import Person  # noqa: E402
+from outcomes.storage.store import insert_frame, open_store  # noqa: E402
+from outcomes.workflows.framework import Framework, from_nested, import_framework  # noqa: E402
 
 N_PRIORITIES = 60
 INDICATORS_PER_PRIORITY = 10

@@ -100,9 +100,9 @@ def _load(clock: Clock, db: str, *args: str) -> dict[str, Any]:
 
 def figures_a_second(clock: Clock, db: str, shape: national.Shape, workdir: Path) -> dict:
     """Build ``shape`` by ``outcomes load`` of each partnership's CSV return, six a load."""
-    from outcomes.framework import from_nested, import_framework
-    from outcomes.people import Person
-    from outcomes.store import open_store
+    from outcomes.storage.people import Person
+    from outcomes.storage.store import open_store
+    from outcomes.workflows.framework import from_nested, import_framework
 
     doc = national.national_framework(shape)
     store = open_store(db)
@@ -136,7 +136,7 @@ def figures_a_second(clock: Clock, db: str, shape: national.Shape, workdir: Path
 
 def return_against_parse(clock: Clock, db: str, rows: int, workdir: Path) -> dict:
     from bench.bench_returns import return_frame, write_workbook
-    from outcomes.store import open_store
+    from outcomes.storage.store import open_store
 
     store = open_store(db)
     try:

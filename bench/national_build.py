@@ -228,7 +228,7 @@ def outcomes(*args: str, answer: bool = True) -> dict[str, Any]:
 
 
 def _by():
-    from outcomes.people import Person
+    from outcomes.storage.people import Person
 
     return Person(None, BY, "admin", how="benchmark")
 
@@ -258,7 +258,8 @@ class Copier:
     copied into it in SQL, in one transaction, renamed and its id sequences moved on."""
 
     def __init__(self, store, template: str) -> None:
-        from outcomes import moving, partnerships
+        from outcomes.storage import moving
+        from outcomes.workflows import partnerships
 
         self.store = store
         self.template = partnerships.chosen(store.cursor(None), template).schema
@@ -268,8 +269,9 @@ class Copier:
         self.sequences = moving._sequences(own)
 
     def copy(self, n: int) -> None:
-        from outcomes import moving, partnerships
-        from outcomes.store import transaction
+        from outcomes.storage import moving
+        from outcomes.storage.store import transaction
+        from outcomes.workflows import partnerships
 
         made = partnerships.add(self.store, partnership_id(n), name=partnership_name(n), by=_by())
         cur = self.store.cursor(made.schema)
@@ -292,8 +294,8 @@ class Copier:
 def build(db: str, shape: Shape, workdir: Path) -> dict[str, Any]:
     """A database of ``shape`` at ``db`` (a new DuckDB file, or an empty PostgreSQL database):
     the force area loaded through the command line, the rest copied; the commissioner added."""
-    from outcomes import partnerships
-    from outcomes.store import open_store
+    from outcomes.storage.store import open_store
+    from outcomes.workflows import partnerships
 
     folder = workdir / f"returns-{shape.partnerships}"
     folder.mkdir(parents=True, exist_ok=True)
@@ -345,7 +347,7 @@ def build(db: str, shape: Shape, workdir: Path) -> dict[str, Any]:
 
 
 def _observations(store) -> int:
-    from outcomes import partnerships
+    from outcomes.workflows import partnerships
 
     return sum(
         store.cursor(p.schema).execute("SELECT count(*) FROM observation").fetchone()[0]
@@ -354,7 +356,7 @@ def _observations(store) -> int:
 
 
 def observations(db: str) -> int:
-    from outcomes.store import open_store
+    from outcomes.storage.store import open_store
 
     store = open_store(db)
     try:

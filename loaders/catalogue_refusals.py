@@ -1,7 +1,7 @@
 """The catalogue's refusals of a person's request, part one: periods, people and partnerships,
 the plan, returns and their approval, and the board's records. Part of loaders.catalogue,
 kept apart so that no catalogue module passes 700 lines; each section is one kind (its
-heading in docs/problems.md is outcomes.cli_problems._HEADINGS)."""
+heading in docs/problems.md is outcomes.cli.problems._HEADINGS)."""
 
 from __future__ import annotations
 
@@ -218,7 +218,7 @@ _PEOPLE = {
         E,
         "'{role}' is not a role: use one of {roles}.",
         "Not a role",
-        "A role that is not one of outcomes.people.ROLES.",
+        "A role that is not one of outcomes.storage.people.ROLES.",
     ),
     "unknown-person": Check(
         E,
@@ -504,7 +504,7 @@ _MEETINGS = {
         "{label} is {length} characters; the limit is {most}. Shorten it to what the board needs.",
         "Commentary too long",
         "Commentary over the length the board pack can show "
-        "(outcomes.commentary.COMMENTARY_MAX_CHARS).",
+        "(outcomes.workflows.commentary.COMMENTARY_MAX_CHARS).",
     ),
     "commentary-unknown": Check(
         E,

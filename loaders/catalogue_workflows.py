@@ -72,7 +72,7 @@ _FRAMEWORK = {
         E,
         "suppression {text!r} is not a rule: use {rules}",
         "Not a suppression rule",
-        "An indicator's small-numbers rule (outcomes.suppression) is none of those the public "
+        "An indicator's small-numbers rule (outcomes.rules.suppression) is none of those the public "
         "view knows, so its figures could not be published safely.",
         wordings={
             "threshold": "suppression {text!r}: the threshold must be a whole number from 2 to 1000",
@@ -168,7 +168,7 @@ _REFUSALS = {
         E,
         "Sign in first: only a signed-in person may {action}.",
         "Not permitted",
-        "The person's role does not allow what they asked (outcomes.people.PERMISSIONS).",
+        "The person's role does not allow what they asked (outcomes.storage.people.PERMISSIONS).",
         wordings={
             "role": "{who} is {role} and may not {action}. {who_may}",
             "priority": "{who} is the priority lead for {theirs} and may not {action} for "

@@ -66,9 +66,9 @@ PRELOAD = [
     "loaders.reading",
     # The modules whose readers run in the child (by name only: loaders never imports them),
     # so a child starts with them imported instead of importing them for every file.
-    "outcomes.framework.formats",
-    "outcomes.uploads.reading",
-    "outcomes.actions",
+    "outcomes.workflows.framework.formats",
+    "outcomes.workflows.uploads.reading",
+    "outcomes.workflows.actions",
 ]
 
 _context: Any = None

@@ -30,7 +30,7 @@ import pandas as pd
 from loaders.problems import Problem
 from loaders.values import blank
 
-# The figures of a series value, declared once: outcomes.observations.SERIES records them.
+# The figures of a series value, declared once: outcomes.queries.observations.SERIES records them.
 SERIES_FIGURES = (
     "value",
     "numerator",

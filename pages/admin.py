@@ -8,9 +8,11 @@ import pandas as pd
 import streamlit as st
 
 from loaders import periods
-from outcomes import approval, partnerships, people, public
 from outcomes.errors import Refused
-from outcomes.store import resolve_db_path
+from outcomes.outputs import public
+from outcomes.storage import people
+from outcomes.storage.store import resolve_db_path
+from outcomes.workflows import approval, partnerships
 from ui import auth, data, state
 from ui import components as ui
 from ui.router import require_router

@@ -3,8 +3,10 @@ against the benchmark and the comparator group (caterpillar chart, funnel plot, 
 
 import streamlit as st
 
-from outcomes import compare, public_series, statcharts, statistics, wording
 from outcomes.errors import Refused
+from outcomes.outputs import statcharts
+from outcomes.queries import public_series, statistics
+from outcomes.rules import compare, wording
 from ui import components as ui
 from ui import data, force, markup
 from ui import statistics as ui_statistics

@@ -8,8 +8,11 @@ taking who did it.
 
 import streamlit as st
 
-from outcomes import exports, framework, people, status, uploads
 from outcomes.errors import Refused
+from outcomes.outputs import exports
+from outcomes.rules import status
+from outcomes.storage import people
+from outcomes.workflows import framework, uploads
 from ui import auth, data, problems
 from ui import components as ui
 from ui.router import require_router

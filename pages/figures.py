@@ -5,7 +5,7 @@ import plotly.express as px
 import streamlit as st
 
 from loaders import periods
-from outcomes import public_series as public
+from outcomes.queries import public_series as public
 from ui import components as ui
 from ui import data, markup
 from ui.router import require_router

@@ -3,7 +3,9 @@
 import streamlit as st
 
 from loaders import periods
-from outcomes import board, charts, observations, spreadsheets, status, wording
+from outcomes.outputs import charts
+from outcomes.queries import board, observations
+from outcomes.rules import spreadsheets, status, wording
 from ui import components as ui
 from ui import data, markup
 from ui import statistics as ui_statistics

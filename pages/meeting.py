@@ -10,9 +10,11 @@ import pandas as pd
 import streamlit as st
 
 from loaders import periods
-from outcomes import blockages, meetings, people, wording
 from outcomes.errors import Refused
-from outcomes.trail import audit_people, audit_trail
+from outcomes.queries.trail import audit_people, audit_trail
+from outcomes.rules import wording
+from outcomes.storage import people
+from outcomes.workflows import blockages, meetings
 from ui import auth, calendar_control, data, markup, problems
 from ui import components as ui
 from ui.router import require_router

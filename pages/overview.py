@@ -6,7 +6,8 @@ from datetime import date
 import streamlit as st
 
 from loaders import periods
-from outcomes import board, status
+from outcomes.queries import board
+from outcomes.rules import status
 from ui import components as ui
 from ui import data, markup
 from ui.router import require_router

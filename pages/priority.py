@@ -6,8 +6,11 @@ from datetime import date
 import streamlit as st
 
 from loaders import periods
-from outcomes import board, meetings, public, status, wording
 from outcomes.errors import Refused
+from outcomes.outputs import public
+from outcomes.queries import board
+from outcomes.rules import status, wording
+from outcomes.workflows import meetings
 from ui import auth, data, markup
 from ui import components as ui
 from ui import statistics as ui_statistics

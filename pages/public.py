@@ -3,7 +3,8 @@ the indicators the partnership publishes."""
 
 import streamlit as st
 
-from outcomes import board, status
+from outcomes.queries import board
+from outcomes.rules import status
 from ui import components as ui
 from ui import data, markup
 from ui import public as pv

@@ -1,9 +1,11 @@
 """The public view of one priority: its aims, its published indicators with their charts and
-public commentary. Figures come already suppressed from ``outcomes.public``."""
+public commentary. Figures come already suppressed from ``outcomes.outputs.public``."""
 
 import streamlit as st
 
-from outcomes import board, public, status, wording
+from outcomes.outputs import public
+from outcomes.queries import board
+from outcomes.rules import status, wording
 from ui import components as ui
 from ui import data, markup
 from ui import public as pv

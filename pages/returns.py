@@ -8,8 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from loaders import periods
-from outcomes import approval, quarter, typed_returns, uploads, wording
 from outcomes.errors import Refused
+from outcomes.rules import wording
+from outcomes.workflows import approval, quarter, typed_returns, uploads
 from ui import auth, data, markup, preview, problems, remind_control
 from ui import components as ui
 from ui.router import require_router

@@ -7,9 +7,11 @@ import pandas as pd
 import streamlit as st
 
 from loaders import periods
-from outcomes import approval, calendar, people, uploads, wording
 from outcomes.errors import Refused
-from outcomes.template import TemplateError, write_template
+from outcomes.rules import wording
+from outcomes.storage import people
+from outcomes.workflows import approval, calendar, uploads
+from outcomes.workflows.template import TemplateError, write_template
 from ui import auth, data, markup, preview, problems
 from ui import components as ui
 from ui.router import require_router

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from outcomes.people import Person
+from outcomes.storage.people import Person
 
 
 def acting(name: str, role: str = "admin", priorities: tuple[str, ...] = ()) -> Person:

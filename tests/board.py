@@ -7,8 +7,8 @@ from typing import Any
 
 import duckdb
 
-from outcomes import meetings
-from outcomes.demo import facts
+from outcomes.workflows import meetings
+from outcomes.workflows.demo import facts
 from tests.actors import acting
 
 # (indicator, the demo's quarter it is about as written for it, who wrote it, what they wrote)

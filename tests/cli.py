@@ -16,7 +16,7 @@ import sys
 import traceback
 from collections.abc import Iterator, Mapping
 
-from outcomes.store import PROJECT_ROOT
+from outcomes.storage.store import PROJECT_ROOT
 
 
 @contextlib.contextmanager

@@ -21,10 +21,10 @@ import pytest
 from hypothesis import settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
-from outcomes.demo import DEMO_FRAMEWORK, build_demo, build_force_demo, facts
-from outcomes.framework import from_yaml
-from outcomes.pack import chromium as drawing
-from outcomes.store import PROJECT_ROOT, open_store
+from outcomes.outputs.pack import chromium as drawing
+from outcomes.storage.store import PROJECT_ROOT, open_store
+from outcomes.workflows.demo import DEMO_FRAMEWORK, build_demo, build_force_demo, facts
+from outcomes.workflows.framework import from_yaml
 from tests import postgres
 from tests.copies import in_memory_copy, written
 from tests.returns import withhold_latest_quarter

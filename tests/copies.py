@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from outcomes.store import PROJECT_ROOT, Store, migrate, open_store
+from outcomes.storage.store import PROJECT_ROOT, Store, migrate, open_store
 
 HOLD = (
     "import sys\n"

@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from outcomes.store import PROJECT_ROOT
+from outcomes.storage.store import PROJECT_ROOT
 
 # The helper: reads one request a line, answers one line. {"run": ...} forks a child and answers
 # its pid; {"wait": pid} answers its exit code once it has ended (negative: the signal).

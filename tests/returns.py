@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 from openpyxl import load_workbook
 
-from outcomes.template import write_template
+from outcomes.workflows.template import write_template
 
 
 def filled_return(
@@ -40,7 +40,7 @@ def withhold_latest_quarter(cur: duckdb.DuckDBPyConnection, priority: str = LEAD
     """The demo as it stands before ``priority``'s lead sends the latest quarter: its figures for
     that quarter taken out, so its return is due (overdue, by the demo's calendar). Returns the
     quarter's code."""
-    from outcomes.demo import facts
+    from outcomes.workflows.demo import facts
 
     quarter = facts(cur).latest_quarter
     cur.execute(
@@ -65,8 +65,8 @@ def typed_figures(rows, figures: dict[int, str] | None = None):
 
 def approval_on(cur: duckdb.DuckDBPyConnection, approver_email: str | None = None) -> None:
     """Approval of returns switched on for the whole partnership (as its administrator)."""
-    from outcomes import approval
-    from outcomes.people import SYSTEM
+    from outcomes.storage.people import SYSTEM
+    from outcomes.workflows import approval
 
     approval.set_rule(cur, required=True, approver_email=approver_email, by=SYSTEM)
 
@@ -74,7 +74,7 @@ def approval_on(cur: duckdb.DuckDBPyConnection, approver_email: str | None = Non
 def send_typed(cur: duckdb.DuckDBPyConnection, lead, quarter: str, priority: str = LEAD_PRIORITY):
     """``lead`` types every figure of ``priority``'s return for ``quarter`` in the browser's form
     (one more than the last, as :func:`typed_figures`) and sends it, warnings accepted."""
-    from outcomes import typed_returns
+    from outcomes.workflows import typed_returns
 
     rows = typed_returns.form_rows(cur, priority, quarter, person=lead)
     prepared = typed_returns.prepare_typed(

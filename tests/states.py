@@ -34,9 +34,11 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from loaders import periods
-from outcomes import framework, meetings, observations, spreadsheets, template, uploads
 from outcomes.errors import Refused
-from outcomes.store import open_store
+from outcomes.queries import observations
+from outcomes.rules import spreadsheets
+from outcomes.storage.store import open_store
+from outcomes.workflows import framework, meetings, template, uploads
 from tests.actors import ADMIN, acting
 from tests.copies import written
 

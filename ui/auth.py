@@ -2,7 +2,7 @@
 
 With ``[auth]`` in ``.streamlit/secrets.toml`` (docs/sign-in.md) a visitor signs in through the
 partnership's identity provider (``st.login``) and is matched, by the e-mail address the
-provider gives, to someone in the database (:mod:`outcomes.people`). Without it, the demo
+provider gives, to someone in the database (:mod:`outcomes.storage.people`). Without it, the demo
 offers "Demo: sign in as" one of its people, and any other database is read-only in the
 browser. The pages only hide what a person may not do; the core refuses it anyway.
 """
@@ -16,8 +16,8 @@ from typing import Any
 import streamlit as st
 
 from loaders.problems import worded
-from outcomes import people
-from outcomes.people import Person
+from outcomes.storage import people
+from outcomes.storage.people import Person
 from ui.state import cursor
 
 # How long a sign-in lasts. Streamlit's own identity cookie lives 30 days (a constant in

@@ -7,9 +7,11 @@ from __future__ import annotations
 import streamlit as st
 
 from loaders import periods
-from outcomes import feeds, meeting_plan, reminders, wording
 from outcomes.errors import Refused
-from outcomes.people import Person
+from outcomes.outputs import feeds
+from outcomes.rules import wording
+from outcomes.storage.people import Person
+from outcomes.workflows import meeting_plan, reminders
 from ui.state import cursor
 
 _SHOWN = "calendar_address"  # the address just made, shown once in this session

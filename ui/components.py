@@ -12,9 +12,9 @@ from typing import Any
 import streamlit as st
 from markupsafe import Markup
 
-from outcomes import status, wording
 from outcomes.errors import Refused
-from outcomes.status import STATUSES
+from outcomes.rules import status, wording
+from outcomes.rules.status import STATUSES
 from ui import markup
 from ui.markup import badge, plain, render
 

@@ -17,11 +17,11 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 from streamlit.logger import get_logger
 
-from outcomes import reminders
 from outcomes.errors import Refused
+from outcomes.workflows import reminders
 from ui.state import cursor
 
-log = get_logger("outcomes.reminders")
+log = get_logger("outcomes.workflows.reminders")
 
 
 def _send_today() -> None:

@@ -9,8 +9,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from outcomes import board, charts, meetings
-from outcomes.agenda import Exceptions, since_last_meeting
+from outcomes.outputs import charts
+from outcomes.queries import board
+from outcomes.workflows import meetings
+from outcomes.workflows.agenda import Exceptions, since_last_meeting
 from ui.state import cursor, partnership
 
 
@@ -70,7 +72,7 @@ def board_pack(
     ``meeting_date`` (2025-05-15), the pack of that recorded meeting."""
     from io import BytesIO
 
-    from outcomes import pack
+    from outcomes.outputs import pack
 
     out = BytesIO()
     pack.build_pack(cursor(), fmt, out, paper=paper, meeting_date=meeting_date)

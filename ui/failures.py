@@ -18,7 +18,7 @@ import streamlit as st
 
 from loaders.problems import worded
 from outcomes.errors import Busy, Refused, Unreachable
-from outcomes.store import server_gone
+from outcomes.storage.store import server_gone
 
 log = logging.getLogger("outcomes.dashboard")
 

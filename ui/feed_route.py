@@ -8,8 +8,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from outcomes import feeds
 from outcomes.errors import Busy
+from outcomes.outputs import feeds
 from ui.state import cursor
 
 

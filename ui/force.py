@@ -6,7 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from outcomes import board, force, partnerships
+from outcomes.outputs import force
+from outcomes.queries import board
+from outcomes.workflows import partnerships
 from ui import auth, state
 
 

@@ -24,7 +24,8 @@ from jinja2 import Environment, FileSystemLoader, Undefined
 from markupsafe import Markup
 
 from loaders import periods, values
-from outcomes import agenda, blockages, status, wording
+from outcomes.rules import status, wording
+from outcomes.workflows import agenda, blockages
 
 TEMPLATES = Path(__file__).parent / "templates"
 

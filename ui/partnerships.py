@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from outcomes import people
 from outcomes.errors import Busy
-from outcomes.partnerships import Partnership
-from outcomes.store import resolve_db_path
+from outcomes.storage import people
+from outcomes.storage.store import resolve_db_path
+from outcomes.workflows.partnerships import Partnership
 from ui import state
 
 KEY = "partnership"

@@ -20,9 +20,11 @@ import plotly.graph_objects as go
 import streamlit as st
 from markupsafe import Markup
 
-from outcomes import board, charts, meetings
-from outcomes.agenda import Exceptions
-from outcomes.blockages import story as story_of
+from outcomes.outputs import charts
+from outcomes.queries import board
+from outcomes.workflows import meetings
+from outcomes.workflows.agenda import Exceptions
+from outcomes.workflows.blockages import story as story_of
 from ui import data, markup
 from ui.state import cursor
 

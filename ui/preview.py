@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from outcomes import uploads
+from outcomes.workflows import uploads
 from ui import components as ui
 from ui import markup
 

@@ -29,7 +29,7 @@ def where(p: Problem) -> str:
 
 def named(p: Problem) -> str:
     """The place of a problem in a return typed in the browser: its indicator and field
-    ("SV01 Q2 2026/27 (Jul–Sep 2026), figure"; outcomes.typed_returns puts it in ``column``)."""
+    ("SV01 Q2 2026/27 (Jul–Sep 2026), figure"; outcomes.workflows.typed_returns puts it in ``column``)."""
     return p.column or "the return"
 
 

@@ -1,6 +1,6 @@
 """The public view's pages, their cached reads and their sidebar (the public pack only).
 
-Everything here reads ``outcomes.public``, where the small-number rule is applied: no page,
+Everything here reads ``outcomes.outputs.public``, where the small-number rule is applied: no page,
 chart or download of the public view ever holds a figure the rule withholds. The router
 shows anonymous visitors these pages only, and only while an administrator has the view on.
 """
@@ -13,7 +13,7 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
-from outcomes import charts, public
+from outcomes.outputs import charts, public
 from ui import components as ui
 from ui import data
 from ui.state import cursor
@@ -84,7 +84,7 @@ def areas(data_version: int, code: str) -> tuple[go.Figure | None, int]:
 
 @st.cache_data(show_spinner=False, max_entries=6)
 def public_pack(data_version: int, fmt: str) -> bytes:
-    from outcomes import pack
+    from outcomes.outputs import pack
 
     out = BytesIO()
     pack.build_pack(cursor(), fmt, out, public=True)

@@ -6,9 +6,9 @@ from datetime import date
 
 import streamlit as st
 
-from outcomes import reminders
 from outcomes.errors import Refused
-from outcomes.people import Person
+from outcomes.storage.people import Person
+from outcomes.workflows import reminders
 from ui.markup import plain
 from ui.state import cursor
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 import duckdb
 import streamlit as st
 
-from outcomes import framework, partnerships
-from outcomes.demo import DEMO_FRAMEWORK, build_demo
 from outcomes.errors import Busy
-from outcomes.partnerships import Partnership
-from outcomes.store import Store, is_empty, open_store, resolve_db_path
+from outcomes.storage.store import Store, is_empty, open_store, resolve_db_path
+from outcomes.workflows import framework, partnerships
+from outcomes.workflows.demo import DEMO_FRAMEWORK, build_demo
+from outcomes.workflows.partnerships import Partnership
 
 
 @st.cache_resource(show_spinner="Opening the database…")

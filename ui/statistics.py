@@ -8,8 +8,10 @@ import plotly.graph_objects as go
 import streamlit as st
 from markupsafe import Markup
 
-from outcomes import spc, statcharts, statistics, wording
 from outcomes.errors import Refused
+from outcomes.outputs import statcharts
+from outcomes.queries import statistics
+from outcomes.rules import spc, wording
 from ui import auth, markup
 from ui.state import cursor
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from outcomes import status
+from outcomes.rules import status
 
 pytestmark = pytest.mark.browser
 

@@ -23,8 +23,8 @@ WHO = "Ana Lyst (analyst)"
 
 
 def _overdue_action(cur) -> None:
-    from outcomes import meetings
-    from outcomes.people import SYSTEM
+    from outcomes.storage.people import SYSTEM
+    from outcomes.workflows import meetings
 
     reference = meetings.add_action(
         cur,

@@ -11,8 +11,8 @@ import urllib.request
 import pytest
 from icalendar import Calendar
 
-from outcomes import feeds
-from outcomes.people import Person
+from outcomes.outputs import feeds
+from outcomes.storage.people import Person
 from tests.browser.server import serve
 from tests.copies import written
 
@@ -100,7 +100,7 @@ def test_serve_sends_the_mornings_reminders_itself(tmp_path, copy_demo, mail_ser
     it starts (DuckDB lets no cron job open the file it holds), once."""
     import time
 
-    from outcomes import people
+    from outcomes.storage import people
 
     db = written(
         copy_demo(tmp_path / "outcomes.duckdb"),

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from outcomes import wording
-from outcomes.demo import facts
+from outcomes.rules import wording
+from outcomes.workflows.demo import facts
 
 D = facts()  # where the demo's figures fall today
 

@@ -15,8 +15,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from outcomes import board, meetings, public
-from outcomes.store import open_store
+from outcomes.outputs import public
+from outcomes.queries import board
+from outcomes.storage.store import open_store
+from outcomes.workflows import meetings
 from tests.actors import acting
 from tests.browser.server import serve
 from tests.browser.test_accessibility import (

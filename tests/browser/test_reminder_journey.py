@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from outcomes import people
+from outcomes.storage import people
 from tests.browser.server import oidc_provider, serve_signed_in, sign_in_with_provider
 from tests.cli import outcomes
 from tests.copies import written

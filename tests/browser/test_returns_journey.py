@@ -27,7 +27,7 @@ FIGURE = "4321"  # SV01's figure for the quarter: far from any figure the demo h
 def journey_server(chromium_path: str, tmp_path_factory, copy_demo) -> Iterator[dict[str, Any]]:
     """The demo before the lead sends the latest quarter, approval of returns on, served with
     sign-in through a provider that knows the lead and the analyst."""
-    from outcomes.typed_returns import returns_link
+    from outcomes.workflows.typed_returns import returns_link
     from tests.copies import written
 
     work = tmp_path_factory.mktemp("browser-returns")

@@ -48,8 +48,8 @@ def _signed_dashboard(
     """The dashboard with sign-in configured, over a demo database that knows the lead, served
     by ``python``; with ``returns``, a filled return for the lead's priority and another's.
     ``demo`` is the run's built demo (``demo_built``), copied."""
-    from outcomes.people import SYSTEM, add_person
-    from outcomes.store import open_store
+    from outcomes.storage.people import SYSTEM, add_person
+    from outcomes.storage.store import open_store
 
     db = work / "outcomes.duckdb"
     shutil.copyfile(demo, db)

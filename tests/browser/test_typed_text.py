@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from outcomes import meetings
-from outcomes.demo import facts
-from outcomes.store import open_store
+from outcomes.storage.store import open_store
+from outcomes.workflows import meetings
+from outcomes.workflows.demo import facts
 from tests.actors import acting
 from tests.board import record_business
 from tests.browser.server import serve

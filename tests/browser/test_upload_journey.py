@@ -17,9 +17,10 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from outcomes import calendar, wording
-from outcomes.demo import facts
-from outcomes.template import RETURN_HEADER
+from outcomes.rules import wording
+from outcomes.workflows import calendar
+from outcomes.workflows.demo import facts
+from outcomes.workflows.template import RETURN_HEADER
 from tests.browser.server import serve_fresh_demo
 
 pytestmark = pytest.mark.browser

@@ -13,8 +13,8 @@ from streamlit.components.v2 import manifest_scanner
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from outcomes import meetings
-from outcomes.store import PROJECT_ROOT
+from outcomes.storage.store import PROJECT_ROOT
+from outcomes.workflows import meetings
 from tests.actors import acting
 from tests.board import Action, Note, record_business
 from tests.copies import written

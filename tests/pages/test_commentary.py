@@ -11,9 +11,11 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from outcomes import meetings, people, wording
-from outcomes.demo import facts
-from outcomes.store import PROJECT_ROOT, open_store
+from outcomes.rules import wording
+from outcomes.storage import people
+from outcomes.storage.store import PROJECT_ROOT, open_store
+from outcomes.workflows import meetings
+from outcomes.workflows.demo import facts
 from tests.actors import acting
 from tests.pages.conftest import clear_caches
 from ui.markup import plain
@@ -225,7 +227,7 @@ def test_a_long_commentary_shows_its_beginning_and_reads_more_on_request(fresh_d
 
 
 def test_the_commentary_form_limits_its_length(at):
-    from outcomes.meetings import COMMENTARY_MAX_CHARS
+    from outcomes.workflows.meetings import COMMENTARY_MAX_CHARS
 
     limited = [a for a in at.text_area if a.key.startswith("c_RO01_")]
     assert limited and all(a.max_chars == COMMENTARY_MAX_CHARS for a in limited)

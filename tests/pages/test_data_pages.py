@@ -20,9 +20,10 @@ from pypdf import PdfReader
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from outcomes import exports, spreadsheets
-from outcomes.pack import chromium as drawing
-from outcomes.store import PROJECT_ROOT
+from outcomes.outputs import exports
+from outcomes.outputs.pack import chromium as drawing
+from outcomes.rules import spreadsheets
+from outcomes.storage.store import PROJECT_ROOT
 from tests.actors import ADMIN
 from tests.pages.conftest import clear_caches
 from tests.realdata.conftest import realdata  # noqa: F401, F811 (the real public files)
@@ -231,8 +232,8 @@ def test_the_a3_pack_is_made_on_the_page(at, downloads, monkeypatch):
 
 
 def test_the_ons_workbook_shows_by_csp_on_public_figures(at, fresh_db, realdata):  # noqa: F811
-    from outcomes import uploads
-    from outcomes.store import open_store
+    from outcomes.storage.store import open_store
+    from outcomes.workflows import uploads
 
     clear_caches()
     store = open_store(fresh_db)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from outcomes.store import PROJECT_ROOT
+from outcomes.storage.store import PROJECT_ROOT
 
 DEMO = {
     None: None,

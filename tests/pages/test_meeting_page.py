@@ -16,10 +16,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from loaders import periods
-from outcomes import meetings
-from outcomes.demo import facts
-from outcomes.observations import record_upload
-from outcomes.store import PROJECT_ROOT, open_store
+from outcomes.queries.observations import record_upload
+from outcomes.storage.store import PROJECT_ROOT, open_store
+from outcomes.workflows import meetings
+from outcomes.workflows.demo import facts
 from tests.actors import acting
 from tests.board import record_business
 from tests.pages.conftest import clear_caches

@@ -7,8 +7,8 @@ import io
 import openpyxl
 from streamlit.testing.v1 import AppTest
 
-from outcomes import meetings
-from outcomes.store import PROJECT_ROOT, open_store
+from outcomes.storage.store import PROJECT_ROOT, open_store
+from outcomes.workflows import meetings
 from tests.actors import acting
 from tests.pages.conftest import clear_caches
 from ui import data

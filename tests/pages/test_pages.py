@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from outcomes import wording
-from outcomes.demo import facts
-from outcomes.store import PROJECT_ROOT
+from outcomes.rules import wording
+from outcomes.storage.store import PROJECT_ROOT
+from outcomes.workflows.demo import facts
 from tests.pages.opening import run_page
 from tests.unit.test_framework import SEVEN
 
@@ -181,7 +181,7 @@ def test_every_priority_and_indicator_page_renders(app, demo_framework):
 
 def test_typed_text_is_escaped_before_it_reaches_html(tmp_path, monkeypatch, copy_demo):
     """Framework wording is typed by people; it must never run as markup in the page."""
-    from outcomes.store import open_store
+    from outcomes.storage.store import open_store
 
     path = copy_demo(tmp_path / "typed.duckdb")
     s = open_store(path)

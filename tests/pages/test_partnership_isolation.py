@@ -14,12 +14,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from outcomes import board, charts, exports, meetings, pack, partnerships, people
-from outcomes.demo import DEMO_FRAMEWORK, PLANS, demo_observations, facts
-from outcomes.framework import Framework, from_yaml, import_framework
-from outcomes.observations import record_upload
-from outcomes.people import SYSTEM
-from outcomes.store import PROJECT_ROOT, open_store
+from outcomes.outputs import charts, exports, pack
+from outcomes.queries import board
+from outcomes.queries.observations import record_upload
+from outcomes.storage import people
+from outcomes.storage.people import SYSTEM
+from outcomes.storage.store import PROJECT_ROOT, open_store
+from outcomes.workflows import meetings, partnerships
+from outcomes.workflows.demo import DEMO_FRAMEWORK, PLANS, demo_observations, facts
+from outcomes.workflows.framework import Framework, from_yaml, import_framework
 from tests.actors import acting
 from tests.cli import outcomes
 from tests.pages.conftest import clear_caches

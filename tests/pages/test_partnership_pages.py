@@ -8,7 +8,7 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from outcomes.store import PROJECT_ROOT
+from outcomes.storage.store import PROJECT_ROOT
 from tests.pages.conftest import clear_caches
 from tests.pages.test_sign_in_pages import AUTH, _all_text
 from tests.realdata.conftest import realdata  # noqa: F401 (the real public files)
@@ -166,8 +166,9 @@ def test_a_public_file_loaded_on_one_partnerships_page_serves_them_all(force, re
 
 
 def test_an_administrator_undoes_the_shared_load_on_the_upload_page(force, realdata):  # noqa: F811
-    from outcomes import people, uploads
-    from outcomes.store import open_store
+    from outcomes.storage import people
+    from outcomes.storage.store import open_store
+    from outcomes.workflows import uploads
 
     db = open_store(force)
     try:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from outcomes.store import PROJECT_ROOT
+from outcomes.storage.store import PROJECT_ROOT
 from tests import postgres
 from tests.pages.conftest import clear_caches
 from tests.pages.test_states import EXTRA_PAGES, PAGES

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from outcomes.demo import facts
-from outcomes.store import PROJECT_ROOT
+from outcomes.storage.store import PROJECT_ROOT
+from outcomes.workflows.demo import facts
 from tests.pages.conftest import after_a_meeting
 from tests.pages.opening import run_page
 from tests.unit.test_framework import SEVEN

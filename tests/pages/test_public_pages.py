@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from outcomes import public, wording
-from outcomes.demo import facts
-from outcomes.store import PROJECT_ROOT, open_store
+from outcomes.outputs import public
+from outcomes.rules import wording
+from outcomes.storage.store import PROJECT_ROOT, open_store
+from outcomes.workflows.demo import facts
 from tests.actors import ADMIN, acting
 from tests.pages.conftest import clear_caches
 
@@ -136,7 +137,8 @@ def _sv01_return_commentary(fresh_db) -> None:
     import tempfile
     from pathlib import Path
 
-    from outcomes import board, uploads
+    from outcomes.queries import board
+    from outcomes.workflows import uploads
     from tests.unit.test_uploads import row, workbook
 
     s = open_store(fresh_db)

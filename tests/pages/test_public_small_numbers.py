@@ -35,8 +35,11 @@ from pptx import Presentation
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from outcomes import framework, observations, pack, public, status, suppression
-from outcomes.store import PROJECT_ROOT, open_store
+from outcomes.outputs import pack, public
+from outcomes.queries import observations
+from outcomes.rules import status, suppression
+from outcomes.storage.store import PROJECT_ROOT, open_store
+from outcomes.workflows import framework
 from tests.actors import acting
 from tests.copies import written
 from tests.pages.conftest import clear_caches

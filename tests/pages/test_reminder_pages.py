@@ -9,8 +9,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from loaders import periods
-from outcomes import people, reminders
-from outcomes.store import PROJECT_ROOT
+from outcomes.storage import people
+from outcomes.storage.store import PROJECT_ROOT
+from outcomes.workflows import reminders
 from tests.copies import written
 
 RETURNS_PAGE = "pages/returns.py"
@@ -84,7 +85,7 @@ def test_lead_choices_name_each_lead_with_their_priorities(demo_store):
 
 
 def test_the_meetings_page_offers_the_meetings_as_an_ics(fresh_db):
-    from outcomes import meetings
+    from outcomes.workflows import meetings
 
     written(fresh_db, lambda cur: meetings.record_meeting(cur, "2026-03-12", by=people.SYSTEM))
     at = AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60)

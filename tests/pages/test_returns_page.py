@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from outcomes.store import PROJECT_ROOT, open_store
+from outcomes.storage.store import PROJECT_ROOT, open_store
 from tests.copies import written
 from tests.pages.conftest import clear_caches
 from tests.pages.opening import open_as

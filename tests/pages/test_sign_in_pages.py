@@ -8,10 +8,10 @@ import time
 import duckdb
 from streamlit.testing.v1 import AppTest
 
-from outcomes import framework
-from outcomes.demo import DEMO_FRAMEWORK
-from outcomes.people import SYSTEM
-from outcomes.store import PROJECT_ROOT, open_store
+from outcomes.storage.people import SYSTEM
+from outcomes.storage.store import PROJECT_ROOT, open_store
+from outcomes.workflows import framework
+from outcomes.workflows.demo import DEMO_FRAMEWORK
 from tests.pages.conftest import clear_caches
 
 AUTH = {

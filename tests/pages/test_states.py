@@ -20,8 +20,9 @@ from pathlib import Path
 from hypothesis import example, given
 from streamlit.testing.v1 import AppTest
 
-from outcomes import board, status
-from outcomes.store import PROJECT_ROOT, open_store
+from outcomes.queries import board
+from outcomes.rules import status
+from outcomes.storage.store import PROJECT_ROOT, open_store
 from tests.pages.conftest import clear_caches
 from tests.states import LONG, Commentary, Figure, ReturnRow, State, build_file, examples, states
 from ui import failures

@@ -7,8 +7,8 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from outcomes.demo import facts
-from outcomes.store import PROJECT_ROOT
+from outcomes.storage.store import PROJECT_ROOT
+from outcomes.workflows.demo import facts
 from tests.pages.conftest import clear_caches
 from tests.pages.test_pages import _run, _text
 

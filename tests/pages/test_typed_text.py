@@ -12,9 +12,9 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from outcomes import meetings
-from outcomes.demo import facts
-from outcomes.store import PROJECT_ROOT, open_store
+from outcomes.storage.store import PROJECT_ROOT, open_store
+from outcomes.workflows import meetings
+from outcomes.workflows.demo import facts
 from tests.actors import acting
 from tests.pages.conftest import clear_caches
 

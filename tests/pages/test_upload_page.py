@@ -15,9 +15,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from outcomes import calendar, wording
-from outcomes.demo import facts
-from outcomes.store import PROJECT_ROOT
+from outcomes.rules import wording
+from outcomes.storage.store import PROJECT_ROOT
+from outcomes.workflows import calendar
+from outcomes.workflows.demo import facts
 from tests.pages.conftest import clear_caches
 from tests.pages.opening import open_as
 

@@ -9,7 +9,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from outcomes.store import PROJECT_ROOT
+from outcomes.storage.store import PROJECT_ROOT
 from tests.pages.conftest import after_a_meeting, clear_caches
 
 # What a person should never read: a month as 2025-03, a figure with a trailing .0, an id in

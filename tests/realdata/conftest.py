@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from outcomes.store import PROJECT_ROOT
+from outcomes.storage.store import PROJECT_ROOT
 
 REALDATA = Path(os.environ.get("OUTCOMES_REALDATA", PROJECT_ROOT.parent / "shared" / "realdata"))
 

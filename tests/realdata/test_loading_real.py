@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from outcomes import uploads
+from outcomes.workflows import uploads
 from tests.actors import ADMIN, acting
 
 pytestmark = pytest.mark.realdata

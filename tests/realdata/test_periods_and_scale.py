@@ -8,8 +8,8 @@ from collections import Counter
 import pytest
 
 from loaders import periods
-from outcomes.demo import DEMO_FRAMEWORK, demo_observations
-from outcomes.framework import from_yaml
+from outcomes.workflows.demo import DEMO_FRAMEWORK, demo_observations
+from outcomes.workflows.framework import from_yaml
 
 pytestmark = pytest.mark.realdata
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from outcomes import people, public_series, shared_data, uploads
-from outcomes.people import NotPermitted
+from outcomes.queries import public_series
+from outcomes.storage import people
+from outcomes.storage.people import NotPermitted
+from outcomes.workflows import shared_data, uploads
 from tests.cli import outcomes
 
 pytestmark = pytest.mark.engines
@@ -116,7 +118,7 @@ def test_a_lead_or_an_analyst_cannot_load_or_undo_public_data_for_all(force_stor
 
 
 def test_a_partnership_added_later_reads_the_shared_load(force_store, force_file):
-    from outcomes.partnerships import add
+    from outcomes.workflows.partnerships import add
 
     _load_shared(force_store, force_file)
     made = add(force_store, "exeter", name="Exeter CSP", by=people.command_line_person())
@@ -176,8 +178,8 @@ def test_the_ons_workbook_loaded_once_gives_each_its_comparator_areas(force_stor
 def test_a_copy_keeps_the_shared_data_and_each_partnerships_view_of_it(
     force_store, force_file, tmp_path
 ):
-    from outcomes import moving
-    from outcomes.store import open_store
+    from outcomes.storage import moving
+    from outcomes.storage.store import open_store
 
     _load_shared(force_store, force_file)
     before = {s: len(_police(force_store.cursor(s))) for s in PLACES}

@@ -12,8 +12,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from outcomes import compare, statistics, uploads
-from outcomes.store import PROJECT_ROOT, open_store
+from outcomes.queries import statistics
+from outcomes.rules import compare
+from outcomes.storage.store import PROJECT_ROOT, open_store
+from outcomes.workflows import uploads
 from tests.actors import ADMIN, acting
 
 pytestmark = pytest.mark.realdata

@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from outcomes import pack
-from outcomes.pack import chromium as drawing
+from outcomes.outputs import pack
+from outcomes.outputs.pack import chromium as drawing
 from tests.board import Action, Note, record_business
 from tests.copies import in_memory_copy
 

@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 
 from loaders import periods
-from outcomes import agenda, calendar, wording
-from outcomes.demo import facts
-from outcomes.observations import record_upload
+from outcomes.queries.observations import record_upload
+from outcomes.rules import wording
+from outcomes.workflows import agenda, calendar
+from outcomes.workflows.demo import facts
 from tests.actors import acting
 
 D = facts()  # where the demo's figures fall today
@@ -154,7 +155,7 @@ def test_with_no_priority_the_next_return_is_by_the_partnership_s_calendar(demo_
 def test_a_computed_indicator_is_never_a_lead_s_return(demo_store):
     """Issue 17: SV04 is computed from police.uk (``derived_from``); no lead types it, so its
     missing figure is no lead's overdue return and the lead's template does not ask for it."""
-    from outcomes.template import due_rows
+    from outcomes.workflows.template import due_rows
 
     cur = demo_store.cursor()
     assert "SV04" in calendar.computed_codes(cur)

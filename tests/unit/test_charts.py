@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
-from outcomes import board, charts, wording
-from outcomes.demo import facts
+from outcomes.outputs import charts
+from outcomes.queries import board
+from outcomes.rules import wording
+from outcomes.workflows.demo import facts
 
 
 def test_trend_marks_points_by_status_with_target_band_and_baseline(demo_store):

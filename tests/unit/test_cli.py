@@ -10,7 +10,7 @@ import shutil
 import pytest
 import yaml
 
-from outcomes.store import PROJECT_ROOT
+from outcomes.storage.store import PROJECT_ROOT
 from tests import postgres
 from tests.actors import acting
 from tests.cli import outcomes, outcomes_process
@@ -135,8 +135,8 @@ def test_replace_with_a_bad_framework_keeps_the_old_database(demo_db, tmp_path):
 
 
 def test_renaming_a_priority_an_action_links_to_is_a_plain_refusal(tmp_path, blank_db):
-    from outcomes import meetings
-    from outcomes.store import open_store
+    from outcomes.storage.store import open_store
+    from outcomes.workflows import meetings
 
     db = blank_db("linked.duckdb")
     assert outcomes("init", "--db", str(db)).returncode == 0
@@ -167,8 +167,8 @@ def test_renaming_a_priority_an_action_links_to_is_a_plain_refusal(tmp_path, bla
 
 def test_status_json_gives_the_computed_and_the_overridden_status(copy_demo, tmp_path):
     """Issue 17: SV01 read "green" where the board saw the overridden Amber."""
-    from outcomes import meetings
-    from outcomes.store import open_store
+    from outcomes.storage.store import open_store
+    from outcomes.workflows import meetings
 
     path = copy_demo(tmp_path / "override.duckdb")
     store = open_store(path)

@@ -9,7 +9,7 @@ import json
 import duckdb
 import pytest
 
-from outcomes.store import open_store
+from outcomes.storage.store import open_store
 from tests.cli import outcomes
 from tests.returns import filled_return
 

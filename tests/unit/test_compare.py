@@ -8,11 +8,12 @@ import json
 import pandas as pd
 import pytest
 
-from outcomes import compare, statistics
-from outcomes.demo import facts
-from outcomes.framework import from_nested, import_framework
-from outcomes.observations import record_upload
-from outcomes.store import open_store
+from outcomes.queries import statistics
+from outcomes.queries.observations import record_upload
+from outcomes.rules import compare
+from outcomes.storage.store import open_store
+from outcomes.workflows.demo import facts
+from outcomes.workflows.framework import from_nested, import_framework
 from tests.actors import ADMIN, acting
 from tests.cli import outcomes
 
@@ -163,7 +164,8 @@ def test_outcomes_compare_json_on_the_demo(demo_db_file):
 
 
 def test_status_method_spc_takes_the_board_status_from_spc(demo_store, tmp_path):
-    from outcomes import board, framework
+    from outcomes.queries import board
+    from outcomes.workflows import framework
 
     cur = demo_store.cursor()
     before = board.indicator_ratings(cur).set_index("indicator_code")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import duckdb
 
-from outcomes import meetings
-from outcomes.store import open_store
+from outcomes.storage.store import open_store
+from outcomes.workflows import meetings
 from tests.actors import acting
 
 CATALOGUE = {

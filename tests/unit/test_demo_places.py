@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from outcomes.store import open_store
+from outcomes.storage.store import open_store
 
 OTHERS = {"p_torbay": ("Torbay", "E22000060"), "p_cornwall": ("Cornwall", "E22000356")}
 

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from outcomes import framework
-from outcomes.store import PROJECT_ROOT, open_store
+from outcomes.storage.store import PROJECT_ROOT, open_store
+from outcomes.workflows import framework
 
 SCHEMA = (PROJECT_ROOT / "docs" / "schema.md").read_text(encoding="utf-8")
 FRAMEWORK = (PROJECT_ROOT / "docs" / "framework.md").read_text(encoding="utf-8")

@@ -12,9 +12,15 @@ import pandas as pd
 import psycopg
 import pytest
 
-from outcomes import board, statistics
 from outcomes.errors import Unreachable
-from outcomes.store import NewerDatabase, engine_of, insert_frame, open_store, resolve_db_path
+from outcomes.queries import board, statistics
+from outcomes.storage.store import (
+    NewerDatabase,
+    engine_of,
+    insert_frame,
+    open_store,
+    resolve_db_path,
+)
 from tests import postgres
 from tests.cli import outcomes
 
@@ -135,7 +141,7 @@ def test_a_database_from_a_newer_version_is_refused_on_both_engines(tmp_path):
 
 
 def test_a_failed_migration_leaves_nothing_on_postgresql(monkeypatch, tmp_path):
-    from outcomes import store as store_module
+    from outcomes.storage import store as store_module
 
     broken = tmp_path / "migrations"
     broken.mkdir()

@@ -1,4 +1,4 @@
-"""outcomes.exports: views out as CSV, xlsx and Parquet; the framework out and back in."""
+"""outcomes.outputs.exports: views out as CSV, xlsx and Parquet; the framework out and back in."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from outcomes import exports, framework, meetings, spreadsheets
-from outcomes.store import PROJECT_ROOT
+from outcomes.outputs import exports
+from outcomes.rules import spreadsheets
+from outcomes.storage.store import PROJECT_ROOT
+from outcomes.workflows import framework, meetings
 from tests.actors import ADMIN
 
 SCHEMA = (PROJECT_ROOT / "docs" / "schema.md").read_text(encoding="utf-8")

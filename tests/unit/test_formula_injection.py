@@ -16,9 +16,10 @@ import pandas as pd
 import pytest
 
 from loaders.returns import read_return
-from outcomes import framework, meetings, spreadsheets
-from outcomes.pack import build_pack
-from outcomes.template import write_template
+from outcomes.outputs.pack import build_pack
+from outcomes.rules import spreadsheets
+from outcomes.workflows import framework, meetings
+from outcomes.workflows.template import write_template
 from tests.actors import acting
 
 TYPED = ["=1+1", "+1", "-2+3", "@SUM(1)", "=cmd|' /C calc'!A0", '=HYPERLINK("http://x","y")']

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from outcomes import framework
-from outcomes.demo import DEMO_FRAMEWORK
 from outcomes.errors import Refused, StillLinked
+from outcomes.workflows import framework
+from outcomes.workflows.demo import DEMO_FRAMEWORK
 from tests.actors import ADMIN
 from tests.board import record_business
 
@@ -240,8 +240,13 @@ def test_a_bad_choice_is_reported_once(tmp_path):
 def test_the_reporting_calendar_round_trips_through_yaml_xlsx_and_the_database(tmp_path, store):
     import yaml
 
-    from outcomes.framework import from_nested, import_framework, read_framework, to_nested
-    from outcomes.framework.formats import from_xlsx, to_xlsx
+    from outcomes.workflows.framework import (
+        from_nested,
+        import_framework,
+        read_framework,
+        to_nested,
+    )
+    from outcomes.workflows.framework.formats import from_xlsx, to_xlsx
 
     doc = yaml.safe_load(DEMO_FRAMEWORK.read_text(encoding="utf-8"))
     doc["priorities"][0]["due_days"] = {"quarterly": 30}

@@ -21,8 +21,8 @@ from loaders.fingertips import read_fingertips
 from loaders.ons_csp import read_ons_csp
 from loaders.police_uk import read_police_uk
 from loaders.returns import read_return
-from outcomes import framework, meetings, uploads
-from outcomes.template import RETURN_HEADER
+from outcomes.workflows import framework, meetings, uploads
+from outcomes.workflows.template import RETURN_HEADER
 from tests import forked
 from tests.actors import ADMIN, acting
 from tests.hostile import corpus

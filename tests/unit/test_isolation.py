@@ -21,8 +21,8 @@ from loaders import files
 from loaders.isolation import ReadLimits, read_isolated
 from loaders.problems import FileRefused
 from loaders.sheet_xml import column_letter
-from outcomes import uploads
-from outcomes.store import PROJECT_ROOT
+from outcomes.storage.store import PROJECT_ROOT
+from outcomes.workflows import uploads
 from tests.actors import ADMIN
 from tests.hostile import corpus
 from tests.hostile.corpus import TRIAL_SPELLINGS, trial_workbook

@@ -8,7 +8,8 @@ import math
 import pandas as pd
 import pytest
 
-from outcomes import agenda, board
+from outcomes.queries import board
+from outcomes.workflows import agenda
 from ui import markup, present
 
 NAN = math.nan

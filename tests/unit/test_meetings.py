@@ -10,10 +10,12 @@ import pandas as pd
 import pytest
 
 from loaders import periods
-from outcomes import agenda, blockages, board, meetings, observations, people, uploads
-from outcomes.demo import facts
-from outcomes.observations import record_upload
-from outcomes.trail import audit_trail, describe_change
+from outcomes.queries import board, observations
+from outcomes.queries.observations import record_upload
+from outcomes.queries.trail import audit_trail, describe_change
+from outcomes.storage import people
+from outcomes.workflows import agenda, blockages, meetings, uploads
+from outcomes.workflows.demo import facts
 from tests.actors import ADMIN, acting
 from tests.board import record_business
 
@@ -179,7 +181,7 @@ def test_a_bad_actions_workbook_imports_nothing_and_lists_every_row(demo_store, 
 
 
 def test_a_return_blockage_reaches_the_board(demo_store, tmp_path):
-    from outcomes.template import RETURN_HEADER
+    from outcomes.workflows.template import RETURN_HEADER
 
     cur = demo_store.cursor()
     meetings.record_meeting(cur, "2025-05-15", by=acting("clerk"))
@@ -353,7 +355,7 @@ def test_the_audit_records_only_what_changed_and_says_it_in_words(demo_store):
     assert describe_change(None, '{"file_name": "demo", "new": 11740}') == (
         "file name: demo; new: 11,740"
     )
-    from outcomes import public
+    from outcomes.outputs import public
 
     public.set_public_view(cur, True, by=admin)
     # (The demo's own meeting plan, made as it was built, is a setting too.)

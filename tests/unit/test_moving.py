@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from outcomes import moving, trail
-from outcomes.store import open_store
+from outcomes.queries import trail
+from outcomes.storage import moving
+from outcomes.storage.store import open_store
 from tests.cli import outcomes
 from tests.copies import written
 from tests.unit.conftest import board_business

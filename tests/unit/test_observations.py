@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from outcomes import framework
 from outcomes.errors import StillLinked
-from outcomes.observations import record_upload
+from outcomes.queries.observations import record_upload
+from outcomes.workflows import framework
 from tests.actors import ADMIN, acting
 
 pytestmark = pytest.mark.engines

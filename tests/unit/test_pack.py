@@ -18,11 +18,14 @@ from pptx import Presentation
 from pptx.util import Emu
 from pypdf import PdfReader
 
-from outcomes import board, meetings, pack, status
-from outcomes.demo import facts
-from outcomes.observations import record_upload
-from outcomes.pack import chromium as drawing
-from outcomes.pack import pdf
+from outcomes.outputs import pack
+from outcomes.outputs.pack import chromium as drawing
+from outcomes.outputs.pack import pdf
+from outcomes.queries import board
+from outcomes.queries.observations import record_upload
+from outcomes.rules import status
+from outcomes.workflows import meetings
+from outcomes.workflows.demo import facts
 from tests.actors import acting
 
 D = facts()  # where the demo's figures fall today
@@ -438,7 +441,7 @@ def test_a_blockage_with_no_detail_reads_as_such_not_as_nan(demo_store, no_chart
 
 
 def test_the_pack_says_a_blockage_that_is_its_narrative_once():
-    from outcomes.pack.snapshot import _commentary_text
+    from outcomes.outputs.snapshot import _commentary_text
 
     note = {"narrative": "No beds.", "actions_taken": None, "blockage": True,
             "blockage_detail": "No beds.", "author": "Lead", "period": "2025-03"}  # fmt: skip
@@ -454,7 +457,7 @@ PERIOD_CODE = re.compile(r"\b\d{4}/\d{2} Q\d\b|\b(19|20)\d{2}-\d{2}\b")
 
 def test_every_format_names_periods_in_words_not_codes(busy_store, no_charts):
     """Issue 17: "Due for 2026/27 Q2" in the PDF and PowerPoint, "2026-10" in the workbook."""
-    from outcomes import wording
+    from outcomes.rules import wording
 
     cur = busy_store.cursor()
     out = io.BytesIO()

@@ -20,11 +20,12 @@ from pptx import Presentation
 from pptx.util import Emu
 from pypdf import PdfReader
 
-from outcomes import meetings, pack
-from outcomes.pack import chromium as drawing
-from outcomes.pack import pdf_fonts
-from outcomes.pack.wording import CONTINUED
-from outcomes.store import PROJECT_ROOT
+from outcomes.outputs import pack
+from outcomes.outputs.pack import chromium as drawing
+from outcomes.outputs.pack import pdf_fonts
+from outcomes.outputs.pack.wording import CONTINUED
+from outcomes.storage.store import PROJECT_ROOT
+from outcomes.workflows import meetings
 from tests.actors import acting
 from tests.unit.conftest import board_business
 from tests.unit.test_pack import TODAY, _text

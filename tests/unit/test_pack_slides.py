@@ -17,8 +17,9 @@ from PIL import Image
 from pptx import Presentation
 from pptx.util import Emu, Inches, Pt
 
-from outcomes import meetings, pack
-from outcomes.pack import chromium as drawing
+from outcomes.outputs import pack
+from outcomes.outputs.pack import chromium as drawing
+from outcomes.workflows import meetings
 from tests.actors import acting
 from tests.copies import in_memory_copy
 from tests.unit.conftest import board_business

@@ -18,9 +18,11 @@ from hypothesis import example, given
 from pptx import Presentation
 from pypdf import PdfReader
 
-from outcomes import board, pack, status
-from outcomes.pack import chromium as drawing
-from outcomes.store import open_store
+from outcomes.outputs import pack
+from outcomes.outputs.pack import chromium as drawing
+from outcomes.queries import board
+from outcomes.rules import status
+from outcomes.storage.store import open_store
 from tests.pages.test_states import (
     CONTROL_CHARACTERS,
     LONG_AND_EMPTY,

@@ -7,10 +7,12 @@ import json
 import pandas as pd
 import pytest
 
-from outcomes import force, partnerships, people
 from outcomes.errors import Refused
-from outcomes.people import SYSTEM
-from outcomes.store import open_store
+from outcomes.outputs import force
+from outcomes.storage import people
+from outcomes.storage.people import SYSTEM
+from outcomes.storage.store import open_store
+from outcomes.workflows import partnerships
 from tests.cli import outcomes
 from tests.returns import approval_on, send_typed, withhold_latest_quarter
 
@@ -168,7 +170,7 @@ def test_the_force_wide_pack_sets_the_partnerships_side_by_side(force_db_file, t
 
 
 def test_a_database_from_before_partnerships_keeps_its_people_and_their_ids(tmp_path, monkeypatch):
-    from outcomes import store as store_module
+    from outcomes.storage import store as store_module
 
     path = tmp_path / "before.duckdb"
     shipped = store_module.migrations()

@@ -1,6 +1,6 @@
 """Who may do what, enforced in the core: every write function against every role, and the table.
 
-The walk finds write functions two ways: the :func:`outcomes.people.writes` registry, and by
+The walk finds write functions two ways: the :func:`outcomes.storage.people.writes` registry, and by
 reading every function in ``outcomes/`` for a transaction or an audit record. A new write that
 is not declared with a permission, or has no way to be called here, fails this file.
 """
@@ -22,33 +22,32 @@ from openpyxl import load_workbook
 import outcomes
 from loaders import periods
 from loaders.police_uk import POLICE_UK_COLUMNS
-from outcomes import (
+from outcomes.outputs import feeds
+from outcomes.queries import observations, statistics
+from outcomes.queries.trail import audit_trail
+from outcomes.storage import people
+from outcomes.storage.people import PERMISSIONS, ROLES, WRITES, NotPermitted, Person
+from outcomes.storage.store import Store, open_store
+from outcomes.workflows import (
     approval,
     blockages,
     demo,
-    feeds,
     framework,
     meeting_plan,
     meetings,
-    observations,
     partnerships,
-    people,
     reminders,
     shared_data,
-    statistics,
     typed_returns,
     uploads,
 )
-from outcomes.people import PERMISSIONS, ROLES, WRITES, NotPermitted, Person
-from outcomes.store import Store, open_store
-from outcomes.trail import audit_trail
 from tests.actors import ADMIN
 from tests.returns import filled_return
 
 LEAD_PRIORITY = "street-violence"
 OTHER_PRIORITY = "vulnerable-victims"
 # Writes that act for no person: the made-up demo is built by the demo generator.
-NOT_A_PERSON_S = {"outcomes.demo.build_demo"}
+NOT_A_PERSON_S = {"outcomes.workflows.demo.build_demo"}
 
 
 def _all_modules():
@@ -61,7 +60,7 @@ def _writes_found_by_reading() -> set[str]:
     """Every public function in outcomes/ that opens a transaction or writes an audit record."""
     found = set()
     for module in _all_modules():
-        if module.__name__ == "outcomes.store":
+        if module.__name__ == "outcomes.storage.store":
             continue  # the write path itself
         for name, fn in vars(module).items():
             fn = inspect.unwrap(fn) if callable(fn) else fn
@@ -79,7 +78,7 @@ def test_every_write_in_the_core_declares_its_permission():
     undeclared = _writes_found_by_reading() - set(WRITES) - NOT_A_PERSON_S
     assert not undeclared, (
         f"{sorted(undeclared)} write without a permission: declare one with "
-        "@outcomes.people.writes(ACTION) and take `by: Person`"
+        "@outcomes.storage.people.writes(ACTION) and take `by: Person`"
     )
 
 
@@ -164,11 +163,11 @@ def _actions_workbook(cur) -> BytesIO:
 # How to call each write, in scope for a lead (their own priority, their own upload): the
 # table alone decides who is refused. (action, call) pairs; a write may check two actions.
 RECIPES = {
-    "outcomes.meetings.record_meeting": [
+    "outcomes.workflows.meetings.record_meeting": [
         # Today: a meeting cannot be recorded before it has happened.
         ("meetings.record", lambda cur, by, tmp: meetings.record_meeting(cur, date.today(), by=by))
     ],
-    "outcomes.commentary.add_commentary": [
+    "outcomes.workflows.commentary.add_commentary": [
         (
             "commentary.add",
             lambda cur, by, tmp: _commentary(cur, by, narrative="Why."),
@@ -183,7 +182,7 @@ RECIPES = {
             ),
         ),
     ],
-    "outcomes.actions.save_action": [
+    "outcomes.workflows.actions.save_action": [
         (
             "actions.change",
             lambda cur, by, tmp: meetings.save_action(
@@ -191,13 +190,13 @@ RECIPES = {
             ),
         )
     ],
-    "outcomes.actions.add_action": [
+    "outcomes.workflows.actions.add_action": [
         (
             "actions.change",
             lambda cur, by, tmp: meetings.add_action(cur, by=by, text="Do it", owner="Chair"),
         )
     ],
-    "outcomes.blockages.resolve_blockage": [
+    "outcomes.workflows.blockages.resolve_blockage": [
         (
             "blockages.resolve",
             lambda cur, by, tmp: (
@@ -218,7 +217,7 @@ RECIPES = {
             ),
         )
     ],
-    "outcomes.actions.close_action": [
+    "outcomes.workflows.actions.close_action": [
         (
             "actions.change",
             lambda cur, by, tmp: (
@@ -229,13 +228,13 @@ RECIPES = {
             ),
         )
     ],
-    "outcomes.actions.import_actions": [
+    "outcomes.workflows.actions.import_actions": [
         (
             "actions.change",
             lambda cur, by, tmp: meetings.import_actions(cur, _actions_workbook(cur), by=by),
         )
     ],
-    "outcomes.observations.record_upload": [
+    "outcomes.queries.observations.record_upload": [
         (
             "returns.load",
             lambda cur, by, tmp: observations.record_upload(
@@ -258,7 +257,7 @@ RECIPES = {
             ),
         ),
     ],
-    "outcomes.uploads.committing.commit": [
+    "outcomes.workflows.uploads.committing.commit": [
         (
             "returns.load",
             lambda cur, by, tmp: uploads.commit(
@@ -266,7 +265,7 @@ RECIPES = {
             ),
         )
     ],
-    "outcomes.uploads.committing.commit_all": [
+    "outcomes.workflows.uploads.committing.commit_all": [
         (
             "returns.load",
             lambda cur, by, tmp: uploads.commit_all(
@@ -274,13 +273,13 @@ RECIPES = {
             ),
         )
     ],
-    "outcomes.uploads.committing.rollback": [
+    "outcomes.workflows.uploads.committing.rollback": [
         (
             "uploads.undo",
             lambda cur, by, tmp: uploads.rollback(cur, _their_own_upload(cur, tmp, by), by=by),
         )
     ],
-    "outcomes.uploads.committing.restore": [
+    "outcomes.workflows.uploads.committing.restore": [
         (
             "uploads.undo",
             lambda cur, by, tmp: uploads.restore(
@@ -293,7 +292,7 @@ RECIPES = {
             ),
         )
     ],
-    "outcomes.framework.database.import_framework": [
+    "outcomes.workflows.framework.database.import_framework": [
         (
             "framework.change",
             lambda cur, by, tmp: framework.import_framework(
@@ -301,7 +300,7 @@ RECIPES = {
             ),
         )
     ],
-    "outcomes.people.add_person": [
+    "outcomes.storage.people.add_person": [
         (
             "people.manage",
             lambda cur, by, tmp: people.add_person(
@@ -309,7 +308,7 @@ RECIPES = {
             ),
         )
     ],
-    "outcomes.people.change_person": [
+    "outcomes.storage.people.change_person": [
         (
             "people.manage",
             lambda cur, by, tmp: people.change_person(
@@ -317,7 +316,7 @@ RECIPES = {
             ),
         )
     ],
-    "outcomes.people.remove_person": [
+    "outcomes.storage.people.remove_person": [
         (
             "people.manage",
             lambda cur, by, tmp: people.remove_person(cur, "board.member@demo.example", by=by),
@@ -327,18 +326,18 @@ RECIPES = {
 
 
 try:  # the public view's switch (issue 10, item 6), once it has landed
-    from outcomes import public
+    from outcomes.outputs import public
 except ImportError:
     public = None
 if public is not None:
-    RECIPES["outcomes.public.set_public_view"] = [
+    RECIPES["outcomes.outputs.public.set_public_view"] = [
         (
             "settings.public_view",
             lambda cur, by, tmp: public.set_public_view(cur, True, by=by),
         )
     ]
     # Commentary already recorded (by someone else: a return, say), marked for publishing.
-    RECIPES["outcomes.public.mark_published"] = [
+    RECIPES["outcomes.outputs.public.mark_published"] = [
         (
             "commentary.add",
             lambda cur, by, tmp: public.mark_published(
@@ -351,7 +350,7 @@ if public is not None:
 
 # An indicator's SPC limits recalculated from its sustained shift (SV03 has one in the demo).
 # A partnership added beside the demo's, and a commissioner across both (issue 19).
-RECIPES["outcomes.partnerships.add"] = [
+RECIPES["outcomes.workflows.partnerships.add"] = [
     (
         "partnerships.manage",
         lambda cur, by, tmp: partnerships.add(
@@ -359,7 +358,7 @@ RECIPES["outcomes.partnerships.add"] = [
         ),
     )
 ]
-RECIPES["outcomes.partnerships.add_commissioner"] = [
+RECIPES["outcomes.workflows.partnerships.add_commissioner"] = [
     (
         "partnerships.manage",
         lambda cur, by, tmp: partnerships.add_commissioner(
@@ -372,7 +371,7 @@ RECIPES["outcomes.partnerships.add_commissioner"] = [
     )
 ]
 
-RECIPES["outcomes.statistics.recalculate_limits"] = [
+RECIPES["outcomes.queries.statistics.recalculate_limits"] = [
     (
         "framework.change",
         lambda cur, by, tmp: statistics.recalculate_limits(
@@ -384,7 +383,7 @@ RECIPES["outcomes.statistics.recalculate_limits"] = [
 
 # Reminders (issue 20): a reminder the mail server accepted, recorded; a calendar subscription
 # address, made by the person it is for.
-RECIPES["outcomes.reminders.record_sent"] = [
+RECIPES["outcomes.workflows.reminders.record_sent"] = [
     (
         "reminders.send",
         lambda cur, by, tmp: reminders.record_sent(
@@ -412,10 +411,10 @@ RECIPES["outcomes.reminders.record_sent"] = [
         ),
     )
 ]
-RECIPES["outcomes.feeds.reset_token"] = [
+RECIPES["outcomes.outputs.feeds.reset_token"] = [
     ("calendar.subscribe", lambda cur, by, tmp: feeds.reset_token(cur, by.email, by=by))
 ]
-RECIPES["outcomes.meeting_plan.plan"] = [
+RECIPES["outcomes.workflows.meeting_plan.plan"] = [
     (
         "meetings.record",
         lambda cur, by, tmp: meeting_plan.plan(cur, [date.today() + timedelta(days=30)], by=by),
@@ -454,16 +453,16 @@ def _decided(cur, by: Person, tmp, decide) -> None:
     decide(sent.upload_id)
 
 
-RECIPES["outcomes.approval.set_rule"] = [
+RECIPES["outcomes.workflows.approval.set_rule"] = [
     ("returns.approval_rule", lambda cur, by, tmp: approval.set_rule(cur, required=True, by=by))
 ]
-RECIPES["outcomes.approval.approve"] = [
+RECIPES["outcomes.workflows.approval.approve"] = [
     (
         "returns.approve",
         lambda cur, by, tmp: _decided(cur, by, tmp, lambda n: approval.approve(cur, n, by=by)),
     )
 ]
-RECIPES["outcomes.approval.send_back"] = [
+RECIPES["outcomes.workflows.approval.send_back"] = [
     (
         "returns.approve",
         lambda cur, by, tmp: _decided(
@@ -471,19 +470,19 @@ RECIPES["outcomes.approval.send_back"] = [
         ),
     )
 ]
-RECIPES["outcomes.typed_returns.save_draft"] = [
+RECIPES["outcomes.workflows.typed_returns.save_draft"] = [
     (
         "returns.load",
         lambda cur, by, tmp: _lead_typed(typed_returns.save_draft, cur, by, _typed_rows(cur, by)),
     )
 ]
-RECIPES["outcomes.typed_returns.discard_draft"] = [
+RECIPES["outcomes.workflows.typed_returns.discard_draft"] = [
     (
         "returns.load",
         lambda cur, by, tmp: _lead_typed(typed_returns.discard_draft, cur, by),
     )
 ]
-RECIPES["outcomes.typed_returns.submit"] = [
+RECIPES["outcomes.workflows.typed_returns.submit"] = [
     (
         "returns.load",
         lambda cur, by, tmp: _lead_typed(
@@ -507,7 +506,7 @@ def _shared_load(cur, by: Person, tmp):
     return uploads.commit(public, prepared, by=by)
 
 
-RECIPES["outcomes.uploads.committing.commit"].append(("public_data.share", _shared_load))
+RECIPES["outcomes.workflows.uploads.committing.commit"].append(("public_data.share", _shared_load))
 
 
 def _trail_count(cur, where: str, params: list) -> int:

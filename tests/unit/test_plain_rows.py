@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from loaders.returns import ROW_COLUMNS, ReturnRows
-from outcomes.demo import facts
-from outcomes.uploads import return_checks
+from outcomes.workflows.demo import facts
+from outcomes.workflows.uploads import return_checks
 
 D = facts()
 TODAY = D.latest_quarter.next().end + timedelta(days=1)

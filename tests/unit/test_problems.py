@@ -17,7 +17,7 @@ from loaders.problems import (
     as_text,
     problem,
 )
-from outcomes.cli_problems import markdown
+from outcomes.cli.problems import markdown
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PRODUCT = ["loaders", "outcomes", "ui", "pages"]
@@ -133,7 +133,7 @@ def test_call_sites_pass_facts_never_sentences():
 
 def test_every_kind_of_refusal_names_a_code_in_the_catalogue():
     import outcomes.cli  # noqa: F401  (imports every kind of refusal the product has)
-    import outcomes.pack  # noqa: F401
+    import outcomes.outputs.pack  # noqa: F401
 
     def kinds(cls):
         for sub in cls.__subclasses__():
@@ -149,7 +149,7 @@ def test_every_kind_of_refusal_names_a_code_in_the_catalogue():
 
 
 def test_a_refusal_worded_by_the_catalogue_carries_its_code():
-    from outcomes.people import NotPermitted
+    from outcomes.storage.people import NotPermitted
 
     refused = NotPermitted.worded("not-permitted", action="load returns")
     assert (refused.code, str(refused)) == (
@@ -192,7 +192,7 @@ def test_a_problem_without_a_sentence_says_the_catalogues_template_with_its_plac
 def _refusal_kinds() -> set[str]:
     """The names of every kind of refusal the product has (Refused and its subclasses)."""
     import outcomes.cli  # noqa: F401  (imports every kind of refusal the product has)
-    import outcomes.pack  # noqa: F401
+    import outcomes.outputs.pack  # noqa: F401
 
     def kinds(cls):
         yield cls

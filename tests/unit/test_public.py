@@ -11,8 +11,10 @@ import pytest
 from openpyxl import load_workbook
 
 from loaders import periods
-from outcomes import board, framework, meetings, pack, public
 from outcomes.errors import Refused
+from outcomes.outputs import pack, public
+from outcomes.queries import board
+from outcomes.workflows import framework, meetings
 from tests.actors import acting
 from tests.cli import outcomes
 
@@ -207,7 +209,7 @@ def test_a_public_status_differs_from_the_boards_only_where_it_says_why(demo_sto
     """Issue 17, finding 4: vulnerable victims is Green in public and Amber to the board,
     because only its published indicators count. The public status is that roll-up, and the
     snapshot says so (the pages and every format of the pack print ``status_basis``)."""
-    from outcomes.pack.snapshot import snapshot
+    from outcomes.outputs.snapshot import snapshot
 
     cur = demo_store.cursor()
     board_status = {p["id"]: p["status"] for p in snapshot(cur).priorities}
@@ -251,7 +253,7 @@ def test_one_suppressed_area_cannot_be_worked_out_from_the_total():
 
 def _return_with_commentary(cur, tmp_path, *rows):
     """A lead's return for vulnerable victims, sent with commentary, committed."""
-    from outcomes import uploads
+    from outcomes.workflows import uploads
     from tests.unit.test_uploads import NEXT, TODAY, row, workbook
 
     lines = [row(code, NEXT.code, value, words, flag) for code, value, words, flag in rows]

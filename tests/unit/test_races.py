@@ -17,10 +17,10 @@ from datetime import date
 
 import pytest
 
-from outcomes import uploads
-from outcomes.demo import facts
 from outcomes.errors import Conflict, Refused
-from outcomes.store import open_store, transaction
+from outcomes.storage.store import open_store, transaction
+from outcomes.workflows import uploads
+from outcomes.workflows.demo import facts
 from tests import forked
 from tests.actors import ADMIN, acting
 
@@ -263,7 +263,7 @@ def test_the_store_translates_a_lost_race_into_a_plain_conflict(store):
 
 def test_two_people_adding_actions_at_once_get_every_action(demo_store):
     """Issue 9, item 4: the reference is taken inside the write, so no action replaces another."""
-    from outcomes import meetings
+    from outcomes.workflows import meetings
 
     def adder(who):
         cur = demo_store.con.cursor()

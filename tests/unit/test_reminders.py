@@ -11,9 +11,10 @@ import duckdb
 import pytest
 from icalendar import Calendar
 
-from outcomes import feeds, meeting_plan, meetings, reminders
-from outcomes.people import Person
-from outcomes.store import open_store
+from outcomes.outputs import feeds
+from outcomes.storage.people import Person
+from outcomes.storage.store import open_store
+from outcomes.workflows import meeting_plan, meetings, reminders
 from tests.cli import outcomes
 from tests.mailbox import free_port
 
@@ -283,7 +284,7 @@ def test_a_subscription_address_is_kept_hashed_and_can_be_reset(demo_store):
 @pytest.fixture
 def waiting_for_approval(demo_file, tmp_path):
     """The demo with approval required for street violence and its lead's return submitted."""
-    from outcomes import approval, uploads
+    from outcomes.workflows import approval, uploads
     from tests.actors import ADMIN
     from tests.copies import written
     from tests.returns import filled_return

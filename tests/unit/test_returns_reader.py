@@ -11,7 +11,7 @@ import pytest
 
 from loaders.layouts import MARKERS, RETURN_LAYOUT, Layout, normalise
 from loaders.returns import ROW_COLUMNS, Problem, read_return
-from outcomes.template import RETURN_HEADER
+from outcomes.workflows.template import RETURN_HEADER
 
 OFFICIAL = [*RETURN_HEADER, "Area"]
 ROWS = [

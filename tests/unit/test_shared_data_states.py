@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from loaders.police_uk import POLICE_UK_COLUMNS, series_code
-from outcomes import partnerships, shared_data, uploads
-from outcomes.framework import import_framework
-from outcomes.framework.formats import from_nested
-from outcomes.store import open_store
+from outcomes.storage.store import open_store
+from outcomes.workflows import partnerships, shared_data, uploads
+from outcomes.workflows.framework import import_framework
+from outcomes.workflows.framework.formats import from_nested
 from tests.actors import ADMIN
 from tests.states import examples
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from outcomes import spc
+from outcomes.rules import spc
 
 
 def chart(values, polarity="higher", profile="mdc", **kw):

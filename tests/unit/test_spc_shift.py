@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from outcomes import spc, statistics
 from outcomes.errors import Refused
+from outcomes.queries import statistics
+from outcomes.rules import spc
 from tests.actors import acting
 
 ANALYST = acting("Ana Analyst", "analyst")
@@ -65,7 +66,8 @@ def test_only_an_analyst_or_admin_may_recalculate_and_it_is_audited(demo_store):
 
 def test_the_spc_chart_draws_each_periods_target_as_the_trend_chart_does(demo_store):
     """Issue 17: SV01's SPC target was flat at 310 beside the trend's 314/318/322 trajectory."""
-    from outcomes import board, charts, statcharts
+    from outcomes.outputs import charts, statcharts
+    from outcomes.queries import board
 
     cur = demo_store.cursor()
     history = board.history(cur, "SV01")

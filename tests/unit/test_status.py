@@ -1,11 +1,11 @@
-"""Edge cases for the RAG status rules in outcomes.status."""
+"""Edge cases for the RAG status rules in outcomes.rules.status."""
 
 from decimal import Decimal
 
 import pytest
 
-from outcomes import status as st
-from outcomes.status import (
+from outcomes.rules import status as st
+from outcomes.rules.status import (
     AMBER,
     GREEN,
     NO_BASELINE,

@@ -10,7 +10,7 @@ import re
 from hypothesis import settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
-from outcomes.store import PROJECT_ROOT
+from outcomes.storage.store import PROJECT_ROOT
 from tests import forked, scheduling
 from tests.cli import outcomes
 from tests.states import examples

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from loaders import periods
-from outcomes.demo import facts
-from outcomes.template import (
+from outcomes.workflows.demo import facts
+from outcomes.workflows.template import (
     RETURN_HEADER,
     RETURN_SHEET,
     TemplateError,

@@ -14,12 +14,14 @@ import pytest
 from openpyxl import load_workbook
 
 from loaders import periods
-from outcomes import agenda, approval, people, quarter, typed_returns, uploads, wording
 from outcomes.errors import Refused
-from outcomes.pack.snapshot import snapshot
-from outcomes.people import NotPermitted, Person
-from outcomes.public import public_snapshot
-from outcomes.template import write_template
+from outcomes.outputs.public import public_snapshot
+from outcomes.outputs.snapshot import snapshot
+from outcomes.rules import wording
+from outcomes.storage import people
+from outcomes.storage.people import NotPermitted, Person
+from outcomes.workflows import agenda, approval, quarter, typed_returns, uploads
+from outcomes.workflows.template import write_template
 from tests.cli import outcomes
 from tests.copies import written
 from tests.returns import (
@@ -334,7 +336,7 @@ def test_a_lead_loading_at_the_command_line_is_told_the_return_waits(tmp_path, c
 
 def _slide_cover(snap) -> str:
     """The PowerPoint pack's cover slide as text (the cover draws no chart)."""
-    from outcomes.pack import pptx
+    from outcomes.outputs.pack import pptx
 
     deck = pptx.Deck()
     pptx._title(snap, deck)

@@ -8,9 +8,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from outcomes import uploads
-from outcomes.demo import facts
-from outcomes.template import RETURN_HEADER
+from outcomes.workflows import uploads
+from outcomes.workflows.demo import facts
+from outcomes.workflows.template import RETURN_HEADER
 from tests.actors import ADMIN, acting
 from tests.cli import outcomes
 
@@ -408,7 +408,7 @@ def test_area_figures_that_do_not_add_up_are_a_warning(demo_store, tmp_path):
 
 
 def test_commentary_over_the_limit_is_a_problem_naming_the_cell(demo_store, tmp_path):
-    from outcomes.meetings import COMMENTARY_MAX_CHARS, MeetingError, add_commentary
+    from outcomes.workflows.meetings import COMMENTARY_MAX_CHARS, MeetingError, add_commentary
 
     cur = demo_store.cursor()
     long = "x" * (COMMENTARY_MAX_CHARS + 1)
@@ -492,7 +492,7 @@ def test_a_row_with_commentary_but_no_figure_says_its_commentary_is_kept(demo_st
 
 def test_the_preview_names_each_figure_in_words_not_codes(demo_store, tmp_path):
     """Issue 17: the preview listed "2026-07" and code-only rows ("VV01")."""
-    from outcomes import wording
+    from outcomes.rules import wording
 
     cur = demo_store.cursor()
     path = workbook(tmp_path / "words.xlsx", [row("VV01", NEXT.code, 77.0)])

@@ -12,7 +12,7 @@ import pytest
 
 from loaders.layouts import MARKERS
 from loaders.values import UNITS, Parsed, parse_value
-from outcomes.framework import UNITS as FRAMEWORK_UNITS
+from outcomes.workflows.framework import UNITS as FRAMEWORK_UNITS
 
 
 def test_units_match_the_framework():

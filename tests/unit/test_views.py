@@ -1,4 +1,4 @@
-"""The analysts' views, and that the SQL status logic agrees with outcomes.status everywhere."""
+"""The analysts' views, and that the SQL status logic agrees with outcomes.rules.status everywhere."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from datetime import timedelta
 import pandas as pd
 import pytest
 
-from outcomes import agenda, board, demo, status
-from outcomes.observations import record_upload
+from outcomes.queries import board
+from outcomes.queries.observations import record_upload
+from outcomes.rules import status
+from outcomes.workflows import agenda, demo
 from tests.actors import acting
 
 pytestmark = pytest.mark.engines

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from outcomes import exports, framework, uploads
-from outcomes.people import ROLES, NotPermitted, Person
+from outcomes.outputs import exports
+from outcomes.storage.people import ROLES, NotPermitted, Person
+from outcomes.workflows import framework, uploads
 from tests.cli import outcomes
 from tests.hostile import corpus
 

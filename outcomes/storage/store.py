@@ -32,7 +32,7 @@ from outcomes.storage import public_schema
 if TYPE_CHECKING:  # people writes through the store, so the store names Person for types only
     from outcomes.storage.people import Person
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DB = PROJECT_ROOT / "data" / "outcomes.duckdb"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")

@@ -26,6 +26,31 @@ from loaders.periods import Period
 from outcomes.rules import wording
 
 
+def periods_due(frequency: str, return_period: periods.Period) -> list[periods.Period]:
+    """The periods of an indicator reported ``frequency`` that are due in ``return_period``.
+
+    >>> q3, q4 = periods.quarter(2024, 3), periods.quarter(2024, 4)
+    >>> periods_due("monthly", q3)
+    [<Period 2024-10>, <Period 2024-11>, <Period 2024-12>]
+    >>> periods_due("quarterly", q3), periods_due("annual", q3), periods_due("annual", q4)
+    ([<Period 2024/25 Q3>], [], [<Period 2024/25>])
+    >>> periods_due("quarterly", periods.month(2024, 12))
+    []
+    >>> len(periods_due("quarterly", periods.financial_year(2024)))
+    4
+    """
+    kind = periods.FREQUENCY_KIND[frequency]
+    first = periods.period_containing(return_period.start, kind)
+    last = periods.period_containing(return_period.end, kind)
+    if kind == "year" and return_period.kind == "quarter" and last.end == return_period.end:
+        return [last]  # the Q4 return also collects the financial year it completes
+    return [
+        p
+        for p in periods.period_range(first, last)
+        if p.start >= return_period.start and p.end <= return_period.end
+    ]
+
+
 def due_date(period: Period, days: int) -> date:
     """The day a period's figures are due: ``days`` after the period ends.
 
@@ -130,8 +155,6 @@ def next_returns(
 ) -> dict[str, Due]:
     """:func:`next_return` for every priority (in board order), or only ``priority_id``'s, in
     three queries whatever the number of priorities."""
-    from outcomes.workflows.template import periods_due  # the template owns what a return holds
-
     today = today or date.today()
     only = "" if priority_id is None else "AND pr.id = ?"
     args = [] if priority_id is None else [priority_id]

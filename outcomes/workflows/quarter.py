@@ -12,7 +12,6 @@ import pandas as pd
 from loaders import periods
 from outcomes.rules import wording
 from outcomes.workflows import approval, calendar
-from outcomes.workflows.template import periods_due
 
 # Where a return rests with its lead and none is recorded: nobody will send it, or be reminded.
 NO_LEAD = "no lead recorded"
@@ -104,7 +103,7 @@ def _owed(cur, quarter: periods.Period) -> dict[str, list[tuple[str, str]]]:
         "SELECT i.priority_id, i.code, i.frequency FROM indicator i "
         f"WHERE {calendar.NOT_COMPUTED} ORDER BY i.sort_order"
     ).fetchall():
-        for p in periods_due(frequency, quarter):
+        for p in calendar.periods_due(frequency, quarter):
             owed.setdefault(pid, []).append((code, p.code))
     return owed
 

@@ -7,7 +7,7 @@ shaded columns, ``Value``, ``Commentary`` and ``Blockage for the board (Y/N)``, 
 only cells the (password-less) sheet protection leaves open.
 
 What is due in a return period (usually a financial quarter; a month or a financial year also
-works) is decided by :func:`periods_due`:
+works) is decided by the reporting calendar (:func:`outcomes.workflows.calendar.periods_due`):
 
 * monthly indicators: each month within the return period;
 * quarterly indicators: each quarter within it, so nothing for a monthly return;
@@ -33,7 +33,7 @@ from loaders import periods
 from outcomes.errors import Refused
 from outcomes.queries.board import UNIT_LABELS
 from outcomes.rules import spreadsheets
-from outcomes.workflows.calendar import NOT_COMPUTED
+from outcomes.workflows.calendar import NOT_COMPUTED, periods_due
 
 RETURN_SHEET = "Return"
 INSTRUCTIONS_SHEET = "Instructions"
@@ -90,31 +90,6 @@ class TemplateError(Refused, ValueError):
     """What is wrong with a template request, in plain English (str(e) is the message)."""
 
     code = "template-refused"
-
-
-def periods_due(frequency: str, return_period: periods.Period) -> list[periods.Period]:
-    """The periods of an indicator reported ``frequency`` that are due in ``return_period``.
-
-    >>> q3, q4 = periods.quarter(2024, 3), periods.quarter(2024, 4)
-    >>> periods_due("monthly", q3)
-    [<Period 2024-10>, <Period 2024-11>, <Period 2024-12>]
-    >>> periods_due("quarterly", q3), periods_due("annual", q3), periods_due("annual", q4)
-    ([<Period 2024/25 Q3>], [], [<Period 2024/25>])
-    >>> periods_due("quarterly", periods.month(2024, 12))
-    []
-    >>> len(periods_due("quarterly", periods.financial_year(2024)))
-    4
-    """
-    kind = periods.FREQUENCY_KIND[frequency]
-    first = periods.period_containing(return_period.start, kind)
-    last = periods.period_containing(return_period.end, kind)
-    if kind == "year" and return_period.kind == "quarter" and last.end == return_period.end:
-        return [last]  # the Q4 return also collects the financial year it completes
-    return [
-        p
-        for p in periods.period_range(first, last)
-        if p.start >= return_period.start and p.end <= return_period.end
-    ]
 
 
 def _parse(period: Any) -> periods.Period:

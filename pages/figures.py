@@ -7,7 +7,7 @@ import streamlit as st
 from loaders import periods
 from outcomes.queries import public_series as public
 from ui import components as ui
-from ui import data, markup
+from ui import data
 from ui.router import require_router
 from ui.state import cursor
 
@@ -42,14 +42,7 @@ st.dataframe(loaded, hide_index=True, width="stretch")
 st.subheader("Where these figures came from")
 came_from = public.sources(cursor())
 # Cards, not a grid: a grid hides its last columns at 1280 px and on a phone.
-ui.md(
-    markup.render(
-        "cards.html",
-        markdown=True,
-        headings=list(came_from.columns),
-        rows=came_from.astype(str).values.tolist(),
-    )
-)
+ui.cards(list(came_from.columns), came_from.astype(str).values.tolist())
 
 st.header("police.uk: street crime by month and crime type", divider="gray")
 police = _police(version)

@@ -102,14 +102,7 @@ if not history.empty:
     # Newest first; an HTML table that wraps (a grid cut "Source" short at 1280 px) and is one
     # card a row on a phone (a grid scrolled sideways there).
     newest = table.iloc[::-1]
-    ui.md(
-        markup.render(
-            "cards.html",
-            markdown=True,
-            headings=list(newest.columns),
-            rows=newest.astype(str).values.tolist(),
-        )
-    )
+    ui.cards(list(newest.columns), newest.astype(str).values.tolist())
     st.download_button(
         "Download the history (CSV)",
         spreadsheets.frame_to_csv(

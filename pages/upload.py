@@ -307,14 +307,7 @@ def _history(history: pd.DataFrame) -> None:
         "rows_unchanged": "Unchanged",
         "state_in_words": "State",
     }
-    ui.md(
-        markup.render(
-            "cards.html",
-            markdown=True,
-            headings=list(columns.values()),
-            rows=shown[list(columns)].astype(str).values.tolist(),
-        )
-    )
+    ui.cards(list(columns.values()), shown[list(columns)].astype(str).values.tolist())
 
 
 # 5. History ----------------------------------------------------------------------------------

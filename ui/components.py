@@ -151,6 +151,12 @@ def file_facts(name: str, prepared: Any, kind: str | None = None) -> bool:
     return True
 
 
+def cards(headings: list[str], rows: list[list[Any]]) -> None:
+    """A table as cards (cards.html): one card a row on a phone, a wrapping table on a screen,
+    where a grid would hide its last columns at 1280 px or scroll sideways."""
+    md(render("cards.html", markdown=True, headings=headings, rows=rows))
+
+
 def md(html: Markup) -> None:
     """HTML from a template rendered with ``markdown=True``: the one place the pages let HTML
     through. Only :class:`~markupsafe.Markup` from :func:`ui.markup.render` (or a helper built on

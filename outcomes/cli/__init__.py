@@ -469,19 +469,16 @@ def build_parser() -> argparse.ArgumentParser:
     public_data_argument(p)
     p.set_defaults(func=cmd_uploads)
 
-    p = sub.add_parser("rollback", help="undo an upload: the figures it replaced are current again")
-    _db_argument(p)
-    p.add_argument("upload_id", type=int, metavar="UPLOAD_ID")
-    actor_argument(p)
-    public_data_argument(p)
-    p.set_defaults(func=cmd_rollback)
-
-    p = sub.add_parser("restore", help="undo a rollback: the upload's figures count again")
-    _db_argument(p)
-    p.add_argument("upload_id", type=int, metavar="UPLOAD_ID")
-    actor_argument(p)
-    public_data_argument(p)
-    p.set_defaults(func=cmd_rollback)
+    for name, words in (
+        ("rollback", "undo an upload: the figures it replaced are current again"),
+        ("restore", "undo a rollback: the upload's figures count again"),
+    ):
+        p = sub.add_parser(name, help=words)
+        _db_argument(p)
+        p.add_argument("upload_id", type=int, metavar="UPLOAD_ID")
+        actor_argument(p)
+        public_data_argument(p)
+        p.set_defaults(func=cmd_rollback)
 
     p = sub.add_parser("meeting", help="record board meetings (freezes the statuses the board saw)")
     msub = p.add_subparsers(dest="meeting_action", required=True)

@@ -341,6 +341,18 @@ def open_store(path: str | os.PathLike | None = None) -> Store:
     return Store(path=Path(str(target)), con=con)
 
 
+def make_schema(store, schema: str) -> None:
+    """Make ``schema`` (a partnership's, or the shared public data's) and migrate it. Outside
+    any transaction: each migration is its own, so a schema a failure left half made is simply
+    made again."""
+    store.cursor(None).execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    own = use_schema(store.con.cursor(), schema)
+    try:
+        migrate(own, deployment=False)
+    finally:
+        own.close()
+
+
 def partnership_schemas(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The schemas of the partnerships added after the first (each is migrated on opening).
 

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 import duckdb
 
 from outcomes.errors import Refused
+from outcomes.storage import people
 from outcomes.storage.people import Person, writes
+from outcomes.storage.store import audit, make_schema, transaction
 
 _ID = re.compile(r"^[a-z][a-z0-9-]{1,38}$")
 
@@ -94,8 +96,6 @@ def chosen(cur: duckdb.DuckDBPyConnection, wanted: str | None) -> Partnership | 
 
 
 def _register(cur: duckdb.DuckDBPyConnection, p: Partnership, by: Person) -> None:
-    from outcomes.storage.store import audit
-
     order = cur.execute(
         "SELECT coalesce(max(sort_order), 0) + 1 FROM deployment_partnership"
     ).fetchone()[0]
@@ -120,8 +120,6 @@ def add(store, partnership_id: str, *, name: str, by: Person) -> Partnership:
     """Register a partnership and make its schema, with a starting framework naming it (its
     own is imported over that). The first partnership of an empty database takes the default
     schema."""
-    from outcomes.storage.store import migrate, transaction, use_schema
-
     pid = checked_id(partnership_id)
     if not str(name or "").strip():
         raise Refused.worded("partnership-name-blank")
@@ -131,14 +129,9 @@ def add(store, partnership_id: str, *, name: str, by: Person) -> Partnership:
         raise Refused.worded("partnership-exists", pid=pid)
     schema = schema_for(pid) if found else None
     if schema is not None:
-        # Schemas cannot be made inside the registry's transaction (each migration is its
-        # own), so the schema comes first; one left unregistered by a failure is made again.
-        cur.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-        own = use_schema(store.con.cursor(), schema)
-        try:
-            migrate(own, deployment=False)
-        finally:
-            own.close()
+        # Schemas cannot be made inside the registry's transaction, so the schema comes
+        # first; one left unregistered by a failure is made again.
+        make_schema(store, schema)
     with transaction(cur):
         _register_first(cur, by)
         made = Partnership(pid, name.strip(), schema)
@@ -152,9 +145,7 @@ def add(store, partnership_id: str, *, name: str, by: Person) -> Partnership:
     if by.email and schema is not None:
         # Whoever adds it (signed in) is its first administrator: a partnership nobody is
         # known in could never be signed in to.
-        from outcomes.storage.people import add_person
-
-        add_person(store.cursor(schema), by.email, name=by.name, role="admin", by=by)
+        people.add_person(store.cursor(schema), by.email, name=by.name, role="admin", by=by)
     return made
 
 
@@ -198,9 +189,6 @@ def add_commissioner(
 ) -> str:
     """Give someone the ``commissioner`` role in each of a set of partnerships: a person in
     each one's own people (so signing in there works as for anyone), and the span recorded."""
-    from outcomes.storage import people
-    from outcomes.storage.store import audit, transaction
-
     address = people.normal_email(email)
     top = store.cursor(None)
     chosen_ones = [chosen(top, pid) for pid in partnership_ids]

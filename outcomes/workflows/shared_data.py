@@ -39,18 +39,12 @@ def cursor(store):
 def ensure(store):
     """The shared public data's schema, made (and every partnership linked to it) on first use;
     returns a cursor on it."""
-    from outcomes.storage.store import migrate, use_schema
+    from outcomes.storage.store import make_schema
     from outcomes.workflows.partnerships import listed
 
     top = store.cursor(None)
     if not exists(top):
-        # A schema is made outside any transaction, as a partnership's is (partnerships.add).
-        top.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
-        own = use_schema(store.con.cursor(), SCHEMA)
-        try:
-            migrate(own, deployment=False)
-        finally:
-            own.close()
+        make_schema(store, SCHEMA)
         for p in listed(top):
             link(store.cursor(p.schema))
     return store.cursor(SCHEMA)

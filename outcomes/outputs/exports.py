@@ -43,6 +43,7 @@ ABOUT = {
     "observation_current_detail": "Every column of the current revision of every figure.",
     "comparison_figures": "Figures beside those of similar areas (the comparator groups).",
     "series_current": "The current revision of every public figure (police.uk, ONS, Fingertips).",
+    "series_named": "Every public series this partnership reads: its own, and those shared by the deployment.",
     "current_override": "Statuses an accountable person set in place of the computed one.",
     "current_commentary": "The newest live commentary for each indicator and period.",
     "commentary_live": "Every commentary, less that withdrawn with an undone upload.",

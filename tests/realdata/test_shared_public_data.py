@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from outcomes.queries import public_series
-from outcomes.storage import people
+from outcomes.storage import people, public_schema
 from outcomes.storage.people import NotPermitted
-from outcomes.workflows import shared_data, uploads
+from outcomes.workflows import uploads
 from tests.cli import outcomes
 
 pytestmark = pytest.mark.engines
@@ -45,7 +45,7 @@ def _load_shared(store, force_file, schema="p_torbay"):
     store.schema = schema
     admin = _person(store, schema, f"admin@{schema.removeprefix('p_')}.demo.example")
     cur, prepared = uploads.prepare_for(store, force_file, by=admin)
-    assert prepared.shared and shared_data.on_public_data(cur)
+    assert prepared.shared and public_schema.on_public_data(cur)
     result = uploads.commit(cur, prepared, by=admin)
     return cur, result, admin
 
@@ -149,7 +149,7 @@ def test_the_command_line_loads_once_and_lists_and_undoes_the_shared_load(force_
 def test_a_database_of_one_partnership_loads_into_its_own_figures(demo_store, force_file):
     admin = people.command_line_person()
     cur, prepared = uploads.prepare_for(demo_store, force_file, by=admin)
-    assert not prepared.shared and not shared_data.exists(cur)
+    assert not prepared.shared and not public_schema.exists(cur)
     uploads.commit(cur, prepared, by=admin)
     seen = _police(cur)
     assert not seen["shared"].any()

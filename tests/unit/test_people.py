@@ -25,7 +25,7 @@ from loaders.police_uk import POLICE_UK_COLUMNS
 from outcomes.outputs import feeds
 from outcomes.queries import observations, statistics
 from outcomes.queries.trail import audit_trail
-from outcomes.storage import people
+from outcomes.storage import people, public_schema
 from outcomes.storage.people import PERMISSIONS, ROLES, WRITES, NotPermitted, Person
 from outcomes.storage.store import Store, open_store
 from outcomes.workflows import (
@@ -511,7 +511,7 @@ RECIPES["outcomes.workflows.uploads.committing.commit"].append(("public_data.sha
 
 def _trail_count(cur, where: str, params: list) -> int:
     """Entries of the audit trail, the shared public data's included (a shared load's)."""
-    trails = ["audit_log"] + (["public_data.audit_log"] if shared_data.exists(cur) else [])
+    trails = ["audit_log"] + (["public_data.audit_log"] if public_schema.exists(cur) else [])
     return sum(
         cur.execute(f"SELECT count(*) FROM {t} WHERE {where}", params).fetchone()[0]  # noqa: S608
         for t in trails

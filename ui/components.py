@@ -16,7 +16,7 @@ from outcomes.errors import Refused
 from outcomes.rules import status, wording
 from outcomes.rules.status import STATUSES
 from ui import markup
-from ui.markup import badge, plain, render
+from ui.markup import MarkdownHTML, badge, plain, render
 
 __all__ = [
     "badge",
@@ -38,7 +38,7 @@ def inject_css() -> None:
 
 def counts_html(row: dict[str, Any]) -> Markup:
     """A priority's indicators counted by status (its ``n_green``... columns), as HTML."""
-    return render("counts.html", row=row)
+    return render("counts.html", markdown=True, row=row)
 
 
 def period_label(code: str | None) -> str:
@@ -162,6 +162,8 @@ def md(html: Markup) -> None:
     through. Only :class:`~markupsafe.Markup` from :func:`ui.markup.render` (or a helper built on
     it) is taken, where every ``{{ value }}`` was escaped and defused for Markdown on the way in;
     a plain string, which could carry text someone typed, is refused rather than shown."""
-    if not isinstance(html, Markup):
-        raise TypeError("ui.md takes HTML from ui.markup.render, not a plain string")
+    if not isinstance(html, MarkdownHTML):
+        raise TypeError(
+            "ui.md takes HTML from ui.markup.render(..., markdown=True), not a plain string"
+        )
     st.markdown(html, unsafe_allow_html=True)

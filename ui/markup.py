@@ -101,9 +101,21 @@ def _text(value: Any, default: str = "") -> Any:
     return value
 
 
+class MarkdownHTML(Markup):
+    """HTML from a template rendered for Markdown (``render(..., markdown=True)``): every value
+    in it was escaped and defused for Markdown. The only HTML ``ui.md`` lets through."""
+
+
+class HTMLOnly(Markup):
+    """HTML from a template rendered for ``st.html`` (``render(...)``): its values are escaped
+    for HTML but not defused for Markdown, so it is never HTML inside Markdown."""
+
+
 def _for_markdown(value: Any) -> Any:
-    # Every {{ value }} of a template headed for Markdown: escaped and defused, once.
-    if isinstance(value, Markup):
+    # Every {{ value }} of a template headed for Markdown: escaped and defused, once. HTML
+    # rendered for st.html (HTMLOnly) would carry typed **bold** or [links] into Markdown, so
+    # it is shown as text; a macro's output or MarkdownHTML is already defused.
+    if isinstance(value, Markup) and not isinstance(value, HTMLOnly):
         return value
     if isinstance(value, Undefined) or value is None:
         return Markup("")
@@ -176,7 +188,8 @@ def render(name: str, *, markdown: bool = False, **context: Any) -> Markup:
     if markdown:
         # No blank or indented lines: Markdown would end the HTML there, or start code.
         out = "\n".join(line.strip() for line in out.splitlines() if line.strip())
-    return Markup(out)
+        return MarkdownHTML(out)
+    return HTMLOnly(out)
 
 
 def records(frame: pd.DataFrame, limit: int | None = None) -> list[dict[str, Any]]:
@@ -186,4 +199,4 @@ def records(frame: pd.DataFrame, limit: int | None = None) -> list[dict[str, Any
 
 def badge(state: str, big: bool = False) -> Markup:
     """A status as HTML: symbol and word on the status colour (never colour alone)."""
-    return render("badge.html", state=state, big=big)
+    return render("badge.html", markdown=True, state=state, big=big)

@@ -53,7 +53,7 @@ def icons_html(data_version: int, code: str) -> Markup:
     limits are out of date (a sustained shift) the assurance icon says so beside it."""
     summary = spc_summary(data_version)
     if code not in summary.index:
-        return Markup()
+        return markup.MarkdownHTML()
     row = summary.loc[code]
     variation = None if pd.isna(row["variation"]) else row["variation"]
     assurance = None if pd.isna(row["assurance"]) else row["assurance"]
@@ -61,8 +61,10 @@ def icons_html(data_version: int, code: str) -> Markup:
     icons = [] if variation is None else [_icon(variation)]
     if icons and assurance is not None:
         icons.append(_icon(assurance, caveat))
+    # Rendered for Markdown: the priority page shows the icons inside its indicator cards.
     return markup.render(
         "spc_icons.html",
+        markdown=True,
         icons=icons,
         reason=row["spc_reason"] if isinstance(row["spc_reason"], str) else "",
     )

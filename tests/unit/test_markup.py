@@ -125,6 +125,29 @@ def test_the_one_place_html_reaches_the_page_takes_only_rendered_templates():
     assert "<img" not in html and "](javascript" not in html and "**bold**" not in html
 
 
+def test_html_not_rendered_for_markdown_never_reaches_markdown_as_html():
+    """HTML is escaped for HTML alone unless rendered for Markdown: typed **bold** or a
+    [link](...) in it would still be Markdown. ui.md refuses it, and a Markdown template that is
+    handed it shows it as text rather than letting it through."""
+    from markupsafe import Markup
+
+    from ui import components
+
+    typed = "**bold** [link](javascript:alert(1))"
+    for_html = markup.render("cards.html", headings=["Note"], rows=[[typed]])
+    with pytest.raises(TypeError):
+        components.md(for_html)
+    with pytest.raises(TypeError):
+        components.md(Markup(f"<b>{typed}</b>"))
+    nested = markup.render("cards.html", markdown=True, headings=["Note"], rows=[[for_html]])
+    assert "**bold**" not in nested and "](javascript" not in nested
+    assert nested.count("<table") == 1 and "&lt;table" in nested  # the inner one is text
+    # The product's own badges and counts are rendered for Markdown, so they pass through whole.
+    assert isinstance(markup.badge("red"), markup.MarkdownHTML)
+    counts = components.counts_html({"n_green": 3, "n_amber": 0, "n_red": 0, "n_not_rated": 0})
+    assert isinstance(counts, markup.MarkdownHTML) and "3" in counts
+
+
 def test_the_static_styles_and_scripts_survive_streamlits_sanitiser():
     """DOMPurify drops a script or style whose text holds "<" then a letter, "/" or "!" (its
     guard against mutation XSS), so the links listener silently stopped running when a comment

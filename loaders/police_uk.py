@@ -90,7 +90,9 @@ def district_of(lsoa_name: pd.Series) -> pd.Series:
     >>> district_of(pd.Series(["Plymouth 001A", "North Devon 003C"])).tolist()
     ['Plymouth', 'North Devon']
     """
-    return lsoa_name.str.rsplit(" ", n=1).str[0]
+    # A regular expression, not rsplit: Arrow runs it over the whole column at C speed, where
+    # rsplit made a Python list per row (0.23 s of a 36,000-row month's 0.46 s).
+    return lsoa_name.str.replace(r" [^ ]*$", "", regex=True)
 
 
 def series_code(crime_type: str) -> str:

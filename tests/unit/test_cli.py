@@ -222,3 +222,19 @@ def test_a_held_database_names_who_holds_it_and_make_run_still_starts(demo_db, t
         assert outcomes("init", "--demo", "--db", str(held)).returncode == 2
     done = outcomes("init", "--if-empty", "--demo", "--db", str(held))
     assert done.returncode == 0 and "already set up; nothing to do" in done.stdout
+
+
+def test_a_command_named_builds_its_own_parser_and_the_same_arguments():
+    """main builds only the named command's parser: the names it knows are every command's,
+    and a command parsed that way reads its arguments as the full parser does."""
+    import argparse
+
+    from outcomes import cli
+
+    full = cli.build_parser()
+    (commands,) = [a for a in full._actions if isinstance(a, argparse._SubParsersAction)]
+    assert set(commands.choices) == cli._COMMANDS
+    line = ["load", "a.csv", "b.csv", "--format", "police-uk", "--accept-warnings", "--json"]
+    one = vars(cli.build_parser(cli._command_named(line)).parse_args(line))
+    assert one == vars(full.parse_args(line))
+    assert cli._command_named(["--help"]) is None and cli._command_named(["lod"]) is None

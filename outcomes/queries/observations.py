@@ -63,15 +63,21 @@ def normalise(frame: pd.DataFrame, target: Target = OBSERVATIONS) -> pd.DataFram
     out = frame.copy()
     for column in target.columns:
         if column not in out:
-            out[column] = None
+            # A figure column the frame lacks is missing on every row: NaN, already a number.
+            out[column] = np.nan if column in target.numeric else None
     out = out[target.columns]
     out["area"] = out["area"].fillna("all").astype(str)
     for column in target.numeric:
         out[column] = pd.to_numeric(out[column], errors="raise").astype("float64")
     out["note"] = out["note"].astype(object).where(out["note"].notna(), None)
-    parsed = {code: periods.parse_code(code) for code in out["period"].unique()}
-    out["period_start"] = out["period"].map({c: p.start for c, p in parsed.items()}).astype(object)
-    out["period_end"] = out["period"].map({c: p.end for c, p in parsed.items()}).astype(object)
+    # Each distinct period parsed once and its dates taken by position (a map of the text
+    # column cost more than the rest of this together).
+    position, codes = pd.factorize(out["period"])
+    parsed = [periods.parse_code(code) for code in codes]
+    starts = np.array([p.start for p in parsed] + [None], dtype=object)
+    ends = np.array([p.end for p in parsed] + [None], dtype=object)
+    out["period_start"] = starts[position]
+    out["period_end"] = ends[position]
     return out
 
 

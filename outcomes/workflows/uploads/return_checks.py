@@ -428,36 +428,56 @@ def _areas_add_up(
     column: str | None,
 ) -> None:
     """A warning where a count's area figures, all given, do not add up to the partnership's
-    figure in the same return (or, some given, already come to more than it)."""
-    counts = frame[frame["value"].notna()]
-    counts = counts[counts["indicator_code"].map(indicators["unit"]) == "count"]
-    parts = areas - {"all"}
-    keys = ["indicator_code", "period"]
-    is_total = (counts["area"] == "all").to_numpy()
-    totals = counts[is_total].drop_duplicates(keys).set_index(keys)[["value", "source_row"]]
-    split = counts[~is_total]
-    if totals.empty or split.empty:
+    figure in the same return (or, some given, already come to more than it).
+
+    Summed on whole arrays by each indicator and period's number (pandas' group-by on the
+    text keys was a tenth of loading a partnership's return)."""
+    value = frame["value"].to_numpy(dtype="float64")
+    unit = frame["indicator_code"].map(indicators["unit"]).to_numpy(dtype=object)
+    chosen = ~np.isnan(value) & (unit == "count")
+    if not chosen.any():
         return
-    sums = split.groupby(keys)["value"].sum().to_frame("summed")
-    known = split[split["area"].isin(parts)]
-    sums["given"] = known.groupby(keys)["area"].nunique().reindex(sums.index).fillna(0)
-    both = sums.join(totals, how="inner").sort_index()
-    whole, summed = both["value"].astype("float64"), both["summed"].astype("float64")
-    complete = both["given"] == len(parts)
-    wrong = (complete & ((summed - whole).abs() > 0.5)) | (summed > whole + 0.5)
-    for (code, period), row in both[wrong].iterrows():
-        whole_i, summed_i = float(row["value"]), float(row["summed"])
+    counts = frame[chosen]
+    value = value[chosen]
+    code, codes = pd.factorize(counts["indicator_code"], sort=True)
+    period, periods_ = pd.factorize(counts["period"], sort=True)
+    group = code.astype(np.int64) * len(periods_) + period  # in (code, period) order
+    n = len(codes) * len(periods_)
+    area = counts["area"].to_numpy(dtype=object)
+    is_total = area == "all"
+    # The partnership's figure: the first row of each indicator and period that gives it.
+    groups_total, first = np.unique(group[is_total], return_index=True)
+    total_row = np.flatnonzero(is_total)[first]
+    split = ~is_total
+    if not len(groups_total) or not split.any():
+        return
+    summed = np.bincount(group[split], weights=value[split], minlength=n)
+    has_split = np.bincount(group[split], minlength=n) > 0
+    parts = areas - {"all"}
+    known = split & np.isin(area, list(parts))
+    area_no = pd.factorize(area[known])[0].astype(np.int64)
+    given = np.bincount(np.unique(group[known] * (len(area) + 1) + area_no) // (len(area) + 1),
+                        minlength=n)  # fmt: skip
+    both = groups_total[has_split[groups_total]]
+    rows = total_row[has_split[groups_total]]
+    whole, sums, complete = value[rows], summed[both], given[both] == len(parts)
+    wrong = (complete & (np.abs(sums - whole) > 0.5)) | (sums > whole + 0.5)
+    source = counts["source_row"].to_numpy()
+    for g, whole_i, summed_i, full, r in zip(
+        both[wrong], whole[wrong], sums[wrong], complete[wrong], rows[wrong], strict=True
+    ):
+        code_i, period_i = codes[g // len(periods_)], periods_[g % len(periods_)]
         problems.append(
             problem(
                 "areas-do-not-add-up",
-                indicator=code,
-                period=period,
-                summed=f"{summed_i:,g}",
-                partly="" if row["given"] == len(parts) else " (not every area given)",
-                whole=f"{whole_i:,g}",
-                row=int(row["source_row"]),
+                indicator=code_i,
+                period=period_i,
+                summed=f"{float(summed_i):,g}",
+                partly="" if full else " (not every area given)",
+                whole=f"{float(whole_i):,g}",
+                row=int(source[r]),
                 column=column,
-                value=f"{whole_i:g}",
+                value=f"{float(whole_i):g}",
                 **where,
             )
         )
@@ -502,9 +522,12 @@ def _warn(
     """
     if frame.empty:
         return
-    previous_of = {p: periods.parse_code(p).previous().code for p in frame["period"].unique()}
     keyed = frame.reset_index(drop=True)
-    keyed = keyed.assign(previous_period=keyed["period"].map(previous_of))
+    # Each distinct period's and code's facts once, taken by position (maps of the text
+    # columns, and a join on the code, were most of this function's own time).
+    at_period, distinct = pd.factorize(keyed["period"])
+    previous_of = np.array([periods.parse_code(p).previous().code for p in distinct], dtype=object)
+    keyed = keyed.assign(previous_period=previous_of[at_period])
     probe = keyed[["indicator_code", "period", "area", "previous_period", "value"]].assign(
         position=np.arange(len(keyed), dtype=np.int64)
     )
@@ -541,17 +564,18 @@ def _warn(
     m = pd.concat([keyed, before.set_axis(keyed.index)], axis=1)
     prev = m["file_previous"].astype("float64").fillna(m["previous_value"].astype("float64"))
     value = m["value"].astype("float64")
-    change = (value - prev) / prev.abs()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        change = (value - prev) / prev.abs()
     big = value.notna() & prev.notna() & (prev != 0) & (change.abs() > BIG_CHANGE)
-    facts = indicators[["unit", "small_number_threshold"]]
-    m = m.join(facts, on="indicator_code")
-    threshold = m["small_number_threshold"].astype("float64")
+    at_code, codes = pd.factorize(m["indicator_code"])
+    facts = indicators.reindex(codes)
+    unit = np.append(facts["unit"].to_numpy(dtype=object), None)[at_code]
+    threshold = pd.Series(
+        np.append(facts["small_number_threshold"].astype("float64").to_numpy(), np.nan)[at_code],
+        index=m.index,
+    )
     small = (
-        (m["unit"] == "count")
-        & value.notna()
-        & threshold.notna()
-        & (value > 0)
-        & (value < threshold)
+        (unit == "count") & value.notna() & threshold.notna() & (value > 0) & (value < threshold)
     )
     current = m["current_value"].astype("float64")
     differs = ~((value.isna() & current.isna()) | ((value - current).abs() < 1e-9))

@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from outcomes.errors import Refused
+from outcomes.rules import wording
 from outcomes.storage import pg, public_schema
 from outcomes.storage.store import (
     Store,
@@ -37,35 +38,6 @@ from outcomes.storage.store import (
 OWN_TABLES = {"schema_migrations"}
 PG_DUMP_MAGIC = b"PGDMP"
 DUCKDB_MAGIC = b"DUCK"  # at byte 8 of a DuckDB file
-
-# How a person counts a table's rows; any other table is counted as "N rows of TABLE".
-ROW_WORDS = {
-    "action": ("action", "actions"),
-    "area": ("area", "areas"),
-    "audit_log": ("audit record", "audit records"),
-    "commentary": ("piece of commentary", "pieces of commentary"),
-    "indicator": ("indicator", "indicators"),
-    "indicator_target": ("trajectory target", "trajectory targets"),
-    "meeting": ("meeting", "meetings"),
-    "meeting_status": ("status frozen at a meeting", "statuses frozen at meetings"),
-    "observation": ("figure (every revision)", "figures (every revision)"),
-    "partner": ("partner", "partners"),
-    "partnership": ("partnership", "partnerships"),
-    "person": ("person", "people"),
-    "priority": ("priority", "priorities"),
-    "series_value": ("public series value", "public series values"),
-    "setting": ("setting", "settings"),
-    "upload": ("upload", "uploads"),
-    "tier": ("tier", "tiers"),
-    "return_due": ("reporting calendar entry", "reporting calendar entries"),
-    "comparator_area": ("comparator area", "comparator areas"),
-    "series": ("public series", "public series"),
-    "spc_event": ("SPC event", "SPC events"),
-    "indicator_spc": ("SPC setting", "SPC settings"),
-    "indicator_derivation": ("derivation rule", "derivation rules"),
-    "person_priority": ("person's priority", "people's priorities"),
-    "blockage_resolution": ("blockage resolved", "blockages resolved"),
-}
 
 
 def is_url(where: str | os.PathLike | None) -> bool:
@@ -88,8 +60,7 @@ class Copied:
         for table, n in self.rows.items():
             if not n:
                 continue
-            one, many = ROW_WORDS.get(table, (f"row of {table}", f"rows of {table}"))
-            parts.append(f"{n:,} {one if n == 1 else many}")
+            parts.append(wording.rows_of(table, n))
         return ", ".join(parts) if parts else "nothing (the source is empty)"
 
     def __add__(self, other: Copied) -> Copied:

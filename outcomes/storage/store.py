@@ -27,6 +27,7 @@ import duckdb
 import pandas as pd
 
 from outcomes.errors import Conflict, Refused, StillLinked
+from outcomes.rules import wording
 from outcomes.storage import public_schema
 
 if TYPE_CHECKING:  # people writes through the store, so the store names Person for types only
@@ -477,18 +478,6 @@ def _is_conflict(err: BaseException) -> bool:
 # pointing column and the key), and when a row points at a key that is not there.
 _REFERENCED = re.compile(r'key "(\w+): (.*)" is still referenced by a foreign key')
 _MISSING = re.compile(r'key "(\w+): (.*)" does not exist in the referenced table')
-# The rows that point at others, as a person would count them.
-_LINKED_ROWS = {
-    "action": ("action", "actions"),
-    "commentary": ("piece of commentary", "pieces of commentary"),
-    "indicator_derivation": ("derivation rule", "derivation rules"),
-    "indicator_spc": ("SPC setting", "SPC settings"),
-    "indicator_target": ("target", "targets"),
-    "meeting_status": ("status frozen at a meeting", "statuses frozen at meetings"),
-    "observation": ("recorded figure", "recorded figures"),
-    "series_value": ("series value", "series values"),
-    "spc_event": ("SPC event", "SPC events"),
-}
 
 
 # PostgreSQL's detail for the same two refusals.
@@ -516,8 +505,7 @@ def _still_linked(cur, err: BaseException) -> StillLinked | None:
         # Table names come from the catalogue, never from a person.
         n = cur.execute(f'SELECT count(*) FROM "{table}" WHERE "{by}" = ?', [key]).fetchone()[0]
         if n:
-            one, many = _LINKED_ROWS.get(table, (table.replace("_", " "),) * 2)
-            counts.append(f"{n} {one if n == 1 else many}")
+            counts.append(wording.rows_of(table, n))
             parent, total = referenced.replace("_", " "), total + n
     linked = " and ".join(counts) or "other records"
     single = total == 1

@@ -44,10 +44,6 @@ if person is None:
     )
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
-
-
 def _done(counter: str, message: str) -> None:
     """Say what was done on the next run, with a fresh (empty) uploader, so nothing loads twice."""
     st.session_state["data_flash"] = message
@@ -78,7 +74,7 @@ def _may(action: str, doing: str) -> bool:
     may (the core refuses, unread, any file they might still send)."""
     if person is not None and person.may(action):
         return True
-    st.caption(f"{people.who_may(action).removesuffix('.')} {doing}.")
+    st.caption(f"{people.who_may(action)} {doing}.")
     return False
 
 
@@ -111,19 +107,8 @@ def public_files() -> None:
     prepared = _prepared(version, sent.name, content, fmt, person)
     if ui.file_facts(sent.name, prepared):
         return
-    if prepared.errors:
-        st.error(
-            f"{_count(len(prepared.errors), 'problem')} to fix before it can be loaded. "
-            "Nothing has been written."
-        )
-        problems.show(prepared.errors)
+    if problems.report(prepared.problems, rows=True):
         return
-    if prepared.warnings:
-        st.warning(f"{_count(len(prepared.warnings), 'warning')}: check each below.")
-        problems.show(prepared.warnings)
-    notes = [p for p in prepared.problems if p.severity == "info"]
-    if notes:
-        problems.notes(notes, f"{_count(len(notes), 'note')} on rows the file's own layout skips")
 
     shown = _preview(version, sent.name, content, fmt, person)
     counts = shown.counts
@@ -208,11 +193,7 @@ def framework_section() -> None:
     try:
         incoming = exports.framework_from_upload(sent.getvalue(), sent.name, by=person)
     except framework.FrameworkError as err:
-        st.error(
-            f"{_count(len(err.problems), 'problem')} in {ui.plain(sent.name)} to fix first; "
-            "nothing has been changed."
-        )
-        problems.show(err.problems)
+        problems.refused_file(err.problems, sent.name)
         return
     changes = exports.framework_changes(cursor(), incoming)
     if not changes.any:

@@ -124,7 +124,7 @@ st.header("3. Upload and check", divider="gray")
 may_load = person is not None and (person.may("returns.load") or person.may("public_data.load"))
 if not may_load:
     # No file field at all: the core would refuse the file unread anyway (uploads.may_send).
-    st.caption(f"{people.who_may('returns.load').removesuffix('.')} load a return.")
+    st.caption(f"{people.who_may('returns.load')} load a return.")
 uploaded = (
     None
     if not may_load
@@ -145,10 +145,6 @@ def _prepare(data_version: int, name: str, content: bytes, by: people.Person) ->
     return uploads.prepare_upload(cursor(), content, name, by=by)
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
-
-
 refusal = None
 if uploaded is not None:
     prepared = _prepare(version, uploaded.name, uploaded.getvalue(), person)
@@ -158,18 +154,7 @@ if uploaded is not None:
     if refusal:
         st.error(refusal, icon=":material/block:")
     ui.file_facts(uploaded.name, prepared, prepared.source_format)
-    if prepared.errors:
-        st.error(
-            f"{_count(len(prepared.errors), 'problem')} to fix in the file before it can be "
-            "loaded. Nothing has been written."
-        )
-        problems.show(prepared.errors)
-    if prepared.warnings:
-        st.warning(f"{_count(len(prepared.warnings), 'warning')}: check each figure below.")
-        problems.show(prepared.warnings)
-    infos = [p for p in prepared.problems if p.severity == "info"]
-    if infos:
-        problems.notes(infos, _count(len(infos), "note"))
+    problems.report(prepared.problems)
 
     # 4. The preview: the step is always there, so the steps read 1 to 5 whatever happens.
     st.header("4. Preview", divider="gray")

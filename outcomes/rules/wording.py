@@ -225,13 +225,15 @@ def with_article(words: str) -> str:
     return ("an " if words[:1].lower() in "aeiou" else "a ") + words
 
 
-def join_and(words: list[str]) -> str:
+def join_and(words: list[str], conjunction: str = "and") -> str:
     """Words in a list as a sentence says them.
 
     >>> join_and(["a"]), join_and(["a", "b"]), join_and(["a", "b", "c"])
     ('a', 'a and b', 'a, b and c')
+    >>> join_and(["an analyst", "an administrator"], "or")
+    'an analyst or an administrator'
     """
-    return ", ".join(words[:-1]) + (" and " if len(words) > 1 else "") + words[-1]
+    return ", ".join(words[:-1]) + (f" {conjunction} " if len(words) > 1 else "") + words[-1]
 
 
 def area_name(code: Any, name: Any = None) -> str:

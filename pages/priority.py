@@ -201,15 +201,7 @@ st.markdown(
     f"**Lead:** {ui.plain(board.lead_text(detail['lead_role'], detail['lead_partner_name']))}"
 )
 
-headings = (
-    ("WE WILL (aim)", detail["aim"]),
-    ("SO THAT… (outputs)", detail["outputs"]),
-    ("AND ULTIMATELY… (outcomes)", detail["outcomes"]),
-    ("WITH SUCCESS MEASURED BY… (indicators)", detail["success_measures"]),
-)
-with st.container(border=True):
-    for col, (heading, text) in zip(st.columns(4), headings, strict=True):
-        col.html(markup.render("fourcol.html", heading=heading, text=text))
+ui.plan_columns(detail)
 
 st.header("Indicators", divider="gray")
 ui_statistics.inject_css()

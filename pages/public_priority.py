@@ -36,15 +36,7 @@ ui.md(
     )
 )
 st.markdown(f"**Lead:** {ui.plain(board.lead_text(row['lead_role'], row['lead_partner']))}")
-headings = (
-    ("WE WILL (aim)", row["aim"]),
-    ("SO THAT… (outputs)", row["outputs"]),
-    ("AND ULTIMATELY… (outcomes)", row["outcomes"]),
-    ("WITH SUCCESS MEASURED BY… (indicators)", row["success_measures"]),
-)
-with st.container(border=True):
-    for col, (heading, text) in zip(st.columns(4), headings, strict=True):
-        col.html(markup.render("fourcol.html", heading=heading, text=text))
+ui.plan_columns(row)
 
 st.header("Published indicators", divider="gray")
 if not own:

@@ -167,3 +167,18 @@ def md(html: Markup) -> None:
             "ui.md takes HTML from ui.markup.render(..., markdown=True), not a plain string"
         )
     st.markdown(html, unsafe_allow_html=True)
+
+
+def plan_columns(priority: dict[str, Any]) -> None:
+    """The priority's plan as the board's papers set it out, four columns in a box: the aim,
+    the outputs, the outcomes and how success is measured (the board's page and the public
+    one show the same four)."""
+    headings = (
+        ("WE WILL (aim)", priority["aim"]),
+        ("SO THAT… (outputs)", priority["outputs"]),
+        ("AND ULTIMATELY… (outcomes)", priority["outcomes"]),
+        ("WITH SUCCESS MEASURED BY… (indicators)", priority["success_measures"]),
+    )
+    with st.container(border=True):
+        for col, (heading, text) in zip(st.columns(4), headings, strict=True):
+            col.html(render("fourcol.html", heading=heading, text=text))

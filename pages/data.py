@@ -74,7 +74,7 @@ def _may(action: str, doing: str) -> bool:
     may (the core refuses, unread, any file they might still send)."""
     if person is not None and person.may(action):
         return True
-    st.caption(f"{people.who_may(action)} {doing}.")
+    st.caption(f"{people.who_may(action)} may {doing}.")
     return False
 
 
@@ -150,7 +150,7 @@ def public_files() -> None:
                 previewed=shown,
             )
         except Refused as err:
-            st.error(str(err))
+            problems.refused(err)
             return
         _done(
             "data_loads",
@@ -213,7 +213,7 @@ def framework_section() -> None:
         try:
             counts = framework.import_framework(cursor(), incoming, by=person)
         except Refused as err:
-            st.error(str(err))
+            problems.refused(err)
             return
         _done(
             "framework_loads",
@@ -230,7 +230,7 @@ def pack_section() -> None:
             try:
                 st.session_state["pack_a3_ready"] = data.board_pack(version, "pdf", "A3")
             except Refused as err:  # e.g. Chromium missing for the charts
-                st.error(str(err))
+                problems.refused(err)
     if ready := st.session_state.get("pack_a3_ready"):
         st.download_button(
             "Download the A3 board pack (PDF)",
@@ -270,7 +270,7 @@ def views_section() -> None:
     try:
         content = _view_file(version, view, fmt)
     except Refused as err:
-        st.warning(str(err))
+        problems.refused(err, "warning")
         return
     st.download_button(
         f"Download {view} ({exports.FORMATS[fmt]})",

@@ -129,7 +129,7 @@ if listed:
                     by=person,
                 )
             except Refused as err:
-                st.error(str(err))
+                problems.refused(err)
             else:
                 _done(
                     "blockage",
@@ -157,7 +157,7 @@ if can_meet:
             try:
                 meetings.record_meeting(cursor(), when, by=person, title=title.strip() or None)
             except Refused as err:
-                st.error(str(err))
+                problems.refused(err)
             else:
                 _done(
                     "meeting",
@@ -327,7 +327,7 @@ if can_act:
                     else:
                         ref, outcome = meetings.add_action(cursor(), by=person, **fields), "added"
                 except Refused as err:
-                    st.error(str(err))
+                    problems.refused(err)
                 else:
                     if outcome == "unchanged":
                         st.info(f"Action {ui.plain(ref)} is unchanged: nothing to save.")
@@ -357,7 +357,7 @@ if can_act:
                     try:
                         meetings.close_action(cursor(), target, by=person)
                     except Refused as err:
-                        st.error(str(err))
+                        problems.refused(err)
                     else:
                         _done("actions", f"Action {ui.plain(target)} closed (marked done).")
 else:
@@ -383,7 +383,7 @@ if can_act:
         try:
             counts = meetings.import_actions(cursor(), BytesIO(workbook.getvalue()), by=person)
         except Refused as err:
-            st.error(meetings.IMPORT_REFUSED if err.problems else str(err))
+            problems.refused(meetings.IMPORT_REFUSED if err.problems else err)
             if err.problems:
                 problems.show(err.problems)
         else:

@@ -11,7 +11,7 @@ from outcomes.outputs import public
 from outcomes.queries import board
 from outcomes.rules import status, wording
 from outcomes.workflows import meetings
-from ui import auth, data, markup
+from ui import auth, data, markup, problems
 from ui import components as ui
 from ui import statistics as ui_statistics
 from ui.router import require_router
@@ -94,7 +94,7 @@ def _publish_control(code: str, note: dict) -> None:
         try:
             public.mark_published(cursor(), int(note["id"]), not note["published"], by=person)
         except Refused as err:
-            st.error(str(err))
+            problems.refused(err)
         else:
             st.session_state[f"commentary_flash_{code}"] = (
                 f"The commentary on {code} is {'withdrawn from' if note['published'] else 'now in'} "
@@ -171,7 +171,7 @@ def _commentary_form(r: dict) -> None:
                     published=published,
                 )
             except Refused as err:
-                st.error(str(err))
+                problems.refused(err)
             else:
                 st.session_state[f"commentary_gen_{code}"] = gen + 1
                 st.session_state[f"commentary_flash_{code}"] = (

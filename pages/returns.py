@@ -164,7 +164,7 @@ def _check_and_send(rows, pid: str, period: str, key: str) -> None:
                 previewed=seen[1] if seen and seen[0] == prepared.sha256 else shown,
             )
         except Refused as err:
-            st.error(str(err))
+            problems.refused(err)
         else:
             st.session_state["returns_flash"] = said
             st.session_state["returns_round"] = st.session_state.get("returns_round", 0) + 1
@@ -224,7 +224,7 @@ def _type_figures() -> None:
                 cursor(), _typed(rows, key), priority_id=pid, return_period=period, by=person
             )
         except Refused as err:
-            st.error(str(err))
+            problems.refused(err)
         else:
             st.rerun()
     if check:
@@ -297,7 +297,7 @@ def _decide(action, *args) -> None:
     try:
         st.session_state["returns_flash"] = action(cursor(), *args, by=person)
     except Refused as err:
-        st.error(str(err))
+        problems.refused(err)
     else:
         st.rerun()
 

@@ -106,7 +106,7 @@ try:
     rows, workbook = _template(version, priority_id, period)
 except TemplateError as err:
     rows, workbook = 0, b""
-    st.error(str(err))
+    problems.refused(err)
 if rows:
     st.download_button(
         f"Download the return for {wording.period_aside(period)} ({wording.plural(rows, 'row')})",
@@ -124,7 +124,7 @@ st.header("3. Upload and check", divider="gray")
 may_load = person is not None and (person.may("returns.load") or person.may("public_data.load"))
 if not may_load:
     # No file field at all: the core would refuse the file unread anyway (uploads.may_send).
-    st.caption(f"{people.who_may('returns.load')} load a return.")
+    st.caption(f"{people.who_may('returns.load')} may load a return.")
 uploaded = (
     None
     if not may_load
@@ -152,7 +152,7 @@ if uploaded is not None:
     # priority's figures (the core refuses the commit anyway).
     refusal = uploads.refusal(cursor(), prepared, person)
     if refusal:
-        st.error(refusal, icon=":material/block:")
+        problems.refused(refusal, icon=":material/block:")
     ui.file_facts(uploaded.name, prepared, prepared.source_format)
     problems.report(prepared.problems)
 
@@ -185,7 +185,7 @@ if uploaded is not None:
                 )
             except Refused as err:
                 bar.empty()
-                st.error(str(err))
+                problems.refused(err)
             else:
                 st.session_state["upload_flash"] = (
                     f"Loaded as upload {result.upload_id}: {result.rows_new} new, "
@@ -265,7 +265,7 @@ def _undo_and_restore(history: pd.DataFrame, cur, rule: str = "uploads.undo") ->
             try:
                 st.session_state["upload_flash"] = action(cur, facts.upload_id, by=person)
             except Refused as err:
-                st.error(str(err))
+                problems.refused(err)
             else:
                 st.session_state["undos"] = st.session_state.get("undos", 0) + 1
                 st.rerun()

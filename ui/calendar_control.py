@@ -12,6 +12,7 @@ from outcomes.outputs import feeds
 from outcomes.rules import wording
 from outcomes.storage.people import Person
 from outcomes.workflows import meeting_plan, reminders
+from ui import problems
 from ui.state import cursor
 
 _SHOWN = "calendar_address"  # the address just made, shown once in this session
@@ -44,7 +45,7 @@ def _subscription(person: Person) -> None:
         try:
             token = feeds.reset_token(cursor(), person.email, by=person)
         except Refused as err:
-            st.error(str(err))
+            problems.refused(err)
         else:
             st.session_state[_SHOWN] = feeds.feed_url(reminders.base_url(), token)
             st.rerun()
@@ -106,6 +107,6 @@ def meetings_to_come(person: Person | None, *, recorded: int) -> None:
             try:
                 st.session_state[_PLANNED] = meeting_plan.plan(cursor(), dates, by=person)
             except Refused as err:
-                st.error(str(err))
+                problems.refused(err)
             else:
                 st.rerun()

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from outcomes.errors import Refused
 from outcomes.rules import status, wording
 from outcomes.rules.status import STATUSES
-from ui import markup
+from ui import markup, problems
 from ui.markup import MarkdownHTML, badge, plain, render
 
 __all__ = [
@@ -124,7 +124,7 @@ def pack_download(key: str, noun: str, build, *, day: str | None = None) -> None
             try:
                 st.session_state[f"{key}_ready"] = (asked, build(kind))
             except Refused as err:  # e.g. Chromium missing for the charts
-                st.error(str(err))
+                problems.refused(err)
     ready = st.session_state.get(f"{key}_ready")
     if ready and ready[0] == asked:
         st.download_button(

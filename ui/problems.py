@@ -40,6 +40,15 @@ def table(problems: list[Problem], place: Callable[[Problem], str] = where) -> p
     )
 
 
+def refused(err: BaseException | str, kind: str = "error", **options) -> None:
+    """A refusal as a person reads it: its sentence exactly as the catalogue and the facts say
+    it. A refusal may quote a file's name, a typed value or an address, which must never become
+    a link or markup, so the whole message goes through ``plain``; its line breaks are kept.
+    ``kind`` is the box: "error" (refused), "warning" (nothing to show yet)."""
+    box = {"error": st.error, "warning": st.warning}[kind]
+    box(plain(str(err)).replace("\n", "  \n"), **options)
+
+
 def show(problems: list[Problem], shown: int = 25, place: Callable[[Problem], str] = where) -> None:
     """Each problem as a sentence (readable at any width), then all of them as a table;
     ``place`` says where each is (:func:`where` in a file, :func:`named` in a typed return)."""

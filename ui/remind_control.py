@@ -9,6 +9,7 @@ import streamlit as st
 from outcomes.errors import Refused
 from outcomes.storage.people import Person
 from outcomes.workflows import reminders
+from ui import problems
 from ui.markup import plain
 from ui.state import cursor
 
@@ -40,6 +41,6 @@ def remind_now(person: Person | None) -> None:
             try:
                 st.session_state[_SAID] = reminders.remind_person(cursor(), email, by=person)
             except Refused as err:
-                st.error(str(err))
+                problems.refused(err)
             else:
                 st.rerun()

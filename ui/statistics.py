@@ -12,7 +12,7 @@ from outcomes.errors import Refused
 from outcomes.outputs import statcharts
 from outcomes.queries import statistics
 from outcomes.rules import spc, wording
-from ui import auth, markup
+from ui import auth, markup, problems
 from ui.state import cursor
 
 SPC_EXPLAINED = (
@@ -121,7 +121,7 @@ def _offer_recalculation(code: str, shift: spc.Shift) -> None:
             try:
                 done = statistics.recalculate_limits(cursor(), code, by=person, reason=reason)
             except Refused as err:
-                st.error(str(err))
+                problems.refused(err)
             else:
                 st.session_state["spc_flash"] = done
                 st.rerun()

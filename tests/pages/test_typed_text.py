@@ -109,3 +109,42 @@ def test_typed_markup_never_becomes_an_image_a_link_or_streamlit_markup(typed_db
         assert ":red[" not in text and "$x$" not in text
         assert "http://evil" not in text
     clear_caches()
+
+
+def test_a_refusal_quoting_typed_text_shows_it_as_typed(fresh_db):
+    """A refusal repeats what was typed ("'…' is not an e-mail address"): the box shows it as
+    typed, never as the link or image Markdown would build from it."""
+    at = AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60)
+    at.session_state["demo_person"] = "admin@demo.example"
+    at.switch_page("pages/admin.py").run()
+    email, name = (
+        next(t for t in at.text_input if t.label == label) for label in ("E-mail address", "Name")
+    )
+    email.input(EVIL)
+    name.input(f"Name {LINK}")
+    next(b for b in at.button if b.key.startswith("FormSubmitter:add_person")).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    refusals = [e.value for e in at.error]
+    assert any("is not an e-mail address" in r for r in refusals), refusals
+    for text in refusals:
+        assert "](http" not in text and "![" not in text and "http://evil" not in text, text
+        assert ":red[" not in text and "<img" not in text, text
+
+
+def test_no_page_hands_a_refusal_to_streamlit_unescaped():
+    """Every refusal a page shows goes through ui.problems.refused (which makes its quoted text
+    plain): no st.error/st.warning/st.info/st.success is given str() of something directly."""
+    import ast
+
+    boxes = {"error", "warning", "info", "success", "toast"}
+    found = []
+    for path in [*(PROJECT_ROOT / "pages").glob("*.py"), *(PROJECT_ROOT / "ui").glob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "attr", None) in boxes):
+                continue
+            if getattr(node.func.value, "id", None) != "st" or not node.args:
+                continue
+            shown = node.args[0]
+            if isinstance(shown, ast.Call) and getattr(shown.func, "id", None) == "str":
+                found.append(f"{path.name}:{node.lineno}")
+    assert found == []

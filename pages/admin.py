@@ -29,7 +29,7 @@ if person is None or not person.may("people.manage"):
     st.stop()
 
 if flash := st.session_state.pop("admin_flash", None):
-    st.success(flash)
+    ui.done(flash)
 
 
 def _done(message: str) -> None:

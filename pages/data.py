@@ -34,7 +34,7 @@ st.caption(
     "dashboard. Each change is recorded under your name in the audit trail."
 )
 if flash := st.session_state.pop("data_flash", None):
-    st.success(flash, icon=":material/check_circle:")
+    ui.done(flash, icon=":material/check_circle:")
 person = auth.acting()
 if person is None:
     st.info(

@@ -41,7 +41,7 @@ def _flash(section: str) -> None:
     """Show (once) the message a write left for this section before the page reran."""
     message = st.session_state.get(FLASH, {}).pop(section, None)
     if message:
-        st.success(message)
+        ui.done(message)
 
 
 def _done(section: str, message: str) -> None:
@@ -336,7 +336,7 @@ if can_act:
                             st.session_state["actions_added"] = (
                                 st.session_state.get("actions_added", 0) + 1
                             )
-                        _done("actions", f"Action {ui.plain(ref)} {outcome}.")
+                        _done("actions", f"Action {ref} {outcome}.")
 
     with close:
         st.subheader("Close an action")
@@ -359,7 +359,7 @@ if can_act:
                     except Refused as err:
                         problems.refused(err)
                     else:
-                        _done("actions", f"Action {ui.plain(target)} closed (marked done).")
+                        _done("actions", f"Action {target} closed (marked done).")
 else:
     st.caption(NOT_YOURS)
 
@@ -389,7 +389,7 @@ if can_act:
         else:
             _done(
                 "import",
-                f"Imported {ui.plain(workbook.name)}: {counts['added']} added, {counts['changed']} changed, "
+                f"Imported {workbook.name}: {counts['added']} added, {counts['changed']} changed, "
                 f"{counts['unchanged']} unchanged.",
             )
 

@@ -249,7 +249,7 @@ for r in own.to_dict("records"):
         _show_commentary(r)
         flash = st.session_state.pop(f"commentary_flash_{r['indicator_code']}", None)
         if flash:
-            st.success(flash)
+            ui.done(flash)
         _commentary_form(r)
 if own.empty:
     st.info("This priority has no indicators yet: add them to the framework file.")

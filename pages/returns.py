@@ -24,7 +24,7 @@ person = auth.acting()
 
 st.title("Your returns")
 if flash := st.session_state.pop("returns_flash", None):
-    st.success(flash)
+    ui.done(flash)
 if person is None:
     st.info(
         "Sign in (or, on the demo, choose who you are in the sidebar) to type your figures.",

@@ -25,7 +25,7 @@ titles = dict(zip(summary["id"], summary["title"], strict=True))
 st.title("Quarterly return")
 # A message from the last action, shown once after the rerun that refreshes every table.
 if flash := st.session_state.pop("upload_flash", None):
-    st.success(flash)
+    ui.done(flash)
     if told := st.session_state.pop("upload_flash_commentary", None):
         st.markdown("**What the board now reads from this return**")
         ui.md(markup.render("upload_commentary.html", markdown=True, rows=told))

@@ -13,6 +13,7 @@ from outcomes.rules import wording
 from outcomes.storage.people import Person
 from outcomes.workflows import meeting_plan, reminders
 from ui import problems
+from ui.components import done
 from ui.state import cursor
 
 _SHOWN = "calendar_address"  # the address just made, shown once in this session
@@ -77,7 +78,7 @@ def meetings_to_come(person: Person | None, *, recorded: int) -> None:
     planned = meeting_plan.planned(cursor())
     st.markdown("**Meetings to come**")
     if said := st.session_state.pop(_PLANNED, None):
-        st.success(said)
+        done(said)
     st.caption(
         wording.join_and([periods.long_date(d) for d in planned]) + "."
         if planned

@@ -182,3 +182,10 @@ def plan_columns(priority: dict[str, Any]) -> None:
     with st.container(border=True):
         for col, (heading, text) in zip(st.columns(4), headings, strict=True):
             col.html(render("fourcol.html", heading=heading, text=text))
+
+
+def done(message: str, **options) -> None:
+    """What a write did, in its green box, shown as typed: the sentence names things people
+    typed (a person's name, a file's name, an action's reference), which must never become a
+    link or markup; its line breaks are kept."""
+    st.success(plain(message).replace("\n", "  \n"), **options)

@@ -10,6 +10,7 @@ from outcomes.errors import Refused
 from outcomes.storage.people import Person
 from outcomes.workflows import reminders
 from ui import problems
+from ui.components import done
 from ui.markup import plain
 from ui.state import cursor
 
@@ -34,7 +35,7 @@ def remind_now(person: Person | None) -> None:
         "this page; never a return they were already reminded of today."
     )
     if said := st.session_state.pop(_SAID, None):
-        st.success(said)
+        done(said)
     with st.form("remind_now", border=False):
         email = st.selectbox("Lead", list(leads), format_func=leads.get, key="remind_now_lead")
         if st.form_submit_button("Remind now", icon=":material/mail:"):

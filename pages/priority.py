@@ -239,12 +239,13 @@ for r in own.to_dict("records"):
         )
     with right:
         ui.md(ui.badge(r["effective_status"], big=True))
-        st.markdown(
-            f"**Latest:** {wording.format_value(r['value'], r['unit'], int(r['decimals']))} "
-            f"({wording.period_aside(r['period'])})  \n"
-            f"**Target:** {wording.format_value(r['target'], r['unit'], int(r['decimals']))} · "
-            f"**Direction:** {status.direction_text(r['direction'])}  \n"
-            f"**Why {'the computed' if r['status_override'] else 'this'} status:** {r['reason']}"
+        ui.status_facts(
+            wording.format_value(r["value"], r["unit"], int(r["decimals"])),
+            r["period"],
+            wording.format_value(r["target"], r["unit"], int(r["decimals"])),
+            r["direction"],
+            r["reason"],
+            why="the computed" if r["status_override"] else "this",
         )
         _show_commentary(r)
         flash = st.session_state.pop(f"commentary_flash_{r['indicator_code']}", None)

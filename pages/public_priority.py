@@ -80,11 +80,12 @@ for r in own:
                 )
     with right:
         ui.md(ui.badge(r["effective"], big=True))
-        st.markdown(
-            f"**Latest:** {ui.plain(r['value_text'])} ({wording.period_aside(r['period'])})  \n"
-            f"**Target:** {wording.format_value(r['target'], r['unit'], r['decimals'])} · "
-            f"**Direction:** {status.direction_text(r['direction'])}  \n"
-            f"**Why this status:** {ui.plain(r['reason'])}"
+        ui.status_facts(
+            ui.plain(r["value_text"]),
+            r["period"],
+            wording.format_value(r["target"], r["unit"], r["decimals"]),
+            r["direction"],
+            r["reason"],
         )
         if r["override"]:
             st.caption("The accountable person set this status; the board has their reason.")

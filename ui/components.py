@@ -184,6 +184,19 @@ def plan_columns(priority: dict[str, Any]) -> None:
             col.html(render("fourcol.html", heading=heading, text=text))
 
 
+def status_facts(
+    latest: str, period: Any, target: str, direction: str, reason: str, *, why: str = "this"
+) -> None:
+    """Beside an indicator's badge: its latest figure and when, its target and better
+    direction, and why it has the status it has (``why``: "the computed" where the board
+    overrode it). The figures come formatted; the reason is shown as written."""
+    st.markdown(
+        f"**Latest:** {latest} ({wording.period_aside(period)})  \n"
+        f"**Target:** {target} · **Direction:** {status.direction_text(direction)}  \n"
+        f"**Why {why} status:** {plain(reason)}"
+    )
+
+
 def done(message: str, **options) -> None:
     """What a write did, in its green box, shown as typed: the sentence names things people
     typed (a person's name, a file's name, an action's reference), which must never become a

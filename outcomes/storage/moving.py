@@ -13,12 +13,10 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable
 from dataclasses import dataclass
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
@@ -27,10 +25,10 @@ from outcomes.rules import wording
 from outcomes.storage import pg, public_schema
 from outcomes.storage.store import (
     Store,
-    db_errors,
     migrate,
     open_store,
     partnership_schemas,
+    rehearsal,
     use_schema,
 )
 
@@ -229,21 +227,6 @@ def copy(
         src.close()
 
 
-@contextmanager
-def _snapshot(cur) -> Iterator[Any]:
-    """Every table read as it stood at one moment, while others go on writing (PostgreSQL: a
-    read-only repeatable-read transaction; DuckDB: its transaction's own snapshot)."""
-    if isinstance(cur, pg.Cursor):
-        cur.execute_postgres("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-    else:
-        cur.execute("BEGIN TRANSACTION")
-    try:
-        yield cur
-    finally:
-        with suppress(*db_errors()):
-            cur.execute("ROLLBACK")
-
-
 def _refuse_unless_empty(store: Store, replace: bool, refusal: Refused) -> None:
     """Refuse to write over a database that holds anything unless told to replace it; the store
     is closed either way."""
@@ -260,7 +243,7 @@ def _copy_into(src: Store, dst: Store, replace: bool, name: str) -> Copied:
         if not replace and holds_anything(cur):
             raise Refused.worded("copy-target-not-empty", name=name)
         _same_schema(src.cursor(), cur)
-        with _snapshot(src.cursor()) as source_cur:
+        with rehearsal(src.cursor(), read_only=True) as source_cur:
             own = partnership_schemas(source_cur)
             shared = public_schema.exists(source_cur)
             # The public data the partnerships share is a schema of the same tables too.

@@ -444,9 +444,17 @@ def transaction(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 
 
 @contextmanager
-def rehearsal(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Write, look, and undo: a transaction that is always rolled back (a preview)."""
-    cur.execute("BEGIN TRANSACTION")
+def rehearsal(
+    cur: duckdb.DuckDBPyConnection, *, read_only: bool = False
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Write, look, and undo: a transaction that is always rolled back (a preview).
+    ``read_only``: only look, at every table as it stood at one moment while others go on
+    writing (PostgreSQL: a read-only repeatable-read transaction; DuckDB: its transaction's own
+    snapshot), as copying a database does."""
+    if read_only and not isinstance(cur, duckdb.DuckDBPyConnection):  # PostgreSQL's cursor
+        cur.execute_postgres("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    else:
+        cur.execute("BEGIN TRANSACTION")
     try:
         yield cur
     finally:

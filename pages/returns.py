@@ -219,14 +219,12 @@ def _type_figures() -> None:
         draft = left.form_submit_button("Save draft", icon=":material/save:")
         check = right.form_submit_button("Check and preview", type="primary")
     if draft:
-        try:
-            st.session_state["returns_flash"] = typed_returns.save_draft(
+        ui.attempt(
+            lambda: typed_returns.save_draft(
                 cursor(), _typed(rows, key), priority_id=pid, return_period=period, by=person
-            )
-        except Refused as err:
-            problems.refused(err)
-        else:
-            st.rerun()
+            ),
+            "returns_flash",
+        )
     if check:
         st.session_state["returns_checked"] = key
     if st.session_state.get("returns_checked") == key:
@@ -294,12 +292,7 @@ def _approve() -> None:
 
 
 def _decide(action, *args) -> None:
-    try:
-        st.session_state["returns_flash"] = action(cursor(), *args, by=person)
-    except Refused as err:
-        problems.refused(err)
-    else:
-        st.rerun()
+    ui.attempt(lambda: action(cursor(), *args, by=person), "returns_flash")
 
 
 def _glance() -> None:

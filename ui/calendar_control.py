@@ -13,7 +13,7 @@ from outcomes.rules import wording
 from outcomes.storage.people import Person
 from outcomes.workflows import meeting_plan, reminders
 from ui import problems
-from ui.components import done
+from ui.components import attempt, done
 from ui.state import cursor
 
 _SHOWN = "calendar_address"  # the address just made, shown once in this session
@@ -105,9 +105,4 @@ def meetings_to_come(person: Person | None, *, recorded: int) -> None:
         )
         if st.form_submit_button("Save the dates", icon=":material/event:"):
             dates = [d.strip() for d in typed.split(",") if d.strip()]
-            try:
-                st.session_state[_PLANNED] = meeting_plan.plan(cursor(), dates, by=person)
-            except Refused as err:
-                problems.refused(err)
-            else:
-                st.rerun()
+            attempt(lambda: meeting_plan.plan(cursor(), dates, by=person), _PLANNED)

@@ -6,6 +6,7 @@ built here: framework wording and commentary are typed by people.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -195,6 +196,18 @@ def status_facts(
         f"**Target:** {target} · **Direction:** {status.direction_text(direction)}  \n"
         f"**Why {why} status:** {plain(reason)}"
     )
+
+
+def attempt(write: Callable[[], str], said: str) -> None:
+    """A write a form asked for: refused, the refusal is shown here; done, what it said is kept
+    under ``said`` for the next run to show (:func:`done`) and the page runs again, so the form
+    is drawn afresh and the write cannot be sent twice."""
+    try:
+        st.session_state[said] = write()
+    except Refused as err:
+        problems.refused(err)
+    else:
+        st.rerun()
 
 
 def done(message: str, **options) -> None:

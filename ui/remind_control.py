@@ -6,11 +6,9 @@ from datetime import date
 
 import streamlit as st
 
-from outcomes.errors import Refused
 from outcomes.storage.people import Person
 from outcomes.workflows import reminders
-from ui import problems
-from ui.components import done
+from ui.components import attempt, done
 from ui.markup import plain
 from ui.state import cursor
 
@@ -39,9 +37,4 @@ def remind_now(person: Person | None) -> None:
     with st.form("remind_now", border=False):
         email = st.selectbox("Lead", list(leads), format_func=leads.get, key="remind_now_lead")
         if st.form_submit_button("Remind now", icon=":material/mail:"):
-            try:
-                st.session_state[_SAID] = reminders.remind_person(cursor(), email, by=person)
-            except Refused as err:
-                problems.refused(err)
-            else:
-                st.rerun()
+            attempt(lambda: reminders.remind_person(cursor(), email, by=person), _SAID)

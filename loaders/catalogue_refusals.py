@@ -5,7 +5,7 @@ heading in docs/problems.md is outcomes.cli.problems._HEADINGS)."""
 
 from __future__ import annotations
 
-from loaders.check import Check, E
+from loaders.check import Check, E, I, W
 
 _PERIOD = {
     "period-ambiguous-date": Check(
@@ -361,13 +361,27 @@ _RETURNS = {
     ),
     "upload-has-errors": Check(
         E,
-        "{count} error(s) to fix first; nothing was written.",
+        "{errors} to fix in the file before it can be loaded. Nothing has been written.",
         "Errors to fix",
         "The file has errors; nothing is written until they are fixed and it is loaded again.",
     ),
+    "upload-has-warnings": Check(
+        W,
+        "{warnings}: check each figure below.",
+        "Warnings to check",
+        "The preview of a file with warnings: each figure they name is checked before loading.",
+        wordings={"rows": "{warnings}: check each below."},
+    ),
+    "upload-has-notes": Check(
+        I,
+        "{notes}",
+        "Notes on the file",
+        "The preview of a file with notes that need nothing doing, folded away.",
+        wordings={"skipped": "{notes} on rows the file's own layout skips"},
+    ),
     "upload-needs-yes": Check(
         E,
-        "{count} warning(s) need a yes: check them, then accept them; nothing was written.",
+        "{warnings} need a yes: check them, then accept them; nothing was written.",
         "Warnings need a yes",
         "The file has warnings that a person must accept before the figures are written.",
     ),

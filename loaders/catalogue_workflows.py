@@ -13,7 +13,10 @@ _FRAMEWORK = {
         "Framework breaks a rule",
         "A framework file that breaks its rules: each problem has its own code below, listed "
         "together under this one (nothing of the framework is changed).",
-        wordings={"listed": "{source}: {count} problem(s) to fix:\n{listed}"},
+        wordings={
+            "listed": "{source}: {errors} to fix:\n{listed}",
+            "summary": "{errors} in {source} to fix first; nothing has been changed.",
+        },
     ),
     "framework-unknown-field": Check(
         E,
@@ -64,7 +67,7 @@ _FRAMEWORK = {
             "no-baseline": "indicator {indicator}: status method is baseline but no baseline "
             "value is given",
             "suppression": "indicator {indicator}: {reason}",
-            "still-used": "indicator {indicator} has {figures} recorded figure(s); keep it in "
+            "still-used": "indicator {indicator} has {figures}; keep it in "
             "the framework (its history would be lost)",
         },
     ),
@@ -170,7 +173,7 @@ _REFUSALS = {
         "Not permitted",
         "The person's role does not allow what they asked (outcomes.storage.people.PERMISSIONS).",
         wordings={
-            "role": "{who} is {role} and may not {action}. {who_may}",
+            "role": "{who} is {role} and may not {action}. {who_may} may.",
             "priority": "{who} is the priority lead for {theirs} and may not {action} for "
             "{outside}.",
             "upload": "{who} is {role} and may {action} only if they loaded it; this one was "

@@ -13,7 +13,7 @@ from outcomes.outputs import public
 from outcomes.storage import people
 from outcomes.storage.store import resolve_db_path
 from outcomes.workflows import approval, partnerships
-from ui import auth, data, state
+from ui import auth, data, problems, state
 from ui import components as ui
 from ui.router import require_router
 from ui.state import cursor
@@ -29,7 +29,7 @@ if person is None or not person.may("people.manage"):
     st.stop()
 
 if flash := st.session_state.pop("admin_flash", None):
-    st.success(flash)
+    ui.done(flash)
 
 
 def _done(message: str) -> None:
@@ -84,7 +84,7 @@ with add, st.form(f"add_person_{gen}"):
                 )
             )
         except Refused as err:
-            st.error(str(err))
+            problems.refused(err)
 
 active = known[known["active"]]
 with change:
@@ -127,7 +127,7 @@ with change:
                         )
                     )
                 except Refused as err:
-                    st.error(str(err))
+                    problems.refused(err)
         sure = st.checkbox(
             f"Yes, remove {ui.plain(found['name'])}: they can no longer sign in",
             key=f"remove_sure_{gen}",
@@ -136,7 +136,7 @@ with change:
             try:
                 _done(people.remove_person(cursor(), target, by=person))
             except Refused as err:
-                st.error(str(err))
+                problems.refused(err)
 
 
 st.subheader("Partnerships", divider="gray")
@@ -164,7 +164,7 @@ with new_one, st.form(f"add_partnership_{gen}"):
         try:
             made = partnerships.add(state.store(), new_id, name=new_name, by=person)
         except Refused as err:
-            st.error(str(err))
+            problems.refused(err)
         else:
             state.registered.clear()
             _done(f"{made.name} added, as {made.id}.")
@@ -181,7 +181,7 @@ with commissioner, st.form(f"add_commissioner_{gen}"):
                 state.store(), c_email, name=c_name, partnership_ids=spanned, by=person
             )
         except Refused as err:
-            st.error(str(err))
+            problems.refused(err)
         else:
             _done(said)
 
@@ -209,7 +209,7 @@ if st.button(
     try:
         public.set_public_view(cursor(), switch_to, by=person)
     except Refused as err:
-        st.error(str(err))
+        problems.refused(err)
     else:
         _done(
             "The public view is now on: anyone with the link can see it."
@@ -261,4 +261,4 @@ with st.form(key=f"approval_form_{gen}", border=False):
                 )
             )
         except Refused as err:
-            st.error(str(err))
+            problems.refused(err)

@@ -8,7 +8,7 @@ from outcomes.outputs import statcharts
 from outcomes.queries import public_series, statistics
 from outcomes.rules import compare, wording
 from ui import components as ui
-from ui import data, force, markup
+from ui import data, force, markup, problems
 from ui import statistics as ui_statistics
 from ui.router import require_router
 from ui.state import cursor
@@ -68,12 +68,12 @@ polarity = cols[1].selectbox(
 )  # fmt: skip
 first, error = _comparison(version, code, None, group, polarity)
 if first is None:
-    st.warning(error)
+    problems.refused(error, "warning")
     st.stop()
 period = cols[2].selectbox("Period", list(first.periods)[::-1], key="compare_period")
 result, error = _comparison(version, code, period, group, polarity)
 if result is None:
-    st.warning(error)
+    problems.refused(error, "warning")
     st.stop()
 
 ui_statistics.inject_css()

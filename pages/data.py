@@ -34,7 +34,7 @@ st.caption(
     "dashboard. Each change is recorded under your name in the audit trail."
 )
 if flash := st.session_state.pop("data_flash", None):
-    st.success(flash, icon=":material/check_circle:")
+    ui.done(flash, icon=":material/check_circle:")
 person = auth.acting()
 if person is None:
     st.info(
@@ -42,10 +42,6 @@ if person is None:
         "files or import a framework; downloads work for everyone.",
         icon=":material/lock:",
     )
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def _done(counter: str, message: str) -> None:
@@ -78,7 +74,7 @@ def _may(action: str, doing: str) -> bool:
     may (the core refuses, unread, any file they might still send)."""
     if person is not None and person.may(action):
         return True
-    st.caption(f"{people.who_may(action).removesuffix('.')} {doing}.")
+    st.caption(f"{people.who_may(action)} may {doing}.")
     return False
 
 
@@ -111,19 +107,8 @@ def public_files() -> None:
     prepared = _prepared(version, sent.name, content, fmt, person)
     if ui.file_facts(sent.name, prepared):
         return
-    if prepared.errors:
-        st.error(
-            f"{_count(len(prepared.errors), 'problem')} to fix before it can be loaded. "
-            "Nothing has been written."
-        )
-        problems.show(prepared.errors)
+    if problems.report(prepared.problems, rows=True):
         return
-    if prepared.warnings:
-        st.warning(f"{_count(len(prepared.warnings), 'warning')}: check each below.")
-        problems.show(prepared.warnings)
-    notes = [p for p in prepared.problems if p.severity == "info"]
-    if notes:
-        problems.notes(notes, f"{_count(len(notes), 'note')} on rows the file's own layout skips")
 
     shown = _preview(version, sent.name, content, fmt, person)
     counts = shown.counts
@@ -165,7 +150,7 @@ def public_files() -> None:
                 previewed=shown,
             )
         except Refused as err:
-            st.error(str(err))
+            problems.refused(err)
             return
         _done(
             "data_loads",
@@ -208,11 +193,7 @@ def framework_section() -> None:
     try:
         incoming = exports.framework_from_upload(sent.getvalue(), sent.name, by=person)
     except framework.FrameworkError as err:
-        st.error(
-            f"{_count(len(err.problems), 'problem')} in {ui.plain(sent.name)} to fix first; "
-            "nothing has been changed."
-        )
-        problems.show(err.problems)
+        problems.refused_file(err.problems, sent.name)
         return
     changes = exports.framework_changes(cursor(), incoming)
     if not changes.any:
@@ -232,7 +213,7 @@ def framework_section() -> None:
         try:
             counts = framework.import_framework(cursor(), incoming, by=person)
         except Refused as err:
-            st.error(str(err))
+            problems.refused(err)
             return
         _done(
             "framework_loads",
@@ -249,7 +230,7 @@ def pack_section() -> None:
             try:
                 st.session_state["pack_a3_ready"] = data.board_pack(version, "pdf", "A3")
             except Refused as err:  # e.g. Chromium missing for the charts
-                st.error(str(err))
+                problems.refused(err)
     if ready := st.session_state.get("pack_a3_ready"):
         st.download_button(
             "Download the A3 board pack (PDF)",
@@ -289,7 +270,7 @@ def views_section() -> None:
     try:
         content = _view_file(version, view, fmt)
     except Refused as err:
-        st.warning(str(err))
+        problems.refused(err, "warning")
         return
     st.download_button(
         f"Download {view} ({exports.FORMATS[fmt]})",

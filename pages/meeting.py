@@ -41,7 +41,7 @@ def _flash(section: str) -> None:
     """Show (once) the message a write left for this section before the page reran."""
     message = st.session_state.get(FLASH, {}).pop(section, None)
     if message:
-        st.success(message)
+        ui.done(message)
 
 
 def _done(section: str, message: str) -> None:
@@ -129,7 +129,7 @@ if listed:
                     by=person,
                 )
             except Refused as err:
-                st.error(str(err))
+                problems.refused(err)
             else:
                 _done(
                     "blockage",
@@ -157,7 +157,7 @@ if can_meet:
             try:
                 meetings.record_meeting(cursor(), when, by=person, title=title.strip() or None)
             except Refused as err:
-                st.error(str(err))
+                problems.refused(err)
             else:
                 _done(
                     "meeting",
@@ -327,7 +327,7 @@ if can_act:
                     else:
                         ref, outcome = meetings.add_action(cursor(), by=person, **fields), "added"
                 except Refused as err:
-                    st.error(str(err))
+                    problems.refused(err)
                 else:
                     if outcome == "unchanged":
                         st.info(f"Action {ui.plain(ref)} is unchanged: nothing to save.")
@@ -336,7 +336,7 @@ if can_act:
                             st.session_state["actions_added"] = (
                                 st.session_state.get("actions_added", 0) + 1
                             )
-                        _done("actions", f"Action {ui.plain(ref)} {outcome}.")
+                        _done("actions", f"Action {ref} {outcome}.")
 
     with close:
         st.subheader("Close an action")
@@ -357,9 +357,9 @@ if can_act:
                     try:
                         meetings.close_action(cursor(), target, by=person)
                     except Refused as err:
-                        st.error(str(err))
+                        problems.refused(err)
                     else:
-                        _done("actions", f"Action {ui.plain(target)} closed (marked done).")
+                        _done("actions", f"Action {target} closed (marked done).")
 else:
     st.caption(NOT_YOURS)
 
@@ -383,13 +383,13 @@ if can_act:
         try:
             counts = meetings.import_actions(cursor(), BytesIO(workbook.getvalue()), by=person)
         except Refused as err:
-            st.error(meetings.IMPORT_REFUSED if err.problems else str(err))
+            problems.refused(meetings.IMPORT_REFUSED if err.problems else err)
             if err.problems:
                 problems.show(err.problems)
         else:
             _done(
                 "import",
-                f"Imported {ui.plain(workbook.name)}: {counts['added']} added, {counts['changed']} changed, "
+                f"Imported {workbook.name}: {counts['added']} added, {counts['changed']} changed, "
                 f"{counts['unchanged']} unchanged.",
             )
 

@@ -11,7 +11,7 @@ from outcomes.outputs import public
 from outcomes.queries import board
 from outcomes.rules import status, wording
 from outcomes.workflows import meetings
-from ui import auth, data, markup
+from ui import auth, data, markup, problems
 from ui import components as ui
 from ui import statistics as ui_statistics
 from ui.router import require_router
@@ -94,7 +94,7 @@ def _publish_control(code: str, note: dict) -> None:
         try:
             public.mark_published(cursor(), int(note["id"]), not note["published"], by=person)
         except Refused as err:
-            st.error(str(err))
+            problems.refused(err)
         else:
             st.session_state[f"commentary_flash_{code}"] = (
                 f"The commentary on {code} is {'withdrawn from' if note['published'] else 'now in'} "
@@ -171,7 +171,7 @@ def _commentary_form(r: dict) -> None:
                     published=published,
                 )
             except Refused as err:
-                st.error(str(err))
+                problems.refused(err)
             else:
                 st.session_state[f"commentary_gen_{code}"] = gen + 1
                 st.session_state[f"commentary_flash_{code}"] = (
@@ -201,15 +201,7 @@ st.markdown(
     f"**Lead:** {ui.plain(board.lead_text(detail['lead_role'], detail['lead_partner_name']))}"
 )
 
-headings = (
-    ("WE WILL (aim)", detail["aim"]),
-    ("SO THAT… (outputs)", detail["outputs"]),
-    ("AND ULTIMATELY… (outcomes)", detail["outcomes"]),
-    ("WITH SUCCESS MEASURED BY… (indicators)", detail["success_measures"]),
-)
-with st.container(border=True):
-    for col, (heading, text) in zip(st.columns(4), headings, strict=True):
-        col.html(markup.render("fourcol.html", heading=heading, text=text))
+ui.plan_columns(detail)
 
 st.header("Indicators", divider="gray")
 ui_statistics.inject_css()
@@ -247,17 +239,18 @@ for r in own.to_dict("records"):
         )
     with right:
         ui.md(ui.badge(r["effective_status"], big=True))
-        st.markdown(
-            f"**Latest:** {wording.format_value(r['value'], r['unit'], int(r['decimals']))} "
-            f"({wording.period_aside(r['period'])})  \n"
-            f"**Target:** {wording.format_value(r['target'], r['unit'], int(r['decimals']))} · "
-            f"**Direction:** {status.direction_text(r['direction'])}  \n"
-            f"**Why {'the computed' if r['status_override'] else 'this'} status:** {r['reason']}"
+        ui.status_facts(
+            wording.format_value(r["value"], r["unit"], int(r["decimals"])),
+            r["period"],
+            wording.format_value(r["target"], r["unit"], int(r["decimals"])),
+            r["direction"],
+            r["reason"],
+            why="the computed" if r["status_override"] else "this",
         )
         _show_commentary(r)
         flash = st.session_state.pop(f"commentary_flash_{r['indicator_code']}", None)
         if flash:
-            st.success(flash)
+            ui.done(flash)
         _commentary_form(r)
 if own.empty:
     st.info("This priority has no indicators yet: add them to the framework file.")

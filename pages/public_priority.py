@@ -36,15 +36,7 @@ ui.md(
     )
 )
 st.markdown(f"**Lead:** {ui.plain(board.lead_text(row['lead_role'], row['lead_partner']))}")
-headings = (
-    ("WE WILL (aim)", row["aim"]),
-    ("SO THAT… (outputs)", row["outputs"]),
-    ("AND ULTIMATELY… (outcomes)", row["outcomes"]),
-    ("WITH SUCCESS MEASURED BY… (indicators)", row["success_measures"]),
-)
-with st.container(border=True):
-    for col, (heading, text) in zip(st.columns(4), headings, strict=True):
-        col.html(markup.render("fourcol.html", heading=heading, text=text))
+ui.plan_columns(row)
 
 st.header("Published indicators", divider="gray")
 if not own:
@@ -88,11 +80,12 @@ for r in own:
                 )
     with right:
         ui.md(ui.badge(r["effective"], big=True))
-        st.markdown(
-            f"**Latest:** {ui.plain(r['value_text'])} ({wording.period_aside(r['period'])})  \n"
-            f"**Target:** {wording.format_value(r['target'], r['unit'], r['decimals'])} · "
-            f"**Direction:** {status.direction_text(r['direction'])}  \n"
-            f"**Why this status:** {ui.plain(r['reason'])}"
+        ui.status_facts(
+            ui.plain(r["value_text"]),
+            r["period"],
+            wording.format_value(r["target"], r["unit"], r["decimals"]),
+            r["direction"],
+            r["reason"],
         )
         if r["override"]:
             st.caption("The accountable person set this status; the board has their reason.")

@@ -24,7 +24,7 @@ person = auth.acting()
 
 st.title("Your returns")
 if flash := st.session_state.pop("returns_flash", None):
-    st.success(flash)
+    ui.done(flash)
 if person is None:
     st.info(
         "Sign in (or, on the demo, choose who you are in the sidebar) to type your figures.",
@@ -164,7 +164,7 @@ def _check_and_send(rows, pid: str, period: str, key: str) -> None:
                 previewed=seen[1] if seen and seen[0] == prepared.sha256 else shown,
             )
         except Refused as err:
-            st.error(str(err))
+            problems.refused(err)
         else:
             st.session_state["returns_flash"] = said
             st.session_state["returns_round"] = st.session_state.get("returns_round", 0) + 1
@@ -219,14 +219,12 @@ def _type_figures() -> None:
         draft = left.form_submit_button("Save draft", icon=":material/save:")
         check = right.form_submit_button("Check and preview", type="primary")
     if draft:
-        try:
-            st.session_state["returns_flash"] = typed_returns.save_draft(
+        ui.attempt(
+            lambda: typed_returns.save_draft(
                 cursor(), _typed(rows, key), priority_id=pid, return_period=period, by=person
-            )
-        except Refused as err:
-            st.error(str(err))
-        else:
-            st.rerun()
+            ),
+            "returns_flash",
+        )
     if check:
         st.session_state["returns_checked"] = key
     if st.session_state.get("returns_checked") == key:
@@ -294,12 +292,7 @@ def _approve() -> None:
 
 
 def _decide(action, *args) -> None:
-    try:
-        st.session_state["returns_flash"] = action(cursor(), *args, by=person)
-    except Refused as err:
-        st.error(str(err))
-    else:
-        st.rerun()
+    ui.attempt(lambda: action(cursor(), *args, by=person), "returns_flash")
 
 
 def _glance() -> None:

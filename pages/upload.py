@@ -25,7 +25,7 @@ titles = dict(zip(summary["id"], summary["title"], strict=True))
 st.title("Quarterly return")
 # A message from the last action, shown once after the rerun that refreshes every table.
 if flash := st.session_state.pop("upload_flash", None):
-    st.success(flash)
+    ui.done(flash)
     if told := st.session_state.pop("upload_flash_commentary", None):
         st.markdown("**What the board now reads from this return**")
         ui.md(markup.render("upload_commentary.html", markdown=True, rows=told))
@@ -106,7 +106,7 @@ try:
     rows, workbook = _template(version, priority_id, period)
 except TemplateError as err:
     rows, workbook = 0, b""
-    st.error(str(err))
+    problems.refused(err)
 if rows:
     st.download_button(
         f"Download the return for {wording.period_aside(period)} ({wording.plural(rows, 'row')})",
@@ -124,7 +124,7 @@ st.header("3. Upload and check", divider="gray")
 may_load = person is not None and (person.may("returns.load") or person.may("public_data.load"))
 if not may_load:
     # No file field at all: the core would refuse the file unread anyway (uploads.may_send).
-    st.caption(f"{people.who_may('returns.load').removesuffix('.')} load a return.")
+    st.caption(f"{people.who_may('returns.load')} may load a return.")
 uploaded = (
     None
     if not may_load
@@ -145,10 +145,6 @@ def _prepare(data_version: int, name: str, content: bytes, by: people.Person) ->
     return uploads.prepare_upload(cursor(), content, name, by=by)
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
-
-
 refusal = None
 if uploaded is not None:
     prepared = _prepare(version, uploaded.name, uploaded.getvalue(), person)
@@ -156,20 +152,9 @@ if uploaded is not None:
     # priority's figures (the core refuses the commit anyway).
     refusal = uploads.refusal(cursor(), prepared, person)
     if refusal:
-        st.error(refusal, icon=":material/block:")
+        problems.refused(refusal, icon=":material/block:")
     ui.file_facts(uploaded.name, prepared, prepared.source_format)
-    if prepared.errors:
-        st.error(
-            f"{_count(len(prepared.errors), 'problem')} to fix in the file before it can be "
-            "loaded. Nothing has been written."
-        )
-        problems.show(prepared.errors)
-    if prepared.warnings:
-        st.warning(f"{_count(len(prepared.warnings), 'warning')}: check each figure below.")
-        problems.show(prepared.warnings)
-    infos = [p for p in prepared.problems if p.severity == "info"]
-    if infos:
-        problems.notes(infos, _count(len(infos), "note"))
+    problems.report(prepared.problems)
 
     # 4. The preview: the step is always there, so the steps read 1 to 5 whatever happens.
     st.header("4. Preview", divider="gray")
@@ -200,7 +185,7 @@ if uploaded is not None:
                 )
             except Refused as err:
                 bar.empty()
-                st.error(str(err))
+                problems.refused(err)
             else:
                 st.session_state["upload_flash"] = (
                     f"Loaded as upload {result.upload_id}: {result.rows_new} new, "
@@ -280,7 +265,7 @@ def _undo_and_restore(history: pd.DataFrame, cur, rule: str = "uploads.undo") ->
             try:
                 st.session_state["upload_flash"] = action(cur, facts.upload_id, by=person)
             except Refused as err:
-                st.error(str(err))
+                problems.refused(err)
             else:
                 st.session_state["undos"] = st.session_state.get("undos", 0) + 1
                 st.rerun()

@@ -12,6 +12,8 @@ from outcomes.outputs import feeds
 from outcomes.rules import wording
 from outcomes.storage.people import Person
 from outcomes.workflows import meeting_plan, reminders
+from ui import problems
+from ui.components import attempt, done
 from ui.state import cursor
 
 _SHOWN = "calendar_address"  # the address just made, shown once in this session
@@ -44,7 +46,7 @@ def _subscription(person: Person) -> None:
         try:
             token = feeds.reset_token(cursor(), person.email, by=person)
         except Refused as err:
-            st.error(str(err))
+            problems.refused(err)
         else:
             st.session_state[_SHOWN] = feeds.feed_url(reminders.base_url(), token)
             st.rerun()
@@ -76,7 +78,7 @@ def meetings_to_come(person: Person | None, *, recorded: int) -> None:
     planned = meeting_plan.planned(cursor())
     st.markdown("**Meetings to come**")
     if said := st.session_state.pop(_PLANNED, None):
-        st.success(said)
+        done(said)
     st.caption(
         wording.join_and([periods.long_date(d) for d in planned]) + "."
         if planned
@@ -103,9 +105,4 @@ def meetings_to_come(person: Person | None, *, recorded: int) -> None:
         )
         if st.form_submit_button("Save the dates", icon=":material/event:"):
             dates = [d.strip() for d in typed.split(",") if d.strip()]
-            try:
-                st.session_state[_PLANNED] = meeting_plan.plan(cursor(), dates, by=person)
-            except Refused as err:
-                st.error(str(err))
-            else:
-                st.rerun()
+            attempt(lambda: meeting_plan.plan(cursor(), dates, by=person), _PLANNED)

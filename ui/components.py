@@ -6,6 +6,7 @@ built here: framework wording and commentary are typed by people.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -15,7 +16,7 @@ from markupsafe import Markup
 from outcomes.errors import Refused
 from outcomes.rules import status, wording
 from outcomes.rules.status import STATUSES
-from ui import markup
+from ui import markup, problems
 from ui.markup import MarkdownHTML, badge, plain, render
 
 __all__ = [
@@ -124,7 +125,7 @@ def pack_download(key: str, noun: str, build, *, day: str | None = None) -> None
             try:
                 st.session_state[f"{key}_ready"] = (asked, build(kind))
             except Refused as err:  # e.g. Chromium missing for the charts
-                st.error(str(err))
+                problems.refused(err)
     ready = st.session_state.get(f"{key}_ready")
     if ready and ready[0] == asked:
         st.download_button(
@@ -167,3 +168,50 @@ def md(html: Markup) -> None:
             "ui.md takes HTML from ui.markup.render(..., markdown=True), not a plain string"
         )
     st.markdown(html, unsafe_allow_html=True)
+
+
+def plan_columns(priority: dict[str, Any]) -> None:
+    """The priority's plan as the board's papers set it out, four columns in a box: the aim,
+    the outputs, the outcomes and how success is measured (the board's page and the public
+    one show the same four)."""
+    headings = (
+        ("WE WILL (aim)", priority["aim"]),
+        ("SO THAT… (outputs)", priority["outputs"]),
+        ("AND ULTIMATELY… (outcomes)", priority["outcomes"]),
+        ("WITH SUCCESS MEASURED BY… (indicators)", priority["success_measures"]),
+    )
+    with st.container(border=True):
+        for col, (heading, text) in zip(st.columns(4), headings, strict=True):
+            col.html(render("fourcol.html", heading=heading, text=text))
+
+
+def status_facts(
+    latest: str, period: Any, target: str, direction: str, reason: str, *, why: str = "this"
+) -> None:
+    """Beside an indicator's badge: its latest figure and when, its target and better
+    direction, and why it has the status it has (``why``: "the computed" where the board
+    overrode it). The figures come formatted; the reason is shown as written."""
+    st.markdown(
+        f"**Latest:** {latest} ({wording.period_aside(period)})  \n"
+        f"**Target:** {target} · **Direction:** {status.direction_text(direction)}  \n"
+        f"**Why {why} status:** {plain(reason)}"
+    )
+
+
+def attempt(write: Callable[[], str], said: str) -> None:
+    """A write a form asked for: refused, the refusal is shown here; done, what it said is kept
+    under ``said`` for the next run to show (:func:`done`) and the page runs again, so the form
+    is drawn afresh and the write cannot be sent twice."""
+    try:
+        st.session_state[said] = write()
+    except Refused as err:
+        problems.refused(err)
+    else:
+        st.rerun()
+
+
+def done(message: str, **options) -> None:
+    """What a write did, in its green box, shown as typed: the sentence names things people
+    typed (a person's name, a file's name, an action's reference), which must never become a
+    link or markup; its line breaks are kept."""
+    st.success(plain(message).replace("\n", "  \n"), **options)

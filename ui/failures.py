@@ -19,6 +19,7 @@ import streamlit as st
 from loaders.problems import worded
 from outcomes.errors import Busy, Refused, Unreachable
 from outcomes.storage.store import server_gone
+from ui import problems
 
 log = logging.getLogger("outcomes.dashboard")
 
@@ -40,7 +41,7 @@ def shown_plainly() -> Iterator[None]:
     except Unreachable as err:
         _unreachable(err)
     except Refused as err:
-        st.error(str(err))
+        problems.refused(err)
         st.page_link("pages/overview.py", label="Go to the plan on a page", icon=":material/home:")
     except Exception as err:
         if server_gone(err):

@@ -6,9 +6,9 @@ from datetime import date
 
 import streamlit as st
 
-from outcomes.errors import Refused
 from outcomes.storage.people import Person
 from outcomes.workflows import reminders
+from ui.components import attempt, done
 from ui.markup import plain
 from ui.state import cursor
 
@@ -33,13 +33,8 @@ def remind_now(person: Person | None) -> None:
         "this page; never a return they were already reminded of today."
     )
     if said := st.session_state.pop(_SAID, None):
-        st.success(said)
+        done(said)
     with st.form("remind_now", border=False):
         email = st.selectbox("Lead", list(leads), format_func=leads.get, key="remind_now_lead")
         if st.form_submit_button("Remind now", icon=":material/mail:"):
-            try:
-                st.session_state[_SAID] = reminders.remind_person(cursor(), email, by=person)
-            except Refused as err:
-                st.error(str(err))
-            else:
-                st.rerun()
+            attempt(lambda: reminders.remind_person(cursor(), email, by=person), _SAID)

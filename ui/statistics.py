@@ -12,7 +12,8 @@ from outcomes.errors import Refused
 from outcomes.outputs import statcharts
 from outcomes.queries import statistics
 from outcomes.rules import spc, wording
-from ui import auth, markup
+from ui import auth, markup, problems
+from ui.components import done
 from ui.state import cursor
 
 SPC_EXPLAINED = (
@@ -79,7 +80,7 @@ def render_spc(data_version: int, code: str) -> None:
     inject_css()
     st.header("Signal or noise (SPC)", divider="gray")
     if st.session_state.get("spc_flash"):
-        st.success(st.session_state.pop("spc_flash"))
+        done(st.session_state.pop("spc_flash"))
     chart, figure = spc_figure(data_version, code)
     st.html(icons_html(data_version, code))
     if chart is None or not chart.points:
@@ -121,7 +122,7 @@ def _offer_recalculation(code: str, shift: spc.Shift) -> None:
             try:
                 done = statistics.recalculate_limits(cursor(), code, by=person, reason=reason)
             except Refused as err:
-                st.error(str(err))
+                problems.refused(err)
             else:
                 st.session_state["spc_flash"] = done
                 st.rerun()

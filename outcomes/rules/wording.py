@@ -173,6 +173,49 @@ def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
+# How a person counts a table's rows, the one list (copying a database counts what it wrote with
+# it; a refused delete counts what still links to the row): the schema's words, not its names.
+ROW_WORDS = {
+    "action": ("action", "actions"),
+    "area": ("area", "areas"),
+    "audit_log": ("audit record", "audit records"),
+    "commentary": ("piece of commentary", "pieces of commentary"),
+    "indicator": ("indicator", "indicators"),
+    "indicator_target": ("trajectory target", "trajectory targets"),
+    "meeting": ("meeting", "meetings"),
+    "meeting_status": ("status frozen at a meeting", "statuses frozen at meetings"),
+    "observation": ("figure (every revision)", "figures (every revision)"),
+    "partner": ("partner", "partners"),
+    "partnership": ("partnership", "partnerships"),
+    "person": ("person", "people"),
+    "priority": ("priority", "priorities"),
+    "series_value": ("public series value", "public series values"),
+    "setting": ("setting", "settings"),
+    "upload": ("upload", "uploads"),
+    "tier": ("tier", "tiers"),
+    "return_due": ("reporting calendar entry", "reporting calendar entries"),
+    "comparator_area": ("comparator area", "comparator areas"),
+    "series": ("public series", "public series"),
+    "spc_event": ("SPC event", "SPC events"),
+    "indicator_spc": ("SPC setting", "SPC settings"),
+    "indicator_derivation": ("derivation rule", "derivation rules"),
+    "person_priority": ("person's priority", "people's priorities"),
+    "blockage_resolution": ("blockage resolved", "blockages resolved"),
+}
+
+
+def rows_of(table: str, n: int) -> str:
+    """``n`` rows of a table, counted as a person counts them.
+
+    >>> rows_of("action", 3), rows_of("person", 1), rows_of("observation", 497)
+    ('3 actions', '1 person', '497 figures (every revision)')
+    >>> rows_of("shadow_table", 2)
+    '2 rows of shadow_table'
+    """
+    one, many = ROW_WORDS.get(table, (f"row of {table}", f"rows of {table}"))
+    return plural(n, one, many)
+
+
 def with_article(words: str) -> str:
     """A noun with "a" or "an" before it.
 
@@ -182,13 +225,15 @@ def with_article(words: str) -> str:
     return ("an " if words[:1].lower() in "aeiou" else "a ") + words
 
 
-def join_and(words: list[str]) -> str:
+def join_and(words: list[str], conjunction: str = "and") -> str:
     """Words in a list as a sentence says them.
 
     >>> join_and(["a"]), join_and(["a", "b"]), join_and(["a", "b", "c"])
     ('a', 'a and b', 'a, b and c')
+    >>> join_and(["an analyst", "an administrator"], "or")
+    'an analyst or an administrator'
     """
-    return ", ".join(words[:-1]) + (" and " if len(words) > 1 else "") + words[-1]
+    return ", ".join(words[:-1]) + (f" {conjunction} " if len(words) > 1 else "") + words[-1]
 
 
 def area_name(code: Any, name: Any = None) -> str:

@@ -13,23 +13,22 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable
 from dataclasses import dataclass
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from outcomes.errors import Refused
+from outcomes.rules import wording
 from outcomes.storage import pg, public_schema
 from outcomes.storage.store import (
     Store,
-    db_errors,
     migrate,
     open_store,
     partnership_schemas,
+    rehearsal,
     use_schema,
 )
 
@@ -37,35 +36,6 @@ from outcomes.storage.store import (
 OWN_TABLES = {"schema_migrations"}
 PG_DUMP_MAGIC = b"PGDMP"
 DUCKDB_MAGIC = b"DUCK"  # at byte 8 of a DuckDB file
-
-# How a person counts a table's rows; any other table is counted as "N rows of TABLE".
-ROW_WORDS = {
-    "action": ("action", "actions"),
-    "area": ("area", "areas"),
-    "audit_log": ("audit record", "audit records"),
-    "commentary": ("piece of commentary", "pieces of commentary"),
-    "indicator": ("indicator", "indicators"),
-    "indicator_target": ("trajectory target", "trajectory targets"),
-    "meeting": ("meeting", "meetings"),
-    "meeting_status": ("status frozen at a meeting", "statuses frozen at meetings"),
-    "observation": ("figure (every revision)", "figures (every revision)"),
-    "partner": ("partner", "partners"),
-    "partnership": ("partnership", "partnerships"),
-    "person": ("person", "people"),
-    "priority": ("priority", "priorities"),
-    "series_value": ("public series value", "public series values"),
-    "setting": ("setting", "settings"),
-    "upload": ("upload", "uploads"),
-    "tier": ("tier", "tiers"),
-    "return_due": ("reporting calendar entry", "reporting calendar entries"),
-    "comparator_area": ("comparator area", "comparator areas"),
-    "series": ("public series", "public series"),
-    "spc_event": ("SPC event", "SPC events"),
-    "indicator_spc": ("SPC setting", "SPC settings"),
-    "indicator_derivation": ("derivation rule", "derivation rules"),
-    "person_priority": ("person's priority", "people's priorities"),
-    "blockage_resolution": ("blockage resolved", "blockages resolved"),
-}
 
 
 def is_url(where: str | os.PathLike | None) -> bool:
@@ -88,8 +58,7 @@ class Copied:
         for table, n in self.rows.items():
             if not n:
                 continue
-            one, many = ROW_WORDS.get(table, (f"row of {table}", f"rows of {table}"))
-            parts.append(f"{n:,} {one if n == 1 else many}")
+            parts.append(wording.rows_of(table, n))
         return ", ".join(parts) if parts else "nothing (the source is empty)"
 
     def __add__(self, other: Copied) -> Copied:
@@ -258,21 +227,6 @@ def copy(
         src.close()
 
 
-@contextmanager
-def _snapshot(cur) -> Iterator[Any]:
-    """Every table read as it stood at one moment, while others go on writing (PostgreSQL: a
-    read-only repeatable-read transaction; DuckDB: its transaction's own snapshot)."""
-    if isinstance(cur, pg.Cursor):
-        cur.execute_postgres("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-    else:
-        cur.execute("BEGIN TRANSACTION")
-    try:
-        yield cur
-    finally:
-        with suppress(*db_errors()):
-            cur.execute("ROLLBACK")
-
-
 def _refuse_unless_empty(store: Store, replace: bool, refusal: Refused) -> None:
     """Refuse to write over a database that holds anything unless told to replace it; the store
     is closed either way."""
@@ -289,7 +243,7 @@ def _copy_into(src: Store, dst: Store, replace: bool, name: str) -> Copied:
         if not replace and holds_anything(cur):
             raise Refused.worded("copy-target-not-empty", name=name)
         _same_schema(src.cursor(), cur)
-        with _snapshot(src.cursor()) as source_cur:
+        with rehearsal(src.cursor(), read_only=True) as source_cur:
             own = partnership_schemas(source_cur)
             shared = public_schema.exists(source_cur)
             # The public data the partnerships share is a schema of the same tables too.

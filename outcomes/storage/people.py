@@ -25,6 +25,7 @@ import duckdb
 import pandas as pd
 
 from outcomes.errors import Refused
+from outcomes.rules import wording
 from outcomes.storage.store import audit, transaction
 
 # A commissioner (issue 19) reads as a board member does, in each partnership they hold to
@@ -187,7 +188,11 @@ def require(
     if not isinstance(by, Person):
         raise NotPermitted.worded("not-permitted", action=permission.words)
     scope = permission.roles.get(by.role)
-    facts = {"who": by.name, "role": _a(ROLE_WORDS[by.role]), "action": permission.words}
+    facts = {
+        "who": by.name,
+        "role": wording.with_article(ROLE_WORDS[by.role]),
+        "action": permission.words,
+    }
     if scope is None:
         raise NotPermitted.worded("not-permitted", "role", who_may=who_may(action), **facts)
     if scope == OWN_PRIORITIES:
@@ -212,12 +217,13 @@ def priority_titles(cur: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 
 def who_may(action: str) -> str:
-    """Who may do ``action``, in a sentence, for a refusal to say where to turn.
+    """Who may do ``action``, as the subject of a sentence ("… may."), for a refusal to say
+    where to turn and a page to say who its form is for.
 
     >>> who_may("people.manage")
-    'An administrator may.'
+    'An administrator'
     >>> who_may("returns.load")
-    'A priority lead (for their own priorities), an analyst or an administrator may.'
+    'A priority lead (for their own priorities), an analyst or an administrator'
     """
     scopes = {
         OWN_PRIORITIES: " (for their own priorities)",
@@ -225,15 +231,11 @@ def who_may(action: str) -> str:
         NAMED: " (when named as the approver)",
     }
     names = [
-        _a(ROLE_WORDS[role]) + scopes.get(scope, "")
+        wording.with_article(ROLE_WORDS[role]) + scopes.get(scope, "")
         for role, scope in PERMISSIONS[action].roles.items()
     ]
-    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
-    return listed[0].upper() + listed[1:] + " may."
-
-
-def _a(words: str) -> str:
-    return ("an " if words[0] in "aeiou" else "a ") + words
+    listed = wording.join_and(names, "or")
+    return listed[0].upper() + listed[1:]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -358,7 +360,7 @@ def _check(cur, role: str, priorities: Iterable[str]) -> list[str]:
         raise Refused.worded("role-unknown", role=role, roles=", ".join(ROLES))
     chosen = sorted({str(p).strip() for p in priorities if str(p).strip()})
     if chosen and role != "lead":
-        raise Refused.worded("role-no-priorities", role=_a(ROLE_WORDS[role]))
+        raise Refused.worded("role-no-priorities", role=wording.with_article(ROLE_WORDS[role]))
     known = {r[0] for r in cur.execute("SELECT id FROM priority").fetchall()}
     unknown = [p for p in chosen if p not in known]
     if unknown:
@@ -465,7 +467,7 @@ def change_person(
             cur, by, "person", address, "changed", before=_snapshot(before), after=_snapshot(after)
         )
     words = ROLE_WORDS[new_role] + (f" for {', '.join(chosen)}" if chosen else "")
-    return f"{new_name} <{address}> is now {_a(words)}."
+    return f"{new_name} <{address}> is now {wording.with_article(words)}."
 
 
 @writes("people.manage")

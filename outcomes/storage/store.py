@@ -27,6 +27,7 @@ import duckdb
 import pandas as pd
 
 from outcomes.errors import Conflict, Refused, StillLinked
+from outcomes.rules import wording
 from outcomes.storage import public_schema
 
 if TYPE_CHECKING:  # people writes through the store, so the store names Person for types only
@@ -443,9 +444,17 @@ def transaction(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 
 
 @contextmanager
-def rehearsal(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Write, look, and undo: a transaction that is always rolled back (a preview)."""
-    cur.execute("BEGIN TRANSACTION")
+def rehearsal(
+    cur: duckdb.DuckDBPyConnection, *, read_only: bool = False
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Write, look, and undo: a transaction that is always rolled back (a preview).
+    ``read_only``: only look, at every table as it stood at one moment while others go on
+    writing (PostgreSQL: a read-only repeatable-read transaction; DuckDB: its transaction's own
+    snapshot), as copying a database does."""
+    if read_only and not isinstance(cur, duckdb.DuckDBPyConnection):  # PostgreSQL's cursor
+        cur.execute_postgres("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    else:
+        cur.execute("BEGIN TRANSACTION")
     try:
         yield cur
     finally:
@@ -477,18 +486,6 @@ def _is_conflict(err: BaseException) -> bool:
 # pointing column and the key), and when a row points at a key that is not there.
 _REFERENCED = re.compile(r'key "(\w+): (.*)" is still referenced by a foreign key')
 _MISSING = re.compile(r'key "(\w+): (.*)" does not exist in the referenced table')
-# The rows that point at others, as a person would count them.
-_LINKED_ROWS = {
-    "action": ("action", "actions"),
-    "commentary": ("piece of commentary", "pieces of commentary"),
-    "indicator_derivation": ("derivation rule", "derivation rules"),
-    "indicator_spc": ("SPC setting", "SPC settings"),
-    "indicator_target": ("target", "targets"),
-    "meeting_status": ("status frozen at a meeting", "statuses frozen at meetings"),
-    "observation": ("recorded figure", "recorded figures"),
-    "series_value": ("series value", "series values"),
-    "spc_event": ("SPC event", "SPC events"),
-}
 
 
 # PostgreSQL's detail for the same two refusals.
@@ -516,8 +513,7 @@ def _still_linked(cur, err: BaseException) -> StillLinked | None:
         # Table names come from the catalogue, never from a person.
         n = cur.execute(f'SELECT count(*) FROM "{table}" WHERE "{by}" = ?', [key]).fetchone()[0]
         if n:
-            one, many = _LINKED_ROWS.get(table, (table.replace("_", " "),) * 2)
-            counts.append(f"{n} {one if n == 1 else many}")
+            counts.append(wording.rows_of(table, n))
             parent, total = referenced.replace("_", " "), total + n
     linked = " and ".join(counts) or "other records"
     single = total == 1

@@ -109,3 +109,59 @@ def test_typed_markup_never_becomes_an_image_a_link_or_streamlit_markup(typed_db
         assert ":red[" not in text and "$x$" not in text
         assert "http://evil" not in text
     clear_caches()
+
+
+@pytest.mark.parametrize(
+    ("email", "box", "said"),
+    [(EVIL, "error", "is not an e-mail address"), ("new.person@demo.example", "success", "added")],
+)
+def test_what_a_write_says_back_shows_typed_text_as_typed(fresh_db, email, box, said):
+    """A refusal repeats what was typed ("'…' is not an e-mail address"), and so does what a
+    write did ("… added as an analyst"): the box shows it as typed, never as the link or
+    image Markdown would build from it."""
+    at = AppTest.from_file(PROJECT_ROOT / "dashboard.py", default_timeout=60)
+    at.session_state["demo_person"] = "admin@demo.example"
+    at.switch_page("pages/admin.py").run()
+    fields = (
+        next(t for t in at.text_input if t.label == label) for label in ("E-mail address", "Name")
+    )
+    next(fields).input(email)
+    next(fields).input(f"Name {EVIL}")
+    next(b for b in at.button if b.key.startswith("FormSubmitter:add_person")).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = [e.value for e in getattr(at, box)]
+    assert any(said in text for text in shown), shown
+    for text in shown:
+        assert "](http" not in text and "![" not in text and "http://evil" not in text, text
+        assert ":red[" not in text and "<img" not in text, text
+
+
+def test_no_page_hands_a_refusal_to_streamlit_unescaped():
+    """Every refusal a page shows goes through ui.problems.refused, and every message a write
+    leaves through ui.components.done (both make quoted text plain): no st.error, st.warning,
+    st.info or st.success is given str() of something, nor st.success a message from elsewhere."""
+    import ast
+
+    boxes = {"error", "warning", "info", "success", "toast"}
+    found = []
+    for path in [*(PROJECT_ROOT / "pages").glob("*.py"), *(PROJECT_ROOT / "ui").glob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "attr", None) in boxes):
+                continue
+            if getattr(node.func.value, "id", None) != "st" or not node.args:
+                continue
+            shown = node.args[0]
+            # str(err), or a message a write left (a flash, what was said): neither is the
+            # page's own constant words, and either may quote what someone typed.
+            made_plain = any(
+                isinstance(n, ast.Call)
+                and "plain" in (getattr(n.func, "id", ""), getattr(n.func, "attr", ""))
+                for n in ast.walk(shown)
+            )
+            if (isinstance(shown, ast.Call) and getattr(shown.func, "id", None) == "str") or (
+                node.func.attr == "success"
+                and not made_plain
+                and not isinstance(shown, ast.Constant | ast.JoinedStr)
+            ):
+                found.append(f"{path.name}:{node.lineno}")
+    assert found == []

@@ -94,7 +94,9 @@ def test_each_rule_names_the_cell_and_writes_nothing(demo_store, tmp_path, bad_r
     assert words in p.message
     assert (p.file, p.sheet, p.row) == ("bad.xlsx", "Return", 3)
     assert p.column
-    with pytest.raises(uploads.UploadRefused, match="error"):
+    with pytest.raises(
+        uploads.UploadRefused, match="1 problem to fix in the file before it can be loaded"
+    ):
         uploads.commit(cur, prepared, by=acting("lead"))
     assert snapshot(cur) == before
 

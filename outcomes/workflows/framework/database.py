@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from outcomes.rules.wording import plural
 from outcomes.storage.people import Person, writes
 from outcomes.storage.store import audit, registered, transaction
 from outcomes.workflows.framework.checking import coerce_table
@@ -94,7 +95,15 @@ def _refuse_dropping_used(cur: duckdb.DuckDBPyConnection, framework: Framework) 
     ).fetchall()
     if used:
         raise FrameworkError(
-            [fault("framework-rule", "still-used", indicator=code, figures=n) for code, n in used]
+            [
+                fault(
+                    "framework-rule",
+                    "still-used",
+                    indicator=code,
+                    figures=plural(n, "recorded figure"),
+                )
+                for code, n in used
+            ]
         )
 
 

@@ -14,6 +14,7 @@ from loaders.problems import Problem, as_text, problem, worded
 from loaders.values import UNITS
 from outcomes.errors import Refused
 from outcomes.rules.status import LEVELS, METHODS, POLARITIES, ROLL_UPS, TOLERANCE_KINDS
+from outcomes.rules.wording import plural
 
 FREQUENCIES = ("monthly", "quarterly", "annual")
 # spc: the status is read from the indicator's SPC icons (see outcomes/queries/statistics.py).
@@ -231,7 +232,13 @@ class FrameworkError(Refused, ValueError):
         self.source = source
         listed = as_text(found)
         super().__init__(
-            worded("framework-invalid", "listed", source=source, count=len(found), listed=listed),
+            worded(
+                "framework-invalid",
+                "listed",
+                source=source,
+                errors=plural(len(found), "problem"),
+                listed=listed,
+            ),
             found,
         )
 

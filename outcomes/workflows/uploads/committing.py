@@ -92,10 +92,14 @@ def commit_all(
     fresh = [prep for prep in batch if prep.already_loaded is None]
     errors = [p for prep in fresh for p in prep.errors]
     if errors:
-        raise UploadRefused.worded("upload-has-errors", count=len(errors), problems=errors)
+        raise UploadRefused.worded(
+            "upload-has-errors", errors=plural(len(errors), "problem"), problems=errors
+        )
     warnings = [p for prep in fresh for p in prep.warnings]
     if warnings and not accept_warnings:
-        raise UploadRefused.worded("upload-needs-yes", count=len(warnings), problems=warnings)
+        raise UploadRefused.worded(
+            "upload-needs-yes", warnings=plural(len(warnings), "warning"), problems=warnings
+        )
     results = []
     with transaction(cur):
         for number, prep in enumerate(batch):

@@ -17,6 +17,7 @@ from outcomes.storage import public_schema
 from outcomes.storage.people import Person, priority_titles, require, writes
 from outcomes.storage.store import audit, transaction
 from outcomes.workflows import approval
+from outcomes.workflows.uploads import shared_derived
 from outcomes.workflows.uploads.prepared import Prepared, UploadRefused
 from outcomes.workflows.uploads.previewing import Preview, fingerprint, write
 
@@ -126,6 +127,10 @@ def commit_all(
                     after={"state": "submitted", "period": held["period"]},
                 )
             results.append(result)
+        if public_schema.on_public_data(cur):  # each partnership's own derived figures follow
+            for result in results:
+                if result.upload_id is not None:
+                    shared_derived.rederive(cur, result.upload_id, by=by)
     return results
 
 
@@ -248,6 +253,8 @@ def _set_state(cur, upload_id: int, by: Person, was: str, now: str) -> str:
             before={"state": was},
             after={"state": now},
         )
+        if public_schema.on_public_data(cur):
+            shared_derived.follow(cur, upload_id, now, by=by)
     one = facts.figures == 1
     if undoing:
         return (

@@ -174,6 +174,11 @@ class Cursor:
         return self._cur
 
     @property
+    def idle(self) -> bool:
+        """Open and in no transaction: safe to close."""
+        return not self.broken and self.conn.info.transaction_status == TransactionStatus.IDLE
+
+    @property
     def broken(self) -> bool:
         return self.conn.closed or self.conn.broken
 

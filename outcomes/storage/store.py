@@ -257,6 +257,10 @@ def use_schema(cur, schema: str | None):
 _SCHEMA_NAME = re.compile(r"^(p_[a-z0-9_]{1,40}|public_data)$")
 
 
+# PostgreSQL connections one thread keeps open, each on a partnership's schema (Store.cursor).
+_KEPT_A_THREAD = 12
+
+
 @dataclass
 class Store:
     """An open database: the process's one connection and a cursor for each thread (and each
@@ -279,11 +283,31 @@ class Store:
         cursors = getattr(self._local, "cursors", None)
         if cursors is None:
             cursors = self._local.cursors = {}
-        cur = cursors.get(schema)
+        cur = cursors.pop(schema, None)
         if cur is None or getattr(cur, "broken", False):
             # A PostgreSQL connection the server dropped is replaced, so "try again" works.
-            cur = cursors[schema] = use_schema(self._new_cursor(schema), schema)
+            cur = use_schema(self._new_cursor(schema), schema)
+            if self.engine == "postgresql":
+                self._keep_few(cursors)
+        cursors[schema] = cur  # the last asked for last: the order they were used in
         return cur
+
+    def _keep_few(self, cursors: dict) -> None:
+        """A thread that visits many partnerships (all ~300 of a national deployment) keeps a
+        PostgreSQL connection for the few it used last, not one each: a server takes only so
+        many connections. One in a transaction, the default schema's and the store's own
+        partnership's are kept; the rest are closed (a closed one is made again if asked)."""
+        for schema in list(cursors):
+            if len(cursors) < _KEPT_A_THREAD:
+                return
+            cur = cursors[schema]
+            if schema in (None, self.schema) or not cur.idle:
+                continue
+            del cursors[schema]
+            _, given_back = self._local.leases.pop(schema, (None, None))
+            if given_back is not None:
+                given_back.detach()
+            cur.close()
 
     def _new_cursor(self, schema: str | None):
         if self.engine != "postgresql":
@@ -292,11 +316,11 @@ class Store:
         # When the thread ends its locals go, and with them this lease: the connection goes
         # back to the store for the next thread instead of staying open for nobody.
         lease = _Lease()
-        weakref.finalize(lease, self.con.give_back, cur)
+        given_back = weakref.finalize(lease, self.con.give_back, cur)
         leases = getattr(self._local, "leases", None)
         if leases is None:
             leases = self._local.leases = {}
-        leases[schema] = lease
+        leases[schema] = (lease, given_back)
         return cur
 
     def transaction(self):

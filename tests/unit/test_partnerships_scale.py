@@ -166,3 +166,22 @@ def test_sign_in_finds_the_partnerships_that_know_someone_in_one_statement(force
 def test_across_refuses_a_name_that_is_not_a_schema(force_store):
     with pytest.raises(ValueError, match="not a schema name"):
         schemas.across(force_store.cursor(None), ["p_x; DROP TABLE person"], "SELECT 1")
+
+
+def test_a_thread_visiting_every_partnership_keeps_few_connections(
+    force_store, engine, monkeypatch
+):
+    if engine != "postgresql":
+        pytest.skip("a DuckDB cursor holds no server connection")
+    monkeypatch.setattr(store_module, "_KEPT_A_THREAD", 2)
+    top = force_store.cursor(None)
+    ask = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+    before = top.execute(ask).fetchone()[0]
+    visited = ["p_torbay", "p_cornwall", "p_torbay", "p_cornwall"]
+    for schema in visited:
+        cur = force_store.cursor(schema)
+        assert cur.execute("SELECT current_schema()").fetchone() == (schema,)
+    # The default schema's cursor and the last one asked for; the others were closed, and
+    # the server counts only those.
+    assert top.execute(ask).fetchone()[0] <= before + 1
+    assert force_store.cursor("p_torbay").execute("SELECT count(*) FROM partnership").fetchone()

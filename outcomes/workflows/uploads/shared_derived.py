@@ -86,12 +86,36 @@ def rederive(cur: duckdb.DuckDBPyConnection, shared_upload_id: int, *, by: Perso
     return written
 
 
+def put_state(cur, upload_id: int, was: str, now: str, *, by: Person, **told) -> bool:
+    """Upload ``upload_id`` moved from ``was`` to ``now`` (``"rolled back"`` or
+    ``"committed"``) and the audit record written, in the caller's transaction; False (and
+    nothing written) when it was no longer ``was``. ``told``: more for the record."""
+    undoing = now == "rolled back"
+    changed = cur.execute(
+        "UPDATE upload SET state = ?, "
+        "rolled_back_at = CASE WHEN ? THEN current_localtimestamp() END, "
+        "rolled_back_by = CASE WHEN ? THEN ? END "
+        "WHERE id = ? AND state = ?",  # no RETURNING: DuckDB's foreign keys refuse it here
+        [now, undoing, undoing, by.signature, upload_id, was],
+    ).fetchone()[0]
+    if changed:
+        audit(
+            cur,
+            by,
+            "upload",
+            upload_id,
+            "rolled back" if undoing else "restored",
+            before={"state": was},
+            after={"state": now, **told},
+        )
+    return bool(changed)
+
+
 def follow(cur: duckdb.DuckDBPyConnection, shared_upload_id: int, now: str, *, by: Person) -> int:
     """Each partnership's figures derived from the shared load put in the state the shared
     load was just put in (``"rolled back"`` or ``"committed"``), in the caller's transaction;
     returns how many partnerships' uploads changed."""
     was = "committed" if now == "rolled back" else "rolled back"
-    undoing = now == "rolled back"
     changed = 0
     with _visiting(cur) as deriving:
         for schema in deriving:
@@ -101,20 +125,7 @@ def follow(cur: duckdb.DuckDBPyConnection, shared_upload_id: int, now: str, *, b
                 [mark(shared_upload_id), was],
             ).fetchall()
             for (upload_id,) in ids:
-                cur.execute(
-                    "UPDATE upload SET state = ?, "
-                    "rolled_back_at = CASE WHEN ? THEN current_localtimestamp() END, "
-                    "rolled_back_by = CASE WHEN ? THEN ? END WHERE id = ?",
-                    [now, undoing, undoing, by.signature, upload_id],
+                changed += put_state(
+                    cur, upload_id, was, now, by=by, **{"with shared upload": shared_upload_id}
                 )
-                audit(
-                    cur,
-                    by,
-                    "upload",
-                    upload_id,
-                    "rolled back" if undoing else "restored",
-                    before={"state": was},
-                    after={"state": now, "with shared upload": shared_upload_id},
-                )
-                changed += 1
     return changed

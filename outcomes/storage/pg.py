@@ -161,6 +161,9 @@ class Cursor:
         self.conn = conn
         self._cur = psycopg.RawCursor(conn)
         self.catalogue = Catalogue(self._lookup)
+        # The statements a migration ran, as PostgreSQL ran them, while a list is set here
+        # (the store keeps a new schema's, to make the next one in one round trip).
+        self.recording: list[str] | None = None
 
     def _lookup(self, sql: str, params: list) -> list[tuple]:
         with psycopg.RawCursor(self.conn) as cur:
@@ -169,6 +172,11 @@ class Cursor:
     @property
     def raw(self) -> psycopg.Cursor:
         return self._cur
+
+    @property
+    def idle(self) -> bool:
+        """Open and in no transaction: safe to close."""
+        return not self.broken and self.conn.info.transaction_status == TransactionStatus.IDLE
 
     @property
     def broken(self) -> bool:
@@ -189,13 +197,22 @@ class Cursor:
         """Several statements (a migration), each translated once those before it have run,
         since a later one may read what an earlier one made."""
         for tree in dialect.parse(sql):
-            self._cur.execute(dialect.translate(tree, self.catalogue))
+            self._run(dialect.translate(tree, self.catalogue))
 
     def rebuild_views(self, scripts: list[str]) -> None:
         """Every view made again from its latest definition (see dialect.views_in_order)."""
         for tree in dialect.views_in_order(scripts):
             tree.set("replace", True)
-            self._cur.execute(dialect.translate(tree, self.catalogue))
+            self._run(dialect.translate(tree, self.catalogue))
+
+    def _run(self, statement: str) -> None:
+        self._cur.execute(statement)
+        if self.recording is not None:
+            self.recording.append(statement)
+
+    def run_statements(self, statements: list[str]) -> None:
+        """Statements already PostgreSQL's, sent together: one round trip (no parameters)."""
+        self._cur.execute(";\n".join(statements))
 
     def execute_postgres(self, sql: str, params: Any = None) -> Cursor:
         """PostgreSQL's own SQL, untranslated (the few per-engine fragments)."""

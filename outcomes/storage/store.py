@@ -11,7 +11,6 @@ lives in ``outcomes/storage/migrations/NNN_name.sql``, applied in order and reco
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
@@ -21,17 +20,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import duckdb
 import pandas as pd
 
 from outcomes.errors import Conflict, Refused, StillLinked
 from outcomes.rules import wording
-from outcomes.storage import public_schema
-
-if TYPE_CHECKING:  # people writes through the store, so the store names Person for types only
-    from outcomes.storage.people import Person
+from outcomes.storage import public_schema, schemas
+from outcomes.storage.auditing import audit, changed_fields, normal  # noqa: F401 (imported from here)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DB = PROJECT_ROOT / "data" / "outcomes.duckdb"
@@ -133,13 +130,14 @@ class NewerDatabase(Refused):
 _MIGRATION_LOCK = 7_041_918
 
 
-def migrate(con, *, deployment: bool = True) -> list[int]:
+def migrate(con, *, deployment: bool = True, fresh_ok: bool = False) -> list[int]:
     """Apply the migrations this database (or, on a cursor with a partnership's schema current,
     that partnership's schema) has not seen yet, each in a transaction of its own (all of it or
     none of it, on both engines); returns their numbers. ``deployment`` is False for a
     partnership's own schema, which skips the deployment-only part of each migration. A
     database that has a migration this code does not know is refused: it belongs to a newer
-    version."""
+    version. ``fresh_ok``: a new, empty schema like those already open (:func:`make_schema`),
+    made on PostgreSQL in one round trip where this process has made one before."""
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
@@ -152,28 +150,69 @@ def migrate(con, *, deployment: bool = True) -> list[int]:
     if {n for n, _, _ in shipped} <= seen:
         _refuse_newer(seen, shipped)
         return []
+    key = (tuple((n, name) for n, name, _ in shipped), deployment)
+    fresh = fresh_ok and not seen and _on_postgres(con)
+    if fresh and schemas.FRESH.get(key) and _made_at_once(con, shipped, schemas.FRESH.get(key)):
+        return [n for n, _, _ in shipped]
+    if fresh:
+        con.recording = []
     applied = []
-    for number, name, path in shipped:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            if _on_postgres(con):
-                con.execute_postgres("SELECT pg_advisory_xact_lock($1)", [_MIGRATION_LOCK])
-            done = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
-            _refuse_newer(done, shipped)
-            if number not in done:
-                _apply(con, path, shipped, deployment)
-                con.execute(
-                    "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [number, name]
-                )
+    try:
+        for number, name, path in shipped:
+            if _migrate_one(con, number, name, path, shipped, deployment):
                 applied.append(number)
-            con.execute("COMMIT")
-        except BaseException:
-            with suppress(*db_errors()):
-                con.execute("ROLLBACK")
-            raise
-    if applied and _on_postgres(con):
+        if fresh and applied == [n for n, _, _ in shipped]:
+            schemas.FRESH.keep(key, con.recording)
+    finally:
+        if fresh:
+            con.recording = None
+    # A new schema like those open changes no statement's translation; any other migration may.
+    if applied and _on_postgres(con) and not fresh_ok:
         _pg().TRANSLATIONS.forget()
     return applied
+
+
+def _migrate_one(con, number: int, name: str, path: Path, shipped: list, deployment: bool) -> bool:
+    con.execute("BEGIN TRANSACTION")
+    try:
+        if _on_postgres(con):
+            con.execute_postgres("SELECT pg_advisory_xact_lock($1)", [_MIGRATION_LOCK])
+        done = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
+        _refuse_newer(done, shipped)
+        due = number not in done
+        if due:
+            _apply(con, path, shipped, deployment)
+            con.execute(
+                "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [number, name]
+            )
+        con.execute("COMMIT")
+        return due
+    except BaseException:
+        with suppress(*db_errors()):
+            con.execute("ROLLBACK")
+        raise
+
+
+def _made_at_once(con, shipped: list, statements: list[str]) -> bool:
+    """A new schema made by the statements that made the last one, in one transaction and one
+    round trip, under the migrations' lock; False (nothing done) if another process has begun
+    migrating it meanwhile, for the ordinary way to finish."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute_postgres("SELECT pg_advisory_xact_lock($1)", [_MIGRATION_LOCK])
+        if con.execute("SELECT count(*) FROM schema_migrations").fetchone()[0]:
+            con.execute("ROLLBACK")
+            return False
+        recorded = ", ".join(f"({n}, '{name}')" for n, name, _ in shipped)  # our own names
+        con.run_statements(
+            [*statements, f"INSERT INTO schema_migrations (version, name) VALUES {recorded}"]
+        )
+        con.execute("COMMIT")
+        return True
+    except BaseException:
+        with suppress(*db_errors()):
+            con.execute("ROLLBACK")
+        raise
 
 
 def _script(path: Path, deployment: bool) -> str:
@@ -219,6 +258,10 @@ def use_schema(cur, schema: str | None):
 _SCHEMA_NAME = re.compile(r"^(p_[a-z0-9_]{1,40}|public_data)$")
 
 
+# PostgreSQL connections one thread keeps open, each on a partnership's schema (Store.cursor).
+_KEPT_A_THREAD = 12
+
+
 @dataclass
 class Store:
     """An open database: the process's one connection and a cursor for each thread (and each
@@ -241,11 +284,31 @@ class Store:
         cursors = getattr(self._local, "cursors", None)
         if cursors is None:
             cursors = self._local.cursors = {}
-        cur = cursors.get(schema)
+        cur = cursors.pop(schema, None)
         if cur is None or getattr(cur, "broken", False):
             # A PostgreSQL connection the server dropped is replaced, so "try again" works.
-            cur = cursors[schema] = use_schema(self._new_cursor(schema), schema)
+            cur = use_schema(self._new_cursor(schema), schema)
+            if self.engine == "postgresql":
+                self._keep_few(cursors)
+        cursors[schema] = cur  # the last asked for last: the order they were used in
         return cur
+
+    def _keep_few(self, cursors: dict) -> None:
+        """A thread that visits many partnerships (all ~300 of a national deployment) keeps a
+        PostgreSQL connection for the few it used last, not one each: a server takes only so
+        many connections. One in a transaction, the default schema's and the store's own
+        partnership's are kept; the rest are closed (a closed one is made again if asked)."""
+        for schema in list(cursors):
+            if len(cursors) < _KEPT_A_THREAD:
+                return
+            cur = cursors[schema]
+            if schema in (None, self.schema) or not cur.idle:
+                continue
+            del cursors[schema]
+            _, given_back = self._local.leases.pop(schema, (None, None))
+            if given_back is not None:
+                given_back.detach()
+            cur.close()
 
     def _new_cursor(self, schema: str | None):
         if self.engine != "postgresql":
@@ -254,11 +317,11 @@ class Store:
         # When the thread ends its locals go, and with them this lease: the connection goes
         # back to the store for the next thread instead of staying open for nobody.
         lease = _Lease()
-        weakref.finalize(lease, self.con.give_back, cur)
+        given_back = weakref.finalize(lease, self.con.give_back, cur)
         leases = getattr(self._local, "leases", None)
         if leases is None:
             leases = self._local.leases = {}
-        leases[schema] = lease
+        leases[schema] = (lease, given_back)
         return cur
 
     def transaction(self):
@@ -349,7 +412,7 @@ def make_schema(store, schema: str) -> None:
     store.cursor(None).execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     own = use_schema(store.con.cursor(), schema)
     try:
-        migrate(own, deployment=False)
+        migrate(own, deployment=False, fresh_ok=True)
     finally:
         own.close()
 
@@ -375,26 +438,29 @@ def partnership_schemas(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def _migrate_all(con, new_cursor: Any = None) -> None:
-    """The default schema, then every partnership's own (the registry names them)."""
+    """The default schema, then every partnership's own (the registry names them) that is not
+    up to date: which ones, asked of them all in one statement (:func:`schemas.behind`), and
+    those migrated on one cursor."""
     applied = {None: migrate(con)}
     shared = public_schema.exists(con)
-    for schema in [*partnership_schemas(con), *([public_schema.SCHEMA] if shared else [])]:
-        cur = use_schema((new_cursor or con.cursor)(), schema)
-        try:
-            applied[schema] = migrate(cur, deployment=False)
-        finally:
-            cur.close()
-    if not shared:
+    everyone = [*partnership_schemas(con), *([public_schema.SCHEMA] if shared else [])]
+    due = schemas.behind(con, everyone, [n for n, _, _ in migrations()], db_errors())
+    if not due and not (shared and applied[None]):
         return
-    # A migration that made series_current again (or PostgreSQL's rebuilt views) undoes a
-    # partnership's link to the shared public data: link it again.
-    for schema, numbers in applied.items():
-        if schema != public_schema.SCHEMA and (numbers or applied[public_schema.SCHEMA]):
-            cur = use_schema((new_cursor or con.cursor)(), schema)
-            try:
-                public_schema.link(cur)
-            finally:
-                cur.close()
+    cur = (new_cursor or con.cursor)()
+    try:
+        for schema in due:
+            applied[schema] = migrate(use_schema(cur, schema), deployment=False)
+        shared_changed = bool(applied.get(public_schema.SCHEMA))
+        if not shared:
+            return
+        # A migration that made series_current again (or PostgreSQL's rebuilt views) undoes a
+        # partnership's link to the shared public data: link it again.
+        for schema in [None, *everyone]:
+            if schema != public_schema.SCHEMA and (applied.get(schema) or shared_changed):
+                public_schema.link(use_schema(cur, schema))
+    finally:
+        cur.close()
 
 
 _depth: dict[int, int] = {}
@@ -546,86 +612,6 @@ def _links_by(cur, column: str, constraint: str | None) -> list[tuple[str, str, 
         [column],
     ).fetchall()
     return [(table, column, referenced) for table, referenced in rows]
-
-
-def audit(
-    cur: duckdb.DuckDBPyConnection,
-    by: Person,
-    entity: str,
-    key: object,
-    change: str,
-    *,
-    before: object = None,
-    after: object = None,
-) -> None:
-    """The audit record: who changed what, when, and what it was before. Written only here.
-
-    ``by`` is the person acting (signed in, or the command line's operating-system user):
-    never typed text, so the trail names people as the identity provider knows them.
-    """
-    if not all(hasattr(by, a) for a in ("name", "email", "role")):
-        raise TypeError(f"audit needs the Person acting, not {type(by).__name__}")
-    if isinstance(before, dict) and isinstance(after, dict):
-        before, after = changed_fields(before, after)
-    cur.execute(
-        "INSERT INTO audit_log (who, who_email, who_role, entity, entity_key, change, before, after) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            by.name,
-            by.email,
-            by.role,
-            entity,
-            str(key),
-            change,
-            _as_json(before),
-            _as_json(after),
-        ],
-    )
-
-
-def normal(value: Any) -> Any:
-    """A stored value as the audit compares it: blank text and NaN are None, a date and a
-    midnight datetime (how pandas reads a date back) are the same day, whole floats and ints
-    the same number, lists the same as tuples.
-
-    >>> normal("2026-12-01 00:00:00") == normal(pd.Timestamp("2026-12-01")) == normal("2026-12-01")
-    True
-    >>> normal(5.0) == normal(5), normal(" "), normal(["a"]) == normal(("a",)), normal(True)
-    (True, None, True, True)
-    """
-    from outcomes.rules.wording import as_when
-
-    if isinstance(value, (list, tuple)) or type(value).__name__ == "ndarray":  # a list column
-        return tuple(normal(v) for v in value)
-    if value is None or (not isinstance(value, (str, dict)) and pd.isna(value)):
-        return None
-    if (moment := as_when(value)) is not None:
-        return moment
-    if isinstance(value, str):
-        return value.strip() or None
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)):
-        return float(value)
-    return value
-
-
-def changed_fields(before: dict, after: dict) -> tuple[dict, dict]:
-    """Only the fields of ``after`` whose value changed, before and after, compared as
-    :func:`normal` values (a due date read back as a midnight datetime has not changed).
-
-    >>> changed_fields({"due": "2026-12-01 00:00:00", "owner": "Chair"},
-    ...                {"due": "2026-12-01", "owner": "Vice-chair"})
-    ({'owner': 'Chair'}, {'owner': 'Vice-chair'})
-    """
-    keys = [k for k in after if normal(before.get(k)) != normal(after[k])]
-    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
-
-
-def _as_json(value: object) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    return json.dumps(value, default=str, ensure_ascii=False)
 
 
 @contextmanager

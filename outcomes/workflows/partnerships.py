@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import duckdb
 
 from outcomes.errors import Refused
-from outcomes.storage import people
+from outcomes.storage import people, schemas
 from outcomes.storage.people import Person, writes
 from outcomes.storage.store import audit, make_schema, transaction
 
@@ -166,6 +166,24 @@ def _start(cur: duckdb.DuckDBPyConnection, made: Partnership, by: Person) -> Non
         "priorities": [],
     }
     import_framework(cur, from_nested(start, "the starting framework"), by=by)
+
+
+def known_to(store, email: str | None) -> set[str]:
+    """The ids of the partnerships whose people include ``email`` (and have not removed them):
+    whom sign-in offers a choice of. Asked of every partnership's people in one statement, not
+    a query a partnership (323 of them at national scale)."""
+    if not email:
+        return set()
+    top = store.cursor(None)
+    default = top.execute("SELECT current_schema()").fetchone()[0]
+    by_schema = {(p.schema or default): p.id for p in listed(top)}
+    rows = schemas.across(
+        top,
+        list(by_schema),
+        "SELECT {name} FROM {schema}.person WHERE email = $1 AND active",
+        [str(email).strip().lower()],
+    )
+    return {by_schema[r[0]] for r in rows}
 
 
 def spans(cur: duckdb.DuckDBPyConnection, email: str | None) -> list[str]:

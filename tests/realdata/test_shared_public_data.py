@@ -191,3 +191,101 @@ def test_a_copy_keeps_the_shared_data_and_each_partnerships_view_of_it(
         assert {s: len(_police(copy.cursor(s))) for s in PLACES} == before
     finally:
         copy.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Indicators derived from the shared data, recomputed in each partnership (its own areas only)
+
+VIOLENCE = "police_uk.violence-and-sexual-offences"
+QUARTER = "2018/19 Q4"  # January to March 2019
+
+
+@pytest.fixture(scope="module")
+def quarter_files(force_file, tmp_path_factory) -> list:
+    """The force file for January, and the same crimes dated February and March: a whole
+    quarter, so each partnership's quarterly violence (SV04, derived from police.uk) is due."""
+    folder = tmp_path_factory.mktemp("force-quarter")
+    rows = pd.read_csv(force_file, dtype=str, keep_default_na=False)
+    files = [force_file]
+    for month in ("2019-02", "2019-03"):
+        path = folder / f"{month}-devon-and-cornwall-street.csv"
+        rows.assign(Month=month).to_csv(path, index=False)
+        files.append(path)
+    return files
+
+
+def _derived(cur) -> pd.DataFrame:
+    return cur.execute(
+        "SELECT o.indicator_code, o.area, o.value, o.upload_id, u.sha256 "
+        "FROM observations_current AS o JOIN upload AS u ON u.id = o.upload_id "
+        "WHERE u.source_format = 'derived' ORDER BY o.indicator_code"
+    ).df()
+
+
+def _violence_in(expected_rows: pd.DataFrame) -> int:
+    return int((expected_rows["Crime type"] == "Violence and sexual offences").sum())
+
+
+def test_derived_indicators_follow_a_shared_load_in_each_partnership(
+    force_store, quarter_files, expected
+):
+    for schema in PLACES:  # each derives SV04 from police.uk violence, for its whole area
+        rule = force_store.cursor(schema).execute(
+            "SELECT series_code, areas FROM indicator_derivation WHERE indicator_code = 'SV04'"
+        )
+        assert rule.fetchall() == [(VIOLENCE, None)], schema
+    loads = [_load_shared(force_store, path)[1] for path in quarter_files]
+    for schema, place in PLACES.items():
+        cur = force_store.cursor(schema)
+        seen = _derived(cur)
+        sv04 = seen[seen["indicator_code"] == "SV04"]
+        # Its own district's violence, three months of it: none of another's.
+        assert sv04["value"].tolist() == [3 * _violence_in(expected[place])], place
+        assert sv04["area"].tolist() == ["all"]
+        # Computed once the quarter was whole: from the March load, and marked as such.
+        assert set(seen["sha256"]) == {f"shared:{loads[-1].upload_id}"}, place
+        quarter = cur.execute(
+            "SELECT count(*) FROM observations_current WHERE indicator_code = 'SV04' "
+            "AND period = ? AND value = ?",
+            [QUARTER, 3 * _violence_in(expected[place])],
+        )
+        assert quarter.fetchone() == (1,), place
+    assert len({_violence_in(expected[p]) for p in PLACES.values()}) == 3
+
+
+def test_recomputing_derived_indicators_again_changes_nothing(force_store, quarter_files):
+    from outcomes.workflows.uploads import shared_derived
+
+    public = None
+    for path in quarter_files:
+        public, result, admin = _load_shared(force_store, path)
+    counts = {s: _uploads(force_store.cursor(s)) for s in PLACES}
+    assert shared_derived.rederive(public, result.upload_id, by=admin) == {}
+    # Loading the same file again is "already loaded": nothing shared, nothing derived.
+    again = _load_shared(force_store, quarter_files[-1])[1]
+    assert again.upload_id is None
+    assert {s: _uploads(force_store.cursor(s)) for s in PLACES} == counts
+
+
+def _uploads(cur) -> int:
+    return cur.execute("SELECT count(*) FROM upload").fetchone()[0]
+
+
+def test_undoing_the_shared_load_withdraws_each_partnerships_derived_figures(
+    force_store, quarter_files
+):
+    for path in quarter_files:
+        public, result, admin = _load_shared(force_store, path)
+    assert all(not _derived(force_store.cursor(s)).empty for s in PLACES)
+    uploads.rollback(public, result.upload_id, by=admin)
+    assert all(_derived(force_store.cursor(s)).empty for s in PLACES)
+    # The shared cursor is on the shared data still, whatever it visited meanwhile.
+    assert public_schema.on_public_data(public)
+    uploads.restore(public, result.upload_id, by=admin)
+    assert all(not _derived(force_store.cursor(s)).empty for s in PLACES)
+    trail = (
+        force_store.cursor("p_cornwall")
+        .execute("SELECT change FROM audit_log WHERE entity = 'upload' ORDER BY id")
+        .fetchall()
+    )
+    assert [c for (c,) in trail][-3:] == ["committed", "rolled back", "restored"]

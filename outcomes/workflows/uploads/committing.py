@@ -17,6 +17,7 @@ from outcomes.storage import public_schema
 from outcomes.storage.people import Person, priority_titles, require, writes
 from outcomes.storage.store import audit, transaction
 from outcomes.workflows import approval
+from outcomes.workflows.uploads import shared_derived
 from outcomes.workflows.uploads.prepared import Prepared, UploadRefused
 from outcomes.workflows.uploads.previewing import Preview, fingerprint, write
 
@@ -130,6 +131,10 @@ def commit_all(
                     after={"state": "submitted", "period": held["period"]},
                 )
             results.append(result)
+        if public_schema.on_public_data(cur):  # each partnership's own derived figures follow
+            for result in results:
+                if result.upload_id is not None:
+                    shared_derived.rederive(cur, result.upload_id, by=by)
     return results
 
 
@@ -229,29 +234,15 @@ def _set_state(cur, upload_id: int, by: Person, was: str, now: str) -> str:
             state="rolled back" if undoing else "in force",
         )
     with transaction(cur):
-        changed = cur.execute(
-            "UPDATE upload SET state = ?, "
-            "rolled_back_at = CASE WHEN ? THEN current_localtimestamp() END, "
-            "rolled_back_by = CASE WHEN ? THEN ? END "
-            "WHERE id = ? AND state = ?",  # no RETURNING: DuckDB's foreign keys refuse it here
-            [now, undoing, undoing, by.signature, upload_id, was],
-        ).fetchone()[0]
-        if not changed:
+        if not shared_derived._put_state(cur, upload_id, was, now, by=by):
             raise UploadRefused.worded(
                 "upload-changed-meanwhile",
                 upload_id=upload_id,
                 file_name=facts.file_name,
                 done="undone" if undoing else "restored",
             )
-        audit(
-            cur,
-            by,
-            "upload",
-            upload_id,
-            "rolled back" if undoing else "restored",
-            before={"state": was},
-            after={"state": now},
-        )
+        if public_schema.on_public_data(cur):
+            shared_derived.follow(cur, upload_id, now, by=by)
     one = facts.figures == 1
     if undoing:
         return (

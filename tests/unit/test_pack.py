@@ -6,6 +6,7 @@ fail, so a CI run cannot go green without having drawn the pack's charts.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import sys
@@ -37,7 +38,14 @@ BADGE = "(" + "|".join(re.escape(status.badge_text(s)) for s in status.STATUSES)
 
 def _text(pdf: bytes) -> list[str]:
     """Each page's text, with runs of white space made single spaces."""
-    return [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages]
+    return list(_pages_read(pdf))
+
+
+@functools.lru_cache(maxsize=4)
+def _pages_read(pdf: bytes) -> tuple[str, ...]:
+    # Reading a PDF's text parses every chart's vector paths (seconds for a pack); the module's
+    # pack is read by several tests, so the same bytes are read once.
+    return tuple(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages)
 
 
 def _load(cur, code, period, value):

@@ -54,11 +54,14 @@ test: $(VENV)/.installed-dev $(CLEAN_VENV)/.installed browser-deps node-deps pos
 	$(PY) -m ruff check . && $(PY) -m ruff format --check . && $(PY) -m pytest $(PYTEST_PARALLEL); \
 	status=$$?; echo "make test: $$(( $$(date +%s) - start )) s"; exit $$status
 
-## The edit-run loop: unit and page tests and the doctests; no browser, no real data.
+## The edit-run loop: unit and page tests and the doctests; no browser, no real data. Hypothesis
+## runs its "fast" profile here (tests/conftest.py): a tenth of the examples, the suites that
+## name their own count too; `make test` runs the full counts. Both share the example database,
+## so a failure either one found is tried first.
 test-fast: $(VENV)/.installed-dev
 	@start=$$(date +%s); \
 	$(PY) -m pytest $(PYTEST_PARALLEL) -m "not browser and not realdata and not bench" \
-		tests/unit tests/pages outcomes loaders ui; \
+		--hypothesis-profile=fast tests/unit tests/pages outcomes loaders ui; \
 	status=$$?; echo "make test-fast: $$(( $$(date +%s) - start )) s"; exit $$status
 
 ## Debian's Chromium for the browser tests, where this machine lets us install it.

@@ -62,7 +62,10 @@ def main() -> int:
         started = time.perf_counter()
         drawer.png(fig, WIDTH, HEIGHT)  # starts the browser
         first = time.perf_counter() - started
-        persistent = _timed(lambda: drawer.png(fig, WIDTH, HEIGHT), args.charts)
+        # Each timed chart is drawn, not handed back from the charts already drawn.
+        persistent = _timed(
+            lambda: (pack.chromium.forget_drawn(), drawer.png(fig, WIDTH, HEIGHT)), args.charts
+        )
     ratio = statistics.median(one_shot) / statistics.median(persistent)
     results = {
         "python": platform.python_version(),
@@ -84,9 +87,15 @@ def main() -> int:
     print(f"Ratio (one-shot / persistent): {ratio:.1f}x")
 
     if not args.skip_packs:
-        for fmt, paper in (("pdf", "A4"), ("pdf", "A3"), ("pptx", "A4"), ("xlsx", "A4")):
+        packs = (("pdf", "A4"), ("pdf", "A3"), ("pptx", "A4"), ("xlsx", "A4"), ("pdf", "again"))
+        for fmt, paper in packs:
+            if paper == "again":  # the A4 PDF once more, its charts kept from the first
+                paper = "A4"
+            else:
+                pack.chromium.forget_drawn()
             result = pack.build_pack(cur, fmt, io.BytesIO(), paper=paper, today=date(2025, 5, 1))
             label = f"{fmt} {paper}" if fmt == "pdf" else fmt
+            label += " again" if label in results["packs"] else ""
             size = {k: v for k, v in result.items() if k not in ("charts", "seconds")}
             per_chart = result["seconds"] / result["charts"] if result["charts"] else 0
             print(

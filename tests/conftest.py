@@ -33,11 +33,17 @@ from tests.scheduling import (  # noqa: F401  (hooks: the longest test files go 
     pytest_runtest_logreport,
     pytest_sessionfinish,
 )
+from tests.states import FAST_EXAMPLES
 
 # Hypothesis keeps the examples it has seen fail in a folder that outlives the run (git-ignored),
 # and tries them first next time: a state that failed once is the first one drawn again.
 HYPOTHESIS_EXAMPLES = PROJECT_ROOT / ".hypothesis" / "examples"
 settings.register_profile("outcomes", database=DirectoryBasedExampleDatabase(HYPOTHESIS_EXAMPLES))
+# `make test-fast` (the edit-run loop) asks for this one with --hypothesis-profile=fast: a tenth
+# of the examples everywhere, the suites that name their own count too (tests.states.scaled).
+# `make test` keeps the full counts. The example database is the same, so a failure kept from
+# either is tried first by both.
+settings.register_profile("fast", settings.get_profile("outcomes"), max_examples=FAST_EXAMPLES)
 settings.load_profile("outcomes")
 
 

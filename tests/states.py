@@ -83,12 +83,23 @@ UNITS = ("count", "percent", "rate_per_1000", "score")
 BY = acting("Property test")
 
 
+FULL_EXAMPLES = 100  # Hypothesis's own count, which `make test` runs (the "outcomes" profile)
+FAST_EXAMPLES = 10  # the "fast" profile of `make test-fast` (tests/conftest.py)
+
+
+def scaled(count: int) -> int:
+    """A suite's own example count, written for a full run, scaled to the profile loaded: the
+    same under `make test`, a tenth (at least one) under `make test-fast`'s "fast" profile.
+    Read when the test module is imported, which is after pytest has loaded the profile."""
+    return max(1, round(count * settings.default.max_examples / FULL_EXAMPLES))
+
+
 def examples(default: int):
-    """Hypothesis settings for a suite of states: ``default`` examples unless
+    """Hypothesis settings for a suite of states: ``default`` examples (``scaled``) unless
     ``STATES_EXAMPLES`` asks for more; no deadline (a page or a pack takes seconds). A state that
     failed is kept in the example database (tests/conftest.py) and drawn first next run."""
     return settings(
-        max_examples=int(os.environ.get("STATES_EXAMPLES", default)),
+        max_examples=int(os.environ.get("STATES_EXAMPLES", scaled(default))),
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )

@@ -27,6 +27,7 @@ from tests.actors import acting
 from tests.cli import outcomes
 from tests.pages.conftest import clear_caches
 from tests.pages.test_sign_in_pages import AUTH, _all_text
+from tests.states import scaled
 
 FRAMEWORK = from_yaml(DEMO_FRAMEWORK)
 # The indicators the demo has figures for (SV04 is worked out from police.uk, not returned).
@@ -99,7 +100,7 @@ def _first_partnership_texts(db_file, codes: list[str]) -> str:
 
 
 @settings(
-    max_examples=2,
+    max_examples=scaled(2),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

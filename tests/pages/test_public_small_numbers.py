@@ -43,6 +43,7 @@ from outcomes.workflows import framework
 from tests.actors import acting
 from tests.copies import written
 from tests.pages.conftest import clear_caches
+from tests.states import scaled
 
 QUARTERS = ("2024/25 Q1", "2024/25 Q2", "2024/25 Q3", "2024/25 Q4")
 AREAS = ("north", "south")
@@ -281,7 +282,7 @@ def assert_no_suppressed_count_in_cells(workbook: dict) -> None:
 
 SETTINGS = settings(
     deadline=None,
-    max_examples=6,
+    max_examples=scaled(6),
     # Each example renders two databases; shrinking a failure would take many minutes, and
     # the example as drawn is small enough to read.
     phases=(Phase.explicit, Phase.reuse, Phase.generate),
@@ -306,7 +307,7 @@ def test_public_pages_show_no_suppressed_number(monkeypatch, smalltown, states):
         assert any("**Latest:** fewer than 8" in t for t in texts)
 
 
-@settings(SETTINGS, max_examples=2)
+@settings(SETTINGS, max_examples=scaled(2))
 @given(twin_states())
 def test_public_pack_shows_no_suppressed_number(smalltown, states):
     rows, twin = states

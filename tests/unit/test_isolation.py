@@ -26,6 +26,7 @@ from outcomes.workflows import uploads
 from tests.actors import ADMIN
 from tests.hostile import corpus
 from tests.hostile.corpus import TRIAL_SPELLINGS, trial_workbook
+from tests.states import scaled
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 LIMIT_CODES = {"too-many-rows", "too-many-columns", "too-many-cells"}
@@ -94,7 +95,7 @@ def test_each_far_cell_spelling_the_trial_sent_is_refused_in_words(demo_store, s
 
 
 @settings(
-    max_examples=int(os.environ.get("STATES_EXAMPLES", 25)),
+    max_examples=int(os.environ.get("STATES_EXAMPLES", scaled(25))),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -112,7 +113,7 @@ def test_a_far_cell_in_any_spelling_is_refused_by_the_limits(demo_store, workboo
 
 
 @given(workbook=far_cell_workbooks())
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=scaled(15), deadline=None)
 def test_the_measuring_parse_itself_sees_every_spelling(workbook):
     name, data = workbook
     with pytest.raises(FileRefused) as refused:

@@ -6,6 +6,7 @@ fail, so a CI run cannot go green without having drawn the pack's charts.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import sys
@@ -37,7 +38,14 @@ BADGE = "(" + "|".join(re.escape(status.badge_text(s)) for s in status.STATUSES)
 
 def _text(pdf: bytes) -> list[str]:
     """Each page's text, with runs of white space made single spaces."""
-    return [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages]
+    return list(_pages_read(pdf))
+
+
+@functools.lru_cache(maxsize=4)
+def _pages_read(pdf: bytes) -> tuple[str, ...]:
+    # Reading a PDF's text parses every chart's vector paths (seconds for a pack); the module's
+    # pack is read by several tests, so the same bytes are read once.
+    return tuple(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages)
 
 
 def _load(cur, code, period, value):
@@ -358,7 +366,9 @@ def test_no_chromium_is_a_pack_error_naming_it_and_nothing_is_written(
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
 def test_a_browser_that_will_not_start_is_a_pack_error_not_a_hang(demo_store, monkeypatch):
     monkeypatch.setenv("BROWSER_PATH", "/bin/false")  # a program, but not a browser
-    monkeypatch.setattr(drawing, "START_TIMEOUT", 30.0)
+    # /bin/false never draws, so the deadline is what ends the wait: a short one asserts the
+    # same (an error, not a hang) without idling half a minute on the suite's longest path.
+    monkeypatch.setattr(drawing, "START_TIMEOUT", 5.0)
     with pytest.raises(pack.PackError, match="Chromium"):
         pack.build_pack(demo_store.cursor(), "pptx", io.BytesIO())
     assert drawing._server["users"] == 0
@@ -510,3 +520,55 @@ def test_each_format_s_title_reads_as_a_sentence(demo_store, no_charts):
     assert Presentation(io.BytesIO(out.getvalue())).core_properties.title == (
         "Safer Plymouth Partnership: board pack for Board meeting, 15 May 2025"
     )
+
+
+class DrawingKaleido(FakeKaleido):
+    """The fake server that also draws: each picture it makes is new bytes, so a picture handed
+    back without being drawn is told from one drawn again."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.drawn: list[dict] = []
+
+    def calc_fig_sync(self, spec, opts) -> bytes:
+        self.drawn.append(opts)
+        return f"picture {len(self.drawn)} {opts['width']}".encode()
+
+
+def test_a_chart_already_drawn_is_not_drawn_again_and_a_changed_one_is(monkeypatch):
+    import plotly.graph_objects as go
+
+    fake = DrawingKaleido()
+    monkeypatch.setitem(sys.modules, "kaleido", fake)
+    monkeypatch.setattr(drawing, "_server", {"users": 0, "ours": False, "path": None})
+    monkeypatch.setattr(drawing, "KEEP_BETWEEN_PACKS", False)
+    monkeypatch.setattr(drawing, "find_chromium", lambda: "/usr/bin/chromium")
+    monkeypatch.setattr(drawing, "_drawn", type(drawing._drawn)())
+    figure = go.Figure(go.Scatter(y=[4, 5, 6]))
+    with drawing.Charts() as first:
+        picture = first.png(figure, 600, 300)
+        assert first.png(go.Figure(go.Scatter(y=[4, 5, 6])), 600, 300) == picture
+    assert (first.count, first.drawn, fake.started) == (2, 1, ["/usr/bin/chromium"])
+    # The next pack with the same figures starts no browser at all.
+    with drawing.Charts() as again:
+        assert again.png(figure, 600, 300) == picture
+    assert (again.count, again.drawn, len(fake.started)) == (1, 0, 1)
+    # A figure that changed, another size or another browser is drawn afresh.
+    with drawing.Charts() as changed:
+        assert changed.png(go.Figure(go.Scatter(y=[4, 5, 7])), 600, 300) != picture
+        assert changed.png(figure, 601, 300) != picture
+        assert changed.pdf(figure, 600, 300) != picture
+    monkeypatch.setattr(drawing, "find_chromium", lambda: "/opt/chrome")
+    with drawing.Charts() as elsewhere:
+        assert elsewhere.png(figure, 600, 300) != picture
+    assert (changed.drawn, elsewhere.drawn, len(fake.drawn)) == (3, 1, 5)
+    # Over the ceiling, the least recently used picture goes first.
+    monkeypatch.setattr(drawing, "CACHE_BYTES", 2 * len(picture))
+    with drawing.Charts() as small:
+        for width in (700, 800, 700, 900, 800, 700):
+            small.png(figure, width, 300)  # 700 used again keeps it over 800, drawn earlier
+    assert [opts["width"] for opts in fake.drawn[5:]] == [700, 800, 900, 800, 700]
+    drawing.forget_drawn()
+    with drawing.Charts() as forgotten:
+        forgotten.png(figure, 700, 300)
+    assert forgotten.drawn == 1

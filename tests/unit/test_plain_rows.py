@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from loaders.returns import ROW_COLUMNS, ReturnRows
 from outcomes.workflows.demo import facts
 from outcomes.workflows.uploads import return_checks
+from tests.states import scaled
 
 D = facts()
 TODAY = D.latest_quarter.next().end + timedelta(days=1)
@@ -73,7 +74,9 @@ def nothing_plain(rows, *_args):
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=scaled(60),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(rows=returns())
 def test_whole_columns_and_row_by_row_agree(demo_store, monkeypatch, rows):

@@ -13,7 +13,7 @@ from hypothesis.database import DirectoryBasedExampleDatabase
 from outcomes.storage.store import PROJECT_ROOT
 from tests import forked, scheduling
 from tests.cli import outcomes
-from tests.states import examples
+from tests.states import FAST_EXAMPLES, FULL_EXAMPLES, examples, scaled
 
 
 def test_hypothesis_keeps_failing_examples_in_a_git_ignored_folder_between_runs():
@@ -31,6 +31,21 @@ def test_make_test_fast_leaves_out_the_browser_the_real_data_and_the_benchmarks(
     assert '-m "not browser and not realdata and not bench"' in recipe
     assert "tests/browser" not in recipe and "tests/realdata" not in recipe
     assert "tests/unit" in recipe and "tests/pages" in recipe
+
+
+def test_make_test_fast_draws_a_tenth_of_the_examples_and_make_test_all_of_them():
+    makefile = (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
+    fast = re.search(r"^test-fast:.*?(?=^\S)", makefile, re.M | re.S).group(0)
+    full = re.search(r"^test:.*?(?=^\S)", makefile, re.M | re.S).group(0)
+    assert "--hypothesis-profile=fast" in fast and "hypothesis-profile" not in full
+    quick, whole = settings.get_profile("fast"), settings.get_profile("outcomes")
+    assert (quick.max_examples, whole.max_examples) == (FAST_EXAMPLES, FULL_EXAMPLES)
+    assert quick.database == whole.database  # a failure found by either is tried first by both
+    # This run's profile decides the suites' own counts; under make test they are as written.
+    assert scaled(60) == round(60 * settings.default.max_examples / FULL_EXAMPLES)
+    assert scaled(1) == 1
+    if settings.get_current_profile_name() == "outcomes":
+        assert [scaled(n) for n in (2, 6, 25, 60)] == [2, 6, 25, 60]
 
 
 def test_the_files_are_handed_out_longest_first_by_figures_that_name_real_files():

@@ -8,14 +8,24 @@ Kaleido drives ``/usr/bin/chromium`` on Debian, or wherever its ``BROWSER_PATH``
 browser is never downloaded. One browser stays open for the whole pack: about 0.3 s a chart
 instead of several seconds to start a browser for each. The workbook has no charts and never
 starts one.
+
+A chart already drawn is not drawn again: the pictures are kept by what was asked (the figure as
+printed, the format, the size and the browser), up to ``CACHE_BYTES`` in all, least recently
+used first out. A pack redrawn while its figures stand still (the PDF and then the slides, or
+the same pack downloaded twice) costs its text alone; a chart whose figures changed is a
+different request and is drawn afresh. A pack made only of pictures already drawn starts no
+browser.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,6 +47,9 @@ KEEP_BETWEEN_PACKS = False
 START_TIMEOUT = 120.0  # seconds for Chromium to start and draw the first chart
 CHART_TIMEOUT = 60.0
 STOP_TIMEOUT = 15.0
+CACHE_BYTES = 64 * 1024 * 1024  # a pack's charts are tens of kB each: hundreds of charts
+_drawn: OrderedDict[str, bytes] = OrderedDict()  # request's key -> picture, oldest first
+_DRAWN_LOCK = threading.Lock()
 
 
 def find_chromium() -> str:
@@ -97,7 +110,8 @@ class Charts:
     chart)."""
 
     def __init__(self) -> None:
-        self.count = 0
+        self.count = 0  # charts in the pack
+        self.drawn = 0  # of which drawn by the browser (the rest were kept from before)
         self.seconds = 0.0
         self._path: str | None = None
 
@@ -118,22 +132,72 @@ class Charts:
 
     def draw(self, fig: Any, fmt: str, width: int, height: int, scale: float) -> bytes:
         started = time.perf_counter()
+        opts = {"format": fmt, "width": width, "height": height, "scale": scale}
+        spec = for_print(fig)
+        key = _key(spec, opts, find_chromium())
+        data = _kept(key)
+        if data is None:
+            data = self._render(spec, opts)
+            _keep(key, data)
+        self.count += 1
+        self.seconds += time.perf_counter() - started
+        return data
+
+    def _render(self, spec: dict[str, Any], opts: dict[str, Any]) -> bytes:
         first = self._path is None
         if first:
             self._path = _acquire_server()
         import kaleido
 
-        opts = {"format": fmt, "width": width, "height": height, "scale": scale}
-        spec = for_print(fig)
         with _RENDER_LOCK:
             data = _watched(
                 lambda: kaleido.calc_fig_sync(spec, opts=opts),
                 START_TIMEOUT if first else CHART_TIMEOUT,
                 self._path,
             )
-        self.count += 1
-        self.seconds += time.perf_counter() - started
+        self.drawn += 1
         return data
+
+
+def _key(spec: dict[str, Any], opts: dict[str, Any], browser: str) -> str:
+    """What decides the picture: the figure as printed, the format and size, and the browser.
+
+    >>> import plotly.graph_objects as go
+    >>> a = for_print(go.Figure(go.Scatter(y=[1, 2])))
+    >>> b = for_print(go.Figure(go.Scatter(y=[1, 3])))
+    >>> png = {"format": "png", "width": 600, "height": 300, "scale": 2}
+    >>> _key(a, png, "/usr/bin/chromium") == _key(for_print(go.Figure(go.Scatter(y=[1, 2]))), png, "/usr/bin/chromium")
+    True
+    >>> len({_key(a, png, "c"), _key(b, png, "c"), _key(a, {**png, "width": 601}, "c"), _key(a, png, "d")})
+    4
+    """
+    import plotly.io
+
+    asked = json.dumps({"opts": opts, "browser": browser}, sort_keys=True)
+    return hashlib.sha256((plotly.io.to_json(spec, engine="json") + asked).encode()).hexdigest()
+
+
+def _kept(key: str) -> bytes | None:
+    with _DRAWN_LOCK:
+        data = _drawn.get(key)
+        if data is not None:
+            _drawn.move_to_end(key)
+        return data
+
+
+def _keep(key: str, data: bytes) -> None:
+    with _DRAWN_LOCK:
+        _drawn[key] = data
+        _drawn.move_to_end(key)
+        total = sum(len(d) for d in _drawn.values())
+        while total > CACHE_BYTES and len(_drawn) > 1:
+            total -= len(_drawn.popitem(last=False)[1])
+
+
+def forget_drawn() -> None:
+    """Drop every kept picture (the next chart of each kind is drawn afresh)."""
+    with _DRAWN_LOCK:
+        _drawn.clear()
 
 
 def for_print(fig: Any) -> dict[str, Any]:

@@ -208,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=200_000, help="rows in the return")
     parser.add_argument("--runs", type=int, default=5, help="timed runs of the page and pack")
-    parser.add_argument("--keep", metavar="FOLDER", help="keep and reuse the large database here")
+    common.add_keep_option(parser, "the large database")
     args = parser.parse_args(argv)
     if args.keep:
         folder = Path(args.keep)

@@ -456,10 +456,8 @@ def main(argv: list[str] | None = None) -> int:
         metavar="URL",
         help="a PostgreSQL server to make the databases in (default: a throwaway cluster)",
     )
-    parser.add_argument(
-        "--keep", metavar="DIR", help="build the databases here, keep them and reuse them"
-    )
-    parser.add_argument("--json", default=str(RESULTS), metavar="PATH", help="results file")
+    common.add_keep_option(parser, "the databases")
+    common.add_json_option(parser, RESULTS, ROOT)
     parser.add_argument("--worker", metavar="DB", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:

@@ -371,9 +371,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--runs", type=int, default=5, help="timed warm runs per page (default 5)")
     parser.add_argument("--skip-large", action="store_true", help="only the demo database")
-    parser.add_argument(
-        "--keep", metavar="DIR", help="build the databases here and reuse the large one next time"
-    )
+    common.add_keep_option(parser, "the databases (the large one is reused)")
     parser.add_argument(
         "--large-method",
         choices=("record_upload", "direct"),

@@ -426,11 +426,7 @@ def report(results: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=200_000, help="rows in the return (200,000)")
-    parser.add_argument(
-        "--keep",
-        metavar="DIR",
-        help="work here and keep the files; the pristine large database is reused next time",
-    )
+    common.add_keep_option(parser, "the files (the pristine large database is reused)")
     parser.add_argument(
         "--no-profile", action="store_true", help="skip the cProfile run of prepare"
     )

@@ -64,6 +64,12 @@ def add_json_option(parser: argparse.ArgumentParser, default: Path, root: Path) 
     )
 
 
+def add_keep_option(parser: argparse.ArgumentParser, what: str) -> None:
+    """``--keep DIR``: where a benchmark builds its databases and keeps them, so the next run
+    reuses what took longest to build; ``what`` says what is kept."""
+    parser.add_argument("--keep", metavar="DIR", help=f"work here and keep {what} for the next run")
+
+
 def machine() -> dict[str, Any]:
     """The machine a run was timed on; each benchmark adds the versions it depends on."""
     return {

@@ -215,11 +215,7 @@ def framework_section() -> None:
         except Refused as err:
             problems.refused(err)
             return
-        _done(
-            "framework_loads",
-            f"Framework imported from {sent.name}: {counts['priority']} priorities, "
-            f"{counts['indicator']} indicators.",
-        )
+        _done("framework_loads", framework.imported_words(sent.name, counts))
 
 
 def pack_section() -> None:

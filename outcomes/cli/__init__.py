@@ -126,10 +126,7 @@ def cmd_framework_import(args: argparse.Namespace) -> int:
         person = actor(args, cur)
         fw = framework.read_file(args.file, by=person)
         counts = framework.import_framework(cur, fw, by=person)
-    print(
-        f"framework imported from {args.file}: {counts['priority']} priorities, "
-        f"{counts['indicator']} indicators, {counts['indicator_target']} trajectory targets"
-    )
+    print(framework.imported_words(args.file, counts))
     return 0
 
 

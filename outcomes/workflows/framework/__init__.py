@@ -15,7 +15,7 @@ DuckDB, read back).
 
 from outcomes.storage.store import insert_frame
 from outcomes.workflows.framework.checking import coerce_table, frequency_of, validate
-from outcomes.workflows.framework.database import import_framework, read_framework
+from outcomes.workflows.framework.database import import_framework, imported_words, read_framework
 from outcomes.workflows.framework.formats import (
     from_nested,
     from_xlsx,
@@ -67,6 +67,7 @@ __all__ = [
     "from_xlsx",
     "from_yaml",
     "import_framework",
+    "imported_words",
     "insert_frame",
     "read_file",
     "read_framework",

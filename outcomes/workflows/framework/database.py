@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from outcomes.rules.wording import plural
+from outcomes.rules.wording import join_and, plural, rows_of
 from outcomes.storage.people import Person, writes
 from outcomes.storage.store import audit, registered, transaction
 from outcomes.workflows.framework.checking import coerce_table
@@ -17,6 +17,19 @@ from outcomes.workflows.framework.tables import (
     FrameworkError,
     fault,
 )
+
+
+def imported_words(source: str, counts: dict[str, int]) -> str:
+    """What an import wrote, in a sentence: the command line and the data page say the same.
+
+    >>> imported_words("plan.yaml", {"priority": 7, "indicator": 21, "indicator_target": 1})
+    'Framework imported from plan.yaml: 7 priorities, 21 indicators and 1 trajectory target.'
+    """
+    written = [
+        rows_of(table, counts.get(table, 0))
+        for table in ("priority", "indicator", "indicator_target")
+    ]
+    return f"Framework imported from {source}: {join_and(written)}."
 
 
 @writes("framework.change")

@@ -330,3 +330,30 @@ def expect(chromium_path: str) -> Any:
 
     playwright_expect.set_options(timeout=TIMEOUT_MS)
     return playwright_expect
+
+
+@pytest.fixture(scope="session")
+def upload_server(
+    chromium_path: str, tmp_path_factory: pytest.TempPathFactory, demo_built: Path
+) -> Iterator[str]:
+    """A second dashboard per worker, over a demo copy of its own that its tests write to and
+    send hostile files to (the upload journey's returns, the hostile visitor's bombs), so
+    ``app_server``'s demo stays as built. One server for both: a start and a first page cost
+    more than most tests, and neither file's assertions read what the other does (the bombs
+    write nothing; each return journey compares the plan before and after itself)."""
+    from tests.browser.server import serve_fresh_demo
+
+    with serve_fresh_demo(tmp_path_factory.mktemp("browser-upload"), demo_built) as base:
+        yield base
+
+
+def _from_sidebar(page: Any, title: str) -> None:
+    page.locator('[data-testid="stSidebar"]').get_by_role("link", name=title, exact=True).click()
+
+
+@pytest.fixture(scope="session")
+def from_sidebar() -> Any:
+    """``from_sidebar(page, title)``: open the page called ``title`` from the sidebar, as a
+    person does: the same Streamlit session, so no new page load (a load costs the browser more
+    than the page's own run). Wait for it with ``wait_for_app``."""
+    return _from_sidebar

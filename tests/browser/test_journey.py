@@ -54,6 +54,22 @@ def fact(page: Any, label: str) -> Any:
     return page.locator("p").filter(has=page.locator("strong", has_text=re.compile(rf"^{label}$")))
 
 
+_shown: dict[str, Any] = {}
+
+
+@pytest.fixture
+def overview(blank_tab: Any, app_server: str, wait_for_app: Any) -> Any:
+    """The session's tab (``page``'s) on the plan on a page: as the last test left it, if it
+    is still there (a board member reads the plan, then opens a priority from it), else
+    loaded afresh. One load where there were two; the same tab, whose scripts are warm."""
+    tab = _shown.get("tab")
+    if tab is None or tab.is_closed() or tab.url.rstrip("/") != app_server:
+        tab = _shown["tab"] = blank_tab("page")
+        tab.goto(f"{app_server}/")
+        wait_for_app(tab, h1=TITLE)
+    return tab
+
+
 def test_deep_link_to_a_context_only_indicator(page, app_server, wait_for_app, screenshot, expect):
     """First in this file on purpose: with the session's fresh server, this bookmark is the first
     page anyone opens, the case where Streamlit's legacy ``pages/`` mode could bypass the router."""
@@ -70,11 +86,8 @@ def test_deep_link_to_a_context_only_indicator(page, app_server, wait_for_app, s
     screenshot(page, "indicator-HC03-deep-link-1280x720")
 
 
-def test_overview_shows_every_priority_with_its_status(
-    page, app_server, wait_for_app, screenshot, expect
-):
-    page.goto(f"{app_server}/")
-    wait_for_app(page, h1=TITLE)
+def test_overview_shows_every_priority_with_its_status(overview, screenshot, expect):
+    page = overview
 
     # The vision folds away under its first sentence, a click from view.
     expect(page.locator(".st-key-vision")).to_contain_text("Our vision: We want a community")
@@ -93,11 +106,8 @@ def test_overview_shows_every_priority_with_its_status(
     screenshot(page, "overview-1280x720")
 
 
-def test_journey_overview_to_priority_to_indicator(
-    page, app_server, wait_for_app, screenshot, expect
-):
-    page.goto(f"{app_server}/")
-    wait_for_app(page, h1=TITLE)
+def test_journey_overview_to_priority_to_indicator(overview, wait_for_app, screenshot, expect):
+    page = overview
 
     title = "Reoffenders who cause the most harm"
     priority_card(page, title).get_by_role("link", name="Open this priority").click()

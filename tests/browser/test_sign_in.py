@@ -110,7 +110,7 @@ def test_anonymous_visitor_reaches_only_the_sign_in_page(
 
 
 def test_lead_loads_their_priority_is_refused_another_and_signs_out(
-    page, signed_server, wait_for_app, expect, screenshot
+    page, signed_server, wait_for_app, expect, screenshot, from_sidebar
 ):
     base = signed_server["base"]
     _sign_in(page, base, LEAD, wait_for_app, expect)
@@ -119,7 +119,7 @@ def test_lead_loads_their_priority_is_refused_another_and_signs_out(
     expect(page.get_by_text(f"Signed in as {LEAD_NAME}")).to_be_visible()
     assert f"Signed in as {LEAD_NAME} <{LEAD}> (priority lead)" in _shown(page)
 
-    page.goto(f"{base}/upload")
+    from_sidebar(page, "Quarterly return")
     wait_for_app(page, h1="Quarterly return")
     expect(page.get_by_text(f"Loading as {LEAD_NAME}")).to_be_visible()
     assert f"Loading as {LEAD_NAME} <{LEAD}>" in _shown(page)
@@ -132,7 +132,9 @@ def test_lead_loads_their_priority_is_refused_another_and_signs_out(
     expect(page.get_by_role("button", name="Confirm and load")).to_have_count(0)
     screenshot(page, "sign-in-lead-refused-1280x720")
 
-    page.goto(f"{base}/upload")
+    # The lead takes the refused file off, and sends their own priority's.
+    page.locator('[data-testid="stFileChipDeleteBtn"] button').click()
+    expect(page.get_by_text("Upload your return in step 3")).to_be_visible()
     wait_for_app(page, h1="Quarterly return")
     page.locator("input[type=file]").set_input_files(str(signed_server["returns"][LEAD_PRIORITY]))
     confirm = page.get_by_role("button", name="Confirm and load")
@@ -147,7 +149,7 @@ def test_lead_loads_their_priority_is_refused_another_and_signs_out(
     wait_for_app(page, h1="Quarterly return")
 
     # The audit trail names the lead as the identity provider gave them, filtered to them.
-    page.goto(f"{base}/meeting")
+    from_sidebar(page, "Meetings and actions")
     wait_for_app(page, h1="Meetings and actions")
     expect(page.get_by_role("button", name="Record the meeting")).to_have_count(0)
     page.get_by_text("Audit trail: who changed what, and when").click()

@@ -2,15 +2,14 @@
 fill it in, upload it, read the preview, confirm, and see the plan on a page change; and a
 faulty workbook that is refused with every problem listed.
 
-These tests write to the database, so they run on a server and a demo database of their own
-(``upload_server``), leaving the session's shared ``app_server`` untouched for the other tests.
+These tests write to the database, so they run on the server whose demo database tests may
+write to (``upload_server``, conftest.py), leaving the session's shared ``app_server`` untouched.
 Screenshots land in test-artifacts/screenshots/.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,6 @@ from outcomes.rules import wording
 from outcomes.workflows import calendar
 from outcomes.workflows.demo import facts
 from outcomes.workflows.template import RETURN_HEADER
-from tests.browser.server import serve_fresh_demo
 
 pytestmark = pytest.mark.browser
 
@@ -38,20 +36,6 @@ COMMENTARY = "Fewer survey returns this quarter; the new survey provider starts 
 BLOCKAGE_HEADER = "Blockage for the board (Y/N)"
 
 
-# --- a server of this module's own ------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def upload_server(
-    chromium_path: str, tmp_path_factory: pytest.TempPathFactory, demo_built: Path
-) -> Iterator[str]:
-    """The dashboard on a free port over a copy of the demo that only this module writes to.
-
-    The pattern of ``app_server`` in conftest.py, module-scoped."""
-    with serve_fresh_demo(tmp_path_factory.mktemp("browser-upload"), demo_built) as base:
-        yield base
-
-
 # --- helpers ----------------------------------------------------------------------------------
 
 
@@ -65,8 +49,9 @@ def step(page: Any, title: str) -> Any:
     return page.locator("h2").filter(has_text=re.compile(rf"^\s*{re.escape(title)}\s*$"))
 
 
-def open_upload_page(page: Any, base: str, wait_for_app: Any, expect: Any) -> None:
-    page.goto(f"{base}/upload")
+def open_upload_page(page: Any, wait_for_app: Any, expect: Any, from_sidebar: Any) -> None:
+    """From the plan on a page to the upload page, signed in as the demo's analyst."""
+    from_sidebar(page, UPLOAD_TITLE)
     wait_for_app(page, h1=UPLOAD_TITLE)
     # No sign-in is configured on the demo: its sidebar offers one of its people instead.
     chooser = page.get_by_role("combobox", name="Demo: sign in as")
@@ -99,9 +84,15 @@ def card_badges(page: Any) -> dict[str, str]:
     return badges
 
 
-def overview_badges(page: Any, base: str, wait_for_app: Any) -> dict[str, str]:
-    # The plan on a page is the default page, so it lives at "/" (``/overview`` is not found).
-    page.goto(f"{base}/")
+def overview_badges(
+    page: Any, base: str | None, wait_for_app: Any, from_sidebar: Any = None
+) -> dict[str, str]:
+    """The plan on a page's badges: opened at ``base``, or from the sidebar where None."""
+    if base is None:
+        from_sidebar(page, "Plan on a page")
+    else:
+        # The plan on a page is the default page, so it lives at "/" (``/overview`` is not found).
+        page.goto(f"{base}/")
     wait_for_app(page, h1=OVERVIEW_TITLE)
     return card_badges(page)
 
@@ -129,12 +120,12 @@ def fill_return(template: Path, out: Path) -> None:
 
 
 def test_lead_downloads_fills_uploads_and_confirms_a_return(
-    page, upload_server, wait_for_app, screenshot, expect, tmp_path
+    page, upload_server, wait_for_app, screenshot, expect, tmp_path, from_sidebar
 ):
     before = overview_badges(page, upload_server, wait_for_app)
     assert len(before) == 7 and before[VICTIMS] == "▲ Amber", before
 
-    open_upload_page(page, upload_server, wait_for_app, expect)
+    open_upload_page(page, wait_for_app, expect, from_sidebar)
     # The page opens on the lead's own next return and says when it is due.
     due = calendar.Due(NEXT, calendar.due_date(NEXT, 45), False).sentence
     expect(page.get_by_text(due)).to_be_visible()
@@ -243,11 +234,11 @@ def _faulty_return(path: Path) -> dict[int, str]:
 
 
 def test_a_faulty_return_is_refused_with_every_problem_listed(
-    page, upload_server, wait_for_app, screenshot, expect, tmp_path
+    page, upload_server, wait_for_app, screenshot, expect, tmp_path, from_sidebar
 ):
     before = overview_badges(page, upload_server, wait_for_app)
 
-    open_upload_page(page, upload_server, wait_for_app, expect)
+    open_upload_page(page, wait_for_app, expect, from_sidebar)
     faulty = tmp_path / "VV return with faults.xlsx"
     expected = _faulty_return(faulty)
     upload(page, faulty, wait_for_app, expect)
@@ -270,4 +261,4 @@ def test_a_faulty_return_is_refused_with_every_problem_listed(
     expect(page.get_by_role("button", name="Confirm and load")).to_have_count(0)
     screenshot(page, "upload-problems-1280x720")
 
-    assert overview_badges(page, upload_server, wait_for_app) == before
+    assert overview_badges(page, None, wait_for_app, from_sidebar) == before

@@ -240,6 +240,20 @@ def _settle(page: Any) -> None:
     page.evaluate(_STILL_JS)
 
 
+def _each_size(page: Any, sizes: Any) -> Iterator[tuple[int, int]]:
+    """Each of ``sizes`` in turn on the drawn page: the size it is at first (if among them),
+    then resized to each other one and settled. A resize re-lays out what is drawn, where a
+    load per size draws it all again; the page is left at the last size, for the next to be
+    drawn at."""
+    now = page.viewport_size
+    here = (now["width"], now["height"])
+    for width, height in sorted(sizes, key=lambda size: tuple(size) != here):
+        if (width, height) != here:
+            page.set_viewport_size({"width": width, "height": height})
+        _settle(page)  # the charts and columns re-lay out
+        yield width, height
+
+
 def _turn_to(page: Any, n: int, key: str = "ArrowRight") -> None:
     """In presentation mode, press ``key`` once and wait for screen ``n`` to be drawn: the next
     screen without loading the dashboard again."""
@@ -309,6 +323,13 @@ def wait_for_app() -> Any:
 def turn_to() -> Any:
     """``turn_to(page, n, key="ArrowRight")``: presentation mode's screen ``n``, from the keyboard."""
     return _turn_to
+
+
+@pytest.fixture(scope="session")
+def each_size() -> Any:
+    """``for width, height in each_size(page, sizes)``: the drawn page at each size, the one
+    it is at first, then resized (and settled) to the others."""
+    return _each_size
 
 
 @pytest.fixture(scope="session")

@@ -83,8 +83,6 @@ def serve(
             "--server.port", str(port), "--server.headless", "true",
             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
             "--secrets.files", str(secrets or work / "no-secrets.toml"),
-            # Nothing edits the sources while a test runs: no watcher to set up on every run.
-            "--server.fileWatcherType", "none",
         ],
         cwd=REPO,
         env={**os.environ, "OUTCOMES_DB": str(db)},

@@ -38,7 +38,7 @@ LOADS = (((1280, 720), (1920, 1080)), ((390, 844),))
 
 
 @pytest.fixture(scope="module")
-def failures(blank_tab, app_server, wait_for_app, settle) -> Any:
+def failures(blank_tab, app_server, wait_for_app, settle, each_size) -> Any:
     """``failures((width, height))``: the pages that showed an error at that size (each
     page's screenshots saved), from one load of each page for all of its load's sizes."""
     found: dict[tuple[int, int], list[str]] = {}
@@ -46,7 +46,7 @@ def failures(blank_tab, app_server, wait_for_app, settle) -> Any:
     def at(size: tuple[int, int]) -> list[str]:
         if size not in found:
             sizes = next(load for load in LOADS if size in load)
-            found.update(_every_page(blank_tab, app_server, wait_for_app, settle, sizes))
+            found.update(_every_page(blank_tab, app_server, wait_for_app, settle, each_size, sizes))
         return found[size]
 
     return at
@@ -59,7 +59,7 @@ def test_every_page_at_every_size(failures, width, height) -> None:
 
 
 def _every_page(
-    blank_tab: Any, app_server: str, wait_for_app: Any, settle: Any, sizes: tuple
+    blank_tab: Any, app_server: str, wait_for_app: Any, settle: Any, each_size: Any, sizes: tuple
 ) -> dict[tuple[int, int], list[str]]:
     SCREENS.mkdir(parents=True, exist_ok=True)
     width, height = sizes[0]
@@ -68,11 +68,7 @@ def _every_page(
     for name, path in PAGES:
         tab.goto(f"{app_server}{path}")  # at the size the last page was left at
         wait_for_app(tab)
-        now = tab.viewport_size
-        for width, height in sorted(sizes, key=lambda size: size != (now["width"], now["height"])):
-            if (width, height) != (now["width"], now["height"]):
-                tab.set_viewport_size({"width": width, "height": height})
-                settle(tab)  # Plotly and Streamlit's columns re-lay out on resize
+        for width, height in each_size(tab, sizes):
             errors = tab.locator(FAILURES)
             if errors.count():
                 failed[(width, height)].append(f"{name}: {errors.first.inner_text()[:300]}")

@@ -22,7 +22,7 @@ _ICONS = """els => els.map(e => {
 
 
 @pytest.fixture(scope="module")
-def icons(blank_tab, app_server, wait_for_app, turn_to, settle) -> dict[tuple, list]:
+def icons(blank_tab, app_server, wait_for_app, turn_to, each_size) -> dict[tuple, list]:
     """Every priority screen's icons at each size: {(width, height): [(screen, icons)]}."""
     width, height = SIZES[0]
     page = blank_tab(size={"width": width, "height": height})
@@ -34,11 +34,7 @@ def icons(blank_tab, app_server, wait_for_app, turn_to, settle) -> dict[tuple, l
             turn_to(page, screen)
         if not page.locator(".present-table").count():  # the actions screen has none
             continue
-        now = page.viewport_size
-        for size in sorted(SIZES, key=lambda s: s != (now["width"], now["height"])):
-            if size != (now["width"], now["height"]):
-                page.set_viewport_size({"width": size[0], "height": size[1]})
-                settle(page)
+        for size in each_size(page, SIZES):
             found[size].append(
                 (screen, page.eval_on_selector_all(".present-table td .spcicon", _ICONS))
             )

@@ -325,6 +325,35 @@ def turn_to() -> Any:
     return _turn_to
 
 
+# The sizes seen from one load of a page: a projector's two (the drawn page resized), then a
+# phone's, loaded at its own size (Streamlit folds the sidebar away only as a narrow page loads).
+LOADS = (((1280, 720), (1920, 1080)), ((390, 844),))
+
+
+@pytest.fixture(scope="module")
+def at_sizes(blank_tab: Any) -> Any:
+    """``at_sizes(name, size, look)``: ``look(page, sizes)`` run once in a module for every
+    size of ``size``'s load (see LOADS), in a tab opened at its first size; it looks at each
+    with ``each_size``. A failure is the failure of every test of that load."""
+    done: dict[tuple[str, tuple], BaseException | None] = {}
+
+    def run(name: str, size: tuple[int, int], look: Any) -> None:
+        sizes = next(load for load in LOADS if tuple(size) in load)
+        if (name, sizes) not in done:
+            page = blank_tab(size={"width": sizes[0][0], "height": sizes[0][1]})
+            try:
+                look(page, sizes)
+                done[(name, sizes)] = None
+            except BaseException as failed:
+                done[(name, sizes)] = failed
+            finally:
+                page.goto("about:blank")
+        if done[(name, sizes)] is not None:
+            raise done[(name, sizes)]
+
+    return run
+
+
 @pytest.fixture(scope="session")
 def each_size() -> Any:
     """``for width, height in each_size(page, sizes)``: the drawn page at each size, the one

@@ -66,35 +66,6 @@ def public_server(chromium_path, tmp_path_factory, copy_demo):
         yield base, small
 
 
-# The sizes seen from one load of a page: a projector's two (the drawn page resized), then a
-# phone's, loaded at its own size (Streamlit folds the sidebar away only as a narrow page loads).
-LOADS = (((1280, 720), (1920, 1080)), ((390, 844),))
-
-
-@pytest.fixture(scope="module")
-def at_sizes(blank_tab) -> Any:
-    """``at_sizes(name, size, look)``: ``look(page, sizes)`` run once for every size of
-    ``size``'s load (see LOADS), in a tab opened at its first size; a failure is the failure
-    of every test of that load."""
-    done: dict[tuple[str, tuple], BaseException | None] = {}
-
-    def run(name: str, size: tuple[int, int], look: Any) -> None:
-        sizes = next(load for load in LOADS if size in load)
-        if (name, sizes) not in done:
-            page = blank_tab(size={"width": sizes[0][0], "height": sizes[0][1]})
-            try:
-                look(page, sizes)
-                done[(name, sizes)] = None
-            except BaseException as failed:
-                done[(name, sizes)] = failed
-            finally:
-                page.goto("about:blank")
-        if done[(name, sizes)] is not None:
-            raise done[(name, sizes)]
-
-    return run
-
-
 @pytest.mark.parametrize(("width", "height"), SIZES)
 def test_the_public_plan_and_a_priority_at_three_sizes(
     at_sizes, public_server, wait_for_app, screenshot, expect, each_size, width, height

@@ -29,7 +29,7 @@ def free_port() -> int:
 
 # Ports of servers this process has stopped, offered again to the next server: the same origin
 # lets Chromium reuse the Streamlit scripts it already holds (served "immutable"), where a new
-# port is a new site whose scripts are fetched and compiled again, a second or two of CPU.
+# port is a new site whose scripts it fetches and compiles again.
 _released: list[int] = []
 
 

@@ -240,6 +240,20 @@ def _settle(page: Any) -> None:
     page.evaluate(_STILL_JS)
 
 
+def _each_size(page: Any, sizes: Any) -> Iterator[tuple[int, int]]:
+    """Each of ``sizes`` in turn on the drawn page: the size it is at first (if among them),
+    then resized to each other one and settled. A resize re-lays out what is drawn, where a
+    load per size draws it all again; the page is left at the last size, for the next to be
+    drawn at."""
+    now = page.viewport_size
+    here = (now["width"], now["height"])
+    for width, height in sorted(sizes, key=lambda size: tuple(size) != here):
+        if (width, height) != here:
+            page.set_viewport_size({"width": width, "height": height})
+        _settle(page)  # the charts and columns re-lay out
+        yield width, height
+
+
 def _turn_to(page: Any, n: int, key: str = "ArrowRight") -> None:
     """In presentation mode, press ``key`` once and wait for screen ``n`` to be drawn: the next
     screen without loading the dashboard again."""
@@ -309,6 +323,42 @@ def wait_for_app() -> Any:
 def turn_to() -> Any:
     """``turn_to(page, n, key="ArrowRight")``: presentation mode's screen ``n``, from the keyboard."""
     return _turn_to
+
+
+# The sizes seen from one load of a page: a projector's two (the drawn page resized), then a
+# phone's, loaded at its own size (Streamlit folds the sidebar away only as a narrow page loads).
+LOADS = (((1280, 720), (1920, 1080)), ((390, 844),))
+
+
+@pytest.fixture(scope="module")
+def at_sizes(blank_tab: Any) -> Any:
+    """``at_sizes(name, size, look)``: ``look(page, sizes)`` run once in a module for every
+    size of ``size``'s load (see LOADS), in a tab opened at its first size; it looks at each
+    with ``each_size``. A failure is the failure of every test of that load."""
+    done: dict[tuple[str, tuple], BaseException | None] = {}
+
+    def run(name: str, size: tuple[int, int], look: Any) -> None:
+        sizes = next(load for load in LOADS if tuple(size) in load)
+        if (name, sizes) not in done:
+            page = blank_tab(size={"width": sizes[0][0], "height": sizes[0][1]})
+            try:
+                look(page, sizes)
+                done[(name, sizes)] = None
+            except BaseException as failed:
+                done[(name, sizes)] = failed
+            finally:
+                page.goto("about:blank")
+        if done[(name, sizes)] is not None:
+            raise done[(name, sizes)]
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def each_size() -> Any:
+    """``for width, height in each_size(page, sizes)``: the drawn page at each size, the one
+    it is at first, then resized (and settled) to the others."""
+    return _each_size
 
 
 @pytest.fixture(scope="session")

@@ -27,6 +27,26 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# Ports of servers this process has stopped, offered again to the next server: the same origin
+# lets Chromium reuse the Streamlit scripts it already holds (served "immutable"), where a new
+# port is a new site whose scripts it fetches and compiles again.
+_released: list[int] = []
+
+
+def dashboard_port() -> int:
+    """A free port for a dashboard server: one a stopped server used, where one is still free."""
+    while _released:
+        port = _released.pop()
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        return port
+    return free_port()
+
+
 def healthy(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
@@ -53,7 +73,7 @@ def serve(
     ``script`` what ``streamlit run`` runs (serve.py: the dashboard with its calendar feed).
     A server that dies or never answers its health check fails the test with its own output.
     """
-    port = port or free_port()
+    port = port or dashboard_port()
     base = f"http://127.0.0.1:{port}"
     log_out = (work / "streamlit.stdout").open("w")
     log_err = (work / "streamlit.stderr").open("w")
@@ -87,6 +107,7 @@ def serve(
                 proc.wait(timeout=10)
         log_out.close()
         log_err.close()
+        _released.append(port)
 
     deadline = time.monotonic() + STARTUP_TIMEOUT_S
     while not healthy(f"{base}/_stcore/health"):
@@ -146,7 +167,7 @@ def serve_signed_in(
 ) -> Iterator[str]:
     """The dashboard over ``db`` with sign-in configured against ``provider`` (a secrets.toml
     of its own, button "Sign in with Council"); yields its base URL."""
-    port = free_port()
+    port = dashboard_port()
     secrets = work / "secrets.toml"
     secrets.write_text(
         f"""

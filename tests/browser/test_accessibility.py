@@ -128,12 +128,39 @@ def test_every_page_of_dashboard_py_is_checked():
         assert expected in PATHS, f"/{expected} not found among dashboard.py's st.Page url_paths"
 
 
+# Pages whose other checks are made on the same load as axe's: the plan on a page's badges,
+# muted text and captions (their contrast, from the same axe run), and the trend chart's axis
+# labels. A second load of each would draw the whole page again for nothing.
+_FULL_RESULTS = ""  # axe's passes and needs-review in full, not only its violations
+_CHART_LABELS = "indicator?indicator=SV01"
+_EVERY_RESULT = {"resultTypes": ["violations", "passes", "incomplete", "inapplicable"]}
+
+
+@pytest.fixture(scope="module")
+def checked(axe_source, blank_tab, app_server, wait_for_app, settle) -> Any:
+    """``checked(path)``: the page opened once, with axe's results and what the other checks
+    read from that load (its badges' words, its chart labels), kept for every test of it."""
+    done: dict[str, dict[str, Any]] = {}
+
+    def check(path: str) -> dict[str, Any]:
+        if path not in done:
+            page = blank_tab()
+            open_page(page, app_server, wait_for_app, settle, path)
+            full = path == _FULL_RESULTS
+            done[path] = {
+                "axe": run_axe(page, axe_source, _EVERY_RESULT if full else None),
+                "badges": page.locator(".badge").all_inner_texts() if full else [],
+                "labels": page.evaluate(_CHART_TEXT_JS) if path == _CHART_LABELS else [],
+            }
+            page.goto("about:blank")
+        return done[path]
+
+    return check
+
+
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p or "root")
-def test_no_serious_accessibility_violations(
-    axe_source, page, app_server, wait_for_app, settle, path
-):
-    open_page(page, app_server, wait_for_app, settle, path)
-    results = run_axe(page, axe_source)
+def test_no_serious_accessibility_violations(checked, path):
+    results = checked(path)["axe"]
     # color-contrast applies to any visible text: inapplicable means axe saw no page at all.
     assert "color-contrast" not in {r["id"] for r in results["inapplicable"]}, (
         f"axe found no visible text on /{path}"
@@ -144,17 +171,17 @@ def test_no_serious_accessibility_violations(
     )
 
 
-def test_contrast_of_badges_muted_text_and_captions(
-    axe_source, page, app_server, wait_for_app, settle
-):
+def test_contrast_of_badges_muted_text_and_captions(checked):
     """The plan on a page shows a badge for every status (its tiles), muted text and captions:
     axe must have measured each of them and found at least 4.5:1."""
-    open_page(page, app_server, wait_for_app, settle, "")
-    results = run_axe(page, axe_source, {"runOnly": ["color-contrast"]})
+    plan = checked(_FULL_RESULTS)
+    results = plan["axe"]
     measured: dict[str, list[float]] = {}
     problems = []
     for kind in ("passes", "violations", "incomplete"):
         for rule in results[kind]:
+            if rule["id"] != "color-contrast":
+                continue
             for node in rule["nodes"]:
                 html, data = node["html"], (node["any"] or [{}])[0].get("data") or {}
                 last = str(node["target"][-1])
@@ -167,9 +194,8 @@ def test_contrast_of_badges_muted_text_and_captions(
     assert not problems, "contrast of our own text:\n" + "\n".join(problems)
     for what in ("badge", "muted", "stCaptionContainer"):
         assert measured.get(what), f"axe measured no {what} on the plan on a page"
-    words = page.locator(".badge").all_inner_texts()
     for state in status.STATUSES:
-        assert status.badge_text(state) in words, f"no {state} badge on the plan on a page"
+        assert status.badge_text(state) in plan["badges"], f"no {state} badge on the plan on a page"
 
 
 _CHART_TEXT_JS = """() => {
@@ -197,12 +223,11 @@ def _hex(rgb: str) -> str:
     return f"#{r:02X}{g:02X}{b:02X}"
 
 
-def test_contrast_of_chart_axis_labels(page, app_server, wait_for_app, settle):
+def test_contrast_of_chart_axis_labels(checked):
     """axe leaves SVG text as "needs review", so the axis labels of the trend chart are measured
     here: Streamlit's Plotly theme draws them at 3.7:1 unless ui/components.py's CSS darkens them."""
-    open_page(page, app_server, wait_for_app, settle, "indicator?indicator=SV01")
-    labels = page.evaluate(_CHART_TEXT_JS)
-    assert labels, "no chart axis labels on /indicator?indicator=SV01"
+    labels = checked(_CHART_LABELS)["labels"]
+    assert labels, f"no chart axis labels on /{_CHART_LABELS}"
     low = {
         (fill, back, round(status.contrast_ratio(_hex(fill), _hex(back)), 2))
         for fill, back, _ in labels

@@ -46,43 +46,53 @@ def _bottom_of(page: Any, selector: str) -> float:
 
 @pytest.mark.parametrize(("width", "height"), SIZES)
 def test_screens_at_projector_sizes(
-    page, app_server, wait_for_app, screenshot, expect, width, height
+    at_sizes, app_server, wait_for_app, screenshot, expect, each_size, width, height
 ):
-    page.set_viewport_size({"width": width, "height": height})
-    _open(page, app_server, wait_for_app, "?screen=1", SINCE)
-    expect(page.locator(".present-count")).to_have_text("1 of 10")
-    expect(page.get_by_text("No meeting has been recorded yet")).to_be_visible()
-    expect(page.locator(".present-grid h2").filter(has_text="Returns overdue")).to_be_visible()
-    # Nothing but the content: no sidebar, no Streamlit header or toolbar.
-    expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
-    expect(page.locator('[data-testid="stHeader"]')).to_be_hidden()
-    expect(page.locator('[data-testid="stToolbar"]')).to_be_hidden()
-    assert page.locator("h1").first.bounding_box()["y"] < 140
-    # Large type: every piece of body text at least 24 px, the heading larger still.
-    body = _px(page, ".present p, .present li, .present td")
-    assert body and min(body) >= 24, body
-    # 40 px and up; 36 on a projector under 861 px tall, where two lines of title must fit too
-    assert _px(page, "h1")[0] >= (40 if height > 860 else 36)
-    screenshot(page, f"present-since-{width}x{height}", full_height=False)
+    def look(page: Any, sizes: tuple) -> None:
+        _open(page, app_server, wait_for_app, "?screen=1", SINCE)
+        for w, h in each_size(page, sizes):
+            expect(page.locator(".present-count")).to_have_text("1 of 10")
+            expect(page.get_by_text("No meeting has been recorded yet")).to_be_visible()
+            expect(
+                page.locator(".present-grid h2").filter(has_text="Returns overdue")
+            ).to_be_visible()
+            # Nothing but the content: no sidebar, no Streamlit header or toolbar.
+            expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
+            expect(page.locator('[data-testid="stHeader"]')).to_be_hidden()
+            expect(page.locator('[data-testid="stToolbar"]')).to_be_hidden()
+            assert page.locator("h1").first.bounding_box()["y"] < 140, (w, h)
+            # Large type: every piece of body text at least 24 px, the heading larger still.
+            body = _px(page, ".present p, .present li, .present td")
+            assert body and min(body) >= 24, (w, h, body)
+            # 40 px and up; 36 on a projector under 861 px tall, where two lines of title must fit
+            assert _px(page, "h1")[0] >= (40 if h > 860 else 36), (w, h)
+            screenshot(page, f"present-since-{w}x{h}", full_height=False)
 
-    _open(page, app_server, wait_for_app, "?screen=3", SECOND_PRIORITY)
-    expect(page.locator(".present-count")).to_have_text("3 of 10")
-    expect(page.locator(".present-status .badge.big")).to_have_text("✖ Red")
-    expect(page.locator("table.present-table")).to_contain_text("RO01")
-    expect(page.locator("table.present-table")).to_contain_text("↘ worsening")
-    body = _px(page, ".present p, .present td")
-    assert body and min(body) >= 24, body
-    # The indicator list is above the fold, whatever the size.
-    assert _bottom_of(page, "table.present-table") <= height, "indicators below the fold"
-    expect(page.locator('[data-testid="stPlotlyChart"]')).to_have_count(2)
-    screenshot(page, f"present-priority-{width}x{height}", full_height=False)
-    if width == 1920:
-        # On the big screen the charts fit as well: nothing to scroll.
-        main_scroll = page.evaluate(
-            """() => { const m = document.querySelector('[data-testid="stMain"]');
-                       return m.scrollHeight - m.clientHeight; }"""
-        )
-        assert main_scroll <= 4, f"the priority screen scrolls by {main_scroll}px at 1920x1080"
+        _open(page, app_server, wait_for_app, "?screen=3", SECOND_PRIORITY)
+        for w, h in each_size(page, sizes):
+            expect(page.locator(".present-count")).to_have_text("3 of 10")
+            expect(page.locator(".present-status .badge.big")).to_have_text("✖ Red")
+            expect(page.locator("table.present-table")).to_contain_text("RO01")
+            expect(page.locator("table.present-table")).to_contain_text("↘ worsening")
+            body = _px(page, ".present p, .present td")
+            assert body and min(body) >= 24, (w, h, body)
+            # The indicator list is above the fold, whatever the size.
+            assert _bottom_of(page, "table.present-table") <= h, (
+                f"indicators below the fold at {w}x{h}"
+            )
+            expect(page.locator('[data-testid="stPlotlyChart"]')).to_have_count(2)
+            screenshot(page, f"present-priority-{w}x{h}", full_height=False)
+            if w == 1920:
+                # On the big screen the charts fit as well: nothing to scroll.
+                main_scroll = page.evaluate(
+                    """() => { const m = document.querySelector('[data-testid="stMain"]');
+                               return m.scrollHeight - m.clientHeight; }"""
+                )
+                assert main_scroll <= 4, (
+                    f"the priority screen scrolls by {main_scroll}px at 1920x1080"
+                )
+
+    at_sizes("screens", (width, height), look)
 
 
 def test_keyboard_moves_between_screens(page, app_server, wait_for_app, expect):

@@ -42,11 +42,9 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory, copy_demo) -> Path:
     return copy_demo(tmp_path_factory.mktemp("present-demo") / "demo.duckdb")
 
 
-def _measure(page: Any, settle: Any, n: int, total: int) -> list[str]:
+def _measure(page: Any, each_size: Any, n: int, total: int) -> list[str]:
     problems = []
-    for width, height in SIZES:
-        page.set_viewport_size({"width": width, "height": height})
-        settle(page)  # the charts and columns re-lay out
+    for width, height in each_size(page, SIZES):  # one resize a screen, not two
         found = page.evaluate(_MEASURE)
         where = (
             f"screen {n} of {total} ({page.locator('h1').first.inner_text()!r}) at {width}x{height}"
@@ -67,7 +65,7 @@ def test_every_screen_fits_both_projector_sizes(
     demo_file: Path,
     blank_tab: Any,
     wait_for_app: Any,
-    settle: Any,
+    each_size: Any,
     turn_to: Any,
     tmp_path_factory,
 ) -> None:
@@ -85,7 +83,7 @@ def test_every_screen_fits_both_projector_sizes(
                 if n > 1:  # every screen is reached from the keyboard, one press at a time
                     turn_to(page, n, "PageDown")
                 assert counter.inner_text() == f"{n} of {total}"
-                problems += _measure(page, settle, n, total)
+                problems += _measure(page, each_size, n, total)
         finally:
             page.goto("about:blank")  # leave the server before it stops
     assert not problems, "\n".join(problems)

@@ -68,20 +68,25 @@ def public_server(chromium_path, tmp_path_factory, copy_demo):
 
 @pytest.mark.parametrize(("width", "height"), SIZES)
 def test_the_public_plan_and_a_priority_at_three_sizes(
-    page, public_server, wait_for_app, screenshot, expect, width, height
+    at_sizes, public_server, wait_for_app, screenshot, expect, each_size, width, height
 ):
     base, _ = public_server
-    page.set_viewport_size({"width": width, "height": height})
-    page.goto(f"{base}/public")
-    wait_for_app(page, h1=TITLE)
-    expect(page.get_by_text("Page not found")).to_have_count(0)  # a bookmark, opened first
-    expect(page.get_by_text("Preview: the public view is switched off")).to_have_count(0)
-    expect(page.get_by_text("Since the last meeting")).to_have_count(0)
-    screenshot(page, f"public-plan-{width}x{height}")
-    page.goto(f"{base}/public_priority?priority=safety-in-homes")
-    wait_for_app(page, h1=HOMES)
-    expect(page.get_by_text("Latest: fewer than 8", exact=False)).to_be_visible()
-    screenshot(page, f"public-homes-{width}x{height}")
+
+    def look(page: Any, sizes: tuple) -> None:
+        page.goto(f"{base}/public")
+        wait_for_app(page, h1=TITLE)
+        expect(page.get_by_text("Page not found")).to_have_count(0)  # a bookmark, opened first
+        expect(page.get_by_text("Preview: the public view is switched off")).to_have_count(0)
+        expect(page.get_by_text("Since the last meeting")).to_have_count(0)
+        for w, h in each_size(page, sizes):
+            screenshot(page, f"public-plan-{w}x{h}")
+        page.goto(f"{base}/public_priority?priority=safety-in-homes")
+        wait_for_app(page, h1=HOMES)
+        for w, h in each_size(page, sizes):
+            expect(page.get_by_text("Latest: fewer than 8", exact=False)).to_be_visible()
+            screenshot(page, f"public-homes-{w}x{h}")
+
+    at_sizes("plan", (width, height), look)
 
 
 def test_a_visitor_sees_no_suppressed_casualty_count(page, public_server, wait_for_app, expect):
@@ -158,31 +163,35 @@ def test_the_public_pages_have_no_serious_accessibility_violations(
 
 @pytest.mark.parametrize(("width", "height"), SIZES)
 def test_the_audit_trail_shows_before_and_after_in_full(
-    page, public_server, wait_for_app, screenshot, width, height
+    at_sizes, public_server, wait_for_app, screenshot, each_size, width, height
 ):
     """Issue 17: a long word (a link, an address) widened the audit table until before → after
     slid out of sight at 1280 px; and values read as stored ("priority id: street-violence",
     "due date: 2026-12-01 00:00:00 → 2026-12-01")."""
     base, _ = public_server
-    page.set_viewport_size({"width": width, "height": height})
-    page.goto(f"{base}/meeting")
-    wait_for_app(page, h1="Meetings and actions")
-    page.get_by_text("Audit trail: who changed what, and when").click()
-    wait_for_app(page, h1="Meetings and actions")
-    table = page.locator("table.audit")
-    table.scroll_into_view_if_needed()
-    fit = page.evaluate(
-        """() => { const t = document.querySelector('table.audit'), box = t.parentElement;
-                   const right = box.getBoundingClientRect().right + 0.5;
-                   return {overflow: box.scrollWidth - box.clientWidth,
-                           past: [...t.querySelectorAll('th, td')].filter(
-                             c => c.getBoundingClientRect().right > right).length}; }"""
-    )
-    assert fit == {"overflow": 0, "past": 0}, fit
-    text = table.inner_text()
-    assert "priority: Violent street crime in Stonehouse" in text
-    assert "→ Safety in people's homes" in text and "due date: 1 December 2026" in text
-    assert "community-safety-partnerships-guidance-2026" in text.replace("\n", "")
-    for stored in ("street-violence", "00:00:00", "priority id", "True"):
-        assert stored not in text
-    screenshot(page, f"audit-trail-{width}x{height}")
+
+    def look(page: Any, sizes: tuple) -> None:
+        page.goto(f"{base}/meeting")
+        wait_for_app(page, h1="Meetings and actions")
+        page.get_by_text("Audit trail: who changed what, and when").click()
+        wait_for_app(page, h1="Meetings and actions")
+        table = page.locator("table.audit")
+        for w, h in each_size(page, sizes):
+            table.scroll_into_view_if_needed()
+            fit = page.evaluate(
+                """() => { const t = document.querySelector('table.audit'), box = t.parentElement;
+                           const right = box.getBoundingClientRect().right + 0.5;
+                           return {overflow: box.scrollWidth - box.clientWidth,
+                                   past: [...t.querySelectorAll('th, td')].filter(
+                                     c => c.getBoundingClientRect().right > right).length}; }"""
+            )
+            assert fit == {"overflow": 0, "past": 0}, (w, h, fit)
+            text = table.inner_text()
+            assert "priority: Violent street crime in Stonehouse" in text
+            assert "→ Safety in people's homes" in text and "due date: 1 December 2026" in text
+            assert "community-safety-partnerships-guidance-2026" in text.replace("\n", "")
+            for stored in ("street-violence", "00:00:00", "priority id", "True"):
+                assert stored not in text
+            screenshot(page, f"audit-trail-{w}x{h}")
+
+    at_sizes("audit", (width, height), look)

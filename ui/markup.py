@@ -103,7 +103,20 @@ def _text(value: Any, default: str = "") -> Any:
 
 class MarkdownHTML(Markup):
     """HTML from a template rendered for Markdown (``render(..., markdown=True)``): every value
-    in it was escaped and defused for Markdown. The only HTML ``ui.md`` lets through."""
+    in it was escaped and defused for Markdown. The only HTML ``ui.md`` lets through.
+
+    Whatever joins it (``+``, ``%``, ``.format``, ``.join``) is escaped the same way, not only
+    for HTML as :class:`~markupsafe.Markup` would: typed text added to a badge stays text.
+
+    >>> str(badge("green") + "[click](http://evil.example)").endswith("&#91;click&#93;(http:\u2060//evil.example)")
+    True
+    >>> MarkdownHTML("<p>{}</p>").format("**bold**")
+    MarkdownHTML('<p>&#42;&#42;bold&#42;&#42;</p>')
+    """
+
+    @classmethod
+    def escape(cls, s: Any, /) -> MarkdownHTML:
+        return s if isinstance(s, MarkdownHTML) else cls(_for_markdown(s))
 
 
 class HTMLOnly(Markup):

@@ -163,3 +163,22 @@ def test_the_static_styles_and_scripts_survive_streamlits_sanitiser():
     shown = markup.script("in_app_links.js", __outcomesPages=["", "priority"])
     assert shown.startswith('<script>window.__outcomesPages = ["", "priority"];')
     assert markup.stylesheet("spc_icons.css").startswith("<style>/* The SPC icons")
+
+
+@pytest.mark.parametrize(
+    "join",
+    [
+        lambda html, typed: html + typed,
+        lambda html, typed: typed + html,
+        lambda html, typed: markup.MarkdownHTML("<p>%s</p>") % typed,
+        lambda html, typed: markup.MarkdownHTML("<p>{}</p>").format(typed),
+        lambda html, typed: markup.MarkdownHTML(" ").join([html, typed]),
+    ],
+)
+def test_typed_text_joined_to_markdown_html_stays_text(join):
+    """HTML rendered for ui.md, joined with typed text by any of Markup's operators, is still
+    HTML ui.md takes, so the typed part is defused for Markdown as a template would."""
+    joined = join(markup.badge("green"), "[click](http://evil.example) **bold** <img src=x>")
+    assert isinstance(joined, markup.MarkdownHTML)
+    for construct in ("[click]", "http://", "**bold**", "<img"):
+        assert construct not in joined, joined

@@ -269,3 +269,18 @@ def test_the_ons_workbook_shows_by_csp_on_public_figures(at, fresh_db, realdata)
     at.selectbox(key="ons_offence").set_value("Burglary").run()
     _ok(at)
     assert len(at.get("plotly_chart")) == 1  # the ONS chart; no police.uk file is loaded
+
+
+def test_a_framework_that_is_not_yaml_says_where_in_the_administrators_own_terms(at, fresh_db):
+    """PyYAML's own sentence names its "<unicode string>" and draws carets; the page says what
+    is wrong and the line and column, as the administrator's editor numbers them."""
+    _page(at, "pages/data.py")
+    at.file_uploader(key="framework_file_0").set_value(
+        ("plan.yaml", b"priorities: [1, 2\n  bad: : yaml", "application/x")
+    )
+    at.run()
+    assert not at.exception
+    listed = "\n".join(m.value for m in at.markdown if m.value.startswith("- "))
+    assert "line 2, column 6" in listed, listed
+    assert "unicode string" not in listed and "^" not in listed, listed
+    assert _query(fresh_db, "SELECT count(*) FROM priority") == [(7,)]

@@ -36,10 +36,29 @@ def from_yaml(path: str | Path) -> Framework:
     except UnicodeDecodeError:
         raise FrameworkError([fault("framework-file")], str(path)) from None
     except yaml.YAMLError as err:
-        raise FrameworkError([fault("framework-file", "yaml", reason=err)], str(path)) from None
+        raise FrameworkError(
+            [fault("framework-file", "yaml", reason=_yaml_reason(err))], str(path)
+        ) from None
     if not isinstance(doc, dict):
         raise FrameworkError([fault("framework-file", "mapping")], str(path))
     return from_nested(doc, source=str(path))
+
+
+def _yaml_reason(err: yaml.YAMLError) -> str:
+    r"""What PyYAML found wrong, where an administrator would look: its own sentence names the
+    parser's "<unicode string>" and draws carets, which mean nothing in a browser.
+
+    >>> try:
+    ...     yaml.safe_load("priorities: [1, 2\n  bad: : yaml")
+    ... except yaml.YAMLError as err:
+    ...     print(_yaml_reason(err))
+    expected ',' or ']', but got ':' (line 2, column 6)
+    """
+    mark = getattr(err, "problem_mark", None)
+    problem = getattr(err, "problem", None)
+    if problem is None or mark is None:
+        return " ".join(str(err).split())
+    return f"{problem} (line {mark.line + 1}, column {mark.column + 1})"
 
 
 def from_nested(doc: dict[str, Any], source: str = "framework") -> Framework:

@@ -234,7 +234,7 @@ def _set_state(cur, upload_id: int, by: Person, was: str, now: str) -> str:
             state="rolled back" if undoing else "in force",
         )
     with transaction(cur):
-        if not shared_derived.put_state(cur, upload_id, was, now, by=by):
+        if not shared_derived._put_state(cur, upload_id, was, now, by=by):
             raise UploadRefused.worded(
                 "upload-changed-meanwhile",
                 upload_id=upload_id,

@@ -86,7 +86,7 @@ def rederive(cur: duckdb.DuckDBPyConnection, shared_upload_id: int, *, by: Perso
     return written
 
 
-def put_state(cur, upload_id: int, was: str, now: str, *, by: Person, **told) -> bool:
+def _put_state(cur, upload_id: int, was: str, now: str, *, by: Person, **told) -> bool:
     """Upload ``upload_id`` moved from ``was`` to ``now`` (``"rolled back"`` or
     ``"committed"``) and the audit record written, in the caller's transaction; False (and
     nothing written) when it was no longer ``was``. ``told``: more for the record."""
@@ -125,7 +125,7 @@ def follow(cur: duckdb.DuckDBPyConnection, shared_upload_id: int, now: str, *, b
                 [mark(shared_upload_id), was],
             ).fetchall()
             for (upload_id,) in ids:
-                changed += put_state(
+                changed += _put_state(
                     cur, upload_id, was, now, by=by, **{"with shared upload": shared_upload_id}
                 )
     return changed

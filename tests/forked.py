@@ -9,6 +9,11 @@ imports already done. The helper is single-threaded and holds no database, so a 
 no threads, locks or connections (as ``loaders.isolation``'s fork server does for the readers).
 
 The few smoke tests of the real executable keep ``tests.cli.outcomes_process``.
+
+The browser tests' dashboard servers are started the same way, from a second helper that has
+imported Streamlit's server and the dashboard's own modules (``dashboard``): each server is a
+real ``streamlit run`` process on its own port and database, without the two seconds of imports
+a new interpreter spends before it answers.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +39,7 @@ from outcomes.storage.store import PROJECT_ROOT
 # its pid; {"wait": pid} answers its exit code once it has ended (negative: the signal).
 HELPER = r"""
 import json, os, resource, sys, traceback
-from outcomes.cli import main
+IMPORTS
 
 def child(job):
     for fd, name in ((1, "stdout"), (2, "stderr")):
@@ -66,28 +72,46 @@ for line in sys.stdin:
             child(asked["run"])
         print(pid, flush=True)
     else:
-        _, status = os.waitpid(asked["wait"], 0)
-        print(os.waitstatus_to_exitcode(status), flush=True)
+        pid, status = os.waitpid(asked["wait"], 0 if asked.get("block", True) else os.WNOHANG)
+        print(os.waitstatus_to_exitcode(status) if pid else "running", flush=True)
 """
 
-_helper: subprocess.Popen | None = None
+# What each helper imports before it forks: the command line's ``main``, or Streamlit's (its
+# ``main`` runs ``streamlit run``) with every module of ui/ that the dashboard's pages import.
+IMPORTS = {
+    "cli": "from outcomes.cli import main",
+    "dashboard": (
+        "import importlib, pkgutil, ui\n"
+        "from streamlit.web.cli import main as streamlit_run\n"
+        "import streamlit.web.bootstrap, streamlit.web.server.server\n"
+        "for found in pkgutil.iter_modules(ui.__path__):\n"
+        "    importlib.import_module(f'ui.{found.name}')\n"
+        "def main(args):\n"
+        "    sys.argv = ['streamlit', *args]\n"
+        "    return streamlit_run(args, standalone_mode=False)\n"
+    ),
+}
+
+_helpers: dict[str, subprocess.Popen] = {}
+_asking = threading.Lock()  # one question and its answer at a time on a helper's pipes
 
 
-def _ask(request: dict) -> int:
-    global _helper
-    if _helper is None or _helper.poll() is not None:
-        _helper = subprocess.Popen(
-            [sys.executable, "-c", HELPER],
-            cwd=PROJECT_ROOT,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        atexit.register(_stop, _helper)
-        assert _helper.stdout.readline().strip() == "ready"
-    _helper.stdin.write(json.dumps(request) + "\n")
-    _helper.stdin.flush()
-    return int(_helper.stdout.readline())
+def _ask(request: dict, kind: str = "cli") -> str:
+    with _asking:
+        helper = _helpers.get(kind)
+        if helper is None or helper.poll() is not None:
+            helper = _helpers[kind] = subprocess.Popen(
+                [sys.executable, "-c", HELPER.replace("IMPORTS", IMPORTS[kind])],
+                cwd=PROJECT_ROOT,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            atexit.register(_stop, helper)
+            assert helper.stdout.readline().strip() == "ready"
+        helper.stdin.write(json.dumps(request) + "\n")
+        helper.stdin.flush()
+        return helper.stdout.readline().strip()
 
 
 def _stop(helper: subprocess.Popen) -> None:
@@ -120,7 +144,7 @@ class Command:
             hung = threading.Timer(timeout, _kill, (self.pid,))
             hung.start()
             try:
-                self.returncode = _ask({"wait": self.pid})
+                self.returncode = int(_ask({"wait": self.pid}))
             finally:
                 hung.cancel()
         out, err = ((self.folder / name).read_text() for name in ("stdout", "stderr"))
@@ -141,9 +165,46 @@ def start(*args: str, env: Mapping[str, str] | None = None, memory: int | None =
         "stdout": str(folder / "stdout"),
         "stderr": str(folder / "stderr"),
     }
-    return Command(list(args), _ask({"run": job}), folder)
+    return Command(list(args), int(_ask({"run": job})), folder)
 
 
 def run(*args: str, **options) -> subprocess.CompletedProcess:
     """``python -m outcomes ARGS`` in a process of its own, to its end."""
     return start(*args, **options).wait()
+
+
+@dataclass
+class Dashboard:
+    """``streamlit run`` serving the dashboard in a process of its own (``pid``), forked from
+    the dashboard helper; what ``subprocess.Popen`` offers that tests/browser/server.py uses."""
+
+    pid: int
+    returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            said = _ask({"wait": self.pid, "block": False}, "dashboard")
+            self.returncode = None if said == "running" else int(said)
+        return self.returncode
+
+    def terminate(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGTERM)
+
+    def kill(self) -> None:
+        _kill(self.pid)
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(["streamlit", "run"], timeout)
+            time.sleep(0.05)
+        return self.returncode
+
+
+def dashboard(args: list[str], env: Mapping[str, str], stdout: Path, stderr: Path) -> Dashboard:
+    """``streamlit run ARGS`` with ``env``, its output to the files ``stdout`` and ``stderr``."""
+    job = {"args": args, "env": dict(env), "memory": None}
+    job |= {"stdout": str(stdout), "stderr": str(stderr)}
+    return Dashboard(int(_ask({"run": job}, "dashboard")))

@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 
+from tests import forked
+
 REPO = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT_S = 60
 
@@ -77,18 +79,19 @@ def serve(
     base = f"http://127.0.0.1:{port}"
     log_out = (work / "streamlit.stdout").open("w")
     log_err = (work / "streamlit.stderr").open("w")
-    proc = subprocess.Popen(
-        [
-            python, "-m", "streamlit", "run", str(REPO / script),
-            "--server.port", str(port), "--server.headless", "true",
-            "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-            "--secrets.files", str(secrets or work / "no-secrets.toml"),
-        ],
-        cwd=REPO,
-        env={**os.environ, "OUTCOMES_DB": str(db)},
-        stdout=log_out,
-        stderr=log_err,
-    )  # fmt: skip
+    args = [
+        "run", str(REPO / script),
+        "--server.port", str(port), "--server.headless", "true",
+        "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+        "--secrets.files", str(secrets or work / "no-secrets.toml"),
+    ]  # fmt: skip
+    env = {**os.environ, "OUTCOMES_DB": str(db)}
+    if python == sys.executable:  # forked with Streamlit and the dashboard already imported
+        proc = forked.dashboard(args, env, work / "streamlit.stdout", work / "streamlit.stderr")
+    else:  # another interpreter (the clean install's): a new process of its own
+        proc = subprocess.Popen(
+            [python, "-m", "streamlit", *args], cwd=REPO, env=env, stdout=log_out, stderr=log_err
+        )
 
     def output() -> str:
         log_out.flush()

@@ -11,7 +11,8 @@ import pytest
 import streamlit as st
 from streamlit.components.v2 import manifest_scanner
 from streamlit.runtime.pages_manager import PagesManager
-from streamlit.testing.v1 import AppTest
+from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+from streamlit.testing.v1 import AppTest, app_test, local_script_runner
 
 from outcomes.storage.store import PROJECT_ROOT
 from outcomes.workflows import meetings
@@ -25,6 +26,11 @@ from tests.copies import written
 manifest_scanner.scan_component_manifests = functools.cache(
     manifest_scanner.scan_component_manifests
 )
+# A server compiles each page once (its ScriptCache lives as long as it does); AppTest makes a new
+# cache for every run, so every run compiled the router and its page again, about a fifth of
+# the page tests' CPU. The files do not change during a run, so one cache serves the process.
+_one_script_cache = ScriptCache()
+app_test.ScriptCache = local_script_runner.ScriptCache = lambda: _one_script_cache
 
 MEETING_NOTES: list[Note] = [
     ("VV01", "2024/25 Q4", "Victim Services Lead", {

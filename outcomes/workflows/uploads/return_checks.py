@@ -74,6 +74,9 @@ def prepare_return(cur, read: ReturnRows, file_name: str, sha: str, today: date)
         if record is not None:
             records.append(record)
     frame = pd.DataFrame.from_records(records, columns=_RECORD)
+    # A note is text or None whichever way its row was read: pandas makes None NaN in a column
+    # it takes for text, where the whole-column rows give None.
+    frame["note"] = pd.Series([r["note"] for r in records], dtype=object)
     if not plain.empty:  # back in the file's order, as the rows were read
         frame = pd.concat([plain, frame], ignore_index=True) if records else plain
         frame = frame.sort_values("source_row", kind="stable").reset_index(drop=True)

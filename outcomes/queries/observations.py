@@ -21,6 +21,7 @@ from loaders import periods
 from loaders.series import SERIES_FIGURES
 from outcomes.rules import wording
 from outcomes.storage.people import Person, priority_titles, require, writes
+from outcomes.storage.planning import hash_joins
 from outcomes.storage.store import audit, insert_frame, registered, transaction
 
 _NUMERIC = ["value", "numerator", "denominator", "lower_ci", "upper_ci"]
@@ -123,7 +124,7 @@ def classify(
     # Every incoming row by its position, answered in that order: the engine joins on the
     # text keys once, and no merge of them is needed here (it cost more than the query).
     probe = incoming[keys].assign(position=np.arange(len(incoming), dtype=np.int64))
-    with registered(cur, "_incoming_keys", probe, columnar=True):
+    with registered(cur, "_incoming_keys", probe, columnar=True), hash_joins(cur):
         current = cur.execute(
             f"""
             WITH stored AS ({stored_revisions(target)}),

@@ -320,7 +320,10 @@ def safe_file_name(name: str, allowed: tuple[str, ...] = WORKBOOK_SUFFIXES + CSV
 def cell_kinds(values: np.ndarray) -> tuple[np.ndarray, list[type]]:
     """Each cell's type as a small integer, and the types those integers stand for: a column
     of a return holds a handful of kinds on thousands of rows (``Series.map(type)`` infers a
-    dtype from every answer, and factorizing the types hashes each; their ids are integers)."""
+    dtype from every answer, and factorizing the types hashes each; their ids are integers).
+    A column of text alone (codes, periods, names) is settled by one pass in C."""
+    if len(values) and pd.api.types.infer_dtype(values, skipna=False) == "string":
+        return np.zeros(len(values), dtype=np.intp), [str]
     ids = np.fromiter(map(id, map(type, values)), dtype=np.int64, count=len(values))
     codes, _ = pd.factorize(ids)
     first = np.unique(codes, return_index=True)[1]

@@ -265,17 +265,27 @@ _CELL_TEXT = (
     r'<c r="([A-Z]{1,3})([1-9][0-9]{0,8})"(?: (?:s|t|cm|vm|ph)="[^"<&]*")*'
     r"[\t\n\x0b\x0c\r ]*/?>"
 )
-_ANY_ROW = re.compile(rb"<row[\s/>]")
 _ROW = re.compile(
     rb'<row r="([1-9][0-9]{0,8})"(?: spans="([1-9][0-9]{0,4}):([1-9][0-9]{0,4})")?'
     rb"(?: (?:s|customFormat|ht|hidden|customHeight|outlineLevel|collapsed|thickTop|thickBot"
     rb'|ph|x14ac:dyDescent)="[^"<&]*")*\s*/?>'
 )
-_ANY_DIMENSION = re.compile(rb"<dimension[\s/>]")
 _DIMENSION = re.compile(
     rb'<dimension ref="([A-Z]{1,3})([1-9][0-9]{0,8})(?::([A-Z]{1,3})([1-9][0-9]{0,8}))?"\s*/>'
 )
 _AFTER_CELL_NAME = np.frombuffer(b"\t\n\x0b\x0c\r />", dtype=np.uint8)
+
+
+def _tags_named(data: np.ndarray, survey: tuple[np.ndarray, np.ndarray], name: bytes) -> np.ndarray:
+    """The offsets of every ``<name`` followed by a blank, ``/`` or ``>`` (any spelling of that
+    tag without a prefix), from the survey of every ``<``: what a search of the whole part
+    for ``<name[\\s/>]`` finds, without reading the bytes again."""
+    opens, after = survey
+    at = opens[after == name[0]]
+    at = at[at + len(name) + 1 < len(data)]
+    for k, want in enumerate(name[1:], start=2):
+        at = at[data[at + k] == want]
+    return at[np.isin(data[at + len(name) + 1], _AFTER_CELL_NAME)]
 
 
 def _strict_cells(part: bytes) -> int:
@@ -360,11 +370,14 @@ def quick_measure(part: bytes, facts: SheetFacts, most_cells: int | None = None)
         return False
     cells = _cells(part, most_cells, survey)
     rows = _ROW.findall(part)
-    dimensions = _DIMENSION.findall(part)
+    # Each <dimension> tag's spelling checked where it stands (its regex over the whole part
+    # read 90 MB twice more for one tag near the top)
+    dimension_tags = _tags_named(data, survey, b"dimension")
+    dimensions = [m.groups() for at in dimension_tags if (m := _DIMENSION.match(part, int(at)))]
     if (
         cells is None
-        or len(rows) != len(_ANY_ROW.findall(part))
-        or len(dimensions) != len(_ANY_DIMENSION.findall(part))
+        or len(rows) != len(_tags_named(data, survey, b"row"))
+        or len(dimensions) != len(dimension_tags)
     ):
         return False
     count, last_row, widest = cells

@@ -320,7 +320,10 @@ def safe_file_name(name: str, allowed: tuple[str, ...] = WORKBOOK_SUFFIXES + CSV
 def cell_kinds(values: np.ndarray) -> tuple[np.ndarray, list[type]]:
     """Each cell's type as a small integer, and the types those integers stand for: a column
     of a return holds a handful of kinds on thousands of rows (``Series.map(type)`` infers a
-    dtype from every answer, and factorizing the types hashes each; their ids are integers)."""
+    dtype from every answer, and factorizing the types hashes each; their ids are integers).
+    A column of text alone (codes, periods, names) is settled by one pass in C."""
+    if len(values) and pd.api.types.infer_dtype(values, skipna=False) == "string":
+        return np.zeros(len(values), dtype=np.intp), [str]
     ids = np.fromiter(map(id, map(type, values)), dtype=np.int64, count=len(values))
     codes, _ = pd.factorize(ids)
     first = np.unique(codes, return_index=True)[1]
@@ -346,18 +349,17 @@ def _grid_of(rows: list[list[Any]]) -> pd.DataFrame:
     """A sheet's cells as pandas' calamine reader gives them (every cell as typed, nothing
     inferred: a whole number as an int, a date as a datetime), column by column."""
     if len(widths := set(map(len, rows))) == 1 and 0 not in widths:  # as wide: by columns
-        frame = pd.DataFrame(
-            {
-                j: np.fromiter(cells, dtype=object, count=len(rows))
-                for j, cells in enumerate(zip(*rows, strict=True))
-            },
-            dtype=object,
-        )
+        # One 2-D array at C speed (calamine's cells are scalars): a column at a time through
+        # zip took 0.45 s of a 200,000-row return's reading, this 0.06 s.
+        grid = np.array(rows, dtype=object)
+        frame = pd.DataFrame({j: grid[:, j] for j in range(grid.shape[1])}, dtype=object)
     else:
         frame = pd.DataFrame(rows, dtype=object)
     for column in frame.columns:
         values = frame[column]
         cells = values.to_numpy(dtype=object)
+        if pd.api.types.infer_dtype(cells, skipna=True) in ("string", "empty"):
+            continue  # text and blanks alone: no number or date to settle
         kinds = cell_kinds(cells)
         floats = of_kind(kinds, float)
         dates = of_kind(kinds, date)

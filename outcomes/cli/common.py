@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from typing import Any
 
 import duckdb
 
@@ -111,6 +112,29 @@ def _read(db: str | None, read):
 def _print_json(value) -> int:
     print(json.dumps(value, default=_json_default, indent=2))
     return 0
+
+
+def json_text(value: Any, depth: int = 0) -> str:
+    """``value`` as JSON laid out as ``indent=2`` lays it out, but each record in a list (a
+    dict of plain values: a problem, a commentary) on a line of its own, written by json's C
+    encoder: the indented layout is written in Python, which cost 0.3 s of CPU for a
+    200,000-row return's 1,775 problems and its commentary."""
+    pad, inner = "  " * depth, "  " * (depth + 1)
+    if isinstance(value, dict) and value and all(isinstance(k, str) for k in value):
+        items = [f"{inner}{json.dumps(k)}: {json_text(v, depth + 1)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    if isinstance(value, list) and value:
+        items = [
+            inner
+            + (
+                json.dumps(v, default=_json_default)
+                if isinstance(v, dict) and not any(isinstance(x, dict | list) for x in v.values())
+                else json_text(v, depth + 1)
+            )
+            for v in value
+        ]
+        return "[\n" + ",\n".join(items) + "\n" + pad + "]"
+    return json.dumps(value, default=_json_default, indent=2).replace("\n", "\n" + pad)
 
 
 def _json_default(value):

@@ -6,8 +6,15 @@ import argparse
 from pathlib import Path
 
 from outcomes.cli.common import _open
-from outcomes.storage import moving
 from outcomes.storage.store import resolve_db_path
+
+
+def _moving():
+    # Imported when a db command runs: it brings psycopg and sqlglot, which no other command
+    # on DuckDB needs, and every command (each `outcomes load`) paid for them at start-up.
+    from outcomes.storage import moving
+
+    return moving
 
 
 def _db(value: str | None) -> str:
@@ -16,6 +23,7 @@ def _db(value: str | None) -> str:
 
 
 def cmd_copy(args: argparse.Namespace) -> int:
+    moving = _moving()
     copied = moving.copy(args.source, args.target, replace=args.replace, opener=_open)
     print(
         f"copied {moving._public_url(str(args.source))} to {moving._public_url(str(args.target))}:"
@@ -25,12 +33,12 @@ def cmd_copy(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    print(moving.backup(_db(args.db), Path(args.file), opener=_open))
+    print(_moving().backup(_db(args.db), Path(args.file), opener=_open))
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    print(moving.restore(_db(args.db), Path(args.file), replace=args.replace, opener=_open))
+    print(_moving().restore(_db(args.db), Path(args.file), replace=args.replace, opener=_open))
     return 0
 
 

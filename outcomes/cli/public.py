@@ -8,10 +8,13 @@ import json
 from loaders import periods
 from outcomes.cli.common import _cursor, _json_default, _switch_command
 from outcomes.cli.people import actor, actor_argument
-from outcomes.outputs import public
 
 
 def cmd_public(args: argparse.Namespace) -> int:
+    # Imported when the command runs: the public view's pages and pack are no other
+    # command's start-up cost.
+    from outcomes.outputs import public
+
     with _cursor(args.db) as cur:
         changed = None
         if args.switch in ("on", "off"):

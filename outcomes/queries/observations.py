@@ -21,6 +21,7 @@ from loaders import periods
 from loaders.series import SERIES_FIGURES
 from outcomes.rules import wording
 from outcomes.storage.people import Person, priority_titles, require, writes
+from outcomes.storage.planning import hash_joins
 from outcomes.storage.store import audit, insert_frame, registered, transaction
 
 _NUMERIC = ["value", "numerator", "denominator", "lower_ci", "upper_ci"]
@@ -123,7 +124,7 @@ def classify(
     # Every incoming row by its position, answered in that order: the engine joins on the
     # text keys once, and no merge of them is needed here (it cost more than the query).
     probe = incoming[keys].assign(position=np.arange(len(incoming), dtype=np.int64))
-    with registered(cur, "_incoming_keys", probe, columnar=True):
+    with registered(cur, "_incoming_keys", probe, columnar=True), hash_joins(cur):
         current = cur.execute(
             f"""
             WITH stored AS ({stored_revisions(target)}),
@@ -154,10 +155,16 @@ def classify(
 
 
 def _same(a: pd.Series, b: pd.Series) -> pd.Series:
-    a, b = a.astype("float64"), b.astype("float64")
-    both_missing = a.isna() & b.isna()
-    close = np.isclose(a.fillna(0).to_numpy(), b.fillna(0).to_numpy(), rtol=1e-12, atol=1e-12)
-    return both_missing | (close & a.notna() & b.notna())
+    """Equal to within 1e-12 (np.isclose's test, on plain arrays), or missing in both. A figure
+    column missing on every row of both (a return's numerators and limits) is settled at once."""
+    x = a.to_numpy(dtype="float64", na_value=np.nan)
+    y = b.to_numpy(dtype="float64", na_value=np.nan)
+    x_missing, y_missing = np.isnan(x), np.isnan(y)
+    if x_missing.all() and y_missing.all():
+        return pd.Series(True, index=a.index)
+    with np.errstate(invalid="ignore"):
+        close = (x == y) | (np.abs(x - y) <= 1e-12 + 1e-12 * np.abs(y))
+    return pd.Series((x_missing & y_missing) | (close & ~x_missing & ~y_missing), index=a.index)
 
 
 class UploadWriter:

@@ -219,6 +219,36 @@ class Cursor:
         self._cur.execute(sql, [_value(v) for v in params] if params else None)
         return self
 
+    def fresh_statistics(self, tables: tuple[str, ...]) -> None:
+        """ANALYZE each of ``tables`` (of the current schema) that changed by more since it was
+        last analysed than autovacuum waits for (50 rows and a tenth of the table), outside
+        any transaction. The planner reads a table just loaded as nearly empty until then, and
+        joined a 200,000-row return to 80,600 stored figures on the code alone: 23 s of server
+        CPU for the return's checks, 1.8 s with the table analysed (2026-12-08)."""
+        if not self.idle:  # inside a transaction ANALYZE would hold its lock to the end
+            return
+        stale = self._cur.execute(
+            "SELECT s.relname FROM pg_stat_user_tables AS s JOIN pg_class AS c ON c.oid = s.relid "
+            "WHERE s.schemaname = current_schema() AND s.relname = ANY($1) "
+            "AND s.n_mod_since_analyze > 50 + 0.1 * greatest(c.reltuples, 0)",
+            [list(tables)],
+        ).fetchall()
+        for (table,) in stale:
+            self._cur.execute(f'ANALYZE "{table}"')  # names from the catalogue
+
+    @contextlib.contextmanager
+    def settings(self, **values: str):
+        """The planner's settings for this connection for the length of the block (names and
+        values are the product's own, never a person's)."""
+        names = list(values)
+        self._cur.execute("; ".join(f"SET {k} = '{v}'" for k, v in values.items()))
+        try:
+            yield self
+        finally:
+            if not self.broken:
+                with contextlib.suppress(psycopg.Error):
+                    self._cur.execute("; ".join(f"RESET {k}" for k in names))
+
     def fetchone(self):
         if self._cur.description is None:  # DuckDB answers a write with how many rows it changed
             return (self._cur.rowcount,)
@@ -268,15 +298,41 @@ class Cursor:
 
 
 def copy_in(cur: psycopg.Cursor, table: str, frame: pd.DataFrame) -> None:
-    """``frame``'s rows into ``table`` by ``COPY ... FROM STDIN`` (PostgreSQL's text format)."""
+    """``frame``'s rows into ``table`` by ``COPY ... FROM STDIN``: as CSV written by Arrow
+    where Arrow can type every column, else in PostgreSQL's text format a column at a time."""
     if frame.empty:
         return
     columns = ", ".join(f'"{c}"' for c in frame.columns)
+    body = _csv_body(frame)
+    if body is not None:
+        with cur.copy(f'COPY "{table}" ({columns}) FROM STDIN (FORMAT csv)') as copy:
+            copy.write(body)
+        return
     text = [_copy_text(frame[c]) for c in frame.columns]
     lines = text[0].str.cat(text[1:], sep="\t") if len(text) > 1 else text[0]
     body = ("\n".join(lines.tolist()) + "\n").encode()
     with cur.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
         copy.write(body)
+
+
+def _csv_body(frame: pd.DataFrame) -> Any:
+    """The frame as CSV for ``COPY (FORMAT csv)``, or None where Arrow cannot type a column
+    (Python objects of mixed kinds). Arrow writes it at C speed: the text format built in
+    Python was most of a load's own CPU on PostgreSQL (0.17 s of a 31,000-figure return's
+    0.58 s, 2026-12-08). Every present value is quoted (``all_valid``) and a missing one left
+    empty, so PostgreSQL reads an empty text as empty and a missing value as NULL."""
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    try:
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        sink = pa.BufferOutputStream()
+        pa_csv.write_csv(
+            table, sink, pa_csv.WriteOptions(include_header=False, quoting_style="all_valid")
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return None
+    return memoryview(sink.getvalue())
 
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})

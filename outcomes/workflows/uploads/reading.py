@@ -17,6 +17,7 @@ from loaders.police_uk import FORCE_WIDE
 from loaders.problems import FileRefused, Problem
 from outcomes.storage import public_schema
 from outcomes.storage.people import Person, require
+from outcomes.storage.planning import fresh_statistics
 from outcomes.workflows import shared_data
 from outcomes.workflows.uploads.committing import uploads as upload_history
 from outcomes.workflows.uploads.prepared import FORMATS, Prepared
@@ -80,6 +81,7 @@ def prepare(
         files.check_suffix(file_name)
         sha = file_sha256(path)
         area = area_name or _partnership_area(cur)
+        fresh_statistics(cur, "observation", "series_value")
         # Read in a child process held to the reading limits: a file that would take the
         # server down takes only its child (loaders.isolation).
         fmt, read = read_isolated(reading.read_file, path, fmt, file_name, area, file=file_name)

@@ -18,6 +18,7 @@ from loaders.returns import ReturnRows
 from loaders.values import PLAUSIBLE_MAX, parse_value
 from outcomes.queries.observations import stored_revisions
 from outcomes.rules import wording
+from outcomes.storage.planning import hash_joins
 from outcomes.storage.store import registered
 from outcomes.workflows.meetings import COMMENTARY_MAX_CHARS
 from outcomes.workflows.uploads.prepared import Prepared
@@ -543,7 +544,7 @@ def _warn(
     probe = keyed[["indicator_code", "period", "area", "previous_period", "value"]].assign(
         position=np.arange(len(keyed), dtype=np.int64)
     )
-    with registered(cur, "_checking", probe, columnar=True):
+    with registered(cur, "_checking", probe, columnar=True), hash_joins(cur):
         # Only the stored figures of the return's own indicators are read (stored_revisions);
         # the answer comes in the frame's order, so nothing is merged on text keys here.
         before = cur.execute(

@@ -6,13 +6,20 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
 
 from hypothesis import settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
 from outcomes.storage.store import PROJECT_ROOT
 from tests import forked, scheduling
+from tests.browser.server import dashboard_port, healthy
 from tests.cli import outcomes
+from tests.conftest import in_memory_scratch
 from tests.states import FAST_EXAMPLES, FULL_EXAMPLES, examples, scaled
 
 
@@ -76,3 +83,45 @@ def test_a_forked_command_line_is_a_process_of_its_own_saying_what_the_command_l
     assert missing.pid != os.getpid()
     ended = missing.wait()
     assert ended.returncode == 2 and "no such file" in ended.stderr
+
+
+def test_the_runs_temporary_files_go_to_a_tmpfs_with_room_and_nowhere_else(tmp_path):
+
+    assert in_memory_scratch(tmp_path) is None  # a folder, not a tmpfs of its own
+    assert in_memory_scratch(Path("/dev/shm"), room=2**62) is None  # no tmpfs has that room
+    mounts = Path("/proc/mounts").read_text(encoding="utf-8").split()
+    if "/dev/shm" in mounts and mounts[mounts.index("/dev/shm") + 1] == "tmpfs":
+        scratch = in_memory_scratch(Path("/dev/shm"), room=1)
+        assert scratch is not None and scratch.parent == Path("/dev/shm")
+        assert scratch.stat().st_mode & 0o1777 == 0o1777  # the PostgreSQL cluster is nobody's
+        if os.environ.get("TMPDIR") == str(scratch):  # this run chose it: everything goes there
+            assert Path(tempfile.gettempdir()) == scratch
+            assert str(tmp_path).startswith(str(scratch))
+    pyproject = (PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'tmp_path_retention_policy = "failed"' in pyproject  # a passed test's folder goes
+
+
+def test_a_forked_dashboard_server_answers_and_stops(tmp_path, demo_built):
+    """tests/forked.py's dashboard: a real ``streamlit run`` in a process of its own, which
+    answers its health check, and ends on terminate."""
+
+    db = tmp_path / "demo.duckdb"
+    shutil.copyfile(demo_built, db)
+    port = dashboard_port()
+    args = ["run", str(PROJECT_ROOT / "dashboard.py"), "--server.port", str(port),
+            "--server.address", "127.0.0.1", "--server.headless", "true"]  # fmt: skip
+    server = forked.dashboard(
+        args, {**os.environ, "OUTCOMES_DB": str(db)}, tmp_path / "out", tmp_path / "err"
+    )
+    try:
+        assert server.pid != os.getpid() and server.poll() is None
+        for _ in range(240):
+            if healthy(f"http://127.0.0.1:{port}/_stcore/health"):
+                break
+            assert server.poll() is None, (tmp_path / "err").read_text()
+            time.sleep(0.25)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as answer:
+            assert answer.status == 200
+    finally:
+        server.terminate()
+        assert server.wait(timeout=20) == 0

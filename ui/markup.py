@@ -132,8 +132,11 @@ def _for_markdown(value: Any) -> Any:
         return value
     if isinstance(value, Undefined) or value is None:
         return Markup("")
-    # One line: a blank line in typed text would end the HTML block it sits in.
-    return Markup(plain(" ".join(str(value).split()), line_start=False))
+    # One line: a blank line in typed text would end the HTML block it sits in. A double quote
+    # as a reference too: a value may sit in an attribute (title="..."), which it would end
+    # (the templates quote every attribute with ", tests/unit/test_markup.py).
+    text = plain(" ".join(str(value).split()), line_start=False)
+    return Markup(text.replace('"', "&#34;"))
 
 
 @cache

@@ -47,6 +47,38 @@ def test_templates_escape_typed_text_both_ways():
     assert 'class="fourcol"' in for_markdown  # the template's own markup is kept
 
 
+def test_typed_text_in_an_attribute_of_markdown_html_stays_inside_it():
+    """A template's value may sit in an attribute (title="..."): a typed quote must not end
+    it and add attributes of its own, on the Markdown path as on st.html's."""
+    from html.parser import HTMLParser
+
+    typed = 'Knife crime " onmouseover="alert(1)" x="'
+    found: list[list[tuple[str, str | None]]] = []
+
+    class Spans(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag == "span":
+                found.append(attrs)
+
+    for markdown in (True, False):
+        found.clear()
+        Spans().feed(str(markup.render("present_bar.html", markdown=markdown, context=typed)))
+        assert [name for name, _ in found[0]] == ["class", "title"], found
+        assert "alert(1)" in found[0][1][1]  # the typed text, all of it, inside the title
+
+
+def test_every_attribute_holding_a_value_is_double_quoted():
+    """Values are defused for an attribute in double quotes; one in single quotes, or none,
+    would be ended by a typed apostrophe or space."""
+    import re
+
+    tag = re.compile(r"<[a-zA-Z][^<>]*>")
+    unquoted = re.compile(r"""\s[\w:-]+\s*=\s*(?:'[^']*|(?!["'])[^\s>]*)\{\{""")
+    for template in sorted(markup.TEMPLATES.glob("*.html")):
+        for found in tag.finditer(template.read_text(encoding="utf-8")):
+            assert not unquoted.search(found.group(0)), (template.name, found.group(0))
+
+
 def _agenda_with_nothing_filled_in() -> agenda.Exceptions:
     def frame(columns, **values):
         return pd.DataFrame([{c: values.get(c, NAN) for c in columns}], columns=columns)
